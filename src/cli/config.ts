@@ -1,0 +1,74 @@
+/** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { cosmiconfig } from 'cosmiconfig';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import { configSchema } from '../types/config-schema.js';
+import type { Config } from '../types/config.js';
+import type { Diagnostic } from '../compiler/diagnostic.js';
+import type { ResolvedSettings } from '../compiler/model.js';
+import { offsetOf, type SourceFile } from '../compiler/source.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where it came from, or null when built-in defaults apply. */
+  filepath: string | null;
+  diagnostics: Diagnostic[];
+}
+
+export const configSearchPlaces = ['execplan.config.yaml', 'execplan.config.yml', '.execplanrc.yaml', '.execplanrc.yml', '.execplanrc.json'];
+
+export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
+  const explorer = cosmiconfig('execplan', {
+    searchPlaces: configSearchPlaces,
+    searchStrategy: 'project',
+    // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
+    loaders: { '.yaml': (_p, content) => parse(content), '.yml': (_p, content) => parse(content), noExt: (_p, content) => parse(content) },
+  });
+  let result;
+  try {
+    result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(startDir);
+  } catch (error) {
+    const file = explicitPath ?? 'execplan.config.yaml';
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const position = /at line (\d+), column (\d+)/.exec(message);
+    return {
+      config: {},
+      filepath: file,
+      diagnostics: [{ file, line: position ? Number(position[1]) : 1, col: position ? Number(position[2]) : 1, severity: 'error', code: 'config-invalid', message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`, path: [] }],
+    };
+  }
+  if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
+  return { config: result.config as Config, filepath: result.filepath, diagnostics: validateConfig(result.filepath, result.config) };
+}
+
+function validateConfig(filepath: string, value: unknown): Diagnostic[] {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const validate = ajv.compile(configSchema as object);
+  if (validate(value)) return [];
+  let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
+  try {
+    // Re-read for positions; cosmiconfig already read it successfully.
+    const text = readFileSync(filepath, 'utf8');
+    const lineCounter = new LineCounter();
+    source = { file: filepath, lineCounter, doc: parseDocument(text, { lineCounter }) };
+  } catch {
+    source = null;
+  }
+  return (validate.errors ?? []).map((e) => {
+    const path = e.instancePath.split('/').slice(1);
+    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+    const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, path)) : { line: 1, col: 1 };
+    return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message: `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}${extra}`, path };
+  });
+}
+
+/** The scheduling settings a config contributes (the layer below plan settings). */
+export function configSettings(config: Config): Partial<ResolvedSettings> {
+  const layer: Partial<ResolvedSettings> = {};
+  if (config.concurrency !== undefined) layer.maxConcurrency = config.concurrency;
+  if (config.min_confidence !== undefined) layer.minConfidence = config.min_confidence;
+  if (config.max_wave_size !== undefined) layer.maxWaveSize = config.max_wave_size;
+  if (config.size_hours !== undefined) layer.sizeHours = { ...config.size_hours } as ResolvedSettings['sizeHours'];
+  return layer;
+}

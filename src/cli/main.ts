@@ -1,0 +1,67 @@
+/** Entry point: picks the command, runs it, maps every expected failure to an exit code. */
+import { ExitCode } from '../compiler/diagnostic.js';
+import { UsageError, type CliIo, type Command } from './command.js';
+import { version } from './version.js';
+
+const commands: Command[] = [];
+
+export function registerCommand(command: Command): void {
+  commands.push(command);
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const rows = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `execplan ${version}: compile an execution plan (plan.yaml) into a schedule and run it.
+
+Usage: execplan <command> [options]
+
+Commands:
+${rows}
+
+Run \`execplan <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 bad arguments, 3 dependency cycle, 4 resource conflict, 5 invalid plan,
+6 runner could not start, 7 execution failed (resumable), 8 failed (not resumable), 9 aborted, 10 stale artifacts.
+`;
+}
+
+export function defaultIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  await import('./commands/index.js');
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(helpText());
+    return name === undefined ? ExitCode.badArguments : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${version}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`execplan: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}.\n`);
+    return ExitCode.badArguments;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`execplan ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return ExitCode.badArguments;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+/** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { loadPlan, type LoadResult } from '../compiler/load.js';
+import type { ResolvedSettings } from '../compiler/model.js';
+import type { Config } from '../types/config.js';
+import type { CliIo } from './command.js';
+import { configSettings, loadConfig } from './config.js';
+
+export interface PlanInput {
+  /** As the user named it (used in diagnostics). */
+  file: string;
+  absolute: string;
+  dir: string;
+  text: string;
+}
+
+export type ReadPlanResult = { ok: true; input: PlanInput } | { ok: false; message: string; exitCode: ExitCode };
+
+export async function readPlanFile(cwd: string, given: string | undefined): Promise<ReadPlanResult> {
+  const file = given ?? 'plan.yaml';
+  const absolute = path.resolve(cwd, file);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch {
+    const hint = given === undefined ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : '';
+    return { ok: false, message: `${file}: no such file${hint}`, exitCode: ExitCode.badArguments };
+  }
+  if (info.isDirectory()) {
+    return { ok: false, message: `${file} is a directory; pass the plan file (e.g. ${path.join(file, 'plan.yaml')})`, exitCode: ExitCode.badArguments };
+  }
+  const text = await readFile(absolute, 'utf8');
+  return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
+}
+
+export interface LoadedPlan extends LoadResult {
+  input: PlanInput;
+  config: Config;
+  configPath: string | null;
+}
+
+export type LoadPlanOutcome = { ok: true; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string };
+
+/** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
+  const read = await readPlanFile(io.cwd, given);
+  if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
+  const loadedConfig = await loadConfig(read.input.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
+  if (loadedConfig.diagnostics.length > 0) {
+    return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
+  }
+  const result = loadPlan(read.input.file, read.input.text, { config: configSettings(loadedConfig.config), overrides });
+  return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+}
+
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], to: 'stdout' | 'stderr' = 'stderr'): void {
+  if (diagnostics.length === 0) return;
+  io[to](diagnostics.map(formatDiagnostic).join('\n') + '\n');
+}
+
+export { exitCodeFor };

@@ -1,0 +1,14 @@
+/** Built-in defaults (DESIGN.md §2, seed 004). Config files and plan settings override them. */
+import type { ResolvedSettings } from './model.js';
+
+export const builtinSettings: ResolvedSettings = {
+  minConfidence: 0.7,
+  maxWaveSize: 30,
+  maxConcurrency: 10,
+  executionModel: 'rolling_frontier',
+  sizeHours: { XS: 0.5, S: 1, M: 3, L: 6, XL: 12 },
+  optimizeIterations: null,
+};
+
+/** Hours assumed for a task with neither `estimate` nor `size` (reported as a warning). */
+export const defaultTaskHours = 1;

@@ -1,0 +1,44 @@
+/**
+ * The front half of the compiler: plan text -> diagnostics + normalized model. Pure (no fs, no clock).
+ * Every problem it can find is reported in one run, sorted by position.
+ */
+import type { Plan } from '../types/plan.js';
+import { compareDiagnostics, hasErrors, type Diagnostic } from './diagnostic.js';
+import type { PlanModel } from './model.js';
+import { normalizePlan, resolveSettings, type SettingsLayers } from './normalize.js';
+import { checkSchema, pruneInvalid } from './schema-check.js';
+import { checkSemantics } from './semantic.js';
+import { parseSource, type SourceFile } from './source.js';
+
+export interface LoadResult {
+  diagnostics: Diagnostic[];
+  source: SourceFile | null;
+  /** The plan as written, once it passed the schema. */
+  plan: Plan | null;
+  /** The normalized plan, when there are no errors. */
+  model: PlanModel | null;
+}
+
+export function loadPlan(file: string, text: string, layers: SettingsLayers = {}): LoadResult {
+  const parsed = parseSource(file, text);
+  const diagnostics = [...parsed.diagnostics];
+  const done = (plan: Plan | null, model: PlanModel | null): LoadResult => ({
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    source: parsed.source,
+    plan,
+    model,
+  });
+  if (!parsed.source || hasErrors(diagnostics)) return done(null, null);
+  const schemaDiagnostics = checkSchema(parsed.source, parsed.value);
+  diagnostics.push(...schemaDiagnostics);
+  if (schemaDiagnostics.length > 0) {
+    const pruned = pruneInvalid(parsed.value, schemaDiagnostics) as Plan | null;
+    if (pruned) diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers)));
+    return done(null, null);
+  }
+  const plan = parsed.value as Plan;
+  const settings = resolveSettings(plan, layers);
+  diagnostics.push(...checkSemantics(parsed.source, plan, settings));
+  if (hasErrors(diagnostics)) return done(plan, null);
+  return done(plan, normalizePlan(plan, layers));
+}

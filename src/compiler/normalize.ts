@@ -1,0 +1,133 @@
+/** Schema-valid Plan -> PlanModel: defaults resolved, durations in hours, every dependency as an edge. */
+import type { Plan, Task } from '../types/plan.js';
+import { builtinSettings, defaultTaskHours } from './defaults.js';
+import { parseDuration, roundHours } from './duration.js';
+import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
+
+export interface SettingsLayers {
+  /** From execplan.config.yaml. */
+  config?: Partial<ResolvedSettings>;
+  /** From command-line flags: the strongest layer. */
+  overrides?: Partial<ResolvedSettings>;
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function resolveSettings(plan: Plan, layers: SettingsLayers = {}): ResolvedSettings {
+  const s = plan.settings ?? {};
+  const fromPlan: Partial<ResolvedSettings> = definedOnly({
+    minConfidence: s.min_confidence,
+    maxWaveSize: s.max_wave_size,
+    maxConcurrency: s.max_concurrency,
+    executionModel: s.execution_model,
+    optimizeIterations: s.optimize_iterations,
+  });
+  const merged: ResolvedSettings = { ...builtinSettings, ...definedOnly(layers.config), ...fromPlan, ...definedOnly(layers.overrides) };
+  merged.sizeHours = { ...builtinSettings.sizeHours, ...layers.config?.sizeHours, ...definedOnly(s.size_hours), ...layers.overrides?.sizeHours };
+  return merged;
+}
+
+function hoursOf(value: number | string | undefined): number {
+  if (value === undefined) return 0;
+  const parsed = parseDuration(value);
+  return parsed.ok ? parsed.hours : 0;
+}
+
+function taskDuration(task: Task, settings: ResolvedSettings): Pick<TaskModel, 'hours' | 'pert' | 'durationSource'> {
+  const e = task.estimate;
+  if (e !== undefined && typeof e === 'object') {
+    const pert: Pert = { optimistic: hoursOf(e.optimistic), likely: hoursOf(e.likely), pessimistic: hoursOf(e.pessimistic) };
+    return { hours: roundHours((pert.optimistic + 4 * pert.likely + pert.pessimistic) / 6), pert, durationSource: 'pert' };
+  }
+  let hours: number;
+  let durationSource: TaskModel['durationSource'];
+  if (e !== undefined) {
+    hours = hoursOf(e);
+    durationSource = 'estimate';
+  } else if (task.size !== undefined) {
+    hours = settings.sizeHours[task.size];
+    durationSource = 'size';
+  } else {
+    hours = defaultTaskHours;
+    durationSource = 'default';
+  }
+  hours = roundHours(hours);
+  return { hours, pert: { optimistic: hours, likely: hours, pessimistic: hours }, durationSource };
+}
+
+function taskKind(task: Task, plan: Plan): TaskKind {
+  if (task.run !== undefined) return 'command';
+  if (task.agent !== undefined || plan.defaults?.agent !== undefined) return 'agent';
+  const stream = task.stream !== undefined ? plan.streams?.[task.stream] : undefined;
+  if (stream?.agent !== undefined) return 'agent';
+  return 'manual';
+}
+
+export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanModel {
+  const settings = resolveSettings(plan, layers);
+  const phases = (plan.phases ?? []).map((p, index) => ({ id: p.id, title: p.title ?? p.id, index }));
+  const phaseIndex = new Map(phases.map((p) => [p.id, p.index]));
+  const defaults = plan.defaults ?? {};
+  const tasks: TaskModel[] = plan.tasks.map((task, index) => {
+    const timeout = task.timeout ?? defaults.timeout;
+    const kind = taskKind(task, plan);
+    return {
+      id: task.id,
+      index,
+      title: task.title,
+      description: task.description ?? '',
+      kind,
+      ...taskDuration(task, settings),
+      resources: Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)),
+      files: task.files ?? [],
+      phase: task.phase ?? null,
+      phaseIndex: task.phase !== undefined ? (phaseIndex.get(task.phase) ?? -1) : -1,
+      stream: task.stream ?? null,
+      feature: task.feature ?? null,
+      risk: task.risk ?? null,
+      test: task.test ?? defaults.test ?? null,
+      priority: task.priority ?? null,
+      acceptance: task.acceptance ?? [],
+      run: kind === 'command' ? (Array.isArray(task.run) ? task.run : [task.run!]) : [],
+      retries: task.retries ?? defaults.retries ?? 0,
+      timeoutSeconds: timeout !== undefined ? Math.round(hoursOf(timeout) * 3600) : null,
+      gate: task.gate ?? null,
+      source: task,
+    };
+  });
+  const edges: EdgeModel[] = [];
+  for (const task of plan.tasks) {
+    for (const need of task.needs ?? []) {
+      edges.push({ from: need, to: task.id, type: 'technical', confidence: 1, hard: true, reason: null, evidence: null, origin: 'needs', scheduled: true });
+    }
+    for (const dep of task.deps ?? []) {
+      const confidence = dep.confidence ?? 1;
+      const hard = dep.hard ?? true;
+      edges.push({
+        from: dep.task,
+        to: task.id,
+        type: (dep.type ?? 'technical') as DependencyType,
+        confidence,
+        hard,
+        reason: dep.reason ?? null,
+        evidence: dep.evidence ?? null,
+        origin: 'deps',
+        scheduled: hard && confidence >= settings.minConfidence,
+      });
+    }
+  }
+  return {
+    name: plan.name,
+    title: plan.title ?? plan.name,
+    settings,
+    tasks,
+    edges,
+    resources: Object.entries(plan.resources ?? {}).map(([name, r]) => ({ name, capacity: r.capacity, reason: r.reason ?? null })),
+    phases,
+    streams: Object.entries(plan.streams ?? {}).map(([name, s]) => ({ name, title: s.title ?? null, owns: s.owns ?? [], skills: s.skills ?? [] })),
+    source: plan,
+  };
+}

@@ -1,0 +1,224 @@
+/** JSON Schema validation of a parsed plan, with each error placed on the node that causes it. */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { planSchema } from '../types/plan-schema.js';
+import type { Diagnostic, PathSegment } from './diagnostic.js';
+import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
+import { didYouMean } from './suggest.js';
+
+let validator: ValidateFunction | null = null;
+
+function planValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    validator = ajv.compile(planSchema as object);
+  }
+  return validator;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** The schema node an error's schemaPath points at (following local $refs is not needed: ajv reports the resolved path). */
+function schemaAt(schemaPath: string): JsonSchema | undefined {
+  let node: unknown = planSchema;
+  for (const raw of schemaPath.replace(/^#\/?/, '').split('/')) {
+    if (raw === '') continue;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node as JsonSchema | undefined;
+}
+
+function toPath(instancePath: string): PathSegment[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+function describePath(path: PathSegment[], value: unknown): string {
+  if (path.length === 0) return 'the plan';
+  // Name tasks by id where we can: "task 'build'" reads better than "tasks[3]".
+  const parts: string[] = [];
+  let cursor: unknown = value;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const next = cursor !== null && typeof cursor === 'object' ? (cursor as Record<string | number, unknown>)[seg] : undefined;
+    if (typeof seg === 'number') {
+      const id = next !== null && typeof next === 'object' ? (next as Record<string, unknown>).id : undefined;
+      parts.push(typeof id === 'string' ? `['${id}']` : `[${seg}]`);
+    } else {
+      parts.push(parts.length === 0 ? seg : `.${seg}`);
+    }
+    cursor = next;
+  }
+  return parts.join('');
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string '${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function expectedTypes(schema: JsonSchema | undefined): string {
+  if (!schema) return 'another type';
+  const t = schema.type;
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false' };
+  if (Array.isArray(t)) return t.map((x) => names[String(x)] ?? String(x)).join(' or ');
+  return names[String(t)] ?? String(t);
+}
+
+function valueAt(root: unknown, path: PathSegment[]): unknown {
+  let cursor = root;
+  for (const seg of path) {
+    if (cursor === null || typeof cursor !== 'object') return undefined;
+    cursor = (cursor as Record<string | number, unknown>)[seg];
+  }
+  return cursor;
+}
+
+/** Drops the noise of oneOf: keep the errors of the one branch whose type matches, or a single summary. */
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  let kept = errors.filter((e) => e.keyword !== 'oneOf');
+  for (const oneOf of oneOfs) {
+    const prefix = `${oneOf.schemaPath}/`;
+    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
+    const branches = (oneOf.schema as JsonSchema[]) ?? [];
+    const typeMismatch = new Set(
+      inside
+        .filter((e) => e.instancePath === oneOf.instancePath && (e.keyword === 'type' || e.keyword === '$ref'))
+        .map((e) => Number(e.schemaPath.slice(prefix.length).split('/')[0])),
+    );
+    const matching = branches.map((_, i) => i).filter((i) => !typeMismatch.has(i));
+    kept = kept.filter((e) => !e.schemaPath.startsWith(prefix));
+    if (matching.length === 1) {
+      kept.push(...inside.filter((e) => e.schemaPath.startsWith(`${prefix}${matching[0]}/`)));
+    } else {
+      kept.push(oneOf);
+    }
+  }
+  return kept;
+}
+
+function oneOfExpectation(branches: JsonSchema[]): string {
+  return branches
+    .map((b) => (typeof b.$ref === 'string' ? expectedTypes(schemaAt(b.$ref)) : expectedTypes(b)))
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .join(' or ');
+}
+
+export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
+  const validate = planValidator();
+  if (validate(value)) return [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of simplify(validate.errors ?? [])) {
+    const path = toPath(error.instancePath);
+    const data = valueAt(value, path);
+    const where = describePath(path, value);
+    let code: string;
+    let message: string;
+    let at = path;
+    let atKey = false;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String((error.params as { additionalProperty: string }).additionalProperty);
+        const parentSchema = error.parentSchema as JsonSchema | undefined;
+        const known = Object.keys((parentSchema?.properties as object) ?? {});
+        code = 'unknown-key';
+        message = `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+        at = [...path, key];
+        atKey = true;
+        break;
+      }
+      case 'required': {
+        const missing = String((error.params as { missingProperty: string }).missingProperty);
+        code = 'missing-field';
+        message = `${where} needs '${missing}'`;
+        break;
+      }
+      case 'type':
+        code = 'wrong-type';
+        message = `${where} must be ${expectedTypes(error.parentSchema as JsonSchema | undefined)}, not ${typeName(data)}`;
+        break;
+      case 'const':
+      case 'enum': {
+        const allowed = error.keyword === 'const'
+          ? [(error.params as { allowedValue: unknown }).allowedValue]
+          : ((error.params as { allowedValues: unknown[] }).allowedValues);
+        code = 'invalid-value';
+        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
+        break;
+      }
+      case 'pattern':
+        code = 'invalid-name';
+        message = `${where} ${typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
+        break;
+      case 'propertyNames': {
+        const name = String((error.params as { propertyName: string }).propertyName);
+        code = 'invalid-name';
+        message = `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
+        at = [...path, name];
+        atKey = true;
+        break;
+      }
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        code = 'out-of-range';
+        message = `${where} ${error.message ?? 'is out of range'}, got ${String(data)}`;
+        break;
+      case 'minLength':
+      case 'minItems':
+        code = 'empty-value';
+        message = `${where} must not be empty`;
+        break;
+      case 'maxLength':
+        code = 'out-of-range';
+        message = `${where} is too long (${error.message ?? ''})`;
+        break;
+      case 'oneOf':
+        code = 'wrong-type';
+        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${typeName(data)}`;
+        break;
+      default:
+        code = 'schema';
+        message = `${where} ${error.message ?? 'does not match the schema'}`;
+    }
+    if (path.length === 0 && error.keyword === 'type') {
+      message = 'the plan must be a mapping with at least version, name and tasks; run `execplan init` for a starter plan';
+    }
+    const offset = offsetOf(source, at, atKey);
+    const key = `${offset}|${code}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(diagnosticAt(source, offset, 'error', code, message, at));
+  }
+  return diagnostics;
+}
+
+/**
+ * A copy of the plan without the keys the schema rejected, if that copy is valid, so the semantic checks
+ * can still report their findings in the same run. Array items are never removed (positions would shift):
+ * a bad item removes the whole key that holds the list.
+ */
+export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[]): unknown | null {
+  if (diagnostics.some((d) => d.code === 'missing-field' || d.path.length < 2)) return null;
+  const copy = structuredClone(value);
+  for (const d of diagnostics) {
+    const path = [...d.path];
+    while (path.length > 0 && typeof path[path.length - 1] === 'number') path.pop();
+    if (path.length < 2) return null;
+    const parent = valueAt(copy, path.slice(0, -1));
+    if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return null;
+    delete (parent as Record<string, unknown>)[path[path.length - 1] as string];
+  }
+  return planValidator()(copy) ? copy : null;
+}

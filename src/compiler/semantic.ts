@@ -1,0 +1,201 @@
+/** Checks a schema-valid plan for what a schema cannot express: references, cycles, capacities, durations. */
+import type { Plan } from '../types/plan.js';
+import { cycleThrough, cyclicComponents } from './cycles.js';
+import type { Diagnostic, PathSegment, Severity } from './diagnostic.js';
+import { parseDuration } from './duration.js';
+import type { ResolvedSettings } from './model.js';
+import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
+import { didYouMean } from './suggest.js';
+import { startsWithVerb } from './verbs.js';
+
+interface DeclaredEdge {
+  /** The dependent task (index) and the task it depends on. */
+  task: number;
+  on: number;
+  confidence: number;
+  hard: boolean;
+  path: PathSegment[];
+  /** Order of declaration, for the "last in plan order" tie-break. */
+  order: number;
+}
+
+export function checkSemantics(source: SourceFile, plan: Plan, settings: ResolvedSettings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey = false) =>
+    out.push(diagnosticAt(source, offsetOf(source, path, atKey), severity, code, message, path));
+
+  const taskIndex = new Map<string, number>();
+  plan.tasks.forEach((task, i) => {
+    if (taskIndex.has(task.id)) {
+      report('error', 'duplicate-task-id', `task id '${task.id}' is already used by task ${taskIndex.get(task.id)! + 1}; task ids must be unique`, ['tasks', i, 'id']);
+    } else {
+      taskIndex.set(task.id, i);
+    }
+  });
+
+  const phaseIds = new Map<string, number>();
+  (plan.phases ?? []).forEach((phase, i) => {
+    if (phaseIds.has(phase.id)) report('error', 'duplicate-phase-id', `phase id '${phase.id}' is defined twice`, ['phases', i, 'id']);
+    else phaseIds.set(phase.id, i);
+  });
+  const featureIds = new Set<string>();
+  (plan.features ?? []).forEach((feature, i) => {
+    if (featureIds.has(feature.id)) report('error', 'duplicate-feature-id', `feature id '${feature.id}' is defined twice`, ['features', i, 'id']);
+    featureIds.add(feature.id);
+  });
+  const streams = Object.keys(plan.streams ?? {});
+  const resources = plan.resources ?? {};
+
+  (plan.communication ?? []).forEach((c, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (!streams.includes(c[end])) {
+        report('error', 'unknown-stream', `communication ${end} '${c[end]}' is not a stream${didYouMean(c[end], streams)}`, ['communication', i, end]);
+      }
+    }
+    if (c.after !== undefined && !phaseIds.has(c.after)) {
+      report('error', 'unknown-phase', `communication after '${c.after}' is not a phase${didYouMean(c.after, phaseIds.keys())}`, ['communication', i, 'after']);
+    }
+  });
+
+  checkDurations(plan, report);
+
+  const edges: DeclaredEdge[] = [];
+  const taskIds = [...taskIndex.keys()];
+  plan.tasks.forEach((task, i) => {
+    const here: PathSegment[] = ['tasks', i];
+    if (task.run !== undefined && task.agent !== undefined) {
+      report('error', 'conflicting-kind', `task '${task.id}' has both run and agent; a task is either a command or an agent task`, [...here, 'agent'], true);
+    }
+    if (task.stream !== undefined && !streams.includes(task.stream)) {
+      report('error', 'unknown-stream', `task '${task.id}' names stream '${task.stream}', which is not defined under streams${didYouMean(task.stream, streams)}`, [...here, 'stream']);
+    }
+    if (task.phase !== undefined && !phaseIds.has(task.phase)) {
+      report('error', 'unknown-phase', `task '${task.id}' names phase '${task.phase}', which is not defined under phases${didYouMean(task.phase, phaseIds.keys())}`, [...here, 'phase']);
+    }
+    if (task.feature !== undefined && !featureIds.has(task.feature)) {
+      report('error', 'unknown-feature', `task '${task.id}' names feature '${task.feature}', which is not defined under features${didYouMean(task.feature, featureIds)}`, [...here, 'feature']);
+    }
+    for (const [name, units] of Object.entries(task.resources ?? {})) {
+      const resource = resources[name];
+      if (!resource) {
+        report('error', 'unknown-resource', `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`, [...here, 'resources', name], true);
+      } else if (units > resource.capacity) {
+        report('error', 'resource-over-capacity', `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`, [...here, 'resources', name]);
+      }
+    }
+    const seen = new Set<string>();
+    const addEdge = (on: string, path: PathSegment[], confidence: number, hard: boolean) => {
+      if (on === task.id) {
+        report('error', 'self-dependency', `task '${task.id}' depends on itself`, path);
+        return;
+      }
+      const target = taskIndex.get(on);
+      if (target === undefined) {
+        report('error', 'unknown-task', `task '${task.id}' depends on '${on}', which is not a task${didYouMean(on, taskIds)}`, path);
+        return;
+      }
+      if (seen.has(on)) {
+        report('warning', 'duplicate-dependency', `task '${task.id}' depends on '${on}' more than once`, path);
+        return;
+      }
+      seen.add(on);
+      edges.push({ task: i, on: target, confidence, hard, path, order: edges.length });
+    };
+    (task.needs ?? []).forEach((on, j) => addEdge(on, [...here, 'needs', j], 1, true));
+    (task.deps ?? []).forEach((dep, j) => {
+      const confidence = dep.confidence ?? 1;
+      const hard = dep.hard ?? true;
+      const path: PathSegment[] = [...here, 'deps', j];
+      addEdge(dep.task, [...path, 'task'], confidence, hard);
+      if (!taskIndex.has(dep.task) || dep.task === task.id) return;
+      if (!hard) {
+        report('warning', 'soft-dependency', `soft dependency of '${task.id}' on '${dep.task}' is reported but not scheduled`, path);
+      } else if (confidence < settings.minConfidence) {
+        report('warning', 'low-confidence-dependency', `dependency of '${task.id}' on '${dep.task}' has confidence ${confidence} < min_confidence ${settings.minConfidence}; it is reported but not scheduled`, path);
+      }
+    });
+    if (!startsWithVerb(task.title)) {
+      report('warning', 'title-not-verb', `title of task '${task.id}' should start with a verb (e.g. 'Create ...', 'Add ...')`, [...here, 'title']);
+    }
+    if (!task.acceptance || task.acceptance.length === 0) {
+      report('warning', 'no-acceptance', `task '${task.id}' has no acceptance criteria; say how anyone will know it is done`, [...here, 'id']);
+    }
+  });
+
+  const scheduled = edges.filter((e) => e.hard && e.confidence >= settings.minConfidence);
+  for (const edge of scheduled) {
+    const mine = plan.tasks[edge.task]!.phase;
+    const theirs = plan.tasks[edge.on]!.phase;
+    if (mine === undefined || theirs === undefined) continue;
+    const a = phaseIds.get(mine);
+    const b = phaseIds.get(theirs);
+    if (a !== undefined && b !== undefined && b > a) {
+      report('error', 'phase-order', `task '${plan.tasks[edge.task]!.id}' (phase '${mine}') depends on '${plan.tasks[edge.on]!.id}' of the later phase '${theirs}'; move one of them or drop the dependency`, edge.path);
+    }
+  }
+  checkCycles(plan, scheduled, report);
+  return out;
+}
+
+type Report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey?: boolean) => void;
+
+function checkDurations(plan: Plan, report: Report): void {
+  const check = (value: number | string | undefined, path: PathSegment[], what: string) => {
+    if (value === undefined) return;
+    const parsed = parseDuration(value);
+    if (!parsed.ok) report('error', 'invalid-duration', `${what} ${JSON.stringify(value)} ${parsed.reason}`, path);
+  };
+  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout');
+  plan.tasks.forEach((task, i) => {
+    const here: PathSegment[] = ['tasks', i];
+    const e = task.estimate;
+    if (e !== undefined && typeof e === 'object') {
+      let ok = true;
+      for (const k of ['optimistic', 'likely', 'pessimistic'] as const) {
+        const parsed = parseDuration(e[k]);
+        if (!parsed.ok) {
+          ok = false;
+          report('error', 'invalid-duration', `estimate.${k} of task '${task.id}' ${JSON.stringify(e[k])} ${parsed.reason}`, [...here, 'estimate', k]);
+        }
+      }
+      if (ok) {
+        const [o, m, p] = (['optimistic', 'likely', 'pessimistic'] as const).map((k) => (parseDuration(e[k]) as { hours: number }).hours);
+        if (!(o! <= m! && m! <= p!)) {
+          report('error', 'invalid-estimate', `estimate of task '${task.id}' must have optimistic <= likely <= pessimistic`, [...here, 'estimate']);
+        }
+      }
+    } else {
+      check(e, [...here, 'estimate'], `estimate of task '${task.id}'`);
+    }
+    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`);
+    (task.acceptance ?? []).forEach((a, j) => {
+      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout');
+    });
+  });
+}
+
+function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
+  const n = plan.tasks.length;
+  const adjacency: number[][] = Array.from({ length: n }, () => []);
+  const byPair = new Map<string, DeclaredEdge>();
+  for (const e of edges) {
+    adjacency[e.task]!.push(e.on);
+    byPair.set(`${e.task}>${e.on}`, e);
+  }
+  for (const component of cyclicComponents(n, adjacency)) {
+    const cycle = cycleThrough(component[0]!, component, adjacency);
+    const cycleEdges = cycle.map((v, k) => byPair.get(`${v}>${cycle[(k + 1) % cycle.length]}`)!);
+    // Suggest removing the weakest link: lowest confidence, then soft, then the last declared.
+    const suggestion = [...cycleEdges].sort((a, b) => a.confidence - b.confidence || Number(a.hard) - Number(b.hard) || b.order - a.order)[0]!;
+    const ids = cycle.map((v) => plan.tasks[v]!.id);
+    const pathText = [...ids, ids[0]].join(' -> ');
+    const extra = component.length > cycle.length ? ` (${component.length} tasks are caught in this tangle)` : '';
+    const weak = suggestion.confidence < 1 ? ` (confidence ${suggestion.confidence})` : '';
+    report(
+      'error',
+      'dependency-cycle',
+      `dependency cycle: ${pathText} (each depends on the next)${extra}; suggested fix: remove the dependency of '${plan.tasks[suggestion.task]!.id}' on '${plan.tasks[suggestion.on]!.id}'${weak}`,
+      suggestion.path,
+    );
+  }
+}
