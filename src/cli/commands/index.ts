@@ -3,3 +3,6 @@ import { registerCommand } from '../main.js';
 import { validateCommand } from './validate.js';
 
 registerCommand(validateCommand);
+import { runCommand } from './run.js';
+
+registerCommand(runCommand);
