@@ -1,6 +1,6 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it. */
 import { existsSync, mkdirSync } from 'node:fs';
-import { controlProblem, drainControl, submitControl } from './control.js';
+import { controlProblem, drainControl, sanitizeControl, submitControl } from './control.js';
 import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
@@ -24,7 +24,7 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
   for (let tries = 0; tries < 50; tries++) {
     const holder = liveHolder(paths.lock);
     if (holder?.kind === 'run') {
-      const file = submitControl(paths.control, action);
+      const file = submitControl(paths.control, sanitizeControl(action));
       for (let waited = 0; waited < waitMs; waited += 50) {
         if (!existsSync(file)) return { kind: 'applied-by-runner', pid: holder.pid };
         await sleep(50);
@@ -40,7 +40,7 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       const store = FileStore.open(paths);
       // Requests a runner left behind (it ended before draining) are applied first, in order.
       for (const queued of [...drainControl(paths.control), action]) {
-        if (controlProblem(queued, store.state, plan) === null) store.append({ type: 'control', by: process.pid, ...queued });
+        if (controlProblem(queued, store.state, plan) === null) store.append({ type: 'control', by: process.pid, ...sanitizeControl(queued) });
       }
       store.close();
       return { kind: 'applied' };

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { ControlAction } from './records.js';
 import type { RunState } from './state.js';
 import type { RunPlan } from './plan-view.js';
+import { redact } from './redact.js';
 
 let counter = 0;
 
@@ -24,6 +25,13 @@ export function submitControl(dir: string, action: ControlAction): string {
   writeFileSync(temp, JSON.stringify(action));
   renameSync(temp, path.join(dir, name));
   return path.join(dir, name);
+}
+
+/** Free text (notes, reasons) is journaled redacted, like logs. */
+export function sanitizeControl(action: ControlAction): ControlAction {
+  if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redact(action.note) };
+  if (action.action === 'done') return { ...action, reason: redact(action.reason) };
+  return action;
 }
 
 /** Requests waiting in the queue, oldest first; each is removed as it is returned. */

@@ -16,7 +16,7 @@ const patterns: Array<[RegExp, string]> = [
   // scheme://user:password@host -> keep scheme, user and host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):[^\s@/]+@/gi, '$1:[REDACTED]@'],
   // key=value / key: value for secret-looking keys
-  [/\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret)[A-Za-z0-9_.-]*)(\s*[=:]\s*)(["']?)[^\s"',;]{4,}\3/gi, '$1$2$3[REDACTED]$3'],
+  [/\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*)(["']?)[^\s"',;]{4,}\3/gi, '$1$2$3[REDACTED]$3'],
 ];
 
 /** Cheap pre-check: most log lines contain none of these, and skipping the regexes keeps logging fast. */

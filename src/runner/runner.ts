@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
-import { controlProblem, drainControl } from './control.js';
+import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
@@ -230,7 +230,7 @@ export class Runner {
         this.emit({ event: 'notice', message: `control ${action.action} ignored: ${problem}` });
         continue;
       }
-      this.store.append({ type: 'control', by: 0, ...action });
+      this.store.append({ type: 'control', by: process.pid, ...sanitizeControl(action) });
       this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
     }
     this.store.flush();
@@ -413,7 +413,8 @@ export class Runner {
     this.finishAttempt(running, reason, exitCode, outcome.kind === 'killed' && outcome.reason === 'interrupt');
   }
 
-  private finishAttempt(running: Running, reason: string | null, exitCode: number | null, interrupted: boolean): void {
+  private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
+    const reason = rawReason === null ? null : redact(rawReason);
     const task = running.task;
     const id = task.model.id;
     running.log?.close();
