@@ -32,9 +32,44 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   return lines;
 }
 
+/**
+ * Coalesces writes made in one turn of the event loop into one write (a task printing a million lines
+ * would otherwise cost a million write calls); flushed before the loop waits, and at once on run-end.
+ */
+export function batchedWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (parts.length === 0) return;
+    const text = parts.join('');
+    parts = [];
+    size = 0;
+    write(text);
+  };
+  return {
+    flush,
+    write(text) {
+      parts.push(text);
+      size += text.length;
+      if (size >= 64 * 1024) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+}
+
 export function plainRenderer(target: RenderTarget, showOutput = true): (event: RunEvent) => void {
-  const out = (line: string) => target.write(`${line}\n`);
+  const batch = batchedWriter(target.write);
+  const out = (line: string) => batch.write(`${line}\n`);
   return (event) => {
+    render(event);
+    if (event.event === 'run-end' || event.event === 'run-start') batch.flush();
+  };
+  function render(event: RunEvent): void {
     switch (event.event) {
       case 'run-start':
         out(`execplan run ${event.runId} (${event.mode}): ${event.toRun} of ${event.tasks} task(s) to run, concurrency ${event.concurrency}`);
@@ -72,9 +107,13 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
         throw new Error(`unknown event ${JSON.stringify(unknown)}`);
       }
     }
-  };
+  }
 }
 
 export function jsonRenderer(target: RenderTarget): (event: RunEvent) => void {
-  return (event) => target.write(`${JSON.stringify(event)}\n`);
+  const batch = batchedWriter(target.write);
+  return (event) => {
+    batch.write(`${JSON.stringify(event)}\n`);
+    if (event.event === 'run-end') batch.flush();
+  };
 }

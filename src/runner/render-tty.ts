@@ -61,7 +61,8 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
         task: async (_ctx: unknown, task: Wrapper) => {
           slot.wrapper = task;
           await ended;
-          task.title = 'idle';
+          // A task without a title is not drawn: the final frame keeps only the header.
+          task.title = undefined as unknown as string;
           task.output = '';
         },
         rendererOptions: { outputBar: 1, persistentOutput: false },

@@ -15,7 +15,7 @@ import { globsOverlap } from './glob.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { RunOutcome } from './records.js';
+import type { ControlAction, RunOutcome } from './records.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
@@ -199,6 +199,8 @@ export class Runner {
   async start(): Promise<number> {
     this.startMs = this.now();
     this.reconcile();
+    // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
+    this.applyControl(drainControl(this.paths.control));
     this.pollTimer = setInterval(() => this.pollControl(), 100);
     this.flushTimer = setInterval(() => this.flush(), 500);
     this.schedule();
@@ -224,6 +226,12 @@ export class Runner {
   private pollControl(): void {
     const actions = drainControl(this.paths.control);
     if (actions.length === 0) return;
+    this.applyControl(actions);
+    this.store.flush();
+    this.schedule();
+  }
+
+  private applyControl(actions: ControlAction[]): void {
     for (const action of actions) {
       const problem = controlProblem(action, this.store.state, this.plan);
       if (problem) {
@@ -233,8 +241,6 @@ export class Runner {
       this.store.append({ type: 'control', by: process.pid, ...sanitizeControl(action) });
       this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
     }
-    this.store.flush();
-    this.schedule();
   }
 
   private satisfied(id: string): boolean {
