@@ -1,5 +1,5 @@
 // execplan run and its control commands, end to end: real processes in temp dirs, handshakes by files.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -323,4 +323,20 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   const truncated = (await cli(dir, 'verify'));
   t.equal(truncated.code, 8);
   t.match(truncated.out, /journal-head-mismatch/);
+});
+
+const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
+t.test('on a terminal: a bounded live display (header + one row per slot), NO_COLOR, then the summary', { skip: noScript }, async (t) => {
+  const tasks = Array.from({ length: 40 }, (_, i) => `  - { id: t${i}, title: Run t${i}, run: "echo out${i}" }`).join('\n');
+  const dir = workspace(`${header}tasks:\n${tasks}\n  - { id: slow, title: Run slow, run: "echo tick; sleep 0.6" }\n`);
+  const env = { ...baseEnv, NO_COLOR: '1' } as NodeJS.ProcessEnv;
+  delete env.CI;
+  const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --concurrency 2`, '/dev/null'], { cwd: dir, env, encoding: 'utf8' });
+  const out = r.stdout;
+  t.match(out, /\d+\/41 finished/);
+  t.match(out, /completed: 41 done/);
+  t.notMatch(out, /\x1b\[3\dm/, 'no colour with NO_COLOR');
+  // Each frame redraws at most header + 2 slot rows (+ notices): never one row per task.
+  const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);
+  t.ok(Math.max(...frames) <= 3, `rows per frame: ${Math.max(...frames)}`);
 });

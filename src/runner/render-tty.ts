@@ -1,7 +1,8 @@
 /**
  * TTY renderer on listr2: a header row (progress count, failures, elapsed) and one row per running slot
  * (task id, elapsed time, the tail of its output). Rows are bounded by the concurrency, never by the
- * plan size. listr2 only draws: the runner owns scheduling and failure policy.
+ * plan size. The live display is cleared at the end and replaced by the summary. listr2 only draws:
+ * the runner owns scheduling and failure policy.
  */
 import { Listr, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTask, type ListrTaskWrapper } from 'listr2';
 
@@ -61,15 +62,14 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
         task: async (_ctx: unknown, task: Wrapper) => {
           slot.wrapper = task;
           await ended;
-          // A task without a title is not drawn: the final frame keeps only the header.
-          task.title = undefined as unknown as string;
+          task.title = 'idle';
           task.output = '';
         },
         rendererOptions: { outputBar: 1, persistentOutput: false },
       })),
   ];
   const list = new Listr<unknown, 'default', 'simple'>(tasks,
-    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true } },
+    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true, clearOutput: true } },
   );
   const done = list.run().then(() => {
     clearInterval(timer);
