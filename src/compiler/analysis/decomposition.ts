@@ -48,7 +48,8 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
   const merges: MergeSuggestion[] = [];
   const merged = new Set<string>();
   for (const task of model.tasks) {
-    if (task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
+    // Command tasks are Makefile recipes: many small ones cost nothing. The guard is for agent and human work.
+    if (task.kind === 'command' || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
     const p = preds.get(task.id)!;
     const s = succs.get(task.id)!;
     const candidates: Array<[TaskModel | undefined, string]> = [
@@ -71,7 +72,8 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
 
   const total = model.tasks.reduce((sum, x) => sum + x.hours, 0);
   const n = model.tasks.length;
-  if (n >= t.minTasksForRatioCheck && total / n < t.minAverageTaskHours) {
+  const work = model.tasks.filter((x) => x.kind !== 'command').length;
+  if (work >= t.minTasksForRatioCheck && total / n < t.minAverageTaskHours) {
     const suggested = Math.max(1, Math.ceil(total / t.minAverageTaskHours));
     findings.push({ severity: 'warning', code: 'over-decomposed', message: `${n} tasks for ${round(total)} h of work (${round(total / n)} h each on average, < ${t.minAverageTaskHours} h): about ${suggested} tasks would do; see the merge suggestions`, tasks: [], streams: [] });
   }

@@ -1,7 +1,8 @@
 /**
  * Deterministic JSON for artifacts: keys sorted, numbers as JavaScript prints them (callers round
  * first), two-space indent, trailing newline. contentHash = sha256 of the normalized (compact,
- * sorted-key) JSON of the document with `generated.contentHash` left empty, so a reader can verify it.
+ * sorted-key) JSON of the document without its `generated` block: the same rule as dag.json and
+ * waves.json, so a reader can verify every artifact the same way.
  */
 import { createHash } from 'node:crypto';
 
@@ -40,16 +41,12 @@ export interface Generated {
 
 /** Fills `generated.contentHash` and prints the document. */
 export function renderJsonDocument(doc: { generated: Generated } & Record<string, unknown>): string {
-  const blank = { ...doc, generated: { ...doc.generated, contentHash: '' } };
-  const hash = sha256(JSON.stringify(normalizeJson(blank)));
-  return stableStringify({ ...doc, generated: { ...doc.generated, contentHash: hash } });
+  const { generated, ...body } = doc;
+  return stableStringify({ ...body, generated: { ...generated, contentHash: sha256(JSON.stringify(normalizeJson(body))) } });
 }
 
 /** The hash a reader recomputes to check a document: the same rule as renderJsonDocument. */
 export function verifyContentHash(text: string): boolean {
-  const doc = JSON.parse(text) as { generated?: Generated };
-  if (!doc.generated) return false;
-  const claimed = doc.generated.contentHash;
-  const blank = { ...doc, generated: { ...doc.generated, contentHash: '' } };
-  return sha256(JSON.stringify(normalizeJson(blank))) === claimed;
+  const { generated, ...body } = JSON.parse(text) as { generated?: Generated };
+  return generated !== undefined && sha256(JSON.stringify(normalizeJson(body))) === generated.contentHash;
 }
