@@ -61,6 +61,25 @@ function firstTooDeep(doc: Document.Parsed): Node | null {
   return found;
 }
 
+/** The first mapping key that is itself a collection (or an alias of one), or null. */
+function firstComplexKey(doc: Document.Parsed): Node | null {
+  let found: Node | null = null;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      const target = isAlias(key) ? key.resolve(doc) : key;
+      // A tagged scalar (e.g. !!binary) can be an object too.
+      const objectScalar = isScalar(target) && target.value !== null && typeof target.value === 'object';
+      if (isCollection(target) || objectScalar) {
+        found = key as Node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** What to do about the YAML mistakes people actually make (yaml's own messages say what, not how to fix). */
 const yamlHints: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: "; a ': ' inside an unquoted value starts a mapping: put the value in quotes",
@@ -117,6 +136,12 @@ export function parseSource(file: string, text: string): ParsedSource {
   const tooDeep = firstTooDeep(doc);
   if (tooDeep) {
     diagnostics.push(diagnosticAt(source, tooDeep.range?.[0] ?? 0, 'error', 'yaml-too-deep', `the plan nests deeper than ${limits.maxDepth} levels; no plan needs that`));
+    return { source, value: undefined, diagnostics };
+  }
+  const complexKey = firstComplexKey(doc);
+  if (complexKey) {
+    // Converting it would stringify the key (and make yaml print a process warning); no plan key is a collection.
+    diagnostics.push(diagnosticAt(source, complexKey.range?.[0] ?? 0, 'error', 'complex-key', 'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?'));
     return { source, value: undefined, diagnostics };
   }
   let value: unknown;
