@@ -140,3 +140,15 @@ t.test('--format json on a missing file still prints a diagnostic array', async 
   const [d] = JSON.parse(run.stdout) as Record<string, unknown>[];
   t.match(d, { file: 'missing.yaml', line: 1, col: 1, severity: 'error', code: 'no-plan' });
 });
+
+t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-config-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'plan.yaml'), readFileSync(path.join(root, 'examples/make/plan.yaml')));
+  writeFileSync(path.join(dir, 'execplan.config.yaml'), 'concurency: 4\nmin_confidence: high\n');
+  const run = await cli(['validate', '--format', 'json'], dir);
+  t.equal(run.exit, 5);
+  const diagnostics = JSON.parse(run.stdout) as { line: number; col: number; code: string; message: string }[];
+  t.same(diagnostics.map((d) => [d.line, d.col, d.code]), [[1, 1, 'config-invalid'], [2, 17, 'config-invalid']]);
+  t.match(diagnostics[0]!.message, "unknown key 'concurency' in the config; did you mean 'concurrency'?");
+});
