@@ -152,3 +152,30 @@ t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)'
   t.same(diagnostics.map((d) => [d.line, d.col, d.code]), [[1, 1, 'config-invalid'], [2, 17, 'config-invalid']]);
   t.match(diagnostics[0]!.message, "unknown key 'concurency' in the config; did you mean 'concurrency'?");
 });
+
+t.test('the make example really runs with POSIX sh: every command and acceptance check passes', async (t) => {
+  const { parse } = await import('yaml');
+  const { cpSync, existsSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-make-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(root, 'examples/make'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}build`) });
+  const plan = parse(readFileSync(path.join(dir, 'plan.yaml'), 'utf8')) as {
+    tasks: { id: string; run: string | string[]; acceptance: ({ run: string } | { file: string; contains?: string })[] }[];
+  };
+  const sh = (command: string) => spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8' });
+  // Plan order is a valid topological order in this example.
+  for (const task of plan.tasks) {
+    for (const command of [task.run].flat()) {
+      const r = sh(command);
+      t.equal(r.status, 0, `${task.id}: ${command} ${r.stderr}`);
+    }
+    for (const check of task.acceptance) {
+      if ('run' in check) t.equal(sh(check.run).status, 0, `${task.id}: check ${check.run}`);
+      else {
+        t.ok(existsSync(path.join(dir, check.file)), `${task.id}: ${check.file} exists`);
+        if (check.contains) t.match(readFileSync(path.join(dir, check.file), 'utf8'), check.contains);
+      }
+    }
+  }
+  t.equal(readFileSync(path.join(dir, 'build/index.txt'), 'utf8'), 'HELLO\nWORLD\nlines: 2\n');
+});
