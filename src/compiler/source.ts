@@ -122,7 +122,10 @@ export function parseSource(file: string, text: string): ParsedSource {
         `duplicate key${key ? ` '${key}'` : ''}: a key may appear only once in a mapping; merge the two or remove one`));
       continue;
     }
-    diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'yaml-syntax', yamlMessage(error.message) + (yamlHints[error.code] ?? '')));
+    const message = error.code === 'MULTIPLE_DOCS'
+      ? 'the file holds several YAML documents (separated by ---); a plan is a single document: remove the second --- or split the file'
+      : yamlMessage(error.message) + (yamlHints[error.code] ?? '');
+    diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'yaml-syntax', message));
   }
   for (const warning of doc.warnings) {
     diagnostics.push(diagnosticAt(source, warning.pos[0], 'warning', 'yaml-warning', yamlMessage(warning.message)));
