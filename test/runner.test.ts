@@ -99,11 +99,15 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.equal(events[0].event, 'run-start');
   t.match(events.at(-1), { event: 'run-end', exitCode: 0, outcome: 'completed' });
   t.ok(events.some((e) => e.event === 'task-output' && e.task === 'a' && e.line === 'hello from a'));
+
+  const only = await cli(dir, 'run', '--fresh', '--only', 'b');
+  t.equal(only.code, 0, only.out);
+  t.same(starts(dir), ['a', 'b'], '--only runs the task and what it needs');
+  t.equal((await cli(dir, 'run', '--only', 'nope')).code, 1);
 });
 
 t.test('launch order, concurrency limit, resources, files and phases are honoured', async (t) => {
-  // Four independent tasks; z has the longest remaining path, so it starts first; ties go by plan order.
-  const dir = workspace(`${header}resources:
+    const dir = workspace(`${header}resources:
   db: { capacity: 1 }
 phases:
   - { id: one, title: One }
@@ -119,7 +123,8 @@ tasks:
 `);
   const r = (await cli(dir, 'run', '--concurrency', '3'));
   t.equal(r.code, 0, r.out + r.err);
-  t.same(starts(dir).slice(0, 3), ['z', 'p', 'q'], 'longest path first, then plan order');
+  // The compiled frontier priority: p, q, s, z start at hour 0 (r waits for q's db, u for s's files), ties by id.
+  t.same(starts(dir).slice(0, 3), ['p', 'q', 's'], 'launch order = compiled frontier priority');
   // Intervals from the journal: at most 3 at once, never q with r, never s with u, w after all of phase one.
   const running = new Set<string>();
   let max = 0;
@@ -136,7 +141,7 @@ tasks:
   t.ok(max <= 3);
   const dry = (await cli(dir, 'run', '--dry-run', '--fresh'));
   t.equal(dry.code, 0);
-  t.match(dry.out, /1\. z\n2\. p\n/);
+  t.match(dry.out, /1\. p\n2\. q\n3\. s\n4\. z\n5\. r\n6\. u\n7\. w\n/);
 });
 
 t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
