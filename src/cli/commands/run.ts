@@ -9,7 +9,6 @@ import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
 import { buildRunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
-import { ttyRenderer } from '../../runner/render-tty.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
@@ -125,6 +124,8 @@ export const runCommand: Command = {
         return ExitCode.cannotStart;
       }
       if (useTty) {
+        // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
+        const { ttyRenderer } = await import('../../runner/render-tty.js');
         const tty = ttyRenderer(target, concurrency, () => plan.tasks.size);
         onEvent = tty.onEvent;
         ttyDone = tty.done;
