@@ -226,7 +226,7 @@ export class Runner {
 
   private flush(): void {
     for (const r of this.running.values()) r.log?.flush();
-    this.store.flush();
+    this.store.flushInBackground();
   }
 
   private pollControl(): void {
@@ -234,7 +234,7 @@ export class Runner {
     if (actions.length === 0) return;
     this.applyControl(actions);
     this.rebuildIndexes();
-    this.store.flush();
+    this.store.flushInBackground();
     this.schedule();
   }
 
