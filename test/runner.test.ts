@@ -20,9 +20,13 @@ const { main } = (await import(pathToFileURL(path.resolve(path.dirname(bin), '..
 
 /** The CLI in this process (same code as bin/execplan.js, without 0.5 s of start-up per call). */
 async function cli(dir: string, ...args: string[]) {
+  return cliEnv(dir, {}, ...args);
+}
+
+async function cliEnv(dir: string, env: Record<string, string>, ...args: string[]) {
   let out = '';
   let err = '';
-  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: baseEnv, isTTY: false };
+  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: { ...baseEnv, ...env }, isTTY: false };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -93,7 +97,8 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/logs/b/1.log' }] } } });
   t.equal((await cli(dir, 'verify')).code, 0);
 
-  const json = (await cli(dir, 'run', '--json', '--no-state'));
+  // Through the spawn helper (what plans with 50+ command tasks use): same events, same output.
+  const json = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run', '--json', '--no-state');
   t.equal(json.code, 0);
   const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
   t.equal(events[0].event, 'run-start');
@@ -179,7 +184,7 @@ t.test('timeout kills the whole process tree, grandchild included', async (t) =>
   const dir = workspace(`${header}tasks:
   - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 1s }
 `);
-  const r = (await cli(dir, 'run'));
+  const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
   t.equal(r.code, 7);
   t.match(r.out, /FAILED slow \(attempt 1\): timed out after 1s \(process tree killed\)/);
   const pid = Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'));

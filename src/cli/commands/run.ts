@@ -10,6 +10,7 @@ import { statePaths } from '../../runner/paths.js';
 import { buildRunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
+import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
@@ -99,6 +100,10 @@ export const runCommand: Command = {
         if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
       }
     }
+    // Large plans spawn through a small helper process: forking the (big) runner itself costs more per task.
+    const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
+    const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
+    const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
     try {
       const store: Store = persist ? FileStore.open(paths) : new NullStore();
       const json = Boolean(values.json);
@@ -113,7 +118,7 @@ export const runCommand: Command = {
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000)),
+        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
         env: io.env,
         onEvent: (event) => onEvent(event),
       });
@@ -142,6 +147,7 @@ export const runCommand: Command = {
         process.off('SIGTERM', onSignal);
       }
     } finally {
+      helper?.close();
       release();
     }
   },
