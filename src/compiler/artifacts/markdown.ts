@@ -23,7 +23,8 @@ function cell(value: unknown): string {
 function env(): nunjucks.Environment {
   const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
   e.addFilter('cell', cell);
-  e.addFilter('hours', (v: number) => `${round(v, 1)} h`);
+  // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
+  e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
   return e;
 }
 
