@@ -1,6 +1,6 @@
 // compile (all artifacts), compile --check, graph and export beads, through the CLI as users run it.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -142,4 +142,20 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
   t.match(noBd.stderr, /--import needs the beads CLI `bd` on PATH/);
   t.ok(existsSync(path.join(work, 'c.jsonl')), 'the file is still written');
   t.equal((await cli(['export', 'jira', 'inline.yaml'], work)).code, 1);
+
+  // A stand-in `bd` that records how it was called, then succeeds or fails.
+  const fakeBin = path.join(work, 'fake-bin');
+  mkdirSync(fakeBin);
+  cpSync(path.join(work, 'inline.yaml'), path.join(work, 'imp', 'plan.yaml'));
+  const fake = (code: number) => writeFileSync(path.join(fakeBin, 'bd'), `#!/bin/sh\necho "$@" > "${path.join(work, 'bd-args')}"\necho "Imported 4 issues"\nexit ${code}\n`, { mode: 0o755 });
+  fake(0);
+  const env = { PATH: `${fakeBin}:/usr/bin:/bin` };
+  const ok = await cli(['export', 'beads', '--import'], path.join(work, 'imp'), env);
+  t.equal(ok.code, 0, ok.stderr);
+  t.equal(readFileSync(path.join(work, 'bd-args'), 'utf8').trim(), `import -i ${path.join(work, 'imp', 'beads.jsonl')}`, 'bd import -i <file beside the plan>');
+  t.match(ok.stderr, /Imported 4 issues/);
+  fake(3);
+  const failed = await cli(['export', 'beads', '--import'], path.join(work, 'imp'), env);
+  t.equal(failed.code, 6);
+  t.match(failed.stderr, /bd import failed \(exit 3\); beads\.jsonl is kept/);
 });

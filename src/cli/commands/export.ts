@@ -41,27 +41,29 @@ export const exportCommand: Command = {
     const issues = buildBeadsIssues(compilePlan(model), { timestamp: rfc3339(new Date()), prefix: values.prefix });
     const jsonl = renderBeadsJsonl(issues);
     const out = values.output ?? (values.import ? path.join(input.dir, 'beads.jsonl') : undefined);
+    if (values.import && out === '-') throw new UsageError('--import needs a file: drop `-o -`');
     if (out === undefined || out === '-') {
       io.stdout(jsonl);
-    } else {
-      await writeFile(path.resolve(io.cwd, out), jsonl);
-      io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${out}\n`);
+      return ExitCode.ok;
     }
+    const file = path.resolve(io.cwd, out);
+    const relative = path.relative(io.cwd, file);
+    const shown = relative.startsWith('..') ? file : relative;
+    await writeFile(file, jsonl);
+    io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
     if (!values.import) return ExitCode.ok;
-    if (out === '-') throw new UsageError('--import needs a file: drop `-o -`');
-    const file = path.resolve(io.cwd, out!);
     const result = await execa('bd', ['import', '-i', file], { cwd: input.dir, env: io.env, extendEnv: false, reject: false, all: true });
     if (result.exitCode === undefined) {
       // Not started at all: with reject: false execa reports the spawn error on the result.
       const missing = (result as { code?: string }).code === 'ENOENT';
       io.stderr(missing
-        ? `execplan: --import needs the beads CLI \`bd\` on PATH (not found); ${out} was written, import it later with \`bd import -i ${out}\`\n`
+        ? `execplan: --import needs the beads CLI \`bd\` on PATH (not found); ${shown} was written, import it later with \`bd import -i ${shown}\`\n`
         : `execplan: could not start bd: ${result.shortMessage}\n`);
       return ExitCode.cannotStart;
     }
     if (result.all) io.stderr(result.all.endsWith('\n') ? result.all : `${result.all}\n`);
     if (result.exitCode !== 0) {
-      io.stderr(`execplan: bd import failed (exit ${result.exitCode}); ${out} is kept, run \`bd import -i ${out}\` yourself\n`);
+      io.stderr(`execplan: bd import failed (exit ${result.exitCode}); ${shown} is kept, run \`bd import -i ${shown}\` yourself\n`);
       return ExitCode.cannotStart;
     }
     io.stderr(`imported into beads with bd import\n`);
