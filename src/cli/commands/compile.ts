@@ -45,10 +45,10 @@ export const compileCommand: Command = {
 
     const compiled = compilePlan(model);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
-    const thresholds = analysisThresholds(config);
+    const analysis = analyzePlan(compiled, analysisThresholds(config));
     const files = renderArtifacts({
       compiled,
-      thresholds,
+      analysis,
       templates: await loadArtifactTemplates(),
       timestamp: stamp.timestamp,
       version,
@@ -75,7 +75,7 @@ export const compileCommand: Command = {
       return ExitCode.stale;
     }
 
-    const findings = analyzePlan(compiled, thresholds).findings.filter((f) => f.severity === 'warning');
+    const findings = analysis.findings.filter((f) => f.severity === 'warning');
     for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
     await mkdir(outDir, { recursive: true });
     for (const [name, content] of Object.entries(files)) await writeFile(path.join(outDir, name), content);
