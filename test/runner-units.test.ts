@@ -62,3 +62,21 @@ t.test('hash chain', async (t) => {
   t.ok(swapped.includes('journal-broken-chain'));
   t.match(verifyJournal(`${a}\n`, { seq: 2, hash: hashLine(b) }).problems, [{ code: 'journal-head-mismatch' }]);
 });
+
+t.test('preflight: a task kind without an executor, or a failing executor preflight, stops the run before it starts', async (t) => {
+  const { loadPlan } = await import('../src/compiler/load.js');
+  const { buildRunPlan } = await import('../src/runner/plan-view.js');
+  const { Runner } = await import('../src/runner/runner.js');
+  const { NullStore } = await import('../src/runner/store.js');
+  const { statePaths } = await import('../src/runner/paths.js');
+  const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
+  const model = loadPlan('plan.yaml', text).model!;
+  const plan = buildRunPlan(model, '/nonexistent', text);
+  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {} });
+  const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
+  const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command }));
+  t.same(await bare.preflight(), ['no executor for agent tasks (b)']);
+  const failing = { kind: 'agent', preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }], start: () => { throw new Error('must not start'); } };
+  const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command, agent: failing }));
+  t.same(await withAgent.preflight(), ['b: agent CLI `claude` not found on PATH']);
+});

@@ -1,6 +1,6 @@
 // execplan run and its control commands, end to end: real processes in temp dirs, handshakes by files.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -350,3 +350,18 @@ t.test('on a terminal: a bounded live display (header + one row per slot), NO_CO
   const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);
   t.ok(Math.max(...frames) <= 3, `rows per frame: ${Math.max(...frames)}`);
 });
+
+t.test('examples/make: a second run is all fresh; an edit re-runs only what depends on it', async (t) => {
+  const example = path.resolve(path.dirname(bin), '..', 'examples', 'make');
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-example-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(example, dir, { recursive: true, filter: (src) => !/[\\/](build|\.execplan)$/.test(src) });
+  const first = await cli(dir, 'run');
+  t.equal(first.code, 0, first.out);
+  t.match((await cli(dir, 'run')).out, /completed: 4 fresh/);
+  writeFileSync(path.join(dir, 'src', 'subject.txt'), 'wide world\n');
+  const edited = await cli(dir, 'run');
+  t.same(edited.out.match(/^start {2}\S+/gm), ['start  subject', 'start  page', 'start  checksum']);
+  t.match(edited.out, /fresh  greeting/);
+});
+
