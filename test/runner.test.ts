@@ -182,11 +182,11 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
 
 t.test('timeout kills the whole process tree, grandchild included', async (t) => {
   const dir = workspace(`${header}tasks:
-  - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 1s }
+  - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 3s }
 `);
   const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
   t.equal(r.code, 7);
-  t.match(r.out, /FAILED slow \(attempt 1\): timed out after 1s \(process tree killed\)/);
+  t.match(r.out, /FAILED slow \(attempt 1\): timed out after 3s \(process tree killed\)/);
   const pid = Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'));
   t.notOk(alive(pid), 'grandchild is gone');
 });
