@@ -26,9 +26,23 @@ export interface OptimizeResult {
 
 const mutationRate = 0.05;
 
-/** Default budget: thousands of schedules for small plans, a few for huge ones (work ~ budget x size). */
-export function defaultBudget(size: number): number {
-  return Math.min(5000, Math.max(12, Math.floor(300_000 / Math.max(1, size))));
+/** Most schedule generations granted by default. */
+export const maxDefaultBudget = 5000;
+/**
+ * Work units (profile segments and conflicts examined by serial schedule generation) granted by default.
+ * A deterministic count, not time: 5000 schedules of a 30-task plan use ~1 M; one schedule of a
+ * resource-saturated 10,000-task plan ~6 M.
+ */
+export const defaultWorkLimit = 10_000_000;
+
+/** Below this many schedules the search cannot pay for itself: the default budget is then 0. */
+export const minDefaultBudget = 10;
+
+/** Default budget from the measured work of one serial pass (NaN: over the probe's limit): thousands for small plans, none for huge ones. */
+export function defaultBudget(workPerSchedule: number): number {
+  if (!(workPerSchedule > 0)) return 0;
+  const budget = Math.min(maxDefaultBudget, Math.floor(defaultWorkLimit / workPerSchedule));
+  return budget >= minDefaultBudget ? budget : 0;
 }
 
 /** Stops early once a schedule reaches `lowerBound` (it cannot be beaten). */
