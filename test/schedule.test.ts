@@ -1,5 +1,5 @@
 // Schedules are valid (independent checker), deterministic, and scale; glob overlap is exact on a path universe.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
@@ -115,6 +115,19 @@ t.test('PSPLIB J30 samples: valid and close to the proven optimum', async (t) =>
     t.ok(compiled.frontier.makespanHours <= opt * 1.03, `${file}: ${compiled.frontier.makespanHours} within 3 % of ${opt}`);
     t.ok(compiled.frontier.makespanHours <= compiled.waves.makespanHours, `${file}: frontier no longer than waves`);
   }
+});
+
+t.test('the examples: both schedules valid, compiled twice identically', async (t) => {
+  const root = path.join(import.meta.dirname, '../examples');
+  const plans = existsSync(root) ? readdirSync(root).map((d) => path.join(root, d, 'plan.yaml')).filter((f) => existsSync(f)).sort() : [];
+  for (const file of plans) {
+    const text = readFileSync(file, 'utf8');
+    const compiled = compileText(text, file);
+    t.same(checkFrontier(compiled), [], `${path.basename(path.dirname(file))}: frontier valid`);
+    t.same(checkWaves(compiled), [], `${path.basename(path.dirname(file))}: waves valid`);
+    t.same([...renderArtifacts(compileText(text, file))], [...renderArtifacts(compiled)], 'deterministic');
+  }
+  t.ok(plans.length > 0 || !existsSync(root), 'examples found');
 });
 
 t.test('determinism', async (t) => {
