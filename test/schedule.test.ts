@@ -104,6 +104,39 @@ t.test('random plans: both schedules are valid (property, many seeds)', async (t
   t.equal(checked, 160, 'all 160 random plans hold every constraint');
 });
 
+t.test('random plans: the transitive reduction keeps exactly the edges no other path implies', async (t) => {
+  let checked = 0;
+  for (let seed = 1; seed <= 80; seed++) {
+    const plan = randomPlan(seed, { maxTasks: 40, iterations: 0 });
+    const compiled = compileText(planYaml(plan));
+    const edges = new Set(compiled.graph.edges.map((e) => `${e.from}>${e.to}`));
+    const succ = new Map<string, string[]>();
+    for (const e of edges) {
+      const [a, b] = e.split('>') as [string, string];
+      succ.set(a, [...(succ.get(a) ?? []), b]);
+    }
+    // Implied: b reachable from a without using the edge a -> b itself.
+    const implied = (a: string, b: string) => {
+      const stack = (succ.get(a) ?? []).filter((x) => x !== b);
+      const seen = new Set(stack);
+      while (stack.length) {
+        const v = stack.pop()!;
+        if (v === b) return true;
+        for (const w of succ.get(v) ?? []) if (!seen.has(w)) {
+          seen.add(w);
+          stack.push(w);
+        }
+      }
+      return false;
+    };
+    const expected = [...edges].filter((e) => !implied(...(e.split('>') as [string, string]))).sort();
+    const actual = compiled.graph.reducedEdges.map((e) => e.join('>')).sort();
+    if (JSON.stringify(actual) === JSON.stringify(expected)) checked++;
+    else t.same(actual, expected, `seed ${seed}`);
+  }
+  t.equal(checked, 80);
+});
+
 t.test('PSPLIB J30 samples: valid and close to the proven optimum', async (t) => {
   const optimum: Record<string, number> = { 'j301_1.sm': 43, 'j3013_5.sm': 67, 'j3037_7.sm': 92, 'j3046_3.sm': 65 };
   for (const [file, opt] of Object.entries(optimum)) {
