@@ -25,6 +25,8 @@ export interface OptimizeResult {
 }
 
 const mutationRate = 0.05;
+/** Generations without a better schedule before most of the population is replaced by new samples. */
+const stagnationLimit = 10;
 
 /** Most schedule generations granted by default. */
 export const maxDefaultBudget = 5000;
@@ -77,7 +79,16 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
   while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
 
   const edge = (a: number, b: number) => binaryIncludes(problem.pred[b]!, a);
+  let bestMakespan = Infinity;
+  let stale = 0;
   while (evaluated + 1 <= budget && population.length >= 2 && !optimal()) {
+    // A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest.
+    if (stale >= stagnationLimit) {
+      population.length = Math.max(1, Math.floor(population.length / 4));
+      while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
+      stale = 0;
+      continue;
+    }
     const children: Individual[] = [];
     const order = shuffle(population.map((_, k) => k), random);
     for (let k = 0; k + 1 < order.length && evaluated + 1 <= budget; k += 2) {
@@ -105,6 +116,10 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
     }
     population.length = 0;
     population.push(...next);
+    if (population[0]!.makespan < bestMakespan - 1e-9) {
+      bestMakespan = population[0]!.makespan;
+      stale = 0;
+    } else stale++;
   }
   const found = best as { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null;
   if (!found) throw new Error('optimize needs a budget of at least one schedule');
