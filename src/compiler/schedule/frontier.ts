@@ -20,14 +20,16 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: re
   const lft = latestFinish(problem);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
-  const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList));
   const bound = lowerBoundOf(model, problem, criticalPathHours);
+  // A baseline that meets the lower bound is optimal: no search, and no probe to size one.
+  const optimal = baseline.makespan <= bound.hours + 1e-9;
+  const budget = model.settings.optimizeIterations ?? (optimal ? 0 : defaultBudget(probeWork(problem, baselineList)));
 
   let start = baseline.start;
   let finish = baseline.finish;
   let makespan = baseline.makespan;
   let evaluated = 0;
-  if (budget > 0 && problem.size > 0 && baseline.makespan > bound.hours + 1e-9) {
+  if (budget > 0 && problem.size > 0 && !optimal) {
     const seeds = [baselineList, keyedTopologicalOrder(problem, lft)];
     const result = optimize(problem, lft, seeds, budget, bound.hours);
     evaluated = result.schedulesEvaluated;
