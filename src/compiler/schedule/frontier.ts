@@ -21,9 +21,9 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: re
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
   const bound = lowerBoundOf(model, problem, criticalPathHours);
-  // A baseline that meets the lower bound is optimal: no search, and no probe to size one.
+  // A baseline that meets the lower bound is optimal: the budget is reported but not spent.
   const optimal = baseline.makespan <= bound.hours + 1e-9;
-  const budget = model.settings.optimizeIterations ?? (optimal ? 0 : defaultBudget(probeWork(problem, baselineList)));
+  const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList));
 
   let start = baseline.start;
   let finish = baseline.finish;
