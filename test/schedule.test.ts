@@ -104,6 +104,33 @@ t.test('random plans: both schedules are valid (property, many seeds)', async (t
   t.equal(checked, 160, 'all 160 random plans hold every constraint');
 });
 
+t.test('the checker catches broken schedules', async (t) => {
+  const compiled = compileText(stringify({
+    version: 1,
+    name: 'broken',
+    settings: { max_concurrency: 2 },
+    resources: { db: { capacity: 1 } },
+    tasks: [
+      { id: 'a', title: 'Make a', estimate: 2, resources: { db: 1 } },
+      { id: 'b', title: 'Make b', estimate: 2, resources: { db: 1 } },
+      { id: 'c', title: 'Make c', estimate: 1, needs: ['a'], files: ['src/x.ts'] },
+      { id: 'd', title: 'Make d', estimate: 1, files: ['src/*.ts'] },
+    ],
+  }));
+  t.same(checkFrontier(compiled), []);
+  const moved = (task: string, start: number): CompiledPlan => ({
+    ...compiled,
+    frontier: { ...compiled.frontier, schedule: compiled.frontier.schedule.map((s) => (s.task === task ? { ...s, start, finish: start + (s.finish - s.start) } : s)) },
+  });
+  const at = (task: string) => compiled.frontier.schedule.find((s) => s.task === task)!;
+  t.match(checkFrontier(moved('c', 0)).join('\n'), /precedence a -> c/);
+  t.match(checkFrontier(moved('b', at('a').start)).join('\n'), /resource db/);
+  t.match(checkFrontier(moved('d', at('c').start)).join('\n'), /c and d share files/);
+  const waves = compiled.waves.waves;
+  const merged = { ...compiled, waves: { ...compiled.waves, waves: [{ ...waves[0]!, tasks: compiled.model.tasks.map((x) => x.id) }] } };
+  t.match(checkWaves(merged).join('\n'), /precedence a -> c not across waves/);
+});
+
 t.test('random plans: the transitive reduction keeps exactly the edges no other path implies', async (t) => {
   let checked = 0;
   for (let seed = 1; seed <= 80; seed++) {
