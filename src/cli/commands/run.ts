@@ -9,8 +9,8 @@ import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
 import { buildRunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
-import { ttyRenderer } from '../../runner/render-tty.js';
 import { newRunId, Runner } from '../../runner/runner.js';
+import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
@@ -100,6 +100,10 @@ export const runCommand: Command = {
         if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
       }
     }
+    // Large plans spawn through a small helper process: forking the (big) runner itself costs more per task.
+    const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
+    const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
+    const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
     try {
       const store: Store = persist ? FileStore.open(paths) : new NullStore();
       const json = Boolean(values.json);
@@ -114,7 +118,7 @@ export const runCommand: Command = {
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000)),
+        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
         env: io.env,
         onEvent: (event) => onEvent(event),
       });
@@ -125,6 +129,8 @@ export const runCommand: Command = {
         return ExitCode.cannotStart;
       }
       if (useTty) {
+        // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
+        const { ttyRenderer } = await import('../../runner/render-tty.js');
         const tty = ttyRenderer(target, concurrency, () => plan.tasks.size);
         onEvent = tty.onEvent;
         ttyDone = tty.done;
@@ -141,6 +147,7 @@ export const runCommand: Command = {
         process.off('SIGTERM', onSignal);
       }
     } finally {
+      helper?.close();
       release();
     }
   },
