@@ -284,3 +284,48 @@ t.test('a user template replaces the built-in prompt', async (t) => {
   const bad = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: path.join(f.dir, 'missing.njk') });
   t.match((await bad.preflight(f.model.tasks, ctx))[0]!.message, /cannot read the prompt template .*missing\.njk: ENOENT/);
 });
+
+t.test('--worktrees: one worktree and branch per stream, commits per task, merge order, cleanup', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { startWorktreeSession, mergeOrder, branchName } = await import('../src/agents/worktrees.js');
+  const f = fixture(PLAN, { 'docs/spec.md': SPEC, '.gitignore': '.execplan/\nrecords/\n' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: f.dir, encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'base');
+  t.same(mergeOrder(f.model), { order: ['data', 'api'], entangled: [] });
+  t.equal(branchName('auth', 'api', '20261121T174700Z-1a2b'), 'execplan/auth/api-20261121T174700Z-1a2b');
+
+  const started = startWorktreeSession(f.model, f.dir, 'run1');
+  if (!started.ok) throw new Error(started.message);
+  const session = started.session;
+  t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data-run1', 'execplan/auth/api-run1']);
+  const again = startWorktreeSession(f.model, f.dir, 'run2');
+  t.ok(again.ok, 'a second run gets its own branches');
+  if (again.ok) again.session.finish();
+
+  const exec = agentExecutor({
+    model: f.model,
+    profiles: resolveProfiles(undefined),
+    defaultProfile: 'claude',
+    templatePath: null,
+    workdirFor: session.workdirFor,
+    onSucceeded: session.commit,
+  });
+  const ctx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts' });
+  const [model, , docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
+  t.same(await exec.start(attempt(f, model, ctx).input, ctx).done, { kind: 'exited', exitCode: 0 });
+  t.equal(record(f, 1).cwd, session.worktrees[0]!.path);
+  t.notOk(existsSync(path.join(f.dir, 'src/models/user.ts')), 'the checkout is untouched');
+  await exec.start(attempt(f, docs, ctx).input, ctx).done;
+  t.ok(existsSync(path.join(f.dir, 'src/models/user.ts')), 'a task without a stream runs in the checkout');
+  t.equal(git('log', '--format=%s', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model');
+  t.equal(git('show', 'execplan/auth/data-run1:src/models/user.ts'), 'edited by agent-1\n');
+
+  const summary = session.finish();
+  t.equal(
+    summary,
+    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)',
+  );
+  t.notOk(existsSync(session.worktrees[0]!.path), 'worktrees are removed');
+  t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
+});

@@ -30,6 +30,8 @@ export interface AgentExecutorOptions {
   notify?: (message: string) => void;
   /** Working directory per task (the stream's worktree with --worktrees), or null for the runner's cwd. */
   workdirFor?: (task: TaskModel) => string | null;
+  /** Called after an agent exits successfully (the worktree session commits its changes here). */
+  onSucceeded?: (task: TaskModel, agentLabel: string) => void;
   /** Milliseconds between SIGTERM and SIGKILL when stopping an agent. */
   graceMs?: number;
 }
@@ -209,6 +211,13 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
           say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
           return { kind: 'exited', exitCode: 1 };
+        }
+        if (outcome.kind === 'exited' && outcome.exitCode === 0) {
+          try {
+            options.onSucceeded?.(task, label);
+          } catch (error) {
+            say(`after ${label}: ${String(error)}`);
+          }
         }
         return outcome;
       });

@@ -14,6 +14,8 @@ export interface AgentRunOptions {
   notify?: (message: string) => void;
   /** Working directory per task (stream worktrees), or null for the runner's. */
   workdirFor?: (task: TaskModel) => string | null;
+  /** After an agent succeeded (worktree sessions commit its changes). */
+  onSucceeded?: (task: TaskModel, agentLabel: string) => void;
 }
 
 export function agentExecutorFromConfig(model: PlanModel, config: Config, configPath: string | null, options: AgentRunOptions = {}): TaskExecutor {
@@ -25,9 +27,11 @@ export function agentExecutorFromConfig(model: PlanModel, config: Config, config
     templatePath,
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.workdirFor ? { workdirFor: options.workdirFor } : {}),
+    ...(options.onSucceeded ? { onSucceeded: options.onSucceeded } : {}),
   });
 }
 
 export { agentExecutor, type AgentExecutorOptions } from './executor.js';
 export { resolveProfiles, builtinProfiles, buildInvocation, type AgentProfile } from './profiles.js';
 export { readHandoff, type Handoff } from './handoff.js';
+export { startWorktreeSession, mergeOrder, branchName, type WorktreeSession } from './worktrees.js';
