@@ -127,6 +127,8 @@ t.test('look-alikes are not secrets', async (t) => {
     'const tokenizer = new Tokenizer(); // key: value',
     'Bearer authentication is described in RFC 6750',
     'import { AKIAHelper } from "./aws";',
+    'api_key_path: ./config/ApiKeys2024.json',
+    'SSL_KEY_FILE=/etc/ssl/private/Server2024Key.pem',
   ];
   for (const text of negatives) t.same(kinds(text), [], JSON.stringify(text));
 });

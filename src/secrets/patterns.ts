@@ -71,6 +71,7 @@ function looksLikePassword(value: string): boolean {
 /** A long random-looking value: mixed character classes and high entropy (not a word, not a version, not a path). */
 function looksRandom(value: string): boolean {
   if (isReference(value) || value.length < 16) return false;
+  if (/^(?:\.{0,2}\/|~\/)|\.(?:json|ya?ml|pem|key|crt|txt|env|toml|ini)$/i.test(value)) return false; // a path to a key file
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
   if (classes < 2) return false;
   if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(value)) return false; // git / sha256 digests written as ids
