@@ -187,6 +187,11 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   t.match(r2.stdin, /## Note for this attempt \(attempt 2\)\nUse argon2 this time\./);
   t.ok(r2.stdin.endsWith('exit with a failure instead of claiming success.\n'));
   t.same(a2.progress.at(-1)!.usage, { inputTokens: 900, outputTokens: 200, turns: 1 });
+  const { usageTotals, formatUsage } = await import('../src/agents/usage.js');
+  t.equal(
+    formatUsage(usageTotals(f.stateDir, ['model', 'login', 'docs'])),
+    'Agent usage: 2 tasks, 2100 input + 540 output tokens (900 cached), 4 turns, 4 tool calls, $0.01 reported',
+  );
 });
 
 t.test('a missing agent CLI or unknown profile fails preflight with the install hint', async (t) => {

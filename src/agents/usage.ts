@@ -1,0 +1,31 @@
+/** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
+import { readHandoff } from './handoff.js';
+import type { AgentUsage } from './output.js';
+
+export interface UsageTotals extends AgentUsage {
+  agents: number;
+}
+
+export function usageTotals(stateDir: string, taskIds: readonly string[]): UsageTotals {
+  const total: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
+  for (const id of taskIds) {
+    const h = readHandoff(stateDir, id);
+    if (!h) continue;
+    total.agents++;
+    total.inputTokens += h.usage.inputTokens;
+    total.outputTokens += h.usage.outputTokens;
+    total.cacheReadTokens += h.usage.cacheReadTokens;
+    total.cacheWriteTokens += h.usage.cacheWriteTokens;
+    total.turns += h.usage.turns;
+    total.toolCalls += h.usage.toolCalls;
+    if (h.usage.costUsd !== null) total.costUsd = (total.costUsd ?? 0) + h.usage.costUsd;
+  }
+  return total;
+}
+
+/** One line for a run summary, or null when no agent ran. */
+export function formatUsage(u: UsageTotals): string | null {
+  if (u.agents === 0) return null;
+  const cost = u.costUsd !== null ? `, $${u.costUsd.toFixed(2)} reported` : '';
+  return `Agent usage: ${u.agents} task${u.agents === 1 ? '' : 's'}, ${u.inputTokens} input + ${u.outputTokens} output tokens (${u.cacheReadTokens} cached), ${u.turns} turns, ${u.toolCalls} tool calls${cost}`;
+}
