@@ -48,6 +48,9 @@ function testTask(task: TaskModel, strategy: 'test-first' | 'test-parallel'): Ta
     ...(task.phase !== null ? { phase: task.phase } : {}),
     ...(task.feature !== null ? { feature: task.feature } : {}),
     ...(task.source.agent !== undefined ? { agent: task.source.agent } : {}),
+    // Tests run where the implementation runs.
+    ...(task.source.cwd !== undefined ? { cwd: task.source.cwd } : {}),
+    ...(task.source.env !== undefined ? { env: task.source.env } : {}),
     test: 'none',
     acceptance,
   };
