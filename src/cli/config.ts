@@ -5,9 +5,10 @@ import { cosmiconfig } from 'cosmiconfig';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { configSchema } from '../types/config-schema.js';
 import type { Config } from '../types/config.js';
-import type { Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import { offsetOf, type SourceFile } from '../compiler/source.js';
+import { didYouMean } from '../compiler/suggest.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -43,7 +44,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
 }
 
 function validateConfig(filepath: string, value: unknown): Diagnostic[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
   const validate = ajv.compile(configSchema as object);
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
@@ -57,10 +58,16 @@ function validateConfig(filepath: string, value: unknown): Diagnostic[] {
   }
   return (validate.errors ?? []).map((e) => {
     const path = e.instancePath.split('/').slice(1);
-    const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
-    const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, path)) : { line: 1, col: 1 };
-    return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message: `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}${extra}`, path };
-  });
+    const unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+    // Point at the unknown key itself, not at the mapping that holds it.
+    const at = unknown === undefined ? path : [...path, unknown];
+    const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, at, unknown !== undefined)) : { line: 1, col: 1 };
+    const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+    const message = unknown !== undefined
+      ? `unknown key '${unknown}' in ${e.instancePath || 'the config'}${didYouMean(unknown, known)}`
+      : `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}`;
+    return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message, path: at };
+  }).sort(compareDiagnostics);
 }
 
 /** The scheduling settings a config contributes (the layer below plan settings). */

@@ -1,8 +1,9 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import { loadPlan, type LoadResult } from '../compiler/load.js';
+import { limits } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
@@ -31,8 +32,30 @@ export async function readPlanFile(cwd: string, given: string | undefined): Prom
   if (info.isDirectory()) {
     return { ok: false, message: `${file} is a directory; pass the plan file (e.g. ${path.join(file, 'plan.yaml')})`, exitCode: ExitCode.badArguments };
   }
-  const text = await readFile(absolute, 'utf8');
+  let text: string;
+  try {
+    text = await readCapped(absolute, limits.maxBytes + 1);
+  } catch (error) {
+    return { ok: false, message: `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, exitCode: ExitCode.badArguments };
+  }
   return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
+}
+
+/** At most `max` bytes: a file over the size limit only needs to be recognised as too large, not loaded whole. */
+async function readCapped(file: string, max: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(max, (await handle.stat()).size));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface LoadedPlan extends LoadResult {

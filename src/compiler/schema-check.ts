@@ -158,7 +158,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       }
       case 'pattern':
         code = 'invalid-name';
-        message = `${where} ${typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
+        message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
         break;
       case 'propertyNames': {
         const name = String((error.params as { propertyName: string }).propertyName);

@@ -6,8 +6,11 @@ import { LineCounter, parseDocument, isAlias, isCollection, isPair, isScalar, vi
 import type { Diagnostic, PathSegment } from './diagnostic.js';
 
 export const limits = {
-  /** Largest plan file accepted, in bytes. A 50,000-task plan is about 10 MB. */
-  maxBytes: 64 * 1024 * 1024,
+  /**
+   * Largest plan file accepted, in bytes. A 40,000-task plan is about 5 MB; parsing costs ~100x the file
+   * size in memory, so a much larger limit would let one file exhaust the heap instead of getting a diagnostic.
+   */
+  maxBytes: 8 * 1024 * 1024,
   /** Most alias (*ref) expansions: a "billion laughs" YAML stays harmless. */
   maxAliasCount: 1000,
   /** Deepest nesting of collections. */
@@ -44,18 +47,47 @@ function fileDiagnostic(file: string, code: string, message: string): Diagnostic
   return { file, line: 1, col: 1, severity: 'error', code, message, path: [] };
 }
 
-function collectionDepth(doc: Document.Parsed): number {
-  let max = 0;
+/** The first collection nested deeper than the limit, or null. */
+function firstTooDeep(doc: Document.Parsed): Node | null {
+  let found: Node | null = null;
   visit(doc, {
-    Collection(_key, _node, path) {
+    Collection(_key, node, path) {
       const depth = path.filter((p) => isCollection(p)).length + 1;
-      if (depth > max) max = depth;
-      if (max > limits.maxDepth) return visit.BREAK;
+      if (depth <= limits.maxDepth) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The first mapping key that is itself a collection (or an alias of one), or null. */
+function firstComplexKey(doc: Document.Parsed): Node | null {
+  let found: Node | null = null;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      const target = isAlias(key) ? key.resolve(doc) : key;
+      // A tagged scalar (e.g. !!binary) can be an object too.
+      const objectScalar = isScalar(target) && target.value !== null && typeof target.value === 'object';
+      if (isCollection(target) || objectScalar) {
+        found = key as Node;
+        return visit.BREAK;
+      }
       return undefined;
     },
   });
-  return max;
+  return found;
 }
+
+/** What to do about the YAML mistakes people actually make (yaml's own messages say what, not how to fix). */
+const yamlHints: Partial<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY: "; a ': ' inside an unquoted value starts a mapping: put the value in quotes",
+  TAB_AS_INDENT: '; indent with spaces',
+  BAD_INDENT: '; check the indentation and that every [ or { is closed',
+  MISSING_CHAR: '; a closing bracket or quote is missing',
+  UNEXPECTED_TOKEN: '; quote values that start with a YAML indicator (@, `, %, *, &, !, |, >)',
+};
 
 export function parseSource(file: string, text: string): ParsedSource {
   if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
@@ -84,15 +116,35 @@ export function parseSource(file: string, text: string): ParsedSource {
   const source: SourceFile = { file, text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
-    const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    diagnostics.push(diagnosticAt(source, error.pos[0], 'error', code, yamlMessage(error.message)));
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim();
+      diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'duplicate-key',
+        `duplicate key${key ? ` '${key}'` : ''}: a key may appear only once in a mapping; merge the two or remove one`));
+      continue;
+    }
+    const message = error.code === 'MULTIPLE_DOCS'
+      ? 'the file holds several YAML documents (separated by ---); a plan is a single document: remove the second --- or split the file'
+      : yamlMessage(error.message) + (yamlHints[error.code] ?? '');
+    diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'yaml-syntax', message));
   }
   for (const warning of doc.warnings) {
     diagnostics.push(diagnosticAt(source, warning.pos[0], 'warning', 'yaml-warning', yamlMessage(warning.message)));
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
-  if (collectionDepth(doc) > limits.maxDepth) {
-    diagnostics.push(fileDiagnostic(file, 'yaml-too-deep', `the plan nests deeper than ${limits.maxDepth} levels; no plan needs that`));
+  if (doc.contents === null) {
+    // Only comments (or a bare document marker): as empty as an empty file.
+    diagnostics.push(fileDiagnostic(file, 'empty-plan', 'the plan has no content (only comments); run `execplan init` for a starter plan.yaml'));
+    return { source, value: undefined, diagnostics };
+  }
+  const tooDeep = firstTooDeep(doc);
+  if (tooDeep) {
+    diagnostics.push(diagnosticAt(source, tooDeep.range?.[0] ?? 0, 'error', 'yaml-too-deep', `the plan nests deeper than ${limits.maxDepth} levels; no plan needs that`));
+    return { source, value: undefined, diagnostics };
+  }
+  const complexKey = firstComplexKey(doc);
+  if (complexKey) {
+    // Converting it would stringify the key (and make yaml print a process warning); no plan key is a collection.
+    diagnostics.push(diagnosticAt(source, complexKey.range?.[0] ?? 0, 'error', 'complex-key', 'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?'));
     return { source, value: undefined, diagnostics };
   }
   let value: unknown;

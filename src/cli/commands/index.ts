@@ -1,5 +1,9 @@
 // Registers every command, in the order `execplan --help` lists them.
 import { registerCommand } from '../main.js';
+import { initCommand } from './init.js';
+import { promptCommand } from './prompt.js';
 import { validateCommand } from './validate.js';
 
+registerCommand(initCommand);
 registerCommand(validateCommand);
+registerCommand(promptCommand);

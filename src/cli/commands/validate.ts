@@ -28,10 +28,14 @@ export const validateCommand: Command = {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.length - errors;
     if (exitCode === ExitCode.ok && model) {
-      io.stderr(`${input.file}: valid (${model.tasks.length} tasks, ${model.edges.filter((e) => e.scheduled).length} scheduled dependencies${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
+      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
     } else {
       io.stderr(`${input.file}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}\n`);
     }
     return exitCode;
   },
 };
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

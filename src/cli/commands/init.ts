@@ -1,0 +1,46 @@
+/** execplan init [DIR] [--force]: a starter plan.yaml (with the schema modeline) and execplan.config.yaml. */
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode } from '../../compiler/diagnostic.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { templatePath } from '../paths.js';
+
+const starterFiles = ['plan.yaml', 'execplan.config.yaml'] as const;
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'Write a starter plan.yaml and execplan.config.yaml (never overwrites without --force)',
+  usage: 'execplan init [DIR] [--force]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { force: { type: 'boolean', default: false } }, 1);
+    const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+    const shown = (name: string) => path.relative(io.cwd, path.join(dir, name)) || name;
+    if (!values.force) {
+      const present = [];
+      for (const name of starterFiles) if (await exists(path.join(dir, name))) present.push(shown(name));
+      if (present.length > 0) {
+        // Nothing is written, so a half-initialised directory never happens.
+        io.stderr(`execplan init: ${present.join(' and ')} already exist${present.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)\n`);
+        return ExitCode.badArguments;
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    for (const name of starterFiles) {
+      await writeFile(path.join(dir, name), await readFile(templatePath('init', name), 'utf8'));
+      io.stdout(`wrote ${shown(name)}\n`);
+    }
+    const planArg = positionals[0] ? ` ${shown('plan.yaml')}` : '';
+    io.stdout(`next: edit ${shown('plan.yaml')}, then run \`execplan validate${planArg}\`\n`);
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,97 @@
+// `execplan init` (starter files, never overwriting) and `execplan prompt` (instructions for an LLM).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { renderAuthoringPrompt } from '../src/authoring/prompt.js';
+import type { CliIo } from '../src/cli/command.js';
+import { main } from '../src/cli/main.js';
+import { planSchema } from '../src/types/plan-schema.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function cli(args: string[], cwd = root) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env: {}, isTTY: false };
+  const exit = await main(args, io);
+  return { exit, stdout, stderr };
+}
+
+function tempDir(t: { teardown(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-init-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('init writes a starter plan that validates cleanly, and a config', async (t) => {
+  const dir = tempDir(t);
+  const run = await cli(['init'], dir);
+  t.equal(run.exit, 0);
+  t.match(run.stdout, /wrote plan\.yaml\nwrote execplan\.config\.yaml\n/);
+  const plan = readFileSync(path.join(dir, 'plan.yaml'), 'utf8');
+  t.match(plan.split('\n')[0], '# yaml-language-server: $schema=./node_modules/execplan/schema/plan.schema.json');
+  const validate = await cli(['validate', '--format', 'json'], dir);
+  t.equal(validate.exit, 0, 'the starter plan is valid');
+  t.same(JSON.parse(validate.stdout), [], 'no warnings either');
+  t.match(readFileSync(path.join(dir, 'execplan.config.yaml'), 'utf8'), /min_confidence: 0\.7/);
+});
+
+t.test('init never overwrites without --force', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'plan.yaml'), 'my own plan\n');
+  const refused = await cli(['init'], dir);
+  t.equal(refused.exit, 1);
+  t.equal(refused.stderr, 'execplan init: plan.yaml already exists; nothing written (use --force to overwrite)\n');
+  t.equal(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), 'my own plan\n', 'plan untouched');
+  t.throws(() => readFileSync(path.join(dir, 'execplan.config.yaml')), 'config not written either');
+
+  const forced = await cli(['init', '--force'], dir);
+  t.equal(forced.exit, 0);
+  t.match(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), /^# yaml-language-server/);
+});
+
+t.test('init DIR creates the directory; bad arguments exit 1', async (t) => {
+  const dir = tempDir(t);
+  const run = await cli(['init', 'sub/project'], dir);
+  t.equal(run.exit, 0);
+  t.match(run.stdout, 'then run `execplan validate sub/project/plan.yaml`');
+  t.equal((await cli(['validate', 'sub/project/plan.yaml'], dir)).exit, 0);
+  t.equal((await cli(['init', '--bogus'], dir)).exit, 1);
+  t.equal((await cli(['init', 'a', 'b'], dir)).exit, 1);
+});
+
+t.test('the authoring prompt carries the rules, the example, the schema and the spec verbatim', async (t) => {
+  const spec = '# Billing\n\nCharge cards monthly. Literal {{ braces }} and {% tags %} stay as written.\n';
+  const text = renderAuthoringPrompt({ specText: spec, specPath: 'docs/billing.md' });
+  t.ok(text.includes(JSON.stringify(planSchema, null, 2)), 'the whole JSON Schema');
+  t.ok(text.includes(spec.trim()), 'the spec, untouched by the template engine');
+  t.match(text, 'set `spec: docs/billing.md`');
+  for (const rule of ['starts with an imperative verb', '2-8 hours', 'acceptance', 'confidence', 'capacity', 'phases', 'over-decompose']) {
+    t.match(text, rule, `rule: ${rule}`);
+  }
+  t.ok(text.includes(readFileSync(path.join(root, 'templates/plan-example.yaml'), 'utf8').trim()), 'the example');
+  t.equal(renderAuthoringPrompt({ specText: spec, specPath: 'docs/billing.md' }), text, 'deterministic');
+  t.notMatch(renderAuthoringPrompt({}), '<specification>', 'no spec section without a spec');
+  t.match(renderAuthoringPrompt({ minConfidence: 0.5 }), 'confidence below 0.5');
+});
+
+t.test('the example in the prompt is a valid plan without warnings', async (t) => {
+  const run = await cli(['validate', 'templates/plan-example.yaml', '--format', 'json']);
+  t.equal(run.exit, 0);
+  t.same(JSON.parse(run.stdout), []);
+});
+
+t.test('execplan prompt prints the prompt for a spec file', async (t) => {
+  const run = await cli(['prompt', 'examples/auth/spec.md']);
+  t.equal(run.exit, 0);
+  t.equal(run.stdout, renderAuthoringPrompt({ specText: readFileSync(path.join(root, 'examples/auth/spec.md'), 'utf8'), specPath: 'examples/auth/spec.md' }));
+  const none = await cli(['prompt']);
+  t.equal(none.exit, 0);
+  t.match(none.stdout, 'No specification was given');
+  const missing = await cli(['prompt', 'nope.md']);
+  t.equal(missing.exit, 1);
+  t.equal(missing.stderr, 'execplan prompt: nope.md: no such file\n');
+  t.equal((await cli(['prompt', 'examples'])).exit, 1);
+});
