@@ -1,5 +1,6 @@
 // Registers every command, in the order `execplan --help` lists them.
 import { registerCommand } from '../main.js';
+import { draftCommand } from './draft.js';
 import { initCommand } from './init.js';
 import { promptCommand } from './prompt.js';
 import { validateCommand } from './validate.js';
@@ -7,3 +8,4 @@ import { validateCommand } from './validate.js';
 registerCommand(initCommand);
 registerCommand(validateCommand);
 registerCommand(promptCommand);
+registerCommand(draftCommand);
