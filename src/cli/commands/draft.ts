@@ -10,6 +10,7 @@ import { draftHeader, draftPlan } from '../../agents/draft.js';
 import { defaultProfileName, resolveProfiles } from '../../agents/profiles.js';
 import { findExecutable } from '../../agents/which.js';
 import { ExitCode, formatDiagnostic } from '../../compiler/diagnostic.js';
+import { loadPlan } from '../../compiler/load.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
@@ -90,9 +91,10 @@ export const draftCommand: Command = {
       onLine: values.verbose ? (line) => io.stderr(`  | ${line}\n`) : undefined,
     });
     if (result.ok) {
-      await writeFile(outPath, draftHeader(specPath, profile.name, result.rounds.length) + result.yaml);
-      const warnings = result.rounds.at(-1)!.diagnostics;
-      printDiagnostics(io, warnings);
+      const text = draftHeader(specPath, profile.name, result.rounds.length) + result.yaml;
+      await writeFile(outPath, text);
+      // Warnings, with positions in the file as written (the header shifts lines).
+      printDiagnostics(io, loadPlan(outFile, text).diagnostics);
       io.stdout(`${outFile}: drafted by ${profile.name} and valid after ${result.rounds.length} round${result.rounds.length === 1 ? '' : 's'}\n`);
       return ExitCode.ok;
     }
