@@ -1,0 +1,9 @@
+export interface SmInstance {
+  jobs: number;
+  successors: number[][];
+  durations: number[];
+  requests: number[][];
+  capacities: number[];
+}
+export function parseSm(text: string): SmInstance;
+export function smToPlanYaml(text: string, name?: string): string;

@@ -1,0 +1,21 @@
+/**
+ * The back half of the compiler: a validated PlanModel -> CompiledPlan (graph, conflicts, wave schedule,
+ * rolling-frontier schedule). Pure and deterministic; the caller must have stopped on loadPlan's errors.
+ */
+import type { CompiledPlan } from './compiled.js';
+import { findConflicts } from './conflicts.js';
+import { analyzeGraph } from './graph/analyze.js';
+import type { PlanModel } from './model.js';
+import { buildFrontier } from './schedule/frontier.js';
+import { buildWaves } from './schedule/waves.js';
+
+export type { CompiledPlan } from './compiled.js';
+
+export function compilePlan(model: PlanModel): CompiledPlan {
+  const { graph, index } = analyzeGraph(model);
+  const conflicts = findConflicts(model);
+  const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
+  const waves = buildWaves(model, index, conflicts, latestStart);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours);
+  return { model, graph, conflicts, waves, frontier };
+}

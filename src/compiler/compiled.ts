@@ -1,0 +1,192 @@
+/**
+ * The compiled plan: what `compilePlan(model)` returns and every later stage (artifacts, runner) reads.
+ * All times are in hours from the start of the plan; all task references are task ids.
+ */
+import type { EdgeModel, PlanModel } from './model.js';
+
+export interface CompiledPlan {
+  model: PlanModel;
+  graph: DependencyGraph;
+  /** Pairs of tasks whose files overlap, sorted by (a, b) in plan order. */
+  conflicts: FileConflict[];
+  waves: WaveSchedule;
+  frontier: FrontierSchedule;
+}
+
+// ---------------------------------------------------------------- graph
+
+export interface TaskTiming {
+  /** Earliest start / finish with unlimited resources (critical-path method), hours. */
+  earliestStart: number;
+  earliestFinish: number;
+  /** Latest start / finish that does not delay the critical path. */
+  latestStart: number;
+  latestFinish: number;
+  /** latestStart - earliestStart; 0 on the critical path. */
+  slack: number;
+}
+
+export interface GraphMetrics {
+  minConfidenceApplied: number;
+  nodes: number;
+  /** Scheduled (hard, confident) dependencies between tasks, not counting phase barriers. */
+  edges: number;
+  /** edges / (nodes * (nodes - 1)); 0 for fewer than two tasks. */
+  edgeDensity: number;
+  /** Size of the largest Kahn layer (tasks that could run at once with unlimited resources). */
+  widthApprox: number;
+  widthMethod: 'kahn_layer_max';
+  /** Tasks on the longest chain of scheduled dependencies and phase barriers (= number of Kahn layers). */
+  longestPath: number;
+  /** Expected hours of the critical path (PERT means, phase barriers included). */
+  criticalPathHours: number;
+  /** Tasks with no scheduled dependency in or out. */
+  isolatedTasks: number;
+  keptByType: Record<string, number>;
+  droppedByType: Record<string, number>;
+  lowConfidenceEdgesExcluded: number;
+  softEdgesExcluded: number;
+  /** Scheduled edges left after transitive reduction. */
+  reducedEdges: number;
+  /** Scheduled edges that the transitive reduction found redundant. */
+  redundantEdges: number;
+  mutualExclusionEdges: number;
+  /** Tasks that hold at least one resource. */
+  resourceConstrainedTasks: number;
+  phaseBarriers: number;
+}
+
+export interface DependencyGraph {
+  /** Every task once, each after all its scheduled predecessors and earlier phases; ties by plan order. */
+  topoOrder: string[];
+  /** Kahn layers (phase barriers respected), tasks in plan order within a layer. */
+  layers: string[][];
+  /** The scheduled dependencies (hard, confidence >= min_confidence), in plan order. */
+  edges: EdgeModel[];
+  /** Transitive reduction of `edges` as [from, to], sorted by the topological position of from, then to. */
+  reducedEdges: Array<[string, string]>;
+  softDeps: EdgeModel[];
+  lowConfidenceDeps: EdgeModel[];
+  /** Consecutive non-empty phases: every task of `from` finishes before any task of `to` starts. */
+  phaseBarriers: Array<{ from: string; to: string }>;
+  /** Task ids of one longest path by expected hours, in order. */
+  criticalPath: string[];
+  criticalPathHours: number;
+  timing: Record<string, TaskTiming>;
+  metrics: GraphMetrics;
+}
+
+// ---------------------------------------------------------------- conflicts
+
+/** Where an overlapping path came from: the task's `files` globs, or a path mentioned in its description. */
+export type ConflictSource = 'files' | 'description';
+
+export interface ConflictOverlap {
+  /** The pattern of task a and the pattern of task b that can match the same path. */
+  a: string;
+  b: string;
+  sourceA: ConflictSource;
+  sourceB: ConflictSource;
+}
+
+export interface FileConflict {
+  /** The two tasks, a before b in plan order. */
+  a: string;
+  b: string;
+  /** Every overlapping pair of patterns, sorted. */
+  overlaps: ConflictOverlap[];
+  /** 1.0 files/files, 0.8 files/description, 0.5 description/description (the best overlap counts). */
+  confidence: number;
+  /** confidence >= min_confidence: the schedules never run a and b at the same time. */
+  enforced: boolean;
+}
+
+// ---------------------------------------------------------------- schedules
+
+export interface Estimates {
+  p50Hours: number;
+  p80Hours: number;
+  p95Hours: number;
+}
+
+export type DeferralReason = 'size' | 'concurrency' | 'resource' | 'files';
+
+export interface Deferral {
+  /** A task that was ready for this wave but placed in a later one. */
+  task: string;
+  reason: DeferralReason;
+  /** For 'resource': the resource that was full. */
+  resource?: string;
+  /** For 'files': the tasks already in the wave whose files overlap. */
+  conflictsWith?: string[];
+}
+
+export interface Wave {
+  waveNumber: number;
+  /** In plan order. */
+  tasks: string[];
+  /** The wave ends with its slowest task. */
+  estimates: Estimates;
+  /** Sum of p50 of the earlier waves. */
+  startHours: number;
+  phases: string[];
+  /** Units of each resource held by the wave's tasks (resources with usage only, sorted by name). */
+  resourceUsage: Record<string, number>;
+  deferred: Deferral[];
+}
+
+export interface WaveSchedule {
+  maxWaveSize: number;
+  /** min(max_wave_size, max_concurrency): the most tasks a wave holds. */
+  waveCapacity: number;
+  waves: Wave[];
+  /** Estimates of the whole plan run wave by wave. */
+  totals: Estimates;
+  /** Sum of the waves' p50: comparable to the frontier's makespan_hours. */
+  makespanHours: number;
+}
+
+export interface ScheduledTask {
+  task: string;
+  start: number;
+  finish: number;
+}
+
+export interface LowerBound {
+  hours: number;
+  criticalPathHours: number;
+  /** Per resource: total (hours x units) / capacity. */
+  resourceHours: Record<string, number>;
+  /** Total task hours / max_concurrency (0 when concurrency cannot bind). */
+  concurrencyHours: number;
+  /** Which bound is the best one. */
+  binding: string;
+}
+
+export interface OptimizerReport {
+  method: string;
+  seed: string;
+  /** Iteration budget (schedule generations) granted, and actually used. */
+  budget: number;
+  schedulesEvaluated: number;
+  /** Makespan of a single parallel-SGS pass with latest-finish-time priority, before improvement. */
+  baselineMakespanHours: number;
+}
+
+export interface FrontierSchedule {
+  /** Sorted by start, then by the launch priority. */
+  schedule: ScheduledTask[];
+  /** The launch order the runner uses: task ids by scheduled start, ties by id. */
+  priority: string[];
+  initialFrontier: string[];
+  maxConcurrencyLimit: number;
+  makespanHours: number;
+  lowerBound: LowerBound;
+  /** (makespan - lower bound) / lower bound; 0 when both are 0. */
+  gap: number;
+  /** Busy share of each resource's capacity over the makespan, and of the concurrency limit. */
+  utilization: { concurrency: number; resources: Record<string, number> };
+  averageConcurrency: number;
+  maxConcurrency: number;
+  optimizer: OptimizerReport;
+}

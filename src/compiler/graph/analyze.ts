@@ -1,0 +1,100 @@
+/** Builds the dependency graph section of a compiled plan: order, layers, reduction, critical path, metrics. */
+import type { DependencyGraph, GraphMetrics, TaskTiming } from '../compiled.js';
+import { roundHours } from '../duration.js';
+import type { PlanModel } from '../model.js';
+import { criticalPathMethod } from './critical.js';
+import { buildIndexGraph, type IndexGraph } from './index-graph.js';
+import { redundantEdges } from './reduce.js';
+import { kahnLayers, topologicalOrder } from './topo.js';
+
+export interface GraphAnalysis {
+  graph: DependencyGraph;
+  index: IndexGraph;
+  /** Topological order of all nodes (tasks and barriers). */
+  order: number[];
+}
+
+function countByType(edges: PlanModel['edges']): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of edges) out[e.type] = (out[e.type] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function analyzeGraph(model: PlanModel): GraphAnalysis {
+  const index = buildIndexGraph(model);
+  const order = topologicalOrder(index);
+  if (!order) throw new Error('compilePlan needs an acyclic plan: run loadPlan and stop on its errors first');
+  const ids = model.tasks.map((t) => t.id);
+  const n = ids.length;
+  const taskOrder = order.filter((v) => v < n);
+  const position = new Int32Array(n);
+  taskOrder.forEach((v, k) => (position[v] = k));
+
+  const layerOf = kahnLayers(index, order);
+  let layerCount = 0;
+  for (let v = 0; v < n; v++) layerCount = Math.max(layerCount, layerOf[v]!);
+  const layers: string[][] = Array.from({ length: layerCount }, () => []);
+  for (let v = 0; v < n; v++) layers[layerOf[v]! - 1]!.push(ids[v]!);
+
+  const redundant = redundantEdges(index, order);
+  const reducedEdges = index.taskEdges
+    .filter((_, k) => !redundant[k])
+    .sort((x, y) => position[x[0]]! - position[y[0]]! || position[x[1]]! - position[y[1]]!)
+    .map(([a, b]) => [ids[a]!, ids[b]!] as [string, string]);
+
+  const cpm = criticalPathMethod(index, order);
+  const timing: Record<string, TaskTiming> = {};
+  for (let v = 0; v < n; v++) {
+    const h = index.hours[v]!;
+    const es = roundHours(cpm.earliestStart[v]!);
+    const lf = roundHours(cpm.latestFinish[v]!);
+    timing[ids[v]!] = {
+      earliestStart: es,
+      earliestFinish: roundHours(es + h),
+      latestStart: roundHours(lf - h),
+      latestFinish: lf,
+      slack: Math.max(0, roundHours(lf - h - es)),
+    };
+  }
+
+  const scheduled = model.edges.filter((e) => e.scheduled);
+  const softDeps = model.edges.filter((e) => !e.hard);
+  const lowConfidenceDeps = model.edges.filter((e) => e.hard && !e.scheduled);
+  const touched = new Uint8Array(n);
+  for (const [a, b] of index.taskEdges) touched[a] = touched[b] = 1;
+  const edgeCount = index.taskEdges.length;
+  const metrics: GraphMetrics = {
+    minConfidenceApplied: model.settings.minConfidence,
+    nodes: n,
+    edges: edgeCount,
+    edgeDensity: n > 1 ? Math.round((edgeCount / (n * (n - 1))) * 1e6) / 1e6 : 0,
+    widthApprox: layers.reduce((m, l) => Math.max(m, l.length), 0),
+    widthMethod: 'kahn_layer_max',
+    longestPath: layerCount,
+    criticalPathHours: roundHours(cpm.length),
+    isolatedTasks: touched.reduce((sum, t) => sum + (t ? 0 : 1), 0),
+    keptByType: countByType(scheduled),
+    droppedByType: countByType(model.edges.filter((e) => !e.scheduled)),
+    lowConfidenceEdgesExcluded: lowConfidenceDeps.length,
+    softEdgesExcluded: softDeps.length,
+    reducedEdges: reducedEdges.length,
+    redundantEdges: edgeCount - reducedEdges.length,
+    mutualExclusionEdges: scheduled.filter((e) => e.type === 'mutual_exclusion').length,
+    resourceConstrainedTasks: model.tasks.filter((t) => Object.keys(t.resources).length > 0).length,
+    phaseBarriers: index.barriers.length,
+  };
+  const graph: DependencyGraph = {
+    topoOrder: taskOrder.map((v) => ids[v]!),
+    layers,
+    edges: scheduled,
+    reducedEdges,
+    softDeps,
+    lowConfidenceDeps,
+    phaseBarriers: index.barriers.map((b) => ({ from: model.phases[b.fromPhase]!.id, to: model.phases[b.toPhase]!.id })),
+    criticalPath: cpm.path.map((v) => ids[v]!),
+    criticalPathHours: roundHours(cpm.length),
+    timing,
+    metrics,
+  };
+  return { graph, index, order };
+}

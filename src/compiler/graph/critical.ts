@@ -1,0 +1,55 @@
+/** Critical-path method on the index graph (unlimited resources): earliest/latest times and one longest path. */
+import type { IndexGraph } from './index-graph.js';
+
+const eps = 1e-9;
+
+export interface Cpm {
+  earliestStart: Float64Array;
+  latestFinish: Float64Array;
+  /** Length of the longest path in hours. */
+  length: number;
+  /** Tasks (not barriers) of one longest path, in order. */
+  path: number[];
+}
+
+export function criticalPathMethod(graph: IndexGraph, order: readonly number[]): Cpm {
+  const { size, hours, pred, succ } = graph;
+  const es = new Float64Array(size);
+  let length = 0;
+  for (const v of order) {
+    let start = 0;
+    for (const p of pred[v]!) start = Math.max(start, es[p]! + hours[p]!);
+    es[v] = start;
+    length = Math.max(length, start + hours[v]!);
+  }
+  const lf = new Float64Array(size);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const v = order[k]!;
+    let finish = length;
+    for (const s of succ[v]!) finish = Math.min(finish, lf[s]! - hours[s]!);
+    lf[v] = finish;
+  }
+  // Walk back from the lowest-numbered task that ends last, always to the lowest-numbered tight predecessor.
+  const path: number[] = [];
+  let end = -1;
+  for (let v = 0; v < graph.taskCount; v++) {
+    if (es[v]! + hours[v]! >= length - eps) {
+      end = v;
+      break;
+    }
+  }
+  let cursor = end;
+  while (cursor >= 0) {
+    if (cursor < graph.taskCount) path.push(cursor);
+    let next = -1;
+    for (const p of pred[cursor]!) {
+      if (Math.abs(es[p]! + hours[p]! - es[cursor]!) <= eps) {
+        // Prefer a task over a barrier so the path names real work; among equals the lowest number.
+        if (next === -1 || (next >= graph.taskCount && p < graph.taskCount)) next = p;
+      }
+    }
+    cursor = next;
+  }
+  path.reverse();
+  return { earliestStart: es, latestFinish: lf, length, path };
+}

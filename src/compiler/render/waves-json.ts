@@ -1,0 +1,54 @@
+/** waves.json (seed 004, DESIGN.md §4): the wave-based and rolling-frontier execution models. */
+import type { CompiledPlan } from '../compiled.js';
+import { stableJson, withGenerated } from './json.js';
+
+export function renderWaves(compiled: CompiledPlan, timestamp: string | null = null): string {
+  const { waves, frontier, model } = compiled;
+  const body = {
+    planId: model.name,
+    execution_models: {
+      wave_based: {
+        config: { maxWaveSize: waves.maxWaveSize, waveCapacity: waves.waveCapacity, barrier: { kind: 'all' } },
+        waves: waves.waves.map((w) => ({
+          waveNumber: w.waveNumber,
+          tasks: w.tasks,
+          estimates: { units: 'hours', ...w.estimates },
+          startHours: w.startHours,
+          phases: w.phases,
+          resource_usage: w.resourceUsage,
+          deferred: w.deferred,
+        })),
+        total_waves: waves.waves.length,
+        makespan_hours: waves.makespanHours,
+        estimated_completion: { p50_hours: waves.totals.p50Hours, p80_hours: waves.totals.p80Hours, p95_hours: waves.totals.p95Hours },
+      },
+      rolling_frontier: {
+        config: { max_concurrent_tasks: frontier.maxConcurrencyLimit, scheduling_algorithm: 'rcpsp_ga_justified', frontier_update_policy: 'immediate' },
+        initial_frontier: frontier.initialFrontier,
+        priority: frontier.priority,
+        schedule: frontier.schedule,
+        makespan_hours: frontier.makespanHours,
+        lower_bound_hours: frontier.lowerBound.hours,
+        lower_bound: {
+          binding: frontier.lowerBound.binding,
+          critical_path_hours: frontier.lowerBound.criticalPathHours,
+          concurrency_hours: frontier.lowerBound.concurrencyHours,
+          resource_hours: frontier.lowerBound.resourceHours,
+        },
+        gap: frontier.gap,
+        utilization: frontier.utilization,
+        average_concurrency: frontier.averageConcurrency,
+        max_concurrency: frontier.maxConcurrency,
+        optimizer: {
+          method: frontier.optimizer.method,
+          seed: frontier.optimizer.seed,
+          budget: frontier.optimizer.budget,
+          schedules_evaluated: frontier.optimizer.schedulesEvaluated,
+          baseline_makespan_hours: frontier.optimizer.baselineMakespanHours,
+        },
+        speedup_vs_waves: waves.makespanHours > 0 ? Math.round((1 - frontier.makespanHours / waves.makespanHours) * 1e4) / 1e4 : 0,
+      },
+    },
+  };
+  return stableJson(withGenerated(body, timestamp));
+}

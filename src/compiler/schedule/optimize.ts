@@ -1,0 +1,193 @@
+/**
+ * Improvement of the frontier schedule: a genetic algorithm on activity lists (Hartmann 1998) decoded by
+ * serial schedule generation, every schedule improved by double justification and written back into its
+ * list. The initial population is biased random sampling around the latest-finish-time priority. The work
+ * is bounded by a number of schedule generations (`budget`), never by time, and every random choice comes
+ * from a seeded generator, so every machine computes the same schedule.
+ */
+import { MinHeap } from '../graph/heap.js';
+import { justify } from './justify.js';
+import type { Problem } from './problem.js';
+import { createRandom } from './prng.js';
+import { SerialScheduler } from './serial-sgs.js';
+
+export interface Individual {
+  list: Int32Array;
+  makespan: number;
+}
+
+export interface OptimizeResult {
+  best: Individual;
+  /** Start times of the best schedule (from a final forward pass over its list). */
+  start: Float64Array;
+  finish: Float64Array;
+  schedulesEvaluated: number;
+}
+
+const mutationRate = 0.05;
+
+/** Default budget: thousands of schedules for small plans, a few for huge ones (work ~ budget x size). */
+export function defaultBudget(size: number): number {
+  return Math.min(5000, Math.max(12, Math.floor(300_000 / Math.max(1, size))));
+}
+
+/** Stops early once a schedule reaches `lowerBound` (it cannot be beaten). */
+export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[], budget: number, lowerBound = 0): OptimizeResult {
+  const random = createRandom(problem.seed);
+  const forward = new SerialScheduler(problem);
+  const backward = new SerialScheduler(problem, true);
+  let evaluated = 0;
+  let best: { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null = null;
+  // Keeps the times of the best schedule seen: re-decoding a list need not give the same times.
+  const remember = (list: Int32Array) => {
+    if (best && best.makespan <= forward.makespan) return;
+    best = { makespan: forward.makespan, start: forward.start.slice(), finish: forward.finish.slice(), list };
+  };
+
+  const optimal = () => best !== null && (best as { makespan: number }).makespan <= lowerBound + 1e-9;
+  const evaluate = (list: Int32Array): Individual => {
+    forward.run(list);
+    evaluated++;
+    remember(list);
+    if (evaluated + 2 > budget) return { list, makespan: forward.makespan };
+    const first = forward.makespan;
+    const improved = justify(problem, forward, backward, forward.start.slice(), forward.finish.slice());
+    evaluated += 2;
+    remember(improved.list);
+    return improved.makespan <= first ? improved : { list, makespan: first };
+  };
+
+  const population: Individual[] = [];
+  for (const list of seeds) if ((evaluated < budget && !optimal()) || population.length === 0) population.push(evaluate(list));
+  const size = Math.max(2, Math.min(40, Math.floor(budget / 30)));
+  while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
+
+  const edge = (a: number, b: number) => binaryIncludes(problem.pred[b]!, a);
+  while (evaluated + 1 <= budget && population.length >= 2 && !optimal()) {
+    const children: Individual[] = [];
+    const order = shuffle(population.map((_, k) => k), random);
+    for (let k = 0; k + 1 < order.length && evaluated + 1 <= budget; k += 2) {
+      const mother = population[order[k]!]!.list;
+      const father = population[order[k + 1]!]!.list;
+      const q1 = Math.floor(random() * problem.size);
+      const q2 = q1 + Math.floor(random() * (problem.size - q1 + 1));
+      for (const [x, y] of [[mother, father], [father, mother]] as const) {
+        if (evaluated + 1 > budget) break;
+        const child = crossover(x, y, q1, q2);
+        mutate(child, edge, random);
+        children.push(evaluate(child));
+      }
+    }
+    population.push(...children);
+    population.sort((a, b) => a.makespan - b.makespan);
+    const seen = new Set<string>();
+    const next: Individual[] = [];
+    for (const ind of population) {
+      const key = `${ind.makespan}:${fingerprint(ind.list)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      next.push(ind);
+      if (next.length === size) break;
+    }
+    population.length = 0;
+    population.push(...next);
+  }
+  const found = best as { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null;
+  if (!found) throw new Error('optimize needs a budget of at least one schedule');
+  return { best: { list: found.list, makespan: found.makespan }, start: found.start, finish: found.finish, schedulesEvaluated: evaluated };
+}
+
+/** Two-point crossover: head from x, middle in y's relative order, tail in x's order. Keeps precedence. */
+function crossover(x: Int32Array, y: Int32Array, q1: number, q2: number): Int32Array {
+  const n = x.length;
+  const child = new Int32Array(n);
+  const used = new Uint8Array(n);
+  let k = 0;
+  for (let i = 0; i < q1; i++) {
+    child[k++] = x[i]!;
+    used[x[i]!] = 1;
+  }
+  for (let i = 0; i < n && k < q2; i++) {
+    const v = y[i]!;
+    if (!used[v]) {
+      child[k++] = v;
+      used[v] = 1;
+    }
+  }
+  for (let i = 0; i < n && k < n; i++) {
+    const v = x[i]!;
+    if (!used[v]) {
+      child[k++] = v;
+      used[v] = 1;
+    }
+  }
+  return child;
+}
+
+/** Swaps neighbours that do not depend on each other, each with a small probability. */
+function mutate(list: Int32Array, edge: (a: number, b: number) => boolean, random: () => number): void {
+  for (let i = 0; i + 1 < list.length; i++) {
+    if (random() >= mutationRate) continue;
+    const a = list[i]!;
+    const b = list[i + 1]!;
+    if (edge(a, b)) continue;
+    list[i] = b;
+    list[i + 1] = a;
+  }
+}
+
+/**
+ * Biased random sampling: a topological order where ready nodes are taken by latest finish time perturbed
+ * by noise, so the lists stay close to the LFT rule but differ. O(n log n) even for huge plans.
+ */
+export function sampleList(problem: Problem, lft: Float64Array, random: () => number): Int32Array {
+  const size = problem.size;
+  let spread = 0;
+  for (let v = 0; v < size; v++) spread = Math.max(spread, problem.duration[v]!);
+  const key = new Float64Array(size);
+  for (let v = 0; v < size; v++) key[v] = lft[v]! + (random() - 0.5) * 2 * spread;
+  return keyedTopologicalOrder(problem, key);
+}
+
+export function keyedTopologicalOrder(problem: Problem, key: ArrayLike<number>): Int32Array {
+  const size = problem.size;
+  const waiting = new Int32Array(size);
+  for (let v = 0; v < size; v++) waiting[v] = problem.pred[v]!.length;
+  const heap = new MinHeap((a, b) => key[a]! - key[b]! || a - b);
+  for (let v = 0; v < size; v++) if (waiting[v] === 0) heap.push(v);
+  const out = new Int32Array(size);
+  let k = 0;
+  while (heap.size > 0) {
+    const v = heap.pop()!;
+    out[k++] = v;
+    for (const s of problem.succ[v]!) if (--waiting[s] === 0) heap.push(s);
+  }
+  return out;
+}
+
+function shuffle(items: number[], random: () => number): number[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+function binaryIncludes(sorted: readonly number[], value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = sorted[mid]!;
+    if (x === value) return true;
+    if (x < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function fingerprint(list: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i]!, 0x01000193) >>> 0;
+  return h;
+}

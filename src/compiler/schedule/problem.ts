@@ -1,0 +1,131 @@
+/**
+ * The resource-constrained scheduling problem (RCPSP) behind the rolling frontier, on integer nodes.
+ * Nodes are the tasks sorted by id (so the order of tasks in plan.yaml does not change the result), then the
+ * phase-barrier nodes. The concurrency limit is one more renewable resource that every real task holds one
+ * unit of, dropped when it cannot bind.
+ */
+import type { FileConflict } from '../compiled.js';
+import type { IndexGraph } from '../graph/index-graph.js';
+import type { PlanModel } from '../model.js';
+import { hash32 } from './prng.js';
+
+export interface Problem {
+  size: number;
+  /** Number of real tasks (nodes 0..taskCount-1). */
+  taskCount: number;
+  /** Plan index of each task node. */
+  planIndex: number[];
+  duration: Float64Array;
+  pred: number[][];
+  succ: number[][];
+  /** Per node: [resource, units] pairs. */
+  demand: Array<Array<[number, number]>>;
+  capacity: number[];
+  resourceNames: string[];
+  /** Index of the concurrency resource in `capacity`, or -1 when it cannot bind. */
+  concurrencyResource: number;
+  /** Per node: nodes it must not overlap in time (enforced file conflicts). */
+  conflicts: number[][];
+  /** Position of each node in a topological order (tie-breaks that must respect precedence). */
+  topoPosition: Int32Array;
+  seed: number;
+}
+
+export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: readonly FileConflict[]): Problem {
+  const n = graph.taskCount;
+  const byId = [...model.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const nodeOfPlan = new Int32Array(graph.size);
+  byId.forEach((t, node) => (nodeOfPlan[t.index] = node));
+  for (let b = n; b < graph.size; b++) nodeOfPlan[b] = b;
+  const planIndex = byId.map((t) => t.index);
+  const size = graph.size;
+  const duration = new Float64Array(size);
+  const pred: number[][] = Array.from({ length: size }, () => []);
+  const succ: number[][] = Array.from({ length: size }, () => []);
+  for (let v = 0; v < size; v++) {
+    const node = nodeOfPlan[v]!;
+    duration[node] = graph.hours[v]!;
+    for (const w of graph.succ[v]!) succ[node]!.push(nodeOfPlan[w]!);
+    for (const w of graph.pred[v]!) pred[node]!.push(nodeOfPlan[w]!);
+  }
+  for (const list of [...pred, ...succ]) list.sort((a, b) => a - b);
+
+  const resourceNames = model.resources.map((r) => r.name).sort();
+  const capacity = resourceNames.map((name) => model.resources.find((r) => r.name === name)!.capacity);
+  const resourceIndex = new Map(resourceNames.map((name, k) => [name, k]));
+  const busyTasks = byId.filter((t) => t.hours > 0).length;
+  const limit = model.settings.maxConcurrency;
+  const concurrencyResource = limit < busyTasks ? capacity.length : -1;
+  if (concurrencyResource >= 0) capacity.push(limit);
+  const demand: Problem['demand'] = Array.from({ length: size }, () => []);
+  byId.forEach((t, node) => {
+    for (const name of Object.keys(t.resources).sort()) {
+      const r = resourceIndex.get(name);
+      if (r !== undefined) demand[node]!.push([r, t.resources[name]!]);
+    }
+    if (concurrencyResource >= 0 && t.hours > 0) demand[node]!.push([concurrencyResource, 1]);
+  });
+
+  const idToNode = new Map(byId.map((t, node) => [t.id, node]));
+  const conflictLists: number[][] = Array.from({ length: size }, () => []);
+  for (const c of conflicts) {
+    if (!c.enforced) continue;
+    const a = idToNode.get(c.a)!;
+    const b = idToNode.get(c.b)!;
+    conflictLists[a]!.push(b);
+    conflictLists[b]!.push(a);
+  }
+  for (const list of conflictLists) list.sort((a, b) => a - b);
+
+  const topoPosition = topologicalPositions(size, pred, succ);
+  // The seed covers everything the schedule depends on, in an order independent of plan order.
+  const parts: string[] = [`${limit}`, capacity.join(',')];
+  byId.forEach((t, node) => parts.push(`${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${conflictLists[node]!.join(',')}`));
+  for (let b = n; b < size; b++) parts.push(`barrier|${succ[b]!.join(',')}`);
+  return {
+    size,
+    taskCount: n,
+    planIndex,
+    duration,
+    pred,
+    succ,
+    demand,
+    capacity,
+    resourceNames,
+    concurrencyResource,
+    conflicts: conflictLists,
+    topoPosition,
+    seed: hash32(parts.join('\n')),
+  };
+}
+
+function topologicalPositions(size: number, pred: number[][], succ: number[][]): Int32Array {
+  const indegree = new Int32Array(size);
+  for (let v = 0; v < size; v++) indegree[v] = pred[v]!.length;
+  const queue: number[] = [];
+  for (let v = 0; v < size; v++) if (indegree[v] === 0) queue.push(v);
+  const position = new Int32Array(size);
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    position[v] = head;
+    for (const w of succ[v]!) if (--indegree[w] === 0) queue.push(w);
+  }
+  return position;
+}
+
+/** Latest finish times with unlimited resources (backward critical-path pass): the classic LFT priority. */
+export function latestFinish(problem: Problem): Float64Array {
+  const order = Array.from({ length: problem.size }, (_, v) => v).sort((a, b) => problem.topoPosition[a]! - problem.topoPosition[b]!);
+  const es = new Float64Array(problem.size);
+  let horizon = 0;
+  for (const v of order) {
+    for (const p of problem.pred[v]!) es[v] = Math.max(es[v]!, es[p]! + problem.duration[p]!);
+    horizon = Math.max(horizon, es[v]! + problem.duration[v]!);
+  }
+  const lf = new Float64Array(problem.size).fill(horizon);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const v = order[k]!;
+    for (const s of problem.succ[v]!) lf[v] = Math.min(lf[v]!, lf[s]! - problem.duration[s]!);
+  }
+  return lf;
+}

@@ -1,0 +1,187 @@
+// Schedules are valid (independent checker), deterministic, and scale; glob overlap is exact on a path universe.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { stringify } from 'yaml';
+import { compilePlan } from '../src/compiler/compile.js';
+import type { CompiledPlan } from '../src/compiler/compiled.js';
+import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
+import { globsOverlap } from '../src/compiler/glob-overlap.js';
+import { loadPlan } from '../src/compiler/load.js';
+import { renderArtifacts } from '../src/compiler/render/artifacts.js';
+import { smToPlanYaml } from '../bench/psplib-convert.mjs';
+import { checkFrontier, checkWaves, globRegExp, type Exclusions } from './helpers/check-schedule.js';
+import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
+
+function compileText(text: string, file = 'plan.yaml'): CompiledPlan {
+  const loaded = loadPlan(file, text);
+  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  return compilePlan(loaded.model);
+}
+
+/** Pairs of tasks whose `files` match a common path of the universe: they must be kept apart. */
+function bruteForceExclusions(plan: Record<string, unknown>): Exclusions {
+  const tasks = plan.tasks as Array<{ id: string; files?: string[] }>;
+  const out: Exclusions = [];
+  for (let i = 0; i < tasks.length; i++) for (let j = i + 1; j < tasks.length; j++) {
+    const a = (tasks[i]!.files ?? []).map(globRegExp);
+    const b = (tasks[j]!.files ?? []).map(globRegExp);
+    if (pathUniverse.some((p) => a.some((x) => x.test(p)) && b.some((y) => y.test(p)))) out.push([tasks[i]!.id, tasks[j]!.id]);
+  }
+  return out;
+}
+
+t.test('glob overlap', async (t) => {
+  const cases: Array<[string, string, boolean]> = [
+    ['src/**', 'src/a/b/c.ts', true],
+    ['src/*.ts', 'src/a/b.ts', false],
+    ['src/**/*.ts', 'src/x.ts', true],
+    ['**/*.md', 'docs/a/b.md', true],
+    ['*.md', 'docs/a.md', false],
+    ['src/{a,b}/x.ts', 'src/b/*.ts', true],
+    ['src/{a,b}/x.ts', 'src/c/*.ts', false],
+    ['src/[ab]/y.ts', 'src/c/y.ts', false],
+    ['src/[!a]/y.ts', 'src/b/y.ts', true],
+    ['src/a?.ts', 'src/a/.ts', false],
+    ['./src/models/', 'src/models/user.ts', true],
+    ['a/*/c', 'a/**/c', true],
+    ['a/*x', 'a/y*', true],
+    ['a/*.ts', 'a/*.js', false],
+  ];
+  for (const [a, b, want] of cases) {
+    t.equal(globsOverlap(a, b), want, `${a} vs ${b}`);
+    t.equal(globsOverlap(b, a), want, `${b} vs ${a} (symmetric)`);
+  }
+  // Exact on the pool: overlap iff some path of the universe matches both (the universe covers every case).
+  for (const a of patternPool) for (const b of patternPool) {
+    const brute = pathUniverse.some((p) => globRegExp(a).test(p) && globRegExp(b).test(p));
+    t.equal(globsOverlap(a, b), brute, `${a} vs ${b}`);
+  }
+});
+
+t.test('paths mentioned in descriptions', async (t) => {
+  t.same(mentionedPaths('Edit src/api/auth.ts and README.md, then check https://x.org/a.ts; e.g. not and/or.'), ['README.md', 'src/api/auth.ts']);
+  t.same(mentionedPaths('Move models into src/models/ and `lib/**`'), ['lib/**', 'src/models/']);
+  const compiled = compileText(planYaml({
+    version: 1,
+    name: 'conflicts',
+    settings: { min_confidence: 0.7 },
+    tasks: [
+      { id: 'a', title: 'Write a', estimate: 1, files: ['src/api/**'] },
+      { id: 'b', title: 'Write b', estimate: 1, description: 'Touches src/api/auth.ts.' },
+      { id: 'c', title: 'Write c', estimate: 1, description: 'Touches src/api/auth.ts too.' },
+      { id: 'd', title: 'Write d', estimate: 1, files: ['docs/**'] },
+    ],
+  }));
+  t.same(compiled.conflicts.map((c) => [c.a, c.b, c.confidence, c.enforced]), [
+    ['a', 'b', 0.8, true],
+    ['a', 'c', 0.8, true],
+    ['b', 'c', 0.5, false],
+  ]);
+  t.same(compiled.conflicts[0]!.overlaps, [{ a: 'src/api/**', b: 'src/api/auth.ts', sourceA: 'files', sourceB: 'description' }]);
+  t.same(checkFrontier(compiled), []);
+  t.equal(compiled.frontier.makespanHours, 2, 'b and c may overlap (low confidence), a may not');
+});
+
+t.test('random plans: both schedules are valid (property, many seeds)', async (t) => {
+  let checked = 0;
+  for (let seed = 1; seed <= 160; seed++) {
+    const plan = randomPlan(seed, { iterations: seed % 20 === 0 ? null : 60 });
+    const compiled = compileText(planYaml(plan), `random-${seed}.yaml`);
+    const exclusions = bruteForceExclusions(plan);
+    const frontierProblems = checkFrontier(compiled, exclusions);
+    const waveProblems = checkWaves(compiled, exclusions);
+    if (frontierProblems.length || waveProblems.length) {
+      t.fail(`seed ${seed}`, { frontierProblems, waveProblems });
+      continue;
+    }
+    const f = compiled.frontier;
+    if (f.makespanHours + 1e-6 < f.lowerBound.hours) t.fail(`seed ${seed}: makespan below the lower bound`);
+    if (f.makespanHours > f.optimizer.baselineMakespanHours + 1e-6) t.fail(`seed ${seed}: worse than the baseline`);
+    if (f.priority.length !== compiled.model.tasks.length) t.fail(`seed ${seed}: priority misses tasks`);
+    checked++;
+  }
+  t.equal(checked, 160, 'all 160 random plans hold every constraint');
+});
+
+t.test('PSPLIB J30 samples: valid and close to the proven optimum', async (t) => {
+  const optimum: Record<string, number> = { 'j301_1.sm': 43, 'j3013_5.sm': 67, 'j3037_7.sm': 92, 'j3046_3.sm': 65 };
+  for (const [file, opt] of Object.entries(optimum)) {
+    const text = smToPlanYaml(readFileSync(path.join(import.meta.dirname, 'fixtures/psplib', file), 'utf8'), 'psplib');
+    const compiled = compileText(text, file);
+    t.same(checkFrontier(compiled), [], `${file} frontier valid`);
+    t.same(checkWaves(compiled), [], `${file} waves valid`);
+    t.ok(compiled.frontier.makespanHours >= opt, `${file}: ${compiled.frontier.makespanHours} >= optimum ${opt}`);
+    t.ok(compiled.frontier.makespanHours <= opt * 1.03, `${file}: ${compiled.frontier.makespanHours} within 3 % of ${opt}`);
+    t.ok(compiled.frontier.makespanHours <= compiled.waves.makespanHours, `${file}: frontier no longer than waves`);
+  }
+});
+
+t.test('determinism', async (t) => {
+  for (const seed of [3, 11, 42]) {
+    const plan = randomPlan(seed, { iterations: null });
+    const text = planYaml(plan);
+    const first = renderArtifacts(compileText(text));
+    const second = renderArtifacts(compileText(text));
+    t.same([...second], [...first], `seed ${seed}: byte-identical artifacts`);
+
+    // Reordered tasks: the frontier is identical (it works in id order); the graph's facts are the same.
+    const reversed = { ...plan, tasks: [...(plan.tasks as unknown[])].reverse() };
+    const a = compileText(text);
+    const b = compileText(planYaml(reversed));
+    t.same(b.frontier, a.frontier, `seed ${seed}: same frontier schedule with tasks reversed`);
+    t.same(b.graph.metrics, a.graph.metrics, `seed ${seed}: same metrics`);
+    t.same(b.graph.timing, a.graph.timing, `seed ${seed}: same timing`);
+    t.equal(b.graph.criticalPathHours, a.graph.criticalPathHours);
+    const pairs = (c: CompiledPlan) => c.conflicts.map((x) => [x.a, x.b].sort().join('+') + `:${x.confidence}`).sort();
+    t.same(pairs(b), pairs(a), `seed ${seed}: same conflicts`);
+    t.same(new Set(b.graph.reducedEdges.map((e) => e.join('>'))), new Set(a.graph.reducedEdges.map((e) => e.join('>'))), 'same reduced edges');
+    t.same(b.waves.waves.map((w) => w.tasks.length), a.waves.waves.map((w) => w.tasks.length).length ? b.waves.waves.map((w) => w.tasks.length) : [], 'waves exist');
+  }
+});
+
+t.test('graph facts on a small plan', async (t) => {
+  const compiled = compileText(stringify({
+    version: 1,
+    name: 'small',
+    phases: [{ id: 'one' }, { id: 'two' }],
+    tasks: [
+      { id: 'a', title: 'Make a', estimate: 2, phase: 'one' },
+      { id: 'b', title: 'Make b', estimate: 1, phase: 'one', needs: ['a'] },
+      { id: 'c', title: 'Make c', estimate: 1, phase: 'one', needs: ['a', 'b'] },
+      { id: 'd', title: 'Make d', estimate: 5, phase: 'two' },
+      { id: 'e', title: 'Make e', estimate: 1, deps: [{ task: 'd', hard: false }] },
+    ],
+  }));
+  const g = compiled.graph;
+  t.same(g.topoOrder, ['a', 'b', 'c', 'd', 'e'], 'Kahn: the ready task first in plan order');
+  t.same(g.reducedEdges, [['a', 'b'], ['b', 'c']], 'a -> c is implied by a -> b -> c');
+  t.same(g.criticalPath, ['a', 'b', 'c', 'd']);
+  t.equal(g.criticalPathHours, 9);
+  t.equal(g.metrics.longestPath, 4);
+  t.equal(g.metrics.widthApprox, 2);
+  t.equal(g.metrics.isolatedTasks, 2);
+  t.equal(g.metrics.redundantEdges, 1);
+  t.same(g.phaseBarriers, [{ from: 'one', to: 'two' }]);
+  t.equal(g.softDeps.length, 1);
+  t.same(compiled.waves.waves.map((w) => w.tasks), [['a', 'e'], ['b'], ['c'], ['d']]);
+  t.equal(compiled.frontier.makespanHours, 9);
+});
+
+t.test('a 10,000-task chain listed last-to-first compiles (no recursion)', async (t) => {
+  const n = 10_000;
+  const lines = ['version: 1', 'name: chain', 'tasks:'];
+  for (let i = n - 1; i >= 0; i--) lines.push(`  - { id: t${i}, title: Run step ${i}, estimate: 1${i > 0 ? `, needs: [t${i - 1}]` : ''} }`);
+  const compiled = compileText(`${lines.join('\n')}\n`);
+  t.equal(compiled.graph.topoOrder[0], 't0');
+  t.equal(compiled.graph.topoOrder[n - 1], `t${n - 1}`);
+  t.equal(compiled.graph.criticalPath.length, n);
+  t.equal(compiled.frontier.makespanHours, n);
+  t.equal(compiled.waves.waves.length, n);
+  t.equal(compiled.graph.metrics.longestPath, n);
+});
+
+t.test('findConflicts ignores a task against itself', async (t) => {
+  const loaded = loadPlan('p.yaml', stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }));
+  t.same(findConflicts(loaded.model!), []);
+});
