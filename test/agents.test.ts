@@ -333,4 +333,15 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   );
   t.notOk(existsSync(session.worktrees[0]!.path), 'worktrees are removed');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
+
+  // The manager the run command uses: worktrees made at the first dispatch, named with the run's id.
+  const { createWorktreeManager } = await import('../src/agents/worktrees.js');
+  t.match(createWorktreeManager(f.model, tmpdir()).preflight(), /--worktrees needs a git repository/);
+  const manager = createWorktreeManager(f.model, f.dir);
+  t.equal(manager.preflight(), null);
+  const managed = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null, workdirFor: manager.workdirFor, onSucceeded: manager.commit });
+  const runCtx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts', EXECPLAN_RUN_ID: '20261121T180000Z' });
+  await managed.start(attempt(f, model, runCtx).input, runCtx).done;
+  t.match(manager.finish(), /1\. execplan\/auth\/data-20261121T180000Z  \(stream data, 1 commit\)/);
+  t.equal(manager.finish(), null);
 });

@@ -29,7 +29,7 @@ export interface AgentExecutorOptions {
   /** Where notices that need a person go (secret warnings); the CLI prints them. */
   notify?: (message: string) => void;
   /** Working directory per task (the stream's worktree with --worktrees), or null for the runner's cwd. */
-  workdirFor?: (task: TaskModel) => string | null;
+  workdirFor?: (task: TaskModel, runId: string | null) => string | null;
   /** Called after an agent exits successfully (the worktree session commits its changes here). */
   onSucceeded?: (task: TaskModel, agentLabel: string) => void;
   /** Milliseconds between SIGTERM and SIGKILL when stopping an agent. */
@@ -141,7 +141,12 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       } catch {
         // informational copy only
       }
-      const cwd = options.workdirFor?.(task) ?? input.cwd;
+      let cwd = input.cwd;
+      try {
+        cwd = options.workdirFor?.(task, input.env.EXECPLAN_RUN_ID ?? null) ?? input.cwd;
+      } catch (error) {
+        return done({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      }
       const invocation = buildInvocation(profile, { prompt, promptFile: path.join(logDir, `${input.attempt}.prompt.txt`), model: agent.model, cwd });
       if (invocation.promptFile) {
         try {

@@ -13,7 +13,7 @@ export interface AgentRunOptions {
   /** Notices a person must see (secrets sent with `warn`); printed by the CLI. */
   notify?: (message: string) => void;
   /** Working directory per task (stream worktrees), or null for the runner's. */
-  workdirFor?: (task: TaskModel) => string | null;
+  workdirFor?: (task: TaskModel, runId: string | null) => string | null;
   /** After an agent succeeded (worktree sessions commit its changes). */
   onSucceeded?: (task: TaskModel, agentLabel: string) => void;
 }
@@ -34,5 +34,5 @@ export function agentExecutorFromConfig(model: PlanModel, config: Config, config
 export { agentExecutor, type AgentExecutorOptions } from './executor.js';
 export { resolveProfiles, builtinProfiles, buildInvocation, type AgentProfile } from './profiles.js';
 export { readHandoff, type Handoff } from './handoff.js';
-export { startWorktreeSession, mergeOrder, branchName, type WorktreeSession } from './worktrees.js';
+export { createWorktreeManager, startWorktreeSession, mergeOrder, branchName, type WorktreeManager, type WorktreeSession } from './worktrees.js';
 export { usageTotals, formatUsage, type UsageTotals } from './usage.js';

@@ -180,3 +180,47 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
     },
   };
 }
+
+/**
+ * Worktrees for `execplan run --worktrees`, created at the first dispatch with the run's id (the runner
+ * puts it in EXECPLAN_RUN_ID), so branch names match the run summary in .execplan/runs/<run-id>.json.
+ */
+export interface WorktreeManager {
+  /** A reason the run cannot use worktrees (not a git repository, no commit yet), or null. */
+  preflight(): string | null;
+  workdirFor(task: TaskModel, runId: string | null): string | null;
+  commit(task: TaskModel, agentLabel: string): void;
+  /** Removes the worktrees; the summary with branches and merge order, or null when none were made. */
+  finish(): string | null;
+}
+
+export function createWorktreeManager(model: PlanModel, planDir: string): WorktreeManager {
+  let session: WorktreeSession | null = null;
+  let failed: string | null = null;
+  return {
+    preflight() {
+      const root = repoRoot(planDir);
+      if (!root) return `--worktrees needs a git repository; ${planDir} is not in one`;
+      const head = git(root, ['rev-parse', '--verify', '-q', 'HEAD']);
+      return head.ok ? null : '--worktrees needs at least one commit to branch from';
+    },
+    workdirFor(task, runId) {
+      if (task.stream === null) return null;
+      if (!session && !failed) {
+        const started = startWorktreeSession(model, planDir, runId ?? 'run');
+        if (started.ok) session = started.session;
+        else failed = started.message;
+      }
+      if (!session) throw new Error(failed ?? 'worktrees unavailable');
+      return session.workdirFor(task);
+    },
+    commit(task, agentLabel) {
+      session?.commit(task, agentLabel);
+    },
+    finish() {
+      const s = session;
+      session = null;
+      return s ? s.finish() : null;
+    },
+  };
+}
