@@ -1,13 +1,33 @@
 // Registers every command, in the order `execplan --help` lists them.
 import { registerCommand } from '../main.js';
+import { approveCommand } from './approve.js';
 import { compileCommand } from './compile.js';
+import { doneCommand } from './done.js';
 import { draftCommand } from './draft.js';
 import { initCommand } from './init.js';
+import { logsCommand } from './logs.js';
+import { pauseCommand } from './pause.js';
 import { promptCommand } from './prompt.js';
+import { resumeCommand } from './resume.js';
+import { retryCommand } from './retry.js';
+import { runCommand } from './run.js';
+import { skipCommand } from './skip.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
 registerCommand(initCommand);
 registerCommand(validateCommand);
 registerCommand(compileCommand);
+registerCommand(runCommand);
+registerCommand(statusCommand);
+registerCommand(logsCommand);
+registerCommand(retryCommand);
+registerCommand(skipCommand);
+registerCommand(doneCommand);
+registerCommand(approveCommand);
+registerCommand(pauseCommand);
+registerCommand(resumeCommand);
+registerCommand(verifyCommand);
 registerCommand(promptCommand);
 registerCommand(draftCommand);

@@ -1,0 +1,91 @@
+/** Shared shape of the control commands (retry, skip, done, approve, pause, resume): parse, deliver, report. */
+import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { sendControl } from '../../runner/control-client.js';
+import { statePaths } from '../../runner/paths.js';
+import { buildRunPlan } from '../../runner/plan-view.js';
+import type { ControlAction } from '../../runner/records.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+
+interface VerbSpec {
+  name: ControlAction['action'];
+  summary: string;
+  takesTask: boolean;
+  extra?: 'note' | 'reason';
+}
+
+export function controlVerb(spec: VerbSpec): Command {
+  const extraUsage = spec.extra === 'note' ? ' [--note TEXT]' : spec.extra === 'reason' ? ' --reason TEXT' : '';
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: `execplan ${spec.name}${spec.takesTask ? ' <task-id>' : ''}${extraUsage} [--plan plan.yaml]`,
+    async run(args, io) {
+      const options = { plan: { type: 'string' as const }, note: { type: 'string' as const }, reason: { type: 'string' as const } };
+      const { values, positionals } = parseCommandArgs(args, options, spec.takesTask ? 1 : 0);
+      if (spec.extra !== 'note' && values.note !== undefined) throw new UsageError('unknown option --note');
+      if (spec.extra !== 'reason' && values.reason !== undefined) throw new UsageError('unknown option --reason');
+      const task = positionals[0];
+      if (spec.takesTask && !task) throw new UsageError('missing the task id');
+      if (spec.extra === 'reason' && !values.reason?.trim()) throw new UsageError('--reason TEXT is required (it is recorded in the journal)');
+      const outcome = await loadPlanWithConfig(io, values.plan);
+      if (!outcome.ok) {
+        if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
+        printDiagnostics(io, outcome.diagnostics);
+        return outcome.exitCode;
+      }
+      const { model, input, diagnostics } = outcome.loaded;
+      if (!model) {
+        printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
+        return exitCodeFor(diagnostics);
+      }
+      const plan = buildRunPlan(model, input.dir, input.text);
+      let action: ControlAction;
+      switch (spec.name) {
+        case 'retry':
+          action = values.note !== undefined ? { action: 'retry', task: task!, note: values.note } : { action: 'retry', task: task! };
+          break;
+        case 'skip':
+          action = { action: 'skip', task: task! };
+          break;
+        case 'done':
+          action = { action: 'done', task: task!, reason: values.reason! };
+          break;
+        case 'approve':
+          action = { action: 'approve', task: task! };
+          break;
+        case 'pause':
+          action = { action: 'pause' };
+          break;
+        case 'resume':
+          action = { action: 'resume' };
+          break;
+        default: {
+          const unknown: never = spec.name;
+          throw new Error(`unknown control verb ${String(unknown)}`);
+        }
+      }
+      const result = await sendControl(statePaths(input.dir), plan, action);
+      const what = `${spec.name}${task ? ` ${task}` : ''}`;
+      switch (result.kind) {
+        case 'rejected':
+          io.stderr(`execplan ${spec.name}: ${result.message}\n`);
+          return ExitCode.badArguments;
+        case 'applied':
+          io.stdout(`${what}: recorded; the next \`execplan run\` acts on it\n`);
+          return ExitCode.ok;
+        case 'applied-by-runner':
+          io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})\n`);
+          return ExitCode.ok;
+        case 'queued':
+          io.stdout(`${what}: queued for the running execplan run (pid ${result.pid}); it applies it within a moment\n`);
+          return ExitCode.ok;
+        default: {
+          const unknown: never = result;
+          throw new Error(`unknown result ${JSON.stringify(unknown)}`);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { archiveState } from '../../runner/archive.js';
+import { dryRun } from '../../runner/dry-run.js';
+import { defaultExecutors } from '../../runner/executors.js';
+import { acquireLock } from '../../runner/lock.js';
+import { statePaths } from '../../runner/paths.js';
+import { buildRunPlan } from '../../runner/plan-view.js';
+import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
+import { ttyRenderer } from '../../runner/render-tty.js';
+import { newRunId, Runner } from '../../runner/runner.js';
+import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
+import { emptyState } from '../../runner/state.js';
+import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+
+function envInt(value: string | undefined, fallback: number): number {
+  return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
+  usage:
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--config FILE]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        concurrency: { type: 'string', short: 'j' },
+        'dry-run': { type: 'boolean', short: 'n' },
+        'keep-going': { type: 'boolean', short: 'k' },
+        only: { type: 'string', multiple: true },
+        fresh: { type: 'boolean' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        wait: { type: 'boolean' },
+        'no-state': { type: 'boolean' },
+        config: { type: 'string' },
+      },
+      1,
+    );
+    const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
+    const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
+    if (!outcome.ok) {
+      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
+      printDiagnostics(io, outcome.diagnostics);
+      return outcome.exitCode;
+    }
+    const { diagnostics, model, input } = outcome.loaded;
+    // Warnings belong to `execplan validate`; a run only prints the errors that stop it.
+    printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
+    if (!model) return exitCodeFor(diagnostics);
+    const plan = buildRunPlan(model, input.dir, input.text);
+    const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
+    for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
+    const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
+    const paths = statePaths(input.dir);
+    const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: input.dir };
+
+    if (values['dry-run']) {
+      const selected = new Set(only ? closure(plan, only) : plan.tasks.keys());
+      const state = values.fresh ? emptyState() : loadState(paths).state;
+      const rows = dryRun(plan, state, selected, Boolean(values.force));
+      if (values.json) io.stdout(`${JSON.stringify({ concurrency, order: rows })}\n`);
+      else {
+        io.stdout(`launch order (${rows.length} tasks, concurrency ${concurrency}; nothing is run):\n`);
+        const width = String(rows.length).length;
+        const label = { run: 'run', fresh: 'fresh: up to date, would be skipped', 'already-done': 'already done: not re-run (resume)', manual: 'manual: waits for `execplan done`', approval: 'waits for `execplan approve`' };
+        rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
+      }
+      return ExitCode.ok;
+    }
+
+    const persist = !values['no-state'];
+    let release = () => {};
+    if (persist) {
+      mkdirSync(paths.dir, { recursive: true });
+      let lock = acquireLock(paths.lock, 'run');
+      // A control command holds the lock for milliseconds: wait for it rather than failing.
+      for (let i = 0; !lock.ok && lock.holder.kind === 'control' && i < 40; i++) {
+        await sleep(50);
+        lock = acquireLock(paths.lock, 'run');
+      }
+      if (!lock.ok) {
+        io.stderr(`execplan: cannot start: ${path.relative(io.cwd, paths.dir) || '.'} is in use by another execplan ${lock.holder.kind} (pid ${lock.holder.pid}, since ${lock.holder.startedAt}); wait for it, or check \`execplan status\`\n`);
+        return ExitCode.cannotStart;
+      }
+      release = lock.release;
+      if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
+      if (values.fresh) {
+        const archived = archiveState(paths, newRunId(new Date()));
+        if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+      }
+    }
+    try {
+      const store: Store = persist ? FileStore.open(paths) : new NullStore();
+      const json = Boolean(values.json);
+      const useTty = !json && io.isTTY && !io.env.CI;
+      let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
+      let ttyDone: Promise<void> | null = null;
+      const runner = new Runner(plan, store, paths, {
+        concurrency,
+        keepGoing: Boolean(values['keep-going']),
+        only,
+        force: Boolean(values.force),
+        wait: Boolean(values.wait),
+        graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
+        retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000)),
+        env: io.env,
+        onEvent: (event) => onEvent(event),
+      });
+      const problems = await runner.preflight();
+      if (problems.length) {
+        store.close();
+        io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
+        return ExitCode.cannotStart;
+      }
+      if (useTty) {
+        const tty = ttyRenderer(target, concurrency, () => plan.tasks.size);
+        onEvent = tty.onEvent;
+        ttyDone = tty.done;
+      }
+      const onSignal = () => runner.interrupt();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const code = await runner.start();
+        if (ttyDone) await ttyDone;
+        return code;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    } finally {
+      release();
+    }
+  },
+};
+
+function closure(plan: ReturnType<typeof buildRunPlan>, ids: string[]): string[] {
+  const out = new Set<string>();
+  const visit = (id: string) => {
+    if (out.has(id)) return;
+    out.add(id);
+    for (const d of plan.tasks.get(id)!.deps) visit(d);
+  };
+  ids.forEach(visit);
+  return [...out];
+}

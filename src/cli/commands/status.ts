@@ -1,0 +1,55 @@
+/** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why. */
+import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { statePaths } from '../../runner/paths.js';
+import { buildRunPlan } from '../../runner/plan-view.js';
+import { statusView } from '../../runner/status.js';
+import { loadState } from '../../runner/store.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show task states, running tasks, what is ready and what each waiting task waits for',
+  usage: 'execplan status [plan.yaml] [--json] [--plan plan.yaml]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
+    const outcome = await loadPlanWithConfig(io, positionals[0] ?? values.plan);
+    if (!outcome.ok) {
+      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
+      printDiagnostics(io, outcome.diagnostics);
+      return outcome.exitCode;
+    }
+    const { model, input, diagnostics } = outcome.loaded;
+    if (!model) {
+      printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
+      return exitCodeFor(diagnostics);
+    }
+    const plan = buildRunPlan(model, input.dir, input.text);
+    const view = statusView(plan, loadState(statePaths(input.dir)).state, Date.now());
+    if (values.json) {
+      io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const lines: string[] = [];
+    const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : view.lastOutcome ?? 'interrupted (no runner alive)'}` : 'no run yet';
+    lines.push(`${run}${view.paused ? ' · PAUSED (execplan resume)' : ''}`);
+    lines.push(Object.entries(view.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+    if (view.running.length) {
+      lines.push('running:');
+      for (const r of view.running) lines.push(`  ${r.task}  attempt ${r.attempt}  ${Math.round(r.elapsedMs / 1000)}s  (log: ${r.log})`);
+    }
+    if (view.ready.length) lines.push(`ready: ${view.ready.join(', ')}`);
+    if (view.failed.length) {
+      lines.push('failed:');
+      for (const f of view.failed) lines.push(`  ${f.task}: ${f.reason ?? 'failed'} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'}${f.log ? `, log: ${f.log}` : ''})`);
+    }
+    if (view.waiting.length) {
+      lines.push('waiting:');
+      for (const w of view.waiting.slice(0, 50)) lines.push(`  ${w.task}: ${w.for}`);
+      if (view.waiting.length > 50) lines.push(`  ... and ${view.waiting.length - 50} more (--json for all)`);
+    }
+    io.stdout(`${lines.join('\n')}\n`);
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,32 @@
+/** What the runner tells its renderers (TTY, plain lines, NDJSON). `--json` prints these objects as they are. */
+import type { AttemptProgress } from './executor.js';
+import type { RunOutcome } from './records.js';
+
+export interface FailureSummary {
+  task: string;
+  reason: string;
+  /** Log path relative to the plan directory, or null when the attempt printed nothing. */
+  log: string | null;
+}
+
+export type RunEvent =
+  | { event: 'run-start'; runId: string; mode: 'new' | 'resume'; tasks: number; toRun: number; concurrency: number }
+  | { event: 'notice'; message: string }
+  | { event: 'task-start'; task: string; title: string; attempt: number }
+  | { event: 'task-output'; task: string; stream: 'stdout' | 'stderr'; line: string }
+  | { event: 'task-progress'; task: string; progress: AttemptProgress }
+  | { event: 'task-end'; task: string; attempt: number; status: 'done' | 'failed'; durationMs: number; reason: string | null; log: string | null; retryInMs: number | null }
+  | { event: 'task-fresh'; task: string }
+  | { event: 'task-interrupted'; task: string; attempt: number }
+  | {
+      event: 'run-end';
+      runId: string;
+      exitCode: number;
+      outcome: RunOutcome;
+      durationMs: number;
+      counts: Record<string, number>;
+      failures: FailureSummary[];
+      /** Tasks that cannot start without someone: `execplan done|approve|resume`, or a failed upstream. */
+      waiting: Array<{ task: string; for: string }>;
+      summary: string;
+    };

@@ -1,0 +1,92 @@
+/**
+ * Small glob support for `inputs`, `outputs` and `files`: `**` (any depth), `*`, `?`, `{a,b}`.
+ * Node 20 has no fs.glob, and the package set has no glob library.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const skipDirs = new Set(['.git', 'node_modules', '.execplan']);
+
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        const slash = glob[i + 2] === '/';
+        out += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      const close = glob.indexOf('}', i);
+      if (close === -1) out += '\\{';
+      else {
+        out += `(?:${glob.slice(i + 1, close).split(',').map((part) => part.replace(/[.+^${}()|[\]\\*?]/g, '\\$&')).join('|')})`;
+        i = close;
+      }
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** The directory part before the first wildcard: where a walk has to start. */
+export function literalPrefix(glob: string): string {
+  const wild = glob.search(/[*?{]/);
+  if (wild === -1) return glob;
+  const cut = glob.lastIndexOf('/', wild);
+  return cut === -1 ? '' : glob.slice(0, cut);
+}
+
+function normalize(glob: string): string {
+  return glob.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** Files under `root` matching any of the globs, sorted (relative paths with '/'). */
+export function expandGlobs(root: string, globs: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const raw of globs) {
+    const glob = normalize(raw);
+    const re = globToRegExp(glob);
+    const start = literalPrefix(glob);
+    walk(root, start, (rel) => {
+      if (re.test(rel)) found.add(rel);
+    });
+  }
+  return [...found].sort();
+}
+
+function walk(root: string, rel: string, visit: (rel: string) => void): void {
+  let entries;
+  try {
+    entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+  } catch (error) {
+    // `rel` may be a file named literally in the glob
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') visit(rel);
+    return;
+  }
+  for (const entry of entries) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!skipDirs.has(entry.name)) walk(root, child, visit);
+    } else visit(child);
+  }
+}
+
+/**
+ * Whether two globs can name the same file. Conservative (may say yes for globs that never meet):
+ * equal globs, one matching the other's literal text, or nested literal prefixes with a wildcard.
+ */
+export function globsOverlap(a: string, b: string): boolean {
+  const x = normalize(a);
+  const y = normalize(b);
+  if (x === y) return true;
+  if (globToRegExp(x).test(y) || globToRegExp(y).test(x)) return true;
+  const px = literalPrefix(x);
+  const py = literalPrefix(y);
+  const wildX = px !== x;
+  const wildY = py !== y;
+  if (!wildX && !wildY) return false;
+  const under = (p: string, q: string) => p === q || q === '' || p.startsWith(`${q}/`);
+  return (wildY && under(px, py)) || (wildX && under(py, px));
+}

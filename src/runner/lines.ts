@@ -1,0 +1,34 @@
+/** Splits a byte stream into whole lines, so output of parallel tasks is never interleaved mid-line. */
+import { StringDecoder } from 'node:string_decoder';
+
+/** A line longer than this is emitted in pieces (a task printing 1 GB without a newline must not be buffered). */
+const maxLine = 64 * 1024;
+
+export class LineSplitter {
+  private decoder = new StringDecoder('utf8');
+  private partial = '';
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    let text = this.partial + this.decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.emit(text.slice(start, end));
+      start = nl + 1;
+    }
+    text = text.slice(start);
+    while (text.length > maxLine) {
+      this.emit(text.slice(0, maxLine));
+      text = text.slice(maxLine);
+    }
+    this.partial = text;
+  }
+
+  end(): void {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest.length > 0) this.emit(rest);
+  }
+}

@@ -1,0 +1,70 @@
+/** The plan as the runner needs it: resolved cwd/env/inputs per task, dependency maps, definition hashes. */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { PlanModel, TaskModel } from '../compiler/model.js';
+import { launchPriority } from './priority.js';
+
+export interface RunTask {
+  model: TaskModel;
+  cwd: string;
+  env: Record<string, string>;
+  inputs: string[];
+  outputs: string[];
+  /** Scheduled (hard, confident) upstream task ids. */
+  deps: string[];
+  dependents: string[];
+  /** Launch rank: lower starts first. */
+  rank: number;
+  /** sha256 of everything that defines what the task does; a change re-runs it. */
+  definition: string;
+}
+
+export interface RunPlan {
+  model: PlanModel;
+  planDir: string;
+  tasks: Map<string, RunTask>;
+  /** In plan order. */
+  order: RunTask[];
+  capacity: Map<string, number>;
+  planHash: string;
+}
+
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string): RunPlan {
+  const defaults = model.source.defaults ?? {};
+  const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
+  const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
+  for (const edge of model.edges) {
+    if (!edge.scheduled || !deps.has(edge.to) || !deps.has(edge.from)) continue;
+    if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
+    if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
+  }
+  const rank = launchPriority(model);
+  const order: RunTask[] = model.tasks.map((t) => {
+    const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
+    const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
+    const inputs = t.source.inputs ?? [];
+    const outputs = t.source.outputs ?? [];
+    const definition = sha256(stableStringify({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) }));
+    return { model: t, cwd, env, inputs, outputs, deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, definition };
+  });
+  return {
+    model,
+    planDir,
+    tasks: new Map(order.map((t) => [t.model.id, t])),
+    order,
+    capacity: new Map(model.resources.map((r) => [r.name, r.capacity])),
+    planHash: sha256(planText),
+  };
+}

@@ -1,0 +1,36 @@
+/** What the journal records: every change of run state is one of these (state.json is their fold). */
+export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+export type ControlAction =
+  | { action: 'retry'; task: string; note?: string }
+  | { action: 'skip'; task: string }
+  | { action: 'done'; task: string; reason: string }
+  | { action: 'approve'; task: string }
+  | { action: 'pause' }
+  | { action: 'resume' };
+
+export type JournalBody =
+  | { type: 'run-start'; runId: string; pid: number; planHash: string; concurrency: number; mode: 'new' | 'resume' }
+  /** The task definitions of this run (hash per task) and which tasks are reset, and why. */
+  | { type: 'plan'; definitions: Record<string, string> }
+  | { type: 'task-reset'; task: string; reason: string }
+  | { type: 'task-start'; task: string; attempt: number; runId: string; log: string }
+  | {
+      type: 'task-end';
+      task: string;
+      attempt: number;
+      status: 'done' | 'failed';
+      exitCode: number | null;
+      reason: string | null;
+      fingerprint: string | null;
+      durationMs: number;
+      logged: boolean;
+    }
+  | { type: 'task-interrupted'; task: string; attempt: number; reason: string }
+  /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
+  | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
+  | { type: 'task-fresh'; task: string; fingerprint: string }
+  | ({ type: 'control'; by: number } & ControlAction)
+  | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
+
+export type RunOutcome = 'completed' | 'failed' | 'waiting' | 'aborted';

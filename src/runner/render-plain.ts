@@ -1,0 +1,80 @@
+/**
+ * Renderers that print lines: plain (no TTY or CI set: one line per event, task output prefixed with the
+ * task id, whole lines only) and NDJSON (--json: one RunEvent per line).
+ */
+import path from 'node:path';
+import type { RunEvent } from './events.js';
+
+export interface RenderTarget {
+  write: (text: string) => void;
+  /** For showing log paths relative to where the user is. */
+  cwd: string;
+  planDir: string;
+}
+
+export function displayPath(target: RenderTarget, rel: string): string {
+  const shown = path.relative(target.cwd, path.join(target.planDir, rel));
+  return shown.startsWith('..') && shown.split(path.sep).filter((p) => p === '..').length > 2 ? path.join(target.planDir, rel) : shown;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, target: RenderTarget): string[] {
+  const lines = [event.summary];
+  for (const f of event.failures) lines.push(`  FAILED ${f.task}: ${f.reason}${f.log ? ` (log: ${displayPath(target, f.log)})` : ''}`);
+  const shown = event.waiting.slice(0, 20);
+  for (const w of shown) lines.push(`  waiting ${w.task}: ${w.for}`);
+  if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
+  if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
+  if (event.exitCode === 9) lines.push('Aborted. Run `execplan run` to resume.');
+  return lines;
+}
+
+export function plainRenderer(target: RenderTarget, showOutput = true): (event: RunEvent) => void {
+  const out = (line: string) => target.write(`${line}\n`);
+  return (event) => {
+    switch (event.event) {
+      case 'run-start':
+        out(`execplan run ${event.runId} (${event.mode}): ${event.toRun} of ${event.tasks} task(s) to run, concurrency ${event.concurrency}`);
+        break;
+      case 'notice':
+        out(`note   ${event.message}`);
+        break;
+      case 'task-start':
+        out(`start  ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
+        break;
+      case 'task-output':
+        if (showOutput) out(`${event.task} | ${event.line}`);
+        break;
+      case 'task-progress':
+        if (event.progress.message) out(`${event.task} : ${event.progress.message}`);
+        break;
+      case 'task-end':
+        if (event.status === 'done') out(`done   ${event.task} ${seconds(event.durationMs)}`);
+        else {
+          out(`FAILED ${event.task} (attempt ${event.attempt}): ${event.reason}${event.log ? ` (log: ${displayPath(target, event.log)})` : ''}`);
+          if (event.retryInMs !== null) out(`retry  ${event.task} in ${seconds(event.retryInMs)}`);
+        }
+        break;
+      case 'task-fresh':
+        out(`fresh  ${event.task} (up to date, not re-run)`);
+        break;
+      case 'task-interrupted':
+        out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
+        break;
+      case 'run-end':
+        for (const line of summaryLines(event, target)) out(line);
+        break;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+      }
+    }
+  };
+}
+
+export function jsonRenderer(target: RenderTarget): (event: RunEvent) => void {
+  return (event) => target.write(`${JSON.stringify(event)}\n`);
+}

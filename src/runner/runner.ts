@@ -1,0 +1,554 @@
+/**
+ * The run loop: reconciles the state with the plan (resume, changed tasks), then launches tasks
+ * Makefile-style as their deps, phase, slots, resources and files allow, in launch-priority order;
+ * journals every change; applies control requests; ends with a summary and a documented exit code.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ExitCode } from '../compiler/diagnostic.js';
+import { runChecks } from './checks.js';
+import { controlProblem, drainControl, sanitizeControl } from './control.js';
+import type { RunEvent, FailureSummary } from './events.js';
+import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
+import { fingerprint, outputsExist } from './fingerprint.js';
+import { globsOverlap } from './glob.js';
+import { LogWriter } from './log-writer.js';
+import { logPath, type StatePaths } from './paths.js';
+import { sha256, type RunPlan, type RunTask } from './plan-view.js';
+import type { RunOutcome } from './records.js';
+import { redact } from './redact.js';
+import type { TaskState } from './state.js';
+import type { Store } from './store.js';
+
+export interface RunOptions {
+  concurrency: number;
+  keepGoing: boolean;
+  /** Run only these tasks and what they need. */
+  only: string[] | null;
+  force: boolean;
+  /** Keep running while tasks wait for people (done/approve/resume) instead of exiting 7. */
+  wait: boolean;
+  graceMs: number;
+  retryBaseMs: number;
+  executors: ExecutorRegistry;
+  env: NodeJS.ProcessEnv;
+  onEvent: (event: RunEvent) => void;
+  now?: () => number;
+}
+
+interface Running {
+  task: RunTask;
+  attempt: number;
+  startMs: number;
+  handle: AttemptHandle | null;
+  log: LogWriter | null;
+  timer: NodeJS.Timeout | null;
+}
+
+const satisfiedStatuses = new Set(['done', 'fresh', 'skipped']);
+
+export function newRunId(date: Date): string {
+  return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+}
+
+export class Runner {
+  private running = new Map<string, Running>();
+  private retryTimers = new Map<string, NodeJS.Timeout>();
+  private retryDue = new Set<string>();
+  private inUse = new Map<string, number>();
+  private selected: Set<string>;
+  private stopping = false;
+  private interrupts = 0;
+  private finished: Promise<number>;
+  private resolveFinished!: (code: number) => void;
+  private runId = '';
+  private startMs = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private conflictCache = new Map<string, boolean>();
+  private scheduling = false;
+  private rescheduleWanted = false;
+
+  constructor(
+    private readonly plan: RunPlan,
+    private readonly store: Store,
+    private readonly paths: StatePaths,
+    private readonly options: RunOptions,
+  ) {
+    this.selected = this.selection();
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+  }
+
+  private now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
+  private emit(event: RunEvent): void {
+    this.options.onEvent(event);
+  }
+
+  private context(): ExecutorContext {
+    return { planDir: this.plan.planDir, stateDir: this.paths.dir, env: this.options.env };
+  }
+
+  /** --only: the named tasks and everything upstream of them. */
+  private selection(): Set<string> {
+    if (!this.options.only) return new Set(this.plan.tasks.keys());
+    const out = new Set<string>();
+    const visit = (id: string) => {
+      if (out.has(id)) return;
+      out.add(id);
+      for (const d of this.plan.tasks.get(id)!.deps) visit(d);
+    };
+    for (const id of this.options.only) visit(id);
+    return out;
+  }
+
+  private status(id: string): TaskState['status'] {
+    return this.store.state.tasks[id]?.status ?? 'pending';
+  }
+
+  private ts(id: string): TaskState | undefined {
+    return this.store.state.tasks[id];
+  }
+
+  /** Fails with exit 6 before anything runs when an executor is missing or not usable. */
+  async preflight(): Promise<string[]> {
+    const problems: string[] = [];
+    const byKind = new Map<string, RunTask[]>();
+    for (const id of this.selected) {
+      const task = this.plan.tasks.get(id)!;
+      if (task.model.kind === 'manual') continue;
+      const list = byKind.get(task.model.kind) ?? [];
+      list.push(task);
+      byKind.set(task.model.kind, list);
+    }
+    for (const [kind, tasks] of byKind) {
+      const executor = this.options.executors[kind as 'command' | 'agent'];
+      if (!executor) {
+        problems.push(`no executor for ${kind} tasks (${tasks.map((t) => t.model.id).slice(0, 5).join(', ')}${tasks.length > 5 ? ', ...' : ''})`);
+        continue;
+      }
+      for (const p of await executor.preflight(tasks.map((t) => t.model), this.context())) problems.push(p.task ? `${p.task}: ${p.message}` : p.message);
+    }
+    return problems;
+  }
+
+  /** Journals the start of a run: interrupted attempts, resets for a new run or for changed tasks. */
+  private reconcile(): void {
+    const state = this.store.state;
+    const hadHistory = state.journal.seq > 0;
+    const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
+    this.runId = newRunId(new Date(this.now()));
+    const interruptedBy = state.activePid;
+    this.store.append({ type: 'run-start', runId: this.runId, pid: process.pid, planHash: this.plan.planHash, concurrency: this.options.concurrency, mode });
+    for (const [id, task] of Object.entries(state.tasks)) {
+      const open = task.attempts.filter((a) => a.status === 'running');
+      for (const attempt of open) {
+        this.store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended` });
+      }
+      if (open.length) this.emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; it runs again as a new attempt` });
+    }
+    const reset = (id: string, reason: string) => this.store.append({ type: 'task-reset', task: id, reason });
+    if (mode === 'new') {
+      for (const task of this.plan.order) {
+        const s = this.ts(task.model.id);
+        if (!s || s.status === 'pending') continue;
+        if (task.model.kind === 'manual' && s.status === 'done' && s.definition === task.definition) continue;
+        reset(task.model.id, 'new run');
+      }
+    } else {
+      const changed: string[] = [];
+      for (const task of this.plan.order) {
+        const s = this.ts(task.model.id);
+        if (!s) continue;
+        if (s.definition !== null && s.definition !== task.definition && s.status !== 'pending') changed.push(task.model.id);
+      }
+      const rerun = new Set<string>();
+      const visit = (id: string, cause: string) => {
+        for (const d of this.plan.tasks.get(id)!.dependents) {
+          if (rerun.has(d) || !satisfiedStatuses.has(this.status(d))) continue;
+          rerun.add(d);
+          reset(d, `upstream ${cause} changed`);
+          visit(d, cause);
+        }
+      };
+      for (const id of changed) {
+        if (!rerun.has(id)) {
+          rerun.add(id);
+          reset(id, 'its definition in the plan changed');
+        }
+        visit(id, id);
+      }
+      if (changed.length) {
+        const extra = rerun.size - changed.length;
+        this.emit({ event: 'notice', message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}` });
+      }
+      for (const task of this.plan.order) {
+        if (this.status(task.model.id) === 'failed' && this.selected.has(task.model.id)) reset(task.model.id, 'failed in the previous run; retrying as a new attempt');
+      }
+    }
+    const definitions: Record<string, string> = {};
+    for (const task of this.plan.order) definitions[task.model.id] = task.definition;
+    this.store.append({ type: 'plan', definitions });
+    const toRun = [...this.selected].filter((id) => !satisfiedStatuses.has(this.status(id))).length;
+    this.emit({ event: 'run-start', runId: this.runId, mode, tasks: this.selected.size, toRun, concurrency: this.options.concurrency });
+    if (mode === 'resume' && this.selected.size - toRun > 0) this.emit({ event: 'notice', message: `resuming: ${this.selected.size - toRun} task(s) already finished are not re-run` });
+  }
+
+  async start(): Promise<number> {
+    this.startMs = this.now();
+    this.reconcile();
+    this.pollTimer = setInterval(() => this.pollControl(), 100);
+    this.flushTimer = setInterval(() => this.flush(), 500);
+    this.schedule();
+    return this.finished;
+  }
+
+  /** Ctrl-C: stop launching, stop running trees (grace, then SIGKILL); a second call forces. */
+  interrupt(): void {
+    this.interrupts++;
+    if (this.interrupts === 1) this.emit({ event: 'notice', message: `interrupted: stopping ${this.running.size} running task(s) (Ctrl-C again to force)` });
+    this.stopping = true;
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const r of this.running.values()) r.handle?.kill('interrupt');
+    this.schedule();
+  }
+
+  private flush(): void {
+    for (const r of this.running.values()) r.log?.flush();
+    this.store.flush();
+  }
+
+  private pollControl(): void {
+    const actions = drainControl(this.paths.control);
+    if (actions.length === 0) return;
+    for (const action of actions) {
+      const problem = controlProblem(action, this.store.state, this.plan);
+      if (problem) {
+        this.emit({ event: 'notice', message: `control ${action.action} ignored: ${problem}` });
+        continue;
+      }
+      this.store.append({ type: 'control', by: process.pid, ...sanitizeControl(action) });
+      this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
+    }
+    this.store.flush();
+    this.schedule();
+  }
+
+  private satisfied(id: string): boolean {
+    return satisfiedStatuses.has(this.status(id));
+  }
+
+  private filesConflict(a: RunTask, b: RunTask): boolean {
+    if (a.model.files.length === 0 || b.model.files.length === 0) return false;
+    const key = a.model.id < b.model.id ? `${a.model.id}\0${b.model.id}` : `${b.model.id}\0${a.model.id}`;
+    let hit = this.conflictCache.get(key);
+    if (hit === undefined) {
+      hit = a.model.files.some((x) => b.model.files.some((y) => globsOverlap(x, y)));
+      this.conflictCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private fits(task: RunTask): boolean {
+    for (const [name, units] of Object.entries(task.model.resources)) {
+      const capacity = this.plan.capacity.get(name) ?? Infinity;
+      if ((this.inUse.get(name) ?? 0) + units > capacity) return false;
+    }
+    for (const r of this.running.values()) if (this.filesConflict(task, r.task)) return false;
+    return true;
+  }
+
+  private anyFailed(): boolean {
+    for (const id of this.selected) if (this.status(id) === 'failed') return true;
+    return false;
+  }
+
+  /** Lowest phase index that still has unfinished selected tasks (phases are barriers). */
+  private openPhase(): number {
+    let open = Infinity;
+    for (const id of this.selected) {
+      const t = this.plan.tasks.get(id)!;
+      if (t.model.phaseIndex >= 0 && !this.satisfied(id)) open = Math.min(open, t.model.phaseIndex);
+    }
+    return open;
+  }
+
+  /** Ready tasks in launch order (deps satisfied, phase open, not waiting for a retry backoff). */
+  private ready(): RunTask[] {
+    const open = this.openPhase();
+    const out: RunTask[] = [];
+    for (const id of this.selected) {
+      if (this.status(id) !== 'pending' || this.running.has(id) || this.retryTimers.has(id)) continue;
+      const t = this.plan.tasks.get(id)!;
+      if (t.model.phaseIndex > open) continue;
+      if (!t.deps.every((d) => this.satisfied(d))) continue;
+      out.push(t);
+    }
+    return out.sort((a, b) => a.rank - b.rank);
+  }
+
+  private schedule(): void {
+    // Re-entrancy guard: fresh tasks complete synchronously inside the loop.
+    if (this.scheduling) {
+      this.rescheduleWanted = true;
+      return;
+    }
+    this.scheduling = true;
+    try {
+      do {
+        this.rescheduleWanted = false;
+        this.launchReady();
+      } while (this.rescheduleWanted);
+    } finally {
+      this.scheduling = false;
+    }
+    this.maybeFinish();
+  }
+
+  private launchReady(): void {
+    if (this.stopping || this.store.state.paused) return;
+    if (!this.options.keepGoing && this.anyFailed()) return;
+    for (const task of this.ready()) {
+      const s = this.ts(task.model.id);
+      if (task.model.kind === 'manual') continue;
+      if (task.model.gate === 'approve' && !s?.approved) continue;
+      if (this.isFresh(task)) {
+        this.rescheduleWanted = true;
+        continue;
+      }
+      if (this.running.size >= this.options.concurrency) break;
+      if (!this.fits(task)) continue;
+      this.launch(task);
+    }
+  }
+
+  private upstreamFingerprints(task: RunTask): Array<string | null> {
+    return task.deps.map((d) => this.ts(d)?.fingerprint ?? null);
+  }
+
+  private isFresh(task: RunTask): boolean {
+    if (this.options.force || task.inputs.length === 0) return false;
+    const previous = this.ts(task.model.id)?.fingerprint;
+    if (!previous) return false;
+    const current = fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task));
+    if (current !== previous || !outputsExist(task, this.plan.planDir)) return false;
+    this.store.append({ type: 'task-fresh', task: task.model.id, fingerprint: current });
+    this.emit({ event: 'task-fresh', task: task.model.id });
+    return true;
+  }
+
+  private launch(task: RunTask): void {
+    const id = task.model.id;
+    const s = this.ts(id);
+    const attempt = (s?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0) + 1;
+    const file = logPath(this.paths, id, attempt);
+    const relLog = path.relative(this.plan.planDir, file);
+    this.store.append({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog });
+    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) + units);
+    const log = this.store.persistent ? new LogWriter(file) : null;
+    const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
+    this.running.set(id, running);
+    this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
+    const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
+      const line = redact(raw);
+      log?.line(line);
+      this.emit({ event: 'task-output', task: id, stream, line });
+    };
+    const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId };
+    if (s?.note) env.EXECPLAN_NOTE = s.note;
+    const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
+    const handle = executor.start(
+      { task: task.model, attempt, cwd: task.cwd, env, logPath: file, onLine, onProgress: (progress) => this.emit({ event: 'task-progress', task: id, progress }) },
+      this.context(),
+    );
+    running.handle = handle;
+    if (task.model.timeoutSeconds !== null) {
+      running.timer = setTimeout(() => running.handle?.kill('timeout'), task.model.timeoutSeconds * 1000);
+    }
+    void handle.done.then((outcome) => this.afterCommand(running, outcome, env));
+  }
+
+  private async afterCommand(running: Running, outcome: AttemptOutcome, env: NodeJS.ProcessEnv): Promise<void> {
+    if (running.timer) clearTimeout(running.timer);
+    const task = running.task;
+    let reason: string | null = null;
+    let exitCode: number | null = null;
+    switch (outcome.kind) {
+      case 'exited':
+        exitCode = outcome.exitCode;
+        if (exitCode !== 0) reason = `exited with code ${exitCode}`;
+        break;
+      case 'killed':
+        reason = outcome.reason === 'timeout' ? `timed out after ${task.model.timeoutSeconds}s (process tree killed)` : 'stopped';
+        break;
+      case 'signalled':
+        reason = `killed by ${outcome.signal}`;
+        break;
+      case 'error':
+        reason = `could not start: ${outcome.message}`;
+        break;
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
+      }
+    }
+    if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
+      const result = await runChecks(task.model.acceptance, {
+        planDir: this.plan.planDir,
+        cwd: task.cwd,
+        env,
+        graceMs: this.options.graceMs,
+        onLine: (line) => {
+          const clean = redact(line);
+          running.log?.line(clean);
+          this.emit({ event: 'task-output', task: task.model.id, stream: 'stdout', line: clean });
+        },
+        track: (handle) => (running.handle = handle ?? running.handle),
+      });
+      if (!result.ok) reason = result.reason;
+    }
+    this.finishAttempt(running, reason, exitCode, outcome.kind === 'killed' && outcome.reason === 'interrupt');
+  }
+
+  private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
+    const reason = rawReason === null ? null : redact(rawReason);
+    const task = running.task;
+    const id = task.model.id;
+    running.log?.close();
+    this.running.delete(id);
+    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) - units);
+    const durationMs = this.now() - running.startMs;
+    const logged = running.log?.wroteAny ?? false;
+    const relLog = logged ? path.relative(this.plan.planDir, running.log!.file) : null;
+    if (interrupted || (this.stopping && reason !== null)) {
+      this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' });
+      this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
+    } else if (reason === null) {
+      const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
+      this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
+      this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'done', durationMs, reason: null, log: relLog, retryInMs: null });
+    } else {
+      this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged });
+      const failures = this.ts(id)!.failuresSinceReset;
+      let retryInMs: number | null = null;
+      if (failures <= task.model.retries && !this.stopping) {
+        // Exponential backoff with jitter (50-100% of base * 2^(n-1)), capped at a minute.
+        retryInMs = Math.round(Math.min(60_000, this.options.retryBaseMs * 2 ** (failures - 1)) * (0.5 + Math.random() * 0.5));
+        this.store.append({ type: 'task-retry', task: id, nextAttempt: running.attempt + 1, delayMs: retryInMs });
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(id);
+          this.schedule();
+        }, retryInMs);
+        this.retryTimers.set(id, timer);
+      }
+      this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'failed', durationMs, reason, log: relLog, retryInMs });
+    }
+    this.schedule();
+  }
+
+  /** Why a pending task is not running: for the summary and `execplan status`. */
+  private waitingFor(task: RunTask): string {
+    return waitReason(task, this.plan, (id) => this.status(id), this.store.state.paused, this.ts(task.model.id)?.approved ?? false);
+  }
+
+  private maybeFinish(): void {
+    if (this.running.size > 0 || this.retryTimers.size > 0) return;
+    if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
+    const pending = [...this.selected].filter((id) => !this.satisfied(id) && this.status(id) !== 'failed');
+    const humanWait = pending.some((id) => {
+      const t = this.plan.tasks.get(id)!;
+      const reason = this.waitingFor(t);
+      return !reason.startsWith('blocked');
+    });
+    if (!this.stopping && this.options.wait && humanWait && !(this.anyFailed() && !this.options.keepGoing)) return;
+    this.finish();
+  }
+
+  /** Ready tasks exist but may all wait for a person (manual, gate) or a pause. */
+  private launchPossible(): boolean {
+    if (this.store.state.paused) return false;
+    if (!this.options.keepGoing && this.anyFailed()) return false;
+    return this.ready().some((t) => t.model.kind !== 'manual' && (t.model.gate !== 'approve' || this.ts(t.model.id)?.approved));
+  }
+
+  private finished_ = false;
+
+  private finish(): void {
+    if (this.finished_) return;
+    this.finished_ = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    const failures: FailureSummary[] = [];
+    const waiting: Array<{ task: string; for: string }> = [];
+    const counts: Record<string, number> = {};
+    for (const id of this.selected) {
+      const s = this.ts(id);
+      const task = this.plan.tasks.get(id)!;
+      let status: string = s?.status ?? 'pending';
+      if (status === 'failed') {
+        const last = s!.attempts[s!.attempts.length - 1];
+        failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
+      } else if (status === 'pending') {
+        const why = this.waitingFor(task);
+        status = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        waiting.push({ task: id, for: why });
+      }
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+    let outcome: RunOutcome;
+    let exitCode: number;
+    if (this.stopping) [outcome, exitCode] = ['aborted', ExitCode.aborted];
+    else if (failures.length) [outcome, exitCode] = ['failed', ExitCode.failedResumable];
+    else if (waiting.length) [outcome, exitCode] = ['waiting', ExitCode.failedResumable];
+    else [outcome, exitCode] = ['completed', ExitCode.ok];
+    this.store.append({ type: 'run-end', runId: this.runId, exitCode, outcome });
+    const durationMs = this.now() - this.startMs;
+    if (this.store.persistent) this.writeRunSummary(exitCode, outcome, durationMs);
+    this.store.close();
+    const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
+    const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
+    this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
+    this.resolveFinished(exitCode);
+  }
+
+  private writeRunSummary(exitCode: number, outcome: RunOutcome, durationMs: number): void {
+    const tasks: Record<string, unknown> = {};
+    for (const id of [...this.selected].sort()) {
+      const s = this.ts(id);
+      const attempts = (s?.attempts ?? []).filter((a) => a.runId === this.runId).map((a) => ({ attempt: a.n, status: a.status, exitCode: a.exitCode, reason: a.reason, startedAt: a.startedAt, endedAt: a.endedAt, log: a.logged ? a.log : null }));
+      tasks[id] = { status: s?.status ?? 'pending', forced: s?.forced ?? null, attempts };
+    }
+    mkdirSync(this.paths.runs, { recursive: true });
+    const summary = { runId: this.runId, startedAt: new Date(this.startMs).toISOString(), endedAt: new Date(this.startMs + durationMs).toISOString(), exitCode, outcome, concurrency: this.options.concurrency, tasks };
+    writeFileSync(path.join(this.paths.runs, `${this.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  }
+}
+
+/** Why a pending task does not run (shared with `execplan status`). */
+export function waitReason(task: RunTask, plan: RunPlan, status: (id: string) => string, paused: boolean, approved: boolean): string {
+  const failedUp = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (id: string) => {
+    for (const d of plan.tasks.get(id)!.deps) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      if (status(d) === 'failed') failedUp.add(d);
+      else walk(d);
+    }
+  };
+  walk(task.model.id);
+  if (failedUp.size) return `blocked: upstream failed (${[...failedUp].sort().join(', ')})`;
+  const unmet = task.deps.filter((d) => !satisfiedStatuses.has(status(d)));
+  if (unmet.length) return `needs ${unmet.join(', ')}`;
+  if (task.model.phaseIndex >= 0) {
+    const earlier = plan.order.filter((t) => t.model.phaseIndex >= 0 && t.model.phaseIndex < task.model.phaseIndex && !satisfiedStatuses.has(status(t.model.id)));
+    if (earlier.length) return `phase ${task.model.phase} waits for earlier phases (${earlier.slice(0, 3).map((t) => t.model.id).join(', ')}${earlier.length > 3 ? ', ...' : ''})`;
+  }
+  if (task.model.kind === 'manual') return `manual task: run \`execplan done ${task.model.id} --reason TEXT\` when it is done`;
+  if (task.model.gate === 'approve' && !approved) return `approval: run \`execplan approve ${task.model.id}\``;
+  if (paused) return 'paused: run `execplan resume`';
+  return 'ready';
+}

@@ -1,0 +1,190 @@
+/**
+ * Run state: the fold of the journal (see journal.ts). `applyRecord` is the only way state changes, so
+ * replaying the journal after a crash gives exactly the state the runner had.
+ */
+import { renameSync, writeFileSync, openSync, fsyncSync, closeSync, readFileSync } from 'node:fs';
+import type { JournalHead, JournalRecord } from './journal.js';
+import { genesis } from './journal.js';
+import type { AttemptStatus, RunOutcome } from './records.js';
+
+export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+
+export interface AttemptState {
+  n: number;
+  runId: string;
+  status: AttemptStatus;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  reason: string | null;
+  log: string;
+  /** False when the attempt printed nothing (no log file was created). */
+  logged: boolean;
+}
+
+export interface TaskState {
+  status: TaskStatus;
+  attempts: AttemptState[];
+  /** Hash of the task definition the status belongs to. */
+  definition: string | null;
+  /** Fingerprint of the last success (inputs + command + env + upstream), for freshness. */
+  fingerprint: string | null;
+  approved: boolean;
+  /** `execplan done --reason` / `skip`: who decided, and why. */
+  forced: string | null;
+  /** Note given with `execplan retry --note`, passed to the next attempt. */
+  note: string | null;
+  /** Failures since the last reset; retries are counted against it. */
+  failuresSinceReset: number;
+}
+
+export interface RunState {
+  version: 1;
+  journal: JournalHead;
+  runId: string | null;
+  /** null while no run has ended (or one is active). */
+  lastOutcome: RunOutcome | null;
+  activePid: number | null;
+  paused: boolean;
+  planHash: string | null;
+  tasks: Record<string, TaskState>;
+}
+
+export function emptyState(): RunState {
+  return { version: 1, journal: { seq: 0, hash: genesis }, runId: null, lastOutcome: null, activePid: null, paused: false, planHash: null, tasks: {} };
+}
+
+export function taskState(state: RunState, id: string): TaskState {
+  let task = state.tasks[id];
+  if (!task) {
+    task = { status: 'pending', attempts: [], definition: null, fingerprint: null, approved: false, forced: null, note: null, failuresSinceReset: 0 };
+    state.tasks[id] = task;
+  }
+  return task;
+}
+
+/** Folds one record into the state (mutates; returns it for chaining). */
+export function applyRecord(state: RunState, record: JournalRecord, hash: string): RunState {
+  state.journal = { seq: record.seq, hash };
+  switch (record.type) {
+    case 'run-start':
+      state.runId = record.runId;
+      state.activePid = record.pid;
+      state.lastOutcome = null;
+      state.planHash = record.planHash;
+      break;
+    case 'plan':
+      for (const [id, definition] of Object.entries(record.definitions)) taskState(state, id).definition = definition;
+      break;
+    case 'task-reset': {
+      const task = taskState(state, record.task);
+      task.status = 'pending';
+      task.failuresSinceReset = 0;
+      task.forced = null;
+      break;
+    }
+    case 'task-start': {
+      const task = taskState(state, record.task);
+      task.status = 'running';
+      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false });
+      break;
+    }
+    case 'task-end': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: record.status, endedAt: record.ts, exitCode: record.exitCode, reason: record.reason, logged: record.logged });
+      task.status = record.status;
+      if (record.status === 'done') {
+        task.fingerprint = record.fingerprint;
+        task.note = null;
+      } else task.failuresSinceReset++;
+      break;
+    }
+    case 'task-interrupted': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'interrupted', endedAt: record.ts, reason: record.reason });
+      task.status = 'pending';
+      break;
+    }
+    case 'task-retry':
+      taskState(state, record.task).status = 'pending';
+      break;
+    case 'task-fresh': {
+      const task = taskState(state, record.task);
+      task.status = 'fresh';
+      task.fingerprint = record.fingerprint;
+      break;
+    }
+    case 'control':
+      applyControlRecord(state, record);
+      break;
+    case 'run-end':
+      state.lastOutcome = record.outcome;
+      state.activePid = null;
+      break;
+    default: {
+      const unknown: never = record;
+      throw new Error(`unknown journal record ${JSON.stringify(unknown)}`);
+    }
+  }
+  return state;
+}
+
+function applyControlRecord(state: RunState, record: Extract<JournalRecord, { type: 'control' }>): void {
+  switch (record.action) {
+    case 'retry': {
+      const task = taskState(state, record.task);
+      if (task.status !== 'running') task.status = 'pending';
+      task.failuresSinceReset = 0;
+      task.forced = null;
+      task.note = record.note ?? null;
+      break;
+    }
+    case 'skip': {
+      const task = taskState(state, record.task);
+      task.status = 'skipped';
+      task.forced = 'skipped by execplan skip';
+      break;
+    }
+    case 'done': {
+      const task = taskState(state, record.task);
+      task.status = 'done';
+      task.forced = record.reason;
+      task.fingerprint = null;
+      break;
+    }
+    case 'approve':
+      taskState(state, record.task).approved = true;
+      break;
+    case 'pause':
+      state.paused = true;
+      break;
+    case 'resume':
+      state.paused = false;
+      break;
+    default: {
+      const unknown: never = record;
+      throw new Error(`unknown control action ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
+export function writeSnapshot(file: string, state: RunState): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  const fd = openSync(temp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(temp, file);
+}
+
+export function readSnapshot(file: string): RunState | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+    return parsed.version === 1 ? parsed : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,50 @@
+/** `execplan status`: what the state says, seen through the plan (counts, running, ready, blocked and why). */
+import { pidAlive } from './lock.js';
+import type { RunPlan } from './plan-view.js';
+import { waitReason } from './runner.js';
+import type { RunState } from './state.js';
+
+export interface StatusView {
+  runId: string | null;
+  active: boolean;
+  pid: number | null;
+  paused: boolean;
+  lastOutcome: string | null;
+  counts: Record<string, number>;
+  running: Array<{ task: string; attempt: number; elapsedMs: number; log: string }>;
+  ready: string[];
+  waiting: Array<{ task: string; for: string }>;
+  failed: Array<{ task: string; attempts: number; reason: string | null; log: string | null }>;
+  tasks: Array<{ id: string; status: string; attempts: number; forced: string | null }>;
+}
+
+export function statusView(plan: RunPlan, state: RunState, now: number): StatusView {
+  const status = (id: string) => state.tasks[id]?.status ?? 'pending';
+  const active = state.activePid !== null && pidAlive(state.activePid);
+  const view: StatusView = { runId: state.runId, active, pid: active ? state.activePid : null, paused: state.paused, lastOutcome: state.lastOutcome, counts: {}, running: [], ready: [], waiting: [], failed: [], tasks: [] };
+  for (const task of plan.order) {
+    const id = task.model.id;
+    const s = state.tasks[id];
+    let shown: string = status(id);
+    if (shown === 'running') {
+      const attempt = s!.attempts[s!.attempts.length - 1]!;
+      if (active) view.running.push({ task: id, attempt: attempt.n, elapsedMs: now - Date.parse(attempt.startedAt), log: attempt.log });
+      else shown = 'interrupted';
+    } else if (shown === 'failed') {
+      const last = s!.attempts[s!.attempts.length - 1];
+      view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
+    } else if (shown === 'pending') {
+      const why = waitReason(task, plan, status, state.paused, s?.approved ?? false);
+      if (why === 'ready') {
+        shown = 'ready';
+        view.ready.push(id);
+      } else {
+        shown = why.startsWith('blocked') ? 'blocked' : 'pending';
+        view.waiting.push({ task: id, for: why });
+      }
+    }
+    view.counts[shown] = (view.counts[shown] ?? 0) + 1;
+    view.tasks.push({ id, status: shown, attempts: s?.attempts.length ?? 0, forced: s?.forced ?? null });
+  }
+  return view;
+}

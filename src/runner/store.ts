@@ -1,0 +1,84 @@
+/**
+ * The persisted state of one state directory: journal (truth) + state.json (atomic snapshot, for people
+ * and monitors). Loading folds the whole journal, so a snapshot older than the journal never matters.
+ * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
+ */
+import { mkdirSync, truncateSync, readFileSync } from 'node:fs';
+import { applyRecord, emptyState, writeSnapshot, type RunState } from './state.js';
+import { hashLine, JournalWriter, readJournal, type JournalRecord } from './journal.js';
+import type { JournalBody } from './records.js';
+import type { StatePaths } from './paths.js';
+
+export interface Store {
+  readonly state: RunState;
+  readonly persistent: boolean;
+  append(body: JournalBody): JournalRecord;
+  /** Writes the snapshot now if anything changed (also called on a timer by the runner). */
+  flush(): void;
+  close(): void;
+}
+
+/** Folds the journal into a state; `tornTail` says a crash cut the last line. */
+export function loadState(paths: StatePaths): { state: RunState; tornTail: boolean } {
+  const journal = readJournal(paths.journal);
+  const state = emptyState();
+  const lines = journal.records.length ? readFileSync(paths.journal, 'utf8').split('\n').filter((l) => l !== '') : [];
+  journal.records.forEach((record, i) => applyRecord(state, record, hashLine(lines[i]!)));
+  return { state, tornTail: journal.tornTail };
+}
+
+export class FileStore implements Store {
+  readonly persistent = true;
+  private writer: JournalWriter;
+  private dirty = false;
+
+  private constructor(private readonly paths: StatePaths, readonly state: RunState) {
+    this.writer = new JournalWriter(paths.journal, state.journal);
+  }
+
+  static open(paths: StatePaths): FileStore {
+    mkdirSync(paths.dir, { recursive: true });
+    const { state, tornTail } = loadState(paths);
+    if (tornTail) {
+      // Drop the torn line so the next record starts on a line of its own.
+      const text = readFileSync(paths.journal, 'utf8');
+      const keep = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
+      truncateSync(paths.journal, Buffer.byteLength(keep));
+    }
+    return new FileStore(paths, state);
+  }
+
+  append(body: JournalBody): JournalRecord {
+    const record = this.writer.append(body, new Date());
+    applyRecord(this.state, record, this.writer.current.hash);
+    this.dirty = true;
+    return record;
+  }
+
+  flush(): void {
+    if (!this.dirty) return;
+    this.writer.sync();
+    writeSnapshot(this.paths.state, this.state);
+    this.dirty = false;
+  }
+
+  close(): void {
+    this.flush();
+    this.writer.close();
+  }
+}
+
+export class NullStore implements Store {
+  readonly persistent = false;
+  private seq = 0;
+  readonly state = emptyState();
+
+  append(body: JournalBody): JournalRecord {
+    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body } as JournalRecord;
+    applyRecord(this.state, record, '');
+    return record;
+  }
+
+  flush(): void {}
+  close(): void {}
+}

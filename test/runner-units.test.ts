@@ -1,0 +1,68 @@
+// The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority.
+import t from 'tap';
+import { expandGlobs, globsOverlap, globToRegExp } from '../src/runner/glob.js';
+import { redact } from '../src/runner/redact.js';
+import { LineSplitter } from '../src/runner/lines.js';
+import { genesis, hashLine, verifyJournal } from '../src/runner/journal.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+t.test('globs', async (t) => {
+  t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
+  t.ok(globToRegExp('src/**/*.ts').test('src/c.ts'));
+  t.notOk(globToRegExp('src/*.ts').test('src/a/c.ts'));
+  t.ok(globToRegExp('{a,b}.txt').test('b.txt'));
+  t.ok(globsOverlap('src/**', 'src/api/x.ts'));
+  t.ok(globsOverlap('src/api/*.ts', 'src/**'));
+  t.notOk(globsOverlap('src/api/**', 'src/models/**'));
+  t.notOk(globsOverlap('a.txt', 'b.txt'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-glob-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'src', 'deep'), { recursive: true });
+  mkdirSync(path.join(dir, 'node_modules'));
+  for (const f of ['src/a.ts', 'src/deep/b.ts', 'src/c.md', 'node_modules/x.ts', 'top.ts']) writeFileSync(path.join(dir, f), '');
+  t.same(expandGlobs(dir, ['src/**/*.ts']), ['src/a.ts', 'src/deep/b.ts']);
+  t.same(expandGlobs(dir, ['**/*.ts']), ['src/a.ts', 'src/deep/b.ts', 'top.ts'], 'node_modules is never walked');
+  t.same(expandGlobs(dir, ['top.ts', 'missing.ts']), ['top.ts']);
+});
+
+t.test('redaction', async (t) => {
+  const cases: Array<[string, RegExp]> = [
+    ['export AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP', /AKIA/],
+    ['token ghp_abcdefghijklmnopqrstuvwxyz0123456789', /ghp_/],
+    ['ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnopqrstuvwxyz', /sk-ant/],
+    ['postgres://admin:s3cretpw@db.internal:5432/app', /s3cretpw/],
+    ['Authorization: Bearer abcdefghijklmnop123456', /abcdefghijklmnop123456/],
+    ['{"password": "hunter2hunter2"}', /hunter2/],
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', /MIIEow/],
+  ];
+  for (const [text, secret] of cases) t.notMatch(redact(text), secret, text);
+  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED]@db.internal:5432/app');
+  t.equal(redact('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
+});
+
+t.test('line splitter emits whole lines only, across chunks, and bounds long lines', async (t) => {
+  const lines: string[] = [];
+  const s = new LineSplitter((l) => lines.push(l));
+  s.push(Buffer.from('he'));
+  s.push(Buffer.from('llo\r\nwor'));
+  t.same(lines, ['hello']);
+  s.push(Buffer.from([0xe2, 0x82])); // a UTF-8 character split across chunks
+  s.push(Buffer.from([0xac, 0x0a]));
+  t.same(lines, ['hello', 'wor€']);
+  s.push(Buffer.from('x'.repeat(200_000)));
+  t.ok(lines.slice(2).every((l) => l.length <= 65536) && lines.length >= 4, 'a huge line is cut, not buffered');
+  s.push(Buffer.from('tail'));
+  s.end();
+  t.match(lines.at(-1), /tail$/);
+});
+
+t.test('hash chain', async (t) => {
+  const a = JSON.stringify({ seq: 1, prev: genesis, type: 'x' });
+  const b = JSON.stringify({ seq: 2, prev: hashLine(a), type: 'y' });
+  t.same(verifyJournal(`${a}\n${b}\n`, { seq: 2, hash: hashLine(b) }).problems, []);
+  const swapped = verifyJournal(`${b}\n${a}\n`, null).problems.map((p) => p.code);
+  t.ok(swapped.includes('journal-broken-chain'));
+  t.match(verifyJournal(`${a}\n`, { seq: 2, hash: hashLine(b) }).problems, [{ code: 'journal-head-mismatch' }]);
+});

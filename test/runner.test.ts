@@ -1,0 +1,326 @@
+// execplan run and its control commands, end to end: real processes in temp dirs, handshakes by files.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import t from 'tap';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'execplan.js');
+const baseEnv = { ...process.env, CI: '1', NO_COLOR: '1', EXECPLAN_KILL_GRACE_MS: '300', EXECPLAN_RETRY_BASE_MS: '20' };
+
+function workspace(plan: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-runner-'));
+  writeFileSync(path.join(dir, 'plan.yaml'), plan);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const { main } = (await import(pathToFileURL(path.resolve(path.dirname(bin), '..', 'dist', 'cli', 'main.js')).href)) as { main: (argv: string[], io: object) => Promise<number> };
+
+/** The CLI in this process (same code as bin/execplan.js, without 0.5 s of start-up per call). */
+async function cli(dir: string, ...args: string[]) {
+  let out = '';
+  let err = '';
+  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: baseEnv, isTTY: false };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+function background(dir: string, ...args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
+/** Polls for a file a task creates (the handshake), failing the test after a few seconds. */
+async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!existsSync(file)) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function journal(dir: string): Array<Record<string, any>> {
+  return readFileSync(path.join(dir, '.execplan', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function starts(dir: string): string[] {
+  return journal(dir).filter((r) => r.type === 'task-start').map((r) => r.task);
+}
+
+/** Alive and not a zombie (an orphan killed in a container may wait for a reaper that never comes). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const header = 'version: 1\nname: demo\ntitle: Demo\n';
+
+t.test('runs in dependency order, non-TTY output is one line per event, state and logs are written', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: a, title: Build a, run: "echo hello from a", estimate: 1 }
+  - { id: b, title: Build b, run: ["echo one", "echo two >&2"], needs: [a] }
+  - { id: c, title: Build c, run: "true", needs: [a] }
+  - { id: d, title: Build d, run: "echo password=hunter2secret", needs: [b, c] }
+`);
+  const r = (await cli(dir, 'run'));
+  t.equal(r.code, 0, r.out + r.err);
+  t.match(r.out, /^execplan run \S+ \(new\): 4 of 4 task\(s\) to run, concurrency 10$/m);
+  t.match(r.out, /^start  a$/m);
+  t.match(r.out, /^a \| hello from a$/m);
+  t.match(r.out, /^b \| two$/m);
+  t.match(r.out, /^done   d \d+\.\ds$/m);
+  t.match(r.out, /^completed: 4 done in /m);
+  const order = starts(dir);
+  t.equal(order[0], 'a');
+  t.equal(order[3], 'd');
+  // secrets never reach the log nor the terminal
+  t.match(readFileSync(path.join(dir, '.execplan/logs/d/1.log'), 'utf8'), /password=\[REDACTED\]/);
+  t.notMatch(r.out, /hunter2secret/);
+  t.notOk(existsSync(path.join(dir, '.execplan/logs/c/1.log')), 'a silent task leaves no log file');
+  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/state.json'), 'utf8'));
+  t.same(Object.values(state.tasks).map((s: any) => s.status), ['done', 'done', 'done', 'done']);
+  t.notOk(existsSync(path.join(dir, '.execplan/lock')), 'lock released');
+  const runs = readFileSync(path.join(dir, '.execplan/runs', `${state.runId}.json`), 'utf8');
+  t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/logs/b/1.log' }] } } });
+  t.equal((await cli(dir, 'verify')).code, 0);
+
+  const json = (await cli(dir, 'run', '--json', '--no-state'));
+  t.equal(json.code, 0);
+  const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
+  t.equal(events[0].event, 'run-start');
+  t.match(events.at(-1), { event: 'run-end', exitCode: 0, outcome: 'completed' });
+  t.ok(events.some((e) => e.event === 'task-output' && e.task === 'a' && e.line === 'hello from a'));
+});
+
+t.test('launch order, concurrency limit, resources, files and phases are honoured', async (t) => {
+  // Four independent tasks; z has the longest remaining path, so it starts first; ties go by plan order.
+  const dir = workspace(`${header}resources:
+  db: { capacity: 1 }
+phases:
+  - { id: one, title: One }
+  - { id: two, title: Two }
+tasks:
+  - { id: p, title: Run p, run: "true", phase: one, estimate: 1 }
+  - { id: q, title: Run q, run: "true", phase: one, estimate: 1, resources: { db: 1 } }
+  - { id: r, title: Run r, run: "true", phase: one, estimate: 1, resources: { db: 1 } }
+  - { id: s, title: Run s, run: "true", phase: one, estimate: 1, files: ["src/**"] }
+  - { id: u, title: Run u, run: "true", phase: one, estimate: 1, files: ["src/api/x.ts"] }
+  - { id: z, title: Run z, run: "true", phase: one, estimate: 5 }
+  - { id: w, title: Run w, run: "true", phase: two, estimate: 1 }
+`);
+  const r = (await cli(dir, 'run', '--concurrency', '3'));
+  t.equal(r.code, 0, r.out + r.err);
+  t.same(starts(dir).slice(0, 3), ['z', 'p', 'q'], 'longest path first, then plan order');
+  // Intervals from the journal: at most 3 at once, never q with r, never s with u, w after all of phase one.
+  const running = new Set<string>();
+  let max = 0;
+  for (const rec of journal(dir)) {
+    if (rec.type === 'task-start') {
+      running.add(rec.task);
+      max = Math.max(max, running.size);
+      t.notOk(running.has('q') && running.has('r'), 'db capacity 1');
+      t.notOk(running.has('s') && running.has('u'), 'overlapping files');
+      if (rec.task === 'w') t.equal(running.size, 1, 'phase barrier');
+    }
+    if (rec.type === 'task-end') running.delete(rec.task);
+  }
+  t.ok(max <= 3);
+  const dry = (await cli(dir, 'run', '--dry-run', '--fresh'));
+  t.equal(dry.code, 0);
+  t.match(dry.out, /1\. z\n2\. p\n/);
+});
+
+t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
+  const plan = `${header}tasks:
+  - { id: bad, title: Fail, run: "echo oops; exit 3", estimate: 5 }
+  - { id: after, title: Run after, run: "true", needs: [bad] }
+  - { id: other, title: Run other, run: "true", estimate: 1 }
+  - { id: flaky, title: Run flaky, run: "echo try; echo x >> tries; test $(wc -l < tries) -ge 2", retries: 2, estimate: 1 }
+  - { id: checked, title: Run checked, run: "echo hi > out.txt", acceptance: [{ file: out.txt, contains: bye }], estimate: 1 }
+`;
+  const dir = workspace(plan);
+  const r = (await cli(dir, 'run', '--concurrency', '1'));
+  t.equal(r.code, 7, r.out);
+  t.same(starts(dir), ['bad'], 'stops launching after the first failure');
+  t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/logs\/bad\/1\.log\)/);
+  t.match(r.out, /waiting after: blocked: upstream failed \(bad\)/);
+  t.match(r.out, /1 blocked, 3 cancelled, 1 failed/);
+
+  const dir2 = workspace(plan);
+  const k = (await cli(dir2, 'run', '--keep-going', '--concurrency', '1'));
+  t.equal(k.code, 7);
+  t.notOk(starts(dir2).includes('after'), 'never runs downstream of a failure');
+  t.match(k.out, /FAILED flaky \(attempt 1\)/);
+  t.match(k.out, /retry  flaky in/);
+  t.match(k.out, /^done   flaky/m);
+  t.equal(readFileSync(path.join(dir2, 'tries'), 'utf8').split('\n').length - 1, 2, 'retried once, then passed');
+  t.match(k.out, /FAILED checked: acceptance check failed: file out\.txt contains "bye": text not found/);
+  t.match(k.out, /^done   other/m);
+  const status = JSON.parse((await cli(dir2, 'status', '--json')).out);
+  t.match(status, { active: false, counts: { done: 2, failed: 2, blocked: 1 } });
+  t.match((await cli(dir2, 'logs', 'flaky', '--attempt', '1')).err, /flaky attempt 1: failed \(exited with code 1\)/);
+});
+
+t.test('timeout kills the whole process tree, grandchild included', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 1s }
+`);
+  const r = (await cli(dir, 'run'));
+  t.equal(r.code, 7);
+  t.match(r.out, /FAILED slow \(attempt 1\): timed out after 1s \(process tree killed\)/);
+  const pid = Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'));
+  t.notOk(alive(pid), 'grandchild is gone');
+});
+
+t.test('Ctrl-C stops the tree and exits 9; the next run resumes with a new attempt', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: first, title: Run first, run: "echo ran >> first.count" }
+  - { id: long, title: Run long, needs: [first], run: "if [ -f go ]; then exit 0; fi; sh -c 'sleep 30 & echo $! > gc.pid; wait' & touch started; wait" }
+`);
+  const run = background(dir, 'run');
+  await waitFor(path.join(dir, 'started'));
+  await waitFor(path.join(dir, 'gc.pid'));
+  run.child.kill('SIGINT');
+  t.equal(await run.exited, 9, run.output());
+  t.match(run.output(), /stop   long \(attempt 1 interrupted\)/);
+  t.notOk(alive(Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'))), 'grandchild killed');
+  writeFileSync(path.join(dir, 'go'), '');
+  const again = (await cli(dir, 'run'));
+  t.equal(again.code, 0, again.out);
+  t.match(again.out, /start  long \(attempt 2\)/);
+  t.equal(readFileSync(path.join(dir, 'first.count'), 'utf8'), 'ran\n', 'finished task not re-run');
+});
+
+t.test('kill -9 of the runner: lock contention, then resume re-runs only the interrupted task', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: a, title: Run a, run: "echo a >> ran.txt" }
+  - { id: b, title: Run b, run: "echo b >> ran.txt", needs: [a] }
+  - { id: hang, title: Run hang, needs: [b], run: "echo hang >> ran.txt; if [ -f go ]; then exit 0; fi; echo $$ > hang.pid; while [ ! -f go ]; do sleep 0.05; done" }
+  - { id: last, title: Run last, run: "echo last >> ran.txt", needs: [hang] }
+`);
+  const run = background(dir, 'run');
+  await waitFor(path.join(dir, 'hang.pid'));
+  const second = (await cli(dir, 'run'));
+  t.equal(second.code, 6, 'a second run on the same state cannot start');
+  t.match(second.err, /in use by another execplan run \(pid \d+/);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  // the orphaned task (own process group) is still running: stop it as a crashed machine would
+  process.kill(-Number(readFileSync(path.join(dir, 'hang.pid'), 'utf8')), 'SIGKILL');
+  const status = (await cli(dir, 'status'));
+  t.match(status.out, /interrupted \(no runner alive\)/);
+  writeFileSync(path.join(dir, 'go'), '');
+  const again = (await cli(dir, 'run'));
+  t.equal(again.code, 0, again.out + again.err);
+  t.match(again.out, /note   hang: attempt 1 was interrupted; it runs again as a new attempt/);
+  t.match(again.out, /resuming: 2 task\(s\) already finished are not re-run/);
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\nb\nhang\nhang\nlast\n', 'a and b ran once');
+  t.match(journal(dir).find((r) => r.type === 'task-interrupted'), { task: 'hang', attempt: 1 });
+  t.equal((await cli(dir, 'verify')).code, 0);
+});
+
+t.test('control commands act on a live run: approve, done, pause/resume, skip, retry', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: gated, title: Deploy gated, run: "touch gated.ran", gate: approve }
+  - { id: manual, title: Review manual }
+  - { id: end, title: Run end, run: "touch end.ran", needs: [gated, manual] }
+`);
+  const run = background(dir, 'run', '--wait');
+  await waitFor(path.join(dir, '.execplan', 'journal.jsonl'));
+  t.equal((await cli(dir, 'approve', 'end')).code, 1, 'no gate on end');
+  const paused = (await cli(dir, 'pause'));
+  t.match(paused.out, /pause: applied by the running execplan run \(pid \d+\)/);
+  const approved = (await cli(dir, 'approve', 'gated'));
+  t.match(approved.out, /approve gated: applied by the running/);
+  t.notOk(existsSync(path.join(dir, 'gated.ran')), 'paused: nothing launched');
+  t.match((await cli(dir, 'status')).out, /PAUSED/);
+  (await cli(dir, 'resume'));
+  await waitFor(path.join(dir, 'gated.ran'));
+  const done = (await cli(dir, 'done', 'manual', '--reason', 'reviewed by Ana'));
+  t.equal(done.code, 0, done.err);
+  t.equal(await run.exited, 0, run.output());
+  t.ok(existsSync(path.join(dir, 'end.ran')));
+  t.match(journal(dir).find((r) => r.type === 'control' && r.action === 'done'), { task: 'manual', reason: 'reviewed by Ana' });
+
+  // Without a live run the command applies the request itself.
+  const dir2 = workspace(`${header}tasks:
+  - { id: x, title: Fail x, run: "test -n \\"$EXECPLAN_NOTE\\"" }
+  - { id: y, title: Run y, run: "true", needs: [x] }
+`);
+  t.equal((await cli(dir2, 'run')).code, 7);
+  t.match((await cli(dir2, 'retry', 'x', '--note', 'use the fix')).out, /recorded; the next `execplan run` acts on it/);
+  const rerun = (await cli(dir2, 'run'));
+  t.equal(rerun.code, 0, rerun.out);
+  t.match(rerun.out, /start  x \(attempt 2\)/);
+  const dir3 = workspace(`${header}tasks:
+  - { id: x, title: Fail x, run: "exit 1" }
+  - { id: y, title: Run y, run: "true", needs: [x] }
+`);
+  (await cli(dir3, 'run'));
+  t.equal((await cli(dir3, 'skip', 'x')).code, 0);
+  const skipped = (await cli(dir3, 'run'));
+  t.equal(skipped.code, 0, skipped.out);
+  t.same(starts(dir3), ['x', 'y']);
+});
+
+t.test('fingerprints: fresh when inputs are unchanged and outputs exist; --force; plan edits re-run changed tasks', async (t) => {
+  const plan = `${header}tasks:
+  - { id: gen, title: Generate gen, run: "cat src/*.txt > out.txt; echo gen >> count", inputs: ["src/*.txt"], outputs: [out.txt] }
+  - { id: use, title: Use use, run: "cat out.txt > use.txt; echo use >> count", inputs: [out.txt], outputs: [use.txt], needs: [gen] }
+`;
+  const dir = workspace(plan);
+  mkdirSync(path.join(dir, 'src'));
+  writeFileSync(path.join(dir, 'src', 'a.txt'), 'one\n');
+  const count = () => readFileSync(path.join(dir, 'count'), 'utf8').trim().split('\n');
+  t.equal((await cli(dir, 'run')).code, 0);
+  const again = (await cli(dir, 'run'));
+  t.match(again.out, /fresh  gen \(up to date, not re-run\)\nfresh  use/);
+  t.same(count(), ['gen', 'use']);
+  t.match((await cli(dir, 'run', '--dry-run')).out, /gen  \(fresh: up to date, would be skipped\)/);
+  writeFileSync(path.join(dir, 'src', 'a.txt'), 'two\n');
+  (await cli(dir, 'run'));
+  t.same(count(), ['gen', 'use', 'gen', 'use'], 'changed input re-runs it and its dependents');
+  rmSync(path.join(dir, 'use.txt'));
+  (await cli(dir, 'run'));
+  t.same(count().slice(4), ['use'], 'missing output re-runs only that task');
+  (await cli(dir, 'run', '--force'));
+  t.equal(count().length, 7);
+
+  // A resumed run re-runs tasks whose definition changed (and says so).
+  writeFileSync(path.join(dir, 'plan.yaml'), `${plan}  - { id: boom, title: Fail boom, run: "exit 1", needs: [use] }\n`);
+  t.equal((await cli(dir, 'run')).code, 7);
+  writeFileSync(path.join(dir, 'plan.yaml'), `${plan.replace('echo use >> count', 'echo use2 >> count')}  - { id: boom, title: Fail boom, run: "true", needs: [use] }\n`);
+  const changed = (await cli(dir, 'run'));
+  t.equal(changed.code, 0, changed.out);
+  t.match(changed.out, /plan changed since the last run: re-running use, boom/);
+  t.equal(count().at(-1), 'use2');
+  const fresh = (await cli(dir, 'run', '--fresh'));
+  t.match(fresh.err, /previous state archived in \.execplan\/archive\//);
+});
+
+t.test('journal tampering is detected by execplan verify', async (t) => {
+  const dir = workspace(`${header}tasks:
+  - { id: a, title: Run a, run: "true" }
+  - { id: b, title: Run b, run: "exit 1" }
+`);
+  (await cli(dir, 'run'));
+  const file = path.join(dir, '.execplan', 'journal.jsonl');
+  const original = readFileSync(file, 'utf8');
+  writeFileSync(file, original.replace('"status":"failed"', '"status":"done"'));
+  const edited = (await cli(dir, 'verify'));
+  t.equal(edited.code, 8);
+  t.match(edited.out, /journal\.jsonl:\d+:1: error journal-broken-chain record \d+ does not follow/);
+  writeFileSync(file, original.split('\n').slice(0, -2).join('\n') + '\n');
+  const truncated = (await cli(dir, 'verify'));
+  t.equal(truncated.code, 8);
+  t.match(truncated.out, /journal-head-mismatch/);
+});
