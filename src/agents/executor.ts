@@ -170,7 +170,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
           input.onLine(line, stream);
           if (stream !== 'stdout') return;
           const progress = parser.line(line);
-          if (progress) input.onProgress({ message: `${label}: ${progress}` });
+          // Progress reaches the terminal and the state: it is redacted like the log.
+          if (progress) input.onProgress({ message: redactSecrets(`${label}: ${progress}`) });
         },
       });
 
@@ -190,7 +191,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         const usage = result.usage;
         input.onProgress({
           message: `${label}: ${outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
-          usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd ?? undefined, turns: usage.turns } as { inputTokens: number },
+          usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
         });
         say(
           `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
@@ -200,6 +201,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         try {
           writeHandoff(context.stateDir, {
             task: task.id,
+            runId: input.env.EXECPLAN_RUN_ID ?? null,
             attempt: input.attempt,
             agent: label,
             profile: profile.name,

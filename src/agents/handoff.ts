@@ -5,10 +5,14 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { statePaths } from '../runner/paths.js';
+import { loadState } from '../runner/store.js';
 import type { AgentUsage } from './output.js';
 
 export interface Handoff {
   task: string;
+  /** The run that produced it (EXECPLAN_RUN_ID), or null outside a run. */
+  runId: string | null;
   attempt: number;
   agent: string;
   profile: string;
@@ -37,27 +41,20 @@ export function readHandoff(stateDir: string, task: string): Handoff | null {
   }
 }
 
-interface LooseState {
-  tasks?: Record<string, { status?: unknown; note?: unknown; forced?: unknown }>;
-}
-
-/** Task statuses and notes from .execplan/state.json; an unreadable or absent state gives 'unknown'. */
+/** Task statuses and retry notes from the run's journal (folded the way the runner does), or 'unknown'. */
 export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null } {
-  let state: LooseState = {};
+  let tasks: Record<string, { status: string; forced: string | null; note: string | null }> = {};
   try {
-    state = JSON.parse(readFileSync(path.join(stateDir, 'state.json'), 'utf8')) as LooseState;
+    tasks = loadState({ ...statePaths(path.dirname(stateDir)), dir: stateDir, journal: path.join(stateDir, 'journal.jsonl') }).state.tasks;
   } catch {
-    state = {};
+    tasks = {};
   }
   return {
     status: (id) => {
-      const s = state.tasks?.[id];
-      if (!s || typeof s.status !== 'string') return 'unknown';
-      return typeof s.forced === 'string' && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
+      const s = tasks[id];
+      if (!s) return 'unknown';
+      return s.forced && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
     },
-    note: (id) => {
-      const n = state.tasks?.[id]?.note;
-      return typeof n === 'string' && n ? n : null;
-    },
+    note: (id) => tasks[id]?.note || null,
   };
 }

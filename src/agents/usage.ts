@@ -6,11 +6,12 @@ export interface UsageTotals extends AgentUsage {
   agents: number;
 }
 
-export function usageTotals(stateDir: string, taskIds: readonly string[]): UsageTotals {
+/** Sums the hand-offs of these tasks; with runId, only those that run produced. */
+export function usageTotals(stateDir: string, taskIds: readonly string[], runId: string | null = null): UsageTotals {
   const total: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
   for (const id of taskIds) {
     const h = readHandoff(stateDir, id);
-    if (!h) continue;
+    if (!h || (runId !== null && h.runId !== runId)) continue;
     total.agents++;
     total.inputTokens += h.usage.inputTokens;
     total.outputTokens += h.usage.outputTokens;

@@ -97,12 +97,12 @@ export function createWorktrees(root: string, worktrees: readonly StreamWorktree
 }
 
 /** Commits whatever a task changed in its worktree, so the stream's branch records each task. */
-export function commitTask(worktree: string, task: TaskModel, agentLabel: string): GitResult & { committed?: boolean } {
+export function commitTask(worktree: string, task: TaskModel, trailer: string): GitResult & { committed?: boolean } {
   const add = git(worktree, ['add', '-A']);
   if (!add.ok) return add;
   const staged = git(worktree, ['diff', '--cached', '--quiet']);
   if (staged.ok) return { ok: true, output: '', committed: false };
-  const message = `${task.id}: ${task.title}\n\nexecplan ${agentLabel}`;
+  const message = `${task.id}: ${task.title}\n\n${trailer}`;
   const r = git(worktree, ['-c', 'user.name=execplan', '-c', 'user.email=execplan@localhost', 'commit', '-q', '--no-verify', '-m', message]);
   return r.ok ? { ...r, committed: true } : r;
 }
@@ -143,8 +143,8 @@ export interface WorktreeSession {
   worktrees: StreamWorktree[];
   /** Where a task runs: its stream's worktree (at the plan's relative position), or null for the checkout. */
   workdirFor(task: TaskModel): string | null;
-  /** Records a finished task's changes on its stream's branch. */
-  commit(task: TaskModel, agentLabel: string): void;
+  /** Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id). */
+  commit(task: TaskModel, trailer: string): void;
   /** Removes the worktrees (branches stay) and returns the summary with the merge order. */
   finish(): string;
 }
@@ -168,9 +168,9 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
         const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
         return wt ? path.join(wt.path, relative) : null;
       },
-      commit: (task, agentLabel) => {
+      commit: (task, trailer) => {
         const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (wt) commitTask(wt.path, task, agentLabel);
+        if (wt) commitTask(wt.path, task, trailer);
       },
       finish: () => {
         const summary = worktreeSummary(root, worktrees, mergeOrder(model), base);
@@ -189,7 +189,7 @@ export interface WorktreeManager {
   /** A reason the run cannot use worktrees (not a git repository, no commit yet), or null. */
   preflight(): string | null;
   workdirFor(task: TaskModel, runId: string | null): string | null;
-  commit(task: TaskModel, agentLabel: string): void;
+  commit(task: TaskModel, trailer: string): void;
   /** Removes the worktrees; the summary with branches and merge order, or null when none were made. */
   finish(): string | null;
 }
@@ -214,8 +214,8 @@ export function createWorktreeManager(model: PlanModel, planDir: string): Worktr
       if (!session) throw new Error(failed ?? 'worktrees unavailable');
       return session.workdirFor(task);
     },
-    commit(task, agentLabel) {
-      session?.commit(task, agentLabel);
+    commit(task, trailer) {
+      session?.commit(task, trailer);
     },
     finish() {
       const s = session;

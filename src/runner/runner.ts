@@ -34,6 +34,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
   now?: () => number;
+  /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
+  runId?: string;
 }
 
 interface Running {
@@ -139,7 +141,7 @@ export class Runner {
     const state = this.store.state;
     const hadHistory = state.journal.seq > 0;
     const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
-    this.runId = newRunId(new Date(this.now()));
+    this.runId = this.options.runId ?? newRunId(new Date(this.now()));
     const interruptedBy = state.activePid;
     this.store.append({ type: 'run-start', runId: this.runId, pid: process.pid, planHash: this.plan.planHash, concurrency: this.options.concurrency, mode });
     for (const [id, task] of Object.entries(state.tasks)) {
@@ -397,7 +399,7 @@ export class Runner {
     }
     if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
       const result = await runChecks(task.model.acceptance, {
-        planDir: this.plan.planDir,
+        planDir: task.root ?? this.plan.planDir,
         cwd: task.cwd,
         env,
         graceMs: this.options.graceMs,
