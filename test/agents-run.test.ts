@@ -50,6 +50,7 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   t.equal(r.code, 0, r.stderr + r.stdout);
   const log = readFileSync(path.join(dir, '.execplan/logs/impl/1.log'), 'utf8');
   t.match(log, /"type":"result"/, 'the stream-json transcript is the attempt log');
+  t.match(log, /"usage":\{"input_tokens":1200,"output_tokens":340/, 'usage figures are not mistaken for secrets');
   t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
   t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
