@@ -101,3 +101,16 @@ tasks:
   t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
   t.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the worktree is removed after the run');
 });
+
+t.test('a private key printed over several lines never reaches the log', async (t) => {
+  const dir = project(`version: 1
+name: pem
+tasks:
+  - { id: leak, title: Print a key, run: "printf '%s\\n' start '-----BEGIN RSA PRIVATE KEY-----' MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2v ZGB+dQ3cFJ7jUWCSvwH1o0 '-----END RSA PRIVATE KEY-----' done" }
+`);
+  const r = await run(dir, []);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const log = readFileSync(path.join(dir, '.execplan/logs/leak/1.log'), 'utf8');
+  t.notMatch(log + r.stdout, /MIIEpAIBAAKCAQEA|ZGB\+dQ3c/);
+  t.match(log, /start\n(\[REDACTED:private-key\]\n){4}done/);
+});

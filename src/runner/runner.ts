@@ -16,6 +16,7 @@ import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { RunOutcome } from './records.js';
+import { createLineRedactor } from '../secrets/index.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
@@ -354,8 +355,10 @@ export class Runner {
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
+    // One redactor per stream: a private key printed over several lines is hidden through its END line.
+    const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
     const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
-      const line = redact(raw);
+      const line = redactors[stream](raw);
       log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
