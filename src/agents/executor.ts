@@ -160,7 +160,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
 
       const parser = createOutputParser(profile.output);
       const proc = spawnAgent({
-        file: invocation.file,
+        // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
+        file: invocation.file.includes('/') ? path.resolve(context.planDir, invocation.file) : invocation.file,
         args: invocation.args,
         cwd,
         env: { ...input.env, ...invocation.env, EXECPLAN_AGENT: label, EXECPLAN_AGENT_NUMBER: String(number), EXECPLAN_AGENT_PROFILE: profile.name },
