@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { builtinSettings } from '../compiler/defaults.js';
 import { planSchema } from '../types/plan-schema.js';
-import { templatePath } from '../cli/paths.js';
+import { templatePath } from '../paths.js';
 
 export interface AuthoringPromptInput {
   /** Full text of the specification, or undefined to render the rules alone. */

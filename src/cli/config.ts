@@ -1,6 +1,6 @@
 /** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { cosmiconfig } from 'cosmiconfig';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { configSchema } from '../types/config-schema.js';
@@ -43,9 +43,15 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   return { config: result.config as Config, filepath: result.filepath, diagnostics: validateConfig(result.filepath, result.config) };
 }
 
+// Compiling the schema costs more than validating; do it once per process.
+let compiled: ValidateFunction | null = null;
+function configValidator(): ValidateFunction {
+  compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(configSchema as object);
+  return compiled;
+}
+
 function validateConfig(filepath: string, value: unknown): Diagnostic[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-  const validate = ajv.compile(configSchema as object);
+  const validate = configValidator();
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
   try {

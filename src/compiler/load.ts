@@ -33,7 +33,12 @@ export function loadPlan(file: string, text: string, layers: SettingsLayers = {}
   diagnostics.push(...schemaDiagnostics);
   if (schemaDiagnostics.length > 0) {
     const pruned = pruneInvalid(parsed.value, schemaDiagnostics) as Plan | null;
-    if (pruned) diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers)));
+    if (pruned) {
+      // A task whose acceptance list was pruned for a schema error does have criteria: no false no-acceptance warning.
+      const prunedAcceptance = new Set(schemaDiagnostics.filter((d) => d.path[0] === 'tasks' && d.path[2] === 'acceptance').map((d) => d.path[1]));
+      diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers))
+        .filter((d) => !(d.code === 'no-acceptance' && prunedAcceptance.has(d.path[1]!))));
+    }
     return done(null, null);
   }
   const plan = parsed.value as Plan;

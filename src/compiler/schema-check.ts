@@ -88,7 +88,10 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   let kept = errors.filter((e) => e.keyword !== 'oneOf');
   for (const oneOf of oneOfs) {
     const prefix = `${oneOf.schemaPath}/`;
-    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
+    // Array items share a schemaPath: only errors under this oneOf's own instance belong to it.
+    const under = (e: ErrorObject) => e.schemaPath.startsWith(prefix) &&
+      (e.instancePath === oneOf.instancePath || e.instancePath.startsWith(`${oneOf.instancePath}/`));
+    const inside = kept.filter(under);
     const branches = (oneOf.schema as JsonSchema[]) ?? [];
     const typeMismatch = new Set(
       inside
@@ -96,9 +99,15 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
         .map((e) => Number(e.schemaPath.slice(prefix.length).split('/')[0])),
     );
     const matching = branches.map((_, i) => i).filter((i) => !typeMismatch.has(i));
-    kept = kept.filter((e) => !e.schemaPath.startsWith(prefix));
-    if (matching.length === 1) {
-      kept.push(...inside.filter((e) => e.schemaPath.startsWith(`${prefix}${matching[0]}/`)));
+    kept = kept.filter((e) => !under(e));
+    // Several branches of the right type (e.g. the {run} and {file} acceptance checks): the one that
+    // fails least is what the author meant; on a tie only a summary of the alternatives is honest.
+    const errorsOf = (i: number) => inside.filter((e) => e.schemaPath.startsWith(`${prefix}${i}/`));
+    const counts = matching.map((i) => errorsOf(i).length);
+    const fewest = Math.min(...counts);
+    const best = matching.filter((_, k) => counts[k] === fewest);
+    if (matching.length === 1 || (best.length === 1 && fewest > 0)) {
+      kept.push(...errorsOf(best[0]!));
     } else {
       kept.push(oneOf);
     }
@@ -108,7 +117,12 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
 
 function oneOfExpectation(branches: JsonSchema[]): string {
   return branches
-    .map((b) => (typeof b.$ref === 'string' ? expectedTypes(schemaAt(b.$ref)) : expectedTypes(b)))
+    .map((b) => (typeof b.$ref === 'string' ? schemaAt(b.$ref) ?? b : b))
+    .map((b) => {
+      // Closed mappings told apart by a required key read best as "a mapping with 'run'".
+      const required = b.type === 'object' && Array.isArray(b.required) && b.required.length > 0 ? b.required as string[] : null;
+      return required ? `a mapping with ${required.map((k) => `'${k}'`).join(' and ')}` : expectedTypes(b);
+    })
     .filter((v, i, all) => all.indexOf(v) === i)
     .join(' or ');
 }
@@ -146,6 +160,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       case 'type':
         code = 'wrong-type';
         message = `${where} must be ${expectedTypes(error.parentSchema as JsonSchema | undefined)}, not ${typeName(data)}`;
+        if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
         break;
       case 'const':
       case 'enum': {
@@ -186,7 +201,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         break;
       case 'oneOf':
         code = 'wrong-type';
-        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${typeName(data)}`;
+        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${data !== null && typeof data === 'object' && !Array.isArray(data)
+          ? `a mapping with ${Object.keys(data).map((k) => `'${k}'`).join(', ') || 'no keys'}`
+          : typeName(data)}`;
         break;
       default:
         code = 'schema';

@@ -2,7 +2,7 @@
  * Plan text -> YAML document with positions. Guards against hostile input: size, binary content,
  * alias bombs and deep nesting all become diagnostics instead of crashes or hangs.
  */
-import { LineCounter, parseDocument, isAlias, isCollection, isPair, isScalar, visit, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, PathSegment } from './diagnostic.js';
 
 export const limits = {
@@ -80,6 +80,20 @@ function firstComplexKey(doc: Document.Parsed): Node | null {
   return found;
 }
 
+/** The opening bracket of the flow collection that an "end with a ]/}" error at `pos` is about, if found. */
+function unclosedFlow(doc: Document.Parsed, pos: number, message: string): { kind: 'seq' | 'map'; offset: number } | null {
+  const kind = message.startsWith('Flow sequence') ? 'seq' : message.startsWith('Flow map') ? 'map' : null;
+  if (!kind) return null;
+  let offset = -1;
+  visit(doc, {
+    Collection(_key, node) {
+      const isFlow = 'flow' in node && node.flow === true;
+      if (isFlow && node.range && node.range[1] === pos && (kind === 'seq') === isSeq(node) && node.range[0] > offset) offset = node.range[0];
+    },
+  });
+  return offset >= 0 ? { kind, offset } : null;
+}
+
 /** What to do about the YAML mistakes people actually make (yaml's own messages say what, not how to fix). */
 const yamlHints: Partial<Record<string, string>> = {
   BLOCK_AS_IMPLICIT_KEY: "; a ': ' inside an unquoted value starts a mapping: put the value in quotes",
@@ -120,6 +134,14 @@ export function parseSource(file: string, text: string): ParsedSource {
       const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim();
       diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'duplicate-key',
         `duplicate key${key ? ` '${key}'` : ''}: a key may appear only once in a mapping; merge the two or remove one`));
+      continue;
+    }
+    const opener = error.code === 'BAD_INDENT' ? unclosedFlow(doc, error.pos[0], error.message) : null;
+    if (opener) {
+      // yaml notices a missing ] or } only where the next line starts; the culprit is the opening bracket.
+      const [open, close] = opener.kind === 'seq' ? ['[', ']'] : ['{', '}'];
+      diagnostics.push(diagnosticAt(source, opener.offset, 'error', 'yaml-syntax',
+        `this ${open} is never closed: add the missing ${close} (or indent the lines that continue it)`));
       continue;
     }
     const message = error.code === 'MULTIPLE_DOCS'

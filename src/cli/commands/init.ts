@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { templatePath } from '../paths.js';
+import { templatePath } from '../../paths.js';
 
 const starterFiles = ['plan.yaml', 'execplan.config.yaml'] as const;
 

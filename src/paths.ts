@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: this file is <root>/dist/cli/paths.js (or <root>/src/cli/paths.ts under tap). */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package root: this file is <root>/dist/paths.js (or <root>/src/paths.ts under tap). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function templatePath(...parts: string[]): string {
   return path.join(packageRoot, 'templates', ...parts);

@@ -1,0 +1,119 @@
+/**
+ * Over-decomposition guards (seed 000 FR-5) and the seed 004 auto-normalization (split > 16 h,
+ * merge < 0.5 h). Suggestions only: the plan is never changed behind the user's back.
+ */
+import type { CompiledPlan } from '../compiled.js';
+import type { TaskModel } from '../model.js';
+import { round, type AnalysisThresholds, type Finding } from './thresholds.js';
+
+export interface MergeSuggestion {
+  /** The tasks to merge, in plan order; the first keeps its id. */
+  tasks: string[];
+  combinedHours: number;
+  reason: string;
+}
+
+export interface SplitSuggestion {
+  task: string;
+  hours: number;
+  /** Proposed ids of the parts (`<id>a`, `<id>b`, ...), in order, each depending on the previous. */
+  parts: string[];
+  partHours: number;
+  /** The task's steps distributed over the parts, when it lists steps. */
+  stepsByPart: string[][];
+}
+
+export interface DecompositionReport {
+  findings: Finding[];
+  merges: MergeSuggestion[];
+  splits: SplitSuggestion[];
+  /** seed 004 tasks.json meta.autonormalization: suggestions written compactly. */
+  autonormalization: { split: string[]; merged: string[] };
+}
+
+export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThresholds): DecompositionReport {
+  const { model, graph } = compiled;
+  const findings: Finding[] = [];
+  const byId = new Map(model.tasks.map((x) => [x.id, x]));
+  const preds = new Map<string, string[]>(model.tasks.map((x) => [x.id, []]));
+  const succs = new Map<string, string[]>(model.tasks.map((x) => [x.id, []]));
+  for (const e of graph.edges) {
+    preds.get(e.to)?.push(e.from);
+    succs.get(e.from)?.push(e.to);
+  }
+  const sameGroup = (a: TaskModel, b: TaskModel) => a.stream === b.stream && a.phase === b.phase;
+
+  // A tiny task merges best with the task it is chained to alone (its only predecessor whose only
+  // successor it is, or the reverse), else with a sibling of the same stream and phase.
+  const merges: MergeSuggestion[] = [];
+  const merged = new Set<string>();
+  for (const task of model.tasks) {
+    // Command tasks are Makefile recipes: many small ones cost nothing. The guard is for agent and human work.
+    if (task.kind === 'command' || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
+    const p = preds.get(task.id)!;
+    const s = succs.get(task.id)!;
+    const candidates: Array<[TaskModel | undefined, string]> = [
+      [p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined, 'chained: the only successor of its only predecessor'],
+      [s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined, 'chained: the only predecessor of its only successor'],
+      [model.tasks.find((o) => o.id !== task.id && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+    ];
+    const hit = candidates.find(([c]) => c !== undefined && !merged.has(c.id) && sameGroup(c, task));
+    if (!hit) {
+      findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+      continue;
+    }
+    const other = hit[0]!;
+    const pair = [task, other].sort((a, b) => a.index - b.index).map((x) => x.id);
+    merged.add(task.id).add(other.id);
+    const combined = round(task.hours + other.hours);
+    merges.push({ tasks: pair, combinedHours: combined, reason: hit[1] });
+    findings.push({ severity: 'warning', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h): merge it with '${other.id}' (${hit[1]}; ${combined} h together)`, tasks: pair, streams: task.stream ? [task.stream] : [] });
+  }
+
+  const total = model.tasks.reduce((sum, x) => sum + x.hours, 0);
+  const n = model.tasks.length;
+  const work = model.tasks.filter((x) => x.kind !== 'command').length;
+  if (work >= t.minTasksForRatioCheck && total / n < t.minAverageTaskHours) {
+    const suggested = Math.max(1, Math.ceil(total / t.minAverageTaskHours));
+    findings.push({ severity: 'warning', code: 'over-decomposed', message: `${n} tasks for ${round(total)} h of work (${round(total / n)} h each on average, < ${t.minAverageTaskHours} h): about ${suggested} tasks would do; see the merge suggestions`, tasks: [], streams: [] });
+  }
+  if (n >= t.largePlanTasks) {
+    findings.push({ severity: 'warning', code: 'large-plan', message: `${n} tasks (>= ${t.largePlanTasks}): review the plan before running it, and consider splitting the spec`, tasks: [], streams: [] });
+  }
+
+  const splits: SplitSuggestion[] = [];
+  for (const task of model.tasks) {
+    if (task.hours <= t.splitAboveHours) continue;
+    const count = Math.max(2, Math.ceil(task.hours / t.splitTargetHours));
+    const parts = Array.from({ length: count }, (_, i) => `${task.id}${partSuffix(i)}`);
+    const steps = task.source.steps ?? [];
+    const stepsByPart = parts.map((_, i) => steps.slice(Math.floor((i * steps.length) / count), Math.floor(((i + 1) * steps.length) / count)));
+    splits.push({ task: task.id, hours: round(task.hours), parts, partHours: round(task.hours / count), stepsByPart });
+    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${parts.join(', ')} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+  }
+
+  return {
+    findings,
+    merges,
+    splits,
+    autonormalization: {
+      split: splits.map((s) => `${s.task}->${s.parts.join(',')} (>${t.splitAboveHours}h)`),
+      merged: merges.map((m) => `${m.tasks.join(',')} (<${t.tinyTaskHours}h)`),
+    },
+  };
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** a, b, ..., z, then aa, ab, ... */
+function partSuffix(i: number): string {
+  let s = '';
+  let n = i;
+  do {
+    s = String.fromCharCode(97 + (n % 26)) + s;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return s;
+}

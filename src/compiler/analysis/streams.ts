@@ -1,0 +1,115 @@
+/**
+ * Stream checks and guidance (seed 001, seed 000 FR-6): ownership overlaps, task files outside their
+ * stream, the communication table, the order in which stream branches merge, and branch names.
+ */
+import type { CompiledPlan } from '../compiled.js';
+import { globCovers, globsOverlap } from './globs.js';
+import type { Finding } from './thresholds.js';
+
+export interface CommunicationRow {
+  from: string;
+  to: string;
+  /** Phase id after which the hand-off happens, or null. */
+  after: string | null;
+  what: string;
+  /** declared in plan.yaml, or implied by a cross-stream dependency with no declared row. */
+  origin: 'declared' | 'implied';
+}
+
+export interface StreamBranch {
+  stream: string;
+  branch: string;
+  /** 1-based position in the merge order; streams that depend on each other share a position. */
+  mergeStep: number;
+  /** Streams whose work this one builds on (cross-stream dependencies). */
+  after: string[];
+  tasks: number;
+}
+
+export interface StreamReport {
+  findings: Finding[];
+  communication: CommunicationRow[];
+  branches: StreamBranch[];
+}
+
+export function branchName(plan: string, stream: string): string {
+  return `execplan/${plan}/${stream}`;
+}
+
+export function analyzeStreams(compiled: CompiledPlan): StreamReport {
+  const { model, graph } = compiled;
+  const findings: Finding[] = [];
+  const streams = model.streams;
+
+  for (let i = 0; i < streams.length; i++) {
+    for (let j = i + 1; j < streams.length; j++) {
+      const a = streams[i]!;
+      const b = streams[j]!;
+      const pairs = a.owns.flatMap((x) => b.owns.filter((y) => globsOverlap(x, y)).map((y) => `${x} ~ ${y}`));
+      if (pairs.length > 0) {
+        findings.push({ severity: 'warning', code: 'stream-owns-overlap', message: `streams '${a.name}' and '${b.name}' own overlapping paths (${pairs.join(', ')}): parallel branches will conflict on them`, tasks: [], streams: [a.name, b.name] });
+      }
+    }
+  }
+
+  const streamByName = new Map(streams.map((s) => [s.name, s]));
+  for (const task of model.tasks) {
+    const stream = task.stream ? streamByName.get(task.stream) : undefined;
+    if (!stream || stream.owns.length === 0) continue;
+    const outside = task.files.filter((f) => !stream.owns.some((o) => globCovers(o, f)));
+    if (outside.length > 0) {
+      const owners = streams.filter((s) => s.name !== stream.name && outside.some((f) => s.owns.some((o) => globsOverlap(o, f)))).map((s) => s.name);
+      findings.push({
+        severity: 'warning',
+        code: 'file-outside-stream',
+        message: `task '${task.id}' modifies ${outside.join(', ')}, outside stream '${stream.name}' (owns ${stream.owns.join(', ')})${owners.length ? `; owned by ${owners.map((o) => `'${o}'`).join(', ')}` : ''}`,
+        tasks: [task.id],
+        streams: [stream.name, ...owners],
+      });
+    }
+  }
+
+  // Stream dependency graph from the scheduled cross-stream edges.
+  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
+  const phaseOf = new Map(model.tasks.map((t) => [t.id, t.phase]));
+  const deps = new Map<string, Set<string>>(streams.map((s) => [s.name, new Set()]));
+  const implied = new Map<string, CommunicationRow>();
+  for (const e of graph.edges) {
+    const from = streamOf.get(e.from);
+    const to = streamOf.get(e.to);
+    if (!from || !to || from === to) continue;
+    deps.get(to)?.add(from);
+    const key = `${from}\u0000${to}`;
+    if (!implied.has(key)) implied.set(key, { from, to, after: phaseOf.get(e.from) ?? null, what: `results of ${e.from} (needed by ${e.to})`, origin: 'implied' });
+  }
+  const declared: CommunicationRow[] = (model.source.communication ?? []).map((c) => ({ from: c.from, to: c.to, after: c.after ?? null, what: c.what, origin: 'declared' }));
+  const declaredPairs = new Set(declared.map((c) => `${c.from}\u0000${c.to}`));
+  const communication = [...declared, ...[...implied.entries()].filter(([k]) => !declaredPairs.has(k)).map(([, v]) => v)];
+  for (const row of communication.filter((c) => c.origin === 'implied')) {
+    findings.push({ severity: 'info', code: 'undeclared-handoff', message: `stream '${row.to}' depends on stream '${row.from}' (${row.what}) but communication declares no hand-off from ${row.from} to ${row.to}`, tasks: [], streams: [row.from, row.to] });
+  }
+
+  // Merge order: a stream merges after every stream it builds on. Streams caught in a cycle
+  // (each needs the other) are merged in the same step and reported.
+  const names = streams.map((s) => s.name);
+  const step = new Map<string, number>();
+  const remaining = new Set(names);
+  let current = 1;
+  while (remaining.size > 0) {
+    let ready = names.filter((n) => remaining.has(n) && [...deps.get(n)!].every((d) => !remaining.has(d)));
+    if (ready.length === 0) {
+      ready = names.filter((n) => remaining.has(n));
+      findings.push({ severity: 'warning', code: 'stream-cycle', message: `streams ${ready.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`, tasks: [], streams: ready });
+    }
+    for (const n of ready) {
+      step.set(n, current);
+      remaining.delete(n);
+    }
+    current++;
+  }
+  const counts = new Map<string, number>();
+  for (const t of model.tasks) if (t.stream) counts.set(t.stream, (counts.get(t.stream) ?? 0) + 1);
+  const branches = names.map((n) => ({ stream: n, branch: branchName(model.name, n), mergeStep: step.get(n)!, after: [...deps.get(n)!].sort(), tasks: counts.get(n) ?? 0 }));
+  branches.sort((a, b) => a.mergeStep - b.mergeStep || names.indexOf(a.stream) - names.indexOf(b.stream));
+  return { findings, communication, branches };
+}

@@ -1,0 +1,135 @@
+/**
+ * beads.jsonl (DESIGN.md §6): one epic for the plan, one issue per task, in the field names and value
+ * types of beads' own JSONL (its Issue and Dependency structs): `bd import` reads it as is.
+ * Ids are `<prefix>-<first 8 hex of sha256(plan name + task id)>` (the epic: sha256(plan name)), so a
+ * re-import updates the same issues. Dependencies live on the blocked issue's line.
+ */
+import type { CompiledPlan } from '../compiled.js';
+import type { TaskModel } from '../model.js';
+import { sha256 } from './json.js';
+import { describeCheck } from './checks.js';
+
+export interface BeadsDependency {
+  issue_id: string;
+  depends_on_id: string;
+  type: 'blocks' | 'parent-child';
+  created_at: string;
+  created_by: string;
+}
+
+export interface BeadsIssue {
+  id: string;
+  title: string;
+  description: string;
+  acceptance_criteria: string;
+  status: 'open' | 'in_progress' | 'blocked' | 'closed';
+  priority: number;
+  issue_type: 'epic' | 'task';
+  estimated_minutes: number;
+  created_at: string;
+  updated_at: string;
+  labels: string[];
+  dependencies: BeadsDependency[];
+}
+
+export interface BeadsOptions {
+  /** Id prefix (default: the plan name). */
+  prefix?: string;
+  /** RFC 3339 time written to created_at / updated_at. */
+  timestamp: string;
+}
+
+export function beadsId(prefix: string, planName: string, taskId = ''): string {
+  return `${prefix}-${sha256(planName + taskId).slice(0, 8)}`;
+}
+
+/** beads priorities: 0 critical .. 4 backlog. A task without priority takes its feature's, else 2. */
+const priorityNumber = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions): BeadsIssue[] {
+  const { model, graph } = compiled;
+  const prefix = options.prefix ?? model.name;
+  const at = options.timestamp;
+  const epicId = beadsId(prefix, model.name);
+  const idOf = new Map(model.tasks.map((t) => [t.id, beadsId(prefix, model.name, t.id)]));
+  const featurePriority = new Map((model.source.features ?? []).map((f) => [f.id, f.priority]));
+
+  // Blocks: every scheduled dependency, plus the phase barriers (last tasks of a phase block the
+  // first tasks of the next), so `bd ready` offers exactly what the schedule would start.
+  const blockers = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
+  const add = (from: string, to: string) => {
+    const list = blockers.get(to)!;
+    if (!list.includes(from)) list.push(from);
+  };
+  for (const e of graph.edges) add(e.from, e.to);
+  for (const barrier of graph.phaseBarriers) {
+    const inPhase = (p: string) => model.tasks.filter((t) => t.phase === p).map((t) => t.id);
+    const before = inPhase(barrier.from);
+    const after = inPhase(barrier.to);
+    const sinks = before.filter((id) => !graph.edges.some((e) => e.from === id && before.includes(e.to)));
+    const sources = after.filter((id) => !graph.edges.some((e) => e.to === id && after.includes(e.from)));
+    for (const to of sources) for (const from of sinks) add(from, to);
+  }
+
+  const total = model.tasks.reduce((s, t) => s + t.hours, 0);
+  const epic: BeadsIssue = {
+    id: epicId,
+    title: model.title,
+    description: [model.source.description ?? '', `Execution plan '${model.name}' (${model.tasks.length} tasks), compiled by execplan.`].filter(Boolean).join('\n\n'),
+    acceptance_criteria: 'Every task of the plan is closed.',
+    status: 'open',
+    priority: 1,
+    issue_type: 'epic',
+    estimated_minutes: Math.round(total * 60),
+    created_at: at,
+    updated_at: at,
+    labels: ['execplan', `plan:${model.name}`],
+    dependencies: [],
+  };
+  const issues = model.tasks.map((task): BeadsIssue => {
+    const priority = task.priority ?? (task.feature ? featurePriority.get(task.feature) : undefined) ?? 'medium';
+    return {
+      id: idOf.get(task.id)!,
+      title: task.title,
+      description: describe(task),
+      acceptance_criteria: task.acceptance.map((a) => `- ${describeCheck(a)}`).join('\n'),
+      status: 'open',
+      priority: priorityNumber[priority],
+      issue_type: 'task',
+      estimated_minutes: Math.round(task.hours * 60),
+      created_at: at,
+      updated_at: at,
+      labels: labelsOf(task),
+      dependencies: [
+        { issue_id: idOf.get(task.id)!, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
+        ...blockers.get(task.id)!.map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
+      ],
+    };
+  });
+  return [epic, ...issues];
+}
+
+function describe(task: TaskModel): string {
+  const lines = [task.description.trim()];
+  const facts = [`execplan task: ${task.id}`];
+  if (task.stream) facts.push(`stream: ${task.stream}`);
+  if (task.phase) facts.push(`phase: ${task.phase}`);
+  if (task.files.length) facts.push(`files: ${task.files.join(', ')}`);
+  lines.push(facts.join('\n'));
+  return lines.filter(Boolean).join('\n\n');
+}
+
+function labelsOf(task: TaskModel): string[] {
+  const labels = ['execplan'];
+  if (task.stream) labels.push(`stream:${task.stream}`);
+  if (task.phase) labels.push(`phase:${task.phase}`);
+  if (task.feature) labels.push(`feature:${task.feature}`);
+  if (task.risk) labels.push(`risk:${task.risk}`);
+  labels.push(`kind:${task.kind}`);
+  return labels;
+}
+
+/** One JSON object per line, keys in beads' own order, no trailing spaces; ends with a newline. */
+export function renderBeadsJsonl(issues: BeadsIssue[]): string {
+  return issues.map((i) => JSON.stringify(i)).join('\n') + '\n';
+}

@@ -1,0 +1,22 @@
+/** What every renderer receives: the compiled plan, its analysis, and the few facts from outside. */
+import type { PlanAnalysis } from '../analysis/index.js';
+import type { CompiledPlan } from '../compiled.js';
+
+export interface ArtifactContext {
+  compiled: CompiledPlan;
+  analysis: PlanAnalysis;
+  /** RFC 3339; from SOURCE_DATE_EPOCH or the fixed value (timestamp.ts). */
+  timestamp: string;
+  /** execplan's version. */
+  version: string;
+  /** plan.yaml as read, for the plan hash in .tasks-meta.json. */
+  planText: string;
+  /** plan.yaml's path relative to the output directory's parent, as the user named it. */
+  planFile: string;
+}
+
+export const generatedBy = 'execplan';
+
+export function generated(ctx: ArtifactContext) {
+  return { by: generatedBy, version: ctx.version, timestamp: ctx.timestamp, contentHash: '' };
+}

@@ -1,0 +1,42 @@
+/** coordinator.json: the run-time policy `execplan run` applies (seed 004, trimmed to what the runner does). */
+import { generated, type ArtifactContext } from './context.js';
+import { renderJsonDocument } from './json.js';
+
+export function renderCoordinatorJson(ctx: ArtifactContext): string {
+  const { model, frontier, conflicts } = ctx.compiled;
+  return renderJsonDocument({
+    generated: generated(ctx),
+    coordinator: {
+      role: 'execution_orchestrator',
+      plan: model.name,
+      execution_model: model.settings.executionModel,
+      policies: {
+        concurrency: { max_concurrent_tasks: model.settings.maxConcurrency },
+        resource_limits: Object.fromEntries(model.resources.map((r) => [r.name, r.capacity])),
+        file_exclusions: conflicts.filter((c) => c.enforced).map((c) => [c.a, c.b]),
+        launch_priority: {
+          order: frontier.priority,
+          rule: 'compiled frontier order; ties by plan order, then id',
+        },
+        retry: {
+          policy: 'exponential_backoff',
+          per_task: Object.fromEntries(model.tasks.filter((t) => t.retries > 0).map((t) => [t.id, t.retries])),
+        },
+        timeouts_seconds: Object.fromEntries(model.tasks.filter((t) => t.timeoutSeconds !== null).map((t) => [t.id, t.timeoutSeconds])),
+        gates: model.tasks.filter((t) => t.gate === 'approve').map((t) => t.id),
+        failure_handling: { keep_going: false, resume: 'finished tasks are not re-run; interrupted ones get a new attempt' },
+        acceptance: 'a task is done only when its acceptance checks pass',
+      },
+      task_states: {
+        blocked: 'dependencies not met',
+        ready: 'in the frontier, waiting for a slot or a resource',
+        awaiting_approval: 'gate: approve, waiting for `execplan approve <id>`',
+        running: 'executing',
+        done: 'finished and its acceptance checks passed',
+        failed: 'failed after its retries',
+        skipped: 'skipped by the user',
+      },
+      initial_frontier: frontier.initialFrontier,
+    },
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Every artifact of DESIGN.md §4 as one map filename -> content, so `compile` writes them in one loop
+ * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
+ */
+import { analyzePlan, type AnalysisThresholds } from '../analysis/index.js';
+import type { CompiledPlan } from '../compiled.js';
+import { buildBeadsIssues, renderBeadsJsonl } from './beads.js';
+import type { ArtifactContext } from './context.js';
+import { renderCoordinatorJson } from './coordinator-json.js';
+import { renderFeaturesJson } from './features-json.js';
+import { renderDecisionsMd, renderPlanMd, type Templates } from './markdown.js';
+import { renderMetaJson } from './meta-json.js';
+import { renderTasksJson } from './tasks-json.js';
+
+export interface ArtifactInputs {
+  compiled: CompiledPlan;
+  templates: Templates;
+  /** From artifactTimestamp(): SOURCE_DATE_EPOCH or the fixed value. */
+  timestamp: string;
+  version: string;
+  planText: string;
+  planFile: string;
+  thresholds?: Partial<AnalysisThresholds>;
+  /** Artifacts rendered elsewhere (dag.json, waves.json by the scheduler's renderers). */
+  extra?: Record<string, string>;
+}
+
+export const metaFile = '.tasks-meta.json';
+
+export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> {
+  const ctx: ArtifactContext = {
+    compiled: inputs.compiled,
+    analysis: analyzePlan(inputs.compiled, inputs.thresholds),
+    timestamp: inputs.timestamp,
+    version: inputs.version,
+    planText: inputs.planText,
+    planFile: inputs.planFile,
+  };
+  const files: Record<string, string> = {
+    ...inputs.extra,
+    'features.json': renderFeaturesJson(ctx),
+    'tasks.json': renderTasksJson(ctx),
+    'coordinator.json': renderCoordinatorJson(ctx),
+    'Plan.md': renderPlanMd(ctx, inputs.templates),
+    'Decisions.md': renderDecisionsMd(ctx, inputs.templates),
+    'beads.jsonl': renderBeadsJsonl(buildBeadsIssues(inputs.compiled, { timestamp: inputs.timestamp })),
+  };
+  files[metaFile] = renderMetaJson(ctx, files);
+  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!]));
+}

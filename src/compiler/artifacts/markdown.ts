@@ -1,0 +1,147 @@
+/**
+ * Plan.md and Decisions.md: a view model computed here (numbers rounded, rows ready), laid out by the
+ * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
+ */
+import nunjucks from 'nunjucks';
+import { round } from '../analysis/thresholds.js';
+import { describeCheck } from './checks.js';
+import type { ArtifactContext } from './context.js';
+import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from './mermaid.js';
+import { resourceConflicts } from './tasks-json.js';
+
+export interface Templates {
+  plan: string;
+  decisions: string;
+}
+
+/** Markdown table cell: no pipes or newlines. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '–';
+  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function env(): nunjucks.Environment {
+  const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
+  e.addFilter('cell', cell);
+  e.addFilter('hours', (v: number) => `${round(v, 1)} h`);
+  return e;
+}
+
+export function planView(ctx: ArtifactContext) {
+  const { compiled, analysis } = ctx;
+  const { model, graph, waves, frontier, conflicts } = compiled;
+  const byId = new Map(model.tasks.map((t) => [t.id, t]));
+  const total = model.tasks.reduce((s, t) => s + t.hours, 0);
+  const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
+  const condensed = model.tasks.length > analysis.thresholds.condenseGraphAbove;
+  const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
+  const summary = [
+    ['Tasks', model.tasks.length],
+    ['Total work', `${round(total, 1)} h`],
+    ['Critical path', `${round(graph.criticalPathHours, 1)} h (${graph.criticalPath.length} tasks)`],
+    ['Rolling frontier makespan', `${round(frontier.makespanHours, 1)} h at up to ${frontier.maxConcurrencyLimit} at once (lower bound ${round(frontier.lowerBound.hours, 1)} h, gap ${round(frontier.gap * 100, 1)} %)`],
+    ['Wave-based makespan', `${round(waves.makespanHours, 1)} h in ${waves.waves.length} waves (P80 ${round(waves.totals.p80Hours, 1)} h)`],
+    ['Recommended model', model.settings.executionModel === 'rolling_frontier' ? 'rolling frontier' : 'wave-based'],
+    ['Scope', `${analysis.scope.recommendation} (${analysis.scope.confidence} confidence)`],
+    ['Dependencies', `${graph.edges.length} scheduled, ${graph.softDeps.length} soft, ${graph.lowConfidenceDeps.length} below confidence ${model.settings.minConfidence}`],
+    ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
+    ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
+    ['File conflicts', `${conflicts.filter((c) => c.enforced).length} enforced, ${conflicts.filter((c) => !c.enforced).length} reported`],
+    ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
+  ];
+  const ganttLimit = analysis.thresholds.condenseGraphAbove;
+  return {
+    title: model.title,
+    name: model.name,
+    description: model.source.description ?? '',
+    summary,
+    scope: analysis.scope,
+    graph: condensed ? mermaidCondensed(compiled) : mermaidFlowchart(compiled),
+    condensed,
+    condenseAbove: analysis.thresholds.condenseGraphAbove,
+    criticalPath: graph.criticalPath.map((id) => ({ id, title: byId.get(id)!.title, hours: byId.get(id)!.hours, stream: byId.get(id)!.stream, start: graph.timing[id]?.earliestStart ?? 0 })),
+    criticalPathHours: graph.criticalPathHours,
+    waves: waves.waves.map((w) => ({
+      number: w.waveNumber,
+      start: w.startHours,
+      p50: w.estimates.p50Hours,
+      p80: w.estimates.p80Hours,
+      p95: w.estimates.p95Hours,
+      tasks: w.tasks,
+      phases: w.phases,
+      deferred: w.deferred.map((d) => `${d.task} (${d.reason}${d.resource ? `: ${d.resource}` : ''}${d.conflictsWith ? `: ${d.conflictsWith.join(', ')}` : ''})`),
+    })),
+    gantt: model.tasks.length <= ganttLimit ? mermaidGantt(compiled) : null,
+    frontier: frontier.schedule.map((s) => ({ task: s.task, start: round(s.start), finish: round(s.finish), stream: byId.get(s.task)!.stream, critical: graph.criticalPath.includes(s.task) })),
+    frontierFacts: { makespan: frontier.makespanHours, lowerBound: frontier.lowerBound.hours, binding: frontier.lowerBound.binding, averageConcurrency: round(frontier.averageConcurrency, 2), maxConcurrency: frontier.maxConcurrency, initial: frontier.initialFrontier, optimizer: frontier.optimizer },
+    streams: analysis.streams.branches.map((b) => {
+      const s = model.streams.find((x) => x.name === b.stream)!;
+      return { ...b, owns: s.owns, skills: s.skills, title: s.title };
+    }),
+    communication: analysis.streams.communication,
+    resources: model.resources.map((r) => ({ name: r.name, capacity: r.capacity, reason: r.reason, tasks: users(r.name).map((t) => t.id), utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1) })),
+    resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string }) })),
+    fileConflicts: conflicts.map((c) => ({ a: c.a, b: c.b, files: c.overlaps.map((o) => (o.a === o.b ? o.a : `${o.a} ~ ${o.b}`) + (o.sourceA === 'description' || o.sourceB === 'description' ? ' (from description)' : '')), confidence: c.confidence, enforced: c.enforced })),
+    risks: model.tasks.filter((t) => t.risk === 'high' || t.risk === 'medium').sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1)).map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
+    tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
+    softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
+    lowConfidenceDeps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
+    minConfidence: model.settings.minConfidence,
+    findings: analysis.findings,
+    merges: analysis.decomposition.merges,
+    splits: analysis.decomposition.splits,
+    timestamp: ctx.timestamp,
+    version: ctx.version,
+  };
+}
+
+export function decisionsView(ctx: ArtifactContext) {
+  const { compiled, analysis } = ctx;
+  const { model, graph, waves, frontier, conflicts } = compiled;
+  const rolling = model.settings.executionModel === 'rolling_frontier';
+  const faster = waves.makespanHours > 0 ? round((1 - frontier.makespanHours / waves.makespanHours) * 100, 1) : 0;
+  const deferrals = waves.waves.flatMap((w) => w.deferred.map((d) => ({ wave: w.waveNumber, ...d })));
+  const fromSize = model.tasks.filter((t) => t.durationSource === 'size');
+  const fromDefault = model.tasks.filter((t) => t.durationSource === 'default');
+  const fromPert = model.tasks.filter((t) => t.durationSource === 'pert');
+  return {
+    title: model.title,
+    rolling,
+    frontierHours: frontier.makespanHours,
+    waveHours: waves.makespanHours,
+    waveCount: waves.waves.length,
+    faster,
+    lowerBound: frontier.lowerBound,
+    optimizer: frontier.optimizer,
+    scope: analysis.scope,
+    thresholds: analysis.thresholds,
+    resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string; capacity: number }) })),
+    fileConflicts: conflicts,
+    deferrals,
+    softDeps: graph.softDeps,
+    lowConfidenceDeps: graph.lowConfidenceDeps,
+    minConfidence: model.settings.minConfidence,
+    redundantEdges: graph.metrics.redundantEdges,
+    fromSize: fromSize.map((t) => `${t.id} (${t.source.size} = ${t.hours} h)`),
+    fromDefault: fromDefault.map((t) => t.id),
+    fromPert: fromPert.map((t) => `${t.id} (${t.pert.optimistic}/${t.pert.likely}/${t.pert.pessimistic} -> ${round(t.hours)} h)`),
+    merges: analysis.decomposition.merges,
+    splits: analysis.decomposition.splits,
+    recommended: analysis.testStrategies.filter((s) => s.source === 'recommended'),
+    branches: analysis.streams.branches,
+    hasStreams: model.streams.length > 0,
+  };
+}
+
+export function renderPlanMd(ctx: ArtifactContext, templates: Templates): string {
+  return tidy(env().renderString(templates.plan, planView(ctx)));
+}
+
+export function renderDecisionsMd(ctx: ArtifactContext, templates: Templates): string {
+  return tidy(env().renderString(templates.decisions, decisionsView(ctx)));
+}
+
+/** At most one blank line in a row, exactly one newline at the end: stable, diff-friendly Markdown. */
+function tidy(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}

@@ -1,0 +1,150 @@
+/**
+ * Mermaid for Plan.md and `execplan graph`: the dependency graph (streams as subgraphs, critical path
+ * highlighted, soft and low-confidence dependencies dotted), a condensed phase/stream graph for large
+ * plans, and a gantt of the frontier schedule. Node ids are generated (t0, t1, ...) so that task ids
+ * with dots, dashes or Mermaid keywords (`end`) cannot break the diagram; labels are escaped.
+ */
+import type { CompiledPlan } from '../compiled.js';
+import { round } from '../analysis/thresholds.js';
+
+/** Text safe inside a quoted Mermaid label. */
+export function mermaidLabel(text: string, max = 48): string {
+  const short = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return short.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/[\r\n]+/g, ' ');
+}
+
+const styles = [
+  'classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000',
+  'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000',
+];
+
+export function mermaidFlowchart(compiled: CompiledPlan): string {
+  const { model, graph } = compiled;
+  const node = new Map(model.tasks.map((t, i) => [t.id, `t${i}`]));
+  const critical = new Set(graph.criticalPath);
+  const lines = ['flowchart LR'];
+  const decl = (id: string): string => {
+    const t = model.tasks.find((x) => x.id === id)!;
+    return `${node.get(id)}["${mermaidLabel(t.id)}<br/>${mermaidLabel(t.title, 40)} (${round(t.hours)} h)"]`;
+  };
+  model.streams.forEach((s, si) => {
+    const members = model.tasks.filter((t) => t.stream === s.name);
+    if (members.length === 0) return;
+    lines.push(`  subgraph s${si}["stream: ${mermaidLabel(s.name)}"]`);
+    for (const t of members) lines.push(`    ${decl(t.id)}`);
+    lines.push('  end');
+  });
+  for (const t of model.tasks.filter((x) => x.stream === null)) lines.push(`  ${decl(t.id)}`);
+  const critEdges: number[] = [];
+  let index = 0;
+  const onPath = (a: string, b: string) => {
+    const i = graph.criticalPath.indexOf(a);
+    return i >= 0 && graph.criticalPath[i + 1] === b;
+  };
+  for (const [from, to] of graph.reducedEdges) {
+    lines.push(`  ${node.get(from)} --> ${node.get(to)}`);
+    if (onPath(from, to)) critEdges.push(index);
+    index++;
+  }
+  // Critical-path steps that the reduction dropped or that cross a phase barrier are drawn too.
+  for (let i = 0; i + 1 < graph.criticalPath.length; i++) {
+    const a = graph.criticalPath[i]!;
+    const b = graph.criticalPath[i + 1]!;
+    if (graph.reducedEdges.some(([f, t]) => f === a && t === b)) continue;
+    lines.push(`  ${node.get(a)} -->|phase barrier| ${node.get(b)}`);
+    critEdges.push(index++);
+  }
+  for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) {
+    const label = e.hard ? `confidence ${e.confidence}` : 'soft';
+    lines.push(`  ${node.get(e.from)} -.->|${label}| ${node.get(e.to)}`);
+    index++;
+  }
+  lines.push(...styles.map((s) => `  ${s}`));
+  const crit = model.tasks.filter((t) => critical.has(t.id)).map((t) => node.get(t.id));
+  const rest = model.tasks.filter((t) => !critical.has(t.id)).map((t) => node.get(t.id));
+  if (rest.length) lines.push(`  class ${rest.join(',')} task`);
+  if (crit.length) lines.push(`  class ${crit.join(',')} crit`);
+  if (critEdges.length) lines.push(`  linkStyle ${critEdges.join(',')} stroke:#c0392b,stroke-width:3px`);
+  return lines.join('\n') + '\n';
+}
+
+/** One node per (phase, stream) group with its task count and hours; edges carry dependency counts. */
+export function mermaidCondensed(compiled: CompiledPlan): string {
+  const { model, graph } = compiled;
+  const critical = new Set(graph.criticalPath);
+  const groupKey = (phase: string | null, stream: string | null) => `${phase ?? ''}\u0000${stream ?? ''}`;
+  const groups = new Map<string, { id: string; phase: string | null; stream: string | null; tasks: number; hours: number; critical: boolean }>();
+  for (const t of model.tasks) {
+    const key = groupKey(t.phase, t.stream);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { id: `g${groups.size}`, phase: t.phase, stream: t.stream, tasks: 0, hours: 0, critical: false }));
+    g.tasks++;
+    g.hours += t.hours;
+    if (critical.has(t.id)) g.critical = true;
+  }
+  const groupOf = new Map(model.tasks.map((t) => [t.id, groups.get(groupKey(t.phase, t.stream))!]));
+  const lines = ['flowchart LR'];
+  const label = (g: { stream: string | null; tasks: number; hours: number }) => `"${mermaidLabel(g.stream ?? 'no stream')}<br/>${g.tasks} tasks, ${round(g.hours)} h"`;
+  const phases = [...model.phases.map((p) => p.id as string | null), null];
+  phases.forEach((p, pi) => {
+    const members = [...groups.values()].filter((g) => g.phase === p);
+    if (members.length === 0) return;
+    if (p === null) {
+      for (const g of members) lines.push(`  ${g.id}[${label(g)}]`);
+      return;
+    }
+    lines.push(`  subgraph p${pi}["phase: ${mermaidLabel(p)}"]`);
+    for (const g of members) lines.push(`    ${g.id}[${label(g)}]`);
+    lines.push('  end');
+  });
+  const counts = new Map<string, number>();
+  for (const e of graph.edges) {
+    const a = groupOf.get(e.from)!.id;
+    const b = groupOf.get(e.to)!.id;
+    if (a === b) continue;
+    counts.set(`${a} ${b}`, (counts.get(`${a} ${b}`) ?? 0) + 1);
+  }
+  for (const [key, n] of [...counts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const [a, b] = key.split(' ');
+    lines.push(`  ${a} -->|${n}| ${b}`);
+  }
+  for (const barrier of graph.phaseBarriers) {
+    const a = model.phases.findIndex((p) => p.id === barrier.from);
+    const b = model.phases.findIndex((p) => p.id === barrier.to);
+    lines.push(`  p${a} ==>|barrier| p${b}`);
+  }
+  lines.push(...styles.map((s) => `  ${s}`));
+  const all = [...groups.values()];
+  const crit = all.filter((g) => g.critical).map((g) => g.id);
+  const rest = all.filter((g) => !g.critical).map((g) => g.id);
+  if (rest.length) lines.push(`  class ${rest.join(',')} task`);
+  if (crit.length) lines.push(`  class ${crit.join(',')} crit`);
+  return lines.join('\n') + '\n';
+}
+
+/** Text safe as a gantt task name (`:` ends the name, `#` and `;` start comments/entities). */
+function ganttName(text: string): string {
+  return text.replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60) || 'task';
+}
+
+/** Gantt of the frontier schedule. Times are hours from the start, drawn on a clock that starts at 00:00. */
+export function mermaidGantt(compiled: CompiledPlan): string {
+  const { model, frontier, graph } = compiled;
+  const critical = new Set(graph.criticalPath);
+  const byId = new Map(model.tasks.map((t, i) => [t.id, { t, i }]));
+  const days = frontier.makespanHours > 24;
+  const lines = ['gantt', '  dateFormat X', `  axisFormat ${days ? 'day %j %Hh' : '%H:%M'}`, '  todayMarker off'];
+  const sectionOf = (id: string) => byId.get(id)!.t.stream ?? 'tasks';
+  const sections = [...new Set(frontier.schedule.map((s) => sectionOf(s.task)))];
+  for (const section of sections) {
+    lines.push(`  section ${ganttName(section)}`);
+    for (const s of frontier.schedule.filter((x) => sectionOf(x.task) === section)) {
+      const { t, i } = byId.get(s.task)!;
+      const start = Math.round(s.start * 3600);
+      // A zero-length bar is invalid for Mermaid: give it one second.
+      const end = Math.max(start + 1, Math.round(s.finish * 3600));
+      lines.push(`  ${ganttName(`${t.id} ${t.title}`)} :${critical.has(t.id) ? 'crit, ' : ''}t${i}, ${start}, ${end}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

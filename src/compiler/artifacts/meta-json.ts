@@ -1,0 +1,12 @@
+/** .tasks-meta.json: tool version, plan hash and the sha256 of every other artifact. */
+import { generated, type ArtifactContext } from './context.js';
+import { renderJsonDocument, sha256 } from './json.js';
+
+export function renderMetaJson(ctx: ArtifactContext, artifacts: Record<string, string>): string {
+  return renderJsonDocument({
+    generated: generated(ctx),
+    tool: { name: 'execplan', version: ctx.version },
+    plan: { name: ctx.compiled.model.name, file: ctx.planFile, sha256: sha256(ctx.planText) },
+    artifacts: Object.fromEntries(Object.keys(artifacts).sort().map((name) => [name, { sha256: sha256(artifacts[name]!) }])),
+  });
+}

@@ -1,0 +1,210 @@
+// Artifacts and planning analysis: rules on small plans, beads lines, determinism, Mermaid validity.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { analyzePlan } from '../src/compiler/analysis/index.js';
+import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
+import { beadsId, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
+import { renderArtifacts } from '../src/compiler/artifacts/index.js';
+import { verifyContentHash } from '../src/compiler/artifacts/json.js';
+import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
+import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
+import { compileText } from './helpers/stand-in-compile.js';
+import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+
+const templates = { plan: readFileSync('templates/Plan.md.njk', 'utf8'), decisions: readFileSync('templates/Decisions.md.njk', 'utf8') };
+
+const task = (id: string, extra = '') => `  - id: ${id}\n    title: Build ${id}\n${extra}`;
+const plan = (body: string, head = '') => `version: 1\nname: demo\ntitle: Demo plan\n${head}tasks:\n${body}`;
+
+const streamsPlan = plan(
+  [
+    task('model', '    stream: data\n    estimate: 3\n    files: ["src/models/user.ts"]\n'),
+    task('api', '    stream: api\n    estimate: 4\n    needs: [model]\n    files: ["src/api/login.ts", "src/models/session.ts"]\n'),
+    task('ui', '    stream: web\n    estimate: 4\n    needs: [api]\n    files: ["web/**"]\n'),
+    task('docs', '    estimate: 1\n    files: ["docs/auth.md"]\n'),
+  ].join(''),
+  'streams:\n  data: { owns: ["src/models/**"] }\n  api: { owns: ["src/api/**", "src/models/*.ts"] }\n  web: { owns: ["web/"] }\n',
+);
+
+t.test('globs: overlap and coverage', async (t) => {
+  t.ok(globsOverlap('src/models/**', 'src/models/user.ts'));
+  t.ok(globsOverlap('src/*.ts', 'src/a.*'));
+  t.ok(globsOverlap('web/', 'web/index.html'), 'a trailing slash owns the directory');
+  t.ok(globsOverlap('src/{api,models}/**', 'src/models/x.ts'));
+  t.notOk(globsOverlap('src/*.ts', 'src/api/**'), 'a single star stops at a slash');
+  t.notOk(globsOverlap('src/api/**', 'src/models/**'));
+  t.ok(globCovers('src/**', 'src/*.ts'));
+  t.notOk(globCovers('src/*.ts', 'src/**'));
+  t.ok(globCovers('src/models', 'src/models/user.ts'), 'a plain path covers what is below it');
+});
+
+t.test('streams: owns overlap, files outside the stream, merge order, branches', async (t) => {
+  const a = analyzePlan(compileText(streamsPlan));
+  const codes = a.streams.findings.map((f) => f.code);
+  t.ok(codes.includes('stream-owns-overlap'), 'data and api both own src/models/*.ts');
+  const overlap = a.streams.findings.find((f) => f.code === 'stream-owns-overlap')!;
+  t.same(overlap.streams, ['data', 'api']);
+  t.same(a.streams.branches.map((b) => [b.stream, b.mergeStep, b.branch]), [
+    ['data', 1, 'execplan/demo/data'],
+    ['api', 2, 'execplan/demo/api'],
+    ['web', 3, 'execplan/demo/web'],
+  ]);
+  t.same(a.streams.branches.find((b) => b.stream === 'web')!.after, ['api']);
+  t.equal(a.streams.communication.filter((c) => c.origin === 'implied').length, 2, 'undeclared hand-offs are listed');
+
+  const outside = analyzePlan(compileText(plan(task('m', '    stream: data\n    estimate: 2\n    files: ["src/models/a.ts", "src/api/b.ts"]\n'), 'streams:\n  data: { owns: ["src/models/**"] }\n  api: { owns: ["src/api/**"] }\n')));
+  const f = outside.streams.findings.find((x) => x.code === 'file-outside-stream');
+  t.ok(f, 'a file outside its stream is reported');
+  t.match(f!.message, /src\/api\/b\.ts, outside stream 'data'.*owned by 'api'/);
+  t.notMatch(f!.message, /src\/models\/a\.ts/);
+
+  const cyclic = analyzePlan(compileText(plan(
+    task('a1', '    stream: x\n    estimate: 2\n') + task('b1', '    stream: y\n    estimate: 2\n    needs: [a1]\n') + task('a2', '    stream: x\n    estimate: 2\n    needs: [b1]\n'),
+    'streams:\n  x: { owns: ["x/**"] }\n  y: { owns: ["y/**"] }\n',
+  )));
+  t.ok(cyclic.findings.some((x) => x.code === 'stream-cycle'), 'streams that need each other are reported');
+  t.same(cyclic.streams.branches.map((b) => b.mergeStep), [1, 1], 'and merged in the same step');
+});
+
+t.test('scope assessment: the three outcomes', async (t) => {
+  const small = analyzePlan(compileText(plan(task('a', '    estimate: 2\n') + task('b', '    estimate: 2\n'))));
+  t.equal(small.scope.recommendation, 'single-agent');
+  t.equal(small.scope.confidence, 'high');
+  t.ok(small.scope.fastPath);
+
+  const chain = Array.from({ length: 6 }, (_, i) => task(`c${i}`, `    estimate: 5\n${i ? `    needs: [c${i - 1}]\n` : ''}`)).join('');
+  const serial = analyzePlan(compileText(plan(chain)));
+  t.equal(serial.scope.recommendation, 'single-agent', '30 h in one chain: nothing to parallelize');
+  t.match(serial.scope.rationale.join(' '), /Parallelism 1 /);
+
+  const wide = Array.from({ length: 8 }, (_, i) => task(`w${i}`, `    estimate: 4\n    stream: ${i % 2 ? 'a' : 'b'}\n`)).join('');
+  const parallel = analyzePlan(compileText(plan(wide, 'streams:\n  a: { owns: ["a/**"] }\n  b: { owns: ["b/**"] }\n')));
+  t.equal(parallel.scope.recommendation, 'multi-agent');
+  t.equal(parallel.scope.confidence, 'high');
+  t.equal(parallel.scope.drivers.find((d) => d.name === 'parallelism')!.value, 8);
+
+  const big = analyzePlan(compileText(plan(wide, 'streams:\n  a: {}\n  b: {}\n')), { decompositionHours: 20 });
+  t.equal(big.scope.recommendation, 'decomposition-required', 'thresholds are configurable');
+  t.equal(big.thresholds.decompositionHours, 20);
+});
+
+t.test('over-decomposition: merges, ratio warning, splits', async (t) => {
+  const tiny = plan(
+    task('setup', '    estimate: 0.25\n') + task('build', '    estimate: 3\n    needs: [setup]\n') +
+    Array.from({ length: 8 }, (_, i) => task(`x${i}`, '    estimate: 10m\n    needs: [build]\n')).join(''),
+  );
+  const a = analyzePlan(compileText(tiny));
+  t.same(a.decomposition.merges[0], { tasks: ['setup', 'build'], combinedHours: 3.25, reason: 'chained: the only predecessor of its only successor' });
+  t.ok(a.decomposition.merges.some((m) => m.tasks[0] === 'x0' && m.reason.startsWith('same stream')), 'siblings merge');
+  t.ok(a.findings.some((f) => f.code === 'over-decomposed'), '10 tasks for 4.6 h is flagged');
+  t.same(a.decomposition.autonormalization.merged[0], 'setup,build (<0.5h)');
+
+  const huge = analyzePlan(compileText(plan(task('big', '    estimate: 20\n    steps: [one, two, three, four, five]\n'))));
+  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
+  t.same(huge.decomposition.autonormalization.split, ['big->biga,bigb,bigc (>16h)']);
+  t.ok(huge.findings.some((f) => f.code === 'task-too-large' && f.severity === 'warning'));
+});
+
+t.test('test strategy: recommended only where the plan sets none', async (t) => {
+  const a = analyzePlan(compileText(plan(
+    task('risky', '    estimate: 2\n    risk: high\n') +
+    task('doc', '    estimate: 1\n    files: ["docs/x.md", "README.md"]\n') +
+    task('vague', '    estimate: 1\n    risk: medium\n    acceptance: ["It works well"]\n') +
+    task('checked', '    estimate: 1\n    risk: medium\n    acceptance: [{ run: "npm test" }]\n') +
+    '  - id: wire\n    title: Integrate login with the API\n    estimate: 1\n' +
+    task('own', '    estimate: 1\n    risk: high\n    test: none\n'),
+  )));
+  const s = Object.fromEntries(a.testStrategies.map((x) => [x.task, `${x.strategy}/${x.source}`]));
+  t.same(s, { risky: 'test-first/recommended', doc: 'none/recommended', vague: 'test-first/recommended', checked: 'test-after/recommended', wire: 'test-parallel/recommended', own: 'none/plan' });
+});
+
+const richPlan = plan(
+  [
+    task('schema', '    phase: one\n    stream: data\n    estimate: { optimistic: 1, likely: 2, pessimistic: 6 }\n    resources: { db: 1 }\n    priority: critical\n    acceptance: ["Schema exists", { run: "npm test" }, { file: "db/schema.sql" }]\n'),
+    task('seed', '    phase: one\n    stream: data\n    size: S\n    resources: { db: 1 }\n    deps: [{ task: schema, type: knowledge, confidence: 0.5, reason: "maybe" }]\n'),
+    task('end', '    phase: two\n    stream: api\n    estimate: 2\n    deps: [{ task: seed, hard: false, reason: "lessons" }]\n    risk: high\n'),
+  ].join(''),
+  'description: A plan with "quotes" | pipes and <html>.\nresources:\n  db: { capacity: 1, reason: Migration lock }\nstreams:\n  data: { owns: ["db/**"] }\n  api: { owns: ["api/**"] }\nphases:\n  - { id: one }\n  - { id: two }\nfeatures:\n  - { id: F1, title: Feature one, priority: low }\n',
+);
+
+t.test('beads.jsonl: beads field names and types, deterministic ids, dependencies', async (t) => {
+  const compiled = compileText(richPlan);
+  const text = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' }));
+  const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.equal(lines.length, 4, 'one epic + one issue per task');
+  const fields = ['id', 'title', 'description', 'acceptance_criteria', 'status', 'priority', 'issue_type', 'estimated_minutes', 'created_at', 'updated_at', 'labels', 'dependencies'];
+  for (const l of lines) {
+    t.same(Object.keys(l), fields, `fields of ${l.id as string}`);
+    t.match(l, { id: String, title: String, description: String, acceptance_criteria: String, status: 'open', issue_type: /^(epic|task)$/, created_at: '2024-01-02T03:04:05Z', updated_at: '2024-01-02T03:04:05Z', labels: Array, dependencies: Array });
+    t.ok(Number.isInteger(l.priority) && (l.priority as number) >= 0 && (l.priority as number) <= 4, 'priority is an int 0-4');
+    t.ok(Number.isInteger(l.estimated_minutes));
+    t.match(l.id as string, /^demo-[0-9a-f]{8}$/);
+    for (const d of l.dependencies as Array<Record<string, unknown>>) {
+      t.same(Object.keys(d), ['issue_id', 'depends_on_id', 'type', 'created_at', 'created_by']);
+      t.equal(d.issue_id, l.id, 'a dependency sits on the blocked issue');
+    }
+  }
+  const [epic, schema, seed, end] = lines as Array<Record<string, any>>;
+  t.equal(epic!.issue_type, 'epic');
+  t.equal(epic!.id, beadsId('demo', 'demo'));
+  t.equal(schema!.id, beadsId('demo', 'demo', 'schema'));
+  t.equal(schema!.priority, 0, 'critical -> 0');
+  t.equal(seed!.priority, 2, 'no priority and no feature -> 2');
+  t.equal(schema!.estimated_minutes, 150, 'PERT mean 2.5 h');
+  t.match(schema!.acceptance_criteria, /- Schema exists\n- `npm test` exits 0\n- `db\/schema.sql` exists/);
+  t.same(seed!.dependencies.map((d: any) => d.type), ['parent-child'], 'the low-confidence dependency does not block');
+  t.same(end!.dependencies.map((d: any) => [d.type, d.depends_on_id]), [['parent-child', epic!.id], ['blocks', schema!.id], ['blocks', seed!.id]], 'the phase barrier blocks: the last tasks of phase one -> the first of phase two');
+  t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
+});
+
+t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH', async (t) => {
+  t.same(artifactTimestamp(undefined), { ok: true, timestamp: fixedTimestamp });
+  t.same(artifactTimestamp('1700000000'), { ok: true, timestamp: '2023-11-14T22:13:20Z' });
+  t.equal(artifactTimestamp('yesterday').ok, false);
+
+  const render = () => renderArtifacts({ compiled: compileText(richPlan), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: richPlan, planFile: 'plan.yaml' });
+  const a = render();
+  t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'features.json', 'tasks.json']);
+  t.same(render(), a, 'rendering twice gives identical bytes');
+  for (const name of ['features.json', 'tasks.json', 'coordinator.json', '.tasks-meta.json']) t.ok(verifyContentHash(a[name]!), `${name} carries a verifiable contentHash`);
+  const meta = JSON.parse(a['.tasks-meta.json']!);
+  t.equal(meta.artifacts['Plan.md'].sha256.length, 64);
+  t.equal(meta.tool.version, '0.1.0');
+  const tasks = JSON.parse(a['tasks.json']!);
+  t.same(tasks.resource_conflicts.db, { tasks: ['schema', 'seed'], capacity: 1, resolution: 'sequential_ordering', suggested_order: ['schema', 'seed'], rationale: 'Exclusive resource (Migration lock): the tasks run one at a time, in the order of the frontier schedule.' });
+  t.same(tasks.dependencies.map((d: any) => [d.from, d.to, d.type, d.confidence, d.isHard, d.scheduled]), [['schema', 'seed', 'knowledge', 0.5, true, false], ['seed', 'end', 'technical', 1, false, false]]);
+  t.match(tasks.tasks[2], { id: 'end', test_strategy: { strategy: 'test-first', source: 'recommended' }, branch: 'execplan/demo/api' });
+  t.match(tasks.tasks[0].acceptance_checks, [{ type: 'criterion' }, { type: 'command', cmd: 'npm test' }, { type: 'artifact', path: 'db/schema.sql' }]);
+  t.notMatch(Object.values(a).join('\n'), new RegExp(new Date().toISOString().slice(0, 10)), 'no wall-clock date anywhere');
+  const plan = a['Plan.md']!;
+  for (const heading of ['## Summary', '## Scope assessment', '## Dependency graph', '## Critical path', '## Waves', '## Frontier timeline', '## Streams', '## Resources and conflicts', '## Risks', '## To review']) t.match(plan, heading);
+  t.match(plan, /A plan with "quotes" \| pipes/);
+  t.match(plan, /\| `schema` \| `seed` \| knowledge \| 0.5 \| low confidence \| maybe \|/);
+  t.match(a['Decisions.md']!, /\*\*Selected: sequential_ordering\*\*, order schema → seed/);
+});
+
+t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not', async (t) => {
+  const compiled = compileText(richPlan);
+  const a = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0.1.0', planText: richPlan, planFile: 'plan.yaml' });
+  const blocks = mermaidBlocks(a['Plan.md']!);
+  t.equal(blocks.length, 2, 'graph + gantt');
+  for (const b of blocks) t.equal(await mermaidError(b), null, b.split('\n')[0]!);
+  t.match(blocks[0]!, /-\.->\|soft\|/);
+
+  // Task ids that are Mermaid keywords, with punctuation, and titles full of specials.
+  const nasty = plan(task('end', '    estimate: 1\n') + '  - id: a.b-c\n    title: "Fix: the \\"quoted\\" <tag> & #1; | [x] {y} (z)"\n    estimate: 0\n    needs: [end]\n');
+  const n = compileText(nasty);
+  for (const d of [mermaidFlowchart(n), mermaidCondensed(n), mermaidGantt(n)]) t.equal(await mermaidError(d), null, d.split('\n')[0]!);
+
+  // Large plans get the condensed phase/stream graph instead of hundreds of nodes.
+  const many = plan(Array.from({ length: 70 }, (_, i) => task(`m${i}`, `    estimate: 1\n    stream: s${i % 3}\n    phase: p${i % 2}\n${i >= 2 ? `    needs: [m${i - 2}]\n` : ''}`)).join(''), 'streams:\n  s0: {}\n  s1: {}\n  s2: {}\nphases:\n  - { id: p0 }\n  - { id: p1 }\n');
+  const big = renderArtifacts({ compiled: compileText(many), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: many, planFile: 'plan.yaml' })['Plan.md']!;
+  const bigBlocks = mermaidBlocks(big);
+  t.equal(bigBlocks.length, 1, 'no gantt of 70 bars: the table stays');
+  t.match(bigBlocks[0]!, /subgraph p0\["phase: p0"\]/);
+  t.ok(bigBlocks[0]!.split('\n').length < 40, 'condensed');
+  t.equal(await mermaidError(bigBlocks[0]!), null);
+
+  t.not(await mermaidError(blocks[0]!.replace('flowchart LR', 'flowchart LR\n  t0 --> ')), null, 'a genuinely broken diagram fails the check');
+  t.not(await mermaidError(blocks[1]!.replace(/ :crit, t0,/, ' crit t0')), null, 'a broken gantt fails too');
+});

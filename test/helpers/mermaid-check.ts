@@ -1,0 +1,36 @@
+/**
+ * Checks Mermaid diagrams with the mermaid library itself (its parser, the one GitHub renders with),
+ * in Node with jsdom standing in for the browser DOM that mermaid's module needs at import time.
+ */
+import { JSDOM } from 'jsdom';
+
+type Mermaid = { parse(text: string): Promise<unknown>; initialize(config: object): void };
+let loaded: Promise<Mermaid> | undefined;
+
+async function mermaid(): Promise<Mermaid> {
+  loaded ??= (async () => {
+    const dom = new JSDOM('<!doctype html><html><body></body></html>');
+    const g = globalThis as Record<string, unknown>;
+    g.window = dom.window;
+    g.document = dom.window.document;
+    const m = (await import('mermaid')).default as unknown as Mermaid;
+    m.initialize({ startOnLoad: false });
+    return m;
+  })();
+  return loaded;
+}
+
+/** The ```mermaid blocks of a Markdown text. */
+export function mermaidBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+}
+
+/** null when the diagram parses, else mermaid's error message. */
+export async function mermaidError(diagram: string): Promise<string | null> {
+  try {
+    await (await mermaid()).parse(diagram);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
