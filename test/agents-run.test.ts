@@ -1,7 +1,7 @@
 // execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,9 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
   t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
+  const runs = readdirSync(path.join(dir, '.execplan/runs'));
+  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runs[0]!), 'utf8'));
+  t.match(summary.agents, { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, turns: 3, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200, turns: 3 } } }, 'usage is kept in the run summary');
   const stdin = JSON.parse(readFileSync(path.join(dir, '.records/1.json'), 'utf8')).stdin as string;
   t.match(stdin, /### prep: Prepare \(done\)/, 'the prompt carries the upstream status from the run state');
 });
@@ -99,6 +102,8 @@ tasks:
   t.ok(branch, r.stdout);
   t.equal(git('show', `${branch}:src/thing.ts`), 'edited by agent-1\n');
   t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
+  const runFile = readdirSync(path.join(dir, '.execplan/runs'))[0]!;
+  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches, [{ stream: 'core', branch }]);
   t.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the worktree is removed after the run');
 });
 
