@@ -292,6 +292,13 @@ t.test('a user template replaces the built-in prompt', async (t) => {
   const ctx = context(f);
   await exec.start(attempt(f, f.model.tasks[1]!, ctx).input, ctx).done;
   t.equal(record(f, 1).stdin, 'Task login by agent-1; specs: 1; upstream: model=unknown');
+  // The same through execplan.config.yaml: prompt_template relative to the config file, default_profile.
+  const { agentExecutorFromConfig } = await import('../src/agents/index.js');
+  const fromConfig = agentExecutorFromConfig(f.model, { prompt_template: 'my.njk', default_profile: 'gemini', profiles: { gemini: { vars: { approval_mode: 'yolo' } } } }, path.join(f.dir, 'execplan.config.yaml'));
+  t.same(await fromConfig.preflight(f.model.tasks, ctx), []);
+  await fromConfig.start(attempt(f, f.model.tasks[2]!, ctx).input, ctx).done;
+  t.equal(record(f, 2).stdin, 'Task docs by agent-1; specs: 1; upstream: ');
+  t.same(record(f, 2).argv.slice(4, 6), ['--approval-mode', 'yolo']);
   const bad = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: path.join(f.dir, 'missing.njk') });
   t.match((await bad.preflight(f.model.tasks, ctx))[0]!.message, /cannot read the prompt template .*missing\.njk: ENOENT/);
 });
