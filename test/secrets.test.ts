@@ -67,9 +67,15 @@ t.test('private key blocks are redacted whole, even when unterminated', async (t
   const truncated = 'key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ';
   t.equal(redactSecrets(truncated), 'key:\n[REDACTED:private-key]');
   t.same(scanSecrets(text)[0]!.line, 2);
+  const json = '{"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n", "client_email": "x@y.iam"}';
+  t.equal(redactSecrets(json), '{"private_key": "[REDACTED:private-key]\\n", "client_email": "x@y.iam"}', 'a key inside JSON (escaped newlines)');
 });
 
 t.test('a line redactor hides every line of a key that arrives line by line', async (t) => {
+  const doc = createLineRedactor();
+  t.same(['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'].map(doc), ['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'], 'a mention is not a block');
+  const cut = createLineRedactor();
+  t.same(['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'ok 3 tests passed'].map(cut), ['[REDACTED:private-key]', '[REDACTED:private-key]', 'ok 3 tests passed'], 'a line that is not key body ends a truncated block');
   const redact = createLineRedactor();
   const out = ['start', ...PEM.split('\n'), `done DB_PASSWORD=hunter2`].map(redact);
   t.same(out, [
@@ -127,6 +133,13 @@ t.test('look-alikes are not secrets', async (t) => {
     'const tokenizer = new Tokenizer(); // key: value',
     'Bearer authentication is described in RFC 6750',
     'import { AKIAHelper } from "./aws";',
+    'readonly cancellationToken: HostCancellationToken;',
+    'outputTokens: usage.outputTokens, token: SyntaxKind.ExtendsKeyword',
+    'readonly STENCIL_BACK_PASS_DEPTH_PASS: 0x8803;',
+    'PASS_COUNT = 1000',
+    'the password in `scheme://user:password@host`',
+    'redacts `password=`/`token:`-style assignments',
+    '| `private-key` | `-----BEGIN RSA PRIVATE KEY-----` ... `-----END ...-----` |\nthe rest of the document',
     'api_key_path: ./config/ApiKeys2024.json',
     'SSL_KEY_FILE=/etc/ssl/private/Server2024Key.pem',
   ];

@@ -40,9 +40,16 @@ const E = '(?![A-Za-z0-9+/=_-])';
 
 const token = (body: string, flags = 'g'): RegExp => new RegExp(`${B}(${body})${E}`, flags);
 
+/** Characters of a PEM body: base64, headers, real or escaped line breaks. */
+export const PEM_BODY = '[A-Za-z0-9+/=\\s\\\\:,.-]';
+/** One line of a PEM body: base64, or a header such as `Proc-Type: 4,ENCRYPTED`. */
+export const PEM_LINE = '(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\\n\\\\]*)';
+/** A real or an escaped (JSON) line break. */
+const PEM_BREAK = '(?:\\r?\\n|\\\\n)';
+
 /** Values that point at a secret instead of being one: $VAR, ${{ secrets.X }}, <your-key>, {{ x }}, os.environ[...] */
 export function isReference(value: string): boolean {
-  return /^(?:\$|<|\{|%\(|%[A-Z_]+%|\*+$|x{3,}$|\.{3}|process\.env|os\.environ|env\(|getenv|secrets\.|vault:|None$|null$|nil$|undefined$|true$|false$|REDACTED|\[REDACTED)/i.test(
+  return /^(?:\$|<|\{|`|%\(|%[A-Z_]+%|\*+$|x{3,}$|\.{3}|process\.env|os\.environ|env\(|getenv|secrets\.|vault:|None$|null$|nil$|undefined$|true$|false$|REDACTED|\[REDACTED|(?:password|passwd|pass|pwd|secret|changeme)$)/i.test(
     value,
   );
 }
@@ -62,8 +69,11 @@ export function entropy(value: string): number {
 const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|text|varchar|secretstr|optional|required|hidden|masked|sensitive|field|type|input|prompt)\b/i;
 
 /** An unquoted `password: value` is prose as often as config: accept it only when it does not read as a word. */
+/** A number or hex literal (`STENCIL_PASS: 0x0B96`, `PASS_COUNT = 1000`) is a setting, not a password. */
+const NUMERIC = /^(?:0x[0-9a-f]+|[0-9][0-9_.,]*)$/i;
+
 function looksLikePassword(value: string): boolean {
-  if (isReference(value) || TYPE_NAMES.test(value)) return false;
+  if (isReference(value) || TYPE_NAMES.test(value) || NUMERIC.test(value)) return false;
   if (value.length < 4) return false;
   return /[0-9]/.test(value) || /[^A-Za-z0-9]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));
 }
@@ -71,6 +81,9 @@ function looksLikePassword(value: string): boolean {
 /** A long random-looking value: mixed character classes and high entropy (not a word, not a version, not a path). */
 function looksRandom(value: string): boolean {
   if (isReference(value) || value.length < 16) return false;
+  // A word-like identifier or a dotted member access (`cancellationToken: HostCancellationToken`,
+  // `tokenText = scanner2.getTokenText()`) is code, not a credential.
+  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/.test(value)) return false;
   if (/^(?:\.{0,2}\/|~\/)|\.(?:json|ya?ml|pem|key|crt|txt|env|toml|ini)$/i.test(value)) return false; // a path to a key file
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
   if (classes < 2) return false;
@@ -90,8 +103,13 @@ const SECRET_NAME =
 export const PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'private-key', hint: 'PRIVATE KEY',
-    // An unterminated block (a truncated paste, a line-by-line log) is redacted to the end of the text.
-    regex: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$(?![\s\S]))/g,
+    // With its END marker, the body may hold base64, headers (Proc-Type, DEK-Info), spaces and real or
+    // escaped (\\n) line breaks. Without one (a truncated paste) it must be whole base64/header lines up to
+    // the end of the text. A document that merely mentions the BEGIN marker is not a key.
+    regex: new RegExp(
+      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}${PEM_LINE})+(?:${PEM_BREAK})?[ \\t]*$(?![\\s\\S]))`,
+      'g',
+    ),
   },
   { kind: 'anthropic-api-key', hint: 'sk-ant-', regex: token('sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_-]{32,}') },
   {
@@ -129,7 +147,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     kind: 'password', hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
-    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !/\(/.test(v),
+    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !/\(/.test(v),
   },
   {
     kind: 'password', hint: /pass|pwd/i,
