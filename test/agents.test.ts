@@ -29,7 +29,7 @@ t.test('built-in profiles produce the exact argv of each CLI', async (t) => {
   t.same(argvOf('codex'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '-']);
   t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.same(argvOf('gemini', 'gemini-2.5-pro'), [
-    'gemini', '--prompt', 'Carry out the task described above.', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--model', 'gemini-2.5-pro',
+    'gemini', '--skip-trust', '--prompt', 'Carry out the task described above.', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--model', 'gemini-2.5-pro',
   ]);
   for (const name of ['claude', 'codex', 'gemini']) {
     const inv = buildInvocation(builtinProfiles[name]!, { prompt: 'PROMPT', promptFile: null, model: null, cwd: '/r' });
@@ -65,6 +65,17 @@ t.test('the output parser reads progress, result and usage of each CLI dialect',
     t.equal(o.result, 'Done. Hand-off: created src/thing.ts (agent ?).', `${name} result`);
     t.equal(o.isError, false);
   }
+  // Codex reports transient errors (seen from the real CLI without network) and may still succeed.
+  const c = createOutputParser('stream-json');
+  for (const line of [
+    '{"type":"thread.started","thread_id":"x"}',
+    '{"type":"turn.started"}',
+    '{"type":"error","message":"Reconnecting... 2/5 (stream disconnected before completion)"}',
+    '{"type":"item.completed","item":{"id":"item_0","type":"error","message":"Falling back from WebSockets to HTTPS transport."}}',
+    '{"type":"item.completed","item":{"id":"i1","type":"agent_message","text":"All done."}}',
+    '{"type":"turn.completed","usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":5}}',
+  ]) c.line(line);
+  t.match(c.outcome(), { isError: false, result: 'All done.', usage: { inputTokens: 10, outputTokens: 5, turns: 1 } });
   const p = createOutputParser('stream-json');
   p.line('not json at all');
   p.line('{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":9,"result":"","usage":{}}');
@@ -298,7 +309,7 @@ t.test('a user template replaces the built-in prompt', async (t) => {
   t.same(await fromConfig.preflight(f.model.tasks, ctx), []);
   await fromConfig.start(attempt(f, f.model.tasks[2]!, ctx).input, ctx).done;
   t.equal(record(f, 2).stdin, 'Task docs by agent-1; specs: 1; upstream: ');
-  t.same(record(f, 2).argv.slice(4, 6), ['--approval-mode', 'yolo']);
+  t.same(record(f, 2).argv.slice(5, 7), ['--approval-mode', 'yolo']);
   const bad = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: path.join(f.dir, 'missing.njk') });
   t.match((await bad.preflight(f.model.tasks, ctx))[0]!.message, /cannot read the prompt template .*missing\.njk: ENOENT/);
 });

@@ -184,7 +184,8 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
         }
       }
       case 'error':
-        state.isError = true;
+        // Often transient (Codex: "Reconnecting... 2/5"); failure is decided by turn.failed, a result
+        // with is_error / status error, or the exit code. Kept as the message if the agent fails.
         state.errorMessage = str(e.message) ?? str(obj(e.error)?.message) ?? 'error';
         return `error: ${shorten(state.errorMessage)}`;
       // Gemini

@@ -71,9 +71,11 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
   },
   gemini: {
     name: 'gemini',
-    // Headless mode needs -p; its text is appended to stdin, which carries the prompt.
+    // Headless mode needs -p; its text is appended to stdin, which carries the prompt. Without
+    // --skip-trust, gemini 0.61 drops --approval-mode to "default" in a folder it has not seen (a new worktree).
     command: [
       'gemini',
+      '--skip-trust',
       '--prompt',
       'Carry out the task described above.',
       '--output-format',
