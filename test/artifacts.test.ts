@@ -8,8 +8,15 @@ import { renderArtifacts } from '../src/compiler/artifacts/index.js';
 import { verifyContentHash } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
-import { compileText } from './helpers/stand-in-compile.js';
+import { compilePlan } from '../src/compiler/compile.js';
+import { loadPlan } from '../src/compiler/load.js';
 import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+
+function compileText(text: string) {
+  const loaded = loadPlan('plan.yaml', text);
+  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n'));
+  return compilePlan(loaded.model);
+}
 
 const templates = { plan: readFileSync('templates/Plan.md.njk', 'utf8'), decisions: readFileSync('templates/Decisions.md.njk', 'utf8') };
 
@@ -183,6 +190,16 @@ t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH'
   t.match(a['Decisions.md']!, /\*\*Selected: sequential_ordering\*\*, order schema → seed/);
 });
 
+t.test('file conflicts: every pair in tasks.json, one row per shared file in Plan.md', async (t) => {
+  const shared = plan(['a', 'b', 'c'].map((id) => task(id, '    estimate: 1\n    files: ["src/app.ts"]\n')).join('') + task('d', '    estimate: 1\n    description: Then modify src/app.ts again\n'));
+  const out = renderArtifacts({ compiled: compileText(shared), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: shared, planFile: 'plan.yaml' });
+  const pairs = JSON.parse(out['tasks.json']!).file_conflicts;
+  t.same(pairs.map((c: any) => [...c.tasks, c.confidence]), [['a', 'b', 1], ['a', 'c', 1], ['a', 'd', 0.8], ['b', 'c', 1], ['b', 'd', 0.8], ['c', 'd', 0.8]]);
+  t.match(out['Plan.md']!, /\| src\/app\.ts \| `a`, `b`, `c` \| 1 \| yes \|/);
+  t.match(out['Plan.md']!, /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/, 'paths mentioned in a description are conflicts too, at lower confidence');
+  t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(confidence 1\): \*\*never run at the same time\*\*/);
+});
+
 t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not', async (t) => {
   const compiled = compileText(richPlan);
   const a = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0.1.0', planText: richPlan, planFile: 'plan.yaml' });
@@ -195,6 +212,11 @@ t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not
   const nasty = plan(task('end', '    estimate: 1\n') + '  - id: a.b-c\n    title: "Fix: the \\"quoted\\" <tag> & #1; | [x] {y} (z)"\n    estimate: 0\n    needs: [end]\n');
   const n = compileText(nasty);
   for (const d of [mermaidFlowchart(n), mermaidCondensed(n), mermaidGantt(n)]) t.equal(await mermaidError(d), null, d.split('\n')[0]!);
+
+  const long = compileText(plan(task('a', '    estimate: 20\n') + task('b', '    estimate: 2d\n    needs: [a]\n')));
+  const longGantt = mermaidGantt(long);
+  t.match(longGantt, /axisFormat day %j %Hh/, 'plans longer than a day get a day axis');
+  t.equal(await mermaidError(longGantt), null);
 
   // Large plans get the condensed phase/stream graph instead of hundreds of nodes.
   const many = plan(Array.from({ length: 70 }, (_, i) => task(`m${i}`, `    estimate: 1\n    stream: s${i % 3}\n    phase: p${i % 2}\n${i >= 2 ? `    needs: [m${i - 2}]\n` : ''}`)).join(''), 'streams:\n  s0: {}\n  s1: {}\n  s2: {}\nphases:\n  - { id: p0 }\n  - { id: p1 }\n');

@@ -70,6 +70,63 @@ export const configSchema = {
       "description": "Path of a nunjucks template that replaces templates/agent-prompt.njk for agent prompts (relative to the config file).",
       "type": "string",
       "minLength": 1
+    },
+    "analysis": {
+      "type": "object",
+      "description": "Thresholds of the planning analysis shown in Plan.md (scope assessment, over-decomposition guards, split suggestions). docs/artifacts.md explains each rule.",
+      "additionalProperties": false,
+      "properties": {
+        "single_agent_max_hours": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "At most this much total work (hours) is one agent's job (default 16)."
+        },
+        "min_parallelism": {
+          "type": "number",
+          "minimum": 1,
+          "description": "Total work / critical path below this recommends a single agent (default 1.5)."
+        },
+        "decomposition_hours": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Above this much total work (hours) the spec should be split into several plans (default 320)."
+        },
+        "decomposition_tasks": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Above this many tasks the spec should be split into several plans (default 150)."
+        },
+        "tiny_task_hours": {
+          "type": "number",
+          "minimum": 0,
+          "description": "Agent and manual tasks shorter than this (hours) get a merge suggestion (default 0.5)."
+        },
+        "min_average_task_hours": {
+          "type": "number",
+          "minimum": 0,
+          "description": "An average task shorter than this (hours) means too many tasks for the effort (default 1)."
+        },
+        "large_plan_tasks": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "From this many tasks on the plan is flagged for explicit review (default 100)."
+        },
+        "split_above_hours": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Tasks longer than this (hours) get a split suggestion (default 16)."
+        },
+        "split_target_hours": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "description": "Size each part of a suggested split aims for (hours, default 8)."
+        },
+        "condense_graph_above": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Above this many tasks Plan.md shows a condensed phase/stream graph and no gantt (default 60)."
+        }
+      }
     }
   },
   "$defs": {

@@ -44,6 +44,51 @@ export interface Config {
    * Path of a nunjucks template that replaces templates/agent-prompt.njk for agent prompts (relative to the config file).
    */
   prompt_template?: string;
+  /**
+   * Thresholds of the planning analysis shown in Plan.md (scope assessment, over-decomposition guards, split suggestions). docs/artifacts.md explains each rule.
+   */
+  analysis?: {
+    /**
+     * At most this much total work (hours) is one agent's job (default 16).
+     */
+    single_agent_max_hours?: number;
+    /**
+     * Total work / critical path below this recommends a single agent (default 1.5).
+     */
+    min_parallelism?: number;
+    /**
+     * Above this much total work (hours) the spec should be split into several plans (default 320).
+     */
+    decomposition_hours?: number;
+    /**
+     * Above this many tasks the spec should be split into several plans (default 150).
+     */
+    decomposition_tasks?: number;
+    /**
+     * Agent and manual tasks shorter than this (hours) get a merge suggestion (default 0.5).
+     */
+    tiny_task_hours?: number;
+    /**
+     * An average task shorter than this (hours) means too many tasks for the effort (default 1).
+     */
+    min_average_task_hours?: number;
+    /**
+     * From this many tasks on the plan is flagged for explicit review (default 100).
+     */
+    large_plan_tasks?: number;
+    /**
+     * Tasks longer than this (hours) get a split suggestion (default 16).
+     */
+    split_above_hours?: number;
+    /**
+     * Size each part of a suggested split aims for (hours, default 8).
+     */
+    split_target_hours?: number;
+    /**
+     * Above this many tasks Plan.md shows a condensed phase/stream graph and no gantt (default 60).
+     */
+    condense_graph_above?: number;
+  };
 }
 /**
  * How to run one coding agent CLI. A profile named like a built-in (claude, codex, gemini) is merged over it field by field (vars merged key by key).

@@ -1,54 +1,88 @@
-/** execplan compile [plan.yaml] [--out DIR] [--concurrency N]: validate, compile, write the artifacts. */
-import { mkdir, writeFile } from 'node:fs/promises';
+/**
+ * execplan compile [plan.yaml] [--out DIR] [--check]: validate, compile, write every artifact
+ * (DESIGN.md §4). --check compiles in memory, compares with the files on disk, writes nothing and
+ * exits 10 listing the stale ones (for CI on pull requests).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { renderArtifacts } from '../../compiler/artifacts/index.js';
+import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
+import { analyzePlan } from '../../compiler/analysis/index.js';
+import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
-import { renderArtifacts } from '../../compiler/render/artifacts.js';
+import { renderArtifacts as renderScheduleArtifacts } from '../../compiler/render/artifacts.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
-import { UsageError, type CliIo, type Command } from '../command.js';
+import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
-
-/** SOURCE_DATE_EPOCH (seconds) as RFC 3339, or null: the only timestamp artifacts may carry. */
-export function sourceDateTimestamp(env: CliIo['env']): string | null {
-  const raw = env.SOURCE_DATE_EPOCH;
-  if (raw === undefined || raw === '') return null;
-  if (!/^[0-9]+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${raw}'`);
-  return new Date(Number(raw) * 1000).toISOString().replace('.000Z', 'Z');
-}
+import { analysisThresholds } from '../analysis-config.js';
+import { loadArtifactTemplates } from '../templates.js';
+import { version } from '../version.js';
 
 export const compileCommand: Command = {
   name: 'compile',
-  summary: 'Compile plan.yaml into the dependency graph and schedules (dag.json, waves.json, ...)',
-  usage: 'execplan compile [plan.yaml] [--out DIR] [--concurrency N] [--config FILE]',
+  summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
+  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { out: { type: 'string' }, concurrency: { type: 'string' }, config: { type: 'string' } },
+      { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' } },
       1,
     );
     const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
-    const timestamp = sourceDateTimestamp(io.env);
+    const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
+    if (!stamp.ok) throw new UsageError(stamp.message);
     const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
     if (!outcome.ok) {
       if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
       printDiagnostics(io, outcome.diagnostics);
       return outcome.exitCode;
     }
-    const { diagnostics, model, input } = outcome.loaded;
+    const { diagnostics, model, input, config } = outcome.loaded;
     printDiagnostics(io, diagnostics);
     const exitCode = exitCodeFor(diagnostics);
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
     const compiled = compilePlan(model);
-    const outDir = values.out ? path.resolve(io.cwd, values.out) : path.join(input.dir, 'tasks_output');
-    const files = renderArtifacts(compiled, { diagnostics, timestamp });
-    await mkdir(outDir, { recursive: true });
-    for (const [name, content] of files) await writeFile(path.join(outDir, name), content);
+    const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
+    const analysis = analyzePlan(compiled, analysisThresholds(config));
+    const files = renderArtifacts({
+      compiled,
+      analysis,
+      templates: await loadArtifactTemplates(),
+      timestamp: stamp.timestamp,
+      version,
+      planText: input.text,
+      // Relative to the output directory, so the bytes do not depend on where compile is run from.
+      planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
+      extra: Object.fromEntries(renderScheduleArtifacts(compiled, { diagnostics, timestamp: stamp.timestamp })),
+    });
+    const relative = path.relative(io.cwd, outDir);
+    const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
 
-    const f = compiled.frontier;
+    if (values.check) {
+      const stale: string[] = [];
+      for (const [name, content] of Object.entries(files)) {
+        const onDisk = await readFile(path.join(outDir, name), 'utf8').catch(() => null);
+        if (onDisk === null) stale.push(`${shownDir}/${name} (missing)`);
+        else if (onDisk !== content) stale.push(`${shownDir}/${name} (differs)`);
+      }
+      if (stale.length === 0) {
+        io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
+        return ExitCode.ok;
+      }
+      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`execplan compile${positionals[0] ? ` ${positionals[0]}` : ''}${values.out ? ` --out ${values.out}` : ''}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
+      return ExitCode.stale;
+    }
+
+    const findings = analysis.findings.filter((f) => f.severity === 'warning');
+    for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
+    await mkdir(outDir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(outDir, name), content);
+    const fr = compiled.frontier;
     io.stderr(
-      `${input.file}: ${model.tasks.length} tasks, ${compiled.waves.waves.length} waves (${compiled.waves.makespanHours} h), ` +
-        `frontier ${f.makespanHours} h (lower bound ${f.lowerBound.hours} h) -> ${path.relative(io.cwd, outDir) || '.'}/ (${[...files.keys()].join(', ')})\n`,
+      `${input.file}: ${model.tasks.length} tasks, ${compiled.waves.waves.length} waves (${round(compiled.waves.makespanHours)} h), ` +
+        `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
     );
     return ExitCode.ok;
   },

@@ -26,6 +26,14 @@ export function dotGraph(compiled: CompiledPlan): string {
     return i >= 0 && graph.criticalPath[i + 1] === b;
   };
   for (const [a, b] of graph.reducedEdges) lines.push(`  ${q(a)} -> ${q(b)}${onPath(a, b) ? ' [color="#c0392b", penwidth=3]' : ''};`);
+  // Critical-path steps that are not reduced edges (phase barriers) are drawn too, as in the Mermaid graph.
+  for (let i = 0; i + 1 < graph.criticalPath.length; i++) {
+    const a = graph.criticalPath[i]!;
+    const b = graph.criticalPath[i + 1]!;
+    if (graph.reducedEdges.some(([f, t]) => f === a && t === b)) continue;
+    const direct = graph.edges.some((e) => e.from === a && e.to === b);
+    lines.push(`  ${q(a)} -> ${q(b)} [color="#c0392b", penwidth=3${direct ? '' : ', style=bold, label="phase barrier"'}];`);
+  }
   for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) lines.push(`  ${q(e.from)} -> ${q(e.to)} [style=dashed, label=${q(e.hard ? `confidence ${e.confidence}` : 'soft')}];`);
   lines.push('}');
   return lines.join('\n') + '\n';

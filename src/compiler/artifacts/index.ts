@@ -2,7 +2,7 @@
  * Every artifact of DESIGN.md §4 as one map filename -> content, so `compile` writes them in one loop
  * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
  */
-import { analyzePlan, type AnalysisThresholds } from '../analysis/index.js';
+import { analyzePlan, type AnalysisThresholds, type PlanAnalysis } from '../analysis/index.js';
 import type { CompiledPlan } from '../compiled.js';
 import { buildBeadsIssues, renderBeadsJsonl } from './beads.js';
 import type { ArtifactContext } from './context.js';
@@ -21,6 +21,8 @@ export interface ArtifactInputs {
   planText: string;
   planFile: string;
   thresholds?: Partial<AnalysisThresholds>;
+  /** The analysis when the caller already has it (compile prints its warnings), so it runs once. */
+  analysis?: PlanAnalysis;
   /** Artifacts rendered elsewhere (dag.json, waves.json by the scheduler's renderers). */
   extra?: Record<string, string>;
 }
@@ -30,7 +32,7 @@ export const metaFile = '.tasks-meta.json';
 export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> {
   const ctx: ArtifactContext = {
     compiled: inputs.compiled,
-    analysis: analyzePlan(inputs.compiled, inputs.thresholds),
+    analysis: inputs.analysis ?? analyzePlan(inputs.compiled, inputs.thresholds),
     timestamp: inputs.timestamp,
     version: inputs.version,
     planText: inputs.planText,

@@ -23,8 +23,56 @@ function cell(value: unknown): string {
 function env(): nunjucks.Environment {
   const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
   e.addFilter('cell', cell);
-  e.addFilter('hours', (v: number) => `${round(v, 1)} h`);
+  // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
+  e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
   return e;
+}
+
+/** Most task ids listed in one Markdown cell or bullet; the JSON artifacts always have them all. */
+const listLimit = 12;
+
+function shortList(ids: readonly string[]): string {
+  return ids.length <= listLimit ? ids.join(', ') : `${ids.slice(0, listLimit).join(', ')} and ${ids.length - listLimit} more`;
+}
+
+export interface ConflictGroup {
+  /** The overlapping patterns, e.g. `src/a.ts` or `src/** ~ src/a.ts`. */
+  files: string;
+  fromDescription: boolean;
+  /** Tasks involved, in plan order. */
+  tasks: string[];
+  tasksText: string;
+  pairs: number;
+  confidence: number;
+  enforced: boolean;
+}
+
+/**
+ * File conflicts grouped by the files they share: a file touched by 30 tasks is one row with 30 tasks,
+ * not 435 pairs. tasks.json keeps every pair.
+ */
+export function groupConflicts(ctx: ArtifactContext): ConflictGroup[] {
+  const { model, conflicts } = ctx.compiled;
+  const index = new Map(model.tasks.map((t) => [t.id, t.index]));
+  const groups = new Map<string, { files: string; fromDescription: boolean; tasks: Set<string>; pairs: number; confidence: number; enforced: boolean }>();
+  for (const c of conflicts) {
+    for (const o of c.overlaps) {
+      const files = o.a === o.b ? o.a : `${o.a} ~ ${o.b}`;
+      const fromDescription = o.sourceA === 'description' || o.sourceB === 'description';
+      const key = `${files}\u0000${fromDescription}\u0000${c.enforced}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { files, fromDescription, tasks: new Set(), pairs: 0, confidence: 0, enforced: c.enforced }));
+      g.tasks.add(c.a).add(c.b);
+      g.pairs++;
+      g.confidence = Math.max(g.confidence, c.confidence);
+    }
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const tasks = [...g.tasks].sort((a, b) => index.get(a)! - index.get(b)!);
+      return { files: g.files, fromDescription: g.fromDescription, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), pairs: g.pairs, confidence: g.confidence, enforced: g.enforced };
+    })
+    .sort((a, b) => index.get(a.tasks[0]!)! - index.get(b.tasks[0]!)! || (a.files < b.files ? -1 : a.files > b.files ? 1 : 0));
 }
 
 export function planView(ctx: ArtifactContext) {
@@ -81,7 +129,7 @@ export function planView(ctx: ArtifactContext) {
     communication: analysis.streams.communication,
     resources: model.resources.map((r) => ({ name: r.name, capacity: r.capacity, reason: r.reason, tasks: users(r.name).map((t) => t.id), utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1) })),
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string }) })),
-    fileConflicts: conflicts.map((c) => ({ a: c.a, b: c.b, files: c.overlaps.map((o) => (o.a === o.b ? o.a : `${o.a} ~ ${o.b}`) + (o.sourceA === 'description' || o.sourceB === 'description' ? ' (from description)' : '')), confidence: c.confidence, enforced: c.enforced })),
+    fileConflicts: groupConflicts(ctx),
     risks: model.tasks.filter((t) => t.risk === 'high' || t.risk === 'medium').sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1)).map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
     tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
     softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
@@ -116,8 +164,9 @@ export function decisionsView(ctx: ArtifactContext) {
     scope: analysis.scope,
     thresholds: analysis.thresholds,
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string; capacity: number }) })),
-    fileConflicts: conflicts,
-    deferrals,
+    fileConflicts: groupConflicts(ctx),
+    deferrals: deferrals.slice(0, 50),
+    moreDeferrals: Math.max(0, deferrals.length - 50),
     softDeps: graph.softDeps,
     lowConfidenceDeps: graph.lowConfidenceDeps,
     minConfidence: model.settings.minConfidence,

@@ -51,7 +51,8 @@ export function mermaidFlowchart(compiled: CompiledPlan): string {
     const a = graph.criticalPath[i]!;
     const b = graph.criticalPath[i + 1]!;
     if (graph.reducedEdges.some(([f, t]) => f === a && t === b)) continue;
-    lines.push(`  ${node.get(a)} -->|phase barrier| ${node.get(b)}`);
+    const direct = graph.edges.some((e) => e.from === a && e.to === b);
+    lines.push(`  ${node.get(a)} -->${direct ? '' : '|phase barrier|'} ${node.get(b)}`);
     critEdges.push(index++);
   }
   for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) {

@@ -1,0 +1,63 @@
+/** execplan graph [plan.yaml] [--format mermaid|dot|json]: the dependency graph, for people or tools. */
+import { compilePlan } from '../../compiler/compile.js';
+import { mermaidFlowchart } from '../../compiler/artifacts/mermaid.js';
+import { dotGraph } from '../../compiler/artifacts/dot.js';
+import { stableStringify } from '../../compiler/artifacts/json.js';
+import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+
+const formats = ['mermaid', 'dot', 'json'] as const;
+type Format = (typeof formats)[number];
+
+export const graphCommand: Command = {
+  name: 'graph',
+  summary: 'Print the dependency graph as Mermaid, Graphviz DOT or JSON (critical path marked)',
+  usage: 'execplan graph [plan.yaml] [--format mermaid|dot|json] [--config FILE]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', default: 'mermaid' }, config: { type: 'string' } }, 1);
+    const format = values.format as Format;
+    if (!formats.includes(format)) throw new UsageError(`--format must be mermaid, dot or json, not '${values.format}'`);
+    const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
+    if (!outcome.ok) {
+      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
+      printDiagnostics(io, outcome.diagnostics);
+      return outcome.exitCode;
+    }
+    const { diagnostics, model } = outcome.loaded;
+    const exitCode = exitCodeFor(diagnostics);
+    if (exitCode !== ExitCode.ok || !model) {
+      printDiagnostics(io, diagnostics);
+      return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
+    }
+    const compiled = compilePlan(model);
+    const { graph } = compiled;
+    switch (format) {
+      case 'mermaid':
+        io.stdout(mermaidFlowchart(compiled));
+        break;
+      case 'dot':
+        io.stdout(dotGraph(compiled));
+        break;
+      case 'json':
+        io.stdout(stableStringify({
+          plan: model.name,
+          nodes: model.tasks.map((t) => ({ id: t.id, title: t.title, hours: t.hours, stream: t.stream, phase: t.phase, critical: graph.criticalPath.includes(t.id) })),
+          edges: graph.edges.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+          reduced_edges: graph.reducedEdges,
+          phase_barriers: graph.phaseBarriers,
+          soft_deps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+          low_confidence_deps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+          critical_path: graph.criticalPath,
+          critical_path_hours: graph.criticalPathHours,
+        }));
+        break;
+      default: {
+        const never: never = format;
+        throw new Error(`unhandled format ${String(never)}`);
+      }
+    }
+    return ExitCode.ok;
+  },
+};
