@@ -34,7 +34,7 @@ t.test('redaction', async (t) => {
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', /MIIEow/],
   ];
   for (const [text, secret] of cases) t.notMatch(redact(text), secret, text);
-  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED]@db.internal:5432/app');
+  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
   t.equal(redact('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
 });
 

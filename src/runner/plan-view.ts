@@ -18,6 +18,8 @@ export interface RunTask {
   rank: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
   definition: string;
+  /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
+  root?: string;
 }
 
 export interface RunPlan {

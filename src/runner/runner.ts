@@ -16,6 +16,7 @@ import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
+import { createLineRedactor } from '../secrets/index.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
   now?: () => number;
+  /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
+  runId?: string;
 }
 
 interface Running {
@@ -144,7 +147,7 @@ export class Runner {
     const state = this.store.state;
     const hadHistory = state.journal.seq > 0;
     const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
-    this.runId = newRunId(new Date(this.now()));
+    this.runId = this.options.runId ?? newRunId(new Date(this.now()));
     const interruptedBy = state.activePid;
     this.store.append({ type: 'run-start', runId: this.runId, pid: process.pid, planHash: this.plan.planHash, concurrency: this.options.concurrency, mode });
     for (const [id, task] of Object.entries(state.tasks)) {
@@ -388,8 +391,10 @@ export class Runner {
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
+    // One redactor per stream: a private key printed over several lines is hidden through its END line.
+    const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
     const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
-      const line = redact(raw);
+      const line = redactors[stream](raw);
       log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
@@ -433,7 +438,7 @@ export class Runner {
     }
     if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
       const result = await runChecks(task.model.acceptance, {
-        planDir: this.plan.planDir,
+        planDir: task.root ?? this.plan.planDir,
         cwd: task.cwd,
         env,
         graceMs: this.options.graceMs,

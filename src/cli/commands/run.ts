@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
+import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -44,6 +45,7 @@ export const runCommand: Command = {
         wait: { type: 'boolean' },
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
+        worktrees: { type: 'boolean' },
       },
       1,
     );
@@ -110,6 +112,8 @@ export const runCommand: Command = {
       const useTty = !json && io.isTTY && !io.env.CI;
       let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
       let ttyDone: Promise<void> | null = null;
+      const runId = newRunId(new Date());
+      let worktrees: WorktreeSession | null = null;
       const runner = new Runner(plan, store, paths, {
         concurrency,
         keepGoing: Boolean(values['keep-going']),
@@ -118,15 +122,39 @@ export const runCommand: Command = {
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
+        executors: {
+          ...defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
+          agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+        },
         env: io.env,
-        onEvent: (event) => onEvent(event),
+        runId,
+        onEvent: (event) => {
+          // A stream's finished task (checks passed) is committed on the stream's branch.
+          if (worktrees && event.event === 'task-end' && event.status === 'done') worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+          onEvent(event);
+        },
       });
       const problems = await runner.preflight();
       if (problems.length) {
         store.close();
         io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
         return ExitCode.cannotStart;
+      }
+      if (values.worktrees) {
+        const started = startWorktreeSession(model, input.dir, runId);
+        if (!started.ok) {
+          store.close();
+          io.stderr(`execplan: cannot start: ${started.message}\n`);
+          return ExitCode.cannotStart;
+        }
+        worktrees = started.session;
+        // Stream tasks (their commands, agents and acceptance checks) run in the stream's worktree.
+        for (const task of plan.tasks.values()) {
+          const dir = worktrees.workdirFor(task.model);
+          if (!dir) continue;
+          task.cwd = path.resolve(dir, path.relative(input.dir, task.cwd));
+          task.root = dir;
+        }
       }
       if (useTty) {
         // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
@@ -141,6 +169,11 @@ export const runCommand: Command = {
       try {
         const code = await runner.start();
         if (ttyDone) await ttyDone;
+        const ids = [...plan.tasks.keys()];
+        const branches = worktrees ? mergeOrder(model).order.flatMap((stream) => worktrees!.worktrees.filter((w) => w.stream === stream).map((w) => ({ stream, branch: w.branch }))) : null;
+        if (persist) recordRunUsage(paths.dir, runId, ids, branches);
+        const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
+        if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
         return code;
       } finally {
         process.off('SIGINT', onSignal);
