@@ -333,6 +333,12 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   const truncated = (await cli(dir, 'verify'));
   t.equal(truncated.code, 8);
   t.match(truncated.out, /journal-head-mismatch/);
+  const lines = original.split('\n');
+  writeFileSync(file, [...lines.slice(0, 2), 'garbage', ...lines.slice(2)].join('\n'));
+  const damaged = await cli(dir, 'run');
+  t.equal(damaged.code, 8, 'a damaged history is not resumed');
+  t.match(damaged.err, /cannot resume: .*journal line 3 is not JSON: the run state is damaged/);
+  t.match((await cli(dir, 'verify')).out, /journal\.jsonl:3:1: error journal-not-json/);
 });
 
 const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;

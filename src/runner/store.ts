@@ -29,6 +29,17 @@ export function loadState(paths: StatePaths): { state: RunState; tornTail: boole
   return { state, tornTail: journal.tornTail };
 }
 
+export type LoadedState = { ok: true; state: RunState } | { ok: false; message: string };
+
+/** loadState for commands: a journal with a broken line in the middle is reported, not thrown. */
+export function tryLoadState(paths: StatePaths): LoadedState {
+  try {
+    return { ok: true, state: loadState(paths).state };
+  } catch (error) {
+    return { ok: false, message: `${paths.journal}: ${error instanceof Error ? error.message : String(error)}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)` };
+  }
+}
+
 export class FileStore implements Store {
   readonly persistent = true;
   private writer: JournalWriter;

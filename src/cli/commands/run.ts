@@ -12,7 +12,7 @@ import { buildRunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
-import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
+import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -69,7 +69,12 @@ export const runCommand: Command = {
 
     if (values['dry-run']) {
       const selected = new Set(only ? closure(plan, only) : plan.tasks.keys());
-      const state = values.fresh ? emptyState() : loadState(paths).state;
+      const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
+      if (!loaded.ok) {
+        io.stderr(`execplan: ${loaded.message}\n`);
+        return ExitCode.failedNotResumable;
+      }
+      const state = loaded.state;
       const rows = dryRun(plan, state, selected, Boolean(values.force));
       if (values.json) io.stdout(`${JSON.stringify({ concurrency, order: rows })}\n`);
       else {
@@ -107,6 +112,13 @@ export const runCommand: Command = {
     const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
     const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
     try {
+      if (persist) {
+        const check = tryLoadState(paths);
+        if (!check.ok) {
+          io.stderr(`execplan: cannot resume: ${check.message}\n`);
+          return ExitCode.failedNotResumable;
+        }
+      }
       const store: Store = persist ? FileStore.open(paths) : new NullStore();
       const json = Boolean(values.json);
       const useTty = !json && io.isTTY && !io.env.CI;
