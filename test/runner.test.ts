@@ -162,7 +162,8 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
   t.equal(r.code, 7, r.out);
   t.same(starts(dir), ['bad'], 'stops launching after the first failure');
   t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/logs\/bad\/1\.log\)/);
-  t.match(r.out, /waiting after: blocked: upstream failed \(bad\)/);
+  t.match(r.out, /^  blocked after: upstream failed \(bad\)$/m);
+  t.match(r.out, /^  cancelled other: not started$/m);
   t.match(r.out, /1 blocked, 3 cancelled, 1 failed/);
 
   const dir2 = workspace(plan);

@@ -25,7 +25,7 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   const lines = [event.summary];
   for (const f of event.failures) lines.push(`  FAILED ${f.task}: ${f.reason}${f.log ? ` (log: ${displayPath(target, f.log)})` : ''}`);
   const shown = event.waiting.slice(0, 20);
-  for (const w of shown) lines.push(`  waiting ${w.task}: ${w.for}`);
+  for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${w.for}`);
   if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
   if (event.outcome === 'waiting') lines.push('Waiting for people: run the commands above, then `execplan run` again (or keep a run alive with --wait).');
   else if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');

@@ -526,7 +526,7 @@ export class Runner {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
     const failures: FailureSummary[] = [];
-    const waiting: Array<{ task: string; for: string }> = [];
+    const waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }> = [];
     const counts: Record<string, number> = {};
     for (const id of this.selected) {
       const s = this.ts(id);
@@ -537,8 +537,10 @@ export class Runner {
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
         const why = this.waitingFor(task);
-        status = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
-        waiting.push({ task: id, for: why });
+        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        status = kind;
+        const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
+        waiting.push({ task: id, status: kind, for: why === 'ready' ? (interrupted ? 'interrupted; runs again on resume' : 'not started') : why.replace(/^blocked: /, '') });
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }

@@ -39,3 +39,6 @@ process.on('message', (raw) => {
 
 // The runner is gone (even kill -9): nothing left to report to.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole foreground group, this helper included: the runner decides what stops (it
+// signals the tasks' own groups), so the helper stays to report how the tasks ended.
+process.on('SIGINT', () => {});
