@@ -4,7 +4,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -52,6 +51,8 @@ export const exportCommand: Command = {
     await writeFile(file, jsonl);
     io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
     if (!values.import) return ExitCode.ok;
+    // Loaded only here: execa costs ~100 ms of start-up that no other command needs.
+    const { execa } = await import('execa');
     const result = await execa('bd', ['import', '-i', file], { cwd: input.dir, env: io.env, extendEnv: false, reject: false, all: true });
     if (result.exitCode === undefined) {
       // Not started at all: with reject: false execa reports the spawn error on the result.
