@@ -190,11 +190,15 @@ t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH'
   t.match(a['Decisions.md']!, /\*\*Selected: sequential_ordering\*\*, order schema → seed/);
 });
 
-t.test('file conflicts: every pair in tasks.json, one row per shared file in Plan.md', async (t) => {
+t.test('file conflicts: groups of patterns in tasks.json, one row per overlap in Plan.md', async (t) => {
   const shared = plan(['a', 'b', 'c'].map((id) => task(id, '    estimate: 1\n    files: ["src/app.ts"]\n')).join('') + task('d', '    estimate: 1\n    description: Then modify src/app.ts again\n'));
   const out = renderArtifacts({ compiled: compileText(shared), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: shared, planFile: 'plan.yaml' });
-  const pairs = JSON.parse(out['tasks.json']!).file_conflicts;
-  t.same(pairs.map((c: any) => [...c.tasks, c.confidence]), [['a', 'b', 1], ['a', 'c', 1], ['a', 'd', 0.8], ['b', 'c', 1], ['b', 'd', 0.8], ['c', 'd', 0.8]]);
+  const tasksJson = JSON.parse(out['tasks.json']!);
+  const groups = tasksJson.file_conflicts;
+  t.same(groups.map((g: any) => [g.group, g.tasks, g.confidence, g.enforced]), [[1, ['a', 'b', 'c', 'd'], 1, true]], 'one group, not six pairs');
+  t.same(groups[0].patterns, [{ pattern: 'src/app.ts', source: 'description', tasks: ['d'] }, { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] }]);
+  t.same(groups[0].overlaps.map((o: any) => [o.sourceA, o.sourceB, o.confidence, o.resolution]), [['description', 'files', 0.8, 'never_concurrent'], ['files', 'files', 1, 'never_concurrent']]);
+  t.same(tasksJson.tasks.map((x: any) => x.scheduling_hints.file_conflict_groups), [[1], [1], [1], [1]]);
   t.match(out['Plan.md']!, /\| src\/app\.ts \| `a`, `b`, `c` \| 1 \| yes \|/);
   t.match(out['Plan.md']!, /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/, 'paths mentioned in a description are conflicts too, at lower confidence');
   t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(confidence 1\): \*\*never run at the same time\*\*/);

@@ -10,7 +10,7 @@ import { globsOverlap } from '../src/compiler/glob-overlap.js';
 import { loadPlan } from '../src/compiler/load.js';
 import { renderArtifacts } from '../src/compiler/render/artifacts.js';
 import { smToPlanYaml } from '../bench/psplib-convert.mjs';
-import { checkFrontier, checkWaves, globRegExp, type Exclusions } from './helpers/check-schedule.js';
+import { checkFrontier, checkWaves, enforcedPairs, globRegExp, type Exclusions } from './helpers/check-schedule.js';
 import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
 
 function compileText(text: string, file = 'plan.yaml'): CompiledPlan {
@@ -73,12 +73,17 @@ t.test('paths mentioned in descriptions', async (t) => {
       { id: 'd', title: 'Write d', estimate: 1, files: ['docs/**'] },
     ],
   }));
-  t.same(compiled.conflicts.map((c) => [c.a, c.b, c.confidence, c.enforced]), [
-    ['a', 'b', 0.8, true],
-    ['a', 'c', 0.8, true],
-    ['b', 'c', 0.5, false],
+  const { patterns, overlaps, groups } = compiled.conflicts;
+  t.same(patterns, [
+    { pattern: 'src/api/**', source: 'files', tasks: ['a'] },
+    { pattern: 'src/api/auth.ts', source: 'description', tasks: ['b', 'c'] },
+  ], 'one node per distinct pattern and source, holding its tasks');
+  t.same(overlaps, [
+    { a: 0, b: 1, confidence: 0.8, enforced: true },
+    { a: 1, b: 1, confidence: 0.5, enforced: false },
   ]);
-  t.same(compiled.conflicts[0]!.overlaps, [{ a: 'src/api/**', b: 'src/api/auth.ts', sourceA: 'files', sourceB: 'description' }]);
+  t.same(groups, [{ patterns: [0, 1], overlaps: [0, 1], tasks: ['a', 'b', 'c'], confidence: 0.8, enforced: true }]);
+  t.same(enforcedPairs(compiled), [['a', 'b'], ['a', 'c']]);
   t.same(checkFrontier(compiled), []);
   t.equal(compiled.frontier.makespanHours, 2, 'b and c may overlap (low confidence), a may not');
 });
@@ -206,7 +211,7 @@ t.test('determinism', async (t) => {
     t.same(b.graph.metrics, a.graph.metrics, `seed ${seed}: same metrics`);
     t.same(b.graph.timing, a.graph.timing, `seed ${seed}: same timing`);
     t.equal(b.graph.criticalPathHours, a.graph.criticalPathHours);
-    const pairs = (c: CompiledPlan) => c.conflicts.map((x) => [x.a, x.b].sort().join('+') + `:${x.confidence}`).sort();
+    const pairs = (c: CompiledPlan) => enforcedPairs(c).map((x) => [...x].sort().join('+')).sort();
     t.same(pairs(b), pairs(a), `seed ${seed}: same conflicts`);
     t.same(new Set(b.graph.reducedEdges.map((e) => e.join('>'))), new Set(a.graph.reducedEdges.map((e) => e.join('>'))), 'same reduced edges');
     t.same(checkWaves(b), [], `seed ${seed}: the reordered plan's waves are valid (ties may differ)`);
@@ -256,5 +261,6 @@ t.test('a 10,000-task chain listed last-to-first compiles (no recursion)', async
 
 t.test('findConflicts ignores a task against itself', async (t) => {
   const loaded = loadPlan('p.yaml', stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }));
-  t.same(findConflicts(loaded.model!), []);
+  const found = findConflicts(loaded.model!);
+  t.same([found.patterns, found.overlaps, found.groups], [[], [], []]);
 });

@@ -7,8 +7,8 @@ import type { EdgeModel, PlanModel } from './model.js';
 export interface CompiledPlan {
   model: PlanModel;
   graph: DependencyGraph;
-  /** Pairs of tasks whose files overlap, sorted by (a, b) in plan order. */
-  conflicts: FileConflict[];
+  /** Overlapping files, as patterns and the tasks holding them. */
+  conflicts: FileConflicts;
   waves: WaveSchedule;
   frontier: FrontierSchedule;
 }
@@ -81,24 +81,56 @@ export interface DependencyGraph {
 /** Where an overlapping path came from: the task's `files` globs, or a path mentioned in its description. */
 export type ConflictSource = 'files' | 'description';
 
-export interface ConflictOverlap {
-  /** The pattern of task a and the pattern of task b that can match the same path. */
-  a: string;
-  b: string;
-  sourceA: ConflictSource;
-  sourceB: ConflictSource;
+/** A distinct normalized pattern of one source: the node conflicts are computed on. */
+export interface ConflictPattern {
+  /** Normalized (no leading './', a trailing '/' means everything below). */
+  pattern: string;
+  source: ConflictSource;
+  /** Tasks holding it, in plan order. */
+  tasks: string[];
 }
 
-export interface FileConflict {
-  /** The two tasks, a before b in plan order. */
-  a: string;
-  b: string;
-  /** Every overlapping pair of patterns, sorted. */
-  overlaps: ConflictOverlap[];
-  /** 1.0 files/files, 0.8 files/description, 0.5 description/description (the best overlap counts). */
+/** Two patterns (indexes into FileConflicts.patterns) that can match the same path. */
+export interface PatternOverlap {
+  /** a <= b; a === b: the tasks holding that one pattern conflict with each other. */
+  a: number;
+  b: number;
+  /** 1.0 files/files, 0.8 files/description, 0.5 description/description. */
   confidence: number;
-  /** confidence >= min_confidence: the schedules never run a and b at the same time. */
+  /** confidence >= min_confidence: no task holding a runs at the same time as a task holding b. */
   enforced: boolean;
+}
+
+/** A connected set of overlapping patterns and the tasks holding them. */
+export interface ConflictGroup {
+  /** Indexes into FileConflicts.patterns, ascending. */
+  patterns: number[];
+  /** Indexes into FileConflicts.overlaps, ascending. */
+  overlaps: number[];
+  /** Tasks holding any of the patterns, in plan order. */
+  tasks: string[];
+  /** The best overlap's confidence. */
+  confidence: number;
+  /** At least one overlap of the group is enforced. */
+  enforced: boolean;
+}
+
+/**
+ * File conflicts at the pattern level (never per task pair, which grows quadratically): tasks a and b
+ * conflict when a holds a pattern that overlaps a pattern b holds; the pair is kept apart when one such
+ * overlap is enforced. Only patterns and overlaps that tie two different tasks are kept.
+ */
+export interface FileConflicts {
+  /** Sorted by (pattern, source). */
+  patterns: ConflictPattern[];
+  /** Sorted by (a, b). */
+  overlaps: PatternOverlap[];
+  /** Sorted by their first pattern. */
+  groups: ConflictGroup[];
+  /** Per task (plan index): the patterns it holds, ascending. */
+  heldBy: number[][];
+  /** Per pattern: the patterns it has an enforced overlap with (itself included), ascending. */
+  excludes: number[][];
 }
 
 // ---------------------------------------------------------------- schedules

@@ -1,9 +1,10 @@
 /**
- * File conflicts (seed 002): pairs of tasks that may modify the same path and so must not run at the same
- * time. Paths come from each task's `files` globs and, with lower confidence, from paths mentioned in its
- * description. A conflict is enforced by both schedules when its confidence >= min_confidence.
+ * File conflicts (seed 002): tasks that may modify the same path and so must not run at the same time.
+ * Paths come from each task's `files` globs and, with lower confidence, from paths mentioned in its
+ * description. Work is done per distinct pattern, never per task pair: n tasks on one broad glob are one
+ * pattern with n holders, not n(n-1)/2 pairs. An overlap is enforced when its confidence >= min_confidence.
  */
-import type { ConflictOverlap, ConflictSource, FileConflict } from './compiled.js';
+import type { ConflictGroup, ConflictPattern, ConflictSource, FileConflicts, PatternOverlap } from './compiled.js';
 import { expandBraces, literalPrefix, normalizePattern, overlapExpanded } from './glob-overlap.js';
 import type { PlanModel, TaskModel } from './model.js';
 
@@ -32,18 +33,14 @@ export function mentionedPaths(text: string): string[] {
   return [...found].sort();
 }
 
-interface Entry {
-  task: number;
-  source: ConflictSource;
-  /** As written (for the report). */
-  pattern: string;
-}
-
-interface Pattern {
+/** A normalized pattern text with its holders per source; the overlap test runs once per pair of texts. */
+interface Text {
   text: string;
   prefix: string;
   expanded: string[];
-  entries: Entry[];
+  /** Holders (plan indexes, ascending, unique) by source. */
+  files: number[];
+  description: number[];
 }
 
 function confidenceOf(a: ConflictSource, b: ConflictSource): number {
@@ -52,13 +49,13 @@ function confidenceOf(a: ConflictSource, b: ConflictSource): number {
   return conflictConfidence.filesDescription;
 }
 
-function patternsOf(task: TaskModel): Entry[] {
-  const fromFiles = task.files.map((pattern) => ({ task: task.index, source: 'files' as const, pattern }));
+/** Normalized patterns a task holds, by source; a path its description names that its `files` also list counts once, as files. */
+function patternsOf(task: TaskModel): Array<[string, ConflictSource]> {
   const own = new Set(task.files.map(normalizePattern));
   const fromText = mentionedPaths(`${task.title}\n${task.description}`)
-    .filter((p) => !own.has(normalizePattern(p)))
-    .map((pattern) => ({ task: task.index, source: 'description' as const, pattern }));
-  return [...fromFiles, ...fromText];
+    .map(normalizePattern)
+    .filter((p) => !own.has(p));
+  return [...[...own].map((p): [string, ConflictSource] => [p, 'files']), ...[...new Set(fromText)].map((p): [string, ConflictSource] => [p, 'description'])];
 }
 
 function commonPrefix(a: string, b: string): string {
@@ -68,60 +65,134 @@ function commonPrefix(a: string, b: string): string {
 }
 
 const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+const sources: readonly ConflictSource[] = ['description', 'files'];
 
-export function findConflicts(model: PlanModel): FileConflict[] {
-  const byText = new Map<string, Pattern>();
+/** Two non-empty ascending holder lists share a conflict unless both are the same single task. */
+function tiesTwoTasks(x: readonly number[], y: readonly number[], same: boolean): boolean {
+  if (same) return x.length >= 2;
+  return !(x.length === 1 && y.length === 1 && x[0] === y[0]);
+}
+
+export function findConflicts(model: PlanModel): FileConflicts {
+  const byText = new Map<string, Text>();
   for (const task of model.tasks) {
-    for (const entry of patternsOf(task)) {
-      const text = normalizePattern(entry.pattern);
+    for (const [text, source] of patternsOf(task)) {
       let p = byText.get(text);
       if (!p) {
         const expanded = expandBraces(text);
         const prefixes = expanded.map(literalPrefix);
         // The common literal prefix of all alternatives bounds the search.
         const prefix = prefixes.reduce(commonPrefix, prefixes[0] ?? '');
-        p = { text, prefix, expanded, entries: [] };
+        p = { text, prefix, expanded, files: [], description: [] };
         byText.set(text, p);
       }
-      p.entries.push(entry);
+      // Tasks are visited in plan order, each pattern once per task: the lists stay ascending and unique.
+      p[source].push(task.index);
     }
   }
-  const patterns = [...byText.values()].sort((x, y) => cmp(x.prefix, y.prefix) || cmp(x.text, y.text));
-  const pairs = new Map<number, { a: number; b: number; overlaps: ConflictOverlap[]; confidence: number }>();
-  const n = model.tasks.length;
-  const record = (x: Entry, y: Entry) => {
-    if (x.task === y.task) return;
-    const [first, second] = x.task < y.task ? [x, y] : [y, x];
-    const key = first.task * n + second.task;
-    let pair = pairs.get(key);
-    if (!pair) {
-      pair = { a: first.task, b: second.task, overlaps: [], confidence: 0 };
-      pairs.set(key, pair);
+  const texts = [...byText.values()].sort((x, y) => cmp(x.prefix, y.prefix) || cmp(x.text, y.text));
+  // Overlapping (node, node) candidates, a node being (text, source).
+  type Node = { text: Text; source: ConflictSource };
+  const edges: Array<[Node, Node]> = [];
+  const link = (p: Text, q: Text) => {
+    const same = p === q;
+    for (const sp of sources) {
+      for (const sq of sources) {
+        if (same && sq < sp) continue;
+        const x = p[sp];
+        const y = q[sq];
+        if (x.length === 0 || y.length === 0) continue;
+        if (!tiesTwoTasks(x, y, same && sp === sq)) continue;
+        edges.push([{ text: p, source: sp }, { text: q, source: sq }]);
+      }
     }
-    pair.overlaps.push({ a: first.pattern, b: second.pattern, sourceA: first.source, sourceB: second.source });
-    pair.confidence = Math.max(pair.confidence, confidenceOf(first.source, second.source));
   };
-  for (let i = 0; i < patterns.length; i++) {
-    const p = patterns[i]!;
-    for (let x = 0; x < p.entries.length; x++) for (let y = x + 1; y < p.entries.length; y++) record(p.entries[x]!, p.entries[y]!);
-    for (let j = i + 1; j < patterns.length && patterns[j]!.prefix.startsWith(p.prefix); j++) {
-      const q = patterns[j]!;
-      if (!overlapExpanded(p.expanded, q.expanded)) continue;
-      for (const x of p.entries) for (const y of q.entries) record(x, y);
+  for (let i = 0; i < texts.length; i++) {
+    const p = texts[i]!;
+    link(p, p);
+    for (let j = i + 1; j < texts.length && texts[j]!.prefix.startsWith(p.prefix); j++) {
+      const q = texts[j]!;
+      if (overlapExpanded(p.expanded, q.expanded)) link(p, q);
     }
   }
+
+  const key = (n: Node) => `${n.text.text}\u0000${n.source}`;
+  const used = new Map<string, Node>();
+  for (const [x, y] of edges) used.set(key(x), x).set(key(y), y);
+  const nodes = [...used.values()].sort((x, y) => cmp(x.text.text, y.text.text) || cmp(x.source, y.source));
+  const indexOf = new Map(nodes.map((n, i) => [key(n), i]));
   const ids = model.tasks.map((t) => t.id);
-  return [...pairs.values()]
-    .sort((x, y) => x.a - y.a || x.b - y.b)
-    .map((pair) => {
-      const unique = new Map(pair.overlaps.map((o) => [`${o.a}\u0000${o.b}\u0000${o.sourceA}\u0000${o.sourceB}`, o]));
-      const overlaps = [...unique.entries()].sort(([k1], [k2]) => cmp(k1, k2)).map(([, o]) => o);
-      return {
-        a: ids[pair.a]!,
-        b: ids[pair.b]!,
-        overlaps,
-        confidence: pair.confidence,
-        enforced: pair.confidence >= model.settings.minConfidence,
-      };
+  const min = model.settings.minConfidence;
+  const patterns: ConflictPattern[] = nodes.map((n) => ({ pattern: n.text.text, source: n.source, tasks: n.text[n.source].map((t) => ids[t]!) }));
+  const overlaps: PatternOverlap[] = edges
+    .map(([x, y]) => {
+      const [a, b] = [indexOf.get(key(x))!, indexOf.get(key(y))!].sort((u, v) => u - v) as [number, number];
+      const confidence = confidenceOf(x.source, y.source);
+      return { a, b, confidence, enforced: confidence >= min };
+    })
+    .sort((x, y) => x.a - y.a || x.b - y.b);
+
+  const heldBy: number[][] = model.tasks.map(() => []);
+  nodes.forEach((n, i) => {
+    for (const t of n.text[n.source]) heldBy[t]!.push(i);
+  });
+  const excludes: number[][] = nodes.map(() => []);
+  for (const o of overlaps) {
+    if (!o.enforced) continue;
+    excludes[o.a]!.push(o.b);
+    if (o.b !== o.a) excludes[o.b]!.push(o.a);
+  }
+  for (const list of excludes) list.sort((x, y) => x - y);
+  return { patterns, overlaps, groups: groupsOf(patterns, overlaps, nodes.map((n) => n.text[n.source]), ids), heldBy, excludes };
+}
+
+/** Connected components of the overlap graph. */
+function groupsOf(patterns: readonly ConflictPattern[], overlaps: readonly PatternOverlap[], holders: ReadonlyArray<readonly number[]>, ids: readonly string[]): ConflictGroup[] {
+  const parent = patterns.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  for (const o of overlaps) {
+    const [x, y] = [root(o.a), root(o.b)];
+    if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
+  }
+  const byRoot = new Map<number, { patterns: number[]; overlaps: number[]; confidence: number; enforced: boolean }>();
+  patterns.forEach((_, i) => {
+    const r = root(i);
+    const g = byRoot.get(r) ?? { patterns: [], overlaps: [], confidence: 0, enforced: false };
+    byRoot.set(r, g);
+    g.patterns.push(i);
+  });
+  overlaps.forEach((o, k) => {
+    const g = byRoot.get(root(o.a))!;
+    g.overlaps.push(k);
+    g.confidence = Math.max(g.confidence, o.confidence);
+    g.enforced ||= o.enforced;
+  });
+  return [...byRoot.values()]
+    .sort((x, y) => x.patterns[0]! - y.patterns[0]!)
+    .map((g) => {
+      const tasks = [...new Set(g.patterns.flatMap((p) => holders[p]!))].sort((x, y) => x - y);
+      return { patterns: g.patterns, overlaps: g.overlaps, tasks: tasks.map((t) => ids[t]!), confidence: g.confidence, enforced: g.enforced };
     });
+}
+
+/**
+ * Per task (plan index): the patterns whose holders it must never run beside (the enforced overlaps of
+ * the patterns it holds), ascending. Tasks holding the same patterns share one array, so a thousand tasks
+ * on one glob cost one list.
+ */
+export function blockersOf(conflicts: FileConflicts): number[][] {
+  const shared = new Map<string, number[]>();
+  return conflicts.heldBy.map((held) => {
+    if (held.length === 0) return [];
+    const key = held.join(',');
+    let list = shared.get(key);
+    if (!list) {
+      list = held.length === 1 ? conflicts.excludes[held[0]!]! : [...new Set(held.flatMap((p) => conflicts.excludes[p]!))].sort((a, b) => a - b);
+      shared.set(key, list);
+    }
+    return list;
+  });
 }

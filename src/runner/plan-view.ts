@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { compilePlan } from '../compiler/compile.js';
-import { conflictPairs, launchPriority } from './priority.js';
+import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
 export interface RunTask {
   model: TaskModel;
@@ -29,8 +29,8 @@ export interface RunPlan {
   /** In plan order. */
   order: RunTask[];
   capacity: Map<string, number>;
-  /** Task pairs that never run at the same time (pairKey(a, b)), as the compiled schedules keep them. */
-  conflicts: Set<string>;
+  /** File patterns per task: a task does not start while a running task holds a pattern that blocks it. */
+  files: FileLocks;
   /** The compiled rolling-frontier makespan in hours (what the schedule promises). */
   makespanHours: number;
   planHash: string;
@@ -73,7 +73,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     tasks: new Map(order.map((t) => [t.model.id, t])),
     order,
     capacity: new Map(model.resources.map((r) => [r.name, r.capacity])),
-    conflicts: conflictPairs(compiled),
+    files: fileLocks(compiled),
     makespanHours: compiled.frontier.makespanHours,
     planHash: sha256(planText),
   };

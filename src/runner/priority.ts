@@ -5,6 +5,7 @@
  * shows. Tasks missing from it (none, in a valid plan) go last, by plan order then id (seed 003 FR-005).
  */
 import type { CompiledPlan } from '../compiler/compiled.js';
+import { blockersOf } from '../compiler/conflicts.js';
 import type { PlanModel } from '../compiler/model.js';
 
 export function launchPriority(model: PlanModel, compiled: CompiledPlan): Map<string, number> {
@@ -14,13 +15,20 @@ export function launchPriority(model: PlanModel, compiled: CompiledPlan): Map<st
   return rank;
 }
 
-/** Pairs of tasks the compiler keeps apart (overlapping `files`, or paths named in descriptions). */
-export function conflictPairs(compiled: CompiledPlan): Set<string> {
-  const pairs = new Set<string>();
-  for (const c of compiled.conflicts) if (c.enforced) pairs.add(pairKey(c.a, c.b));
-  return pairs;
+/**
+ * The file patterns each task holds and the patterns it must not run beside (overlapping `files`, or paths
+ * named in descriptions, with an enforced overlap), by task id, as the compiled schedules keep them.
+ */
+export interface FileLocks {
+  holds: Map<string, readonly number[]>;
+  blockedBy: Map<string, readonly number[]>;
 }
 
-export function pairKey(a: string, b: string): string {
-  return a < b ? `${a}\0${b}` : `${b}\0${a}`;
+export function fileLocks(compiled: CompiledPlan): FileLocks {
+  const blockers = blockersOf(compiled.conflicts);
+  const ids = compiled.model.tasks.map((t) => t.id);
+  return {
+    holds: new Map(ids.map((id, i) => [id, compiled.conflicts.heldBy[i]!])),
+    blockedBy: new Map(ids.map((id, i) => [id, blockers[i]!])),
+  };
 }

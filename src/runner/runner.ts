@@ -11,7 +11,6 @@ import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
-import { pairKey } from './priority.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
@@ -56,6 +55,8 @@ export function newRunId(date: Date): string {
 
 export class Runner {
   private running = new Map<string, Running>();
+  /** Running tasks holding each file pattern (FileConflicts.patterns index). */
+  private busyPatterns = new Map<number, number>();
   private retryTimers = new Map<string, NodeJS.Timeout>();
   private retryDue = new Set<string>();
   private inUse = new Map<string, number>();
@@ -257,8 +258,9 @@ export class Runner {
     return satisfiedStatuses.has(this.status(id));
   }
 
-  private conflicting(a: RunTask, b: RunTask): boolean {
-    return this.plan.conflicts.size > 0 && this.plan.conflicts.has(pairKey(a.model.id, b.model.id));
+  /** A running task holds its file patterns; the counts say which patterns are busy. */
+  private holdFiles(id: string, delta: 1 | -1): void {
+    for (const p of this.plan.files.holds.get(id) ?? []) this.busyPatterns.set(p, (this.busyPatterns.get(p) ?? 0) + delta);
   }
 
   private fits(task: RunTask): boolean {
@@ -266,7 +268,7 @@ export class Runner {
       const capacity = this.plan.capacity.get(name) ?? Infinity;
       if ((this.inUse.get(name) ?? 0) + units > capacity) return false;
     }
-    for (const r of this.running.values()) if (this.conflicting(task, r.task)) return false;
+    for (const q of this.plan.files.blockedBy.get(task.model.id) ?? []) if ((this.busyPatterns.get(q) ?? 0) > 0) return false;
     return true;
   }
 
@@ -390,6 +392,7 @@ export class Runner {
     const log = this.store.persistent ? new LogWriter(file) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
+    this.holdFiles(id, 1);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
@@ -460,6 +463,7 @@ export class Runner {
     const id = task.model.id;
     running.log?.close();
     this.running.delete(id);
+    this.holdFiles(id, -1);
     for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) - units);
     const durationMs = this.now() - running.startMs;
     const logged = running.log?.wroteAny ?? false;

@@ -52,7 +52,7 @@ export function checkFrontier(compiled: CompiledPlan, extraExclusions: Exclusion
       if (used > r.capacity) problems.push(`resource ${r.name}: ${used} > ${r.capacity} at ${s.start}`);
     }
   }
-  const exclusions: Exclusions = [...compiled.conflicts.filter((c) => c.enforced).map((c) => [c.a, c.b] as [string, string]), ...extraExclusions];
+  const exclusions: Exclusions = [...enforcedPairs(compiled), ...extraExclusions];
   for (const [x, y] of exclusions) {
     const a = at.get(x)!;
     const b = at.get(y)!;
@@ -79,7 +79,7 @@ export function checkWaves(compiled: CompiledPlan, extraExclusions: Exclusions =
   for (const a of model.tasks) for (const b of model.tasks) {
     if (a.phaseIndex >= 0 && b.phaseIndex > a.phaseIndex && waveOf.get(a.id)! >= waveOf.get(b.id)!) problems.push(`phase order ${a.id} / ${b.id}`);
   }
-  const excluded = new Set([...compiled.conflicts.filter((c) => c.enforced).map((c) => [c.a, c.b]), ...extraExclusions].map(([x, y]) => `${x}\u0000${y}`));
+  const excluded = new Set([...enforcedPairs(compiled), ...extraExclusions].map(([x, y]) => `${x}\u0000${y}`));
   for (const w of waves.waves) {
     if (w.tasks.length > Math.min(model.settings.maxWaveSize, model.settings.maxConcurrency)) problems.push(`wave ${w.waveNumber} too big`);
     for (const r of model.resources) {
@@ -131,4 +131,24 @@ export function globRegExp(glob: string): RegExp {
     } else out += c.replace(/[.+^$()|\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
+}
+
+/**
+ * Every task pair the compiled conflicts keep apart, expanded from the listed patterns and overlaps (the
+ * reviewer-facing data, not the schedulers' index): a task holding one side of an enforced overlap and a
+ * different task holding the other. Quadratic on purpose; for test-sized plans only.
+ */
+export function enforcedPairs(compiled: CompiledPlan): Array<[string, string]> {
+  const { patterns, overlaps } = compiled.conflicts;
+  const order = new Map(compiled.model.tasks.map((t) => [t.id, t.index]));
+  const pairs = new Map<string, [string, string]>();
+  for (const o of overlaps) {
+    if (!o.enforced) continue;
+    for (const x of patterns[o.a]!.tasks) for (const y of patterns[o.b]!.tasks) {
+      if (x === y) continue;
+      const pair: [string, string] = order.get(x)! < order.get(y)! ? [x, y] : [y, x];
+      pairs.set(pair.join('\u0000'), pair);
+    }
+  }
+  return [...pairs.values()].sort((p, q) => order.get(p[0])! - order.get(q[0])! || order.get(p[1])! - order.get(q[1])!);
 }

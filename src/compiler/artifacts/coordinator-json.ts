@@ -1,4 +1,5 @@
 /** coordinator.json: the run-time policy `execplan run` applies (seed 004, trimmed to what the runner does). */
+import type { FileConflicts } from '../compiled.js';
 import { generated, type ArtifactContext } from './context.js';
 import { renderJsonDocument } from './json.js';
 
@@ -13,7 +14,7 @@ export function renderCoordinatorJson(ctx: ArtifactContext): string {
       policies: {
         concurrency: { max_concurrent_tasks: model.settings.maxConcurrency },
         resource_limits: Object.fromEntries(model.resources.map((r) => [r.name, r.capacity])),
-        file_exclusions: conflicts.filter((c) => c.enforced).map((c) => [c.a, c.b]),
+        file_exclusions: fileExclusions(conflicts),
         launch_priority: {
           order: frontier.priority,
           rule: 'compiled frontier order; ties by plan order, then id',
@@ -39,4 +40,12 @@ export function renderCoordinatorJson(ctx: ArtifactContext): string {
       initial_frontier: frontier.initialFrontier,
     },
   });
+}
+
+/** Enforced overlaps by pattern: a task holding `a` never runs beside a task holding `b` (not every task pair). */
+function fileExclusions(conflicts: FileConflicts) {
+  const { patterns } = conflicts;
+  return conflicts.overlaps
+    .filter((o) => o.enforced)
+    .map((o) => ({ a: patterns[o.a]!.pattern, b: patterns[o.b]!.pattern, sourceA: patterns[o.a]!.source, sourceB: patterns[o.b]!.source, tasksA: patterns[o.a]!.tasks, tasksB: patterns[o.b]!.tasks }));
 }

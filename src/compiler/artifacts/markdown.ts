@@ -35,44 +35,41 @@ function shortList(ids: readonly string[]): string {
   return ids.length <= listLimit ? ids.join(', ') : `${ids.slice(0, listLimit).join(', ')} and ${ids.length - listLimit} more`;
 }
 
-export interface ConflictGroup {
+export interface ConflictRow {
   /** The overlapping patterns, e.g. `src/a.ts` or `src/** ~ src/a.ts`. */
   files: string;
   fromDescription: boolean;
-  /** Tasks involved, in plan order. */
+  /** Tasks holding either pattern, in plan order. */
   tasks: string[];
   tasksText: string;
-  pairs: number;
   confidence: number;
   enforced: boolean;
 }
 
+/** Most overlap rows in Plan.md and Decisions.md; dag.json and tasks.json have them all. */
+export const conflictRowLimit = 50;
+
 /**
- * File conflicts grouped by the files they share: a file touched by 30 tasks is one row with 30 tasks,
- * not 435 pairs. tasks.json keeps every pair.
+ * One row per pair of overlapping patterns, with the tasks holding them: a file touched by 30 tasks is one
+ * row with 30 tasks, not 435 pairs. Rows are ordered by their first task in plan order, at most
+ * conflictRowLimit of them.
  */
-export function groupConflicts(ctx: ArtifactContext): ConflictGroup[] {
+export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more: number } {
   const { model, conflicts } = ctx.compiled;
+  const { patterns } = conflicts;
   const index = new Map(model.tasks.map((t) => [t.id, t.index]));
-  const groups = new Map<string, { files: string; fromDescription: boolean; tasks: Set<string>; pairs: number; confidence: number; enforced: boolean }>();
-  for (const c of conflicts) {
-    for (const o of c.overlaps) {
-      const files = o.a === o.b ? o.a : `${o.a} ~ ${o.b}`;
-      const fromDescription = o.sourceA === 'description' || o.sourceB === 'description';
-      const key = `${files}\u0000${fromDescription}\u0000${c.enforced}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { files, fromDescription, tasks: new Set(), pairs: 0, confidence: 0, enforced: c.enforced }));
-      g.tasks.add(c.a).add(c.b);
-      g.pairs++;
-      g.confidence = Math.max(g.confidence, c.confidence);
-    }
-  }
-  return [...groups.values()]
-    .map((g) => {
-      const tasks = [...g.tasks].sort((a, b) => index.get(a)! - index.get(b)!);
-      return { files: g.files, fromDescription: g.fromDescription, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), pairs: g.pairs, confidence: g.confidence, enforced: g.enforced };
-    })
-    .sort((a, b) => index.get(a.tasks[0]!)! - index.get(b.tasks[0]!)! || (a.files < b.files ? -1 : a.files > b.files ? 1 : 0));
+  const first = (p: number) => index.get(patterns[p]!.tasks[0]!)!;
+  const text = (p: number) => patterns[p]!.pattern;
+  const files = (a: number, b: number) => (text(a) === text(b) ? text(a) : `${text(a)} ~ ${text(b)}`);
+  const ordered = conflicts.overlaps
+    .map((o) => ({ o, first: Math.min(first(o.a), first(o.b)), files: files(o.a, o.b) }))
+    .sort((x, y) => x.first - y.first || (x.files < y.files ? -1 : x.files > y.files ? 1 : 0) || x.o.a - y.o.a || x.o.b - y.o.b);
+  const rows = ordered.slice(0, conflictRowLimit).map(({ o, files }) => {
+    const tasks = [...new Set([...patterns[o.a]!.tasks, ...patterns[o.b]!.tasks])].sort((a, b) => index.get(a)! - index.get(b)!);
+    const fromDescription = patterns[o.a]!.source === 'description' || patterns[o.b]!.source === 'description';
+    return { files, fromDescription, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
+  });
+  return { rows, more: ordered.length - rows.length };
 }
 
 export function planView(ctx: ArtifactContext) {
@@ -94,7 +91,7 @@ export function planView(ctx: ArtifactContext) {
     ['Dependencies', `${graph.edges.length} scheduled, ${graph.softDeps.length} soft, ${graph.lowConfidenceDeps.length} below confidence ${model.settings.minConfidence}`],
     ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
     ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
-    ['File conflicts', `${conflicts.filter((c) => c.enforced).length} enforced, ${conflicts.filter((c) => !c.enforced).length} reported`],
+    ['File conflicts', `${conflicts.overlaps.filter((o) => o.enforced).length} enforced, ${conflicts.overlaps.filter((o) => !o.enforced).length} reported pattern overlaps in ${conflicts.groups.length} group${conflicts.groups.length === 1 ? '' : 's'}`],
     ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
   const ganttLimit = analysis.thresholds.condenseGraphAbove;
@@ -129,7 +126,7 @@ export function planView(ctx: ArtifactContext) {
     communication: analysis.streams.communication,
     resources: model.resources.map((r) => ({ name: r.name, capacity: r.capacity, reason: r.reason, tasks: users(r.name).map((t) => t.id), utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1) })),
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string }) })),
-    fileConflicts: groupConflicts(ctx),
+    ...fileConflictsView(ctx),
     risks: model.tasks.filter((t) => t.risk === 'high' || t.risk === 'medium').sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1)).map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
     tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
     softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
@@ -164,7 +161,7 @@ export function decisionsView(ctx: ArtifactContext) {
     scope: analysis.scope,
     thresholds: analysis.thresholds,
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string; capacity: number }) })),
-    fileConflicts: groupConflicts(ctx),
+    ...fileConflictsView(ctx),
     deferrals: deferrals.slice(0, 50),
     moreDeferrals: Math.max(0, deferrals.length - 50),
     softDeps: graph.softDeps,
@@ -193,4 +190,9 @@ export function renderDecisionsMd(ctx: ArtifactContext, templates: Templates): s
 /** At most one blank line in a row, exactly one newline at the end: stable, diff-friendly Markdown. */
 function tidy(text: string): string {
   return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}
+
+function fileConflictsView(ctx: ArtifactContext) {
+  const { rows, more } = conflictRows(ctx);
+  return { fileConflicts: rows, moreFileConflicts: more };
 }

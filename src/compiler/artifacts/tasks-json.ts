@@ -5,6 +5,7 @@
  */
 import type { TaskModel } from '../model.js';
 import { round } from '../analysis/thresholds.js';
+import { conflictGroupsJson, groupsOfTasks } from '../render/conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { generated, type ArtifactContext } from './context.js';
@@ -30,11 +31,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
   const { compiled, analysis } = ctx;
   const { model, graph, conflicts } = compiled;
   const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  const avoid = new Map<string, string[]>();
-  for (const c of conflicts.filter((x) => x.enforced)) {
-    avoid.set(c.a, [...(avoid.get(c.a) ?? []), c.b]);
-    avoid.set(c.b, [...(avoid.get(c.b) ?? []), c.a]);
-  }
+  const conflictGroups = groupsOfTasks(conflicts);
   const critical = new Set(graph.criticalPath);
   const taskJson = (t: TaskModel) => {
     const test = tests.get(t.id)!;
@@ -64,7 +61,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
         max_retries: t.retries,
         timeout_seconds: t.timeoutSeconds,
         gate: t.gate,
-        avoid_concurrent_with: avoid.get(t.id) ?? [],
+        file_conflict_groups: conflictGroups[t.index]!,
       },
       skillsRequired: t.source.skills ?? [],
       duration: { optimistic: round(t.pert.optimistic), mostLikely: round(t.pert.likely), pessimistic: round(t.pert.pessimistic) },
@@ -108,12 +105,6 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       scheduled: e.scheduled,
     })),
     resource_conflicts: resourceConflicts(ctx),
-    file_conflicts: conflicts.map((c) => ({
-      tasks: [c.a, c.b],
-      files: c.overlaps.map((o) => ({ a: o.a, b: o.b, sourceA: o.sourceA, sourceB: o.sourceB })),
-      confidence: c.confidence,
-      enforced: c.enforced,
-      resolution: c.enforced ? 'never_concurrent' : 'reported_only',
-    })),
+    file_conflicts: conflictGroupsJson(conflicts, true),
   });
 }

@@ -2,6 +2,7 @@
 import type { CompiledPlan } from '../compiled.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { EdgeModel } from '../model.js';
+import { conflictGroupsJson } from './conflicts-json.js';
 import { stableJson, withGenerated } from './json.js';
 
 function edgeJson(e: EdgeModel) {
@@ -30,7 +31,7 @@ export function renderDag(compiled: CompiledPlan, diagnostics: readonly Diagnost
     timing: graph.timing,
     softDeps: graph.softDeps.map(edgeJson),
     lowConfidenceDeps: graph.lowConfidenceDeps.map(edgeJson),
-    file_conflicts: compiled.conflicts,
+    file_conflicts: conflictGroupsJson(compiled.conflicts),
     // Cycles are errors that stop compilation before this file is written, so there is nothing to break.
     cycle_break_suggestions: [],
   };

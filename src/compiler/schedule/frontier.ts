@@ -3,7 +3,7 @@
  * barriers, resource capacities, the concurrency limit and enforced file conflicts hold at every instant),
  * optimized within an iteration budget, with its lower bound and utilization.
  */
-import type { FileConflict, FrontierSchedule, LowerBound } from '../compiled.js';
+import type { FileConflicts, FrontierSchedule, LowerBound } from '../compiled.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { listByStart } from './justify.js';
@@ -15,7 +15,7 @@ import { roundTime } from './time.js';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: readonly FileConflict[], criticalPathHours: number): FrontierSchedule {
+export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number): FrontierSchedule {
   const problem = buildProblem(model, graph, conflicts);
   const lft = latestFinish(problem);
   const baseline = parallelSchedule(problem, lft);

@@ -12,10 +12,11 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const size = problem.size;
   const start = new Float64Array(size);
   const finish = new Float64Array(size);
-  const started = new Uint8Array(size);
   const waiting = new Int32Array(size);
   for (let v = 0; v < size; v++) waiting[v] = problem.pred[v]!.length;
   const use = new Int32Array(problem.capacity.length);
+  /** Running nodes holding each file pattern. */
+  const busy = new Int32Array(problem.patternCount);
   const before = (a: number, b: number) => key[a]! - key[b]! || a - b;
   const eligible = new MinHeap(before);
   let eligibleZero = 0;
@@ -37,7 +38,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const fits = (j: number) => {
     if (problem.duration[j]! === 0) return true;
     for (const [r, units] of problem.demand[j]!) if (use[r]! + units > problem.capacity[r]!) return false;
-    for (const c of problem.conflicts[j]!) if (started[c] && finish[c]! > t && problem.duration[c]! > 0) return false;
+    for (const q of problem.blockedBy[j]!) if (busy[q]! > 0) return false;
     return true;
   };
 
@@ -56,11 +57,11 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
       }
       start[j] = t;
       finish[j] = roundTime(t + problem.duration[j]!);
-      started[j] = 1;
       if (finish[j]! > makespan) makespan = finish[j]!;
       if (zero) release(j);
       else {
         for (const [r, units] of problem.demand[j]!) use[r]! += units;
+        for (const p of problem.holds[j]!) busy[p]!++;
         running.push(j);
       }
     }
@@ -71,6 +72,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
     t = finish[next]!;
     const finishOne = (v: number) => {
       for (const [r, units] of problem.demand[v]!) use[r]! -= units;
+      for (const p of problem.holds[v]!) busy[p]!--;
       release(v);
     };
     finishOne(next);

@@ -4,7 +4,8 @@
  * phase-barrier nodes. The concurrency limit is one more renewable resource that every real task holds one
  * unit of, dropped when it cannot bind.
  */
-import type { FileConflict } from '../compiled.js';
+import type { FileConflicts } from '../compiled.js';
+import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { hash32 } from './prng.js';
@@ -24,14 +25,18 @@ export interface Problem {
   resourceNames: string[];
   /** Index of the concurrency resource in `capacity`, or -1 when it cannot bind. */
   concurrencyResource: number;
-  /** Per node: nodes it must not overlap in time (enforced file conflicts). */
-  conflicts: number[][];
+  /** Number of file patterns (FileConflicts.patterns). */
+  patternCount: number;
+  /** Per node: the file patterns it holds while it runs (empty for zero-duration nodes). */
+  holds: number[][];
+  /** Per node: it cannot overlap in time any node holding one of these patterns (enforced file conflicts). */
+  blockedBy: number[][];
   /** Position of each node in a topological order (tie-breaks that must respect precedence). */
   topoPosition: Int32Array;
   seed: number;
 }
 
-export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: readonly FileConflict[]): Problem {
+export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts): Problem {
   const n = graph.taskCount;
   const byId = [...model.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const nodeOfPlan = new Int32Array(graph.size);
@@ -66,21 +71,20 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: rea
     if (concurrencyResource >= 0 && t.hours > 0) demand[node]!.push([concurrencyResource, 1]);
   });
 
-  const idToNode = new Map(byId.map((t, node) => [t.id, node]));
-  const conflictLists: number[][] = Array.from({ length: size }, () => []);
-  for (const c of conflicts) {
-    if (!c.enforced) continue;
-    const a = idToNode.get(c.a)!;
-    const b = idToNode.get(c.b)!;
-    conflictLists[a]!.push(b);
-    conflictLists[b]!.push(a);
-  }
-  for (const list of conflictLists) list.sort((a, b) => a - b);
+  // Zero-duration nodes occupy no instant, so they neither hold nor wait for files.
+  const blockers = blockersOf(conflicts);
+  const holds: number[][] = Array.from({ length: size }, () => []);
+  const blockedBy: number[][] = Array.from({ length: size }, () => []);
+  byId.forEach((t, node) => {
+    if (duration[node]! <= 0) return;
+    holds[node] = conflicts.heldBy[t.index]!;
+    blockedBy[node] = blockers[t.index]!;
+  });
 
   const topoPosition = topologicalPositions(size, pred, succ);
   // The seed covers everything the schedule depends on, in an order independent of plan order.
   const parts: string[] = [`${limit}`, capacity.join(',')];
-  byId.forEach((t, node) => parts.push(`${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${conflictLists[node]!.join(',')}`));
+  byId.forEach((t, node) => parts.push(`${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${holds[node]!.length ? `${holds[node]!.join(',')}>${blockedBy[node]!.join(',')}` : ''}`));
   for (let b = n; b < size; b++) parts.push(`barrier|${succ[b]!.join(',')}`);
   return {
     size,
@@ -93,7 +97,9 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: rea
     capacity,
     resourceNames,
     concurrencyResource,
-    conflicts: conflictLists,
+    patternCount: conflicts.patterns.length,
+    holds,
+    blockedBy,
     topoPosition,
     seed: hash32(parts.join('\n')),
   };

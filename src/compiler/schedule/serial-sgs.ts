@@ -1,7 +1,9 @@
 /**
  * Serial schedule generation (SSGS): takes nodes one by one from a precedence-feasible list and starts each
  * at the earliest time where its predecessors are done, every resource has room for its whole duration,
- * and no task it conflicts with (overlapping files) is running. Produces active schedules, the set that
+ * and no task it conflicts with (overlapping files) is running. Files are checked per pattern: each pattern
+ * keeps the union of the intervals its placed holders run in, so a task looks at the patterns that block
+ * it, never at every task it conflicts with. Produces active schedules, the set that
  * always contains an optimal one. `reversed` schedules the mirrored project (successors first), used by
  * backward justification.
  */
@@ -19,6 +21,10 @@ export class SerialScheduler {
   private times: Float64Array;
   private use: Int32Array;
   private segments = 1;
+  /** Per file pattern: disjoint busy intervals [starts[k], finishes[k]), ascending; null = none yet. */
+  private busyStart: Array<number[] | null>;
+  private busyFinish: Array<number[] | null>;
+  private touched: number[] = [];
 
   constructor(
     private readonly problem: Problem,
@@ -31,6 +37,8 @@ export class SerialScheduler {
     this.resources = Math.max(1, problem.capacity.length);
     this.times = new Float64Array(2 * size + 2);
     this.use = new Int32Array((2 * size + 2) * this.resources);
+    this.busyStart = new Array<number[] | null>(problem.patternCount).fill(null);
+    this.busyFinish = new Array<number[] | null>(problem.patternCount).fill(null);
   }
 
   /**
@@ -44,6 +52,8 @@ export class SerialScheduler {
     this.segments = 1;
     this.times[0] = 0;
     this.use.fill(0, 0, this.resources);
+    for (const p of this.touched) this.busyStart[p] = this.busyFinish[p] = null;
+    this.touched = [];
     let makespan = 0;
     const before = this.reversed ? problem.succ : problem.pred;
     this.work += list.length;
@@ -76,15 +86,19 @@ export class SerialScheduler {
     const d = problem.duration[j]!;
     if (d === 0) return ready;
     const demand = problem.demand[j]!;
-    const conflicts = problem.conflicts[j]!;
+    const blockers = problem.blockedBy[j]!;
     const R = this.resources;
     let t = ready;
     for (;;) {
       let moved = false;
-      this.work += conflicts.length;
-      for (const c of conflicts) {
-        if (this.placed[c] && problem.duration[c]! > 0 && this.start[c]! < roundTime(t + d) && this.finish[c]! > t) {
-          t = this.finish[c]!;
+      this.work += blockers.length;
+      for (const q of blockers) {
+        const finishes = this.busyFinish[q];
+        if (!finishes) continue;
+        // Every t' in [t, end of the busy interval that [t, t + d) meets) would meet it too: skip them all.
+        const k = firstAfter(finishes, t);
+        if (k < finishes.length && this.busyStart[q]![k]! < roundTime(t + d)) {
+          t = finishes[k]!;
           moved = true;
         }
       }
@@ -140,11 +154,57 @@ export class SerialScheduler {
     this.start[j] = t;
     this.finish[j] = roundTime(t + d);
     this.placed[j] = 1;
+    if (d === 0) return;
+    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]!);
     const demand = problem.demand[j]!;
-    if (d === 0 || demand.length === 0) return;
+    if (demand.length === 0) return;
     const a = this.split(t);
     const b = this.split(this.finish[j]!);
     const R = this.resources;
     for (let k = a; k < b; k++) for (const [r, units] of demand) this.use[k * R + r]! += units;
   }
+
+  /** Adds [from, to) to the pattern's busy intervals, merging those it meets or touches. */
+  private occupy(p: number, from: number, to: number): void {
+    const starts = this.busyStart[p];
+    const finishes = this.busyFinish[p];
+    if (!starts || !finishes) {
+      this.busyStart[p] = [from];
+      this.busyFinish[p] = [to];
+      this.touched.push(p);
+      return;
+    }
+    // Intervals k..m-1 meet or touch [from, to): finish >= from and start <= to.
+    const k = firstAtLeast(finishes, from);
+    let m = k;
+    while (m < starts.length && starts[m]! <= to) m++;
+    const lo = m > k ? Math.min(from, starts[k]!) : from;
+    const hi = m > k ? Math.max(to, finishes[m - 1]!) : to;
+    starts.splice(k, m - k, lo);
+    finishes.splice(k, m - k, hi);
+  }
+}
+
+/** First index whose value is > t (values ascending). */
+function firstAfter(values: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** First index whose value is >= t (values ascending). */
+function firstAtLeast(values: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -6,28 +6,24 @@
  * tasks whose files conflict. A ready task that does not fit is deferred; the first deferral of each task
  * for each reason is recorded in the wave it was pushed out of.
  */
-import type { Deferral, FileConflict, Wave, WaveSchedule } from '../compiled.js';
+import type { Deferral, FileConflicts, Wave, WaveSchedule } from '../compiled.js';
+import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { totalEstimates, waveEstimates } from './estimates.js';
 import { roundTime } from './time.js';
 import { MinHeap } from '../graph/heap.js';
 
-export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: readonly FileConflict[], latestStart: ArrayLike<number>): WaveSchedule {
+export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, latestStart: ArrayLike<number>): WaveSchedule {
   const n = graph.taskCount;
   const { maxWaveSize, maxConcurrency } = model.settings;
   const capacity = Math.min(maxWaveSize, maxConcurrency);
   const sizeReason: Deferral['reason'] = maxConcurrency < maxWaveSize ? 'concurrency' : 'size';
   const resourceCapacity = new Map(model.resources.map((r) => [r.name, r.capacity]));
   const byId = new Map(model.tasks.map((t) => [t.id, t.index]));
-  const conflictsOf: number[][] = Array.from({ length: n }, () => []);
-  for (const c of conflicts) {
-    if (!c.enforced) continue;
-    const a = byId.get(c.a)!;
-    const b = byId.get(c.b)!;
-    conflictsOf[a]!.push(b);
-    conflictsOf[b]!.push(a);
-  }
+  const blockers = blockersOf(conflicts);
+  /** Per file pattern: the tasks of the current wave holding it. */
+  const holdersInWave: number[][] = conflicts.patterns.map(() => []);
 
   const waveOf = new Int32Array(graph.size).fill(-1);
   const readyFrom = new Int32Array(n);
@@ -96,7 +92,6 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: reado
     const wave: Wave = { waveNumber: w + 1, tasks: [], estimates: { p50Hours: 0, p80Hours: 0, p95Hours: 0 }, startHours: 0, phases: [], resourceUsage: {}, deferred: [] };
     waves.push(wave);
     const inWave: number[] = [];
-    const inWaveSet = new Set<number>();
     const usage = new Map<string, number>();
     const setAside: number[] = [];
     while (inWave.length < capacity && ready.size > 0) {
@@ -111,8 +106,9 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: reado
         .find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (resourceCapacity.get(name) ?? Infinity));
       if (full !== undefined) deferral = { task: task.id, reason: 'resource', resource: full };
       else {
-        const clash = conflictsOf[t]!.filter((c) => inWaveSet.has(c));
-        if (clash.length > 0) deferral = { task: task.id, reason: 'files', conflictsWith: clash.sort((a, b) => a - b).map((c) => model.tasks[c]!.id) };
+        const clash = new Set<number>();
+        for (const q of blockers[t]!) for (const c of holdersInWave[q]!) if (c !== t) clash.add(c);
+        if (clash.size > 0) deferral = { task: task.id, reason: 'files', conflictsWith: [...clash].sort((a, b) => a - b).map((c) => model.tasks[c]!.id) };
       }
       if (deferral) {
         record(w, t, deferral);
@@ -120,10 +116,11 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: reado
         continue;
       }
       inWave.push(t);
-      inWaveSet.add(t);
+      for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.push(t);
       for (const [name, units] of Object.entries(task.resources)) usage.set(name, (usage.get(name) ?? 0) + units);
     }
     for (const t of setAside) ready.push(t);
+    for (const t of inWave) for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.length = 0;
     if (inWave.length === 0) throw new Error('wave schedule made no progress: the graph is not acyclic');
     for (const t of inWave) waveOf[t] = w;
     placedCount += inWave.length;
