@@ -3,6 +3,7 @@
  * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
  */
 import nunjucks from 'nunjucks';
+import type { FileConflicts } from '../compiled.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
@@ -91,7 +92,7 @@ export function planView(ctx: ArtifactContext) {
     ['Dependencies', `${graph.edges.length} scheduled, ${graph.softDeps.length} soft, ${graph.lowConfidenceDeps.length} below confidence ${model.settings.minConfidence}`],
     ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
     ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
-    ['File conflicts', `${conflicts.overlaps.filter((o) => o.enforced).length} enforced, ${conflicts.overlaps.filter((o) => !o.enforced).length} reported pattern overlaps in ${conflicts.groups.length} group${conflicts.groups.length === 1 ? '' : 's'}`],
+    ['File conflicts', fileConflictSummary(conflicts)],
     ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
   const ganttLimit = analysis.thresholds.condenseGraphAbove;
@@ -195,4 +196,11 @@ function tidy(text: string): string {
 function fileConflictsView(ctx: ArtifactContext) {
   const { rows, more } = conflictRows(ctx);
   return { fileConflicts: rows, moreFileConflicts: more };
+}
+
+function fileConflictSummary(conflicts: FileConflicts): string {
+  const { overlaps, groups } = conflicts;
+  if (overlaps.length === 0) return 'none';
+  const enforced = overlaps.filter((o) => o.enforced).length;
+  return `${enforced} enforced, ${overlaps.length - enforced} reported overlapping pattern pairs in ${groups.length} group${groups.length === 1 ? '' : 's'}`;
 }
