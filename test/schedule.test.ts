@@ -264,3 +264,31 @@ t.test('findConflicts ignores a task against itself', async (t) => {
   const found = findConflicts(loaded.model!);
   t.same([found.patterns, found.overlaps, found.groups], [[], [], []]);
 });
+
+t.test('conflicts are per pattern: a group is not a clique, and thousands of tasks on one glob stay small', async (t) => {
+  const chain = compileText(planYaml({
+    version: 1,
+    name: 'chain-of-globs',
+    tasks: [
+      { id: 'a', title: 'Write a', estimate: 2, files: ['src/a/**'] },
+      { id: 's', title: 'Write s', estimate: 1, files: ['src/**'] },
+      { id: 'b', title: 'Write b', estimate: 2, files: ['src/b/**'] },
+    ],
+  }));
+  t.same(chain.conflicts.groups.map((g) => g.tasks), [['a', 's', 'b']], 'one connected group');
+  t.same(enforcedPairs(chain), [['a', 's'], ['s', 'b']], 'a and b share no file');
+  t.same(checkFrontier(chain), []);
+  t.same(checkWaves(chain), []);
+  t.equal(chain.frontier.makespanHours, 3, 'a and b run together, s before or after them');
+
+  const n = 3000;
+  const lines = ['version: 1', 'name: broad', 'settings: { max_concurrency: 8 }', 'tasks:'];
+  for (let i = 0; i < n; i++) lines.push(`  - { id: t${i}, title: Change part ${i}, estimate: ${1 + (i % 3)}, files: ["src/**"${i % 2 ? ', "docs/x.md"' : ''}] }`);
+  const broad = compileText(`${lines.join('\n')}\n`);
+  t.same(broad.conflicts.patterns.map((p) => [p.pattern, p.tasks.length]), [['docs/x.md', n / 2], ['src/**', n]]);
+  t.equal(broad.conflicts.groups.length, 2);
+  const spans = broad.frontier.schedule.map((s) => [s.start, s.finish] as const).sort((x, y) => x[0] - y[0]);
+  t.ok(spans.every((s, k) => k === 0 || spans[k - 1]![1] <= s[0] + 1e-9), 'no two tasks on src/** overlap in time');
+  t.equal(broad.frontier.makespanHours, broad.model.tasks.reduce((sum, x) => sum + x.hours, 0), 'they run one after another');
+  t.ok(broad.waves.waves.every((w) => w.tasks.length === 1), 'one task per wave');
+});
