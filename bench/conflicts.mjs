@@ -60,6 +60,9 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
+if (process.argv[1] !== self) {
+  // Imported for conflictPlanYaml: nothing to run.
+} else {
 const sizes = process.argv.slice(2).map(Number);
 const shapes = (process.env.SHAPES ?? 'all-src,mixed').split(',');
 const runs = Number(process.env.RUNS ?? 3);
@@ -82,4 +85,5 @@ for (const shape of shapes) {
     const c = compiles[0];
     console.log(`| ${shape} | ${n} | ${c.conflicts} | ${p.toFixed(0)} | ${m('compileCpuMs').toFixed(0)} | ${(m('compileCpuMs') / p).toFixed(2)} | ${m('renderCpuMs').toFixed(0)} | ${m('dagMb').toFixed(2)} | ${m('maxRssMb').toFixed(0)} | ${c.frontier} | ${c.lb} |`);
   }
+}
 }

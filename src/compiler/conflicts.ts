@@ -180,18 +180,25 @@ function groupsOf(patterns: readonly ConflictPattern[], overlaps: readonly Patte
 
 /**
  * Per task (plan index): the patterns whose holders it must never run beside (the enforced overlaps of
- * the patterns it holds), ascending. Tasks holding the same patterns share one array, so a thousand tasks
- * on one glob cost one list.
+ * the patterns it holds), ascending. Equal lists are one shared array, so a thousand tasks on one glob
+ * cost one list.
  */
 export function blockersOf(conflicts: FileConflicts): number[][] {
-  const shared = new Map<string, number[]>();
+  const byHeld = new Map<string, number[]>();
+  const byContent = new Map<string, number[]>();
+  const none: number[] = [];
   return conflicts.heldBy.map((held) => {
-    if (held.length === 0) return [];
+    if (held.length === 0) return none;
     const key = held.join(',');
-    let list = shared.get(key);
+    let list = byHeld.get(key);
     if (!list) {
       list = held.length === 1 ? conflicts.excludes[held[0]!]! : [...new Set(held.flatMap((p) => conflicts.excludes[p]!))].sort((a, b) => a - b);
-      shared.set(key, list);
+      if (list.length === 0) list = none;
+      // Equal lists become one array: the wave schedule groups tasks by it.
+      const content = list.join(',');
+      list = byContent.get(content) ?? list;
+      byContent.set(content, list);
+      byHeld.set(key, list);
     }
     return list;
   });

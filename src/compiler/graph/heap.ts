@@ -7,6 +7,10 @@ export class MinHeap {
     return this.items.length;
   }
 
+  peek(): number | undefined {
+    return this.items[0];
+  }
+
   push(item: number): void {
     const items = this.items;
     items.push(item);

@@ -54,18 +54,35 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
   }
 
   const byUrgency = (a: number, b: number) => latestStart[a]! - latestStart[b]! || a - b;
-  // Ready tasks wait in `future` until their first wave, then in `ready` (most urgent first).
-  const ready = new MinHeap(byUrgency);
+  // Ready tasks wait in `future` until their first wave, then in the bucket of the file patterns that block
+  // them (tasks with the same blockers share a bucket). Once one task of a bucket is blocked by the files of
+  // a wave, all of it is, so a wave skips the bucket at once instead of looking at each of its tasks: a wave
+  // costs the buckets it visits, not every ready task.
   const future = new MinHeap((a, b) => readyFrom[a]! - readyFrom[b]! || a - b);
   for (const p of pool) {
     readyFrom[p.task] = p.from;
     future.push(p.task);
   }
   pool = [];
+  const buckets: Bucket[] = [];
+  const bucketOfBlockers = new Map<readonly number[], number>();
+  const noBlockers: readonly number[] = [];
+  const bucketOf = (t: number): Bucket => {
+    const key = blockers[t]!.length > 0 ? blockers[t]! : noBlockers;
+    let b = bucketOfBlockers.get(key);
+    if (b === undefined) {
+      b = buckets.length;
+      bucketOfBlockers.set(key, b);
+      buckets.push({ blockers: key, tasks: new MinHeap(byUrgency), unrecorded: [], skips: [], runOf: [], runEnd: [] });
+    }
+    return buckets[b]!;
+  };
+  const bucketIndex = (t: number) => bucketOfBlockers.get(blockers[t]!.length > 0 ? blockers[t]! : noBlockers)!;
   const waves: Wave[] = [];
   // Deferrals are recorded once per task and reason, so the file stays linear in the plan's size.
   const reasonsSeen = new Map<number, Set<string>>();
   const lastConsidered = new Int32Array(n).fill(-1);
+  const placed = new Uint8Array(n);
   const record = (wave: number, t: number, deferral: Deferral) => {
     const key = deferral.reason === 'resource' ? `resource:${deferral.resource}` : deferral.reason;
     const seen = reasonsSeen.get(t) ?? new Set<string>();
@@ -76,50 +93,60 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
   };
   let placedCount = 0;
   for (let w = 0; placedCount < n; w++) {
-    const admit = () => {
-      for (;;) {
-        const next = future.pop();
-        if (next === undefined) return;
-        if (readyFrom[next]! > w) {
-          future.push(next);
-          return;
-        }
-        ready.push(next);
-        lastConsidered[next] = readyFrom[next]! - 1;
+    for (;;) {
+      const next = future.pop();
+      if (next === undefined) break;
+      if (readyFrom[next]! > w) {
+        future.push(next);
+        break;
       }
-    };
-    admit();
+      const b = bucketOf(next);
+      b.tasks.push(next);
+      b.unrecorded.push(next);
+      lastConsidered[next] = readyFrom[next]! - 1;
+    }
     const wave: Wave = { waveNumber: w + 1, tasks: [], estimates: { p50Hours: 0, p80Hours: 0, p95Hours: 0 }, startHours: 0, phases: [], resourceUsage: {}, deferred: [] };
     waves.push(wave);
     const inWave: number[] = [];
     const usage = new Map<string, number>();
     const setAside: number[] = [];
-    while (inWave.length < capacity && ready.size > 0) {
-      const t = ready.pop()!;
+    const queue = new MinHeap((x, y) => byUrgency(buckets[x]!.tasks.peek()!, buckets[y]!.tasks.peek()!));
+    buckets.forEach((b, k) => b.tasks.size > 0 && queue.push(k));
+    while (inWave.length < capacity && queue.size > 0) {
+      const k = queue.pop()!;
+      const b = buckets[k]!;
+      const clash = new Set<number>();
+      for (const q of b.blockers) for (const c of holdersInWave[q]!) clash.add(c);
+      if (clash.size > 0) {
+        // Every task of the bucket is pushed out of this wave by the same files.
+        const conflictsWith = [...clash].sort((x, y) => x - y).map((c) => model.tasks[c]!.id);
+        for (const t of b.unrecorded) if (!placed[t]) record(w, t, { task: model.tasks[t]!.id, reason: 'files', conflictsWith });
+        b.unrecorded = [];
+        skip(b, w);
+        continue;
+      }
+      const t = b.tasks.pop()!;
+      if (b.tasks.size > 0) queue.push(k);
       const task = model.tasks[t]!;
-      // Not looked at in the waves since it was last considered: the wave was already full then.
-      if (lastConsidered[t]! + 1 < w) record(lastConsidered[t]! + 1, t, { task: task.id, reason: sizeReason });
+      // Not looked at in the waves since it was last considered (the bucket was not skipped either): the
+      // wave was already full then.
+      const missed = firstUnskipped(b, lastConsidered[t]! + 1);
+      if (missed < w) record(missed, t, { task: task.id, reason: sizeReason });
       lastConsidered[t] = w;
-      let deferral: Deferral | null = null;
       const full = Object.keys(task.resources)
         .sort()
         .find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (resourceCapacity.get(name) ?? Infinity));
-      if (full !== undefined) deferral = { task: task.id, reason: 'resource', resource: full };
-      else {
-        const clash = new Set<number>();
-        for (const q of blockers[t]!) for (const c of holdersInWave[q]!) if (c !== t) clash.add(c);
-        if (clash.size > 0) deferral = { task: task.id, reason: 'files', conflictsWith: [...clash].sort((a, b) => a - b).map((c) => model.tasks[c]!.id) };
-      }
-      if (deferral) {
-        record(w, t, deferral);
+      if (full !== undefined) {
+        record(w, t, { task: task.id, reason: 'resource', resource: full });
         setAside.push(t);
         continue;
       }
       inWave.push(t);
+      placed[t] = 1;
       for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.push(t);
       for (const [name, units] of Object.entries(task.resources)) usage.set(name, (usage.get(name) ?? 0) + units);
     }
-    for (const t of setAside) ready.push(t);
+    for (const t of setAside) buckets[bucketIndex(t)]!.tasks.push(t);
     for (const t of inWave) for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.length = 0;
     if (inWave.length === 0) throw new Error('wave schedule made no progress: the graph is not acyclic');
     for (const t of inWave) waveOf[t] = w;
@@ -150,4 +177,40 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
 function spreadOf(model: PlanModel, t: number): { mean: number; sigma: number } {
   const task = model.tasks[t]!;
   return { mean: task.hours, sigma: Math.max(0, (task.pert.pessimistic - task.pert.optimistic) / 6) };
+}
+
+interface Bucket {
+  blockers: readonly number[];
+  tasks: MinHeap;
+  /** Tasks of the bucket whose 'files' deferral may not be recorded yet. */
+  unrecorded: number[];
+  /** Waves in which the whole bucket was skipped (blocked by files), ascending, in runs of consecutive waves. */
+  skips: number[];
+  runOf: number[];
+  runEnd: number[];
+}
+
+function skip(b: Bucket, w: number): void {
+  const last = b.skips.length - 1;
+  if (last >= 0 && b.skips[last] === w) return;
+  if (last >= 0 && b.skips[last] === w - 1) {
+    b.runOf.push(b.runOf[last]!);
+    b.runEnd[b.runOf[last]!] = w;
+  } else {
+    b.runOf.push(b.runEnd.length);
+    b.runEnd.push(w);
+  }
+  b.skips.push(w);
+}
+
+/** The first wave >= from in which the bucket was not skipped. */
+function firstUnskipped(b: Bucket, from: number): number {
+  let lo = 0;
+  let hi = b.skips.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b.skips[mid]! >= from) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < b.skips.length && b.skips[lo] === from ? b.runEnd[b.runOf[lo]!]! + 1 : from;
 }
