@@ -192,7 +192,7 @@ export function blockersOf(conflicts: FileConflicts): number[][] {
     const key = held.join(',');
     let list = byHeld.get(key);
     if (!list) {
-      list = held.length === 1 ? conflicts.excludes[held[0]!]! : [...new Set(held.flatMap((p) => conflicts.excludes[p]!))].sort((a, b) => a - b);
+      list = unionOf(held.map((p) => conflicts.excludes[p]!));
       if (list.length === 0) list = none;
       // Equal lists become one array: the wave schedule groups tasks by it.
       const content = list.join(',');
@@ -202,4 +202,25 @@ export function blockersOf(conflicts: FileConflicts): number[][] {
     }
     return list;
   });
+}
+
+/**
+ * Union of ascending lists. A broad glob's list usually contains the lists of the narrow patterns a task
+ * also holds; then the longest list is the answer and is shared, not copied.
+ */
+function unionOf(lists: ReadonlyArray<readonly number[]>): number[] {
+  let longest = lists[0]!;
+  for (const l of lists) if (l.length > longest.length) longest = l;
+  const contains = (x: number) => {
+    let lo = 0;
+    let hi = longest.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (longest[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < longest.length && longest[lo] === x;
+  };
+  if (lists.every((l) => l === longest || l.every(contains))) return longest as number[];
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
 }

@@ -15,8 +15,12 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const waiting = new Int32Array(size);
   for (let v = 0; v < size; v++) waiting[v] = problem.pred[v]!.length;
   const use = new Int32Array(problem.capacity.length);
-  /** Running nodes holding each file pattern. */
-  const busy = new Int32Array(problem.patternCount);
+  // Per file pattern: how many (running node, held pattern) pairs exclude it. A node fits when none of the
+  // patterns it holds is excluded: a cheap test, paid for once at each start and finish.
+  const excluded = new Int32Array(problem.patternCount);
+  const hold = (v: number, delta: number) => {
+    for (const q of problem.holds[v]!) for (const p of problem.excludes[q]!) excluded[p]! += delta;
+  };
   const before = (a: number, b: number) => key[a]! - key[b]! || a - b;
   const eligible = new MinHeap(before);
   let eligibleZero = 0;
@@ -38,7 +42,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const fits = (j: number) => {
     if (problem.duration[j]! === 0) return true;
     for (const [r, units] of problem.demand[j]!) if (use[r]! + units > problem.capacity[r]!) return false;
-    for (const q of problem.blockedBy[j]!) if (busy[q]! > 0) return false;
+    for (const p of problem.holds[j]!) if (excluded[p]! > 0) return false;
     return true;
   };
 
@@ -61,7 +65,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
       if (zero) release(j);
       else {
         for (const [r, units] of problem.demand[j]!) use[r]! += units;
-        for (const p of problem.holds[j]!) busy[p]!++;
+        hold(j, 1);
         running.push(j);
       }
     }
@@ -72,7 +76,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
     t = finish[next]!;
     const finishOne = (v: number) => {
       for (const [r, units] of problem.demand[v]!) use[r]! -= units;
-      for (const p of problem.holds[v]!) busy[p]!--;
+      hold(v, -1);
       release(v);
     };
     finishOne(next);

@@ -31,6 +31,8 @@ export interface Problem {
   holds: number[][];
   /** Per node: it cannot overlap in time any node holding one of these patterns (enforced file conflicts). */
   blockedBy: number[][];
+  /** Per pattern: the patterns an enforced overlap ties it to (FileConflicts.excludes). */
+  excludes: number[][];
   /** Position of each node in a topological order (tie-breaks that must respect precedence). */
   topoPosition: Int32Array;
   seed: number;
@@ -100,6 +102,7 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
     patternCount: conflicts.patterns.length,
     holds,
     blockedBy,
+    excludes: conflicts.excludes,
     topoPosition,
     seed: hash32(parts.join('\n')),
   };
