@@ -30,7 +30,7 @@ if (process.argv[2] === '--child') {
       loadCpuMs: (cpu1.user + cpu1.system) / 1000,
       compileCpuMs: (cpu2.user + cpu2.system - cpu1.user - cpu1.system) / 1000,
       edges: compiled.graph.metrics.edges,
-      conflicts: compiled.conflicts.length,
+      conflicts: compiled.conflicts.groups.length,
       waves: compiled.waves.makespanHours,
       frontier: compiled.frontier.makespanHours,
       lb: compiled.frontier.lowerBound.hours,
