@@ -193,6 +193,8 @@ export interface LowerBound {
   concurrencyHours: number;
   /** Which bound is the best one. */
   binding: string;
+  /** The pattern whose holders (kept apart from each other) have the most hours, when there is one. */
+  filesHours?: { pattern: string; hours: number };
 }
 
 export interface OptimizerReport {

@@ -34,6 +34,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
           critical_path_hours: frontier.lowerBound.criticalPathHours,
           concurrency_hours: frontier.lowerBound.concurrencyHours,
           resource_hours: frontier.lowerBound.resourceHours,
+          files_hours: frontier.lowerBound.filesHours,
         },
         gap: frontier.gap,
         utilization: frontier.utilization,

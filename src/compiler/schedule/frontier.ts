@@ -20,7 +20,7 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: Fi
   const lft = latestFinish(problem);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
-  const bound = lowerBoundOf(model, problem, criticalPathHours);
+  const bound = lowerBoundOf(model, problem, criticalPathHours, conflicts);
   // A baseline that meets the lower bound is optimal: the budget is reported but not spent.
   const optimal = baseline.makespan <= bound.hours + 1e-9;
   const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList));
@@ -111,7 +111,7 @@ function describe(
 }
 
 /** The best of: critical path, per-resource work / capacity, total work / concurrency limit. */
-function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: number): LowerBound {
+function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: number, conflicts: FileConflicts): LowerBound {
   const n = problem.taskCount;
   let work = 0;
   const resourceWork = new Float64Array(problem.capacity.length);
@@ -125,6 +125,23 @@ function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: num
   const concurrencyHours = problem.concurrencyResource >= 0 ? roundTime(work / limit) : 0;
   const candidates: Array<[string, number]> = [['critical_path', criticalPathHours], ['concurrency', concurrencyHours]];
   for (const name of problem.resourceNames) candidates.push([`resource:${name}`, resourceHours[name]!]);
+  const files = filesBound(problem, conflicts);
+  if (files) candidates.push([`files:${files.pattern}`, files.hours]);
   const [binding, hours] = candidates.reduce((best, c) => (c[1] > best[1] + 1e-9 ? c : best));
-  return { hours: roundTime(hours), criticalPathHours, resourceHours, concurrencyHours, binding };
+  return { hours: roundTime(hours), criticalPathHours, resourceHours, concurrencyHours, binding, ...(files ? { filesHours: files } : {}) };
+}
+
+/**
+ * The holders of a pattern whose overlap with itself is enforced run one at a time, so their total hours
+ * bound the makespan. Returns the largest such total (first pattern on ties), or null without one.
+ */
+function filesBound(problem: Problem, conflicts: FileConflicts): { pattern: string; hours: number } | null {
+  const work = new Float64Array(problem.patternCount);
+  for (let v = 0; v < problem.taskCount; v++) for (const p of problem.holds[v]!) work[p]! += problem.duration[v]!;
+  let best: { pattern: string; hours: number } | null = null;
+  for (let p = 0; p < problem.patternCount; p++) {
+    if (!problem.excludes[p]!.includes(p) || work[p]! <= 0) continue;
+    if (!best || work[p]! > best.hours + 1e-9) best = { pattern: conflicts.patterns[p]!.pattern, hours: roundTime(work[p]!) };
+  }
+  return best;
 }
