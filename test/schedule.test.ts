@@ -291,4 +291,7 @@ t.test('conflicts are per pattern: a group is not a clique, and thousands of tas
   t.ok(spans.every((s, k) => k === 0 || spans[k - 1]![1] <= s[0] + 1e-9), 'no two tasks on src/** overlap in time');
   t.equal(broad.frontier.makespanHours, broad.model.tasks.reduce((sum, x) => sum + x.hours, 0), 'they run one after another');
   t.ok(broad.waves.waves.every((w) => w.tasks.length === 1), 'one task per wave');
+  t.equal(broad.frontier.lowerBound.binding, 'files:src/**', 'tasks sharing a pattern bound the makespan by their total hours');
+  t.equal(broad.frontier.gap, 0);
+  t.equal(broad.frontier.optimizer.schedulesEvaluated, 0, 'the baseline meets the bound: no search');
 });
