@@ -199,6 +199,10 @@ t.test('file conflicts: groups of patterns in tasks.json, one row per overlap in
   t.same(groups[0].patterns, [{ pattern: 'src/app.ts', source: 'description', tasks: ['d'] }, { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] }]);
   t.same(groups[0].overlaps.map((o: any) => [o.sourceA, o.sourceB, o.confidence, o.resolution]), [['description', 'files', 0.8, 'never_concurrent'], ['files', 'files', 1, 'never_concurrent']]);
   t.same(tasksJson.tasks.map((x: any) => x.scheduling_hints.file_conflict_groups), [[1], [1], [1], [1]]);
+  t.same(JSON.parse(out['coordinator.json']!).coordinator.policies.file_exclusions, {
+    patterns: [{ pattern: 'src/app.ts', source: 'description', tasks: ['d'] }, { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] }],
+    overlaps: [[0, 1], [1, 1]],
+  }, 'coordinator.json: each pattern once, overlaps by index');
   t.match(out['Plan.md']!, /\| src\/app\.ts \| `a`, `b`, `c` \| 1 \| yes \|/);
   t.match(out['Plan.md']!, /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/, 'paths mentioned in a description are conflicts too, at lower confidence');
   t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(confidence 1\): \*\*never run at the same time\*\*/);

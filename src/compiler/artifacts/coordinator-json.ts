@@ -42,10 +42,17 @@ export function renderCoordinatorJson(ctx: ArtifactContext): string {
   });
 }
 
-/** Enforced overlaps by pattern: a task holding `a` never runs beside a task holding `b` (not every task pair). */
+/**
+ * Enforced overlaps by pattern: a task holding pattern `a` never runs beside a task holding `b`. Each
+ * pattern is listed once with its tasks and overlaps refer to it by index, so the size never grows with
+ * task pairs.
+ */
 function fileExclusions(conflicts: FileConflicts) {
-  const { patterns } = conflicts;
-  return conflicts.overlaps
-    .filter((o) => o.enforced)
-    .map((o) => ({ a: patterns[o.a]!.pattern, b: patterns[o.b]!.pattern, sourceA: patterns[o.a]!.source, sourceB: patterns[o.b]!.source, tasksA: patterns[o.a]!.tasks, tasksB: patterns[o.b]!.tasks }));
+  const enforced = conflicts.overlaps.filter((o) => o.enforced);
+  const used = [...new Set(enforced.flatMap((o) => [o.a, o.b]))].sort((x, y) => x - y);
+  const index = new Map(used.map((p, k) => [p, k]));
+  return {
+    patterns: used.map((p) => conflicts.patterns[p]!),
+    overlaps: enforced.map((o) => [index.get(o.a)!, index.get(o.b)!]),
+  };
 }
