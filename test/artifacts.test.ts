@@ -107,9 +107,15 @@ t.test('over-decomposition: merges, ratio warning, splits', async (t) => {
   t.same(a.decomposition.autonormalization.merged[0], 'setup,build (<0.5h)');
 
   const huge = analyzePlan(compileText(plan(task('big', '    estimate: 20\n    steps: [one, two, three, four, five]\n'))));
-  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
+  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, count: 3, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
   t.same(huge.decomposition.autonormalization.split, ['big->biga,bigb,bigc (>16h)']);
   t.ok(huge.findings.some((f) => f.code === 'task-too-large' && f.severity === 'warning'));
+
+  // A 100000 h task once produced 12,500 part names (and a 1e9 h one hung compile): names are capped.
+  const absurd = analyzePlan(compileText(plan(task('epic', '    estimate: 100000\n')))).decomposition;
+  t.equal(absurd.splits[0]!.count, 12500);
+  t.equal(absurd.splits[0]!.parts.length, 12);
+  t.match(absurd.autonormalization.split[0], /^epic->epica,.*,epicl,\.\.\.\(12500 parts\) \(>16h\)$/);
 });
 
 t.test('test strategy: recommended only where the plan sets none', async (t) => {

@@ -16,7 +16,12 @@ export interface MergeSuggestion {
 export interface SplitSuggestion {
   task: string;
   hours: number;
-  /** Proposed ids of the parts (`<id>a`, `<id>b`, ...), in order, each depending on the previous. */
+  /** How many parts of about `partHours` each. */
+  count: number;
+  /**
+   * Proposed ids of the parts (`<id>a`, `<id>b`, ...), in order, each depending on the previous; at most
+   * `maxNamedParts` of them (an absurd estimate must not turn into millions of names).
+   */
   parts: string[];
   partHours: number;
   /** The task's steps distributed over the parts, when it lists steps. */
@@ -85,11 +90,11 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
   for (const task of model.tasks) {
     if (task.hours <= t.splitAboveHours) continue;
     const count = Math.max(2, Math.ceil(task.hours / t.splitTargetHours));
-    const parts = Array.from({ length: count }, (_, i) => `${task.id}${partSuffix(i)}`);
+    const parts = Array.from({ length: Math.min(count, maxNamedParts) }, (_, i) => `${task.id}${partSuffix(i)}`);
     const steps = task.source.steps ?? [];
     const stepsByPart = parts.map((_, i) => steps.slice(Math.floor((i * steps.length) / count), Math.floor(((i + 1) * steps.length) / count)));
-    splits.push({ task: task.id, hours: round(task.hours), parts, partHours: round(task.hours / count), stepsByPart });
-    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${parts.join(', ')} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+    splits.push({ task: task.id, hours: round(task.hours), count, parts, partHours: round(task.hours / count), stepsByPart });
+    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${partList({ count, parts })} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
   }
 
   return {
@@ -97,10 +102,19 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     merges,
     splits,
     autonormalization: {
-      split: splits.map((s) => `${s.task}->${s.parts.join(',')} (>${t.splitAboveHours}h)`),
+      split: splits.map((s) => `${s.task}->${s.parts.join(',')}${s.count > s.parts.length ? `,...(${s.count} parts)` : ''} (>${t.splitAboveHours}h)`),
       merged: merges.map((m) => `${m.tasks.join(',')} (<${t.tinyTaskHours}h)`),
     },
   };
+}
+
+/** Most part ids proposed for one split; beyond it the suggestion gives the count only. */
+const maxNamedParts = 12;
+
+/** `a1, a2 and a3`, or `a1, ..., a12 and 988 more parts` for an absurd estimate. */
+export function partList(split: Pick<SplitSuggestion, 'count' | 'parts'>): string {
+  const more = split.count - split.parts.length;
+  return more > 0 ? `${split.parts.join(', ')} and ${more} more parts` : split.parts.join(', ');
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -3,6 +3,7 @@
  * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
  */
 import nunjucks from 'nunjucks';
+import { partList } from '../analysis/decomposition.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
@@ -23,6 +24,7 @@ function cell(value: unknown): string {
 function env(): nunjucks.Environment {
   const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
   e.addFilter('cell', cell);
+  e.addFilter('parts', partList);
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
   e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
   return e;
