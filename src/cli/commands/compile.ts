@@ -3,7 +3,7 @@
  * (DESIGN.md §4). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
@@ -18,6 +18,7 @@ import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
+import { writeFilesAtomically } from '../write-files.js';
 
 export const compileCommand: Command = {
   name: 'compile',
@@ -77,8 +78,11 @@ export const compileCommand: Command = {
 
     const findings = analysis.findings.filter((f) => f.severity === 'warning');
     for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
-    await mkdir(outDir, { recursive: true });
-    for (const [name, content] of Object.entries(files)) await writeFile(path.join(outDir, name), content);
+    const written = await writeFilesAtomically(outDir, shownDir, files);
+    if (!written.ok) {
+      io.stderr(`execplan compile: ${written.message}\n`);
+      return ExitCode.badArguments;
+    }
     const fr = compiled.frontier;
     io.stderr(
       `${input.file}: ${model.tasks.length} tasks, ${compiled.waves.waves.length} waves (${round(compiled.waves.makespanHours)} h), ` +

@@ -2,7 +2,6 @@
  * execplan export beads [plan.yaml] [-o FILE] [--prefix P] [--import]: the plan as beads issues
  * (DESIGN.md §6), stamped with the current time; --import hands the file to `bd import`.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
@@ -12,6 +11,7 @@ import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { writeOneFile } from '../write-files.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -48,8 +48,12 @@ export const exportCommand: Command = {
     }
     const file = path.resolve(io.cwd, out);
     const relative = path.relative(io.cwd, file);
-    const shown = relative.startsWith('..') ? file : relative;
-    await writeFile(file, jsonl);
+    const shown = relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+    const written = await writeOneFile(file, shown, jsonl);
+    if (!written.ok) {
+      io.stderr(`execplan export: ${written.message}\n`);
+      return ExitCode.badArguments;
+    }
     io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
     if (!values.import) return ExitCode.ok;
     const result = await execa('bd', ['import', '-i', file], { cwd: input.dir, env: io.env, extendEnv: false, reject: false, all: true });

@@ -1,10 +1,11 @@
 /** execplan init [DIR] [--force]: a starter plan.yaml (with the schema modeline) and execplan.config.yaml. */
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { templatePath } from '../../paths.js';
+import { writeFilesAtomically } from '../write-files.js';
 
 const starterFiles = ['plan.yaml', 'execplan.config.yaml'] as const;
 
@@ -34,11 +35,14 @@ export const initCommand: Command = {
         return ExitCode.badArguments;
       }
     }
-    await mkdir(dir, { recursive: true });
-    for (const name of starterFiles) {
-      await writeFile(path.join(dir, name), await readFile(templatePath('init', name), 'utf8'));
-      io.stdout(`wrote ${shown(name)}\n`);
+    const files: Record<string, string> = {};
+    for (const name of starterFiles) files[name] = await readFile(templatePath('init', name), 'utf8');
+    const written = await writeFilesAtomically(dir, path.relative(io.cwd, dir) || '.', files);
+    if (!written.ok) {
+      io.stderr(`execplan init: ${written.message}\n`);
+      return ExitCode.badArguments;
     }
+    for (const name of starterFiles) io.stdout(`wrote ${shown(name)}\n`);
     const planArg = positionals[0] ? ` ${shown('plan.yaml')}` : '';
     io.stdout(`next: edit ${shown('plan.yaml')}, then run \`execplan validate${planArg}\`\n`);
     return ExitCode.ok;

@@ -1,0 +1,54 @@
+// Edge cases found by adversarial use of the CLI: each assertion is a bug that once reached users.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { main } from '../src/cli/main.js';
+
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env: { PATH: process.env.PATH, ...env }, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+const plan = `version: 1
+name: edge
+title: Edge
+tasks:
+  - { id: a, title: Build a, estimate: 1, acceptance: [It builds] }
+  - { id: b, title: Build b, estimate: 2, needs: [a], acceptance: [It builds] }
+`;
+
+const work = mkdtempSync(path.join(tmpdir(), 'execplan-edge-'));
+t.teardown(() => rmSync(work, { recursive: true, force: true }));
+writeFileSync(path.join(work, 'plan.yaml'), plan);
+writeFileSync(path.join(work, 'a-file'), 'not a directory\n');
+
+t.test('an output path that cannot be written is a one-line error (exit 1), not an internal error, and leaves nothing half-written', async (t) => {
+  for (const [args, message] of [
+    [['compile', 'plan.yaml', '--out', 'a-file'], /^execplan compile: a-file is a file, not a directory; pass a directory\n$/],
+    [['compile', 'plan.yaml', '--out', 'a-file/sub'], /^execplan compile: cannot create a-file\/sub: a part of that path is a file\n$/],
+    [['init', 'a-file'], /^execplan init: a-file is a file, not a directory/],
+    [['export', 'beads', 'plan.yaml', '-o', '.'], /^execplan export: \. is a directory; name a file\n$/],
+    [['export', 'beads', 'plan.yaml', '-o', 'missing/beads.jsonl'], /^execplan export: cannot write missing\/beads\.jsonl: its directory does not exist\n$/],
+  ] as const) {
+    const r = await cli([...args], work);
+    t.equal(r.code, 1, args.join(' '));
+    t.match(r.stderr, message);
+  }
+
+  // One artifact path blocked by a directory: no artifact is replaced and no temporary file is left.
+  const out = path.join(work, 'out');
+  t.equal((await cli(['compile', 'plan.yaml', '--out', 'out'], work)).code, 0);
+  const before = readFileSync(path.join(out, 'Plan.md'), 'utf8');
+  rmSync(path.join(out, 'waves.json'));
+  mkdirSync(path.join(out, 'waves.json'));
+  writeFileSync(path.join(work, 'plan.yaml'), plan.replace('title: Edge', 'title: Edge renamed'));
+  const blocked = await cli(['compile', 'plan.yaml', '--out', 'out'], work);
+  t.equal(blocked.code, 1);
+  t.match(blocked.stderr, 'out/waves.json is a directory');
+  t.equal(readFileSync(path.join(out, 'Plan.md'), 'utf8'), before, 'Plan.md kept as it was');
+  t.same(readdirSync(out).filter((f) => f.includes('.tmp-')), []);
+  writeFileSync(path.join(work, 'plan.yaml'), plan);
+});
