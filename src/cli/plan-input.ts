@@ -64,12 +64,19 @@ export interface LoadedPlan extends LoadResult {
   configPath: string | null;
 }
 
-export type LoadPlanOutcome = { ok: true; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string };
+export type LoadPlanOutcome =
+  | { ok: true; loaded: LoadedPlan }
+  /** `file` and `code` say what `message` is about, for `--format json` (default: the plan, `no-plan`). */
+  | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string; file?: string; code?: string };
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
 export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
+  if (configPath !== undefined) {
+    const info = await stat(path.resolve(io.cwd, configPath)).catch(() => null);
+    if (!info || info.isDirectory()) return { ok: false, exitCode: ExitCode.badArguments, diagnostics: [], file: configPath, code: 'no-config', message: `--config ${configPath}: ${info ? 'is a directory; name the config file' : 'no such file'}` };
+  }
   const loadedConfig = await loadConfig(read.input.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) {
     return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
