@@ -133,6 +133,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of simplify(validate.errors ?? [])) {
+    // A bad key fails `propertyNames` and, inside it, that schema's `pattern`/`maxLength` at the parent
+    // mapping ("streams a mapping is not a valid id"): the propertyNames error alone says it right.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     const path = toPath(error.instancePath);
     const data = valueAt(value, path);
     const where = describePath(path, value);
@@ -178,7 +181,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       case 'propertyNames': {
         const name = String((error.params as { propertyName: string }).propertyName);
         code = 'invalid-name';
-        message = `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
+        message = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+          ? `'${name.slice(0, 40)}...' in ${where} is too long for a name (at most 128 characters)`
+          : `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
         at = [...path, name];
         atKey = true;
         break;
