@@ -52,3 +52,9 @@ t.test('an output path that cannot be written is a one-line error (exit 1), not 
   t.same(readdirSync(out).filter((f) => f.includes('.tmp-')), []);
   writeFileSync(path.join(work, 'plan.yaml'), plan);
 });
+
+t.test('common imperative verbs are verbs (title-not-verb once flagged "Do ...", "Edit ...", "Get ...")', async (t) => {
+  const { startsWithVerb } = await import('../src/compiler/verbs.js');
+  for (const title of ['Do the release checklist', 'Edit the README', 'Get sign-off from legal', 'Rebase onto main', 'Interview three users']) t.ok(startsWithVerb(title), title);
+  t.notOk(startsWithVerb('User model'));
+});
