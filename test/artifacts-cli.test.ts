@@ -159,3 +159,42 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
   t.equal(failed.code, 6);
   t.match(failed.stderr, /bd import failed \(exit 3\); beads\.jsonl is kept/);
 });
+
+t.test('titles with Markdown, HTML, quotes, newlines and unicode keep Plan.md and its Mermaid intact', async (t) => {
+  const dir = path.join(work, 'odd');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+name: odd
+title: "Odd plan\\nsecond line"
+streams:
+  ui: { title: 'UI "x" | y', owns: ["src/ui/**"] }
+resources:
+  lock: { capacity: 1, reason: "one\\nat a time <b>" }
+tasks:
+  - id: a
+    title: 'Render the <Button> component "quoted"] --> B | pipe'
+    stream: ui
+    estimate: 0
+    resources: { lock: 1 }
+    acceptance: ['Works | really', "two\\nlines"]
+  - id: b
+    title: 'Add ünïcödé 日本語 🚀; %% #quot; <!-- never closed'
+    estimate: 1
+    needs: [a]
+    resources: { lock: 1 }
+    deps: [{ task: a, hard: false, reason: "why\\n<i>not</i>" }]
+    acceptance: [ok]
+`);
+  const r = await cli(['compile'], dir);
+  t.equal(r.code, 0, r.stderr);
+  const md = readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8');
+  const decisions = readFileSync(path.join(dir, 'tasks_output', 'Decisions.md'), 'utf8');
+  t.match(md, /^# Odd plan second line\n/, 'a multi-line title stays one heading');
+  t.match(decisions, /^# Decisions: Odd plan second line\n/);
+  t.match(md, /Render the &lt;Button> component "quoted"\] --> B \\\| pipe/, 'a tag-like title is escaped (GitHub would drop <Button>)');
+  t.match(md, /&lt;!-- never closed/, 'an unclosed comment cannot hide the rest of Plan.md');
+  t.match(decisions, /one at a time &lt;b>/, 'reasons stay on their bullet');
+  t.notMatch(decisions, /\n&lt;i>|\n<i>/);
+  for (const block of mermaidBlocks(md)) t.equal(await mermaidError(block), null, `${block.split('\n')[0]} parses`);
+  t.equal(await mermaidError((await cli(['graph'], dir)).stdout), null, 'graph output parses');
+});

@@ -15,15 +15,24 @@ export interface Templates {
   decisions: string;
 }
 
-/** Markdown table cell: no pipes or newlines. */
+/**
+ * User text on one Markdown line (a heading, a bullet): newlines would end the line, and a `<` that
+ * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
+ */
+function inline(value: unknown): string {
+  return String(value ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+/** Markdown table cell: one line, no pipes. */
 function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '–';
-  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
 
 function env(): nunjucks.Environment {
   const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
   e.addFilter('cell', cell);
+  e.addFilter('inline', inline);
   e.addFilter('parts', partList);
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
   e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
