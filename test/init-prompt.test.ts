@@ -94,4 +94,15 @@ t.test('execplan prompt prints the prompt for a spec file', async (t) => {
   t.equal(missing.exit, 1);
   t.equal(missing.stderr, 'execplan prompt: nope.md: no such file\n');
   t.equal((await cli(['prompt', 'examples'])).exit, 1);
+
+  // A binary spec (spec.pdf) once went into the prompt as mojibake.
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'spec.pdf'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe, 0x0a]));
+  writeFileSync(path.join(dir, 'latin1.md'), Buffer.from('caf\xe9\n', 'latin1'));
+  for (const file of ['spec.pdf', 'latin1.md']) {
+    const binary = await cli(['prompt', file], dir);
+    t.equal(binary.exit, 1, file);
+    t.equal(binary.stdout, '');
+    t.match(binary.stderr, `execplan prompt: ${file} is not UTF-8 text`);
+  }
 });
