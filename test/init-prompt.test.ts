@@ -35,6 +35,10 @@ t.test('init writes a starter plan that validates cleanly, and a config', async 
   const validate = await cli(['validate', '--format', 'json'], dir);
   t.equal(validate.exit, 0, 'the starter plan is valid');
   t.same(JSON.parse(validate.stdout), [], 'no warnings either');
+  // compile once advised merging the manual review into the `hello` shell command.
+  const compile = await cli(['compile'], dir);
+  t.equal(compile.exit, 0);
+  t.notMatch(compile.stderr, /warning/, 'compile has no advice for the starter plan either');
   t.match(readFileSync(path.join(dir, 'execplan.config.yaml'), 'utf8'), /min_confidence: 0\.7/);
 });
 

@@ -60,9 +60,10 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     const candidates: Array<[TaskModel | undefined, string]> = [
       [p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined, 'chained: the only successor of its only predecessor'],
       [s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined, 'chained: the only predecessor of its only successor'],
-      [model.tasks.find((o) => o.id !== task.id && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+      [model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
     ];
-    const hit = candidates.find(([c]) => c !== undefined && !merged.has(c.id) && sameGroup(c, task));
+    // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
+    const hit = candidates.find(([c]) => c !== undefined && c.kind !== 'command' && !merged.has(c.id) && sameGroup(c, task));
     if (!hit) {
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
