@@ -1,4 +1,5 @@
 // Edge cases found by adversarial use of the CLI: each assertion is a bug that once reached users.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,4 +58,12 @@ t.test('common imperative verbs are verbs (title-not-verb once flagged "Do ...",
   const { startsWithVerb } = await import('../src/compiler/verbs.js');
   for (const title of ['Do the release checklist', 'Edit the README', 'Get sign-off from legal', 'Rebase onto main', 'Interview three users']) t.ok(startsWithVerb(title), title);
   t.notOk(startsWithVerb('User model'));
+});
+
+t.test('a plan read from a pipe is read whole (it was "empty": a pipe has no size)', async (t) => {
+  const bin = path.resolve(import.meta.dirname, '..', 'bin', 'execplan.js');
+  // Through sh: a real pipe (spawnSync's own stdin is a socket, which /dev/stdin cannot open).
+  const r = spawnSync('sh', ['-c', 'cat plan.yaml | "$0" "$1" validate /dev/stdin', process.execPath, bin], { cwd: work, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stdout + r.stderr);
+  t.match(r.stderr, '/dev/stdin: valid (2 tasks, 1 scheduled dependency)');
 });

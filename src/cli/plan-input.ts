@@ -41,18 +41,24 @@ export async function readPlanFile(cwd: string, given: string | undefined): Prom
   return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
 }
 
-/** At most `max` bytes: a file over the size limit only needs to be recognised as too large, not loaded whole. */
+/**
+ * At most `max` bytes: a file over the size limit only needs to be recognised as too large, not loaded
+ * whole. Read to the end rather than to the size stat reports, which is 0 for a pipe
+ * (`execplan validate <(make-plan)`, /dev/stdin).
+ */
 async function readCapped(file: string, max: number): Promise<string> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(max, (await handle.stat()).size));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const chunk = Buffer.alloc(Math.min(max - total, 1 << 20));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
-      filled += bytesRead;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
     }
-    return buffer.subarray(0, filled).toString('utf8');
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     await handle.close();
   }
