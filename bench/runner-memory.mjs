@@ -13,7 +13,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'execplan-mem-'));
 // 100-byte lines (99 chars + newline)
 writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: mem\ntitle: Mem\ntasks:\n  - { id: big, title: Print big, acceptance: [ok], run: "yes $(printf 'x%.0s' $(seq 1 99)) | head -c ${mb * 1024 * 1024}" }\n`);
 const t0 = performance.now();
-const child = spawn(process.execPath, [bin, 'run'], { cwd: dir, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const child = spawn(process.execPath, [bin, 'run'], { cwd: dir, env: { ...process.env, CI: '1', EXECPLAN_SPAWN: process.env.EXECPLAN_SPAWN ?? 'direct' }, stdio: ['ignore', 'ignore', 'inherit'] });
 let peak = 0;
 const sample = setInterval(() => {
   try {

@@ -1,6 +1,6 @@
 // execplan run and its control commands, end to end: real processes in temp dirs, handshakes by files.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,9 +20,13 @@ const { main } = (await import(pathToFileURL(path.resolve(path.dirname(bin), '..
 
 /** The CLI in this process (same code as bin/execplan.js, without 0.5 s of start-up per call). */
 async function cli(dir: string, ...args: string[]) {
+  return cliEnv(dir, {}, ...args);
+}
+
+async function cliEnv(dir: string, env: Record<string, string>, ...args: string[]) {
   let out = '';
   let err = '';
-  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: baseEnv, isTTY: false };
+  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: { ...baseEnv, ...env }, isTTY: false };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -83,7 +87,7 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.equal(order[0], 'a');
   t.equal(order[3], 'd');
   // secrets never reach the log nor the terminal
-  t.match(readFileSync(path.join(dir, '.execplan/logs/d/1.log'), 'utf8'), /password=\[REDACTED\]/);
+  t.match(readFileSync(path.join(dir, '.execplan/logs/d/1.log'), 'utf8'), /password=\[REDACTED(:password)?\]/);
   t.notMatch(r.out, /hunter2secret/);
   t.notOk(existsSync(path.join(dir, '.execplan/logs/c/1.log')), 'a silent task leaves no log file');
   const state = JSON.parse(readFileSync(path.join(dir, '.execplan/state.json'), 'utf8'));
@@ -93,17 +97,22 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/logs/b/1.log' }] } } });
   t.equal((await cli(dir, 'verify')).code, 0);
 
-  const json = (await cli(dir, 'run', '--json', '--no-state'));
+  // Through the spawn helper (what plans with 50+ command tasks use): same events, same output.
+  const json = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run', '--json', '--no-state');
   t.equal(json.code, 0);
   const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
   t.equal(events[0].event, 'run-start');
   t.match(events.at(-1), { event: 'run-end', exitCode: 0, outcome: 'completed' });
   t.ok(events.some((e) => e.event === 'task-output' && e.task === 'a' && e.line === 'hello from a'));
+
+  const only = await cli(dir, 'run', '--fresh', '--only', 'b');
+  t.equal(only.code, 0, only.out);
+  t.same(starts(dir), ['a', 'b'], '--only runs the task and what it needs');
+  t.equal((await cli(dir, 'run', '--only', 'nope')).code, 1);
 });
 
 t.test('launch order, concurrency limit, resources, files and phases are honoured', async (t) => {
-  // Four independent tasks; z has the longest remaining path, so it starts first; ties go by plan order.
-  const dir = workspace(`${header}resources:
+    const dir = workspace(`${header}resources:
   db: { capacity: 1 }
 phases:
   - { id: one, title: One }
@@ -119,7 +128,8 @@ tasks:
 `);
   const r = (await cli(dir, 'run', '--concurrency', '3'));
   t.equal(r.code, 0, r.out + r.err);
-  t.same(starts(dir).slice(0, 3), ['z', 'p', 'q'], 'longest path first, then plan order');
+  // The compiled frontier priority: p, q, s, z start at hour 0 (r waits for q's db, u for s's files), ties by id.
+  t.same(starts(dir).slice(0, 3), ['p', 'q', 's'], 'launch order = compiled frontier priority');
   // Intervals from the journal: at most 3 at once, never q with r, never s with u, w after all of phase one.
   const running = new Set<string>();
   let max = 0;
@@ -136,7 +146,7 @@ tasks:
   t.ok(max <= 3);
   const dry = (await cli(dir, 'run', '--dry-run', '--fresh'));
   t.equal(dry.code, 0);
-  t.match(dry.out, /1\. z\n2\. p\n/);
+  t.match(dry.out, /1\. p\n2\. q\n3\. s\n4\. z\n5\. r\n6\. u\n7\. w\n/);
 });
 
 t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
@@ -152,7 +162,8 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
   t.equal(r.code, 7, r.out);
   t.same(starts(dir), ['bad'], 'stops launching after the first failure');
   t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/logs\/bad\/1\.log\)/);
-  t.match(r.out, /waiting after: blocked: upstream failed \(bad\)/);
+  t.match(r.out, /^  blocked after: upstream failed \(bad\)$/m);
+  t.match(r.out, /^  cancelled other: not started$/m);
   t.match(r.out, /1 blocked, 3 cancelled, 1 failed/);
 
   const dir2 = workspace(plan);
@@ -172,11 +183,11 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
 
 t.test('timeout kills the whole process tree, grandchild included', async (t) => {
   const dir = workspace(`${header}tasks:
-  - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 1s }
+  - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 3s }
 `);
-  const r = (await cli(dir, 'run'));
+  const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
   t.equal(r.code, 7);
-  t.match(r.out, /FAILED slow \(attempt 1\): timed out after 1s \(process tree killed\)/);
+  t.match(r.out, /FAILED slow \(attempt 1\): timed out after 3s \(process tree killed\)/);
   const pid = Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'));
   t.notOk(alive(pid), 'grandchild is gone');
 });
@@ -323,4 +334,41 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   const truncated = (await cli(dir, 'verify'));
   t.equal(truncated.code, 8);
   t.match(truncated.out, /journal-head-mismatch/);
+  const lines = original.split('\n');
+  writeFileSync(file, [...lines.slice(0, 2), 'garbage', ...lines.slice(2)].join('\n'));
+  const damaged = await cli(dir, 'run');
+  t.equal(damaged.code, 8, 'a damaged history is not resumed');
+  t.match(damaged.err, /cannot resume: .*journal line 3 is not JSON: the run state is damaged/);
+  t.match((await cli(dir, 'verify')).out, /journal\.jsonl:3:1: error journal-not-json/);
 });
+
+const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
+t.test('on a terminal: a bounded live display (header + one row per slot), NO_COLOR, then the summary', { skip: noScript }, async (t) => {
+  const tasks = Array.from({ length: 40 }, (_, i) => `  - { id: t${i}, title: Run t${i}, run: "echo out${i}" }`).join('\n');
+  const dir = workspace(`${header}tasks:\n${tasks}\n  - { id: slow, title: Run slow, run: "echo tick; sleep 0.6" }\n`);
+  const env = { ...baseEnv, NO_COLOR: '1' } as NodeJS.ProcessEnv;
+  delete env.CI;
+  const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --concurrency 2`, '/dev/null'], { cwd: dir, env, encoding: 'utf8' });
+  const out = r.stdout;
+  t.match(out, /\d+\/41 finished/);
+  t.match(out, /completed: 41 done/);
+  t.notMatch(out, /\x1b\[3\dm/, 'no colour with NO_COLOR');
+  // Each frame redraws at most header + 2 slot rows (+ notices): never one row per task.
+  const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);
+  t.ok(Math.max(...frames) <= 3, `rows per frame: ${Math.max(...frames)}`);
+});
+
+t.test('examples/make: a second run is all fresh; an edit re-runs only what depends on it', async (t) => {
+  const example = path.resolve(path.dirname(bin), '..', 'examples', 'make');
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-example-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(example, dir, { recursive: true, filter: (src) => !/[\\/](build|\.execplan)$/.test(src) });
+  const first = await cli(dir, 'run');
+  t.equal(first.code, 0, first.out);
+  t.match((await cli(dir, 'run')).out, /completed: 4 fresh/);
+  writeFileSync(path.join(dir, 'src', 'subject.txt'), 'wide world\n');
+  const edited = await cli(dir, 'run');
+  t.same(edited.out.match(/^start {2}\S+/gm), ['start  subject', 'start  page', 'start  checksum']);
+  t.match(edited.out, /fresh  greeting/);
+});
+

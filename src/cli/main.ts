@@ -3,13 +3,7 @@ import { ExitCode } from '../compiler/diagnostic.js';
 import { UsageError, type CliIo, type Command } from './command.js';
 import { version } from './version.js';
 
-const commands: Command[] = [];
-
-export function registerCommand(command: Command): void {
-  commands.push(command);
-}
-
-function helpText(): string {
+function helpText(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const rows = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `execplan ${version}: compile an execution plan (plan.yaml) into a schedule and run it.
@@ -36,21 +30,22 @@ export function defaultIo(): CliIo {
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  await import('./commands/index.js');
+  const { commandLoaders } = await import('./commands/index.js');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(helpText());
+    io.stdout(helpText(await Promise.all(commandLoaders.map(([, load]) => load()))));
     return name === undefined ? ExitCode.badArguments : ExitCode.ok;
   }
   if (name === '--version' || name === '-V') {
     io.stdout(`${version}\n`);
     return ExitCode.ok;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`execplan: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}.\n`);
+  const loader = commandLoaders.find(([known]) => known === name);
+  if (!loader) {
+    io.stderr(`execplan: unknown command '${name}'. Commands: ${commandLoaders.map(([known]) => known).join(', ')}.\n`);
     return ExitCode.badArguments;
   }
+  const command = await loader[1]();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
     return ExitCode.ok;

@@ -166,8 +166,9 @@ export interface LowerBound {
 export interface OptimizerReport {
   method: string;
   seed: string;
-  /** Iteration budget (schedule generations) granted, and actually used. */
+  /** Schedule generations granted (settings.optimize_iterations, or derived from a deterministic work count). */
   budget: number;
+  /** Schedule generations used: fewer than the budget when a schedule reached the lower bound. */
   schedulesEvaluated: number;
   /** Makespan of a single parallel-SGS pass with latest-finish-time priority, before improvement. */
   baselineMakespanHours: number;

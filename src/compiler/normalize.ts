@@ -2,6 +2,7 @@
 import type { Plan, Task } from '../types/plan.js';
 import { builtinSettings, defaultTaskHours } from './defaults.js';
 import { parseDuration, roundHours } from './duration.js';
+import { expandTestStrategy } from './test-strategy.js';
 import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
 export interface SettingsLayers {
@@ -119,7 +120,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       });
     }
   }
-  return {
+  return expandTestStrategy({
     name: plan.name,
     title: plan.title ?? plan.name,
     settings,
@@ -129,5 +130,5 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
     phases,
     streams: Object.entries(plan.streams ?? {}).map(([name, s]) => ({ name, title: s.title ?? null, owns: s.owns ?? [], skills: s.skills ?? [] })),
     source: plan,
-  };
+  });
 }

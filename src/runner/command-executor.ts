@@ -88,14 +88,16 @@ export function spawnTree(script: string, options: SpawnTreeOptions): AttemptHan
   };
 }
 
-export function commandExecutor(graceMs = 3000): TaskExecutor {
+export type Spawner = (script: string, options: SpawnTreeOptions) => AttemptHandle;
+
+export function commandExecutor(graceMs = 3000, spawner: Spawner = spawnTree): TaskExecutor {
   return {
     kind: 'command',
     async preflight() {
       return [];
     },
     start(input: AttemptInput, _context: ExecutorContext) {
-      return spawnTree(shellScript(input.task.run), { cwd: input.cwd, env: input.env, graceMs, onLine: input.onLine });
+      return spawner(shellScript(input.task.run), { cwd: input.cwd, env: input.env, graceMs, onLine: input.onLine });
     },
   };
 }

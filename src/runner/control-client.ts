@@ -5,7 +5,7 @@ import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
 import type { ControlAction } from './records.js';
-import { FileStore, loadState } from './store.js';
+import { FileStore, tryLoadState } from './store.js';
 
 export type ControlResult =
   | { kind: 'applied' }
@@ -18,7 +18,9 @@ async function sleep(ms: number): Promise<void> {
 }
 
 export async function sendControl(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs = 5000): Promise<ControlResult> {
-  const problem = controlProblem(action, loadState(paths).state, plan);
+  const loaded = tryLoadState(paths);
+  if (!loaded.ok) return { kind: 'rejected', message: loaded.message };
+  const problem = controlProblem(action, loaded.state, plan);
   if (problem) return { kind: 'rejected', message: problem };
   mkdirSync(paths.dir, { recursive: true });
   for (let tries = 0; tries < 50; tries++) {

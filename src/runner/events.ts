@@ -27,6 +27,6 @@ export type RunEvent =
       counts: Record<string, number>;
       failures: FailureSummary[];
       /** Tasks that cannot start without someone: `execplan done|approve|resume`, or a failed upstream. */
-      waiting: Array<{ task: string; for: string }>;
+      waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }>;
       summary: string;
     };

@@ -1,5 +1,5 @@
 /**
- * Small glob support for `inputs`, `outputs` and `files`: `**` (any depth), `*`, `?`, `{a,b}`.
+ * Small glob expansion for `inputs` and `outputs` (overlap of `files` is the compiler's job: conflicts.ts): `**` (any depth), `*`, `?`, `{a,b}`.
  * Node 20 has no fs.glob, and the package set has no glob library.
  */
 import { readdirSync } from 'node:fs';
@@ -71,22 +71,4 @@ function walk(root: string, rel: string, visit: (rel: string) => void): void {
       if (!skipDirs.has(entry.name)) walk(root, child, visit);
     } else visit(child);
   }
-}
-
-/**
- * Whether two globs can name the same file. Conservative (may say yes for globs that never meet):
- * equal globs, one matching the other's literal text, or nested literal prefixes with a wildcard.
- */
-export function globsOverlap(a: string, b: string): boolean {
-  const x = normalize(a);
-  const y = normalize(b);
-  if (x === y) return true;
-  if (globToRegExp(x).test(y) || globToRegExp(y).test(x)) return true;
-  const px = literalPrefix(x);
-  const py = literalPrefix(y);
-  const wildX = px !== x;
-  const wildY = py !== y;
-  if (!wildX && !wildY) return false;
-  const under = (p: string, q: string) => p === q || q === '' || p.startsWith(`${q}/`);
-  return (wildY && under(px, py)) || (wildX && under(py, px));
 }

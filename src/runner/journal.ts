@@ -6,7 +6,7 @@
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { JournalBody } from './records.js';
 
 export const genesis = '0'.repeat(64);
@@ -52,6 +52,18 @@ export class JournalWriter {
     fsyncSync(this.fd);
     this.dirty = false;
   }
+
+  /** The same on the thread pool, so a slow disk never stalls the run loop; at most one in flight. */
+  syncInBackground(): void {
+    if (!this.dirty || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, () => {
+      this.syncing = false;
+    });
+  }
+
+  private syncing = false;
 
   close(): void {
     this.sync();

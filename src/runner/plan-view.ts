@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { launchPriority } from './priority.js';
+import { compilePlan } from '../compiler/compile.js';
+import { conflictPairs, launchPriority } from './priority.js';
 
 export interface RunTask {
   model: TaskModel;
@@ -17,6 +18,8 @@ export interface RunTask {
   rank: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
   definition: string;
+  /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
+  root?: string;
 }
 
 export interface RunPlan {
@@ -26,6 +29,10 @@ export interface RunPlan {
   /** In plan order. */
   order: RunTask[];
   capacity: Map<string, number>;
+  /** Task pairs that never run at the same time (pairKey(a, b)), as the compiled schedules keep them. */
+  conflicts: Set<string>;
+  /** The compiled rolling-frontier makespan in hours (what the schedule promises). */
+  makespanHours: number;
   planHash: string;
 }
 
@@ -50,7 +57,8 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const rank = launchPriority(model);
+  const compiled = compilePlan(model);
+  const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
     const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
@@ -65,6 +73,8 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     tasks: new Map(order.map((t) => [t.model.id, t])),
     order,
     capacity: new Map(model.resources.map((r) => [r.name, r.capacity])),
+    conflicts: conflictPairs(compiled),
+    makespanHours: compiled.frontier.makespanHours,
     planHash: sha256(planText),
   };
 }

@@ -25,16 +25,52 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   const lines = [event.summary];
   for (const f of event.failures) lines.push(`  FAILED ${f.task}: ${f.reason}${f.log ? ` (log: ${displayPath(target, f.log)})` : ''}`);
   const shown = event.waiting.slice(0, 20);
-  for (const w of shown) lines.push(`  waiting ${w.task}: ${w.for}`);
+  for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${w.for}`);
   if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
-  if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
+  if (event.outcome === 'waiting') lines.push('Waiting for people: run the commands above, then `execplan run` again (or keep a run alive with --wait).');
+  else if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
   if (event.exitCode === 9) lines.push('Aborted. Run `execplan run` to resume.');
   return lines;
 }
 
+/**
+ * Coalesces writes made in one turn of the event loop into one write (a task printing a million lines
+ * would otherwise cost a million write calls); flushed before the loop waits, and at once on run-end.
+ */
+export function batchedWriter(write: (text: string) => void): { write: (text: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (parts.length === 0) return;
+    const text = parts.join('');
+    parts = [];
+    size = 0;
+    write(text);
+  };
+  return {
+    flush,
+    write(text) {
+      parts.push(text);
+      size += text.length;
+      if (size >= 64 * 1024) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+}
+
 export function plainRenderer(target: RenderTarget, showOutput = true): (event: RunEvent) => void {
-  const out = (line: string) => target.write(`${line}\n`);
+  const batch = batchedWriter(target.write);
+  const out = (line: string) => batch.write(`${line}\n`);
   return (event) => {
+    render(event);
+    if (event.event === 'run-end' || event.event === 'run-start') batch.flush();
+  };
+  function render(event: RunEvent): void {
     switch (event.event) {
       case 'run-start':
         out(`execplan run ${event.runId} (${event.mode}): ${event.toRun} of ${event.tasks} task(s) to run, concurrency ${event.concurrency}`);
@@ -72,9 +108,13 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
         throw new Error(`unknown event ${JSON.stringify(unknown)}`);
       }
     }
-  };
+  }
 }
 
 export function jsonRenderer(target: RenderTarget): (event: RunEvent) => void {
-  return (event) => target.write(`${JSON.stringify(event)}\n`);
+  const batch = batchedWriter(target.write);
+  return (event) => {
+    batch.write(`${JSON.stringify(event)}\n`);
+    if (event.event === 'run-end') batch.flush();
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * TTY renderer on listr2: a header row (progress count, failures, elapsed) and one row per running slot
  * (task id, elapsed time, the tail of its output). Rows are bounded by the concurrency, never by the
- * plan size. listr2 only draws: the runner owns scheduling and failure policy.
+ * plan size. The live display is cleared at the end and replaced by the summary. listr2 only draws:
+ * the runner owns scheduling and failure policy.
  */
 import { Listr, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTask, type ListrTaskWrapper } from 'listr2';
 
@@ -68,7 +69,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
       })),
   ];
   const list = new Listr<unknown, 'default', 'simple'>(tasks,
-    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true } },
+    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true, clearOutput: true } },
   );
   const done = list.run().then(() => {
     clearInterval(timer);

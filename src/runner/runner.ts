@@ -11,11 +11,12 @@ import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
-import { globsOverlap } from './glob.js';
+import { pairKey } from './priority.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { RunOutcome } from './records.js';
+import type { ControlAction, RunOutcome } from './records.js';
+import { createLineRedactor } from '../secrets/index.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
   now?: () => number;
+  /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
+  runId?: string;
 }
 
 interface Running {
@@ -65,8 +68,13 @@ export class Runner {
   private startMs = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
-  private conflictCache = new Map<string, boolean>();
   private scheduling = false;
+  // Incremental indexes (the loop must stay cheap with thousands of tasks): rebuilt from the state at
+  // start and after control requests, updated as tasks finish.
+  private unmet = new Map<string, number>();
+  private readySet = new Set<string>();
+  private failedSet = new Set<string>();
+  private phaseLeft = new Map<number, number>();
   private rescheduleWanted = false;
 
   constructor(
@@ -139,7 +147,7 @@ export class Runner {
     const state = this.store.state;
     const hadHistory = state.journal.seq > 0;
     const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
-    this.runId = newRunId(new Date(this.now()));
+    this.runId = this.options.runId ?? newRunId(new Date(this.now()));
     const interruptedBy = state.activePid;
     this.store.append({ type: 'run-start', runId: this.runId, pid: process.pid, planHash: this.plan.planHash, concurrency: this.options.concurrency, mode });
     for (const [id, task] of Object.entries(state.tasks)) {
@@ -153,7 +161,7 @@ export class Runner {
     if (mode === 'new') {
       for (const task of this.plan.order) {
         const s = this.ts(task.model.id);
-        if (!s || s.status === 'pending') continue;
+        if (!s || s.status === 'pending' || !this.selected.has(task.model.id)) continue;
         if (task.model.kind === 'manual' && s.status === 'done' && s.definition === task.definition) continue;
         reset(task.model.id, 'new run');
       }
@@ -199,6 +207,9 @@ export class Runner {
   async start(): Promise<number> {
     this.startMs = this.now();
     this.reconcile();
+    // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
+    this.applyControl(drainControl(this.paths.control));
+    this.rebuildIndexes();
     this.pollTimer = setInterval(() => this.pollControl(), 100);
     this.flushTimer = setInterval(() => this.flush(), 500);
     this.schedule();
@@ -218,12 +229,19 @@ export class Runner {
 
   private flush(): void {
     for (const r of this.running.values()) r.log?.flush();
-    this.store.flush();
+    this.store.flushInBackground();
   }
 
   private pollControl(): void {
     const actions = drainControl(this.paths.control);
     if (actions.length === 0) return;
+    this.applyControl(actions);
+    this.rebuildIndexes();
+    this.store.flushInBackground();
+    this.schedule();
+  }
+
+  private applyControl(actions: ControlAction[]): void {
     for (const action of actions) {
       const problem = controlProblem(action, this.store.state, this.plan);
       if (problem) {
@@ -233,23 +251,14 @@ export class Runner {
       this.store.append({ type: 'control', by: process.pid, ...sanitizeControl(action) });
       this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
     }
-    this.store.flush();
-    this.schedule();
   }
 
   private satisfied(id: string): boolean {
     return satisfiedStatuses.has(this.status(id));
   }
 
-  private filesConflict(a: RunTask, b: RunTask): boolean {
-    if (a.model.files.length === 0 || b.model.files.length === 0) return false;
-    const key = a.model.id < b.model.id ? `${a.model.id}\0${b.model.id}` : `${b.model.id}\0${a.model.id}`;
-    let hit = this.conflictCache.get(key);
-    if (hit === undefined) {
-      hit = a.model.files.some((x) => b.model.files.some((y) => globsOverlap(x, y)));
-      this.conflictCache.set(key, hit);
-    }
-    return hit;
+  private conflicting(a: RunTask, b: RunTask): boolean {
+    return this.plan.conflicts.size > 0 && this.plan.conflicts.has(pairKey(a.model.id, b.model.id));
   }
 
   private fits(task: RunTask): boolean {
@@ -257,22 +266,46 @@ export class Runner {
       const capacity = this.plan.capacity.get(name) ?? Infinity;
       if ((this.inUse.get(name) ?? 0) + units > capacity) return false;
     }
-    for (const r of this.running.values()) if (this.filesConflict(task, r.task)) return false;
+    for (const r of this.running.values()) if (this.conflicting(task, r.task)) return false;
     return true;
   }
 
+  private rebuildIndexes(): void {
+    this.unmet.clear();
+    this.readySet.clear();
+    this.failedSet.clear();
+    this.phaseLeft.clear();
+    for (const id of this.selected) {
+      const t = this.plan.tasks.get(id)!;
+      const status = this.status(id);
+      if (status === 'failed') this.failedSet.add(id);
+      if (t.model.phaseIndex >= 0 && !this.satisfied(id)) this.phaseLeft.set(t.model.phaseIndex, (this.phaseLeft.get(t.model.phaseIndex) ?? 0) + 1);
+      const unmet = t.deps.filter((d) => !this.satisfied(d)).length;
+      this.unmet.set(id, unmet);
+      if (unmet === 0 && status === 'pending') this.readySet.add(id);
+    }
+  }
+
+  /** A task just became done or fresh: its dependents may be ready, its phase may close. */
+  private markSatisfied(task: RunTask): void {
+    const p = task.model.phaseIndex;
+    if (p >= 0) this.phaseLeft.set(p, (this.phaseLeft.get(p) ?? 1) - 1);
+    for (const d of task.dependents) {
+      if (!this.selected.has(d)) continue;
+      const left = (this.unmet.get(d) ?? 1) - 1;
+      this.unmet.set(d, left);
+      if (left === 0 && this.status(d) === 'pending') this.readySet.add(d);
+    }
+  }
+
   private anyFailed(): boolean {
-    for (const id of this.selected) if (this.status(id) === 'failed') return true;
-    return false;
+    return this.failedSet.size > 0;
   }
 
   /** Lowest phase index that still has unfinished selected tasks (phases are barriers). */
   private openPhase(): number {
     let open = Infinity;
-    for (const id of this.selected) {
-      const t = this.plan.tasks.get(id)!;
-      if (t.model.phaseIndex >= 0 && !this.satisfied(id)) open = Math.min(open, t.model.phaseIndex);
-    }
+    for (const [phase, left] of this.phaseLeft) if (left > 0 && phase < open) open = phase;
     return open;
   }
 
@@ -280,11 +313,14 @@ export class Runner {
   private ready(): RunTask[] {
     const open = this.openPhase();
     const out: RunTask[] = [];
-    for (const id of this.selected) {
-      if (this.status(id) !== 'pending' || this.running.has(id) || this.retryTimers.has(id)) continue;
+    for (const id of this.readySet) {
+      if (this.status(id) !== 'pending') {
+        this.readySet.delete(id);
+        continue;
+      }
+      if (this.running.has(id) || this.retryTimers.has(id)) continue;
       const t = this.plan.tasks.get(id)!;
       if (t.model.phaseIndex > open) continue;
-      if (!t.deps.every((d) => this.satisfied(d))) continue;
       out.push(t);
     }
     return out.sort((a, b) => a.rank - b.rank);
@@ -336,6 +372,8 @@ export class Runner {
     const current = fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task));
     if (current !== previous || !outputsExist(task, this.plan.planDir)) return false;
     this.store.append({ type: 'task-fresh', task: task.model.id, fingerprint: current });
+    this.readySet.delete(task.model.id);
+    this.markSatisfied(task);
     this.emit({ event: 'task-fresh', task: task.model.id });
     return true;
   }
@@ -347,13 +385,16 @@ export class Runner {
     const file = logPath(this.paths, id, attempt);
     const relLog = path.relative(this.plan.planDir, file);
     this.store.append({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog });
+    this.readySet.delete(id);
     for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) + units);
     const log = this.store.persistent ? new LogWriter(file) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
+    // One redactor per stream: a private key printed over several lines is hidden through its END line.
+    const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
     const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
-      const line = redact(raw);
+      const line = redactors[stream](raw);
       log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
@@ -397,7 +438,7 @@ export class Runner {
     }
     if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
       const result = await runChecks(task.model.acceptance, {
-        planDir: this.plan.planDir,
+        planDir: task.root ?? this.plan.planDir,
         cwd: task.cwd,
         env,
         graceMs: this.options.graceMs,
@@ -425,10 +466,12 @@ export class Runner {
     const relLog = logged ? path.relative(this.plan.planDir, running.log!.file) : null;
     if (interrupted || (this.stopping && reason !== null)) {
       this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' });
+      this.readySet.add(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
       const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
       this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
+      this.markSatisfied(task);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'done', durationMs, reason: null, log: relLog, retryInMs: null });
     } else {
       this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged });
@@ -440,10 +483,11 @@ export class Runner {
         this.store.append({ type: 'task-retry', task: id, nextAttempt: running.attempt + 1, delayMs: retryInMs });
         const timer = setTimeout(() => {
           this.retryTimers.delete(id);
+          this.readySet.add(id);
           this.schedule();
         }, retryInMs);
         this.retryTimers.set(id, timer);
-      }
+      } else this.failedSet.add(id);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'failed', durationMs, reason, log: relLog, retryInMs });
     }
     this.schedule();
@@ -482,7 +526,7 @@ export class Runner {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
     const failures: FailureSummary[] = [];
-    const waiting: Array<{ task: string; for: string }> = [];
+    const waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }> = [];
     const counts: Record<string, number> = {};
     for (const id of this.selected) {
       const s = this.ts(id);
@@ -493,8 +537,10 @@ export class Runner {
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
         const why = this.waitingFor(task);
-        status = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
-        waiting.push({ task: id, for: why });
+        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        status = kind;
+        const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
+        waiting.push({ task: id, status: kind, for: why === 'ready' ? (interrupted ? 'interrupted; runs again on resume' : 'not started') : why.replace(/^blocked: /, '') });
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }

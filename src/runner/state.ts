@@ -2,7 +2,7 @@
  * Run state: the fold of the journal (see journal.ts). `applyRecord` is the only way state changes, so
  * replaying the journal after a crash gives exactly the state the runner had.
  */
-import { renameSync, writeFileSync, openSync, fsyncSync, closeSync, readFileSync } from 'node:fs';
+import { renameSync, writeFileSync, openSync, fsync, fsyncSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
@@ -178,6 +178,26 @@ export function writeSnapshot(file: string, state: RunState): void {
   fsyncSync(fd);
   closeSync(fd);
   renameSync(temp, file);
+}
+
+/**
+ * The same, with the fsync on the thread pool (the run loop keeps going); `done` runs after the rename.
+ * The caller keeps one in flight at a time.
+ */
+export function writeSnapshotInBackground(file: string, state: RunState, stillCurrent: () => boolean, done: () => void): void {
+  const temp = `${file}.${process.pid}.bg.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  const fd = openSync(temp, 'r');
+  fsync(fd, () => {
+    closeSync(fd);
+    try {
+      // A synchronous snapshot written meanwhile is newer: never replace it with this one.
+      if (stillCurrent()) renameSync(temp, file);
+      else unlinkSync(temp);
+    } finally {
+      done();
+    }
+  });
 }
 
 export function readSnapshot(file: string): RunState | null {

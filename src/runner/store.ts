@@ -4,7 +4,7 @@
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
 import { mkdirSync, truncateSync, readFileSync } from 'node:fs';
-import { applyRecord, emptyState, writeSnapshot, type RunState } from './state.js';
+import { applyRecord, emptyState, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { hashLine, JournalWriter, readJournal, type JournalRecord } from './journal.js';
 import type { JournalBody } from './records.js';
 import type { StatePaths } from './paths.js';
@@ -13,8 +13,10 @@ export interface Store {
   readonly state: RunState;
   readonly persistent: boolean;
   append(body: JournalBody): JournalRecord;
-  /** Writes the snapshot now if anything changed (also called on a timer by the runner). */
+  /** Writes the snapshot now if anything changed (synchronously: control commands, the end of a run). */
   flush(): void;
+  /** The same without blocking the run loop on fsync (the runner's timer). */
+  flushInBackground(): void;
   close(): void;
 }
 
@@ -25,6 +27,17 @@ export function loadState(paths: StatePaths): { state: RunState; tornTail: boole
   const lines = journal.records.length ? readFileSync(paths.journal, 'utf8').split('\n').filter((l) => l !== '') : [];
   journal.records.forEach((record, i) => applyRecord(state, record, hashLine(lines[i]!)));
   return { state, tornTail: journal.tornTail };
+}
+
+export type LoadedState = { ok: true; state: RunState } | { ok: false; message: string };
+
+/** loadState for commands: a journal with a broken line in the middle is reported, not thrown. */
+export function tryLoadState(paths: StatePaths): LoadedState {
+  try {
+    return { ok: true, state: loadState(paths).state };
+  } catch (error) {
+    return { ok: false, message: `${paths.journal}: ${error instanceof Error ? error.message : String(error)}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)` };
+  }
 }
 
 export class FileStore implements Store {
@@ -56,10 +69,25 @@ export class FileStore implements Store {
   }
 
   flush(): void {
-    if (!this.dirty) return;
+    if (!this.dirty && !this.snapshotInFlight) return;
+    this.generation++;
     this.writer.sync();
     writeSnapshot(this.paths.state, this.state);
     this.dirty = false;
+  }
+
+  private snapshotInFlight = false;
+  private generation = 0;
+
+  flushInBackground(): void {
+    if (!this.dirty || this.snapshotInFlight) return;
+    this.writer.syncInBackground();
+    this.dirty = false;
+    this.snapshotInFlight = true;
+    const generation = this.generation;
+    writeSnapshotInBackground(this.paths.state, this.state, () => generation === this.generation, () => {
+      this.snapshotInFlight = false;
+    });
   }
 
   close(): void {
@@ -80,5 +108,6 @@ export class NullStore implements Store {
   }
 
   flush(): void {}
+  flushInBackground(): void {}
   close(): void {}
 }

@@ -56,7 +56,7 @@ export const configSchema = {
       }
     },
     "default_profile": {
-      "description": "Agent profile used by agent tasks that name none (built-in default claude).",
+      "description": "Agent profile used by agent tasks that name none, and by `execplan draft` (built-in default claude).",
       "type": "string"
     },
     "profiles": {
@@ -65,6 +65,11 @@ export const configSchema = {
       "additionalProperties": {
         "$ref": "#/$defs/profile"
       }
+    },
+    "prompt_template": {
+      "description": "Path of a nunjucks template that replaces templates/agent-prompt.njk for agent prompts (relative to the config file).",
+      "type": "string",
+      "minLength": 1
     },
     "analysis": {
       "type": "object",
@@ -126,20 +131,41 @@ export const configSchema = {
   },
   "$defs": {
     "profile": {
-      "description": "How to run one coding agent CLI.",
+      "description": "How to run one coding agent CLI. A profile named like a built-in (claude, codex, gemini) is merged over it field by field (vars merged key by key).",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "command": {
-          "description": "argv template: the binary then its arguments. Placeholders: {{prompt}} (the prompt text, when prompt_via is argument), {{prompt_file}} (when file), {{model}}, {{cwd}}.",
+          "description": "argv template: the binary then its arguments (no shell). Placeholders: {{prompt}} (the prompt text, with prompt_via argument), {{prompt_file}} (with prompt_via file), {{model}}, {{cwd}}, {{json_schema}} (execplan draft: the plan schema as JSON), and any name in `vars`. An argument that is exactly one placeholder with no value is dropped together with the flag right before it (`--model {{model}}` disappears when no model is set).",
           "type": "array",
           "items": {
             "type": "string"
           },
           "minItems": 1
         },
+        "args": {
+          "description": "Extra arguments appended to the command (same placeholders).",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "draft_args": {
+          "description": "Arguments appended for `execplan draft` (e.g. Claude's --json-schema {{json_schema}}).",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "vars": {
+          "description": "Values of profile-specific placeholders, e.g. permission_mode and allowed_tools for claude, sandbox for codex, approval_mode for gemini. An empty string means unset.",
+          "type": "object",
+          "additionalProperties": {
+            "type": "string"
+          }
+        },
         "prompt_via": {
-          "description": "How the prompt reaches the agent: argument, stdin or file.",
+          "description": "How the prompt reaches the agent: stdin (default; no size limit), argument (one argv element; the OS limits it to 128 KiB) or file (written beside the attempt log, path in {{prompt_file}}).",
           "enum": [
             "argument",
             "stdin",
@@ -147,11 +173,9 @@ export const configSchema = {
           ]
         },
         "output": {
-          "description": "How to read the agent's output: stream-json (Claude Code), jsonl (Codex --json), json, or text.",
+          "description": "How to read the agent's output: stream-json (JSON events, one per line: Claude Code stream-json, Codex exec --json and Gemini stream-json are all recognised) or text.",
           "enum": [
             "stream-json",
-            "jsonl",
-            "json",
             "text"
           ]
         },
@@ -163,11 +187,11 @@ export const configSchema = {
           }
         },
         "timeout": {
-          "description": "Default timeout of an agent task ('30m', '2h').",
+          "description": "Timeout of an agent task that sets none itself ('30m', '2h').",
           "type": "string"
         },
         "secrets": {
-          "description": "What to do when the prompt or spec contains something that looks like a secret: redact it (default for hosted providers), warn, or block the dispatch.",
+          "description": "What to do when the prompt or spec contains something that looks like a secret: redact it before sending (default), warn (send unchanged, print a warning; for local models) or block the dispatch (the task fails).",
           "enum": [
             "redact",
             "warn",
@@ -179,7 +203,7 @@ export const configSchema = {
           "type": "string"
         },
         "model": {
-          "description": "Default model name for {{model}}.",
+          "description": "Default model name for {{model}} (a task's agent.model wins).",
           "type": "string"
         }
       }

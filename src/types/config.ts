@@ -31,7 +31,7 @@ export interface Config {
     XL?: number;
   };
   /**
-   * Agent profile used by agent tasks that name none (built-in default claude).
+   * Agent profile used by agent tasks that name none, and by `execplan draft` (built-in default claude).
    */
   default_profile?: string;
   /**
@@ -40,6 +40,10 @@ export interface Config {
   profiles?: {
     [k: string]: Profile;
   };
+  /**
+   * Path of a nunjucks template that replaces templates/agent-prompt.njk for agent prompts (relative to the config file).
+   */
+  prompt_template?: string;
   /**
    * Thresholds of the planning analysis shown in Plan.md (scope assessment, over-decomposition guards, split suggestions). docs/artifacts.md explains each rule.
    */
@@ -87,26 +91,40 @@ export interface Config {
   };
 }
 /**
- * How to run one coding agent CLI.
+ * How to run one coding agent CLI. A profile named like a built-in (claude, codex, gemini) is merged over it field by field (vars merged key by key).
  *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "profile".
  */
 export interface Profile {
   /**
-   * argv template: the binary then its arguments. Placeholders: {{prompt}} (the prompt text, when prompt_via is argument), {{prompt_file}} (when file), {{model}}, {{cwd}}.
+   * argv template: the binary then its arguments (no shell). Placeholders: {{prompt}} (the prompt text, with prompt_via argument), {{prompt_file}} (with prompt_via file), {{model}}, {{cwd}}, {{json_schema}} (execplan draft: the plan schema as JSON), and any name in `vars`. An argument that is exactly one placeholder with no value is dropped together with the flag right before it (`--model {{model}}` disappears when no model is set).
    *
    * @minItems 1
    */
   command?: string[];
   /**
-   * How the prompt reaches the agent: argument, stdin or file.
+   * Extra arguments appended to the command (same placeholders).
+   */
+  args?: string[];
+  /**
+   * Arguments appended for `execplan draft` (e.g. Claude's --json-schema {{json_schema}}).
+   */
+  draft_args?: string[];
+  /**
+   * Values of profile-specific placeholders, e.g. permission_mode and allowed_tools for claude, sandbox for codex, approval_mode for gemini. An empty string means unset.
+   */
+  vars?: {
+    [k: string]: string;
+  };
+  /**
+   * How the prompt reaches the agent: stdin (default; no size limit), argument (one argv element; the OS limits it to 128 KiB) or file (written beside the attempt log, path in {{prompt_file}}).
    */
   prompt_via?: 'argument' | 'stdin' | 'file';
   /**
-   * How to read the agent's output: stream-json (Claude Code), jsonl (Codex --json), json, or text.
+   * How to read the agent's output: stream-json (JSON events, one per line: Claude Code stream-json, Codex exec --json and Gemini stream-json are all recognised) or text.
    */
-  output?: 'stream-json' | 'jsonl' | 'json' | 'text';
+  output?: 'stream-json' | 'text';
   /**
    * Extra environment variables.
    */
@@ -114,11 +132,11 @@ export interface Profile {
     [k: string]: string;
   };
   /**
-   * Default timeout of an agent task ('30m', '2h').
+   * Timeout of an agent task that sets none itself ('30m', '2h').
    */
   timeout?: string;
   /**
-   * What to do when the prompt or spec contains something that looks like a secret: redact it (default for hosted providers), warn, or block the dispatch.
+   * What to do when the prompt or spec contains something that looks like a secret: redact it before sending (default), warn (send unchanged, print a warning; for local models) or block the dispatch (the task fails).
    */
   secrets?: 'redact' | 'warn' | 'block';
   /**
@@ -126,7 +144,7 @@ export interface Profile {
    */
   install_hint?: string;
   /**
-   * Default model name for {{model}}.
+   * Default model name for {{model}} (a task's agent.model wins).
    */
   model?: string;
 }

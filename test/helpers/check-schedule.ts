@@ -87,6 +87,17 @@ export function checkWaves(compiled: CompiledPlan, extraExclusions: Exclusions =
       if (used > r.capacity) problems.push(`wave ${w.waveNumber}: resource ${r.name} ${used} > ${r.capacity}`);
     }
     for (const x of w.tasks) for (const y of w.tasks) if (excluded.has(`${x}\u0000${y}`)) problems.push(`wave ${w.waveNumber}: ${x} and ${y} share files`);
+    // Every recorded deferral tells the truth about the wave the task was pushed out of.
+    for (const d of w.deferred) {
+      const task = byId.get(d.task)!;
+      if (waveOf.get(d.task)! <= w.waveNumber) problems.push(`wave ${w.waveNumber}: ${d.task} deferred but placed at or before it`);
+      if ((d.reason === 'size' || d.reason === 'concurrency') && w.tasks.length < waves.waveCapacity) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.reason} but the wave has room`);
+      if (d.reason === 'resource') {
+        const cap = model.resources.find((r) => r.name === d.resource)!.capacity;
+        if ((w.resourceUsage[d.resource!] ?? 0) + (task.resources[d.resource!] ?? 0) <= cap) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.resource} that had room`);
+      }
+      if (d.reason === 'files' && !(d.conflictsWith ?? []).every((c) => w.tasks.includes(c))) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for files of tasks not in the wave`);
+    }
     const slowest = Math.max(...w.tasks.map((id) => byId.get(id)!.hours));
     if (w.estimates.p50Hours + eps < slowest) problems.push(`wave ${w.waveNumber} p50 ${w.estimates.p50Hours} < slowest task ${slowest}`);
     if (!(w.estimates.p50Hours <= w.estimates.p80Hours + eps && w.estimates.p80Hours <= w.estimates.p95Hours + eps)) problems.push(`wave ${w.waveNumber} estimates not ordered`);

@@ -3,7 +3,6 @@
  * (DESIGN.md §6), stamped with the current time; --import hands the file to `bd import`.
  */
 import path from 'node:path';
-import { execa } from 'execa';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -56,6 +55,8 @@ export const exportCommand: Command = {
     }
     io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
     if (!values.import) return ExitCode.ok;
+    // Loaded only here: execa costs ~100 ms of start-up that no other command needs.
+    const { execa } = await import('execa');
     const result = await execa('bd', ['import', '-i', file], { cwd: input.dir, env: io.env, extendEnv: false, reject: false, all: true });
     if (result.exitCode === undefined) {
       // Not started at all: with reject: false execa reports the spawn error on the result.

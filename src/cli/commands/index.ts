@@ -1,35 +1,23 @@
-// Registers every command, in the order `execplan --help` lists them.
-import { registerCommand } from '../main.js';
-import { approveCommand } from './approve.js';
-import { compileCommand } from './compile.js';
-import { doneCommand } from './done.js';
-import { exportCommand } from './export.js';
-import { graphCommand } from './graph.js';
-import { initCommand } from './init.js';
-import { logsCommand } from './logs.js';
-import { pauseCommand } from './pause.js';
-import { promptCommand } from './prompt.js';
-import { resumeCommand } from './resume.js';
-import { retryCommand } from './retry.js';
-import { runCommand } from './run.js';
-import { skipCommand } from './skip.js';
-import { statusCommand } from './status.js';
-import { validateCommand } from './validate.js';
-import { verifyCommand } from './verify.js';
+// Every command, in the order `execplan --help` lists them. Loaded on demand: a command pays only for
+// its own modules at start-up (the runner's control commands are called often, from scripts too).
+import type { Command } from '../command.js';
 
-registerCommand(initCommand);
-registerCommand(validateCommand);
-registerCommand(compileCommand);
-registerCommand(graphCommand);
-registerCommand(exportCommand);
-registerCommand(runCommand);
-registerCommand(statusCommand);
-registerCommand(logsCommand);
-registerCommand(retryCommand);
-registerCommand(skipCommand);
-registerCommand(doneCommand);
-registerCommand(approveCommand);
-registerCommand(pauseCommand);
-registerCommand(resumeCommand);
-registerCommand(verifyCommand);
-registerCommand(promptCommand);
+export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => Promise<Command>]> = [
+  ['init', async () => (await import('./init.js')).initCommand],
+  ['validate', async () => (await import('./validate.js')).validateCommand],
+  ['compile', async () => (await import('./compile.js')).compileCommand],
+  ['graph', async () => (await import('./graph.js')).graphCommand],
+  ['run', async () => (await import('./run.js')).runCommand],
+  ['status', async () => (await import('./status.js')).statusCommand],
+  ['logs', async () => (await import('./logs.js')).logsCommand],
+  ['retry', async () => (await import('./retry.js')).retryCommand],
+  ['skip', async () => (await import('./skip.js')).skipCommand],
+  ['done', async () => (await import('./done.js')).doneCommand],
+  ['approve', async () => (await import('./approve.js')).approveCommand],
+  ['pause', async () => (await import('./pause.js')).pauseCommand],
+  ['resume', async () => (await import('./resume.js')).resumeCommand],
+  ['verify', async () => (await import('./verify.js')).verifyCommand],
+  ['export', async () => (await import('./export.js')).exportCommand],
+  ['prompt', async () => (await import('./prompt.js')).promptCommand],
+  ['draft', async () => (await import('./draft.js')).draftCommand],
+];

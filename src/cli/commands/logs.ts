@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { logPath, statePaths } from '../../runner/paths.js';
-import { loadState } from '../../runner/store.js';
+import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { readPlanFile } from '../plan-input.js';
@@ -22,7 +22,12 @@ export const logsCommand: Command = {
       return read.exitCode;
     }
     const paths = statePaths(read.input.dir);
-    const state = loadState(paths).state;
+    const loaded = tryLoadState(paths);
+    if (!loaded.ok) {
+      io.stderr(`execplan: ${loaded.message}\n`);
+      return ExitCode.failedNotResumable;
+    }
+    const state = loaded.state;
     const attempts = state.tasks[task]?.attempts ?? [];
     if (attempts.length === 0) {
       io.stderr(`execplan logs: task '${task}' has no attempts yet\n`);

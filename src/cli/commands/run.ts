@@ -4,14 +4,15 @@ import path from 'node:path';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
+import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
 import { buildRunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
-import { ttyRenderer } from '../../runner/render-tty.js';
 import { newRunId, Runner } from '../../runner/runner.js';
-import { FileStore, loadState, NullStore, type Store } from '../../runner/store.js';
+import { SpawnHelper } from '../../runner/spawn-client.js';
+import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -44,6 +45,7 @@ export const runCommand: Command = {
         wait: { type: 'boolean' },
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
+        worktrees: { type: 'boolean' },
       },
       1,
     );
@@ -67,7 +69,12 @@ export const runCommand: Command = {
 
     if (values['dry-run']) {
       const selected = new Set(only ? closure(plan, only) : plan.tasks.keys());
-      const state = values.fresh ? emptyState() : loadState(paths).state;
+      const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
+      if (!loaded.ok) {
+        io.stderr(`execplan: ${loaded.message}\n`);
+        return ExitCode.failedNotResumable;
+      }
+      const state = loaded.state;
       const rows = dryRun(plan, state, selected, Boolean(values.force));
       if (values.json) io.stdout(`${JSON.stringify({ concurrency, order: rows })}\n`);
       else {
@@ -100,12 +107,25 @@ export const runCommand: Command = {
         if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
       }
     }
+    // Large plans spawn through a small helper process: forking the (big) runner itself costs more per task.
+    const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
+    const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
+    const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
     try {
+      if (persist) {
+        const check = tryLoadState(paths);
+        if (!check.ok) {
+          io.stderr(`execplan: cannot resume: ${check.message}\n`);
+          return ExitCode.failedNotResumable;
+        }
+      }
       const store: Store = persist ? FileStore.open(paths) : new NullStore();
       const json = Boolean(values.json);
       const useTty = !json && io.isTTY && !io.env.CI;
       let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
       let ttyDone: Promise<void> | null = null;
+      const runId = newRunId(new Date());
+      let worktrees: WorktreeSession | null = null;
       const runner = new Runner(plan, store, paths, {
         concurrency,
         keepGoing: Boolean(values['keep-going']),
@@ -114,9 +134,17 @@ export const runCommand: Command = {
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000)),
+        executors: {
+          ...defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
+          agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+        },
         env: io.env,
-        onEvent: (event) => onEvent(event),
+        runId,
+        onEvent: (event) => {
+          // A stream's finished task (checks passed) is committed on the stream's branch.
+          if (worktrees && event.event === 'task-end' && event.status === 'done') worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+          onEvent(event);
+        },
       });
       const problems = await runner.preflight();
       if (problems.length) {
@@ -124,7 +152,25 @@ export const runCommand: Command = {
         io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
         return ExitCode.cannotStart;
       }
+      if (values.worktrees) {
+        const started = startWorktreeSession(model, input.dir, runId);
+        if (!started.ok) {
+          store.close();
+          io.stderr(`execplan: cannot start: ${started.message}\n`);
+          return ExitCode.cannotStart;
+        }
+        worktrees = started.session;
+        // Stream tasks (their commands, agents and acceptance checks) run in the stream's worktree.
+        for (const task of plan.tasks.values()) {
+          const dir = worktrees.workdirFor(task.model);
+          if (!dir) continue;
+          task.cwd = path.resolve(dir, path.relative(input.dir, task.cwd));
+          task.root = dir;
+        }
+      }
       if (useTty) {
+        // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
+        const { ttyRenderer } = await import('../../runner/render-tty.js');
         const tty = ttyRenderer(target, concurrency, () => plan.tasks.size);
         onEvent = tty.onEvent;
         ttyDone = tty.done;
@@ -135,12 +181,18 @@ export const runCommand: Command = {
       try {
         const code = await runner.start();
         if (ttyDone) await ttyDone;
+        const ids = [...plan.tasks.keys()];
+        const branches = worktrees ? mergeOrder(model).order.flatMap((stream) => worktrees!.worktrees.filter((w) => w.stream === stream).map((w) => ({ stream, branch: w.branch }))) : null;
+        if (persist) recordRunUsage(paths.dir, runId, ids, branches);
+        const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
+        if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
         return code;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
     } finally {
+      helper?.close();
       release();
     }
   },

@@ -3,7 +3,7 @@ import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { statePaths } from '../../runner/paths.js';
 import { buildRunPlan } from '../../runner/plan-view.js';
 import { statusView } from '../../runner/status.js';
-import { loadState } from '../../runner/store.js';
+import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
@@ -26,7 +26,12 @@ export const statusCommand: Command = {
       return exitCodeFor(diagnostics);
     }
     const plan = buildRunPlan(model, input.dir, input.text);
-    const view = statusView(plan, loadState(statePaths(input.dir)).state, Date.now());
+    const loaded = tryLoadState(statePaths(input.dir));
+    if (!loaded.ok) {
+      io.stderr(`execplan: ${loaded.message}\n`);
+      return ExitCode.failedNotResumable;
+    }
+    const view = statusView(plan, loaded.state, Date.now());
     if (values.json) {
       io.stdout(`${JSON.stringify(view, null, 2)}\n`);
       return ExitCode.ok;

@@ -23,14 +23,14 @@ export interface IndexGraph {
 export function buildIndexGraph(model: PlanModel): IndexGraph {
   const n = model.tasks.length;
   const byId = new Map(model.tasks.map((t) => [t.id, t.index]));
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const taskEdges: Array<[number, number]> = [];
   for (const e of model.edges) {
     if (!e.scheduled) continue;
     const from = byId.get(e.from);
     const to = byId.get(e.to);
     if (from === undefined || to === undefined || from === to) continue;
-    const key = `${from}>${to}`;
+    const key = from * n + to;
     if (seen.has(key)) continue;
     seen.add(key);
     taskEdges.push([from, to]);

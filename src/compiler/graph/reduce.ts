@@ -1,7 +1,9 @@
 /**
  * Transitive reduction of the task-to-task edges: an edge u -> v is redundant when v is reachable from
- * another successor of u. Reachability is computed with bitsets one block of target columns at a time,
- * so memory stays bounded (about 16 MB) and the time is O(edges x tasks / 64) even for 50,000 tasks.
+ * another successor of u. Only edges whose source has two or more successors and whose target has two or
+ * more predecessors can be redundant, so reachability is computed only toward those targets ("columns"),
+ * with bitsets, one block of columns at a time: memory stays bounded (about 16 MB) and the time is
+ * O(edges x columns / 32), which is nothing for chains and trees and fine for 50,000 dense tasks.
  */
 import type { IndexGraph } from './index-graph.js';
 
@@ -11,48 +13,65 @@ const maxWords = 4 * 1024 * 1024;
 export function redundantEdges(graph: IndexGraph, order: readonly number[]): boolean[] {
   const n = graph.taskCount;
   const pos = new Int32Array(n);
-  const byPos: number[] = [];
-  for (const v of order) if (v < n) {
-    pos[v] = byPos.length;
-    byPos.push(v);
-  }
+  let next = 0;
+  for (const v of order) if (v < n) pos[v] = next++;
   // Task-only successor lists, by topological position.
   const succ: number[][] = Array.from({ length: n }, () => []);
-  for (const [a, b] of graph.taskEdges) succ[pos[a]!]!.push(pos[b]!);
-
-  const redundantPairs = new Set<number>();
-  const columnsWanted = Math.max(32, Math.min(Math.ceil(n / 32) * 32, Math.floor(maxWords / Math.max(1, n)) * 32));
-  const words = columnsWanted / 32;
-  const reach = new Uint32Array(Math.max(1, n * words));
-  const union = new Uint32Array(words);
-  for (let lo = 0; lo < n; lo += columnsWanted) {
-    const hi = Math.min(n, lo + columnsWanted);
-    // Nodes at position >= hi cannot reach columns below hi: only positions < hi matter.
-    reach.fill(0, 0, hi * words);
-    for (let u = hi - 1; u >= 0; u--) {
-      const base = u * words;
-      for (const s of succ[u]!) {
-        if (s >= hi) continue;
-        if (s >= lo) reach[base + ((s - lo) >> 5)]! |= 1 << ((s - lo) & 31);
-        const sBase = s * words;
-        for (let w = 0; w < words; w++) reach[base + w]! |= reach[sBase + w]!;
+  const indegree = new Int32Array(n);
+  for (const [a, b] of graph.taskEdges) {
+    succ[pos[a]!]!.push(pos[b]!);
+    indegree[pos[b]!]!++;
+  }
+  // Columns: targets of candidate edges, numbered in topological order.
+  const column = new Int32Array(n).fill(-1);
+  const columnNode: number[] = [];
+  for (let u = 0; u < n; u++) {
+    if (succ[u]!.length < 2) continue;
+    for (const s of succ[u]!) if (indegree[s]! >= 2 && column[s] === -1) column[s] = 1;
+  }
+  for (let v = 0; v < n; v++) if (column[v] === 1) {
+    column[v] = columnNode.length;
+    columnNode.push(v);
+  }
+  const redundant = new Set<number>();
+  const columns = columnNode.length;
+  if (columns > 0) {
+    const blockColumns = Math.max(32, Math.min(Math.ceil(columns / 32) * 32, Math.floor(maxWords / Math.max(1, n)) * 32));
+    const words = blockColumns / 32;
+    const reach = new Uint32Array(n * words);
+    const union = new Uint32Array(words);
+    for (let lo = 0; lo < columns; lo += blockColumns) {
+      const hi = Math.min(columns, lo + blockColumns);
+      // A node at or after the last column's position cannot reach any column of this block.
+      const limit = columnNode[hi - 1]!;
+      reach.fill(0, 0, limit * words);
+      for (let u = limit - 1; u >= 0; u--) {
+        const base = u * words;
+        for (const s of succ[u]!) {
+          if (s > limit) continue;
+          const c = column[s]!;
+          if (c >= lo && c < hi) reach[base + ((c - lo) >> 5)]! |= 1 << ((c - lo) & 31);
+          if (s === limit) continue;
+          const sBase = s * words;
+          for (let w = 0; w < words; w++) reach[base + w]! |= reach[sBase + w]!;
+        }
       }
-    }
-    for (let u = 0; u < hi; u++) {
-      const targets = succ[u]!;
-      if (targets.length < 2) continue;
-      if (!targets.some((s) => s >= lo && s < hi)) continue;
-      union.fill(0);
-      for (const s of targets) {
-        if (s >= hi) continue;
-        const sBase = s * words;
-        for (let w = 0; w < words; w++) union[w]! |= reach[sBase + w]!;
-      }
-      for (const s of targets) {
-        if (s < lo || s >= hi) continue;
-        if (union[(s - lo) >> 5]! & (1 << ((s - lo) & 31))) redundantPairs.add(u * n + s);
+      for (let u = 0; u < limit; u++) {
+        const targets = succ[u]!;
+        if (targets.length < 2 || !targets.some((s) => column[s]! >= lo && column[s]! < hi)) continue;
+        union.fill(0);
+        for (const s of targets) {
+          if (s >= limit) continue;
+          const sBase = s * words;
+          for (let w = 0; w < words; w++) union[w]! |= reach[sBase + w]!;
+        }
+        for (const s of targets) {
+          const c = column[s]!;
+          if (c < lo || c >= hi) continue;
+          if (union[(c - lo) >> 5]! & (1 << ((c - lo) & 31))) redundant.add(u * n + s);
+        }
       }
     }
   }
-  return graph.taskEdges.map(([a, b]) => redundantPairs.has(pos[a]! * n + pos[b]!));
+  return graph.taskEdges.map(([a, b]) => redundant.has(pos[a]! * n + pos[b]!));
 }

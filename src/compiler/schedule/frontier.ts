@@ -7,9 +7,10 @@ import type { FileConflict, FrontierSchedule, LowerBound } from '../compiled.js'
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { listByStart } from './justify.js';
-import { defaultBudget, keyedTopologicalOrder, optimize } from './optimize.js';
+import { defaultBudget, defaultWorkLimit, keyedTopologicalOrder, minDefaultBudget, optimize } from './optimize.js';
 import { parallelSchedule } from './parallel-sgs.js';
 import { buildProblem, latestFinish, type Problem } from './problem.js';
+import { SerialScheduler } from './serial-sgs.js';
 import { roundTime } from './time.js';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -18,15 +19,18 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: re
   const problem = buildProblem(model, graph, conflicts);
   const lft = latestFinish(problem);
   const baseline = parallelSchedule(problem, lft);
-  const budget = model.settings.optimizeIterations ?? defaultBudget(problem.size);
+  const baselineList = listByStart(problem, baseline.start);
   const bound = lowerBoundOf(model, problem, criticalPathHours);
+  // A baseline that meets the lower bound is optimal: the budget is reported but not spent.
+  const optimal = baseline.makespan <= bound.hours + 1e-9;
+  const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList));
 
   let start = baseline.start;
   let finish = baseline.finish;
   let makespan = baseline.makespan;
   let evaluated = 0;
-  if (budget > 0 && problem.size > 0 && baseline.makespan > bound.hours + 1e-9) {
-    const seeds = [listByStart(problem, baseline.start), keyedTopologicalOrder(problem, lft)];
+  if (budget > 0 && problem.size > 0 && !optimal) {
+    const seeds = [baselineList, keyedTopologicalOrder(problem, lft)];
     const result = optimize(problem, lft, seeds, budget, bound.hours);
     evaluated = result.schedulesEvaluated;
     if (result.best.makespan < makespan) {
@@ -42,6 +46,14 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: re
     schedulesEvaluated: evaluated,
     baselineMakespanHours: roundTime(baseline.makespan),
   });
+}
+
+/** Work units of one serial pass over the baseline's order: what one schedule generation costs on this plan. */
+function probeWork(problem: Problem, list: Int32Array): number {
+  const probe = new SerialScheduler(problem);
+  // Abandoned past the point where the default budget would be below its minimum anyway.
+  const makespan = probe.run(list, defaultWorkLimit / minDefaultBudget + 1);
+  return Number.isNaN(makespan) ? NaN : probe.work;
 }
 
 function describe(

@@ -25,10 +25,26 @@ export interface OptimizeResult {
 }
 
 const mutationRate = 0.05;
+/** Generations without a better schedule before most of the population is replaced by new samples. */
+const stagnationLimit = 10;
 
-/** Default budget: thousands of schedules for small plans, a few for huge ones (work ~ budget x size). */
-export function defaultBudget(size: number): number {
-  return Math.min(5000, Math.max(12, Math.floor(300_000 / Math.max(1, size))));
+/** Most schedule generations granted by default. */
+export const maxDefaultBudget = 5000;
+/**
+ * Work units (profile segments and conflicts examined by serial schedule generation) granted by default.
+ * A deterministic count, not time: 5000 schedules of a 30-task plan use ~1 M; one schedule of a
+ * resource-saturated 10,000-task plan ~6 M.
+ */
+export const defaultWorkLimit = 10_000_000;
+
+/** Below this many schedules the search cannot pay for itself: the default budget is then 0. */
+export const minDefaultBudget = 10;
+
+/** Default budget from the measured work of one serial pass (NaN: over the probe's limit): thousands for small plans, none for huge ones. */
+export function defaultBudget(workPerSchedule: number): number {
+  if (!(workPerSchedule > 0)) return 0;
+  const budget = Math.min(maxDefaultBudget, Math.floor(defaultWorkLimit / workPerSchedule));
+  return budget >= minDefaultBudget ? budget : 0;
 }
 
 /** Stops early once a schedule reaches `lowerBound` (it cannot be beaten). */
@@ -63,7 +79,16 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
   while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
 
   const edge = (a: number, b: number) => binaryIncludes(problem.pred[b]!, a);
+  let bestMakespan = Infinity;
+  let stale = 0;
   while (evaluated + 1 <= budget && population.length >= 2 && !optimal()) {
+    // A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest.
+    if (stale >= stagnationLimit) {
+      population.length = Math.max(1, Math.floor(population.length / 4));
+      while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
+      stale = 0;
+      continue;
+    }
     const children: Individual[] = [];
     const order = shuffle(population.map((_, k) => k), random);
     for (let k = 0; k + 1 < order.length && evaluated + 1 <= budget; k += 2) {
@@ -91,6 +116,10 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
     }
     population.length = 0;
     population.push(...next);
+    if (population[0]!.makespan < bestMakespan - 1e-9) {
+      bestMakespan = population[0]!.makespan;
+      stale = 0;
+    } else stale++;
   }
   const found = best as { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null;
   if (!found) throw new Error('optimize needs a budget of at least one schedule');

@@ -17,17 +17,22 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   for (let v = 0; v < size; v++) waiting[v] = problem.pred[v]!.length;
   const use = new Int32Array(problem.capacity.length);
   const before = (a: number, b: number) => key[a]! - key[b]! || a - b;
-  let eligible: number[] = [];
-  for (let v = 0; v < size; v++) if (waiting[v] === 0) eligible.push(v);
-  eligible.sort(before);
+  const eligible = new MinHeap(before);
+  let eligibleZero = 0;
+  const makeEligible = (v: number) => {
+    eligible.push(v);
+    if (problem.duration[v]! === 0) eligibleZero++;
+  };
+  for (let v = 0; v < size; v++) if (waiting[v] === 0) makeEligible(v);
   const running = new MinHeap((a, b) => finish[a]! - finish[b]! || a - b);
+  const conc = problem.concurrencyResource;
   let done = 0;
   let t = 0;
   let makespan = 0;
 
-  const release = (v: number, into: number[]) => {
+  const release = (v: number) => {
     done++;
-    for (const s of problem.succ[v]!) if (--waiting[s] === 0) into.push(s);
+    for (const s of problem.succ[v]!) if (--waiting[s] === 0) makeEligible(s);
   };
   const fits = (j: number) => {
     if (problem.duration[j]! === 0) return true;
@@ -37,37 +42,36 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   };
 
   while (done < size) {
-    for (;;) {
-      const released: number[] = [];
-      const rest: number[] = [];
-      for (const j of eligible) {
-        if (!fits(j)) {
-          rest.push(j);
-          continue;
-        }
-        start[j] = t;
-        finish[j] = roundTime(t + problem.duration[j]!);
-        started[j] = 1;
-        if (finish[j]! > makespan) makespan = finish[j]!;
-        if (problem.duration[j]! === 0) {
-          release(j, released);
-        } else {
-          for (const [r, units] of problem.demand[j]!) use[r]! += units;
-          running.push(j);
-        }
+    // Start what fits now, most urgent first. Once the concurrency limit is reached only zero-duration
+    // tasks could still start, so the scan stops early; tasks that did not fit wait for the next event.
+    const setAside: number[] = [];
+    while (eligible.size > 0) {
+      if (conc >= 0 && use[conc]! >= problem.capacity[conc]! && eligibleZero === 0) break;
+      const j = eligible.pop()!;
+      const zero = problem.duration[j]! === 0;
+      if (zero) eligibleZero--;
+      if (!fits(j)) {
+        setAside.push(j);
+        continue;
       }
-      eligible = rest;
-      if (released.length === 0) break;
-      eligible = mergeSorted(eligible, released.sort(before), before);
+      start[j] = t;
+      finish[j] = roundTime(t + problem.duration[j]!);
+      started[j] = 1;
+      if (finish[j]! > makespan) makespan = finish[j]!;
+      if (zero) release(j);
+      else {
+        for (const [r, units] of problem.demand[j]!) use[r]! += units;
+        running.push(j);
+      }
     }
+    for (const j of setAside) makeEligible(j);
     if (done >= size) break;
     const next = running.pop();
     if (next === undefined) throw new Error('parallel schedule stalled: the graph is not acyclic');
     t = finish[next]!;
-    const released: number[] = [];
     const finishOne = (v: number) => {
       for (const [r, units] of problem.demand[v]!) use[r]! -= units;
-      release(v, released);
+      release(v);
     };
     finishOne(next);
     while (running.size > 0) {
@@ -78,19 +82,6 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
       }
       finishOne(peek);
     }
-    eligible = mergeSorted(eligible, released.sort(before), before);
   }
   return { start, finish, makespan };
-}
-
-function mergeSorted(a: number[], b: number[], before: (x: number, y: number) => number): number[] {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(before(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
 }

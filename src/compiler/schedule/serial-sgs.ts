@@ -12,6 +12,8 @@ export class SerialScheduler {
   readonly start: Float64Array;
   readonly finish: Float64Array;
   makespan = 0;
+  /** Deterministic work counter (segments and conflicts examined): sizes the optimizer's budget. */
+  work = 0;
   private readonly placed: Uint8Array;
   private readonly resources: number;
   private times: Float64Array;
@@ -31,8 +33,12 @@ export class SerialScheduler {
     this.use = new Int32Array((2 * size + 2) * this.resources);
   }
 
-  /** Schedules every node of `list` (a precedence-feasible permutation); returns the makespan. */
-  run(list: ArrayLike<number>): number {
+  /**
+   * Schedules every node of `list` (a precedence-feasible permutation); returns the makespan, or NaN when
+   * the pass was abandoned because it did more than `maxWork` units of work.
+   */
+  run(list: ArrayLike<number>, maxWork = Infinity): number {
+    const workLimit = this.work + maxWork;
     const { problem } = this;
     this.placed.fill(0);
     this.segments = 1;
@@ -40,12 +46,14 @@ export class SerialScheduler {
     this.use.fill(0, 0, this.resources);
     let makespan = 0;
     const before = this.reversed ? problem.succ : problem.pred;
+    this.work += list.length;
     for (let k = 0; k < list.length; k++) {
       const j = list[k]!;
       let ready = 0;
       for (const p of before[j]!) if (this.finish[p]! > ready) ready = this.finish[p]!;
       const t = this.earliest(j, ready);
       this.place(j, t);
+      if (this.work > workLimit) return NaN;
       if (this.finish[j]! > makespan) makespan = this.finish[j]!;
     }
     this.makespan = makespan;
@@ -73,6 +81,7 @@ export class SerialScheduler {
     let t = ready;
     for (;;) {
       let moved = false;
+      this.work += conflicts.length;
       for (const c of conflicts) {
         if (this.placed[c] && problem.duration[c]! > 0 && this.start[c]! < roundTime(t + d) && this.finish[c]! > t) {
           t = this.finish[c]!;
@@ -83,6 +92,7 @@ export class SerialScheduler {
       if (demand.length > 0) {
         const end = roundTime(t + d);
         for (let k = this.find(t); k < this.segments && this.times[k]! < end; k++) {
+          this.work++;
           const row = k * R;
           let fits = true;
           for (const [r, units] of demand) {

@@ -1,0 +1,155 @@
+/**
+ * `execplan draft`: ask a coding agent to write plan.yaml for a spec, validate the answer with the
+ * compiler's front end, and feed the diagnostics (the `validate --format json` shape) back for up to N
+ * repair rounds. Each round is a fresh agent invocation carrying the previous answer and its diagnostics.
+ */
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
+import { loadPlan } from '../compiler/load.js';
+import { planSchema } from '../types/plan-schema.js';
+import { createOutputParser, type AgentOutcome } from './output.js';
+import { buildInvocation, type AgentProfile } from './profiles.js';
+import { applySecretsPolicy } from './secrets-policy.js';
+import { spawnAgent } from './spawn.js';
+
+export interface DraftOptions {
+  /** The authoring prompt (rules, example, schema and the full spec), as `execplan prompt` renders it. */
+  authoringPrompt: string;
+  profile: AgentProfile;
+  model: string | null;
+  /** Repair rounds after the first answer. */
+  rounds: number;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The output file as the user named it: diagnostics point into it. */
+  planFile: string;
+  /** Progress for the user (one line each). */
+  say: (line: string) => void;
+  /** Each raw output line of the agent (for --verbose). */
+  onLine?: (line: string) => void;
+}
+
+export interface DraftRound {
+  round: number;
+  diagnostics: Diagnostic[];
+}
+
+export type DraftResult =
+  | { ok: true; yaml: string; rounds: DraftRound[] }
+  | { ok: false; reason: 'invalid'; yaml: string; diagnostics: Diagnostic[]; rounds: DraftRound[] }
+  | { ok: false; reason: 'agent-failed' | 'blocked'; message: string; rounds: DraftRound[] };
+
+const ANSWER_RULES =
+  'Answer with the complete plan only: one YAML document (or the JSON object), no commentary before or after it, no Markdown fences.';
+
+export function firstPrompt(authoring: string): string {
+  return `${authoring.trimEnd()}\n\n${ANSWER_RULES}\n`;
+}
+
+export function repairPrompt(authoring: string, previous: string, diagnostics: readonly Diagnostic[]): string {
+  return (
+    `${authoring.trimEnd()}\n\n` +
+    `Your previous answer was not a valid plan. Here it is:\n\n<previous-plan>\n${previous.trimEnd()}\n</previous-plan>\n\n` +
+    `\`execplan validate --format json\` reported these problems (line and col point into the previous plan):\n\n` +
+    `${JSON.stringify(diagnostics, null, 2)}\n\n` +
+    `Fix every error (warnings are worth fixing too) and keep everything that was right. ${ANSWER_RULES}\n`
+  );
+}
+
+/** The plan text inside an agent's answer: structured output, a JSON object, or YAML (fences removed). */
+export function extractPlanText(outcome: AgentOutcome): string | null {
+  if (outcome.structured !== undefined && outcome.structured !== null && typeof outcome.structured === 'object') {
+    return stringifyYaml(outcome.structured, { lineWidth: 0 });
+  }
+  const text = outcome.result?.trim();
+  if (!text) return null;
+  const fenced = /```(?:ya?ml|json)?[ \t]*\n([\s\S]*?)\n```/.exec(text);
+  const body = (fenced ? fenced[1]! : text).trim();
+  if (body.startsWith('{')) {
+    try {
+      return stringifyYaml(JSON.parse(body), { lineWidth: 0 });
+    } catch {
+      return `${body}\n`;
+    }
+  }
+  // A YAML answer stays as written (comments and order included) when it parses.
+  try {
+    parseYaml(body);
+  } catch {
+    // left to the validator, which reports the syntax error with its position
+  }
+  return `${body}\n`;
+}
+
+async function ask(options: DraftOptions, prompt: string): Promise<{ ok: true; outcome: AgentOutcome } | { ok: false; message: string }> {
+  const invocation = buildInvocation(options.profile, {
+    prompt,
+    promptFile: null,
+    model: options.model,
+    cwd: options.cwd,
+    jsonSchema: JSON.stringify(planSchema),
+  });
+  if (invocation.promptFile === null && options.profile.promptVia === 'file') {
+    return { ok: false, message: `profile ${options.profile.name} passes the prompt in a file, which execplan draft does not support; use stdin` };
+  }
+  const parser = createOutputParser(options.profile.output);
+  const stderr: string[] = [];
+  const proc = spawnAgent({
+    file: invocation.file,
+    args: invocation.args,
+    cwd: options.cwd,
+    env: { ...options.env, ...invocation.env },
+    stdin: invocation.stdin,
+    graceMs: 2000,
+    onLine: (line, stream) => {
+      options.onLine?.(line);
+      if (stream === 'stderr') stderr.push(line);
+      else {
+        const progress = parser.line(line);
+        if (progress) options.say(`  ${progress}`);
+      }
+    },
+  });
+  const outcome = await proc.done;
+  const result = parser.outcome();
+  if (outcome.kind !== 'exited' || outcome.exitCode !== 0 || result.isError) {
+    const how = outcome.kind === 'exited' ? `exited ${outcome.exitCode}` : outcome.kind === 'error' ? outcome.message : outcome.kind;
+    const detail = result.errorMessage ?? stderr.slice(-3).join(' | ');
+    return { ok: false, message: `${options.profile.name} failed (${how})${detail ? `: ${detail}` : ''}` };
+  }
+  return { ok: true, outcome: result };
+}
+
+export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
+  const rounds: DraftRound[] = [];
+  // What leaves the machine is the spec inside the authoring prompt: the profile's policy decides.
+  const policy = applySecretsPolicy(options.profile.secrets, options.authoringPrompt, 'prompt', options.profile.name);
+  if (policy.action === 'block') return { ok: false, reason: 'blocked', message: policy.notice, rounds };
+  if (policy.notice) options.say(policy.notice);
+  const authoring = policy.text;
+
+  let prompt = firstPrompt(authoring);
+  let last = '';
+  let diagnostics: Diagnostic[] = [];
+  for (let round = 0; round <= options.rounds; round++) {
+    options.say(round === 0 ? `asking ${options.profile.name} for a plan` : `repair round ${round} of ${options.rounds}: ${diagnostics.filter((d) => d.severity === 'error').length} errors`);
+    const answer = await ask(options, prompt);
+    if (!answer.ok) return { ok: false, reason: 'agent-failed', message: answer.message, rounds };
+    const text = extractPlanText(answer.outcome);
+    last = text ?? '';
+    diagnostics = text === null ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }] : loadPlan(options.planFile, text).diagnostics;
+    rounds.push({ round, diagnostics });
+    if (!hasErrors(diagnostics)) return { ok: true, yaml: last, rounds };
+    prompt = repairPrompt(authoring, last, diagnostics);
+  }
+  return { ok: false, reason: 'invalid', yaml: last, diagnostics, rounds };
+}
+
+/** The header written above a drafted plan (no date: same answer, same file). */
+export function draftHeader(specPath: string, profile: string, rounds: number): string {
+  return (
+    `# Generated by \`execplan draft\` from ${specPath} with the ${profile} agent profile ` +
+    `(${rounds} round${rounds === 1 ? '' : 's'}); validated by execplan validate.\n` +
+    `# Review it before running: execplan compile && execplan run --dry-run\n`
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Hand-off records: what an agent task left for the tasks after it (its final message, usage, status),
+ * in `.execplan/handoffs/<task>.json`, plus a lenient read of the runner's state for upstream statuses
+ * and retry notes. Written redacted; read by the prompts of dependent tasks.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { statePaths } from '../runner/paths.js';
+import { loadState } from '../runner/store.js';
+import type { AgentUsage } from './output.js';
+
+export interface Handoff {
+  task: string;
+  /** The run that produced it (EXECPLAN_RUN_ID), or null outside a run. */
+  runId: string | null;
+  attempt: number;
+  agent: string;
+  profile: string;
+  exitCode: number | null;
+  isError: boolean;
+  summary: string | null;
+  usage: AgentUsage;
+  sessionId: string | null;
+}
+
+export const handoffPath = (stateDir: string, task: string): string => path.join(stateDir, 'handoffs', `${task}.json`);
+
+export function writeHandoff(stateDir: string, handoff: Handoff): void {
+  const file = handoffPath(stateDir, handoff.task);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(handoff, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+export function readHandoff(stateDir: string, task: string): Handoff | null {
+  try {
+    return JSON.parse(readFileSync(handoffPath(stateDir, task), 'utf8')) as Handoff;
+  } catch {
+    return null;
+  }
+}
+
+/** Task statuses and retry notes from the run's journal (folded the way the runner does), or 'unknown'. */
+export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null } {
+  let tasks: Record<string, { status: string; forced: string | null; note: string | null }> = {};
+  try {
+    tasks = loadState({ ...statePaths(path.dirname(stateDir)), dir: stateDir, journal: path.join(stateDir, 'journal.jsonl') }).state.tasks;
+  } catch {
+    tasks = {};
+  }
+  return {
+    status: (id) => {
+      const s = tasks[id];
+      if (!s) return 'unknown';
+      return s.forced && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
+    },
+    note: (id) => tasks[id]?.note || null,
+  };
+}

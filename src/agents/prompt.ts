@@ -1,0 +1,145 @@
+/**
+ * The agent prompt: a context built from the plan model (pure) rendered with templates/agent-prompt.njk
+ * (or the config's prompt_template). The spec documents go in whole: seed 000 FR-7 forbids trimming.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { AcceptanceCheck } from '../types/plan.js';
+
+export interface UpstreamResult {
+  id: string;
+  title: string;
+  /** done, failed, skipped, pending, ... as the run state says; 'unknown' without state. */
+  status: string;
+  hard: boolean;
+  /** The upstream agent's hand-off summary (its final message), when it was an agent task. */
+  summary: string | null;
+}
+
+export interface SpecDocument {
+  path: string;
+  text: string;
+}
+
+export interface PromptContext {
+  agent: { label: string; number: number };
+  plan: { name: string; title: string };
+  task: {
+    id: string;
+    title: string;
+    description: string;
+    steps: string[];
+    extra: string | null;
+    note: string | null;
+    attempt: number;
+    complexity: string | null;
+    stopWhen: string | null;
+    criteria: string[];
+    checks: string[];
+    test: string | null;
+    isTestTask: boolean;
+    testsFor: string | null;
+  };
+  scope: { may: string[]; mustNot: string[] };
+  stream: { name: string; title: string | null; owns: string[] } | null;
+  skills: string[];
+  communication: { from: string; to: string; after: string | null; what: string }[];
+  upstream: UpstreamResult[];
+  specs: SpecDocument[];
+}
+
+export interface PromptInputs {
+  agentNumber: number;
+  attempt: number;
+  specs: SpecDocument[];
+  upstream: (id: string) => { status: string; summary: string | null };
+  note: string | null;
+}
+
+export function describeCheck(check: AcceptanceCheck): string | null {
+  if (typeof check === 'string') return null;
+  if ('run' in check) return `\`${check.run}\` exits 0${check.description ? ` (${check.description})` : ''}`;
+  const contains = check.contains !== undefined ? ` and contains ${JSON.stringify(check.contains)}` : '';
+  return `file \`${check.file}\` exists${contains}${check.description ? ` (${check.description})` : ''}`;
+}
+
+const unique = (xs: string[]): string[] => [...new Set(xs)];
+
+/** Spec paths named by the plan, in order. */
+export function specPaths(model: PlanModel): string[] {
+  const spec = model.source.spec;
+  return spec === undefined ? [] : Array.isArray(spec) ? spec : [spec];
+}
+
+export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: PromptInputs): PromptContext {
+  const src = task.source;
+  const stream = task.stream !== null ? (model.streams.find((s) => s.name === task.stream) ?? null) : null;
+  const may = unique([...task.files, ...(stream?.owns ?? [])]);
+  const others = model.streams.filter((s) => s.name !== task.stream).flatMap((s) => s.owns);
+  const mustNot = unique([...(src.boundaries?.excludes ?? []), ...others]).filter((p) => !may.includes(p));
+  const upstreamIds = new Map<string, boolean>();
+  for (const edge of model.edges) {
+    if (edge.to === task.id) upstreamIds.set(edge.from, (upstreamIds.get(edge.from) ?? false) || edge.hard);
+  }
+  const byId = new Map(model.tasks.map((t) => [t.id, t]));
+  const upstream = [...upstreamIds].map(([id, hard]) => {
+    const r = inputs.upstream(id);
+    return { id, title: byId.get(id)?.title ?? id, status: r.status, hard, summary: r.summary };
+  });
+  const communication = (model.source.communication ?? [])
+    .filter((c) => stream !== null && (c.from === stream.name || c.to === stream.name))
+    .map((c) => ({ from: c.from, to: c.to, after: c.after ?? null, what: c.what }));
+  const testsFor = task.id.endsWith('.tests') && byId.has(task.id.slice(0, -'.tests'.length)) ? task.id.slice(0, -'.tests'.length) : null;
+  return {
+    agent: { label: `agent-${inputs.agentNumber}`, number: inputs.agentNumber },
+    plan: { name: model.name, title: model.title },
+    task: {
+      id: task.id,
+      title: task.title,
+      description: task.description,
+      steps: src.steps ?? [],
+      extra: src.agent?.prompt ?? null,
+      note: inputs.note,
+      attempt: inputs.attempt,
+      complexity: src.boundaries?.complexity ?? null,
+      stopWhen: src.boundaries?.stop_when ?? null,
+      criteria: task.acceptance.filter((c): c is string => typeof c === 'string'),
+      checks: task.acceptance.map(describeCheck).filter((c): c is string => c !== null),
+      test: task.test,
+      isTestTask: testsFor !== null,
+      testsFor,
+    },
+    scope: { may, mustNot },
+    stream: stream ? { name: stream.name, title: stream.title, owns: stream.owns } : null,
+    skills: unique([...(stream?.skills ?? []), ...(src.skills ?? [])]),
+    communication,
+    upstream,
+    specs: inputs.specs,
+  };
+}
+
+/** templates/ of the package (dist/agents/ and src/agents/ are both two levels below the root). */
+export const defaultTemplatePath = fileURLToPath(new URL('../../templates/agent-prompt.njk', import.meta.url));
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false });
+
+export type RenderResult = { ok: true; prompt: string } | { ok: false; message: string };
+
+export function renderPrompt(template: string, context: PromptContext, templateName = 'agent-prompt.njk'): RenderResult {
+  try {
+    return { ok: true, prompt: env.renderString(template, context as unknown as object) };
+  } catch (error) {
+    return { ok: false, message: `cannot render ${templateName}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
+}
+
+export function readTemplate(path: string | null): { ok: true; text: string; path: string } | { ok: false; message: string } {
+  const file = path ?? defaultTemplatePath;
+  try {
+    return { ok: true, text: readFileSync(file, 'utf8'), path: file };
+  } catch (error) {
+    return { ok: false, message: `cannot read the prompt template ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+}

@@ -1,0 +1,59 @@
+/** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readHandoff } from './handoff.js';
+import type { AgentUsage } from './output.js';
+
+export interface UsageTotals extends AgentUsage {
+  agents: number;
+}
+
+/** Sums the hand-offs of these tasks; with runId, only those that run produced. */
+export function usageTotals(stateDir: string, taskIds: readonly string[], runId: string | null = null): UsageTotals {
+  const total: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
+  for (const id of taskIds) {
+    const h = readHandoff(stateDir, id);
+    if (!h || (runId !== null && h.runId !== runId)) continue;
+    total.agents++;
+    total.inputTokens += h.usage.inputTokens;
+    total.outputTokens += h.usage.outputTokens;
+    total.cacheReadTokens += h.usage.cacheReadTokens;
+    total.cacheWriteTokens += h.usage.cacheWriteTokens;
+    total.turns += h.usage.turns;
+    total.toolCalls += h.usage.toolCalls;
+    if (h.usage.costUsd !== null) total.costUsd = (total.costUsd ?? 0) + h.usage.costUsd;
+  }
+  return total;
+}
+
+/** One line for a run summary, or null when no agent ran. */
+export function formatUsage(u: UsageTotals): string | null {
+  if (u.agents === 0) return null;
+  const cost = u.costUsd !== null ? `, $${u.costUsd.toFixed(2)} reported` : '';
+  return `Agent usage: ${u.agents} task${u.agents === 1 ? '' : 's'}, ${u.inputTokens} input + ${u.outputTokens} output tokens (${u.cacheReadTokens} cached), ${u.turns} turns, ${u.toolCalls} tool calls${cost}`;
+}
+
+/**
+ * Adds the agents' usage of a run (and the worktree branches, in merge order) to the run's summary
+ * `.execplan/runs/<run-id>.json`, which the runner writes at the end of the run (NFR-4: usage in state).
+ */
+export function recordRunUsage(stateDir: string, runId: string, taskIds: readonly string[], branches: { stream: string; branch: string }[] | null): void {
+  const file = path.join(stateDir, 'runs', `${runId}.json`);
+  let summary: Record<string, unknown>;
+  try {
+    summary = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return; // no summary (--no-state, or the run did not get that far)
+  }
+  const tasks: Record<string, AgentUsage> = {};
+  for (const id of taskIds) {
+    const h = readHandoff(stateDir, id);
+    if (h && h.runId === runId) tasks[id] = h.usage;
+  }
+  if (Object.keys(tasks).length === 0 && !branches) return;
+  summary.agents = { totals: usageTotals(stateDir, taskIds, runId), tasks };
+  if (branches) summary.branches = branches;
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);
+  renameSync(tmp, file);
+}

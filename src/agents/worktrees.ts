@@ -1,0 +1,226 @@
+/**
+ * `--worktrees`: each stream works in its own git worktree on branch `execplan/<plan>/<stream>-<run-id>`
+ * (unique per run, so a retry never collides with an old branch; seed 000 FR-6, seed 002). Tasks without a
+ * stream run in the checkout. After the run the worktrees are removed and the branches kept, listed with the
+ * recommended merge order (upstream streams first, from cross-stream dependencies).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { PlanModel, TaskModel } from '../compiler/model.js';
+
+export interface StreamWorktree {
+  stream: string;
+  branch: string;
+  path: string;
+}
+
+export interface MergeOrder {
+  /** Streams in the order their branches should be merged. */
+  order: string[];
+  /** Streams that depend on each other both ways: merge them together (or re-plan; seed 000 FR-6). */
+  entangled: string[][];
+}
+
+/** A ref-safe component: git forbids spaces, `..`, `~^:?*[\`, and a leading `-` or `.`. */
+export function refSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|[-.]+$/g, '') || 'x';
+}
+
+export function branchName(plan: string, stream: string, runId: string): string {
+  return `execplan/${refSafe(plan)}/${refSafe(stream)}-${refSafe(runId)}`;
+}
+
+/** The streams that have tasks, in declaration order, with their branch and worktree path. */
+export function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): StreamWorktree[] {
+  const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
+  return model.streams
+    .filter((s) => used.has(s.name))
+    .map((s) => ({ stream: s.name, branch: branchName(model.name, s.name, runId), path: path.join(worktreeRoot, `${refSafe(s.name)}-${refSafe(runId)}`) }));
+}
+
+/** Merge order from cross-stream dependencies: a stream is merged after every stream it depends on. */
+export function mergeOrder(model: PlanModel): MergeOrder {
+  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
+  const names = model.streams.map((s) => s.name).filter((n) => model.tasks.some((t) => t.stream === n));
+  const after = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
+  for (const e of model.edges) {
+    if (!e.scheduled) continue;
+    const from = streamOf.get(e.from);
+    const to = streamOf.get(e.to);
+    if (from && to && from !== to) after.get(to)?.add(from);
+  }
+  const order: string[] = [];
+  const placed = new Set<string>();
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const name of names) {
+      if (placed.has(name) || [...after.get(name)!].some((dep) => !placed.has(dep))) continue;
+      order.push(name);
+      placed.add(name);
+      progress = true;
+      break; // restart: the earliest declared ready stream goes first
+    }
+  }
+  const rest = names.filter((n) => !placed.has(n));
+  return { order: [...order, ...rest], entangled: rest.length ? [rest] : [] };
+}
+
+export type GitResult = { ok: true; output: string } | { ok: false; message: string };
+
+function git(cwd: string, args: string[]): GitResult {
+  try {
+    return { ok: true, output: execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    return { ok: false, message: `git ${args.join(' ')}: ${(e.stderr || e.message).trim().split('\n')[0]}` };
+  }
+}
+
+export function repoRoot(dir: string): string | null {
+  const r = git(dir, ['rev-parse', '--show-toplevel']);
+  return r.ok ? r.output.trim() : null;
+}
+
+/** Creates every stream's worktree from `base`; on failure removes the ones already made. */
+export function createWorktrees(root: string, worktrees: readonly StreamWorktree[], base = 'HEAD'): GitResult {
+  const made: StreamWorktree[] = [];
+  for (const wt of worktrees) {
+    const r = git(root, ['worktree', 'add', '-b', wt.branch, wt.path, base]);
+    if (!r.ok) {
+      removeWorktrees(root, made, { deleteBranches: true });
+      return r;
+    }
+    made.push(wt);
+  }
+  return { ok: true, output: '' };
+}
+
+/** Commits whatever a task changed in its worktree, so the stream's branch records each task. */
+export function commitTask(worktree: string, task: TaskModel, trailer: string): GitResult & { committed?: boolean } {
+  const add = git(worktree, ['add', '-A']);
+  if (!add.ok) return add;
+  const staged = git(worktree, ['diff', '--cached', '--quiet']);
+  if (staged.ok) return { ok: true, output: '', committed: false };
+  const message = `${task.id}: ${task.title}\n\n${trailer}`;
+  const r = git(worktree, ['-c', 'user.name=execplan', '-c', 'user.email=execplan@localhost', 'commit', '-q', '--no-verify', '-m', message]);
+  return r.ok ? { ...r, committed: true } : r;
+}
+
+/** Removes the worktrees (branches stay for merging unless deleteBranches). */
+export function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], options: { deleteBranches?: boolean } = {}): string[] {
+  const problems: string[] = [];
+  for (const wt of worktrees) {
+    if (existsSync(wt.path)) {
+      const r = git(root, ['worktree', 'remove', '--force', wt.path]);
+      if (!r.ok) problems.push(r.message);
+    }
+    if (options.deleteBranches) {
+      const r = git(root, ['branch', '-D', wt.branch]);
+      if (!r.ok) problems.push(r.message);
+    }
+  }
+  git(root, ['worktree', 'prune']);
+  return problems;
+}
+
+/** The summary lines: each branch with its commit count over base, in merge order. */
+export function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], order: MergeOrder, base: string): string {
+  const byStream = new Map(worktrees.map((w) => [w.stream, w]));
+  const lines = ['Branches (merge in this order):'];
+  order.order.forEach((stream, i) => {
+    const wt = byStream.get(stream);
+    if (!wt) return;
+    const count = git(root, ['rev-list', '--count', `${base}..${wt.branch}`]);
+    const commits = count.ok ? Number(count.output.trim()) : 0;
+    lines.push(`  ${i + 1}. ${wt.branch}  (stream ${stream}, ${commits} commit${commits === 1 ? '' : 's'})`);
+  });
+  for (const group of order.entangled) lines.push(`  streams ${group.join(', ')} depend on each other: merge them together, or re-plan with better isolation`);
+  return lines.join('\n');
+}
+
+export interface WorktreeSession {
+  worktrees: StreamWorktree[];
+  /** Where a task runs: its stream's worktree (at the plan's relative position), or null for the checkout. */
+  workdirFor(task: TaskModel): string | null;
+  /** Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id). */
+  commit(task: TaskModel, trailer: string): void;
+  /** Removes the worktrees (branches stay) and returns the summary with the merge order. */
+  finish(): string;
+}
+
+export function startWorktreeSession(model: PlanModel, planDir: string, runId: string): { ok: true; session: WorktreeSession } | { ok: false; message: string } {
+  const root = repoRoot(planDir);
+  if (!root) return { ok: false, message: `--worktrees needs a git repository; ${planDir} is not in one` };
+  const head = git(root, ['rev-parse', 'HEAD']);
+  if (!head.ok) return { ok: false, message: `--worktrees needs a commit to branch from: ${head.message}` };
+  const base = head.output.trim();
+  const worktrees = planWorktrees(model, runId, path.join(planDir, '.execplan', 'worktrees'));
+  const created = createWorktrees(root, worktrees, base);
+  if (!created.ok) return { ok: false, message: created.message };
+  const byStream = new Map(worktrees.map((w) => [w.stream, w]));
+  const relative = path.relative(root, planDir);
+  return {
+    ok: true,
+    session: {
+      worktrees,
+      workdirFor: (task) => {
+        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+        return wt ? path.join(wt.path, relative) : null;
+      },
+      commit: (task, trailer) => {
+        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+        if (wt) commitTask(wt.path, task, trailer);
+      },
+      finish: () => {
+        const summary = worktreeSummary(root, worktrees, mergeOrder(model), base);
+        removeWorktrees(root, worktrees);
+        return summary;
+      },
+    },
+  };
+}
+
+/**
+ * Worktrees for `execplan run --worktrees`, created at the first dispatch with the run's id (the runner
+ * puts it in EXECPLAN_RUN_ID), so branch names match the run summary in .execplan/runs/<run-id>.json.
+ */
+export interface WorktreeManager {
+  /** A reason the run cannot use worktrees (not a git repository, no commit yet), or null. */
+  preflight(): string | null;
+  workdirFor(task: TaskModel, runId: string | null): string | null;
+  commit(task: TaskModel, trailer: string): void;
+  /** Removes the worktrees; the summary with branches and merge order, or null when none were made. */
+  finish(): string | null;
+}
+
+export function createWorktreeManager(model: PlanModel, planDir: string): WorktreeManager {
+  let session: WorktreeSession | null = null;
+  let failed: string | null = null;
+  return {
+    preflight() {
+      const root = repoRoot(planDir);
+      if (!root) return `--worktrees needs a git repository; ${planDir} is not in one`;
+      const head = git(root, ['rev-parse', '--verify', '-q', 'HEAD']);
+      return head.ok ? null : '--worktrees needs at least one commit to branch from';
+    },
+    workdirFor(task, runId) {
+      if (task.stream === null) return null;
+      if (!session && !failed) {
+        const started = startWorktreeSession(model, planDir, runId ?? 'run');
+        if (started.ok) session = started.session;
+        else failed = started.message;
+      }
+      if (!session) throw new Error(failed ?? 'worktrees unavailable');
+      return session.workdirFor(task);
+    },
+    commit(task, trailer) {
+      session?.commit(task, trailer);
+    },
+    finish() {
+      const s = session;
+      session = null;
+      return s ? s.finish() : null;
+    },
+  };
+}

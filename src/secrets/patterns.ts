@@ -1,0 +1,166 @@
+/**
+ * The secret detectors. Each pattern captures the secret itself in group 1 (or the whole match when it
+ * has no group), so redaction keeps the surrounding context readable (`postgres://app:[REDACTED]@db`).
+ *
+ * Token patterns are fenced by TOKEN_EDGE look-arounds instead of \b: a key embedded inside a longer run
+ * of base64/base64url characters (an inline image, a hash, a minified bundle) is not a key.
+ */
+export type SecretKind =
+  | 'private-key'
+  | 'anthropic-api-key'
+  | 'openai-api-key'
+  | 'github-token'
+  | 'aws-access-key-id'
+  | 'aws-secret-access-key'
+  | 'slack-token'
+  | 'slack-webhook'
+  | 'google-api-key'
+  | 'google-oauth-token'
+  | 'stripe-key'
+  | 'jwt'
+  | 'bearer-token'
+  | 'basic-auth'
+  | 'connection-string'
+  | 'password'
+  | 'secret-assignment';
+
+export interface SecretPattern {
+  kind: SecretKind;
+  regex: RegExp;
+  /** A cheap test that every match passes (a literal it must contain): most text fails it, skipping the regex. */
+  hint: string | RegExp;
+  /** Extra check on the captured value (placeholders, entropy); false = not a secret. */
+  accept?: (value: string, quoted: boolean) => boolean;
+}
+
+// Before a token `=`, `/` and `+` are ordinary delimiters (KEY=..., https://token@...); after it they are
+// not, so a run inside base64 still needs a non-base64 character on its right, which only its end has.
+const B = '(?<![A-Za-z0-9_-])';
+const E = '(?![A-Za-z0-9+/=_-])';
+
+const token = (body: string, flags = 'g'): RegExp => new RegExp(`${B}(${body})${E}`, flags);
+
+/** Characters of a PEM body: base64, headers, real or escaped line breaks. */
+export const PEM_BODY = '[A-Za-z0-9+/=\\s\\\\:,.-]';
+/** One line of a PEM body: base64, or a header such as `Proc-Type: 4,ENCRYPTED`. */
+export const PEM_LINE = '(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\\n\\\\]*)';
+/** A real or an escaped (JSON) line break. */
+const PEM_BREAK = '(?:\\r?\\n|\\\\n)';
+
+/** Values that point at a secret instead of being one: $VAR, ${{ secrets.X }}, <your-key>, {{ x }}, os.environ[...] */
+export function isReference(value: string): boolean {
+  return /^(?:\$|<|\{|`|%\(|%[A-Z_]+%|\*+$|x{3,}$|\.{3}|process\.env|os\.environ|env\(|getenv|secrets\.|vault:|None$|null$|nil$|undefined$|true$|false$|REDACTED|\[REDACTED|(?:password|passwd|pass|pwd|secret|changeme)$)/i.test(
+    value,
+  );
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|text|varchar|secretstr|optional|required|hidden|masked|sensitive|field|type|input|prompt)\b/i;
+
+/** An unquoted `password: value` is prose as often as config: accept it only when it does not read as a word. */
+/** A number or hex literal (`STENCIL_PASS: 0x0B96`, `PASS_COUNT = 1000`) is a setting, not a password. */
+const NUMERIC = /^(?:0x[0-9a-f]+|[0-9][0-9_.,]*)$/i;
+
+function looksLikePassword(value: string): boolean {
+  if (isReference(value) || TYPE_NAMES.test(value) || NUMERIC.test(value)) return false;
+  if (value.length < 4) return false;
+  return /[0-9]/.test(value) || /[^A-Za-z0-9]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));
+}
+
+/** A long random-looking value: mixed character classes and high entropy (not a word, not a version, not a path). */
+function looksRandom(value: string): boolean {
+  if (isReference(value) || value.length < 16) return false;
+  // A word-like identifier or a dotted member access (`cancellationToken: HostCancellationToken`,
+  // `tokenText = scanner2.getTokenText()`) is code, not a credential.
+  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/.test(value)) return false;
+  if (/^(?:\.{0,2}\/|~\/)|\.(?:json|ya?ml|pem|key|crt|txt|env|toml|ini)$/i.test(value)) return false; // a path to a key file
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
+  if (classes < 2) return false;
+  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(value)) return false; // git / sha256 digests written as ids
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return false; // UUID
+  return entropy(value) >= 3.5;
+}
+
+// Names start at their keyword (no leading identifier pattern): a regex that begins with a literal
+// alternation is scanned far faster than one that begins with a character-class loop.
+const PASSWORD_NAME = '(?:pass(?:word|wd|phrase)|(?<![A-Za-z])pass|pwd)(?:_[A-Za-z0-9]+)?';
+
+const SECRET_NAME =
+  '(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|credentials?)[A-Za-z0-9_-]*';
+
+/** In priority order: when two findings overlap, the earlier pattern wins. */
+export const PATTERNS: readonly SecretPattern[] = [
+  {
+    kind: 'private-key', hint: 'PRIVATE KEY',
+    // With its END marker, the body may hold base64, headers (Proc-Type, DEK-Info), spaces and real or
+    // escaped (\\n) line breaks. Without one (a truncated paste) it must be whole base64/header lines up to
+    // the end of the text. A document that merely mentions the BEGIN marker is not a key.
+    regex: new RegExp(
+      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}${PEM_LINE})+(?:${PEM_BREAK})?[ \\t]*$(?![\\s\\S]))`,
+      'g',
+    ),
+  },
+  { kind: 'anthropic-api-key', hint: 'sk-ant-', regex: token('sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_-]{32,}') },
+  {
+    kind: 'openai-api-key', hint: 'sk-',
+    regex: token('sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}'),
+  },
+  { kind: 'github-token', hint: /gh[pousr]_|github_pat_/, regex: token('gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}') },
+  { kind: 'aws-access-key-id', hint: /A[KS]IA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA/, regex: token('(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}') },
+  {
+    kind: 'aws-secret-access-key', hint: /secret_?(?:access_?)?key/i,
+    regex: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+  },
+  { kind: 'slack-webhook', hint: 'hooks.slack.com', regex: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,})/g },
+  { kind: 'slack-token', hint: /xox|xapp-/, regex: token('xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,}') },
+  { kind: 'google-api-key', hint: 'AIza', regex: token('AIza[0-9A-Za-z_-]{35}') },
+  { kind: 'google-oauth-token', hint: /ya29\.|GOCSPX-/, regex: token('ya29\\.[0-9A-Za-z_-]{20,}|GOCSPX-[0-9A-Za-z_-]{20,}') },
+  { kind: 'stripe-key', hint: /_live_|_test_/, regex: token('(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{20,}') },
+  { kind: 'jwt', hint: 'eyJ', regex: token('eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}') },
+  {
+    kind: 'bearer-token', hint: 'Bearer',
+    regex: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/g,
+    accept: (v) => !isReference(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v),
+  },
+  {
+    kind: 'basic-auth', hint: /basic/i,
+    regex: /\bAuthorization["']?\s*[:=]\s*["']?Basic\s+([A-Za-z0-9+/]{8,}=*)/gi,
+  },
+  {
+    kind: 'connection-string', hint: '://',
+    // scheme://user:password@host — only the password is secret.
+    regex: /\b[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/@'"]*:([^\s/@'"]{1,200})@[^\s/@'"]/g,
+    accept: (v) => !isReference(v),
+  },
+  {
+    kind: 'password', hint: /pass|pwd/i,
+    // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
+    regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
+    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !/\(/.test(v),
+  },
+  {
+    kind: 'password', hint: /pass|pwd/i,
+    // `password: x` (YAML, JSON, headers): quoted values always, bare ones only when they do not read as a word.
+    regex: new RegExp(
+      `${PASSWORD_NAME}["']?\\s*:\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;{}\\[\\]]{4,})(?=\\s*(?:$|[,;}\\]#])))`,
+      'gim',
+    ),
+    accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) : looksLikePassword(v)),
+  },
+  {
+    kind: 'secret-assignment', hint: /key|secret|token|credential/i,
+    regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*["']?([A-Za-z0-9_+/=.~-]{16,})`, 'gi'),
+    accept: looksRandom,
+  },
+];

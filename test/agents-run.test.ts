@@ -1,0 +1,121 @@
+// execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.js';
+
+const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
+
+function project(plan: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agent-run-'));
+  for (const [name, text] of Object.entries({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files })) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+async function run(dir: string, args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['run', ...args], {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    cwd: dir,
+    env: { ...process.env, CI: '1', PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: path.join(dir, '.records'), FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/thing.ts', EXECPLAN_KILL_GRACE_MS: '200', ...env },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+const PLAN = `version: 1
+name: demo
+spec: spec.md
+tasks:
+  - { id: prep, title: Prepare, run: "touch prep.txt" }
+  - id: impl
+    title: Implement the thing
+    needs: [prep]
+    agent: { profile: claude }
+    acceptance:
+      - { file: src/thing.ts, contains: "edited by agent-1" }
+`;
+
+t.test('an agent task runs after its upstream, logs its transcript, records usage, and passes its checks', async (t) => {
+  const dir = project(PLAN);
+  const r = await run(dir, []);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const log = readFileSync(path.join(dir, '.execplan/logs/impl/1.log'), 'utf8');
+  t.match(log, /"type":"result"/, 'the stream-json transcript is the attempt log');
+  t.match(log, /"usage":\{"input_tokens":1200,"output_tokens":340/, 'usage figures are not mistaken for secrets');
+  t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
+  t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
+  t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
+  const runs = readdirSync(path.join(dir, '.execplan/runs'));
+  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runs[0]!), 'utf8'));
+  t.match(summary.agents, { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, turns: 3, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200, turns: 3 } } }, 'usage is kept in the run summary');
+  const stdin = JSON.parse(readFileSync(path.join(dir, '.records/1.json'), 'utf8')).stdin as string;
+  t.match(stdin, /### prep: Prepare \(done\)/, 'the prompt carries the upstream status from the run state');
+});
+
+t.test('an agent that exits 0 but leaves a failing check fails the task', async (t) => {
+  const dir = project(PLAN.replace('edited by agent-1', 'something else'));
+  const r = await run(dir, []);
+  t.equal(r.code, 7);
+  t.match(r.stdout, /FAILED impl/);
+});
+
+t.test('a missing agent CLI stops the run before any task runs (exit 6, install hint)', async (t) => {
+  const dir = project(PLAN);
+  const r = await run(dir, [], { PATH: path.dirname(process.execPath) });
+  t.equal(r.code, 6);
+  t.match(r.stderr, /cannot start: agent command 'claude' \(profile claude\) not found on PATH: install Claude Code/);
+  t.notOk(existsSync(path.join(dir, 'prep.txt')), 'the command task before it did not run');
+});
+
+t.test('--worktrees: stream tasks run and are committed on execplan/<plan>/<stream>-<run-id>', async (t) => {
+  const dir = project(
+    `version: 1
+name: demo
+streams:
+  core: { owns: ["src/**"] }
+tasks:
+  - id: impl
+    title: Implement the thing
+    stream: core
+    agent: {}
+    acceptance: [{ file: src/thing.ts }]
+  - { id: after, title: Check outside, needs: [impl], run: "test ! -e src/thing.ts" }
+`,
+    { '.gitignore': '.execplan/\n.records/\n' },
+  );
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base');
+  const r = await run(dir, ['--worktrees']);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const branch = /1\. (execplan\/demo\/core-\S+)  \(stream core, 1 commit\)/.exec(r.stdout)?.[1];
+  t.ok(branch, r.stdout);
+  t.equal(git('show', `${branch}:src/thing.ts`), 'edited by agent-1\n');
+  t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
+  const runFile = readdirSync(path.join(dir, '.execplan/runs'))[0]!;
+  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches, [{ stream: 'core', branch }]);
+  t.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the worktree is removed after the run');
+});
+
+t.test('a private key printed over several lines never reaches the log', async (t) => {
+  const dir = project(`version: 1
+name: pem
+tasks:
+  - { id: leak, title: Print a key, run: "printf '%s\\n' start '-----BEGIN RSA PRIVATE KEY-----' MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2v ZGB+dQ3cFJ7jUWCSvwH1o0 '-----END RSA PRIVATE KEY-----' done" }
+`);
+  const r = await run(dir, []);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const log = readFileSync(path.join(dir, '.execplan/logs/leak/1.log'), 'utf8');
+  t.notMatch(log + r.stdout, /MIIEpAIBAAKCAQEA|ZGB\+dQ3c/);
+  t.match(log, /start\n(\[REDACTED:private-key\]\n){4}done/);
+});
