@@ -67,3 +67,12 @@ t.test('a plan read from a pipe is read whole (it was "empty": a pipe has no siz
   t.equal(r.status, 0, r.stdout + r.stderr);
   t.match(r.stderr, '/dev/stdin: valid (2 tasks, 1 scheduled dependency)');
 });
+
+t.test('`execplan graph | head -1` ends quietly (it died with an unhandled EPIPE stack trace)', async (t) => {
+  const bin = path.resolve(import.meta.dirname, '..', 'bin', 'execplan.js');
+  const chain = Array.from({ length: 700 }, (_, i) => `  - { id: t${i}, title: Build part ${i}, estimate: 1, acceptance: [ok]${i ? `, needs: [t${i - 1}]` : ''} }\n`).join('');
+  writeFileSync(path.join(work, 'chain.yaml'), `version: 1\nname: chain\ntasks:\n${chain}`);
+  const r = spawnSync('sh', ['-c', '"$0" "$1" graph chain.yaml --format json | head -1', process.execPath, bin], { cwd: work, encoding: 'utf8' });
+  t.equal(r.stdout, '{\n');
+  t.equal(r.stderr, '', 'no EPIPE, no stack trace');
+});
