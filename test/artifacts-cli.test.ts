@@ -198,3 +198,21 @@ tasks:
   for (const block of mermaidBlocks(md)) t.equal(await mermaidError(block), null, `${block.split('\n')[0]} parses`);
   t.equal(await mermaidError((await cli(['graph'], dir)).stdout), null, 'graph output parses');
 });
+
+t.test('a small plan with more than 500 arrows gets the condensed graph in Plan.md (Mermaid refuses to render it)', async (t) => {
+  const dir = path.join(work, 'dense');
+  mkdirSync(dir);
+  const layer = Array.from({ length: 23 }, (_, i) => `a${i}`);
+  const tasks = [
+    ...layer.map((id) => `  - { id: ${id}, title: Build ${id}, estimate: 1, acceptance: [ok] }`),
+    ...layer.map((_, i) => `  - { id: b${i}, title: Build b${i}, estimate: 1, needs: [${layer.join(', ')}], acceptance: [ok] }`),
+  ];
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: dense\ntasks:\n${tasks.join('\n')}\n`);
+  t.equal((await cli(['compile'], dir)).code, 0);
+  const md = readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8');
+  t.match(md, 'more dependencies to draw than Mermaid renders (500)');
+  for (const block of mermaidBlocks(md)) t.equal(await mermaidError(block), null, `${block.split('\n')[0]} parses`);
+  const graph = await cli(['graph'], dir);
+  t.equal(graph.code, 0);
+  t.match(graph.stderr, 'note: 529 arrows; Mermaid (and GitHub) render at most 500: use --format dot');
+});

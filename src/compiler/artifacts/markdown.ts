@@ -7,7 +7,7 @@ import { partList } from '../analysis/decomposition.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
-import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from './mermaid.js';
+import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
 import { resourceConflicts } from './tasks-json.js';
 
 export interface Templates {
@@ -92,7 +92,9 @@ export function planView(ctx: ArtifactContext) {
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const total = model.tasks.reduce((s, t) => s + t.hours, 0);
   const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  const condensed = model.tasks.length > analysis.thresholds.condenseGraphAbove;
+  const full = model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
+  // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
+  const condensed = full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
   const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
   const summary = [
     ['Tasks', model.tasks.length],
@@ -115,9 +117,10 @@ export function planView(ctx: ArtifactContext) {
     description: model.source.description ?? '',
     summary,
     scope: analysis.scope,
-    graph: condensed ? mermaidCondensed(compiled) : mermaidFlowchart(compiled),
+    graph: full !== null && condensed === null ? full : mermaidCondensed(compiled),
     condensed,
     condenseAbove: analysis.thresholds.condenseGraphAbove,
+    maxEdges: mermaidMaxEdges,
     criticalPath: graph.criticalPath.map((id) => ({ id, title: byId.get(id)!.title, hours: byId.get(id)!.hours, stream: byId.get(id)!.stream, start: graph.timing[id]?.earliestStart ?? 0 })),
     criticalPathHours: graph.criticalPathHours,
     waves: waves.waves.map((w) => ({

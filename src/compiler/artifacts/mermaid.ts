@@ -13,6 +13,14 @@ export function mermaidLabel(text: string, max = 48): string {
   return short.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/[\r\n]+/g, ' ');
 }
 
+/** Mermaid (and so GitHub) refuses to render a diagram with more edges than this ("Edge limit exceeded"). */
+export const mermaidMaxEdges = 500;
+
+/** Arrows in a flowchart. */
+export function mermaidEdgeCount(chart: string): number {
+  return chart.split('\n').filter((line) => / -(->|\.->)/.test(line)).length;
+}
+
 const styles = [
   'classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000',
   'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000',
