@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { main } from '../src/cli/main.js';
-import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+import { ganttContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'execplan.js');
@@ -215,4 +215,17 @@ t.test('a small plan with more than 500 arrows gets the condensed graph in Plan.
   const graph = await cli(['graph'], dir);
   t.equal(graph.code, 0);
   t.match(graph.stderr, 'note: 529 arrows; Mermaid (and GitHub) render at most 500: use --format dot');
+});
+
+t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars of the gantt', async (t) => {
+  const dir = path.join(work, 'keywords');
+  mkdirSync(dir);
+  const ids = ['title', 'section', 'dateFormat', 'Excludes', 'b'];
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: keywords\ntasks:\n${ids.map((id) => `  - { id: ${id}, title: Build it, estimate: 1, acceptance: [ok] }\n`).join('')}`);
+  t.equal((await cli(['compile'], dir)).code, 0);
+  const gantt = mermaidBlocks(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8')).find((b) => b.startsWith('gantt'))!;
+  // Once: `title Build it :...` became the diagram's title and `dateFormat Build it ...` its date format.
+  const content = await ganttContent(gantt);
+  t.equal(content.dateFormat, 'X');
+  t.equal(content.tasks.length, ids.length, 'one bar per task');
 });
