@@ -76,3 +76,9 @@ t.test('`execplan graph | head -1` ends quietly (it died with an unhandled EPIPE
   t.equal(r.stdout, '{\n');
   t.equal(r.stderr, '', 'no EPIPE, no stack trace');
 });
+
+t.test('compile --check suggests the command with the same flags it was given', async (t) => {
+  const r = await cli(['compile', 'plan.yaml', '--check', '--out', 'never', '--concurrency', '1'], work);
+  t.equal(r.code, 10);
+  t.match(r.stderr, 'run `execplan compile plan.yaml --out never --concurrency 1` and commit the result');
+});

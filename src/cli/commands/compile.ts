@@ -72,7 +72,9 @@ export const compileCommand: Command = {
         io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
         return ExitCode.ok;
       }
-      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`execplan compile${positionals[0] ? ` ${positionals[0]}` : ''}${values.out ? ` --out ${values.out}` : ''}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
+      // The same flags as this check, or following the advice would write other artifacts than it expects.
+      const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
+      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`${['execplan compile', ...flags].join(' ')}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
       return ExitCode.stale;
     }
 
