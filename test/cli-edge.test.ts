@@ -82,3 +82,10 @@ t.test('compile --check suggests the command with the same flags it was given', 
   t.equal(r.code, 10);
   t.match(r.stderr, 'run `execplan compile plan.yaml --out never --concurrency 1` and commit the result');
 });
+
+t.test('an output that is the plan file itself is refused before anything is written', async (t) => {
+  const r = await cli(['export', 'beads', 'plan.yaml', '-o', 'plan.yaml'], work);
+  t.equal(r.code, 1);
+  t.match(r.stderr, '-o plan.yaml is the plan itself');
+  t.equal(readFileSync(path.join(work, 'plan.yaml'), 'utf8'), plan, 'the plan survives');
+});

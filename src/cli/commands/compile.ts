@@ -80,6 +80,8 @@ export const compileCommand: Command = {
 
     const findings = analysis.findings.filter((f) => f.severity === 'warning');
     for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
+    const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
+    if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);
     if (!written.ok) {
       io.stderr(`execplan compile: ${written.message}\n`);

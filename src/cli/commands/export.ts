@@ -48,6 +48,7 @@ export const exportCommand: Command = {
     const file = path.resolve(io.cwd, out);
     const relative = path.relative(io.cwd, file);
     const shown = relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+    if (file === input.absolute) throw new UsageError(`-o ${out} is the plan itself; name another file (e.g. beads.jsonl)`);
     const written = await writeOneFile(file, shown, jsonl);
     if (!written.ok) {
       io.stderr(`execplan export: ${written.message}\n`);
