@@ -89,3 +89,15 @@ t.test('an output that is the plan file itself is refused before anything is wri
   t.match(r.stderr, '-o plan.yaml is the plan itself');
   t.equal(readFileSync(path.join(work, 'plan.yaml'), 'utf8'), plan, 'the plan survives');
 });
+
+t.test('a very long dependency cycle is summarised in its diagnostic, not written out whole', async (t) => {
+  const n = 500;
+  const tasks = Array.from({ length: n }, (_, i) => `  - { id: t${i}, title: Build ${i}, acceptance: [ok], needs: [t${(i + n - 1) % n}] }\n`).join('');
+  writeFileSync(path.join(work, 'cycle.yaml'), `version: 1\nname: cycle\ntasks:\n${tasks}`);
+  const r = await cli(['validate', 'cycle.yaml', '--format', 'json'], work);
+  t.equal(r.code, 3);
+  const [d] = JSON.parse(r.stdout) as { code: string; message: string }[];
+  t.equal(d!.code, 'dependency-cycle');
+  t.match(d!.message, /^dependency cycle: t0 -> t499 -> .* -> \.\.\. 461 more \.\.\. -> .* -> t1 -> t0 \(each depends on the next\); suggested fix/);
+  t.ok(d!.message.length < 1000, `${d!.message.length} characters`);
+});

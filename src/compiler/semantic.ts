@@ -137,6 +137,9 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
   return out;
 }
 
+/** Most tasks of a cycle's path written out in its diagnostic. */
+const maxCycleShown = 40;
+
 type Report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey?: boolean) => void;
 
 function checkDurations(plan: Plan, report: Report): void {
@@ -188,7 +191,9 @@ function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
     // Suggest removing the weakest link: lowest confidence, then soft, then the last declared.
     const suggestion = [...cycleEdges].sort((a, b) => a.confidence - b.confidence || Number(a.hard) - Number(b.hard) || b.order - a.order)[0]!;
     const ids = cycle.map((v) => plan.tasks[v]!.id);
-    const pathText = [...ids, ids[0]].join(' -> ');
+    // In full up to a readable length; a 20,000-task cycle was one 200 KB line.
+    const loop = [...ids, ids[0]!];
+    const pathText = loop.length <= maxCycleShown ? loop.join(' -> ') : [...loop.slice(0, maxCycleShown / 2), `... ${loop.length - maxCycleShown} more ...`, ...loop.slice(-maxCycleShown / 2)].join(' -> ');
     const extra = component.length > cycle.length ? ` (${component.length} tasks are caught in this tangle)` : '';
     const weak = suggestion.confidence < 1 ? ` (confidence ${suggestion.confidence})` : '';
     report(
