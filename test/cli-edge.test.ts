@@ -31,6 +31,8 @@ t.test('an output path that cannot be written is a one-line error (exit 1), not 
     [['compile', 'plan.yaml', '--out', 'a-file'], /^execplan compile: a-file is a file, not a directory; pass a directory\n$/],
     [['compile', 'plan.yaml', '--out', 'a-file/sub'], /^execplan compile: cannot create a-file\/sub: a part of that path is a file\n$/],
     [['init', 'a-file'], /^execplan init: a-file is a file, not a directory/],
+    // Once wrote the artifacts straight into the plan's folder.
+    [['compile', 'plan.yaml', '--out', ''], /^execplan compile: --out needs a directory/],
     [['export', 'beads', 'plan.yaml', '-o', '.'], /^execplan export: \. is a directory; name a file\n$/],
     [['export', 'beads', 'plan.yaml', '-o', 'missing/beads.jsonl'], /^execplan export: cannot write missing\/beads\.jsonl: its directory does not exist\n$/],
   ] as const) {

@@ -30,6 +30,8 @@ export const compileCommand: Command = {
       { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' } },
       1,
     );
+    // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
+    if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory, e.g. --out tasks_output');
     const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
