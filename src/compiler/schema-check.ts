@@ -149,7 +149,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         const parentSchema = error.parentSchema as JsonSchema | undefined;
         const known = Object.keys((parentSchema?.properties as object) ?? {});
         code = 'unknown-key';
-        message = `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+        message = key === '<<'
+          ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
+          : `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
         at = [...path, key];
         atKey = true;
         break;
@@ -171,7 +173,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
           ? [(error.params as { allowedValue: unknown }).allowedValue]
           : ((error.params as { allowedValues: unknown[] }).allowedValues);
         code = 'invalid-value';
-        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
+        // version: "1" is 1 in quotes: say so rather than "did you mean '1'?".
+        const quoted = typeof data === 'string' && allowed.some((v) => typeof v !== 'string' && String(v) === data.trim());
+        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${quoted ? ': remove the quotes' : typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
         break;
       }
       case 'pattern':
