@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
+import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -75,8 +76,7 @@ export const compileCommand: Command = {
       return ExitCode.stale;
     }
 
-    const findings = analysis.findings.filter((f) => f.severity === 'warning');
-    for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
+    if (outcome.loaded.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.loaded.source, model));
     await mkdir(outDir, { recursive: true });
     for (const [name, content] of Object.entries(files)) await writeFile(path.join(outDir, name), content);
     const fr = compiled.frontier;
