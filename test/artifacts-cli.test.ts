@@ -159,3 +159,20 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
   t.equal(failed.code, 6);
   t.match(failed.stderr, /bd import failed \(exit 3\); beads\.jsonl is kept/);
 });
+
+t.test('compile: analysis warnings point at the task they are about', async (t) => {
+  const dir = path.join(work, 'findings');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+name: findings
+tasks:
+  - id: huge
+    title: Build everything at once
+    estimate: 30
+    agent: {}
+    acceptance: [done]
+`);
+  const r = await cli(['compile'], dir);
+  t.equal(r.code, 0);
+  t.match(r.stderr, /^plan\.yaml:4:9: warning task-too-large task 'huge' takes 30 h/m);
+});
