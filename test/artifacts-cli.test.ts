@@ -229,3 +229,20 @@ t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars 
   t.equal(content.dateFormat, 'X');
   t.equal(content.tasks.length, ids.length, 'one bar per task');
 });
+
+t.test('compile: analysis warnings point at the task they are about', async (t) => {
+  const dir = path.join(work, 'findings');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+name: findings
+tasks:
+  - id: huge
+    title: Build everything at once
+    estimate: 30
+    agent: {}
+    acceptance: [done]
+`);
+  const r = await cli(['compile'], dir);
+  t.equal(r.code, 0);
+  t.match(r.stderr, /^plan\.yaml:4:9: warning task-too-large task 'huge' takes 30 h/m);
+});

@@ -170,6 +170,22 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
   t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
 });
 
+t.test('beads.jsonl: a large phase barrier becomes one milestone issue, linear in size', async (t) => {
+  const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  const body = [...ids('a', 12).map((id) => task(id, '    phase: one\n')), ...ids('b', 12).map((id) => task(id, '    phase: two\n'))].join('');
+  const compiled = compileText(plan(body, 'phases: [{ id: one }, { id: two }]\n'));
+  const lines = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })).trimEnd().split('\n').map((l) => JSON.parse(l));
+  const milestones = lines.filter((l) => l.labels.includes('kind:phase-barrier'));
+  t.equal(milestones.length, 1, '12 x 12 pairs > 100: one milestone');
+  const m = milestones[0];
+  t.equal(m.title, 'Finish phase one before phase two');
+  t.same(m.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), ids('a', 12).map((id) => beadsId('demo', 'demo', id)), 'blocked by every last task of phase one');
+  for (const id of ids('b', 12)) {
+    const issue = lines.find((l) => l.id === beadsId('demo', 'demo', id));
+    t.same(issue.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), [m.id], `${id} waits for the milestone only`);
+  }
+});
+
 t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH', async (t) => {
   t.same(artifactTimestamp(undefined), { ok: true, timestamp: fixedTimestamp });
   t.same(artifactTimestamp('1700000000'), { ok: true, timestamp: '2023-11-14T22:13:20Z' });

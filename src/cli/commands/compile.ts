@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
+import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -80,8 +81,7 @@ export const compileCommand: Command = {
       return ExitCode.stale;
     }
 
-    const findings = analysis.findings.filter((f) => f.severity === 'warning');
-    for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
+    if (outcome.loaded.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.loaded.source, model));
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);
