@@ -32,6 +32,18 @@ export function parseDuration(value: number | string): DurationResult {
   return hours > maxDurationHours ? { ok: false, reason: tooLong } : { ok: true, hours };
 }
 
+/** Node timers hold at most 2^31-1 ms (about 24.8 days); a longer one would fire at once. */
+export const maxTimeoutHours = 596;
+
+/** A timeout: a duration no longer than a timer can wait. */
+export function parseTimeout(value: number | string): DurationResult {
+  const parsed = parseDuration(value);
+  if (parsed.ok && parsed.hours > maxTimeoutHours) {
+    return { ok: false, reason: `is longer than ${maxTimeoutHours} h (about 24 days), the longest timeout; leave timeout out for none` };
+  }
+  return parsed;
+}
+
 /** Hours rounded to a fixed precision, so artifacts never carry float noise like 0.30000000000000004. */
 export function roundHours(hours: number): number {
   return Math.round(hours * 1e6) / 1e6;

@@ -2,7 +2,7 @@
 import type { Plan } from '../types/plan.js';
 import { cycleThrough, cyclicComponents } from './cycles.js';
 import type { Diagnostic, PathSegment, Severity } from './diagnostic.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import type { ResolvedSettings } from './model.js';
 import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -143,12 +143,12 @@ const maxCycleShown = 40;
 type Report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey?: boolean) => void;
 
 function checkDurations(plan: Plan, report: Report): void {
-  const check = (value: number | string | undefined, path: PathSegment[], what: string) => {
+  const check = (value: number | string | undefined, path: PathSegment[], what: string, parse = parseDuration) => {
     if (value === undefined) return;
-    const parsed = parseDuration(value);
+    const parsed = parse(value);
     if (!parsed.ok) report('error', 'invalid-duration', `${what} ${JSON.stringify(value)} ${parsed.reason}`, path);
   };
-  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout');
+  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout', parseTimeout);
   plan.tasks.forEach((task, i) => {
     const here: PathSegment[] = ['tasks', i];
     const e = task.estimate;
@@ -170,9 +170,9 @@ function checkDurations(plan: Plan, report: Report): void {
     } else {
       check(e, [...here, 'estimate'], `estimate of task '${task.id}'`);
     }
-    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`);
+    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`, parseTimeout);
     (task.acceptance ?? []).forEach((a, j) => {
-      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout');
+      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout', parseTimeout);
     });
   });
 }
