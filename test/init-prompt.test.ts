@@ -66,6 +66,14 @@ t.test('init DIR creates the directory; bad arguments exit 1', async (t) => {
   t.equal((await cli(['init', 'a', 'b'], dir)).exit, 1);
 });
 
+t.test('init DIR inside a project points the modeline at the node_modules of the project', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'package.json'), '{}');
+  t.equal((await cli(['init', 'plans/auth'], dir)).exit, 0);
+  const first = readFileSync(path.join(dir, 'plans/auth/plan.yaml'), 'utf8').split('\n')[0];
+  t.equal(first, '# yaml-language-server: $schema=../../node_modules/execplan/schema/plan.schema.json');
+});
+
 t.test('the authoring prompt carries the rules, the example, the schema and the spec verbatim', async (t) => {
   const spec = '# Billing\n\nCharge cards monthly. Literal {{ braces }} and {% tags %} stay as written.\n';
   const text = renderAuthoringPrompt({ specText: spec, specPath: 'docs/billing.md' });

@@ -18,6 +18,22 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+const defaultSchemaRef = './node_modules/execplan/schema/plan.schema.json';
+
+/**
+ * The modeline's schema path, relative to the plan: execplan's schema in the node_modules of the
+ * project that holds DIR (the nearest folder up with a package.json), else DIR's own node_modules.
+ */
+async function schemaRef(dir: string): Promise<string> {
+  for (let cursor = dir; ; cursor = path.dirname(cursor)) {
+    if (await exists(path.join(cursor, 'package.json'))) {
+      const relative = path.relative(dir, cursor).split(path.sep).join('/');
+      return relative === '' ? defaultSchemaRef : `${relative}/node_modules/execplan/schema/plan.schema.json`;
+    }
+    if (path.dirname(cursor) === cursor) return defaultSchemaRef;
+  }
+}
+
 export const initCommand: Command = {
   name: 'init',
   summary: 'Write a starter plan.yaml and execplan.config.yaml (never overwrites without --force)',
@@ -37,6 +53,7 @@ export const initCommand: Command = {
     }
     const files: Record<string, string> = {};
     for (const name of starterFiles) files[name] = await readFile(templatePath('init', name), 'utf8');
+    files['plan.yaml'] = files['plan.yaml']!.replace(defaultSchemaRef, await schemaRef(dir));
     const written = await writeFilesAtomically(dir, path.relative(io.cwd, dir) || '.', files);
     if (!written.ok) {
       io.stderr(`execplan init: ${written.message}\n`);
