@@ -1,9 +1,9 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import { loadPlan, type LoadResult } from '../compiler/load.js';
-import { limits } from '../compiler/source.js';
+import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
@@ -88,7 +88,24 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
     return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
   }
   const result = loadPlan(read.input.file, read.input.text, { config: configSettings(loadedConfig.config), overrides });
+  if (result.plan && result.source) {
+    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, read.input.dir))].sort(compareDiagnostics);
+  }
   return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+}
+
+/** The compiler cannot look at the disk: spec documents that do not exist are found here. */
+async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string): Promise<Diagnostic[]> {
+  if (spec === undefined) return [];
+  const list = Array.isArray(spec) ? spec : [spec];
+  const out: Diagnostic[] = [];
+  for (const [i, file] of list.entries()) {
+    const found = await stat(path.resolve(planDir, file)).then((s) => s.isFile(), () => false);
+    if (found) continue;
+    const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
+    out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+  }
+  return out;
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], to: 'stdout' | 'stderr' = 'stderr'): void {
