@@ -21,6 +21,8 @@ import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
 import { writeFilesAtomically } from '../write-files.js';
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
@@ -91,7 +93,7 @@ export const compileCommand: Command = {
     }
     const fr = compiled.frontier;
     io.stderr(
-      `${input.file}: ${model.tasks.length} tasks, ${compiled.waves.waves.length} waves (${round(compiled.waves.makespanHours)} h), ` +
+      `${input.file}: ${count(model.tasks.length, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
         `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
     );
     return ExitCode.ok;
