@@ -19,10 +19,26 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   // patterns it holds is excluded: a cheap test, paid for once at each start and finish.
   const excluded = new Int32Array(problem.patternCount);
   const hold = (v: number, delta: number) => {
-    for (const q of problem.holds[v]!) for (const p of problem.excludes[q]!) excluded[p]! += delta;
+    for (const q of problem.holds[v]!) {
+      for (const p of problem.excludes[q]!) {
+        excluded[p]! += delta;
+        if (delta < 0 && excluded[p] === 0) queueMarker(p);
+      }
+    }
   };
   const before = (a: number, b: number) => key[a]! - key[b]! || a - b;
-  const eligible = new MinHeap(before);
+  // Nodes blocked by an excluded pattern wait ("park") in that pattern's heap, and the eligible heap holds
+  // one marker (size + pattern) for a parked heap whose pattern is free again, ordered by the heap's most
+  // urgent node: a scan never re-examines, one by one, thousands of nodes waiting for one glob.
+  const parked: Array<MinHeap | null> = new Array<MinHeap | null>(problem.patternCount).fill(null);
+  const markerQueued = new Uint8Array(problem.patternCount);
+  const nodeOf = (item: number) => (item < size ? item : parked[item - size]!.peek()!);
+  const eligible = new MinHeap((a, b) => before(nodeOf(a), nodeOf(b)));
+  const queueMarker = (p: number) => {
+    if (markerQueued[p] || excluded[p]! > 0 || !parked[p] || parked[p]!.size === 0) return;
+    markerQueued[p] = 1;
+    eligible.push(size + p);
+  };
   let eligibleZero = 0;
   const makeEligible = (v: number) => {
     eligible.push(v);
@@ -39,6 +55,10 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
     done++;
     for (const s of problem.succ[v]!) if (--waiting[s] === 0) makeEligible(s);
   };
+  const blockingPattern = (j: number) => {
+    for (const p of problem.holds[j]!) if (excluded[p]! > 0) return p;
+    return -1;
+  };
   const fits = (j: number) => {
     if (problem.duration[j]! === 0) return true;
     for (const [r, units] of problem.demand[j]!) if (use[r]! + units > problem.capacity[r]!) return false;
@@ -52,11 +72,23 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
     const setAside: number[] = [];
     while (eligible.size > 0) {
       if (conc >= 0 && use[conc]! >= problem.capacity[conc]! && eligibleZero === 0) break;
-      const j = eligible.pop()!;
+      const item = eligible.pop()!;
+      let j = item;
+      if (item >= size) {
+        const p = item - size;
+        markerQueued[p] = 0;
+        // Excluded again since it was queued: every node parked here still cannot start.
+        if (excluded[p]! > 0) continue;
+        j = parked[p]!.pop()!;
+        queueMarker(p);
+      }
       const zero = problem.duration[j]! === 0;
       if (zero) eligibleZero--;
       if (!fits(j)) {
-        setAside.push(j);
+        const p = blockingPattern(j);
+        // Parked unless its pattern's marker is still queued in this scan (the marker's order would change).
+        if (p >= 0 && !markerQueued[p]) (parked[p] ??= new MinHeap(before)).push(j);
+        else setAside.push(j);
         continue;
       }
       start[j] = t;
