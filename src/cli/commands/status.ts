@@ -1,12 +1,11 @@
 /** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why. */
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { ExitCode } from '../../compiler/diagnostic.js';
 import { statePaths } from '../../runner/paths.js';
-import { buildRunPlan } from '../../runner/plan-view.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadRunPlan } from '../run-plan-input.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -14,18 +13,9 @@ export const statusCommand: Command = {
   usage: 'execplan status [plan.yaml] [--json] [--plan plan.yaml]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
-    const outcome = await loadPlanWithConfig(io, positionals[0] ?? values.plan);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { model, input, diagnostics } = outcome.loaded;
-    if (!model) {
-      printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
-      return exitCodeFor(diagnostics);
-    }
-    const plan = buildRunPlan(model, input.dir, input.text);
+    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan);
+    if (!outcome.ok) return outcome.exitCode;
+    const { plan, input } = outcome;
     const loaded = tryLoadState(statePaths(input.dir));
     if (!loaded.ok) {
       io.stderr(`execplan: ${loaded.message}\n`);
