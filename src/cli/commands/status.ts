@@ -1,5 +1,6 @@
-/** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why. */
+/** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
 import { ExitCode } from '../../compiler/diagnostic.js';
+import { agentUsage, formatUsage } from '../../agents/usage.js';
 import { statePaths } from '../../runner/paths.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
@@ -22,8 +23,13 @@ export const statusCommand: Command = {
       return ExitCode.failedNotResumable;
     }
     const view = statusView(plan, loaded.state, Date.now());
+    // Usage of the agent attempts in this state (seed 000 NFR-4), from their hand-off records: the last
+    // attempt of each agent task, over resumed runs too; hand-offs left from an archived state do not count.
+    const state = loaded.state;
+    const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
-      io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ...view, agents }, null, 2)}\n`);
       return ExitCode.ok;
     }
     const lines: string[] = [];
@@ -44,6 +50,7 @@ export const statusCommand: Command = {
       for (const w of view.waiting.slice(0, 50)) lines.push(`  ${w.task}: ${w.for}`);
       if (view.waiting.length > 50) lines.push(`  ... and ${view.waiting.length - 50} more (--json for all)`);
     }
+    if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);
     return ExitCode.ok;
   },
