@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { main } from '../src/cli/main.js';
-import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+import { ganttContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'execplan.js');
@@ -158,4 +158,91 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
   const failed = await cli(['export', 'beads', '--import'], path.join(work, 'imp'), env);
   t.equal(failed.code, 6);
   t.match(failed.stderr, /bd import failed \(exit 3\); beads\.jsonl is kept/);
+});
+
+t.test('titles with Markdown, HTML, quotes, newlines and unicode keep Plan.md and its Mermaid intact', async (t) => {
+  const dir = path.join(work, 'odd');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+name: odd
+title: "Odd plan\\nsecond line"
+streams:
+  ui: { title: 'UI "x" | y', owns: ["src/ui/**"] }
+resources:
+  lock: { capacity: 1, reason: "one\\nat a time <b>" }
+tasks:
+  - id: a
+    title: 'Render the <Button> component "quoted"] --> B | pipe'
+    stream: ui
+    estimate: 0
+    resources: { lock: 1 }
+    acceptance: ['Works | really', "two\\nlines"]
+  - id: b
+    title: 'Add ünïcödé 日本語 🚀; %% #quot; <!-- never closed'
+    estimate: 1
+    needs: [a]
+    resources: { lock: 1 }
+    deps: [{ task: a, hard: false, reason: "why\\n<i>not</i>" }]
+    acceptance: [ok]
+`);
+  const r = await cli(['compile'], dir);
+  t.equal(r.code, 0, r.stderr);
+  const md = readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8');
+  const decisions = readFileSync(path.join(dir, 'tasks_output', 'Decisions.md'), 'utf8');
+  t.match(md, /^# Odd plan second line\n/, 'a multi-line title stays one heading');
+  t.match(decisions, /^# Decisions: Odd plan second line\n/);
+  t.match(md, /Render the &lt;Button> component "quoted"\] --> B \\\| pipe/, 'a tag-like title is escaped (GitHub would drop <Button>)');
+  t.match(md, /&lt;!-- never closed/, 'an unclosed comment cannot hide the rest of Plan.md');
+  t.match(decisions, /one at a time &lt;b>/, 'reasons stay on their bullet');
+  t.notMatch(decisions, /\n&lt;i>|\n<i>/);
+  for (const block of mermaidBlocks(md)) t.equal(await mermaidError(block), null, `${block.split('\n')[0]} parses`);
+  t.equal(await mermaidError((await cli(['graph'], dir)).stdout), null, 'graph output parses');
+});
+
+t.test('a small plan with more than 500 arrows gets the condensed graph in Plan.md (Mermaid refuses to render it)', async (t) => {
+  const dir = path.join(work, 'dense');
+  mkdirSync(dir);
+  const layer = Array.from({ length: 23 }, (_, i) => `a${i}`);
+  const tasks = [
+    ...layer.map((id) => `  - { id: ${id}, title: Build ${id}, estimate: 1, acceptance: [ok] }`),
+    ...layer.map((_, i) => `  - { id: b${i}, title: Build b${i}, estimate: 1, needs: [${layer.join(', ')}], acceptance: [ok] }`),
+  ];
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: dense\ntasks:\n${tasks.join('\n')}\n`);
+  t.equal((await cli(['compile'], dir)).code, 0);
+  const md = readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8');
+  t.match(md, 'more dependencies to draw than Mermaid renders (500)');
+  for (const block of mermaidBlocks(md)) t.equal(await mermaidError(block), null, `${block.split('\n')[0]} parses`);
+  const graph = await cli(['graph'], dir);
+  t.equal(graph.code, 0);
+  t.match(graph.stderr, 'note: 529 arrows; Mermaid (and GitHub) render at most 500: use --format dot');
+});
+
+t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars of the gantt', async (t) => {
+  const dir = path.join(work, 'keywords');
+  mkdirSync(dir);
+  const ids = ['title', 'section', 'dateFormat', 'Excludes', 'b'];
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: keywords\ntasks:\n${ids.map((id) => `  - { id: ${id}, title: Build it, estimate: 1, acceptance: [ok] }\n`).join('')}`);
+  t.equal((await cli(['compile'], dir)).code, 0);
+  const gantt = mermaidBlocks(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8')).find((b) => b.startsWith('gantt'))!;
+  // Once: `title Build it :...` became the diagram's title and `dateFormat Build it ...` its date format.
+  const content = await ganttContent(gantt);
+  t.equal(content.dateFormat, 'X');
+  t.equal(content.tasks.length, ids.length, 'one bar per task');
+});
+
+t.test('compile: analysis warnings point at the task they are about', async (t) => {
+  const dir = path.join(work, 'findings');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+name: findings
+tasks:
+  - id: huge
+    title: Build everything at once
+    estimate: 30
+    agent: {}
+    acceptance: [done]
+`);
+  const r = await cli(['compile'], dir);
+  t.equal(r.code, 0);
+  t.match(r.stderr, /^plan\.yaml:4:9: warning task-too-large task 'huge' takes 30 h/m);
 });

@@ -107,9 +107,15 @@ t.test('over-decomposition: merges, ratio warning, splits', async (t) => {
   t.same(a.decomposition.autonormalization.merged[0], 'setup,build (<0.5h)');
 
   const huge = analyzePlan(compileText(plan(task('big', '    estimate: 20\n    steps: [one, two, three, four, five]\n'))));
-  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
+  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, count: 3, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
   t.same(huge.decomposition.autonormalization.split, ['big->biga,bigb,bigc (>16h)']);
   t.ok(huge.findings.some((f) => f.code === 'task-too-large' && f.severity === 'warning'));
+
+  // A 100000 h task once produced 12,500 part names (and a 1e9 h one hung compile): names are capped.
+  const absurd = analyzePlan(compileText(plan(task('epic', '    estimate: 100000\n')))).decomposition;
+  t.equal(absurd.splits[0]!.count, 12500);
+  t.equal(absurd.splits[0]!.parts.length, 12);
+  t.match(absurd.autonormalization.split[0], /^epic->epica,.*,epicl,\.\.\.\(12500 parts\) \(>16h\)$/);
 });
 
 t.test('test strategy: recommended only where the plan sets none', async (t) => {
@@ -162,6 +168,22 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
   t.same(seed!.dependencies.map((d: any) => d.type), ['parent-child'], 'the low-confidence dependency does not block');
   t.same(end!.dependencies.map((d: any) => [d.type, d.depends_on_id]), [['parent-child', epic!.id], ['blocks', schema!.id], ['blocks', seed!.id]], 'the phase barrier blocks: the last tasks of phase one -> the first of phase two');
   t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
+});
+
+t.test('beads.jsonl: a large phase barrier becomes one milestone issue, linear in size', async (t) => {
+  const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  const body = [...ids('a', 12).map((id) => task(id, '    phase: one\n')), ...ids('b', 12).map((id) => task(id, '    phase: two\n'))].join('');
+  const compiled = compileText(plan(body, 'phases: [{ id: one }, { id: two }]\n'));
+  const lines = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })).trimEnd().split('\n').map((l) => JSON.parse(l));
+  const milestones = lines.filter((l) => l.labels.includes('kind:phase-barrier'));
+  t.equal(milestones.length, 1, '12 x 12 pairs > 100: one milestone');
+  const m = milestones[0];
+  t.equal(m.title, 'Finish phase one before phase two');
+  t.same(m.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), ids('a', 12).map((id) => beadsId('demo', 'demo', id)), 'blocked by every last task of phase one');
+  for (const id of ids('b', 12)) {
+    const issue = lines.find((l) => l.id === beadsId('demo', 'demo', id));
+    t.same(issue.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), [m.id], `${id} waits for the milestone only`);
+  }
 });
 
 t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH', async (t) => {

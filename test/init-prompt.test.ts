@@ -35,6 +35,10 @@ t.test('init writes a starter plan that validates cleanly, and a config', async 
   const validate = await cli(['validate', '--format', 'json'], dir);
   t.equal(validate.exit, 0, 'the starter plan is valid');
   t.same(JSON.parse(validate.stdout), [], 'no warnings either');
+  // compile once advised merging the manual review into the `hello` shell command.
+  const compile = await cli(['compile'], dir);
+  t.equal(compile.exit, 0);
+  t.notMatch(compile.stderr, /warning/, 'compile has no advice for the starter plan either');
   t.match(readFileSync(path.join(dir, 'execplan.config.yaml'), 'utf8'), /min_confidence: 0\.7/);
 });
 
@@ -60,6 +64,14 @@ t.test('init DIR creates the directory; bad arguments exit 1', async (t) => {
   t.equal((await cli(['validate', 'sub/project/plan.yaml'], dir)).exit, 0);
   t.equal((await cli(['init', '--bogus'], dir)).exit, 1);
   t.equal((await cli(['init', 'a', 'b'], dir)).exit, 1);
+});
+
+t.test('init DIR inside a project points the modeline at the node_modules of the project', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'package.json'), '{}');
+  t.equal((await cli(['init', 'plans/auth'], dir)).exit, 0);
+  const first = readFileSync(path.join(dir, 'plans/auth/plan.yaml'), 'utf8').split('\n')[0];
+  t.equal(first, '# yaml-language-server: $schema=../../node_modules/execplan/schema/plan.schema.json');
 });
 
 t.test('the authoring prompt carries the rules, the example, the schema and the spec verbatim', async (t) => {
@@ -94,4 +106,15 @@ t.test('execplan prompt prints the prompt for a spec file', async (t) => {
   t.equal(missing.exit, 1);
   t.equal(missing.stderr, 'execplan prompt: nope.md: no such file\n');
   t.equal((await cli(['prompt', 'examples'])).exit, 1);
+
+  // A binary spec (spec.pdf) once went into the prompt as mojibake.
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'spec.pdf'), Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0xfe, 0x0a]));
+  writeFileSync(path.join(dir, 'latin1.md'), Buffer.from('caf\xe9\n', 'latin1'));
+  for (const file of ['spec.pdf', 'latin1.md']) {
+    const binary = await cli(['prompt', file], dir);
+    t.equal(binary.exit, 1, file);
+    t.equal(binary.stdout, '');
+    t.match(binary.stderr, `execplan prompt: ${file} is not UTF-8 text`);
+  }
 });

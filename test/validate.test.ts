@@ -160,6 +160,20 @@ t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)'
   t.match(diagnostics[0]!.message, "unknown key 'concurency' in the config; did you mean 'concurrency'?");
 });
 
+t.test('a config that does not parse is named as found, with the reason; a missing --config is exit 1', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-config-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'plan.yaml'), readFileSync(path.join(root, 'examples/make/plan.yaml')));
+  // Once reported as `execplan.config.yaml:1:1: ... JSON Error in <path>:` with the reason cut off.
+  writeFileSync(path.join(dir, '.execplanrc.json'), '{\n  "concurrency": 2\n');
+  const run = await cli(['validate'], dir);
+  t.equal(run.exit, 5);
+  t.match(run.stdout, /^\S*\.execplanrc\.json:3:1: error config-invalid cannot read the config: Expected ',' or '}' after property value in JSON/);
+  const missing = await cli(['validate', '--config', 'nope.yaml', '--format', 'json'], dir);
+  t.equal(missing.exit, 1);
+  t.match(JSON.parse(missing.stdout), [{ file: 'nope.yaml', code: 'no-config', message: '--config nope.yaml: no such file' }]);
+});
+
 t.test('the make example really runs with POSIX sh: every command and acceptance check passes', async (t) => {
   const { parse } = await import('yaml');
   const { cpSync, existsSync } = await import('node:fs');

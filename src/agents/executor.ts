@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { parseDuration } from '../compiler/duration.js';
+import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
@@ -161,7 +161,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       // A profile timeout applies when the task sets none (the runner enforces the task's own).
       let timeoutMs: number | null = null;
       if (task.timeoutSeconds === null && profile.timeout) {
-        const parsed = parseDuration(profile.timeout);
+        const parsed = parseTimeout(profile.timeout);
         if (parsed.ok) timeoutMs = parsed.hours * 3600 * 1000;
       }
 

@@ -1,7 +1,7 @@
 /** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import { LineCounter, parse, parseDocument } from 'yaml';
 import { configSchema } from '../types/config-schema.js';
 import type { Config } from '../types/config.js';
@@ -20,19 +20,38 @@ export interface LoadedConfig {
 export const configSearchPlaces = ['execplan.config.yaml', 'execplan.config.yml', '.execplanrc.yaml', '.execplanrc.yml', '.execplanrc.json'];
 
 export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
+  // The file being parsed, so an error names the config that was found (it may be .execplanrc.json, or in a parent folder).
+  let parsing: string | undefined;
+  let jsonText: string | undefined;
+  const yamlLoader = (p: string, content: string) => {
+    parsing = p;
+    return parse(content);
+  };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,
     searchStrategy: 'project',
     // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
-    loaders: { '.yaml': (_p, content) => parse(content), '.yml': (_p, content) => parse(content), noExt: (_p, content) => parse(content) },
+    loaders: {
+      '.yaml': yamlLoader,
+      '.yml': yamlLoader,
+      noExt: yamlLoader,
+      '.json': (p: string, content: string) => {
+        parsing = p;
+        jsonText = content;
+        return defaultLoaders['.json'](p, content);
+      },
+    },
   });
   let result;
   try {
     result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(startDir);
   } catch (error) {
-    const file = explicitPath ?? 'execplan.config.yaml';
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    const position = /at line (\d+), column (\d+)/.exec(message);
+    const file = parsing ?? explicitPath ?? 'execplan.config.yaml';
+    // cosmiconfig's JSON errors start with `JSON Error in FILE:` and carry a code frame; keep the reason only.
+    const lines = error instanceof Error ? error.message.replace(/^JSON Error in [^\n]*?:\s*/, '').split('\n') : [String(error)];
+    const message = lines.find((l) => l.trim() !== '' && !/^\s*(>|\d*\s*\|)/.test(l))?.trim() ?? 'unknown error';
+    const offset = /at position (\d+)/.exec(message);
+    const position = /at line (\d+), column (\d+)/.exec(message) ?? (offset && jsonText !== undefined ? jsonPosition(jsonText, Number(offset[1])) : null);
     return {
       config: {},
       filepath: file,
@@ -41,6 +60,12 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   }
   if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
   return { config: result.config as Config, filepath: result.filepath, diagnostics: validateConfig(result.filepath, result.config) };
+}
+
+/** [_, line, col] of a character offset, shaped like a RegExp match. */
+function jsonPosition(text: string, offset: number): [string, string, string] {
+  const before = text.slice(0, offset).split('\n');
+  return ['', String(before.length), String(before.at(-1)!.length + 1)];
 }
 
 // Compiling the schema costs more than validating; do it once per process.

@@ -20,8 +20,15 @@ Exit codes: 0 ok, 1 bad arguments, 3 dependency cycle, 4 resource conflict, 5 in
 }
 
 export function defaultIo(): CliIo {
+  // `execplan graph | head`: the reader left. Drop the rest of the output instead of dying with an
+  // unhandled EPIPE stack trace; the command itself (a run, a compile) carries on to its own end.
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
   return {
-    stdout: (t) => process.stdout.write(t),
+    stdout: (t) => void (readerGone || process.stdout.write(t)),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

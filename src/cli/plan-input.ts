@@ -1,9 +1,9 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import { loadPlan, type LoadResult } from '../compiler/load.js';
-import { limits } from '../compiler/source.js';
+import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
@@ -41,18 +41,24 @@ export async function readPlanFile(cwd: string, given: string | undefined): Prom
   return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
 }
 
-/** At most `max` bytes: a file over the size limit only needs to be recognised as too large, not loaded whole. */
+/**
+ * At most `max` bytes: a file over the size limit only needs to be recognised as too large, not loaded
+ * whole. Read to the end rather than to the size stat reports, which is 0 for a pipe
+ * (`execplan validate <(make-plan)`, /dev/stdin).
+ */
 async function readCapped(file: string, max: number): Promise<string> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(max, (await handle.stat()).size));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const chunk = Buffer.alloc(Math.min(max - total, 1 << 20));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
-      filled += bytesRead;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
     }
-    return buffer.subarray(0, filled).toString('utf8');
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     await handle.close();
   }
@@ -64,18 +70,42 @@ export interface LoadedPlan extends LoadResult {
   configPath: string | null;
 }
 
-export type LoadPlanOutcome = { ok: true; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string };
+export type LoadPlanOutcome =
+  | { ok: true; loaded: LoadedPlan }
+  /** `file` and `code` say what `message` is about, for `--format json` (default: the plan, `no-plan`). */
+  | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string; file?: string; code?: string };
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
 export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
+  if (configPath !== undefined) {
+    const info = await stat(path.resolve(io.cwd, configPath)).catch(() => null);
+    if (!info || info.isDirectory()) return { ok: false, exitCode: ExitCode.badArguments, diagnostics: [], file: configPath, code: 'no-config', message: `--config ${configPath}: ${info ? 'is a directory; name the config file' : 'no such file'}` };
+  }
   const loadedConfig = await loadConfig(read.input.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) {
     return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
   }
   const result = loadPlan(read.input.file, read.input.text, { config: configSettings(loadedConfig.config), overrides });
+  if (result.plan && result.source) {
+    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, read.input.dir))].sort(compareDiagnostics);
+  }
   return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+}
+
+/** The compiler cannot look at the disk: spec documents that do not exist are found here. */
+async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string): Promise<Diagnostic[]> {
+  if (spec === undefined) return [];
+  const list = Array.isArray(spec) ? spec : [spec];
+  const out: Diagnostic[] = [];
+  for (const [i, file] of list.entries()) {
+    const found = await stat(path.resolve(planDir, file)).then((s) => s.isFile(), () => false);
+    if (found) continue;
+    const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
+    out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+  }
+  return out;
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], to: 'stdout' | 'stderr' = 'stderr'): void {

@@ -133,6 +133,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of simplify(validate.errors ?? [])) {
+    // A bad key fails `propertyNames` and, inside it, that schema's `pattern`/`maxLength` at the parent
+    // mapping ("streams a mapping is not a valid id"): the propertyNames error alone says it right.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     const path = toPath(error.instancePath);
     const data = valueAt(value, path);
     const where = describePath(path, value);
@@ -146,7 +149,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         const parentSchema = error.parentSchema as JsonSchema | undefined;
         const known = Object.keys((parentSchema?.properties as object) ?? {});
         code = 'unknown-key';
-        message = `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+        message = key === '<<'
+          ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
+          : `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
         at = [...path, key];
         atKey = true;
         break;
@@ -168,7 +173,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
           ? [(error.params as { allowedValue: unknown }).allowedValue]
           : ((error.params as { allowedValues: unknown[] }).allowedValues);
         code = 'invalid-value';
-        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
+        // version: "1" is 1 in quotes: say so rather than "did you mean '1'?".
+        const quoted = typeof data === 'string' && allowed.some((v) => typeof v !== 'string' && String(v) === data.trim());
+        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${quoted ? ': remove the quotes' : typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
         break;
       }
       case 'pattern':
@@ -178,7 +185,9 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       case 'propertyNames': {
         const name = String((error.params as { propertyName: string }).propertyName);
         code = 'invalid-name';
-        message = `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
+        message = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+          ? `'${name.slice(0, 40)}...' in ${where} is too long for a name (at most 128 characters)`
+          : `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
         at = [...path, name];
         atKey = true;
         break;

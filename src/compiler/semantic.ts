@@ -2,7 +2,7 @@
 import type { Plan } from '../types/plan.js';
 import { cycleThrough, cyclicComponents } from './cycles.js';
 import type { Diagnostic, PathSegment, Severity } from './diagnostic.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import type { ResolvedSettings } from './model.js';
 import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -137,15 +137,18 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
   return out;
 }
 
+/** Most tasks of a cycle's path written out in its diagnostic. */
+const maxCycleShown = 40;
+
 type Report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey?: boolean) => void;
 
 function checkDurations(plan: Plan, report: Report): void {
-  const check = (value: number | string | undefined, path: PathSegment[], what: string) => {
+  const check = (value: number | string | undefined, path: PathSegment[], what: string, parse = parseDuration) => {
     if (value === undefined) return;
-    const parsed = parseDuration(value);
+    const parsed = parse(value);
     if (!parsed.ok) report('error', 'invalid-duration', `${what} ${JSON.stringify(value)} ${parsed.reason}`, path);
   };
-  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout');
+  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout', parseTimeout);
   plan.tasks.forEach((task, i) => {
     const here: PathSegment[] = ['tasks', i];
     const e = task.estimate;
@@ -167,9 +170,9 @@ function checkDurations(plan: Plan, report: Report): void {
     } else {
       check(e, [...here, 'estimate'], `estimate of task '${task.id}'`);
     }
-    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`);
+    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`, parseTimeout);
     (task.acceptance ?? []).forEach((a, j) => {
-      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout');
+      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout', parseTimeout);
     });
   });
 }
@@ -188,7 +191,9 @@ function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
     // Suggest removing the weakest link: lowest confidence, then soft, then the last declared.
     const suggestion = [...cycleEdges].sort((a, b) => a.confidence - b.confidence || Number(a.hard) - Number(b.hard) || b.order - a.order)[0]!;
     const ids = cycle.map((v) => plan.tasks[v]!.id);
-    const pathText = [...ids, ids[0]].join(' -> ');
+    // In full up to a readable length; a 20,000-task cycle was one 200 KB line.
+    const loop = [...ids, ids[0]!];
+    const pathText = loop.length <= maxCycleShown ? loop.join(' -> ') : [...loop.slice(0, maxCycleShown / 2), `... ${loop.length - maxCycleShown} more ...`, ...loop.slice(-maxCycleShown / 2)].join(' -> ');
     const extra = component.length > cycle.length ? ` (${component.length} tasks are caught in this tangle)` : '';
     const weak = suggestion.confidence < 1 ? ` (confidence ${suggestion.confidence})` : '';
     report(

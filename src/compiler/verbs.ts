@@ -19,6 +19,7 @@ scope score secure seed select send separate serve set setup ship show sign simp
 specify spike split stabilize stage standardize start stop store stream streamline stub style submit summarize
 support swap switch sync tag test throttle trace track train transform translate trigger trim tune type
 uninstall unify unlock update upgrade upload use validate verify version visualize warn watch wire wrap write
+ask break do draw edit fork get give hire interview learn proofread put rebase sketch teach tidy tweak
 `.split(/\s+/).filter(Boolean));
 
 export function startsWithVerb(title: string): boolean {

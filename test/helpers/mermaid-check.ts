@@ -4,7 +4,11 @@
  */
 import { JSDOM } from 'jsdom';
 
-type Mermaid = { parse(text: string): Promise<unknown>; initialize(config: object): void };
+type Mermaid = {
+  parse(text: string): Promise<unknown>;
+  initialize(config: object): void;
+  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: { getTasks?(): { task: string }[]; getDateFormat?(): string } }> };
+};
 let loaded: Promise<Mermaid> | undefined;
 
 async function mermaid(): Promise<Mermaid> {
@@ -33,4 +37,10 @@ export async function mermaidError(diagram: string): Promise<string | null> {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The bars a gantt diagram really has, and its date format, as mermaid reads them. */
+export async function ganttContent(diagram: string): Promise<{ tasks: string[]; dateFormat: string }> {
+  const { db } = await (await mermaid()).mermaidAPI.getDiagramFromText(diagram);
+  return { tasks: (db.getTasks?.() ?? []).map((t) => t.task.trim()), dateFormat: db.getDateFormat?.() ?? '' };
 }

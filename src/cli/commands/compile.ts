@@ -3,10 +3,11 @@
  * (DESIGN.md §4). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
+import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -18,6 +19,9 @@ import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
+import { writeFilesAtomically } from '../write-files.js';
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export const compileCommand: Command = {
   name: 'compile',
@@ -29,6 +33,8 @@ export const compileCommand: Command = {
       { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' } },
       1,
     );
+    // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
+    if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory, e.g. --out tasks_output');
     const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
@@ -71,17 +77,23 @@ export const compileCommand: Command = {
         io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
         return ExitCode.ok;
       }
-      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`execplan compile${positionals[0] ? ` ${positionals[0]}` : ''}${values.out ? ` --out ${values.out}` : ''}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
+      // The same flags as this check, or following the advice would write other artifacts than it expects.
+      const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
+      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`${['execplan compile', ...flags].join(' ')}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
       return ExitCode.stale;
     }
 
-    const findings = analysis.findings.filter((f) => f.severity === 'warning');
-    for (const f of findings) io.stderr(`${input.file}: warning ${f.code} ${f.message}\n`);
-    await mkdir(outDir, { recursive: true });
-    for (const [name, content] of Object.entries(files)) await writeFile(path.join(outDir, name), content);
+    if (outcome.loaded.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.loaded.source, model));
+    const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
+    if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
+    const written = await writeFilesAtomically(outDir, shownDir, files);
+    if (!written.ok) {
+      io.stderr(`execplan compile: ${written.message}\n`);
+      return ExitCode.badArguments;
+    }
     const fr = compiled.frontier;
     io.stderr(
-      `${input.file}: ${model.tasks.length} tasks, ${compiled.waves.waves.length} waves (${round(compiled.waves.makespanHours)} h), ` +
+      `${input.file}: ${count(model.tasks.length, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
         `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
     );
     return ExitCode.ok;

@@ -2,7 +2,6 @@
  * execplan export beads [plan.yaml] [-o FILE] [--prefix P] [--import]: the plan as beads issues
  * (DESIGN.md §6), stamped with the current time; --import hands the file to `bd import`.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
@@ -11,6 +10,7 @@ import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { writeOneFile } from '../write-files.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -47,8 +47,13 @@ export const exportCommand: Command = {
     }
     const file = path.resolve(io.cwd, out);
     const relative = path.relative(io.cwd, file);
-    const shown = relative.startsWith('..') ? file : relative;
-    await writeFile(file, jsonl);
+    const shown = relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+    if (file === input.absolute) throw new UsageError(`-o ${out} is the plan itself; name another file (e.g. beads.jsonl)`);
+    const written = await writeOneFile(file, shown, jsonl);
+    if (!written.ok) {
+      io.stderr(`execplan export: ${written.message}\n`);
+      return ExitCode.badArguments;
+    }
     io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
     if (!values.import) return ExitCode.ok;
     // Loaded only here: execa costs ~100 ms of start-up that no other command needs.

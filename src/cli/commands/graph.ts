@@ -1,6 +1,6 @@
 /** execplan graph [plan.yaml] [--format mermaid|dot|json]: the dependency graph, for people or tools. */
 import { compilePlan } from '../../compiler/compile.js';
-import { mermaidFlowchart } from '../../compiler/artifacts/mermaid.js';
+import { mermaidEdgeCount, mermaidFlowchart, mermaidMaxEdges } from '../../compiler/artifacts/mermaid.js';
 import { dotGraph } from '../../compiler/artifacts/dot.js';
 import { stableStringify } from '../../compiler/artifacts/json.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
@@ -34,9 +34,13 @@ export const graphCommand: Command = {
     const compiled = compilePlan(model);
     const { graph } = compiled;
     switch (format) {
-      case 'mermaid':
-        io.stdout(mermaidFlowchart(compiled));
+      case 'mermaid': {
+        const chart = mermaidFlowchart(compiled);
+        io.stdout(chart);
+        const edges = mermaidEdgeCount(chart);
+        if (edges > mermaidMaxEdges) io.stderr(`execplan graph: note: ${edges} arrows; Mermaid (and GitHub) render at most ${mermaidMaxEdges}: use --format dot for a graph this large\n`);
         break;
+      }
       case 'dot':
         io.stdout(dotGraph(compiled));
         break;

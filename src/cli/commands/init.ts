@@ -1,10 +1,11 @@
 /** execplan init [DIR] [--force]: a starter plan.yaml (with the schema modeline) and execplan.config.yaml. */
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { templatePath } from '../../paths.js';
+import { writeFilesAtomically } from '../write-files.js';
 
 const starterFiles = ['plan.yaml', 'execplan.config.yaml'] as const;
 
@@ -14,6 +15,22 @@ async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+const defaultSchemaRef = './node_modules/execplan/schema/plan.schema.json';
+
+/**
+ * The modeline's schema path, relative to the plan: execplan's schema in the node_modules of the
+ * project that holds DIR (the nearest folder up with a package.json), else DIR's own node_modules.
+ */
+async function schemaRef(dir: string): Promise<string> {
+  for (let cursor = dir; ; cursor = path.dirname(cursor)) {
+    if (await exists(path.join(cursor, 'package.json'))) {
+      const relative = path.relative(dir, cursor).split(path.sep).join('/');
+      return relative === '' ? defaultSchemaRef : `${relative}/node_modules/execplan/schema/plan.schema.json`;
+    }
+    if (path.dirname(cursor) === cursor) return defaultSchemaRef;
   }
 }
 
@@ -34,11 +51,15 @@ export const initCommand: Command = {
         return ExitCode.badArguments;
       }
     }
-    await mkdir(dir, { recursive: true });
-    for (const name of starterFiles) {
-      await writeFile(path.join(dir, name), await readFile(templatePath('init', name), 'utf8'));
-      io.stdout(`wrote ${shown(name)}\n`);
+    const files: Record<string, string> = {};
+    for (const name of starterFiles) files[name] = await readFile(templatePath('init', name), 'utf8');
+    files['plan.yaml'] = files['plan.yaml']!.replace(defaultSchemaRef, await schemaRef(dir));
+    const written = await writeFilesAtomically(dir, path.relative(io.cwd, dir) || '.', files);
+    if (!written.ok) {
+      io.stderr(`execplan init: ${written.message}\n`);
+      return ExitCode.badArguments;
     }
+    for (const name of starterFiles) io.stdout(`wrote ${shown(name)}\n`);
     const planArg = positionals[0] ? ` ${shown('plan.yaml')}` : '';
     io.stdout(`next: edit ${shown('plan.yaml')}, then run \`execplan validate${planArg}\`\n`);
     return ExitCode.ok;

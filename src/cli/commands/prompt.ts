@@ -24,7 +24,12 @@ export const promptCommand: Command = {
         io.stderr(`execplan prompt: ${given} is a directory; pass the spec file\n`);
         return ExitCode.badArguments;
       }
-      specText = await readFile(absolute, 'utf8');
+      const decoded = decodeText(await readFile(absolute));
+      if (decoded === null) {
+        io.stderr(`execplan prompt: ${given} is not UTF-8 text (a PDF, a Word file, another encoding?); convert the spec to UTF-8 Markdown or plain text first\n`);
+        return ExitCode.badArguments;
+      }
+      specText = decoded;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       io.stderr(`execplan prompt: ${given}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(error)})`}\n`);
@@ -36,3 +41,13 @@ export const promptCommand: Command = {
     return ExitCode.ok;
   },
 };
+
+/** The text of a UTF-8 file, or null for a binary one: a spec.pdf must not reach the LLM as mojibake. */
+function decodeText(bytes: Buffer): string | null {
+  if (bytes.includes(0)) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}

@@ -13,7 +13,7 @@ export const validateCommand: Command = {
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
     if (!outcome.ok) {
-      if (values.format === 'json') io.stdout(`${JSON.stringify(outcome.diagnostics.length ? outcome.diagnostics : [{ file: positionals[0] ?? 'plan.yaml', line: 1, col: 1, severity: 'error', code: 'no-plan', message: outcome.message ?? 'cannot read the plan', path: [] }], null, 2)}\n`);
+      if (values.format === 'json') io.stdout(`${JSON.stringify(outcome.diagnostics.length ? outcome.diagnostics : [{ file: outcome.file ?? positionals[0] ?? 'plan.yaml', line: 1, col: 1, severity: 'error', code: outcome.code ?? 'no-plan', message: outcome.message ?? 'cannot read the plan', path: [] }], null, 2)}\n`);
       else if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
       else printDiagnostics(io, outcome.diagnostics, 'stdout');
       return outcome.exitCode;

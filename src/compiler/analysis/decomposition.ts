@@ -16,7 +16,12 @@ export interface MergeSuggestion {
 export interface SplitSuggestion {
   task: string;
   hours: number;
-  /** Proposed ids of the parts (`<id>a`, `<id>b`, ...), in order, each depending on the previous. */
+  /** How many parts of about `partHours` each. */
+  count: number;
+  /**
+   * Proposed ids of the parts (`<id>a`, `<id>b`, ...), in order, each depending on the previous; at most
+   * `maxNamedParts` of them (an absurd estimate must not turn into millions of names).
+   */
   parts: string[];
   partHours: number;
   /** The task's steps distributed over the parts, when it lists steps. */
@@ -55,9 +60,10 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     const candidates: Array<[TaskModel | undefined, string]> = [
       [p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined, 'chained: the only successor of its only predecessor'],
       [s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined, 'chained: the only predecessor of its only successor'],
-      [model.tasks.find((o) => o.id !== task.id && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+      [model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
     ];
-    const hit = candidates.find(([c]) => c !== undefined && !merged.has(c.id) && sameGroup(c, task));
+    // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
+    const hit = candidates.find(([c]) => c !== undefined && c.kind !== 'command' && !merged.has(c.id) && sameGroup(c, task));
     if (!hit) {
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
@@ -85,11 +91,11 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
   for (const task of model.tasks) {
     if (task.hours <= t.splitAboveHours) continue;
     const count = Math.max(2, Math.ceil(task.hours / t.splitTargetHours));
-    const parts = Array.from({ length: count }, (_, i) => `${task.id}${partSuffix(i)}`);
+    const parts = Array.from({ length: Math.min(count, maxNamedParts) }, (_, i) => `${task.id}${partSuffix(i)}`);
     const steps = task.source.steps ?? [];
     const stepsByPart = parts.map((_, i) => steps.slice(Math.floor((i * steps.length) / count), Math.floor(((i + 1) * steps.length) / count)));
-    splits.push({ task: task.id, hours: round(task.hours), parts, partHours: round(task.hours / count), stepsByPart });
-    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${parts.join(', ')} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+    splits.push({ task: task.id, hours: round(task.hours), count, parts, partHours: round(task.hours / count), stepsByPart });
+    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${partList({ count, parts })} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
   }
 
   return {
@@ -97,10 +103,19 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     merges,
     splits,
     autonormalization: {
-      split: splits.map((s) => `${s.task}->${s.parts.join(',')} (>${t.splitAboveHours}h)`),
+      split: splits.map((s) => `${s.task}->${s.parts.join(',')}${s.count > s.parts.length ? `,...(${s.count} parts)` : ''} (>${t.splitAboveHours}h)`),
       merged: merges.map((m) => `${m.tasks.join(',')} (<${t.tinyTaskHours}h)`),
     },
   };
+}
+
+/** Most part ids proposed for one split; beyond it the suggestion gives the count only. */
+const maxNamedParts = 12;
+
+/** `a1, a2 and a3`, or `a1, ..., a12 and 988 more parts` for an absurd estimate. */
+export function partList(split: Pick<SplitSuggestion, 'count' | 'parts'>): string {
+  const more = split.count - split.parts.length;
+  return more > 0 ? `${split.parts.join(', ')} and ${more} more parts` : split.parts.join(', ');
 }
 
 function sameSet(a: string[], b: string[]): boolean {

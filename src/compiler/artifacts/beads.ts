@@ -43,6 +43,9 @@ export function beadsId(prefix: string, planName: string, taskId = ''): string {
   return `${prefix}-${sha256(planName + taskId).slice(0, 8)}`;
 }
 
+/** Up to this many sink x source pairs a barrier is written as direct `blocks` dependencies. */
+const maxBarrierPairs = 100;
+
 /** beads priorities: 0 critical .. 4 backlog. A task without priority takes its feature's, else 2. */
 const priorityNumber = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
@@ -54,21 +57,52 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
   const idOf = new Map(model.tasks.map((t) => [t.id, beadsId(prefix, model.name, t.id)]));
   const featurePriority = new Map((model.source.features ?? []).map((f) => [f.id, f.priority]));
 
-  // Blocks: every scheduled dependency, plus the phase barriers (last tasks of a phase block the
-  // first tasks of the next), so `bd ready` offers exactly what the schedule would start.
+  // Blocks: every scheduled dependency, plus the phase barriers, so `bd ready` offers exactly what the
+  // schedule would start. A barrier is the last tasks of a phase blocking the first tasks of the next;
+  // when that cross product is large, one milestone issue per barrier keeps the file linear in size.
   const blockers = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const add = (from: string, to: string) => {
     const list = blockers.get(to)!;
     if (!list.includes(from)) list.push(from);
   };
   for (const e of graph.edges) add(e.from, e.to);
+  const milestones: BeadsIssue[] = [];
+  const phaseOf = new Map(model.tasks.map((t) => [t.id, t.phase]));
+  const hasSuccessorInPhase = new Set<string>();
+  const hasPredecessorInPhase = new Set<string>();
+  for (const e of graph.edges) {
+    if (phaseOf.get(e.from) !== undefined && phaseOf.get(e.from) === phaseOf.get(e.to)) {
+      hasSuccessorInPhase.add(e.from);
+      hasPredecessorInPhase.add(e.to);
+    }
+  }
   for (const barrier of graph.phaseBarriers) {
-    const inPhase = (p: string) => model.tasks.filter((t) => t.phase === p).map((t) => t.id);
-    const before = inPhase(barrier.from);
-    const after = inPhase(barrier.to);
-    const sinks = before.filter((id) => !graph.edges.some((e) => e.from === id && before.includes(e.to)));
-    const sources = after.filter((id) => !graph.edges.some((e) => e.to === id && after.includes(e.from)));
-    for (const to of sources) for (const from of sinks) add(from, to);
+    const sinks = model.tasks.filter((t) => t.phase === barrier.from && !hasSuccessorInPhase.has(t.id)).map((t) => t.id);
+    const sources = model.tasks.filter((t) => t.phase === barrier.to && !hasPredecessorInPhase.has(t.id)).map((t) => t.id);
+    if (sinks.length * sources.length <= maxBarrierPairs) {
+      for (const to of sources) for (const from of sinks) add(from, to);
+      continue;
+    }
+    const id = beadsId(prefix, model.name, `#phase:${barrier.to}`);
+    milestones.push({
+      id,
+      title: `Finish phase ${barrier.from} before phase ${barrier.to}`,
+      description: `Phase barrier of execplan plan '${model.name}': close this issue when every task of phase '${barrier.from}' is closed; the first tasks of phase '${barrier.to}' wait for it.`,
+      acceptance_criteria: `- Every task of phase ${barrier.from} is closed.`,
+      status: 'open',
+      priority: 1,
+      issue_type: 'task',
+      estimated_minutes: 0,
+      created_at: at,
+      updated_at: at,
+      labels: ['execplan', 'kind:phase-barrier', `phase:${barrier.from}`],
+      dependencies: [
+        { issue_id: id, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
+        ...sinks.map((from): BeadsDependency => ({ issue_id: id, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
+      ],
+    });
+    idOf.set(`#phase:${barrier.to}`, id);
+    for (const to of sources) add(`#phase:${barrier.to}`, to);
   }
 
   const total = model.tasks.reduce((s, t) => s + t.hours, 0);
@@ -106,7 +140,7 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       ],
     };
   });
-  return [epic, ...issues];
+  return [epic, ...milestones, ...issues];
 }
 
 function describe(task: TaskModel): string {

@@ -3,10 +3,11 @@
  * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
  */
 import nunjucks from 'nunjucks';
+import { partList } from '../analysis/decomposition.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
-import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from './mermaid.js';
+import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
 import { resourceConflicts } from './tasks-json.js';
 
 export interface Templates {
@@ -14,15 +15,25 @@ export interface Templates {
   decisions: string;
 }
 
-/** Markdown table cell: no pipes or newlines. */
+/**
+ * User text on one Markdown line (a heading, a bullet): newlines would end the line, and a `<` that
+ * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
+ */
+function inline(value: unknown): string {
+  return String(value ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+/** Markdown table cell: one line, no pipes. */
 function cell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '–';
-  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
 
 function env(): nunjucks.Environment {
   const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
   e.addFilter('cell', cell);
+  e.addFilter('inline', inline);
+  e.addFilter('parts', partList);
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
   e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
   return e;
@@ -81,7 +92,9 @@ export function planView(ctx: ArtifactContext) {
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const total = model.tasks.reduce((s, t) => s + t.hours, 0);
   const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  const condensed = model.tasks.length > analysis.thresholds.condenseGraphAbove;
+  const full = model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
+  // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
+  const condensed = full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
   const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
   const summary = [
     ['Tasks', model.tasks.length],
@@ -104,9 +117,10 @@ export function planView(ctx: ArtifactContext) {
     description: model.source.description ?? '',
     summary,
     scope: analysis.scope,
-    graph: condensed ? mermaidCondensed(compiled) : mermaidFlowchart(compiled),
+    graph: full !== null && condensed === null ? full : mermaidCondensed(compiled),
     condensed,
     condenseAbove: analysis.thresholds.condenseGraphAbove,
+    maxEdges: mermaidMaxEdges,
     criticalPath: graph.criticalPath.map((id) => ({ id, title: byId.get(id)!.title, hours: byId.get(id)!.hours, stream: byId.get(id)!.stream, start: graph.timing[id]?.earliestStart ?? 0 })),
     criticalPathHours: graph.criticalPathHours,
     waves: waves.waves.map((w) => ({

@@ -13,6 +13,14 @@ export function mermaidLabel(text: string, max = 48): string {
   return short.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/[\r\n]+/g, ' ');
 }
 
+/** Mermaid (and so GitHub) refuses to render a diagram with more edges than this ("Edge limit exceeded"). */
+export const mermaidMaxEdges = 500;
+
+/** Arrows in a flowchart. */
+export function mermaidEdgeCount(chart: string): number {
+  return chart.split('\n').filter((line) => / -(->|\.->)/.test(line)).length;
+}
+
 const styles = [
   'classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000',
   'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000',
@@ -128,6 +136,18 @@ function ganttName(text: string): string {
   return text.replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60) || 'task';
 }
 
+/**
+ * Gantt keywords (case-insensitive, at the start of a line). A task `title`, `section` or `dateFormat`
+ * would otherwise turn its bar into the diagram title, a section, or a date format that breaks every
+ * bar after it.
+ */
+const ganttKeyword = /^(title|section|dateformat|axisformat|tickinterval|excludes|includes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|acctitle|accdescr|click|displaymode)\b/i;
+
+function ganttTaskName(text: string): string {
+  const name = ganttName(text);
+  return ganttKeyword.test(name) ? `task ${name}` : name;
+}
+
 /** Gantt of the frontier schedule. Times are hours from the start, drawn on a clock that starts at 00:00. */
 export function mermaidGantt(compiled: CompiledPlan): string {
   const { model, frontier, graph } = compiled;
@@ -144,7 +164,7 @@ export function mermaidGantt(compiled: CompiledPlan): string {
       const start = Math.round(s.start * 3600);
       // A zero-length bar is invalid for Mermaid: give it one second.
       const end = Math.max(start + 1, Math.round(s.finish * 3600));
-      lines.push(`  ${ganttName(`${t.id} ${t.title}`)} :${critical.has(t.id) ? 'crit, ' : ''}t${i}, ${start}, ${end}`);
+      lines.push(`  ${ganttTaskName(`${t.id} ${t.title}`)} :${critical.has(t.id) ? 'crit, ' : ''}t${i}, ${start}, ${end}`);
     }
   }
   return lines.join('\n') + '\n';

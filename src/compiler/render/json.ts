@@ -1,23 +1,13 @@
-/** Deterministic JSON for artifacts: keys sorted at every level, two-space indent, trailing newline. */
-import { createHash } from 'node:crypto';
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
-  }
-  return value;
-}
+/** Deterministic JSON for dag.json and waves.json, on the same rules as every other artifact (../artifacts/json.ts). */
+import { normalizeJson, sha256, stableStringify } from '../artifacts/json.js';
 
 export function stableJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+  return stableStringify(value);
 }
 
 /** sha256 of the compact sorted-key JSON of a document: the artifacts' `contentHash`. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(sortKeys(value))).digest('hex');
+  return sha256(JSON.stringify(normalizeJson(value)));
 }
 
 /** The `generated` block of an artifact: no wall clock; a timestamp only from SOURCE_DATE_EPOCH. */

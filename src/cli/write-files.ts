@@ -1,0 +1,72 @@
+/**
+ * Writing a set of files into a directory all or nothing: every file goes to a temporary name first and
+ * is renamed into place only when all of them were written, so a failure (an --out that is a file, a
+ * full disk, a read-only directory) leaves the directory as it was, with a one-line reason instead of
+ * a stack trace.
+ */
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export type WriteResult = { ok: true } | { ok: false; message: string };
+
+/** `shown` names the directory in messages (as the user should read it). */
+export async function writeFilesAtomically(dir: string, shown: string, files: Record<string, string>): Promise<WriteResult> {
+  const prepared = await prepareDir(dir, shown);
+  if (!prepared.ok) return prepared;
+  for (const name of Object.keys(files)) {
+    const info = await stat(path.join(dir, name)).catch(() => null);
+    if (info?.isDirectory()) return { ok: false, message: `${join(shown, name)} is a directory; remove it so the file can be written there` };
+  }
+  const suffix = `.tmp-${process.pid}`;
+  const written: string[] = [];
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      const temp = path.join(dir, `${name}${suffix}`);
+      written.push(temp);
+      await writeFile(temp, content);
+    }
+  } catch (error) {
+    await Promise.all(written.map((file) => rm(file, { force: true })));
+    // A directory made for this write goes too: a failed compile leaves no trace.
+    if (prepared.created) await rm(prepared.created, { recursive: true, force: true });
+    return { ok: false, message: `cannot write into ${shown}/ (${reason(error)}); nothing was changed there` };
+  }
+  for (const name of Object.keys(files)) await rename(path.join(dir, `${name}${suffix}`), path.join(dir, name));
+  return { ok: true };
+}
+
+/** Writes one file, returning a one-line reason on failure. */
+export async function writeOneFile(file: string, shown: string, content: string): Promise<WriteResult> {
+  try {
+    await writeFile(file, content);
+    return { ok: true };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { ok: false, message: `${shown} is a directory; name a file` };
+    if (code === 'ENOENT') return { ok: false, message: `cannot write ${shown}: its directory does not exist` };
+    if (code === 'ENOTDIR') return { ok: false, message: `cannot write ${shown}: a part of that path is a file` };
+    return { ok: false, message: `cannot write ${shown} (${reason(error)})` };
+  }
+}
+
+/** Creates `dir` when missing (`created`: the topmost directory made); a reason when it cannot be written into. */
+async function prepareDir(dir: string, shown: string): Promise<{ ok: true; created?: string } | { ok: false; message: string }> {
+  const info = await stat(dir).catch(() => null);
+  if (info && !info.isDirectory()) return { ok: false, message: `${shown} is a file, not a directory; pass a directory` };
+  if (info) return { ok: true };
+  try {
+    return { ok: true, created: await mkdir(dir, { recursive: true }) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') return { ok: false, message: `cannot create ${shown}: a part of that path is a file` };
+    return { ok: false, message: `cannot create ${shown} (${reason(error)})` };
+  }
+}
+
+function reason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+}
+
+function join(dir: string, name: string): string {
+  return dir === '.' ? name : `${dir}/${name}`;
+}
