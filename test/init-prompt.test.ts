@@ -1,5 +1,5 @@
 // `execplan init` (starter files, never overwriting) and `execplan prompt` (instructions for an LLM).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,12 @@ t.test('the authoring prompt carries the rules, the example, the schema and the 
 });
 
 t.test('the example in the prompt is a valid plan without warnings', async (t) => {
-  const run = await cli(['validate', 'templates/plan-example.yaml', '--format', 'json']);
+  // Beside the spec document it names, as it would stand in a project.
+  const dir = tempDir(t);
+  mkdirSync(path.join(dir, 'docs'));
+  writeFileSync(path.join(dir, 'docs', 'auth-spec.md'), '# Auth spec\n');
+  copyFileSync(path.join(root, 'templates/plan-example.yaml'), path.join(dir, 'plan.yaml'));
+  const run = await cli(['validate', '--format', 'json'], dir);
   t.equal(run.exit, 0);
   t.same(JSON.parse(run.stdout), []);
 });

@@ -1,8 +1,10 @@
-// The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority.
+// The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority; the process-group lifecycle.
 import t from 'tap';
 import { expandGlobs, globToRegExp } from '../src/runner/glob.js';
 import { redact } from '../src/runner/redact.js';
 import { LineSplitter } from '../src/runner/lines.js';
+import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
+import { spawn } from 'node:child_process';
 import { genesis, hashLine, verifyJournal } from '../src/runner/journal.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +54,46 @@ t.test('line splitter emits whole lines only, across chunks, and bounds long lin
   s.push(Buffer.from('tail'));
   s.end();
   t.match(lines.at(-1), /tail$/);
+});
+
+t.test('process group: stdin in, whole lines or chunks out, a timeout, a kill that waits for the pid', async (t) => {
+  const lines: string[] = [];
+  const long = 'x'.repeat(100_000);
+  const cat = spawnGroup({ file: 'cat', args: [], cwd: tmpdir(), env: process.env, stdin: `a\n${long}\nlast`, graceMs: 200, output: { lines: (l) => lines.push(l), maxLine: Infinity } });
+  t.same(await cat.done, { kind: 'exited', exitCode: 0 });
+  t.same(lines, ['a', long, 'last'], 'the prompt went in; a long line stays whole with maxLine Infinity');
+
+  const chunks: Buffer[] = [];
+  const printer = spawnGroup({
+    ...shellArgs('head -c 300000 /dev/zero; echo done >&2; exit 3'),
+    cwd: tmpdir(),
+    env: process.env,
+    graceMs: 200,
+    // every chunk waits a turn before the next: the stream is paused meanwhile, nothing is lost
+    output: {
+      chunks: (chunk, stream) => {
+        if (stream === 'stdout') chunks.push(chunk);
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    },
+  });
+  t.same(await printer.done, { kind: 'exited', exitCode: 3 });
+  t.equal(Buffer.concat(chunks).length, 300000, 'chunk mode with backpressure relays every byte');
+
+  const slow = spawnGroup({ file: 'sleep', args: ['30'], cwd: tmpdir(), env: process.env, graceMs: 200, timeoutMs: 100, output: { lines: () => {} } });
+  t.same(await slow.done, { kind: 'killed', reason: 'timeout' });
+
+  const missing = spawnGroup({ file: 'execplan-no-such-program', args: [], cwd: tmpdir(), env: process.env, graceMs: 200, output: { lines: () => {} } });
+  t.match(await missing.done, { kind: 'error', message: /ENOENT/ });
+
+  // The spawn helper's case: the kill is asked before the pid is known, and applies when it arrives.
+  const life = new GroupLifecycle(5000);
+  life.kill('interrupt');
+  const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  life.started(child.pid!);
+  t.equal(await exited, 'SIGTERM', 'SIGTERM went to the group once the pid was known');
+  t.same(life.end({ kind: 'signalled', signal: 'SIGTERM' }), { kind: 'killed', reason: 'interrupt' });
 });
 
 t.test('hash chain', async (t) => {

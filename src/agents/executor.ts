@@ -158,6 +158,13 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       say(`${label} (${profile.name}): ${[invocation.file, ...invocation.args].map((a) => (a.length > 60 ? `${a.slice(0, 57)}...` : a)).join(' ')}`);
       input.onProgress({ message: `${label} starting (${profile.name})` });
 
+      // A profile timeout applies when the task sets none (the runner enforces the task's own).
+      let timeoutMs: number | null = null;
+      if (task.timeoutSeconds === null && profile.timeout) {
+        const parsed = parseTimeout(profile.timeout);
+        if (parsed.ok) timeoutMs = parsed.hours * 3600 * 1000;
+      }
+
       const parser = createOutputParser(profile.output);
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
@@ -167,6 +174,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         env: { ...input.env, ...invocation.env, EXECPLAN_AGENT: label, EXECPLAN_AGENT_NUMBER: String(number), EXECPLAN_AGENT_PROFILE: profile.name },
         stdin: invocation.stdin,
         graceMs: options.graceMs ?? 3000,
+        timeoutMs,
         onLine: (line, stream) => {
           input.onLine(line, stream);
           if (stream !== 'stdout') return;
@@ -176,18 +184,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         },
       });
 
-      // A profile timeout applies when the task sets none (the runner enforces the task's own).
-      let timer: NodeJS.Timeout | null = null;
-      if (task.timeoutSeconds === null && profile.timeout) {
-        const parsed = parseTimeout(profile.timeout);
-        if (parsed.ok) {
-          timer = setTimeout(() => proc.kill('timeout'), parsed.hours * 3600 * 1000);
-          timer.unref();
-        }
-      }
-
       const finished = proc.done.then((outcome): AttemptOutcome => {
-        if (timer) clearTimeout(timer);
         const result = parser.outcome();
         const usage = result.usage;
         input.onProgress({

@@ -35,4 +35,4 @@ export { agentExecutor, type AgentExecutorOptions } from './executor.js';
 export { resolveProfiles, builtinProfiles, buildInvocation, type AgentProfile } from './profiles.js';
 export { readHandoff, type Handoff } from './handoff.js';
 export { createWorktreeManager, startWorktreeSession, mergeOrder, branchName, type WorktreeManager, type WorktreeSession } from './worktrees.js';
-export { usageTotals, formatUsage, recordRunUsage, type UsageTotals } from './usage.js';
+export { usageTotals, formatUsage, recordRunUsage, agentUsage, ofRun, type AgentUsageReport, type UsageTotals } from './usage.js';

@@ -1,29 +1,47 @@
 /** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readHandoff } from './handoff.js';
+import { readHandoff, type Handoff } from './handoff.js';
 import type { AgentUsage } from './output.js';
 
 export interface UsageTotals extends AgentUsage {
   agents: number;
 }
 
-/** Sums the hand-offs of these tasks; with runId, only those that run produced. */
-export function usageTotals(stateDir: string, taskIds: readonly string[], runId: string | null = null): UsageTotals {
-  const total: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
+export interface AgentUsageReport {
+  totals: UsageTotals;
+  tasks: Record<string, AgentUsage>;
+}
+
+/** Which hand-offs count: those one run produced (null: all). */
+export const ofRun =
+  (runId: string | null) =>
+  (h: Handoff): boolean =>
+    runId === null || h.runId === runId;
+
+/** The usage in the hand-offs of these tasks that `keep` accepts, per task and summed. */
+export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (h: Handoff) => boolean): AgentUsageReport {
+  const totals: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
+  const tasks: Record<string, AgentUsage> = {};
   for (const id of taskIds) {
     const h = readHandoff(stateDir, id);
-    if (!h || (runId !== null && h.runId !== runId)) continue;
-    total.agents++;
-    total.inputTokens += h.usage.inputTokens;
-    total.outputTokens += h.usage.outputTokens;
-    total.cacheReadTokens += h.usage.cacheReadTokens;
-    total.cacheWriteTokens += h.usage.cacheWriteTokens;
-    total.turns += h.usage.turns;
-    total.toolCalls += h.usage.toolCalls;
-    if (h.usage.costUsd !== null) total.costUsd = (total.costUsd ?? 0) + h.usage.costUsd;
+    if (!h || !keep(h)) continue;
+    tasks[id] = h.usage;
+    totals.agents++;
+    totals.inputTokens += h.usage.inputTokens;
+    totals.outputTokens += h.usage.outputTokens;
+    totals.cacheReadTokens += h.usage.cacheReadTokens;
+    totals.cacheWriteTokens += h.usage.cacheWriteTokens;
+    totals.turns += h.usage.turns;
+    totals.toolCalls += h.usage.toolCalls;
+    if (h.usage.costUsd !== null) totals.costUsd = (totals.costUsd ?? 0) + h.usage.costUsd;
   }
-  return total;
+  return { totals, tasks };
+}
+
+/** Sums the hand-offs of these tasks; with runId, only those that run produced. */
+export function usageTotals(stateDir: string, taskIds: readonly string[], runId: string | null = null): UsageTotals {
+  return agentUsage(stateDir, taskIds, ofRun(runId)).totals;
 }
 
 /** One line for a run summary, or null when no agent ran. */
@@ -45,13 +63,9 @@ export function recordRunUsage(stateDir: string, runId: string, taskIds: readonl
   } catch {
     return; // no summary (--no-state, or the run did not get that far)
   }
-  const tasks: Record<string, AgentUsage> = {};
-  for (const id of taskIds) {
-    const h = readHandoff(stateDir, id);
-    if (h && h.runId === runId) tasks[id] = h.usage;
-  }
-  if (Object.keys(tasks).length === 0 && !branches) return;
-  summary.agents = { totals: usageTotals(stateDir, taskIds, runId), tasks };
+  const usage = agentUsage(stateDir, taskIds, ofRun(runId));
+  if (usage.totals.agents === 0 && !branches) return;
+  summary.agents = usage;
   if (branches) summary.branches = branches;
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);

@@ -2,13 +2,17 @@
 import { StringDecoder } from 'node:string_decoder';
 
 /** A line longer than this is emitted in pieces (a task printing 1 GB without a newline must not be buffered). */
-const maxLine = 64 * 1024;
+const defaultMaxLine = 64 * 1024;
 
 export class LineSplitter {
   private decoder = new StringDecoder('utf8');
   private partial = '';
 
-  constructor(private readonly emit: (line: string) => void) {}
+  /** maxLine: Infinity keeps every line whole (an agent's JSON event must not be split). */
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLine = defaultMaxLine,
+  ) {}
 
   push(chunk: Buffer): void {
     let text = this.partial + this.decoder.write(chunk);
@@ -19,9 +23,9 @@ export class LineSplitter {
       start = nl + 1;
     }
     text = text.slice(start);
-    while (text.length > maxLine) {
-      this.emit(text.slice(0, maxLine));
-      text = text.slice(maxLine);
+    while (text.length > this.maxLine) {
+      this.emit(text.slice(0, this.maxLine));
+      text = text.slice(this.maxLine);
     }
     this.partial = text;
   }

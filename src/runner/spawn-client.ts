@@ -1,36 +1,18 @@
 /** The runner side of the spawn helper (see spawn-helper.ts): same contract as spawnTree. */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { AttemptHandle, AttemptOutcome, KillReason } from './executor.js';
+import type { AttemptHandle, AttemptOutcome } from './executor.js';
 import type { SpawnTreeOptions } from './command-executor.js';
-import { LineSplitter } from './lines.js';
+import { GroupLifecycle, lineOutput, type OutputStream, type ProcessEnd } from './process-group.js';
 
 type HelperMessage =
   | { op: 'started'; id: number; pid: number | null }
-  | { op: 'data'; id: number; stream: 'stdout' | 'stderr'; data: string }
-  | { op: 'error'; id: number; message: string }
-  | { op: 'close'; id: number; code: number | null; signal: string | null };
+  | { op: 'data'; id: number; stream: OutputStream; data: string }
+  | { op: 'end'; id: number; end: ProcessEnd };
 
 interface Pending {
   onStarted: (pid: number | null) => void;
-  onData: (stream: 'stdout' | 'stderr', data: Buffer) => void;
-  onEnd: (outcome: { code: number | null; signal: string | null } | { error: string }) => void;
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  onData: (stream: OutputStream, data: Buffer) => void;
+  onEnd: (end: ProcessEnd) => void;
 }
 
 export class SpawnHelper {
@@ -50,13 +32,9 @@ export class SpawnHelper {
         case 'data':
           p.onData(msg.stream, Buffer.from(msg.data, 'latin1'));
           break;
-        case 'error':
+        case 'end':
           this.pending.delete(msg.id);
-          p.onEnd({ error: msg.message });
-          break;
-        case 'close':
-          this.pending.delete(msg.id);
-          p.onEnd({ code: msg.code, signal: msg.signal });
+          p.onEnd(msg.end);
           break;
         default: {
           const unknown: never = msg;
@@ -68,7 +46,7 @@ export class SpawnHelper {
       this.dead = true;
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
-        p.onEnd({ error: 'the spawn helper process exited' });
+        p.onEnd({ kind: 'error', message: 'the spawn helper process exited' });
       }
     });
   }
@@ -84,54 +62,29 @@ export class SpawnHelper {
 
   spawnTree(script: string, options: SpawnTreeOptions): AttemptHandle {
     const id = this.next++;
-    let pid: number | null = null;
-    let killedFor: KillReason | null = null;
-    let killTimer: NodeJS.Timeout | null = null;
-    const out = new LineSplitter((line) => options.onLine(line, 'stdout'));
-    const err = new LineSplitter((line) => options.onLine(line, 'stderr'));
-    const startKill = () => {
-      if (pid === null || killedFor === null) return;
-      signalGroup(pid, 'SIGTERM');
-      killTimer = setTimeout(() => pid !== null && signalGroup(pid, 'SIGKILL'), options.graceMs);
-      killTimer.unref();
-    };
+    const life = new GroupLifecycle(options.graceMs);
+    const lines = lineOutput(options.onLine);
     const done = new Promise<AttemptOutcome>((resolve) => {
       if (this.dead) {
         resolve({ kind: 'error', message: 'the spawn helper process exited' });
         return;
       }
       this.pending.set(id, {
-        onStarted: (p) => {
-          pid = p;
-          startKill();
-        },
-        onData: (stream, data) => (stream === 'stdout' ? out : err).push(data),
+        onStarted: (pid) => life.started(pid),
+        onData: (stream, data) => lines.push(stream, data),
         onEnd: (end) => {
-          out.end();
-          err.end();
-          if (killTimer) clearTimeout(killTimer);
-          if (pid !== null && groupAlive(pid)) signalGroup(pid, 'SIGKILL');
-          if ('error' in end) resolve({ kind: 'error', message: end.error });
-          else if (killedFor) resolve({ kind: 'killed', reason: killedFor });
-          else if (end.code !== null) resolve({ kind: 'exited', exitCode: end.code });
-          else resolve({ kind: 'signalled', signal: end.signal ?? 'unknown' });
+          lines.end();
+          resolve(life.end(end));
         },
       });
       this.child.send({ op: 'start', id, script, cwd: options.cwd, env: options.env });
     });
     return {
       get pid() {
-        return pid;
+        return life.leader;
       },
       done,
-      kill(reason) {
-        if (killedFor) {
-          if (pid !== null) signalGroup(pid, 'SIGKILL');
-          return;
-        }
-        killedFor = reason;
-        startKill();
-      },
+      kill: (reason) => life.kill(reason),
     };
   }
 }

@@ -1,12 +1,11 @@
 /** Shared shape of the control commands (retry, skip, done, approve, pause, resume): parse, deliver, report. */
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { ExitCode } from '../../compiler/diagnostic.js';
 import { sendControl } from '../../runner/control-client.js';
 import { statePaths } from '../../runner/paths.js';
-import { buildRunPlan } from '../../runner/plan-view.js';
 import type { ControlAction } from '../../runner/records.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadRunPlan } from '../run-plan-input.js';
 
 interface VerbSpec {
   name: ControlAction['action'];
@@ -29,18 +28,9 @@ export function controlVerb(spec: VerbSpec): Command {
       const task = positionals[0];
       if (spec.takesTask && !task) throw new UsageError('missing the task id');
       if (spec.extra === 'reason' && !values.reason?.trim()) throw new UsageError('--reason TEXT is required (it is recorded in the journal)');
-      const outcome = await loadPlanWithConfig(io, values.plan);
-      if (!outcome.ok) {
-        if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-        printDiagnostics(io, outcome.diagnostics);
-        return outcome.exitCode;
-      }
-      const { model, input, diagnostics } = outcome.loaded;
-      if (!model) {
-        printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
-        return exitCodeFor(diagnostics);
-      }
-      const plan = buildRunPlan(model, input.dir, input.text);
+      const loaded = await loadRunPlan(io, values.plan);
+      if (!loaded.ok) return loaded.exitCode;
+      const { plan, input } = loaded;
       let action: ControlAction;
       switch (spec.name) {
         case 'retry':

@@ -1,14 +1,14 @@
 /** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { ExitCode } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
-import { buildRunPlan } from '../../runner/plan-view.js';
+import type { RunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
@@ -16,7 +16,7 @@ import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/sto
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadRunPlan } from '../run-plan-input.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -50,17 +50,9 @@ export const runCommand: Command = {
       1,
     );
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { diagnostics, model, input } = outcome.loaded;
-    // Warnings belong to `execplan validate`; a run only prints the errors that stop it.
-    printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
-    if (!model) return exitCodeFor(diagnostics);
-    const plan = buildRunPlan(model, input.dir, input.text);
+    const outcome = await loadRunPlan(io, positionals[0], values.config);
+    if (!outcome.ok) return outcome.exitCode;
+    const { model, input, plan } = outcome;
     const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
     for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
     const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
@@ -198,7 +190,7 @@ export const runCommand: Command = {
   },
 };
 
-function closure(plan: ReturnType<typeof buildRunPlan>, ids: string[]): string[] {
+function closure(plan: RunPlan, ids: string[]): string[] {
   const out = new Set<string>();
   const visit = (id: string) => {
     if (out.has(id)) return;

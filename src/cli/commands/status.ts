@@ -1,12 +1,12 @@
-/** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why. */
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+/** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
+import { ExitCode } from '../../compiler/diagnostic.js';
+import { agentUsage, formatUsage } from '../../agents/usage.js';
 import { statePaths } from '../../runner/paths.js';
-import { buildRunPlan } from '../../runner/plan-view.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadRunPlan } from '../run-plan-input.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -14,26 +14,22 @@ export const statusCommand: Command = {
   usage: 'execplan status [plan.yaml] [--json] [--plan plan.yaml]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
-    const outcome = await loadPlanWithConfig(io, positionals[0] ?? values.plan);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { model, input, diagnostics } = outcome.loaded;
-    if (!model) {
-      printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
-      return exitCodeFor(diagnostics);
-    }
-    const plan = buildRunPlan(model, input.dir, input.text);
+    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan);
+    if (!outcome.ok) return outcome.exitCode;
+    const { plan, input } = outcome;
     const loaded = tryLoadState(statePaths(input.dir));
     if (!loaded.ok) {
       io.stderr(`execplan: ${loaded.message}\n`);
       return ExitCode.failedNotResumable;
     }
     const view = statusView(plan, loaded.state, Date.now());
+    // Usage of the agent attempts in this state (seed 000 NFR-4), from their hand-off records: the last
+    // attempt of each agent task, over resumed runs too; hand-offs left from an archived state do not count.
+    const state = loaded.state;
+    const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
-      io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ...view, agents }, null, 2)}\n`);
       return ExitCode.ok;
     }
     const lines: string[] = [];
@@ -54,6 +50,7 @@ export const statusCommand: Command = {
       for (const w of view.waiting.slice(0, 50)) lines.push(`  ${w.task}: ${w.for}`);
       if (view.waiting.length > 50) lines.push(`  ... and ${view.waiting.length - 50} more (--json for all)`);
     }
+    if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);
     return ExitCode.ok;
   },

@@ -1,0 +1,176 @@
+/**
+ * The one owner of a process group's lifecycle. Every process execplan starts (task commands, checks, agent
+ * CLIs, and the spawn helper's children) leads a process group of its own, so stopping it stops everything
+ * it started, grandchildren included: kill(reason) sends SIGTERM to the group and SIGKILL after the grace
+ * period, and when the leader ends, members it left behind (a background grandchild) are killed with it.
+ * (execa kills only the direct child; node:child_process directly also forks faster, see bench/RESULTS.md.)
+ */
+import { spawn } from 'node:child_process';
+import type { AttemptHandle, AttemptOutcome, KillReason } from './executor.js';
+import { LineSplitter } from './lines.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+/** How a leader ended, before a kill we asked for is taken into account. */
+export type ProcessEnd = Exclude<AttemptOutcome, { kind: 'killed' }>;
+
+export type GroupOutput =
+  /** Whole lines; a line longer than maxLine (default 64 KiB) comes in pieces. */
+  | { lines: (line: string, stream: OutputStream) => void; maxLine?: number }
+  /** Raw chunks; while a returned promise is pending that stream is paused (backpressure). */
+  | { chunks: (chunk: Buffer, stream: OutputStream) => Promise<void> | void };
+
+export interface GroupSpawnOptions {
+  /** The program (looked up on PATH) and its arguments; no shell (shellArgs makes one for a script). */
+  file: string;
+  args: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Written to stdin, which is then closed; null or absent: no stdin. */
+  stdin?: string | null;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  graceMs: number;
+  /** kill('timeout') after this many milliseconds. */
+  timeoutMs?: number | null;
+  output: GroupOutput;
+}
+
+/** `sh -c script`: the argv for a shell script. */
+export function shellArgs(script: string): { file: string; args: string[] } {
+  return { file: '/bin/sh', args: ['-c', script] };
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/**
+ * The kill side of a group, apart from who spawned it: the spawn helper starts the process in another
+ * process, and the runner still signals the group itself (its pid arrives later; a kill asked before
+ * then applies when it does).
+ */
+export class GroupLifecycle {
+  private pid: number | null = null;
+  private killedFor: KillReason | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  private ended = false;
+
+  constructor(private readonly graceMs: number) {}
+
+  get leader(): number | null {
+    return this.pid;
+  }
+
+  started(pid: number | null): void {
+    this.pid = pid;
+    if (this.killedFor) this.terminate();
+  }
+
+  /** SIGTERM to the group, SIGKILL after the grace; a second kill does not wait. */
+  kill(reason: KillReason): void {
+    if (this.ended) return;
+    if (this.killedFor) {
+      if (this.pid !== null) signalGroup(this.pid, 'SIGKILL');
+      return;
+    }
+    this.killedFor = reason;
+    this.terminate();
+  }
+
+  /** The leader ended: stop the grace timer, kill what it left behind, and say how the attempt ended. */
+  end(how: ProcessEnd): AttemptOutcome {
+    this.ended = true;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    if (this.pid !== null && groupAlive(this.pid)) signalGroup(this.pid, 'SIGKILL');
+    if (how.kind !== 'error' && this.killedFor) return { kind: 'killed', reason: this.killedFor };
+    return how;
+  }
+
+  private terminate(): void {
+    const pid = this.pid;
+    if (pid === null) return;
+    signalGroup(pid, 'SIGTERM');
+    this.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), this.graceMs);
+    this.killTimer.unref();
+  }
+}
+
+/** How a child's 'close' event reads as a ProcessEnd. */
+export function closeEnd(code: number | null, signal: string | null): ProcessEnd {
+  return code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'unknown' };
+}
+
+/** Splits both streams into lines; end() flushes a last line without a newline. */
+export function lineOutput(onLine: (line: string, stream: OutputStream) => void, maxLine?: number): { push(stream: OutputStream, chunk: Buffer): void; end(): void } {
+  const out = new LineSplitter((line) => onLine(line, 'stdout'), maxLine);
+  const err = new LineSplitter((line) => onLine(line, 'stderr'), maxLine);
+  return {
+    push: (stream, chunk) => (stream === 'stdout' ? out : err).push(chunk),
+    end() {
+      out.end();
+      err.end();
+    },
+  };
+}
+
+/** Spawns a program as the leader of a new process group. */
+export function spawnGroup(options: GroupSpawnOptions): AttemptHandle {
+  const hasStdin = options.stdin !== undefined && options.stdin !== null;
+  let child;
+  try {
+    child = spawn(options.file, options.args, { cwd: options.cwd, env: options.env, detached: true, stdio: [hasStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    return { pid: null, done: Promise.resolve({ kind: 'error', message: error instanceof Error ? error.message : String(error) }), kill() {} };
+  }
+  const life = new GroupLifecycle(options.graceMs);
+  life.started(child.pid ?? null);
+  if (hasStdin && child.stdin) {
+    // A program that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.stdin);
+  }
+  const output = options.output;
+  const lines = 'lines' in output ? lineOutput(output.lines, output.maxLine) : null;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const pipe = child[stream]!;
+    pipe.on('data', (chunk: Buffer) => {
+      if (lines) return lines.push(stream, chunk);
+      const wait = (output as Extract<GroupOutput, { chunks: unknown }>).chunks(chunk, stream);
+      if (wait) {
+        pipe.pause();
+        void wait.then(() => pipe.resume());
+      }
+    });
+  }
+  let timeout: NodeJS.Timeout | null = null;
+  if (options.timeoutMs !== undefined && options.timeoutMs !== null) {
+    timeout = setTimeout(() => life.kill('timeout'), options.timeoutMs);
+    timeout.unref();
+  }
+  const done = new Promise<AttemptOutcome>((resolve) => {
+    let settled = false;
+    const finish = (how: ProcessEnd) => {
+      if (settled) return;
+      settled = true;
+      lines?.end();
+      if (timeout) clearTimeout(timeout);
+      resolve(life.end(how));
+    };
+    child.on('error', (error) => finish({ kind: 'error', message: error.message }));
+    child.on('close', (code, signal) => finish(closeEnd(code, signal)));
+  });
+  return { pid: life.leader, done, kill: (reason) => life.kill(reason) };
+}
