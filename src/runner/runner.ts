@@ -16,6 +16,7 @@ import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
+import { Readiness, satisfiedStatuses } from './readiness.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
@@ -47,20 +48,16 @@ interface Running {
   timer: NodeJS.Timeout | null;
 }
 
-const satisfiedStatuses = new Set(['done', 'fresh', 'skipped']);
-
 export function newRunId(date: Date): string {
   return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
 }
 
 export class Runner {
   private running = new Map<string, Running>();
-  /** Running tasks holding each file pattern (FileConflicts.patterns index). */
-  private busyPatterns = new Map<number, number>();
   private retryTimers = new Map<string, NodeJS.Timeout>();
   private retryDue = new Set<string>();
-  private inUse = new Map<string, number>();
   private selected: Set<string>;
+  private readonly readiness: Readiness;
   private stopping = false;
   private interrupts = 0;
   private finished: Promise<number>;
@@ -70,12 +67,6 @@ export class Runner {
   private pollTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private scheduling = false;
-  // Incremental indexes (the loop must stay cheap with thousands of tasks): rebuilt from the state at
-  // start and after control requests, updated as tasks finish.
-  private unmet = new Map<string, number>();
-  private readySet = new Set<string>();
-  private failedSet = new Set<string>();
-  private phaseLeft = new Map<number, number>();
   private rescheduleWanted = false;
 
   constructor(
@@ -85,6 +76,7 @@ export class Runner {
     private readonly options: RunOptions,
   ) {
     this.selected = this.selection();
+    this.readiness = new Readiness(plan, this.selected, (id) => this.status(id));
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
@@ -176,7 +168,7 @@ export class Runner {
       const rerun = new Set<string>();
       const visit = (id: string, cause: string) => {
         for (const d of this.plan.tasks.get(id)!.dependents) {
-          if (rerun.has(d) || !satisfiedStatuses.has(this.status(d))) continue;
+          if (rerun.has(d) || !this.readiness.satisfied(d)) continue;
           rerun.add(d);
           reset(d, `upstream ${cause} changed`);
           visit(d, cause);
@@ -200,7 +192,7 @@ export class Runner {
     const definitions: Record<string, string> = {};
     for (const task of this.plan.order) definitions[task.model.id] = task.definition;
     this.store.append({ type: 'plan', definitions });
-    const toRun = [...this.selected].filter((id) => !satisfiedStatuses.has(this.status(id))).length;
+    const toRun = [...this.selected].filter((id) => !this.readiness.satisfied(id)).length;
     this.emit({ event: 'run-start', runId: this.runId, mode, tasks: this.selected.size, toRun, concurrency: this.options.concurrency });
     if (mode === 'resume' && this.selected.size - toRun > 0) this.emit({ event: 'notice', message: `resuming: ${this.selected.size - toRun} task(s) already finished are not re-run` });
   }
@@ -210,7 +202,7 @@ export class Runner {
     this.reconcile();
     // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
     this.applyControl(drainControl(this.paths.control));
-    this.rebuildIndexes();
+    this.readiness.rebuild();
     this.pollTimer = setInterval(() => this.pollControl(), 100);
     this.flushTimer = setInterval(() => this.flush(), 500);
     this.schedule();
@@ -237,7 +229,7 @@ export class Runner {
     const actions = drainControl(this.paths.control);
     if (actions.length === 0) return;
     this.applyControl(actions);
-    this.rebuildIndexes();
+    this.readiness.rebuild();
     this.store.flushInBackground();
     this.schedule();
   }
@@ -254,78 +246,9 @@ export class Runner {
     }
   }
 
-  private satisfied(id: string): boolean {
-    return satisfiedStatuses.has(this.status(id));
-  }
-
-  /** A running task holds its file patterns; the counts say which patterns are busy. */
-  private holdFiles(id: string, delta: 1 | -1): void {
-    for (const p of this.plan.files.holds.get(id) ?? []) this.busyPatterns.set(p, (this.busyPatterns.get(p) ?? 0) + delta);
-  }
-
-  private fits(task: RunTask): boolean {
-    for (const [name, units] of Object.entries(task.model.resources)) {
-      const capacity = this.plan.capacity.get(name) ?? Infinity;
-      if ((this.inUse.get(name) ?? 0) + units > capacity) return false;
-    }
-    for (const q of this.plan.files.blockedBy.get(task.model.id) ?? []) if ((this.busyPatterns.get(q) ?? 0) > 0) return false;
-    return true;
-  }
-
-  private rebuildIndexes(): void {
-    this.unmet.clear();
-    this.readySet.clear();
-    this.failedSet.clear();
-    this.phaseLeft.clear();
-    for (const id of this.selected) {
-      const t = this.plan.tasks.get(id)!;
-      const status = this.status(id);
-      if (status === 'failed') this.failedSet.add(id);
-      if (t.model.phaseIndex >= 0 && !this.satisfied(id)) this.phaseLeft.set(t.model.phaseIndex, (this.phaseLeft.get(t.model.phaseIndex) ?? 0) + 1);
-      const unmet = t.deps.filter((d) => !this.satisfied(d)).length;
-      this.unmet.set(id, unmet);
-      if (unmet === 0 && status === 'pending') this.readySet.add(id);
-    }
-  }
-
-  /** A task just became done or fresh: its dependents may be ready, its phase may close. */
-  private markSatisfied(task: RunTask): void {
-    const p = task.model.phaseIndex;
-    if (p >= 0) this.phaseLeft.set(p, (this.phaseLeft.get(p) ?? 1) - 1);
-    for (const d of task.dependents) {
-      if (!this.selected.has(d)) continue;
-      const left = (this.unmet.get(d) ?? 1) - 1;
-      this.unmet.set(d, left);
-      if (left === 0 && this.status(d) === 'pending') this.readySet.add(d);
-    }
-  }
-
-  private anyFailed(): boolean {
-    return this.failedSet.size > 0;
-  }
-
-  /** Lowest phase index that still has unfinished selected tasks (phases are barriers). */
-  private openPhase(): number {
-    let open = Infinity;
-    for (const [phase, left] of this.phaseLeft) if (left > 0 && phase < open) open = phase;
-    return open;
-  }
-
-  /** Ready tasks in launch order (deps satisfied, phase open, not waiting for a retry backoff). */
+  /** Ready tasks not running and not waiting for a retry backoff. */
   private ready(): RunTask[] {
-    const open = this.openPhase();
-    const out: RunTask[] = [];
-    for (const id of this.readySet) {
-      if (this.status(id) !== 'pending') {
-        this.readySet.delete(id);
-        continue;
-      }
-      if (this.running.has(id) || this.retryTimers.has(id)) continue;
-      const t = this.plan.tasks.get(id)!;
-      if (t.model.phaseIndex > open) continue;
-      out.push(t);
-    }
-    return out.sort((a, b) => a.rank - b.rank);
+    return this.readiness.ready((id) => this.running.has(id) || this.retryTimers.has(id));
   }
 
   private schedule(): void {
@@ -348,7 +271,7 @@ export class Runner {
 
   private launchReady(): void {
     if (this.stopping || this.store.state.paused) return;
-    if (!this.options.keepGoing && this.anyFailed()) return;
+    if (!this.options.keepGoing && this.readiness.anyFailed()) return;
     for (const task of this.ready()) {
       const s = this.ts(task.model.id);
       if (task.model.kind === 'manual') continue;
@@ -358,7 +281,7 @@ export class Runner {
         continue;
       }
       if (this.running.size >= this.options.concurrency) break;
-      if (!this.fits(task)) continue;
+      if (!this.readiness.fits(task)) continue;
       this.launch(task);
     }
   }
@@ -374,8 +297,8 @@ export class Runner {
     const current = fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task));
     if (current !== previous || !outputsExist(task, this.plan.planDir)) return false;
     this.store.append({ type: 'task-fresh', task: task.model.id, fingerprint: current });
-    this.readySet.delete(task.model.id);
-    this.markSatisfied(task);
+    this.readiness.dequeue(task.model.id);
+    this.readiness.markSatisfied(task);
     this.emit({ event: 'task-fresh', task: task.model.id });
     return true;
   }
@@ -387,12 +310,10 @@ export class Runner {
     const file = logPath(this.paths, id, attempt);
     const relLog = path.relative(this.plan.planDir, file);
     this.store.append({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog });
-    this.readySet.delete(id);
-    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) + units);
+    this.readiness.hold(task);
     const log = this.store.persistent ? new LogWriter(file) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
-    this.holdFiles(id, 1);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
@@ -463,19 +384,18 @@ export class Runner {
     const id = task.model.id;
     running.log?.close();
     this.running.delete(id);
-    this.holdFiles(id, -1);
-    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) - units);
+    this.readiness.release(task);
     const durationMs = this.now() - running.startMs;
     const logged = running.log?.wroteAny ?? false;
     const relLog = logged ? path.relative(this.plan.planDir, running.log!.file) : null;
     if (interrupted || (this.stopping && reason !== null)) {
       this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' });
-      this.readySet.add(id);
+      this.readiness.requeue(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
       const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
       this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
-      this.markSatisfied(task);
+      this.readiness.markSatisfied(task);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'done', durationMs, reason: null, log: relLog, retryInMs: null });
     } else {
       this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged });
@@ -487,11 +407,11 @@ export class Runner {
         this.store.append({ type: 'task-retry', task: id, nextAttempt: running.attempt + 1, delayMs: retryInMs });
         const timer = setTimeout(() => {
           this.retryTimers.delete(id);
-          this.readySet.add(id);
+          this.readiness.requeue(id);
           this.schedule();
         }, retryInMs);
         this.retryTimers.set(id, timer);
-      } else this.failedSet.add(id);
+      } else this.readiness.markFailed(id);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'failed', durationMs, reason, log: relLog, retryInMs });
     }
     this.schedule();
@@ -505,20 +425,20 @@ export class Runner {
   private maybeFinish(): void {
     if (this.running.size > 0 || this.retryTimers.size > 0) return;
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
-    const pending = [...this.selected].filter((id) => !this.satisfied(id) && this.status(id) !== 'failed');
+    const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed');
     const humanWait = pending.some((id) => {
       const t = this.plan.tasks.get(id)!;
       const reason = this.waitingFor(t);
       return !reason.startsWith('blocked');
     });
-    if (!this.stopping && this.options.wait && humanWait && !(this.anyFailed() && !this.options.keepGoing)) return;
+    if (!this.stopping && this.options.wait && humanWait && !(this.readiness.anyFailed() && !this.options.keepGoing)) return;
     this.finish();
   }
 
   /** Ready tasks exist but may all wait for a person (manual, gate) or a pause. */
   private launchPossible(): boolean {
     if (this.store.state.paused) return false;
-    if (!this.options.keepGoing && this.anyFailed()) return false;
+    if (!this.options.keepGoing && this.readiness.anyFailed()) return false;
     return this.ready().some((t) => t.model.kind !== 'manual' && (t.model.gate !== 'approve' || this.ts(t.model.id)?.approved));
   }
 
@@ -541,7 +461,7 @@ export class Runner {
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
         const why = this.waitingFor(task);
-        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
         status = kind;
         const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
         waiting.push({ task: id, status: kind, for: why === 'ready' ? (interrupted ? 'interrupted; runs again on resume' : 'not started') : why.replace(/^blocked: /, '') });
