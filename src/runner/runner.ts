@@ -16,10 +16,11 @@ import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
-import { Readiness, satisfiedStatuses } from './readiness.js';
+import { Readiness } from './readiness.js';
 import { redact } from './redact.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
+import { waitReason } from './wait-reason.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -495,30 +496,4 @@ export class Runner {
     const summary = { runId: this.runId, startedAt: new Date(this.startMs).toISOString(), endedAt: new Date(this.startMs + durationMs).toISOString(), exitCode, outcome, concurrency: this.options.concurrency, tasks };
     writeFileSync(path.join(this.paths.runs, `${this.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   }
-}
-
-/** Why a pending task does not run (shared with `execplan status`). */
-export function waitReason(task: RunTask, plan: RunPlan, status: (id: string) => string, paused: boolean, approved: boolean): string {
-  const failedUp = new Set<string>();
-  const seen = new Set<string>();
-  const walk = (id: string) => {
-    for (const d of plan.tasks.get(id)!.deps) {
-      if (seen.has(d)) continue;
-      seen.add(d);
-      if (status(d) === 'failed') failedUp.add(d);
-      else walk(d);
-    }
-  };
-  walk(task.model.id);
-  if (failedUp.size) return `blocked: upstream failed (${[...failedUp].sort().join(', ')})`;
-  const unmet = task.deps.filter((d) => !satisfiedStatuses.has(status(d)));
-  if (unmet.length) return `needs ${unmet.join(', ')}`;
-  if (task.model.phaseIndex >= 0) {
-    const earlier = plan.order.filter((t) => t.model.phaseIndex >= 0 && t.model.phaseIndex < task.model.phaseIndex && !satisfiedStatuses.has(status(t.model.id)));
-    if (earlier.length) return `phase ${task.model.phase} waits for earlier phases (${earlier.slice(0, 3).map((t) => t.model.id).join(', ')}${earlier.length > 3 ? ', ...' : ''})`;
-  }
-  if (task.model.kind === 'manual') return `manual task: run \`execplan done ${task.model.id} --reason TEXT\` when it is done`;
-  if (task.model.gate === 'approve' && !approved) return `approval: run \`execplan approve ${task.model.id}\``;
-  if (paused) return 'paused: run `execplan resume`';
-  return 'ready';
 }

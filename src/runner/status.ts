@@ -1,8 +1,8 @@
 /** `execplan status`: what the state says, seen through the plan (counts, running, ready, blocked and why). */
 import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
-import { waitReason } from './runner.js';
 import type { RunState } from './state.js';
+import { waitReason } from './wait-reason.js';
 
 export interface StatusView {
   runId: string | null;
