@@ -3,7 +3,6 @@
  * Makefile-style as their deps, phase, slots, resources and files allow, in launch-priority order;
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
@@ -18,6 +17,7 @@ import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
 import { Readiness } from './readiness.js';
 import { redact } from './redact.js';
+import { writeRunSummary } from './run-summary.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
 import { waitReason } from './wait-reason.js';
@@ -477,23 +477,13 @@ export class Runner {
     else [outcome, exitCode] = ['completed', ExitCode.ok];
     this.store.append({ type: 'run-end', runId: this.runId, exitCode, outcome });
     const durationMs = this.now() - this.startMs;
-    if (this.store.persistent) this.writeRunSummary(exitCode, outcome, durationMs);
+    if (this.store.persistent) {
+      writeRunSummary(this.paths.runs, { runId: this.runId, startMs: this.startMs, durationMs, exitCode, outcome, concurrency: this.options.concurrency, selected: this.selected, tasks: this.store.state.tasks });
+    }
     this.store.close();
     const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
     this.resolveFinished(exitCode);
-  }
-
-  private writeRunSummary(exitCode: number, outcome: RunOutcome, durationMs: number): void {
-    const tasks: Record<string, unknown> = {};
-    for (const id of [...this.selected].sort()) {
-      const s = this.ts(id);
-      const attempts = (s?.attempts ?? []).filter((a) => a.runId === this.runId).map((a) => ({ attempt: a.n, status: a.status, exitCode: a.exitCode, reason: a.reason, startedAt: a.startedAt, endedAt: a.endedAt, log: a.logged ? a.log : null }));
-      tasks[id] = { status: s?.status ?? 'pending', forced: s?.forced ?? null, attempts };
-    }
-    mkdirSync(this.paths.runs, { recursive: true });
-    const summary = { runId: this.runId, startedAt: new Date(this.startMs).toISOString(), endedAt: new Date(this.startMs + durationMs).toISOString(), exitCode, outcome, concurrency: this.options.concurrency, tasks };
-    writeFileSync(path.join(this.paths.runs, `${this.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   }
 }
