@@ -16,6 +16,7 @@ import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
 import { Readiness } from './readiness.js';
+import { reconcile } from './reconcile.js';
 import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import type { TaskState } from './state.js';
@@ -136,71 +137,10 @@ export class Runner {
     return problems;
   }
 
-  /** Journals the start of a run: interrupted attempts, resets for a new run or for changed tasks. */
-  private reconcile(): void {
-    const state = this.store.state;
-    const hadHistory = state.journal.seq > 0;
-    const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
-    this.runId = this.options.runId ?? newRunId(new Date(this.now()));
-    const interruptedBy = state.activePid;
-    this.store.append({ type: 'run-start', runId: this.runId, pid: process.pid, planHash: this.plan.planHash, concurrency: this.options.concurrency, mode });
-    for (const [id, task] of Object.entries(state.tasks)) {
-      const open = task.attempts.filter((a) => a.status === 'running');
-      for (const attempt of open) {
-        this.store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended` });
-      }
-      if (open.length) this.emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; it runs again as a new attempt` });
-    }
-    const reset = (id: string, reason: string) => this.store.append({ type: 'task-reset', task: id, reason });
-    if (mode === 'new') {
-      for (const task of this.plan.order) {
-        const s = this.ts(task.model.id);
-        if (!s || s.status === 'pending' || !this.selected.has(task.model.id)) continue;
-        if (task.model.kind === 'manual' && s.status === 'done' && s.definition === task.definition) continue;
-        reset(task.model.id, 'new run');
-      }
-    } else {
-      const changed: string[] = [];
-      for (const task of this.plan.order) {
-        const s = this.ts(task.model.id);
-        if (!s) continue;
-        if (s.definition !== null && s.definition !== task.definition && s.status !== 'pending') changed.push(task.model.id);
-      }
-      const rerun = new Set<string>();
-      const visit = (id: string, cause: string) => {
-        for (const d of this.plan.tasks.get(id)!.dependents) {
-          if (rerun.has(d) || !this.readiness.satisfied(d)) continue;
-          rerun.add(d);
-          reset(d, `upstream ${cause} changed`);
-          visit(d, cause);
-        }
-      };
-      for (const id of changed) {
-        if (!rerun.has(id)) {
-          rerun.add(id);
-          reset(id, 'its definition in the plan changed');
-        }
-        visit(id, id);
-      }
-      if (changed.length) {
-        const extra = rerun.size - changed.length;
-        this.emit({ event: 'notice', message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}` });
-      }
-      for (const task of this.plan.order) {
-        if (this.status(task.model.id) === 'failed' && this.selected.has(task.model.id)) reset(task.model.id, 'failed in the previous run; retrying as a new attempt');
-      }
-    }
-    const definitions: Record<string, string> = {};
-    for (const task of this.plan.order) definitions[task.model.id] = task.definition;
-    this.store.append({ type: 'plan', definitions });
-    const toRun = [...this.selected].filter((id) => !this.readiness.satisfied(id)).length;
-    this.emit({ event: 'run-start', runId: this.runId, mode, tasks: this.selected.size, toRun, concurrency: this.options.concurrency });
-    if (mode === 'resume' && this.selected.size - toRun > 0) this.emit({ event: 'notice', message: `resuming: ${this.selected.size - toRun} task(s) already finished are not re-run` });
-  }
-
   async start(): Promise<number> {
     this.startMs = this.now();
-    this.reconcile();
+    this.runId = this.options.runId ?? newRunId(new Date(this.now()));
+    reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event) });
     // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
     this.applyControl(drainControl(this.paths.control));
     this.readiness.rebuild();

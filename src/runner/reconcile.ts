@@ -1,0 +1,79 @@
+/**
+ * The start of a run, journaled: attempts a previous runner left open are closed as interrupted, and
+ * tasks are reset so that a new run starts over and a resumed one re-runs what the plan changed.
+ */
+import type { RunEvent } from './events.js';
+import type { RunPlan } from './plan-view.js';
+import { satisfiedStatuses } from './readiness.js';
+import type { Store } from './store.js';
+
+export interface ReconcileInput {
+  plan: RunPlan;
+  store: Store;
+  selected: ReadonlySet<string>;
+  runId: string;
+  concurrency: number;
+  emit: (event: RunEvent) => void;
+}
+
+export function reconcile(run: ReconcileInput): void {
+  const { plan, store, selected, runId, concurrency, emit } = run;
+  const state = store.state;
+  const status = (id: string) => state.tasks[id]?.status ?? 'pending';
+  const hadHistory = state.journal.seq > 0;
+  const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
+  const interruptedBy = state.activePid;
+  store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode });
+  for (const [id, task] of Object.entries(state.tasks)) {
+    const open = task.attempts.filter((a) => a.status === 'running');
+    for (const attempt of open) {
+      store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended` });
+    }
+    if (open.length) emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; it runs again as a new attempt` });
+  }
+  const reset = (id: string, reason: string) => store.append({ type: 'task-reset', task: id, reason });
+  if (mode === 'new') {
+    for (const task of plan.order) {
+      const s = state.tasks[task.model.id];
+      if (!s || s.status === 'pending' || !selected.has(task.model.id)) continue;
+      if (task.model.kind === 'manual' && s.status === 'done' && s.definition === task.definition) continue;
+      reset(task.model.id, 'new run');
+    }
+  } else {
+    const changed: string[] = [];
+    for (const task of plan.order) {
+      const s = state.tasks[task.model.id];
+      if (!s) continue;
+      if (s.definition !== null && s.definition !== task.definition && s.status !== 'pending') changed.push(task.model.id);
+    }
+    const rerun = new Set<string>();
+    const visit = (id: string, cause: string) => {
+      for (const d of plan.tasks.get(id)!.dependents) {
+        if (rerun.has(d) || !satisfiedStatuses.has(status(d))) continue;
+        rerun.add(d);
+        reset(d, `upstream ${cause} changed`);
+        visit(d, cause);
+      }
+    };
+    for (const id of changed) {
+      if (!rerun.has(id)) {
+        rerun.add(id);
+        reset(id, 'its definition in the plan changed');
+      }
+      visit(id, id);
+    }
+    if (changed.length) {
+      const extra = rerun.size - changed.length;
+      emit({ event: 'notice', message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}` });
+    }
+    for (const task of plan.order) {
+      if (status(task.model.id) === 'failed' && selected.has(task.model.id)) reset(task.model.id, 'failed in the previous run; retrying as a new attempt');
+    }
+  }
+  const definitions: Record<string, string> = {};
+  for (const task of plan.order) definitions[task.model.id] = task.definition;
+  store.append({ type: 'plan', definitions });
+  const toRun = [...selected].filter((id) => !satisfiedStatuses.has(status(id))).length;
+  emit({ event: 'run-start', runId, mode, tasks: selected.size, toRun, concurrency });
+  if (mode === 'resume' && selected.size - toRun > 0) emit({ event: 'notice', message: `resuming: ${selected.size - toRun} task(s) already finished are not re-run` });
+}
