@@ -17,6 +17,7 @@ import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
+import { preflightProblems } from './preflight.js';
 import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import type { TaskState } from './state.js';
@@ -116,25 +117,8 @@ export class Runner {
   }
 
   /** Fails with exit 6 before anything runs when an executor is missing or not usable. */
-  async preflight(): Promise<string[]> {
-    const problems: string[] = [];
-    const byKind = new Map<string, RunTask[]>();
-    for (const id of this.selected) {
-      const task = this.plan.tasks.get(id)!;
-      if (task.model.kind === 'manual') continue;
-      const list = byKind.get(task.model.kind) ?? [];
-      list.push(task);
-      byKind.set(task.model.kind, list);
-    }
-    for (const [kind, tasks] of byKind) {
-      const executor = this.options.executors[kind as 'command' | 'agent'];
-      if (!executor) {
-        problems.push(`no executor for ${kind} tasks (${tasks.map((t) => t.model.id).slice(0, 5).join(', ')}${tasks.length > 5 ? ', ...' : ''})`);
-        continue;
-      }
-      for (const p of await executor.preflight(tasks.map((t) => t.model), this.context())) problems.push(p.task ? `${p.task}: ${p.message}` : p.message);
-    }
-    return problems;
+  preflight(): Promise<string[]> {
+    return preflightProblems(this.plan, this.selected, this.options.executors, this.context());
   }
 
   async start(): Promise<number> {
