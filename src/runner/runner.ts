@@ -58,7 +58,6 @@ export function newRunId(date: Date): string {
 export class Runner {
   private running = new Map<string, Running>();
   private retryTimers = new Map<string, NodeJS.Timeout>();
-  private retryDue = new Set<string>();
   private selected: Set<string>;
   private readonly readiness: Readiness;
   private stopping = false;
