@@ -15,6 +15,7 @@ import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
 import { createLineRedactor } from '../secrets/index.js';
+import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
@@ -263,27 +264,8 @@ export class Runner {
   private async afterCommand(running: Running, outcome: AttemptOutcome, env: NodeJS.ProcessEnv): Promise<void> {
     if (running.timer) clearTimeout(running.timer);
     const task = running.task;
-    let reason: string | null = null;
-    let exitCode: number | null = null;
-    switch (outcome.kind) {
-      case 'exited':
-        exitCode = outcome.exitCode;
-        if (exitCode !== 0) reason = `exited with code ${exitCode}`;
-        break;
-      case 'killed':
-        reason = outcome.reason === 'timeout' ? `timed out after ${task.model.timeoutSeconds}s (process tree killed)` : 'stopped';
-        break;
-      case 'signalled':
-        reason = `killed by ${outcome.signal}`;
-        break;
-      case 'error':
-        reason = `could not start: ${outcome.message}`;
-        break;
-      default: {
-        const unknown: never = outcome;
-        throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
-      }
-    }
+    const ended = outcomeResult(outcome, task.model.timeoutSeconds);
+    let reason = ended.reason;
     if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
       const result = await runChecks(task.model.acceptance, {
         planDir: task.root ?? this.plan.planDir,
@@ -299,7 +281,7 @@ export class Runner {
       });
       if (!result.ok) reason = result.reason;
     }
-    this.finishAttempt(running, reason, exitCode, outcome.kind === 'killed' && outcome.reason === 'interrupt');
+    this.finishAttempt(running, reason, ended.exitCode, outcome.kind === 'killed' && outcome.reason === 'interrupt');
   }
 
   private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {

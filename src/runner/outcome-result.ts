@@ -1,0 +1,28 @@
+/** How an attempt's process ended, in the words the journal and the summary use. */
+import type { AttemptOutcome } from './executor.js';
+
+/** `reason` is null when the process succeeded; `exitCode` is null when it did not exit by itself. */
+export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | null): { reason: string | null; exitCode: number | null } {
+  let reason: string | null = null;
+  let exitCode: number | null = null;
+  switch (outcome.kind) {
+    case 'exited':
+      exitCode = outcome.exitCode;
+      if (exitCode !== 0) reason = `exited with code ${exitCode}`;
+      break;
+    case 'killed':
+      reason = outcome.reason === 'timeout' ? `timed out after ${timeoutSeconds}s (process tree killed)` : 'stopped';
+      break;
+    case 'signalled':
+      reason = `killed by ${outcome.signal}`;
+      break;
+    case 'error':
+      reason = `could not start: ${outcome.message}`;
+      break;
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+  return { reason, exitCode };
+}
