@@ -9,6 +9,8 @@ import { genesis, hashLine, verifyJournal } from '../src/runner/journal.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { RunPlan } from '../src/runner/plan-view.js';
+import { dependencyClosure } from '../src/runner/selection.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -121,4 +123,12 @@ t.test('preflight: a task kind without an executor, or a failing executor prefli
   const failing = { kind: 'agent', preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }], start: () => { throw new Error('must not start'); } };
   const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command, agent: failing }));
   t.same(await withAgent.preflight(), ['b: agent CLI `claude` not found on PATH']);
+});
+
+t.test('--only selects the dependency closure iteratively (a 50,000-task chain)', async (t) => {
+  const n = 50_000;
+  const tasks = new Map(Array.from({ length: n }, (_, i) => [`t${i}`, { deps: i === 0 ? [] : [`t${i - 1}`] }]));
+  const plan = { tasks } as unknown as RunPlan;
+  t.equal(dependencyClosure(plan, [`t${n - 1}`]).size, n);
+  t.same([...dependencyClosure(plan, ['t2', 't1'])], ['t2', 't1', 't0']);
 });

@@ -21,6 +21,7 @@ import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
 import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
+import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
 import { waitReason } from './wait-reason.js';
@@ -97,15 +98,7 @@ export class Runner {
 
   /** --only: the named tasks and everything upstream of them. */
   private selection(): Set<string> {
-    if (!this.options.only) return new Set(this.plan.tasks.keys());
-    const out = new Set<string>();
-    const visit = (id: string) => {
-      if (out.has(id)) return;
-      out.add(id);
-      for (const d of this.plan.tasks.get(id)!.deps) visit(d);
-    };
-    for (const id of this.options.only) visit(id);
-    return out;
+    return this.options.only ? dependencyClosure(this.plan, this.options.only) : new Set(this.plan.tasks.keys());
   }
 
   private status(id: string): TaskState['status'] {

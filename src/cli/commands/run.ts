@@ -8,9 +8,9 @@ import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, start
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
-import type { RunPlan } from '../../runner/plan-view.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
+import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
@@ -60,7 +60,7 @@ export const runCommand: Command = {
     const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: input.dir };
 
     if (values['dry-run']) {
-      const selected = new Set(only ? closure(plan, only) : plan.tasks.keys());
+      const selected = only ? dependencyClosure(plan, only) : new Set(plan.tasks.keys());
       const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
       if (!loaded.ok) {
         io.stderr(`execplan: ${loaded.message}\n`);
@@ -189,14 +189,3 @@ export const runCommand: Command = {
     }
   },
 };
-
-function closure(plan: RunPlan, ids: string[]): string[] {
-  const out = new Set<string>();
-  const visit = (id: string) => {
-    if (out.has(id)) return;
-    out.add(id);
-    for (const d of plan.tasks.get(id)!.deps) visit(d);
-  };
-  ids.forEach(visit);
-  return [...out];
-}
