@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
 import { dependencyClosure } from '../src/runner/selection.js';
+import { waitReasons } from '../src/runner/wait-reason.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -131,4 +132,19 @@ t.test('--only selects the dependency closure iteratively (a 50,000-task chain)'
   const plan = { tasks } as unknown as RunPlan;
   t.equal(dependencyClosure(plan, [`t${n - 1}`]).size, n);
   t.same([...dependencyClosure(plan, ['t2', 't1'])], ['t2', 't1', 't0']);
+});
+
+t.test('wait reasons: a failure far upstream in a 50,000-task chain, linear and without recursion', async (t) => {
+  const n = 50_000;
+  const order = Array.from({ length: n }, (_, i) => ({
+    model: { id: `t${i}`, phaseIndex: -1, phase: null, kind: 'command', gate: null },
+    deps: i === 0 ? [] : [`t${i - 1}`],
+  }));
+  const plan = { tasks: new Map(order.map((task) => [task.model.id, task])), order } as unknown as RunPlan;
+  const why = waitReasons(plan, (id) => (id === 't0' ? 'failed' : 'pending'), false);
+  t.equal(why(plan.tasks.get(`t${n - 1}`)!, false), 'blocked: upstream failed (t0)');
+  t.equal(why(plan.tasks.get('t1')!, false), 'blocked: upstream failed (t0)');
+  const none = waitReasons(plan, (id) => (id === 't0' ? 'done' : 'pending'), false);
+  t.equal(none(plan.tasks.get('t1')!, false), 'ready');
+  t.equal(none(plan.tasks.get('t2')!, false), 'needs t1');
 });

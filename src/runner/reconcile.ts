@@ -47,12 +47,16 @@ export function reconcile(run: ReconcileInput): void {
       if (s.definition !== null && s.definition !== task.definition && s.status !== 'pending') changed.push(task.model.id);
     }
     const rerun = new Set<string>();
-    const visit = (id: string, cause: string) => {
-      for (const d of plan.tasks.get(id)!.dependents) {
-        if (rerun.has(d) || !satisfiedStatuses.has(status(d))) continue;
-        rerun.add(d);
-        reset(d, `upstream ${cause} changed`);
-        visit(d, cause);
+    // Everything finished downstream of a changed task runs again (iterative: deep chains are fine).
+    const visit = (from: string, cause: string) => {
+      const stack = [from];
+      while (stack.length > 0) {
+        for (const d of plan.tasks.get(stack.pop()!)!.dependents) {
+          if (rerun.has(d) || !satisfiedStatuses.has(status(d))) continue;
+          rerun.add(d);
+          reset(d, `upstream ${cause} changed`);
+          stack.push(d);
+        }
       }
     };
     for (const id of changed) {

@@ -24,7 +24,7 @@ import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
-import { waitReason } from './wait-reason.js';
+import { waitReasons, type WaitReason } from './wait-reason.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -316,18 +316,20 @@ export class Runner {
     this.schedule();
   }
 
-  /** Why a pending task is not running: for the summary and `execplan status`. */
-  private waitingFor(task: RunTask): string {
-    return waitReason(task, this.plan, (id) => this.status(id), this.store.state.paused, this.ts(task.model.id)?.approved ?? false);
+  /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
+  private waitingReasons(): (task: RunTask) => string {
+    const why: WaitReason = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
+    return (task) => why(task, this.ts(task.model.id)?.approved ?? false);
   }
 
   private maybeFinish(): void {
     if (this.running.size > 0 || this.retryTimers.size > 0) return;
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
     const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed');
+    const waitingFor = this.waitingReasons();
     const humanWait = pending.some((id) => {
       const t = this.plan.tasks.get(id)!;
-      const reason = this.waitingFor(t);
+      const reason = waitingFor(t);
       return !reason.startsWith('blocked');
     });
     if (!this.stopping && this.options.wait && humanWait && !(this.readiness.anyFailed() && !this.options.keepGoing)) return;
@@ -351,6 +353,7 @@ export class Runner {
     const failures: FailureSummary[] = [];
     const waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }> = [];
     const counts: Record<string, number> = {};
+    const waitingFor = this.waitingReasons();
     for (const id of this.selected) {
       const s = this.ts(id);
       const task = this.plan.tasks.get(id)!;
@@ -359,7 +362,7 @@ export class Runner {
         const last = s!.attempts[s!.attempts.length - 1];
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
-        const why = this.waitingFor(task);
+        const why = waitingFor(task);
         const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
         status = kind;
         const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');

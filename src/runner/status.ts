@@ -2,7 +2,7 @@
 import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
 import type { RunState } from './state.js';
-import { waitReason } from './wait-reason.js';
+import { waitReasons } from './wait-reason.js';
 
 export interface StatusView {
   runId: string | null;
@@ -22,6 +22,7 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
   const status = (id: string) => state.tasks[id]?.status ?? 'pending';
   const active = state.activePid !== null && pidAlive(state.activePid);
   const view: StatusView = { runId: state.runId, active, pid: active ? state.activePid : null, paused: state.paused, lastOutcome: state.lastOutcome, counts: {}, running: [], ready: [], waiting: [], failed: [], tasks: [] };
+  const whyWaiting = waitReasons(plan, status, state.paused);
   for (const task of plan.order) {
     const id = task.model.id;
     const s = state.tasks[id];
@@ -34,7 +35,7 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       const last = s!.attempts[s!.attempts.length - 1];
       view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
     } else if (shown === 'pending') {
-      const why = waitReason(task, plan, status, state.paused, s?.approved ?? false);
+      const why = whyWaiting(task, s?.approved ?? false);
       if (why === 'ready') {
         shown = 'ready';
         view.ready.push(id);
