@@ -12,7 +12,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'execplan-schemas-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
 // artifact file -> schema file; one JSON document per file, or one per line for .jsonl.
-const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json' };
+const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json', 'beads.jsonl': 'beads-issue.schema.json' };
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 const validators = Object.fromEntries(
   Object.entries(schemas).map(([file, schema]) => [file, ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema', schema), 'utf8')))]),
@@ -26,6 +26,12 @@ async function compile(file: string, out: string) {
 
 function documents(file: string, text: string): unknown[] {
   return file.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)) : [JSON.parse(text)];
+}
+
+/** Validation failures of one artifact file, one per failing document (line), empty when it is valid. */
+function failures(artifact: string, text: string): string[] {
+  const validate = validators[artifact]!;
+  return documents(artifact, text).flatMap((doc, i) => (validate(doc) ? [] : [`#${i + 1}: ${ajv.errorsText(validate.errors)}`]));
 }
 
 const rich = `version: 1
@@ -71,15 +77,15 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
     const { code, stderr } = await compile(file, out);
     t.equal(code, 0, code === 0 ? `${name} compiles` : `${name} compiles\n${stderr}`);
     compiled[name] = {};
-    for (const [artifact, validate] of Object.entries(validators)) {
+    for (const artifact of Object.keys(validators)) {
       const text = readFileSync(path.join(out, artifact), 'utf8');
       compiled[name]![artifact] = text;
-      for (const doc of documents(artifact, text)) t.ok(validate(doc), `${name}/${artifact}: ${ajv.errorsText(validate.errors)}`);
+      t.same(failures(artifact, text), [], `${name}/${artifact} matches its schema`);
     }
   }
-  for (const [artifact, validate] of Object.entries(validators)) {
+  for (const artifact of Object.keys(validators)) {
     const committed = path.join(root, 'examples', 'auth', 'tasks_output', artifact);
-    for (const doc of documents(artifact, readFileSync(committed, 'utf8'))) t.ok(validate(doc), `committed examples/auth/tasks_output/${artifact}: ${ajv.errorsText(validate.errors)}`);
+    t.same(failures(artifact, readFileSync(committed, 'utf8')), [], `committed examples/auth/tasks_output/${artifact} matches its schema`);
   }
   const dag = JSON.parse(compiled.rich!['dag.json']!);
   t.equal(dag.softDeps.length, 1, 'the rich plan exercises soft deps');
@@ -92,9 +98,11 @@ t.test('a mutated artifact fails its schema', async (t) => {
   const mutations: Record<string, (doc: any) => void> = {
     'dag.json': (doc) => void delete doc.metrics.criticalPathHours,
     'waves.json': (doc) => void (doc.execution_models.rolling_frontier.schedule[0].start = 'soon'),
+    'beads.jsonl': (doc) => void (doc.priority = 5),
   };
   for (const [artifact, mutate] of Object.entries(mutations)) {
-    const doc = JSON.parse(compiled.rich![artifact]!);
+    const doc = documents(artifact, compiled.rich![artifact]!)[0] as any;
+    t.ok(validators[artifact]!(doc), `${artifact}: valid before the mutation`);
     mutate(doc);
     t.notOk(validators[artifact]!(doc), `${artifact}: the mutation is rejected`);
   }
