@@ -12,7 +12,11 @@ const work = mkdtempSync(path.join(tmpdir(), 'execplan-schemas-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
 // artifact file -> schema file; one JSON document per file, or one per line for .jsonl.
-const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json', 'beads.jsonl': 'beads-issue.schema.json' };
+const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json', 'beads.jsonl': 'beads-issue.schema.json',
+  'features.json': 'features.schema.json',
+  'coordinator.json': 'coordinator.schema.json',
+  '.tasks-meta.json': 'tasks-meta.schema.json',
+};
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 const validators = Object.fromEntries(
   Object.entries(schemas).map(([file, schema]) => [file, ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema', schema), 'utf8')))]),
@@ -42,8 +46,10 @@ resources:
 phases:
   - { id: build }
   - { id: ship }
+features:
+  - { id: F1, title: Storage, priority: high }
 tasks:
-  - { id: schema, title: Write the schema, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
+  - { id: schema, title: Write the schema, feature: F1, retries: 2, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
   - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema] }
   - id: api
     title: Build the API
@@ -54,7 +60,7 @@ tasks:
     deps:
       - { task: models, type: technical, confidence: 0.5, hard: true, reason: "Might reuse the models" }
       - { task: schema, type: knowledge, confidence: 1, hard: false, evidence: "Same team" }
-  - { id: docs, title: Write the docs, phase: ship, estimate: 30m }
+  - { id: docs, title: Write the docs, phase: ship, estimate: 30m, gate: approve, timeout: 10m }
 `;
 
 const plans: Array<[string, string]> = [];
@@ -99,6 +105,9 @@ t.test('a mutated artifact fails its schema', async (t) => {
     'dag.json': (doc) => void delete doc.metrics.criticalPathHours,
     'waves.json': (doc) => void (doc.execution_models.rolling_frontier.schedule[0].start = 'soon'),
     'beads.jsonl': (doc) => void (doc.priority = 5),
+    'features.json': (doc) => void (doc.features[0].hours = -1),
+    'coordinator.json': (doc) => void delete doc.coordinator.policies.launch_priority,
+    '.tasks-meta.json': (doc) => void (doc.plan.sha256 = 'abc'),
   };
   for (const [artifact, mutate] of Object.entries(mutations)) {
     const doc = documents(artifact, compiled.rich![artifact]!)[0] as any;
