@@ -14,6 +14,7 @@ t.teardown(() => rmSync(work, { recursive: true, force: true }));
 // artifact file -> schema file; one JSON document per file, or one per line for .jsonl.
 const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json', 'beads.jsonl': 'beads-issue.schema.json',
   'features.json': 'features.schema.json',
+  'tasks.json': 'tasks.schema.json',
   'coordinator.json': 'coordinator.schema.json',
   '.tasks-meta.json': 'tasks-meta.schema.json',
 };
@@ -43,13 +44,15 @@ name: rich
 settings: { max_concurrency: 3, min_confidence: 0.7 }
 resources:
   db: { capacity: 1 }
+streams:
+  data: { owns: ["src/db/**"] }
 phases:
   - { id: build }
   - { id: ship }
 features:
   - { id: F1, title: Storage, priority: high }
 tasks:
-  - { id: schema, title: Write the schema, feature: F1, retries: 2, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
+  - { id: schema, title: Write the schema, stream: data, feature: F1, retries: 2, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
   - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema] }
   - id: api
     title: Build the API
@@ -60,7 +63,13 @@ tasks:
     deps:
       - { task: models, type: technical, confidence: 0.5, hard: true, reason: "Might reuse the models" }
       - { task: schema, type: knowledge, confidence: 1, hard: false, evidence: "Same team" }
-  - { id: docs, title: Write the docs, phase: ship, estimate: 30m, gate: approve, timeout: 10m }
+  - id: docs
+    title: Write the docs
+    phase: ship
+    estimate: 30m
+    gate: approve
+    timeout: 10m
+    acceptance: ["The guide reads well", { run: "test -f docs/guide.md" }, { file: docs/guide.md, contains: "Usage" }]
 `;
 
 const plans: Array<[string, string]> = [];
@@ -98,6 +107,9 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
   t.equal(dag.lowConfidenceDeps.length, 1, 'and low-confidence deps');
   t.ok(dag.file_conflicts.length > 0, 'and file conflicts');
   t.equal(dag.phase_barriers.length, 1, 'and phases');
+  const tasks = JSON.parse(compiled.rich!['tasks.json']!);
+  t.same(tasks.tasks.find((x: { id: string }) => x.id === 'docs').acceptance_checks.map((c: { type: string }) => c.type), ['criterion', 'command', 'artifact'], 'and every kind of acceptance check');
+  t.same(Object.keys(tasks.resource_conflicts), ['db'], 'and a resource conflict');
 });
 
 t.test('a mutated artifact fails its schema', async (t) => {
@@ -105,6 +117,7 @@ t.test('a mutated artifact fails its schema', async (t) => {
     'dag.json': (doc) => void delete doc.metrics.criticalPathHours,
     'waves.json': (doc) => void (doc.execution_models.rolling_frontier.schedule[0].start = 'soon'),
     'beads.jsonl': (doc) => void (doc.priority = 5),
+    'tasks.json': (doc) => void (doc.tasks[0].kind = 'robot'),
     'features.json': (doc) => void (doc.features[0].hours = -1),
     'coordinator.json': (doc) => void delete doc.coordinator.policies.launch_priority,
     '.tasks-meta.json': (doc) => void (doc.plan.sha256 = 'abc'),
