@@ -112,6 +112,14 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
   t.same(Object.keys(tasks.resource_conflicts), ['db'], 'and a resource conflict');
 });
 
+t.test('`export beads --prefix` (current time, own prefix) writes lines that match beads-issue.schema.json', async (t) => {
+  let stdout = '';
+  const code = await main(['export', 'beads', path.join(work, 'rich.yaml'), '--prefix', 'rx'], { stdout: (s) => void (stdout += s), stderr: () => {}, cwd: work, env: { PATH: process.env.PATH }, isTTY: false });
+  t.equal(code, 0);
+  t.match(stdout, /^\{"id":"rx-[0-9a-f]{8}"/, 'ids take the prefix');
+  t.same(failures('beads.jsonl', stdout), []);
+});
+
 t.test('a mutated artifact fails its schema', async (t) => {
   const mutations: Record<string, (doc: any) => void> = {
     'dag.json': (doc) => void delete doc.metrics.criticalPathHours,
