@@ -2,7 +2,7 @@
 // its recorded diagnostics and exit code, every example is valid, and no input produces a stack trace.
 // Fixtures run in-process through main() (fast); a few checks spawn the real CLI for exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,4 +199,18 @@ t.test('the make example really runs with POSIX sh: every command and acceptance
     }
   }
   t.equal(readFileSync(path.join(dir, 'build/index.txt'), 'utf8'), 'HELLO\nWORLD\nlines: 2\n');
+});
+
+t.test("the README's one-screen plan.yaml is valid (its one warning is the soft dependency it shows)", async (t) => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const block = /## plan\.yaml in one screen\n\n```yaml\n([\s\S]*?)```/.exec(readme);
+  t.ok(block, 'the README has the example');
+  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-readme-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'plan.yaml'), block![1]!);
+  mkdirSync(path.join(dir, 'docs'));
+  writeFileSync(path.join(dir, 'docs', 'auth-spec.md'), '# Auth spec\n');
+  const run = await cli(['validate', '--format', 'json'], dir);
+  t.equal(run.exit, 0);
+  t.same(JSON.parse(run.stdout).map((d: { code: string }) => d.code), ['soft-dependency']);
 });
