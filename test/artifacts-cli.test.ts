@@ -233,9 +233,16 @@ t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars 
 t.test('compile: analysis warnings point at the task they are about', async (t) => {
   const dir = path.join(work, 'findings');
   mkdirSync(dir, { recursive: true });
+  // The test-first task before it gains a generated `first.tests` task: positions must still be the file's.
   writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
 name: findings
 tasks:
+  - id: first
+    title: Build the first part
+    estimate: 2
+    test: test-first
+    agent: {}
+    acceptance: [done]
   - id: huge
     title: Build everything at once
     estimate: 30
@@ -244,5 +251,5 @@ tasks:
 `);
   const r = await cli(['compile'], dir);
   t.equal(r.code, 0);
-  t.match(r.stderr, /^plan\.yaml:4:9: warning task-too-large task 'huge' takes 30 h/m);
+  t.match(r.stderr, /^plan\.yaml:10:9: warning task-too-large task 'huge' takes 30 h/m);
 });

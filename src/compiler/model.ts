@@ -22,7 +22,11 @@ export interface Pert {
 
 export interface TaskModel {
   id: string;
-  /** Position in plan.yaml: the documented tie-break among equally urgent tasks. */
+  /**
+   * Position in `PlanModel.tasks`: plan.yaml order, with a generated `X.tests` task just before X (see
+   * test-strategy.ts). The documented tie-break among equally urgent tasks. For the position in the file,
+   * look the id up in `PlanModel.source.tasks`.
+   */
   index: number;
   title: string;
   description: string;

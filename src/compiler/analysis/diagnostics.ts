@@ -5,11 +5,14 @@ import { diagnosticAt, offsetOf, type SourceFile } from '../source.js';
 import type { Finding } from './thresholds.js';
 
 export function findingDiagnostics(findings: readonly Finding[], source: SourceFile, model: PlanModel): Diagnostic[] {
-  const taskIndex = new Map(model.tasks.map((t) => [t.id, t.index]));
+  // Positions in plan.yaml (not model order: a generated `X.tests` task shifts that); a finding about a
+  // generated task points at the task that generated it.
+  const taskIndex = new Map(model.source.tasks.map((t, i) => [t.id, i]));
+  const written = (id: string) => taskIndex.get(id) ?? taskIndex.get(id.replace(/\.tests$/, ''));
   return findings
     .filter((f) => f.severity === 'warning')
     .map((f) => {
-      const task = f.tasks.map((id) => taskIndex.get(id)).find((i) => i !== undefined);
+      const task = f.tasks.map(written).find((i) => i !== undefined);
       const path: PathSegment[] = task !== undefined ? ['tasks', task, 'id'] : f.streams.length ? ['streams', f.streams[0]!] : [];
       return diagnosticAt(source, offsetOf(source, path, path[0] === 'streams'), 'warning', f.code, f.message, path);
     });
