@@ -272,3 +272,10 @@ t.test('generated X.tests tasks are not merge candidates and are described as a 
   const files = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0', planText: '', planFile: 'plan.yaml' });
   t.notMatch(files['Decisions.md']!, /undefined/);
 });
+
+t.test('globCovers stays fast on patterns with many ** (it backtracked exponentially)', async (t) => {
+  const many = Array.from({ length: 24 }, () => '**').join('/');
+  const deep = Array.from({ length: 24 }, (_, i) => `d${i}`).join('/');
+  t.equal(globCovers(`${many}/x`, `${deep}/y`), false);
+  t.equal(globCovers(`${many}/*.ts`, `${deep}/*.ts`), true);
+});
