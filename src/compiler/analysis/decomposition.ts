@@ -58,13 +58,22 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     if (task.kind === 'command' || task.generatedFor !== null || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
     const p = preds.get(task.id)!;
     const s = succs.get(task.id)!;
-    const candidates: Array<[TaskModel | undefined, string]> = [
-      [p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined, 'chained: the only successor of its only predecessor'],
-      [s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined, 'chained: the only predecessor of its only successor'],
-      [model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+    // Tried in order, lazily: the sibling search scans every task, so it runs only when no chain partner fits.
+    const candidates: Array<[() => TaskModel | undefined, string]> = [
+      [() => (p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined), 'chained: the only successor of its only predecessor'],
+      [() => (s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined), 'chained: the only predecessor of its only successor'],
+      [() => model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
     ];
     // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
-    const hit = candidates.find(([c]) => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task));
+    const fits = (c: TaskModel | undefined): c is TaskModel => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task);
+    let hit: [TaskModel, string] | undefined;
+    for (const [find, why] of candidates) {
+      const c = find();
+      if (fits(c)) {
+        hit = [c, why];
+        break;
+      }
+    }
     if (!hit) {
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
