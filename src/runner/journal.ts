@@ -5,7 +5,7 @@
  * truncating the tail is detected too. The journal is the source of truth: state.json is a snapshot of
  * it, and after a crash the tail past the snapshot is replayed.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../compiler/artifacts/json.js';
 import { closeSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { JournalBody } from './records.js';
 
@@ -19,7 +19,7 @@ export interface JournalHead {
 }
 
 export function hashLine(line: string): string {
-  return createHash('sha256').update(line).digest('hex');
+  return sha256(line);
 }
 
 export class JournalWriter {

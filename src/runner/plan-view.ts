@@ -1,5 +1,6 @@
 /** The plan as the runner needs it: resolved cwd/env/inputs per task, dependency maps, definition hashes. */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../compiler/artifacts/json.js';
+import { contentHash } from '../compiler/render/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { compilePlan } from '../compiler/compile.js';
@@ -22,6 +23,9 @@ export interface RunTask {
   root?: string;
 }
 
+/** Others import sha256 from here: the one helper for UTF-8 text (artifacts, definitions, the journal chain). */
+export { sha256 };
+
 export interface RunPlan {
   model: PlanModel;
   planDir: string;
@@ -36,17 +40,6 @@ export interface RunPlan {
   planHash: string;
 }
 
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 export function buildRunPlan(model: PlanModel, planDir: string, planText: string): RunPlan {
   const defaults = model.source.defaults ?? {};
@@ -64,7 +57,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
     const inputs = t.source.inputs ?? [];
     const outputs = t.source.outputs ?? [];
-    const definition = sha256(stableStringify({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) }));
+    const definition = contentHash({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) });
     return { model: t, cwd, env, inputs, outputs, deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, definition };
   });
   return {
