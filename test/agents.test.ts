@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { agentExecutor } from '../src/agents/executor.js';
 import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
+import type { StreamWorktree } from '../src/agents/worktrees.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -330,7 +331,10 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data-run1', 'execplan/auth/api-run1']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
   t.ok(again.ok, 'a second run gets its own branches');
-  if (again.ok) again.session.finish();
+  if (again.ok) {
+    t.notMatch(again.session.finish(), /kept/, 'clean worktrees are removed');
+    t.notOk(existsSync(again.session.worktrees[0]!.path));
+  }
 
   const exec = agentExecutor({
     model: f.model,
@@ -350,12 +354,26 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.equal(git('log', '--format=%s', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model');
   t.equal(git('show', 'execplan/auth/data-run1:src/models/user.ts'), 'edited by agent-1\n');
 
+  // A failed commit is reported, and its changes stay in the worktree (a held index lock makes `git add` fail).
+  const [dataWt, apiWt] = session.worktrees as [StreamWorktree, StreamWorktree];
+  mkdirSync(path.join(apiWt.path, 'src/api'), { recursive: true });
+  writeFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'work in progress\n');
+  const lock = path.resolve(apiWt.path, execFileSync('git', ['rev-parse', '--git-path', 'index.lock'], { cwd: apiWt.path, encoding: 'utf8' }).trim());
+  writeFileSync(lock, '');
+  const problem = session.commit(f.model.tasks[1]!, 'execplan run run1');
+  t.match(problem, /^login: its changes were not committed on execplan\/auth\/api-run1 \(git add -A: .*index\.lock.*\); they stay in /);
+  rmSync(lock);
+  t.equal(session.commit(f.model.tasks[2]!, 'execplan run run1'), null, 'a task without a stream has nothing to commit');
+
   const summary = session.finish();
   t.equal(
     summary,
-    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)',
+    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)\n' +
+      `  commit failed: ${problem}\n` +
+      `  kept ${apiWt.path} (stream api): uncommitted changes of an unfinished task: commit or remove it yourself`,
   );
-  t.notOk(existsSync(session.worktrees[0]!.path), 'worktrees are removed');
+  t.notOk(existsSync(dataWt.path), 'a clean worktree is removed');
+  t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
 
   // The manager the run command uses: worktrees made at the first dispatch, named with the run's id.

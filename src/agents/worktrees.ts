@@ -1,8 +1,9 @@
 /**
  * `--worktrees`: each stream works in its own git worktree on branch `execplan/<plan>/<stream>-<run-id>`
  * (unique per run, so a retry never collides with an old branch; seed 000 FR-6, seed 002). Tasks without a
- * stream run in the checkout. After the run the worktrees are removed and the branches kept, listed with the
- * recommended merge order (upstream streams first, from cross-stream dependencies).
+ * stream run in the checkout. After the run the clean worktrees are removed and the branches kept, listed with
+ * the recommended merge order (upstream streams first, from cross-stream dependencies). A worktree with
+ * uncommitted changes (a task failed, was interrupted, or its commit failed) is kept: that work exists nowhere else.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -107,21 +108,40 @@ export function commitTask(worktree: string, task: TaskModel, trailer: string): 
   return r.ok ? { ...r, committed: true } : r;
 }
 
-/** Removes the worktrees (branches stay for merging unless deleteBranches). */
-export function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], options: { deleteBranches?: boolean } = {}): string[] {
-  const problems: string[] = [];
+export interface RemoveResult {
+  /** Worktrees left in place: uncommitted changes, or git would not remove them. */
+  kept: { worktree: StreamWorktree; reason: string }[];
+}
+
+const UNFINISHED = 'uncommitted changes of an unfinished task: commit or remove it yourself';
+
+/**
+ * Removes the clean worktrees (branches stay for merging unless deleteBranches). Never `--force`: a dirty
+ * worktree holds the only copy of a failed or interrupted task's work, so it is kept and reported.
+ */
+export function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], options: { deleteBranches?: boolean } = {}): RemoveResult {
+  const kept: RemoveResult['kept'] = [];
   for (const wt of worktrees) {
     if (existsSync(wt.path)) {
-      const r = git(root, ['worktree', 'remove', '--force', wt.path]);
-      if (!r.ok) problems.push(r.message);
+      const status = git(wt.path, ['status', '--porcelain']);
+      if (!status.ok) {
+        kept.push({ worktree: wt, reason: status.message });
+        continue;
+      }
+      if (status.output.trim() !== '') {
+        kept.push({ worktree: wt, reason: UNFINISHED });
+        continue;
+      }
+      const r = git(root, ['worktree', 'remove', wt.path]);
+      if (!r.ok) {
+        kept.push({ worktree: wt, reason: r.message });
+        continue;
+      }
     }
-    if (options.deleteBranches) {
-      const r = git(root, ['branch', '-D', wt.branch]);
-      if (!r.ok) problems.push(r.message);
-    }
+    if (options.deleteBranches) git(root, ['branch', '-D', wt.branch]);
   }
   git(root, ['worktree', 'prune']);
-  return problems;
+  return { kept };
 }
 
 /** The summary lines: each branch with its commit count over base, in merge order. */
@@ -143,9 +163,15 @@ export interface WorktreeSession {
   worktrees: StreamWorktree[];
   /** Where a task runs: its stream's worktree (at the plan's relative position), or null for the checkout. */
   workdirFor(task: TaskModel): string | null;
-  /** Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id). */
-  commit(task: TaskModel, trailer: string): void;
-  /** Removes the worktrees (branches stay) and returns the summary with the merge order. */
+  /**
+   * Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id).
+   * Returns why the commit failed, or null; the changes then stay uncommitted in the worktree (kept by finish).
+   */
+  commit(task: TaskModel, trailer: string): string | null;
+  /**
+   * Removes the clean worktrees (branches stay) and returns the summary: the merge order, the worktrees kept
+   * (with their path and why) and the commits that failed.
+   */
   finish(): string;
 }
 
@@ -160,6 +186,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
   if (!created.ok) return { ok: false, message: created.message };
   const byStream = new Map(worktrees.map((w) => [w.stream, w]));
   const relative = path.relative(root, planDir);
+  const commitFailures: string[] = [];
   return {
     ok: true,
     session: {
@@ -170,12 +197,21 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
       },
       commit: (task, trailer) => {
         const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (wt) commitTask(wt.path, task, trailer);
+        if (!wt) return null;
+        const r = commitTask(wt.path, task, trailer);
+        if (r.ok) return null;
+        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+        commitFailures.push(problem);
+        return problem;
       },
       finish: () => {
         const summary = worktreeSummary(root, worktrees, mergeOrder(model), base);
-        removeWorktrees(root, worktrees);
-        return summary;
+        const { kept } = removeWorktrees(root, worktrees);
+        const lines = [
+          ...commitFailures.map((p) => `  commit failed: ${p}`),
+          ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
+        ];
+        return [summary, ...lines].join('\n');
       },
     },
   };
