@@ -287,17 +287,6 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   t.ok(Date.now() - t0 < 5000);
 });
 
-t.test('an agent can work in another directory (a worktree) and edit files there', async (t) => {
-  const f = fixture(PLAN, { 'docs/spec.md': SPEC });
-  const wt = path.join(f.dir, 'wt-data');
-  mkdirSync(wt);
-  const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null, workdirFor: (task) => (task.stream === 'data' ? wt : null) });
-  const ctx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts' });
-  await exec.start(attempt(f, f.model.tasks[0]!, ctx).input, ctx).done;
-  t.equal(readFileSync(path.join(wt, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n');
-  t.equal(record(f, 1).cwd, wt);
-});
-
 t.test('a user template replaces the built-in prompt', async (t) => {
   const f = fixture(PLAN, { 'docs/spec.md': SPEC, 'my.njk': 'Task {{ task.id }} by {{ agent.label }}; specs: {{ specs | length }}; upstream: {% for u in upstream %}{{ u.id }}={{ u.status }}{% endfor %}' });
   const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: path.join(f.dir, 'my.njk') });
@@ -336,22 +325,26 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
     t.notOk(existsSync(again.session.worktrees[0]!.path));
   }
 
-  const exec = agentExecutor({
-    model: f.model,
-    profiles: resolveProfiles(undefined),
-    defaultProfile: 'claude',
-    templatePath: null,
-    workdirFor: session.workdirFor,
-    onSucceeded: session.commit,
-  });
+  // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
+  // committed when it ends done.
+  const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null });
   const ctx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts' });
+  const runTask = async (task: TaskModel) => {
+    const a = attempt(f, task, ctx);
+    a.input.cwd = session.workdirFor(task) ?? f.dir;
+    const outcome = await exec.start(a.input, ctx).done;
+    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.commit(task, 'execplan run run1'), null);
+    return outcome;
+  };
   const [model, , docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
-  t.same(await exec.start(attempt(f, model, ctx).input, ctx).done, { kind: 'exited', exitCode: 0 });
+  t.equal(session.workdirFor(docs), null, 'a task without a stream has no worktree');
+  t.same(await runTask(model), { kind: 'exited', exitCode: 0 });
   t.equal(record(f, 1).cwd, session.worktrees[0]!.path);
+  t.equal(readFileSync(path.join(session.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n');
   t.notOk(existsSync(path.join(f.dir, 'src/models/user.ts')), 'the checkout is untouched');
-  await exec.start(attempt(f, docs, ctx).input, ctx).done;
+  await runTask(docs);
   t.ok(existsSync(path.join(f.dir, 'src/models/user.ts')), 'a task without a stream runs in the checkout');
-  t.equal(git('log', '--format=%s', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model');
+  t.equal(git('log', '--format=%B', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model\n\nexecplan run run1');
   t.equal(git('show', 'execplan/auth/data-run1:src/models/user.ts'), 'edited by agent-1\n');
 
   // A failed commit is reported, and its changes stay in the worktree (a held index lock makes `git add` fail).
@@ -376,14 +369,6 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
 
-  // The manager the run command uses: worktrees made at the first dispatch, named with the run's id.
-  const { createWorktreeManager } = await import('../src/agents/worktrees.js');
-  t.match(createWorktreeManager(f.model, tmpdir()).preflight(), /--worktrees needs a git repository/);
-  const manager = createWorktreeManager(f.model, f.dir);
-  t.equal(manager.preflight(), null);
-  const managed = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null, workdirFor: manager.workdirFor, onSucceeded: manager.commit });
-  const runCtx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts', EXECPLAN_RUN_ID: '20261121T180000Z' });
-  await managed.start(attempt(f, model, runCtx).input, runCtx).done;
-  t.match(manager.finish(), /1\. execplan\/auth\/data-20261121T180000Z  \(stream data, 1 commit\)/);
-  t.equal(manager.finish(), null);
+  const outside = startWorktreeSession(f.model, tmpdir(), 'x');
+  t.match(outside.ok ? '' : outside.message, /--worktrees needs a git repository/);
 });
