@@ -255,6 +255,15 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
   t.match(record(f, 2).stdin, /Sup3rS3cret/);
   t.match(notices[1], /^model: warning: sending 2 possible secrets to claude unredacted/);
   t.notMatch(readFileSync(path.join(f.stateDir, 'logs/model/1.prompt.md'), 'utf8'), /Sup3rS3cret/, 'the saved prompt is redacted even so');
+  // warn with prompt_via file: the unredacted prompt file is deleted when the agent has ended, whatever the outcome.
+  for (const [n, code] of [[1, 0], [2, 3]] as const) {
+    const copy = path.join(f.dir, `sent-${n}.txt`);
+    const command = ['sh', '-c', 'cp "$0" "$1"; exit $2', '{{prompt_file}}', copy, String(code)];
+    const viaFile = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null });
+    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, { kind: 'exited', exitCode: code });
+    t.match(readFileSync(copy, 'utf8'), /Sup3rS3cret/, 'the agent read the prompt from the file');
+    t.notOk(existsSync(path.join(f.stateDir, `logs/model/${n}.prompt.txt`)), `no prompt file is left behind (exit ${code})`);
+  }
   // block: preflight fails, and a dispatch is refused without starting the CLI
   const block = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { secrets: 'block' } }), defaultProfile: 'claude', templatePath: null });
   const problems = await block.preflight([model], ctx);

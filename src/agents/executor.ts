@@ -5,7 +5,7 @@
  * prompt (task, scope, checks, upstream hand-offs, full specs), apply the secrets policy, spawn the CLI,
  * stream its transcript to the attempt log, report progress and usage, and leave a hand-off record.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
@@ -177,6 +177,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       });
 
       const finished = proc.done.then((outcome): AttemptOutcome => {
+        // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
+        if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
         const result = parser.outcome();
         const usage = result.usage;
         input.onProgress({
