@@ -77,6 +77,7 @@ for (const name of readdirSync(path.join(root, 'examples')).sort()) {
   const file = path.join(root, 'examples', name, 'plan.yaml');
   if (existsSync(file)) plans.push([name, file]);
 }
+if (plans.length < 3) throw new Error(`expected the three bundled examples, found ${plans.length}`);
 writeFileSync(path.join(work, 'rich.yaml'), rich);
 plans.push(['rich', path.join(work, 'rich.yaml')]);
 let seed = 1;

@@ -260,3 +260,22 @@ t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not
   t.not(await mermaidError(blocks[0]!.replace('flowchart LR', 'flowchart LR\n  t0 --> ')), null, 'a genuinely broken diagram fails the check');
   t.not(await mermaidError(blocks[1]!.replace(/ :crit, t0,/, ' crit t0')), null, 'a broken gantt fails too');
 });
+
+t.test('generated X.tests tasks are not merge candidates and are described as a share of their task', async (t) => {
+  const compiled = compileText(plan(`  - { id: a, title: Build a, size: M, test: test-first, agent: {}, acceptance: [x] }
+  - { id: c, title: Build c, estimate: 0.2, agent: {}, acceptance: [x] }
+`));
+  t.ok(compiled.model.tasks.some((x) => x.id === 'a.tests' && x.generatedFor === 'a' && x.durationSource === 'test-share'));
+  const findings = analyzePlan(compiled).findings;
+  t.notOk(findings.some((f) => f.tasks.includes('a.tests')), 'no finding names a task that is not in plan.yaml');
+  t.ok(findings.some((f) => f.code === 'tiny-task' && f.tasks.includes('c') && f.severity === 'info'), 'c has no partner to merge with');
+  const files = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0', planText: '', planFile: 'plan.yaml' });
+  t.notMatch(files['Decisions.md']!, /undefined/);
+});
+
+t.test('globCovers stays fast on patterns with many ** (it backtracked exponentially)', async (t) => {
+  const many = Array.from({ length: 24 }, () => '**').join('/');
+  const deep = Array.from({ length: 24 }, (_, i) => `d${i}`).join('/');
+  t.equal(globCovers(`${many}/x`, `${deep}/y`), false);
+  t.equal(globCovers(`${many}/*.ts`, `${deep}/*.ts`), true);
+});

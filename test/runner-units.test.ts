@@ -1,6 +1,6 @@
 // The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority; the process-group lifecycle.
 import t from 'tap';
-import { expandGlobs, globToRegExp } from '../src/runner/glob.js';
+import { expandGlobs, globMatchesAnything, globToRegExp } from '../src/runner/glob.js';
 import { redact } from '../src/runner/redact.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
@@ -26,6 +26,17 @@ t.test('globs', async (t) => {
   t.same(expandGlobs(dir, ['src/**/*.ts']), ['src/a.ts', 'src/deep/b.ts']);
   t.same(expandGlobs(dir, ['**/*.ts']), ['src/a.ts', 'src/deep/b.ts', 'top.ts'], 'node_modules is never walked');
   t.same(expandGlobs(dir, ['top.ts', 'missing.ts']), ['top.ts']);
+  // A directory names everything below it, as in `files:` (otherwise a task with `inputs: [src/]` is
+  // "fresh" whatever changes in src).
+  t.same(expandGlobs(dir, ['src/']), ['src/a.ts', 'src/c.md', 'src/deep/b.ts']);
+  t.same(expandGlobs(dir, ['./src']), ['src/a.ts', 'src/c.md', 'src/deep/b.ts']);
+  t.same(expandGlobs(dir, ['src/{*.ts,*.md}']), ['src/a.ts', 'src/c.md'], 'wildcards inside braces');
+  t.same(expandGlobs(dir, ['src/[ab].ts']), ['src/a.ts'], 'character classes');
+  mkdirSync(path.join(dir, 'empty'));
+  t.ok(globMatchesAnything(dir, 'empty'), 'an output directory exists even when empty, like a make target');
+  t.ok(globMatchesAnything(dir, 'src/'));
+  t.notOk(globMatchesAnything(dir, 'missing/'));
+  t.notOk(globMatchesAnything(dir, 'src/*.js'));
 });
 
 t.test('redaction', async (t) => {

@@ -57,6 +57,13 @@ function starts(dir: string): string[] {
   return journal(dir).filter((r) => r.type === 'task-start').map((r) => r.task);
 }
 
+/** A pid a task wrote: a positive integer, or the test stops (0 or NaN would make kill/alive checks meaningless). */
+function readPid(file: string): number {
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} does not hold a pid: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
+  return pid;
+}
+
 /** Alive and not a zombie (an orphan killed in a container may wait for a reaper that never comes). */
 function alive(pid: number): boolean {
   try {
@@ -188,7 +195,7 @@ t.test('timeout kills the whole process tree, grandchild included', async (t) =>
   const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
   t.equal(r.code, 7);
   t.match(r.out, /FAILED slow \(attempt 1\): timed out after 3s \(process tree killed\)/);
-  const pid = Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'));
+  const pid = readPid(path.join(dir, 'gc.pid'));
   t.notOk(alive(pid), 'grandchild is gone');
 });
 
@@ -203,7 +210,7 @@ t.test('Ctrl-C stops the tree and exits 9; the next run resumes with a new attem
   run.child.kill('SIGINT');
   t.equal(await run.exited, 9, run.output());
   t.match(run.output(), /stop   long \(attempt 1 interrupted\)/);
-  t.notOk(alive(Number(readFileSync(path.join(dir, 'gc.pid'), 'utf8'))), 'grandchild killed');
+  t.notOk(alive(readPid(path.join(dir, 'gc.pid'))), 'grandchild killed');
   writeFileSync(path.join(dir, 'go'), '');
   const again = (await cli(dir, 'run'));
   t.equal(again.code, 0, again.out);
@@ -226,7 +233,7 @@ t.test('kill -9 of the runner: lock contention, then resume re-runs only the int
   run.child.kill('SIGKILL');
   await run.exited;
   // the orphaned task (own process group) is still running: stop it as a crashed machine would
-  process.kill(-Number(readFileSync(path.join(dir, 'hang.pid'), 'utf8')), 'SIGKILL');
+  process.kill(-readPid(path.join(dir, 'hang.pid')), 'SIGKILL');
   const status = (await cli(dir, 'status'));
   t.match(status.out, /interrupted \(no runner alive\)/);
   writeFileSync(path.join(dir, 'go'), '');
@@ -355,6 +362,7 @@ t.test('on a terminal: a bounded live display (header + one row per slot), NO_CO
   t.notMatch(out, /\x1b\[3\dm/, 'no colour with NO_COLOR');
   // Each frame redraws at most header + 2 slot rows (+ notices): never one row per task.
   const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);
+  t.ok(Math.max(...frames) >= 1, 'the live display drew at least one frame with slot rows');
   t.ok(Math.max(...frames) <= 3, `rows per frame: ${Math.max(...frames)}`);
 });
 

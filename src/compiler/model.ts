@@ -36,7 +36,9 @@ export interface TaskModel {
   /** Three-point estimate in hours; a single-point estimate has all three equal. */
   pert: Pert;
   /** Where `hours` came from. */
-  durationSource: 'estimate' | 'pert' | 'size' | 'default';
+  durationSource: 'estimate' | 'pert' | 'size' | 'default' | 'test-share';
+  /** For a task execplan generated (a test-first/test-parallel `X.tests`), the task it was generated for. */
+  generatedFor: string | null;
   /** Units held of each resource while the task runs (only resources with units >= 1). */
   resources: Record<string, number>;
   /** Glob patterns of files the task modifies. */

@@ -82,6 +82,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       description: task.description ?? '',
       kind,
       ...taskDuration(task, settings),
+      generatedFor: null,
       resources: Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)),
       files: task.files ?? [],
       phase: task.phase ?? null,

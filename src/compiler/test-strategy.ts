@@ -60,6 +60,8 @@ function testTask(task: TaskModel, strategy: 'test-first' | 'test-parallel'): Ta
     title: source.title,
     description,
     hours,
+    durationSource: 'test-share',
+    generatedFor: task.id,
     pert: { optimistic: roundHours(task.pert.optimistic * TEST_TASK_SHARE), likely: roundHours(task.pert.likely * TEST_TASK_SHARE), pessimistic: roundHours(task.pert.pessimistic * TEST_TASK_SHARE) },
     resources: {},
     files: [],

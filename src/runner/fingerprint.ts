@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from 'node:path';
-import { expandGlobs } from './glob.js';
+import { expandGlobs, globMatchesAnything } from './glob.js';
 import { sha256 } from './plan-view.js';
 import type { RunTask } from './plan-view.js';
 
@@ -26,5 +26,5 @@ export function fingerprint(task: RunTask, planDir: string, upstream: ReadonlyAr
 }
 
 export function outputsExist(task: RunTask, planDir: string): boolean {
-  return task.outputs.every((glob) => expandGlobs(planDir, [glob]).length > 0);
+  return task.outputs.every((glob) => globMatchesAnything(planDir, glob));
 }

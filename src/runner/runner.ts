@@ -259,7 +259,11 @@ export class Runner {
     const task = running.task;
     const ended = outcomeResult(outcome, task.model.timeoutSeconds);
     let reason = ended.reason;
-    if (reason === null && !this.stopping && task.model.acceptance.some((a) => typeof a !== 'string')) {
+    const hasChecks = task.model.acceptance.some((a) => typeof a !== 'string');
+    // Ctrl-C arrived while the command ran: its checks are not run now, so it is not done either —
+    // it is interrupted and runs again on resume (a task is done only when its checks passed).
+    const checksSkipped = reason === null && this.stopping && hasChecks;
+    if (reason === null && !this.stopping && hasChecks) {
       const result = await runChecks(task.model.acceptance, {
         planDir: task.root ?? this.plan.planDir,
         cwd: task.cwd,
@@ -274,7 +278,7 @@ export class Runner {
       });
       if (!result.ok) reason = result.reason;
     }
-    this.finishAttempt(running, reason, ended.exitCode, outcome.kind === 'killed' && outcome.reason === 'interrupt');
+    this.finishAttempt(running, reason, ended.exitCode, checksSkipped || (outcome.kind === 'killed' && outcome.reason === 'interrupt'));
   }
 
   private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {

@@ -54,16 +54,17 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
   const merged = new Set<string>();
   for (const task of model.tasks) {
     // Command tasks are Makefile recipes: many small ones cost nothing. The guard is for agent and human work.
-    if (task.kind === 'command' || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
+    // Generated test tasks are not in plan.yaml: nothing to merge by hand.
+    if (task.kind === 'command' || task.generatedFor !== null || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
     const p = preds.get(task.id)!;
     const s = succs.get(task.id)!;
     const candidates: Array<[TaskModel | undefined, string]> = [
       [p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined, 'chained: the only successor of its only predecessor'],
       [s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined, 'chained: the only predecessor of its only successor'],
-      [model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+      [model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
     ];
     // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
-    const hit = candidates.find(([c]) => c !== undefined && c.kind !== 'command' && !merged.has(c.id) && sameGroup(c, task));
+    const hit = candidates.find(([c]) => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task));
     if (!hit) {
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
@@ -89,7 +90,7 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
 
   const splits: SplitSuggestion[] = [];
   for (const task of model.tasks) {
-    if (task.hours <= t.splitAboveHours) continue;
+    if (task.hours <= t.splitAboveHours || task.generatedFor !== null) continue;
     const count = Math.max(2, Math.ceil(task.hours / t.splitTargetHours));
     const parts = Array.from({ length: Math.min(count, maxNamedParts) }, (_, i) => `${task.id}${partSuffix(i)}`);
     const steps = task.source.steps ?? [];

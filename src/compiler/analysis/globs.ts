@@ -39,20 +39,35 @@ export function globCovers(outer: string, inner: string): boolean {
 }
 
 function literalMatch(pattern: string[], path: string[]): boolean {
+  // Memoized on (i, j): without it, a pattern with many `**` backtracks exponentially.
+  const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
-    if (i === pattern.length) return j === path.length;
-    if (pattern[i] === '**') return go(i + 1, j) || (j < path.length && go(i, j + 1));
-    return j < path.length && segmentMatchesLiteral(pattern[i]!, path[j]!) && go(i + 1, j + 1);
+    const key = i * (path.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === pattern.length) result = j === path.length;
+    else if (pattern[i] === '**') result = go(i + 1, j) || (j < path.length && go(i, j + 1));
+    else result = j < path.length && segmentMatchesLiteral(pattern[i]!, path[j]!) && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
   };
   return go(0, 0);
 }
 
 function segmentMatchesLiteral(pattern: string, text: string): boolean {
   const p = simplify(pattern);
+  const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
-    if (i === p.length) return j === text.length;
-    if (p[i] === '*') return go(i + 1, j) || (j < text.length && go(i, j + 1));
-    return j < text.length && (p[i] === '?' || p[i] === text[j]) && go(i + 1, j + 1);
+    const key = i * (text.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === p.length) result = j === text.length;
+    else if (p[i] === '*') result = go(i + 1, j) || (j < text.length && go(i, j + 1));
+    else result = j < text.length && (p[i] === '?' || p[i] === text[j]) && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
   };
   return go(0, 0);
 }

@@ -17,7 +17,7 @@ export function renderCoordinatorJson(ctx: ArtifactContext): string {
         file_exclusions: fileExclusions(conflicts),
         launch_priority: {
           order: frontier.priority,
-          rule: 'compiled frontier order; ties by plan order, then id',
+          rule: 'compiled rolling-frontier order: by scheduled start, equal starts by task id',
         },
         retry: {
           policy: 'exponential_backoff',

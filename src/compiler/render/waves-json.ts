@@ -23,7 +23,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
         estimated_completion: { p50_hours: waves.totals.p50Hours, p80_hours: waves.totals.p80Hours, p95_hours: waves.totals.p95Hours },
       },
       rolling_frontier: {
-        config: { max_concurrent_tasks: frontier.maxConcurrencyLimit, scheduling_algorithm: 'rcpsp_ga_justified', frontier_update_policy: 'immediate' },
+        config: { max_concurrent_tasks: frontier.maxConcurrencyLimit, scheduling_algorithm: frontier.optimizer.schedulesEvaluated > 0 ? 'rcpsp_ga_justified' : 'parallel_sgs_lft', frontier_update_policy: 'immediate' },
         initial_frontier: frontier.initialFrontier,
         priority: frontier.priority,
         schedule: frontier.schedule,

@@ -40,7 +40,7 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: Fi
     }
   }
   return describe(model, problem, start, finish, makespan, bound, {
-    method: 'parallel SGS (LFT) baseline; genetic algorithm on activity lists with serial SGS and double justification',
+    method: methodOf(optimal, budget, evaluated, makespan < baseline.makespan),
     seed: problem.seed.toString(16).padStart(8, '0'),
     budget,
     schedulesEvaluated: evaluated,
@@ -144,4 +144,13 @@ function filesBound(problem: Problem, conflicts: FileConflicts): { pattern: stri
     if (!best || work[p]! > best.hours + 1e-9) best = { pattern: conflicts.patterns[p]!.pattern, hours: roundTime(work[p]!) };
   }
   return best;
+}
+
+/** What actually produced the schedule, in words (no claim about a search that did not run). */
+function methodOf(optimal: boolean, budget: number, evaluated: number, improved: boolean): string {
+  const baseline = 'parallel SGS (LFT) baseline';
+  if (optimal) return `${baseline}; it meets the lower bound, so no search was needed`;
+  if (budget === 0 || evaluated === 0) return `${baseline}; no search (the plan is too large for the default budget, or optimize_iterations is 0)`;
+  const search = `genetic algorithm on activity lists with serial SGS and double justification (${evaluated} schedules)`;
+  return improved ? `${baseline}, improved by a ${search}` : `${baseline}, kept: a ${search} found nothing shorter`;
 }
