@@ -93,6 +93,8 @@ t.test('--worktrees: stream tasks run and are committed on execplan/<plan>/<stre
 name: demo
 streams:
   core: { owns: ["src/**"] }
+  side: { owns: ["wip/**"] }
+  held: { owns: ["held/**"] }
 tasks:
   - id: impl
     title: Implement the thing
@@ -100,6 +102,12 @@ tasks:
     agent: {}
     acceptance: [{ file: src/thing.ts }]
   - { id: after, title: Check outside, needs: [impl], run: "test ! -e src/thing.ts" }
+  - { id: wip, title: Fail half-way, stream: side, needs: [after], run: "mkdir wip && echo half > wip/a.txt && exit 1" }
+  - id: hold
+    title: Finish but cannot commit
+    stream: held
+    needs: [after]
+    run: 'mkdir held && echo done > held/b.txt && touch "$(git rev-parse --git-path index.lock)"'
 `,
     { '.gitignore': '.execplan/\n.records/\n' },
   );
@@ -107,15 +115,25 @@ tasks:
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base');
-  const r = await run(dir, ['--worktrees']);
-  t.equal(r.code, 0, r.stderr + r.stdout);
+  const r = await run(dir, ['--worktrees', '--keep-going']);
+  t.equal(r.code, 7, r.stderr + r.stdout);
   const branch = /1\. (execplan\/demo\/core-\S+)  \(stream core, 1 commit\)/.exec(r.stdout)?.[1];
   t.ok(branch, r.stdout);
   t.equal(git('show', `${branch}:src/thing.ts`), 'edited by agent-1\n');
   t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
   const runFile = readdirSync(path.join(dir, '.execplan/runs'))[0]!;
-  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches, [{ stream: 'core', branch }]);
-  t.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the worktree is removed after the run');
+  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches.map((b: { stream: string }) => b.stream), ['core', 'side', 'held']);
+  // Work that is not on a branch is never deleted: the worktrees with uncommitted changes are kept and named.
+  const runId = branch!.slice('execplan/demo/core-'.length);
+  const side = path.join(dir, '.execplan/worktrees', `side-${runId}`);
+  const held = path.join(dir, '.execplan/worktrees', `held-${runId}`);
+  t.notOk(existsSync(path.join(dir, '.execplan/worktrees', `core-${runId}`)), 'the clean worktree is removed after the run');
+  t.equal(readFileSync(path.join(side, 'wip/a.txt'), 'utf8'), 'half\n', 'the failed task keeps its work');
+  t.equal(readFileSync(path.join(held, 'held/b.txt'), 'utf8'), 'done\n', 'the task whose commit failed keeps its work');
+  t.match(r.stdout, `  kept ${side} (stream side): uncommitted changes of an unfinished task: commit or remove it yourself`);
+  t.match(r.stdout, `  kept ${held} (stream held): uncommitted changes`);
+  t.match(r.stderr, /execplan: warning: hold: its changes were not committed on execplan\/demo\/held-\S+ \(git add -A: .*index\.lock/);
+  t.match(r.stdout, /  commit failed: hold: its changes were not committed/);
 });
 
 t.test('a private key printed over several lines never reaches the log', async (t) => {

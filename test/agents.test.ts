@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { agentExecutor } from '../src/agents/executor.js';
 import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
+import type { StreamWorktree } from '../src/agents/worktrees.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -254,6 +255,15 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
   t.match(record(f, 2).stdin, /Sup3rS3cret/);
   t.match(notices[1], /^model: warning: sending 2 possible secrets to claude unredacted/);
   t.notMatch(readFileSync(path.join(f.stateDir, 'logs/model/1.prompt.md'), 'utf8'), /Sup3rS3cret/, 'the saved prompt is redacted even so');
+  // warn with prompt_via file: the unredacted prompt file is deleted when the agent has ended, whatever the outcome.
+  for (const [n, code] of [[1, 0], [2, 3]] as const) {
+    const copy = path.join(f.dir, `sent-${n}.txt`);
+    const command = ['sh', '-c', 'cp "$0" "$1"; exit $2', '{{prompt_file}}', copy, String(code)];
+    const viaFile = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null });
+    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, { kind: 'exited', exitCode: code });
+    t.match(readFileSync(copy, 'utf8'), /Sup3rS3cret/, 'the agent read the prompt from the file');
+    t.notOk(existsSync(path.join(f.stateDir, `logs/model/${n}.prompt.txt`)), `no prompt file is left behind (exit ${code})`);
+  }
   // block: preflight fails, and a dispatch is refused without starting the CLI
   const block = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { secrets: 'block' } }), defaultProfile: 'claude', templatePath: null });
   const problems = await block.preflight([model], ctx);
@@ -284,17 +294,6 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   const t0 = Date.now();
   t.same(await exec.start(attempt(f, docs, slowCtx).input, slowCtx).done, { kind: 'killed', reason: 'timeout' }, 'the gemini profile timeout applies');
   t.ok(Date.now() - t0 < 5000);
-});
-
-t.test('an agent can work in another directory (a worktree) and edit files there', async (t) => {
-  const f = fixture(PLAN, { 'docs/spec.md': SPEC });
-  const wt = path.join(f.dir, 'wt-data');
-  mkdirSync(wt);
-  const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null, workdirFor: (task) => (task.stream === 'data' ? wt : null) });
-  const ctx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts' });
-  await exec.start(attempt(f, f.model.tasks[0]!, ctx).input, ctx).done;
-  t.equal(readFileSync(path.join(wt, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n');
-  t.equal(record(f, 1).cwd, wt);
 });
 
 t.test('a user template replaces the built-in prompt', async (t) => {
@@ -330,42 +329,55 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data-run1', 'execplan/auth/api-run1']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
   t.ok(again.ok, 'a second run gets its own branches');
-  if (again.ok) again.session.finish();
+  if (again.ok) {
+    t.notMatch(again.session.finish(), /kept/, 'clean worktrees are removed');
+    t.notOk(existsSync(again.session.worktrees[0]!.path));
+  }
 
-  const exec = agentExecutor({
-    model: f.model,
-    profiles: resolveProfiles(undefined),
-    defaultProfile: 'claude',
-    templatePath: null,
-    workdirFor: session.workdirFor,
-    onSucceeded: session.commit,
-  });
+  // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
+  // committed when it ends done.
+  const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null });
   const ctx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts' });
+  const runTask = async (task: TaskModel) => {
+    const a = attempt(f, task, ctx);
+    a.input.cwd = session.workdirFor(task) ?? f.dir;
+    const outcome = await exec.start(a.input, ctx).done;
+    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.commit(task, 'execplan run run1'), null);
+    return outcome;
+  };
   const [model, , docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
-  t.same(await exec.start(attempt(f, model, ctx).input, ctx).done, { kind: 'exited', exitCode: 0 });
+  t.equal(session.workdirFor(docs), null, 'a task without a stream has no worktree');
+  t.same(await runTask(model), { kind: 'exited', exitCode: 0 });
   t.equal(record(f, 1).cwd, session.worktrees[0]!.path);
+  t.equal(readFileSync(path.join(session.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n');
   t.notOk(existsSync(path.join(f.dir, 'src/models/user.ts')), 'the checkout is untouched');
-  await exec.start(attempt(f, docs, ctx).input, ctx).done;
+  await runTask(docs);
   t.ok(existsSync(path.join(f.dir, 'src/models/user.ts')), 'a task without a stream runs in the checkout');
-  t.equal(git('log', '--format=%s', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model');
+  t.equal(git('log', '--format=%B', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model\n\nexecplan run run1');
   t.equal(git('show', 'execplan/auth/data-run1:src/models/user.ts'), 'edited by agent-1\n');
+
+  // A failed commit is reported, and its changes stay in the worktree (a held index lock makes `git add` fail).
+  const [dataWt, apiWt] = session.worktrees as [StreamWorktree, StreamWorktree];
+  mkdirSync(path.join(apiWt.path, 'src/api'), { recursive: true });
+  writeFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'work in progress\n');
+  const lock = path.resolve(apiWt.path, execFileSync('git', ['rev-parse', '--git-path', 'index.lock'], { cwd: apiWt.path, encoding: 'utf8' }).trim());
+  writeFileSync(lock, '');
+  const problem = session.commit(f.model.tasks[1]!, 'execplan run run1');
+  t.match(problem, /^login: its changes were not committed on execplan\/auth\/api-run1 \(git add -A: .*index\.lock.*\); they stay in /);
+  rmSync(lock);
+  t.equal(session.commit(f.model.tasks[2]!, 'execplan run run1'), null, 'a task without a stream has nothing to commit');
 
   const summary = session.finish();
   t.equal(
     summary,
-    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)',
+    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)\n' +
+      `  commit failed: ${problem}\n` +
+      `  kept ${apiWt.path} (stream api): uncommitted changes of an unfinished task: commit or remove it yourself`,
   );
-  t.notOk(existsSync(session.worktrees[0]!.path), 'worktrees are removed');
+  t.notOk(existsSync(dataWt.path), 'a clean worktree is removed');
+  t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
 
-  // The manager the run command uses: worktrees made at the first dispatch, named with the run's id.
-  const { createWorktreeManager } = await import('../src/agents/worktrees.js');
-  t.match(createWorktreeManager(f.model, tmpdir()).preflight(), /--worktrees needs a git repository/);
-  const manager = createWorktreeManager(f.model, f.dir);
-  t.equal(manager.preflight(), null);
-  const managed = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: null, workdirFor: manager.workdirFor, onSucceeded: manager.commit });
-  const runCtx = context(f, { FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/models/user.ts', EXECPLAN_RUN_ID: '20261121T180000Z' });
-  await managed.start(attempt(f, model, runCtx).input, runCtx).done;
-  t.match(manager.finish(), /1\. execplan\/auth\/data-20261121T180000Z  \(stream data, 1 commit\)/);
-  t.equal(manager.finish(), null);
+  const outside = startWorktreeSession(f.model, tmpdir(), 'x');
+  t.match(outside.ok ? '' : outside.message, /--worktrees needs a git repository/);
 });

@@ -1,18 +1,17 @@
 /**
- * `execplan draft`: ask a coding agent to write plan.yaml for a spec, validate the answer with the
- * compiler's front end, and feed the diagnostics (the `validate --format json` shape) back for up to N
+ * `execplan draft`: ask a coding agent to write plan.yaml for a spec, validate the answer the way
+ * `execplan validate` does, and feed the diagnostics (the `validate --format json` shape) back for up to N
  * repair rounds. Each round is a fresh agent invocation carrying the previous answer and its diagnostics.
  */
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { stringify as stringifyYaml } from 'yaml';
 import { hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
-import { loadPlan } from '../compiler/load.js';
 import { planSchema } from '../types/plan-schema.js';
 import { createOutputParser, type AgentOutcome } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
 import { applySecretsPolicy } from './secrets-policy.js';
 import { spawnAgent } from './spawn.js';
 
-export interface DraftOptions {
+interface DraftOptions {
   /** The authoring prompt (rules, example, schema and the full spec), as `execplan prompt` renders it. */
   authoringPrompt: string;
   profile: AgentProfile;
@@ -23,18 +22,20 @@ export interface DraftOptions {
   env: NodeJS.ProcessEnv;
   /** The output file as the user named it: diagnostics point into it. */
   planFile: string;
+  /** Validates an answer as `execplan validate` would (config layers, spec files on disk). */
+  validate: (text: string) => Promise<Diagnostic[]>;
   /** Progress for the user (one line each). */
   say: (line: string) => void;
   /** Each raw output line of the agent (for --verbose). */
   onLine?: (line: string) => void;
 }
 
-export interface DraftRound {
+interface DraftRound {
   round: number;
   diagnostics: Diagnostic[];
 }
 
-export type DraftResult =
+type DraftResult =
   | { ok: true; yaml: string; rounds: DraftRound[] }
   | { ok: false; reason: 'invalid'; yaml: string; diagnostics: Diagnostic[]; rounds: DraftRound[] }
   | { ok: false; reason: 'agent-failed' | 'blocked'; message: string; rounds: DraftRound[] };
@@ -42,11 +43,11 @@ export type DraftResult =
 const ANSWER_RULES =
   'Answer with the complete plan only: one YAML document (or the JSON object), no commentary before or after it, no Markdown fences.';
 
-export function firstPrompt(authoring: string): string {
+function firstPrompt(authoring: string): string {
   return `${authoring.trimEnd()}\n\n${ANSWER_RULES}\n`;
 }
 
-export function repairPrompt(authoring: string, previous: string, diagnostics: readonly Diagnostic[]): string {
+function repairPrompt(authoring: string, previous: string, diagnostics: readonly Diagnostic[]): string {
   return (
     `${authoring.trimEnd()}\n\n` +
     `Your previous answer was not a valid plan. Here it is:\n\n<previous-plan>\n${previous.trimEnd()}\n</previous-plan>\n\n` +
@@ -57,7 +58,7 @@ export function repairPrompt(authoring: string, previous: string, diagnostics: r
 }
 
 /** The plan text inside an agent's answer: structured output, a JSON object, or YAML (fences removed). */
-export function extractPlanText(outcome: AgentOutcome): string | null {
+function extractPlanText(outcome: AgentOutcome): string | null {
   if (outcome.structured !== undefined && outcome.structured !== null && typeof outcome.structured === 'object') {
     return stringifyYaml(outcome.structured, { lineWidth: 0 });
   }
@@ -72,12 +73,7 @@ export function extractPlanText(outcome: AgentOutcome): string | null {
       return `${body}\n`;
     }
   }
-  // A YAML answer stays as written (comments and order included) when it parses.
-  try {
-    parseYaml(body);
-  } catch {
-    // left to the validator, which reports the syntax error with its position
-  }
+  // A YAML answer stays as written (comments and order included); the validator reports syntax errors.
   return `${body}\n`;
 }
 
@@ -137,7 +133,7 @@ export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
     if (!answer.ok) return { ok: false, reason: 'agent-failed', message: answer.message, rounds };
     const text = extractPlanText(answer.outcome);
     last = text ?? '';
-    diagnostics = text === null ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }] : loadPlan(options.planFile, text).diagnostics;
+    diagnostics = text === null ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }] : await options.validate(text);
     rounds.push({ round, diagnostics });
     if (!hasErrors(diagnostics)) return { ok: true, yaml: last, rounds };
     prompt = repairPrompt(authoring, last, diagnostics);

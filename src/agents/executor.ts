@@ -5,9 +5,9 @@
  * prompt (task, scope, checks, upstream hand-offs, full specs), apply the secrets policy, spawn the CLI,
  * stream its transcript to the attempt log, report progress and usage, and leave a hand-off record.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { PlanModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
@@ -20,7 +20,7 @@ import { spawnAgent } from './spawn.js';
 import { taskAgent } from './task-agent.js';
 import { findExecutable } from './which.js';
 
-export interface AgentExecutorOptions {
+interface AgentExecutorOptions {
   model: PlanModel;
   profiles: Record<string, AgentProfile>;
   defaultProfile: string;
@@ -28,17 +28,13 @@ export interface AgentExecutorOptions {
   templatePath: string | null;
   /** Where notices that need a person go (secret warnings); the CLI prints them. */
   notify?: (message: string) => void;
-  /** Working directory per task (the stream's worktree with --worktrees), or null for the runner's cwd. */
-  workdirFor?: (task: TaskModel, runId: string | null) => string | null;
-  /** Called after an agent exits successfully (the worktree session commits its changes here). */
-  onSucceeded?: (task: TaskModel, agentLabel: string) => void;
   /** Milliseconds between SIGTERM and SIGKILL when stopping an agent. */
   graceMs?: number;
 }
 
-export type SpecsResult = { ok: true; specs: SpecDocument[] } | { ok: false; message: string };
+type SpecsResult = { ok: true; specs: SpecDocument[] } | { ok: false; message: string };
 
-export function readSpecs(model: PlanModel, planDir: string): SpecsResult {
+function readSpecs(model: PlanModel, planDir: string): SpecsResult {
   const specs: SpecDocument[] = [];
   for (const spec of specPaths(model)) {
     try {
@@ -141,12 +137,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       } catch {
         // informational copy only
       }
-      let cwd = input.cwd;
-      try {
-        cwd = options.workdirFor?.(task, input.env.EXECPLAN_RUN_ID ?? null) ?? input.cwd;
-      } catch (error) {
-        return done({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
-      }
+      // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
+      const cwd = input.cwd;
       const invocation = buildInvocation(profile, { prompt, promptFile: path.join(logDir, `${input.attempt}.prompt.txt`), model: agent.model, cwd });
       if (invocation.promptFile) {
         try {
@@ -185,6 +177,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       });
 
       const finished = proc.done.then((outcome): AttemptOutcome => {
+        // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
+        if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
         const result = parser.outcome();
         const usage = result.usage;
         input.onProgress({
@@ -216,13 +210,6 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
           say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
           return { kind: 'exited', exitCode: 1 };
-        }
-        if (outcome.kind === 'exited' && outcome.exitCode === 0) {
-          try {
-            options.onSucceeded?.(task, label);
-          } catch (error) {
-            say(`after ${label}: ${String(error)}`);
-          }
         }
         return outcome;
       });

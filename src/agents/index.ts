@@ -3,7 +3,7 @@
  * `execplan run` registers it beside the command executor: `registry.agent = agentExecutorFromConfig(...)`.
  */
 import path from 'node:path';
-import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { PlanModel } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import { agentExecutor } from './executor.js';
 import type { TaskExecutor } from './executor-types.js';
@@ -12,10 +12,6 @@ import { defaultProfileName, resolveProfiles } from './profiles.js';
 export interface AgentRunOptions {
   /** Notices a person must see (secrets sent with `warn`); printed by the CLI. */
   notify?: (message: string) => void;
-  /** Working directory per task (stream worktrees), or null for the runner's. */
-  workdirFor?: (task: TaskModel, runId: string | null) => string | null;
-  /** After an agent succeeded (worktree sessions commit its changes). */
-  onSucceeded?: (task: TaskModel, agentLabel: string) => void;
 }
 
 export function agentExecutorFromConfig(model: PlanModel, config: Config, configPath: string | null, options: AgentRunOptions = {}): TaskExecutor {
@@ -26,13 +22,8 @@ export function agentExecutorFromConfig(model: PlanModel, config: Config, config
     defaultProfile: config.default_profile ?? defaultProfileName,
     templatePath,
     ...(options.notify ? { notify: options.notify } : {}),
-    ...(options.workdirFor ? { workdirFor: options.workdirFor } : {}),
-    ...(options.onSucceeded ? { onSucceeded: options.onSucceeded } : {}),
   });
 }
 
-export { agentExecutor, type AgentExecutorOptions } from './executor.js';
-export { resolveProfiles, builtinProfiles, buildInvocation, type AgentProfile } from './profiles.js';
-export { readHandoff, type Handoff } from './handoff.js';
-export { createWorktreeManager, startWorktreeSession, mergeOrder, branchName, type WorktreeManager, type WorktreeSession } from './worktrees.js';
-export { usageTotals, formatUsage, recordRunUsage, agentUsage, ofRun, type AgentUsageReport, type UsageTotals } from './usage.js';
+export { startWorktreeSession, mergeOrder, type WorktreeSession } from './worktrees.js';
+export { usageTotals, formatUsage, recordRunUsage } from './usage.js';

@@ -1,8 +1,9 @@
 /**
  * `--worktrees`: each stream works in its own git worktree on branch `execplan/<plan>/<stream>-<run-id>`
  * (unique per run, so a retry never collides with an old branch; seed 000 FR-6, seed 002). Tasks without a
- * stream run in the checkout. After the run the worktrees are removed and the branches kept, listed with the
- * recommended merge order (upstream streams first, from cross-stream dependencies).
+ * stream run in the checkout. After the run the clean worktrees are removed and the branches kept, listed with
+ * the recommended merge order (upstream streams first, from cross-stream dependencies). A worktree with
+ * uncommitted changes (a task failed, was interrupted, or its commit failed) is kept: that work exists nowhere else.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ export interface StreamWorktree {
   path: string;
 }
 
-export interface MergeOrder {
+interface MergeOrder {
   /** Streams in the order their branches should be merged. */
   order: string[];
   /** Streams that depend on each other both ways: merge them together (or re-plan; seed 000 FR-6). */
@@ -23,7 +24,7 @@ export interface MergeOrder {
 }
 
 /** A ref-safe component: git forbids spaces, `..`, `~^:?*[\`, and a leading `-` or `.`. */
-export function refSafe(text: string): string {
+function refSafe(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|[-.]+$/g, '') || 'x';
 }
 
@@ -32,7 +33,7 @@ export function branchName(plan: string, stream: string, runId: string): string 
 }
 
 /** The streams that have tasks, in declaration order, with their branch and worktree path. */
-export function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): StreamWorktree[] {
+function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): StreamWorktree[] {
   const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
   return model.streams
     .filter((s) => used.has(s.name))
@@ -66,7 +67,7 @@ export function mergeOrder(model: PlanModel): MergeOrder {
   return { order: [...order, ...rest], entangled: rest.length ? [rest] : [] };
 }
 
-export type GitResult = { ok: true; output: string } | { ok: false; message: string };
+type GitResult = { ok: true; output: string } | { ok: false; message: string };
 
 function git(cwd: string, args: string[]): GitResult {
   try {
@@ -77,13 +78,13 @@ function git(cwd: string, args: string[]): GitResult {
   }
 }
 
-export function repoRoot(dir: string): string | null {
+function repoRoot(dir: string): string | null {
   const r = git(dir, ['rev-parse', '--show-toplevel']);
   return r.ok ? r.output.trim() : null;
 }
 
 /** Creates every stream's worktree from `base`; on failure removes the ones already made. */
-export function createWorktrees(root: string, worktrees: readonly StreamWorktree[], base = 'HEAD'): GitResult {
+function createWorktrees(root: string, worktrees: readonly StreamWorktree[], base = 'HEAD'): GitResult {
   const made: StreamWorktree[] = [];
   for (const wt of worktrees) {
     const r = git(root, ['worktree', 'add', '-b', wt.branch, wt.path, base]);
@@ -97,7 +98,7 @@ export function createWorktrees(root: string, worktrees: readonly StreamWorktree
 }
 
 /** Commits whatever a task changed in its worktree, so the stream's branch records each task. */
-export function commitTask(worktree: string, task: TaskModel, trailer: string): GitResult & { committed?: boolean } {
+function commitTask(worktree: string, task: TaskModel, trailer: string): GitResult & { committed?: boolean } {
   const add = git(worktree, ['add', '-A']);
   if (!add.ok) return add;
   const staged = git(worktree, ['diff', '--cached', '--quiet']);
@@ -107,25 +108,44 @@ export function commitTask(worktree: string, task: TaskModel, trailer: string): 
   return r.ok ? { ...r, committed: true } : r;
 }
 
-/** Removes the worktrees (branches stay for merging unless deleteBranches). */
-export function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], options: { deleteBranches?: boolean } = {}): string[] {
-  const problems: string[] = [];
+interface RemoveResult {
+  /** Worktrees left in place: uncommitted changes, or git would not remove them. */
+  kept: { worktree: StreamWorktree; reason: string }[];
+}
+
+const UNFINISHED = 'uncommitted changes of an unfinished task: commit or remove it yourself';
+
+/**
+ * Removes the clean worktrees (branches stay for merging unless deleteBranches). Never `--force`: a dirty
+ * worktree holds the only copy of a failed or interrupted task's work, so it is kept and reported.
+ */
+function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], options: { deleteBranches?: boolean } = {}): RemoveResult {
+  const kept: RemoveResult['kept'] = [];
   for (const wt of worktrees) {
     if (existsSync(wt.path)) {
-      const r = git(root, ['worktree', 'remove', '--force', wt.path]);
-      if (!r.ok) problems.push(r.message);
+      const status = git(wt.path, ['status', '--porcelain']);
+      if (!status.ok) {
+        kept.push({ worktree: wt, reason: status.message });
+        continue;
+      }
+      if (status.output.trim() !== '') {
+        kept.push({ worktree: wt, reason: UNFINISHED });
+        continue;
+      }
+      const r = git(root, ['worktree', 'remove', wt.path]);
+      if (!r.ok) {
+        kept.push({ worktree: wt, reason: r.message });
+        continue;
+      }
     }
-    if (options.deleteBranches) {
-      const r = git(root, ['branch', '-D', wt.branch]);
-      if (!r.ok) problems.push(r.message);
-    }
+    if (options.deleteBranches) git(root, ['branch', '-D', wt.branch]);
   }
   git(root, ['worktree', 'prune']);
-  return problems;
+  return { kept };
 }
 
 /** The summary lines: each branch with its commit count over base, in merge order. */
-export function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], order: MergeOrder, base: string): string {
+function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], order: MergeOrder, base: string): string {
   const byStream = new Map(worktrees.map((w) => [w.stream, w]));
   const lines = ['Branches (merge in this order):'];
   order.order.forEach((stream, i) => {
@@ -143,9 +163,15 @@ export interface WorktreeSession {
   worktrees: StreamWorktree[];
   /** Where a task runs: its stream's worktree (at the plan's relative position), or null for the checkout. */
   workdirFor(task: TaskModel): string | null;
-  /** Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id). */
-  commit(task: TaskModel, trailer: string): void;
-  /** Removes the worktrees (branches stay) and returns the summary with the merge order. */
+  /**
+   * Records a finished task's changes on its stream's branch (trailer: the commit body, e.g. the run id).
+   * Returns why the commit failed, or null; the changes then stay uncommitted in the worktree (kept by finish).
+   */
+  commit(task: TaskModel, trailer: string): string | null;
+  /**
+   * Removes the clean worktrees (branches stay) and returns the summary: the merge order, the worktrees kept
+   * (with their path and why) and the commits that failed.
+   */
   finish(): string;
 }
 
@@ -160,6 +186,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
   if (!created.ok) return { ok: false, message: created.message };
   const byStream = new Map(worktrees.map((w) => [w.stream, w]));
   const relative = path.relative(root, planDir);
+  const commitFailures: string[] = [];
   return {
     ok: true,
     session: {
@@ -170,57 +197,22 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
       },
       commit: (task, trailer) => {
         const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (wt) commitTask(wt.path, task, trailer);
+        if (!wt) return null;
+        const r = commitTask(wt.path, task, trailer);
+        if (r.ok) return null;
+        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+        commitFailures.push(problem);
+        return problem;
       },
       finish: () => {
         const summary = worktreeSummary(root, worktrees, mergeOrder(model), base);
-        removeWorktrees(root, worktrees);
-        return summary;
+        const { kept } = removeWorktrees(root, worktrees);
+        const lines = [
+          ...commitFailures.map((p) => `  commit failed: ${p}`),
+          ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
+        ];
+        return [summary, ...lines].join('\n');
       },
-    },
-  };
-}
-
-/**
- * Worktrees for `execplan run --worktrees`, created at the first dispatch with the run's id (the runner
- * puts it in EXECPLAN_RUN_ID), so branch names match the run summary in .execplan/runs/<run-id>.json.
- */
-export interface WorktreeManager {
-  /** A reason the run cannot use worktrees (not a git repository, no commit yet), or null. */
-  preflight(): string | null;
-  workdirFor(task: TaskModel, runId: string | null): string | null;
-  commit(task: TaskModel, trailer: string): void;
-  /** Removes the worktrees; the summary with branches and merge order, or null when none were made. */
-  finish(): string | null;
-}
-
-export function createWorktreeManager(model: PlanModel, planDir: string): WorktreeManager {
-  let session: WorktreeSession | null = null;
-  let failed: string | null = null;
-  return {
-    preflight() {
-      const root = repoRoot(planDir);
-      if (!root) return `--worktrees needs a git repository; ${planDir} is not in one`;
-      const head = git(root, ['rev-parse', '--verify', '-q', 'HEAD']);
-      return head.ok ? null : '--worktrees needs at least one commit to branch from';
-    },
-    workdirFor(task, runId) {
-      if (task.stream === null) return null;
-      if (!session && !failed) {
-        const started = startWorktreeSession(model, planDir, runId ?? 'run');
-        if (started.ok) session = started.session;
-        else failed = started.message;
-      }
-      if (!session) throw new Error(failed ?? 'worktrees unavailable');
-      return session.workdirFor(task);
-    },
-    commit(task, trailer) {
-      session?.commit(task, trailer);
-    },
-    finish() {
-      const s = session;
-      session = null;
-      return s ? s.finish() : null;
     },
   };
 }

@@ -87,11 +87,20 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   if (loadedConfig.diagnostics.length > 0) {
     return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
   }
-  const result = loadPlan(read.input.file, read.input.text, { config: configSettings(loadedConfig.config), overrides });
-  if (result.plan && result.source) {
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, read.input.dir))].sort(compareDiagnostics);
-  }
+  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, loadedConfig.config, overrides);
   return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+}
+
+/**
+ * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
+ * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
+ */
+export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
+  const result = loadPlan(file, text, { config: configSettings(config), overrides });
+  if (result.plan && result.source) {
+    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir))].sort(compareDiagnostics);
+  }
+  return result;
 }
 
 /** The compiler cannot look at the disk: spec documents that do not exist are found here. */

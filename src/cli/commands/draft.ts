@@ -3,18 +3,19 @@
  * an agent writes plan.yaml for the spec; execplan validates it and asks for repairs.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { renderAuthoringPrompt } from '../../authoring/prompt.js';
 import { draftHeader, draftPlan } from '../../agents/draft.js';
 import { defaultProfileName, resolveProfiles } from '../../agents/profiles.js';
 import { findExecutable } from '../../agents/which.js';
 import { ExitCode, formatDiagnostic } from '../../compiler/diagnostic.js';
-import { loadPlan } from '../../compiler/load.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
-import { printDiagnostics } from '../plan-input.js';
+import { printDiagnostics, validatePlanText } from '../plan-input.js';
+import { readSpecFile } from '../spec-input.js';
+import { writeOneFile } from '../write-files.js';
 
 const DEFAULT_ROUNDS = 2;
 
@@ -51,18 +52,20 @@ export const draftCommand: Command = {
       say(`${outFile} exists; pass --force to overwrite it`);
       return ExitCode.badArguments;
     }
-    const specAbsolute = path.resolve(io.cwd, spec);
-    let specText: string;
-    try {
-      if ((await stat(specAbsolute)).isDirectory()) throw new UsageError(`${spec} is a directory; pass the spec file`);
-      specText = await readFile(specAbsolute, 'utf8');
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      say(`${spec}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${String(error)})`}`);
+    // Checked before the agent is paid for: the plan could not be written there afterwards.
+    const outDir = path.dirname(outPath);
+    if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) {
+      say(`cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist`);
       return ExitCode.badArguments;
     }
+    const read = await readSpecFile(io.cwd, spec);
+    if (!read.ok) {
+      say(read.message);
+      return ExitCode.badArguments;
+    }
+    const { absolute: specAbsolute, text: specText } = read;
 
-    const loaded = await loadConfig(path.dirname(outPath), values.config ? path.resolve(io.cwd, values.config) : undefined);
+    const loaded = await loadConfig(outDir, values.config ? path.resolve(io.cwd, values.config) : undefined);
     if (loaded.diagnostics.length > 0) {
       printDiagnostics(io, loaded.diagnostics);
       return ExitCode.invalidPlan;
@@ -78,23 +81,30 @@ export const draftCommand: Command = {
     }
 
     // The plan names its spec relative to where plan.yaml lives.
-    const specPath = path.relative(path.dirname(outPath), specAbsolute).split(path.sep).join('/');
+    const specPath = path.relative(outDir, specAbsolute).split(path.sep).join('/');
     const result = await draftPlan({
       authoringPrompt: renderAuthoringPrompt({ specText, specPath }),
       profile,
       model: values.model ?? null,
       rounds,
-      cwd: path.dirname(outPath),
+      cwd: outDir,
       env: io.env,
       planFile: outFile,
+      validate: async (text) => (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics,
       say,
       onLine: values.verbose ? (line) => io.stderr(`  | ${line}\n`) : undefined,
     });
     if (result.ok) {
       const text = draftHeader(specPath, profile.name, result.rounds.length) + result.yaml;
-      await writeFile(outPath, text);
+      const written = await writeOneFile(outPath, outFile, text);
+      if (!written.ok) {
+        // The agent's work is not thrown away: the plan goes to stdout.
+        say(`${written.message}; the drafted plan follows on stdout`);
+        io.stdout(text);
+        return ExitCode.badArguments;
+      }
       // Warnings, with positions in the file as written (the header shifts lines).
-      printDiagnostics(io, loadPlan(outFile, text).diagnostics);
+      printDiagnostics(io, (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics);
       io.stdout(`${outFile}: drafted by ${profile.name} and valid after ${result.rounds.length} round${result.rounds.length === 1 ? '' : 's'}\n`);
       return ExitCode.ok;
     }
@@ -108,7 +118,8 @@ export const draftCommand: Command = {
       case 'invalid': {
         // Keep the last answer for inspection; the diagnostics point into it. The real plan is untouched.
         const rejected = outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
-        await writeFile(path.resolve(io.cwd, rejected), result.yaml);
+        const written = await writeOneFile(path.resolve(io.cwd, rejected), rejected, result.yaml);
+        if (!written.ok) say(written.message);
         io.stderr(result.diagnostics.map((d) => formatDiagnostic({ ...d, file: rejected })).join('\n') + '\n');
         say(`no valid plan after ${result.rounds.length} round${result.rounds.length === 1 ? '' : 's'}; the last answer is in ${rejected}`);
         return ExitCode.invalidPlan;

@@ -134,7 +134,10 @@ export const runCommand: Command = {
         runId,
         onEvent: (event) => {
           // A stream's finished task (checks passed) is committed on the stream's branch.
-          if (worktrees && event.event === 'task-end' && event.status === 'done') worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+          if (worktrees && event.event === 'task-end' && event.status === 'done') {
+            const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+            if (problem) io.stderr(`execplan: warning: ${problem}\n`);
+          }
           onEvent(event);
         },
       });
