@@ -38,36 +38,32 @@ export function globCovers(outer: string, inner: string): boolean {
   return expandBraces(inner).every((i) => expandBraces(outer).some((o) => literalMatch(segments(o), segments(i))));
 }
 
-function literalMatch(pattern: string[], path: string[]): boolean {
-  // Memoized on (i, j): without it, a pattern with many `**` backtracks exponentially.
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (path.length + 1) + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (i === pattern.length) result = j === path.length;
-    else if (pattern[i] === '**') result = go(i + 1, j) || (j < path.length && go(i, j + 1));
-    else result = j < path.length && segmentMatchesLiteral(pattern[i]!, path[j]!) && go(i + 1, j + 1);
-    memo.set(key, result);
-    return result;
-  };
-  return go(0, 0);
-}
-
-function segmentMatchesLiteral(pattern: string, text: string): boolean {
-  const p = simplify(pattern);
+/**
+ * Whether `pattern` matches all of `text`, where `star` elements match any run (possibly empty) and the
+ * others match one element by `one`. Memoized on (i, j): without it, many stars backtrack exponentially.
+ */
+function wildcardMatch<P, T>(pattern: readonly P[], text: readonly T[], star: (p: P) => boolean, one: (p: P, t: T) => boolean): boolean {
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = i * (text.length + 1) + j;
     const known = memo.get(key);
     if (known !== undefined) return known;
     let result: boolean;
-    if (i === p.length) result = j === text.length;
-    else if (p[i] === '*') result = go(i + 1, j) || (j < text.length && go(i, j + 1));
-    else result = j < text.length && (p[i] === '?' || p[i] === text[j]) && go(i + 1, j + 1);
+    if (i === pattern.length) result = j === text.length;
+    else if (star(pattern[i]!)) result = go(i + 1, j) || (j < text.length && go(i, j + 1));
+    else result = j < text.length && one(pattern[i]!, text[j]!) && go(i + 1, j + 1);
     memo.set(key, result);
     return result;
   };
   return go(0, 0);
+}
+
+/** Path segments: `**` spans any number of segments; other segments match one segment's text. */
+function literalMatch(pattern: string[], path: string[]): boolean {
+  return wildcardMatch(pattern, path, (p) => p === '**', segmentMatchesLiteral);
+}
+
+/** One segment: `*` spans any characters, `?` one character (classes were simplified to `?`). */
+function segmentMatchesLiteral(pattern: string, text: string): boolean {
+  return wildcardMatch([...simplify(pattern)], [...text], (c) => c === '*', (c, t) => c === '?' || c === t);
 }
