@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { main } from '../src/cli/main.js';
-import { ganttContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+import { ganttBars, ganttContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = path.join(root, 'bin', 'execplan.js');
@@ -61,6 +61,27 @@ t.test('every example compiles to the full artifact set, byte-identical twice, w
     const meta = JSON.parse(a['.tasks-meta.json']!);
     t.equal(meta.plan.file, path.relative(out, file), 'the plan path is relative to the output, not to where compile ran');
   }
+});
+
+t.test("every example's gantt bars, as mermaid itself reads them, are the frontier schedule", async (t) => {
+  let bars = 0;
+  for (const [name] of plans) {
+    const out = path.join(work, `${name}-out`);
+    const gantt = mermaidBlocks(readFileSync(path.join(out, 'Plan.md'), 'utf8')).find((b) => b.startsWith('gantt'));
+    if (!gantt) continue;
+    const ids: string[] = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8')).tasks.map((x: { id: string }) => x.id);
+    const schedule: { task: string; start: number; finish: number }[] = JSON.parse(readFileSync(path.join(out, 'waves.json'), 'utf8')).execution_models.rolling_frontier.schedule;
+    // The bars are local date-times from 2000-01-01 00:00: mermaid parses them in this process's zone.
+    const drawn = await ganttBars(gantt, new Date(2000, 0, 1));
+    t.equal(drawn.size, schedule.length, `${name}: one bar per scheduled task`);
+    for (const s of schedule) {
+      const bar = drawn.get(`t${ids.indexOf(s.task)}`);
+      const close = (a: number, b: number) => Math.abs(a - b) < 1 / 3600;
+      t.ok(bar && close(bar.start, s.start) && close(bar.end, Math.max(s.finish, s.start + 1 / 3600)), `${name}: ${s.task} drawn ${bar?.start}-${bar?.end} h, scheduled ${s.start}-${s.finish} h`);
+      bars++;
+    }
+  }
+  t.ok(bars >= 10, `checked ${bars} bars`);
 });
 
 t.test('the committed examples/auth/tasks_output is up to date', async (t) => {
@@ -231,7 +252,7 @@ t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars 
   const gantt = mermaidBlocks(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8')).find((b) => b.startsWith('gantt'))!;
   // Once: `title Build it :...` became the diagram's title and `dateFormat Build it ...` its date format.
   const content = await ganttContent(gantt);
-  t.equal(content.dateFormat, 'X');
+  t.equal(content.dateFormat, 'YYYY-MM-DDTHH:mm:ss');
   t.equal(content.tasks.length, ids.length, 'one bar per task');
 });
 

@@ -7,7 +7,7 @@ import { JSDOM } from 'jsdom';
 type Mermaid = {
   parse(text: string): Promise<unknown>;
   initialize(config: object): void;
-  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: { getTasks?(): { task: string }[]; getDateFormat?(): string } }> };
+  mermaidAPI: { getDiagramFromText(text: string): Promise<{ db: { getTasks?(): { id: string; task: string; startTime: Date; endTime: Date }[]; getDateFormat?(): string } }> };
 };
 let loaded: Promise<Mermaid> | undefined;
 
@@ -43,4 +43,14 @@ export async function mermaidError(diagram: string): Promise<string | null> {
 export async function ganttContent(diagram: string): Promise<{ tasks: string[]; dateFormat: string }> {
   const { db } = await (await mermaid()).mermaidAPI.getDiagramFromText(diagram);
   return { tasks: (db.getTasks?.() ?? []).map((t) => t.task.trim()), dateFormat: db.getDateFormat?.() ?? '' };
+}
+
+/**
+ * Each bar's start and end as mermaid's own parser returns them, in hours after `origin` (a Date in
+ * the same time zone mermaid parses in), keyed by the bar's mermaid id.
+ */
+export async function ganttBars(diagram: string, origin: Date): Promise<Map<string, { start: number; end: number }>> {
+  const { db } = await (await mermaid()).mermaidAPI.getDiagramFromText(diagram);
+  const hours = (d: Date) => (d.getTime() - origin.getTime()) / 3_600_000;
+  return new Map((db.getTasks?.() ?? []).map((t) => [t.id, { start: hours(t.startTime), end: hours(t.endTime) }]));
 }

@@ -148,13 +148,27 @@ function ganttTaskName(text: string): string {
   return ganttKeyword.test(name) ? `task ${name}` : name;
 }
 
+/**
+ * Gantt bars are written as local date-times counted from 2000-01-01 00:00. Mermaid parses them in the
+ * viewer's time zone and labels its axis in the same zone, so "03:00" on the axis means three hours in
+ * wherever the page is read. (`dateFormat X` looked simpler, but mermaid 11 reads a bar's start in
+ * milliseconds and its end in seconds with it, so every bar was drawn from 0.)
+ */
+export const GANTT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss';
+const ganttEpochMs = Date.UTC(2000, 0, 1);
+
+/** Seconds after the schedule's start as a gantt date-time (computed in UTC, read by mermaid as local). */
+function ganttTime(seconds: number): string {
+  return new Date(ganttEpochMs + seconds * 1000).toISOString().slice(0, 19);
+}
+
 /** Gantt of the frontier schedule. Times are hours from the start, drawn on a clock that starts at 00:00. */
 export function mermaidGantt(compiled: CompiledPlan): string {
   const { model, frontier, graph } = compiled;
   const critical = new Set(graph.criticalPath);
   const byId = new Map(model.tasks.map((t, i) => [t.id, { t, i }]));
   const days = frontier.makespanHours > 24;
-  const lines = ['gantt', '  dateFormat X', `  axisFormat ${days ? 'day %j %Hh' : '%H:%M'}`, '  todayMarker off'];
+  const lines = ['gantt', `  dateFormat ${GANTT_DATE_FORMAT}`, `  axisFormat ${days ? 'day %j %Hh' : '%H:%M'}`, '  todayMarker off'];
   const sectionOf = (id: string) => byId.get(id)!.t.stream ?? 'tasks';
   const sections = [...new Set(frontier.schedule.map((s) => sectionOf(s.task)))];
   for (const section of sections) {
@@ -164,7 +178,7 @@ export function mermaidGantt(compiled: CompiledPlan): string {
       const start = Math.round(s.start * 3600);
       // A zero-length bar is invalid for Mermaid: give it one second.
       const end = Math.max(start + 1, Math.round(s.finish * 3600));
-      lines.push(`  ${ganttTaskName(`${t.id} ${t.title}`)} :${critical.has(t.id) ? 'crit, ' : ''}t${i}, ${start}, ${end}`);
+      lines.push(`  ${ganttTaskName(`${t.id} ${t.title}`)} :${critical.has(t.id) ? 'crit, ' : ''}t${i}, ${ganttTime(start)}, ${ganttTime(end)}`);
     }
   }
   return lines.join('\n') + '\n';
