@@ -52,8 +52,24 @@ phases:
 features:
   - { id: F1, title: Storage, priority: high }
 tasks:
-  - { id: schema, title: Write the schema, stream: data, feature: F1, retries: 2, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
-  - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema] }
+  - id: schema
+    title: Write the schema
+    stream: data
+    feature: F1
+    retries: 2
+    phase: build
+    estimate: 2
+    resources: { db: 1 }
+    files: ["src/db/**"]
+    evidence: [{ quote: "Users are stored in Postgres", section: "H2: Storage", line: 3 }]
+    produces: [DbSchema:v1]
+    category: foundation
+    complexity: { value: "~40 LoC", breakdown: "2 tables, 1 index" }
+    guidance:
+      logging: { on_start: "Log the tables to create", on_progress: "Log each table", on_completion: "Log the migration id", log_format: "JSON lines" }
+      checkpoints: ["After the users table: run the migration tests"]
+  - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema], category: implementation, complexity: "~80 LoC" }
+  - { id: bench, title: Benchmark the queries, phase: build, estimate: 1, avoid_concurrent_with: [models], evidence: "Spec section Performance" }
   - id: api
     title: Build the API
     phase: build
@@ -63,10 +79,12 @@ tasks:
     deps:
       - { task: models, type: technical, confidence: 0.5, hard: true, reason: "Might reuse the models" }
       - { task: schema, type: knowledge, confidence: 1, hard: false, evidence: "Same team" }
+      - { task: bench, type: sequential, evidence: [{ quote: "Queries are measured before the API ships" }] }
   - id: docs
     title: Write the docs
     phase: ship
     estimate: 30m
+    consumes: [DbSchema:v1]
     gate: approve
     timeout: 10m
     acceptance: ["The guide reads well", { run: "test -f docs/guide.md" }, { file: docs/guide.md, contains: "Usage" }]

@@ -8,6 +8,7 @@ import type { FileConflicts } from '../compiled.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
+import { contractDecisionsView, contractPlanView } from './contract-view.js';
 import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
 import { resourceConflicts } from './tasks-json.js';
 
@@ -152,6 +153,7 @@ export function planView(ctx: ArtifactContext) {
     splits: analysis.decomposition.splits,
     timestamp: ctx.timestamp,
     version: ctx.version,
+    ...contractPlanView(compiled),
   };
 }
 
@@ -191,6 +193,7 @@ export function decisionsView(ctx: ArtifactContext) {
     recommended: analysis.testStrategies.filter((s) => s.source === 'recommended'),
     branches: analysis.streams.branches,
     hasStreams: model.streams.length > 0,
+    ...contractDecisionsView(compiled),
   };
 }
 
