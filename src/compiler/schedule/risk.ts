@@ -161,44 +161,68 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
 }
 
 /**
- * The problem with the schedule's hand-overs as precedence: one zero-duration event node per distinct
- * finish time t > 0 at which some task starts, after the tasks (with a duration) that finish at t and
- * before the tasks that start at t. A task that started when others finished (their resources, slots or
- * files) waits for them again, whatever their sampled durations. Linear: each task has at most one event
- * before it and one after it. Acyclic: an event's predecessors finish when its successors start.
+ * The problem with the schedule's hand-overs as precedence. A task that starts at t > 0 started then
+ * because something it needed was freed at t: a slot (when the concurrency limit binds), units of a
+ * resource it holds, or a file pattern it must not run beside. It gets a zero-duration event node after
+ * the tasks finishing at t that held that thing, one node per (t, slot | resource | pattern), shared by
+ * every task starting at t that needed the same thing. Each task finishes into at most a few such nodes,
+ * so the problem stays linear. Acyclic: an event's predecessors finish when its successors start.
  */
 function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<string, number>): Problem {
   const finishing = new Map<number, number[]>();
-  const starting = new Map<number, number[]>();
   for (const s of frontier.schedule) {
     const v = nodeOf.get(s.task)!;
     if (problem.duration[v]! > 0) (finishing.get(s.finish) ?? finishing.set(s.finish, []).get(s.finish)!).push(v);
-    if (s.start > 0) (starting.get(s.start) ?? starting.set(s.start, []).get(s.start)!).push(v);
   }
-  const events = [...starting.keys()].filter((t) => finishing.has(t)).sort((a, b) => a - b);
-  if (events.length === 0) return problem;
-  const size = problem.size + events.length;
-  const pred = [...problem.pred.map((l) => [...l])];
-  const succ = [...problem.succ.map((l) => [...l])];
-  events.forEach((t, k) => {
-    const e = problem.size + k;
-    pred.push([...finishing.get(t)!]);
-    succ.push([...starting.get(t)!]);
-    for (const v of finishing.get(t)!) succ[v]!.push(e);
-    for (const v of starting.get(t)!) pred[v]!.push(e);
-  });
+  const pred = problem.pred.map((l) => [...l]);
+  const succ = problem.succ.map((l) => [...l]);
+  const events = new Map<string, number>();
+  const eventNode = (key: string, holders: () => number[]): number | null => {
+    let e = events.get(key);
+    if (e === undefined) {
+      const from = holders();
+      if (from.length === 0) return null;
+      e = pred.length;
+      events.set(key, e);
+      pred.push(from);
+      succ.push([]);
+      for (const v of from) succ[v]!.push(e);
+    }
+    return e;
+  };
+  const conc = problem.concurrencyResource;
+  for (const s of frontier.schedule) {
+    const k = nodeOf.get(s.task)!;
+    const t = s.start;
+    const done = finishing.get(t);
+    if (t <= 0 || !done || problem.duration[k]! <= 0) continue;
+    const gates = new Set<number>();
+    const add = (e: number | null) => e !== null && gates.add(e);
+    if (conc >= 0) add(eventNode(`${t}|slot`, () => done));
+    else {
+      for (const [r] of problem.demand[k]!) add(eventNode(`${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
+      for (const p of problem.blockedBy[k]!) add(eventNode(`${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
+    }
+    for (const e of gates) {
+      succ[e]!.push(k);
+      pred[k]!.push(e);
+    }
+  }
+  if (events.size === 0) return problem;
+  const size = pred.length;
   const duration = new Float64Array(size);
   duration.set(problem.duration);
   const none: number[] = [];
+  const extra = size - problem.size;
   return {
     ...problem,
     size,
     duration,
     pred,
     succ,
-    demand: [...problem.demand, ...events.map((): Array<[number, number]> => [])],
-    holds: [...problem.holds, ...events.map(() => none)],
-    blockedBy: [...problem.blockedBy, ...events.map(() => none)],
+    demand: [...problem.demand, ...Array.from({ length: extra }, (): Array<[number, number]> => [])],
+    holds: [...problem.holds, ...Array.from({ length: extra }, () => none)],
+    blockedBy: [...problem.blockedBy, ...Array.from({ length: extra }, () => none)],
   };
 }
 
