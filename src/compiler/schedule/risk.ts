@@ -39,9 +39,9 @@ export interface ScheduleRisk {
 }
 
 /** Work units (nodes + arcs + demands) all runs together may cost, and the bounds on the number of runs. */
-export const riskWorkLimit = 400_000;
+export const riskWorkLimit = 300_000;
 export const maxRuns = 200;
-export const minRuns = 20;
+export const minRuns = 10;
 
 /** Hours of the sizes, in order, so a size samples between its neighbours. */
 const sizeOrder = ['XS', 'S', 'M', 'L', 'XL'] as const;
