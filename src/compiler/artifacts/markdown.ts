@@ -52,6 +52,8 @@ export interface ConflictRow {
   /** The overlapping patterns, e.g. `src/a.ts` or `src/** ~ src/a.ts`. */
   files: string;
   fromDescription: boolean;
+  /** Not files: a pair the plan declared with avoid_concurrent_with. */
+  declared: boolean;
   /** Tasks holding either pattern, in plan order. */
   tasks: string[];
   tasksText: string;
@@ -80,7 +82,8 @@ export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more:
   const rows = ordered.slice(0, conflictRowLimit).map(({ o, files }) => {
     const tasks = [...new Set([...patterns[o.a]!.tasks, ...patterns[o.b]!.tasks])].sort((a, b) => index.get(a)! - index.get(b)!);
     const fromDescription = patterns[o.a]!.source === 'description' || patterns[o.b]!.source === 'description';
-    return { files, fromDescription, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
+    const declared = patterns[o.a]!.source === 'avoid_concurrent_with';
+    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
   });
   return { rows, more: ordered.length - rows.length };
 }
