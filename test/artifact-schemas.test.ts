@@ -52,8 +52,24 @@ phases:
 features:
   - { id: F1, title: Storage, priority: high }
 tasks:
-  - { id: schema, title: Write the schema, stream: data, feature: F1, retries: 2, phase: build, estimate: 2, resources: { db: 1 }, files: ["src/db/**"] }
-  - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema] }
+  - id: schema
+    title: Write the schema
+    stream: data
+    feature: F1
+    retries: 2
+    phase: build
+    estimate: 2
+    resources: { db: 1 }
+    files: ["src/db/**"]
+    evidence: [{ quote: "Users are stored in Postgres", section: "H2: Storage", line: 3 }]
+    produces: [DbSchema:v1]
+    category: foundation
+    complexity: { value: "~40 LoC", breakdown: "2 tables, 1 index" }
+    guidance:
+      logging: { on_start: "Log the tables to create", on_progress: "Log each table", on_completion: "Log the migration id", log_format: "JSON lines" }
+      checkpoints: ["After the users table: run the migration tests"]
+  - { id: models, title: Write the models, phase: build, estimate: { optimistic: 1, likely: 2, pessimistic: 5 }, files: ["src/db/models.ts"], needs: [schema], category: implementation, complexity: "~80 LoC" }
+  - { id: bench, title: Benchmark the queries, phase: build, estimate: 1, avoid_concurrent_with: [models], evidence: "Spec section Performance" }
   - id: api
     title: Build the API
     phase: build
@@ -63,10 +79,12 @@ tasks:
     deps:
       - { task: models, type: technical, confidence: 0.5, hard: true, reason: "Might reuse the models" }
       - { task: schema, type: knowledge, confidence: 1, hard: false, evidence: "Same team" }
+      - { task: bench, type: sequential, evidence: [{ quote: "Queries are measured before the API ships" }] }
   - id: docs
     title: Write the docs
     phase: ship
     estimate: 30m
+    consumes: [DbSchema:v1]
     gate: approve
     timeout: 10m
     acceptance: ["The guide reads well", { run: "test -f docs/guide.md" }, { file: docs/guide.md, contains: "Usage" }]
@@ -111,6 +129,30 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
   const tasks = JSON.parse(compiled.rich!['tasks.json']!);
   t.same(tasks.tasks.find((x: { id: string }) => x.id === 'docs').acceptance_checks.map((c: { type: string }) => c.type), ['criterion', 'command', 'artifact'], 'and every kind of acceptance check');
   t.same(Object.keys(tasks.resource_conflicts), ['db'], 'and a resource conflict');
+  const schema = tasks.tasks.find((x: { id: string }) => x.id === 'schema');
+  t.same(schema.boundaries.expected_complexity, { value: '~40 LoC', breakdown: '2 tables, 1 index' }, 'and complexity');
+  t.same([schema.category, schema.interfaces_produced, schema.source_evidence.length, schema.execution_guidance.checkpoints.length], ['foundation', ['DbSchema:v1'], 1, 1], 'category, interfaces, evidence, guidance');
+  t.ok(tasks.dependencies.some((d: { inferred: boolean; from: string; to: string }) => d.inferred && d.from === 'schema' && d.to === 'docs'), 'and an inferred dependency');
+  t.same(tasks.tasks.find((x: { id: string }) => x.id === 'bench').scheduling_hints.avoid_concurrent_with, ['models'], 'and avoid_concurrent_with');
+
+  // Every field of the contract is there on the extended platform example and on the 200-task random plan.
+  for (const name of ['platform', `random-${seed}`]) {
+    const dagDoc = JSON.parse(compiled[name]!['dag.json']!);
+    for (const key of ['verbFirstPct', 'evidenceCoveragePct', 'meceOverlapSuspects', 'edgeDensityBand', 'resourceUtilization']) t.ok(key in dagDoc.metrics, `${name}: dag.json metrics.${key}`);
+    t.ok(Array.isArray(dagDoc.resource_bottlenecks) && Array.isArray(dagDoc.mece_overlaps), `${name}: dag.json resource_bottlenecks, mece_overlaps`);
+    const models = JSON.parse(compiled[name]!['waves.json']!).execution_models;
+    for (const key of ['estimated_completion_time', 'execution_simulation', 'advantages_over_wave_based', 'critical_resource_contentions', 'criticality_index', 'monte_carlo']) t.ok(key in models.rolling_frontier, `${name}: waves.json rolling_frontier.${key}`);
+    t.ok('estimated_completion_time' in models.wave_based, `${name}: waves.json wave_based.estimated_completion_time`);
+    const e = models.rolling_frontier.estimated_completion_time;
+    t.ok(e.p50_hours <= e.p80_hours && e.p80_hours <= e.p95_hours, `${name}: p50 <= p80 <= p95`);
+  }
+  const platform = JSON.parse(compiled.platform!['tasks.json']!);
+  const used = (key: string) => platform.tasks.some((x: any) => (Array.isArray(x[key]) ? x[key].length > 0 : x[key] !== null));
+  for (const key of ['source_evidence', 'interfaces_produced', 'interfaces_consumed', 'execution_guidance', 'category']) t.ok(used(key), `platform uses ${key}`);
+  t.ok(platform.tasks.some((x: any) => x.boundaries.expected_complexity?.breakdown), 'platform uses complexity with a breakdown');
+  t.ok(platform.tasks.some((x: any) => x.scheduling_hints.avoid_concurrent_with.length > 0), 'platform uses avoid_concurrent_with');
+  t.ok(platform.dependencies.some((d: any) => d.inferred), 'platform has an inferred dependency');
+  t.ok(platform.dependencies.some((d: any) => d.evidence.length > 0 && d.evidence[0].line !== null), 'platform quotes the spec on a dependency');
 });
 
 t.test('`export beads --prefix` (current time, own prefix) writes lines that match beads-issue.schema.json', async (t) => {
@@ -136,6 +178,39 @@ t.test('a mutated artifact fails its schema', async (t) => {
     t.ok(validators[artifact]!(doc), `${artifact}: valid before the mutation`);
     mutate(doc);
     t.notOk(validators[artifact]!(doc), `${artifact}: the mutation is rejected`);
+  }
+  // One mutation per field of the computed contract, each of which the schema must reject.
+  const contract: Array<[string, string, (doc: any) => void]> = [
+    ['tasks.json', 'source_evidence item without quote', (doc) => void delete doc.tasks[0].source_evidence[0].quote],
+    ['tasks.json', 'interfaces_produced not a list', (doc) => void (doc.tasks[0].interfaces_produced = 'DbSchema:v1')],
+    ['tasks.json', 'interfaces_consumed missing', (doc) => void delete doc.tasks[1].interfaces_consumed],
+    ['tasks.json', 'execution_guidance.logging without on_start', (doc) => void delete doc.tasks[0].execution_guidance.logging.on_start],
+    ['tasks.json', 'expected_complexity as a bare string', (doc) => void (doc.tasks[0].boundaries.expected_complexity = '~40 LoC')],
+    ['tasks.json', 'an unknown category', (doc) => void (doc.tasks[0].category = 'refactoring')],
+    ['tasks.json', 'avoid_concurrent_with missing', (doc) => void delete doc.tasks[0].scheduling_hints.avoid_concurrent_with],
+    ['tasks.json', 'criticality_index above 1', (doc) => void (doc.tasks[0].scheduling_hints.criticality_index = 1.5)],
+    ['tasks.json', 'dependency without inferred', (doc) => void delete doc.dependencies[0].inferred],
+    ['dag.json', 'verbFirstPct above 1', (doc) => void (doc.metrics.verbFirstPct = 92)],
+    ['dag.json', 'evidenceCoveragePct missing', (doc) => void delete doc.metrics.evidenceCoveragePct],
+    ['dag.json', 'meceOverlapSuspects negative', (doc) => void (doc.metrics.meceOverlapSuspects = -1)],
+    ['dag.json', 'edgeDensityBand with another band', (doc) => void (doc.metrics.edgeDensityBand.max = 0.9)],
+    ['dag.json', 'resourceUtilization without serialization_impact_hours', (doc) => void delete doc.metrics.resourceUtilization.db.serialization_impact_hours],
+    ['dag.json', 'resource_bottlenecks with an unknown impact', (doc) => void (doc.resource_bottlenecks[0].impact = 'bad')],
+    ['dag.json', 'mece_overlaps with an unknown reason', (doc) => void (doc.mece_overlaps = [{ a: 'api', b: 'docs', reason: 'vibes', similarity: 1 }])],
+    ['dag.json', 'edge without inferred', (doc) => void delete doc.edges[0].inferred],
+    ['waves.json', 'estimated_completion_time without p95', (doc) => void delete doc.execution_models.rolling_frontier.estimated_completion_time.p95_hours],
+    ['waves.json', 'wave_based.estimated_completion_time missing', (doc) => void delete doc.execution_models.wave_based.estimated_completion_time],
+    ['waves.json', 'a snapshot with an unknown reason', (doc) => void (doc.execution_models.rolling_frontier.execution_simulation.snapshots[0].reason = 'lunch')],
+    ['waves.json', 'execution_simulation past 24 snapshots', (doc) => void (doc.execution_models.rolling_frontier.execution_simulation.snapshots = Array(25).fill(doc.execution_models.rolling_frontier.execution_simulation.snapshots[0]))],
+    ['waves.json', 'advantages_over_wave_based with an unknown metric', (doc) => void (doc.execution_models.rolling_frontier.advantages_over_wave_based[0].metric = 'vibes')],
+    ['waves.json', 'critical_resource_contentions without wait hours', (doc) => void (doc.execution_models.rolling_frontier.critical_resource_contentions = [{ resource: 'db', contention_points: 1, affected_tasks: [], mitigation: '' }])],
+    ['waves.json', 'criticality_index above 1', (doc) => void (doc.execution_models.rolling_frontier.criticality_index = { api: 2 })],
+    ['waves.json', 'monte_carlo with a bad seed', (doc) => void (doc.execution_models.rolling_frontier.monte_carlo.seed = 'x')],
+  ];
+  for (const [artifact, what, mutate] of contract) {
+    const doc = JSON.parse(compiled.rich![artifact]!);
+    mutate(doc);
+    t.notOk(validators[artifact]!(doc), `${artifact}: ${what} is rejected`);
   }
   const extra = JSON.parse(compiled.rich!['dag.json']!);
   extra.metrics.surprise = 1;

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Plan.md as a reviewer sees it: its Mermaid diagrams rendered by mermaid in a real browser. The gantt
 // bars are measured in the drawn SVG against the frontier schedule, and a screenshot is kept
 // (EXECPLAN_SCREENSHOT_DIR, default a temp folder; docs/images/ holds the committed one).

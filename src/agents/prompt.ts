@@ -36,6 +36,11 @@ export interface PromptContext {
     attempt: number;
     complexity: string | null;
     stopWhen: string | null;
+    /** How to report while working (`guidance`): log lines and checkpoints. */
+    guidance: { onStart: string | null; onProgress: string | null; onCompletion: string | null; logFormat: string | null; checkpoints: string[] } | null;
+    /** Interfaces the task must deliver, and those it builds on. */
+    produces: string[];
+    consumes: string[];
     criteria: string[];
     checks: string[];
     test: string | null;
@@ -103,8 +108,13 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
       extra: src.agent?.prompt ?? null,
       note: inputs.note,
       attempt: inputs.attempt,
-      complexity: src.boundaries?.complexity ?? null,
+      complexity: task.complexity ? (task.complexity.breakdown ? `${task.complexity.value} (${task.complexity.breakdown})` : task.complexity.value) : null,
       stopWhen: src.boundaries?.stop_when ?? null,
+      guidance: task.guidance
+        ? { onStart: task.guidance.logging.on_start, onProgress: task.guidance.logging.on_progress, onCompletion: task.guidance.logging.on_completion, logFormat: task.guidance.logging.log_format, checkpoints: task.guidance.checkpoints }
+        : null,
+      produces: task.produces,
+      consumes: task.consumes,
       criteria: task.acceptance.filter((c): c is string => typeof c === 'string'),
       checks: task.acceptance.map(describeCheck).filter((c): c is string => c !== null),
       test: task.test,

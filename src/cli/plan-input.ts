@@ -2,12 +2,14 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
 import { loadPlan, type LoadResult } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
+import { readSpecFile } from './spec-input.js';
 
 export interface PlanInput {
   /** As the user named it (used in diagnostics). */
@@ -98,9 +100,23 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
 export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   if (result.plan && result.source) {
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir))].sort(compareDiagnostics);
+    const evidence = checkEvidenceQuotes(result.source, result.plan, await readSpecs(result.plan.spec, planDir));
+    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
   }
   return result;
+}
+
+/** The spec documents as text, for the evidence check; none when one cannot be read (that is reported below). */
+async function readSpecs(spec: string | string[] | undefined, planDir: string): Promise<SpecText[]> {
+  if (spec === undefined) return [];
+  const out: SpecText[] = [];
+  for (const file of Array.isArray(spec) ? spec : [spec]) {
+    const read = await readSpecFile(planDir, file);
+    // A quote may sit in the spec that cannot be read: no check rather than a false warning.
+    if (!read.ok) return [];
+    out.push({ file, text: read.text });
+  }
+  return out;
 }
 
 /** The compiler cannot look at the disk: spec documents that do not exist are found here. */

@@ -6,7 +6,11 @@ import type { CompiledPlan } from './compiled.js';
 import { findConflicts } from './conflicts.js';
 import { analyzeGraph } from './graph/analyze.js';
 import type { PlanModel } from './model.js';
+import { qualityMetrics } from './analysis/quality.js';
 import { buildFrontier } from './schedule/frontier.js';
+import { scheduleInsights } from './schedule/insights.js';
+import { buildProblem } from './schedule/problem.js';
+import { scheduleRisk } from './schedule/risk.js';
 import { buildWaves } from './schedule/waves.js';
 
 export type { CompiledPlan } from './compiled.js';
@@ -16,6 +20,9 @@ export function compilePlan(model: PlanModel): CompiledPlan {
   const conflicts = findConflicts(model);
   const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
   const waves = buildWaves(model, index, conflicts, latestStart);
-  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours);
-  return { model, graph, conflicts, waves, frontier };
+  const problem = buildProblem(model, index, conflicts);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, problem);
+  const risk = scheduleRisk(model, problem, frontier, waves);
+  const insights = scheduleInsights(model, problem, frontier, waves, risk);
+  return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph) };
 }

@@ -2,7 +2,10 @@
  * The compiled plan: what `compilePlan(model)` returns and every later stage (artifacts, runner) reads.
  * All times are in hours from the start of the plan; all task references are task ids.
  */
+import type { QualityMetrics } from './analysis/quality.js';
 import type { EdgeModel, PlanModel } from './model.js';
+import type { ScheduleInsights } from './schedule/insights.js';
+import type { ScheduleRisk } from './schedule/risk.js';
 
 export interface CompiledPlan {
   model: PlanModel;
@@ -11,6 +14,12 @@ export interface CompiledPlan {
   conflicts: FileConflicts;
   waves: WaveSchedule;
   frontier: FrontierSchedule;
+  /** Completion-time distributions of both schedules and each task's criticality (Monte Carlo). */
+  risk: ScheduleRisk;
+  /** Resource costs, waits, snapshots and the frontier against the waves, from the schedules. */
+  insights: ScheduleInsights;
+  /** Verb-first titles, evidence coverage, near-duplicate tasks, edge density band. */
+  quality: QualityMetrics;
 }
 
 // ---------------------------------------------------------------- graph
@@ -78,8 +87,11 @@ export interface DependencyGraph {
 
 // ---------------------------------------------------------------- conflicts
 
-/** Where an overlapping path came from: the task's `files` globs, or a path mentioned in its description. */
-export type ConflictSource = 'files' | 'description';
+/**
+ * Where an overlapping path came from: the task's `files` globs, or a path mentioned in its description;
+ * or a pair of tasks declared never to run together (`avoid_concurrent_with`), kept apart the same way.
+ */
+export type ConflictSource = 'files' | 'description' | 'avoid_concurrent_with';
 
 /** A distinct normalized pattern of one source: the node conflicts are computed on. */
 export interface ConflictPattern {

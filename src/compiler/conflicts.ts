@@ -41,9 +41,12 @@ interface Text {
   /** Holders (plan indexes, ascending, unique) by source. */
   files: number[];
   description: number[];
+  /** Only for the pseudo-pattern of one avoid_concurrent_with pair: its two tasks. */
+  avoid_concurrent_with: number[];
 }
 
 function confidenceOf(a: ConflictSource, b: ConflictSource): number {
+  if (a === 'avoid_concurrent_with' || b === 'avoid_concurrent_with') return 1;
   if (a === 'files' && b === 'files') return conflictConfidence.filesFiles;
   if (a === 'description' && b === 'description') return conflictConfidence.descriptionDescription;
   return conflictConfidence.filesDescription;
@@ -83,7 +86,7 @@ export function findConflicts(model: PlanModel): FileConflicts {
         const prefixes = expanded.map(literalPrefix);
         // The common literal prefix of all alternatives bounds the search.
         const prefix = prefixes.reduce(commonPrefix, prefixes[0] ?? '');
-        p = { text, prefix, expanded, files: [], description: [] };
+        p = { text, prefix, expanded, files: [], description: [], avoid_concurrent_with: [] };
         byText.set(text, p);
       }
       // Tasks are visited in plan order, each pattern once per task: the lists stay ascending and unique.
@@ -116,6 +119,15 @@ export function findConflicts(model: PlanModel): FileConflicts {
     }
   }
 
+  // Tasks that must not run beside each other for a reason the plan states (avoid_concurrent_with) are
+  // kept apart by the same machinery as a file conflict: one pseudo-pattern per pair, held by both and
+  // excluding itself. It never overlaps a real path, so it is not part of the glob search above.
+  for (const text of avoidPairs(model)) {
+    const [a, b] = text.pair;
+    const p: Text = { text: text.text, prefix: '', expanded: [], files: [], description: [], avoid_concurrent_with: [a, b] };
+    edges.push([{ text: p, source: 'avoid_concurrent_with' }, { text: p, source: 'avoid_concurrent_with' }]);
+  }
+
   const key = (n: Node) => `${n.text.text}\u0000${n.source}`;
   const used = new Map<string, Node>();
   for (const [x, y] of edges) used.set(key(x), x).set(key(y), y);
@@ -144,6 +156,25 @@ export function findConflicts(model: PlanModel): FileConflicts {
   }
   for (const list of excludes) list.sort((x, y) => x - y);
   return { patterns, overlaps, groups: groupsOf(patterns, overlaps, nodes.map((n) => n.text[n.source]), ids), heldBy, excludes };
+}
+
+/** Each unordered pair once (declared on either side), as `avoid_concurrent_with: a, b` (plan order). */
+function avoidPairs(model: PlanModel): Array<{ text: string; pair: [number, number] }> {
+  const index = new Map(model.tasks.map((t) => [t.id, t.index]));
+  const seen = new Set<string>();
+  const out: Array<{ text: string; pair: [number, number] }> = [];
+  for (const task of model.tasks) {
+    for (const other of task.avoidConcurrentWith) {
+      const j = index.get(other);
+      if (j === undefined || j === task.index) continue;
+      const pair = (task.index < j ? [task.index, j] : [j, task.index]) as [number, number];
+      const text = `avoid_concurrent_with: ${model.tasks[pair[0]]!.id}, ${model.tasks[pair[1]]!.id}`;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      out.push({ text, pair });
+    }
+  }
+  return out;
 }
 
 /** Connected components of the overlap graph. */

@@ -14,6 +14,20 @@ export type DependencyType =
 
 export type TaskKind = 'command' | 'agent' | 'manual';
 
+/** One thing the plan rests on: a quote from the spec (with where it is), or free text as `quote` alone. */
+export interface EvidenceItem {
+  quote: string;
+  section: string | null;
+  line: number | null;
+}
+
+export type TaskCategory = 'foundation' | 'implementation' | 'integration' | 'optimization';
+
+export interface ExecutionGuidance {
+  logging: { on_start: string | null; on_progress: string | null; on_completion: string | null; log_format: string | null };
+  checkpoints: string[];
+}
+
 export interface Pert {
   optimistic: number;
   likely: number;
@@ -58,6 +72,17 @@ export interface TaskModel {
   /** Timeout in seconds, or null for none. */
   timeoutSeconds: number | null;
   gate: 'approve' | null;
+  /** What the task rests on in the spec (empty: nothing given). */
+  evidence: EvidenceItem[];
+  /** Interfaces it makes available (`produces`), and the ones it uses (`consumes`), as written. */
+  produces: string[];
+  consumes: string[];
+  /** `complexity` (or the older `boundaries.complexity`), or null. */
+  complexity: { value: string; breakdown: string | null } | null;
+  category: TaskCategory | null;
+  guidance: ExecutionGuidance | null;
+  /** Tasks it must never run beside, as declared on this task (conflicts.ts makes the relation symmetric). */
+  avoidConcurrentWith: string[];
   /** The task exactly as written (for artifacts and agent prompts). */
   source: Task;
 }
@@ -71,9 +96,9 @@ export interface EdgeModel {
   confidence: number;
   hard: boolean;
   reason: string | null;
-  evidence: string | null;
-  /** needs (shorthand) or deps (full form). */
-  origin: 'needs' | 'deps';
+  evidence: EvidenceItem[];
+  /** needs (shorthand), deps (full form), or inferred from an interface the dependent consumes. */
+  origin: 'needs' | 'deps' | 'interface';
   /** Hard and confidence >= min_confidence: the schedule honours it. */
   scheduled: boolean;
 }

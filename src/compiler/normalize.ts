@@ -2,6 +2,7 @@
 import type { Plan, Task } from '../types/plan.js';
 import { builtinSettings, defaultTaskHours } from './defaults.js';
 import { parseDuration, roundHours } from './duration.js';
+import { inferredConfidence, inferredEdges, inferredReason, normalizeEvidence } from './interfaces.js';
 import { expandTestStrategy } from './test-strategy.js';
 import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
@@ -67,6 +68,22 @@ function taskKind(task: Task, plan: Plan): TaskKind {
   return 'manual';
 }
 
+function complexityOf(task: Task): TaskModel['complexity'] {
+  const c = task.complexity ?? task.boundaries?.complexity;
+  if (c === undefined) return null;
+  return typeof c === 'string' ? { value: c, breakdown: null } : { value: c.value, breakdown: c.breakdown ?? null };
+}
+
+function guidanceOf(task: Task): TaskModel['guidance'] {
+  const g = task.guidance;
+  if (g === undefined) return null;
+  const l = g.logging ?? {};
+  return {
+    logging: { on_start: l.on_start ?? null, on_progress: l.on_progress ?? null, on_completion: l.on_completion ?? null, log_format: l.log_format ?? null },
+    checkpoints: g.checkpoints ?? [],
+  };
+}
+
 export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanModel {
   const settings = resolveSettings(plan, layers);
   const phases = (plan.phases ?? []).map((p, index) => ({ id: p.id, title: p.title ?? p.id, index }));
@@ -97,13 +114,20 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       retries: task.retries ?? defaults.retries ?? 0,
       timeoutSeconds: timeout !== undefined ? Math.round(hoursOf(timeout) * 3600) : null,
       gate: task.gate ?? null,
+      evidence: normalizeEvidence(task.evidence),
+      produces: task.produces ?? [],
+      consumes: task.consumes ?? [],
+      complexity: complexityOf(task),
+      category: task.category ?? null,
+      guidance: guidanceOf(task),
+      avoidConcurrentWith: task.avoid_concurrent_with ?? [],
       source: task,
     };
   });
   const edges: EdgeModel[] = [];
   for (const task of plan.tasks) {
     for (const need of task.needs ?? []) {
-      edges.push({ from: need, to: task.id, type: 'technical', confidence: 1, hard: true, reason: null, evidence: null, origin: 'needs', scheduled: true });
+      edges.push({ from: need, to: task.id, type: 'technical', confidence: 1, hard: true, reason: null, evidence: [], origin: 'needs', scheduled: true });
     }
     for (const dep of task.deps ?? []) {
       const confidence = dep.confidence ?? 1;
@@ -115,11 +139,24 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
         confidence,
         hard,
         reason: dep.reason ?? null,
-        evidence: dep.evidence ?? null,
+        evidence: normalizeEvidence(dep.evidence),
         origin: 'deps',
         scheduled: hard && confidence >= settings.minConfidence,
       });
     }
+  }
+  for (const e of inferredEdges(plan)) {
+    edges.push({
+      from: plan.tasks[e.from]!.id,
+      to: plan.tasks[e.to]!.id,
+      type: 'technical',
+      confidence: inferredConfidence,
+      hard: true,
+      reason: inferredReason(e.interface),
+      evidence: [],
+      origin: 'interface',
+      scheduled: inferredConfidence >= settings.minConfidence,
+    });
   }
   return expandTestStrategy({
     name: plan.name,

@@ -6,6 +6,7 @@ import { parseDuration, parseTimeout } from './duration.js';
 import type { ResolvedSettings } from './model.js';
 import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
+import { inferredConfidence, inferredEdges, producersOf } from './interfaces.js';
 import { startsWithVerb } from './verbs.js';
 
 interface DeclaredEdge {
@@ -121,6 +122,25 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       report('warning', 'no-acceptance', `task '${task.id}' has no acceptance criteria; say how anyone will know it is done`, [...here, 'id']);
     }
   });
+
+  // Interfaces: a consumer without a producer has nothing to wait for; with one, it depends on it.
+  const producers = producersOf(plan);
+  plan.tasks.forEach((task, i) => {
+    (task.consumes ?? []).forEach((name, j) => {
+      if (!producers.has(name)) {
+        const known = [...producers.keys()];
+        report('warning', 'unproduced-interface', `task '${task.id}' consumes '${name}', which no task produces; add it to the producing task's produces, or drop it${didYouMean(name, known)}`, ['tasks', i, 'consumes', j]);
+      }
+    });
+    (task.avoid_concurrent_with ?? []).forEach((other, j) => {
+      const at: PathSegment[] = ['tasks', i, 'avoid_concurrent_with', j];
+      if (other === task.id) report('error', 'self-exclusion', `task '${task.id}' lists itself in avoid_concurrent_with`, at);
+      else if (!taskIndex.has(other)) report('error', 'unknown-task', `task '${task.id}' avoids running beside '${other}', which is not a task${didYouMean(other, taskIds)}`, at);
+    });
+  });
+  for (const e of inferredEdges(plan)) {
+    edges.push({ task: e.to, on: e.from, confidence: inferredConfidence, hard: true, path: ['tasks', e.to, 'consumes', e.position], order: edges.length });
+  }
 
   const scheduled = edges.filter((e) => e.hard && e.confidence >= settings.minConfidence);
   for (const edge of scheduled) {

@@ -68,6 +68,13 @@ function testTask(task: TaskModel, strategy: 'test-first' | 'test-parallel'): Ta
     test: 'none',
     acceptance,
     gate: null,
+    evidence: [],
+    produces: [],
+    consumes: [],
+    complexity: null,
+    category: null,
+    guidance: null,
+    avoidConcurrentWith: [],
     source,
   };
 }
@@ -79,7 +86,7 @@ const edge = (from: string, to: string, reason: string): EdgeModel => ({
   confidence: 1,
   hard: true,
   reason,
-  evidence: null,
+  evidence: [],
   origin: 'deps',
   scheduled: true,
 });

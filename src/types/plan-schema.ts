@@ -406,8 +406,7 @@ export const planSchema = {
           "description": "Why the dependency exists."
         },
         "evidence": {
-          "type": "string",
-          "description": "Where in the spec it comes from (a quote or a section)."
+          "$ref": "#/$defs/evidence"
         }
       }
     },
@@ -647,6 +646,105 @@ export const planSchema = {
         "boundaries": {
           "$ref": "#/$defs/boundaries"
         },
+        "evidence": {
+          "$ref": "#/$defs/evidence"
+        },
+        "produces": {
+          "description": "Interfaces this task makes available to others, e.g. [AuthAPI:v2]. Written to tasks.json as interfaces_produced.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/interface"
+          }
+        },
+        "consumes": {
+          "description": "Interfaces this task uses, e.g. [UserRepository:v1]. It gets an inferred technical dependency (confidence 0.9) on each task that produces one; an interface no task produces is a warning.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/interface"
+          }
+        },
+        "complexity": {
+          "description": "Quantified size: '~120 LoC' or {value, breakdown}. Written to tasks.json as boundaries.expected_complexity (boundaries.complexity is the same, older spelling).",
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 1
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "value"
+              ],
+              "properties": {
+                "value": {
+                  "type": "string",
+                  "minLength": 1,
+                  "description": "The size in one phrase, e.g. '~120 LoC'."
+                },
+                "breakdown": {
+                  "type": "string",
+                  "description": "Where the size comes from, e.g. '3 endpoints (40 LoC each), 2 middleware functions'."
+                }
+              },
+              "title": "ComplexitySpec"
+            }
+          ]
+        },
+        "category": {
+          "description": "What kind of work it is: foundation (what others build on), implementation, integration (wiring parts together) or optimization.",
+          "enum": [
+            "foundation",
+            "implementation",
+            "integration",
+            "optimization"
+          ]
+        },
+        "guidance": {
+          "description": "How the task reports while it runs: log lines at start, progress and completion, and checkpoints. Written to tasks.json as execution_guidance and given to agents in their prompt.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "logging": {
+              "type": "object",
+              "additionalProperties": false,
+              "description": "What to log and when.",
+              "properties": {
+                "on_start": {
+                  "type": "string",
+                  "description": "What to log when the task starts."
+                },
+                "on_progress": {
+                  "type": "string",
+                  "description": "What to log as it progresses."
+                },
+                "on_completion": {
+                  "type": "string",
+                  "description": "What to log when it is done (a summary)."
+                },
+                "log_format": {
+                  "type": "string",
+                  "description": "The shape of each log line, e.g. 'JSON with task_id, timestamp, event'."
+                }
+              }
+            },
+            "checkpoints": {
+              "description": "Points at which to stop and verify, in order, e.g. 'After endpoint 1: run the auth tests'.",
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          }
+        },
+        "avoid_concurrent_with": {
+          "description": "Ids of tasks this one must never run at the same time as (in either order), for reasons files and resources do not capture. Enforced like a file conflict in both schedules and by `execplan run`.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/id"
+          }
+        },
         "acceptance": {
           "description": "Acceptance criteria. Strings are for people and agents; `{run}` and `{file}` checks run after the task, which is done only when they pass.",
           "type": "array",
@@ -711,6 +809,53 @@ export const planSchema = {
           ]
         }
       }
+    },
+    "evidence": {
+      "description": "What in the spec this rests on: a string (a quote or a section reference, as written), or a list of quotes with where they are. With `spec:` given, `validate` warns when a quoted line is not in the spec.",
+      "oneOf": [
+        {
+          "type": "string",
+          "minLength": 1,
+          "description": "A quote or a section reference, free text (not checked against the spec)."
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/evidenceQuote"
+          }
+        }
+      ]
+    },
+    "evidenceQuote": {
+      "description": "One quote from the spec.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "quote"
+      ],
+      "properties": {
+        "quote": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Text copied from the spec. Checked line by line (whitespace-insensitive) against the spec files when `spec:` is given."
+        },
+        "section": {
+          "type": "string",
+          "description": "The heading it sits under, e.g. 'H2: Authentication'."
+        },
+        "line": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Line of the spec where the quote starts (1-based)."
+        }
+      }
+    },
+    "interface": {
+      "type": "string",
+      "minLength": 1,
+      "pattern": "^\\S+$",
+      "description": "An interface name with its version, e.g. AuthAPI:v2. A consumer depends on every task that produces it."
     }
   }
 } as const;

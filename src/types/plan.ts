@@ -36,6 +36,20 @@ export type Id = string;
  */
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
 /**
+ * What in the spec this rests on: a string (a quote or a section reference, as written), or a list of quotes with where they are. With `spec:` given, `validate` warns when a quoted line is not in the spec.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "evidence".
+ */
+export type Evidence = string | EvidenceQuote[];
+/**
+ * An interface name with its version, e.g. AuthAPI:v2. A consumer depends on every task that produces it.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "interface".
+ */
+export type Interface = string;
+/**
  * An acceptance criterion: a sentence for people and agents, or a machine check run after the task (`{ run: cmd }` must exit 0; `{ file: path }` must exist).
  *
  * This interface was referenced by `Plan`'s JSON-Schema
@@ -372,6 +386,57 @@ export interface Task {
    */
   steps?: string[];
   boundaries?: Boundaries;
+  evidence?: Evidence;
+  /**
+   * Interfaces this task makes available to others, e.g. [AuthAPI:v2]. Written to tasks.json as interfaces_produced.
+   */
+  produces?: Interface[];
+  /**
+   * Interfaces this task uses, e.g. [UserRepository:v1]. It gets an inferred technical dependency (confidence 0.9) on each task that produces one; an interface no task produces is a warning.
+   */
+  consumes?: Interface[];
+  /**
+   * Quantified size: '~120 LoC' or {value, breakdown}. Written to tasks.json as boundaries.expected_complexity (boundaries.complexity is the same, older spelling).
+   */
+  complexity?: string | ComplexitySpec;
+  /**
+   * What kind of work it is: foundation (what others build on), implementation, integration (wiring parts together) or optimization.
+   */
+  category?: 'foundation' | 'implementation' | 'integration' | 'optimization';
+  /**
+   * How the task reports while it runs: log lines at start, progress and completion, and checkpoints. Written to tasks.json as execution_guidance and given to agents in their prompt.
+   */
+  guidance?: {
+    /**
+     * What to log and when.
+     */
+    logging?: {
+      /**
+       * What to log when the task starts.
+       */
+      on_start?: string;
+      /**
+       * What to log as it progresses.
+       */
+      on_progress?: string;
+      /**
+       * What to log when it is done (a summary).
+       */
+      on_completion?: string;
+      /**
+       * The shape of each log line, e.g. 'JSON with task_id, timestamp, event'.
+       */
+      log_format?: string;
+    };
+    /**
+     * Points at which to stop and verify, in order, e.g. 'After endpoint 1: run the auth tests'.
+     */
+    checkpoints?: string[];
+  };
+  /**
+   * Ids of tasks this one must never run at the same time as (in either order), for reasons files and resources do not capture. Enforced like a file conflict in both schedules and by `execplan run`.
+   */
+  avoid_concurrent_with?: Id[];
   /**
    * Acceptance criteria. Strings are for people and agents; `{run}` and `{file}` checks run after the task, which is done only when they pass.
    */
@@ -431,10 +496,27 @@ export interface Dependency {
    * Why the dependency exists.
    */
   reason?: string;
+  evidence?: Evidence;
+}
+/**
+ * One quote from the spec.
+ *
+ * This interface was referenced by `Plan`'s JSON-Schema
+ * via the `definition` "evidenceQuote".
+ */
+export interface EvidenceQuote {
   /**
-   * Where in the spec it comes from (a quote or a section).
+   * Text copied from the spec. Checked line by line (whitespace-insensitive) against the spec files when `spec:` is given.
    */
-  evidence?: string;
+  quote: string;
+  /**
+   * The heading it sits under, e.g. 'H2: Authentication'.
+   */
+  section?: string;
+  /**
+   * Line of the spec where the quote starts (1-based).
+   */
+  line?: number;
 }
 /**
  * A three-point (PERT) estimate in hours. The expected duration is (optimistic + 4 * likely + pessimistic) / 6.
@@ -472,4 +554,14 @@ export interface Boundaries {
    * Paths or areas the task must not modify.
    */
   excludes?: string[];
+}
+export interface ComplexitySpec {
+  /**
+   * The size in one phrase, e.g. '~120 LoC'.
+   */
+  value: string;
+  /**
+   * Where the size comes from, e.g. '3 endpoints (40 LoC each), 2 middleware functions'.
+   */
+  breakdown?: string;
 }

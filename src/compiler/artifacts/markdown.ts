@@ -8,6 +8,7 @@ import type { FileConflicts } from '../compiled.js';
 import { round } from '../analysis/thresholds.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
+import { contractDecisionsView, contractPlanView } from './contract-view.js';
 import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
 import { resourceConflicts } from './tasks-json.js';
 
@@ -51,6 +52,8 @@ export interface ConflictRow {
   /** The overlapping patterns, e.g. `src/a.ts` or `src/** ~ src/a.ts`. */
   files: string;
   fromDescription: boolean;
+  /** Not files: a pair the plan declared with avoid_concurrent_with. */
+  declared: boolean;
   /** Tasks holding either pattern, in plan order. */
   tasks: string[];
   tasksText: string;
@@ -79,7 +82,8 @@ export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more:
   const rows = ordered.slice(0, conflictRowLimit).map(({ o, files }) => {
     const tasks = [...new Set([...patterns[o.a]!.tasks, ...patterns[o.b]!.tasks])].sort((a, b) => index.get(a)! - index.get(b)!);
     const fromDescription = patterns[o.a]!.source === 'description' || patterns[o.b]!.source === 'description';
-    return { files, fromDescription, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
+    const declared = patterns[o.a]!.source === 'avoid_concurrent_with';
+    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
   });
   return { rows, more: ordered.length - rows.length };
 }
@@ -152,6 +156,7 @@ export function planView(ctx: ArtifactContext) {
     splits: analysis.decomposition.splits,
     timestamp: ctx.timestamp,
     version: ctx.version,
+    ...contractPlanView(compiled),
   };
 }
 
@@ -191,6 +196,7 @@ export function decisionsView(ctx: ArtifactContext) {
     recommended: analysis.testStrategies.filter((s) => s.source === 'recommended'),
     branches: analysis.streams.branches,
     hasStreams: model.streams.length > 0,
+    ...contractDecisionsView(compiled),
   };
 }
 

@@ -8,6 +8,7 @@ import { round } from '../analysis/thresholds.js';
 import { conflictGroupsJson, groupsOfTasks } from '../render/conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
+import { avoidPartners, taskContract } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
 import { normalizeJson, renderJsonDocument, sha256 } from './json.js';
 
@@ -33,6 +34,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
   const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
   const conflictGroups = groupsOfTasks(conflicts);
   const critical = new Set(graph.criticalPath);
+  const avoid = avoidPartners(compiled);
   const taskJson = (t: TaskModel) => {
     const test = tests.get(t.id)!;
     const exclusive = Object.keys(t.resources).filter((r) => model.resources.find((x) => x.name === r)?.capacity === 1).sort();
@@ -47,7 +49,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       phase: t.phase,
       branch: t.stream ? branchName(model.name, t.stream) : null,
       boundaries: {
-        expected_complexity: t.source.boundaries?.complexity ?? null,
+        expected_complexity: t.complexity,
         definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
         scope: { includes: t.files, excludes: t.source.boundaries?.excludes ?? [] },
       },
@@ -62,7 +64,10 @@ export function renderTasksJson(ctx: ArtifactContext): string {
         timeout_seconds: t.timeoutSeconds,
         gate: t.gate,
         file_conflict_groups: conflictGroups[t.index]!,
+        avoid_concurrent_with: avoid.get(t.id)!,
+        criticality_index: compiled.risk.criticality[t.id] ?? 0,
       },
+      ...taskContract(t),
       skillsRequired: t.source.skills ?? [],
       duration: { optimistic: round(t.pert.optimistic), mostLikely: round(t.pert.likely), pessimistic: round(t.pert.pessimistic) },
       durationUnits: 'hours',
@@ -103,6 +108,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       confidence: e.confidence,
       isHard: e.hard,
       scheduled: e.scheduled,
+      inferred: e.origin === 'interface',
     })),
     resource_conflicts: resourceConflicts(ctx),
     file_conflicts: conflictGroupsJson(conflicts, true),

@@ -2,11 +2,12 @@
 import type { CompiledPlan } from '../compiled.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { EdgeModel } from '../model.js';
+import { dagContract, dagMetricsContract, edgeContract } from '../artifacts/contract.js';
 import { conflictGroupsJson } from './conflicts-json.js';
 import { stableJson, withGenerated } from './json.js';
 
 function edgeJson(e: EdgeModel) {
-  return { from: e.from, to: e.to, type: e.type, confidence: e.confidence, isHard: e.hard, reason: e.reason ?? undefined, evidence: e.evidence ?? undefined };
+  return { from: e.from, to: e.to, type: e.type, confidence: e.confidence, isHard: e.hard, reason: e.reason ?? undefined, ...edgeContract(e) };
 }
 
 function diagnosticJson(d: Diagnostic) {
@@ -20,7 +21,7 @@ export function renderDag(compiled: CompiledPlan, diagnostics: readonly Diagnost
     errors: diagnostics.filter((d) => d.severity === 'error').map(diagnosticJson),
     warnings: diagnostics.filter((d) => d.severity === 'warning').map(diagnosticJson),
     planId: model.name,
-    metrics: graph.metrics,
+    metrics: { ...graph.metrics, ...dagMetricsContract(compiled) },
     topo_order: graph.topoOrder,
     layers: graph.layers,
     edges: graph.edges.map(edgeJson),
@@ -34,6 +35,7 @@ export function renderDag(compiled: CompiledPlan, diagnostics: readonly Diagnost
     file_conflicts: conflictGroupsJson(compiled.conflicts),
     // Cycles are errors that stop compilation before this file is written, so there is nothing to break.
     cycle_break_suggestions: [],
+    ...dagContract(compiled),
   };
   return stableJson(withGenerated(body, timestamp));
 }

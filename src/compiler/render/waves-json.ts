@@ -1,5 +1,6 @@
 /** waves.json (seed 004, DESIGN.md §4): the wave-based and rolling-frontier execution models. */
 import type { CompiledPlan } from '../compiled.js';
+import { rollingFrontierContract, waveBasedContract } from '../artifacts/contract.js';
 import { stableJson, withGenerated } from './json.js';
 
 export function renderWaves(compiled: CompiledPlan, timestamp: string | null = null): string {
@@ -21,6 +22,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
         total_waves: waves.waves.length,
         makespan_hours: waves.makespanHours,
         estimated_completion: { p50_hours: waves.totals.p50Hours, p80_hours: waves.totals.p80Hours, p95_hours: waves.totals.p95Hours },
+        ...waveBasedContract(compiled),
       },
       rolling_frontier: {
         config: { max_concurrent_tasks: frontier.maxConcurrencyLimit, scheduling_algorithm: frontier.optimizer.schedulesEvaluated > 0 ? 'rcpsp_ga_justified' : 'parallel_sgs_lft', frontier_update_policy: 'immediate' },
@@ -48,6 +50,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
           baseline_makespan_hours: frontier.optimizer.baselineMakespanHours,
         },
         speedup_vs_waves: waves.makespanHours > 0 ? Math.round((1 - frontier.makespanHours / waves.makespanHours) * 1e4) / 1e4 : 0,
+        ...rollingFrontierContract(compiled),
       },
     },
   };

@@ -15,8 +15,7 @@ import { roundTime } from './time.js';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number): FrontierSchedule {
-  const problem = buildProblem(model, graph, conflicts);
+export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number, problem: Problem = buildProblem(model, graph, conflicts)): FrontierSchedule {
   const lft = latestFinish(problem);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
