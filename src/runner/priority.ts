@@ -20,6 +20,8 @@ export function launchPriority(model: PlanModel, compiled: CompiledPlan): Map<st
  * named in descriptions, with an enforced overlap), by task id, as the compiled schedules keep them.
  */
 export interface FileLocks {
+  /** The patterns the indexes below refer to. */
+  patterns: readonly string[];
   holds: Map<string, readonly number[]>;
   blockedBy: Map<string, readonly number[]>;
 }
@@ -28,6 +30,7 @@ export function fileLocks(compiled: CompiledPlan): FileLocks {
   const blockers = blockersOf(compiled.conflicts);
   const ids = compiled.model.tasks.map((t) => t.id);
   return {
+    patterns: compiled.conflicts.patterns.map((p) => p.pattern),
     holds: new Map(ids.map((id, i) => [id, compiled.conflicts.heldBy[i]!])),
     blockedBy: new Map(ids.map((id, i) => [id, blockers[i]!])),
   };

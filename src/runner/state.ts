@@ -8,7 +8,8 @@ import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
 
-export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+export type { TaskStatus } from '../core/task-status.js';
+import type { TaskStatus } from '../core/task-status.js';
 
 export interface AttemptState {
   n: number;
