@@ -19,7 +19,11 @@ export class Holdings {
 
   constructor(private readonly plan: RunPlan) {}
 
+  /** How many tasks hold something: none, nothing can conflict (and the plan's file locks are not needed). */
+  private held = 0;
+
   hold(task: RunTask): void {
+    this.held++;
     const id = task.model.id;
     for (const [name, units] of Object.entries(task.model.resources)) {
       const use = this.resources.get(name) ?? { units: 0, by: new Set<string>() };
@@ -35,6 +39,7 @@ export class Holdings {
   }
 
   release(task: RunTask): void {
+    this.held--;
     const id = task.model.id;
     for (const [name, units] of Object.entries(task.model.resources)) {
       const use = this.resources.get(name);
@@ -47,6 +52,7 @@ export class Holdings {
 
   /** Why `task` cannot start beside the running tasks (a resource short, a file pattern held), or null. */
   conflict(task: RunTask): WaitReason | null {
+    if (this.held === 0) return null;
     for (const [name, units] of Object.entries(task.model.resources)) {
       const capacity = this.plan.capacity.get(name) ?? Infinity;
       const use = this.resources.get(name);

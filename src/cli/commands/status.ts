@@ -15,7 +15,7 @@ export const statusCommand: Command = {
   usage: 'execplan status [plan.yaml] [--json] [--plan plan.yaml]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
-    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan);
+    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan, undefined, 'state');
     if (!outcome.ok) return outcome.exitCode;
     const { plan, input } = outcome;
     const loaded = tryLoadState(statePaths(input.dir));
