@@ -1,6 +1,5 @@
 /** The plan as the runner needs it: resolved cwd/env/inputs per task, dependency maps, definition hashes. */
-import { sha256 } from '../compiler/artifacts/json.js';
-import { contentHash } from '../compiler/render/json.js';
+import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { compilePlan } from '../compiler/compile.js';

@@ -5,7 +5,7 @@
  */
 import type { TaskModel } from '../model.js';
 import { round } from '../analysis/thresholds.js';
-import { conflictGroupsJson, groupsOfTasks } from '../render/conflicts-json.js';
+import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { generated, type ArtifactContext } from './context.js';
