@@ -12,10 +12,10 @@ import { buildWaves } from './schedule/waves.js';
 export type { CompiledPlan } from './compiled.js';
 
 export function compilePlan(model: PlanModel): CompiledPlan {
-  const { graph, index } = analyzeGraph(model);
+  const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
   const waves = buildWaves(model, index, conflicts, latestStart);
-  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish);
   return { model, graph, conflicts, waves, frontier };
 }

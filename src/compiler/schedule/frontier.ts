@@ -9,15 +9,16 @@ import type { PlanModel } from '../model.js';
 import { listByStart } from './justify.js';
 import { defaultBudget, defaultWorkLimit, keyedTopologicalOrder, minDefaultBudget, optimize } from './optimize.js';
 import { parallelSchedule } from './parallel-sgs.js';
-import { buildProblem, latestFinish, type Problem } from './problem.js';
+import { buildProblem, byProblemNode, type Problem } from './problem.js';
 import { SerialScheduler } from './serial-sgs.js';
 import { roundTime } from './time.js';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number): FrontierSchedule {
+/** `latestFinish`: per index-graph node, from the critical-path pass (analyzeGraph). */
+export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number, latestFinish: Float64Array): FrontierSchedule {
   const problem = buildProblem(model, graph, conflicts);
-  const lft = latestFinish(problem);
+  const lft = byProblemNode(problem, latestFinish);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
   const bound = lowerBoundOf(model, problem, criticalPathHours, conflicts);
