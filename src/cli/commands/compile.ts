@@ -9,7 +9,7 @@ import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
-import { round } from '../../compiler/analysis/thresholds.js';
+import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';

@@ -5,7 +5,7 @@
 import { renderTemplate, type TemplateFilter } from '../../core/templates.js';
 import { partList } from '../analysis/decomposition.js';
 import type { FileConflicts } from '../compiled.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
 import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';

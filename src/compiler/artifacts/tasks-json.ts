@@ -4,7 +4,7 @@
  * and reason; resource conflicts with their resolution; file conflicts.
  */
 import type { TaskModel } from '../model.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';

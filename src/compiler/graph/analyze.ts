@@ -1,6 +1,6 @@
 /** Builds the dependency graph section of a compiled plan: order, layers, reduction, critical path, metrics. */
 import type { DependencyGraph, GraphMetrics, TaskTiming } from '../compiled.js';
-import { roundHours } from '../duration.js';
+import { roundHours } from '../rounding.js';
 import type { PlanModel } from '../model.js';
 import { criticalPathMethod } from './critical.js';
 import { buildIndexGraph, type IndexGraph } from './index-graph.js';

@@ -11,7 +11,7 @@ import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { totalEstimates, waveEstimates } from './estimates.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 import { MinHeap } from '../graph/heap.js';
 
 export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, latestStart: ArrayLike<number>): WaveSchedule {
@@ -167,11 +167,11 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
   for (const wave of waves) wave.deferred.sort((a, b) => byUrgency(byId.get(a.task)!, byId.get(b.task)!) || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
   let clock = 0;
   for (const wave of waves) {
-    wave.startHours = roundTime(clock);
+    wave.startHours = roundHours(clock);
     clock += wave.estimates.p50Hours;
   }
   const totals = totalEstimates(waves.map((w) => w.estimates));
-  return { maxWaveSize, waveCapacity: capacity, waves, totals, makespanHours: roundTime(clock) };
+  return { maxWaveSize, waveCapacity: capacity, waves, totals, makespanHours: roundHours(clock) };
 }
 
 function spreadOf(model: PlanModel, t: number): { mean: number; sigma: number } {
