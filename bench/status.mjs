@@ -2,6 +2,7 @@
 // done, from a real run of `true` commands): status reads the plan, its file locks and the state, and
 // must not pay for the schedule optimizer. Each command in a fresh process, alternated, median of RUNS.
 // Usage: npm run build && node bench/status.mjs [tasks=2000] [runs=5]
+// BASELINE_BIN=<another build's bin/execplan.js> adds its status, timed in the same loop (before/after).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,9 +28,9 @@ try {
   const run = spawnSync(process.execPath, [bin, 'run', '--concurrency', '8'], { cwd: dir, env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`setup run failed (${run.status}): ${run.stdout.slice(-500)}${run.stderr.slice(-500)}`);
 
-  const time = (args) => {
+  const time = (args, program = bin) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--require', preload, bin, ...args], { cwd: dir, env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--require', preload, program, ...args], { cwd: dir, env, encoding: 'utf8' });
     const wall = performance.now() - t0;
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
     return { wall, cpu: Number(readFileSync(cpuFile, 'utf8')) };
@@ -41,8 +42,9 @@ try {
     // A control verb with no runner alive: loads the plan and the state, journals the request, exit 0.
     ['execplan resume (a control verb)', ['resume']],
   ];
+  if (process.env.BASELINE_BIN) commands.push(['execplan status, baseline build', ['status'], process.env.BASELINE_BIN]);
   const results = commands.map(() => []);
-  for (let i = 0; i < runs; i++) commands.forEach(([, args], k) => results[k].push(time(args)));
+  for (let i = 0; i < runs; i++) commands.forEach(([, args, program], k) => results[k].push(time(args, program)));
   const med = (k, key) => median(results[k].map((r) => r[key]));
   console.log(`${n} tasks, median of ${runs}, each command in a fresh process, alternated (ms)`);
   console.log('| command | CPU median | CPU / validate | wall median | wall / validate | CPU runs |');

@@ -193,9 +193,9 @@ t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH'
 
   const render = () => renderArtifacts({ compiled: compileText(richPlan), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: richPlan, planFile: 'plan.yaml' });
   const a = render();
-  t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'features.json', 'tasks.json']);
+  t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json']);
   t.same(render(), a, 'rendering twice gives identical bytes');
-  for (const name of ['features.json', 'tasks.json', 'coordinator.json', '.tasks-meta.json']) t.ok(verifyContentHash(a[name]!), `${name} carries a verifiable contentHash`);
+  for (const name of ['features.json', 'tasks.json', 'coordinator.json', '.tasks-meta.json', 'dag.json', 'waves.json']) t.ok(verifyContentHash(a[name]!), `${name} carries a verifiable contentHash`);
   const meta = JSON.parse(a['.tasks-meta.json']!);
   t.equal(meta.artifacts['Plan.md'].sha256.length, 64);
   t.equal(meta.tool.version, '0.1.0');
