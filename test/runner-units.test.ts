@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
 import { dependencyClosure } from '../src/runner/selection.js';
 import { waitReasons } from '../src/runner/wait-reason.js';
+import { describeWaitLine, type WaitReason } from '../src/core/task-status.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -152,10 +153,11 @@ t.test('wait reasons: a failure far upstream in a 50,000-task chain, linear and 
     deps: i === 0 ? [] : [`t${i - 1}`],
   }));
   const plan = { tasks: new Map(order.map((task) => [task.model.id, task])), order } as unknown as RunPlan;
+  const text = (reason: WaitReason | null, task: string) => (reason === null ? 'ready' : describeWaitLine(reason, task));
   const why = waitReasons(plan, (id) => (id === 't0' ? 'failed' : 'pending'), false);
-  t.equal(why(plan.tasks.get(`t${n - 1}`)!, false), 'blocked: upstream failed (t0)');
-  t.equal(why(plan.tasks.get('t1')!, false), 'blocked: upstream failed (t0)');
+  t.equal(text(why(plan.tasks.get(`t${n - 1}`)!, false), `t${n - 1}`), 'blocked: upstream failed (t0)');
+  t.equal(text(why(plan.tasks.get('t1')!, false), 't1'), 'blocked: upstream failed (t0)');
   const none = waitReasons(plan, (id) => (id === 't0' ? 'done' : 'pending'), false);
-  t.equal(none(plan.tasks.get('t1')!, false), 'ready');
-  t.equal(none(plan.tasks.get('t2')!, false), 'needs t1');
+  t.equal(text(none(plan.tasks.get('t1')!, false), 't1'), 'ready');
+  t.equal(text(none(plan.tasks.get('t2')!, false), 't2'), 'needs t1');
 });

@@ -25,5 +25,5 @@ export function agentExecutorFromConfig(model: PlanModel, config: Config, config
   });
 }
 
-export { startWorktreeSession, mergeOrder, type WorktreeSession } from './worktrees.js';
+export { startWorktreeSession, type WorktreeSession } from './worktrees.js';
 export { usageTotals, formatUsage, recordRunUsage } from './usage.js';

@@ -4,7 +4,8 @@
  * full disk, a read-only directory) leaves the directory as it was, with a one-line reason instead of
  * a stack trace.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { stageFile, type StagedFile } from '../core/atomic-write.js';
 import path from 'node:path';
 
 export type WriteResult = { ok: true } | { ok: false; message: string };
@@ -17,21 +18,16 @@ export async function writeFilesAtomically(dir: string, shown: string, files: Re
     const info = await stat(path.join(dir, name)).catch(() => null);
     if (info?.isDirectory()) return { ok: false, message: `${join(shown, name)} is a directory; remove it so the file can be written there` };
   }
-  const suffix = `.tmp-${process.pid}`;
-  const written: string[] = [];
+  const staged: StagedFile[] = [];
   try {
-    for (const [name, content] of Object.entries(files)) {
-      const temp = path.join(dir, `${name}${suffix}`);
-      written.push(temp);
-      await writeFile(temp, content);
-    }
+    for (const [name, content] of Object.entries(files)) staged.push(stageFile(path.join(dir, name), content, { fsync: false }));
   } catch (error) {
-    await Promise.all(written.map((file) => rm(file, { force: true })));
+    for (const file of staged) file.discard();
     // A directory made for this write goes too: a failed compile leaves no trace.
     if (prepared.created) await rm(prepared.created, { recursive: true, force: true });
     return { ok: false, message: `cannot write into ${shown}/ (${reason(error)}); nothing was changed there` };
   }
-  for (const name of Object.keys(files)) await rename(path.join(dir, `${name}${suffix}`), path.join(dir, name));
+  for (const file of staged) file.commit();
   return { ok: true };
 }
 

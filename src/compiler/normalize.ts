@@ -1,8 +1,9 @@
 /** Schema-valid Plan -> PlanModel: defaults resolved, durations in hours, every dependency as an edge. */
 import type { Plan, Task } from '../types/plan.js';
 import { builtinSettings, defaultTaskHours } from './defaults.js';
-import { parseDuration, roundHours } from './duration.js';
+import { parseDuration } from './duration.js';
 import { inferredConfidence, inferredEdges, inferredReason, normalizeEvidence } from './interfaces.js';
+import { roundHours } from './rounding.js';
 import { expandTestStrategy } from './test-strategy.js';
 import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 

@@ -12,7 +12,7 @@
  * A plan that already has a task named `X.tests` keeps it as written (no expansion for X).
  */
 import type { AcceptanceCheck, Task } from '../types/plan.js';
-import { roundHours } from './duration.js';
+import { roundHours } from './rounding.js';
 import type { EdgeModel, PlanModel, TaskModel } from './model.js';
 
 /** Share of the implementation's estimate given to writing its tests. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
 import { controlProblem, drainControl, sanitizeControl } from './control.js';
-import type { RunEvent, FailureSummary } from './events.js';
+import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
@@ -24,7 +24,8 @@ import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
-import { waitReasons, type WaitReason } from './wait-reason.js';
+import { waitReasons } from './wait-reason.js';
+import { isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -321,8 +322,8 @@ export class Runner {
   }
 
   /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
-  private waitingReasons(): (task: RunTask) => string {
-    const why: WaitReason = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
+  private waitingReasons(): (task: RunTask) => WaitReason | null {
+    const why = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
     return (task) => why(task, this.ts(task.model.id)?.approved ?? false);
   }
 
@@ -331,11 +332,8 @@ export class Runner {
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
     const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed');
     const waitingFor = this.waitingReasons();
-    const humanWait = pending.some((id) => {
-      const t = this.plan.tasks.get(id)!;
-      const reason = waitingFor(t);
-      return !reason.startsWith('blocked');
-    });
+    // Anything but a failed upstream can still change (a person, a resume, a slot): --wait keeps going.
+    const humanWait = pending.some((id) => !isBlocked(waitingFor(this.plan.tasks.get(id)!)));
     if (!this.stopping && this.options.wait && humanWait && !(this.readiness.anyFailed() && !this.options.keepGoing)) return;
     this.finish();
   }
@@ -355,22 +353,22 @@ export class Runner {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
     const failures: FailureSummary[] = [];
-    const waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }> = [];
-    const counts: Record<string, number> = {};
+    const waiting: WaitingTask[] = [];
+    const counts: Partial<Record<DisplayedStatus, number>> = {};
     const waitingFor = this.waitingReasons();
     for (const id of this.selected) {
       const s = this.ts(id);
       const task = this.plan.tasks.get(id)!;
-      let status: string = s?.status ?? 'pending';
+      let status: DisplayedStatus = s?.status ?? 'pending';
       if (status === 'failed') {
         const last = s!.attempts[s!.attempts.length - 1];
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
         const why = waitingFor(task);
-        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        const kind = isBlocked(why) ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
         status = kind;
         const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
-        waiting.push({ task: id, status: kind, for: why === 'ready' ? (interrupted ? 'interrupted; runs again on resume' : 'not started') : why.replace(/^blocked: /, '') });
+        waiting.push({ task: id, status: kind, reason: why ?? { kind: interrupted ? 'interrupted' : 'not-started' } });
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }

@@ -1,6 +1,6 @@
 /**
  * execplan compile [plan.yaml] [--out DIR] [--check]: validate, compile, write every artifact
- * (DESIGN.md §4). --check compiles in memory, compares with the files on disk, writes nothing and
+ * (docs/artifacts.md). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
 import { readFile } from 'node:fs/promises';
@@ -9,10 +9,9 @@ import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
-import { round } from '../../compiler/analysis/thresholds.js';
+import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
-import { renderArtifacts as renderScheduleArtifacts } from '../../compiler/render/artifacts.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
@@ -61,7 +60,7 @@ export const compileCommand: Command = {
       planText: input.text,
       // Relative to the output directory, so the bytes do not depend on where compile is run from.
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
-      extra: Object.fromEntries(renderScheduleArtifacts(compiled, { diagnostics, timestamp: stamp.timestamp })),
+      diagnostics,
     });
     const relative = path.relative(io.cwd, outDir);
     const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;

@@ -28,7 +28,8 @@ export function controlVerb(spec: VerbSpec): Command {
       const task = positionals[0];
       if (spec.takesTask && !task) throw new UsageError('missing the task id');
       if (spec.extra === 'reason' && !values.reason?.trim()) throw new UsageError('--reason TEXT is required (it is recorded in the journal)');
-      const loaded = await loadRunPlan(io, values.plan);
+      // Control requests launch nothing: no schedule is needed to check and record them.
+      const loaded = await loadRunPlan(io, values.plan, undefined, 'state');
       if (!loaded.ok) return loaded.exitCode;
       const { plan, input } = loaded;
       let action: ControlAction;

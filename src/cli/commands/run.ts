@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
-import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
@@ -177,7 +177,8 @@ export const runCommand: Command = {
         const code = await runner.start();
         if (ttyDone) await ttyDone;
         const ids = [...plan.tasks.keys()];
-        const branches = worktrees ? mergeOrder(model).order.flatMap((stream) => worktrees!.worktrees.filter((w) => w.stream === stream).map((w) => ({ stream, branch: w.branch }))) : null;
+        // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
+        const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
         if (persist) recordRunUsage(paths.dir, runId, ids, branches);
         const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
         if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);

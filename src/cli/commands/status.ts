@@ -1,6 +1,7 @@
 /** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
+import { describeWaitLine } from '../../core/task-status.js';
 import { statePaths } from '../../runner/paths.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
@@ -14,7 +15,7 @@ export const statusCommand: Command = {
   usage: 'execplan status [plan.yaml] [--json] [--plan plan.yaml]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
-    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan);
+    const outcome = await loadRunPlan(io, positionals[0] ?? values.plan, undefined, 'state');
     if (!outcome.ok) return outcome.exitCode;
     const { plan, input } = outcome;
     const loaded = tryLoadState(statePaths(input.dir));
@@ -29,7 +30,9 @@ export const statusCommand: Command = {
     const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
     const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
-      io.stdout(`${JSON.stringify({ ...view, agents }, null, 2)}\n`);
+      // Each wait reason as the text line shows it (`for`) and as data (`reason`), for scripts.
+      const waiting = view.waiting.map((w) => ({ task: w.task, for: describeWaitLine(w.reason, w.task), reason: w.reason }));
+      io.stdout(`${JSON.stringify({ ...view, waiting, agents }, null, 2)}\n`);
       return ExitCode.ok;
     }
     const lines: string[] = [];
@@ -47,7 +50,7 @@ export const statusCommand: Command = {
     }
     if (view.waiting.length) {
       lines.push('waiting:');
-      for (const w of view.waiting.slice(0, 50)) lines.push(`  ${w.task}: ${w.for}`);
+      for (const w of view.waiting.slice(0, 50)) lines.push(`  ${w.task}: ${describeWaitLine(w.reason, w.task)}`);
       if (view.waiting.length > 50) lines.push(`  ... and ${view.waiting.length - 50} more (--json for all)`);
     }
     if (agents) lines.push(formatUsage(agents.totals)!);

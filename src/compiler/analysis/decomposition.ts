@@ -4,7 +4,8 @@
  */
 import type { CompiledPlan } from '../compiled.js';
 import type { TaskModel } from '../model.js';
-import { round, type AnalysisThresholds, type Finding } from './thresholds.js';
+import { round } from '../rounding.js';
+import type { AnalysisThresholds, Finding } from './thresholds.js';
 
 export interface MergeSuggestion {
   /** The tasks to merge, in plan order; the first keeps its id. */

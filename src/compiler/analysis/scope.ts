@@ -9,7 +9,8 @@
  * and low when coupling signals (many cross-stream edges, high risk) argue against the recommendation.
  */
 import type { CompiledPlan } from '../compiled.js';
-import { round, type AnalysisThresholds } from './thresholds.js';
+import { round } from '../rounding.js';
+import type { AnalysisThresholds } from './thresholds.js';
 
 export type ScopeRecommendation = 'single-agent' | 'multi-agent' | 'decomposition-required';
 export type Confidence = 'low' | 'medium' | 'high';

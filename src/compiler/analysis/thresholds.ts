@@ -54,9 +54,3 @@ export interface Finding {
   tasks: string[];
   streams: string[];
 }
-
-/** Fixed rounding for every number written to an artifact (determinism across platforms). */
-export function round(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round((value + Number.EPSILON) * f) / f;
-}

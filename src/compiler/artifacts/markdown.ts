@@ -2,10 +2,10 @@
  * Plan.md and Decisions.md: a view model computed here (numbers rounded, rows ready), laid out by the
  * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
  */
-import nunjucks from 'nunjucks';
+import { renderTemplate, type TemplateFilter } from '../../core/templates.js';
 import { partList } from '../analysis/decomposition.js';
 import type { FileConflicts } from '../compiled.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
 import { contractDecisionsView, contractPlanView } from './contract-view.js';
@@ -31,15 +31,13 @@ function cell(value: unknown): string {
   return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
 
-function env(): nunjucks.Environment {
-  const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
-  e.addFilter('cell', cell);
-  e.addFilter('inline', inline);
-  e.addFilter('parts', partList);
+const filters: Record<string, TemplateFilter> = {
+  cell,
+  inline,
+  parts: partList as TemplateFilter,
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
-  e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
-  return e;
-}
+  hours: ((v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`) as TemplateFilter,
+};
 
 /** Most task ids listed in one Markdown cell or bullet; the JSON artifacts always have them all. */
 const listLimit = 12;
@@ -201,11 +199,11 @@ export function decisionsView(ctx: ArtifactContext) {
 }
 
 export function renderPlanMd(ctx: ArtifactContext, templates: Templates): string {
-  return tidy(env().renderString(templates.plan, planView(ctx)));
+  return tidy(renderTemplate('document', templates.plan, planView(ctx), filters));
 }
 
 export function renderDecisionsMd(ctx: ArtifactContext, templates: Templates): string {
-  return tidy(env().renderString(templates.decisions, decisionsView(ctx)));
+  return tidy(renderTemplate('document', templates.decisions, decisionsView(ctx), filters));
 }
 
 /** At most one blank line in a row, exactly one newline at the end: stable, diff-friendly Markdown. */

@@ -4,8 +4,8 @@
  * and reason; resource conflicts with their resolution; file conflicts.
  */
 import type { TaskModel } from '../model.js';
-import { round } from '../analysis/thresholds.js';
-import { conflictGroupsJson, groupsOfTasks } from '../render/conflicts-json.js';
+import { round } from '../rounding.js';
+import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners, taskContract } from './contract.js';

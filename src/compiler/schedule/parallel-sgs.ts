@@ -4,7 +4,7 @@
  * One pass with the latest-finish-time priority is the baseline the optimizer must beat.
  */
 import type { Problem } from './problem.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 import { MinHeap } from '../graph/heap.js';
 
 /** Lower key = started first; ties by node number. Returns start and finish times. */
@@ -92,7 +92,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
         continue;
       }
       start[j] = t;
-      finish[j] = roundTime(t + problem.duration[j]!);
+      finish[j] = roundHours(t + problem.duration[j]!);
       if (finish[j]! > makespan) makespan = finish[j]!;
       if (zero) release(j);
       else {
