@@ -6,6 +6,7 @@
  * Plans with more tasks than a workflow may hold jobs are grouped by wave (see grouping in this file).
  * Pure: the same plan and options give the same bytes.
  */
+import { posix } from 'node:path';
 import { stringify } from 'yaml';
 import type { CompiledPlan } from '../../compiler/compiled.js';
 import type { TaskModel } from '../../compiler/model.js';
@@ -153,8 +154,20 @@ function timeoutMinutes(tasks: TaskModel[]): number | null {
   return Math.ceil(total / 60) + 10;
 }
 
-function quote(text: string): string {
+/** A path for a bash word: globs stay unquoted (so they expand), anything else is single-quoted. */
+function shellWord(text: string): string {
+  if (/^[A-Za-z0-9._/*?{},@+-]+$/.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A task's declared `outputs` as paths from the repository root: a later job needs them (a command
+ * task's build products) and each job starts from a fresh checkout.
+ */
+function outputPaths(task: TaskModel, planPath: string, defaultCwd: string | undefined): string[] {
+  const planDir = posix.dirname(planPath);
+  const cwd = task.source.cwd ?? defaultCwd ?? '.';
+  return (task.source.outputs ?? []).filter((o) => !o.startsWith('!')).map((o) => posix.normalize(posix.join(planDir, cwd, o)));
 }
 
 export const githubActionsExporter: Exporter<GithubActionsOptions> = {
@@ -204,7 +217,9 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       if (options.install.kind === 'repository') steps.push({ name: 'Install execplan (this repository)', run: 'npm ci --no-audit --no-fund\n' });
       for (const pkg of [...npmPackages].sort()) steps.push({ name: `Install ${pkg}`, run: `npm install -g --no-audit --no-fund ${pkg}\n` });
       if (job.needs.length > 0) {
-        steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: stateDir, 'merge-multiple': true } });
+        // Each upstream job packed its results with their paths in the repository; unpack them in place.
+        steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: '${{ runner.temp }}/execplan-upstream' } });
+        steps.push({ name: 'Unpack the results of upstream jobs', run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; fi\ndone\n' });
       }
       for (const t of gated) steps.push({ name: `Approve ${t.id} (approved through the environment)`, run: `$EXECPLAN approve ${t.id} --plan "$EXECPLAN_PLAN"\n` });
       for (const t of manual) {
@@ -266,19 +281,33 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
           '  done\n' +
           '} >> "$GITHUB_STEP_SUMMARY"\n',
       });
+      // A tar keeps every path as it is in the repository (an artifact keeps paths below the files'
+      // common folder only) and hidden folders like .execplan; downstream jobs unpack it in place.
+      const results = [
+        ...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}.json`, `${stateDir}/logs/${t.id}`]),
+        `${stateDir}/jobs/${job.id}`,
+        ...tasks.flatMap((t) => outputPaths(t, options.planPath, model.source.defaults?.cwd)),
+      ];
       steps.push({
-        name: 'Keep the state for dependent jobs',
+        name: 'Pack hand-offs, logs, state and declared outputs',
         if: 'always()',
-        run: `mkdir -p "${stateDir}/jobs/${job.id}"\ncp "${stateDir}/state.json" "${stateDir}/journal.jsonl" "${stateDir}/jobs/${job.id}/" 2>/dev/null || true\n`,
+        run:
+          'shopt -s globstar nullglob\n' +
+          `mkdir -p "${stateDir}/jobs/${job.id}"\n` +
+          `cp "${stateDir}/state.json" "${stateDir}/journal.jsonl" "${stateDir}/jobs/${job.id}/" 2>/dev/null || true\n` +
+          'files=()\n' +
+          `for f in ${results.map(shellWord).join(' ')}; do\n` +
+          '  if [ -e "$f" ]; then files+=("$f"); fi\n' +
+          'done\n' +
+          'tar -czf "$RUNNER_TEMP/execplan-results.tgz" "${files[@]}"\n',
       });
       steps.push({
-        name: 'Upload hand-offs and logs',
+        name: 'Upload the results for dependent jobs',
         if: 'always()',
         uses: actions.upload,
         with: {
           name: `execplan-${job.id}`,
-          path: [...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}.json`, `${stateDir}/logs/${t.id}/`]), `${stateDir}/jobs/${job.id}/`].join('\n') + '\n',
-          'include-hidden-files': true,
+          path: '${{ runner.temp }}/execplan-results.tgz',
           'if-no-files-found': 'ignore',
           // A re-run of a failed job uploads again under the same name.
           overwrite: true,
