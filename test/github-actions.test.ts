@@ -114,8 +114,8 @@ t.test('every example and a PSPLIB instance: both validators accept the workflow
     const limit = concurrency ?? compiled.model.settings.maxConcurrency;
     const found = new Set<string>();
     const jobs = jobsOf(text);
-    for (let seed = 1; seed <= 40; seed++) for (const p of simulate(compiled, jobs, limit, seed)) found.add(p);
-    t.same([...found], [], `${name}: 40 random runs keep every dependency, capacity and the concurrency limit ${limit}`);
+    for (let seed = 1; seed <= 30; seed++) for (const p of simulate(compiled, jobs, limit, seed)) found.add(p);
+    t.same([...found], [], `${name}: 30 random runs keep every dependency, capacity and the concurrency limit ${limit}`);
     // Byte-identical when run again.
     await cli(['export', 'github-actions', plan, '-o', out, ...flags]);
     t.equal(readFileSync(out, 'utf8'), text, `${name}: deterministic`);
@@ -124,7 +124,7 @@ t.test('every example and a PSPLIB instance: both validators accept the workflow
 
 t.test('random plans (phases, files, pooled resources, low limits): the hand-overs hold under random durations', async (t) => {
   const found: string[] = [];
-  for (let seed = 1; seed <= 40; seed++) {
+  for (let seed = 1; seed <= 30; seed++) {
     const compiled = compileText(planYaml(randomPlan(seed)));
     for (const concurrency of [compiled.model.settings.maxConcurrency, 1, 2]) {
       const jobs = jobsOf(githubActionsExporter.export(compiled, options({ concurrency })).files['.github/workflows/execplan.yml']!);
@@ -215,7 +215,7 @@ t.test('more tasks than a workflow may hold: grouped by wave, with a warning, an
   t.same(await validators('big.yml', workflow), []);
   const compiled = compileText(text);
   const grouped = jobsOf(workflow);
-  for (let seed = 1; seed <= 20; seed++) t.same(simulate(compiled, grouped, 8, seed), [], `run ${seed}`);
+  for (let seed = 1; seed <= 10; seed++) t.same(simulate(compiled, grouped, 8, seed), [], `run ${seed}`);
   // Past 255 waves consecutive waves share a job: a chain of jobs (shown here with a limit of 5 jobs).
   const chain = githubActionsExporter.export(compiled, options({ concurrency: 8, maxJobs: 5 }));
   const chained = (parse(chain.files['.github/workflows/execplan.yml']!) as { jobs: Record<string, Job> }).jobs;
@@ -305,65 +305,131 @@ interface Step {
   with?: Record<string, string>;
 }
 
-t.test('the jobs work when run the way a runner does: fresh checkouts, artifacts between them, a summary', async (t) => {
-  // examples/make in a repository of its own; every job in a clone of it, in the order of its needs.
-  const base = tempDir();
-  const repo = path.join(base, 'repo');
-  mkdirSync(repo);
-  execFileSync('cp', ['-r', path.join(root, 'examples/make'), path.join(repo, 'make')]);
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  git(repo, 'init', '-q');
-  const r = await cli(['export', 'github-actions', 'make/plan.yaml'], { cwd: repo });
-  t.equal(r.code, 0, r.stderr);
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-qm', 'plan');
-  const workflow = parse(readFileSync(path.join(repo, '.github/workflows/execplan-make-example.yml'), 'utf8')) as { env: Record<string, string>; jobs: Record<string, { needs?: string[]; steps: Step[] }> };
+const gitEnv = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
+
+/**
+ * Runs a workflow's jobs the way runners do, in the order of their needs: each in a fresh clone of
+ * `origin` (a bare repository, so pushes work), artifacts kept between jobs, `if: always()` honoured.
+ * Installing agent CLIs is left out (fake ones are on PATH). Returns each job's result and summaries.
+ */
+function runWorkflow(t: { fail(message: string): void }, base: string, origin: string, file: string, env: NodeJS.ProcessEnv = {}) {
+  const workflow = parse(readFileSync(file, 'utf8')) as { env: Record<string, string>; jobs: Record<string, { needs?: string[]; steps: Step[] }> };
   const artifacts = path.join(base, 'artifacts');
   const results: Record<string, { result: string }> = {};
   let summary = '';
+  let summaryScript = '';
   for (const [id, job] of Object.entries(workflow.jobs)) {
     const work = path.join(base, `job-${id}`);
     const temp = path.join(base, `temp-${id}`);
     mkdirSync(temp);
-    git(base, 'clone', '-q', repo, work);
+    git(base, 'clone', '-q', origin, work);
     const stepSummary = path.join(temp, 'summary.md');
     writeFileSync(stepSummary, '');
     let failed = false;
     for (const step of job.steps) {
       if (failed && step.if !== 'always()') continue;
-      const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...workflow.env, EXECPLAN: `node ${path.join(root, 'bin/execplan.js')}`, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: stepSummary, ...step.env };
+      const stepEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...gitEnv, ...workflow.env, EXECPLAN: `node ${path.join(root, 'bin/execplan.js')}`, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: stepSummary, ...env, ...step.env };
       if (step.uses?.startsWith('actions/download-artifact')) {
         mkdirSync(path.join(temp, 'execplan-upstream'), { recursive: true });
         execFileSync('sh', ['-c', `cp -r "${artifacts}"/execplan-* "${temp}/execplan-upstream/" 2>/dev/null || true`]);
       } else if (step.uses?.startsWith('actions/upload-artifact')) {
-        const file = step.with!.path!.replace('${{ runner.temp }}', temp);
+        const from = step.with!.path!.replace('${{ runner.temp }}', temp);
         mkdirSync(path.join(artifacts, step.with!.name!), { recursive: true });
-        execFileSync('cp', [file, path.join(artifacts, step.with!.name!)]);
-      } else if (step.run && id === summaryJobId) {
-        writeFileSync(path.join(temp, 'summary.js'), step.run);
-        const needs = JSON.stringify(results);
-        const out = spawnSync(process.execPath, [path.join(temp, 'summary.js')], { env: { ...env, NEEDS: needs, GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1' }, encoding: 'utf8' });
-        t.equal(out.status, 0, out.stderr);
-        // The same script with one failed job: a failure list with a link, and exit 1.
-        const failedRun = spawnSync(process.execPath, [path.join(temp, 'summary.js')], { env: { ...env, NEEDS: JSON.stringify({ ...results, page: { result: 'failure' }, checksum: { result: 'skipped' } }), GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1' }, encoding: 'utf8' });
-        t.equal(failedRun.status, 1);
-        t.match(failedRun.stdout, /\| page \| `page` \| Assemble the page \| FAILED \|/);
-        t.match(failedRun.stdout, /- page: \[log\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\)/);
-        t.match(failedRun.stdout, /Re-run failed jobs/);
-      } else if (step.run) {
-        const out = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: work, env, encoding: 'utf8' });
+        execFileSync('cp', [from, path.join(artifacts, step.with!.name!)]);
+      } else if (step.run && step.shell === 'node {0}') {
+        summaryScript = path.join(temp, 'summary.js');
+        writeFileSync(summaryScript, step.run);
+      } else if (step.run && !step.name.startsWith('Install @')) {
+        const run = step.run.replace(/\$\{\{ github\.run_id \}\}/g, '42').replace(/\$\{\{ github\.actor \}\}/g, 'someone');
+        const out = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { cwd: work, env: { ...stepEnv, BRANCH: stepEnv.BRANCH?.replace('${{ github.run_id }}', '42') }, encoding: 'utf8' });
         if (out.status !== 0) {
           failed = true;
           t.fail(`${id}: step "${step.name}" failed: ${out.stdout}${out.stderr}`);
         }
       }
     }
-    results[id] = { result: failed ? 'failure' : 'success' };
+    if (id !== summaryJobId) results[id] = { result: failed ? 'failure' : 'success' };
     summary += readFileSync(stepSummary, 'utf8');
   }
-  t.same(Object.values(results).map((x) => x.result), Object.keys(workflow.jobs).map(() => 'success'));
+  const summarize = (needs: Record<string, { result: string }>) =>
+    spawnSync(process.execPath, [summaryScript], {
+      env: { PATH: process.env.PATH, NEEDS: JSON.stringify(needs), EXECPLAN_JOBS: workflow.jobs[summaryJobId]!.steps[0]!.env!.EXECPLAN_JOBS, GITHUB_STEP_SUMMARY: path.join(base, 'final.md'), GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1' },
+      encoding: 'utf8',
+    });
+  return { workflow, results, summary, summarize };
+}
+
+function repository(base: string, files: (repo: string) => void): { repo: string; origin: string } {
+  const repo = path.join(base, 'repo');
+  const origin = path.join(base, 'origin.git');
+  mkdirSync(repo);
+  files(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  return { repo, origin };
+}
+
+function publish(base: string, repo: string, origin: string): void {
+  writeFileSync(path.join(repo, '.gitignore'), '.execplan/\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'plan');
+  git(base, 'clone', '-q', '--bare', repo, origin);
+}
+
+t.test('the jobs work when run the way a runner does: fresh checkouts, artifacts between them, a summary', async (t) => {
+  // examples/make in a repository of its own.
+  const base = tempDir();
+  const { repo, origin } = repository(base, (repo) => execFileSync('cp', ['-r', path.join(root, 'examples/make'), path.join(repo, 'make')]));
+  const r = await cli(['export', 'github-actions', 'make/plan.yaml'], { cwd: repo });
+  t.equal(r.code, 0, r.stderr);
+  publish(base, repo, origin);
+  // The README's excerpt is this workflow, lines left out where it says so.
+  const generated = readFileSync(path.join(repo, '.github/workflows/execplan-make-example.yml'), 'utf8').split('\n');
+  const readme = /```yaml\n(# Generated by `execplan export github-actions make\/plan\.yaml`[\s\S]*?)```/.exec(readFileSync(path.join(root, 'README.md'), 'utf8'))![1]!;
+  let at = 0;
+  for (const line of readme.split('\n').filter((l) => l !== '' && !l.includes('# …'))) {
+    while (at < generated.length && generated[at] !== line) at++;
+    t.ok(at < generated.length, `README excerpt line found in order: ${line}`);
+  }
+  const { workflow, results, summary, summarize } = runWorkflow(t, base, origin, path.join(repo, '.github/workflows/execplan-make-example.yml'));
+  t.same(Object.values(results).map((x) => x.result), Object.keys(workflow.jobs).filter((id) => id !== summaryJobId).map(() => 'success'));
   // The last job saw what the jobs before it built in other checkouts.
   t.match(readFileSync(path.join(base, 'job-checksum/make/build/index.txt.cksum'), 'utf8'), /^\d+ \d+ build\/index\.txt/);
   t.match(summary, /### `page`[\s\S]*page attempt 1: done/);
-  t.match(summary, /## execplan run\n\n\| job \| task \| title \| result \|/);
+  const ok = summarize(results);
+  t.equal(ok.status, 0, ok.stderr);
+  t.match(ok.stdout, /## execplan run\n\n\| job \| task \| title \| result \|\n\|---\|---\|---\|---\|\n\| greeting \| `greeting` \| Render the greeting part \| done \|/);
+  t.match(readFileSync(path.join(base, 'final.md'), 'utf8'), /4 success/);
+  // One failed job: a failure list with a link to the run (no API here), and exit 1.
+  const failed = summarize({ ...results, page: { result: 'failure' }, checksum: { result: 'skipped' } });
+  t.equal(failed.status, 1);
+  t.match(failed.stdout, /\| page \| `page` \| Assemble the page \| FAILED \|/);
+  t.match(failed.stdout, /- page: \[log\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\)/);
+  t.match(failed.stdout, /Re-run failed jobs/);
+});
+
+t.test('agent tasks of a stream: each job continues the stream branch and pushes its work there', async (t) => {
+  const base = tempDir();
+  const { repo, origin } = repository(base, (repo) =>
+    writeFileSync(
+      path.join(repo, 'plan.yaml'),
+      `version: 1
+name: agents
+streams: { api: {} }
+tasks:
+  - { id: first, title: First edit, stream: api, agent: { profile: claude, prompt: Edit }, env: { FAKE_AGENT_EDIT: one.txt } }
+  - { id: second, title: Second edit, stream: api, needs: [first], agent: { profile: claude, prompt: Edit }, env: { FAKE_AGENT_EDIT: two.txt } }
+`,
+    ),
+  );
+  const r = await cli(['export', 'github-actions'], { cwd: repo });
+  t.equal(r.code, 0, r.stderr);
+  publish(base, repo, origin);
+  const fakeBin = path.join(root, 'test/fixtures/agents/bin');
+  const { results } = runWorkflow(t, base, origin, path.join(repo, '.github/workflows/execplan-agents.yml'), { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_MODE: 'edit', FAKE_AGENT_RECORD: path.join(base, 'records') });
+  t.same(results, { first: { result: 'success' }, second: { result: 'success' } });
+  const log = git(origin, 'log', '--format=%s', 'execplan/agents/api-42');
+  t.equal(log, 'execplan: second: Second edit\nexecplan: first: First edit\nplan\n', 'both tasks pushed, in order, on the stream branch');
+  t.same(git(origin, 'ls-tree', '--name-only', 'execplan/agents/api-42').trim().split('\n').sort(), ['.github', '.gitignore', 'one.txt', 'plan.yaml', 'two.txt']);
+  t.equal(git(origin, 'log', '--format=%s', 'main'), 'plan\n', 'the default branch is untouched');
 });

@@ -219,7 +219,7 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       if (job.needs.length > 0) {
         // Each upstream job packed its results with their paths in the repository; unpack them in place.
         steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: '${{ runner.temp }}/execplan-upstream' } });
-        steps.push({ name: 'Unpack the results of upstream jobs', run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; fi\ndone\n' });
+        steps.push({ name: 'Unpack the results of upstream jobs', run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; tar -tzf "$f" >> "$RUNNER_TEMP/execplan-unpacked.txt"; fi\ndone\n' });
       }
       for (const t of gated) steps.push({ name: `Approve ${t.id} (approved through the environment)`, run: `$EXECPLAN approve ${t.id} --plan "$EXECPLAN_PLAN"\n` });
       for (const t of manual) {
@@ -245,7 +245,10 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
             env: { BRANCH: branch, TASK_TITLE: ESC(tasks[0]!.title) },
             run:
               identity +
-              `git add -A -- . ':(exclude)${stateDir}'\n` +
+              // Neither the state folder nor what upstream jobs unpacked belongs in the task's commit.
+              'git add -A\n' +
+              `git reset -q -- '${stateDir}'\n` +
+              'if [ -f "$RUNNER_TEMP/execplan-unpacked.txt" ]; then git reset -q --pathspec-from-file="$RUNNER_TEMP/execplan-unpacked.txt"; fi\n' +
               'if git diff --cached --quiet; then echo "no changes to push"; exit 0; fi\n' +
               `git commit -q -m "execplan: ${tasks[0]!.id}: $TASK_TITLE"\n` +
               '# Tasks of one stream may finish at the same time: rebase on what the others pushed, then retry.\n' +
