@@ -1,7 +1,9 @@
 // `execplan export github-actions`: workflows GitHub's parser and actionlint accept, whose `needs:` keep
 // every dependency, capacity and the concurrency limit under random job durations; --check; grouping.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
@@ -352,11 +354,17 @@ function runWorkflow(t: { fail(message: string): void }, base: string, origin: s
     if (id !== summaryJobId) results[id] = { result: failed ? 'failure' : 'success' };
     summary += readFileSync(stepSummary, 'utf8');
   }
-  const summarize = (needs: Record<string, { result: string }>) =>
-    spawnSync(process.execPath, [summaryScript], {
-      env: { PATH: process.env.PATH, NEEDS: JSON.stringify(needs), EXECPLAN_JOBS: workflow.jobs[summaryJobId]!.steps[0]!.env!.EXECPLAN_JOBS, GITHUB_STEP_SUMMARY: path.join(base, 'final.md'), GITHUB_API_URL: 'http://127.0.0.1:9', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1' },
-      encoding: 'utf8',
-    });
+  /** The summary job's script, given the jobs' results (and the GitHub API at `api`, for log links). */
+  const summarize = async (needs: Record<string, { result: string }>, api = 'http://127.0.0.1:9') => {
+    const env = { PATH: process.env.PATH, NEEDS: JSON.stringify(needs), EXECPLAN_JOBS: workflow.jobs[summaryJobId]!.steps[0]!.env!.EXECPLAN_JOBS, GITHUB_STEP_SUMMARY: path.join(base, 'final.md'), GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GH_TOKEN: 'token' };
+    const child = spawn(process.execPath, [summaryScript], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { status, stdout, stderr };
+  };
   return { workflow, results, summary, summarize };
 }
 
@@ -396,16 +404,30 @@ t.test('the jobs work when run the way a runner does: fresh checkouts, artifacts
   // The last job saw what the jobs before it built in other checkouts.
   t.match(readFileSync(path.join(base, 'job-checksum/make/build/index.txt.cksum'), 'utf8'), /^\d+ \d+ build\/index\.txt/);
   t.match(summary, /### `page`[\s\S]*page attempt 1: done/);
-  const ok = summarize(results);
+  const ok = await summarize(results);
   t.equal(ok.status, 0, ok.stderr);
   t.match(ok.stdout, /## execplan run\n\n\| job \| task \| title \| result \|\n\|---\|---\|---\|---\|\n\| greeting \| `greeting` \| Render the greeting part \| done \|/);
   t.match(readFileSync(path.join(base, 'final.md'), 'utf8'), /4 success/);
   // One failed job: a failure list with a link to the run (no API here), and exit 1.
-  const failed = summarize({ ...results, page: { result: 'failure' }, checksum: { result: 'skipped' } });
+  const failing = { ...results, page: { result: 'failure' }, checksum: { result: 'skipped' } };
+  const failed = await summarize(failing);
   t.equal(failed.status, 1);
   t.match(failed.stdout, /\| page \| `page` \| Assemble the page \| FAILED \|/);
   t.match(failed.stdout, /- page: \[log\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\)/);
   t.match(failed.stdout, /Re-run failed jobs/);
+  // With the API (a local stand-in): the link goes to the failed job's own log.
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.url} ${req.headers.authorization}`);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ jobs: [{ name: 'Render the greeting part', html_url: 'https://github.com/o/r/actions/runs/1/job/11' }, { name: 'Assemble the page', html_url: 'https://github.com/o/r/actions/runs/1/job/77' }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const linked = await summarize(failing, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  t.equal(linked.status, 1);
+  t.match(linked.stdout, /- page: \[log\]\(https:\/\/github\.com\/o\/r\/actions\/runs\/1\/job\/77\)/);
+  t.same(requests, ['/repos/o/r/actions/runs/1/attempts/1/jobs?per_page=100&page=1 Bearer token']);
 });
 
 t.test('agent tasks of a stream: each job continues the stream branch and pushes its work there', async (t) => {

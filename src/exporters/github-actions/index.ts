@@ -327,7 +327,7 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       };
     }
 
-    const table = Object.fromEntries(layout.jobs.map((j) => [j.id, j.tasks.map((id) => [id, byId.get(id)!.title])]));
+    const table = Object.fromEntries(layout.jobs.map((j) => [j.id, { name: j.name, tasks: j.tasks.map((id) => [id, byId.get(id)!.title]) }]));
     jobs[summaryJobId] = {
       name: 'execplan summary',
       if: 'always()',
@@ -387,7 +387,7 @@ const run = env.GITHUB_SERVER_URL + '/' + env.GITHUB_REPOSITORY + '/actions/runs
   const lines = ['## execplan run', '', '| job | task | title | result |', '|---|---|---|---|'];
   const failed = [];
   const counts = {};
-  for (const [job, tasks] of Object.entries(jobs)) {
+  for (const [job, { tasks }] of Object.entries(jobs)) {
     const result = (needs[job] && needs[job].result) || 'skipped';
     counts[result] = (counts[result] || 0) + 1;
     for (const [task, title] of tasks) lines.push('| ' + job + ' | \`' + task + '\` | ' + String(title).replace(/[|]/g, '\\\\|') + ' | ' + (icon[result] || result) + ' |');
@@ -397,8 +397,8 @@ const run = env.GITHUB_SERVER_URL + '/' + env.GITHUB_REPOSITORY + '/actions/runs
   if (failed.length) {
     lines.push('', '### Failed', '');
     for (const job of failed) {
-      const name = Object.keys(links).find((n) => n === job || (jobs[job].length === 1 && n === jobs[job][0][1]));
-      lines.push('- ' + job + ': [log](' + (name ? links[name] : run) + '), hand-offs and logs in the artifact \`execplan-' + job + '\` ([run](' + run + '))');
+      const url = links[jobs[job].name] || run;
+      lines.push('- ' + job + ': [log](' + url + '), hand-offs and logs in the artifact \`execplan-' + job + '\` ([run](' + run + '))');
     }
     lines.push('', 'Fix the cause, then use **Re-run failed jobs**: the jobs that succeeded are not run again.');
   }
