@@ -32,6 +32,11 @@ export interface RunOptions {
   keepGoing: boolean;
   /** Run only these tasks and what they need. */
   only: string[] | null;
+  /**
+   * With `only`: run just the named tasks and take what they depend on as done (a CI job whose upstream
+   * jobs already ran those tasks elsewhere, so this machine's state has never seen them).
+   */
+  upstreamDone?: boolean;
   force: boolean;
   /** Keep running while tasks wait for people (done/approve/resume) instead of exiting 7. */
   wait: boolean;
@@ -81,7 +86,8 @@ export class Runner {
     private readonly options: RunOptions,
   ) {
     this.selected = this.selection();
-    this.readiness = new Readiness(plan, this.selected, (id) => this.status(id));
+    const upstreamDone = Boolean(options.upstreamDone && options.only);
+    this.readiness = new Readiness(plan, this.selected, (id) => (upstreamDone && !this.selected.has(id) ? 'done' : this.status(id)));
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
@@ -97,8 +103,9 @@ export class Runner {
     return { planDir: this.plan.planDir, stateDir: this.paths.dir, env: this.options.env };
   }
 
-  /** --only: the named tasks and everything upstream of them. */
+  /** --only: the named tasks and everything upstream of them (just the named ones with upstreamDone). */
   private selection(): Set<string> {
+    if (this.options.only && this.options.upstreamDone) return new Set(this.options.only);
     return this.options.only ? dependencyClosure(this.plan, this.options.only) : new Set(this.plan.tasks.keys());
   }
 

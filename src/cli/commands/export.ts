@@ -1,8 +1,11 @@
 /**
  * execplan export beads [plan.yaml] [-o FILE] [--prefix P] [--import]: the plan as beads issues
  * (DESIGN.md §6), stamped with the current time; --import hands the file to `bd import`.
+ * execplan export github-actions [plan.yaml] [-o FILE] [--concurrency N] [--runs-on LABEL] [--check]: the
+ * plan as a GitHub Actions workflow, one job per task (docs/github-actions.md).
  */
 import path from 'node:path';
+import { exportGithubActions } from './export-github-actions.js';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -14,16 +17,19 @@ import { writeOneFile } from '../write-files.js';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'Export the plan to another tool: `export beads` writes beads.jsonl (and runs `bd import` with --import)',
-  usage: 'execplan export beads [plan.yaml] [-o FILE] [--prefix PREFIX] [--import] [--config FILE]',
+  summary: 'Export the plan to another tool: `export beads` writes beads.jsonl (`bd import` with --import); `export github-actions` writes a workflow',
+  usage:
+    'execplan export beads [plan.yaml] [-o FILE] [--prefix PREFIX] [--import] [--config FILE]\n' +
+    '       execplan export github-actions [plan.yaml] [-o .github/workflows/execplan-<plan>.yml] [--concurrency N] [--runs-on LABEL] [--check] [--config FILE]',
   async run(args, io) {
+    if (args[0] === 'github-actions') return exportGithubActions(args.slice(1), io);
     const { values, positionals } = parseCommandArgs(
       args,
       { output: { type: 'string', short: 'o' }, prefix: { type: 'string' }, import: { type: 'boolean', default: false }, config: { type: 'string' } },
       2,
     );
     const [target, planFile] = positionals;
-    if (target !== 'beads') throw new UsageError(target === undefined ? 'name what to export to: beads' : `cannot export to '${target}'; the only target is beads`);
+    if (target !== 'beads') throw new UsageError(target === undefined ? 'name what to export to: beads or github-actions' : `cannot export to '${target}'; the targets are beads and github-actions`);
     if (values.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(values.prefix)) throw new UsageError(`--prefix must be letters, digits, '_' or '-', starting with a letter, got '${values.prefix}'`);
     const outcome = await loadPlanWithConfig(io, planFile, {}, values.config);
     if (!outcome.ok) {

@@ -30,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -39,6 +39,7 @@ export const runCommand: Command = {
         'dry-run': { type: 'boolean', short: 'n' },
         'keep-going': { type: 'boolean', short: 'k' },
         only: { type: 'string', multiple: true },
+        'upstream-done': { type: 'boolean' },
         fresh: { type: 'boolean' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -55,12 +56,15 @@ export const runCommand: Command = {
     const { model, input, plan } = outcome;
     const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
     for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
+    // A CI job per task: its upstream ran in other jobs (their `needs`), so only the named tasks run here.
+    const upstreamDone = Boolean(values['upstream-done']);
+    if (upstreamDone && !only) throw new UsageError('--upstream-done goes with --only ID: it runs just those tasks and takes what they depend on as done');
     const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
     const paths = statePaths(input.dir);
     const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: input.dir };
 
     if (values['dry-run']) {
-      const selected = only ? dependencyClosure(plan, only) : new Set(plan.tasks.keys());
+      const selected = only ? (upstreamDone ? new Set(only) : dependencyClosure(plan, only)) : new Set(plan.tasks.keys());
       const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
       if (!loaded.ok) {
         io.stderr(`execplan: ${loaded.message}\n`);
@@ -122,6 +126,7 @@ export const runCommand: Command = {
         concurrency,
         keepGoing: Boolean(values['keep-going']),
         only,
+        upstreamDone,
         force: Boolean(values.force),
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
