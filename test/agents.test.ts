@@ -324,14 +324,14 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.equal(branchName('auth', 'api', '20261121T174700Z-1a2b'), 'execplan/auth/api-20261121T174700Z-1a2b');
 
   const started = startWorktreeSession(f.model, f.dir, 'run1');
-  if (!started.ok) throw new Error(started.message);
-  const session = started.session;
+  if (!started.ok) throw new Error(started.error.problems.join('; '));
+  const session = started.value;
   t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data-run1', 'execplan/auth/api-run1']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
   t.ok(again.ok, 'a second run gets its own branches');
   if (again.ok) {
-    t.notMatch(again.session.finish(), /kept/, 'clean worktrees are removed');
-    t.notOk(existsSync(again.session.worktrees[0]!.path));
+    t.notMatch(again.value.finish(), /kept/, 'clean worktrees are removed');
+    t.notOk(existsSync(again.value.worktrees[0]!.path));
   }
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
@@ -379,5 +379,5 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
 
   const outside = startWorktreeSession(f.model, tmpdir(), 'x');
-  t.match(outside.ok ? '' : outside.message, /--worktrees needs a git repository/);
+  t.match(outside.ok ? '' : outside.error.problems.join('; '), /--worktrees needs a git repository/);
 });

@@ -128,7 +128,7 @@ t.test('preflight: a task kind without an executor, or a failing executor prefli
   const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
   const model = loadPlan('plan.yaml', text).model!;
   const plan = buildRunPlan(model, '/nonexistent', text);
-  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {} });
+  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
   const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
   const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command }));
   t.same(await bare.preflight(), ['no executor for agent tasks (b)']);

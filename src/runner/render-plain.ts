@@ -28,8 +28,8 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${w.for}`);
   if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
   if (event.outcome === 'waiting') lines.push('Waiting for people: run the commands above, then `execplan run` again (or keep a run alive with --wait).');
-  else if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
-  if (event.exitCode === 9) lines.push('Aborted. Run `execplan run` to resume.');
+  else if (event.outcome === 'failed') lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
+  if (event.outcome === 'aborted') lines.push('Aborted. Run `execplan run` to resume.');
   return lines;
 }
 
