@@ -1,10 +1,10 @@
 import t from 'tap';
-import { loadPlan } from '../src/compiler/load.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
+import { modelOf } from './helpers/cli.js';
 
 const plan = (tasks: string, top = '') => `version: 1
 name: tdd
@@ -12,9 +12,8 @@ ${top}tasks:
 ${tasks}`;
 
 const edgesOf = (text: string) => {
-  const r = loadPlan('plan.yaml', text);
-  if (!r.model) throw new Error(JSON.stringify(r.diagnostics));
-  return { model: r.model, edges: r.model.edges.filter((e) => e.scheduled).map((e) => `${e.from}->${e.to}`) };
+  const model = modelOf(text);
+  return { model, edges: model.edges.filter((e) => e.scheduled).map((e) => `${e.from}->${e.to}`) };
 };
 
 t.test('test-first expands an agent task into a failing-tests task that blocks it', async (t) => {

@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPlan } from '../src/compiler/load.js';
 import type { PlanModel, TaskModel } from '../src/compiler/model.js';
 import { agentExecutor } from '../src/agents/executor.js';
 import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
 import type { StreamWorktree } from '../src/agents/worktrees.js';
+import { modelOf } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -100,11 +100,10 @@ function fixture(planYaml: string, files: Record<string, string> = {}): Fixture 
     writeFileSync(path.join(dir, name), text);
   }
   writeFileSync(path.join(dir, 'plan.yaml'), planYaml);
-  const loaded = loadPlan('plan.yaml', planYaml);
-  if (!loaded.model) throw new Error(JSON.stringify(loaded.diagnostics));
+  const model = modelOf(planYaml);
   const stateDir = path.join(dir, '.execplan');
   mkdirSync(stateDir, { recursive: true });
-  return { dir, stateDir, model: loaded.model, records: path.join(dir, 'records') };
+  return { dir, stateDir, model, records: path.join(dir, 'records') };
 }
 
 function context(f: Fixture, env: Record<string, string> = {}): ExecutorContext {

@@ -8,15 +8,8 @@ import { renderArtifacts } from '../src/compiler/artifacts/index.js';
 import { verifyContentHash } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
-import { compilePlan } from '../src/compiler/compile.js';
-import { loadPlan } from '../src/compiler/load.js';
 import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
-
-function compileText(text: string) {
-  const loaded = loadPlan('plan.yaml', text);
-  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n'));
-  return compilePlan(loaded.model);
-}
+import { compileText } from './helpers/cli.js';
 
 const templates = { plan: readFileSync('templates/Plan.md.njk', 'utf8'), decisions: readFileSync('templates/Decisions.md.njk', 'utf8') };
 

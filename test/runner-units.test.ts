@@ -120,13 +120,13 @@ t.test('hash chain', async (t) => {
 });
 
 t.test('preflight: a task kind without an executor, or a failing executor preflight, stops the run before it starts', async (t) => {
-  const { loadPlan } = await import('../src/compiler/load.js');
+  const { modelOf } = await import('./helpers/cli.js');
   const { buildRunPlan } = await import('../src/runner/plan-view.js');
   const { Runner } = await import('../src/runner/runner.js');
   const { NullStore } = await import('../src/runner/store.js');
   const { statePaths } = await import('../src/runner/paths.js');
   const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
-  const model = loadPlan('plan.yaml', text).model!;
+  const model = modelOf(text);
   const plan = buildRunPlan(model, '/nonexistent', text);
   const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
   const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };

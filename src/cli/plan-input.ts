@@ -2,7 +2,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
-import { loadPlan, type LoadResult } from '../compiler/load.js';
+import { loadPlan, type LoadedPlanText, type LoadResult, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import type { FailureOf } from '../core/failure.js';
@@ -63,7 +63,7 @@ async function readCapped(file: string, max: number): Promise<string> {
   }
 }
 
-export interface LoadedPlan extends LoadResult {
+export interface LoadedPlan extends LoadedPlanText {
   input: PlanInput;
   config: Config;
   configPath: string | null;
@@ -72,7 +72,7 @@ export interface LoadedPlan extends LoadResult {
 export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<Result<LoadedPlan, LoadPlanFailure>> {
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
   if (configPath !== undefined) {
@@ -82,7 +82,8 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
   const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides);
-  return ok({ ...result, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
+  if (!result.ok) return result;
+  return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
 
 /**
@@ -91,8 +92,9 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  */
 export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
-  if (result.plan && result.source) {
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir))].sort(compareDiagnostics);
+  const loaded = result.ok ? result.value : result.error;
+  if (loaded.plan && loaded.source) {
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir))].sort(compareDiagnostics);
   }
   return result;
 }

@@ -1,4 +1,5 @@
 /** The start of the commands that act on a run (run, status, the control verbs): the plan as the runner sees it. */
+import type { PlanInvalid } from '../compiler/load.js';
 import type { PlanModel } from '../compiler/model.js';
 import type { FailureOf } from '../core/failure.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -14,10 +15,12 @@ export interface LoadedRunPlan {
 }
 
 /** Loads the plan and its config. Warnings belong to `execplan validate`: a failure carries only the errors. */
-export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string): Promise<Result<LoadedRunPlan, LoadPlanFailure | FailureOf<'plan-invalid'>>> {
+export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string): Promise<Result<LoadedRunPlan, LoadPlanFailure | PlanInvalid | FailureOf<'plan-invalid'>>> {
   const outcome = await loadPlanWithConfig(io, given, {}, configPath);
-  if (!outcome.ok) return outcome;
-  const { model, input, diagnostics } = outcome.value;
-  if (!model) return err({ kind: 'plan-invalid', diagnostics: diagnostics.filter((d) => d.severity === 'error') });
+  if (!outcome.ok) {
+    const failure = outcome.error;
+    return failure.kind === 'plan-invalid' ? err({ kind: 'plan-invalid', diagnostics: failure.diagnostics.filter((d) => d.severity === 'error') }) : outcome;
+  }
+  const { model, input } = outcome.value;
   return ok({ plan: buildRunPlan(model, input.dir, input.text), model, input, loaded: outcome.value });
 }

@@ -11,7 +11,6 @@ import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
-import { hasErrors } from '../../compiler/diagnostic.js';
 import { err, ok } from '../../core/result.js';
 import { renderArtifacts as renderScheduleArtifacts } from '../../compiler/render/artifacts.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
@@ -42,7 +41,6 @@ export const compileCommand: Command = {
     const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
-    if (hasErrors(diagnostics) || !model) return err({ kind: 'plan-invalid', diagnostics });
     printDiagnostics(io, diagnostics);
 
     const compiled = compilePlan(model);

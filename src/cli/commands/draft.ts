@@ -9,6 +9,7 @@ import { renderAuthoringPrompt } from '../../authoring/prompt.js';
 import { draftHeader, draftPlan } from '../../agents/draft.js';
 import { defaultProfileName, resolveProfiles } from '../../agents/profiles.js';
 import { findExecutable } from '../../agents/which.js';
+import { loadDiagnostics } from '../../compiler/load.js';
 import { err, ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
@@ -78,7 +79,7 @@ export const draftCommand: Command = {
       cwd: outDir,
       env: io.env,
       planFile: outFile,
-      validate: async (text) => (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics,
+      validate: async (text) => loadDiagnostics(await validatePlanText(outFile, text, outDir, loaded.config)),
       say,
       onLine: values.verbose ? (line) => io.stderr(`  | ${line}\n`) : undefined,
     });
@@ -92,7 +93,7 @@ export const draftCommand: Command = {
         return err({ ...written.error, planOnStdout: true });
       }
       // Warnings, with positions in the file as written (the header shifts lines).
-      printDiagnostics(io, (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics);
+      printDiagnostics(io, loadDiagnostics(await validatePlanText(outFile, text, outDir, loaded.config)));
       io.stdout(`${outFile}: drafted by ${profile.name} and valid after ${used.length} round${used.length === 1 ? '' : 's'}\n`);
       return ok();
     }

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
-import { hasErrors } from '../../compiler/diagnostic.js';
 import { err, ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -29,7 +28,6 @@ export const exportCommand: Command = {
     const outcome = await loadPlanWithConfig(io, planFile, {}, values.config);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input } = outcome.value;
-    if (hasErrors(diagnostics) || !model) return err({ kind: 'plan-invalid', diagnostics });
     printDiagnostics(io, diagnostics);
 
     // An export records when it happened (unlike the compiled artifacts, which must be reproducible).

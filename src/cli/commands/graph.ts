@@ -3,8 +3,7 @@ import { compilePlan } from '../../compiler/compile.js';
 import { mermaidEdgeCount, mermaidFlowchart, mermaidMaxEdges } from '../../compiler/artifacts/mermaid.js';
 import { dotGraph } from '../../compiler/artifacts/dot.js';
 import { stableStringify } from '../../compiler/artifacts/json.js';
-import { hasErrors } from '../../compiler/diagnostic.js';
-import { err, ok } from '../../core/result.js';
+import { ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -23,8 +22,7 @@ export const graphCommand: Command = {
     if (!formats.includes(format)) throw new UsageError(`--format must be mermaid, dot or json, not '${values.format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
     if (!outcome.ok) return outcome;
-    const { diagnostics, model } = outcome.value;
-    if (hasErrors(diagnostics) || !model) return err({ kind: 'plan-invalid', diagnostics });
+    const { model } = outcome.value;
     const compiled = compilePlan(model);
     const { graph } = compiled;
     switch (format) {

@@ -1,6 +1,7 @@
 /** execplan validate [plan.yaml] [--format text|json]: every problem in one run, then the documented exit code. */
-import { hasErrors } from '../../compiler/diagnostic.js';
+import type { Diagnostic } from '../../compiler/diagnostic.js';
 import { err, ok } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { failureText } from '../failure-text.js';
@@ -16,44 +17,56 @@ export const validateCommand: Command = {
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
     if (!outcome.ok) {
       const failure = outcome.error;
-      if (values.format === 'text') {
-        // validate's report is its diagnostics, on stdout; a plan that cannot be read is an error message.
-        if (failure.kind !== 'config-invalid') return outcome;
-        printDiagnostics(io, failure.diagnostics, 'stdout');
-        return err({ kind: 'reported', failure });
+      switch (failure.kind) {
+        case 'plan-unreadable':
+        case 'config-missing':
+          // A plan or config that cannot be read is an error message; as JSON, one diagnostic at 1:1.
+          if (values.format === 'text') return outcome;
+          io.stdout(`${JSON.stringify([{
+            file: failure.file,
+            line: 1,
+            col: 1,
+            severity: 'error',
+            code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
+            // The text the user would read, without the `execplan: ` prefix and the newline.
+            message: failureText(failure, validateCommand).replace(/^execplan: /, '').replace(/\n$/, ''),
+            path: [],
+          }], null, 2)}\n`);
+          break;
+        case 'config-invalid':
+          report(failure.diagnostics);
+          break;
+        case 'plan-invalid':
+          report(failure.diagnostics);
+          if (values.format === 'text') io.stderr(`${failure.file}: ${summary(failure.diagnostics)}\n`);
+          break;
+        default:
+          return unreachable(failure, 'load failure');
       }
-      const diagnostics = failure.kind === 'config-invalid' ? failure.diagnostics : [{
-        file: failure.file,
-        line: 1,
-        col: 1,
-        severity: 'error',
-        code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
-        // The text the user would read, without the `execplan: ` prefix and the newline.
-        message: failureText(failure, validateCommand).replace(/^execplan: /, '').replace(/\n$/, ''),
-        path: [],
-      }];
-      io.stdout(`${JSON.stringify(diagnostics, null, 2)}\n`);
       return err({ kind: 'reported', failure });
     }
     const { diagnostics, model, input } = outcome.value;
-    const invalid = hasErrors(diagnostics);
-    // The exit code says which kind of error (cycle, resource conflict, invalid plan); the report is printed here.
-    const result = invalid ? err({ kind: 'reported' as const, failure: { kind: 'plan-invalid' as const, diagnostics } }) : ok();
-    if (values.format === 'json') {
-      io.stdout(`${JSON.stringify(diagnostics, null, 2)}\n`);
-      return result;
+    report(diagnostics);
+    if (values.format === 'text') {
+      const warnings = diagnostics.length;
+      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`);
     }
-    printDiagnostics(io, diagnostics, 'stdout');
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    const warnings = diagnostics.length - errors;
-    if (!invalid && model) {
-      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
-    } else {
-      io.stderr(`${input.file}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}\n`);
+    return ok();
+
+    /** validate's report is every diagnostic, on stdout; the exit code says which kind of error there was. */
+    function report(list: readonly Diagnostic[]): void {
+      if (values.format === 'json') io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      else printDiagnostics(io, list, 'stdout');
     }
-    return result;
   },
 };
+
+/** "2 errors, 1 warning" */
+function summary(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  return `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
