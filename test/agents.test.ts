@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlanModel, TaskModel } from '../src/compiler/model.js';
 import { agentExecutor } from '../src/agents/executor.js';
-import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
+import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/runner/executor.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
 import type { StreamWorktree } from '../src/agents/worktrees.js';

@@ -1,7 +1,7 @@
 // The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority; the process-group lifecycle.
 import t from 'tap';
 import { expandGlobs, globMatchesAnything, globToRegExp } from '../src/runner/glob.js';
-import { redact } from '../src/runner/redact.js';
+import { redactSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
 import { spawn } from 'node:child_process';
@@ -49,9 +49,9 @@ t.test('redaction', async (t) => {
     ['{"password": "hunter2hunter2"}', /hunter2/],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', /MIIEow/],
   ];
-  for (const [text, secret] of cases) t.notMatch(redact(text), secret, text);
-  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
-  t.equal(redact('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
+  for (const [text, secret] of cases) t.notMatch(redactSecrets(text), secret, text);
+  t.equal(redactSecrets('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
+  t.equal(redactSecrets('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
 });
 
 t.test('line splitter emits whole lines only, across chunks, and bounds long lines', async (t) => {

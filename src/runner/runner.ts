@@ -13,12 +13,11 @@ import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
-import { createLineRedactor } from '../secrets/index.js';
+import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
-import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
@@ -271,7 +270,7 @@ export class Runner {
         env,
         graceMs: this.options.graceMs,
         onLine: (line) => {
-          const clean = redact(line);
+          const clean = redactSecrets(line);
           running.log?.line(clean);
           this.emit({ event: 'task-output', task: task.model.id, stream: 'stdout', line: clean });
         },
@@ -283,7 +282,7 @@ export class Runner {
   }
 
   private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
-    const reason = rawReason === null ? null : redact(rawReason);
+    const reason = rawReason === null ? null : redactSecrets(rawReason);
     const task = running.task;
     const id = task.model.id;
     running.log?.close();

@@ -6,7 +6,7 @@
  * the waves as independent normals (mean = wave p50, sigma from the wave's p95 - p50).
  */
 import type { Estimates } from '../compiled.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../duration.js';
 
 export interface TaskSpread {
   mean: number;

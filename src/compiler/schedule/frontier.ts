@@ -11,7 +11,7 @@ import { defaultBudget, defaultWorkLimit, keyedTopologicalOrder, minDefaultBudge
 import { parallelSchedule } from './parallel-sgs.js';
 import { buildProblem, latestFinish, type Problem } from './problem.js';
 import { SerialScheduler } from './serial-sgs.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../duration.js';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 

@@ -4,7 +4,7 @@
  * One pass with the latest-finish-time priority is the baseline the optimizer must beat.
  */
 import type { Problem } from './problem.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../duration.js';
 import { MinHeap } from '../graph/heap.js';
 
 /** Lower key = started first; ties by node number. Returns start and finish times. */

@@ -8,7 +8,7 @@
  * backward justification.
  */
 import type { Problem } from './problem.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../duration.js';
 
 export class SerialScheduler {
   readonly start: Float64Array;

@@ -11,7 +11,7 @@ import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { totalEstimates, waveEstimates } from './estimates.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../duration.js';
 import { MinHeap } from '../graph/heap.js';
 
 export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, latestStart: ArrayLike<number>): WaveSchedule {
