@@ -1,4 +1,4 @@
-/** The profile's secrets policy applied to what is about to be sent to an agent (seed 000 FR-7, NFR-3). */
+/** The profile's secrets policy applied to what is about to be sent to an agent (secrets never leave the machine unless the profile's policy allows it; see docs/agents.md). */
 import { redactSecrets, scanSecrets, type SecretFinding } from '../secrets/index.js';
 import type { SecretsPolicy } from './profiles.js';
 

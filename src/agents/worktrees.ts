@@ -1,6 +1,7 @@
 /**
  * `--worktrees`: each stream works in its own git worktree on branch `execplan/<plan>/<stream>-<run-id>`
- * (unique per run, so a retry never collides with an old branch; seed 000 FR-6, seed 002). Tasks without a
+ * (unique per run, so a retry never collides with an old branch; streams exist so parallel work does not
+ * touch the same files, see docs/agents.md). Tasks without a
  * stream run in the checkout. After the run the clean worktrees are removed and the branches kept, listed with
  * the recommended merge order (upstream streams first, from cross-stream dependencies). A worktree with
  * uncommitted changes (a task failed, was interrupted, or its commit failed) is kept: that work exists nowhere else.
@@ -21,7 +22,7 @@ export interface StreamWorktree {
 interface MergeOrder {
   /** Streams in the order their branches should be merged. */
   order: string[];
-  /** Streams that depend on each other both ways: merge them together (or re-plan; seed 000 FR-6). */
+  /** Streams that depend on each other both ways: merge them together (or re-plan with better isolation). */
   entangled: string[][];
 }
 

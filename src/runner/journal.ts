@@ -1,5 +1,5 @@
 /**
- * journal.jsonl: the append-only, hash-chained history of a state directory (seed 003 FR-009).
+ * journal.jsonl: the append-only, hash-chained history of a state directory (docs/runner.md).
  * Every record carries `seq` and `prev` = sha256 of the previous line's text, so editing, removing or
  * reordering a record breaks the chain; state.json keeps the head (seq + hash of the last line), so
  * truncating the tail is detected too. The journal is the source of truth: state.json is a snapshot of

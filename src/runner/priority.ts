@@ -2,7 +2,8 @@
  * Launch priority of each task (rank 0 starts first among ready tasks): the ONE place that decides it.
  * It is the compiler's rolling-frontier priority (compilePlan(model).frontier.priority: tasks by their
  * scheduled start in the optimized schedule), so the runner realizes the schedule `execplan compile`
- * shows. Tasks missing from it (none, in a valid plan) go last, by plan order then id (seed 003 FR-005).
+ * shows. Tasks missing from it (none, in a valid plan) go last, by plan order then id, so the order is
+ * deterministic.
  */
 import type { CompiledPlan } from '../compiler/compiled.js';
 import { blockersOf } from '../compiler/conflicts.js';

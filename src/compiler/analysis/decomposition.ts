@@ -1,5 +1,5 @@
 /**
- * Over-decomposition guards (seed 000 FR-5) and the seed 004 auto-normalization (split > 16 h,
+ * Over-decomposition guards and the auto-normalization suggestions (split > 16 h,
  * merge < 0.5 h). Suggestions only: the plan is never changed behind the user's back.
  */
 import type { CompiledPlan } from '../compiled.js';
@@ -32,7 +32,7 @@ export interface DecompositionReport {
   findings: Finding[];
   merges: MergeSuggestion[];
   splits: SplitSuggestion[];
-  /** seed 004 tasks.json meta.autonormalization: suggestions written compactly. */
+  /** tasks.json meta.autonormalization: suggestions written compactly. */
   autonormalization: { split: string[]; merged: string[] };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Every artifact of DESIGN.md §4 as one map filename -> content, so `compile` writes them in one loop
+ * Every artifact (docs/artifacts.md) as one map filename -> content, so `compile` writes them in one loop
  * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
  */
 import { analyzePlan, type AnalysisThresholds, type PlanAnalysis } from '../analysis/index.js';
