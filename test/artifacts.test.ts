@@ -144,7 +144,7 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
     t.match(l, { id: String, title: String, description: String, acceptance_criteria: String, status: 'open', issue_type: /^(epic|task)$/, created_at: '2024-01-02T03:04:05Z', updated_at: '2024-01-02T03:04:05Z', labels: Array, dependencies: Array });
     t.ok(Number.isInteger(l.priority) && (l.priority as number) >= 0 && (l.priority as number) <= 4, 'priority is an int 0-4');
     t.ok(Number.isInteger(l.estimated_minutes));
-    t.match(l.id as string, /^demo-[0-9a-f]{8}$/);
+    t.match(l.id, /^demo-[0-9a-f]{8}$/);
     for (const d of l.dependencies as Array<Record<string, unknown>>) {
       t.same(Object.keys(d), ['issue_id', 'depends_on_id', 'type', 'created_at', 'created_by']);
       t.equal(d.issue_id, l.id, 'a dependency sits on the blocked issue');

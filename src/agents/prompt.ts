@@ -130,7 +130,7 @@ export type RenderResult = { ok: true; prompt: string } | { ok: false; message: 
 
 export function renderPrompt(template: string, context: PromptContext, templateName = 'agent-prompt.njk'): RenderResult {
   try {
-    return { ok: true, prompt: env.renderString(template, context as unknown as object) };
+    return { ok: true, prompt: env.renderString(template, context) };
   } catch (error) {
     return { ok: false, message: `cannot render ${templateName}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }

@@ -49,7 +49,7 @@ export function loadPlan(file: string, text: string, layers: SettingsLayers = {}
       // A task whose acceptance list was pruned for a schema error does have criteria: no false no-acceptance warning.
       const prunedAcceptance = new Set(schemaDiagnostics.filter((d) => d.path[0] === 'tasks' && d.path[2] === 'acceptance').map((d) => d.path[1]));
       diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers))
-        .filter((d) => !(d.code === 'no-acceptance' && prunedAcceptance.has(d.path[1]!))));
+        .filter((d) => !(d.code === 'no-acceptance' && prunedAcceptance.has(d.path[1]))));
     }
     return invalid(null);
   }

@@ -3,7 +3,7 @@ import type { Plan, Task } from '../types/plan.js';
 import { builtinSettings, defaultTaskHours } from './defaults.js';
 import { parseDuration, roundHours } from './duration.js';
 import { expandTestStrategy } from './test-strategy.js';
-import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
+import type { EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
 export interface SettingsLayers {
   /** From execplan.config.yaml. */
@@ -111,7 +111,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       edges.push({
         from: dep.task,
         to: task.id,
-        type: (dep.type ?? 'technical') as DependencyType,
+        type: dep.type ?? 'technical',
         confidence,
         hard,
         reason: dep.reason ?? null,

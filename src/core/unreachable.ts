@@ -4,5 +4,5 @@
  * (bad JSON, a cast) is a loud bug rather than a silent fall-through.
  */
 export function unreachable(value: never, what = 'value'): never {
-  throw new Error(`unreachable: unexpected ${what} ${JSON.stringify(value)}`);
+  throw new Error(`unknown ${what} ${JSON.stringify(value)}`);
 }

@@ -37,7 +37,7 @@ export class JournalWriter {
   }
 
   append(body: JournalBody, now: Date): JournalRecord {
-    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body } as JournalRecord;
+    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body };
     const line = JSON.stringify(record);
     // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
     writeSync(this.fd, `${line}\n`);

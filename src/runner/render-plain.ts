@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { RunEvent } from './events.js';
+import { unreachable } from '../core/unreachable.js';
 
 export interface RenderTarget {
   write: (text: string) => void;
@@ -103,10 +104,8 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'run-end':
         for (const line of summaryLines(event, target)) out(line);
         break;
-      default: {
-        const unknown: never = event;
-        throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-      }
+      default:
+        return unreachable(event, 'event');
     }
   }
 }

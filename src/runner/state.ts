@@ -6,6 +6,7 @@ import { renameSync, writeFileSync, openSync, fsync, fsyncSync, closeSync, readF
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import { unreachable } from '../core/unreachable.js';
 
 export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
 
@@ -123,10 +124,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.lastOutcome = record.outcome;
       state.activePid = null;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown journal record ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'journal record');
   }
   return state;
 }
@@ -163,10 +162,8 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
     case 'resume':
       state.paused = false;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown control action ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'control action');
   }
 }
 

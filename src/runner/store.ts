@@ -104,7 +104,7 @@ export class NullStore implements Store {
   readonly state = emptyState();
 
   append(body: JournalBody): JournalRecord {
-    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body } as JournalRecord;
+    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body };
     applyRecord(this.state, record, '');
     return record;
   }

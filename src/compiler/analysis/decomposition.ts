@@ -78,7 +78,7 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
     }
-    const other = hit[0]!;
+    const other = hit[0];
     const pair = [task, other].sort((a, b) => a.index - b.index).map((x) => x.id);
     merged.add(task.id).add(other.id);
     const combined = round(task.hours + other.hours);

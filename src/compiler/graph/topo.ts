@@ -20,7 +20,7 @@ export function topologicalOrder(graph: IndexGraph, rank: (task: number) => numb
   while (heap.size > 0) {
     const v = heap.pop()!;
     order.push(v);
-    for (const w of graph.succ[v]!) if (--indegree[w] === 0) heap.push(w);
+    for (const w of graph.succ[v]!) if (--indegree[w]! === 0) heap.push(w);
   }
   return order.length === graph.size ? order : null;
 }

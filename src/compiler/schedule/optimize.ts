@@ -189,7 +189,7 @@ export function keyedTopologicalOrder(problem: Problem, key: ArrayLike<number>):
   while (heap.size > 0) {
     const v = heap.pop()!;
     out[k++] = v;
-    for (const s of problem.succ[v]!) if (--waiting[s] === 0) heap.push(s);
+    for (const s of problem.succ[v]!) if (--waiting[s]! === 0) heap.push(s);
   }
   return out;
 }

@@ -117,7 +117,7 @@ function topologicalPositions(size: number, pred: number[][], succ: number[][]):
   for (let head = 0; head < queue.length; head++) {
     const v = queue[head]!;
     position[v] = head;
-    for (const w of succ[v]!) if (--indegree[w] === 0) queue.push(w);
+    for (const w of succ[v]!) if (--indegree[w]! === 0) queue.push(w);
   }
   return position;
 }

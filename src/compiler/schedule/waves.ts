@@ -34,7 +34,7 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
   const resolve = (v: number) => {
     // Called when v has been placed (or, for a barrier, when its last predecessor has).
     for (const s of graph.succ[v]!) {
-      if (--waiting[s] !== 0) continue;
+      if (--waiting[s]! !== 0) continue;
       let from = 0;
       for (const p of graph.pred[s]!) from = Math.max(from, p < n ? waveOf[p]! + 1 : waveOf[p]!);
       if (s < n) pool.push({ task: s, from });
