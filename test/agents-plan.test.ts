@@ -1,10 +1,9 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
-import { modelOf } from './helpers/cli.js';
+import { modelOf, tempDir } from './helpers/cli.js';
 
 const plan = (tasks: string, top = '') => `version: 1
 name: tdd
@@ -114,7 +113,7 @@ async function draft(dir: string, args: string[], env: Record<string, string> = 
 }
 
 function project(spec = '# Widget spec\n\nBuild the widget, then ship it.\n'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-draft-'));
+  const dir = tempDir('execplan-draft-');
   writeFileSync(path.join(dir, 'spec.md'), spec);
   return dir;
 }

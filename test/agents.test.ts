@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/runn
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
 import type { StreamWorktree } from '../src/agents/worktrees.js';
-import { modelOf } from './helpers/cli.js';
+import { modelOf, tempDir } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -94,7 +94,7 @@ interface Fixture {
 }
 
 function fixture(planYaml: string, files: Record<string, string> = {}): Fixture {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agents-'));
+  const dir = tempDir('execplan-agents-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
