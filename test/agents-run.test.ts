@@ -1,17 +1,16 @@
 // execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
-import { cli } from './helpers/cli.js';
+import { cli, tempDir } from './helpers/cli.js';
 
 const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
 
 function project(plan: string, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agent-run-'));
+  const dir = tempDir('execplan-agent-run-');
   for (const [name, text] of Object.entries({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files })) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);

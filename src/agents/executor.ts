@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
-import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
+import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';

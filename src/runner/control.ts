@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { ControlAction } from './records.js';
 import type { RunState } from './state.js';
 import type { RunPlan } from './plan-view.js';
-import { redact } from './redact.js';
+import { redactSecrets } from '../secrets/index.js';
 
 let counter = 0;
 
@@ -29,8 +29,8 @@ export function submitControl(dir: string, action: ControlAction): string {
 
 /** Free text (notes, reasons) is journaled redacted, like logs. */
 export function sanitizeControl(action: ControlAction): ControlAction {
-  if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redact(action.note) };
-  if (action.action === 'done') return { ...action, reason: redact(action.reason) };
+  if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redactSecrets(action.note) };
+  if (action.action === 'done') return { ...action, reason: redactSecrets(action.reason) };
   return action;
 }
 

@@ -4,7 +4,6 @@
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
 import path from 'node:path';
-import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
 import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
@@ -14,12 +13,11 @@ import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
-import { createLineRedactor } from '../secrets/index.js';
+import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
-import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
@@ -38,13 +36,15 @@ export interface RunOptions {
    */
   upstreamDone?: boolean;
   force: boolean;
-  /** Keep running while tasks wait for people (done/approve/resume) instead of exiting 7. */
+  /** Keep running while tasks wait for people (done/approve/resume) instead of ending the run. */
   wait: boolean;
   graceMs: number;
   retryBaseMs: number;
   executors: ExecutorRegistry;
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
+  /** The exit code recorded for an outcome (the journal, the run summary): the CLI's, which picks exit codes. */
+  exitCodeOf: (outcome: RunOutcome) => number;
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
@@ -70,8 +70,8 @@ export class Runner {
   private readonly readiness: Readiness;
   private stopping = false;
   private interrupts = 0;
-  private finished: Promise<number>;
-  private resolveFinished!: (code: number) => void;
+  private finished: Promise<RunOutcome>;
+  private resolveFinished!: (outcome: RunOutcome) => void;
   private runId = '';
   private startMs = 0;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -117,12 +117,12 @@ export class Runner {
     return this.store.state.tasks[id];
   }
 
-  /** Fails with exit 6 before anything runs when an executor is missing or not usable. */
+  /** What stops the run before anything runs: an executor that is missing or not usable. */
   preflight(): Promise<string[]> {
     return preflightProblems(this.plan, this.selected, this.options.executors, this.context());
   }
 
-  async start(): Promise<number> {
+  async start(): Promise<RunOutcome> {
     this.startMs = this.now();
     this.runId = this.options.runId ?? newRunId(new Date(this.now()));
     reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event) });
@@ -278,7 +278,7 @@ export class Runner {
         env,
         graceMs: this.options.graceMs,
         onLine: (line) => {
-          const clean = redact(line);
+          const clean = redactSecrets(line);
           running.log?.line(clean);
           this.emit({ event: 'task-output', task: task.model.id, stream: 'stdout', line: clean });
         },
@@ -290,7 +290,7 @@ export class Runner {
   }
 
   private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
-    const reason = rawReason === null ? null : redact(rawReason);
+    const reason = rawReason === null ? null : redactSecrets(rawReason);
     const task = running.task;
     const id = task.model.id;
     running.log?.close();
@@ -379,12 +379,8 @@ export class Runner {
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }
-    let outcome: RunOutcome;
-    let exitCode: number;
-    if (this.stopping) [outcome, exitCode] = ['aborted', ExitCode.aborted];
-    else if (failures.length) [outcome, exitCode] = ['failed', ExitCode.failedResumable];
-    else if (waiting.length) [outcome, exitCode] = ['waiting', ExitCode.failedResumable];
-    else [outcome, exitCode] = ['completed', ExitCode.ok];
+    const outcome: RunOutcome = this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
+    const exitCode = this.options.exitCodeOf(outcome);
     this.store.append({ type: 'run-end', runId: this.runId, exitCode, outcome });
     const durationMs = this.now() - this.startMs;
     if (this.store.persistent) {
@@ -394,6 +390,6 @@ export class Runner {
     const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
-    this.resolveFinished(exitCode);
+    this.resolveFinished(outcome);
   }
 }

@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
 import type { TaskStatus } from '../core/task-status.js';
@@ -125,10 +126,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.lastOutcome = record.outcome;
       state.activePid = null;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown journal record ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'journal record');
   }
   return state;
 }
@@ -165,10 +164,8 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
     case 'resume':
       state.paused = false;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown control action ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'control action');
   }
 }
 
