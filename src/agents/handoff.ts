@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { statePaths } from '../runner/paths.js';
+import { statePathsIn } from '../runner/paths.js';
 import { loadState } from '../runner/store.js';
 import type { AgentUsage } from './output.js';
 
@@ -19,6 +19,8 @@ export interface Handoff {
   exitCode: number | null;
   isError: boolean;
   summary: string | null;
+  /** Why the attempt failed, in the agent's (or its CLI's) own words; null when it succeeded. */
+  failure?: string | null;
   usage: AgentUsage;
   sessionId: string | null;
 }
@@ -42,10 +44,10 @@ export function readHandoff(stateDir: string, task: string): Handoff | null {
 }
 
 /** Task statuses and retry notes from the run's journal (folded the way the runner does), or 'unknown'. */
-export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null } {
+export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null; forced(id: string): string | null } {
   let tasks: Record<string, { status: string; forced: string | null; note: string | null }> = {};
   try {
-    tasks = loadState({ ...statePaths(path.dirname(stateDir)), dir: stateDir, journal: path.join(stateDir, 'journal.jsonl') }).state.tasks;
+    tasks = loadState(statePathsIn(stateDir)).state.tasks;
   } catch {
     tasks = {};
   }
@@ -56,5 +58,7 @@ export function readRunState(stateDir: string): { status(id: string): string; no
       return s.forced && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
     },
     note: (id) => tasks[id]?.note || null,
+    /** The reason a person gave with `execplan done --reason` when they completed the task by hand. */
+    forced: (id) => (tasks[id]?.status === 'done' && tasks[id]?.forced) || null,
   };
 }

@@ -20,8 +20,10 @@ export interface PlanInput {
 export type ReadPlanResult = { ok: true; input: PlanInput } | { ok: false; message: string; exitCode: ExitCode };
 
 export async function readPlanFile(cwd: string, given: string | undefined): Promise<ReadPlanResult> {
-  const file = given ?? 'plan.yaml';
-  const absolute = path.resolve(cwd, file);
+  // `-` is the plan on stdin (`make-plan | execplan run -`).
+  const fromStdin = given === '-';
+  const file = fromStdin ? '<stdin>' : (given ?? 'plan.yaml');
+  const absolute = fromStdin ? '/dev/stdin' : path.resolve(cwd, file);
   let info;
   try {
     info = await stat(absolute);
@@ -38,7 +40,10 @@ export async function readPlanFile(cwd: string, given: string | undefined): Prom
   } catch (error) {
     return { ok: false, message: `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, exitCode: ExitCode.badArguments };
   }
-  return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
+  // A plan that is not a file in a folder (stdin, a pipe, `<(make-plan)`, /dev/fd/N) has no folder of its
+  // own: its state and working directory are the current folder, never /dev or /proc.
+  const pseudo = fromStdin || !info.isFile() || /^\/(dev|proc)\//.test(absolute);
+  return { ok: true, input: { file, absolute, dir: pseudo ? cwd : path.dirname(absolute), text } };
 }
 
 /**

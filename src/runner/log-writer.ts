@@ -1,42 +1,39 @@
 /**
- * One attempt's log file, written synchronously in 64 KB batches: a task printing faster than the disk
- * takes is slowed down instead of filling the runner's memory. The file is created on the first line,
- * so a silent task leaves no empty file behind.
+ * One attempt's log file. Every line is written with its own write() as it arrives, so a kill -9 of the
+ * runner loses nothing the task printed (the kernel has it), and the file is fsync'ed when the attempt
+ * ends. The file is created on the first line, so a silent task leaves no empty file behind.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-
-const batchBytes = 64 * 1024;
+import { storage } from './storage-error.js';
 
 export class LogWriter {
   private fd: number | null = null;
-  private pending: string[] = [];
-  private pendingBytes = 0;
   wroteAny = false;
 
   constructor(readonly file: string) {}
 
+  /** Throws StorageError when the disk refuses the write. */
   line(text: string): void {
-    this.pending.push(text, '\n');
-    this.pendingBytes += text.length + 1;
+    storage(this.file, 'write the log', () => {
+      if (this.fd === null) {
+        mkdirSync(path.dirname(this.file), { recursive: true });
+        this.fd = openSync(this.file, 'a');
+      }
+      writeSync(this.fd, `${text}\n`);
+    });
     this.wroteAny = true;
-    if (this.pendingBytes >= batchBytes) this.flush();
   }
 
-  flush(): void {
-    if (this.pending.length === 0) return;
-    if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
-    }
-    writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
+  /** fsync (the attempt ended: its log survives a power loss too) and close. */
   close(): void {
-    this.flush();
-    if (this.fd !== null) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = null;
+    if (fd === null) return;
+    try {
+      storage(this.file, 'write the log', () => fsyncSync(fd));
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
-import { logPath, statePaths } from '../../runner/paths.js';
+import { logPath } from '../../runner/paths.js';
+import { damageReport, planState } from '../state-input.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -21,10 +22,10 @@ export const logsCommand: Command = {
       io.stderr(`execplan: ${read.message}\n`);
       return read.exitCode;
     }
-    const paths = statePaths(read.input.dir);
+    const paths = planState(io, read.input);
     const loaded = tryLoadState(paths);
     if (!loaded.ok) {
-      io.stderr(`execplan: ${loaded.message}\n`);
+      io.stderr(damageReport(io, loaded.journal, loaded.problems));
       return ExitCode.failedNotResumable;
     }
     const state = loaded.state;

@@ -7,7 +7,9 @@ import { dryRun } from '../../runner/dry-run.js';
 import { agentExecutorFromConfig, formatUsage, mergeOrder, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
-import { statePaths } from '../../runner/paths.js';
+import type { ExecutorRegistry } from '../../runner/executor.js';
+import { preflightProblems } from '../../runner/preflight.js';
+import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { dependencyClosure } from '../../runner/selection.js';
@@ -17,6 +19,7 @@ import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
+import { damageReport, planState } from '../state-input.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -28,9 +31,9 @@ async function sleep(ms: number): Promise<void> {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
+  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -56,14 +59,15 @@ export const runCommand: Command = {
     const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
     for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
     const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
-    const paths = statePaths(input.dir);
+    const paths = planState(io, input, plan.tasks.keys());
     const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: input.dir };
+    const shownDir = path.relative(io.cwd, paths.dir) || '.';
 
     if (values['dry-run']) {
       const selected = only ? dependencyClosure(plan, only) : new Set(plan.tasks.keys());
       const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
       if (!loaded.ok) {
-        io.stderr(`execplan: ${loaded.message}\n`);
+        io.stderr(damageReport(io, loaded.journal, loaded.problems));
         return ExitCode.failedNotResumable;
       }
       const state = loaded.state;
@@ -80,77 +84,65 @@ export const runCommand: Command = {
 
     const persist = !values['no-state'];
     let release = () => {};
+    // The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind.
+    const cannotWrite = (error: unknown): number => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
+      io.stderr(`execplan: cannot start: ${error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`}\n`);
+      return ExitCode.cannotStart;
+    };
     if (persist) {
-      mkdirSync(paths.dir, { recursive: true });
-      let lock = acquireLock(paths.lock, 'run');
-      // A control command holds the lock for milliseconds: wait for it rather than failing.
-      for (let i = 0; !lock.ok && lock.holder.kind === 'control' && i < 40; i++) {
-        await sleep(50);
-        lock = acquireLock(paths.lock, 'run');
-      }
-      if (!lock.ok) {
-        io.stderr(`execplan: cannot start: ${path.relative(io.cwd, paths.dir) || '.'} is in use by another execplan ${lock.holder.kind} (pid ${lock.holder.pid}, since ${lock.holder.startedAt}); wait for it, or check \`execplan status\`\n`);
-        return ExitCode.cannotStart;
-      }
-      release = lock.release;
-      if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
-      if (values.fresh) {
-        const archived = archiveState(paths, newRunId(new Date()));
-        if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+      try {
+        mkdirSync(paths.dir, { recursive: true });
+        let lock = acquireLock(paths.lock, 'run');
+        // A control command holds the lock for milliseconds: wait for it rather than failing.
+        for (let i = 0; !lock.ok && lock.holder?.kind === 'control' && i < 40; i++) {
+          await sleep(50);
+          lock = acquireLock(paths.lock, 'run');
+        }
+        if (!lock.ok) {
+          if (lock.holder === null) io.stderr(`execplan: cannot start: ${lock.message}\n`);
+          else io.stderr(`execplan: cannot start: ${shownDir} is in use by another execplan ${lock.holder.kind} (pid ${lock.holder.pid}, since ${lock.holder.startedAt}); wait for it, or check \`execplan status\`\n`);
+          return ExitCode.cannotStart;
+        }
+        release = lock.release;
+        if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
+      } catch (error) {
+        return cannotWrite(error);
       }
     }
     // Large plans spawn through a small helper process: forking the (big) runner itself costs more per task.
     const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
     const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
-    const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
+    let helper: SpawnHelper | null = null;
     try {
-      if (persist) {
+      // A damaged history is never acted on (--fresh archives it below).
+      if (persist && !values.fresh) {
         const check = tryLoadState(paths);
         if (!check.ok) {
-          io.stderr(`execplan: cannot resume: ${check.message}\n`);
+          io.stderr(damageReport(io, check.journal, check.problems));
           return ExitCode.failedNotResumable;
         }
       }
-      const store: Store = persist ? FileStore.open(paths) : new NullStore();
-      const json = Boolean(values.json);
-      const useTty = !json && io.isTTY && !io.env.CI;
-      let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
-      let ttyDone: Promise<void> | null = null;
-      const runId = newRunId(new Date());
-      let worktrees: WorktreeSession | null = null;
-      const runner = new Runner(plan, store, paths, {
-        concurrency,
-        keepGoing: Boolean(values['keep-going']),
-        only,
-        force: Boolean(values.force),
-        wait: Boolean(values.wait),
-        graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
-        retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: {
-          ...defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
-          agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
-        },
-        env: io.env,
-        runId,
-        onEvent: (event) => {
-          // A stream's finished task (checks passed) is committed on the stream's branch.
-          if (worktrees && event.event === 'task-end' && event.status === 'done') {
-            const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
-            if (problem) io.stderr(`execplan: warning: ${problem}\n`);
-          }
-          onEvent(event);
-        },
-      });
-      const problems = await runner.preflight();
+      const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
+      helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
+      const spawnHelper = helper;
+      const executors = {
+        ...defaultExecutors(graceMs, spawnHelper ? (script, options) => spawnHelper.spawnTree(script, options) : undefined),
+        agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+      } satisfies ExecutorRegistry;
+      // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
+      const selected = only ? dependencyClosure(plan, only) : new Set(plan.tasks.keys());
+      const problems = await preflightProblems(plan, selected, executors, { planDir: input.dir, stateDir: paths.dir, env: io.env });
       if (problems.length) {
-        store.close();
         io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
         return ExitCode.cannotStart;
       }
+      const runId = newRunId(new Date());
+      let worktrees: WorktreeSession | null = null;
       if (values.worktrees) {
         const started = startWorktreeSession(model, input.dir, runId);
         if (!started.ok) {
-          store.close();
           io.stderr(`execplan: cannot start: ${started.message}\n`);
           return ExitCode.cannotStart;
         }
@@ -163,6 +155,44 @@ export const runCommand: Command = {
           task.root = dir;
         }
       }
+      let store: Store;
+      try {
+        if (persist && values.fresh) {
+          const archived = archiveState(paths, newRunId(new Date()));
+          if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+        }
+        if (persist) {
+          const opened = FileStore.open(paths);
+          if (opened.repairedTail) io.stderr(`execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${opened.repairedTail.line}): cut off after the last good record; the ${opened.repairedTail.bytes} byte(s) are kept in ${path.relative(io.cwd, opened.repairedTail.file)}\n`);
+          store = opened;
+        } else store = new NullStore();
+      } catch (error) {
+        return cannotWrite(error);
+      }
+      const json = Boolean(values.json);
+      const useTty = !json && io.isTTY && !io.env.CI;
+      let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
+      let ttyDone: Promise<void> | null = null;
+      const runner = new Runner(plan, store, paths, {
+        concurrency,
+        keepGoing: Boolean(values['keep-going']),
+        only,
+        force: Boolean(values.force),
+        wait: Boolean(values.wait),
+        graceMs,
+        retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+        executors,
+        env: io.env,
+        runId,
+        onEvent: (event) => {
+          // A stream's finished task (checks passed) is committed on the stream's branch.
+          if (worktrees && event.event === 'task-end' && event.status === 'done') {
+            const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+            if (problem) io.stderr(`execplan: warning: ${problem}\n`);
+          }
+          onEvent(event);
+        },
+      });
       if (useTty) {
         // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
         const { ttyRenderer } = await import('../../runner/render-tty.js');
@@ -170,9 +200,11 @@ export const runCommand: Command = {
         onEvent = tty.onEvent;
         ttyDone = tty.done;
       }
+      // A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the run like Ctrl-C: trees
+      // ended, state saved, exit 9 — never a runner gone with its tasks left running.
       const onSignal = () => runner.interrupt();
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const signal of signals) process.on(signal, onSignal);
       try {
         const code = await runner.start();
         if (ttyDone) await ttyDone;
@@ -183,8 +215,7 @@ export const runCommand: Command = {
         if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
         return code;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const signal of signals) process.off(signal, onSignal);
       }
     } finally {
       helper?.close();

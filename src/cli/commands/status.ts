@@ -1,7 +1,7 @@
 /** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
-import { statePaths } from '../../runner/paths.js';
+import { damageReport, planState } from '../state-input.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
@@ -17,16 +17,17 @@ export const statusCommand: Command = {
     const outcome = await loadRunPlan(io, positionals[0] ?? values.plan);
     if (!outcome.ok) return outcome.exitCode;
     const { plan, input } = outcome;
-    const loaded = tryLoadState(statePaths(input.dir));
+    const paths = planState(io, input, plan.tasks.keys());
+    const loaded = tryLoadState(paths);
     if (!loaded.ok) {
-      io.stderr(`execplan: ${loaded.message}\n`);
+      io.stderr(damageReport(io, loaded.journal, loaded.problems));
       return ExitCode.failedNotResumable;
     }
     const view = statusView(plan, loaded.state, Date.now());
     // Usage of the agent attempts in this state (seed 000 NFR-4), from their hand-off records: the last
     // attempt of each agent task, over resumed runs too; hand-offs left from an archived state do not count.
     const state = loaded.state;
-    const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    const usage = agentUsage(paths.dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
     const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
       io.stdout(`${JSON.stringify({ ...view, agents }, null, 2)}\n`);
