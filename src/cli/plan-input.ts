@@ -1,4 +1,5 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
+import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
@@ -24,25 +25,27 @@ export async function readPlanFile(cwd: string, given: string | undefined): Prom
   const fromStdin = given === '-';
   const file = fromStdin ? '<stdin>' : (given ?? 'plan.yaml');
   const absolute = fromStdin ? '/dev/stdin' : path.resolve(cwd, file);
+  // /dev/stdin names fd 0, which may be a socket that cannot be opened by name: read the fd itself.
+  const readsStdin = fromStdin || ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'].includes(absolute);
   let info;
   try {
-    info = await stat(absolute);
+    info = readsStdin ? null : await stat(absolute);
   } catch {
     const hint = given === undefined ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : '';
     return { ok: false, message: `${file}: no such file${hint}`, exitCode: ExitCode.badArguments };
   }
-  if (info.isDirectory()) {
+  if (info?.isDirectory()) {
     return { ok: false, message: `${file} is a directory; pass the plan file (e.g. ${path.join(file, 'plan.yaml')})`, exitCode: ExitCode.badArguments };
   }
   let text: string;
   try {
-    text = await readCapped(absolute, limits.maxBytes + 1);
+    text = readsStdin ? await readStdin(limits.maxBytes + 1) : await readCapped(absolute, limits.maxBytes + 1);
   } catch (error) {
     return { ok: false, message: `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, exitCode: ExitCode.badArguments };
   }
   // A plan that is not a file in a folder (stdin, a pipe, `<(make-plan)`, /dev/fd/N) has no folder of its
   // own: its state and working directory are the current folder, never /dev or /proc.
-  const pseudo = fromStdin || !info.isFile() || /^\/(dev|proc)\//.test(absolute);
+  const pseudo = readsStdin || !info?.isFile() || /^\/(dev|proc)\//.test(absolute);
   return { ok: true, input: { file, absolute, dir: pseudo ? cwd : path.dirname(absolute), text } };
 }
 
@@ -67,6 +70,34 @@ async function readCapped(file: string, max: number): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Stdin read through fd 0 itself: opening /dev/stdin fails (ENXIO) when stdin is a socket, as it is for a
+ * child started by Node with input; a non-blocking stdin (EAGAIN) is waited for.
+ */
+async function readStdin(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < max) {
+    const chunk = Buffer.alloc(Math.min(max - total, 1 << 20));
+    let bytesRead: number;
+    try {
+      bytesRead = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface LoadedPlan extends LoadResult {

@@ -11,7 +11,7 @@
  * - With no live runner, the command takes the lock itself (kind "control"), applies the queue the same
  *   way, and releases it. So the journal has exactly one writer at any time.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ControlAction } from './records.js';
 import type { RunState } from './state.js';
@@ -140,8 +140,8 @@ export function pruneAnswers(dir: string, now = Date.now()): void {
   try {
     for (const name of readdirSync(dir)) {
       if (!name.endsWith('.answer')) continue;
-      const written = Number(name.slice(0, 15));
-      if (Number.isFinite(written) && now - written > 60_000) unlinkSync(path.join(dir, name));
+      const file = path.join(dir, name);
+      if (now - statSync(file).mtimeMs > 60_000) unlinkSync(file);
     }
   } catch {
     // nothing to prune

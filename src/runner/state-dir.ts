@@ -34,3 +34,19 @@ export function migrateLegacyState(root: string, target: StatePaths, taskIds: Re
   }
   return { moved: true, from: root, to: target.dir };
 }
+
+/**
+ * mkdir -p that reports the real reason: Node's recursive mkdir says ENOENT on a read-only file system,
+ * so on failure the missing levels are created one by one, and that error (EROFS, EACCES) is thrown.
+ */
+export function ensureStateDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const missing: string[] = [];
+    for (let d = dir; !existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) mkdirSync(d);
+    throw error;
+  }
+}

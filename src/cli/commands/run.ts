@@ -1,5 +1,4 @@
 /** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
@@ -9,6 +8,7 @@ import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
 import { preflightProblems } from '../../runner/preflight.js';
+import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
@@ -93,7 +93,7 @@ export const runCommand: Command = {
     };
     if (persist) {
       try {
-        mkdirSync(paths.dir, { recursive: true });
+        ensureStateDir(paths.dir);
         let lock = acquireLock(paths.lock, 'run');
         // A control command holds the lock for milliseconds: wait for it rather than failing.
         for (let i = 0; !lock.ok && lock.holder?.kind === 'control' && i < 40; i++) {
