@@ -384,3 +384,19 @@ t.test('the rest: a missing cwd, the helper keeps the grace period, --fresh afte
   const dry = await run(ties, '--dry-run', '--fresh');
   t.match(dry.stdout, /1\. zeta\n2\. alpha\n3\. mid/);
 });
+
+const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
+t.test('on a terminal, --only: the header counts only the selected tasks', { skip: noScript }, async (t) => {
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "echo a" }\n  - { id: b, title: B, run: "echo b" }\n  - { id: c, title: C, run: "echo c; sleep 0.6" }\n` });
+  const ttyEnv = { ...process.env, NO_COLOR: '1' } as NodeJS.ProcessEnv;
+  delete ttyEnv.CI;
+  const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --only c`, '/dev/null'], { cwd: dir, env: ttyEnv, encoding: 'utf8' });
+  t.match(r.stdout, /\d\/1 finished/);
+  t.notMatch(r.stdout, /\d\/3 finished/);
+});
+
+t.test('the kill -9 / resume soak, 3 cycles (bench/kill-resume-soak.mjs runs 50)', async (t) => {
+  const r = spawnSync(process.execPath, [path.join(root, 'bench', 'kill-resume-soak.mjs'), '--cycles', '3', '--tasks', '20', '--json'], { encoding: 'utf8' });
+  const report = JSON.parse(r.stdout);
+  t.match(report, { finishedReRun: 0, twoAttemptsAlive: 0, lostAttemptLogs: 0, verifyIntact: true, lastRunExit: 0, leftovers: 0 }, r.stdout + r.stderr);
+});
