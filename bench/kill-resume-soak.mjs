@@ -8,7 +8,7 @@
 //   lost attempt logs       an attempt whose line, printed >= 300 ms before its runner was killed, is not in
 //                           its log file
 //   verify intact           execplan verify exits 0 after every cycle
-// Usage: node bench/kill-resume-soak.mjs [--cycles 50] [--tasks 40] [--seed 1] [--json]
+// Usage: node bench/kill-resume-soak.mjs [--cycles 50] [--tasks 40] [--concurrency 8] [--seed 1] [--json]
 // (npm run build first; the test suite runs a 3-cycle version.)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const arg = (name, fallback) => {
 };
 const cycles = arg('cycles', 50);
 const taskCount = arg('tasks', 40);
+const concurrency = String(arg('concurrency', 8));
 let seed = arg('seed', 1);
 const json = process.argv.includes('--json');
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -147,14 +148,18 @@ for (let cycle = 0; cycle < cycles; cycle++) {
     counts.finishedReRun += reRuns(journal());
     counts.interruptedAttempts += journal().filter((r) => r.type === 'task-interrupted').length;
   }
-  const child = spawn(process.execPath, [bin, 'run', '--concurrency', '4', ...(fresh ? ['--fresh'] : [])], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'run', '--concurrency', concurrency, ...(fresh ? ['--fresh'] : [])], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (c) => (stderr += c));
+  child.stdout.on('data', (c) => (stdout += c));
   const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  const killAfter = 1000 + random() * 3000;
-  const deadline = Date.now() + killAfter;
   let ended = null;
   exited.then((e) => (ended = e));
+  // The kill lands while tasks run: a random moment after the first task started (start-up of the CLI
+  // on a loaded machine takes seconds, and a kill before it tests nothing).
+  while (!ended && !/^start {2}/m.test(stdout)) await sleep(10);
+  const deadline = Date.now() + 100 + random() * 1500;
   while (Date.now() < deadline && !ended) {
     counts.twoAttemptsAlive += sampleOverlap() > 0 ? 1 : 0;
     await sleep(20);
@@ -176,7 +181,7 @@ for (let cycle = 0; cycle < cycles; cycle++) {
   if (verify.status !== 0) counts.verifyFailures++;
 }
 // The last resume, with no kill: everything finishes and the old attempts are ended first.
-const last = spawnSync(process.execPath, [bin, 'run', '--concurrency', '4'], { cwd: dir, env, encoding: 'utf8' });
+const last = spawnSync(process.execPath, [bin, 'run', '--concurrency', concurrency], { cwd: dir, env, encoding: 'utf8' });
 const records = journal();
 counts.finishedReRun += reRuns(records);
 counts.interruptedAttempts += records.filter((r) => r.type === 'task-interrupted').length;
@@ -193,7 +198,7 @@ else {
     `kill-resume soak: ${counts.cycles} cycles (${counts.killed} kill -9, ${counts.completedRuns} runs completed) on a ${taskCount}-task plan in ${seconds}s\n` +
       `  finished tasks re-run:          ${counts.finishedReRun}\n` +
       `  two attempts of one task alive: ${counts.twoAttemptsAlive}\n` +
-      `  lost attempt logs:              ${counts.lostAttemptLogs} (of ${counts.interruptedAttempts} interrupted attempts)\n` +
+      `  lost attempt logs:              ${counts.lostAttemptLogs} (attempts missing a line printed >= 300 ms before the kill; ${counts.interruptedAttempts} attempts were interrupted)\n` +
       `  verify intact:                  ${verified ? 'yes' : 'no'}\n` +
       `  last resume exit:               ${last.status}\n`,
   );

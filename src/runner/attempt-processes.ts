@@ -97,3 +97,20 @@ export async function endProcesses(pids: readonly number[], graceMs: number, for
   }
   return { ended: pids.filter((p) => !left.includes(p)), survived: left };
 }
+
+/**
+ * Ends every process of an attempt, looking again after each round: a process that was starting a child
+ * while the first ones were signalled (a shell loop) leaves that child behind otherwise.
+ */
+export async function endAll(marker: string, pgid: number | null, graceMs: number, force = () => false): Promise<Ended> {
+  const ended = new Set<number>();
+  let survived: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const pids = findAttemptProcesses(marker, pgid).filter((p) => !survived.includes(p));
+    if (pids.length === 0) break;
+    const result = await endProcesses(pids, round === 0 ? graceMs : 0, force);
+    for (const p of result.ended) ended.add(p);
+    survived = [...survived, ...result.survived];
+  }
+  return { ended: [...ended].sort((a, b) => a - b), survived };
+}

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
-import { attemptMarker, endProcesses, findAttemptProcesses, markerVariable, type Ended } from './attempt-processes.js';
+import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
 import type { RunEvent, FailureSummary } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
@@ -143,16 +143,18 @@ export class Runner {
   /** Processes of attempts the journal shows as still running (the runner died): TERM, grace, KILL. */
   private async endLeftovers(): Promise<Map<string, Ended>> {
     const found = new Map<string, Ended>();
-    const open: Array<[task: string, pids: number[]]> = [];
+    const open: Array<[key: string, marker: string, pgid: number | null]> = [];
     for (const [id, task] of Object.entries(this.store.state.tasks)) {
       for (const attempt of task.attempts) {
-        if (attempt.status !== 'running' || !attempt.marker) continue;
-        const pids = findAttemptProcesses(attempt.marker, attempt.pgid ?? null);
-        if (pids.length) open.push([`${id}#${attempt.n}`, pids]);
+        if (attempt.status === 'running' && attempt.marker) open.push([`${id}#${attempt.n}`, attempt.marker, attempt.pgid ?? null]);
       }
     }
-    const ended = await Promise.all(open.map(([, pids]) => endProcesses(pids, this.options.graceMs)));
-    open.forEach(([key], i) => found.set(key, ended[i]!));
+    await Promise.all(
+      open.map(async ([key, marker, pgid]) => {
+        const ended = await endAll(marker, pgid, this.options.graceMs);
+        if (ended.ended.length || ended.survived.length) found.set(key, ended);
+      }),
+    );
     return found;
   }
 
@@ -333,7 +335,7 @@ export class Runner {
     this.record({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog, marker });
     if (this.storageFailure) return;
     this.readiness.hold(task);
-    const log = this.store.persistent ? new LogWriter(file) : null;
+    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error)) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null, marker, pgidRecorded: false, stopReason: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
@@ -341,7 +343,7 @@ export class Runner {
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
     const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
       const line = redactors[stream](raw);
-      if (!this.storageFailure) this.guard(() => log?.line(line));
+      if (!this.storageFailure) log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
     const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId, [markerVariable]: marker };
@@ -374,9 +376,8 @@ export class Runner {
    */
   private async endEscaped(running: Running, outcome: AttemptOutcome): Promise<void> {
     if (outcome.kind !== 'killed' && !outcome.pipesHeld) return;
-    const pids = findAttemptProcesses(running.marker);
-    if (pids.length === 0) return;
-    const ended = await endProcesses(pids, this.options.graceMs, () => this.interrupts > 1);
+    const ended = await endAll(running.marker, null, this.options.graceMs, () => this.interrupts > 1);
+    if (ended.ended.length === 0 && ended.survived.length === 0) return;
     const id = running.task.model.id;
     if (ended.survived.length) this.emit({ event: 'notice', message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand` });
     else this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
@@ -416,7 +417,7 @@ export class Runner {
     const task = running.task;
     const id = task.model.id;
     this.running.delete(id);
-    if (!this.storageFailure) this.guard(() => running.log?.close());
+    running.log?.close();
     this.readiness.release(task);
     const durationMs = this.now() - running.startMs;
     const logged = running.log?.wroteAny ?? false;
