@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { bin, cli, cliBackground, cliProcess, project, root } from './helpers/cli.js';
+import { bin, cli, cliProcess, project, root } from './helpers/cli.js';
 import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
 
 t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; an old single-plan state is moved and resumed', async (t) => {

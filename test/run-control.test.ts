@@ -1,11 +1,11 @@
 // Run control end to end, with real processes: owned attempts (orphans looked up in /proc, not taken from
 // the runner's word), signals, timeouts with escaped daemons, execplan stop, answered control requests,
 // agent failure words, the TTY header, and the kill -9 / resume soak.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { bin, cli, cliBackground, cliProcess, project, root } from './helpers/cli.js';
+import { bin, cli, cliBackground, project, root } from './helpers/cli.js';
 import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
 
 // A task that starts a grandchild in its group and a daemon that leaves it (setsid), then waits forever
