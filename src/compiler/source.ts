@@ -4,6 +4,7 @@
  */
 import { LineCounter, parseDocument, isAlias, isCollection, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, PathSegment } from './diagnostic.js';
+import { fastParse, PositionIndex } from './fast-yaml.js';
 
 export const limits = {
   /**
@@ -20,8 +21,11 @@ export const limits = {
 export interface SourceFile {
   file: string;
   text: string;
-  doc: Document.Parsed;
+  /** `yaml`'s Document of the text; parsed on first use when the fast path read the plan. */
+  readonly doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** Node positions without a Document, when the fast path read the plan. */
+  positions?: PositionIndex;
 }
 
 export interface ParsedSource {
@@ -125,6 +129,10 @@ export function parseSource(file: string, text: string): ParsedSource {
       diagnostics: [fileDiagnostic(file, 'empty-plan', 'the plan is empty; run `execplan init` for a starter plan.yaml')],
     };
   }
+  // Most plans are plain mappings, lists and scalars: read those fast; the rest (and every plan with a
+  // YAML problem) goes through the full parser below, which owns the YAML diagnostics.
+  const fast = fastParse(text, limits.maxDepth);
+  if (fast) return { source: fastSource(file, text), value: fast.value, diagnostics: [] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const source: SourceFile = { file, text, doc, lineCounter };
@@ -184,6 +192,24 @@ export function parseSource(file: string, text: string): ParsedSource {
   return { source, value, diagnostics };
 }
 
+/** A source read by the fast path: the same line numbers as `yaml` counts them (line breaks are \n). */
+function fastSource(file: string, text: string): SourceFile {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  let doc: Document.Parsed | undefined;
+  return {
+    file,
+    text,
+    lineCounter,
+    positions: new PositionIndex(text),
+    get doc() {
+      doc ??= parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+      return doc;
+    },
+  };
+}
+
 function findFirstAlias(doc: Document.Parsed): Node | null {
   let found: Node | null = null;
   visit(doc, {
@@ -202,6 +228,8 @@ function yamlMessage(message: string): string {
 
 /** Offset of the node at `path` (or of its key, when `atKey`), falling back to the nearest ancestor. */
 export function offsetOf(source: SourceFile, path: readonly PathSegment[], atKey = false): number {
+  const fast = source.positions?.offsetOf(path, atKey);
+  if (fast !== undefined) return fast;
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
     if (atKey && n === path.length && n > 0) {
