@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { LineCounter, parseDocument } from 'yaml';
-import { fastParse, PositionIndex, resolvePlainScalar } from '../src/compiler/fast-yaml.js';
+import { fastParse, resolvePlainScalar } from '../src/compiler/fast-yaml.js';
 import { loadPlan } from '../src/compiler/load.js';
 import { limits, offsetOf, type SourceFile } from '../src/compiler/source.js';
 
@@ -31,7 +31,7 @@ function disagreements(text: string): string[] {
   const problems: string[] = [];
   const value = doc.toJS({ maxAliasCount: limits.maxAliasCount }) as unknown;
   if (!isDeepStrictEqual(value, fast.value)) problems.push(`value differs: ${JSON.stringify(fast.value)?.slice(0, 200)} vs ${JSON.stringify(value)?.slice(0, 200)}`);
-  const index = new PositionIndex(text);
+  const index = fast.positions;
   const slow = { file: 'plan.yaml', text, doc, lineCounter: new LineCounter() } as SourceFile;
   const paths: (string | number)[][] = [];
   const walk = (v: unknown, p: (string | number)[]) => {

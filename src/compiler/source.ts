@@ -132,7 +132,7 @@ export function parseSource(file: string, text: string): ParsedSource {
   // Most plans are plain mappings, lists and scalars: read those fast; the rest (and every plan with a
   // YAML problem) goes through the full parser below, which owns the YAML diagnostics.
   const fast = fastParse(text, limits.maxDepth);
-  if (fast) return { source: fastSource(file, text), value: fast.value, diagnostics: [] };
+  if (fast) return { source: fastSource(file, text, fast.positions), value: fast.value, diagnostics: [] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const source: SourceFile = { file, text, doc, lineCounter };
@@ -193,7 +193,7 @@ export function parseSource(file: string, text: string): ParsedSource {
 }
 
 /** A source read by the fast path: the same line numbers as `yaml` counts them (line breaks are \n). */
-function fastSource(file: string, text: string): SourceFile {
+function fastSource(file: string, text: string, positions: PositionIndex): SourceFile {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
@@ -202,7 +202,7 @@ function fastSource(file: string, text: string): SourceFile {
     file,
     text,
     lineCounter,
-    positions: new PositionIndex(text),
+    positions,
     get doc() {
       doc ??= parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
       return doc;
