@@ -31,18 +31,21 @@ for (const [schemaPath, outPath, schemaModulePath, exportName] of targets) {
   });
   await emit(outPath, ts);
 }
-// The plan validator as generated code: compiling the schema with ajv at run time costs more than
-// validating a 10,000-task plan, and every CLI command pays it. The options here are the ones
-// src/compiler/schema-check.ts relies on (all errors, verbose errors with the failing schema).
-{
-  const schema = JSON.parse(await readFile('schema/plan.schema.json', 'utf8'));
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, code: { source: true, esm: true } });
+// The plan and config validators as generated code: compiling a schema with ajv at run time costs more
+// than validating a 10,000-task plan, and every CLI command paid it (loading ajv itself, too). The options
+// are the ones src/compiler/schema-check.ts and src/cli/config.ts rely on (all errors, verbose errors).
+for (const [schemaPath, outPath, unionTypes] of [
+  ['schema/plan.schema.json', 'src/types/plan-validator.ts', true],
+  ['schema/config.schema.json', 'src/types/config-validator.ts', false],
+]) {
+  const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: unionTypes, verbose: true, code: { source: true, esm: true } });
   let code = standaloneCode(ajv, ajv.compile(schema));
   // ajv's ESM output still loads its one runtime helper with require(); make it an import.
   const helper = 'require("ajv/dist/runtime/ucs2length").default';
-  if (!code.includes(helper)) throw new Error('unexpected ajv standalone output: update scripts/gen-types.mjs');
-  code = code.replace(helper, 'ucs2length.default');
-  await emit('src/types/plan-validator.ts', `${banner}\n// @ts-nocheck\nimport ucs2length from 'ajv/dist/runtime/ucs2length.js';\n${code}\n`);
+  code = code.replaceAll(helper, 'ucs2length.default');
+  if (code.includes('require(')) throw new Error(`unexpected ajv standalone output for ${schemaPath}: update scripts/gen-types.mjs`);
+  await emit(outPath, `${banner}\n// @ts-nocheck\nimport ucs2length from 'ajv/dist/runtime/ucs2length.js';\n${code}\n`);
 }
 if (stale.length) {
   console.error(`Generated types are stale: ${stale.join(', ')}. Run \`npm run gen:types\` and commit the result.`);
