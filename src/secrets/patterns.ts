@@ -116,7 +116,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     // escaped (\\n) line breaks. Without one (a truncated paste) it must be whole base64/header lines up to
     // the end of the text. A document that merely mentions the BEGIN marker is not a key.
     regex: new RegExp(
-      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}${PEM_LINE})+(?:${PEM_BREAK})?[ \\t]*$(?![\\s\\S]))`,
+      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}+${PEM_LINE})+(?:${PEM_BREAK})*[ \\t]*$(?![\\s\\S]))`,
       'g',
     ),
   },
