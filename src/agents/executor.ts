@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { PlanModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
+import { MAX_SPEC_BYTES, readTextCapped } from '../project/files.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { createOutputParser } from './output.js';
@@ -38,7 +39,10 @@ function readSpecs(model: PlanModel, planDir: string): SpecsResult {
   const specs: SpecDocument[] = [];
   for (const spec of specPaths(model)) {
     try {
-      specs.push({ path: spec, text: readFileSync(path.resolve(planDir, spec), 'utf8') });
+      // Bounded: validation refuses devices and oversized specs, and this read never goes past the limit either.
+      const text = readTextCapped(path.resolve(planDir, spec));
+      if (text === null) return { ok: false, message: `cannot read the spec ${spec} (named by the plan's spec:): not UTF-8 text under ${MAX_SPEC_BYTES / 1024 / 1024} MiB` };
+      specs.push({ path: spec, text });
     } catch (error) {
       return { ok: false, message: `cannot read the spec ${spec} (named by the plan's spec:): ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
     }

@@ -8,6 +8,7 @@ import type { ResolvedSettings } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
+import { checkProjectFile, projectRoot } from '../project/files.js';
 
 export interface PlanInput {
   /** As the user named it (used in diagnostics). */
@@ -76,7 +77,7 @@ export type LoadPlanOutcome =
   | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string; file?: string; code?: string };
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string, allowOutside: readonly string[] = []): Promise<LoadPlanOutcome> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
   if (configPath !== undefined) {
@@ -87,7 +88,7 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   if (loadedConfig.diagnostics.length > 0) {
     return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
   }
-  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, loadedConfig.config, overrides);
+  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, loadedConfig.config, overrides, allowOutside.map((a) => path.resolve(io.cwd, a)));
   return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
 }
 
@@ -95,24 +96,36 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
+export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}, allowOutside: readonly string[] = []): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   if (result.plan && result.source) {
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir))].sort(compareDiagnostics);
+    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir, allowOutside))].sort(compareDiagnostics);
   }
   return result;
 }
 
-/** The compiler cannot look at the disk: spec documents that do not exist are found here. */
-async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string): Promise<Diagnostic[]> {
+/**
+ * The compiler cannot look at the disk: spec documents are checked here. A missing one is a warning (agent
+ * tasks will not start without it); one outside the project, not a regular file, too large or not text is
+ * an error, because it would be sent to an agent in full.
+ */
+async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): Promise<Diagnostic[]> {
   if (spec === undefined) return [];
   const list = Array.isArray(spec) ? spec : [spec];
+  const root = projectRoot(planDir);
   const out: Diagnostic[] = [];
   for (const [i, file] of list.entries()) {
-    const found = await stat(path.resolve(planDir, file)).then((s) => s.isFile(), () => false);
-    if (found) continue;
+    const check = checkProjectFile(root, planDir, file, allowOutside);
     const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
-    out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+    if (check.ok) {
+      if (check.outsideAllowed) out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'spec-outside-allowed', `spec '${file}' is outside the project; it is read and sent to agents because --allow-outside allows ${check.absolute}`, at));
+      continue;
+    }
+    if (check.code === 'missing-spec') {
+      out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+    } else {
+      out.push(diagnosticAt(source, offsetOf(source, at), 'error', check.code, check.message, at));
+    }
   }
   return out;
 }

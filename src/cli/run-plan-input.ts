@@ -8,8 +8,8 @@ import { loadPlanWithConfig, printDiagnostics, type LoadedPlan, type PlanInput }
 export type LoadRunPlanOutcome = { ok: true; plan: RunPlan; model: PlanModel; input: PlanInput; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode };
 
 /** Loads the plan and its config; on failure prints why and gives the exit code. Warnings belong to `execplan validate`: only errors are printed. */
-export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string): Promise<LoadRunPlanOutcome> {
-  const outcome = await loadPlanWithConfig(io, given, {}, configPath);
+export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string, allowOutside: readonly string[] = []): Promise<LoadRunPlanOutcome> {
+  const outcome = await loadPlanWithConfig(io, given, {}, configPath, allowOutside);
   if (!outcome.ok) {
     if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
     printDiagnostics(io, outcome.diagnostics);
@@ -19,6 +19,12 @@ export async function loadRunPlan(io: CliIo, given: string | undefined, configPa
   if (!model) {
     printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
     return { ok: false, exitCode: exitCodeFor(diagnostics) };
+  }
+  // A spec that breaks the project rules would be sent to agents in full: never run with one.
+  const specErrors = diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('spec-'));
+  if (specErrors.length > 0) {
+    printDiagnostics(io, specErrors);
+    return { ok: false, exitCode: exitCodeFor(specErrors) };
   }
   return { ok: true, plan: buildRunPlan(model, input.dir, input.text), model, input, loaded: outcome.loaded };
 }

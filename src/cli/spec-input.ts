@@ -1,31 +1,24 @@
-/** Reading a spec document for `execplan prompt` and `execplan draft`: UTF-8 text only. */
-import { readFile, stat } from 'node:fs/promises';
+/** Reading a spec document for `execplan prompt` and `execplan draft`: a UTF-8 text file inside the project. */
 import path from 'node:path';
+import { checkProjectFile, projectRoot, readTextCapped } from '../project/files.js';
 
-export type ReadSpecResult = { ok: true; absolute: string; text: string } | { ok: false; message: string };
+export type ReadSpecResult =
+  | { ok: true; absolute: string; text: string; outsideAllowed: boolean }
+  /** `code` is set when the file exists but breaks a project rule (outside, not a file, too large, not text). */
+  | { ok: false; message: string; code?: string };
 
-/** `given` as the user named it (messages use it), resolved against `cwd`. */
-export async function readSpecFile(cwd: string, given: string): Promise<ReadSpecResult> {
-  const absolute = path.resolve(cwd, given);
-  try {
-    if ((await stat(absolute)).isDirectory()) return { ok: false, message: `${given} is a directory; pass the spec file` };
-    const text = decodeText(await readFile(absolute));
-    if (text === null) {
+/** `given` as the user named it (messages use it), resolved against `cwd`; the project is the one around `cwd`. */
+export async function readSpecFile(cwd: string, given: string, allowOutside: readonly string[] = []): Promise<ReadSpecResult> {
+  const check = checkProjectFile(projectRoot(cwd), cwd, given, allowOutside);
+  if (!check.ok) {
+    if (check.code === 'missing-spec') return { ok: false, message: `${given}: no such file` };
+    if (check.code === 'spec-not-text') {
       return { ok: false, message: `${given} is not UTF-8 text (a PDF, a Word file, another encoding?); convert the spec to UTF-8 Markdown or plain text first` };
     }
-    return { ok: true, absolute, text };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, message: `${given}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(error)})`}` };
+    if (check.code === 'spec-not-file' && /a directory/.test(check.message)) return { ok: false, message: `${given} is a directory; pass the spec file` };
+    return { ok: false, code: check.code, message: check.message };
   }
-}
-
-/** The text of a UTF-8 file, or null for a binary one: a spec.pdf must not reach the LLM as mojibake. */
-function decodeText(bytes: Buffer): string | null {
-  if (bytes.includes(0)) return null;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
+  const text = readTextCapped(check.absolute);
+  if (text === null) return { ok: false, message: `${given}: cannot read it` };
+  return { ok: true, absolute: path.resolve(cwd, given), text, outsideAllowed: check.outsideAllowed };
 }

@@ -30,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -45,12 +45,13 @@ export const runCommand: Command = {
         wait: { type: 'boolean' },
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
+        'allow-outside': { type: 'string', multiple: true },
         worktrees: { type: 'boolean' },
       },
       1,
     );
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const outcome = await loadRunPlan(io, positionals[0], values.config);
+    const outcome = await loadRunPlan(io, positionals[0], values.config, values['allow-outside']);
     if (!outcome.ok) return outcome.exitCode;
     const { model, input, plan } = outcome;
     const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
