@@ -1,5 +1,11 @@
-/** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
-import { readFileSync } from 'node:fs';
+/**
+ * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
+ * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
+ * otherwise replace the agent command. cosmiconfig parses the file found.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../project/files.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import { LineCounter, parse, parseDocument } from 'yaml';
@@ -29,7 +35,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,
-    searchStrategy: 'project',
+    searchStrategy: 'none',
     // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
     loaders: {
       '.yaml': yamlLoader,
@@ -44,7 +50,8 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   });
   let result;
   try {
-    result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(startDir);
+    const found = explicitPath ?? findConfig(startDir);
+    result = found ? await explorer.load(found) : null;
   } catch (error) {
     const file = parsing ?? explicitPath ?? 'execplan.config.yaml';
     // cosmiconfig's JSON errors start with `JSON Error in FILE:` and carry a code frame; keep the reason only.
@@ -60,6 +67,15 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   }
   if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
   return { config: result.config as Config, filepath: result.filepath, diagnostics: validateConfig(result.filepath, result.config) };
+}
+
+/** The nearest config file from `startDir` up to the project root, or null. */
+export function findConfig(startDir: string): string | null {
+  const root = projectRoot(startDir);
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    for (const name of configSearchPlaces) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+    if (dir === root || path.dirname(dir) === dir || path.relative(root, dir).startsWith('..')) return null;
+  }
 }
 
 /** [_, line, col] of a character offset, shaped like a RegExp match. */

@@ -6,7 +6,8 @@
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { sha256 } from '../compiler/artifacts/json.js';
-import { closeSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, readFileSync, writeSync } from 'node:fs';
+import { openAppendNoFollow } from './state-fs.js';
 import type { JournalBody } from './records.js';
 
 export const genesis = '0'.repeat(64);
@@ -28,7 +29,7 @@ export class JournalWriter {
   private head: JournalHead;
 
   constructor(file: string, head: JournalHead) {
-    this.fd = openSync(file, 'a');
+    this.fd = openAppendNoFollow(file);
     this.head = head;
   }
 

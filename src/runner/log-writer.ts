@@ -3,7 +3,8 @@
  * takes is slowed down instead of filling the runner's memory. The file is created on the first line,
  * so a silent task leaves no empty file behind.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openAppendNoFollow } from './state-fs.js';
 import path from 'node:path';
 
 const batchBytes = 64 * 1024;
@@ -26,8 +27,7 @@ export class LogWriter {
   flush(): void {
     if (this.pending.length === 0) return;
     if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
+      this.fd = openAppendNoFollow(this.file);
     }
     writeSync(this.fd, this.pending.join(''));
     this.pending = [];

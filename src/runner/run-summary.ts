@@ -1,5 +1,5 @@
 /** The per-run record in `<state>/runs/<runId>.json`: how each selected task's attempts in this run ended. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writePrivateFile } from './state-fs.js';
 import path from 'node:path';
 import type { RunOutcome } from './records.js';
 import type { TaskState } from './state.js';
@@ -22,7 +22,6 @@ export function writeRunSummary(runsDir: string, run: RunSummaryInput): void {
     const attempts = (s?.attempts ?? []).filter((a) => a.runId === run.runId).map((a) => ({ attempt: a.n, status: a.status, exitCode: a.exitCode, reason: a.reason, startedAt: a.startedAt, endedAt: a.endedAt, log: a.logged ? a.log : null }));
     tasks[id] = { status: s?.status ?? 'pending', forced: s?.forced ?? null, attempts };
   }
-  mkdirSync(runsDir, { recursive: true });
   const summary = { runId: run.runId, startedAt: new Date(run.startMs).toISOString(), endedAt: new Date(run.startMs + run.durationMs).toISOString(), exitCode: run.exitCode, outcome: run.outcome, concurrency: run.concurrency, tasks };
-  writeFileSync(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  writePrivateFile(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
 }

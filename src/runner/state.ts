@@ -2,6 +2,7 @@
  * Run state: the fold of the journal (see journal.ts). `applyRecord` is the only way state changes, so
  * replaying the journal after a crash gives exactly the state the runner had.
  */
+import { writeNewFileNoFollow } from './state-fs.js';
 import { renameSync, writeFileSync, openSync, fsync, fsyncSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
@@ -173,7 +174,7 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
 /** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
 export function writeSnapshot(file: string, state: RunState): void {
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  writeNewFileNoFollow(temp, `${JSON.stringify(state)}\n`);
   const fd = openSync(temp, 'r');
   fsyncSync(fd);
   closeSync(fd);
@@ -186,7 +187,7 @@ export function writeSnapshot(file: string, state: RunState): void {
  */
 export function writeSnapshotInBackground(file: string, state: RunState, stillCurrent: () => boolean, done: () => void): void {
   const temp = `${file}.${process.pid}.bg.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  writeNewFileNoFollow(temp, `${JSON.stringify(state)}\n`);
   const fd = openSync(temp, 'r');
   fsync(fd, () => {
     closeSync(fd);

@@ -4,6 +4,7 @@
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
 import { mkdirSync, truncateSync, readFileSync } from 'node:fs';
+import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
 import { applyRecord, emptyState, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { hashLine, JournalWriter, readJournal, type JournalRecord } from './journal.js';
 import type { JournalBody } from './records.js';
@@ -50,7 +51,8 @@ export class FileStore implements Store {
   }
 
   static open(paths: StatePaths): FileStore {
-    mkdirSync(paths.dir, { recursive: true });
+    mkdirPrivate(paths.dir);
+    assertNotSymlink(paths.journal);
     const { state, tornTail } = loadState(paths);
     if (tornTail) {
       // Drop the torn line so the next record starts on a line of its own.

@@ -16,6 +16,7 @@ import { renderArtifacts as renderScheduleArtifacts } from '../../compiler/rende
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
@@ -45,6 +46,7 @@ export const compileCommand: Command = {
       return outcome.exitCode;
     }
     const { diagnostics, model, input, config } = outcome.loaded;
+    io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
     printDiagnostics(io, diagnostics);
     const exitCode = exitCodeFor(diagnostics);
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;

@@ -17,6 +17,8 @@ import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
+import { configNotice, describeConfig, recordConfigInSummary } from '../config-trust.js';
+import { mkdirPrivate, onStateWarning, StateFsError } from '../../runner/state-fs.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -82,7 +84,17 @@ export const runCommand: Command = {
     const persist = !values['no-state'];
     let release = () => {};
     if (persist) {
-      mkdirSync(paths.dir, { recursive: true });
+      onStateWarning((m) => io.stderr(`execplan: ${m}\n`));
+      try {
+        mkdirPrivate(paths.dir);
+      } catch (error) {
+        if (!(error instanceof StateFsError)) throw error;
+        io.stderr(`execplan: cannot start: ${error.message}\n`);
+        return ExitCode.cannotStart;
+      }
+      io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
+      const notice = configNotice(paths.dir, io.cwd, outcome.loaded.configPath, outcome.loaded.config);
+      if (notice) io.stderr(`execplan: ${notice}\n`);
       let lock = acquireLock(paths.lock, 'run');
       // A control command holds the lock for milliseconds: wait for it rather than failing.
       for (let i = 0; !lock.ok && lock.holder.kind === 'control' && i < 40; i++) {
@@ -180,6 +192,7 @@ export const runCommand: Command = {
         const ids = [...plan.tasks.keys()];
         const branches = worktrees ? mergeOrder(model).order.flatMap((stream) => worktrees!.worktrees.filter((w) => w.stream === stream).map((w) => ({ stream, branch: w.branch }))) : null;
         if (persist) recordRunUsage(paths.dir, runId, ids, branches);
+        if (persist) recordConfigInSummary(paths.dir, runId, outcome.loaded.configPath);
         const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
         if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
         return code;
