@@ -92,6 +92,11 @@ function looksRandom(value: string, quoted = false, match = ''): boolean {
   if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$|^[A-Za-z_$][\w$.]*\(/.test(value)) return false;
   if (NUMERIC.test(value) || /\s/.test(value)) return false;
   const name = match.slice(0, Math.max(0, match.length - value.length)).replace(/["'\s]*(?:=|:=|=>|:)\s*["']?$/, '');
+  // `secret_name`, `token_path`, `api_key_id`: the name says what the value is about, not that it is secret.
+  if (/(?:^|[_.-])(?:names?|ids?|path|file|dir|url|uri|arn|region|label|prefix|suffix|format|field|header|param|ref|env|provider|type)["']?$/i.test(name)) return false;
+  if (/[a-z](?:Name|Id|Path|File|Dir|Url|Uri|Arn|Region|Label|Prefix|Suffix|Format|Field|Header|Param|Ref|Env|Provider|Type)s?["']?$/.test(name)) return false;
+  // Lower-case words joined by dashes or underscores (`my-app-production`) name something.
+  if (/^[a-z]+(?:[-_][a-z0-9]+)+$/.test(value) && entropy(value) < 4) return false;
   const strong = STRONG_NAME.test(name) && !DIGEST_NAME.test(name);
   if (value.length < (strong ? 12 : 16)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return strong && /secret|passw/i.test(name); // UUID

@@ -46,7 +46,7 @@ export const compileCommand: Command = {
       return outcome.exitCode;
     }
     const { diagnostics, model, input, config } = outcome.loaded;
-    io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
+    if (outcome.loaded.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
     printDiagnostics(io, diagnostics);
     const exitCode = exitCodeFor(diagnostics);
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;

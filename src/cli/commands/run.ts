@@ -92,7 +92,7 @@ export const runCommand: Command = {
         io.stderr(`execplan: cannot start: ${error.message}\n`);
         return ExitCode.cannotStart;
       }
-      io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
+      if (outcome.loaded.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.loaded.configPath)}\n`);
       const notice = configNotice(paths.dir, io.cwd, outcome.loaded.configPath, outcome.loaded.config);
       if (notice) io.stderr(`execplan: ${notice}\n`);
       let lock = acquireLock(paths.lock, 'run');
