@@ -29,13 +29,15 @@ const inside = (child: string, parent: string): boolean => {
 /** Checks `file` (relative to `baseDir`) against the project rules, reading at most the size limit. */
 export function checkProjectFile(root: string, baseDir: string, file: string, allowOutside: readonly string[] = []): SpecCheck {
   const absolute = path.resolve(baseDir, file);
+  const realRoot = realpathSync(root);
   let real: string;
   try {
     real = realpathSync(absolute);
   } catch {
-    return { ok: false, code: 'missing-spec', message: `spec '${file}' does not exist` };
+    // Missing: still say "outside" first when the path itself leads out (the fix is not to create it).
+    if (!inside(absolute, path.resolve(root)) && !inside(absolute, realRoot)) real = absolute;
+    else return { ok: false, code: 'missing-spec', message: `spec '${file}' does not exist` };
   }
-  const realRoot = realpathSync(root);
   let outsideAllowed = false;
   if (!inside(real, realRoot)) {
     const allowed = allowOutside.some((a) => {
@@ -46,11 +48,16 @@ export function checkProjectFile(root: string, baseDir: string, file: string, al
       }
     });
     if (!allowed) {
-      return { ok: false, code: 'spec-outside-project', message: `spec '${file}' is outside the project (${realRoot})${real !== absolute ? ` (it resolves to ${real})` : ''}; only files inside the project are sent to agents: move it in, or pass --allow-outside ${path.dirname(real)} to allow it deliberately` };
+      return { ok: false, code: 'spec-outside-project', message: `spec '${file}' is outside the project (the git root above the plan, else the plan's folder)${real !== absolute ? ` (it resolves to ${real})` : ''}; only files inside the project are sent to agents: move it in, or pass --allow-outside ${path.dirname(real)} to allow it deliberately` };
     }
     outsideAllowed = true;
   }
-  const info = statSync(real);
+  let info;
+  try {
+    info = statSync(real);
+  } catch {
+    return { ok: false, code: 'missing-spec', message: `spec '${file}' does not exist` };
+  }
   if (!info.isFile()) {
     return { ok: false, code: 'spec-not-file', message: `spec '${file}' is not a regular file (${info.isDirectory() ? 'a directory' : 'a device, pipe or socket'}); name a text file` };
   }
