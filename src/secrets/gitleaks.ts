@@ -55,8 +55,36 @@ function rules(): CompiledRule[] {
   for (const [k, list] of byKeyword) for (const [other, rules] of own) if (other !== k && k.includes(other)) list.push(...rules);
   // Longest first, so a keyword that contains another is still seen at the same position.
   const words = [...byKeyword.keys()].sort((a, b) => b.length - a.length);
-  anyKeyword = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+  anyKeyword = new RegExp(trieSource(words), 'g');
   return compiled;
+}
+
+const escape = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/**
+ * One regex for all keywords, factored by common prefixes (`a(?:ge-secret-key-1|irtable|lgolia)`): the regex
+ * engine then dispatches on each character instead of trying hundreds of alternatives at every position.
+ * Longer keywords come first at each branch, so the longest keyword at a position is the one matched.
+ */
+function trieSource(words: string[]): string {
+  interface Node { end: boolean; next: Map<string, Node> }
+  const rootNode: Node = { end: false, next: new Map() };
+  for (const w of words) {
+    let node = rootNode;
+    for (const ch of w) {
+      let child = node.next.get(ch);
+      if (!child) node.next.set(ch, (child = { end: false, next: new Map() }));
+      node = child;
+    }
+    node.end = true;
+  }
+  const render = (node: Node): string => {
+    const branches = [...node.next].map(([ch, child]) => escape(ch) + render(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? branches[0]! : `(?:${branches.join('|')})`;
+    return node.end ? `(?:${body})?` : body;
+  };
+  return render(rootNode);
 }
 
 function allowed(rule: CompiledRule, secret: string, match: string, line: string): boolean {
@@ -76,7 +104,8 @@ export function gitleaksSpans(text: string): RuleSpan[] {
   const candidates = new Set<CompiledRule>();
   anyKeyword.lastIndex = 0;
   const seen = new Set<string>();
-  for (let m = anyKeyword.exec(text); m !== null; m = anyKeyword.exec(text)) {
+  const lower = text.toLowerCase();
+  for (let m = anyKeyword.exec(lower); m !== null; m = anyKeyword.exec(lower)) {
     // Resume one character on: a keyword may start inside the one just found.
     anyKeyword.lastIndex = m.index + 1;
     const word = m[0].toLowerCase();
