@@ -111,7 +111,7 @@ function looksRandom(value: string, quoted = false, match = ''): boolean {
 const PASSWORD_NAME = '(?:pass(?:word|wd|phrase)|(?<![A-Za-z])pass|pwd)(?:_[A-Za-z0-9]+)?';
 
 const SECRET_NAME =
-  '(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|master[_-]?key|account[_-]?key|encryption[_-]?key|credentials?|(?<=[A-Za-z0-9]_)KEY\\b)[A-Za-z0-9_-]*';
+  '(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|master[_-]?key|account[_-]?key|encryption[_-]?key|credentials?|_key\\b)[A-Za-z0-9_-]*';
 
 /** In priority order: when two findings overlap, the earlier pattern wins. */
 export const PATTERNS: readonly SecretPattern[] = [
@@ -190,13 +190,13 @@ export const PATTERNS: readonly SecretPattern[] = [
     regex: /(https:\/\/(?:(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{40,}|[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[^\s"']+|chat\.googleapis\.com\/v1\/spaces\/[^\s"']+key=[^\s"']+))/g,
   },
   {
-    kind: 'cli-password', hint: /-p|--(?:pass|token|api|secret|auth)/,
+    kind: 'cli-password', hint: /sshpass|mysql|curl|--(?:pass|token|api|secret|auth|access|client)/,
     // Credentials given on a command line: `sshpass -p X`, `mysql -pX`, `--password X`, `--token=X`, `curl -u user:X`.
     regex: /(?:\bsshpass\s+-p\s*|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s-p|\s--(?:password|passwd|pass|token|api-key|apikey|secret|auth-token|access-token|client-secret)(?:=|\s+)|\bcurl\b[^\n|;&]*?\s(?:-u|--user)\s+[^\s:'"]+:)(?:"([^"\n]{3,200})"|'([^'\n]{3,200})'|([^\s"'`;&|]{3,}))/g,
     accept: (v) => !isReference(v) && !NUMERIC.test(v) && !/^-/.test(v) && !PATH_LIKE.test(v),
   },
   {
-    kind: 'secret-assignment', hint: /key|secret|token|credential|pass/i,
+    kind: 'secret-assignment', hint: /key|secret|token|credential/i,
     regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*(?:"([^"\\n]{12,300})"|'([^'\\n]{12,300})'|([A-Za-z0-9_+/=.~!@#$%^&*?-]{12,}))`, 'gi'),
     accept: looksRandom,
   },
