@@ -91,6 +91,11 @@ tasks:
     'secrets.txt': `${secrets}\n`,
   });
   execFileSync('git', ['init', '-q'], { cwd: dir });
+  // A planted link where the redacted prompt copy goes: written as a real file, the target untouched.
+  const victim = path.join(tempDir(), 'victim');
+  writeFileSync(victim, 'precious\n');
+  mkdirSync(path.join(dir, '.execplan/logs/impl'), { recursive: true });
+  symlinkSync(victim, path.join(dir, '.execplan/logs/impl/1.prompt.md'));
   const records = path.join(dir, '..', `${path.basename(dir)}-records`);
   const r = await cli(['run'], { cwd: dir, env: { CI: '1', PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: records, EXECPLAN_KILL_GRACE_MS: '200' } });
   t.equal(r.code, 0, r.stderr);
@@ -113,6 +118,8 @@ tasks:
     t.ok(left.length <= 2, `${where}: survived ${left.map((e) => `${e.kind}/${e.context}`).join(', ')}`);
   }
   t.match(state.join('\n'), /\[REDACTED:/, 'the logs show where secrets were');
+  t.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the prompt copy did not go through the planted link');
+  t.notOk(lstatSync(path.join(dir, '.execplan/logs/impl/1.prompt.md')).isSymbolicLink());
   t.teardown(() => execFileSync('rm', ['-rf', records]));
 });
 

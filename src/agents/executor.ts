@@ -11,6 +11,7 @@ import type { PlanModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import { MAX_SPEC_BYTES, readTextCapped } from '../project/files.js';
+import { writePrivateFile } from '../runner/state-fs.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { createOutputParser } from './output.js';
@@ -136,8 +137,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const logDir = path.dirname(input.logPath);
       const promptCopy = path.join(logDir, `${input.attempt}.prompt.md`);
       try {
-        mkdirSync(logDir, { recursive: true });
-        writeFileSync(promptCopy, redactSecrets(prompt));
+        writePrivateFile(promptCopy, redactSecrets(prompt));
       } catch {
         // informational copy only
       }
@@ -146,7 +146,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const invocation = buildInvocation(profile, { prompt, promptFile: path.join(logDir, `${input.attempt}.prompt.txt`), model: agent.model, cwd });
       if (invocation.promptFile) {
         try {
-          writeFileSync(invocation.promptFile.path, invocation.promptFile.text);
+          writePrivateFile(invocation.promptFile.path, invocation.promptFile.text);
         } catch (error) {
           return done({ kind: 'error', message: `cannot write the prompt file: ${String(error)}` });
         }

@@ -3,7 +3,8 @@
  * in `.execplan/handoffs/<task>.json`, plus a lenient read of the runner's state for upstream statuses
  * and retry notes. Written redacted; read by the prompts of dependent tasks.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { writeNewFileNoFollow } from '../runner/state-fs.js';
 import path from 'node:path';
 import { statePaths } from '../runner/paths.js';
 import { loadState } from '../runner/store.js';
@@ -29,7 +30,7 @@ export function writeHandoff(stateDir: string, handoff: Handoff): void {
   const file = handoffPath(stateDir, handoff.task);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(handoff, null, 2)}\n`);
+  writeNewFileNoFollow(tmp, `${JSON.stringify(handoff, null, 2)}\n`);
   renameSync(tmp, file);
 }
 

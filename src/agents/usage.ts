@@ -1,5 +1,6 @@
 /** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
+import { writeNewFileNoFollow } from '../runner/state-fs.js';
 import path from 'node:path';
 import { readHandoff, type Handoff } from './handoff.js';
 import type { AgentUsage } from './output.js';
@@ -68,6 +69,6 @@ export function recordRunUsage(stateDir: string, runId: string, taskIds: readonl
   summary.agents = usage;
   if (branches) summary.branches = branches;
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);
+  writeNewFileNoFollow(tmp, `${JSON.stringify(summary, null, 2)}\n`);
   renameSync(tmp, file);
 }

@@ -9,7 +9,8 @@
  * - With no live runner, the command takes the lock itself (kind "control"), drains the queue the same
  *   way, and releases it. So the journal has exactly one writer at any time.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { writeNewFileNoFollow } from './state-fs.js';
 import path from 'node:path';
 import type { ControlAction } from './records.js';
 import type { RunState } from './state.js';
@@ -22,7 +23,7 @@ export function submitControl(dir: string, action: ControlAction): string {
   mkdirSync(dir, { recursive: true });
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${counter++}.json`;
   const temp = path.join(dir, `.${name}.tmp`);
-  writeFileSync(temp, JSON.stringify(action));
+  writeNewFileNoFollow(temp, JSON.stringify(action));
   renameSync(temp, path.join(dir, name));
   return path.join(dir, name);
 }
