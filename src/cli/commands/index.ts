@@ -20,4 +20,6 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['export', async () => (await import('./export.js')).exportCommand],
   ['prompt', async () => (await import('./prompt.js')).promptCommand],
   ['draft', async () => (await import('./draft.js')).draftCommand],
+  ['task', async () => (await import('./task.js')).taskCommand],
+  ['dep', async () => (await import('./dep.js')).depCommand],
 ];

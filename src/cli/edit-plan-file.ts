@@ -1,0 +1,84 @@
+/**
+ * The shared end of `execplan task ...` and `execplan dep ...`: read the plan, apply a pure edit, validate
+ * the result with the normal loader, then show it (--dry-run), ask about absurd values (--yes), or write it.
+ * An edit that would make the plan invalid is refused and the file is left as it was.
+ */
+import { createTwoFilesPatch } from 'diff';
+import { rename, writeFile } from 'node:fs/promises';
+import { ExitCode, exitCodeFor, type Diagnostic } from '../compiler/diagnostic.js';
+import type { EditResult } from '../plan-edit/edit.js';
+import type { CliIo } from './command.js';
+import { loadConfig } from './config.js';
+import { printDiagnostics, readPlanFile, validatePlanText } from './plan-input.js';
+
+export interface EditOptions {
+  plan?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export const editFlags = {
+  plan: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+} as const;
+
+/** A unified diff of a plan edit, as `git diff` would show it. */
+export function planDiff(file: string, before: string, after: string): string {
+  if (before === after) return '';
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/m, '').replace(/^Index:.*\n/m, '');
+}
+
+const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message}`;
+
+export async function applyPlanEdit(io: CliIo, options: EditOptions, edit: (text: string) => EditResult): Promise<number> {
+  const read = await readPlanFile(io.cwd, options.plan);
+  if (!read.ok) {
+    io.stderr(`execplan: ${read.message}\n`);
+    return read.exitCode;
+  }
+  const { input } = read;
+  const result = edit(input.text);
+  if (!result.ok) {
+    io.stderr(`execplan: ${input.file}: ${result.message}; nothing was changed\n`);
+    if (result.kind === 'unreadable') return ExitCode.invalidPlan;
+    return result.kind === 'dependents' ? ExitCode.invalidPlan : ExitCode.badArguments;
+  }
+  if (result.text === input.text) {
+    io.stderr(`${input.file}: ${result.summary}\n`);
+    return ExitCode.ok;
+  }
+  const { config } = await loadConfig(input.dir);
+  const before = await validatePlanText(input.file, input.text, input.dir, config);
+  const after = await validatePlanText(input.file, result.text, input.dir, config);
+  // Problems the plan already had are not this edit's fault (and an edit may be how the user fixes them).
+  const known = new Set(before.diagnostics.map(key));
+  const introduced = after.diagnostics.filter((d) => !known.has(key(d)));
+  const newErrors = introduced.filter((d) => d.severity === 'error');
+  if (options.dryRun) io.stdout(planDiff(input.file, input.text, result.text));
+  if (newErrors.length > 0) {
+    printDiagnostics(io, newErrors);
+    io.stderr(`execplan: refused: the edit would make ${input.file} invalid (the positions above are in the edited plan); nothing was written\n`);
+    return exitCodeFor(newErrors);
+  }
+  printDiagnostics(io, introduced);
+  if (result.doubts.length > 0 && !options.yes) {
+    io.stderr(`execplan: are you sure? ${result.doubts.join('; ')}. Pass --yes to ${options.dryRun ? 'accept it' : 'write it anyway'}; nothing was written\n`);
+    return ExitCode.badArguments;
+  }
+  if (options.dryRun) {
+    io.stderr(`${input.file}: would be changed: ${result.summary} (dry run, nothing written)\n`);
+    return ExitCode.ok;
+  }
+  // Temp file + rename: an editor or a running `execplan run` never reads a half-written plan.
+  const temp = `${input.absolute}.tmp-${process.pid}`;
+  try {
+    await writeFile(temp, result.text);
+    await rename(temp, input.absolute);
+  } catch (error) {
+    io.stderr(`execplan: cannot write ${input.file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was changed\n`);
+    return ExitCode.badArguments;
+  }
+  io.stderr(`${input.file}: ${result.summary}\n`);
+  return ExitCode.ok;
+}
