@@ -22,4 +22,5 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['draft', async () => (await import('./draft.js')).draftCommand],
   ['task', async () => (await import('./task.js')).taskCommand],
   ['dep', async () => (await import('./dep.js')).depCommand],
+  ['import', async () => (await import('./import.js')).importCommand],
 ];
