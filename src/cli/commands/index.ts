@@ -23,4 +23,5 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['task', async () => (await import('./task.js')).taskCommand],
   ['dep', async () => (await import('./dep.js')).depCommand],
   ['import', async () => (await import('./import.js')).importCommand],
+  ['diff', async () => (await import('./diff.js')).diffCommand],
 ];
