@@ -24,4 +24,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['dep', async () => (await import('./dep.js')).depCommand],
   ['import', async () => (await import('./import.js')).importCommand],
   ['diff', async () => (await import('./diff.js')).diffCommand],
+  ['show', async () => (await import('./show.js')).showCommand],
+  ['list', async () => (await import('./list.js')).listCommand],
+  ['archive', async () => (await import('./archive.js')).archiveCommand],
 ];
