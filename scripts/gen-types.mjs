@@ -5,6 +5,7 @@ import { compile } from 'json-schema-to-typescript';
 const targets = [
   ['schema/plan.schema.json', 'src/types/plan.ts', 'src/types/plan-schema.ts', 'planSchema'],
   ['schema/config.schema.json', 'src/types/config.ts', 'src/types/config-schema.ts', 'configSchema'],
+  ['schema/assessment.schema.json', 'src/types/assessment.ts', 'src/types/assessment-schema.ts', 'assessmentSchema'],
 ];
 const check = process.argv.includes('--check');
 const banner = '/* Generated from the JSON Schema by `npm run gen:types`. Do not edit by hand. */';
