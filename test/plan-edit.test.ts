@@ -161,3 +161,10 @@ t.test('an edit may fix a plan that is already broken, and the binary exits as d
   t.equal(none.code, 1);
   t.match(none.stderr, 'no such file');
 });
+
+t.test('other plan styles: unindented lists, padded brackets, Windows line ends', async (t) => {
+  const crlf = 'version: 1\r\nname: x\r\ntasks:\r\n- id: a   # first\r\n  title: A\r\n  needs: [ b ]\r\n- id: b\r\n  title: B\r\n';
+  t.equal(edited(setTaskFields(crlf, 'a', ['risk=low'])), crlf.replace('  needs: [ b ]\r\n', '  needs: [ b ]\r\n  risk: low\r\n'));
+  t.equal(edited(addTask(crlf, { id: 'c', title: 'C', needs: ['a'] })), `${crlf}- id: c\r\n  title: C\r\n  needs: [ a ]\r\n`, 'new lines follow the file: no indent before -, [ a ], CRLF');
+  t.equal(edited(addDependency(crlf, 'b', 'a')).split('\r\n').length, crlf.split('\r\n').length + 1);
+});

@@ -11,7 +11,10 @@ import { diffArrays } from 'diff';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type ToStringOptions, YAMLMap, YAMLSeq } from 'yaml';
 
 export interface PlanDocument {
+  /** The plan with '\n' line ends (see `eol`). */
   text: string;
+  /** The line end the file uses: a Windows checkout keeps '\r\n' on the lines an edit adds too. */
+  eol: '\n' | '\r\n';
   doc: Document.Parsed;
   style: ToStringOptions;
 }
@@ -22,11 +25,13 @@ export type ParseOutcome = { ok: true; plan: PlanDocument } | { ok: false; messa
  * Parses a plan for editing. Syntax errors are not reported here in detail: the CLI validates the
  * original with the normal loader first and prints its diagnostics.
  */
-export function parsePlanDocument(text: string): ParseOutcome {
+export function parsePlanDocument(original: string): ParseOutcome {
+  const eol = original.includes('\r\n') ? '\r\n' : '\n';
+  const text = eol === '\r\n' ? original.replace(/\r\n/g, '\n') : original;
   const doc = parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length > 0) return { ok: false, message: `the plan is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it first (execplan validate shows where)` };
   if (!isMap(doc.contents)) return { ok: false, message: 'the plan is not a YAML mapping; fix it first (execplan validate shows where)' };
-  return { ok: true, plan: { text, doc, style: detectStyle(text) } };
+  return { ok: true, plan: { text, eol, doc, style: detectStyle(text) } };
 }
 
 /** Indentation and flow padding as the plan writes them, so the lines an edit adds look like their neighbours. */
@@ -58,8 +63,8 @@ export function detectStyle(text: string): ToStringOptions {
 export function printPlan(plan: PlanDocument): string {
   const before = parseDocument(plan.text).toString(plan.style);
   const after = plan.doc.toString(plan.style);
-  if (before === after) return plan.text;
-  return mergeKeepingOriginal(splitLines(plan.text), splitLines(before), splitLines(after)).join('\n');
+  const merged = before === after ? plan.text : mergeKeepingOriginal(splitLines(plan.text), splitLines(before), splitLines(after)).join('\n');
+  return plan.eol === '\n' ? merged : merged.replace(/\n/g, '\r\n');
 }
 
 function splitLines(text: string): string[] {
