@@ -49,9 +49,10 @@ export async function applyPlanEdit(io: CliIo, options: EditOptions, edit: (text
     return ExitCode.ok;
   }
   const { config } = await loadConfig(input.dir);
-  const before = await validatePlanText(input.file, input.text, input.dir, config);
   const after = await validatePlanText(input.file, result.text, input.dir, config);
   // Problems the plan already had are not this edit's fault (and an edit may be how the user fixes them).
+  // The original is validated only when the result has problems to compare: a big plan loads in seconds.
+  const before = after.diagnostics.length > 0 ? await validatePlanText(input.file, input.text, input.dir, config) : { diagnostics: [] };
   const known = new Set(before.diagnostics.map(key));
   const introduced = after.diagnostics.filter((d) => !known.has(key(d)));
   const newErrors = introduced.filter((d) => d.severity === 'error');

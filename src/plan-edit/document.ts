@@ -88,7 +88,10 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
     if (u.r1 - u.r0 !== u.o1 - u.o0) return void units.push(u);
     for (let k = 0; k < u.r1 - u.r0; k++) units.push({ r0: u.r0 + k, r1: u.r0 + k + 1, o0: u.o0 + k, o1: u.o0 + k + 1 });
   };
-  for (const part of diffArrays(reprint, original)) {
+  // Aligned on the lines without their whitespace: the reprint differs from the original mostly in
+  // spacing (`{ a }`, comment columns), and a diff that sees those as changes costs O(lines x changes).
+  const squeeze = (line: string) => line.replace(/\s+/g, '');
+  for (const part of diffArrays(reprint.map(squeeze), original.map(squeeze))) {
     const n = part.count ?? part.value.length;
     if (!part.added && !part.removed) {
       if (pending) pushUnit(pending), (pending = null);
