@@ -168,3 +168,7 @@ t.test('other plan styles: unindented lists, padded brackets, Windows line ends'
   t.equal(edited(addTask(crlf, { id: 'c', title: 'C', needs: ['a'] })), `${crlf}- id: c\r\n  title: C\r\n  needs: [ a ]\r\n`, 'new lines follow the file: no indent before -, [ a ], CRLF');
   t.equal(edited(addDependency(crlf, 'b', 'a')).split('\r\n').length, crlf.split('\r\n').length + 1);
 });
+
+t.test('a starter plan with `tasks: []` gets a block list', async (t) => {
+  t.equal(edited(addTask('version: 1\nname: x\ntasks: []\n', { id: 'a', title: 'Make a' })), 'version: 1\nname: x\ntasks:\n  - id: a\n    title: Make a\n');
+});

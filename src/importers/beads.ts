@@ -76,7 +76,7 @@ export function importBeads(file: string, text: string): ImportResult {
   const featureOf = new Map<string, string>();
   const features: NonNullable<ImportedPlan['features']> = epics.map((e) => ({ id: slug(e.id), title: e.title.trim(), ...(typeof e.priority === 'number' ? { priority: priorityName[Math.max(0, Math.min(4, e.priority))]! } : {}) }));
   for (const issue of work) {
-    for (const dep of issue.dependencies ?? []) {
+    for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
       if (dep.type === 'parent-child' && epics.some((e) => e.id === dep.depends_on_id)) featureOf.set(issue.id, slug(dep.depends_on_id!));
     }
   }
@@ -101,7 +101,7 @@ export function importBeads(file: string, text: string): ImportResult {
     const f = facts.get(issue.id)!;
     const id = idOf.get(issue.id)!;
     const needs: string[] = [];
-    for (const dep of issue.dependencies ?? []) {
+    for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
       if (dep.type === 'parent-child') {
         if (dep.depends_on_id !== planEpic?.id && !epics.some((e) => e.id === dep.depends_on_id)) notes.push({ line: issue.line, message: `${issue.id}: parent ${dep.depends_on_id} is not an epic; the hierarchy is not mapped` });
         continue;

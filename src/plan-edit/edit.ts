@@ -148,6 +148,8 @@ export function addTask(text: string, task: NewTask): EditResult {
       at = i + 1;
     }
     const flow = listStyleFlow(seq);
+    // `tasks: []` in a starter plan: the first task makes it a block list, as every plan writes tasks.
+    if (seq.flow && seq.items.length === 0) seq.flow = false;
     const node = new YAMLMap();
     node.set('id', task.id);
     node.set('title', task.title);

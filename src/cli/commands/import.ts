@@ -14,6 +14,8 @@ import { printDiagnostics, validatePlanText } from '../plan-input.js';
 import { writeOneFile } from '../write-files.js';
 import { schemaRef } from './init.js';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'Turn a spec-kit tasks.md, Task Master tasks.json, markdown execution plan or beads JSONL into plan.yaml',
@@ -84,7 +86,7 @@ export const importCommand: Command = {
       }
     }
     const warnings = loaded.diagnostics.length - errors.length;
-    const report: string[] = [`${toStdout ? 'imported' : `wrote ${shownOut}`}: ${output.plan.tasks.length} task${output.plan.tasks.length === 1 ? '' : 's'}${output.plan.phases ? `, ${output.plan.phases.length} phases` : ''}${output.plan.streams ? `, ${Object.keys(output.plan.streams).length} streams` : ''}, ${output.plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`];
+    const report: string[] = [`${toStdout ? 'imported' : `wrote ${shownOut}`}: ${output.plan.tasks.length} task${output.plan.tasks.length === 1 ? '' : 's'}${output.plan.phases ? `, ${plural(output.plan.phases.length, 'phase')}` : ''}${output.plan.streams ? `, ${plural(Object.keys(output.plan.streams).length, 'stream')}` : ''}, ${output.plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`];
     if (output.done.length) report.push(`already done in the source: ${output.done.join(', ')} (kept, marked with a comment; record each with \`execplan done <id> --reason "done before import"\`)`);
     if (output.notes.length) {
       report.push('not mapped:');
