@@ -74,5 +74,5 @@ t.test('a plan against a git revision', async (t) => {
   t.match(text.stdout, 'plan.yaml@main -> plan.yaml\n');
   const missing = await cli(['diff', 'plans/plan.yaml', '--rev', 'nosuch'], { cwd: dir });
   t.equal(missing.code, 1);
-  t.match(missing.stderr, "execplan: cannot read plans/plan.yaml at revision 'nosuch': fatal:");
+  t.match(missing.stderr, "execplan diff: cannot read plans/plan.yaml at revision 'nosuch': fatal:");
 });

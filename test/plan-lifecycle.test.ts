@@ -47,11 +47,11 @@ plan.yaml        shop  2      no run
 
   const archived = await cli(['archive', '--tag', 'v1'], { cwd: dir });
   t.equal(archived.code, 0, archived.stderr);
-  t.match(archived.stderr, /^plan\.yaml: archived run state and tasks_output\/ to \.execplan\/archive\/\d{8}T\d{6}Z-v1\/\n$/);
+  t.match(archived.stderr, /^plan\.yaml: archived run state and tasks_output\/ to \.execplan\/shop\/archive\/\d{8}T\d{6}Z-v1\/\n$/);
   t.notOk(existsSync(path.join(dir, 'tasks_output')), 'compiled output moved');
-  const [stamp] = readdirSync(path.join(dir, '.execplan/archive'));
-  t.same(readdirSync(path.join(dir, '.execplan/archive', stamp!)).sort(), ['journal.jsonl', 'logs', 'runs', 'state.json', 'tasks_output'].filter((f) => existsSync(path.join(dir, '.execplan/archive', stamp!, f))).sort());
-  t.ok(existsSync(path.join(dir, '.execplan/archive', stamp!, 'tasks_output/tasks.json')));
+  const [stamp] = readdirSync(path.join(dir, '.execplan/shop/archive'));
+  t.same(readdirSync(path.join(dir, '.execplan/shop/archive', stamp!)).sort(), ['journal.jsonl', 'logs', 'runs', 'state.json', 'tasks_output'].filter((f) => existsSync(path.join(dir, '.execplan/shop/archive', stamp!, f))).sort());
+  t.ok(existsSync(path.join(dir, '.execplan/shop/archive', stamp!, 'tasks_output/tasks.json')));
   list = await cli(['list', '--json'], { cwd: dir });
   t.same(JSON.parse(list.stdout).map((p: { state: string }) => p.state), ['no run', 'no run'], 'a fresh start after archiving');
   const again = await cli(['archive'], { cwd: dir });

@@ -1,7 +1,7 @@
 /**
  * execplan archive [plan.yaml] [--tag T] [--out DIR]: put a finished (or abandoned) plan's compiled output
  * and run state away, so the next compile and run start clean and the history is kept, never deleted.
- * They go to `.execplan/archive/<UTC time>[-tag]/` beside the plan (see docs/editing.md).
+ * They go to `.execplan/<plan name>/archive/<UTC time>[-tag]/` beside the plan (see docs/editing.md).
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,7 @@ export function archiveStamp(date: Date, tag: string | undefined): string {
 
 export const archiveCommand: Command = {
   name: 'archive',
-  summary: 'Move a plan\'s compiled output and run state into .execplan/archive/<time>[-tag]/ (kept, not deleted)',
+  summary: 'Move a plan\'s compiled output and run state into .execplan/<plan name>/archive/<time>[-tag]/ (kept, not deleted)',
   usage: 'execplan archive [plan.yaml] [--tag TAG] [--out DIR]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { tag: { type: 'string' }, out: { type: 'string' } }, 1);
