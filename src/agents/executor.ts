@@ -5,7 +5,7 @@
  * prompt (task, scope, checks, upstream hand-offs, full specs), apply the secrets policy, spawn the CLI,
  * stream its transcript to the attempt log, report progress and usage, and leave a hand-off record.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
@@ -70,7 +70,8 @@ function profileProblems(options: AgentExecutorOptions, tasks: readonly TaskMode
     if (checked.has(agent.profileName)) continue;
     checked.add(agent.profileName);
     const binary = agent.profile.command[0]!;
-    if (!findExecutable(binary, context.planDir, context.env.PATH)) problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
+    if (!findExecutable(binary, context.planDir, context.env.PATH))
+      problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
   }
   return problems;
 }
@@ -97,7 +98,15 @@ function promptInputProblems(options: AgentExecutorOptions, tasks: readonly Task
 type PromptResult = { ok: true; prompt: string } | { ok: false; message: string };
 
 /** The prompt for one attempt: rendered from the task, its upstream hand-offs and the specs, then the profile's secrets policy. */
-function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: number, input: AttemptInput, context: ExecutorContext, say: (line: string) => void, notify: (message: string) => void): PromptResult {
+function attemptPrompt(
+  options: AgentExecutorOptions,
+  agent: Agent,
+  number: number,
+  input: AttemptInput,
+  context: ExecutorContext,
+  say: (line: string) => void,
+  notify: (message: string) => void,
+): PromptResult {
   const { model } = options;
   const { task } = input;
   const specs = readSpecs(model, context.planDir);

@@ -55,8 +55,7 @@ export function shorten(text: string, max = 100): string {
 /** "Edit src/api/login.ts", "Bash npm test": the tool and its most telling argument. */
 export function describeTool(name: string, input: unknown): string {
   const args = obj(input) ?? {};
-  const detail =
-    str(args.file_path) ?? str(args.path) ?? str(args.command) ?? str(args.pattern) ?? str(args.url) ?? str(args.description) ?? str(args.query) ?? '';
+  const detail = str(args.file_path) ?? str(args.path) ?? str(args.command) ?? str(args.pattern) ?? str(args.url) ?? str(args.description) ?? str(args.query) ?? '';
   return shorten(detail ? `${name} ${detail}` : name);
 }
 
@@ -216,7 +215,12 @@ const gemini: Record<string, EventHandler> = {
     const content = str(e.content) ?? '';
     s.geminiDelta = e.delta === true ? s.geminiDelta + content : content;
     s.lastText = s.geminiDelta;
-    return shorten(s.geminiDelta.split('\n').filter((l) => l.trim()).pop() ?? '');
+    return shorten(
+      s.geminiDelta
+        .split('\n')
+        .filter((l) => l.trim())
+        .pop() ?? '',
+    );
   },
   tool_use: (s, e) => {
     s.usage.toolCalls++;

@@ -97,7 +97,9 @@ export function describeWaitLine(reason: WaitReason, task: string): string {
  * is so the artifact stays stable); the keys are displayed statuses, except `awaiting_approval`, which
  * `execplan status` shows as pending with a `gate` wait reason.
  */
-export const documentedTaskStates: ReadonlyArray<readonly [Extract<DisplayedStatus, 'blocked' | 'ready' | 'running' | 'done' | 'failed' | 'skipped'> | 'awaiting_approval', string]> = [
+export const documentedTaskStates: ReadonlyArray<
+  readonly [Extract<DisplayedStatus, 'blocked' | 'ready' | 'running' | 'done' | 'failed' | 'skipped'> | 'awaiting_approval', string]
+> = [
   ['blocked', 'dependencies not met'],
   ['ready', 'in the frontier, waiting for a slot or a resource'],
   ['awaiting_approval', 'gate: approve, waiting for `execplan approve <id>`'],

@@ -7,7 +7,6 @@
  */
 import { closeSync, fsyncSync, writeSync } from 'node:fs';
 import { openAppendNoFollow } from './state-fs.js';
-import path from 'node:path';
 import { StorageError, storage } from './storage-error.js';
 
 export class LogWriter {

@@ -13,7 +13,7 @@ import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { ControlAction, JournalBody, RunOutcome } from './records.js';
+import type { JournalBody, RunOutcome } from './records.js';
 import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
@@ -66,7 +66,10 @@ interface Running {
 }
 
 export function newRunId(date: Date): string {
-  return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+  return `${date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
 }
 
 export class Runner {
@@ -137,7 +140,15 @@ export class Runner {
     // two attempts of one task must never run side by side.
     const leftovers = await this.endLeftovers();
     this.guard(() => {
-      reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event), leftovers });
+      reconcile({
+        plan: this.plan,
+        store: this.store,
+        selected: this.selected,
+        runId: this.runId,
+        concurrency: this.options.concurrency,
+        emit: (event) => this.emit(event),
+        leftovers,
+      });
       // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
       this.applyControl(drainControl(this.paths.control));
       this.readiness.rebuild();
@@ -203,7 +214,12 @@ export class Runner {
     try {
       this.store.append(body);
     } catch (error) {
-      const failure = error instanceof StorageError ? error : typeof (error as NodeJS.ErrnoException).code === 'string' ? new StorageError(this.paths.journal, (error as NodeJS.ErrnoException).code!, 'write the journal') : null;
+      const failure =
+        error instanceof StorageError
+          ? error
+          : typeof (error as NodeJS.ErrnoException).code === 'string'
+            ? new StorageError(this.paths.journal, (error as NodeJS.ErrnoException).code!, 'write the journal')
+            : null;
       if (!failure) throw error;
       this.failStorage(failure);
     }
@@ -230,7 +246,8 @@ export class Runner {
     }
     this.store.flushInBackground();
     const failed = (this.store as { backgroundError?: Error | null }).backgroundError;
-    if (failed && typeof (failed as NodeJS.ErrnoException).code === 'string') this.failStorage(new StorageError(this.paths.state, (failed as NodeJS.ErrnoException).code!, 'write the state snapshot'));
+    if (failed && typeof (failed as NodeJS.ErrnoException).code === 'string')
+      this.failStorage(new StorageError(this.paths.state, (failed as NodeJS.ErrnoException).code!, 'write the state snapshot'));
   }
 
   private pollControl(): void {
@@ -354,7 +371,14 @@ export class Runner {
       if (!this.storageFailure) log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
-    const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId, [markerVariable]: marker };
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.env,
+      ...task.env,
+      EXECPLAN_TASK: id,
+      EXECPLAN_ATTEMPT: String(attempt),
+      EXECPLAN_RUN_ID: this.runId,
+      [markerVariable]: marker,
+    };
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
@@ -387,8 +411,13 @@ export class Runner {
     const ended = await endAll(running.marker, null, this.options.graceMs, () => this.interrupts > 1);
     if (ended.ended.length === 0 && ended.survived.length === 0) return;
     const id = running.task.model.id;
-    if (ended.survived.length) this.emit({ event: 'notice', message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand` });
-    else this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
+    if (ended.survived.length)
+      this.emit({
+        event: 'notice',
+        message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand`,
+      });
+    else
+      this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
   }
 
   private async afterCommand(running: Running, outcome: AttemptOutcome, env: NodeJS.ProcessEnv): Promise<void> {
@@ -434,7 +463,12 @@ export class Runner {
       this.record({ type: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
       this.emit({ event: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
     } else if (ending === 'interrupted' || (this.stopping && reason !== null)) {
-      this.record({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: this.storageFailure ? `stopped: ${this.storageFailure.message}` : 'interrupted by the user' });
+      this.record({
+        type: 'task-interrupted',
+        task: id,
+        attempt: running.attempt,
+        reason: this.storageFailure ? `stopped: ${this.storageFailure.message}` : 'interrupted by the user',
+      });
       this.readiness.requeue(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
@@ -523,7 +557,16 @@ export class Runner {
     const durationMs = this.now() - this.startMs;
     try {
       if (this.store.persistent) {
-        writeRunSummary(this.paths.runs, { runId: this.runId, startMs: this.startMs, durationMs, exitCode, outcome, concurrency: this.options.concurrency, selected: this.selected, tasks: this.store.state.tasks });
+        writeRunSummary(this.paths.runs, {
+          runId: this.runId,
+          startMs: this.startMs,
+          durationMs,
+          exitCode,
+          outcome,
+          concurrency: this.options.concurrency,
+          selected: this.selected,
+          tasks: this.store.state.tasks,
+        });
       }
       this.store.close();
     } catch (error) {
@@ -534,7 +577,9 @@ export class Runner {
       exitCode = this.options.exitCodeOf(outcome);
     }
     if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
-    const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
+    const parts = Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
     this.resolveFinished(outcome);

@@ -92,7 +92,18 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
-      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false, ...(record.marker ? { marker: record.marker } : {}) });
+      task.attempts.push({
+        n: record.attempt,
+        runId: record.runId,
+        status: 'running',
+        startedAt: record.ts,
+        endedAt: null,
+        exitCode: null,
+        reason: null,
+        log: record.log,
+        logged: false,
+        ...(record.marker ? { marker: record.marker } : {}),
+      });
       break;
     }
     case 'task-pgid': {

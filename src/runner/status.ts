@@ -24,7 +24,19 @@ export interface StatusView {
 export function statusView(plan: RunPlan, state: RunState, now: number): StatusView {
   const status = (id: string): TaskStatus => state.tasks[id]?.status ?? 'pending';
   const active = state.activePid !== null && pidAlive(state.activePid);
-  const view: StatusView = { runId: state.runId, active, pid: active ? state.activePid : null, paused: state.paused, lastOutcome: state.lastOutcome, counts: {}, running: [], ready: [], waiting: [], failed: [], tasks: [] };
+  const view: StatusView = {
+    runId: state.runId,
+    active,
+    pid: active ? state.activePid : null,
+    paused: state.paused,
+    lastOutcome: state.lastOutcome,
+    counts: {},
+    running: [],
+    ready: [],
+    waiting: [],
+    failed: [],
+    tasks: [],
+  };
   const whyWaiting = waitReasons(plan, status, state.paused);
   // What the live runner's tasks hold: a task it would launch next may have to wait for them.
   const holdings = new Holdings(plan);

@@ -67,7 +67,10 @@ export function controlVerb(spec: VerbSpec): Command {
         case 'damaged':
           return err({ kind: 'history-damaged', journal: result.journal, problems: result.problems });
         case 'rejected':
-          return err({ kind: 'control-rejected', reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` } });
+          return err({
+            kind: 'control-rejected',
+            reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` },
+          });
         case 'no-run':
           return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
         case 'applied':

@@ -29,8 +29,10 @@ export const exportCommand: Command = {
       2,
     );
     const [target, planFile] = positionals;
-    if (target !== 'beads') throw new UsageError(target === undefined ? 'name what to export to: beads or github-actions' : `cannot export to '${target}'; the targets are beads and github-actions`);
-    if (values.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(values.prefix)) throw new UsageError(`--prefix must be letters, digits, '_' or '-', starting with a letter, got '${values.prefix}'`);
+    if (target !== 'beads')
+      throw new UsageError(target === undefined ? 'name what to export to: beads or github-actions' : `cannot export to '${target}'; the targets are beads and github-actions`);
+    if (values.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(values.prefix))
+      throw new UsageError(`--prefix must be letters, digits, '_' or '-', starting with a letter, got '${values.prefix}'`);
     const outcome = await loadPlanWithConfig(io, planFile, {}, values.config);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input } = outcome.value;

@@ -73,7 +73,12 @@ interface RunRequest {
 
 function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurrencyFlag: number | undefined, loaded: LoadedRunPlan): RunRequest {
   const { plan, model, input } = loaded;
-  const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
+  const only = values.only
+    ? values.only
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : null;
   for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
   // A CI job per task: its upstream ran in other jobs (their `needs`), so only the named tasks run here.
   const upstreamDone = Boolean(values['upstream-done']);
@@ -109,7 +114,13 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
   }
   io.stdout(`launch order (${rows.length} tasks, concurrency ${request.concurrency}; nothing is run):\n`);
   const width = String(rows.length).length;
-  const label = { run: 'run', fresh: 'fresh: up to date, would be skipped', 'already-done': 'already done: not re-run (resume)', manual: 'manual: waits for `execplan done`', approval: 'waits for `execplan approve`' };
+  const label = {
+    run: 'run',
+    fresh: 'fresh: up to date, would be skipped',
+    'already-done': 'already done: not re-run (resume)',
+    manual: 'manual: waits for `execplan done`',
+    approval: 'waits for `execplan approve`',
+  };
   rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
   return ok();
 }
@@ -122,7 +133,10 @@ function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
   const shownDir = path.relative(io.cwd, paths.dir) || '.';
-  return err({ kind: 'cannot-start', problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`] });
+  return err({
+    kind: 'cannot-start',
+    problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`],
+  });
 }
 
 /** Takes the state folder's lock (waiting briefly for a control command that holds it). */
@@ -158,7 +172,9 @@ function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<St
     const opened = FileStore.open(paths);
     if (opened.repairedTail) {
       const torn = opened.repairedTail;
-      io.stderr(`execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`);
+      io.stderr(
+        `execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`,
+      );
     }
     return ok(opened);
   } catch (error) {

@@ -136,7 +136,9 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       labels: labelsOf(task),
       dependencies: [
         { issue_id: idOf.get(task.id)!, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
-        ...blockers.get(task.id)!.map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
+        ...blockers
+          .get(task.id)!
+          .map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
       ],
     };
   });
