@@ -260,7 +260,7 @@ t.test('--check, the default path in the repository, bad input', async (t) => {
   const text = readFileSync(wf, 'utf8');
   t.match(text, /EXECPLAN_PLAN: plans\/plan\.yaml/, 'the plan path is relative to the repository root');
   t.match(text, /EXECPLAN: npx --yes execplan@0\.1\.0/, 'a repository other than execplan installs the published version');
-  t.match(text, /plans\/\.execplan\/logs\/a /, "the state folder is the plan's, from the repository root");
+  t.match(text, /plans\/\.execplan\/demo\/logs\/a /, "the state folder is the plan's, from the repository root");
   r = await cli(['export', 'github-actions', 'plans/plan.yaml', '--check'], { cwd: dir });
   t.equal(r.code, 0, r.stderr);
   t.match(r.stderr, /is up to date/);
