@@ -1,6 +1,6 @@
 /** Shared shape of the control commands (retry, skip, done, approve, pause, resume): parse, deliver, report. */
 import { ExitCode } from '../../compiler/diagnostic.js';
-import { sendControl } from '../../runner/control-client.js';
+import { sendControl, type ControlResult } from '../../runner/control-client.js';
 import { statePaths } from '../../runner/paths.js';
 import type { ControlAction } from '../../runner/records.js';
 import { parseCommandArgs } from '../args.js';
@@ -58,25 +58,28 @@ export function controlVerb(spec: VerbSpec): Command {
         }
       }
       const result = await sendControl(statePaths(input.dir), plan, action);
-      const what = `${spec.name}${task ? ` ${task}` : ''}`;
-      switch (result.kind) {
-        case 'rejected':
-          io.stderr(`execplan ${spec.name}: ${result.message}\n`);
-          return ExitCode.badArguments;
-        case 'applied':
-          io.stdout(`${what}: recorded; the next \`execplan run\` acts on it\n`);
-          return ExitCode.ok;
-        case 'applied-by-runner':
-          io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})\n`);
-          return ExitCode.ok;
-        case 'queued':
-          io.stdout(`${what}: queued for the running execplan run (pid ${result.pid}); it applies it within a moment\n`);
-          return ExitCode.ok;
-        default: {
-          const unknown: never = result;
-          throw new Error(`unknown result ${JSON.stringify(unknown)}`);
-        }
-      }
+      const answer = controlAnswer(spec.name, task, result);
+      (answer.ok ? io.stdout : io.stderr)(`${answer.message}\n`);
+      return answer.ok ? ExitCode.ok : ExitCode.badArguments;
     },
   };
+}
+
+/** What a control command answers (the CLI prints it; `execplan ui` shows the same words). */
+export function controlAnswer(verb: string, task: string | undefined | null, result: ControlResult): { ok: boolean; message: string } {
+  const what = `${verb}${task ? ` ${task}` : ''}`;
+  switch (result.kind) {
+    case 'rejected':
+      return { ok: false, message: `execplan ${verb}: ${result.message}` };
+    case 'applied':
+      return { ok: true, message: `${what}: recorded; the next \`execplan run\` acts on it` };
+    case 'applied-by-runner':
+      return { ok: true, message: `${what}: applied by the running execplan run (pid ${result.pid})` };
+    case 'queued':
+      return { ok: true, message: `${what}: queued for the running execplan run (pid ${result.pid}); it applies it within a moment` };
+    default: {
+      const unknown: never = result;
+      throw new Error(`unknown result ${JSON.stringify(unknown)}`);
+    }
+  }
 }

@@ -14,6 +14,8 @@ import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
+import { createMetrics } from '../../serve/metrics.js';
+import { serve, type Served } from '../../serve/server.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
@@ -30,7 +32,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--metrics-port P [--metrics-host 127.0.0.1]] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -47,10 +49,15 @@ export const runCommand: Command = {
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
         worktrees: { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
       },
       1,
     );
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
+    const metricsPort = values['metrics-port'] === '0' ? 0 : parsePositiveInt(values['metrics-port'], '--metrics-port');
+    if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError('--metrics-port: expected a port number up to 65535');
+    if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host goes with --metrics-port P');
     const outcome = await loadRunPlan(io, positionals[0], values.config);
     if (!outcome.ok) return outcome.exitCode;
     const { model, input, plan } = outcome;
@@ -175,6 +182,19 @@ export const runCommand: Command = {
         onEvent = tty.onEvent;
         ttyDone = tty.done;
       }
+      let metrics: Served | null = null;
+      if (metricsPort !== undefined) {
+        const host = values['metrics-host'] ?? '127.0.0.1';
+        try {
+          // The runner's own state (not the journal read again): a scrape costs the run nothing on disk.
+          metrics = await serve({ host, port: metricsPort, requireToken: false, metrics: createMetrics({ plan, stateDir: paths.dir, state: () => store.state }) });
+        } catch (error) {
+          store.close();
+          io.stderr(`execplan: cannot start: --metrics-port: cannot listen on ${host}:${metricsPort}: ${error instanceof Error ? error.message : String(error)}\n`);
+          return ExitCode.cannotStart;
+        }
+        io.stderr(`execplan: metrics: ${metrics.url}metrics\n`);
+      }
       const onSignal = () => runner.interrupt();
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
@@ -191,6 +211,7 @@ export const runCommand: Command = {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        await metrics?.close();
       }
     } finally {
       helper?.close();
