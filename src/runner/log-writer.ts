@@ -2,25 +2,85 @@
  * One attempt's log file, written synchronously in 64 KB batches: a task printing faster than the disk
  * takes is slowed down instead of filling the runner's memory. The file is created on the first line,
  * so a silent task leaves no empty file behind.
+ *
+ * A log keeps at most `maxBytes`: the first half as it comes, then the last lines in memory (at most the
+ * other half), written after a marked gap when the attempt ends. The end is what people need after a
+ * failure; the beginning says how it started. While the output is within the cap the file is exactly
+ * what the task printed.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 const batchBytes = 64 * 1024;
+export const defaultMaxLogBytes = 20 * 1024 * 1024;
+/** Room kept for the gap marker line, so head + marker + tail stays within the cap. */
+const markerRoom = 200;
+
+/** The last lines of a stream within a byte budget (oldest dropped first). */
+export class TailBuffer {
+  private lines: string[] = [];
+  private start = 0;
+  bytes = 0;
+  droppedBytes = 0;
+  droppedLines = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(text: string, bytes: number): void {
+    this.lines.push(text);
+    this.bytes += bytes;
+    while (this.bytes > this.limit && this.start < this.lines.length) {
+      const dropped = this.lines[this.start++]!;
+      const size = Buffer.byteLength(dropped) + 1;
+      this.bytes -= size;
+      this.droppedBytes += size;
+      this.droppedLines++;
+    }
+    // Compact now and then instead of shifting on every drop.
+    if (this.start > 4096 && this.start * 2 > this.lines.length) {
+      this.lines = this.lines.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  take(): string[] {
+    const out = this.lines.slice(this.start);
+    this.lines = [];
+    this.start = 0;
+    this.bytes = 0;
+    return out;
+  }
+}
 
 export class LogWriter {
   private fd: number | null = null;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Bytes of the beginning written (or batched) so far. */
+  private headBytes = 0;
+  private readonly headLimit: number;
+  private tail: TailBuffer | null = null;
   wroteAny = false;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly maxBytes = defaultMaxLogBytes,
+  ) {
+    this.headLimit = Math.floor(maxBytes / 2);
+  }
 
   line(text: string): void {
-    this.pending.push(text, '\n');
-    this.pendingBytes += text.length + 1;
+    const bytes = Buffer.byteLength(text) + 1;
     this.wroteAny = true;
-    if (this.pendingBytes >= batchBytes) this.flush();
+    if (this.tail === null && this.headBytes + bytes <= this.headLimit) {
+      this.pending.push(text, '\n');
+      this.pendingBytes += bytes;
+      this.headBytes += bytes;
+      if (this.pendingBytes >= batchBytes) this.flush();
+      return;
+    }
+    this.tail ??= new TailBuffer(Math.max(0, this.maxBytes - this.headLimit - markerRoom));
+    this.tail.push(text, bytes);
   }
 
   flush(): void {
@@ -35,6 +95,15 @@ export class LogWriter {
   }
 
   close(): void {
+    if (this.tail) {
+      const { droppedBytes, droppedLines } = this.tail;
+      if (droppedLines > 0) {
+        const mib = (this.maxBytes / 1024 / 1024).toFixed(1);
+        this.pending.push(`[execplan: ${droppedLines} line(s), ${droppedBytes} byte(s) omitted here; a log keeps its first and last lines within ${mib} MiB (logs.max_bytes_per_attempt)]\n`);
+      }
+      for (const line of this.tail.take()) this.pending.push(line, '\n');
+      this.tail = null;
+    }
     this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

@@ -48,6 +48,8 @@ export interface RunOptions {
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
+  /** Most bytes one attempt's log keeps (its beginning and end); default 20 MiB. */
+  logMaxBytes?: number;
 }
 
 interface Running {
@@ -237,7 +239,7 @@ export class Runner {
     const relLog = path.relative(this.plan.planDir, file);
     this.store.append({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog });
     this.readiness.hold(task);
-    const log = this.store.persistent ? new LogWriter(file) : null;
+    const log = this.store.persistent ? new LogWriter(file, this.options.logMaxBytes) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });

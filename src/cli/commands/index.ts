@@ -10,6 +10,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['run', async () => (await import('./run.js')).runCommand],
   ['status', async () => (await import('./status.js')).statusCommand],
   ['logs', async () => (await import('./logs.js')).logsCommand],
+  ['prune', async () => (await import('./prune.js')).pruneCommand],
   ['ui', async () => (await import('./ui.js')).uiCommand],
   ['retry', async () => (await import('./retry.js')).retryCommand],
   ['skip', async () => (await import('./skip.js')).skipCommand],

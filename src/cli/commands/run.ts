@@ -10,6 +10,7 @@ import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
+import { pruneLogs } from '../../runner/prune.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
@@ -125,9 +126,15 @@ export const runCommand: Command = {
       const store: Store = persist ? FileStore.open(paths) : new NullStore();
       const json = Boolean(values.json);
       const useTty = !json && io.isTTY && !io.env.CI;
-      let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
+      const logSettings = model.source.settings?.logs;
+      let onEvent = json ? jsonRenderer(target) : plainRenderer(target, true, logSettings?.max_bytes_per_attempt);
       let ttyDone: Promise<void> | null = null;
       const runId = newRunId(new Date());
+      if (persist && logSettings?.keep_runs !== undefined) {
+        // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
+        const pruned = pruneLogs(paths, store.state, logSettings.keep_runs, runId);
+        if (pruned.removedFiles) io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
+      }
       let worktrees: WorktreeSession | null = null;
       const runner = new Runner(plan, store, paths, {
         concurrency,
@@ -144,6 +151,7 @@ export const runCommand: Command = {
         },
         env: io.env,
         runId,
+        logMaxBytes: logSettings?.max_bytes_per_attempt,
         onEvent: (event) => {
           // A stream's finished task (checks passed) is committed on the stream's branch.
           if (worktrees && event.event === 'task-end' && event.status === 'done') {
