@@ -210,6 +210,11 @@ export const planSchema = {
             "sync": {
               "description": "When true, `execplan run` marks each task's beads issue in_progress when it starts, closes it when done and marks it blocked when it fails (like `run --beads-sync`).",
               "type": "boolean"
+            },
+            "prefix": {
+              "description": "Id prefix of the beads issues (default: the plan name), for `export beads` and the sync alike, so the sync finds the issues the export wrote.",
+              "type": "string",
+              "pattern": "^[A-Za-z][A-Za-z0-9_-]*$"
             }
           }
         }

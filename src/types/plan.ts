@@ -200,6 +200,10 @@ export interface Settings {
      * When true, `execplan run` marks each task's beads issue in_progress when it starts, closes it when done and marks it blocked when it fails (like `run --beads-sync`).
      */
     sync?: boolean;
+    /**
+     * Id prefix of the beads issues (default: the plan name), for `export beads` and the sync alike, so the sync finds the issues the export wrote.
+     */
+    prefix?: string;
   };
 }
 /**

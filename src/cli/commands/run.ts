@@ -11,6 +11,8 @@ import { statePaths } from '../../runner/paths.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { pruneLogs } from '../../runner/prune.js';
+import { beadsSync, findBd } from '../../runner/beads-sync.js';
+import { beadsId } from '../../compiler/artifacts/beads.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
@@ -33,7 +35,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--metrics-port P [--metrics-host 127.0.0.1]] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -52,6 +54,7 @@ export const runCommand: Command = {
         worktrees: { type: 'boolean' },
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
+        'beads-sync': { type: 'boolean' },
       },
       1,
     );
@@ -136,6 +139,12 @@ export const runCommand: Command = {
         if (pruned.removedFiles) io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
       }
       let worktrees: WorktreeSession | null = null;
+      const beadsSettings = model.source.settings?.beads;
+      const bd = values['beads-sync'] || beadsSettings?.sync ? findBd(io.env) : undefined;
+      const prefix = beadsSettings?.prefix ?? model.name;
+      const beads = bd
+        ? beadsSync({ bd, cwd: input.dir, env: io.env, runId, idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined), warn: (m) => io.stderr(`execplan: warning: ${m}\n`) })
+        : null;
       const runner = new Runner(plan, store, paths, {
         concurrency,
         keepGoing: Boolean(values['keep-going']),
@@ -159,9 +168,12 @@ export const runCommand: Command = {
             if (problem) io.stderr(`execplan: warning: ${problem}\n`);
           }
           onEvent(event);
+          beads?.onEvent(event);
         },
       });
       const problems = await runner.preflight();
+      // Only when asked to sync: without it, beads is never called.
+      if (bd === null) problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
       if (problems.length) {
         store.close();
         io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
@@ -209,6 +221,7 @@ export const runCommand: Command = {
       try {
         const code = await runner.start();
         if (ttyDone) await ttyDone;
+        await beads?.drain();
         const ids = [...plan.tasks.keys()];
         // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
         const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
