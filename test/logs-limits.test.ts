@@ -27,7 +27,7 @@ t.test('a task printing 100 MB leaves a log of at most 20 MiB with its beginning
   });
   const run = cliProcess(['run'], { cwd: dir });
   t.equal(run.code, 0, run.stderr);
-  const log = path.join(dir, '.execplan', 'logs', 'loud', '1.log');
+  const log = path.join(dir, '.execplan', 'demo', 'logs', 'loud', '1.log');
   const size = statSync(log).size;
   t.ok(size <= 20 * MiB, `log is ${size} bytes`);
   t.ok(size > 19 * MiB, 'the cap is used, not far below it');
@@ -52,11 +52,11 @@ tasks:
   - { id: x, title: Print x, run: "seq 1 2000; exit 1" }
 `,
   });
-  const logs = () => readdirSync(path.join(dir, '.execplan', 'logs', 'x')).sort();
+  const logs = () => readdirSync(path.join(dir, '.execplan', 'demo', 'logs', 'x')).sort();
   // Separate processes: each run gets its own run id (the id is the start second and the pid).
   const first = cliProcess(['run'], { cwd: dir });
   t.equal(first.code, 7, first.stderr);
-  const one = readFileSync(path.join(dir, '.execplan', 'logs', 'x', '1.log'), 'utf8');
+  const one = readFileSync(path.join(dir, '.execplan', 'demo', 'logs', 'x', '1.log'), 'utf8');
   t.ok(Buffer.byteLength(one) <= 4096, `capped at 4096 (${Buffer.byteLength(one)})`);
   t.ok(one.startsWith('1\n2\n3\n') && one.endsWith('1999\n2000\n'));
   t.ok(first.stdout.length < 6000, 'console capped the same way');
@@ -84,7 +84,7 @@ t.test('execplan logs --follow tails a running attempt until it ends', async (t)
   });
   const run = cliBackground(['run'], { cwd: dir });
   t.teardown(() => void (run.child.exitCode === null && run.child.kill('SIGINT')));
-  const journal = path.join(dir, '.execplan', 'journal.jsonl');
+  const journal = path.join(dir, '.execplan', 'demo', 'journal.jsonl');
   await until('the task to start', () => existsSync(journal) && readFileSync(journal, 'utf8').includes('"task-start"'));
   const follow = cliBackground(['logs', 'slow', '--follow'], { cwd: dir });
   await until('the first line', () => follow.output().includes('first\n'));

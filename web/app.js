@@ -13,7 +13,7 @@
     return node;
   };
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-  const states = ['running', 'ready', 'pending', 'waiting', 'blocked', 'failed', 'interrupted', 'done', 'fresh', 'skipped', 'cancelled'];
+  const states = ['running', 'ready', 'pending', 'waiting', 'blocked', 'failed', 'interrupted', 'stopped', 'done', 'fresh', 'skipped', 'cancelled'];
   const W = 170, H = 44, GX = 60, GY = 22, PAD = 30;
   let shape = null, live = null, selected = null, log = { task: null, attempt: null, offset: -1, timer: null };
 
@@ -138,7 +138,7 @@
       ${t && t.forced ? `<p class="muted">${esc(t.forced)}</p>` : ''}
       <div class="actions">
         ${def.gate === 'approve' ? `<button data-action="approve" ${t && t.approved ? 'disabled' : ''}>${t && t.approved ? 'Approved' : 'Approve'}</button>` : ''}
-        <button data-action="retry">Retry</button><button data-action="skip">Skip</button>
+        ${status === 'running' ? '<button data-action="stop">Stop</button>' : ''}<button data-action="retry">Retry</button><button data-action="skip">Skip</button>
       </div>
       <h3>Attempts (${attempts.length})</h3>
       ${attempts.length ? `<table><tr><th>#</th><th>status</th><th>start</th><th>took</th><th>reason</th></tr>${rowsHtml}</table>` : '<p class="muted">none yet</p>'}

@@ -1,17 +1,19 @@
 /**
- * One attempt's log file, written synchronously in 64 KB batches: a task printing faster than the disk
- * takes is slowed down instead of filling the runner's memory. The file is created on the first line,
- * so a silent task leaves no empty file behind.
+ * One attempt's log file. Lines are written as they arrive: the lines of one chunk of output are
+ * gathered while the chunk is split and written with one write() right after (a microtask), so nothing
+ * the task printed waits in the runner's memory for a timer that a kill -9 would cancel — the kernel has
+ * it before the runner handles anything else. The file is fsync'ed when the attempt ends, and created on
+ * the first line, so a silent task leaves no empty file behind.
  *
  * A log keeps at most `maxBytes`: the first half as it comes, then the last lines in memory (at most the
  * other half), written after a marked gap when the attempt ends. The end is what people need after a
  * failure; the beginning says how it started. While the output is within the cap the file is exactly
  * what the task printed.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { StorageError, storage } from './storage-error.js';
 
-const batchBytes = 64 * 1024;
 export const defaultMaxLogBytes = 20 * 1024 * 1024;
 /** Room kept for the gap marker line, so head + marker + tail stays within the cap. */
 const markerRoom = 200;
@@ -55,45 +57,63 @@ export class TailBuffer {
 export class LogWriter {
   private fd: number | null = null;
   private pending: string[] = [];
-  private pendingBytes = 0;
-  /** Bytes of the beginning written (or batched) so far. */
+  private scheduled = false;
+  private failed = false;
+  /** Bytes of the beginning written so far. */
   private headBytes = 0;
   private readonly headLimit: number;
   private tail: TailBuffer | null = null;
   wroteAny = false;
 
+  /** `onError`: a write the disk refused (full, read-only); later lines are dropped. */
   constructor(
     readonly file: string,
+    private readonly onError: (error: StorageError) => void = (error) => {
+      throw error;
+    },
     readonly maxBytes = defaultMaxLogBytes,
   ) {
     this.headLimit = Math.floor(maxBytes / 2);
   }
 
   line(text: string): void {
+    if (this.failed) return;
     const bytes = Buffer.byteLength(text) + 1;
     this.wroteAny = true;
-    if (this.tail === null && this.headBytes + bytes <= this.headLimit) {
-      this.pending.push(text, '\n');
-      this.pendingBytes += bytes;
-      this.headBytes += bytes;
-      if (this.pendingBytes >= batchBytes) this.flush();
+    if (this.tail !== null || this.headBytes + bytes > this.headLimit) {
+      this.tail ??= new TailBuffer(Math.max(0, this.maxBytes - this.headLimit - markerRoom));
+      this.tail.push(text, bytes);
       return;
     }
-    this.tail ??= new TailBuffer(Math.max(0, this.maxBytes - this.headLimit - markerRoom));
-    this.tail.push(text, bytes);
-  }
-
-  flush(): void {
-    if (this.pending.length === 0) return;
-    if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
+    this.headBytes += bytes;
+    this.pending.push(text, '\n');
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flushNow());
     }
-    writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
+  private flushNow(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.failed) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    try {
+      storage(this.file, 'write the log', () => {
+        if (this.fd === null) {
+          mkdirSync(path.dirname(this.file), { recursive: true });
+          this.fd = openSync(this.file, 'a');
+        }
+        writeSync(this.fd, text);
+      });
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.failed = true;
+      this.onError(error);
+    }
+  }
+
+  /** Writes what is pending, fsyncs (the attempt ended: its log survives a power loss too) and closes. */
   close(): void {
     if (this.tail) {
       const { droppedBytes, droppedLines } = this.tail;
@@ -104,8 +124,17 @@ export class LogWriter {
       for (const line of this.tail.take()) this.pending.push(line, '\n');
       this.tail = null;
     }
-    this.flush();
-    if (this.fd !== null) closeSync(this.fd);
+    this.flushNow();
+    const fd = this.fd;
     this.fd = null;
+    if (fd === null) return;
+    try {
+      storage(this.file, 'write the log', () => fsyncSync(fd));
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.onError(error);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -11,7 +11,7 @@ import type { RunState } from '../runner/state.js';
 import { statusView } from '../runner/status.js';
 
 /** Every state a task can be shown in: each gets a series, 0 included, so dashboards see a stable set. */
-const shownStates: DisplayedStatus[] = ['pending', 'ready', 'running', 'done', 'failed', 'skipped', 'fresh', 'blocked', 'interrupted', 'cancelled', 'waiting'];
+const shownStates: DisplayedStatus[] = ['pending', 'ready', 'running', 'done', 'failed', 'skipped', 'fresh', 'blocked', 'interrupted', 'stopped', 'cancelled', 'waiting'];
 
 export interface MetricsSource {
   plan: RunPlan;

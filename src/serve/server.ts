@@ -31,9 +31,9 @@ const assets: Record<string, string> = {
 };
 const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-/** The verbs the page's buttons send; the CLI command does the rest and gives the answer text. */
-export type UiAction = 'approve' | 'retry' | 'skip' | 'stop' | 'pause' | 'resume';
-export const uiActions: readonly UiAction[] = ['approve', 'retry', 'skip', 'stop', 'pause', 'resume'];
+/** The verbs the page's buttons send (`stop-all` is `pause --stop`); the CLI command does the rest and gives the answer text. */
+export type UiAction = 'approve' | 'retry' | 'skip' | 'stop' | 'pause' | 'resume' | 'stop-all';
+export const uiActions: readonly UiAction[] = ['approve', 'retry', 'skip', 'stop', 'pause', 'resume', 'stop-all'];
 export type ControlHandler = (action: UiAction, task: string | null) => Promise<{ ok: boolean; message: string }>;
 
 export interface ServerOptions {
