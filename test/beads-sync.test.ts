@@ -41,14 +41,32 @@ t.test('run --beads-sync: in_progress at start, close when done, blocked on fail
   t.equal(run.code, 7, run.stdout + run.stderr);
   const runId = /execplan run (\S+) \(new\)/.exec(run.stdout)![1];
   const calls = bd.calls();
-  t.same(calls.filter((c) => c.includes(id('a'))), [`update|${id('a')}|--status|in_progress|--notes|execplan run ${runId}: attempt 1 started`, `close|${id('a')}|--reason|done in execplan run ${runId} (attempt 1)`]);
-  t.same(calls.filter((c) => c.includes(id('b'))), [`update|${id('b')}|--status|in_progress|--notes|execplan run ${runId}: attempt 1 started`, `update|${id('b')}|--status|blocked|--notes|execplan run ${runId}: attempt 1 failed: exited with code 3`]);
-  t.same(calls.filter((c) => c.includes(id('c'))), [`update|${id('c')}|--status|blocked|--notes|execplan run ${runId}: blocked by a failed task upstream`]);
+  t.same(
+    calls.filter((c) => c.includes(id('a'))),
+    [`update|${id('a')}|--status|in_progress|--notes|execplan run ${runId}: attempt 1 started`, `close|${id('a')}|--reason|done in execplan run ${runId} (attempt 1)`],
+  );
+  t.same(
+    calls.filter((c) => c.includes(id('b'))),
+    [
+      `update|${id('b')}|--status|in_progress|--notes|execplan run ${runId}: attempt 1 started`,
+      `update|${id('b')}|--status|blocked|--notes|execplan run ${runId}: attempt 1 failed: exited with code 3`,
+    ],
+  );
+  t.same(
+    calls.filter((c) => c.includes(id('c'))),
+    [`update|${id('c')}|--status|blocked|--notes|execplan run ${runId}: blocked by a failed task upstream`],
+  );
   t.notMatch(run.stderr, /warning/);
 
   // export beads writes each task's status from the run state.
   const exported = await cli(['export', 'beads'], { cwd: dir });
-  const statuses = Object.fromEntries(exported.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string }).map((i) => [i.id, i.status]));
+  const statuses = Object.fromEntries(
+    exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status: string })
+      .map((i) => [i.id, i.status]),
+  );
   t.same([statuses[id('a')], statuses[id('b')], statuses[id('c')]], ['closed', 'blocked', 'blocked']);
 });
 

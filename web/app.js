@@ -14,8 +14,15 @@
   };
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const states = ['running', 'ready', 'pending', 'waiting', 'blocked', 'failed', 'interrupted', 'stopped', 'done', 'fresh', 'skipped', 'cancelled'];
-  const W = 170, H = 44, GX = 60, GY = 22, PAD = 30;
-  let shape = null, live = null, selected = null, log = { task: null, attempt: null, offset: -1, timer: null };
+  const W = 170,
+    H = 44,
+    GX = 60,
+    GY = 22,
+    PAD = 30;
+  let shape = null,
+    live = null,
+    selected = null,
+    log = { task: null, attempt: null, offset: -1, timer: null };
 
   const toast = (message, ok) => {
     const t = $('toast');
@@ -38,28 +45,36 @@
     const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' }, defs);
     el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#888' }, marker);
     const pos = new Map();
-    let maxLayer = 0, maxRow = 0;
+    let maxLayer = 0,
+      maxRow = 0;
     for (const t of shape.tasks) {
       pos.set(t.id, { x: PAD + t.layer * (W + GX), y: PAD + 14 + t.row * (H + GY) });
       maxLayer = Math.max(maxLayer, t.layer);
       maxRow = Math.max(maxRow, t.row);
     }
-    const width = PAD * 2 + (maxLayer + 1) * (W + GX), height = PAD * 2 + 14 + (maxRow + 1) * (H + GY);
+    const width = PAD * 2 + (maxLayer + 1) * (W + GX),
+      height = PAD * 2 + 14 + (maxRow + 1) * (H + GY);
     svg.setAttribute('width', width);
     svg.setAttribute('height', height);
     // Phases as bands over the columns their tasks occupy.
     for (const phase of shape.phases) {
       const layers = shape.tasks.filter((t) => t.phase === phase.id).map((t) => t.layer);
       if (!layers.length) continue;
-      const x0 = PAD + Math.min(...layers) * (W + GX) - 10, x1 = PAD + Math.max(...layers) * (W + GX) + W + 10;
+      const x0 = PAD + Math.min(...layers) * (W + GX) - 10,
+        x1 = PAD + Math.max(...layers) * (W + GX) + W + 10;
       el('rect', { class: 'phase-band', x: x0, y: 4, width: x1 - x0, height: height - 8, rx: 6 }, svg);
       el('text', { class: 'phase-label', x: x0 + 6, y: 18 }, svg).textContent = `phase ${phase.id}`;
     }
     const critical = new Set(shape.tasks.filter((t) => t.critical).map((t) => t.id));
     for (const [from, to] of shape.edges) {
-      const a = pos.get(from), b = pos.get(to);
+      const a = pos.get(from),
+        b = pos.get(to);
       if (!a || !b) continue;
-      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
+      const x1 = a.x + W,
+        y1 = a.y + H / 2,
+        x2 = b.x,
+        y2 = b.y + H / 2,
+        mx = (x1 + x2) / 2;
       el('path', { class: `edge${critical.has(from) && critical.has(to) ? ' critical' : ''}`, d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}` }, svg);
     }
     for (const t of shape.tasks) {
@@ -71,20 +86,27 @@
       el('title', {}, g).textContent = `${t.id}: ${t.title}${t.critical ? ' (critical path)' : ''}`;
       g.addEventListener('click', () => select(t.id));
     }
-    $('legend').innerHTML = states.map((s) => `<span class="count"><span class="swatch" style="background:var(--${s})"></span>${s}</span>`).join(' ') +
+    $('legend').innerHTML =
+      states.map((s) => `<span class="count"><span class="swatch" style="background:var(--${s})"></span>${s}</span>`).join(' ') +
       ' · <span class="count"><span class="swatch" style="border:2px solid #b00020"></span>critical path</span>' +
       (shape.streams.length ? ` · streams: ${shape.streams.map((s) => esc(s.name)).join(', ')}` : '');
   }
 
   function paint() {
     if (!shape || !live) return;
-    $('run').textContent = live.runId ? `run ${live.runId} · ${live.active ? `active (pid ${live.pid})` : `not active${live.lastOutcome ? `, last outcome: ${live.lastOutcome}` : ''}`}${live.paused ? ' · paused' : ''}` : 'no run yet';
+    $('run').textContent = live.runId
+      ? `run ${live.runId} · ${live.active ? `active (pid ${live.pid})` : `not active${live.lastOutcome ? `, last outcome: ${live.lastOutcome}` : ''}`}${live.paused ? ' · paused' : ''}`
+      : 'no run yet';
     $('pause').disabled = live.paused;
     $('resume').disabled = !live.paused;
     $('stop').disabled = !live.active;
     $('bar').style.width = `${live.total ? (100 * live.finished) / live.total : 0}%`;
-    $('counts').innerHTML = `<span class="count"><b>${live.finished}/${live.total}</b>&nbsp;finished</span>` +
-      states.filter((s) => live.counts[s]).map((s) => `<span class="count" data-count="${s}"><span class="swatch" style="background:var(--${s})"></span>${s} ${live.counts[s]}</span>`).join('');
+    $('counts').innerHTML =
+      `<span class="count"><b>${live.finished}/${live.total}</b>&nbsp;finished</span>` +
+      states
+        .filter((s) => live.counts[s])
+        .map((s) => `<span class="count" data-count="${s}"><span class="swatch" style="background:var(--${s})"></span>${s} ${live.counts[s]}</span>`)
+        .join('');
     const byId = new Map(live.tasks.map((t) => [t.id, t]));
     for (const g of document.querySelectorAll('.node')) {
       const t = byId.get(g.dataset.task);
@@ -103,7 +125,10 @@
     const svg = $('timeline');
     svg.innerHTML = '';
     const rows = [...shape.tasks].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
-    const labelW = 170, width = Math.max(600, $('timeline-box').clientWidth - 24), barW = width - labelW - 10, rowH = 18;
+    const labelW = 170,
+      width = Math.max(600, $('timeline-box').clientWidth - 24),
+      barW = width - labelW - 10,
+      rowH = 18;
     svg.setAttribute('width', width);
     svg.setAttribute('height', rows.length * rowH + 24);
     const starts = live.tasks.flatMap((t) => t.attempts.map((a) => Date.parse(a.startedAt)));
@@ -111,15 +136,21 @@
     const ends = live.tasks.flatMap((t) => t.attempts.map((a) => (a.endedAt ? Date.parse(a.endedAt) : Date.now())));
     const span = Math.max(1000, (ends.length ? Math.max(...ends) : Date.now()) - t0);
     const plannedSpan = shape.makespanHours || 1;
-    el('text', { x: labelW, y: 12, class: 'lane-label' }, svg).textContent = `grey: planned (${plannedSpan.toFixed(1)} h) · colour: actual (${(span / 1000).toFixed(1)} s since the first start)`;
+    el('text', { x: labelW, y: 12, class: 'lane-label' }, svg).textContent =
+      `grey: planned (${plannedSpan.toFixed(1)} h) · colour: actual (${(span / 1000).toFixed(1)} s since the first start)`;
     rows.forEach((t, i) => {
       const y = 20 + i * rowH;
       el('text', { x: 0, y: y + 11, class: 'lane-label' }, svg).textContent = t.id.length > 26 ? `${t.id.slice(0, 25)}…` : t.id;
       el('rect', { x: labelW + (barW * t.start) / plannedSpan, y, width: Math.max(2, (barW * (t.finish - t.start)) / plannedSpan), height: 6, fill: '#cfcfcf' }, svg);
       const live = byId.get(t.id);
       for (const a of live ? live.attempts : []) {
-        const s = Date.parse(a.startedAt) - t0, e = (a.endedAt ? Date.parse(a.endedAt) : Date.now()) - t0;
-        el('rect', { x: labelW + (barW * s) / span, y: y + 7, width: Math.max(2, (barW * (e - s)) / span), height: 7, fill: `var(--${a.status === 'running' ? 'running' : a.status})` }, svg);
+        const s = Date.parse(a.startedAt) - t0,
+          e = (a.endedAt ? Date.parse(a.endedAt) : Date.now()) - t0;
+        el(
+          'rect',
+          { x: labelW + (barW * s) / span, y: y + 7, width: Math.max(2, (barW * (e - s)) / span), height: 7, fill: `var(--${a.status === 'running' ? 'running' : a.status})` },
+          svg,
+        );
       }
     });
   }
@@ -129,8 +160,16 @@
     if (!def) return;
     const status = t ? t.status : 'pending';
     const attempts = t ? t.attempts : [];
-    const rowsHtml = attempts.map((a) => `<tr><td>${a.n}</td><td>${esc(a.status)}</td><td>${esc(a.startedAt.slice(11, 19))}</td><td>${a.endedAt ? `${((Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s` : '…'}</td><td>${esc(a.reason ?? '')}</td></tr>`).join('');
-    const agent = t && t.agent ? `<h3>Agent</h3><p>${esc(t.agent.summary ?? '(no final message)')}</p><p class="muted">tokens in ${t.agent.usage.inputTokens} · out ${t.agent.usage.outputTokens} · cached ${t.agent.usage.cacheReadTokens}${t.agent.usage.costUsd !== null ? ` · $${t.agent.usage.costUsd.toFixed(4)}` : ''}</p>` : '';
+    const rowsHtml = attempts
+      .map(
+        (a) =>
+          `<tr><td>${a.n}</td><td>${esc(a.status)}</td><td>${esc(a.startedAt.slice(11, 19))}</td><td>${a.endedAt ? `${((Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000).toFixed(1)} s` : '…'}</td><td>${esc(a.reason ?? '')}</td></tr>`,
+      )
+      .join('');
+    const agent =
+      t && t.agent
+        ? `<h3>Agent</h3><p>${esc(t.agent.summary ?? '(no final message)')}</p><p class="muted">tokens in ${t.agent.usage.inputTokens} · out ${t.agent.usage.outputTokens} · cached ${t.agent.usage.cacheReadTokens}${t.agent.usage.costUsd !== null ? ` · $${t.agent.usage.costUsd.toFixed(4)}` : ''}</p>`
+        : '';
     const head = `<h2>${esc(def.id)}</h2><p>${esc(def.title)}</p>
       <p><span class="status" data-status="${status}" style="background:var(--${status})">${status}</span>
       ${def.critical ? ' · <b>critical path</b>' : ''}${def.phase ? ` · phase ${esc(def.phase)}` : ''}${def.stream ? ` · stream ${esc(def.stream)}` : ''} · ${esc(def.kind)}</p>

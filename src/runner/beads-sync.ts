@@ -49,7 +49,14 @@ export interface BeadsSync {
   drain(): Promise<void>;
 }
 
-export function beadsSync(options: { bd: string; cwd: string; env: NodeJS.ProcessEnv; runId: string; idOf: (task: string) => string | undefined; warn: (message: string) => void }): BeadsSync {
+export function beadsSync(options: {
+  bd: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  runId: string;
+  idOf: (task: string) => string | undefined;
+  warn: (message: string) => void;
+}): BeadsSync {
   let queue: Promise<void> = Promise.resolve();
   const call = (args: string[]) => {
     queue = queue.then(

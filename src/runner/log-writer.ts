@@ -119,7 +119,9 @@ export class LogWriter {
       const { droppedBytes, droppedLines } = this.tail;
       if (droppedLines > 0) {
         const mib = (this.maxBytes / 1024 / 1024).toFixed(1);
-        this.pending.push(`[execplan: ${droppedLines} line(s), ${droppedBytes} byte(s) omitted here; a log keeps its first and last lines within ${mib} MiB (logs.max_bytes_per_attempt)]\n`);
+        this.pending.push(
+          `[execplan: ${droppedLines} line(s), ${droppedBytes} byte(s) omitted here; a log keeps its first and last lines within ${mib} MiB (logs.max_bytes_per_attempt)]\n`,
+        );
       }
       for (const line of this.tail.take()) this.pending.push(line, '\n');
       this.tail = null;

@@ -100,8 +100,26 @@ export function liveView(plan: RunPlan, state: RunState, stateDir: string, now: 
       waiting: waiting.get(t.id) ?? null,
       approved: s?.approved ?? false,
       forced: t.forced,
-      attempts: (s?.attempts ?? []).map((a) => ({ n: a.n, status: a.status, startedAt: a.startedAt, endedAt: a.endedAt, exitCode: a.exitCode, reason: a.reason, logged: a.logged })),
-      agent: handoff ? { summary: handoff.summary, usage: { inputTokens: handoff.usage.inputTokens, outputTokens: handoff.usage.outputTokens, cacheReadTokens: handoff.usage.cacheReadTokens, costUsd: handoff.usage.costUsd } } : null,
+      attempts: (s?.attempts ?? []).map((a) => ({
+        n: a.n,
+        status: a.status,
+        startedAt: a.startedAt,
+        endedAt: a.endedAt,
+        exitCode: a.exitCode,
+        reason: a.reason,
+        logged: a.logged,
+      })),
+      agent: handoff
+        ? {
+            summary: handoff.summary,
+            usage: {
+              inputTokens: handoff.usage.inputTokens,
+              outputTokens: handoff.usage.outputTokens,
+              cacheReadTokens: handoff.usage.cacheReadTokens,
+              costUsd: handoff.usage.costUsd,
+            },
+          }
+        : null,
     };
   });
   return {

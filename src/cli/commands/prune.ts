@@ -22,7 +22,9 @@ export const pruneCommand: Command = {
     const state = tryLoadState(paths);
     if (!state.ok) return state;
     const result = pruneLogs(paths, state.value.state, keep);
-    io.stdout(`prune: kept the logs of ${result.keptRuns.length} run(s); removed ${result.removedFiles} log file(s) (${result.removedBytes} bytes) of ${result.removedRuns.length} older run(s)\n`);
+    io.stdout(
+      `prune: kept the logs of ${result.keptRuns.length} run(s); removed ${result.removedFiles} log file(s) (${result.removedBytes} bytes) of ${result.removedRuns.length} older run(s)\n`,
+    );
     return ok();
   },
 };
