@@ -10,7 +10,8 @@
  * failure; the beginning says how it started. While the output is within the cap the file is exactly
  * what the task printed.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, writeSync } from 'node:fs';
+import { openAppendNoFollow } from './state-fs.js';
 import path from 'node:path';
 import { StorageError, storage } from './storage-error.js';
 
@@ -100,10 +101,8 @@ export class LogWriter {
     this.pending = [];
     try {
       storage(this.file, 'write the log', () => {
-        if (this.fd === null) {
-          mkdirSync(path.dirname(this.file), { recursive: true });
-          this.fd = openSync(this.file, 'a');
-        }
+        // Never through a link planted in the state folder (a link in its place is replaced).
+        this.fd ??= openAppendNoFollow(this.file);
         writeSync(this.fd, text);
       });
     } catch (error) {
