@@ -50,6 +50,8 @@ export interface RunOptions {
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
+  /** Most bytes one attempt's log keeps (its beginning and end); default 20 MiB. */
+  logMaxBytes?: number;
 }
 
 interface Running {
@@ -360,7 +362,7 @@ export class Runner {
     this.record({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog, marker });
     if (this.storageFailure) return;
     this.readiness.hold(task);
-    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error)) : null;
+    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error), this.options.logMaxBytes) : null;
     const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null, marker, pgidRecorded: false, stopReason: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
