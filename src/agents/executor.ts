@@ -12,6 +12,7 @@ import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
+import { classifyLimit } from './limits.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
 import { buildPromptContext, readTemplate, renderPrompt, specPaths, type SpecDocument } from './prompt.js';
@@ -143,10 +144,28 @@ function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null
 }
 
 /** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
-function endAttempt(agent: Agent, label: string, input: AttemptInput, context: ExecutorContext, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, say: (line: string) => void): AttemptOutcome {
+/**
+ * A usage limit or a rate limit, when the attempt did not succeed and what it said matches the profile's
+ * limit patterns; Claude's rejected `rate_limit_event` is a usage limit with its exact reset time.
+ */
+function limitOf(agent: Agent, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, stderrTail: readonly string[]): AttemptOutcome | null {
+  const succeeded = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
+  if (outcome.kind === 'killed') return null;
+  const pool = agent.profile.name;
+  if (result.rateLimit?.status === 'rejected' && !succeeded) {
+    const message = result.errorMessage ?? `${result.rateLimit.type ?? 'usage'} limit reached`;
+    return { kind: 'limited', limit: 'usage-limit', pool, resetAtMs: result.rateLimit.resetsAtMs, message };
+  }
+  if (succeeded) return null;
+  const signal = classifyLimit([...result.errorTexts, ...(result.isError && result.result ? [result.result] : []), ...stderrTail], agent.profile.limits, Date.now());
+  return signal ? { kind: 'limited', limit: signal.kind, pool, resetAtMs: signal.resetAtMs, message: signal.message } : null;
+}
+
+function endAttempt(agent: Agent, label: string, input: AttemptInput, context: ExecutorContext, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, say: (line: string) => void, stderrTail: readonly string[]): AttemptOutcome {
   const usage = result.usage;
+  const limited = limitOf(agent, outcome, result, stderrTail);
   input.onProgress({
-    message: `${label}: ${outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
+    message: `${label}: ${limited?.kind === 'limited' ? limited.limit : outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
     usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
   });
   say(
@@ -170,6 +189,10 @@ function endAttempt(agent: Agent, label: string, input: AttemptInput, context: E
   } catch {
     // the hand-off is context for later prompts, not a result
   }
+  if (limited) {
+    say(`${label} stopped at a ${limited.kind === 'limited' ? limited.limit : 'limit'}: ${limited.kind === 'limited' ? limited.message : ''}`);
+    return limited;
+  }
   // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
   if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
     say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
@@ -185,6 +208,10 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
 
   return {
     kind: 'agent',
+
+    pool(task) {
+      return taskAgent(model, task, profiles, defaultProfile).profileName;
+    },
 
     async preflight(tasks, context) {
       const problems = profileProblems(options, tasks, context);
@@ -219,6 +246,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       input.onProgress({ message: `${label} starting (${profile.name})` });
 
       const parser = createOutputParser(profile.output);
+      // Limit messages often reach stderr only (Gemini's quota errors, Codex's retry exhaustion).
+      const stderrTail: string[] = [];
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
         file: invocation.file.includes('/') ? path.resolve(context.planDir, invocation.file) : invocation.file,
@@ -230,7 +259,11 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         timeoutMs: profileTimeoutMs(task, profile),
         onLine: (line, stream) => {
           input.onLine(line, stream);
-          if (stream !== 'stdout') return;
+          if (stream !== 'stdout') {
+            stderrTail.push(line);
+            if (stderrTail.length > 20) stderrTail.shift();
+            return;
+          }
           const progress = parser.line(line);
           // Progress reaches the terminal and the state: it is redacted like the log.
           if (progress) input.onProgress({ message: redactSecrets(`${label}: ${progress}`) });
@@ -240,7 +273,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, stderrTail);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },

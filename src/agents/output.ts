@@ -30,6 +30,10 @@ export interface AgentOutcome {
   usage: AgentUsage;
   sessionId: string | null;
   model: string | null;
+  /** Claude's last `rate_limit_event` (status allowed, allowed_warning or rejected; resetsAt in epoch ms). */
+  rateLimit: { status: string; resetsAtMs: number | null; type: string | null } | null;
+  /** Every error text the agent reported (error events, failed results), for telling limits from failures. */
+  errorTexts: string[];
 }
 
 export interface OutputParser {
@@ -60,7 +64,7 @@ export function describeTool(name: string, input: unknown): string {
 
 export function createOutputParser(format: 'stream-json' | 'text'): OutputParser {
   const usage: AgentUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
-  const state: Omit<AgentOutcome, 'usage'> = { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null };
+  const state: Omit<AgentOutcome, 'usage'> = { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null, rateLimit: null, errorTexts: [] };
   let lastText: string | null = null;
   let claudeResultUsage = false;
   let geminiDelta = '';
@@ -105,6 +109,16 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       }
       case 'user':
         return null;
+      case 'rate_limit_event': {
+        // Claude Code reports its subscription window on every turn; `rejected` ends the session.
+        const info = obj(e.rate_limit_info) ?? {};
+        const status = str(info.status) ?? 'allowed';
+        const resetsAt = typeof info.resetsAt === 'number' ? (info.resetsAt < 1e12 ? info.resetsAt * 1000 : info.resetsAt) : null;
+        state.rateLimit = { status, resetsAtMs: resetsAt, type: str(info.rateLimitType) };
+        if (status === 'allowed') return null;
+        const when = resetsAt !== null ? ` (resets ${new Date(resetsAt).toISOString()})` : '';
+        return status === 'rejected' ? `usage limit reached${when}` : `warning: nearing the usage limit${str(info.rateLimitType) ? ` (${str(info.rateLimitType)})` : ''}${when}`;
+      }
       case 'result': {
         if (e.stats !== undefined || e.status !== undefined) {
           // Gemini
@@ -116,6 +130,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
           if (e.status === 'error') {
             state.isError = true;
             state.errorMessage = str(obj(e.error)?.message) ?? 'the agent reported an error';
+            state.errorTexts.push(state.errorMessage);
           }
           if (geminiDelta) lastText = geminiDelta;
           state.result = lastText;
@@ -135,6 +150,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
         if (e.is_error === true || (typeof e.subtype === 'string' && e.subtype !== 'success')) {
           state.isError = true;
           state.errorMessage = str(e.result) || (str(e.subtype) ?? 'error');
+          state.errorTexts.push(state.errorMessage);
         }
         return state.isError ? `failed: ${shorten(state.errorMessage ?? '')}` : 'finished';
       }
@@ -156,6 +172,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       case 'turn.failed':
         state.isError = true;
         state.errorMessage = str(obj(e.error)?.message) ?? 'turn failed';
+        state.errorTexts.push(state.errorMessage);
         return `failed: ${shorten(state.errorMessage)}`;
       case 'item.started':
       case 'item.updated':
@@ -187,6 +204,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
         // Often transient (Codex: "Reconnecting... 2/5"); failure is decided by turn.failed, a result
         // with is_error / status error, or the exit code. Kept as the message if the agent fails.
         state.errorMessage = str(e.message) ?? str(obj(e.error)?.message) ?? 'error';
+        state.errorTexts.push(state.errorMessage);
         return `error: ${shorten(state.errorMessage)}`;
       // Gemini
       case 'init':
@@ -230,7 +248,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
     outcome() {
       if (state.result === null && lastText !== null) state.result = lastText;
       if (!claudeResultUsage && usage.turns === 0 && state.result !== null) usage.turns = 1;
-      return { ...state, usage: { ...usage } };
+      return { ...state, errorTexts: [...state.errorTexts], usage: { ...usage } };
     },
   };
 }

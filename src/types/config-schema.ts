@@ -186,6 +186,25 @@ export const configSchema = {
             "type": "string"
           }
         },
+        "limits": {
+          "description": "Which of the agent's messages mean it hit a limit rather than failed: `usage` (a subscription window: no agent of this profile starts until its reset time) and `rate` (an API rate limit or overload: backoff and fewer agents at once). Regular expressions, matched case-insensitively against the agent's error texts and stderr. Each list given replaces the built-in one (claude, codex and gemini have built-ins).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "usage": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "rate": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
         "timeout": {
           "description": "Timeout of an agent task that sets none itself ('30m', '2h').",
           "type": "string"

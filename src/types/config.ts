@@ -132,6 +132,13 @@ export interface Profile {
     [k: string]: string;
   };
   /**
+   * Which of the agent's messages mean it hit a limit rather than failed: `usage` (a subscription window: no agent of this profile starts until its reset time) and `rate` (an API rate limit or overload: backoff and fewer agents at once). Regular expressions, matched case-insensitively against the agent's error texts and stderr. Each list given replaces the built-in one (claude, codex and gemini have built-ins).
+   */
+  limits?: {
+    usage?: string[];
+    rate?: string[];
+  };
+  /**
    * Timeout of an agent task that sets none itself ('30m', '2h').
    */
   timeout?: string;
