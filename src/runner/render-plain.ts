@@ -101,6 +101,9 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'task-interrupted':
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
+      case 'task-limited':
+        out(`limit  ${event.task} (attempt ${event.attempt}): ${event.limit} of ${event.pool}: ${event.message}; waits, no retry used`);
+        break;
       case 'run-end':
         for (const line of summaryLines(event, target)) out(line);
         break;

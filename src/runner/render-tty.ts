@@ -102,6 +102,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           break;
         }
         case 'task-end':
+        case 'task-limited':
         case 'task-interrupted': {
           running--;
           const slot = slots.find((s) => s.task === event.task);

@@ -30,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--no-wait-for-limits] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -47,6 +47,7 @@ export const runCommand: Command = {
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
         worktrees: { type: 'boolean' },
+        'no-wait-for-limits': { type: 'boolean' },
       },
       1,
     );
@@ -131,6 +132,13 @@ export const runCommand: Command = {
         wait: Boolean(values.wait),
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+        waitForLimits: !values['no-wait-for-limits'],
+        // Tests compress the waits at agent limits; the reset times themselves come from the agents.
+        limits: {
+          marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
+          defaultUsageWaitMs: envInt(io.env.EXECPLAN_LIMIT_WAIT_MS, 30 * 60_000),
+          backoffBaseMs: envInt(io.env.EXECPLAN_LIMIT_BACKOFF_MS, 15_000),
+        },
         executors: {
           ...defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
           agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
