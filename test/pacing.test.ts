@@ -1,7 +1,7 @@
 // Agents at their limits, end to end: the fake Claude CLI reports the usage limit, then the API's 429,
 // and the run waits, backs off and finishes without using any task's retries.
 import t from 'tap';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, project } from './helpers/cli.js';
 
@@ -9,7 +9,7 @@ const fakeBin = path.join(import.meta.dirname, 'fixtures/agents/bin');
 
 function plan(agents: number): string {
   const tasks = Array.from({ length: agents }, (_, i) => `  - { id: a${i + 1}, title: Agent task ${i + 1}, agent: { profile: claude } }`);
-  return `version: 1\nname: paced\nspec: spec.md\ntasks:\n  - { id: cmd, title: A command, run: "true" }\n${tasks.join('\n')}\n`;
+  return `version: 1\nname: paced\nspec: spec.md\ntasks:\n  - { id: cmd, title: A command, run: "touch cmd.txt" }\n${tasks.join('\n')}\n`;
 }
 
 function env(dir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -63,4 +63,36 @@ t.test('--no-wait-for-limits stops at the usage limit with exit 7 and the reset 
   t.equal(calls(dir).length, 2, 'no agent was relaunched');
   const s = await cli(['status'], { cwd: dir, env: { CI: '1' } });
   t.match(s.stdout, /a1.*usage limit of claude: resumes at/);
+});
+
+t.test('a run budget stops agent launches at the limit: exit 7 naming the budget, usage in the summary', async (t) => {
+  const dir = project({ 'plan.yaml': plan(3), 'spec.md': '# Spec\n', 'execplan.config.yaml': 'budget: { tokens: 150 }\n' });
+  const r = await cli(['run', '-j1'], { cwd: dir, env: env(dir, {}) });
+  t.equal(r.code, 7, r.stdout + r.stderr);
+  t.match(r.stdout, /budget reached: run budget of 150 tokens: 240 used; no new agent starts/);
+  t.match(r.stdout, /stopped at the budget: run budget of 150 tokens: 240 used/);
+  t.match(r.stdout, /Agent usage: 2 tasks, 200 input \+ 40 output tokens/);
+  t.match(r.stdout, /a3: budget used up: run budget of 150 tokens/);
+  t.equal(calls(dir).length, 2, 'the third agent never started');
+});
+
+t.test('a profile budget holds only that profile; backpressure holds launches while the probe says memory is scarce', async (t) => {
+  const dir = project({
+    'plan.yaml': plan(1),
+    'spec.md': '# Spec\n',
+    'execplan.config.yaml': 'backpressure: { min_free_memory: 2GiB, max_load: 0.9 }\nprofiles:\n  claude: { budget: { cost_usd: 5 } }\n',
+    'probe.json': JSON.stringify({ load_per_core: 0.2, free_memory: '1.2GiB' }),
+  });
+  const probe = path.join(dir, 'probe.json');
+  const running = cli(['run', '-j2'], { cwd: dir, env: env(dir, { EXECPLAN_PROBE_FILE: probe, EXECPLAN_PROBE_INTERVAL_MS: '50' }) });
+  // Let the run look at the machine a few times before the memory comes back.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  t.notOk(existsSync(path.join(dir, '.records')), 'no agent started while memory was scarce');
+  t.notOk(existsSync(path.join(dir, 'cmd.txt')), 'nor a command');
+  writeFileSync(probe, JSON.stringify({ load_per_core: 0.2, free_memory: '8GiB' }));
+  const r = await running;
+  t.equal(r.code, 0, r.stdout + r.stderr);
+  t.match(r.stdout, /waiting: memory 1\.2 GiB free < 2 GiB/);
+  t.match(r.stdout, /capacity back \(memory\): launching/);
+  t.match(r.stdout, /completed: 2 done/);
 });

@@ -27,6 +27,7 @@ import type { Store } from './store.js';
 import { waitReasons } from './wait-reason.js';
 import { clock, isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
 import { Pacer } from './pacing.js';
+import { capacityProblem, readCapacity, type CapacityLimits } from './capacity.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -51,6 +52,12 @@ export interface RunOptions {
   runId?: string;
   /** At an agent's usage limit, wait for its reset (default) instead of ending the run (exit 7). */
   waitForLimits?: boolean;
+  /** Backpressure: wait while the machine is past these (null: off). */
+  capacity?: CapacityLimits | null;
+  /** How often a run held by backpressure looks again (ms). */
+  capacityPollMs?: number;
+  /** The budget a new agent of `pool` would exceed (its name and usage), or null; absent: no budgets. */
+  budget?: (pool: string) => string | null;
   /** Pacing at agent limits (tests compress these). */
   limits?: { marginMs?: number; defaultUsageWaitMs?: number; backoffBaseMs?: number; maxBackoffMs?: number };
 }
@@ -93,6 +100,11 @@ export class Runner {
   /** --no-wait-for-limits: the usage limit that ends the run. */
   private limitStop: { pool: string; untilMs: number } | null = null;
   private pools = new Map<string, string | null>();
+  /** The budget that ended agent launches, once reached. */
+  private budgetStop: string | null = null;
+  private capacityHeld = false;
+  /** What the run last said about the machine's capacity (it says so when that changes). */
+  private capacityNote: string | null = null;
 
   constructor(
     private readonly plan: RunPlan,
@@ -241,6 +253,8 @@ export class Runner {
       const n = this.waitingIn(pool);
       this.emit({ event: 'notice', message: `usage limit of ${pool} over: resuming (${n} task${n === 1 ? '' : 's'} waiting)` });
     }
+    let capacity: string | null | undefined;
+    this.capacityHeld = false;
     for (const task of this.ready()) {
       const s = this.ts(task.model.id);
       if (task.model.kind === 'manual') continue;
@@ -251,6 +265,24 @@ export class Runner {
       }
       if (this.running.size >= this.options.concurrency) break;
       const pool = this.poolOf(task);
+      // Read the machine once per pass, and only when something would launch.
+      if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
+      if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
+        this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
+        this.capacityNote = capacity;
+      }
+      if (capacity) {
+        this.capacityHeld = true;
+        this.held.set(task.model.id, { kind: 'capacity', detail: capacity });
+        continue;
+      }
+      const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
+      if (budget) {
+        if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
+        this.budgetStop = budget;
+        this.held.set(task.model.id, { kind: 'budget', budget });
+        continue;
+      }
       const hold = this.pacer.hold(pool, this.runningIn(pool));
       if (hold) {
         this.held.set(task.model.id, hold);
@@ -264,7 +296,9 @@ export class Runner {
 
   /** Wakes the loop when a held pool may start again (not with --no-wait-for-limits: that run ends). */
   private armWake(): void {
-    const next = this.held.size > 0 && !this.limitStop && !this.stopping ? this.pacer.nextWakeMs() : null;
+    const limitWake = this.held.size > 0 && !this.limitStop && !this.stopping ? this.pacer.nextWakeMs() : null;
+    const capacityWake = this.capacityHeld && !this.stopping ? this.now() + (this.options.capacityPollMs ?? 2000) : null;
+    const next = limitWake === null ? capacityWake : capacityWake === null ? limitWake : Math.min(limitWake, capacityWake);
     if (next === null) return this.clearWake();
     if (this.wakeTimer && this.wakeAtMs === next) return;
     this.clearWake();
@@ -476,6 +510,7 @@ export class Runner {
       const at = new Date(this.limitStop.untilMs).toISOString();
       this.emit({ event: 'notice', message: `stopped at the usage limit of ${this.limitStop.pool}: it lifts at ${clock(at)} (${at}); run \`execplan run\` again then` });
     }
+    if (this.budgetStop) this.emit({ event: 'notice', message: `stopped at the budget: ${this.budgetStop}` });
     const failures: FailureSummary[] = [];
     const waiting: WaitingTask[] = [];
     const counts: Partial<Record<DisplayedStatus, number>> = {};

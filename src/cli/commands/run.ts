@@ -4,8 +4,9 @@ import path from 'node:path';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
-import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
+import { parseBytes } from '../../runner/capacity.js';
 import { acquireLock } from '../../runner/lock.js';
 import { statePaths } from '../../runner/paths.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
@@ -123,6 +124,11 @@ export const runCommand: Command = {
       let ttyDone: Promise<void> | null = null;
       const runId = newRunId(new Date());
       let worktrees: WorktreeSession | null = null;
+      const config = outcome.loaded.config;
+      const profileBudgets = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, p.budget]));
+      const hasBudget = Boolean(config.budget) || Object.values(profileBudgets).some(Boolean);
+      const taskIds = [...plan.tasks.keys()];
+      const bp = config.backpressure;
       const runner = new Runner(plan, store, paths, {
         concurrency,
         keepGoing: Boolean(values['keep-going']),
@@ -133,6 +139,9 @@ export const runCommand: Command = {
         graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
         retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
         waitForLimits: !values['no-wait-for-limits'],
+        capacity: bp && (bp.max_load !== undefined || bp.min_free_memory !== undefined) ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null } : null,
+        capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
+        ...(hasBudget ? { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) } : {}),
         // Tests compress the waits at agent limits; the reset times themselves come from the agents.
         limits: {
           marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
