@@ -42,14 +42,14 @@ t.test('six agents at -j6 wait out the usage limit, back off at 429s, and all fi
   t.same(relaunchedEarly, [], `nothing of claude starts again before the reset (first limit at ${firstLimited})`);
   t.ok(all.length >= 6 + 6, `each task ran again after the reset (${all.length} calls)`);
 
-  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/state.json'), 'utf8')) as { tasks: Record<string, { status: string; failuresSinceReset: number; attempts: Array<{ status: string }> }> };
+  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/paced/state.json'), 'utf8')) as { tasks: Record<string, { status: string; failuresSinceReset: number; attempts: Array<{ status: string }> }> };
   for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']) {
     const s = state.tasks[id]!;
     t.equal(s.status, 'done', id);
     t.equal(s.failuresSinceReset, 0, `${id}: no retry used`);
     t.ok(s.attempts.some((a) => a.status === 'limited'), `${id}: its limited attempt is recorded as such`);
   }
-  const journal = readFileSync(path.join(dir, '.execplan/journal.jsonl'), 'utf8');
+  const journal = readFileSync(path.join(dir, '.execplan/paced/journal.jsonl'), 'utf8');
   t.match(journal, /"type":"task-limited".*"limit":"usage-limit","pool":"claude"/);
   t.match(journal, /"type":"task-limited".*"limit":"rate-limit","pool":"claude"/);
 });

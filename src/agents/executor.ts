@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
-import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
+import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { classifyLimit } from './limits.js';
 import { createOutputParser } from './output.js';
@@ -105,7 +105,14 @@ function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: numb
     attempt: input.attempt,
     specs: specs.specs,
     note: state.note(task.id),
-    upstream: (id) => ({ status: state.status(id), summary: readHandoff(context.stateDir, id)?.summary ?? null }),
+    // A task a person completed by hand (`execplan done --reason`) hands on their words, not what an
+    // earlier failed attempt left behind.
+    upstream: (id) => {
+      const handoff = readHandoff(context.stateDir, id);
+      const failedHandoff = handoff !== null && (handoff.isError || Boolean(handoff.failure) || (handoff.exitCode !== null && handoff.exitCode !== 0));
+      const forced = state.forced(id);
+      return { status: state.status(id), summary: forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (handoff?.summary ?? null) };
+    },
   });
   ctx.task.extra = agent.extraPrompt;
   const rendered = renderPrompt(template.text, ctx, path.basename(template.path));
@@ -144,30 +151,54 @@ function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null
 }
 
 /** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
+type ParsedOutcome = ReturnType<ReturnType<typeof createOutputParser>['outcome']>;
+
 /**
  * A usage limit or a rate limit, when the attempt did not succeed and what it said matches the profile's
  * limit patterns; Claude's rejected `rate_limit_event` is a usage limit with its exact reset time.
  */
-function limitOf(agent: Agent, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, stderrTail: readonly string[]): AttemptOutcome | null {
+function limitOf(agent: Agent, outcome: AttemptOutcome, result: ParsedOutcome, stderrTail: readonly string[]): Extract<AttemptOutcome, { kind: 'limited' }> | null {
   const succeeded = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
-  if (outcome.kind === 'killed') return null;
+  if (succeeded || outcome.kind === 'killed') return null;
   const pool = agent.profile.name;
-  if (result.rateLimit?.status === 'rejected' && !succeeded) {
+  if (result.rateLimit?.status === 'rejected') {
     const message = result.errorMessage ?? `${result.rateLimit.type ?? 'usage'} limit reached`;
     return { kind: 'limited', limit: 'usage-limit', pool, resetAtMs: result.rateLimit.resetsAtMs, message };
   }
-  if (succeeded) return null;
-  const signal = classifyLimit([...result.errorTexts, ...(result.isError && result.result ? [result.result] : []), ...stderrTail], agent.profile.limits, Date.now());
+  const texts = [...result.errorTexts, ...(result.isError && result.result ? [result.result] : []), ...(result.lastPlainLine ? [result.lastPlainLine] : []), ...stderrTail];
+  const signal = classifyLimit(texts, agent.profile.limits, Date.now());
   return signal ? { kind: 'limited', limit: signal.kind, pool, resetAtMs: signal.resetAtMs, message: signal.message } : null;
 }
 
-function endAttempt(agent: Agent, label: string, input: AttemptInput, context: ExecutorContext, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, say: (line: string) => void, stderrTail: readonly string[]): AttemptOutcome {
+function endAttempt(
+  agent: Agent,
+  label: string,
+  input: AttemptInput,
+  context: ExecutorContext,
+  outcome: AttemptOutcome,
+  result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>,
+  say: (line: string) => void,
+  lastProgress: string | null,
+  lastError: string | null,
+  stderrTail: readonly string[] = [],
+): AttemptOutcome {
   const usage = result.usage;
+  const ok = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
   const limited = limitOf(agent, outcome, result, stderrTail);
+  const last = `${label}: ${limited ? limited.limit : ok ? 'finished' : 'failed'}`;
+  // The result event already said "finished": say it once.
   input.onProgress({
-    message: `${label}: ${limited?.kind === 'limited' ? limited.limit : outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
+    ...(lastProgress === last || (!ok && lastProgress?.startsWith(`${label}: failed`)) ? {} : { message: last }),
     usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
   });
+  // The agent's own words for a failure: its error result, else the CLI's last error line.
+  const words = result.isError ? result.errorMessage : (result.errorMessage ?? lastError ?? result.lastPlainLine ?? null);
+  const failure =
+    outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError
+      ? `the agent reported an error: ${shortReason(words ?? 'unknown error')}`
+      : outcome.kind === 'exited' && outcome.exitCode !== 0
+        ? `exited with code ${outcome.exitCode}${words ? `: ${shortReason(words)}` : ''}`
+        : null;
   say(
     `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
       `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
@@ -183,6 +214,7 @@ function endAttempt(agent: Agent, label: string, input: AttemptInput, context: E
       exitCode: outcome.kind === 'exited' ? outcome.exitCode : null,
       isError: result.isError,
       summary: result.result !== null ? redactSecrets(result.result) : null,
+      failure: failure !== null ? redactSecrets(failure) : null,
       usage,
       sessionId: result.sessionId,
     });
@@ -190,15 +222,12 @@ function endAttempt(agent: Agent, label: string, input: AttemptInput, context: E
     // the hand-off is context for later prompts, not a result
   }
   if (limited) {
-    say(`${label} stopped at a ${limited.kind === 'limited' ? limited.limit : 'limit'}: ${limited.kind === 'limited' ? limited.message : ''}`);
+    say(`${label} stopped at a ${limited.limit}: ${limited.message}`);
     return limited;
   }
   // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
-  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
-    say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
-    return { kind: 'exited', exitCode: 1 };
-  }
-  return outcome;
+  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
+  return failure !== null ? { ...outcome, failure } : outcome;
 }
 
 export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
@@ -246,6 +275,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       input.onProgress({ message: `${label} starting (${profile.name})` });
 
       const parser = createOutputParser(profile.output);
+      let lastError: string | null = null;
+      let lastProgress: string | null = null;
       // Limit messages often reach stderr only (Gemini's quota errors, Codex's retry exhaustion).
       const stderrTail: string[] = [];
       const proc = spawnAgent({
@@ -260,22 +291,32 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         onLine: (line, stream) => {
           input.onLine(line, stream);
           if (stream !== 'stdout') {
+            if (line.trim()) lastError = line.trim();
             stderrTail.push(line);
             if (stderrTail.length > 20) stderrTail.shift();
             return;
           }
           const progress = parser.line(line);
           // Progress reaches the terminal and the state: it is redacted like the log.
-          if (progress) input.onProgress({ message: redactSecrets(`${label}: ${progress}`) });
+          if (progress) {
+            lastProgress = `${label}: ${progress}`;
+            input.onProgress({ message: redactSecrets(lastProgress) });
+          }
         },
       });
 
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, stderrTail);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError, stderrTail);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },
   };
+}
+
+/** A failure reason fits on one line of the FAILED output and the summary. */
+function shortReason(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }

@@ -54,7 +54,7 @@ export interface AttemptProgress {
   usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
 }
 
-export type AttemptOutcome =
+export type AttemptOutcome = (
   | { kind: 'exited'; exitCode: number }
   /** Ended by a signal it did not get from us. */
   | { kind: 'signalled'; signal: string }
@@ -67,8 +67,18 @@ export type AttemptOutcome =
    * start before `resetAtMs`) or a rate limit (back off, fewer at once). The runner re-queues the task
    * without counting a failure.
    */
-  | { kind: 'limited'; limit: 'usage-limit' | 'rate-limit'; pool: string; resetAtMs: number | null; message: string };
+  | { kind: 'limited'; limit: 'usage-limit' | 'rate-limit'; pool: string; resetAtMs: number | null; message: string }
+) & {
+  /** The leader ended while a descendant outside its process group still held its output open. */
+  pipesHeld?: boolean;
+  /**
+   * Why the attempt failed in the executor's own words, when it knows better than the exit code (an
+   * agent's error result, the CLI's last error line). Set on an exit 0, it makes the attempt a failure.
+   */
+  failure?: string;
+};
 
+/** `cancel`: `execplan stop` (or `pause --stop`) asked for this one task to end. */
 export type KillReason = 'timeout' | 'interrupt' | 'cancel';
 
 export interface AttemptHandle {
