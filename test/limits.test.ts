@@ -55,15 +55,24 @@ t.test('profiles carry limit patterns; config replaces a list', async (t) => {
 t.test("claude's stream-json rate_limit_event: rejected carries the reset, allowed_warning is a warning", async (t) => {
   const parse = (file: string) => {
     const parser = createOutputParser('stream-json');
-    const progress = readFileSync(path.join(fixtures, file), 'utf8').split('\n').map((l) => parser.line(l)).filter(Boolean);
+    const progress = readFileSync(path.join(fixtures, file), 'utf8')
+      .split('\n')
+      .map((l) => parser.line(l))
+      .filter(Boolean);
     return { progress, outcome: parser.outcome() };
   };
   const rejected = parse('claude-rejected.jsonl');
   t.same(rejected.outcome.rateLimit, { status: 'rejected', resetsAtMs: 1778565600_000, type: 'five_hour' });
-  t.ok(rejected.progress.some((p) => p!.startsWith('usage limit reached (resets 2026-05-12T06:00:00.000Z)')), String(rejected.progress));
+  t.ok(
+    rejected.progress.some((p) => p!.startsWith('usage limit reached (resets 2026-05-12T06:00:00.000Z)')),
+    String(rejected.progress),
+  );
   t.equal(rejected.outcome.isError, true);
   const warning = parse('claude-warning.jsonl');
   t.equal(warning.outcome.rateLimit?.status, 'allowed_warning');
-  t.ok(warning.progress.some((p) => p!.startsWith('warning: nearing the usage limit (seven_day)')), String(warning.progress));
+  t.ok(
+    warning.progress.some((p) => p!.startsWith('warning: nearing the usage limit (seven_day)')),
+    String(warning.progress),
+  );
   t.equal(warning.outcome.isError, false);
 });

@@ -13,7 +13,15 @@ function plan(agents: number): string {
 }
 
 function env(dir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { CI: '1', PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_MODE: 'limits', FAKE_AGENT_RECORD: path.join(dir, '.records'), EXECPLAN_LIMIT_MARGIN_MS: '100', EXECPLAN_LIMIT_BACKOFF_MS: '200', ...extra };
+  return {
+    CI: '1',
+    PATH: `${fakeBin}:${process.env.PATH}`,
+    FAKE_AGENT_MODE: 'limits',
+    FAKE_AGENT_RECORD: path.join(dir, '.records'),
+    EXECPLAN_LIMIT_MARGIN_MS: '100',
+    EXECPLAN_LIMIT_BACKOFF_MS: '200',
+    ...extra,
+  };
 }
 
 const calls = (dir: string) =>
@@ -33,21 +41,31 @@ t.test('six agents at -j6 wait out the usage limit, back off at 429s, and all fi
   t.match(r.stdout, /completed: 7 done/);
 
   const all = calls(dir);
-  const limited = readdirSync(path.join(dir, '.records')).filter((f) => f.startsWith('limited-')).map((f) => JSON.parse(readFileSync(path.join(dir, '.records', f), 'utf8')) as { endedAt: number; resetMs: number });
+  const limited = readdirSync(path.join(dir, '.records'))
+    .filter((f) => f.startsWith('limited-'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, '.records', f), 'utf8')) as { endedAt: number; resetMs: number });
   t.equal(limited.length, 6, 'the first wave met the usage limit');
   const reset = Math.max(...limited.map((l) => l.resetMs));
   const firstLimited = Math.min(...limited.map((l) => l.endedAt));
-  t.ok(all.filter((c) => c.n <= 6).every((c) => c.startedAt < reset), 'the first wave started before the reset');
+  t.ok(
+    all.filter((c) => c.n <= 6).every((c) => c.startedAt < reset),
+    'the first wave started before the reset',
+  );
   const relaunchedEarly = all.filter((c) => c.n > 6 && c.startedAt < reset);
   t.same(relaunchedEarly, [], `nothing of claude starts again before the reset (first limit at ${firstLimited})`);
   t.ok(all.length >= 6 + 6, `each task ran again after the reset (${all.length} calls)`);
 
-  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/paced/state.json'), 'utf8')) as { tasks: Record<string, { status: string; failuresSinceReset: number; attempts: Array<{ status: string }> }> };
+  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/paced/state.json'), 'utf8')) as {
+    tasks: Record<string, { status: string; failuresSinceReset: number; attempts: Array<{ status: string }> }>;
+  };
   for (const id of ['a1', 'a2', 'a3', 'a4', 'a5', 'a6']) {
     const s = state.tasks[id]!;
     t.equal(s.status, 'done', id);
     t.equal(s.failuresSinceReset, 0, `${id}: no retry used`);
-    t.ok(s.attempts.some((a) => a.status === 'limited'), `${id}: its limited attempt is recorded as such`);
+    t.ok(
+      s.attempts.some((a) => a.status === 'limited'),
+      `${id}: its limited attempt is recorded as such`,
+    );
   }
   const journal = readFileSync(path.join(dir, '.execplan/paced/journal.jsonl'), 'utf8');
   t.match(journal, /"type":"task-limited".*"limit":"usage-limit","pool":"claude"/);

@@ -75,7 +75,10 @@ const one = (text: string): string => {
 export function classifyLimit(messages: readonly string[], patterns: LimitPatterns, nowMs: number): LimitSignal | null {
   const usage = compile(patterns.usage);
   const rate = compile(patterns.rate);
-  for (const [kind, res] of [['usage-limit', usage], ['rate-limit', rate]] as const) {
+  for (const [kind, res] of [
+    ['usage-limit', usage],
+    ['rate-limit', rate],
+  ] as const) {
     for (const m of messages) {
       if (!res.some((r) => r.test(m))) continue;
       return { kind, resetAtMs: parseResetTime(m, nowMs), message: one(m) };
@@ -84,7 +87,19 @@ export function classifyLimit(messages: readonly string[], patterns: LimitPatter
   return null;
 }
 
-const UNIT_MS: Record<string, number> = { d: 86_400_000, day: 86_400_000, h: 3_600_000, hour: 3_600_000, hr: 3_600_000, m: 60_000, min: 60_000, minute: 60_000, s: 1000, sec: 1000, second: 1000 };
+const UNIT_MS: Record<string, number> = {
+  d: 86_400_000,
+  day: 86_400_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hr: 3_600_000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+};
 
 function durationMs(text: string): number | null {
   let total = 0;

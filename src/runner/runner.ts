@@ -13,7 +13,7 @@ import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { ControlAction, JournalBody, RunOutcome } from './records.js';
+import type { JournalBody, RunOutcome } from './records.js';
 import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
