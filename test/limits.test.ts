@@ -4,6 +4,8 @@ import path from 'node:path';
 import { builtinLimitPatterns, classifyLimit, parseResetTime } from '../src/agents/limits.js';
 import { createOutputParser } from '../src/agents/output.js';
 import { resolveProfiles } from '../src/agents/profiles.js';
+import { capacityProblem, parseBytes, readCapacity } from '../src/runner/capacity.js';
+import { Pacer } from '../src/runner/pacing.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures/agents/limits');
 
@@ -75,4 +77,41 @@ t.test("claude's stream-json rate_limit_event: rejected carries the reset, allow
     String(warning.progress),
   );
   t.equal(warning.outcome.isError, false);
+});
+
+t.test('pacer: a usage limit holds the pool until reset + margin; 429s halve its concurrency, successes grow it back to --concurrency', async (t) => {
+  let now = 1_000_000;
+  const pacer = new Pacer({ concurrency: 6, marginMs: 100, defaultUsageWaitMs: 5000, backoffBaseMs: 1000, maxBackoffMs: 60_000, now: () => now, random: () => 1 });
+  t.equal(pacer.hold('claude', 5), null, 'no limit yet');
+  const first = pacer.usageLimit('claude', now + 2000);
+  t.equal(first.newSuspension, true);
+  t.equal(first.resumeAtMs, now + 2100);
+  t.equal(pacer.usageLimit('claude', now + 1000).newSuspension, false, 'a second agent at the same limit: said once');
+  t.equal(pacer.hold('claude', 0)?.kind, 'usage-limit');
+  t.equal(pacer.hold(null, 0), null, 'tasks outside any pool (commands) are never held');
+  t.equal(pacer.hold('codex', 0), null, 'another profile is not held');
+  now += 2100;
+  t.same(pacer.takeLifted(), ['claude']);
+  t.equal(pacer.hold('claude', 0), null);
+  const r = pacer.rateLimit('claude', null, 6);
+  t.equal(r.concurrency, 3, 'halved');
+  t.equal(r.resumeAtMs, now + 1000, 'backoff base (jitter at its top)');
+  t.equal(pacer.rateLimit('claude', null, 3).resumeAtMs, now + 2000, 'doubles per consecutive rate limit');
+  now += 2000;
+  t.same(pacer.hold('claude', 1), { kind: 'rate-limit', pool: 'claude', until: null, concurrency: 1 }, 'at most one at once after two halvings');
+  for (let i = 0; i < 10; i++) pacer.success('claude');
+  t.equal(pacer.hold('claude', 5), null, 'grown back');
+  t.equal(pacer.hold('claude', 6)?.kind, 'rate-limit', 'never above --concurrency');
+  t.equal(pacer.rateLimit('claude', now + 30_000, 1).resumeAtMs, now + 30_000, 'Retry-After wins');
+});
+
+t.test('capacity: sizes, and what is short', async (t) => {
+  t.equal(parseBytes('2GiB'), 2 * 1024 ** 3);
+  t.equal(parseBytes('512 MiB'), 512 * 1024 ** 2);
+  t.equal(parseBytes('lots'), null);
+  t.equal(capacityProblem({ loadPerCore: 0.5, freeBytes: 1.2 * 1024 ** 3 }, { maxLoad: 0.9, minFreeBytes: 2 * 1024 ** 3 }), 'memory 1.2 GiB free < 2 GiB');
+  t.equal(capacityProblem({ loadPerCore: 1.5, freeBytes: 8 * 1024 ** 3 }, { maxLoad: 0.9, minFreeBytes: 2 * 1024 ** 3 }), 'load 1.50 per core > 0.9');
+  t.equal(capacityProblem({ loadPerCore: 1.5, freeBytes: 0 }, { maxLoad: null, minFreeBytes: null }), null, 'off by default');
+  const reading = readCapacity({});
+  t.ok(reading.freeBytes > 0 && reading.loadPerCore >= 0, 'the real machine can be read');
 });
