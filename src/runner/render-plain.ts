@@ -136,6 +136,9 @@ export function plainRenderer(target: RenderTarget, showOutput = true, maxOutput
         flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
+      case 'task-limited':
+        out(`limit  ${event.task} (attempt ${event.attempt}): ${event.limit} of ${event.pool}: ${event.message}; waits, no retry used`);
+        break;
       case 'task-stopped':
         flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} stopped: ${event.reason})`);

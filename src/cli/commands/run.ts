@@ -7,7 +7,8 @@ import { unreachable } from '../../core/unreachable.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
-import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { parseBytes } from '../../runner/capacity.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';
@@ -61,6 +62,7 @@ const runFlags = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'beads-sync': { type: 'boolean' },
+  'no-wait-for-limits': { type: 'boolean' },
 } as const;
 
 /** The command line of `execplan run`, checked against the plan (`--only` must name its tasks). */
@@ -81,6 +83,8 @@ interface RunRequest {
   metrics: { port: number; host: string } | null;
   /** --beads-sync or settings.beads.sync. */
   beadsSync: boolean;
+  /** At an agent's usage limit: wait for its reset (default), or end the run with exit 7. */
+  waitForLimits: boolean;
 }
 
 function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurrencyFlag: number | undefined, loaded: LoadedRunPlan): RunRequest {
@@ -112,6 +116,7 @@ function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurren
     worktrees: Boolean(values.worktrees),
     metrics: metricsPort === undefined ? null : { port: metricsPort, host: values['metrics-host'] ?? '127.0.0.1' },
     beadsSync: Boolean(values['beads-sync'] || model.source.settings?.beads?.sync),
+    waitForLimits: !values['no-wait-for-limits'],
   };
 }
 
@@ -280,6 +285,11 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   const useTty = !request.json && io.isTTY && !io.env.CI;
   let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target, true, logSettings?.max_bytes_per_attempt);
   let ttyDone: Promise<void> | null = null;
+  const config = loaded.loaded.config;
+  const profileBudgets = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, p.budget]));
+  const hasBudget = Boolean(config.budget) || Object.values(profileBudgets).some(Boolean);
+  const taskIds = [...plan.tasks.keys()];
+  const bp = config.backpressure;
   const runner = new Runner(plan, store, paths, {
     concurrency: request.concurrency,
     keepGoing: request.keepGoing,
@@ -289,6 +299,16 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     wait: request.wait,
     graceMs,
     retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+    waitForLimits: request.waitForLimits,
+    capacity: bp && (bp.max_load !== undefined || bp.min_free_memory !== undefined) ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null } : null,
+    capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
+    ...(hasBudget ? { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) } : {}),
+    // Tests compress the waits at agent limits; the reset times themselves come from the agents.
+    limits: {
+      marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
+      defaultUsageWaitMs: envInt(io.env.EXECPLAN_LIMIT_WAIT_MS, 30 * 60_000),
+      backoffBaseMs: envInt(io.env.EXECPLAN_LIMIT_BACKOFF_MS, 15_000),
+    },
     executors,
     env: io.env,
     runId,
@@ -356,7 +376,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
