@@ -92,7 +92,14 @@ export interface BudgetLimits {
  * profile's own, named with its usage so far ("run budget of 5000 tokens: 5120 used"); null when there
  * is room. Usage is what the agents of this run reported in their hand-offs.
  */
-export function budgetReached(stateDir: string, taskIds: readonly string[], runId: string, run: BudgetLimits | undefined, perProfile: Record<string, BudgetLimits | undefined>, profile: string): string | null {
+export function budgetReached(
+  stateDir: string,
+  taskIds: readonly string[],
+  runId: string,
+  run: BudgetLimits | undefined,
+  perProfile: Record<string, BudgetLimits | undefined>,
+  profile: string,
+): string | null {
   const mine = perProfile[profile];
   if (!run && !mine) return null;
   const present = handoffFiles(stateDir);

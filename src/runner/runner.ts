@@ -426,10 +426,13 @@ export class Runner {
     if (this.wakeTimer && this.wakeAtMs === next) return;
     this.clearWake();
     this.wakeAtMs = next;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = null;
-      this.schedule();
-    }, Math.max(0, next - this.now()) + 5);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.schedule();
+      },
+      Math.max(0, next - this.now()) + 5,
+    );
   }
 
   private clearWake(): void {
@@ -627,7 +630,16 @@ export class Runner {
     const pool = outcome.pool;
     const report = outcome.limit === 'usage-limit' ? this.pacer.usageLimit(pool, outcome.resetAtMs) : this.pacer.rateLimit(pool, outcome.resetAtMs, this.runningIn(pool) + 1);
     const resumeAt = new Date(report.resumeAtMs).toISOString();
-    this.record({ type: 'task-limited', task: id, attempt: running.attempt, limit: outcome.limit, pool, resumeAt, message: redactSecrets(outcome.message), durationMs: this.now() - running.startMs });
+    this.record({
+      type: 'task-limited',
+      task: id,
+      attempt: running.attempt,
+      limit: outcome.limit,
+      pool,
+      resumeAt,
+      message: redactSecrets(outcome.message),
+      durationMs: this.now() - running.startMs,
+    });
     this.readiness.requeue(id);
     this.emit({ event: 'task-limited', task: id, attempt: running.attempt, limit: outcome.limit, pool, resumeAtMs: report.resumeAtMs, message: redactSecrets(outcome.message) });
     if (outcome.limit === 'usage-limit' && report.newSuspension) {

@@ -78,7 +78,10 @@ export function controlOutcome(verb: string, task: string | null | undefined, re
     case 'damaged':
       return err({ kind: 'history-damaged', journal: result.journal, problems: result.problems });
     case 'rejected':
-      return err({ kind: 'control-rejected', reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` } });
+      return err({
+        kind: 'control-rejected',
+        reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` },
+      });
     case 'no-run':
       return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
     case 'applied':

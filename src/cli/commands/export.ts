@@ -45,7 +45,13 @@ export const exportCommand: Command = {
 
     // An export records when it happened (unlike the compiled artifacts, which must be reproducible).
     // After a run, each issue carries its task's status from the run state (not always open).
-    const loadedState = tryLoadState(planState(io, input, model.tasks.map((t) => t.id)));
+    const loadedState = tryLoadState(
+      planState(
+        io,
+        input,
+        model.tasks.map((t) => t.id),
+      ),
+    );
     const runState = loadedState.ok ? loadedState.value.state : null;
     const runTasks = runState && runState.journal.seq > 0 ? statusView(buildRunPlan(model, input.dir, input.text, 'state'), runState, Date.now()).tasks : [];
     const statuses = new Map(runTasks.map((task) => [task.id, beadsStatusOf(task.status)] as const));

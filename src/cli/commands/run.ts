@@ -258,13 +258,21 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
   // Only when asked to sync: without it, beads is never called.
   const bd = request.beadsSync ? findBd(io.env) : null;
-  if (request.beadsSync && bd === null) problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
+  if (request.beadsSync && bd === null)
+    problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
   if (problems.length) return err({ kind: 'cannot-start', problems });
   const runId = newRunId(new Date());
   const beadsSettings = model.source.settings?.beads;
   const prefix = beadsSettings?.prefix ?? model.name;
   const beads = bd
-    ? beadsSync({ bd, cwd: loaded.input.dir, env: io.env, runId, idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined), warn: (m) => io.stderr(`execplan: warning: ${m}\n`) })
+    ? beadsSync({
+        bd,
+        cwd: loaded.input.dir,
+        env: io.env,
+        runId,
+        idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined),
+        warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
+      })
     : null;
   let worktrees: WorktreeSession | null = null;
   if (request.worktrees) {
@@ -279,7 +287,8 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   if (request.persist && logSettings?.keep_runs !== undefined) {
     // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
     const pruned = pruneLogs(paths, store.state, logSettings.keep_runs, runId);
-    if (pruned.removedFiles) io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
+    if (pruned.removedFiles)
+      io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
   }
   const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
   const useTty = !request.json && io.isTTY && !io.env.CI;
@@ -300,7 +309,10 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     graceMs,
     retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
     waitForLimits: request.waitForLimits,
-    capacity: bp && (bp.max_load !== undefined || bp.min_free_memory !== undefined) ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null } : null,
+    capacity:
+      bp && (bp.max_load !== undefined || bp.min_free_memory !== undefined)
+        ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null }
+        : null,
     capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
     ...(hasBudget ? { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) } : {}),
     // Tests compress the waits at agent limits; the reset times themselves come from the agents.
