@@ -54,4 +54,9 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The dashboard page's script runs in the browser.
+    files: ['web/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly', URLSearchParams: 'readonly' } },
+  },
 );

@@ -119,6 +119,7 @@ const recordTypes = new Set([
   'task-retry',
   'task-interrupted',
   'task-stopped',
+  'task-limited',
   'task-fresh',
   'control',
   'run-end',

@@ -122,6 +122,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           break;
         }
         case 'task-end':
+        case 'task-limited':
         case 'task-stopped':
         case 'task-interrupted': {
           running--;

@@ -42,6 +42,8 @@ export interface TaskState {
   note: string | null;
   /** Failures since the last reset; retries are counted against it. */
   failuresSinceReset: number;
+  /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
+  limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
 
 export interface RunState {
@@ -92,6 +94,7 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
+      delete task.limited;
       task.attempts.push({
         n: record.attempt,
         runId: record.runId,
@@ -127,6 +130,14 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
         task.fingerprint = record.fingerprint;
         task.note = null;
       } else task.failuresSinceReset++;
+      break;
+    }
+    case 'task-limited': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'limited', endedAt: record.ts, reason: `${record.limit} of ${record.pool}: ${record.message}` });
+      task.status = 'pending';
+      task.limited = { limit: record.limit, pool: record.pool, resumeAt: record.resumeAt };
       break;
     }
     case 'task-interrupted': {
