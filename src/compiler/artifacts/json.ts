@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-base-to-string -- only a bigint, symbol or function reaches this String() */
 /**
  * Deterministic JSON for artifacts: keys sorted, numbers as JavaScript prints them (callers round
  * first), two-space indent, trailing newline. contentHash = sha256 of the normalized (compact,
@@ -80,10 +79,12 @@ function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => v
         return put(Number.isFinite(v) ? JSON.stringify(v) : 'null');
       case 'boolean':
         return put(v ? 'true' : 'false');
-      case 'object':
-        break;
-      default:
+      case 'bigint':
+      case 'symbol':
+      case 'function':
         return put(JSON.stringify(String(v)));
+      default:
+        break;
     }
     const inner = pretty ? `${pad}  ` : '';
     const open = pretty ? `\n${inner}` : '';
