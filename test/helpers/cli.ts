@@ -62,6 +62,35 @@ export function cliProcess(args: string[], options: CliOptions & { input?: strin
   return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs a shell script (`sh -c`) in which `execplan` is the real binary: pipes, `| head`, /dev/stdin. */
+export function cliShell(script: string, options: CliOptions = {}): CliRun & { signal: NodeJS.Signals | null } {
+  const r = spawnSync('sh', ['-c', `execplan() { "$EXECPLAN_NODE" "$EXECPLAN_BIN" "$@"; }\n${script}`], {
+    cwd: options.cwd ?? root,
+    env: { ...environment(options), EXECPLAN_NODE: process.execPath, EXECPLAN_BIN: bin },
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Why a terminal test is skipped: script(1), which gives the CLI a pseudo-terminal, is not installed. */
+export const noTerminal: string | false = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
+
+/**
+ * Runs the real binary on a pseudo-terminal of `rows` x `cols` (through script(1); skip with `noTerminal`).
+ * `stdout` is what the terminal received, escape sequences included. CI is never set: a terminal is the point.
+ */
+export function cliTerminal(args: string[], options: CliOptions & { rows?: number; cols?: number } = {}): CliRun {
+  const env = environment(options);
+  delete env.CI;
+  const command = [process.execPath, bin, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = spawnSync('script', ['-qfc', `stty rows ${options.rows ?? 40} cols ${options.cols ?? 100}; ${command}`, '/dev/null'], {
+    cwd: options.cwd ?? root,
+    env,
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Starts the real binary in the background; `output()` is stdout and stderr interleaved so far. */
 export function cliBackground(args: string[], options: CliOptions = {}) {
   const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: environment(options), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,10 +101,29 @@ export function cliBackground(args: string[], options: CliOptions = {}) {
   return { child, exited, output: () => out };
 }
 
+// Temp folders not yet removed: a test file stopped by a signal (tap's timeout sends SIGTERM, Ctrl-C
+// SIGINT) runs no teardown, so they are removed on the way out too, then the signal takes its course.
+const liveTempDirs = new Set<string>();
+const removeLiveTempDirs = () => {
+  for (const dir of liveTempDirs) rmSync(dir, { recursive: true, force: true });
+  liveTempDirs.clear();
+};
+process.once('exit', removeLiveTempDirs);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    removeLiveTempDirs();
+    process.kill(process.pid, signal);
+  });
+}
+
 /** A temp folder removed when the current test (or file) ends, whatever happens. */
 export function tempDir(prefix = 'execplan-test-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  liveTempDirs.add(dir);
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+    liveTempDirs.delete(dir);
+  });
   return dir;
 }
 
