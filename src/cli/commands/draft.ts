@@ -12,6 +12,7 @@ import { findExecutable } from '../../agents/which.js';
 import { loadDiagnostics } from '../../compiler/load.js';
 import { err, ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
+import { inventoryOption, inventoryText } from '../inventory-input.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
@@ -25,7 +26,7 @@ const DEFAULT_ROUNDS = 2;
 export const draftCommand: Command = {
   name: 'draft',
   summary: 'Ask a coding agent to write plan.yaml for a spec; validate it and feed errors back for repair',
-  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE] [--single [--yes]]',
+  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE] [--no-inventory] [--single [--yes]]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -39,6 +40,7 @@ export const draftCommand: Command = {
         verbose: { type: 'boolean', default: false },
         single: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
+        ...inventoryOption,
       },
       1,
     );
@@ -83,7 +85,7 @@ export const draftCommand: Command = {
     // The plan names its spec relative to where plan.yaml lives.
     const specPath = path.relative(outDir, specAbsolute).split(path.sep).join('/');
     const result = await draftPlan({
-      authoringPrompt: renderAuthoringPrompt({ specText, specPath }),
+      authoringPrompt: renderAuthoringPrompt({ specText, specPath, inventory: await inventoryText(outDir, values['no-inventory']) }),
       profile,
       model: values.model ?? null,
       rounds,
