@@ -1,7 +1,7 @@
 // The repository inventory in plan-writing prompts (prompt, draft, assess) and the plan's `codebase`
 // recorded in tasks.json meta.codebase_analysis.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { formatInventory, folderTree } from '../src/authoring/inventory.js';
@@ -139,4 +139,31 @@ t.test('compile records the plan codebase in tasks.json meta.codebase_analysis',
   const bad = await cli(['validate', 'bad/plan.yaml'], { cwd: dir });
   t.equal(bad.code, 5);
   t.match(bad.stdout + bad.stderr, /bad\/plan\.yaml:5:3: error .*apis/);
+});
+
+t.test('are you sure: a 500-task draft for a one-page spec, and concurrency 100,000', async (t) => {
+  const dir = project({ ...sources, 'plan.yaml': 'version: 1\nname: s\ntitle: S\ntasks:\n  - id: a\n    title: Add a\n    run: "true"\n' });
+  const env = { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_MODE: 'plan', FAKE_PLAN_TASKS: '500' };
+  const d = await cli(['draft', 'spec.md', '-o', 'drafted.yaml', '--no-inventory'], { cwd: dir, env: { ...env, FAKE_AGENT_RECORD: path.join(dir, 'rec1') } });
+  t.equal(d.code, 1, d.stderr);
+  t.match(
+    d.stderr,
+    'execplan draft: are you sure? a plan of 500 tasks for a spec of 9 words (more than one task per 10 words: is it over-decomposed?). Nothing was written to drafted.yaml: the plan is in drafted.rejected.yaml; rename it to drafted.yaml to keep it, or run again with --yes',
+  );
+  t.notOk(existsSync(path.join(dir, 'drafted.yaml')));
+  t.match(readFileSync(path.join(dir, 'drafted.rejected.yaml'), 'utf8'), 'part-499');
+  const yes = await cli(['draft', 'spec.md', '-o', 'drafted.yaml', '--no-inventory', '--yes'], { cwd: dir, env: { ...env, FAKE_AGENT_RECORD: path.join(dir, 'rec2') } });
+  t.equal(yes.code, 0, yes.stderr);
+  t.ok(existsSync(path.join(dir, 'drafted.yaml')));
+
+  const run = await cli(['run', '-j', '100000'], { cwd: dir });
+  t.equal(run.code, 1);
+  t.equal(
+    run.stderr,
+    'execplan run: are you sure? --concurrency is 100000: that many tasks may run at once (more than 1024; each is a process, an agent a whole CLI). Pass --yes to run it anyway; nothing was started\n',
+  );
+  t.notOk(existsSync(path.join(dir, '.execplan')), 'nothing started, no state');
+  t.equal((await cli(['run', '-j', '100000', '--dry-run'], { cwd: dir })).code, 0, 'a dry run only prints');
+  const sure = await cli(['run', '-j', '100000', '--yes', '--no-state'], { cwd: dir });
+  t.equal(sure.code, 0, sure.stderr);
 });

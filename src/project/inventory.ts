@@ -161,7 +161,8 @@ export async function readInventory(root: string): Promise<RepositoryInventory> 
       }
       if (found.exports.length > 0 || found.extends.length > 0) sources.push({ file, ...found });
     }
-    if (skipped > 0) notes.push(`${skipped} source file${skipped === 1 ? ' was' : 's were'} not read (larger than ${inventoryReadLimits.sourceBytes / 1024} KiB, unreadable or not parsed)`);
+    if (skipped > 0)
+      notes.push(`${skipped} source file${skipped === 1 ? ' was' : 's were'} not read (larger than ${inventoryReadLimits.sourceBytes / 1024} KiB, unreadable or not parsed)`);
   }
   return { fileCount: files.length, tree: folderTree(files), sources, notes };
 }
