@@ -331,7 +331,7 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   const session = started.session;
   t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data', 'execplan/auth/api']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
-  t.match(again.ok ? '' : again.message, /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/, 'a branch checked out in a live worktree is not taken twice');
+  t.same(again.ok ? again.session.worktrees.map((w) => w.path) : again.message, session.worktrees.map((w) => w.path), 'a worktree that has the branch checked out is reused, not made twice');
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
   // committed when it ends done.
@@ -341,7 +341,7 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
     const a = attempt(f, task, ctx);
     a.input.cwd = session.workdirFor(task) ?? f.dir;
     const outcome = await exec.start(a.input, ctx).done;
-    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.commit(task, 'execplan run run1'), null);
+    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.record(task, 'execplan run run1').problem, null);
     return outcome;
   };
   const [model, , docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
@@ -361,23 +361,23 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   writeFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'work in progress\n');
   const lock = path.resolve(apiWt.path, execFileSync('git', ['rev-parse', '--git-path', 'index.lock'], { cwd: apiWt.path, encoding: 'utf8' }).trim());
   writeFileSync(lock, '');
-  const problem = session.commit(f.model.tasks[1]!, 'execplan run run1');
+  const problem = session.record(f.model.tasks[1]!, 'execplan run run1').problem;
   t.match(problem, /^login: its changes were not committed on execplan\/auth\/api \(git add -A: .*index\.lock.*\); they stay in /);
   rmSync(lock);
-  t.equal(session.commit(f.model.tasks[2]!, 'execplan run run1'), null, 'a task without a stream has nothing to commit');
+  t.equal(session.record(f.model.tasks[2]!, 'execplan run run1').problem, null, 'a task without a stream has nothing to commit');
 
   const summary = session.finish();
   t.equal(
     summary,
-    'Branches (merge in this order):\n  1. execplan/auth/data  (stream data, 1 commit)\n  2. execplan/auth/api  (stream api, 0 commits)\n' +
+    'Branches (merge in this order; `execplan integrate` merges them):\n  1. execplan/auth/data  (stream data, 1 commit, not merged into main)\n  2. execplan/auth/api  (stream api, 0 commits, merged into main)\n' +
       `  commit failed: ${problem}\n` +
       `  kept ${apiWt.path} (stream api): uncommitted changes of an unfinished task: commit or remove it yourself`,
   );
   t.notOk(existsSync(dataWt.path), 'a clean worktree is removed');
   t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data/, 'branches are kept for merging');
-  // The next run continues on the branches the last one left (the kept worktree is cleared first).
-  git('worktree', 'remove', '--force', apiWt.path);
+  // The next run continues on the branches the last one left, in the worktree kept for the dirty one.
+  git('-C', apiWt.path, 'stash', '-u');
   const next = startWorktreeSession(f.model, f.dir, 'run2');
   if (!next.ok) throw new Error(next.message);
   t.equal(readFileSync(path.join(next.session.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n', 'the data branch keeps its commit');

@@ -41,13 +41,18 @@ export type WaitReason =
   /** The run ended before the task started (it was ready). */
   | { kind: 'not-started' }
   /** Its attempt was interrupted; it runs again on resume. */
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  /**
+   * A worktree run could not bring an upstream stream's branch into the task's stream branch: merging
+   * `branch` (stream `stream`) into `into` conflicts in `files`. Nothing runs it until that is resolved.
+   */
+  | { kind: 'merge-conflict'; stream: string; branch: string; into: string; files: string[] };
 
 export type WaitKind = WaitReason['kind'];
 
 /** A failed task upstream blocks; every other reason is a wait for something that will happen. */
 export function isBlocked(reason: WaitReason | null): boolean {
-  return reason?.kind === 'upstream-failed';
+  return reason?.kind === 'upstream-failed' || reason?.kind === 'merge-conflict';
 }
 
 /** The reason as one line of text for `task` (status lists and run summaries). */
@@ -73,6 +78,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return 'not started';
     case 'interrupted':
       return 'interrupted; runs again on resume';
+    case 'merge-conflict':
+      return `merge conflict in ${reason.files.join(', ') || 'the worktree'} while bringing in ${reason.stream}: merge ${reason.branch} into ${reason.into} yourself (or re-plan so the streams touch different files), then run again`;
     default: {
       const unknown: never = reason;
       throw new Error(`unknown wait reason ${JSON.stringify(unknown)}`);

@@ -137,15 +137,34 @@ export const runCommand: Command = {
         },
         env: io.env,
         runId,
-        onEvent: (event) => {
-          // A stream's finished task (checks passed) is committed on the stream's branch.
-          if (worktrees && event.event === 'task-end' && event.status === 'done') {
-            const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
-            if (problem) io.stderr(`execplan: warning: ${problem}\n`);
-          }
-          onEvent(event);
+        onEvent: (event) => onEvent(event),
+        // Before a stream task starts, its upstream streams' work is merged into its worktree.
+        prepareTask: (task) => {
+          const conflict = worktrees?.bringUpstream(task.model) ?? null;
+          recordBranches();
+          if (!conflict || !worktrees) return null;
+          const into = worktrees.worktrees.find((w) => w.stream === task.model.stream)!.branch;
+          return { stream: conflict.stream, branch: conflict.branch, into, files: conflict.files };
+        },
+        // A stream's finished task (checks passed) is committed on the stream's branch, then scope-checked.
+        recordTask: (task) => {
+          if (!worktrees) return { problem: null, outOfScope: [], fail: false };
+          const r = worktrees.record(task.model, `execplan run ${runId}`);
+          recordBranches();
+          return { ...r, fail: model.settings.scope === 'fail' };
         },
       });
+      // The branches and their tips go into the state after every change, so a resumed run (also after
+      // kill -9) finds the same branches and can tell when someone moved one.
+      let lastBranches = '';
+      const recordBranches = () => {
+        if (!worktrees || !persist) return;
+        const recorded = worktrees.recorded();
+        const text = JSON.stringify(recorded);
+        if (text === lastBranches) return;
+        lastBranches = text;
+        store.append({ type: 'branches', ...recorded });
+      };
       const problems = await runner.preflight();
       if (problems.length) {
         store.close();
@@ -153,13 +172,14 @@ export const runCommand: Command = {
         return ExitCode.cannotStart;
       }
       if (values.worktrees) {
-        const started = startWorktreeSession(model, input.dir, runId);
+        const started = startWorktreeSession(model, input.dir, runId, { recorded: store.state.branches ?? null, fresh: Boolean(values.fresh) });
         if (!started.ok) {
           store.close();
           io.stderr(`execplan: cannot start: ${started.message}\n`);
           return ExitCode.cannotStart;
         }
         worktrees = started.session;
+        recordBranches();
         // Stream tasks (their commands, agents and acceptance checks) run in the stream's worktree.
         for (const task of plan.tasks.values()) {
           const dir = worktrees.workdirFor(task.model);
