@@ -9,7 +9,7 @@
  * Tasks without a stream run in the checkout. After the run the clean worktrees are removed and the
  * branches kept; a worktree with uncommitted changes is kept: that work exists nowhere else.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { globCovers } from '../compiler/analysis/globs.js';
@@ -374,4 +374,105 @@ function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], ent
   const lines = ['Branches (merge in this order; `execplan integrate` merges them):', ...branchLines(root, worktrees, base)];
   for (const group of entangled) lines.push(`  streams ${group.join(', ')} depend on each other: merge them together, or re-plan with better isolation`);
   return lines.join('\n');
+}
+
+export interface IntegrateStep {
+  stream: string;
+  branch: string;
+  result: 'merged' | 'already-merged' | 'missing' | 'would-merge';
+}
+
+export type IntegrateResult =
+  | { ok: true; into: string; created: boolean; steps: IntegrateStep[] }
+  | { ok: false; into: string; steps: IntegrateStep[]; conflict: MergeConflict }
+  | { ok: false; into: string; steps: IntegrateStep[]; message: string };
+
+/**
+ * Merges the stream branches (in merge order) into `into`, created from `base` when missing, with real
+ * git merges in a temporary worktree (the user's checkout is never switched). Stops at the first
+ * conflict; that merge is aborted, so `into` holds exactly the streams merged before it. `dryRun`
+ * merges in memory (`git merge-tree`) and changes no branch.
+ */
+export function integrateBranches(root: string, plan: string, branches: readonly { stream: string; branch: string }[], base: string, into: string, options: { dryRun: boolean; scratch: string }): IntegrateResult {
+  const steps: IntegrateStep[] = [];
+  const created = revParse(root, `refs/heads/${into}`) === null;
+  const start = created ? revParse(root, `refs/heads/${base}`) : revParse(root, `refs/heads/${into}`);
+  if (start === null) return { ok: false, into, steps, message: `the base branch ${base} is missing: pass --into an existing branch, or restore ${base}` };
+  const conflictOf = (b: { stream: string; branch: string }, files: string[]): IntegrateResult => {
+    recordConflict(root, { plan, kind: 'integrate', streams: [b.stream], files });
+    return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
+  };
+  if (options.dryRun) {
+    let head = start;
+    for (const b of branches) {
+      const tip = revParse(root, `refs/heads/${b.branch}`);
+      if (tip === null) steps.push({ ...b, result: 'missing' });
+      else if (isAncestor(root, tip, head)) steps.push({ ...b, result: 'already-merged' });
+      else {
+        // Exit 1 with the conflicted paths after the tree's id; 0 with just the tree's id.
+        const r = spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, tip], { cwd: root, encoding: 'utf8' });
+        if (r.status !== 0) {
+          if (r.status !== 1) return { ok: false, into, steps, message: `git merge-tree: ${(r.stderr || '').trim().split('\n')[0]}` };
+          const files = [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))].sort();
+          return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
+        }
+        // Chain the next merge on this result: a commit object only, no ref moves.
+        const tree = r.stdout.split('\n')[0]!.trim();
+        const commit = git(root, [...IDENTITY, 'commit-tree', tree, '-p', head, '-p', tip, '-m', `dry-run merge of ${b.branch}`]);
+        if (!commit.ok) return { ok: false, into, steps, message: commit.message };
+        head = commit.output.trim();
+        steps.push({ ...b, result: 'would-merge' });
+      }
+    }
+    return { ok: true, into, created, steps };
+  }
+  if (created) {
+    const r = git(root, ['branch', into, start]);
+    if (!r.ok) return { ok: false, into, steps, message: r.message };
+  }
+  // Merge where `into` is checked out when that checkout is clean; else in a scratch worktree.
+  let dir = checkedOut(root).get(into) ?? null;
+  let scratch = false;
+  if (dir !== null) {
+    const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
+    if (!status.ok || status.output.trim() !== '') return { ok: false, into, steps, message: `${into} is checked out in ${dir} with uncommitted changes: commit or stash them first` };
+  } else {
+    dir = options.scratch;
+    const r = git(root, ['worktree', 'add', dir, into]);
+    if (!r.ok) return { ok: false, into, steps, message: r.message };
+    scratch = true;
+  }
+  try {
+    for (const b of branches) {
+      const tip = revParse(root, `refs/heads/${b.branch}`);
+      if (tip === null) steps.push({ ...b, result: 'missing' });
+      else if (isAncestor(dir, tip, 'HEAD')) steps.push({ ...b, result: 'already-merged' });
+      else {
+        const r = mergeInto(dir, b.branch, `Merge ${b.branch} (stream ${b.stream}) into ${into}`);
+        if (!r.ok) return conflictOf(b, r.files);
+        steps.push({ ...b, result: 'merged' });
+      }
+    }
+    return { ok: true, into, created, steps };
+  } finally {
+    if (scratch) {
+      git(root, ['worktree', 'remove', dir]);
+      git(root, ['worktree', 'prune']);
+    }
+  }
+}
+
+/** How often each repository-relative file conflicted, from the conflict history (missing file: none). */
+export function readConflictHistory(text: string): ConflictRecord[] {
+  const records: ConflictRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as ConflictRecord;
+      if (r && Array.isArray(r.files) && Array.isArray(r.streams)) records.push(r);
+    } catch {
+      // A line cut by a concurrent append or a bad merge: the rest still counts.
+    }
+  }
+  return records;
 }

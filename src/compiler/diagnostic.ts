@@ -29,6 +29,8 @@ export const ExitCode = {
   failedNotResumable: 8,
   aborted: 9,
   stale: 10,
+  /** `execplan integrate`: merging a stream branch conflicts (the merge was undone). */
+  integrateConflict: 11,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

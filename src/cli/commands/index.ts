@@ -16,6 +16,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['approve', async () => (await import('./approve.js')).approveCommand],
   ['pause', async () => (await import('./pause.js')).pauseCommand],
   ['resume', async () => (await import('./resume.js')).resumeCommand],
+  ['integrate', async () => (await import('./integrate.js')).integrateCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],
   ['export', async () => (await import('./export.js')).exportCommand],
   ['prompt', async () => (await import('./prompt.js')).promptCommand],

@@ -1,0 +1,85 @@
+/** execplan integrate [plan.yaml] [--into BRANCH] [--dry-run]: merge the stream branches in merge order. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HISTORY_FILE, integrateBranches, readConflictHistory, repoRoot } from '../../agents/worktrees.js';
+import { branchName, streamMergeOrder } from '../../compiler/analysis/streams.js';
+import { ExitCode } from '../../compiler/diagnostic.js';
+import { statePaths } from '../../runner/paths.js';
+import { tryLoadState } from '../../runner/store.js';
+import { execFileSync } from 'node:child_process';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { loadRunPlan } from '../run-plan-input.js';
+
+/** Conflicts of one plan from which compile and integrate advise re-planning with better isolation. */
+export const REPLAN_THRESHOLD = 3;
+
+export const integrateCommand: Command = {
+  name: 'integrate',
+  summary: 'Merge the stream branches of a --worktrees run in merge order onto an integration branch',
+  usage: 'execplan integrate [plan.yaml] [--into BRANCH] [--dry-run] [--config FILE]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { into: { type: 'string' }, 'dry-run': { type: 'boolean', short: 'n' }, config: { type: 'string' } }, 1);
+    const outcome = await loadRunPlan(io, positionals[0], values.config, 'state');
+    if (!outcome.ok) return outcome.exitCode;
+    const { model, input } = outcome;
+    const root = repoRoot(input.dir);
+    if (!root) {
+      io.stderr(`execplan: integrate needs a git repository; ${input.dir} is not in one\n`);
+      return ExitCode.cannotStart;
+    }
+    // The branches a worktree run recorded in the state; without a state, the names it would use.
+    const loaded = tryLoadState(statePaths(input.dir));
+    const recorded = loaded.ok ? loaded.state.branches : undefined;
+    let base = recorded?.base;
+    if (!base) {
+      try {
+        base = execFileSync('git', ['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      } catch {
+        io.stderr('execplan: integrate: HEAD is detached and no worktree run recorded a base branch: check out the base branch, or pass --into\n');
+        return ExitCode.cannotStart;
+      }
+    }
+    const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
+    const branches = streamMergeOrder(model)
+      .branches.filter((b) => used.has(b.stream))
+      .map((b) => ({ stream: b.stream, branch: recorded?.streams[b.stream]?.branch ?? branchName(model.name, b.stream) }));
+    const into = values.into ?? branchName(model.name, 'integration');
+    const dryRun = Boolean(values['dry-run']);
+    const scratch = path.join(input.dir, '.execplan', 'worktrees', `integration-${process.pid}`);
+    const result = integrateBranches(root, model.name, branches, base, into, { dryRun, scratch });
+    const verb = { merged: 'merged', 'already-merged': 'already merged', missing: 'no branch (the stream has not run with --worktrees)', 'would-merge': 'merges cleanly' };
+    for (const step of result.steps) io.stdout(`  ${step.branch}  (stream ${step.stream}): ${verb[step.result]}\n`);
+    if (!result.ok && 'message' in result) {
+      io.stderr(`execplan: integrate: ${result.message}\n`);
+      return ExitCode.cannotStart;
+    }
+    if (!result.ok) {
+      const { stream, branch, files } = result.conflict;
+      io.stdout(`  ${branch}  (stream ${stream}): CONFLICT in ${files.join(', ')}\n`);
+      io.stderr(
+        `execplan: integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}` +
+          (dryRun ? ' (dry run: nothing changed)\n' : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files\n`),
+      );
+      const advice = replanAdvice(root, model.name);
+      if (advice) io.stderr(`execplan: ${advice}\n`);
+      return ExitCode.integrateConflict;
+    }
+    io.stdout(dryRun ? `dry run: every stream merges cleanly into ${into}; nothing changed\n` : `integrated ${result.steps.filter((s) => s.result === 'merged').length} stream(s) into ${into}${result.created ? ` (created from ${base})` : ''}\n`);
+    return ExitCode.ok;
+  },
+};
+
+/** When one plan has conflicted often: advice to re-plan with better isolation, naming the streams. */
+export function replanAdvice(root: string, plan: string): string | null {
+  let text = '';
+  try {
+    text = readFileSync(path.join(root, HISTORY_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  const mine = readConflictHistory(text).filter((r) => r.plan === plan && r.kind !== 'out-of-scope');
+  if (mine.length < REPLAN_THRESHOLD) return null;
+  const streams = [...new Set(mine.flatMap((r) => r.streams))].sort();
+  return `plan ${plan} has had ${mine.length} merge conflicts (streams ${streams.join(', ')}): re-plan with better isolation (give those streams owns that do not overlap)`;
+}
