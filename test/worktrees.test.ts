@@ -103,6 +103,37 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
   // The conflict history lives with the repository and is appended to, never rewritten.
   const history = readFileSync(path.join(dir, '.execplan-history/conflicts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; files: string[] });
   t.same(history.map((h) => [h.kind, h.files]), [['out-of-scope', ['README.md']], ['upstream-merge', ['README.md']], ['integrate', ['README.md']]]);
+
+  // The next compile of a plan in this repository reads it: README.md is contested.
+  const compiled = await cli(['compile', '--out', '.out'], { cwd: dir });
+  t.equal(compiled.code, 0, compiled.stderr);
+  t.match(compiled.stderr, /warning contested-file: README\.md conflicted 3 times in earlier runs; readme touch it and are kept apart in both schedules|contested-file.*README\.md conflicted 3 times/);
+  t.match(readFileSync(path.join(dir, '.out/Plan.md'), 'utf8'), /Contested files.*README\.md \(3 conflicts: readme\)/);
+  // A third integrate conflict of the same plan: both commands say to re-plan, naming the streams.
+  await cli(['integrate'], { cwd: dir });
+  const again = await cli(['compile', '--out', '.out'], { cwd: dir });
+  t.match(again.stderr, 'execplan: plan shop has had 3 merge conflicts (streams docs, ui): re-plan with better isolation');
+});
+
+t.test('contested files keep the tasks that touch them apart in both schedules', async (t) => {
+  const { compilePlan } = await import('../src/compiler/compile.js');
+  const { loadPlan } = await import('../src/compiler/load.js');
+  const text = `version: 1
+name: c
+streams:
+  docs: { owns: [README.md] }
+tasks:
+  - { id: p, title: Write the intro, stream: docs, estimate: 2h }
+  - { id: q, title: Add the badge, files: [README.md, src/badge.ts], estimate: 2h }
+`;
+  const model = loadPlan('plan.yaml', text).model!;
+  const before = compilePlan(model);
+  t.equal(before.waves.waves.length, 1, 'without history the two run side by side');
+  const after = compilePlan(model, { contested: [{ file: 'README.md', count: 2 }] });
+  t.same(after.contested, [{ file: 'README.md', count: 2, tasks: ['p', 'q'], streams: ['docs'] }]);
+  t.equal(after.waves.waves.length, 2, 'the wave schedule keeps them apart');
+  const [a, b] = after.frontier.schedule;
+  t.ok(b!.start >= a!.finish, 'so does the rolling frontier');
 });
 
 t.test('bad input for --worktrees: each a clear message and exit 6 before any task runs', async (t) => {

@@ -13,6 +13,7 @@ import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { conflictHistory, contestedFiles, replanAdvice } from '../conflict-history.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { analysisThresholds } from '../analysis-config.js';
@@ -48,7 +49,10 @@ export const compileCommand: Command = {
     const exitCode = exitCodeFor(diagnostics);
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
-    const compiled = compilePlan(model);
+    // Files that conflicted before in this repository keep their tasks apart (see docs/agents.md).
+    const compiled = compilePlan(model, { contested: contestedFiles(input.dir) });
+    const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
+    if (advice && !values.check) io.stderr(`execplan: ${advice}\n`);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
     const analysis = analyzePlan(compiled, analysisThresholds(config));
     const files = renderArtifacts({

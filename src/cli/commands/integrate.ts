@@ -1,7 +1,6 @@
 /** execplan integrate [plan.yaml] [--into BRANCH] [--dry-run]: merge the stream branches in merge order. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HISTORY_FILE, integrateBranches, readConflictHistory, repoRoot } from '../../agents/worktrees.js';
+import { integrateBranches, repoRoot } from '../../agents/worktrees.js';
 import { branchName, streamMergeOrder } from '../../compiler/analysis/streams.js';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { statePaths } from '../../runner/paths.js';
@@ -10,9 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
-
-/** Conflicts of one plan from which compile and integrate advise re-planning with better isolation. */
-export const REPLAN_THRESHOLD = 3;
+import { conflictHistory, replanAdvice } from '../conflict-history.js';
 
 export const integrateCommand: Command = {
   name: 'integrate',
@@ -61,7 +58,7 @@ export const integrateCommand: Command = {
         `execplan: integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}` +
           (dryRun ? ' (dry run: nothing changed)\n' : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files\n`),
       );
-      const advice = replanAdvice(root, model.name);
+      const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
       if (advice) io.stderr(`execplan: ${advice}\n`);
       return ExitCode.integrateConflict;
     }
@@ -69,17 +66,3 @@ export const integrateCommand: Command = {
     return ExitCode.ok;
   },
 };
-
-/** When one plan has conflicted often: advice to re-plan with better isolation, naming the streams. */
-export function replanAdvice(root: string, plan: string): string | null {
-  let text = '';
-  try {
-    text = readFileSync(path.join(root, HISTORY_FILE), 'utf8');
-  } catch {
-    return null;
-  }
-  const mine = readConflictHistory(text).filter((r) => r.plan === plan && r.kind !== 'out-of-scope');
-  if (mine.length < REPLAN_THRESHOLD) return null;
-  const streams = [...new Set(mine.flatMap((r) => r.streams))].sort();
-  return `plan ${plan} has had ${mine.length} merge conflicts (streams ${streams.join(', ')}): re-plan with better isolation (give those streams owns that do not overlap)`;
-}
