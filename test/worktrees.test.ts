@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { cli, cliBackground, project } from './helpers/cli.js';
+import { cli, cliBackground, modelOf, project } from './helpers/cli.js';
 
 const ID = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
 
@@ -76,7 +76,7 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
   t.equal(git('show', 'execplan/shop/docs:README.md'), 'docs\n');
   t.equal(git('status', '--porcelain', '--untracked-files=no'), '', 'the checkout is untouched');
   t.notOk(existsSync(path.join(dir, '.execplan/worktrees/docs/.git/MERGE_HEAD')), 'the conflicting merge was aborted');
-  const journal = readFileSync(path.join(dir, '.execplan/journal.jsonl'), 'utf8');
+  const journal = readFileSync(path.join(dir, '.execplan/shop/journal.jsonl'), 'utf8');
   t.match(journal, '"type":"task-scope","task":"ui","outOfScope":["README.md"]');
 
   const status = await cli(['status'], { cwd: dir });
@@ -117,7 +117,6 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
 
 t.test('contested files keep the tasks that touch them apart in both schedules', async (t) => {
   const { compilePlan } = await import('../src/compiler/compile.js');
-  const { loadPlan } = await import('../src/compiler/load.js');
   const text = `version: 1
 name: c
 streams:
@@ -126,7 +125,7 @@ tasks:
   - { id: p, title: Write the intro, stream: docs, estimate: 2h }
   - { id: q, title: Add the badge, files: [README.md, src/badge.ts], estimate: 2h }
 `;
-  const model = loadPlan('plan.yaml', text).model!;
+  const model = modelOf(text);
   const before = compilePlan(model);
   t.equal(before.waves.waves.length, 1, 'without history the two run side by side');
   const after = compilePlan(model, { contested: [{ file: 'README.md', count: 2 }] });

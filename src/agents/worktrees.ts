@@ -15,6 +15,8 @@ import path from 'node:path';
 import { globCovers } from '../compiler/analysis/globs.js';
 import { branchName, streamMergeOrder } from '../compiler/analysis/streams.js';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 
 export interface StreamWorktree {
   stream: string;
@@ -192,25 +194,26 @@ export function outOfScope(paths: readonly string[], scope: { allowed: string[];
   return paths.filter((p) => scope.excluded.some((g) => globCovers(g, p)) || (scope.allowed.length > 0 && !scope.allowed.some((g) => globCovers(g, p))));
 }
 
-export function startWorktreeSession(model: PlanModel, planDir: string, runId: string, options: StartOptions = { recorded: null }): { ok: true; session: WorktreeSession } | { ok: false; message: string } {
+export function startWorktreeSession(model: PlanModel, planDir: string, runId: string, options: StartOptions = { recorded: null }): Result<WorktreeSession, FailureOf<'cannot-start'>> {
+  const cannot = (problem: string) => err({ kind: 'cannot-start' as const, problems: [problem] });
   const root = repoRoot(planDir);
-  if (!root) return { ok: false, message: `--worktrees needs a git repository; ${planDir} is not in one (run \`git init\` and commit, or run without --worktrees)` };
+  if (!root) return cannot(`--worktrees needs a git repository; ${planDir} is not in one (run \`git init\` and commit, or run without --worktrees)`);
   const recorded = options.recorded;
   let base: string;
   if (recorded) {
     base = recorded.base;
-    if (revParse(root, `refs/heads/${base}`) === null) return { ok: false, message: `the base branch ${base} of this run's worktree branches is missing: restore it, or start over with --fresh` };
+    if (revParse(root, `refs/heads/${base}`) === null) return cannot(`the base branch ${base} of this run's worktree branches is missing: restore it, or start over with --fresh`);
   } else {
     const head = git(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
-    if (!head.ok) return { ok: false, message: `--worktrees needs a branch checked out to branch from; HEAD is detached (run \`git switch <branch>\` first)` };
+    if (!head.ok) return cannot(`--worktrees needs a branch checked out to branch from; HEAD is detached (run \`git switch <branch>\` first)`);
     base = head.output.trim();
-    if (revParse(root, 'HEAD') === null) return { ok: false, message: `--worktrees needs a commit to branch from: branch ${base} has no commits yet (commit something first)` };
+    if (revParse(root, 'HEAD') === null) return cannot(`--worktrees needs a commit to branch from: branch ${base} has no commits yet (commit something first)`);
   }
   // Tracked changes only: untracked files (.execplan/ itself, build output) are never merged anywhere.
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']);
   if (dirty.ok && dirty.output.trim() !== '') {
     const files = dirty.output.split('\n').filter(Boolean).map((l) => l.slice(3)).slice(0, 5);
-    return { ok: false, message: `the checkout has uncommitted changes (${files.join(', ')}): commit or stash them first, so the stream branches start from what you see` };
+    return cannot(`the checkout has uncommitted changes (${files.join(', ')}): commit or stash them first, so the stream branches start from what you see`);
   }
   const baseTip = revParse(root, `refs/heads/${base}`)!;
   const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
@@ -228,7 +231,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
     const branch = known?.branch ?? (options.fresh ? freeBranch(root, name, baseTip) : name);
     const tip = revParse(root, `refs/heads/${branch}`);
     if (known && tip !== null && !isAncestor(root, known.tip, tip)) {
-      return { ok: false, message: `branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh` };
+      return cannot(`branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh`);
     }
     const dir = byBranch.get(branch) ?? path.join(worktreeRoot, b.stream.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'x');
     worktrees.push({ stream: b.stream, branch, path: dir });
@@ -240,12 +243,12 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
     const exists = revParse(root, `refs/heads/${wt.branch}`) !== null;
     if (existsSync(wt.path)) {
       removeWorktrees(root, made, true);
-      return { ok: false, message: `${wt.path} exists but is not the worktree of ${wt.branch}: move it away first` };
+      return cannot(`${wt.path} exists but is not the worktree of ${wt.branch}: move it away first`);
     }
     const r = git(root, exists ? ['worktree', 'add', wt.path, wt.branch] : ['worktree', 'add', '-b', wt.branch, wt.path, baseTip]);
     if (!r.ok) {
       removeWorktrees(root, made, true);
-      return { ok: false, message: r.message };
+      return cannot(r.message);
     }
     made.push(wt);
   }
@@ -256,9 +259,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
   const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
   const commitFailures: string[] = [];
   const refreshTip = (wt: StreamWorktree) => tips.set(wt.stream, revParse(root, `refs/heads/${wt.branch}`) ?? tips.get(wt.stream)!);
-  return {
-    ok: true,
-    session: {
+  return ok({
       worktrees,
       base,
       recorded: () => ({ base, streams: Object.fromEntries(worktrees.map((w) => [w.stream, { branch: w.branch, tip: tips.get(w.stream)! }])) }),
@@ -313,8 +314,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
         const lines = [...commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
         return [summary, ...lines].join('\n');
       },
-    },
-  };
+  });
 }
 
 /** Commits whatever a task changed in its worktree, so the stream's branch records each task. */

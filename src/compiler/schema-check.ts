@@ -1,19 +1,16 @@
 /** JSON Schema validation of a parsed plan, with each error placed on the node that causes it. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { planSchema } from '../types/plan-schema.js';
+import { validate as generatedValidator } from '../types/plan-validator.js';
 import type { Diagnostic, PathSegment } from './diagnostic.js';
 import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
 
-let validator: ValidateFunction | null = null;
-
-function planValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    validator = ajv.compile(planSchema as object);
-  }
-  return validator;
-}
+/**
+ * The plan schema compiled ahead of time (`npm run gen:types` writes it from schema/plan.schema.json):
+ * compiling it with ajv when a command starts cost more than validating a 10,000-task plan.
+ */
+const validator = generatedValidator as unknown as ValidateFunction;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -62,6 +59,7 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string '${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and lists are named above: only a scalar is left
   return `${typeof value} ${String(value)}`;
 }
 
@@ -128,7 +126,7 @@ function oneOfExpectation(branches: JsonSchema[]): string {
 }
 
 export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
-  const validate = planValidator();
+  const validate = validator;
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -146,7 +144,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
-        const parentSchema = error.parentSchema as JsonSchema | undefined;
+        const parentSchema = error.parentSchema;
         const known = Object.keys((parentSchema?.properties as object) ?? {});
         code = 'unknown-key';
         message = key === '<<'
@@ -164,7 +162,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       }
       case 'type':
         code = 'wrong-type';
-        message = `${where} must be ${expectedTypes(error.parentSchema as JsonSchema | undefined)}, not ${typeName(data)}`;
+        message = `${where} must be ${expectedTypes(error.parentSchema)}, not ${typeName(data)}`;
         if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
         break;
       case 'const':
@@ -235,7 +233,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
  * can still report their findings in the same run. Array items are never removed (positions would shift):
  * a bad item removes the whole key that holds the list.
  */
-export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[]): unknown | null {
+export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[]): unknown {
   if (diagnostics.some((d) => d.code === 'missing-field' || d.path.length < 2)) return null;
   const copy = structuredClone(value);
   for (const d of diagnostics) {
@@ -246,5 +244,5 @@ export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[])
     if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return null;
     delete (parent as Record<string, unknown>)[path[path.length - 1] as string];
   }
-  return planValidator()(copy) ? copy : null;
+  return validator(copy) ? copy : null;
 }

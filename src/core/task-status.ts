@@ -5,8 +5,11 @@
  * Pure: the compiler imports it too.
  */
 
-/** What the state records for a task (the fold of its journal records). */
-export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+/**
+ * What the state records for a task (the fold of its journal records). `stopped`: ended by `execplan
+ * stop`; not re-run in this run, runs again on the next one (like interrupted).
+ */
+export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh' | 'stopped';
 
 /**
  * What a task is shown as. A pending task is shown as `ready` (it may launch now), `blocked` (a failed
@@ -46,11 +49,13 @@ export type WaitReason =
    * A worktree run could not bring an upstream stream's branch into the task's stream branch: merging
    * `branch` (stream `stream`) into `into` conflicts in `files`. Nothing runs it until that is resolved.
    */
-  | { kind: 'merge-conflict'; stream: string; branch: string; into: string; files: string[] };
+  | { kind: 'merge-conflict'; stream: string; branch: string; into: string; files: string[] }
+  /** `execplan stop` ended it (`reason`: the person's, or what the runner recorded); it runs again on the next run. */
+  | { kind: 'stopped'; reason: string };
 
 export type WaitKind = WaitReason['kind'];
 
-/** A failed task upstream blocks; every other reason is a wait for something that will happen. */
+/** A failed task upstream, or a merge conflict bringing upstream work in, blocks; every other reason is a wait for something that will happen. */
 export function isBlocked(reason: WaitReason | null): boolean {
   return reason?.kind === 'upstream-failed' || reason?.kind === 'merge-conflict';
 }
@@ -80,6 +85,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return 'interrupted; runs again on resume';
     case 'merge-conflict':
       return `merge conflict in ${reason.files.join(', ') || 'the worktree'} while bringing in ${reason.stream}: merge ${reason.branch} into ${reason.into} yourself (or re-plan so the streams touch different files), then run again`;
+    case 'stopped':
+      return `${reason.reason}; runs again on the next run (or \`execplan retry ${task}\`)`;
     default: {
       const unknown: never = reason;
       throw new Error(`unknown wait reason ${JSON.stringify(unknown)}`);

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { integrateBranches, repoRoot } from '../../agents/worktrees.js';
 import { branchName, streamMergeOrder } from '../../compiler/analysis/streams.js';
-import { ExitCode } from '../../compiler/diagnostic.js';
-import { statePaths } from '../../runner/paths.js';
+import { err, ok } from '../../core/result.js';
+import { planState } from '../state-input.js';
 import { tryLoadState } from '../../runner/store.js';
 import { execFileSync } from 'node:child_process';
 import { parseCommandArgs } from '../args.js';
@@ -18,23 +18,19 @@ export const integrateCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { into: { type: 'string' }, 'dry-run': { type: 'boolean', short: 'n' }, config: { type: 'string' } }, 1);
     const outcome = await loadRunPlan(io, positionals[0], values.config, 'state');
-    if (!outcome.ok) return outcome.exitCode;
-    const { model, input } = outcome;
+    if (!outcome.ok) return outcome;
+    const { model, input, plan } = outcome.value;
     const root = repoRoot(input.dir);
-    if (!root) {
-      io.stderr(`execplan: integrate needs a git repository; ${input.dir} is not in one\n`);
-      return ExitCode.cannotStart;
-    }
+    if (!root) return err({ kind: 'cannot-start', problems: [`integrate needs a git repository; ${input.dir} is not in one`] });
     // The branches a worktree run recorded in the state; without a state, the names it would use.
-    const loaded = tryLoadState(statePaths(input.dir));
-    const recorded = loaded.ok ? loaded.state.branches : undefined;
+    const loaded = tryLoadState(planState(io, input, plan.tasks.keys()));
+    const recorded = loaded.ok ? loaded.value.state.branches : undefined;
     let base = recorded?.base;
     if (!base) {
       try {
         base = execFileSync('git', ['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       } catch {
-        io.stderr('execplan: integrate: HEAD is detached and no worktree run recorded a base branch: check out the base branch, or pass --into\n');
-        return ExitCode.cannotStart;
+        return err({ kind: 'cannot-start', problems: ['integrate: HEAD is detached and no worktree run recorded a base branch: check out the base branch first'] });
       }
     }
     const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
@@ -47,22 +43,14 @@ export const integrateCommand: Command = {
     const result = integrateBranches(root, model.name, branches, base, into, { dryRun, scratch });
     const verb = { merged: 'merged', 'already-merged': 'already merged', missing: 'no branch (the stream has not run with --worktrees)', 'would-merge': 'merges cleanly' };
     for (const step of result.steps) io.stdout(`  ${step.branch}  (stream ${step.stream}): ${verb[step.result]}\n`);
-    if (!result.ok && 'message' in result) {
-      io.stderr(`execplan: integrate: ${result.message}\n`);
-      return ExitCode.cannotStart;
-    }
+    if (!result.ok && 'message' in result) return err({ kind: 'cannot-start', problems: [`integrate: ${result.message}`] });
     if (!result.ok) {
       const { stream, branch, files } = result.conflict;
       io.stdout(`  ${branch}  (stream ${stream}): CONFLICT in ${files.join(', ')}\n`);
-      io.stderr(
-        `execplan: integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}` +
-          (dryRun ? ' (dry run: nothing changed)\n' : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files\n`),
-      );
       const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
-      if (advice) io.stderr(`execplan: ${advice}\n`);
-      return ExitCode.integrateConflict;
+      return err({ kind: 'integrate-conflict', stream, branch, into, files, dryRun, advice });
     }
     io.stdout(dryRun ? `dry run: every stream merges cleanly into ${into}; nothing changed\n` : `integrated ${result.steps.filter((s) => s.result === 'merged').length} stream(s) into ${into}${result.created ? ` (created from ${base})` : ''}\n`);
-    return ExitCode.ok;
+    return ok();
   },
 };
