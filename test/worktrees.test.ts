@@ -69,7 +69,11 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
   t.match(r.stdout, /wrap: merge conflict in README\.md while bringing in ui: merge execplan\/shop\/ui into execplan\/shop\/docs yourself/);
   t.match(r.stdout, '  1. execplan/shop/data  (stream data, 1 commit, not merged into main)');
   t.match(r.stdout, '  3. execplan/shop/ui  (stream ui, 3 commits, not merged into main)');
-  t.same(git('branch', '--list', 'execplan/*', '--format=%(refname:short)').trim().split('\n'), ['execplan/shop/api', 'execplan/shop/data', 'execplan/shop/docs', 'execplan/shop/ui'], 'one branch per stream, over both runs');
+  t.same(
+    git('branch', '--list', 'execplan/*', '--format=%(refname:short)').trim().split('\n'),
+    ['execplan/shop/api', 'execplan/shop/data', 'execplan/shop/docs', 'execplan/shop/ui'],
+    'one branch per stream, over both runs',
+  );
   t.equal(git('show', 'execplan/shop/api:src/data/model.txt'), 'model\n', 'the api branch has its upstream work');
   t.equal(git('show', 'execplan/shop/api:src/api/api.txt'), 'api\n', 'the interrupted task re-ran in the kept worktree and was committed');
   t.equal(git('show', 'execplan/shop/ui:src/data/model.txt'), 'model\n', 'transitive upstream work is there too');
@@ -101,13 +105,26 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
   t.notMatch(git('worktree', 'list'), /integration/, 'no scratch worktree is left');
 
   // The conflict history lives with the repository and is appended to, never rewritten.
-  const history = readFileSync(path.join(dir, '.execplan-history/conflicts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; files: string[] });
-  t.same(history.map((h) => [h.kind, h.files]), [['out-of-scope', ['README.md']], ['upstream-merge', ['README.md']], ['integrate', ['README.md']]]);
+  const history = readFileSync(path.join(dir, '.execplan-history/conflicts.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; files: string[] });
+  t.same(
+    history.map((h) => [h.kind, h.files]),
+    [
+      ['out-of-scope', ['README.md']],
+      ['upstream-merge', ['README.md']],
+      ['integrate', ['README.md']],
+    ],
+  );
 
   // The next compile of a plan in this repository reads it: README.md is contested.
   const compiled = await cli(['compile', '--out', '.out'], { cwd: dir });
   t.equal(compiled.code, 0, compiled.stderr);
-  t.match(compiled.stderr, /warning contested-file: README\.md conflicted 3 times in earlier runs; readme touch it and are kept apart in both schedules|contested-file.*README\.md conflicted 3 times/);
+  t.match(
+    compiled.stderr,
+    /warning contested-file: README\.md conflicted 3 times in earlier runs; readme touch it and are kept apart in both schedules|contested-file.*README\.md conflicted 3 times/,
+  );
   t.match(readFileSync(path.join(dir, '.out/Plan.md'), 'utf8'), /Contested files.*README\.md \(3 conflicts: readme\)/);
   // A third integrate conflict of the same plan: both commands say to re-plan, naming the streams.
   await cli(['integrate'], { cwd: dir });
@@ -136,7 +153,13 @@ tasks:
 });
 
 t.test('bad input for --worktrees: each a clear message and exit 6 before any task runs', async (t) => {
-  const dir = project({ 'plan.yaml': 'version: 1\nname: bad\nstreams: { s: { owns: ["out/**"] } }\ntasks:\n  - { id: a, title: A, stream: s, run: "mkdir -p out && echo a >> out/a.txt" }\n', '.gitignore': '.execplan/\n' }, 'execplan-worktrees-bad-');
+  const dir = project(
+    {
+      'plan.yaml': 'version: 1\nname: bad\nstreams: { s: { owns: ["out/**"] } }\ntasks:\n  - { id: a, title: A, stream: s, run: "mkdir -p out && echo a >> out/a.txt" }\n',
+      '.gitignore': '.execplan/\n',
+    },
+    'execplan-worktrees-bad-',
+  );
   const outside = await cli(['run', '--worktrees'], { cwd: dir });
   t.equal(outside.code, 6);
   t.match(outside.stderr, /--worktrees needs a git repository/);
@@ -170,5 +193,5 @@ t.test('bad input for --worktrees: each a clear message and exit 6 before any ta
   git('branch', '-m', 'main', 'trunk');
   const noBase = await cli(['run', '--worktrees', '--force'], { cwd: dir });
   t.equal(noBase.code, 6);
-  t.match(noBase.stderr, 'the base branch main of this run\'s worktree branches is missing');
+  t.match(noBase.stderr, "the base branch main of this run's worktree branches is missing");
 });

@@ -50,7 +50,11 @@ export const integrateCommand: Command = {
       const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
       return err({ kind: 'integrate-conflict', stream, branch, into, files, dryRun, advice });
     }
-    io.stdout(dryRun ? `dry run: every stream merges cleanly into ${into}; nothing changed\n` : `integrated ${result.steps.filter((s) => s.result === 'merged').length} stream(s) into ${into}${result.created ? ` (created from ${base})` : ''}\n`);
+    io.stdout(
+      dryRun
+        ? `dry run: every stream merges cleanly into ${into}; nothing changed\n`
+        : `integrated ${result.steps.filter((s) => s.result === 'merged').length} stream(s) into ${into}${result.created ? ` (created from ${base})` : ''}\n`,
+    );
     return ok();
   },
 };
