@@ -27,8 +27,8 @@ t.test('built-in profiles produce the exact argv of each CLI', async (t) => {
     'claude', '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'bypassPermissions', '--allowedTools', 'Bash(npm test:*) Edit', '--model', 'opus',
   ]);
   t.same(argvOf('claude', null, {}, '{"type":"object"}').slice(-2), ['--json-schema', '{"type":"object"}'], 'draft adds --json-schema');
-  t.same(argvOf('codex'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '-']);
-  t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
+  t.same(argvOf('codex'), ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '-']);
+  t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.same(argvOf('gemini', 'gemini-2.5-pro'), [
     'gemini', '--skip-trust', '--prompt', 'Carry out the task described above.', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--model', 'gemini-2.5-pro',
   ]);
@@ -192,7 +192,7 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   const a2 = attempt(f, login, ctx, 2);
   t.same(await exec.start(a2.input, ctx).done, { kind: 'exited', exitCode: 0 });
   const r2 = record(f, 2);
-  t.same(r2.argv, ['exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
+  t.same(r2.argv, ['exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.equal(r2.env.EXECPLAN_AGENT, 'agent-2', 'each dispatch gets the next agent number');
   t.match(r2.stdin, /### model: Create the user model \(done \(forced: checked by hand\)\)\nDone\. Hand-off: created src\/thing\.ts \(agent agent-1\)\./);
   t.match(r2.stdin, /You may create and modify only these paths:\n\n- src\/api\/login\.ts\n- src\/api\/\*\*/);
