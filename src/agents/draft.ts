@@ -78,13 +78,17 @@ function extractPlanText(outcome: AgentOutcome): string | null {
   return `${body}\n`;
 }
 
-async function ask(options: DraftOptions, prompt: string): Promise<Result<AgentOutcome, string>> {
+/** What asking an agent one question needs (draft and assess share it). */
+export type AskOptions = Pick<DraftOptions, 'profile' | 'model' | 'cwd' | 'env' | 'say' | 'onLine'>;
+
+/** One agent invocation: the prompt on stdin, the answer constrained to `jsonSchema` where the CLI supports it. */
+export async function askAgent(options: AskOptions, prompt: string, jsonSchema: object = planSchema): Promise<Result<AgentOutcome, string>> {
   const invocation = buildInvocation(options.profile, {
     prompt,
     promptFile: null,
     model: options.model,
     cwd: options.cwd,
-    jsonSchema: JSON.stringify(planSchema),
+    jsonSchema: JSON.stringify(jsonSchema),
   });
   if (invocation.promptFile === null && options.profile.promptVia === 'file') {
     return err(`profile ${options.profile.name} passes the prompt in a file, which execplan draft does not support; use stdin`);
@@ -130,7 +134,7 @@ export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
   let diagnostics: Diagnostic[] = [];
   for (let round = 0; round <= options.rounds; round++) {
     options.say(round === 0 ? `asking ${options.profile.name} for a plan` : `repair round ${round} of ${options.rounds}: ${diagnostics.filter((d) => d.severity === 'error').length} errors`);
-    const answer = await ask(options, prompt);
+    const answer = await askAgent(options, prompt);
     if (!answer.ok) return err({ kind: 'agent-failed', message: answer.error, rounds });
     const text = extractPlanText(answer.value);
     last = text ?? '';

@@ -22,4 +22,12 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['export', async () => (await import('./export.js')).exportCommand],
   ['prompt', async () => (await import('./prompt.js')).promptCommand],
   ['draft', async () => (await import('./draft.js')).draftCommand],
+  ['assess', async () => (await import('./assess.js')).assessCommand],
+  ['task', async () => (await import('./task.js')).taskCommand],
+  ['dep', async () => (await import('./dep.js')).depCommand],
+  ['import', async () => (await import('./import.js')).importCommand],
+  ['diff', async () => (await import('./diff.js')).diffCommand],
+  ['show', async () => (await import('./show.js')).showCommand],
+  ['list', async () => (await import('./list.js')).listCommand],
+  ['archive', async () => (await import('./archive.js')).archiveCommand],
 ];
