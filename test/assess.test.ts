@@ -8,7 +8,12 @@ import { cli, project, root } from './helpers/cli.js';
 const fakeBin = path.join(root, 'test/fixtures/agents/bin');
 const env = (extra: Record<string, string> = {}) => ({ PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_MODE: 'assess', ...extra });
 const spec = '# Widget flag\n\nAdd a --widget flag to the CLI.\n';
-const big = JSON.stringify({ recommendation: 'multi-agent', confidence: 'medium', rationale: 'API and UI in parallel.', drivers: { components: ['API', 'UI'], integration_points: ['REST contract'], risks: [], estimated_hours: 40 } });
+const big = JSON.stringify({
+  recommendation: 'multi-agent',
+  confidence: 'medium',
+  rationale: 'API and UI in parallel.',
+  drivers: { components: ['API', 'UI'], integration_points: ['REST contract'], risks: [], estimated_hours: 40 },
+});
 
 t.test('assess: text and JSON, and an answer that is not an assessment', async (t) => {
   const dir = project({ 'spec.md': spec });
@@ -35,7 +40,9 @@ t.test('draft --single: one task carrying the whole spec, only when one agent ca
   t.notOk(existsSync(path.join(dir, 'plan.yaml')));
   const r = await cli(['draft', 'docs/spec.md', '--single'], { cwd: dir, env: env() });
   t.equal(r.code, 0, r.stderr);
-  t.equal(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), `# One-task plan written by \`execplan draft --single\`: the assessment was single-agent (confidence high).
+  t.equal(
+    readFileSync(path.join(dir, 'plan.yaml'), 'utf8'),
+    `# One-task plan written by \`execplan draft --single\`: the assessment was single-agent (confidence high).
 # One small CLI change.
 # The task carries the whole spec; for a plan of several tasks run \`execplan draft\` without --single.
 version: 1
@@ -54,11 +61,19 @@ tasks:
       - Every requirement in docs/spec.md is met
     steps:
       - Widget command
-`);
+`,
+  );
   t.equal((await cli(['validate'], { cwd: dir })).code, 0);
   const beads = await cli(['export', 'beads', '-o', 'b.jsonl'], { cwd: dir });
   t.equal(beads.code, 0);
-  t.equal(readFileSync(path.join(dir, 'b.jsonl'), 'utf8').trim().split('\n').filter((l) => JSON.parse(l).issue_type === 'task').length, 1, 'one beads issue (under the plan epic)');
+  t.equal(
+    readFileSync(path.join(dir, 'b.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => JSON.parse(l).issue_type === 'task').length,
+    1,
+    'one beads issue (under the plan epic)',
+  );
   const forced = await cli(['draft', 'docs/spec.md', '--single', '--yes', '--force'], { cwd: dir, env: env({ FAKE_ASSESSMENT: big }) });
   t.equal(forced.code, 0, forced.stderr);
   t.match(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), 'the assessment was multi-agent (confidence medium)');

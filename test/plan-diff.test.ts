@@ -29,7 +29,9 @@ t.test('two files: text and JSON', async (t) => {
   const dir = project({ 'old.yaml': before, 'new.yaml': after });
   const r = await cli(['diff', 'old.yaml', 'new.yaml'], { cwd: dir });
   t.equal(r.code, 0, r.stderr);
-  t.equal(r.stdout, `old.yaml -> new.yaml
+  t.equal(
+    r.stdout,
+    `old.yaml -> new.yaml
 + task docs: Write the docs
 - task ui: Build the UI
 ~ task api
@@ -42,7 +44,8 @@ t.test('two files: text and JSON', async (t) => {
 makespan: 6 h -> 7 h (+1 h)
 critical path: schema -> api -> ui (6 h) -> schema -> api (7 h)
 waves: 3 -> 2
-`);
+`,
+  );
   const j = await cli(['diff', 'old.yaml', 'new.yaml', '--json'], { cwd: dir });
   const diff = JSON.parse(j.stdout);
   t.same(diff.added, [{ id: 'docs', title: 'Write the docs' }]);
@@ -62,17 +65,21 @@ waves: 3 -> 2
 
 t.test('a plan against a git revision', async (t) => {
   const dir = project({ 'plans/plan.yaml': before });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-qm', 'plan');
   writeFileSync(path.join(dir, 'plans/plan.yaml'), after);
   const r = await cli(['diff', 'plans/plan.yaml', '--rev', 'main', '--json'], { cwd: dir });
   t.equal(r.code, 0, r.stderr);
-  t.same(JSON.parse(r.stdout).added.map((a: { id: string }) => a.id), ['docs']);
+  t.same(
+    JSON.parse(r.stdout).added.map((a: { id: string }) => a.id),
+    ['docs'],
+  );
   const text = await cli(['diff', 'plan.yaml', '--rev', 'main'], { cwd: path.join(dir, 'plans') });
   t.match(text.stdout, 'plan.yaml@main -> plan.yaml\n');
   const missing = await cli(['diff', 'plans/plan.yaml', '--rev', 'nosuch'], { cwd: dir });
   t.equal(missing.code, 1);
-  t.match(missing.stderr, "execplan: cannot read plans/plan.yaml at revision 'nosuch': fatal:");
+  t.match(missing.stderr, "execplan diff: cannot read plans/plan.yaml at revision 'nosuch': fatal:");
 });

@@ -45,9 +45,12 @@ function edited(result: ReturnType<typeof addTask>): string {
 
 t.test('task set changes only the lines it must, keeping comments, quoting and flow padding', async (t) => {
   const out = edited(setTaskFields(plan, 'schema', ['estimate=90m', 'files+=db/seed.sql', 'risk=high']));
-  t.equal(out, plan
-    .replace('    estimate: 2        # hours\n    files: ["db/schema.sql"]', '    estimate: 90m      # hours\n    files: ["db/schema.sql", "db/seed.sql"]')
-    .replace('    run: "true"\n\n  - id: api', '    run: "true"\n    risk: high\n\n  - id: api'));
+  t.equal(
+    out,
+    plan
+      .replace('    estimate: 2        # hours\n    files: ["db/schema.sql"]', '    estimate: 90m      # hours\n    files: ["db/schema.sql", "db/seed.sql"]')
+      .replace('    run: "true"\n\n  - id: api', '    run: "true"\n    risk: high\n\n  - id: api'),
+  );
   t.match(edited(setTaskFields(plan, 'schema', ['estimate=3'])), '    estimate: 3        # hours\n', 'estimate=3 is the number 3 (no quotes), the comment stays in its column');
   const pert = edited(setTaskFields(plan, 'api', ['estimate.likely=4']));
   t.match(pert, '    estimate: { optimistic: 2, likely: 4, pessimistic: 6 }\n', 'a nested field, the flow map padded as before');
@@ -55,7 +58,7 @@ t.test('task set changes only the lines it must, keeping comments, quoting and f
   const renamed = edited(setTaskFields(plan, 'api', ['id=backend']));
   t.equal(renamed, plan.replace('- id: api', '- id: backend').replace('needs: [api]', 'needs: [backend]'), 'renaming updates every reference');
   const bad = setTaskFields(plan, 'ui', ['risk=extreme']);
-  t.same(bad.ok ? null : bad.message, 'risk must be one of low, medium, high, not \'extreme\'');
+  t.same(bad.ok ? null : bad.message, "risk must be one of low, medium, high, not 'extreme'");
   const unknown = setTaskFields(plan, 'ui', ['colour=red']);
   t.match(unknown.ok ? '' : unknown.message, /^unknown task field 'colour' \(fields: id, title, /);
   const typo = setTaskFields(plan, 'uii', ['risk=low']);
@@ -64,22 +67,32 @@ t.test('task set changes only the lines it must, keeping comments, quoting and f
 
 t.test('task add, rm and mv keep the plan readable', async (t) => {
   const added = edited(addTask(plan, { id: 'docs', title: 'Write the docs', needs: ['api'], estimate: '1', files: ['docs/api.md'], after: 'api' }));
-  t.equal(added, plan.replace('  - id: ui\n', `  - id: docs
+  t.equal(
+    added,
+    plan.replace(
+      '  - id: ui\n',
+      `  - id: docs
     title: Write the docs
     needs: [api]
     estimate: 1
     files: ["docs/api.md"]
 
   - id: ui
-`), 'inserted after api, blank-line separated, quoted like the other files');
+`,
+    ),
+    'inserted after api, blank-line separated, quoted like the other files',
+  );
   const removed = edited(removeTask(plan, 'ui', false));
   t.equal(removed, plan.slice(0, plan.indexOf('\n  - id: ui')), 'the last task goes with its lines');
   const refused = removeTask(plan, 'schema', false);
-  t.same(refused.ok ? null : [refused.kind, refused.message], ['dependents', "task 'schema' is needed by 'api'; remove those dependencies first (execplan dep rm <task> schema) or pass --force to remove them with the task"]);
+  t.same(refused.ok ? null : [refused.kind, refused.message], [
+    'dependents',
+    "task 'schema' is needed by 'api'; remove those dependencies first (execplan dep rm <task> schema) or pass --force to remove them with the task",
+  ]);
   const forced = edited(removeTask(plan, 'schema', true));
   t.notMatch(forced, 'needs: [schema]');
   t.match(forced, '  - id: api\n    title: Build the API\n    estimate:', 'the emptied needs list went, with its comment');
-  t.match(forced, 'tasks:\n  - id: api', 'the new first task takes the first position\'s spacing');
+  t.match(forced, 'tasks:\n  - id: api', "the new first task takes the first position's spacing");
   const moved = edited(moveTask(plan, 'ui', { before: 'schema' }));
   t.match(moved, /tasks:\n  - id: ui\n[^]*?run: "true"\n\n  # The schema comes first.\n  - id: schema/, 'the comment travels with its task');
   t.equal(edited(moveTask(moved, 'ui', { after: 'api' })), plan, 'moving back restores the file byte for byte');
@@ -96,7 +109,7 @@ t.test('the CLI validates, refuses and writes', async (t) => {
 
   let r = await cli(['dep', 'add', 'schema', 'ui'], { cwd: dir });
   t.equal(r.code, 3, 'a cycle exits 3');
-  t.match(r.stderr, "error dependency-cycle dependency cycle: schema -> ui -> api -> schema");
+  t.match(r.stderr, 'error dependency-cycle dependency cycle: schema -> ui -> api -> schema');
   t.match(r.stderr, 'nothing was written');
   t.equal(read(), plan, 'file unchanged');
 
@@ -117,14 +130,18 @@ t.test('the CLI validates, refuses and writes', async (t) => {
 
   r = await cli(['task', 'set', 'ui', 'risk=high', '--dry-run'], { cwd: dir });
   t.equal(r.code, 0);
-  t.equal(r.stdout, `--- a/plan.yaml
+  t.equal(
+    r.stdout,
+    `--- a/plan.yaml
 +++ b/plan.yaml
 @@ -27,3 +27,4 @@
      size: M
      acceptance: [UI renders]
      run: "true"
 +    risk: high
-`, 'dry run prints a unified diff');
+`,
+    'dry run prints a unified diff',
+  );
   t.equal(read(), plan, 'dry run writes nothing');
 
   r = await cli(['task', 'set', 'api', 'estimate=10000', '--yes'], { cwd: dir });
@@ -147,7 +164,7 @@ t.test('an edit may fix a plan that is already broken, and the binary exits as d
   const broken = plan.replace('needs: [api]', 'needs: [api, ghost]');
   const dir = project({ 'plan.yaml': broken });
   let r = await cli(['task', 'set', 'ui', 'risk=low'], { cwd: dir });
-  t.equal(r.code, 0, 'the existing error is not this edit\'s fault');
+  t.equal(r.code, 0, "the existing error is not this edit's fault");
   r = await cli(['dep', 'rm', 'ui', 'ghost'], { cwd: dir });
   t.equal(r.code, 0);
   t.equal((await cli(['validate'], { cwd: dir })).code, 0);
@@ -165,7 +182,11 @@ t.test('an edit may fix a plan that is already broken, and the binary exits as d
 t.test('other plan styles: unindented lists, padded brackets, Windows line ends', async (t) => {
   const crlf = 'version: 1\r\nname: x\r\ntasks:\r\n- id: a   # first\r\n  title: A\r\n  needs: [ b ]\r\n- id: b\r\n  title: B\r\n';
   t.equal(edited(setTaskFields(crlf, 'a', ['risk=low'])), crlf.replace('  needs: [ b ]\r\n', '  needs: [ b ]\r\n  risk: low\r\n'));
-  t.equal(edited(addTask(crlf, { id: 'c', title: 'C', needs: ['a'] })), `${crlf}- id: c\r\n  title: C\r\n  needs: [ a ]\r\n`, 'new lines follow the file: no indent before -, [ a ], CRLF');
+  t.equal(
+    edited(addTask(crlf, { id: 'c', title: 'C', needs: ['a'] })),
+    `${crlf}- id: c\r\n  title: C\r\n  needs: [ a ]\r\n`,
+    'new lines follow the file: no indent before -, [ a ], CRLF',
+  );
   t.equal(edited(addDependency(crlf, 'b', 'a')).split('\r\n').length, crlf.split('\r\n').length + 1);
 });
 

@@ -21,7 +21,12 @@ t.test('the corpus: >= 98 of 100 secrets of 70 kinds are redacted, look-alike co
   t.ok(new Set(corpus.map((e) => e.kind)).size >= 54, 'at least 54 kinds');
   const left = corpus.filter((e) => e.parts.some((p) => redactSecrets(e.text).includes(p)));
   t.ok(left.length <= 2, `survived: ${left.map((e) => `${e.kind}/${e.context}`).join(', ')}`);
-  for (const text of LOOKALIKES) t.same(scanSecrets(text).map((f) => f.kind), [], JSON.stringify(text));
+  for (const text of LOOKALIKES)
+    t.same(
+      scanSecrets(text).map((f) => f.kind),
+      [],
+      JSON.stringify(text),
+    );
   t.equal(redactSecrets('pwd=/home/ada/src/app'), 'pwd=/home/ada/src/app');
   t.equal(redactSecrets('readonly STENCIL_PASS: 0x0B96;'), 'readonly STENCIL_PASS: 0x0B96;');
 });
@@ -113,7 +118,11 @@ tasks:
   const c = await cli(['compile'], { cwd: dir });
   t.equal(c.code, 0, c.stderr);
   walk(path.join(dir, 'tasks_output'));
-  for (const [where, text] of [['prompt', prompt], ['console', r.stdout + r.stderr], ['state and logs', state.join('\n')]] as const) {
+  for (const [where, text] of [
+    ['prompt', prompt],
+    ['console', r.stdout + r.stderr],
+    ['state and logs', state.join('\n')],
+  ] as const) {
     const left = survivors(text);
     t.ok(left.length <= 2, `${where}: survived ${left.map((e) => `${e.kind}/${e.context}`).join(', ')}`);
   }

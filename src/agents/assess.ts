@@ -33,14 +33,23 @@ const list = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => t
 export function checkAssessment(value: unknown): { ok: true; assessment: Assessment } | { ok: false; reason: string } {
   const o = value as Partial<Assessment> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) return { ok: false, reason: 'the answer is not a JSON object' };
-  if (!['single-agent', 'multi-agent', 'decomposition-required'].includes(o.recommendation as string)) return { ok: false, reason: `recommendation must be single-agent, multi-agent or decomposition-required, not ${JSON.stringify(o.recommendation)}` };
+  if (!['single-agent', 'multi-agent', 'decomposition-required'].includes(o.recommendation as string))
+    return { ok: false, reason: `recommendation must be single-agent, multi-agent or decomposition-required, not ${JSON.stringify(o.recommendation)}` };
   if (!['high', 'medium', 'low'].includes(o.confidence as string)) return { ok: false, reason: `confidence must be high, medium or low, not ${JSON.stringify(o.confidence)}` };
   if (typeof o.rationale !== 'string' || !o.rationale.trim()) return { ok: false, reason: 'rationale is missing' };
   const d = o.drivers;
   if (!d || typeof d !== 'object') return { ok: false, reason: 'drivers are missing' };
   for (const key of ['components', 'integration_points', 'risks'] as const) if (!list(d[key])) return { ok: false, reason: `drivers.${key} must be a list of strings` };
   if (typeof d.estimated_hours !== 'number' || !(d.estimated_hours >= 0)) return { ok: false, reason: 'drivers.estimated_hours must be a number of hours' };
-  return { ok: true, assessment: { recommendation: o.recommendation!, confidence: o.confidence!, rationale: o.rationale, drivers: { components: d.components, integration_points: d.integration_points, risks: d.risks, estimated_hours: d.estimated_hours } } };
+  return {
+    ok: true,
+    assessment: {
+      recommendation: o.recommendation!,
+      confidence: o.confidence!,
+      rationale: o.rationale,
+      drivers: { components: d.components, integration_points: d.integration_points, risks: d.risks, estimated_hours: d.estimated_hours },
+    },
+  };
 }
 
 export type AssessResult = { ok: true; assessment: Assessment } | { ok: false; reason: 'blocked' | 'agent-failed' | 'invalid'; message: string };

@@ -194,7 +194,12 @@ export function outOfScope(paths: readonly string[], scope: { allowed: string[];
   return paths.filter((p) => scope.excluded.some((g) => globCovers(g, p)) || (scope.allowed.length > 0 && !scope.allowed.some((g) => globCovers(g, p))));
 }
 
-export function startWorktreeSession(model: PlanModel, planDir: string, runId: string, options: StartOptions = { recorded: null }): Result<WorktreeSession, FailureOf<'cannot-start'>> {
+export function startWorktreeSession(
+  model: PlanModel,
+  planDir: string,
+  runId: string,
+  options: StartOptions = { recorded: null },
+): Result<WorktreeSession, FailureOf<'cannot-start'>> {
   const cannot = (problem: string) => err({ kind: 'cannot-start' as const, problems: [problem] });
   const root = repoRoot(planDir);
   if (!root) return cannot(`--worktrees needs a git repository; ${planDir} is not in one (run \`git init\` and commit, or run without --worktrees)`);
@@ -212,7 +217,11 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
   // Tracked changes only: untracked files (.execplan/ itself, build output) are never merged anywhere.
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']);
   if (dirty.ok && dirty.output.trim() !== '') {
-    const files = dirty.output.split('\n').filter(Boolean).map((l) => l.slice(3)).slice(0, 5);
+    const files = dirty.output
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .slice(0, 5);
     return cannot(`the checkout has uncommitted changes (${files.join(', ')}): commit or stash them first, so the stream branches start from what you see`);
   }
   const baseTip = revParse(root, `refs/heads/${base}`)!;
@@ -231,7 +240,9 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
     const branch = known?.branch ?? (options.fresh ? freeBranch(root, name, baseTip) : name);
     const tip = revParse(root, `refs/heads/${branch}`);
     if (known && tip !== null && !isAncestor(root, known.tip, tip)) {
-      return cannot(`branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh`);
+      return cannot(
+        `branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh`,
+      );
     }
     const dir = byBranch.get(branch) ?? path.join(worktreeRoot, b.stream.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'x');
     worktrees.push({ stream: b.stream, branch, path: dir });
@@ -260,60 +271,61 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
   const commitFailures: string[] = [];
   const refreshTip = (wt: StreamWorktree) => tips.set(wt.stream, revParse(root, `refs/heads/${wt.branch}`) ?? tips.get(wt.stream)!);
   return ok({
-      worktrees,
-      base,
-      recorded: () => ({ base, streams: Object.fromEntries(worktrees.map((w) => [w.stream, { branch: w.branch, tip: tips.get(w.stream)! }])) }),
-      workdirFor: (task) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        return wt ? path.join(wt.path, relative) : null;
-      },
-      bringUpstream: (task) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (!wt) return null;
-        const streams = new Set<string>();
-        for (const id of upstream(task.id)) {
-          const s = streamOf.get(id);
-          if (s && s !== task.stream && byStream.has(s)) streams.add(s);
-        }
-        const ordered = [...streams].sort((a, b) => mergeIndex.get(a)! - mergeIndex.get(b)!);
-        for (const s of ordered) {
-          const up = byStream.get(s)!;
-          if (isAncestor(wt.path, up.branch, 'HEAD')) continue;
-          const r = mergeInto(wt.path, up.branch, `Merge ${up.branch} into ${wt.branch} (upstream of ${task.id})`);
-          if (!r.ok) {
-            recordConflict(root, { plan: model.name, kind: 'upstream-merge', streams: [s, wt.stream], files: r.files });
-            return { stream: s, branch: up.branch, files: r.files };
-          }
-        }
-        refreshTip(wt);
-        return null;
-      },
-      record: (task, trailer) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (!wt) return { problem: null, outOfScope: [] };
-        const before = revParse(wt.path, 'HEAD');
-        const r = commitTask(wt.path, task, trailer);
-        refreshTip(wt);
+    worktrees,
+    base,
+    recorded: () => ({ base, streams: Object.fromEntries(worktrees.map((w) => [w.stream, { branch: w.branch, tip: tips.get(w.stream)! }])) }),
+    workdirFor: (task) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      return wt ? path.join(wt.path, relative) : null;
+    },
+    bringUpstream: (task) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      if (!wt) return null;
+      const streams = new Set<string>();
+      for (const id of upstream(task.id)) {
+        const s = streamOf.get(id);
+        if (s && s !== task.stream && byStream.has(s)) streams.add(s);
+      }
+      const ordered = [...streams].sort((a, b) => mergeIndex.get(a)! - mergeIndex.get(b)!);
+      for (const s of ordered) {
+        const up = byStream.get(s)!;
+        if (isAncestor(wt.path, up.branch, 'HEAD')) continue;
+        const r = mergeInto(wt.path, up.branch, `Merge ${up.branch} into ${wt.branch} (upstream of ${task.id})`);
         if (!r.ok) {
-          const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
-          commitFailures.push(problem);
-          return { problem, outOfScope: [] };
+          recordConflict(root, { plan: model.name, kind: 'upstream-merge', streams: [s, wt.stream], files: r.files });
+          return { stream: s, branch: up.branch, files: r.files };
         }
-        if (!r.committed || before === null) return { problem: null, outOfScope: [] };
-        const changed = git(wt.path, ['diff', '--name-only', '--no-renames', before, 'HEAD']);
-        const inRepo = changed.ok ? changed.output.split('\n').filter(Boolean) : [];
-        // Scope patterns are relative to the plan's directory; a path outside it is outside every pattern.
-        const paths = inRepo.map((p) => path.relative(relative, p).split(path.sep).join('/'));
-        const out = outOfScope(paths, scopeOf(model, task));
-        if (out.length) recordConflict(root, { plan: model.name, kind: 'out-of-scope', streams: [wt.stream], files: out.map((p) => path.join(relative, p).split(path.sep).join('/')) });
-        return { problem: null, outOfScope: out };
-      },
-      finish: () => {
-        const summary = worktreeSummary(root, worktrees, entangled, base);
-        const { kept } = removeWorktrees(root, worktrees, false);
-        const lines = [...commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
-        return [summary, ...lines].join('\n');
-      },
+      }
+      refreshTip(wt);
+      return null;
+    },
+    record: (task, trailer) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      if (!wt) return { problem: null, outOfScope: [] };
+      const before = revParse(wt.path, 'HEAD');
+      const r = commitTask(wt.path, task, trailer);
+      refreshTip(wt);
+      if (!r.ok) {
+        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+        commitFailures.push(problem);
+        return { problem, outOfScope: [] };
+      }
+      if (!r.committed || before === null) return { problem: null, outOfScope: [] };
+      const changed = git(wt.path, ['diff', '--name-only', '--no-renames', before, 'HEAD']);
+      const inRepo = changed.ok ? changed.output.split('\n').filter(Boolean) : [];
+      // Scope patterns are relative to the plan's directory; a path outside it is outside every pattern.
+      const paths = inRepo.map((p) => path.relative(relative, p).split(path.sep).join('/'));
+      const out = outOfScope(paths, scopeOf(model, task));
+      if (out.length)
+        recordConflict(root, { plan: model.name, kind: 'out-of-scope', streams: [wt.stream], files: out.map((p) => path.join(relative, p).split(path.sep).join('/')) });
+      return { problem: null, outOfScope: out };
+    },
+    finish: () => {
+      const summary = worktreeSummary(root, worktrees, entangled, base);
+      const { kept } = removeWorktrees(root, worktrees, false);
+      const lines = [...commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
+      return [summary, ...lines].join('\n');
+    },
   });
 }
 
@@ -393,7 +405,14 @@ export type IntegrateResult =
  * conflict; that merge is aborted, so `into` holds exactly the streams merged before it. `dryRun`
  * merges in memory (`git merge-tree`) and changes no branch.
  */
-export function integrateBranches(root: string, plan: string, branches: readonly { stream: string; branch: string }[], base: string, into: string, options: { dryRun: boolean; scratch: string }): IntegrateResult {
+export function integrateBranches(
+  root: string,
+  plan: string,
+  branches: readonly { stream: string; branch: string }[],
+  base: string,
+  into: string,
+  options: { dryRun: boolean; scratch: string },
+): IntegrateResult {
   const steps: IntegrateStep[] = [];
   const created = revParse(root, `refs/heads/${into}`) === null;
   const start = created ? revParse(root, `refs/heads/${base}`) : revParse(root, `refs/heads/${into}`);
@@ -435,7 +454,8 @@ export function integrateBranches(root: string, plan: string, branches: readonly
   let scratch = false;
   if (dir !== null) {
     const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
-    if (!status.ok || status.output.trim() !== '') return { ok: false, into, steps, message: `${into} is checked out in ${dir} with uncommitted changes: commit or stash them first` };
+    if (!status.ok || status.output.trim() !== '')
+      return { ok: false, into, steps, message: `${into} is checked out in ${dir} with uncommitted changes: commit or stash them first` };
   } else {
     dir = options.scratch;
     const r = git(root, ['worktree', 'add', dir, into]);

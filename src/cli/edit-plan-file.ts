@@ -29,7 +29,9 @@ export const editFlags = {
 /** A unified diff of a plan edit, as `git diff` would show it. */
 export function planDiff(file: string, before: string, after: string): string {
   if (before === after) return '';
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/m, '').replace(/^Index:.*\n/m, '');
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 })
+    .replace(/^=+\n/m, '')
+    .replace(/^Index:.*\n/m, '');
 }
 
 const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message}`;

@@ -43,7 +43,8 @@ export function importBeads(file: string, text: string): ImportResult {
       return;
     }
     const o = value as Partial<Issue> | null;
-    if (!o || typeof o !== 'object' || Array.isArray(o)) return void diagnostics.push(error(file, line, 1, 'import-not-beads', 'each line of a beads JSONL file is one issue object'));
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+      return void diagnostics.push(error(file, line, 1, 'import-not-beads', 'each line of a beads JSONL file is one issue object'));
     if (typeof o.id !== 'string' || !o.id) return void diagnostics.push(error(file, line, 1, 'import-bad-id', 'issue without a string `id`'));
     if (typeof o.title !== 'string' || !o.title.trim()) return void diagnostics.push(error(file, line, 1, 'import-no-title', `issue ${o.id} has no title`));
     if (seen.has(o.id)) return void diagnostics.push(error(file, line, 1, 'import-duplicate-id', `issue ${o.id} appears twice (first on line ${seen.get(o.id)})`));
@@ -54,7 +55,10 @@ export function importBeads(file: string, text: string): ImportResult {
   if (diagnostics.length) return { ok: false, diagnostics };
 
   const labels = (i: Issue) => (Array.isArray(i.labels) ? i.labels.filter((l): l is string => typeof l === 'string') : []);
-  const label = (i: Issue, prefix: string) => labels(i).find((l) => l.startsWith(`${prefix}:`))?.slice(prefix.length + 1);
+  const label = (i: Issue, prefix: string) =>
+    labels(i)
+      .find((l) => l.startsWith(`${prefix}:`))
+      ?.slice(prefix.length + 1);
   const planEpic = issues.find((i) => i.issue_type === 'epic' && label(i, 'plan') !== undefined);
   const milestones = new Set(issues.filter((i) => labels(i).includes('kind:phase-barrier')).map((i) => i.id));
   const epics = issues.filter((i) => i.issue_type === 'epic' && i !== planEpic);
@@ -74,7 +78,11 @@ export function importBeads(file: string, text: string): ImportResult {
     idOf.set(issue.id, allocate(wanted));
   }
   const featureOf = new Map<string, string>();
-  const features: NonNullable<ImportedPlan['features']> = epics.map((e) => ({ id: slug(e.id), title: e.title.trim(), ...(typeof e.priority === 'number' ? { priority: priorityName[Math.max(0, Math.min(4, e.priority))]! } : {}) }));
+  const features: NonNullable<ImportedPlan['features']> = epics.map((e) => ({
+    id: slug(e.id),
+    title: e.title.trim(),
+    ...(typeof e.priority === 'number' ? { priority: priorityName[Math.max(0, Math.min(4, e.priority))]! } : {}),
+  }));
   for (const issue of work) {
     for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
       if (dep.type === 'parent-child' && epics.some((e) => e.id === dep.depends_on_id)) featureOf.set(issue.id, slug(dep.depends_on_id!));
@@ -103,7 +111,8 @@ export function importBeads(file: string, text: string): ImportResult {
     const needs: string[] = [];
     for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
       if (dep.type === 'parent-child') {
-        if (dep.depends_on_id !== planEpic?.id && !epics.some((e) => e.id === dep.depends_on_id)) notes.push({ line: issue.line, message: `${issue.id}: parent ${dep.depends_on_id} is not an epic; the hierarchy is not mapped` });
+        if (dep.depends_on_id !== planEpic?.id && !epics.some((e) => e.id === dep.depends_on_id))
+          notes.push({ line: issue.line, message: `${issue.id}: parent ${dep.depends_on_id} is not an epic; the hierarchy is not mapped` });
         continue;
       }
       if (dep.type !== 'blocks' && dep.type !== undefined) {
@@ -121,7 +130,10 @@ export function importBeads(file: string, text: string): ImportResult {
       if (!needs.includes(need)) needs.push(need);
     }
     const description = (issue.description ?? '').replace(/\n*^execplan task: [^]*$/m, '').trim();
-    const acceptance = (issue.acceptance_criteria ?? '').split('\n').map((l) => l.replace(/^\s*[-*]\s+(\[[ xX]\]\s+)?/, '').trim()).filter(Boolean);
+    const acceptance = (issue.acceptance_criteria ?? '')
+      .split('\n')
+      .map((l) => l.replace(/^\s*[-*]\s+(\[[ xX]\]\s+)?/, '').trim())
+      .filter(Boolean);
     const task: ImportedTask = { id, title: issue.title.trim() };
     if (description) task.description = description;
     const feature = featureOf.get(issue.id) ?? label(issue, 'feature');
@@ -140,7 +152,8 @@ export function importBeads(file: string, text: string): ImportResult {
     if (typeof issue.priority === 'number') task.priority = priorityName[Math.max(0, Math.min(4, issue.priority))]!;
     if (issue.priority === 4) notes.push({ line: issue.line, message: `${issue.id}: priority 4 (backlog) imported as low` });
     if (needs.length) task.needs = needs;
-    if (typeof issue.estimated_minutes === 'number' && issue.estimated_minutes > 0) task.estimate = issue.estimated_minutes % 60 === 0 ? issue.estimated_minutes / 60 : `${issue.estimated_minutes}m`;
+    if (typeof issue.estimated_minutes === 'number' && issue.estimated_minutes > 0)
+      task.estimate = issue.estimated_minutes % 60 === 0 ? issue.estimated_minutes / 60 : `${issue.estimated_minutes}m`;
     const risk = label(issue, 'risk');
     if (risk === 'low' || risk === 'medium' || risk === 'high') task.risk = risk;
     if (f.files) task.files = f.files.split(', ').filter(Boolean);
@@ -149,10 +162,12 @@ export function importBeads(file: string, text: string): ImportResult {
     if (issue.status === 'closed') {
       done.push(id);
       task.comment = `closed in beads (${issue.id})`;
-    } else if (issue.status && issue.status !== 'open') notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status} has no place in a plan; imported as a task to do` });
+    } else if (issue.status && issue.status !== 'open')
+      notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status} has no place in a plan; imported as a task to do` });
     tasks.push(task);
   }
-  if (labels(work[0] ?? ({} as Issue)).includes('execplan')) notes.push({ message: 'acceptance checks ({run}, {file}) come back as text criteria: beads keeps only their description' });
+  if (labels(work[0] ?? ({} as Issue)).includes('execplan'))
+    notes.push({ message: 'acceptance checks ({run}, {file}) come back as text criteria: beads keeps only their description' });
   const planName = planEpic ? label(planEpic, 'plan')! : 'beads-plan';
   const description = planEpic?.description?.replace(/\n*Execution plan '[^']*' \(\d+ tasks?\), compiled by execplan\.$/, '').trim();
   const plan: ImportedPlan = {

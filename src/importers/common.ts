@@ -90,7 +90,8 @@ export function lineColAt(text: string, offset: number): { line: number; col: nu
   return { line, col: before.length - before.lastIndexOf('\n') };
 }
 
-const fileExtensions = 'py|ts|tsx|js|jsx|mjs|cjs|go|rs|rb|java|kt|swift|c|h|cc|cpp|hpp|cs|php|sql|md|json|ya?ml|toml|ini|cfg|sh|html|css|scss|vue|svelte|proto|graphql|tf|txt|lock|env|xml|gradle';
+const fileExtensions =
+  'py|ts|tsx|js|jsx|mjs|cjs|go|rs|rb|java|kt|swift|c|h|cc|cpp|hpp|cs|php|sql|md|json|ya?ml|toml|ini|cfg|sh|html|css|scss|vue|svelte|proto|graphql|tf|txt|lock|env|xml|gradle';
 const pathPattern = new RegExp(`(?<![\\w/.:-])((?:[\\w@.-]+/)+(?:[\\w@*{}.-]+)?|[\\w-]+\\.(?:${fileExtensions}))(?![\\w/])`, 'g');
 
 /**
@@ -112,7 +113,12 @@ export function pathsIn(text: string): string[] {
 
 /** Splits a markdown table row into trimmed cells (`| a | b |` -> [a, b]). */
 export function tableCells(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 export function isTableSeparator(line: string): boolean {
@@ -121,5 +127,8 @@ export function isTableSeparator(line: string): boolean {
 
 /** Removes markdown emphasis and code ticks from a cell or heading. */
 export function plainText(text: string): string {
-  return text.replace(/\*\*|__|`/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\*\*|__|`/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -18,7 +18,10 @@ export function detectFormat(fileName: string, text: string): Detected {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
     const firstLine = head.split('\n', 1)[0]!.trim();
-    if (/\.jsonl$/i.test(fileName) || (firstLine.endsWith('}') && /"id"\s*:/.test(firstLine) && /"(issue_type|status|title)"\s*:/.test(firstLine) && !/"tasks"\s*:/.test(firstLine))) {
+    if (
+      /\.jsonl$/i.test(fileName) ||
+      (firstLine.endsWith('}') && /"id"\s*:/.test(firstLine) && /"(issue_type|status|title)"\s*:/.test(firstLine) && !/"tasks"\s*:/.test(firstLine))
+    ) {
       return { ok: true, format: 'beads', why: 'one JSON issue per line' };
     }
     if (/"tasks"\s*:/.test(text)) return { ok: true, format: 'taskmaster', why: 'a JSON object with `tasks`' };
@@ -47,7 +50,12 @@ export function runImporter(format: ImportFormat, file: string, text: string, op
   }
 }
 
-const formatNames: Record<ImportFormat, string> = { 'spec-kit': 'spec-kit tasks.md', taskmaster: 'Task Master tasks.json', markdown: 'markdown execution plan', beads: 'beads JSONL' };
+const formatNames: Record<ImportFormat, string> = {
+  'spec-kit': 'spec-kit tasks.md',
+  taskmaster: 'Task Master tasks.json',
+  markdown: 'markdown execution plan',
+  beads: 'beads JSONL',
+};
 
 /** The order people read a task in (and the examples use). */
 const taskKeyOrder = ['id', 'title', 'description', 'feature', 'stream', 'phase', 'priority', 'needs', 'estimate', 'risk', 'files', 'skills', 'steps', 'acceptance'] as const;
@@ -76,7 +84,11 @@ export function renderImportedPlan(output: ImportOutput, source: { file: string;
     ` Imported from ${source.file} (${formatNames[source.format]}) by \`execplan import\`.`,
     ' Review it, then `execplan validate` and `execplan compile`. Edit with `execplan task set|add|rm`.',
   ].filter((l): l is string => l !== undefined);
-  if (output.done.length) header.push(` Already done in the source (kept so dependencies hold): ${output.done.join(', ')}.`, ' Record them with `execplan done <id> --reason "done before import"` before `execplan run`.');
+  if (output.done.length)
+    header.push(
+      ` Already done in the source (kept so dependencies hold): ${output.done.join(', ')}.`,
+      ' Record them with `execplan done <id> --reason "done before import"` before `execplan run`.',
+    );
   doc.commentBefore = header.join('\n');
   const root = doc.contents as YAMLMap;
   for (const key of ['phases', 'features', 'communication']) {

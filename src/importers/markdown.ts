@@ -37,7 +37,11 @@ interface Chunk {
   fromTable: boolean;
 }
 
-const normal = (s: string) => plainText(s).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const normal = (s: string) =>
+  plainText(s)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 export function importMarkdownPlan(file: string, text: string): ImportResult {
   const lines = text.split(/\r?\n/);
@@ -93,7 +97,7 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
           const chunkTitle = cell('chunk');
           if (!chunkTitle) continue;
           const depIndex = col('depends on');
-          const depText = depIndex >= 0 ? row.cells[depIndex] ?? '' : '';
+          const depText = depIndex >= 0 ? (row.cells[depIndex] ?? '') : '';
           chunks.push({
             title: chunkTitle,
             line: row.line,
@@ -123,7 +127,11 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
         const key = field[1]!.toLowerCase();
         if (key === 'outcome') current.outcome = value;
         else if (key === 'stream') current.stream = value;
-        else if (key === 'skills') current.skills = value.split(/[,;]\s*/).map((s) => s.trim()).filter(Boolean);
+        else if (key === 'skills')
+          current.skills = value
+            .split(/[,;]\s*/)
+            .map((s) => s.trim())
+            .filter(Boolean);
         else if (key === 'depends on') current.dependsOn = { text: value, line: i + 1, col: raw.indexOf(field[2]!) + 1 };
         else notes.push({ line: i + 1, message: `chunk '${current.title}': ${field[1]} is not mapped (${value})` });
         continue;
@@ -144,18 +152,32 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
     const blocks = chunks.filter((c) => c.phase === phase && !c.fromTable);
     const taken = new Set<Chunk>();
     for (const row of rows) {
-      const match = blocks.find((b) => !taken.has(b) && normal(b.title) === normal(row.title))
-        ?? blocks.find((b) => !taken.has(b) && (normal(b.title).startsWith(normal(row.title)) || normal(row.title).startsWith(normal(b.title))))
-        ?? blocks.find((b) => !taken.has(b) && wordOverlap(b.title, row.title) >= 0.5)
-        ?? (rows.length === blocks.length ? blocks.find((b) => !taken.has(b) && blocks.indexOf(b) === rows.indexOf(row)) : undefined);
+      const match =
+        blocks.find((b) => !taken.has(b) && normal(b.title) === normal(row.title)) ??
+        blocks.find((b) => !taken.has(b) && (normal(b.title).startsWith(normal(row.title)) || normal(row.title).startsWith(normal(b.title)))) ??
+        blocks.find((b) => !taken.has(b) && wordOverlap(b.title, row.title) >= 0.5) ??
+        (rows.length === blocks.length ? blocks.find((b) => !taken.has(b) && blocks.indexOf(b) === rows.indexOf(row)) : undefined);
       if (match) {
         taken.add(match);
-        merged.push({ ...row, ...definedOf(match), title: match.title, line: match.line, fromTable: false, dependsOn: match.dependsOn ?? row.dependsOn, stream: match.stream ?? row.stream, tableOutcome: row.tableOutcome });
+        merged.push({
+          ...row,
+          ...definedOf(match),
+          title: match.title,
+          line: match.line,
+          fromTable: false,
+          dependsOn: match.dependsOn ?? row.dependsOn,
+          stream: match.stream ?? row.stream,
+          tableOutcome: row.tableOutcome,
+        });
       } else merged.push(row);
     }
     for (const b of blocks) if (!taken.has(b)) merged.push(b);
   }
-  if (merged.length === 0) return { ok: false, diagnostics: [error(file, 1, 1, 'import-no-tasks', 'no chunks found (expected `### Phase 1: Name` sections with a chunk table or `- [ ] **Chunk title**` blocks)')] };
+  if (merged.length === 0)
+    return {
+      ok: false,
+      diagnostics: [error(file, 1, 1, 'import-no-tasks', 'no chunks found (expected `### Phase 1: Name` sections with a chunk table or `- [ ] **Chunk title**` blocks)')],
+    };
 
   const allocate = idAllocator();
   const ids = new Map<Chunk, string>(merged.map((c) => [c, allocate(slug(c.title))]));
@@ -163,7 +185,7 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
   // Streams.
   const streams: NonNullable<ImportedPlan['streams']> = {};
   if (streamsTable) {
-    const col = (name: string) => streamsTable!.header.indexOf(name);
+    const col = (name: string) => streamsTable.header.indexOf(name);
     for (const row of streamsTable.rows) {
       const name = plainText(row.cells[Math.max(0, col('stream'))] ?? '');
       if (!name) continue;
@@ -183,7 +205,10 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
     if (!name) return undefined;
     const key = slug(name, 'stream');
     if (!streams[key]) {
-      if (streamsTable) diagnostics.push(error(file, line, 1, 'import-unknown-stream', `stream '${name}' is not in the Work Streams table (streams: ${Object.keys(streams).join(', ') || 'none'})`));
+      if (streamsTable)
+        diagnostics.push(
+          error(file, line, 1, 'import-unknown-stream', `stream '${name}' is not in the Work Streams table (streams: ${Object.keys(streams).join(', ') || 'none'})`),
+        );
       else streams[key] = {};
     }
     return key;
@@ -193,9 +218,11 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
   const byName = (ref: string, phaseOfChunk: string | undefined): Chunk | undefined => {
     const n = normal(ref);
     const s = slug(ref);
-    return merged.find((c) => ids.get(c) === s || normal(c.title) === n)
-      ?? merged.find((c) => normal(c.title).startsWith(n) || n.startsWith(normal(c.title)))
-      ?? merged.find((c) => c.phase !== phaseOfChunk && wordOverlap(c.title, ref) >= 0.6);
+    return (
+      merged.find((c) => ids.get(c) === s || normal(c.title) === n) ??
+      merged.find((c) => normal(c.title).startsWith(n) || n.startsWith(normal(c.title))) ??
+      merged.find((c) => c.phase !== phaseOfChunk && wordOverlap(c.title, ref) >= 0.6)
+    );
   };
   const tasks: ImportedTask[] = [];
   const done: string[] = [];
@@ -203,26 +230,40 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
     const id = ids.get(chunk)!;
     const needs: string[] = [];
     if (chunk.dependsOn) {
-      for (const part of chunk.dependsOn.text.split(/\s*[+,;&]\s*|\s+and\s+(?=phase\b)/i).map((p) => p.trim()).filter(Boolean)) {
+      for (const part of chunk.dependsOn.text
+        .split(/\s*[+,;&]\s*|\s+and\s+(?=phase\b)/i)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         if (/^(—|–|-|none|n\/a|nothing)$/i.test(part)) continue;
         const phaseRef = part.match(/^(?:after\s+)?phase\s+(\d+[\w.]*)$/i);
         if (phaseRef) {
           const target = phases.find((p) => p.number === phaseRef[1]);
           if (!target) diagnostics.push(error(file, chunk.dependsOn.line, chunk.dependsOn.col, 'import-unknown-phase', `'${part}': there is no Phase ${phaseRef[1]} in this plan`));
-          else if (phaseOrder(phases, target.id) >= phaseOrder(phases, chunk.phase)) diagnostics.push(error(file, chunk.dependsOn.line, chunk.dependsOn.col, 'import-phase-order', `chunk '${chunk.title}' depends on ${part}, which is not an earlier phase`));
+          else if (phaseOrder(phases, target.id) >= phaseOrder(phases, chunk.phase))
+            diagnostics.push(
+              error(file, chunk.dependsOn.line, chunk.dependsOn.col, 'import-phase-order', `chunk '${chunk.title}' depends on ${part}, which is not an earlier phase`),
+            );
           // An earlier phase: the barrier between phases already orders them.
           continue;
         }
         const target = byName(part, chunk.phase);
         if (!target || target === chunk) {
-          diagnostics.push(error(file, chunk.dependsOn.line, chunk.dependsOn.col, 'import-unknown-chunk', `chunk '${chunk.title}' depends on '${part}', which names no chunk (chunks: ${merged.map((c) => ids.get(c)).join(', ')})`));
+          diagnostics.push(
+            error(
+              file,
+              chunk.dependsOn.line,
+              chunk.dependsOn.col,
+              'import-unknown-chunk',
+              `chunk '${chunk.title}' depends on '${part}', which names no chunk (chunks: ${merged.map((c) => ids.get(c)).join(', ')})`,
+            ),
+          );
           continue;
         }
         if (!needs.includes(ids.get(target)!)) needs.push(ids.get(target)!);
       }
     }
     const stream = streamKey(chunk.stream, chunk.line);
-    const streamSkills = stream ? streams[stream]?.skills ?? [] : [];
+    const streamSkills = stream ? (streams[stream]?.skills ?? []) : [];
     const skills = (chunk.skills ?? []).filter((s) => !streamSkills.includes(s));
     const outcome = chunk.outcome ?? chunk.tableOutcome;
     const files = pathsIn(chunk.steps.join('\n'));
@@ -248,7 +289,7 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
 
   const communication: NonNullable<ImportedPlan['communication']> = [];
   if (communicationTable) {
-    const col = (name: string) => communicationTable!.header.indexOf(name);
+    const col = (name: string) => communicationTable.header.indexOf(name);
     for (const row of communicationTable.rows) {
       const cell = (name: string) => (col(name) >= 0 ? plainText(row.cells[col(name)] ?? '') : '');
       const from = cell('from');
@@ -283,7 +324,7 @@ export function importMarkdownPlan(file: string, text: string): ImportResult {
 }
 
 function definedOf(chunk: Chunk): Partial<Chunk> {
-  return Object.fromEntries(Object.entries(chunk).filter(([, v]) => v !== undefined)) as Partial<Chunk>;
+  return Object.fromEntries(Object.entries(chunk).filter(([, v]) => v !== undefined));
 }
 
 function phaseOrder(phases: Array<{ id: string }>, id: string | undefined): number {
@@ -291,12 +332,23 @@ function phaseOrder(phases: Array<{ id: string }>, id: string | undefined): numb
 }
 
 function splitCell(cell: string): string[] {
-  return cell.split(/[,;]|\s+and\s+/).map((s) => plainText(s)).filter(Boolean);
+  return cell
+    .split(/[,;]|\s+and\s+/)
+    .map((s) => plainText(s))
+    .filter(Boolean);
 }
 
 function wordOverlap(a: string, b: string): number {
-  const wa = new Set(normal(a).split(' ').filter((w) => w.length > 2));
-  const wb = new Set(normal(b).split(' ').filter((w) => w.length > 2));
+  const wa = new Set(
+    normal(a)
+      .split(' ')
+      .filter((w) => w.length > 2),
+  );
+  const wb = new Set(
+    normal(b)
+      .split(' ')
+      .filter((w) => w.length > 2),
+  );
   if (wa.size === 0 || wb.size === 0) return 0;
   let common = 0;
   for (const w of wa) if (wb.has(w)) common++;

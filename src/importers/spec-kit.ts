@@ -57,7 +57,11 @@ export function importSpecKit(file: string, text: string): ImportResult {
         phase = id;
         inDependencies = false;
         const story = textOf.match(/User Story\s+(\d+)\s*[-–:]\s*([^(]+?)\s*(?:\(Priority:\s*P(\d)\))?(?:\s*🎯.*)?$/iu);
-        if (story) stories.set(`US${story[1]}`, { title: story[2]!.trim(), priority: story[3] ? (['critical', 'high', 'medium', 'low'] as const)[Math.min(3, Number(story[3]))] : undefined });
+        if (story)
+          stories.set(`US${story[1]}`, {
+            title: story[2]!.trim(),
+            priority: story[3] ? (['critical', 'high', 'medium', 'low'] as const)[Math.min(3, Number(story[3]))] : undefined,
+          });
       }
       return;
     }
@@ -70,7 +74,8 @@ export function importSpecKit(file: string, text: string): ImportResult {
     const body = m[3]!;
     const idMatch = body.match(idAtStart);
     if (!idMatch) {
-      if (/^\s*T\d/.test(body) || /^T[\w-]*\d/.test(body)) diagnostics.push(error(file, lineNo, raw.indexOf(body) + 1, 'import-bad-task-id', `'${body.split(/\s/)[0]}' is not a spec-kit task id (T followed by digits, e.g. T012)`));
+      if (/^\s*T\d/.test(body) || /^T[\w-]*\d/.test(body))
+        diagnostics.push(error(file, lineNo, raw.indexOf(body) + 1, 'import-bad-task-id', `'${body.split(/\s/)[0]}' is not a spec-kit task id (T followed by digits, e.g. T012)`));
       else notes.push({ line: lineNo, message: `checklist item without a task id, not imported: ${plainText(body).slice(0, 80)}` });
       return;
     }
@@ -111,7 +116,8 @@ export function importSpecKit(file: string, text: string): ImportResult {
     tasks.push(task);
     byId.set(id, task);
   });
-  if (diagnostics.length === 0 && tasks.length === 0) diagnostics.push(error(file, 1, 1, 'import-no-tasks', 'no spec-kit task lines found (expected lines like `- [ ] T001 [P] Create project structure`)'));
+  if (diagnostics.length === 0 && tasks.length === 0)
+    diagnostics.push(error(file, 1, 1, 'import-no-tasks', 'no spec-kit task lines found (expected lines like `- [ ] T001 [P] Create project structure`)'));
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
   // Order within each phase, from the [P] markers.
@@ -141,7 +147,13 @@ export function importSpecKit(file: string, text: string): ImportResult {
 
   for (const task of tasks) {
     for (const ref of task.inlineNeeds) {
-      if (!byId.has(ref)) return { ok: false, diagnostics: [error(file, task.line, Math.max(1, lines[task.line - 1]!.indexOf(ref) + 1), 'import-unknown-task', `${task.id} depends on ${ref}, which is not a task of this file`)] };
+      if (!byId.has(ref))
+        return {
+          ok: false,
+          diagnostics: [
+            error(file, task.line, Math.max(1, lines[task.line - 1]!.indexOf(ref) + 1), 'import-unknown-task', `${task.id} depends on ${ref}, which is not a task of this file`),
+          ],
+        };
       if (ref !== task.id) needs.get(task.id)!.add(ref);
     }
   }
@@ -153,7 +165,8 @@ export function importSpecKit(file: string, text: string): ImportResult {
     const textLine = plainText(rawLine.replace(/^\s*[-*]\s+/, ''));
     const refs = [...textLine.matchAll(/T\d+/g)];
     if (refs.length === 0) {
-      if (!/^\*?\*?(Phase|Setup|Foundational|User Stor|Polish|Within|Story)/i.test(textLine)) notes.push({ line, message: `dependency line without task ids, not mapped (phase order already holds): ${textLine.slice(0, 100)}` });
+      if (!/^\*?\*?(Phase|Setup|Foundational|User Stor|Polish|Within|Story)/i.test(textLine))
+        notes.push({ line, message: `dependency line without task ids, not mapped (phase order already holds): ${textLine.slice(0, 100)}` });
       continue;
     }
     const parsed = parseDependencyLine(textLine);
@@ -167,27 +180,40 @@ export function importSpecKit(file: string, text: string): ImportResult {
         dependencyErrors.push(error(file, line, col, 'import-unknown-task', `the Dependencies section names ${ref}, which is not a task of this file`));
       }
     }
-    for (const a of parsed.after) for (const b of parsed.before) if (a !== b && byId.has(a) && byId.has(b)) {
-      const pa = phaseIndex.get(byId.get(a)!.phase ?? '') ?? -1;
-      const pb = phaseIndex.get(byId.get(b)!.phase ?? '') ?? -1;
-      // Across phases the barrier already orders them (and the reverse direction would be refused).
-      if (pa === pb) needs.get(a)!.add(b);
-      else if (pb > pa) notes.push({ line, message: `${b} before ${a} contradicts the phase order (${b} is in a later phase); not mapped` });
-    }
+    for (const a of parsed.after)
+      for (const b of parsed.before)
+        if (a !== b && byId.has(a) && byId.has(b)) {
+          const pa = phaseIndex.get(byId.get(a)!.phase ?? '') ?? -1;
+          const pb = phaseIndex.get(byId.get(b)!.phase ?? '') ?? -1;
+          // Across phases the barrier already orders them (and the reverse direction would be refused).
+          if (pa === pb) needs.get(a)!.add(b);
+          else if (pb > pa) notes.push({ line, message: `${b} before ${a} contradicts the phase order (${b} is in a later phase); not mapped` });
+        }
   }
   if (dependencyErrors.length) return { ok: false, diagnostics: dependencyErrors };
 
-  const features = [...new Set(tasks.map((t) => t.story).filter((s): s is string => !!s))].map((id) => ({ id, title: stories.get(id)?.title ?? `User story ${id.slice(2)}`, ...(stories.get(id)?.priority ? { priority: stories.get(id)!.priority } : {}) }));
+  const features = [...new Set(tasks.map((t) => t.story).filter((s): s is string => !!s))].map((id) => ({
+    id,
+    title: stories.get(id)?.title ?? `User story ${id.slice(2)}`,
+    ...(stories.get(id)?.priority ? { priority: stories.get(id)!.priority } : {}),
+  }));
   const out = tasks.map(({ parallel: _p, line: _l, story: _s, inlineNeeds: _i, ...task }): ImportedTask => {
     const list = [...needs.get(task.id)!];
     return list.length ? { ...task, needs: list } : task;
   });
-  if (tasks.every((t) => t.files === undefined)) notes.push({ message: 'no file paths found in the task lines: tasks that touch the same files may be scheduled side by side; add `files`' });
+  if (tasks.every((t) => t.files === undefined))
+    notes.push({ message: 'no file paths found in the task lines: tasks that touch the same files may be scheduled side by side; add `files`' });
   notes.push({ message: 'spec-kit tasks carry no estimates or acceptance criteria: add `estimate` and `acceptance` (execplan task set <id> estimate=2 acceptance+=...)' });
   return {
     ok: true,
     output: {
-      plan: { name: slug(title || 'spec-kit-plan'), title: title || 'Imported spec-kit plan', ...(phases.length ? { phases } : {}), ...(features.length ? { features } : {}), tasks: out },
+      plan: {
+        name: slug(title || 'spec-kit-plan'),
+        title: title || 'Imported spec-kit plan',
+        ...(phases.length ? { phases } : {}),
+        ...(features.length ? { features } : {}),
+        tasks: out,
+      },
       notes,
       done,
     },

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-base-to-string -- Task Master JSON fields are read as they come; non-strings are printed as JSON elsewhere */
 /**
  * Task Master tasks.json -> plan. Both forms: tagged (`{"master": {"tasks": [...]}, "feature-x": {...}}`)
  * and legacy (`{"tasks": [...]}`); ids are numbers or strings.
@@ -42,7 +43,8 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
     return error(file, pos.line, pos.col, code, message);
   };
   const notes: ImportNote[] = [];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, diagnostics: [at([], 'import-not-taskmaster', 'a Task Master tasks.json is an object with `tasks` (or tags such as `master` holding `tasks`)')] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, diagnostics: [at([], 'import-not-taskmaster', 'a Task Master tasks.json is an object with `tasks` (or tags such as `master` holding `tasks`)')] };
   const root = value as Record<string, unknown>;
   let base: Array<string | number>;
   let list: unknown;
@@ -52,8 +54,9 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
     list = root.tasks;
     if (options.tag) notes.push({ message: `--tag ${options.tag}: this tasks.json has no tags (legacy form); imported its tasks` });
   } else {
-    const tags = Object.keys(root).filter((k) => typeof root[k] === 'object' && root[k] !== null && 'tasks' in (root[k] as object));
-    if (tags.length === 0) return { ok: false, diagnostics: [at([], 'import-not-taskmaster', 'no `tasks` list found (neither `{"tasks": [...]}` nor a tag like `{"master": {"tasks": [...]}}`)')] };
+    const tags = Object.keys(root).filter((k) => typeof root[k] === 'object' && root[k] !== null && 'tasks' in root[k]);
+    if (tags.length === 0)
+      return { ok: false, diagnostics: [at([], 'import-not-taskmaster', 'no `tasks` list found (neither `{"tasks": [...]}` nor a tag like `{"master": {"tasks": [...]}}`)')] };
     tagName = options.tag ?? (tags.includes('master') ? 'master' : tags[0]!);
     if (!tags.includes(tagName)) return { ok: false, diagnostics: [at([], 'import-unknown-tag', `no tag '${tagName}' in this tasks.json (tags: ${tags.join(', ')})`)] };
     const others = tags.filter((t) => t !== tagName);
@@ -64,18 +67,21 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
   if (!Array.isArray(list)) return { ok: false, diagnostics: [at(base, 'import-not-taskmaster', '`tasks` must be a list')] };
 
   const diagnostics: Diagnostic[] = [];
-  const idOf = (raw: unknown): string | null => (typeof raw === 'number' && Number.isInteger(raw)) || (typeof raw === 'string' && /^[A-Za-z0-9][\w.-]*$/.test(raw)) ? String(raw) : null;
+  const idOf = (raw: unknown): string | null =>
+    (typeof raw === 'number' && Number.isInteger(raw)) || (typeof raw === 'string' && /^[A-Za-z0-9][\w.-]*$/.test(raw)) ? String(raw) : null;
   const planId = (tmId: string) => `task-${tmId}`;
   const known = new Set<string>();
   const subtaskIds = new Map<string, string[]>();
   (list as TmTask[]).forEach((task, i) => {
     const id = idOf(task?.id);
-    if (!task || typeof task !== 'object' || id === null) return diagnostics.push(at([...base, i, 'id'], 'import-bad-id', `task ${i + 1}: \`id\` must be a number or a simple string`));
+    if (!task || typeof task !== 'object' || id === null)
+      return diagnostics.push(at([...base, i, 'id'], 'import-bad-id', `task ${i + 1}: \`id\` must be a number or a simple string`));
     if (typeof task.title !== 'string' || !task.title.trim()) diagnostics.push(at([...base, i, 'title'], 'import-no-title', `task ${id} has no title`));
     if (known.has(id)) diagnostics.push(at([...base, i, 'id'], 'import-duplicate-id', `task id ${id} is used twice`));
     known.add(id);
     const subs: string[] = [];
-    if (task.subtasks !== undefined && !Array.isArray(task.subtasks)) diagnostics.push(at([...base, i, 'subtasks'], 'import-bad-subtasks', `task ${id}: \`subtasks\` must be a list`));
+    if (task.subtasks !== undefined && !Array.isArray(task.subtasks))
+      diagnostics.push(at([...base, i, 'subtasks'], 'import-bad-subtasks', `task ${id}: \`subtasks\` must be a list`));
     for (const [j, sub] of (Array.isArray(task.subtasks) ? (task.subtasks as TmTask[]) : []).entries()) {
       const sid = idOf(sub?.id);
       if (sid === null) {
@@ -123,7 +129,11 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
     notes.push({ message: `${planId(id)}: status '${String(status)}' has no place in a plan (a run records progress); imported as a task to do` });
     return `Task Master status: ${String(status)}`;
   };
-  const describe = (t: TmTask) => [t.description, t.details].filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()).join('\n\n') || undefined;
+  const describe = (t: TmTask) =>
+    [t.description, t.details]
+      .filter((s): s is string => typeof s === 'string' && s.trim() !== '')
+      .map((s) => s.trim())
+      .join('\n\n') || undefined;
 
   (list as TmTask[]).forEach((task, i) => {
     const id = idOf(task.id)!;
@@ -136,26 +146,36 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
       const subDeps = resolveDeps(sub.dependencies, [...base, i, 'subtasks', j, 'dependencies'], id);
       // A subtask waits for what its parent waits for (a dependency on another task's subtask stays precise).
       const needs = [...new Set([...own, ...subDeps])].filter((d) => d !== planId(full));
-      tasks.push(clean({
-        id: planId(full),
-        title: String(sub.title).trim(),
-        description: describe(sub),
-        priority,
-        needs,
-        acceptance: typeof sub.testStrategy === 'string' && sub.testStrategy.trim() ? [sub.testStrategy.trim()] : undefined,
-        comment: statusNote(full, sub.status),
-      }));
+      tasks.push(
+        clean({
+          id: planId(full),
+          title: String(sub.title).trim(),
+          description: describe(sub),
+          priority,
+          needs,
+          acceptance: typeof sub.testStrategy === 'string' && sub.testStrategy.trim() ? [sub.testStrategy.trim()] : undefined,
+          comment: statusNote(full, sub.status),
+        }),
+      );
     });
     const needs = [...new Set([...own, ...subs.map(planId)])];
-    tasks.push(clean({
-      id: planId(id),
-      title: String(task.title).trim(),
-      description: describe(task),
-      priority,
-      needs,
-      acceptance: typeof task.testStrategy === 'string' && task.testStrategy.trim() ? [task.testStrategy.trim()] : undefined,
-      comment: [subs.length ? `needs its ${subs.length} subtask${subs.length === 1 ? '' : 's'}: it carries the whole task's details and test strategy` : undefined, statusNote(id, task.status)].filter(Boolean).join('; ') || undefined,
-    }));
+    tasks.push(
+      clean({
+        id: planId(id),
+        title: String(task.title).trim(),
+        description: describe(task),
+        priority,
+        needs,
+        acceptance: typeof task.testStrategy === 'string' && task.testStrategy.trim() ? [task.testStrategy.trim()] : undefined,
+        comment:
+          [
+            subs.length ? `needs its ${subs.length} subtask${subs.length === 1 ? '' : 's'}: it carries the whole task's details and test strategy` : undefined,
+            statusNote(id, task.status),
+          ]
+            .filter(Boolean)
+            .join('; ') || undefined,
+      }),
+    );
   });
   if (diagnostics.length) return { ok: false, diagnostics };
   const tagInfo = tagName ? (root[tagName] as { metadata?: { description?: unknown } }).metadata : undefined;

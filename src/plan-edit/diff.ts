@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- compares plan values of any JSON shape, field by field */
 /**
  * What changed between two versions of a plan, and what that does to the schedule: tasks added, removed
  * and changed (field by field), dependencies added and removed, resources, phases and streams changed,
@@ -75,10 +76,23 @@ export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
     changed,
     dependencies,
     resources,
-    phases: { before: phasesBefore, after: phasesAfter, changed: canonical(phasesBefore) !== canonical(phasesAfter) || canonical(before.model.source.phases ?? []) !== canonical(after.model.source.phases ?? []) },
+    phases: {
+      before: phasesBefore,
+      after: phasesAfter,
+      changed: canonical(phasesBefore) !== canonical(phasesAfter) || canonical(before.model.source.phases ?? []) !== canonical(after.model.source.phases ?? []),
+    },
     streams: { added: streamsAfter.filter((s) => !streamsBefore.includes(s)), removed: streamsBefore.filter((s) => !streamsAfter.includes(s)) },
-    makespan: { before: round(before.frontier.makespanHours), after: round(after.frontier.makespanHours), delta: round(after.frontier.makespanHours - before.frontier.makespanHours) },
-    criticalPath: { before: before.graph.criticalPath, after: after.graph.criticalPath, hoursBefore: round(before.graph.criticalPathHours), hoursAfter: round(after.graph.criticalPathHours) },
+    makespan: {
+      before: round(before.frontier.makespanHours),
+      after: round(after.frontier.makespanHours),
+      delta: round(after.frontier.makespanHours - before.frontier.makespanHours),
+    },
+    criticalPath: {
+      before: before.graph.criticalPath,
+      after: after.graph.criticalPath,
+      hoursBefore: round(before.graph.criticalPathHours),
+      hoursAfter: round(after.graph.criticalPathHours),
+    },
     waves: { before: before.waves.waves.length, after: after.waves.waves.length },
     reordered: canonical(common([...oldTasks.keys()], newTasks)) !== canonical(common([...newTasks.keys()], oldTasks)),
   };
@@ -86,7 +100,10 @@ export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
 
 /** Key-order independent JSON, so `{a, b}` and `{b, a}` are the same value. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v)) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v)) ??
+    'undefined'
+  );
 }
 
 const show = (v: unknown) => (v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -94,8 +111,19 @@ const show = (v: unknown) => (v === null || v === undefined ? '(none)' : typeof 
 /** The report as a person reads it. */
 export function renderPlanDiff(diff: PlanDiff, names: { before: string; after: string }): string {
   const out: string[] = [`${names.before} -> ${names.after}`];
-  const nothing = !diff.added.length && !diff.removed.length && !diff.changed.length && !diff.dependencies.added.length && !diff.dependencies.removed.length &&
-    !diff.resources.added.length && !diff.resources.removed.length && !diff.resources.changed.length && !diff.phases.changed && !diff.streams.added.length && !diff.streams.removed.length && !diff.reordered;
+  const nothing =
+    !diff.added.length &&
+    !diff.removed.length &&
+    !diff.changed.length &&
+    !diff.dependencies.added.length &&
+    !diff.dependencies.removed.length &&
+    !diff.resources.added.length &&
+    !diff.resources.removed.length &&
+    !diff.resources.changed.length &&
+    !diff.phases.changed &&
+    !diff.streams.added.length &&
+    !diff.streams.removed.length &&
+    !diff.reordered;
   if (nothing) out.push('no changes to tasks, dependencies, resources, phases or streams');
   for (const t of diff.added) out.push(`+ task ${t.id}: ${t.title}`);
   for (const t of diff.removed) out.push(`- task ${t.id}: ${t.title}`);
@@ -117,9 +145,11 @@ export function renderPlanDiff(diff: PlanDiff, names: { before: string; after: s
   out.push('');
   out.push(`makespan: ${diff.makespan.before} h -> ${diff.makespan.after} h (${sign(diff.makespan.delta)} h)`);
   const samePath = diff.criticalPath.before.join() === diff.criticalPath.after.join();
-  out.push(samePath
-    ? `critical path: unchanged, ${diff.criticalPath.hoursBefore} h -> ${diff.criticalPath.hoursAfter} h (${diff.criticalPath.after.join(' -> ')})`
-    : `critical path: ${diff.criticalPath.before.join(' -> ') || '(none)'} (${diff.criticalPath.hoursBefore} h) -> ${diff.criticalPath.after.join(' -> ') || '(none)'} (${diff.criticalPath.hoursAfter} h)`);
+  out.push(
+    samePath
+      ? `critical path: unchanged, ${diff.criticalPath.hoursBefore} h -> ${diff.criticalPath.hoursAfter} h (${diff.criticalPath.after.join(' -> ')})`
+      : `critical path: ${diff.criticalPath.before.join(' -> ') || '(none)'} (${diff.criticalPath.hoursBefore} h) -> ${diff.criticalPath.after.join(' -> ') || '(none)'} (${diff.criticalPath.hoursAfter} h)`,
+  );
   out.push(`waves: ${diff.waves.before} -> ${diff.waves.after}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unsafe-assignment -- walks yaml Document nodes whose values are any YAML scalar */
 /**
  * A plan text as an editable YAML document, printed back in the plan's own style. Pure: text in, text out.
  *
@@ -78,7 +79,12 @@ function splitLines(text: string): string[] {
  */
 function mergeKeepingOriginal(original: string[], reprint: string[], edited: string[]): string[] {
   // Units: aligned spans of reprint and original lines (equal lines one by one, reformatted spans whole).
-  interface Unit { r0: number; r1: number; o0: number; o1: number }
+  interface Unit {
+    r0: number;
+    r1: number;
+    o0: number;
+    o1: number;
+  }
   const units: Unit[] = [];
   let r = 0;
   let o = 0;
@@ -94,7 +100,10 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
   for (const part of diffArrays(reprint.map(squeeze), original.map(squeeze))) {
     const n = part.count ?? part.value.length;
     if (!part.added && !part.removed) {
-      if (pending) pushUnit(pending), (pending = null);
+      if (pending) {
+        pushUnit(pending);
+        pending = null;
+      }
       for (let k = 0; k < n; k++) units.push({ r0: r + k, r1: r + k + 1, o0: o + k, o1: o + k + 1 });
       r += n;
       o += n;
@@ -126,7 +135,10 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
       r += n;
     } else {
       removedFrom = -1;
-      for (let k = 0; k < n; k++) (kept[r + k] = true), (keptAs[r + k] = part.value[k]!);
+      for (let k = 0; k < n; k++) {
+        kept[r + k] = true;
+        keptAs[r + k] = part.value[k]!;
+      }
       r += n;
     }
   }
@@ -134,7 +146,10 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
   const out: string[] = [];
   const flushInsertions = (at: number) => {
     const lines = inserted.get(at);
-    if (lines) out.push(...lines), inserted.delete(at);
+    if (lines) {
+      out.push(...lines);
+      inserted.delete(at);
+    }
   };
   for (const unit of units) {
     if (unit.r1 > unit.r0) flushInsertions(unit.r0);

@@ -127,7 +127,8 @@ function doubtsFor(key: string, value: unknown): string[] {
   const out: string[] = [];
   if (key === 'estimate' || key.startsWith('estimate.')) {
     const h = hours(value);
-    if (h !== null && h > doubtLimits.estimateHours) out.push(`an estimate of ${h} h for one task (more than ${doubtLimits.estimateHours} h: a bare number means hours; split the task or check the unit)`);
+    if (h !== null && h > doubtLimits.estimateHours)
+      out.push(`an estimate of ${h} h for one task (more than ${doubtLimits.estimateHours} h: a bare number means hours; split the task or check the unit)`);
   }
   if (key === 'timeout') {
     const h = hours(value);
@@ -140,7 +141,8 @@ function doubtsFor(key: string, value: unknown): string[] {
 export function addTask(text: string, task: NewTask): EditResult {
   return withPlan(text, (plan) => {
     const seq = tasksSeq(plan);
-    if (taskIndex(plan, task.id) >= 0) return { ok: false, kind: 'usage', message: `a task '${task.id}' already exists; pick another id or edit it with \`execplan task set ${task.id} key=value\`` };
+    if (taskIndex(plan, task.id) >= 0)
+      return { ok: false, kind: 'usage', message: `a task '${task.id}' already exists; pick another id or edit it with \`execplan task set ${task.id} key=value\`` };
     let at = seq.items.length;
     if (task.after !== undefined) {
       const i = taskIndex(plan, task.after);
@@ -215,7 +217,12 @@ export function removeTask(text: string, id: string, force: boolean): EditResult
     if (index < 0) return unknownTask(plan, id);
     const dependents = dependentsOf(plan, id).filter((d) => d !== id);
     if (dependents.length > 0 && !force) {
-      return { ok: false, kind: 'dependents', dependents, message: `task '${id}' is needed by ${dependents.map((d) => `'${d}'`).join(', ')}; remove those dependencies first (execplan dep rm <task> ${id}) or pass --force to remove them with the task` };
+      return {
+        ok: false,
+        kind: 'dependents',
+        dependents,
+        message: `task '${id}' is needed by ${dependents.map((d) => `'${d}'`).join(', ')}; remove those dependencies first (execplan dep rm <task> ${id}) or pass --force to remove them with the task`,
+      };
     }
     for (const item of seq.items) if (isMap(item)) dropReferences(item, id);
     const [removed] = seq.items.splice(index, 1);
@@ -254,7 +261,10 @@ function setValue(plan: PlanDocument, map: YAMLMap, key: string, value: unknown,
   }
   if (Array.isArray(value)) {
     const node = makeList(plan, value, isSeq(current) ? current.flow === true : flow, key, isSeq(current) ? current : undefined);
-    if (isSeq(current)) (node.comment = current.comment), (node.commentBefore = current.commentBefore);
+    if (isSeq(current)) {
+      node.comment = current.comment;
+      node.commentBefore = current.commentBefore;
+    }
     map.set(key, node);
     return;
   }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- reads compiled artifacts (tasks.json, dag.json, waves.json) as JSON; their shapes are fixed by schema/*.schema.json */
 /**
  * The one-screen summary `execplan show` prints, from a compiled plan or from the artifacts `compile`
  * wrote (tasks.json, dag.json, waves.json), so a reviewer can look at either. Pure: data in, text out.
@@ -45,8 +46,16 @@ export function summarizeCompiled(compiled: CompiledPlan, analysis: PlanAnalysis
     title: model.title,
     tasks: model.tasks.length,
     byKind,
-    streams: countBy(model.tasks, (t) => t.stream, model.streams.map((s) => s.name)),
-    phases: countBy(model.tasks, (t) => t.phase, model.phases.map((p) => p.id)).map(({ name, tasks }) => ({ id: name, tasks })),
+    streams: countBy(
+      model.tasks,
+      (t) => t.stream,
+      model.streams.map((s) => s.name),
+    ),
+    phases: countBy(
+      model.tasks,
+      (t) => t.phase,
+      model.phases.map((p) => p.id),
+    ).map(({ name, tasks }) => ({ id: name, tasks })),
     features: model.source.features?.length ?? 0,
     dependencies: compiled.graph.edges.length,
     makespanHours: round(compiled.frontier.makespanHours),
@@ -86,7 +95,9 @@ export function summarizeArtifacts(tasksJson: Json, dagJson: Json, wavesJson: Js
     criticalPath: Array.isArray(dagJson.critical_path) ? dagJson.critical_path : [],
     criticalPathHours: round(Number(dagJson.criticalPathHours ?? 0)),
     waves: Number(wavesJson.execution_models?.wave_based?.total_waves ?? wavesJson.execution_models?.wave_based?.waves?.length ?? 0),
-    scope: scope ? { recommendation: String(scope.recommendation), confidence: String(scope.confidence), rationale: Array.isArray(scope.rationale) ? scope.rationale.map(String) : [] } : null,
+    scope: scope
+      ? { recommendation: String(scope.recommendation), confidence: String(scope.confidence), rationale: Array.isArray(scope.rationale) ? scope.rationale.map(String) : [] }
+      : null,
     warnings: Array.isArray(dagJson.warnings) ? dagJson.warnings.map((w: unknown) => (typeof w === 'string' ? w : JSON.stringify(w))) : [],
   };
 }
@@ -94,8 +105,12 @@ export function summarizeArtifacts(tasksJson: Json, dagJson: Json, wavesJson: Js
 export function renderSummary(s: PlanSummary, maxWarnings = 5): string {
   const lines: string[] = [];
   lines.push(`${s.title} (${s.name})`);
-  const kinds = Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-  lines.push(`tasks: ${s.tasks}${kinds ? ` (${kinds})` : ''}, ${s.dependencies} scheduled dependenc${s.dependencies === 1 ? 'y' : 'ies'}, ${s.totalHours} h of work${s.features ? `, ${s.features} feature${s.features === 1 ? '' : 's'}` : ''}`);
+  const kinds = Object.entries(s.byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  lines.push(
+    `tasks: ${s.tasks}${kinds ? ` (${kinds})` : ''}, ${s.dependencies} scheduled dependenc${s.dependencies === 1 ? 'y' : 'ies'}, ${s.totalHours} h of work${s.features ? `, ${s.features} feature${s.features === 1 ? '' : 's'}` : ''}`,
+  );
   if (s.streams.length) lines.push(`streams: ${s.streams.map((x) => `${x.name} (${x.tasks})`).join(', ')}`);
   if (s.phases.length) lines.push(`phases: ${s.phases.map((x) => `${x.id} (${x.tasks})`).join(' -> ')}`);
   lines.push(`makespan: ${s.makespanHours} h (lower bound ${s.lowerBoundHours} h), ${s.waves} wave${s.waves === 1 ? '' : 's'}`);

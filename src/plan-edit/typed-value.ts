@@ -12,7 +12,7 @@ const defs = (planSchema as unknown as { $defs: Record<string, JsonSchema> }).$d
 function resolve(schema: JsonSchema | undefined): JsonSchema | undefined {
   let s = schema;
   for (let guard = 0; s && typeof s.$ref === 'string' && guard < 10; guard++) {
-    s = defs[(s.$ref as string).replace('#/$defs/', '')];
+    s = defs[s.$ref.replace('#/$defs/', '')];
   }
   return s;
 }
@@ -35,7 +35,7 @@ export function taskFieldSchema(pathParts: readonly string[]): JsonSchema | unde
 }
 
 export function taskFieldNames(): string[] {
-  return Object.keys((resolve(defs.task)!.properties as Record<string, unknown>));
+  return Object.keys(resolve(defs.task)!.properties as Record<string, unknown>);
 }
 
 /** The kinds of value a schema node accepts, flattened over oneOf/anyOf. */
@@ -92,5 +92,8 @@ export function isListField(pathParts: readonly string[]): boolean {
 }
 
 export function splitList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }

@@ -46,6 +46,8 @@ export interface TaskState {
   blocked?: { stream: string; branch: string; into: string; files: string[] } | null;
   /** Paths its last commit changed outside its scope (worktree runs). */
   outOfScope?: string[];
+  /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
+  limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
 
 export interface RunState {
@@ -100,7 +102,19 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       const task = taskState(state, record.task);
       task.status = 'running';
       task.blocked = null;
-      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false, ...(record.marker ? { marker: record.marker } : {}) });
+      delete task.limited;
+      task.attempts.push({
+        n: record.attempt,
+        runId: record.runId,
+        status: 'running',
+        startedAt: record.ts,
+        endedAt: null,
+        exitCode: null,
+        reason: null,
+        log: record.log,
+        logged: false,
+        ...(record.marker ? { marker: record.marker } : {}),
+      });
       break;
     }
     case 'task-pgid': {
@@ -124,6 +138,14 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
         task.fingerprint = record.fingerprint;
         task.note = null;
       } else task.failuresSinceReset++;
+      break;
+    }
+    case 'task-limited': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'limited', endedAt: record.ts, reason: `${record.limit} of ${record.pool}: ${record.message}` });
+      task.status = 'pending';
+      task.limited = { limit: record.limit, pool: record.pool, resumeAt: record.resumeAt };
       break;
     }
     case 'task-interrupted': {

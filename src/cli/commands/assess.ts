@@ -22,7 +22,11 @@ import { writeOneFile } from '../write-files.js';
 
 /** The failure was already said (`say`): only the exit code is left to pick. */
 const reported = (failure: Failure) => err({ kind: 'reported' as const, failure });
-const said = { usage: reported({ kind: 'usage', message: '' }), invalid: reported({ kind: 'plan-invalid', diagnostics: [] }), cannotStart: reported({ kind: 'cannot-start', problems: [] }) };
+const said = {
+  usage: reported({ kind: 'usage', message: '' }),
+  invalid: reported({ kind: 'plan-invalid', diagnostics: [] }),
+  cannotStart: reported({ kind: 'cannot-start', problems: [] }),
+};
 
 interface AssessRun {
   result: AssessResult;
@@ -32,7 +36,12 @@ interface AssessRun {
 }
 
 /** Reads the spec, picks the profile, asks the agent; a failure is already reported. */
-async function runAssessment(io: CliIo, spec: string, options: { profile?: string; model?: string; config?: string; dir: string; verbose?: boolean }, say: (l: string) => void): Promise<AssessRun | CommandResult> {
+async function runAssessment(
+  io: CliIo,
+  spec: string,
+  options: { profile?: string; model?: string; config?: string; dir: string; verbose?: boolean },
+  say: (l: string) => void,
+): Promise<AssessRun | CommandResult> {
   const read = await readSpecFile(io.cwd, spec);
   if (!read.ok) return read;
   const loaded = await loadConfig(options.dir, options.config ? path.resolve(io.cwd, options.config) : undefined);
@@ -61,7 +70,13 @@ async function runAssessment(io: CliIo, spec: string, options: { profile?: strin
 }
 
 function failureOf(result: Extract<AssessResult, { ok: false }>): CommandResult {
-  return reported(result.reason === 'blocked' ? { kind: 'cannot-start', problems: [] } : result.reason === 'agent-failed' ? { kind: 'run-failed', resumable: false } : { kind: 'plan-invalid', diagnostics: [] });
+  return reported(
+    result.reason === 'blocked'
+      ? { kind: 'cannot-start', problems: [] }
+      : result.reason === 'agent-failed'
+        ? { kind: 'run-failed', resumable: false }
+        : { kind: 'plan-invalid', diagnostics: [] },
+  );
 }
 
 export const assessCommand: Command = {
@@ -69,7 +84,17 @@ export const assessCommand: Command = {
   summary: 'Ask a coding agent whether a spec is single-agent, multi-agent or must be split, before planning it',
   usage: 'execplan assess spec.md [--profile claude|codex|gemini|NAME] [--model M] [--json] [--config FILE]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { profile: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false }, config: { type: 'string' }, verbose: { type: 'boolean', default: false } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        profile: { type: 'string' },
+        model: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+      },
+      1,
+    );
     if (positionals[0] === undefined) throw new UsageError('name the spec to assess, e.g. execplan assess docs/spec.md');
     const say = (line: string) => io.stderr(`execplan assess: ${line}\n`);
     const run = await runAssessment(io, positionals[0], { ...values, dir: io.cwd }, say);
@@ -87,7 +112,11 @@ export const assessCommand: Command = {
  * `execplan draft spec.md --single`: assess first; at single-agent with high confidence write the one-task
  * plan (no plan-writing round trips). Anything else is refused with the assessment unless --yes.
  */
-export async function draftSingle(io: CliIo, spec: string, options: { profile?: string; model?: string; config?: string; output?: string; force?: boolean; yes?: boolean; verbose?: boolean }): Promise<CommandResult> {
+export async function draftSingle(
+  io: CliIo,
+  spec: string,
+  options: { profile?: string; model?: string; config?: string; output?: string; force?: boolean; yes?: boolean; verbose?: boolean },
+): Promise<CommandResult> {
   const say = (line: string) => io.stderr(`execplan draft: ${line}\n`);
   const outFile = options.output ?? 'plan.yaml';
   const outPath = path.resolve(io.cwd, outFile);
@@ -109,11 +138,17 @@ export async function draftSingle(io: CliIo, spec: string, options: { profile?: 
   const a = run.result.assessment;
   io.stderr(renderAssessment(a));
   if ((a.recommendation !== 'single-agent' || a.confidence !== 'high') && !options.yes) {
-    say(`--single is for work one agent can do (single-agent, high confidence); this is ${a.recommendation} (confidence ${a.confidence}). Run \`execplan draft ${spec}\` for a full plan, or pass --yes to write the one-task plan anyway; nothing written`);
+    say(
+      `--single is for work one agent can do (single-agent, high confidence); this is ${a.recommendation} (confidence ${a.confidence}). Run \`execplan draft ${spec}\` for a full plan, or pass --yes to write the one-task plan anyway; nothing written`,
+    );
     return said.usage;
   }
   const specPath = path.relative(outDir, run.specAbsolute).split(path.sep).join('/');
-  const heading = /^#\s+(.+)$/m.exec(run.specText)?.[1]?.trim().replace(/^(spec|specification)\s*:\s*/i, '') ?? path.basename(spec).replace(/\.[^.]+$/, '');
+  const heading =
+    /^#\s+(.+)$/m
+      .exec(run.specText)?.[1]
+      ?.trim()
+      .replace(/^(spec|specification)\s*:\s*/i, '') ?? path.basename(spec).replace(/\.[^.]+$/, '');
   const text = singleTaskPlan({ name: slug(heading, 'plan'), title: heading, specPath, profile: run.profile.name, assessment: a });
   const { config } = await loadConfig(outDir);
   const diagnostics = loadDiagnostics(await validatePlanText(outFile, text, outDir, config));

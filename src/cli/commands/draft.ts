@@ -59,7 +59,12 @@ export const draftCommand: Command = {
     if (existsSync(outPath) && !values.force) return err({ kind: 'input-unusable', message: `${outFile} exists; pass --force to overwrite it` });
     // Checked before the agent is paid for: the plan could not be written there afterwards.
     const outDir = path.dirname(outPath);
-    if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) {
+    if (
+      !(await stat(outDir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       return err({ kind: 'input-unusable', message: `cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist` });
     }
     const read = await readSpecFile(io.cwd, spec);

@@ -22,19 +22,30 @@ export const importCommand: Command = {
   summary: 'Turn a spec-kit tasks.md, Task Master tasks.json, markdown execution plan or beads JSONL into plan.yaml',
   usage: 'execplan import <file> [--format spec-kit|taskmaster|markdown|beads] [-o plan.yaml|-] [--force] [--tag TAG]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, {
-      format: { type: 'string' }, output: { type: 'string', short: 'o', default: 'plan.yaml' }, force: { type: 'boolean', default: false }, tag: { type: 'string' },
-    }, 1);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      {
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'plan.yaml' },
+        force: { type: 'boolean', default: false },
+        tag: { type: 'string' },
+      },
+      1,
+    );
     const source = positionals[0];
     if (source === undefined) throw new UsageError('name the file to import, e.g. execplan import specs/001-feature/tasks.md');
-    if (values.format !== undefined && !importFormats.includes(values.format as ImportFormat)) throw new UsageError(`--format must be one of ${importFormats.join(', ')}, not '${values.format}'`);
+    if (values.format !== undefined && !importFormats.includes(values.format as ImportFormat))
+      throw new UsageError(`--format must be one of ${importFormats.join(', ')}, not '${values.format}'`);
     const absolute = path.resolve(io.cwd, source);
     let text: string;
     try {
       text = await readFile(absolute, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return err({ kind: 'input-unusable', message: `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory; name the file to import' : `cannot read it (${code})`}` });
+      return err({
+        kind: 'input-unusable',
+        message: `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory; name the file to import' : `cannot read it (${code})`}`,
+      });
     }
     let format = values.format as ImportFormat | undefined;
     if (format === undefined) {
@@ -47,7 +58,14 @@ export const importCommand: Command = {
     }
     const toStdout = values.output === '-';
     const outAbsolute = toStdout ? path.join(io.cwd, 'plan.yaml') : path.resolve(io.cwd, values.output);
-    if (!toStdout && !values.force && (await stat(outAbsolute).then(() => true, () => false))) {
+    if (
+      !toStdout &&
+      !values.force &&
+      (await stat(outAbsolute).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       return err({ kind: 'input-unusable', message: `${values.output} already exists; nothing written (pass --force to overwrite it, or -o another file)` });
     }
     const result = runImporter(format, source, text, { tag: values.tag });
@@ -63,7 +81,13 @@ export const importCommand: Command = {
     if (format === 'markdown') output.plan.spec = relative(absolute);
     if (format === 'spec-kit') {
       const specMd = path.join(path.dirname(absolute), 'spec.md');
-      if (await stat(specMd).then((s) => s.isFile(), () => false)) output.plan.spec = relative(specMd);
+      if (
+        await stat(specMd).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      )
+        output.plan.spec = relative(specMd);
     }
     const planText = renderImportedPlan(output, { file: path.relative(io.cwd, absolute).split(path.sep).join('/') || source, format, schema: await schemaRef(outDir) });
     const shownOut = toStdout ? 'plan.yaml' : values.output;
@@ -81,8 +105,11 @@ export const importCommand: Command = {
       if (!written.ok) return written;
     }
     const warnings = diagnostics.length - errors.length;
-    const report: string[] = [`${toStdout ? 'imported' : `wrote ${shownOut}`}: ${output.plan.tasks.length} task${output.plan.tasks.length === 1 ? '' : 's'}${output.plan.phases ? `, ${plural(output.plan.phases.length, 'phase')}` : ''}${output.plan.streams ? `, ${plural(Object.keys(output.plan.streams).length, 'stream')}` : ''}, ${output.plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`];
-    if (output.done.length) report.push(`already done in the source: ${output.done.join(', ')} (kept, marked with a comment; record each with \`execplan done <id> --reason "done before import"\`)`);
+    const report: string[] = [
+      `${toStdout ? 'imported' : `wrote ${shownOut}`}: ${output.plan.tasks.length} task${output.plan.tasks.length === 1 ? '' : 's'}${output.plan.phases ? `, ${plural(output.plan.phases.length, 'phase')}` : ''}${output.plan.streams ? `, ${plural(Object.keys(output.plan.streams).length, 'stream')}` : ''}, ${output.plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`,
+    ];
+    if (output.done.length)
+      report.push(`already done in the source: ${output.done.join(', ')} (kept, marked with a comment; record each with \`execplan done <id> --reason "done before import"\`)`);
     if (output.notes.length) {
       report.push('not mapped:');
       for (const note of output.notes) report.push(`  ${note.line !== undefined ? `${source}:${note.line}: ` : ''}${note.message}`);

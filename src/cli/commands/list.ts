@@ -58,7 +58,7 @@ export const listCommand: Command = {
       const loaded = result.ok ? result.value : result.error;
       const plan = loaded.plan as { name?: string; title?: string; tasks?: Array<{ id: string }> } | null;
       const raw = plan ?? (loaded.source?.doc.toJS() as { name?: string; title?: string; tasks?: Array<{ id: string }> } | undefined) ?? null;
-      const ids = Array.isArray(raw?.tasks) ? raw!.tasks.map((t) => t?.id).filter((id): id is string => typeof id === 'string') : [];
+      const ids = Array.isArray(raw?.tasks) ? raw.tasks.map((t) => t?.id).filter((id): id is string => typeof id === 'string') : [];
       const shown = path.relative(io.cwd, file) || path.basename(file);
       const loadedState = tryLoadState(statePaths(path.dirname(file), planNameOf({ file: shown, absolute: file, dir: path.dirname(file), text })));
       let state = 'damaged';
@@ -70,7 +70,15 @@ export const listCommand: Command = {
         else if (s.activePid !== null && pidAlive(s.activePid)) state = s.paused ? 'paused' : 'running';
         else state = s.lastOutcome ?? 'interrupted';
       }
-      plans.push({ file: shown, name: typeof raw?.name === 'string' ? raw.name : null, title: typeof raw?.title === 'string' ? raw.title : null, tasks: ids.length, valid: result.ok, state, done });
+      plans.push({
+        file: shown,
+        name: typeof raw?.name === 'string' ? raw.name : null,
+        title: typeof raw?.title === 'string' ? raw.title : null,
+        tasks: ids.length,
+        valid: result.ok,
+        state,
+        done,
+      });
     }
     if (values.json) {
       io.stdout(`${JSON.stringify(plans, null, 2)}\n`);
@@ -80,10 +88,20 @@ export const listCommand: Command = {
       io.stderr(`no plans under ${positionals[0] ?? '.'} (a plan is a .yaml file with \`version: 1\` and \`tasks:\`)\n`);
       return ok();
     }
-    const rows = plans.map((p) => [p.file, p.name ?? '?', String(p.tasks), p.state === 'no run' ? 'no run' : `${p.state} (${p.done}/${p.tasks} done)`, p.valid ? '' : 'invalid: execplan validate']);
+    const rows = plans.map((p) => [
+      p.file,
+      p.name ?? '?',
+      String(p.tasks),
+      p.state === 'no run' ? 'no run' : `${p.state} (${p.done}/${p.tasks} done)`,
+      p.valid ? '' : 'invalid: execplan validate',
+    ]);
     const header = ['plan', 'name', 'tasks', 'state', ''];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    const line = (r: string[]) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
     return ok();
   },

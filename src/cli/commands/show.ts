@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- reads compiled artifacts as JSON; their shapes are fixed by schema/*.schema.json */
 /**
  * execplan show [plan.yaml | compiled-dir] [--json]: a one-screen summary of a plan (tasks, streams,
  * phases, makespan, critical path, scope recommendation, warnings), from the plan or from the artifacts
@@ -21,7 +22,10 @@ async function fromArtifacts(dir: string, shown: string): Promise<Result<PlanSum
     return ok(summarizeArtifacts(await read('tasks.json'), await read('dag.json'), await read('waves.json')));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    return err({ kind: 'input-unusable', message: `${shown}: ${e.code === 'ENOENT' ? `has no ${path.basename(e.path ?? 'tasks.json')} (is it a compiled folder? run \`execplan compile\`)` : `cannot read the artifacts (${e.message})`}` });
+    return err({
+      kind: 'input-unusable',
+      message: `${shown}: ${e.code === 'ENOENT' ? `has no ${path.basename(e.path ?? 'tasks.json')} (is it a compiled folder? run \`execplan compile\`)` : `cannot read the artifacts (${e.message})`}`,
+    });
   }
 }
 
@@ -36,9 +40,18 @@ export const showCommand: Command = {
     const info = target ? await stat(path.resolve(io.cwd, target)).catch(() => null) : null;
     if (target && info?.isDirectory()) {
       const dir = path.resolve(io.cwd, target);
-      const compiled = await stat(path.join(dir, 'tasks.json')).then(() => true, () => false);
+      const compiled = await stat(path.join(dir, 'tasks.json')).then(
+        () => true,
+        () => false,
+      );
       if (compiled) summary = await fromArtifacts(dir, target);
-      else if (await stat(path.join(dir, 'plan.yaml')).then(() => true, () => false)) target = path.join(target, 'plan.yaml');
+      else if (
+        await stat(path.join(dir, 'plan.yaml')).then(
+          () => true,
+          () => false,
+        )
+      )
+        target = path.join(target, 'plan.yaml');
       else return err({ kind: 'input-unusable', message: `${target} holds neither compiled artifacts (tasks.json) nor a plan.yaml` });
     }
     summary ??= await (async (): Promise<Result<PlanSummary, Failure>> => {

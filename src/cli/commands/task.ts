@@ -7,7 +7,13 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { applyPlanEdit, editFlags } from '../edit-plan-file.js';
 
-const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 export const taskCommand: Command = {
   name: 'task',
@@ -21,21 +27,50 @@ export const taskCommand: Command = {
     const [verb, ...rest] = args;
     switch (verb) {
       case 'add': {
-        const { values, positionals } = parseCommandArgs(rest, {
-          ...editFlags,
-          title: { type: 'string' }, needs: { type: 'string' }, estimate: { type: 'string' }, size: { type: 'string' },
-          stream: { type: 'string' }, phase: { type: 'string' }, feature: { type: 'string' }, risk: { type: 'string' }, test: { type: 'string' },
-          description: { type: 'string' }, files: { type: 'string' }, acceptance: { type: 'string', multiple: true }, run: { type: 'string' }, after: { type: 'string' },
-        }, 1);
+        const { values, positionals } = parseCommandArgs(
+          rest,
+          {
+            ...editFlags,
+            title: { type: 'string' },
+            needs: { type: 'string' },
+            estimate: { type: 'string' },
+            size: { type: 'string' },
+            stream: { type: 'string' },
+            phase: { type: 'string' },
+            feature: { type: 'string' },
+            risk: { type: 'string' },
+            test: { type: 'string' },
+            description: { type: 'string' },
+            files: { type: 'string' },
+            acceptance: { type: 'string', multiple: true },
+            run: { type: 'string' },
+            after: { type: 'string' },
+          },
+          1,
+        );
         const id = positionals[0];
         if (id === undefined) throw new UsageError('name the new task: execplan task add <id> --title "..."');
         if (values.title === undefined) throw new UsageError('a task needs a title: --title "Create the user model"');
         if (values.estimate !== undefined && values.size !== undefined) throw new UsageError('give --estimate or --size, not both');
-        return applyPlanEdit(io, { plan: values.plan, dryRun: values['dry-run'], yes: values.yes }, (text) => addTask(text, {
-          id, title: values.title!, description: values.description, feature: values.feature, stream: values.stream, phase: values.phase,
-          needs: list(values.needs), estimate: values.estimate, size: values.size, risk: values.risk, test: values.test,
-          files: list(values.files), acceptance: values.acceptance, run: values.run, after: values.after,
-        }));
+        return applyPlanEdit(io, { plan: values.plan, dryRun: values['dry-run'], yes: values.yes }, (text) =>
+          addTask(text, {
+            id,
+            title: values.title!,
+            description: values.description,
+            feature: values.feature,
+            stream: values.stream,
+            phase: values.phase,
+            needs: list(values.needs),
+            estimate: values.estimate,
+            size: values.size,
+            risk: values.risk,
+            test: values.test,
+            files: list(values.files),
+            acceptance: values.acceptance,
+            run: values.run,
+            after: values.after,
+          }),
+        );
       }
       case 'rm': {
         const { values, positionals } = parseCommandArgs(rest, { ...editFlags, force: { type: 'boolean', default: false } }, 1);
@@ -52,7 +87,9 @@ export const taskCommand: Command = {
         const { values, positionals } = parseCommandArgs(rest, { ...editFlags, before: { type: 'string' }, after: { type: 'string' } }, 1);
         if (positionals[0] === undefined) throw new UsageError('name the task to move: execplan task mv <id> --before <id>');
         if ((values.before === undefined) === (values.after === undefined)) throw new UsageError('give exactly one of --before ID or --after ID');
-        return applyPlanEdit(io, { plan: values.plan, dryRun: values['dry-run'], yes: values.yes }, (text) => moveTask(text, positionals[0]!, { before: values.before, after: values.after }));
+        return applyPlanEdit(io, { plan: values.plan, dryRun: values['dry-run'], yes: values.yes }, (text) =>
+          moveTask(text, positionals[0]!, { before: values.before, after: values.after }),
+        );
       }
       default:
         throw new UsageError(verb === undefined ? 'name what to do: add, rm, set or mv' : `unknown task command '${verb}'; use add, rm, set or mv`);
