@@ -123,6 +123,9 @@ const recordTypes = new Set([
   'task-fresh',
   'control',
   'run-end',
+  'branches',
+  'task-blocked',
+  'task-scope',
 ]);
 
 function asRecord(value: unknown): JournalRecord | null {
