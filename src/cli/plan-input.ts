@@ -6,6 +6,12 @@ import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
 import { loadPlan, type LoadResult } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
+import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
+import { analyzePlan, type PlanAnalysis } from '../compiler/analysis/index.js';
+import { reviewRules } from '../compiler/analysis/review-rules.js';
+import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
+import { analysisThresholds } from './analysis-config.js';
+import { scanSecrets } from '../secrets/index.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
@@ -66,7 +72,14 @@ async function readCapped(file: string, max: number): Promise<string> {
   }
 }
 
-export interface LoadedPlan extends LoadResult {
+/** The front end plus the planning analysis: what validate, compile and draft's repair loop all see. */
+export interface CheckedPlan extends LoadResult {
+  /** The compiled plan and its analysis, when the plan has no errors. */
+  compiled: CompiledPlan | null;
+  analysis: PlanAnalysis | null;
+}
+
+export interface LoadedPlan extends CheckedPlan {
   input: PlanInput;
   config: Config;
   configPath: string | null;
@@ -97,13 +110,37 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
+export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<CheckedPlan> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   if (result.plan && result.source) {
     const evidence = checkEvidenceQuotes(result.source, result.plan, await readSpecs(result.plan.spec, planDir));
     result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
   }
-  return result;
+  if (result.source) result.diagnostics = [...result.diagnostics, ...secretsInPlan(file, text)].sort(compareDiagnostics);
+  // One analysis for every command: the stream, decomposition and split/merge findings that compile
+  // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
+  if (!result.model || !result.source || exitCodeFor(result.diagnostics) !== ExitCode.ok) return { ...result, compiled: null, analysis: null };
+  const compiled = compilePlan(result.model);
+  const analysis = analyzePlan(compiled, analysisThresholds(config));
+  const review = reviewRules(result.source, compiled, result.model.settings.strict);
+  const diagnostics = [...result.diagnostics, ...findingDiagnostics(analysis.findings, result.source, result.model), ...review].sort(compareDiagnostics);
+  return { ...result, diagnostics, compiled, analysis };
+}
+
+/**
+ * A secret written into the plan: artifacts show it as `[REDACTED:<kind>]`, but the plan itself is
+ * committed, so it is pointed at (never printed) for the author to move into the environment.
+ */
+function secretsInPlan(file: string, text: string): Diagnostic[] {
+  return scanSecrets(text).map((f) => ({
+    file,
+    line: f.line,
+    col: f.column,
+    severity: 'warning' as const,
+    code: 'secret-in-plan',
+    message: `a ${f.kind} (${f.preview}) is written in the plan; artifacts show it as [REDACTED:${f.kind}] but plan.yaml is committed as it is: read it from the environment instead`,
+    path: [],
+  }));
 }
 
 /** The spec documents as text, for the evidence check; none when one cannot be read (that is reported below). */

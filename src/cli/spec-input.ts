@@ -1,6 +1,7 @@
 /** Reading a spec document for `execplan prompt` and `execplan draft`: UTF-8 text only. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { redactSecrets, scanSecrets } from '../secrets/index.js';
 
 export type ReadSpecResult = { ok: true; absolute: string; text: string } | { ok: false; message: string };
 
@@ -28,4 +29,17 @@ function decodeText(bytes: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A spec as it may be shown in a prompt: every secret the scanner finds replaced by `[REDACTED:<kind>]`,
+ * with one warning per secret at its file:line:col (the secret itself is never printed, only a preview).
+ */
+export function redactSpecText(given: string, text: string): { text: string; warnings: string[] } {
+  const findings = scanSecrets(text);
+  if (findings.length === 0) return { text, warnings: [] };
+  return {
+    text: redactSecrets(text),
+    warnings: findings.map((f) => `${given}:${f.line}:${f.column}: warning secret-in-spec a ${f.kind} (${f.preview}) is shown as [REDACTED:${f.kind}]; keep secrets out of specs`),
+  };
 }

@@ -130,6 +130,10 @@ export interface ResolvedSettings {
   sizeHours: Record<'XS' | 'S' | 'M' | 'L' | 'XL', number>;
   /** null = chosen from the plan's size by the scheduler. */
   optimizeIterations: number | null;
+  /** The hard-fail review rules apply (settings.strict or `--strict`). */
+  strict: boolean;
+  /** Conflicts on paths named only in descriptions: kept apart (enforce) or only reported. */
+  descriptionConflicts: 'enforce' | 'report';
 }
 
 export interface PlanModel {

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
+import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
-import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/analysis/thresholds.js';
 import { compilePlan } from '../../compiler/compile.js';
@@ -49,19 +49,22 @@ export const compileCommand: Command = {
     const exitCode = exitCodeFor(diagnostics);
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
-    const compiled = compilePlan(model);
+    const compiled = outcome.loaded.compiled ?? compilePlan(model);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
-    const analysis = analyzePlan(compiled, analysisThresholds(config));
+    const analysis = outcome.loaded.analysis ?? analyzePlan(compiled, analysisThresholds(config));
+    // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
+    const shown = redactDeep({ compiled, analysis, warnings: diagnostics.filter((d) => d.severity === 'warning') });
     const files = renderArtifacts({
-      compiled,
-      analysis,
+      compiled: shown.compiled,
+      analysis: shown.analysis,
       templates: await loadArtifactTemplates(),
       timestamp: stamp.timestamp,
       version,
       planText: input.text,
       // Relative to the output directory, so the bytes do not depend on where compile is run from.
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
-      extra: Object.fromEntries(renderScheduleArtifacts(compiled, { diagnostics, timestamp: stamp.timestamp })),
+      warnings: shown.warnings.map((d) => ({ code: d.code, message: d.message })),
+      extra: Object.fromEntries(renderScheduleArtifacts(shown.compiled, { diagnostics: redactDeep(diagnostics), timestamp: stamp.timestamp })),
     });
     const relative = path.relative(io.cwd, outDir);
     const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
@@ -83,7 +86,6 @@ export const compileCommand: Command = {
       return ExitCode.stale;
     }
 
-    if (outcome.loaded.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.loaded.source, model));
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);

@@ -14,7 +14,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
 import { printDiagnostics, validatePlanText } from '../plan-input.js';
-import { readSpecFile } from '../spec-input.js';
+import { readSpecFile, redactSpecText } from '../spec-input.js';
 import { writeOneFile } from '../write-files.js';
 
 const DEFAULT_ROUNDS = 2;
@@ -63,7 +63,10 @@ export const draftCommand: Command = {
       say(read.message);
       return ExitCode.badArguments;
     }
-    const { absolute: specAbsolute, text: specText } = read;
+    const { absolute: specAbsolute } = read;
+    // The agent (often a hosted model) is sent the spec without its secrets.
+    const { text: specText, warnings: secretWarnings } = redactSpecText(spec, read.text);
+    for (const w of secretWarnings) io.stderr(`${w}\n`);
 
     const loaded = await loadConfig(outDir, values.config ? path.resolve(io.cwd, values.config) : undefined);
     if (loaded.diagnostics.length > 0) {

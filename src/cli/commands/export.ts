@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
+import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
@@ -37,7 +38,7 @@ export const exportCommand: Command = {
     if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
     // An export records when it happened (unlike the compiled artifacts, which must be reproducible).
-    const issues = buildBeadsIssues(compilePlan(model), { timestamp: rfc3339(new Date()), prefix: values.prefix });
+    const issues = buildBeadsIssues(redactDeep(compilePlan(model)), { timestamp: rfc3339(new Date()), prefix: values.prefix });
     const jsonl = renderBeadsJsonl(issues);
     const out = values.output ?? (values.import ? path.join(input.dir, 'beads.jsonl') : undefined);
     if (values.import && out === '-') throw new UsageError('--import needs a file: drop `-o -`');

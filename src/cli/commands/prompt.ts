@@ -4,7 +4,7 @@ import { renderAuthoringPrompt } from '../../authoring/prompt.js';
 import { ExitCode } from '../../compiler/diagnostic.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { readSpecFile } from '../spec-input.js';
+import { readSpecFile, redactSpecText } from '../spec-input.js';
 
 export const promptCommand: Command = {
   name: 'prompt',
@@ -22,7 +22,9 @@ export const promptCommand: Command = {
       io.stderr(`execplan prompt: ${read.message}\n`);
       return ExitCode.badArguments;
     }
-    const { absolute, text: specText } = read;
+    const { absolute } = read;
+    const { text: specText, warnings } = redactSpecText(given, read.text);
+    for (const w of warnings) io.stderr(`${w}\n`);
     // The plan usually sits where the command runs, so the spec path is relative to it, with / separators.
     const specPath = values['spec-path'] ?? path.relative(io.cwd, absolute).split(path.sep).join('/');
     io.stdout(renderAuthoringPrompt({ specText, specPath }));

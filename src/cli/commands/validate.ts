@@ -7,11 +7,11 @@ import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check plan.yaml (syntax, schema, references, cycles, capacities) and print every problem',
-  usage: 'execplan validate [plan.yaml] [--format text|json] [--config FILE]',
+  usage: 'execplan validate [plan.yaml] [--format text|json] [--strict] [--config FILE]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', default: 'text' }, config: { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', default: 'text' }, strict: { type: 'boolean', default: false }, config: { type: 'string' } }, 1);
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
-    const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
+    const outcome = await loadPlanWithConfig(io, positionals[0], values.strict ? { strict: true } : {}, values.config);
     if (!outcome.ok) {
       if (values.format === 'json') io.stdout(`${JSON.stringify(outcome.diagnostics.length ? outcome.diagnostics : [{ file: outcome.file ?? positionals[0] ?? 'plan.yaml', line: 1, col: 1, severity: 'error', code: outcome.code ?? 'no-plan', message: outcome.message ?? 'cannot read the plan', path: [] }], null, 2)}\n`);
       else if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);

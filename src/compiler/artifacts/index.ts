@@ -23,6 +23,8 @@ export interface ArtifactInputs {
   thresholds?: Partial<AnalysisThresholds>;
   /** The analysis when the caller already has it (compile prints its warnings), so it runs once. */
   analysis?: PlanAnalysis;
+  /** Every warning diagnostic of the plan, for Plan.md's findings. */
+  warnings?: readonly { code: string; message: string }[];
   /** Artifacts rendered elsewhere (dag.json, waves.json by the scheduler's renderers). */
   extra?: Record<string, string>;
 }
@@ -37,6 +39,7 @@ export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> 
     version: inputs.version,
     planText: inputs.planText,
     planFile: inputs.planFile,
+    ...(inputs.warnings ? { warnings: inputs.warnings } : {}),
   };
   const files: Record<string, string> = {
     ...inputs.extra,

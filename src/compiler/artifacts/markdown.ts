@@ -88,6 +88,16 @@ export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more:
   return { rows, more: ordered.length - rows.length };
 }
 
+/**
+ * Every warning the plan got (validate's and compile's are the same list), then the analysis' notes:
+ * the count in the summary is the number of warnings a reviewer has to look at.
+ */
+function reviewFindings(ctx: ArtifactContext): { severity: string; code: string; message: string }[] {
+  const notes = ctx.analysis.findings.filter((f) => f.severity !== 'warning');
+  const warnings = ctx.warnings ? ctx.warnings.map((w) => ({ severity: 'warning', code: w.code, message: w.message })) : ctx.analysis.findings.filter((f) => f.severity === 'warning');
+  return [...warnings, ...notes];
+}
+
 export function planView(ctx: ArtifactContext) {
   const { compiled, analysis } = ctx;
   const { model, graph, waves, frontier, conflicts } = compiled;
@@ -98,6 +108,7 @@ export function planView(ctx: ArtifactContext) {
   // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
   const condensed = full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
   const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
+  const findings = reviewFindings(ctx);
   const summary = [
     ['Tasks', model.tasks.length],
     ['Total work', `${round(total, 1)} h`],
@@ -110,7 +121,7 @@ export function planView(ctx: ArtifactContext) {
     ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
     ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
     ['File conflicts', fileConflictSummary(conflicts)],
-    ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
+    ['Findings to review', `${findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
   const ganttLimit = analysis.thresholds.condenseGraphAbove;
   return {
@@ -151,7 +162,7 @@ export function planView(ctx: ArtifactContext) {
     softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
     lowConfidenceDeps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
     minConfidence: model.settings.minConfidence,
-    findings: analysis.findings,
+    findings,
     merges: analysis.decomposition.merges,
     splits: analysis.decomposition.splits,
     timestamp: ctx.timestamp,

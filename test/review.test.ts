@@ -1,0 +1,127 @@
+// What a reviewer of a compiled plan relies on: validate reports what compile reports, artifacts and
+// prompts hold no secret, a comment-only edit keeps `compile --check` green.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { cli, project, root, tempDir } from './helpers/cli.js';
+
+const codesOf = (stderr: string) => [...stderr.matchAll(/^\S+:\d+:\d+: (?:warning|error) (\S+)/gm)].map((m) => m[1]!);
+
+function plansUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !e.name.endsWith('.expected.yaml'))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+// Streams that own the same folder and a tiny task: findings that only the analysis (after compiling) sees.
+const analysisPlan = `version: 1
+name: overlap
+streams:
+  api: { owns: ["src/**"] }
+  web: { owns: ["src/web/**"] }
+tasks:
+  - { id: a, title: Build the API, stream: api, estimate: 2h, acceptance: ["npm test"] }
+  - { id: b, title: Build the page, stream: web, estimate: 1m, needs: [a], acceptance: ["npm test"] }
+`;
+
+t.test('validate --format json lists every code compile prints, for every example and fixture', async (t) => {
+  const extra = project({ 'plan.yaml': analysisPlan });
+  const plans = [...plansUnder(path.join(root, 'examples')), ...plansUnder(path.join(root, 'test/fixtures')), path.join(extra, 'plan.yaml')];
+  t.ok(plans.length > 50, `${plans.length} plans`);
+  const out = tempDir();
+  let compared = 0;
+  for (const plan of plans) {
+    const compiled = await cli(['compile', plan, '--out', out]);
+    const validated = await cli(['validate', plan, '--format', 'json']);
+    let listed: { code: string }[];
+    try {
+      listed = JSON.parse(validated.stdout);
+    } catch {
+      t.fail(`${plan}: validate --format json printed no JSON`);
+      continue;
+    }
+    const seen = new Set(listed.map((d) => d.code));
+    const missing = codesOf(compiled.stderr).filter((c) => !seen.has(c));
+    if (missing.length) t.fail(`${path.relative(root, plan)}: compile printed ${missing.join(', ')}, validate did not`);
+    compared++;
+  }
+  t.equal(compared, plans.length);
+  const v = await cli(['validate', path.join(extra, 'plan.yaml'), '--format', 'json']);
+  const codes = JSON.parse(v.stdout).map((d: { code: string }) => d.code);
+  t.ok(codes.includes('stream-owns-overlap'), 'a stream finding reaches validate');
+  const c = await cli(['compile', path.join(extra, 'plan.yaml'), '--out', out]);
+  t.equal(c.code, 0);
+  const warnings = codesOf(c.stderr).length;
+  t.match(readFileSync(path.join(out, 'Plan.md'), 'utf8'), `| Findings to review | ${warnings} warnings |`, 'Plan.md counts every warning compile printed');
+});
+
+const secrets = {
+  description: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789AB',
+  evidence: 'sk-ant-api03-abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789',
+  acceptance: 'AKIAABCDEFGHIJKLMNOP',
+  run: 'xoxb-1234567890-abcdefghijklmnop',
+};
+
+t.test('planted secrets reach no artifact and no prompt; the run command still runs as written', async (t) => {
+  const dir = project({
+    'spec.md': `# Spec\n\nDeploy with token ${secrets.description} please.\n`,
+    'plan.yaml': `version: 1
+name: leaky
+spec: spec.md
+tasks:
+  - id: deploy
+    title: Deploy the service
+    description: Push with ${secrets.description} to the registry.
+    evidence: "the key is ${secrets.evidence}"
+    estimate: 1h
+    run: "echo ${secrets.run} > out.txt"
+    acceptance:
+      - "test -n ${secrets.acceptance}"
+      - { file: out.txt, contains: xoxb }
+`,
+  });
+  const c = await cli(['compile'], { cwd: dir });
+  t.equal(c.code, 0, c.stderr);
+  t.match(c.stderr, /plan\.yaml:\d+:\d+: warning secret-in-plan a github-token/, 'warned with file:line:col');
+  for (const s of Object.values(secrets)) t.notOk(c.stderr.includes(s), 'no secret in the warnings');
+  const files = readdirSync(path.join(dir, 'tasks_output'));
+  t.ok(files.length >= 8, files.join(' '));
+  for (const f of files) {
+    const text = readFileSync(path.join(dir, 'tasks_output', f), 'utf8');
+    for (const [where, s] of Object.entries(secrets)) t.notOk(text.includes(s), `${f} has no secret from the ${where}`);
+  }
+  t.match(readFileSync(path.join(dir, 'tasks_output', 'tasks.json'), 'utf8'), '[REDACTED:github-token]');
+  const beads = await cli(['export', 'beads'], { cwd: dir });
+  for (const s of Object.values(secrets)) t.notOk(beads.stdout.includes(s), 'export beads holds no secret');
+  const p = await cli(['prompt', 'spec.md'], { cwd: dir });
+  t.equal(p.code, 0);
+  t.notOk(p.stdout.includes(secrets.description), 'prompt output holds no secret');
+  t.match(p.stdout, '[REDACTED:github-token]');
+  t.match(p.stderr, /^spec\.md:3:19: warning secret-in-spec a github-token/m);
+  const r = await cli(['run'], { cwd: dir });
+  t.equal(r.code, 0, r.stderr);
+  t.equal(readFileSync(path.join(dir, 'out.txt'), 'utf8').trim(), secrets.run, 'the runner ran the command as written');
+});
+
+t.test('a comment-only or layout-only edit keeps compile --check green', async (t) => {
+  for (const example of ['auth', 'platform']) {
+    const dir = tempDir();
+    const src = path.join(root, 'examples', example);
+    const text = readFileSync(path.join(src, 'plan.yaml'), 'utf8');
+    for (const e of readdirSync(src, { withFileTypes: true, recursive: true })) {
+      if (!e.isFile()) continue;
+      const rel = path.relative(src, path.join(e.parentPath, e.name));
+      const target = path.join(dir, rel);
+      (await import('node:fs')).mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(path.join(e.parentPath, e.name)));
+    }
+    t.equal((await cli(['compile'], { cwd: dir })).code, 0);
+    // A comment at the top shifts every line; blank lines in the middle shift the rest again.
+    const edited = `# reviewed by a human\n# second line\n${text.replace(/\ntasks:\n/, '\n\n# the tasks\ntasks:\n')}`;
+    writeFileSync(path.join(dir, 'plan.yaml'), edited);
+    const check = await cli(['compile', '--check'], { cwd: dir });
+    t.equal(check.code, 0, `${example}: ${check.stderr}`);
+    writeFileSync(path.join(dir, 'plan.yaml'), edited.replace(/title: /, 'title: Changed '));
+    t.equal((await cli(['compile', '--check'], { cwd: dir })).code, 10, `${example}: a change of meaning is stale`);
+  }
+});
