@@ -125,3 +125,36 @@ t.test('a comment-only or layout-only edit keeps compile --check green', async (
     t.equal((await cli(['compile', '--check'], { cwd: dir })).code, 10, `${example}: a change of meaning is stale`);
   }
 });
+
+t.test('validate --strict fails a plan that breaks the review rules and passes the strict examples', async (t) => {
+  const dir = project({
+    'plan.yaml': `version: 1
+name: loose
+resources:
+  db: { capacity: 1 }
+tasks:
+  - { id: a, title: Schema, agent: { prompt: "write the schema" }, acceptance: ["the schema is reviewed"] }
+  - id: b
+    title: Migrate the data
+    evidence: "use AKIAABCDEFGHIJKLMNOP for the bucket"
+    run: "true"
+    acceptance: [{ run: "true" }]
+    deps: [{ task: a, type: mutual_exclusion }]
+  - { id: c, title: Report, run: "true", acceptance: [{ run: "true" }] }
+`,
+  });
+  const loose = await cli(['validate', '--format', 'json'], { cwd: dir });
+  t.equal(loose.code, 0, 'without strict mode: only warnings');
+  t.same(JSON.parse(loose.stdout).filter((d: { code: string }) => d.code === 'no-estimate').length, 3, 'each task without an estimate is told it counts as 1 h');
+  const strict = await cli(['validate', '--strict'], { cwd: dir });
+  t.equal(strict.code, 5);
+  for (const code of ['strict-few-estimates', 'strict-no-machine-check', 'strict-no-boundaries', 'strict-exclusion-without-resource', 'strict-secret-in-evidence', 'strict-verb-first']) {
+    t.match(strict.stdout, new RegExp(`^plan\\.yaml:\\d+:\\d+: (error|warning) ${code} `, 'm'), code);
+  }
+  t.notOk(strict.stdout.includes('AKIAABCDEFGHIJKLMNOP'), 'the secret is not printed');
+  // The same rules from the plan's own setting, in compile too.
+  writeFileSync(path.join(dir, 'plan.yaml'), readFileSync(path.join(dir, 'plan.yaml'), 'utf8').replace('resources:', 'settings: { strict: true }\nresources:'));
+  t.equal((await cli(['compile'], { cwd: dir })).code, 5, 'settings.strict makes compile fail too');
+  const make = await cli(['validate', 'examples/make/plan.yaml', '--strict']);
+  t.equal(make.code, 0, make.stdout + make.stderr);
+});
