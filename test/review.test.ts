@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { cli, project, root, tempDir } from './helpers/cli.js';
+import { cli, compileText, project, root, tempDir } from './helpers/cli.js';
+import { checkFrontier, checkWaves } from './helpers/check-schedule.js';
 
 const codesOf = (stderr: string) => [...stderr.matchAll(/^\S+:\d+:\d+: (?:warning|error) (\S+)/gm)].map((m) => m[1]!);
 
@@ -157,4 +158,63 @@ tasks:
   t.equal((await cli(['compile'], { cwd: dir })).code, 5, 'settings.strict makes compile fail too');
   const make = await cli(['validate', 'examples/make/plan.yaml', '--strict']);
   t.equal(make.code, 0, make.stdout + make.stderr);
+});
+
+t.test('tasks naming one file in their descriptions never overlap in either schedule; each conflict has a type', async (t) => {
+  const plan = (extra = '') => `version: 1
+name: described
+settings: { max_concurrency: 4${extra} }
+tasks:
+  - { id: a, title: Add login, estimate: 2h, description: "Modify api/main.py to add the route" }
+  - { id: b, title: Add logout, estimate: 2h, description: "Change api/main.py as well" }
+  - { id: c, title: Add health check, estimate: 2h, description: "Edit api/main.py once more" }
+  - { id: d, title: Add styles, estimate: 2h, description: "Touch web/ and nothing else", files: ["web/a.css"] }
+  - { id: e, title: Add fonts, estimate: 1h, description: "Work in web/fonts/*.woff2 and web/*.css" }
+`;
+  const compiled = compileText(plan());
+  // The checker's own exclusions: the three tasks that say they modify api/main.py.
+  const described: Array<[string, string]> = [['a', 'b'], ['a', 'c'], ['b', 'c']];
+  t.same(checkFrontier(compiled, described), [], 'frontier keeps them apart');
+  t.same(checkWaves(compiled, described), [], 'waves keep them apart');
+  t.equal(compiled.waves.waves.length >= 3, true, 'three waves for three tasks on one file');
+  const types = new Set(compiled.conflicts.overlaps.map((o) => o.type));
+  t.ok(types.has('same_file'), 'api/main.py: same_file');
+  t.ok(types.has('same_directory') || types.has('potential'), `web/: ${[...types].join(', ')}`);
+  const relaxed = compileText(plan(', description_conflicts: report'));
+  t.ok(relaxed.frontier.makespanHours < compiled.frontier.makespanHours, 'description_conflicts: report lets them run together');
+  const dir = project({ 'plan.yaml': plan() });
+  t.equal((await cli(['compile'], { cwd: dir })).code, 0);
+  const dag = JSON.parse(readFileSync(path.join(dir, 'tasks_output', 'dag.json'), 'utf8'));
+  const overlap = dag.file_conflicts.flatMap((g: { overlaps: { a: string; type: string; enforced: boolean }[] }) => g.overlaps).find((o: { a: string }) => o.a === 'api/main.py');
+  t.match(overlap, { type: 'same_file', enforced: true });
+  t.match(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8'), /\| api\/main\.py \(from a description\) \| same_file \|/);
+});
+
+t.test('execution_model: wave_based keeps its waves at run time; --execution-model overrides', async (t) => {
+  // b (wave 1) waits up to 2 s for c (wave 2) to start: only a rolling frontier starts c while b runs.
+  const plan = (model: string) => `version: 1
+name: waves
+settings: { execution_model: ${model}, max_concurrency: 4 }
+tasks:
+  - { id: a, title: Start quickly, estimate: 1h, run: "true", acceptance: [{ run: "true" }] }
+  - id: b
+    title: Wait for c
+    estimate: 3h
+    run: "for i in $(seq 1 20); do if [ -f c.started ]; then echo yes > b.saw; exit 0; fi; sleep 0.1; done; echo no > b.saw"
+    acceptance: [{ file: b.saw }]
+  - { id: c, title: Start after a, estimate: 1h, needs: [a], run: "touch c.started", acceptance: [{ file: c.started }] }
+`;
+  const waves = project({ 'plan.yaml': plan('wave_based') });
+  const w = await cli(['run', '--no-state'], { cwd: waves });
+  t.equal(w.code, 0, w.stderr + w.stdout);
+  t.equal(readFileSync(path.join(waves, 'b.saw'), 'utf8').trim(), 'no', 'wave_based: c waited for the whole first wave');
+  const rolling = project({ 'plan.yaml': plan('rolling_frontier') });
+  t.equal((await cli(['run', '--no-state'], { cwd: rolling })).code, 0);
+  t.equal(readFileSync(path.join(rolling, 'b.saw'), 'utf8').trim(), 'yes', 'rolling frontier: c started as soon as a was done');
+  const forced = project({ 'plan.yaml': plan('rolling_frontier') });
+  t.equal((await cli(['run', '--no-state', '--execution-model', 'wave_based'], { cwd: forced })).code, 0);
+  t.equal(readFileSync(path.join(forced, 'b.saw'), 'utf8').trim(), 'no', '--execution-model wave_based overrides the plan');
+  const bad = await cli(['run', '--execution-model', 'waves'], { cwd: forced });
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, 'must be wave_based or rolling_frontier');
 });

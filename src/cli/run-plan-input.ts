@@ -1,6 +1,6 @@
 /** The start of the commands that act on a run (run, status, the control verbs): the plan as the runner sees it. */
 import { exitCodeFor, type ExitCode } from '../compiler/diagnostic.js';
-import type { PlanModel } from '../compiler/model.js';
+import type { PlanModel, ResolvedSettings } from '../compiler/model.js';
 import { buildRunPlan, type RunPlan } from '../runner/plan-view.js';
 import type { CliIo } from './command.js';
 import { loadPlanWithConfig, printDiagnostics, type LoadedPlan, type PlanInput } from './plan-input.js';
@@ -8,8 +8,8 @@ import { loadPlanWithConfig, printDiagnostics, type LoadedPlan, type PlanInput }
 export type LoadRunPlanOutcome = { ok: true; plan: RunPlan; model: PlanModel; input: PlanInput; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode };
 
 /** Loads the plan and its config; on failure prints why and gives the exit code. Warnings belong to `execplan validate`: only errors are printed. */
-export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string): Promise<LoadRunPlanOutcome> {
-  const outcome = await loadPlanWithConfig(io, given, {}, configPath);
+export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string, overrides: Partial<ResolvedSettings> = {}): Promise<LoadRunPlanOutcome> {
+  const outcome = await loadPlanWithConfig(io, given, overrides, configPath);
   if (!outcome.ok) {
     if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
     printDiagnostics(io, outcome.diagnostics);
@@ -20,5 +20,5 @@ export async function loadRunPlan(io: CliIo, given: string | undefined, configPa
     printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
     return { ok: false, exitCode: exitCodeFor(diagnostics) };
   }
-  return { ok: true, plan: buildRunPlan(model, input.dir, input.text), model, input, loaded: outcome.loaded };
+  return { ok: true, plan: buildRunPlan(model, input.dir, input.text, outcome.loaded.compiled ?? undefined), model, input, loaded: outcome.loaded };
 }

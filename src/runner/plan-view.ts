@@ -3,7 +3,7 @@ import { sha256 } from '../compiler/artifacts/json.js';
 import { contentHash } from '../compiler/render/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compilePlan } from '../compiler/compile.js';
+import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
 export interface RunTask {
@@ -17,6 +17,8 @@ export interface RunTask {
   dependents: string[];
   /** Launch rank: lower starts first. */
   rank: number;
+  /** Its wave (0-based) when the run is wave-based: it starts only once every earlier wave is finished; -1 otherwise. */
+  wave: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
   definition: string;
   /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
@@ -41,7 +43,7 @@ export interface RunPlan {
 }
 
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string): RunPlan {
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, compiledPlan?: CompiledPlan): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -50,7 +52,10 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = compilePlan(model);
+  const compiled = compiledPlan ?? compilePlan(model);
+  // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
+  const waveOf = new Map<string, number>();
+  if (model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
@@ -58,7 +63,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     const inputs = t.source.inputs ?? [];
     const outputs = t.source.outputs ?? [];
     const definition = contentHash({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) });
-    return { model: t, cwd, env, inputs, outputs, deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, definition };
+    return { model: t, cwd, env, inputs, outputs, deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, wave: waveOf.get(t.id) ?? -1, definition };
   });
   return {
     model,

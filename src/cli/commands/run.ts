@@ -30,7 +30,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -46,11 +46,14 @@ export const runCommand: Command = {
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
         worktrees: { type: 'boolean' },
+        'execution-model': { type: 'string' },
       },
       1,
     );
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const outcome = await loadRunPlan(io, positionals[0], values.config);
+    const model_ = values['execution-model'];
+    if (model_ !== undefined && model_ !== 'wave_based' && model_ !== 'rolling_frontier') throw new UsageError(`--execution-model must be wave_based or rolling_frontier, not '${model_}'`);
+    const outcome = await loadRunPlan(io, positionals[0], values.config, model_ ? { executionModel: model_ } : {});
     if (!outcome.ok) return outcome.exitCode;
     const { model, input, plan } = outcome;
     const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;

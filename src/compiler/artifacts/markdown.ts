@@ -59,6 +59,7 @@ export interface ConflictRow {
   tasksText: string;
   confidence: number;
   enforced: boolean;
+  type: string;
 }
 
 /** Most overlap rows in Plan.md and Decisions.md; dag.json and tasks.json have them all. */
@@ -83,7 +84,7 @@ export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more:
     const tasks = [...new Set([...patterns[o.a]!.tasks, ...patterns[o.b]!.tasks])].sort((a, b) => index.get(a)! - index.get(b)!);
     const fromDescription = patterns[o.a]!.source === 'description' || patterns[o.b]!.source === 'description';
     const declared = patterns[o.a]!.source === 'avoid_concurrent_with';
-    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
+    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced, type: o.type };
   });
   return { rows, more: ordered.length - rows.length };
 }
