@@ -38,8 +38,8 @@ if (process.argv[2] === '--child') {
   else {
     const { loadPlan } = await import(pathToFileURL(path.join(dist, 'compiler/load.js')).href);
     const { compilePlan } = await import(pathToFileURL(path.join(dist, 'compiler/compile.js')).href);
-    const { renderArtifacts } = await import(pathToFileURL(path.join(dist, 'compiler/render/artifacts.js')).href);
-    const loaded = loadPlan('plan.yaml', text);
+    const { renderScheduleArtifacts: renderArtifacts } = await import(pathToFileURL(path.join(dist, 'compiler/artifacts/index.js')).href);
+    const loaded = loadPlan('plan.yaml', text).value;
     const c0 = process.cpuUsage();
     const compiled = compilePlan(loaded.model);
     const c1 = process.cpuUsage(c0);
@@ -49,7 +49,7 @@ if (process.argv[2] === '--child') {
     result = {
       compileCpuMs: (c1.user + c1.system) / 1000,
       renderCpuMs: (c2.user + c2.system - c1.user - c1.system) / 1000,
-      dagMb: Buffer.byteLength(out.get('dag.json')) / 1e6,
+      dagMb: Buffer.byteLength(out['dag.json']) / 1e6,
       conflicts: groups,
       frontier: compiled.frontier.makespanHours,
       lb: compiled.frontier.lowerBound.hours,

@@ -1,16 +1,16 @@
 // execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
+import { cli, tempDir } from './helpers/cli.js';
 
 const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
 
 function project(plan: string, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agent-run-'));
+  const dir = tempDir('execplan-agent-run-');
   for (const [name, text] of Object.entries({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files })) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -87,7 +87,7 @@ t.test('a missing agent CLI stops the run before any task runs (exit 6, install 
   t.notOk(existsSync(path.join(dir, 'prep.txt')), 'the command task before it did not run');
 });
 
-t.test('--worktrees: stream tasks run and are committed on execplan/<plan>/<stream>-<run-id>', async (t) => {
+t.test('--worktrees: stream tasks run and are committed on execplan/<plan>/<stream>, the branch tasks.json records', async (t) => {
   const dir = project(
     `version: 1
 name: demo
@@ -117,14 +117,25 @@ tasks:
   git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base');
   const r = await run(dir, ['--worktrees', '--keep-going']);
   t.equal(r.code, 7, r.stderr + r.stdout);
-  const branch = /1\. (execplan\/demo\/core-\S+)  \(stream core, 1 commit\)/.exec(r.stdout)?.[1];
-  t.ok(branch, r.stdout);
+  // The branch the compiled tasks.json records for a stream task is the branch the run created.
+  const compiled = await cli(['compile', 'plan.yaml', '--out', '.records/out'], { cwd: dir });
+  t.equal(compiled.code, 0, compiled.stderr);
+  const recorded = (JSON.parse(readFileSync(path.join(dir, '.records/out/tasks.json'), 'utf8')) as { tasks: Array<{ id: string; branch: string | null }> }).tasks;
+  const branch = recorded.find((task) => task.id === 'impl')!.branch!;
+  t.equal(branch, 'execplan/demo/core');
+  t.match(r.stdout, `  1. ${branch}  (stream core, 1 commit)`);
   t.equal(git('show', `${branch}:src/thing.ts`), 'edited by agent-1\n');
+  t.same(git('branch', '--list', 'execplan/*', '--format=%(refname:short)').trim().split('\n'), ['execplan/demo/core', 'execplan/demo/held', 'execplan/demo/side']);
+  t.equal(recorded.find((task) => task.id === 'hold')!.branch, 'execplan/demo/held');
   t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
   const runFile = readdirSync(path.join(dir, '.execplan/runs'))[0]!;
-  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches.map((b: { stream: string }) => b.stream), ['core', 'side', 'held']);
+  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches, [
+    { stream: 'core', branch: 'execplan/demo/core' },
+    { stream: 'side', branch: 'execplan/demo/side' },
+    { stream: 'held', branch: 'execplan/demo/held' },
+  ]);
   // Work that is not on a branch is never deleted: the worktrees with uncommitted changes are kept and named.
-  const runId = branch!.slice('execplan/demo/core-'.length);
+  const runId = runFile.replace(/\.json$/, '');
   const side = path.join(dir, '.execplan/worktrees', `side-${runId}`);
   const held = path.join(dir, '.execplan/worktrees', `held-${runId}`);
   t.notOk(existsSync(path.join(dir, '.execplan/worktrees', `core-${runId}`)), 'the clean worktree is removed after the run');
@@ -132,7 +143,7 @@ tasks:
   t.equal(readFileSync(path.join(held, 'held/b.txt'), 'utf8'), 'done\n', 'the task whose commit failed keeps its work');
   t.match(r.stdout, `  kept ${side} (stream side): uncommitted changes of an unfinished task: commit or remove it yourself`);
   t.match(r.stdout, `  kept ${held} (stream held): uncommitted changes`);
-  t.match(r.stderr, /execplan: warning: hold: its changes were not committed on execplan\/demo\/held-\S+ \(git add -A: .*index\.lock/);
+  t.match(r.stderr, /execplan: warning: hold: its changes were not committed on execplan\/demo\/held \(git add -A: .*index\.lock/);
   t.match(r.stdout, /  commit failed: hold: its changes were not committed/);
 });
 

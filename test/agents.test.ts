@@ -1,15 +1,15 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPlan } from '../src/compiler/load.js';
 import type { PlanModel, TaskModel } from '../src/compiler/model.js';
 import { agentExecutor } from '../src/agents/executor.js';
-import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
+import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/runner/executor.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
 import type { StreamWorktree } from '../src/agents/worktrees.js';
+import { modelOf, tempDir } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -94,17 +94,16 @@ interface Fixture {
 }
 
 function fixture(planYaml: string, files: Record<string, string> = {}): Fixture {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agents-'));
+  const dir = tempDir('execplan-agents-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
   writeFileSync(path.join(dir, 'plan.yaml'), planYaml);
-  const loaded = loadPlan('plan.yaml', planYaml);
-  if (!loaded.model) throw new Error(JSON.stringify(loaded.diagnostics));
+  const model = modelOf(planYaml);
   const stateDir = path.join(dir, '.execplan');
   mkdirSync(stateDir, { recursive: true });
-  return { dir, stateDir, model: loaded.model, records: path.join(dir, 'records') };
+  return { dir, stateDir, model, records: path.join(dir, 'records') };
 }
 
 function context(f: Fixture, env: Record<string, string> = {}): ExecutorContext {
@@ -315,24 +314,23 @@ t.test('a user template replaces the built-in prompt', async (t) => {
 
 t.test('--worktrees: one worktree and branch per stream, commits per task, merge order, cleanup', async (t) => {
   const { execFileSync } = await import('node:child_process');
-  const { startWorktreeSession, mergeOrder, branchName } = await import('../src/agents/worktrees.js');
+  const { startWorktreeSession } = await import('../src/agents/worktrees.js');
+  const { branchName, streamMergeOrder } = await import('../src/compiler/analysis/streams.js');
   const f = fixture(PLAN, { 'docs/spec.md': SPEC, '.gitignore': '.execplan/\nrecords/\n' });
   const git = (...args: string[]) => execFileSync('git', args, { cwd: f.dir, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'base');
-  t.same(mergeOrder(f.model), { order: ['data', 'api'], entangled: [] });
-  t.equal(branchName('auth', 'api', '20261121T174700Z-1a2b'), 'execplan/auth/api-20261121T174700Z-1a2b');
+  t.same(streamMergeOrder(f.model).branches.map((b) => b.stream), ['data', 'api']);
+  t.same(streamMergeOrder(f.model).entangled, []);
+  t.equal(branchName('auth', 'api'), 'execplan/auth/api');
+  t.equal(branchName('auth', 'a..b.lock'), 'execplan/auth/a.b-lock', 'names git would refuse are made ref-safe');
 
   const started = startWorktreeSession(f.model, f.dir, 'run1');
-  if (!started.ok) throw new Error(started.message);
-  const session = started.session;
-  t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data-run1', 'execplan/auth/api-run1']);
+  if (!started.ok) throw new Error(started.error.problems.join('; '));
+  const session = started.value;
+  t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data', 'execplan/auth/api']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
-  t.ok(again.ok, 'a second run gets its own branches');
-  if (again.ok) {
-    t.notMatch(again.session.finish(), /kept/, 'clean worktrees are removed');
-    t.notOk(existsSync(again.session.worktrees[0]!.path));
-  }
+  t.match(again.ok ? '' : again.error.problems.join('; '), /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/, 'a branch checked out in a live worktree is not taken twice');
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
   // committed when it ends done.
@@ -353,8 +351,8 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.notOk(existsSync(path.join(f.dir, 'src/models/user.ts')), 'the checkout is untouched');
   await runTask(docs);
   t.ok(existsSync(path.join(f.dir, 'src/models/user.ts')), 'a task without a stream runs in the checkout');
-  t.equal(git('log', '--format=%B', 'execplan/auth/data-run1', '-1').trim(), 'model: Create the user model\n\nexecplan run run1');
-  t.equal(git('show', 'execplan/auth/data-run1:src/models/user.ts'), 'edited by agent-1\n');
+  t.equal(git('log', '--format=%B', 'execplan/auth/data', '-1').trim(), 'model: Create the user model\n\nexecplan run run1');
+  t.equal(git('show', 'execplan/auth/data:src/models/user.ts'), 'edited by agent-1\n');
 
   // A failed commit is reported, and its changes stay in the worktree (a held index lock makes `git add` fail).
   const [dataWt, apiWt] = session.worktrees as [StreamWorktree, StreamWorktree];
@@ -363,21 +361,28 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   const lock = path.resolve(apiWt.path, execFileSync('git', ['rev-parse', '--git-path', 'index.lock'], { cwd: apiWt.path, encoding: 'utf8' }).trim());
   writeFileSync(lock, '');
   const problem = session.commit(f.model.tasks[1]!, 'execplan run run1');
-  t.match(problem, /^login: its changes were not committed on execplan\/auth\/api-run1 \(git add -A: .*index\.lock.*\); they stay in /);
+  t.match(problem, /^login: its changes were not committed on execplan\/auth\/api \(git add -A: .*index\.lock.*\); they stay in /);
   rmSync(lock);
   t.equal(session.commit(f.model.tasks[2]!, 'execplan run run1'), null, 'a task without a stream has nothing to commit');
 
   const summary = session.finish();
   t.equal(
     summary,
-    'Branches (merge in this order):\n  1. execplan/auth/data-run1  (stream data, 1 commit)\n  2. execplan/auth/api-run1  (stream api, 0 commits)\n' +
+    'Branches (merge in this order):\n  1. execplan/auth/data  (stream data, 1 commit)\n  2. execplan/auth/api  (stream api, 0 commits)\n' +
       `  commit failed: ${problem}\n` +
       `  kept ${apiWt.path} (stream api): uncommitted changes of an unfinished task: commit or remove it yourself`,
   );
   t.notOk(existsSync(dataWt.path), 'a clean worktree is removed');
   t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
-  t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data-run1/, 'branches are kept for merging');
+  t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data/, 'branches are kept for merging');
+  // The next run continues on the branches the last one left (the kept worktree is cleared first).
+  git('worktree', 'remove', '--force', apiWt.path);
+  const next = startWorktreeSession(f.model, f.dir, 'run2');
+  if (!next.ok) throw new Error(next.error.problems.join('; '));
+  t.equal(readFileSync(path.join(next.value.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n', 'the data branch keeps its commit');
+  t.notMatch(next.value.finish(), /kept/, 'clean worktrees are removed');
+  t.notOk(existsSync(next.value.worktrees[0]!.path));
 
   const outside = startWorktreeSession(f.model, tmpdir(), 'x');
-  t.match(outside.ok ? '' : outside.message, /--worktrees needs a git repository/);
+  t.match(outside.ok ? '' : outside.error.problems.join('; '), /--worktrees needs a git repository/);
 });

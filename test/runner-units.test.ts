@@ -1,7 +1,7 @@
 // The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority; the process-group lifecycle.
 import t from 'tap';
 import { expandGlobs, globMatchesAnything, globToRegExp } from '../src/runner/glob.js';
-import { redact } from '../src/runner/redact.js';
+import { redactSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
 import { dependencyClosure } from '../src/runner/selection.js';
 import { waitReasons } from '../src/runner/wait-reason.js';
+import { describeWaitLine, type WaitReason } from '../src/core/task-status.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -49,9 +50,9 @@ t.test('redaction', async (t) => {
     ['{"password": "hunter2hunter2"}', /hunter2/],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', /MIIEow/],
   ];
-  for (const [text, secret] of cases) t.notMatch(redact(text), secret, text);
-  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
-  t.equal(redact('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
+  for (const [text, secret] of cases) t.notMatch(redactSecrets(text), secret, text);
+  t.equal(redactSecrets('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
+  t.equal(redactSecrets('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
 });
 
 t.test('line splitter emits whole lines only, across chunks, and bounds long lines', async (t) => {
@@ -120,15 +121,15 @@ t.test('hash chain', async (t) => {
 });
 
 t.test('preflight: a task kind without an executor, or a failing executor preflight, stops the run before it starts', async (t) => {
-  const { loadPlan } = await import('../src/compiler/load.js');
+  const { modelOf } = await import('./helpers/cli.js');
   const { buildRunPlan } = await import('../src/runner/plan-view.js');
   const { Runner } = await import('../src/runner/runner.js');
   const { NullStore } = await import('../src/runner/store.js');
   const { statePaths } = await import('../src/runner/paths.js');
   const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
-  const model = loadPlan('plan.yaml', text).model!;
+  const model = modelOf(text);
   const plan = buildRunPlan(model, '/nonexistent', text);
-  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {} });
+  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
   const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
   const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command }));
   t.same(await bare.preflight(), ['no executor for agent tasks (b)']);
@@ -152,10 +153,11 @@ t.test('wait reasons: a failure far upstream in a 50,000-task chain, linear and 
     deps: i === 0 ? [] : [`t${i - 1}`],
   }));
   const plan = { tasks: new Map(order.map((task) => [task.model.id, task])), order } as unknown as RunPlan;
+  const text = (reason: WaitReason | null, task: string) => (reason === null ? 'ready' : describeWaitLine(reason, task));
   const why = waitReasons(plan, (id) => (id === 't0' ? 'failed' : 'pending'), false);
-  t.equal(why(plan.tasks.get(`t${n - 1}`)!, false), 'blocked: upstream failed (t0)');
-  t.equal(why(plan.tasks.get('t1')!, false), 'blocked: upstream failed (t0)');
+  t.equal(text(why(plan.tasks.get(`t${n - 1}`)!, false), `t${n - 1}`), 'blocked: upstream failed (t0)');
+  t.equal(text(why(plan.tasks.get('t1')!, false), 't1'), 'blocked: upstream failed (t0)');
   const none = waitReasons(plan, (id) => (id === 't0' ? 'done' : 'pending'), false);
-  t.equal(none(plan.tasks.get('t1')!, false), 'ready');
-  t.equal(none(plan.tasks.get('t2')!, false), 'needs t1');
+  t.equal(text(none(plan.tasks.get('t1')!, false), 't1'), 'ready');
+  t.equal(text(none(plan.tasks.get('t2')!, false), 't2'), 'needs t1');
 });

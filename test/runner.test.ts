@@ -359,6 +359,7 @@ t.test('on a terminal: a bounded live display (header + one row per slot), NO_CO
   const out = r.stdout;
   t.match(out, /\d+\/41 finished/);
   t.match(out, /completed: 41 done/);
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape is what must be absent
   t.notMatch(out, /\x1b\[3\dm/, 'no colour with NO_COLOR');
   // Each frame redraws at most header + 2 slot rows (+ notices): never one row per task.
   const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);

@@ -3,21 +3,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { compilePlan } from '../src/compiler/compile.js';
 import type { CompiledPlan } from '../src/compiler/compiled.js';
 import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
 import { globsOverlap } from '../src/compiler/glob-overlap.js';
-import { loadPlan } from '../src/compiler/load.js';
-import { renderArtifacts } from '../src/compiler/render/artifacts.js';
+import { renderScheduleArtifacts } from '../src/compiler/artifacts/index.js';
 import { smToPlanYaml } from '../bench/psplib-convert.mjs';
 import { checkFrontier, checkWaves, enforcedPairs, globRegExp, type Exclusions } from './helpers/check-schedule.js';
 import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
-
-function compileText(text: string, file = 'plan.yaml'): CompiledPlan {
-  const loaded = loadPlan(file, text);
-  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
-  return compilePlan(loaded.model);
-}
+import { compileText, modelOf } from './helpers/cli.js';
 
 /** Pairs of tasks whose `files` match a common path of the universe: they must be kept apart. */
 function bruteForceExclusions(plan: Record<string, unknown>): Exclusions {
@@ -190,7 +183,7 @@ t.test('the examples: both schedules valid, compiled twice identically', async (
     const compiled = compileText(text, file);
     t.same(checkFrontier(compiled), [], `${path.basename(path.dirname(file))}: frontier valid`);
     t.same(checkWaves(compiled), [], `${path.basename(path.dirname(file))}: waves valid`);
-    t.same([...renderArtifacts(compileText(text, file))], [...renderArtifacts(compiled)], 'deterministic');
+    t.same(renderScheduleArtifacts(compileText(text, file)), renderScheduleArtifacts(compiled), 'deterministic');
   }
   t.ok(plans.length >= 3, `the three bundled examples were checked (found ${plans.length})`);
 });
@@ -199,9 +192,9 @@ t.test('determinism', async (t) => {
   for (const seed of [3, 11, 42]) {
     const plan = randomPlan(seed, { iterations: null });
     const text = planYaml(plan);
-    const first = renderArtifacts(compileText(text));
-    const second = renderArtifacts(compileText(text));
-    t.same([...second], [...first], `seed ${seed}: byte-identical artifacts`);
+    const first = renderScheduleArtifacts(compileText(text));
+    const second = renderScheduleArtifacts(compileText(text));
+    t.same(second, first, `seed ${seed}: byte-identical artifacts`);
 
     // Reordered tasks: the frontier is identical (it works in id order); the graph's facts are the same.
     const reversed = { ...plan, tasks: [...(plan.tasks as unknown[])].reverse() };
@@ -260,8 +253,7 @@ t.test('a 10,000-task chain listed last-to-first compiles (no recursion)', async
 });
 
 t.test('findConflicts ignores a task against itself', async (t) => {
-  const loaded = loadPlan('p.yaml', stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }));
-  const found = findConflicts(loaded.model!);
+  const found = findConflicts(modelOf(stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }), 'p.yaml'));
   t.same([found.patterns, found.overlaps, found.groups], [[], [], []]);
 });
 

@@ -7,10 +7,10 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PlanModel } from '../compiler/model.js';
+import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
-import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
+import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
@@ -48,6 +48,136 @@ function readSpecs(model: PlanModel, planDir: string): SpecsResult {
 
 const done = (outcome: AttemptOutcome): AttemptHandle => ({ pid: null, done: Promise.resolve(outcome), kill() {} });
 
+type Agent = ReturnType<typeof taskAgent> & { profile: AgentProfile };
+
+/** Every profile the tasks use exists and its binary is on PATH (each profile checked once). */
+function profileProblems(options: AgentExecutorOptions, tasks: readonly TaskModel[], context: ExecutorContext): PreflightProblem[] {
+  const { model, profiles, defaultProfile } = options;
+  const problems: PreflightProblem[] = [];
+  const checked = new Set<string>();
+  for (const task of tasks) {
+    const agent = taskAgent(model, task, profiles, defaultProfile);
+    if (!agent.profile) {
+      problems.push({ task: task.id, message: `unknown agent profile '${agent.profileName}' (known: ${Object.keys(profiles).sort().join(', ')})` });
+      continue;
+    }
+    if (checked.has(agent.profileName)) continue;
+    checked.add(agent.profileName);
+    const binary = agent.profile.command[0]!;
+    if (!findExecutable(binary, context.planDir, context.env.PATH)) problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
+  }
+  return problems;
+}
+
+/** The prompt template and the specs can be read, and specs with possible secrets pass the profiles' policy. */
+function promptInputProblems(options: AgentExecutorOptions, tasks: readonly TaskModel[], context: ExecutorContext, notify: (message: string) => void): PreflightProblem[] {
+  const { model, profiles, defaultProfile } = options;
+  const problems: PreflightProblem[] = [];
+  const template = readTemplate(options.templatePath);
+  if (!template.ok) problems.push({ task: null, message: template.message });
+  const specs = readSpecs(model, context.planDir);
+  if (!specs.ok) return [...problems, { task: null, message: specs.message }];
+  const policies = new Set(tasks.map((t) => taskAgent(model, t, profiles, defaultProfile).profile?.secrets));
+  for (const spec of specs.specs) {
+    const findings = scanSecrets(spec.text);
+    if (findings.length === 0) continue;
+    const list = describeFindings(findings, spec.path);
+    if (policies.has('block')) problems.push({ task: null, message: `the spec contains possible secrets and an agent profile blocks them: ${list}` });
+    else if (policies.has('warn')) notify(`warning: the spec contains possible secrets (sent unredacted to profiles with secrets: warn): ${list}`);
+  }
+  return problems;
+}
+
+type PromptResult = { ok: true; prompt: string } | { ok: false; message: string };
+
+/** The prompt for one attempt: rendered from the task, its upstream hand-offs and the specs, then the profile's secrets policy. */
+function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: number, input: AttemptInput, context: ExecutorContext, say: (line: string) => void, notify: (message: string) => void): PromptResult {
+  const { model } = options;
+  const { task } = input;
+  const specs = readSpecs(model, context.planDir);
+  if (!specs.ok) return specs;
+  const template = readTemplate(options.templatePath);
+  if (!template.ok) return template;
+  const state = readRunState(context.stateDir);
+  const ctx = buildPromptContext(model, task, {
+    agentNumber: number,
+    attempt: input.attempt,
+    specs: specs.specs,
+    note: state.note(task.id),
+    upstream: (id) => ({ status: state.status(id), summary: readHandoff(context.stateDir, id)?.summary ?? null }),
+  });
+  ctx.task.extra = agent.extraPrompt;
+  const rendered = renderPrompt(template.text, ctx, path.basename(template.path));
+  if (!rendered.ok) return rendered;
+
+  const profile = agent.profile;
+  const policy = applySecretsPolicy(profile.secrets, rendered.prompt, 'prompt', profile.name);
+  if (policy.action === 'block') {
+    say(policy.notice);
+    notify(`${task.id}: ${policy.notice}`);
+    return { ok: false, message: policy.notice };
+  }
+  if (policy.notice) {
+    say(policy.notice);
+    if (profile.secrets === 'warn') notify(`${task.id}: ${policy.notice}`);
+  }
+  return { ok: true, prompt: policy.text };
+}
+
+/** The prompt as sent, beside the attempt log (redacted whatever the policy: logs never hold secrets). */
+function keepPromptCopy(input: AttemptInput, prompt: string): void {
+  const logDir = path.dirname(input.logPath);
+  try {
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(path.join(logDir, `${input.attempt}.prompt.md`), redactSecrets(prompt));
+  } catch {
+    // informational copy only
+  }
+}
+
+/** A profile timeout applies when the task sets none (the runner enforces the task's own). */
+function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null {
+  if (task.timeoutSeconds !== null || !profile.timeout) return null;
+  const parsed = parseTimeout(profile.timeout);
+  return parsed.ok ? parsed.hours * 3600 * 1000 : null;
+}
+
+/** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
+function endAttempt(agent: Agent, label: string, input: AttemptInput, context: ExecutorContext, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, say: (line: string) => void): AttemptOutcome {
+  const usage = result.usage;
+  input.onProgress({
+    message: `${label}: ${outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
+    usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
+  });
+  say(
+    `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
+      `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
+      `${usage.costUsd !== null ? `, $${usage.costUsd.toFixed(4)}` : ''}`,
+  );
+  try {
+    writeHandoff(context.stateDir, {
+      task: input.task.id,
+      runId: input.env.EXECPLAN_RUN_ID ?? null,
+      attempt: input.attempt,
+      agent: label,
+      profile: agent.profile.name,
+      exitCode: outcome.kind === 'exited' ? outcome.exitCode : null,
+      isError: result.isError,
+      summary: result.result !== null ? redactSecrets(result.result) : null,
+      usage,
+      sessionId: result.sessionId,
+    });
+  } catch {
+    // the hand-off is context for later prompts, not a result
+  }
+  // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
+  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
+    say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
+    return { kind: 'exited', exitCode: 1 };
+  }
+  return outcome;
+}
+
 export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
   const { model, profiles, defaultProfile } = options;
   const notify = options.notify ?? (() => {});
@@ -57,89 +187,27 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
     kind: 'agent',
 
     async preflight(tasks, context) {
-      const problems: PreflightProblem[] = [];
-      const checked = new Map<string, string | null>();
-      for (const task of tasks) {
-        const agent = taskAgent(model, task, profiles, defaultProfile);
-        if (!agent.profile) {
-          problems.push({ task: task.id, message: `unknown agent profile '${agent.profileName}' (known: ${Object.keys(profiles).sort().join(', ')})` });
-          continue;
-        }
-        if (!checked.has(agent.profileName)) {
-          const binary = agent.profile.command[0]!;
-          const found = findExecutable(binary, context.planDir, context.env.PATH);
-          checked.set(agent.profileName, found);
-          if (!found) problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
-        }
-      }
-      if (tasks.length > 0) {
-        const template = readTemplate(options.templatePath);
-        if (!template.ok) problems.push({ task: null, message: template.message });
-        const specs = readSpecs(model, context.planDir);
-        if (!specs.ok) problems.push({ task: null, message: specs.message });
-        else {
-          const policies = new Set(tasks.map((t) => taskAgent(model, t, profiles, defaultProfile).profile?.secrets));
-          for (const spec of specs.specs) {
-            const findings = scanSecrets(spec.text);
-            if (findings.length === 0) continue;
-            const list = describeFindings(findings, spec.path);
-            if (policies.has('block')) problems.push({ task: null, message: `the spec contains possible secrets and an agent profile blocks them: ${list}` });
-            else if (policies.has('warn')) notify(`warning: the spec contains possible secrets (sent unredacted to profiles with secrets: warn): ${list}`);
-          }
-        }
-      }
-      return problems;
+      const problems = profileProblems(options, tasks, context);
+      return tasks.length > 0 ? [...problems, ...promptInputProblems(options, tasks, context, notify)] : problems;
     },
 
     start(input: AttemptInput, context: ExecutorContext): AttemptHandle {
       const { task } = input;
       const say = (line: string): void => input.onLine(`[execplan] ${line}`, 'stderr');
-      const agent = taskAgent(model, task, profiles, defaultProfile);
-      if (!agent.profile) return done({ kind: 'error', message: `unknown agent profile '${agent.profileName}'` });
+      const found = taskAgent(model, task, profiles, defaultProfile);
+      if (!found.profile) return done({ kind: 'error', message: `unknown agent profile '${found.profileName}'` });
+      const agent = found as Agent;
       const profile = agent.profile;
       const number = ++agentCount;
       const label = `agent-${number}`;
 
-      const specs = readSpecs(model, context.planDir);
-      if (!specs.ok) return done({ kind: 'error', message: specs.message });
-      const template = readTemplate(options.templatePath);
-      if (!template.ok) return done({ kind: 'error', message: template.message });
-      const state = readRunState(context.stateDir);
-      const ctx = buildPromptContext(model, task, {
-        agentNumber: number,
-        attempt: input.attempt,
-        specs: specs.specs,
-        note: state.note(task.id),
-        upstream: (id) => ({ status: state.status(id), summary: readHandoff(context.stateDir, id)?.summary ?? null }),
-      });
-      ctx.task.extra = agent.extraPrompt;
-      const rendered = renderPrompt(template.text, ctx, path.basename(template.path));
-      if (!rendered.ok) return done({ kind: 'error', message: rendered.message });
-
-      const policy = applySecretsPolicy(profile.secrets, rendered.prompt, 'prompt', profile.name);
-      if (policy.action === 'block') {
-        say(policy.notice);
-        notify(`${task.id}: ${policy.notice}`);
-        return done({ kind: 'error', message: policy.notice });
-      }
-      if (policy.notice) {
-        say(policy.notice);
-        if (profile.secrets === 'warn') notify(`${task.id}: ${policy.notice}`);
-      }
-      const prompt = policy.text;
-
-      // The prompt as sent, beside the attempt log (redacted whatever the policy: logs never hold secrets).
-      const logDir = path.dirname(input.logPath);
-      const promptCopy = path.join(logDir, `${input.attempt}.prompt.md`);
-      try {
-        mkdirSync(logDir, { recursive: true });
-        writeFileSync(promptCopy, redactSecrets(prompt));
-      } catch {
-        // informational copy only
-      }
+      const prepared = attemptPrompt(options, agent, number, input, context, say, notify);
+      if (!prepared.ok) return done({ kind: 'error', message: prepared.message });
+      const prompt = prepared.prompt;
+      keepPromptCopy(input, prompt);
       // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
       const cwd = input.cwd;
-      const invocation = buildInvocation(profile, { prompt, promptFile: path.join(logDir, `${input.attempt}.prompt.txt`), model: agent.model, cwd });
+      const invocation = buildInvocation(profile, { prompt, promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`), model: agent.model, cwd });
       if (invocation.promptFile) {
         try {
           writeFileSync(invocation.promptFile.path, invocation.promptFile.text);
@@ -150,13 +218,6 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       say(`${label} (${profile.name}): ${[invocation.file, ...invocation.args].map((a) => (a.length > 60 ? `${a.slice(0, 57)}...` : a)).join(' ')}`);
       input.onProgress({ message: `${label} starting (${profile.name})` });
 
-      // A profile timeout applies when the task sets none (the runner enforces the task's own).
-      let timeoutMs: number | null = null;
-      if (task.timeoutSeconds === null && profile.timeout) {
-        const parsed = parseTimeout(profile.timeout);
-        if (parsed.ok) timeoutMs = parsed.hours * 3600 * 1000;
-      }
-
       const parser = createOutputParser(profile.output);
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
@@ -166,7 +227,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         env: { ...input.env, ...invocation.env, EXECPLAN_AGENT: label, EXECPLAN_AGENT_NUMBER: String(number), EXECPLAN_AGENT_PROFILE: profile.name },
         stdin: invocation.stdin,
         graceMs: options.graceMs ?? 3000,
-        timeoutMs,
+        timeoutMs: profileTimeoutMs(task, profile),
         onLine: (line, stream) => {
           input.onLine(line, stream);
           if (stream !== 'stdout') return;
@@ -179,39 +240,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        const result = parser.outcome();
-        const usage = result.usage;
-        input.onProgress({
-          message: `${label}: ${outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
-          usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
-        });
-        say(
-          `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
-            `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
-            `${usage.costUsd !== null ? `, $${usage.costUsd.toFixed(4)}` : ''}`,
-        );
-        try {
-          writeHandoff(context.stateDir, {
-            task: task.id,
-            runId: input.env.EXECPLAN_RUN_ID ?? null,
-            attempt: input.attempt,
-            agent: label,
-            profile: profile.name,
-            exitCode: outcome.kind === 'exited' ? outcome.exitCode : null,
-            isError: result.isError,
-            summary: result.result !== null ? redactSecrets(result.result) : null,
-            usage,
-            sessionId: result.sessionId,
-          });
-        } catch {
-          // the hand-off is context for later prompts, not a result
-        }
-        // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
-        if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
-          say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
-          return { kind: 'exited', exitCode: 1 };
-        }
-        return outcome;
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },

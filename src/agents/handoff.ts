@@ -3,7 +3,8 @@
  * in `.execplan/handoffs/<task>.json`, plus a lenient read of the runner's state for upstream statuses
  * and retry notes. Written redacted; read by the prompts of dependent tasks.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
 import { statePaths } from '../runner/paths.js';
 import { loadState } from '../runner/store.js';
@@ -28,9 +29,7 @@ export const handoffPath = (stateDir: string, task: string): string => path.join
 export function writeHandoff(stateDir: string, handoff: Handoff): void {
   const file = handoffPath(stateDir, handoff.task);
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(handoff, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(handoff, null, 2)}\n`, { fsync: false });
 }
 
 export function readHandoff(stateDir: string, task: string): Handoff | null {

@@ -1,10 +1,10 @@
 /**
  * The agent prompt: a context built from the plan model (pure) rendered with templates/agent-prompt.njk
- * (or the config's prompt_template). The spec documents go in whole: seed 000 FR-7 forbids trimming.
+ * (or the config's prompt_template). The spec documents go in whole, never trimmed: an agent that
+ * sees part of the spec invents the rest.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import nunjucks from 'nunjucks';
+import { packagedTemplatePath, readTemplateFile, type TemplateFile } from '../core/template-files.js';
+import { renderTemplate } from '../core/templates.js';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import type { AcceptanceCheck } from '../types/plan.js';
 
@@ -130,26 +130,19 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
   };
 }
 
-/** templates/ of the package (dist/agents/ and src/agents/ are both two levels below the root). */
-export const defaultTemplatePath = fileURLToPath(new URL('../../templates/agent-prompt.njk', import.meta.url));
-
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false });
+/** The packaged agent prompt template (a user's `prompt_template` replaces it). */
+export const defaultTemplatePath = packagedTemplatePath('agent-prompt.njk');
 
 export type RenderResult = { ok: true; prompt: string } | { ok: false; message: string };
 
 export function renderPrompt(template: string, context: PromptContext, templateName = 'agent-prompt.njk'): RenderResult {
   try {
-    return { ok: true, prompt: env.renderString(template, context as unknown as object) };
+    return { ok: true, prompt: renderTemplate('prompt', template, context) };
   } catch (error) {
     return { ok: false, message: `cannot render ${templateName}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
 }
 
-export function readTemplate(path: string | null): { ok: true; text: string; path: string } | { ok: false; message: string } {
-  const file = path ?? defaultTemplatePath;
-  try {
-    return { ok: true, text: readFileSync(file, 'utf8'), path: file };
-  } catch (error) {
-    return { ok: false, message: `cannot read the prompt template ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
-  }
+export function readTemplate(path: string | null): TemplateFile {
+  return readTemplateFile(path, 'agent-prompt.njk', 'the prompt template');
 }

@@ -1,7 +1,8 @@
-/** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+/** Usage of the agents of a run (what agents cost is always shown), summed from their hand-off records, for status and summaries. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
-import { readHandoff, type Handoff } from './handoff.js';
+import { handoffPath, readHandoff, type Handoff } from './handoff.js';
 import type { AgentUsage } from './output.js';
 
 export interface UsageTotals extends AgentUsage {
@@ -23,7 +24,10 @@ export const ofRun =
 export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (h: Handoff) => boolean): AgentUsageReport {
   const totals: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
   const tasks: Record<string, AgentUsage> = {};
+  // One directory listing instead of a failed open per task: most tasks of a big plan are not agents.
+  const present = handoffFiles(stateDir);
   for (const id of taskIds) {
+    if (!present.has(path.basename(handoffPath(stateDir, id)))) continue;
     const h = readHandoff(stateDir, id);
     if (!h || !keep(h)) continue;
     tasks[id] = h.usage;
@@ -37,6 +41,14 @@ export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (
     if (h.usage.costUsd !== null) totals.costUsd = (totals.costUsd ?? 0) + h.usage.costUsd;
   }
   return { totals, tasks };
+}
+
+function handoffFiles(stateDir: string): Set<string> {
+  try {
+    return new Set(readdirSync(path.dirname(handoffPath(stateDir, 'x'))));
+  } catch {
+    return new Set();
+  }
 }
 
 /** Sums the hand-offs of these tasks; with runId, only those that run produced. */
@@ -53,7 +65,7 @@ export function formatUsage(u: UsageTotals): string | null {
 
 /**
  * Adds the agents' usage of a run (and the worktree branches, in merge order) to the run's summary
- * `.execplan/runs/<run-id>.json`, which the runner writes at the end of the run (NFR-4: usage in state).
+ * `.execplan/runs/<run-id>.json`, which the runner writes at the end of the run (usage is part of the run's state, not only of its output).
  */
 export function recordRunUsage(stateDir: string, runId: string, taskIds: readonly string[], branches: { stream: string; branch: string }[] | null): void {
   const file = path.join(stateDir, 'runs', `${runId}.json`);
@@ -67,7 +79,5 @@ export function recordRunUsage(stateDir: string, runId: string, taskIds: readonl
   if (usage.totals.agents === 0 && !branches) return;
   summary.agents = usage;
   if (branches) summary.branches = branches;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`, { fsync: false });
 }

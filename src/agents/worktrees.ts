@@ -1,14 +1,18 @@
 /**
- * `--worktrees`: each stream works in its own git worktree on branch `execplan/<plan>/<stream>-<run-id>`
- * (unique per run, so a retry never collides with an old branch; seed 000 FR-6, seed 002). Tasks without a
- * stream run in the checkout. After the run the clean worktrees are removed and the branches kept, listed with
- * the recommended merge order (upstream streams first, from cross-stream dependencies). A worktree with
- * uncommitted changes (a task failed, was interrupted, or its commit failed) is kept: that work exists nowhere else.
+ * `--worktrees`: each stream works in its own git worktree (`.execplan/worktrees/<stream>-<run-id>`) on the
+ * stream's branch `execplan/<plan>/<stream>`, the one tasks.json records (one branchName, in the compiler).
+ * A later run continues on the branch an earlier one left. Tasks without a stream run in the checkout.
+ * After the run the clean worktrees are removed and the branches kept, listed in the merge order the
+ * compiler computes (upstream streams first, from cross-stream dependencies). A worktree with uncommitted
+ * changes (a task failed, was interrupted, or its commit failed) is kept: that work exists nowhere else.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { streamMergeOrder } from '../compiler/analysis/streams.js';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 
 export interface StreamWorktree {
   stream: string;
@@ -16,55 +20,23 @@ export interface StreamWorktree {
   path: string;
 }
 
-interface MergeOrder {
-  /** Streams in the order their branches should be merged. */
-  order: string[];
-  /** Streams that depend on each other both ways: merge them together (or re-plan; seed 000 FR-6). */
-  entangled: string[][];
+/** A path component from a stream name and a run id (unique per run: a kept worktree never collides). */
+function dirName(stream: string, runId: string): string {
+  return `${stream}-${runId}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'x';
 }
 
-/** A ref-safe component: git forbids spaces, `..`, `~^:?*[\`, and a leading `-` or `.`. */
-function refSafe(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|[-.]+$/g, '') || 'x';
-}
-
-export function branchName(plan: string, stream: string, runId: string): string {
-  return `execplan/${refSafe(plan)}/${refSafe(stream)}-${refSafe(runId)}`;
-}
-
-/** The streams that have tasks, in declaration order, with their branch and worktree path. */
-function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): StreamWorktree[] {
+/**
+ * The streams that have tasks, in merge order, with their branch and worktree path, and the groups of
+ * those streams that depend on each other.
+ */
+function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): { worktrees: StreamWorktree[]; entangled: string[][] } {
   const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
-  return model.streams
-    .filter((s) => used.has(s.name))
-    .map((s) => ({ stream: s.name, branch: branchName(model.name, s.name, runId), path: path.join(worktreeRoot, `${refSafe(s.name)}-${refSafe(runId)}`) }));
-}
-
-/** Merge order from cross-stream dependencies: a stream is merged after every stream it depends on. */
-export function mergeOrder(model: PlanModel): MergeOrder {
-  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
-  const names = model.streams.map((s) => s.name).filter((n) => model.tasks.some((t) => t.stream === n));
-  const after = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
-  for (const e of model.edges) {
-    if (!e.scheduled) continue;
-    const from = streamOf.get(e.from);
-    const to = streamOf.get(e.to);
-    if (from && to && from !== to) after.get(to)?.add(from);
-  }
-  const order: string[] = [];
-  const placed = new Set<string>();
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (const name of names) {
-      if (placed.has(name) || [...after.get(name)!].some((dep) => !placed.has(dep))) continue;
-      order.push(name);
-      placed.add(name);
-      progress = true;
-      break; // restart: the earliest declared ready stream goes first
-    }
-  }
-  const rest = names.filter((n) => !placed.has(n));
-  return { order: [...order, ...rest], entangled: rest.length ? [rest] : [] };
+  const merge = streamMergeOrder(model);
+  const worktrees = merge.branches
+    .filter((b) => used.has(b.stream))
+    .map((b) => ({ stream: b.stream, branch: b.branch, path: path.join(worktreeRoot, dirName(b.stream, runId)) }));
+  const entangled = merge.entangled.map((group) => group.filter((s) => used.has(s))).filter((group) => group.length > 1);
+  return { worktrees, entangled };
 }
 
 type GitResult = { ok: true; output: string } | { ok: false; message: string };
@@ -83,16 +55,23 @@ function repoRoot(dir: string): string | null {
   return r.ok ? r.output.trim() : null;
 }
 
-/** Creates every stream's worktree from `base`; on failure removes the ones already made. */
+/**
+ * Creates every stream's worktree: on its branch when an earlier run left it (that work goes on), else on
+ * a new branch from `base`. On failure removes the worktrees already made, and the branches made for them.
+ */
 function createWorktrees(root: string, worktrees: readonly StreamWorktree[], base = 'HEAD'): GitResult {
   const made: StreamWorktree[] = [];
+  const newBranches: StreamWorktree[] = [];
   for (const wt of worktrees) {
-    const r = git(root, ['worktree', 'add', '-b', wt.branch, wt.path, base]);
+    const exists = git(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${wt.branch}`]).ok;
+    let r = git(root, exists ? ['worktree', 'add', wt.path, wt.branch] : ['worktree', 'add', '-b', wt.branch, wt.path, base]);
+    if (!r.ok && exists) r = { ok: false, message: `${r.message} (branch ${wt.branch} is left from an earlier run: commit or remove a worktree that still has it checked out)` };
     if (!r.ok) {
-      removeWorktrees(root, made, { deleteBranches: true });
+      removeWorktrees(root, made);
+      removeWorktrees(root, newBranches, { deleteBranches: true });
       return r;
     }
-    made.push(wt);
+    (exists ? made : newBranches).push(wt);
   }
   return { ok: true, output: '' };
 }
@@ -144,22 +123,20 @@ function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], opt
   return { kept };
 }
 
-/** The summary lines: each branch with its commit count over base, in merge order. */
-function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], order: MergeOrder, base: string): string {
-  const byStream = new Map(worktrees.map((w) => [w.stream, w]));
+/** The summary lines: each branch with its commit count over base, in merge order (the worktrees' order). */
+function worktreeSummary(root: string, worktrees: readonly StreamWorktree[], entangled: readonly string[][], base: string): string {
   const lines = ['Branches (merge in this order):'];
-  order.order.forEach((stream, i) => {
-    const wt = byStream.get(stream);
-    if (!wt) return;
+  worktrees.forEach((wt, i) => {
     const count = git(root, ['rev-list', '--count', `${base}..${wt.branch}`]);
     const commits = count.ok ? Number(count.output.trim()) : 0;
-    lines.push(`  ${i + 1}. ${wt.branch}  (stream ${stream}, ${commits} commit${commits === 1 ? '' : 's'})`);
+    lines.push(`  ${i + 1}. ${wt.branch}  (stream ${wt.stream}, ${commits} commit${commits === 1 ? '' : 's'})`);
   });
-  for (const group of order.entangled) lines.push(`  streams ${group.join(', ')} depend on each other: merge them together, or re-plan with better isolation`);
+  for (const group of entangled) lines.push(`  streams ${group.join(', ')} depend on each other: merge them together, or re-plan with better isolation`);
   return lines.join('\n');
 }
 
 export interface WorktreeSession {
+  /** In merge order. */
   worktrees: StreamWorktree[];
   /** Where a task runs: its stream's worktree (at the plan's relative position), or null for the checkout. */
   workdirFor(task: TaskModel): string | null;
@@ -175,44 +152,42 @@ export interface WorktreeSession {
   finish(): string;
 }
 
-export function startWorktreeSession(model: PlanModel, planDir: string, runId: string): { ok: true; session: WorktreeSession } | { ok: false; message: string } {
+export function startWorktreeSession(model: PlanModel, planDir: string, runId: string): Result<WorktreeSession, FailureOf<'cannot-start'>> {
+  const cannot = (problem: string) => err({ kind: 'cannot-start' as const, problems: [problem] });
   const root = repoRoot(planDir);
-  if (!root) return { ok: false, message: `--worktrees needs a git repository; ${planDir} is not in one` };
+  if (!root) return cannot(`--worktrees needs a git repository; ${planDir} is not in one`);
   const head = git(root, ['rev-parse', 'HEAD']);
-  if (!head.ok) return { ok: false, message: `--worktrees needs a commit to branch from: ${head.message}` };
+  if (!head.ok) return cannot(`--worktrees needs a commit to branch from: ${head.message}`);
   const base = head.output.trim();
-  const worktrees = planWorktrees(model, runId, path.join(planDir, '.execplan', 'worktrees'));
+  const { worktrees, entangled } = planWorktrees(model, runId, path.join(planDir, '.execplan', 'worktrees'));
   const created = createWorktrees(root, worktrees, base);
-  if (!created.ok) return { ok: false, message: created.message };
+  if (!created.ok) return cannot(created.message);
   const byStream = new Map(worktrees.map((w) => [w.stream, w]));
   const relative = path.relative(root, planDir);
   const commitFailures: string[] = [];
-  return {
-    ok: true,
-    session: {
-      worktrees,
-      workdirFor: (task) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        return wt ? path.join(wt.path, relative) : null;
-      },
-      commit: (task, trailer) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (!wt) return null;
-        const r = commitTask(wt.path, task, trailer);
-        if (r.ok) return null;
-        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
-        commitFailures.push(problem);
-        return problem;
-      },
-      finish: () => {
-        const summary = worktreeSummary(root, worktrees, mergeOrder(model), base);
-        const { kept } = removeWorktrees(root, worktrees);
-        const lines = [
-          ...commitFailures.map((p) => `  commit failed: ${p}`),
-          ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
-        ];
-        return [summary, ...lines].join('\n');
-      },
+  return ok({
+    worktrees,
+    workdirFor: (task) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      return wt ? path.join(wt.path, relative) : null;
     },
-  };
+    commit: (task, trailer) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      if (!wt) return null;
+      const r = commitTask(wt.path, task, trailer);
+      if (r.ok) return null;
+      const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+      commitFailures.push(problem);
+      return problem;
+    },
+    finish: () => {
+      const summary = worktreeSummary(root, worktrees, entangled, base);
+      const { kept } = removeWorktrees(root, worktrees);
+      const lines = [
+        ...commitFailures.map((p) => `  commit failed: ${p}`),
+        ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
+      ];
+      return [summary, ...lines].join('\n');
+    },
+  });
 }

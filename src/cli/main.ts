@@ -1,6 +1,8 @@
-/** Entry point: picks the command, runs it, maps every expected failure to an exit code. */
-import { ExitCode } from '../compiler/diagnostic.js';
-import { UsageError, type CliIo, type Command } from './command.js';
+/** Entry point: picks the command, runs it, prints its failure (if any) and picks the exit code: the only place that does. */
+import { err } from '../core/result.js';
+import { UsageError, type CliIo, type Command, type CommandResult } from './command.js';
+import { ExitCode, exitCodeOf } from './exit-code.js';
+import { failureText } from './failure-text.js';
 import { version } from './version.js';
 
 function helpText(commands: readonly Command[]): string {
@@ -57,13 +59,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
     return ExitCode.ok;
   }
+  let result: CommandResult;
   try {
-    return await command.run(rest, io);
+    result = await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`execplan ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
-      return ExitCode.badArguments;
-    }
-    throw error;
+    // Thrown from deep in argument parsing, where returning it up would only add noise.
+    if (!(error instanceof UsageError)) throw error;
+    result = err({ kind: 'usage', message: error.message });
   }
+  if (result.ok) return ExitCode.ok;
+  const text = failureText(result.error, command);
+  if (text) io.stderr(text);
+  return exitCodeOf(result.error);
 }

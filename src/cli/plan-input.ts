@@ -1,9 +1,9 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
 import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
-import { loadPlan, type LoadResult } from '../compiler/load.js';
+import { loadPlan, type LoadedPlanText, type LoadResult, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
@@ -12,6 +12,8 @@ import { reviewRules } from '../compiler/analysis/review-rules.js';
 import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
 import { analysisThresholds } from './analysis-config.js';
 import { scanSecrets } from '../secrets/index.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
@@ -25,28 +27,25 @@ export interface PlanInput {
   text: string;
 }
 
-export type ReadPlanResult = { ok: true; input: PlanInput } | { ok: false; message: string; exitCode: ExitCode };
-
-export async function readPlanFile(cwd: string, given: string | undefined): Promise<ReadPlanResult> {
+export async function readPlanFile(cwd: string, given: string | undefined): Promise<Result<PlanInput, FailureOf<'plan-unreadable'>>> {
   const file = given ?? 'plan.yaml';
   const absolute = path.resolve(cwd, file);
+  const unreadable = (problem: 'missing' | 'directory' | 'unreadable', code?: string) =>
+    err({ kind: 'plan-unreadable' as const, file, problem, defaulted: given === undefined, ...(code === undefined ? {} : { code }) });
   let info;
   try {
     info = await stat(absolute);
   } catch {
-    const hint = given === undefined ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : '';
-    return { ok: false, message: `${file}: no such file${hint}`, exitCode: ExitCode.badArguments };
+    return unreadable('missing');
   }
-  if (info.isDirectory()) {
-    return { ok: false, message: `${file} is a directory; pass the plan file (e.g. ${path.join(file, 'plan.yaml')})`, exitCode: ExitCode.badArguments };
-  }
+  if (info.isDirectory()) return unreadable('directory');
   let text: string;
   try {
     text = await readCapped(absolute, limits.maxBytes + 1);
   } catch (error) {
-    return { ok: false, message: `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, exitCode: ExitCode.badArguments };
+    return unreadable('unreadable', (error as NodeJS.ErrnoException).code ?? String(error));
   }
-  return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
+  return ok({ file, absolute, dir: path.dirname(absolute), text });
 }
 
 /**
@@ -73,11 +72,13 @@ async function readCapped(file: string, max: number): Promise<string> {
 }
 
 /** The front end plus the planning analysis: what validate, compile and draft's repair loop all see. */
-export interface CheckedPlan extends LoadResult {
-  /** The compiled plan and its analysis, when the plan has no errors. */
+export interface CheckedPlan extends LoadedPlanText {
+  /** Null only when the caller asked for no analysis (commands that only read or change run state). */
   compiled: CompiledPlan | null;
   analysis: PlanAnalysis | null;
 }
+
+export type CheckResult = Result<CheckedPlan, PlanInvalid>;
 
 export interface LoadedPlan extends CheckedPlan {
   input: PlanInput;
@@ -85,46 +86,47 @@ export interface LoadedPlan extends CheckedPlan {
   configPath: string | null;
 }
 
-export type LoadPlanOutcome =
-  | { ok: true; loaded: LoadedPlan }
-  /** `file` and `code` say what `message` is about, for `--format json` (default: the plan, `no-plan`). */
-  | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string; file?: string; code?: string };
+export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string, analyze = true): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
-  if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
+  if (!read.ok) return read;
   if (configPath !== undefined) {
     const info = await stat(path.resolve(io.cwd, configPath)).catch(() => null);
-    if (!info || info.isDirectory()) return { ok: false, exitCode: ExitCode.badArguments, diagnostics: [], file: configPath, code: 'no-config', message: `--config ${configPath}: ${info ? 'is a directory; name the config file' : 'no such file'}` };
+    if (!info || info.isDirectory()) return err({ kind: 'config-missing', file: configPath, isDirectory: Boolean(info) });
   }
-  const loadedConfig = await loadConfig(read.input.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
-  if (loadedConfig.diagnostics.length > 0) {
-    return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
-  }
-  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, loadedConfig.config, overrides);
-  return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+  const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
+  if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
+  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, analyze);
+  if (!result.ok) return result;
+  return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
 
 /**
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<CheckedPlan> {
+export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}, analyze = true): Promise<CheckResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
-  if (result.plan && result.source) {
-    const evidence = checkEvidenceQuotes(result.source, result.plan, await readSpecs(result.plan.spec, planDir));
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
+  const loaded = result.ok ? result.value : result.error;
+  if (loaded.plan && loaded.source) {
+    const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
   }
-  if (result.source) result.diagnostics = [...result.diagnostics, ...secretsInPlan(file, text)].sort(compareDiagnostics);
+  if (loaded.source) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)].sort(compareDiagnostics);
+  if (!result.ok) return result;
+  if (!analyze) return ok({ ...result.value, compiled: null, analysis: null });
   // One analysis for every command: the stream, decomposition and split/merge findings that compile
   // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
-  if (!result.model || !result.source || exitCodeFor(result.diagnostics) !== ExitCode.ok) return { ...result, compiled: null, analysis: null };
-  const compiled = compilePlan(result.model);
+  const { source, plan, model } = result.value;
+  const compiled = compilePlan(model);
   const analysis = analyzePlan(compiled, analysisThresholds(config));
-  const review = reviewRules(result.source, compiled, result.model.settings.strict);
-  const diagnostics = [...result.diagnostics, ...findingDiagnostics(analysis.findings, result.source, result.model), ...review].sort(compareDiagnostics);
-  return { ...result, diagnostics, compiled, analysis };
+  const review = reviewRules(source, compiled, model.settings.strict);
+  const diagnostics = [...result.value.diagnostics, ...findingDiagnostics(analysis.findings, source, model), ...review].sort(compareDiagnostics);
+  // Strict mode's rules can reject a plan that loaded.
+  if (hasErrors(diagnostics)) return err({ kind: 'plan-invalid', diagnostics, file, source, plan });
+  return ok({ ...result.value, diagnostics, compiled, analysis });
 }
 
 /**
@@ -151,7 +153,7 @@ async function readSpecs(spec: string | string[] | undefined, planDir: string): 
     const read = await readSpecFile(planDir, file);
     // A quote may sit in the spec that cannot be read: no check rather than a false warning.
     if (!read.ok) return [];
-    out.push({ file, text: read.text });
+    out.push({ file, text: read.value.text });
   }
   return out;
 }
@@ -175,4 +177,3 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   io[to](diagnostics.map(formatDiagnostic).join('\n') + '\n');
 }
 
-export { exitCodeFor };

@@ -1,9 +1,7 @@
-/** Reads the nunjucks templates shipped in the package's templates/ (the compiler itself never touches fs). */
-import { readFile } from 'node:fs/promises';
+/** The packaged Plan.md and Decisions.md templates, read at the edge (the compiler itself never touches fs). */
 import type { Templates } from '../compiler/artifacts/markdown.js';
-import { templatePath } from '../paths.js';
+import { readPackagedTemplate } from '../core/template-files.js';
 
 export async function loadArtifactTemplates(): Promise<Templates> {
-  const [plan, decisions] = await Promise.all([readFile(templatePath('Plan.md.njk'), 'utf8'), readFile(templatePath('Decisions.md.njk'), 'utf8')]);
-  return { plan, decisions };
+  return { plan: readPackagedTemplate('Plan.md.njk'), decisions: readPackagedTemplate('Decisions.md.njk') };
 }

@@ -16,13 +16,13 @@ import { buildWaves } from './schedule/waves.js';
 export type { CompiledPlan } from './compiled.js';
 
 export function compilePlan(model: PlanModel): CompiledPlan {
-  const { graph, index } = analyzeGraph(model);
+  const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
   const waves = buildWaves(model, index, conflicts, latestStart);
   const problem = buildProblem(model, index, conflicts);
-  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, problem);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
   const risk = scheduleRisk(model, problem, frontier, waves);
-  const insights = scheduleInsights(model, problem, frontier, waves, risk);
+  const insights = scheduleInsights(model, problem, frontier, waves, risk, latestFinish);
   return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph) };
 }

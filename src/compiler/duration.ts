@@ -43,8 +43,3 @@ export function parseTimeout(value: number | string): DurationResult {
   }
   return parsed;
 }
-
-/** Hours rounded to a fixed precision, so artifacts never carry float noise like 0.30000000000000004. */
-export function roundHours(hours: number): number {
-  return Math.round(hours * 1e6) / 1e6;
-}

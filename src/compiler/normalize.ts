@@ -1,10 +1,11 @@
 /** Schema-valid Plan -> PlanModel: defaults resolved, durations in hours, every dependency as an edge. */
 import type { Plan, Task } from '../types/plan.js';
 import { builtinSettings, defaultTaskHours } from './defaults.js';
-import { parseDuration, roundHours } from './duration.js';
+import { parseDuration } from './duration.js';
 import { inferredConfidence, inferredEdges, inferredReason, normalizeEvidence } from './interfaces.js';
+import { roundHours } from './rounding.js';
 import { expandTestStrategy } from './test-strategy.js';
-import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
+import type { EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
 export interface SettingsLayers {
   /** From execplan.config.yaml. */
@@ -137,7 +138,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       edges.push({
         from: dep.task,
         to: task.id,
-        type: (dep.type ?? 'technical') as DependencyType,
+        type: dep.type ?? 'technical',
         confidence,
         hard,
         reason: dep.reason ?? null,

@@ -1,5 +1,6 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it. */
 import { existsSync, mkdirSync } from 'node:fs';
+import type { FailureOf } from '../core/failure.js';
 import { controlProblem, drainControl, sanitizeControl, submitControl } from './control.js';
 import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
@@ -11,7 +12,8 @@ export type ControlResult =
   | { kind: 'applied' }
   | { kind: 'applied-by-runner'; pid: number }
   | { kind: 'queued'; pid: number }
-  | { kind: 'rejected'; message: string };
+  | { kind: 'rejected'; message: string }
+  | { kind: 'state-damaged'; damage: FailureOf<'state-damaged'> };
 
 async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,8 +21,8 @@ async function sleep(ms: number): Promise<void> {
 
 export async function sendControl(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs = 5000): Promise<ControlResult> {
   const loaded = tryLoadState(paths);
-  if (!loaded.ok) return { kind: 'rejected', message: loaded.message };
-  const problem = controlProblem(action, loaded.state, plan);
+  if (!loaded.ok) return { kind: 'state-damaged', damage: loaded.error };
+  const problem = controlProblem(action, loaded.value, plan);
   if (problem) return { kind: 'rejected', message: problem };
   mkdirSync(paths.dir, { recursive: true });
   for (let tries = 0; tries < 50; tries++) {

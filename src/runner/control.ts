@@ -9,28 +9,28 @@
  * - With no live runner, the command takes the lock itself (kind "control"), drains the queue the same
  *   way, and releases it. So the journal has exactly one writer at any time.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
 import type { ControlAction } from './records.js';
 import type { RunState } from './state.js';
 import type { RunPlan } from './plan-view.js';
-import { redact } from './redact.js';
+import { redactSecrets } from '../secrets/index.js';
 
 let counter = 0;
 
 export function submitControl(dir: string, action: ControlAction): string {
   mkdirSync(dir, { recursive: true });
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${counter++}.json`;
-  const temp = path.join(dir, `.${name}.tmp`);
-  writeFileSync(temp, JSON.stringify(action));
-  renameSync(temp, path.join(dir, name));
+  // The runner skips dot files, so it never reads the request before it is whole.
+  writeFileAtomic(path.join(dir, name), JSON.stringify(action), { fsync: false });
   return path.join(dir, name);
 }
 
 /** Free text (notes, reasons) is journaled redacted, like logs. */
 export function sanitizeControl(action: ControlAction): ControlAction {
-  if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redact(action.note) };
-  if (action.action === 'done') return { ...action, reason: redact(action.reason) };
+  if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redactSecrets(action.note) };
+  if (action.action === 'done') return { ...action, reason: redactSecrets(action.reason) };
   return action;
 }
 

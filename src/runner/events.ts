@@ -1,4 +1,5 @@
 /** What the runner tells its renderers (TTY, plain lines, NDJSON). `--json` prints these objects as they are. */
+import type { DisplayedStatus, WaitReason } from '../core/task-status.js';
 import type { AttemptProgress } from './executor.js';
 import type { RunOutcome } from './records.js';
 
@@ -7,6 +8,13 @@ export interface FailureSummary {
   reason: string;
   /** Log path relative to the plan directory, or null when the attempt printed nothing. */
   log: string | null;
+}
+
+/** A task the run ended without: why (renderers turn `reason` into text; `--json` adds it as `for`). */
+export interface WaitingTask {
+  task: string;
+  status: Extract<DisplayedStatus, 'blocked' | 'cancelled' | 'waiting'>;
+  reason: WaitReason;
 }
 
 export type RunEvent =
@@ -24,9 +32,9 @@ export type RunEvent =
       exitCode: number;
       outcome: RunOutcome;
       durationMs: number;
-      counts: Record<string, number>;
+      counts: Partial<Record<DisplayedStatus, number>>;
       failures: FailureSummary[];
       /** Tasks that cannot start without someone: `execplan done|approve|resume`, or a failed upstream. */
-      waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }>;
+      waiting: WaitingTask[];
       summary: string;
     };

@@ -1,5 +1,5 @@
 /**
- * journal.jsonl: the append-only, hash-chained history of a state directory (seed 003 FR-009).
+ * journal.jsonl: the append-only, hash-chained history of a state directory (docs/runner.md).
  * Every record carries `seq` and `prev` = sha256 of the previous line's text, so editing, removing or
  * reordering a record breaks the chain; state.json keeps the head (seq + hash of the last line), so
  * truncating the tail is detected too. The journal is the source of truth: state.json is a snapshot of
@@ -37,7 +37,7 @@ export class JournalWriter {
   }
 
   append(body: JournalBody, now: Date): JournalRecord {
-    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body } as JournalRecord;
+    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body };
     const line = JSON.stringify(record);
     // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
     writeSync(this.fd, `${line}\n`);

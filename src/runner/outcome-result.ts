@@ -1,5 +1,6 @@
 /** How an attempt's process ended, in the words the journal and the summary use. */
 import type { AttemptOutcome } from './executor.js';
+import { unreachable } from '../core/unreachable.js';
 
 /** `reason` is null when the process succeeded; `exitCode` is null when it did not exit by itself. */
 export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | null): { reason: string | null; exitCode: number | null } {
@@ -19,10 +20,8 @@ export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | 
     case 'error':
       reason = `could not start: ${outcome.message}`;
       break;
-    default: {
-      const unknown: never = outcome;
-      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(outcome, 'outcome');
   }
   return { reason, exitCode };
 }

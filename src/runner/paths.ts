@@ -1,4 +1,4 @@
-/** Layout of the state directory `.execplan/` beside plan.yaml (DESIGN.md §5). */
+/** Layout of the state directory `.execplan/` beside plan.yaml (docs/runner.md, docs/contract.md). */
 import path from 'node:path';
 
 export interface StatePaths {

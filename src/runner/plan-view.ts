@@ -1,9 +1,9 @@
 /** The plan as the runner needs it: resolved cwd/env/inputs per task, dependency maps, definition hashes. */
-import { sha256 } from '../compiler/artifacts/json.js';
-import { contentHash } from '../compiler/render/json.js';
+import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
+import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
 export interface RunTask {
@@ -20,7 +20,7 @@ export interface RunTask {
   /** Its wave (0-based) when the run is wave-based: it starts only once every earlier wave is finished; -1 otherwise. */
   wave: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
-  definition: string;
+  readonly definition: string;
   /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
   root?: string;
 }
@@ -36,14 +36,20 @@ export interface RunPlan {
   order: RunTask[];
   capacity: Map<string, number>;
   /** File patterns per task: a task does not start while a running task holds a pattern that blocks it. */
-  files: FileLocks;
-  /** The compiled rolling-frontier makespan in hours (what the schedule promises). */
-  makespanHours: number;
+  readonly files: FileLocks;
   planHash: string;
 }
 
+/**
+ * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles the
+ * plan (the optimizer included). `state` is for commands that read or change the state without launching
+ * anything (`execplan status`, retry/skip/done/approve/pause/resume): they need ids, dependencies and file
+ * locks, not a schedule, and skip the optimizer (its cost grows with the plan; theirs must not).
+ */
+export type RunPlanUse = 'run' | 'state';
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, compiledPlan?: CompiledPlan): RunPlan {
+
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: CompiledPlan): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -52,27 +58,47 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = compiledPlan ?? compilePlan(model);
+  const compiled = use === 'run' ? (compiledPlan ?? compilePlan(model)) : null;
   // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
   const waveOf = new Map<string, number>();
-  if (model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
+  if (compiled && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
     const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
     const inputs = t.source.inputs ?? [];
     const outputs = t.source.outputs ?? [];
-    const definition = contentHash({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) });
-    return { model: t, cwd, env, inputs, outputs, deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, wave: waveOf.get(t.id) ?? -1, definition };
+    // Hashed when first asked for (a run reconciling its state), not by status and the control verbs; from
+    // the cwd in the plan, also when a worktree run later points the task's cwd elsewhere.
+    let definition: string | undefined;
+    const define = () => contentHash({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) });
+    return {
+      model: t,
+      cwd,
+      env,
+      inputs,
+      outputs,
+      deps: deps.get(t.id)!,
+      dependents: dependents.get(t.id)!,
+      rank: rank.get(t.id)!,
+      wave: waveOf.get(t.id) ?? -1,
+      get definition() {
+        return (definition ??= define());
+      },
+    };
   });
+  // Without a compiled plan the file conflicts are found when first needed: `execplan status` needs them
+  // only while a runner holds files, the control verbs never.
+  let files: FileLocks | undefined;
   return {
     model,
     planDir,
     tasks: new Map(order.map((t) => [t.model.id, t])),
     order,
     capacity: new Map(model.resources.map((r) => [r.name, r.capacity])),
-    files: fileLocks(compiled),
-    makespanHours: compiled.frontier.makespanHours,
+    get files() {
+      return (files ??= fileLocks(model, compiled?.conflicts ?? findConflicts(model)));
+    },
     planHash: sha256(planText),
   };
 }

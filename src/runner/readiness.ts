@@ -3,11 +3,68 @@
  * resource use and the ready set. Incremental (the loop must stay cheap with thousands of tasks): rebuilt
  * from the state at start and after control requests, updated as tasks start and finish.
  */
+import { satisfiedStatuses, type TaskStatus, type WaitReason } from '../core/task-status.js';
 import type { RunPlan, RunTask } from './plan-view.js';
-import type { TaskStatus } from './state.js';
 
-/** Statuses that let dependents run. */
-export const satisfiedStatuses = new Set(['done', 'fresh', 'skipped']);
+export { satisfiedStatuses };
+
+/**
+ * What running tasks hold: resource units and file patterns, with the tasks holding them (a wait reason
+ * names them). The run loop keeps one up to date; `execplan status` builds one from the running tasks.
+ */
+export class Holdings {
+  private readonly resources = new Map<string, { units: number; by: Set<string> }>();
+  /** Running tasks holding each file pattern (FileLocks.patterns index). */
+  private readonly patterns = new Map<number, Set<string>>();
+
+  constructor(private readonly plan: RunPlan) {}
+
+  /** How many tasks hold something: none, nothing can conflict (and the plan's file locks are not needed). */
+  private held = 0;
+
+  hold(task: RunTask): void {
+    this.held++;
+    const id = task.model.id;
+    for (const [name, units] of Object.entries(task.model.resources)) {
+      const use = this.resources.get(name) ?? { units: 0, by: new Set<string>() };
+      use.units += units;
+      use.by.add(id);
+      this.resources.set(name, use);
+    }
+    for (const p of this.plan.files.holds.get(id) ?? []) {
+      const by = this.patterns.get(p) ?? new Set<string>();
+      by.add(id);
+      this.patterns.set(p, by);
+    }
+  }
+
+  release(task: RunTask): void {
+    this.held--;
+    const id = task.model.id;
+    for (const [name, units] of Object.entries(task.model.resources)) {
+      const use = this.resources.get(name);
+      if (!use) continue;
+      use.units -= units;
+      use.by.delete(id);
+    }
+    for (const p of this.plan.files.holds.get(id) ?? []) this.patterns.get(p)?.delete(id);
+  }
+
+  /** Why `task` cannot start beside the running tasks (a resource short, a file pattern held), or null. */
+  conflict(task: RunTask): WaitReason | null {
+    if (this.held === 0) return null;
+    for (const [name, units] of Object.entries(task.model.resources)) {
+      const capacity = this.plan.capacity.get(name) ?? Infinity;
+      const use = this.resources.get(name);
+      if ((use?.units ?? 0) + units > capacity) return { kind: 'resource', resource: name, held_by: [...(use?.by ?? [])].sort() };
+    }
+    for (const q of this.plan.files.blockedBy.get(task.model.id) ?? []) {
+      const by = this.patterns.get(q);
+      if (by && by.size > 0) return { kind: 'file-lock', pattern: this.plan.files.patterns[q]!, held_by: [...by].sort() };
+    }
+    return null;
+  }
+}
 
 export class Readiness {
   private unmet = new Map<string, number>();
@@ -16,15 +73,15 @@ export class Readiness {
   private phaseLeft = new Map<number, number>();
   /** Unfinished selected tasks per wave, when the run is wave-based (RunTask.wave >= 0). */
   private waveLeft = new Map<number, number>();
-  /** Running tasks holding each file pattern (FileConflicts.patterns index). */
-  private busyPatterns = new Map<number, number>();
-  private inUse = new Map<string, number>();
+  private readonly holdings: Holdings;
 
   constructor(
     private readonly plan: RunPlan,
     private readonly selected: ReadonlySet<string>,
     private readonly status: (id: string) => TaskStatus,
-  ) {}
+  ) {
+    this.holdings = new Holdings(plan);
+  }
 
   satisfied(id: string): boolean {
     return satisfiedStatuses.has(this.status(id));
@@ -50,27 +107,15 @@ export class Readiness {
   /** A launched task leaves the ready set and holds its resources and file patterns until `release`. */
   hold(task: RunTask): void {
     this.readySet.delete(task.model.id);
-    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) + units);
-    this.holdFiles(task.model.id, 1);
+    this.holdings.hold(task);
   }
 
   release(task: RunTask): void {
-    this.holdFiles(task.model.id, -1);
-    for (const [name, units] of Object.entries(task.model.resources)) this.inUse.set(name, (this.inUse.get(name) ?? 0) - units);
-  }
-
-  /** A running task holds its file patterns; the counts say which patterns are busy. */
-  private holdFiles(id: string, delta: 1 | -1): void {
-    for (const p of this.plan.files.holds.get(id) ?? []) this.busyPatterns.set(p, (this.busyPatterns.get(p) ?? 0) + delta);
+    this.holdings.release(task);
   }
 
   fits(task: RunTask): boolean {
-    for (const [name, units] of Object.entries(task.model.resources)) {
-      const capacity = this.plan.capacity.get(name) ?? Infinity;
-      if ((this.inUse.get(name) ?? 0) + units > capacity) return false;
-    }
-    for (const q of this.plan.files.blockedBy.get(task.model.id) ?? []) if ((this.busyPatterns.get(q) ?? 0) > 0) return false;
-    return true;
+    return this.holdings.conflict(task) === null;
   }
 
   rebuild(): void {

@@ -3,7 +3,9 @@
  * task id, whole lines only) and NDJSON (--json: one RunEvent per line).
  */
 import path from 'node:path';
+import { describeWaitReason } from '../core/task-status.js';
 import type { RunEvent } from './events.js';
+import { unreachable } from '../core/unreachable.js';
 
 export interface RenderTarget {
   write: (text: string) => void;
@@ -25,11 +27,11 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   const lines = [event.summary];
   for (const f of event.failures) lines.push(`  FAILED ${f.task}: ${f.reason}${f.log ? ` (log: ${displayPath(target, f.log)})` : ''}`);
   const shown = event.waiting.slice(0, 20);
-  for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${w.for}`);
+  for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${describeWaitReason(w.reason, w.task)}`);
   if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
   if (event.outcome === 'waiting') lines.push('Waiting for people: run the commands above, then `execplan run` again (or keep a run alive with --wait).');
-  else if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
-  if (event.exitCode === 9) lines.push('Aborted. Run `execplan run` to resume.');
+  else if (event.outcome === 'failed') lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
+  if (event.outcome === 'aborted') lines.push('Aborted. Run `execplan run` to resume.');
   return lines;
 }
 
@@ -103,10 +105,8 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'run-end':
         for (const line of summaryLines(event, target)) out(line);
         break;
-      default: {
-        const unknown: never = event;
-        throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-      }
+      default:
+        return unreachable(event, 'event');
     }
   }
 }
@@ -114,7 +114,12 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
 export function jsonRenderer(target: RenderTarget): (event: RunEvent) => void {
   const batch = batchedWriter(target.write);
   return (event) => {
-    batch.write(`${JSON.stringify(event)}\n`);
+    batch.write(`${JSON.stringify(event.event === 'run-end' ? withWaitText(event) : event)}\n`);
     if (event.event === 'run-end') batch.flush();
   };
+}
+
+/** NDJSON keeps the one-line text of each wait reason (`for`, as the plain summary shows it) beside the typed reason. */
+function withWaitText(event: Extract<RunEvent, { event: 'run-end' }>) {
+  return { ...event, waiting: event.waiting.map((w) => ({ task: w.task, status: w.status, for: describeWaitReason(w.reason, w.task), reason: w.reason })) };
 }

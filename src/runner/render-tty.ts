@@ -10,6 +10,7 @@ type Wrapper = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRender
 type Task = ListrTask<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
 import type { RunEvent } from './events.js';
 import { summaryLines, type RenderTarget } from './render-plain.js';
+import { unreachable } from '../core/unreachable.js';
 
 const maxSlots = 8;
 
@@ -124,10 +125,8 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           draw();
           endRun();
           break;
-        default: {
-          const unknown: never = event;
-          throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-        }
+        default:
+          return unreachable(event, 'event');
       }
     },
   };

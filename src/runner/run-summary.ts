@@ -1,5 +1,6 @@
 /** The per-run record in `<state>/runs/<runId>.json`: how each selected task's attempts in this run ended. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
 import type { RunOutcome } from './records.js';
 import type { TaskState } from './state.js';
@@ -24,5 +25,5 @@ export function writeRunSummary(runsDir: string, run: RunSummaryInput): void {
   }
   mkdirSync(runsDir, { recursive: true });
   const summary = { runId: run.runId, startedAt: new Date(run.startMs).toISOString(), endedAt: new Date(run.startMs + run.durationMs).toISOString(), exitCode: run.exitCode, outcome: run.outcome, concurrency: run.concurrency, tasks };
-  writeFileSync(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`, { fsync: false });
 }

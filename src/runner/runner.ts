@@ -4,41 +4,47 @@
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
 import path from 'node:path';
-import { ExitCode } from '../compiler/diagnostic.js';
 import { runChecks } from './checks.js';
 import { controlProblem, drainControl, sanitizeControl } from './control.js';
-import type { RunEvent, FailureSummary } from './events.js';
+import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { ControlAction, RunOutcome } from './records.js';
-import { createLineRedactor } from '../secrets/index.js';
+import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
-import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
 import type { Store } from './store.js';
-import { waitReasons, type WaitReason } from './wait-reason.js';
+import { waitReasons } from './wait-reason.js';
+import { isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
 
 export interface RunOptions {
   concurrency: number;
   keepGoing: boolean;
   /** Run only these tasks and what they need. */
   only: string[] | null;
+  /**
+   * With `only`: run just the named tasks and take what they depend on as done (a CI job whose upstream
+   * jobs already ran those tasks elsewhere, so this machine's state has never seen them).
+   */
+  upstreamDone?: boolean;
   force: boolean;
-  /** Keep running while tasks wait for people (done/approve/resume) instead of exiting 7. */
+  /** Keep running while tasks wait for people (done/approve/resume) instead of ending the run. */
   wait: boolean;
   graceMs: number;
   retryBaseMs: number;
   executors: ExecutorRegistry;
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
+  /** The exit code recorded for an outcome (the journal, the run summary): the CLI's, which picks exit codes. */
+  exitCodeOf: (outcome: RunOutcome) => number;
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
@@ -64,8 +70,8 @@ export class Runner {
   private readonly readiness: Readiness;
   private stopping = false;
   private interrupts = 0;
-  private finished: Promise<number>;
-  private resolveFinished!: (code: number) => void;
+  private finished: Promise<RunOutcome>;
+  private resolveFinished!: (outcome: RunOutcome) => void;
   private runId = '';
   private startMs = 0;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -80,7 +86,8 @@ export class Runner {
     private readonly options: RunOptions,
   ) {
     this.selected = this.selection();
-    this.readiness = new Readiness(plan, this.selected, (id) => this.status(id));
+    const upstreamDone = Boolean(options.upstreamDone && options.only);
+    this.readiness = new Readiness(plan, this.selected, (id) => (upstreamDone && !this.selected.has(id) ? 'done' : this.status(id)));
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
@@ -96,8 +103,9 @@ export class Runner {
     return { planDir: this.plan.planDir, stateDir: this.paths.dir, env: this.options.env };
   }
 
-  /** --only: the named tasks and everything upstream of them. */
+  /** --only: the named tasks and everything upstream of them (just the named ones with upstreamDone). */
   private selection(): Set<string> {
+    if (this.options.only && this.options.upstreamDone) return new Set(this.options.only);
     return this.options.only ? dependencyClosure(this.plan, this.options.only) : new Set(this.plan.tasks.keys());
   }
 
@@ -109,12 +117,12 @@ export class Runner {
     return this.store.state.tasks[id];
   }
 
-  /** Fails with exit 6 before anything runs when an executor is missing or not usable. */
+  /** What stops the run before anything runs: an executor that is missing or not usable. */
   preflight(): Promise<string[]> {
     return preflightProblems(this.plan, this.selected, this.options.executors, this.context());
   }
 
-  async start(): Promise<number> {
+  async start(): Promise<RunOutcome> {
     this.startMs = this.now();
     this.runId = this.options.runId ?? newRunId(new Date(this.now()));
     reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event) });
@@ -270,7 +278,7 @@ export class Runner {
         env,
         graceMs: this.options.graceMs,
         onLine: (line) => {
-          const clean = redact(line);
+          const clean = redactSecrets(line);
           running.log?.line(clean);
           this.emit({ event: 'task-output', task: task.model.id, stream: 'stdout', line: clean });
         },
@@ -282,7 +290,7 @@ export class Runner {
   }
 
   private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
-    const reason = rawReason === null ? null : redact(rawReason);
+    const reason = rawReason === null ? null : redactSecrets(rawReason);
     const task = running.task;
     const id = task.model.id;
     running.log?.close();
@@ -321,8 +329,8 @@ export class Runner {
   }
 
   /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
-  private waitingReasons(): (task: RunTask) => string {
-    const why: WaitReason = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
+  private waitingReasons(): (task: RunTask) => WaitReason | null {
+    const why = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
     return (task) => why(task, this.ts(task.model.id)?.approved ?? false);
   }
 
@@ -331,11 +339,8 @@ export class Runner {
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
     const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed');
     const waitingFor = this.waitingReasons();
-    const humanWait = pending.some((id) => {
-      const t = this.plan.tasks.get(id)!;
-      const reason = waitingFor(t);
-      return !reason.startsWith('blocked');
-    });
+    // Anything but a failed upstream can still change (a person, a resume, a slot): --wait keeps going.
+    const humanWait = pending.some((id) => !isBlocked(waitingFor(this.plan.tasks.get(id)!)));
     if (!this.stopping && this.options.wait && humanWait && !(this.readiness.anyFailed() && !this.options.keepGoing)) return;
     this.finish();
   }
@@ -355,31 +360,27 @@ export class Runner {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
     const failures: FailureSummary[] = [];
-    const waiting: Array<{ task: string; status: 'blocked' | 'cancelled' | 'waiting'; for: string }> = [];
-    const counts: Record<string, number> = {};
+    const waiting: WaitingTask[] = [];
+    const counts: Partial<Record<DisplayedStatus, number>> = {};
     const waitingFor = this.waitingReasons();
     for (const id of this.selected) {
       const s = this.ts(id);
       const task = this.plan.tasks.get(id)!;
-      let status: string = s?.status ?? 'pending';
+      let status: DisplayedStatus = s?.status ?? 'pending';
       if (status === 'failed') {
         const last = s!.attempts[s!.attempts.length - 1];
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
       } else if (status === 'pending') {
         const why = waitingFor(task);
-        const kind = why.startsWith('blocked') ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
+        const kind = isBlocked(why) ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
         status = kind;
         const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
-        waiting.push({ task: id, status: kind, for: why === 'ready' ? (interrupted ? 'interrupted; runs again on resume' : 'not started') : why.replace(/^blocked: /, '') });
+        waiting.push({ task: id, status: kind, reason: why ?? { kind: interrupted ? 'interrupted' : 'not-started' } });
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }
-    let outcome: RunOutcome;
-    let exitCode: number;
-    if (this.stopping) [outcome, exitCode] = ['aborted', ExitCode.aborted];
-    else if (failures.length) [outcome, exitCode] = ['failed', ExitCode.failedResumable];
-    else if (waiting.length) [outcome, exitCode] = ['waiting', ExitCode.failedResumable];
-    else [outcome, exitCode] = ['completed', ExitCode.ok];
+    const outcome: RunOutcome = this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
+    const exitCode = this.options.exitCodeOf(outcome);
     this.store.append({ type: 'run-end', runId: this.runId, exitCode, outcome });
     const durationMs = this.now() - this.startMs;
     if (this.store.persistent) {
@@ -389,6 +390,6 @@ export class Runner {
     const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
-    this.resolveFinished(exitCode);
+    this.resolveFinished(outcome);
   }
 }

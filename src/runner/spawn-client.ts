@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { AttemptHandle, AttemptOutcome } from './executor.js';
 import type { SpawnTreeOptions } from './command-executor.js';
 import { GroupLifecycle, lineOutput, type OutputStream, type ProcessEnd } from './process-group.js';
+import { unreachable } from '../core/unreachable.js';
 
 type HelperMessage =
   | { op: 'started'; id: number; pid: number | null }
@@ -36,10 +37,8 @@ export class SpawnHelper {
           this.pending.delete(msg.id);
           p.onEnd(msg.end);
           break;
-        default: {
-          const unknown: never = msg;
-          throw new Error(`unknown helper message ${JSON.stringify(unknown)}`);
-        }
+        default:
+          return unreachable(msg, 'helper message');
       }
     });
     child.on('exit', () => {

@@ -2,12 +2,15 @@
  * Run state: the fold of the journal (see journal.ts). `applyRecord` is the only way state changes, so
  * replaying the journal after a crash gives exactly the state the runner had.
  */
-import { renameSync, writeFileSync, openSync, fsync, fsyncSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-write.js';
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import { unreachable } from '../core/unreachable.js';
 
-export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+export type { TaskStatus } from '../core/task-status.js';
+import type { TaskStatus } from '../core/task-status.js';
 
 export interface AttemptState {
   n: number;
@@ -123,10 +126,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.lastOutcome = record.outcome;
       state.activePid = null;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown journal record ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'journal record');
   }
   return state;
 }
@@ -163,21 +164,14 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
     case 'resume':
       state.paused = false;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown control action ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'control action');
   }
 }
 
 /** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
 export function writeSnapshot(file: string, state: RunState): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
-  const fd = openSync(temp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(temp, file);
+  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true });
 }
 
 /**
@@ -185,19 +179,8 @@ export function writeSnapshot(file: string, state: RunState): void {
  * The caller keeps one in flight at a time.
  */
 export function writeSnapshotInBackground(file: string, state: RunState, stillCurrent: () => boolean, done: () => void): void {
-  const temp = `${file}.${process.pid}.bg.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
-  const fd = openSync(temp, 'r');
-  fsync(fd, () => {
-    closeSync(fd);
-    try {
-      // A synchronous snapshot written meanwhile is newer: never replace it with this one.
-      if (stillCurrent()) renameSync(temp, file);
-      else unlinkSync(temp);
-    } finally {
-      done();
-    }
-  });
+  // A synchronous snapshot written meanwhile is newer: never replace it with this one.
+  writeFileAtomicInBackground(file, `${JSON.stringify(state)}\n`, stillCurrent, done);
 }
 
 export function readSnapshot(file: string): RunState | null {

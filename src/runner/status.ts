@@ -1,6 +1,9 @@
 /** `execplan status`: what the state says, seen through the plan (counts, running, ready, blocked and why). */
+import type { DisplayedStatus, TaskStatus, WaitReason } from '../core/task-status.js';
+import { isBlocked } from '../core/task-status.js';
 import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
+import { Holdings } from './readiness.js';
 import type { RunState } from './state.js';
 import { waitReasons } from './wait-reason.js';
 
@@ -10,23 +13,26 @@ export interface StatusView {
   pid: number | null;
   paused: boolean;
   lastOutcome: string | null;
-  counts: Record<string, number>;
+  counts: Partial<Record<DisplayedStatus, number>>;
   running: Array<{ task: string; attempt: number; elapsedMs: number; log: string }>;
   ready: string[];
-  waiting: Array<{ task: string; for: string }>;
+  waiting: Array<{ task: string; reason: WaitReason }>;
   failed: Array<{ task: string; attempts: number; reason: string | null; log: string | null }>;
-  tasks: Array<{ id: string; status: string; attempts: number; forced: string | null }>;
+  tasks: Array<{ id: string; status: DisplayedStatus; attempts: number; forced: string | null }>;
 }
 
 export function statusView(plan: RunPlan, state: RunState, now: number): StatusView {
-  const status = (id: string) => state.tasks[id]?.status ?? 'pending';
+  const status = (id: string): TaskStatus => state.tasks[id]?.status ?? 'pending';
   const active = state.activePid !== null && pidAlive(state.activePid);
   const view: StatusView = { runId: state.runId, active, pid: active ? state.activePid : null, paused: state.paused, lastOutcome: state.lastOutcome, counts: {}, running: [], ready: [], waiting: [], failed: [], tasks: [] };
   const whyWaiting = waitReasons(plan, status, state.paused);
+  // What the live runner's tasks hold: a task it would launch next may have to wait for them.
+  const holdings = new Holdings(plan);
+  if (active) for (const task of plan.order) if (status(task.model.id) === 'running') holdings.hold(task);
   for (const task of plan.order) {
     const id = task.model.id;
     const s = state.tasks[id];
-    let shown: string = status(id);
+    let shown: DisplayedStatus = status(id);
     if (shown === 'running') {
       const attempt = s!.attempts[s!.attempts.length - 1]!;
       if (active) view.running.push({ task: id, attempt: attempt.n, elapsedMs: now - Date.parse(attempt.startedAt), log: attempt.log });
@@ -35,13 +41,13 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       const last = s!.attempts[s!.attempts.length - 1];
       view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
     } else if (shown === 'pending') {
-      const why = whyWaiting(task, s?.approved ?? false);
-      if (why === 'ready') {
+      const why = whyWaiting(task, s?.approved ?? false) ?? holdings.conflict(task);
+      if (why === null) {
         shown = 'ready';
         view.ready.push(id);
       } else {
-        shown = why.startsWith('blocked') ? 'blocked' : 'pending';
-        view.waiting.push({ task: id, for: why });
+        shown = isBlocked(why) ? 'blocked' : 'pending';
+        view.waiting.push({ task: id, reason: why });
       }
     }
     view.counts[shown] = (view.counts[shown] ?? 0) + 1;

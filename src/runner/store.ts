@@ -4,6 +4,8 @@
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
 import { mkdirSync, truncateSync, readFileSync } from 'node:fs';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 import { applyRecord, emptyState, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { hashLine, JournalWriter, readJournal, type JournalRecord } from './journal.js';
 import type { JournalBody } from './records.js';
@@ -29,14 +31,14 @@ export function loadState(paths: StatePaths): { state: RunState; tornTail: boole
   return { state, tornTail: journal.tornTail };
 }
 
-export type LoadedState = { ok: true; state: RunState } | { ok: false; message: string };
+export type LoadedState = Result<RunState, FailureOf<'state-damaged'>>;
 
 /** loadState for commands: a journal with a broken line in the middle is reported, not thrown. */
 export function tryLoadState(paths: StatePaths): LoadedState {
   try {
-    return { ok: true, state: loadState(paths).state };
+    return ok(loadState(paths).state);
   } catch (error) {
-    return { ok: false, message: `${paths.journal}: ${error instanceof Error ? error.message : String(error)}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)` };
+    return err({ kind: 'state-damaged', journal: paths.journal, detail: error instanceof Error ? error.message : String(error), resuming: false });
   }
 }
 
@@ -102,7 +104,7 @@ export class NullStore implements Store {
   readonly state = emptyState();
 
   append(body: JournalBody): JournalRecord {
-    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body } as JournalRecord;
+    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body };
     applyRecord(this.state, record, '');
     return record;
   }

@@ -1,34 +1,35 @@
+import { satisfiedStatuses, type TaskStatus, type WaitReason } from '../core/task-status.js';
 import type { RunPlan, RunTask } from './plan-view.js';
-import { satisfiedStatuses } from './readiness.js';
 
-export type WaitReason = (task: RunTask, approved: boolean) => string;
+/** Why a task waits, from what the plan and the statuses say (not resources or file locks: see Holdings); null when ready. */
+export type WaitReasonOf = (task: RunTask, approved: boolean) => WaitReason | null;
 
 /**
  * Why pending tasks do not run (shared with `execplan status`), for one snapshot of the statuses.
  * What every task needs from the rest of the plan (failed tasks upstream, unfinished earlier phases)
  * is computed once per snapshot, so asking for all tasks stays linear in the plan's size.
  */
-export function waitReasons(plan: RunPlan, status: (id: string) => string, paused: boolean): WaitReason {
+export function waitReasons(plan: RunPlan, status: (id: string) => TaskStatus, paused: boolean): WaitReasonOf {
   const failedUpstream = failedUpstreamOf(plan, status);
   const earlierPhases = unfinishedEarlierPhases(plan, status);
   return (task, approved) => {
     const failedUp = failedUpstream(task.model.id);
-    if (failedUp.length) return `blocked: upstream failed (${failedUp.join(', ')})`;
+    if (failedUp.length) return { kind: 'upstream-failed', tasks: [...failedUp] };
     const unmet = task.deps.filter((d) => !satisfiedStatuses.has(status(d)));
-    if (unmet.length) return `needs ${unmet.join(', ')}`;
+    if (unmet.length) return { kind: 'needs', tasks: unmet };
     if (task.model.phaseIndex >= 0) {
       const earlier = earlierPhases(task.model.phaseIndex);
-      if (earlier.count) return `phase ${task.model.phase} waits for earlier phases (${earlier.first.join(', ')}${earlier.count > 3 ? ', ...' : ''})`;
+      if (earlier.count) return { kind: 'phase', phase: task.model.phase!, earlier: earlier.first, count: earlier.count };
     }
-    if (task.model.kind === 'manual') return `manual task: run \`execplan done ${task.model.id} --reason TEXT\` when it is done`;
-    if (task.model.gate === 'approve' && !approved) return `approval: run \`execplan approve ${task.model.id}\``;
-    if (paused) return 'paused: run `execplan resume`';
-    return 'ready';
+    if (task.model.kind === 'manual') return { kind: 'manual' };
+    if (task.model.gate === 'approve' && !approved) return { kind: 'gate' };
+    if (paused) return { kind: 'paused' };
+    return null;
   };
 }
 
 /** Failed tasks reachable upstream without passing through another failed task, sorted; memoized, iterative. */
-function failedUpstreamOf(plan: RunPlan, status: (id: string) => string): (id: string) => readonly string[] {
+function failedUpstreamOf(plan: RunPlan, status: (id: string) => TaskStatus): (id: string) => readonly string[] {
   const memo = new Map<string, string[]>();
   return (root) => {
     const stack: Array<[id: string, expanded: boolean]> = [[root, false]];
@@ -53,7 +54,7 @@ function failedUpstreamOf(plan: RunPlan, status: (id: string) => string): (id: s
 }
 
 /** For a phase index: the unfinished tasks of earlier phases (the first three in plan order, and how many). */
-function unfinishedEarlierPhases(plan: RunPlan, status: (id: string) => string): (phase: number) => { first: string[]; count: number } {
+function unfinishedEarlierPhases(plan: RunPlan, status: (id: string) => TaskStatus): (phase: number) => { first: string[]; count: number } {
   // Per phase, its first three unfinished tasks (with their position in plan order) and its count.
   const byPhase = new Map<number, { first: Array<[position: number, id: string]>; count: number }>();
   plan.order.forEach((t, position) => {

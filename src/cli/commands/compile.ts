@@ -1,6 +1,6 @@
 /**
  * execplan compile [plan.yaml] [--out DIR] [--check]: validate, compile, write every artifact
- * (DESIGN.md §4). --check compiles in memory, compares with the files on disk, writes nothing and
+ * (the artifacts of docs/contract.md). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
 import { readFile } from 'node:fs/promises';
@@ -9,10 +9,9 @@ import { renderArtifacts } from '../../compiler/artifacts/index.js';
 import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
-import { round } from '../../compiler/analysis/thresholds.js';
+import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
-import { renderArtifacts as renderScheduleArtifacts } from '../../compiler/render/artifacts.js';
+import { err, ok } from '../../core/result.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
@@ -39,21 +38,15 @@ export const compileCommand: Command = {
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
     const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { diagnostics, model, input, config } = outcome.loaded;
+    if (!outcome.ok) return outcome;
+    const { diagnostics, model, input, config } = outcome.value;
     printDiagnostics(io, diagnostics);
-    const exitCode = exitCodeFor(diagnostics);
-    if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
-    const compiled = outcome.loaded.compiled ?? compilePlan(model);
+    const compiled = outcome.value.compiled ?? compilePlan(model);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
-    const analysis = outcome.loaded.analysis ?? analyzePlan(compiled, analysisThresholds(config));
+    const analysis = outcome.value.analysis ?? analyzePlan(compiled, analysisThresholds(config));
     // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
-    const shown = redactDeep({ compiled, analysis, warnings: diagnostics.filter((d) => d.severity === 'warning') });
+    const shown = redactDeep({ compiled, analysis, diagnostics });
     const files = renderArtifacts({
       compiled: shown.compiled,
       analysis: shown.analysis,
@@ -63,8 +56,7 @@ export const compileCommand: Command = {
       planText: input.text,
       // Relative to the output directory, so the bytes do not depend on where compile is run from.
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
-      warnings: shown.warnings.map((d) => ({ code: d.code, message: d.message })),
-      extra: Object.fromEntries(renderScheduleArtifacts(shown.compiled, { diagnostics: redactDeep(diagnostics), timestamp: stamp.timestamp })),
+      diagnostics: shown.diagnostics,
     });
     const relative = path.relative(io.cwd, outDir);
     const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
@@ -78,26 +70,22 @@ export const compileCommand: Command = {
       }
       if (stale.length === 0) {
         io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
-        return ExitCode.ok;
+        return ok();
       }
       // The same flags as this check, or following the advice would write other artifacts than it expects.
       const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
-      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`${['execplan compile', ...flags].join(' ')}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
-      return ExitCode.stale;
+      return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);
-    if (!written.ok) {
-      io.stderr(`execplan compile: ${written.message}\n`);
-      return ExitCode.badArguments;
-    }
+    if (!written.ok) return written;
     const fr = compiled.frontier;
     io.stderr(
       `${input.file}: ${count(model.tasks.length, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
         `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
     );
-    return ExitCode.ok;
+    return ok();
   },
 };

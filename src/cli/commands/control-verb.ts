@@ -1,5 +1,6 @@
 /** Shared shape of the control commands (retry, skip, done, approve, pause, resume): parse, deliver, report. */
-import { ExitCode } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { sendControl } from '../../runner/control-client.js';
 import { statePaths } from '../../runner/paths.js';
 import type { ControlAction } from '../../runner/records.js';
@@ -28,9 +29,10 @@ export function controlVerb(spec: VerbSpec): Command {
       const task = positionals[0];
       if (spec.takesTask && !task) throw new UsageError('missing the task id');
       if (spec.extra === 'reason' && !values.reason?.trim()) throw new UsageError('--reason TEXT is required (it is recorded in the journal)');
-      const loaded = await loadRunPlan(io, values.plan);
-      if (!loaded.ok) return loaded.exitCode;
-      const { plan, input } = loaded;
+      // Control requests launch nothing: no schedule is needed to check and record them.
+      const loaded = await loadRunPlan(io, values.plan, undefined, 'state');
+      if (!loaded.ok) return loaded;
+      const { plan, input } = loaded.value;
       let action: ControlAction;
       switch (spec.name) {
         case 'retry':
@@ -51,30 +53,27 @@ export function controlVerb(spec: VerbSpec): Command {
         case 'resume':
           action = { action: 'resume' };
           break;
-        default: {
-          const unknown: never = spec.name;
-          throw new Error(`unknown control verb ${String(unknown)}`);
-        }
+        default:
+          return unreachable(spec.name, 'control verb');
       }
       const result = await sendControl(statePaths(input.dir), plan, action);
       const what = `${spec.name}${task ? ` ${task}` : ''}`;
       switch (result.kind) {
         case 'rejected':
-          io.stderr(`execplan ${spec.name}: ${result.message}\n`);
-          return ExitCode.badArguments;
+          return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
+        case 'state-damaged':
+          return err({ kind: 'control-rejected', reason: result.damage });
         case 'applied':
           io.stdout(`${what}: recorded; the next \`execplan run\` acts on it\n`);
-          return ExitCode.ok;
+          return ok();
         case 'applied-by-runner':
           io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})\n`);
-          return ExitCode.ok;
+          return ok();
         case 'queued':
           io.stdout(`${what}: queued for the running execplan run (pid ${result.pid}); it applies it within a moment\n`);
-          return ExitCode.ok;
-        default: {
-          const unknown: never = result;
-          throw new Error(`unknown result ${JSON.stringify(unknown)}`);
-        }
+          return ok();
+        default:
+          return unreachable(result, 'control result');
       }
     },
   };

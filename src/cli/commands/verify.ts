@@ -1,7 +1,7 @@
 /** execplan verify [plan.yaml]: check the journal's hash chain and that state.json's head matches it. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
 import { verifyJournal } from '../../runner/journal.js';
 import { statePaths } from '../../runner/paths.js';
 import { readSnapshot } from '../../runner/state.js';
@@ -16,27 +16,21 @@ export const verifyCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { plan: { type: 'string' } }, 1);
     const read = await readPlanFile(io.cwd, positionals[0] ?? values.plan);
-    if (!read.ok) {
-      io.stderr(`execplan: ${read.message}\n`);
-      return read.exitCode;
-    }
-    const paths = statePaths(read.input.dir);
+    if (!read.ok) return read;
+    const paths = statePaths(read.value.dir);
     const shown = path.relative(io.cwd, paths.journal);
     let text: string;
     try {
       text = readFileSync(paths.journal, 'utf8');
     } catch {
       io.stderr(`${shown}: no journal yet (nothing has run)\n`);
-      return ExitCode.ok;
+      return ok();
     }
     const snapshot = readSnapshot(paths.state);
     const { problems, records } = verifyJournal(text, snapshot?.journal ?? null);
     for (const p of problems) io.stdout(`${shown}:${p.line}:1: error ${p.code} ${p.message}\n`);
-    if (problems.length) {
-      io.stderr(`${shown}: ${problems.length} problem(s) in ${records} records: the history was modified\n`);
-      return ExitCode.failedNotResumable;
-    }
+    if (problems.length) return err({ kind: 'history-modified', journal: shown, problems: problems.length, records });
     io.stderr(`${shown}: ${records} records, hash chain intact${snapshot ? `, state.json head (seq ${snapshot.journal.seq}) matches` : ''}\n`);
-    return ExitCode.ok;
+    return ok();
   },
 };

@@ -1,8 +1,9 @@
 /**
- * Stream checks and guidance (seed 001, seed 000 FR-6): ownership overlaps, task files outside their
+ * Stream checks and guidance: ownership overlaps, task files outside their
  * stream, the communication table, the order in which stream branches merge, and branch names.
  */
 import type { CompiledPlan } from '../compiled.js';
+import type { PlanModel } from '../model.js';
 import { globCovers, globsOverlap } from './globs.js';
 import type { Finding } from './thresholds.js';
 
@@ -32,8 +33,59 @@ export interface StreamReport {
   branches: StreamBranch[];
 }
 
+/** A ref-safe component: git forbids spaces, `..`, `~^:?*[\`, a leading `-` or `.`, and a trailing `.lock`. */
+function refSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/\.lock$/, '-lock').replace(/^[-.]+|[-.]+$/g, '') || 'x';
+}
+
+/**
+ * The one branch name of a stream: tasks.json records it and `execplan run --worktrees` creates it, so a
+ * tool that reads the artifact finds the branch the run made.
+ */
 export function branchName(plan: string, stream: string): string {
-  return `execplan/${plan}/${stream}`;
+  return `execplan/${refSafe(plan)}/${refSafe(stream)}`;
+}
+
+/** The order in which stream branches merge (Plan.md, tasks.json, the worktree summary and the run record). */
+export interface StreamMergeOrder {
+  /** Every declared stream in merge order (by step, then declaration order). */
+  branches: Array<{ stream: string; branch: string; mergeStep: number; after: string[] }>;
+  /** Streams that depend on each other: they share one merge step and are merged together (or re-planned). */
+  entangled: string[][];
+}
+
+/**
+ * A stream merges after every stream it builds on (a scheduled dependency from one of its tasks to one of
+ * theirs). Streams caught in a cycle (each needs the other) are merged in the same step, with every stream
+ * still waiting at that point. Computed here once for everyone who shows or follows the order.
+ */
+export function streamMergeOrder(model: PlanModel): StreamMergeOrder {
+  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
+  const names = model.streams.map((s) => s.name);
+  const deps = new Map<string, Set<string>>(names.map((n) => [n, new Set()]));
+  for (const e of model.edges) {
+    if (!e.scheduled) continue;
+    const from = streamOf.get(e.from);
+    const to = streamOf.get(e.to);
+    if (from && to && from !== to) deps.get(to)?.add(from);
+  }
+  const step = new Map<string, number>();
+  const entangled: string[][] = [];
+  const remaining = new Set(names);
+  for (let current = 1; remaining.size > 0; current++) {
+    let ready = names.filter((n) => remaining.has(n) && [...deps.get(n)!].every((d) => !remaining.has(d)));
+    if (ready.length === 0) {
+      ready = names.filter((n) => remaining.has(n));
+      entangled.push(ready);
+    }
+    for (const n of ready) {
+      step.set(n, current);
+      remaining.delete(n);
+    }
+  }
+  const branches = names.map((n) => ({ stream: n, branch: branchName(model.name, n), mergeStep: step.get(n)!, after: [...deps.get(n)!].sort() }));
+  branches.sort((a, b) => a.mergeStep - b.mergeStep || names.indexOf(a.stream) - names.indexOf(b.stream));
+  return { branches, entangled };
 }
 
 export function analyzeStreams(compiled: CompiledPlan): StreamReport {
@@ -69,16 +121,14 @@ export function analyzeStreams(compiled: CompiledPlan): StreamReport {
     }
   }
 
-  // Stream dependency graph from the scheduled cross-stream edges.
+  // Hand-offs implied by the scheduled cross-stream edges.
   const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
   const phaseOf = new Map(model.tasks.map((t) => [t.id, t.phase]));
-  const deps = new Map<string, Set<string>>(streams.map((s) => [s.name, new Set()]));
   const implied = new Map<string, CommunicationRow>();
   for (const e of graph.edges) {
     const from = streamOf.get(e.from);
     const to = streamOf.get(e.to);
     if (!from || !to || from === to) continue;
-    deps.get(to)?.add(from);
     const key = `${from}\u0000${to}`;
     if (!implied.has(key)) implied.set(key, { from, to, after: phaseOf.get(e.from) ?? null, what: `results of ${e.from} (needed by ${e.to})`, origin: 'implied' });
   }
@@ -89,27 +139,12 @@ export function analyzeStreams(compiled: CompiledPlan): StreamReport {
     findings.push({ severity: 'info', code: 'undeclared-handoff', message: `stream '${row.to}' depends on stream '${row.from}' (${row.what}) but communication declares no hand-off from ${row.from} to ${row.to}`, tasks: [], streams: [row.from, row.to] });
   }
 
-  // Merge order: a stream merges after every stream it builds on. Streams caught in a cycle
-  // (each needs the other) are merged in the same step and reported.
-  const names = streams.map((s) => s.name);
-  const step = new Map<string, number>();
-  const remaining = new Set(names);
-  let current = 1;
-  while (remaining.size > 0) {
-    let ready = names.filter((n) => remaining.has(n) && [...deps.get(n)!].every((d) => !remaining.has(d)));
-    if (ready.length === 0) {
-      ready = names.filter((n) => remaining.has(n));
-      findings.push({ severity: 'warning', code: 'stream-cycle', message: `streams ${ready.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`, tasks: [], streams: ready });
-    }
-    for (const n of ready) {
-      step.set(n, current);
-      remaining.delete(n);
-    }
-    current++;
+  const merge = streamMergeOrder(model);
+  for (const group of merge.entangled) {
+    findings.push({ severity: 'warning', code: 'stream-cycle', message: `streams ${group.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`, tasks: [], streams: group });
   }
   const counts = new Map<string, number>();
   for (const t of model.tasks) if (t.stream) counts.set(t.stream, (counts.get(t.stream) ?? 0) + 1);
-  const branches = names.map((n) => ({ stream: n, branch: branchName(model.name, n), mergeStep: step.get(n)!, after: [...deps.get(n)!].sort(), tasks: counts.get(n) ?? 0 }));
-  branches.sort((a, b) => a.mergeStep - b.mergeStep || names.indexOf(a.stream) - names.indexOf(b.stream));
+  const branches = merge.branches.map((b) => ({ ...b, tasks: counts.get(b.stream) ?? 0 }));
   return { findings, communication, branches };
 }

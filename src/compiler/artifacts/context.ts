@@ -22,6 +22,7 @@ export interface ArtifactContext {
 
 export const generatedBy = 'execplan';
 
+/** The facts of an artifact's `generated` block; json.ts adds the content hash (one rule for every artifact). */
 export function generated(ctx: ArtifactContext) {
-  return { by: generatedBy, version: ctx.version, timestamp: ctx.timestamp, contentHash: '' };
+  return { by: generatedBy, version: ctx.version, timestamp: ctx.timestamp };
 }

@@ -3,7 +3,7 @@
  * costs and waits, quality metrics and inferred dependencies. Numbers are rounded for reading; the JSON
  * artifacts keep them all.
  */
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 import type { CompiledPlan } from '../compiled.js';
 
 /** Most rows of the criticality and near-duplicate tables. */

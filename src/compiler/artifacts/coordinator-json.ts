@@ -1,4 +1,5 @@
-/** coordinator.json: the run-time policy `execplan run` applies (seed 004, trimmed to what the runner does). */
+/** coordinator.json: the run-time policy `execplan run` applies (trimmed to what the runner does). */
+import { documentedTaskStates } from '../../core/task-status.js';
 import type { FileConflicts } from '../compiled.js';
 import { generated, type ArtifactContext } from './context.js';
 import { renderJsonDocument } from './json.js';
@@ -28,15 +29,7 @@ export function renderCoordinatorJson(ctx: ArtifactContext): string {
         failure_handling: { keep_going: false, resume: 'finished tasks are not re-run; interrupted ones get a new attempt' },
         acceptance: 'a task is done only when its acceptance checks pass',
       },
-      task_states: {
-        blocked: 'dependencies not met',
-        ready: 'in the frontier, waiting for a slot or a resource',
-        awaiting_approval: 'gate: approve, waiting for `execplan approve <id>`',
-        running: 'executing',
-        done: 'finished and its acceptance checks passed',
-        failed: 'failed after its retries',
-        skipped: 'skipped by the user',
-      },
+      task_states: Object.fromEntries(documentedTaskStates),
       initial_frontier: frontier.initialFrontier,
     },
   });

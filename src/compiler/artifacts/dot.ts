@@ -1,6 +1,6 @@
 /** Graphviz DOT of the dependency graph (`execplan graph --format dot`): streams as clusters, critical path bold red. */
 import type { CompiledPlan } from '../compiled.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 
 const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 

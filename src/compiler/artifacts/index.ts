@@ -1,9 +1,12 @@
 /**
- * Every artifact of DESIGN.md §4 as one map filename -> content, so `compile` writes them in one loop
+ * Every artifact (docs/artifacts.md) as one map filename -> content, so `compile` writes them in one loop
  * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
  */
 import { analyzePlan, type AnalysisThresholds, type PlanAnalysis } from '../analysis/index.js';
 import type { CompiledPlan } from '../compiled.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { renderDag } from './dag-json.js';
+import { renderWaves } from './waves-json.js';
 import { buildBeadsIssues, renderBeadsJsonl } from './beads.js';
 import type { ArtifactContext } from './context.js';
 import { renderCoordinatorJson } from './coordinator-json.js';
@@ -23,10 +26,14 @@ export interface ArtifactInputs {
   thresholds?: Partial<AnalysisThresholds>;
   /** The analysis when the caller already has it (compile prints its warnings), so it runs once. */
   analysis?: PlanAnalysis;
-  /** Every warning diagnostic of the plan, for Plan.md's findings. */
-  warnings?: readonly { code: string; message: string }[];
-  /** Artifacts rendered elsewhere (dag.json, waves.json by the scheduler's renderers). */
-  extra?: Record<string, string>;
+  /** The plan's warnings (and errors, if any), reported in dag.json. */
+  diagnostics?: readonly Diagnostic[];
+}
+
+/** dag.json and waves.json: the graph and the two schedules, which need only the compiled plan. */
+export function renderScheduleArtifacts(compiled: CompiledPlan, options: { diagnostics?: readonly Diagnostic[]; timestamp?: string | null } = {}): Record<string, string> {
+  const timestamp = options.timestamp ?? null;
+  return { 'dag.json': renderDag(compiled, options.diagnostics ?? [], timestamp), 'waves.json': renderWaves(compiled, timestamp) };
 }
 
 export const metaFile = '.tasks-meta.json';
@@ -39,10 +46,11 @@ export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> 
     version: inputs.version,
     planText: inputs.planText,
     planFile: inputs.planFile,
-    ...(inputs.warnings ? { warnings: inputs.warnings } : {}),
+    // Plan.md counts every warning of the plan (validate's and compile's are one list).
+    ...(inputs.diagnostics ? { warnings: inputs.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message })) } : {}),
   };
   const files: Record<string, string> = {
-    ...inputs.extra,
+    ...renderScheduleArtifacts(inputs.compiled, { diagnostics: inputs.diagnostics, timestamp: inputs.timestamp }),
     'features.json': renderFeaturesJson(ctx),
     'tasks.json': renderTasksJson(ctx),
     'coordinator.json': renderCoordinatorJson(ctx),

@@ -2,10 +2,10 @@
  * Plan.md and Decisions.md: a view model computed here (numbers rounded, rows ready), laid out by the
  * nunjucks templates in templates/. The template text is passed in, so rendering stays pure.
  */
-import nunjucks from 'nunjucks';
+import { renderTemplate, type TemplateFilter } from '../../core/templates.js';
 import { partList } from '../analysis/decomposition.js';
 import type { FileConflicts } from '../compiled.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
 import { contractDecisionsView, contractPlanView } from './contract-view.js';
@@ -21,25 +21,23 @@ export interface Templates {
  * User text on one Markdown line (a heading, a bullet): newlines would end the line, and a `<` that
  * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
  */
-function inline(value: unknown): string {
+function inline(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 /** Markdown table cell: one line, no pipes. */
-function cell(value: unknown): string {
+function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '–';
   return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
 
-function env(): nunjucks.Environment {
-  const e = new nunjucks.Environment(null, { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
-  e.addFilter('cell', cell);
-  e.addFilter('inline', inline);
-  e.addFilter('parts', partList);
+const filters: Record<string, TemplateFilter> = {
+  cell,
+  inline,
+  parts: partList as TemplateFilter,
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
-  e.addFilter('hours', (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`);
-  return e;
-}
+  hours: ((v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`) as TemplateFilter,
+};
 
 /** Most task ids listed in one Markdown cell or bullet; the JSON artifacts always have them all. */
 const listLimit = 12;
@@ -174,7 +172,7 @@ export function planView(ctx: ArtifactContext) {
 
 export function decisionsView(ctx: ArtifactContext) {
   const { compiled, analysis } = ctx;
-  const { model, graph, waves, frontier, conflicts } = compiled;
+  const { model, graph, waves, frontier } = compiled;
   const rolling = model.settings.executionModel === 'rolling_frontier';
   const faster = waves.makespanHours > 0 ? round((1 - frontier.makespanHours / waves.makespanHours) * 100, 1) : 0;
   const deferrals = waves.waves.flatMap((w) => w.deferred.map((d) => ({ wave: w.waveNumber, ...d })));
@@ -213,11 +211,11 @@ export function decisionsView(ctx: ArtifactContext) {
 }
 
 export function renderPlanMd(ctx: ArtifactContext, templates: Templates): string {
-  return tidy(env().renderString(templates.plan, planView(ctx)));
+  return tidy(renderTemplate('document', templates.plan, planView(ctx), filters));
 }
 
 export function renderDecisionsMd(ctx: ArtifactContext, templates: Templates): string {
-  return tidy(env().renderString(templates.decisions, decisionsView(ctx)));
+  return tidy(renderTemplate('document', templates.decisions, decisionsView(ctx), filters));
 }
 
 /** At most one blank line in a row, exactly one newline at the end: stable, diff-friendly Markdown. */

@@ -5,7 +5,7 @@
  * with dots, dashes or Mermaid keywords (`end`) cannot break the diagram; labels are escaped.
  */
 import type { CompiledPlan } from '../compiled.js';
-import { round } from '../analysis/thresholds.js';
+import { round } from '../rounding.js';
 
 /** Text safe inside a quoted Mermaid label. */
 export function mermaidLabel(text: string, max = 48): string {

@@ -1,11 +1,11 @@
 /**
- * tasks.json (seed 004 v3 shape, trimmed to what a plan.yaml can say): tasks with boundaries,
+ * tasks.json (the v3 task-graph shape, trimmed to what a plan.yaml can say): tasks with boundaries,
  * resources, acceptance checks and the test strategy; every dependency with type, confidence, isHard
  * and reason; resource conflicts with their resolution; file conflicts.
  */
 import type { TaskModel } from '../model.js';
-import { round } from '../analysis/thresholds.js';
-import { conflictGroupsJson, groupsOfTasks } from '../render/conflicts-json.js';
+import { round } from '../rounding.js';
+import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners, taskContract } from './contract.js';

@@ -1,6 +1,6 @@
 /** Builds the dependency graph section of a compiled plan: order, layers, reduction, critical path, metrics. */
 import type { DependencyGraph, GraphMetrics, TaskTiming } from '../compiled.js';
-import { roundHours } from '../duration.js';
+import { roundHours } from '../rounding.js';
 import type { PlanModel } from '../model.js';
 import { criticalPathMethod } from './critical.js';
 import { buildIndexGraph, type IndexGraph } from './index-graph.js';
@@ -12,6 +12,11 @@ export interface GraphAnalysis {
   index: IndexGraph;
   /** Topological order of all nodes (tasks and barriers). */
   order: number[];
+  /**
+   * Latest finish of every node with unlimited resources, unrounded (the critical-path pass): the
+   * scheduler's classic LFT priority, so it is computed once, here.
+   */
+  latestFinish: Float64Array;
 }
 
 function countByType(edges: PlanModel['edges']): Record<string, number> {
@@ -96,5 +101,5 @@ export function analyzeGraph(model: PlanModel): GraphAnalysis {
     timing,
     metrics,
   };
-  return { graph, index, order };
+  return { graph, index, order, latestFinish: cpm.latestFinish };
 }

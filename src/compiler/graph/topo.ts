@@ -7,22 +7,39 @@ import type { IndexGraph } from './index-graph.js';
 import { MinHeap } from './heap.js';
 
 /**
- * Kahn's algorithm over all nodes. Among ready nodes a barrier goes first, then tasks by `rank`
+ * The one topological sort (Kahn's algorithm) of nodes 0..size-1 given their predecessor and successor
+ * lists. With `compare`, the ready node that compares lowest goes next (a heap); without it, ready nodes
+ * go first in, first out. The result is shorter than `size` when there is a cycle.
+ */
+export function topologicalSort(size: number, pred: ArrayLike<ArrayLike<number>>, succ: ArrayLike<readonly number[]>, compare?: (a: number, b: number) => number): Int32Array {
+  const waiting = new Int32Array(size);
+  for (let v = 0; v < size; v++) waiting[v] = pred[v]!.length;
+  const out = new Int32Array(size);
+  let k = 0;
+  if (compare) {
+    const heap = new MinHeap(compare);
+    for (let v = 0; v < size; v++) if (waiting[v] === 0) heap.push(v);
+    while (heap.size > 0) {
+      const v = heap.pop()!;
+      out[k++] = v;
+      for (const w of succ[v]!) if (--waiting[w]! === 0) heap.push(w);
+    }
+  } else {
+    let tail = 0;
+    for (let v = 0; v < size; v++) if (waiting[v] === 0) out[tail++] = v;
+    for (; k < tail; k++) for (const w of succ[out[k]!]!) if (--waiting[w]! === 0) out[tail++] = w;
+  }
+  return k === size ? out : out.subarray(0, k);
+}
+
+/**
+ * All nodes of the plan's graph in order. Among ready nodes a barrier goes first, then tasks by `rank`
  * (plan order by default). Returns null if the graph has a cycle (the front end rejects those first).
  */
 export function topologicalOrder(graph: IndexGraph, rank: (task: number) => number = (t) => t): number[] | null {
-  const indegree = new Int32Array(graph.size);
-  for (let v = 0; v < graph.size; v++) indegree[v] = graph.pred[v]!.length;
   const key = (v: number) => (v >= graph.taskCount ? -1 : rank(v));
-  const heap = new MinHeap((a, b) => key(a) - key(b) || a - b);
-  for (let v = 0; v < graph.size; v++) if (indegree[v] === 0) heap.push(v);
-  const order: number[] = [];
-  while (heap.size > 0) {
-    const v = heap.pop()!;
-    order.push(v);
-    for (const w of graph.succ[v]!) if (--indegree[w] === 0) heap.push(w);
-  }
-  return order.length === graph.size ? order : null;
+  const order = topologicalSort(graph.size, graph.pred, graph.succ, (a, b) => key(a) - key(b) || a - b);
+  return order.length === graph.size ? Array.from(order) : null;
 }
 
 /**

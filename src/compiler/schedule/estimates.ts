@@ -6,7 +6,7 @@
  * the waves as independent normals (mean = wave p50, sigma from the wave's p95 - p50).
  */
 import type { Estimates } from '../compiled.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 
 export interface TaskSpread {
   mean: number;
@@ -56,9 +56,9 @@ export function maxQuantile(tasks: readonly TaskSpread[], q: number): number {
 
 export function waveEstimates(tasks: readonly TaskSpread[]): Estimates {
   return {
-    p50Hours: roundTime(maxQuantile(tasks, 0.5)),
-    p80Hours: roundTime(maxQuantile(tasks, 0.8)),
-    p95Hours: roundTime(maxQuantile(tasks, 0.95)),
+    p50Hours: roundHours(maxQuantile(tasks, 0.5)),
+    p80Hours: roundHours(maxQuantile(tasks, 0.8)),
+    p95Hours: roundHours(maxQuantile(tasks, 0.95)),
   };
 }
 
@@ -71,5 +71,5 @@ export function totalEstimates(waves: readonly Estimates[]): Estimates {
     variance += sigma * sigma;
   }
   const sigma = Math.sqrt(variance);
-  return { p50Hours: roundTime(mean), p80Hours: roundTime(mean + z80 * sigma), p95Hours: roundTime(mean + z95 * sigma) };
+  return { p50Hours: roundHours(mean), p80Hours: roundHours(mean + z80 * sigma), p95Hours: roundHours(mean + z95 * sigma) };
 }

@@ -9,14 +9,17 @@ import type { PlanModel } from '../model.js';
 import { listByStart } from './justify.js';
 import { defaultBudget, defaultWorkLimit, keyedTopologicalOrder, minDefaultBudget, optimize } from './optimize.js';
 import { parallelSchedule } from './parallel-sgs.js';
-import { buildProblem, latestFinish, type Problem } from './problem.js';
+import { buildProblem, byProblemNode, type Problem } from './problem.js';
 import { SerialScheduler } from './serial-sgs.js';
-import { roundTime } from './time.js';
+import { roundHours, roundRatio } from '../rounding.js';
 
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number, problem: Problem = buildProblem(model, graph, conflicts)): FrontierSchedule {
-  const lft = latestFinish(problem);
+/**
+ * `latestFinish`: per index-graph node, from the critical-path pass (analyzeGraph). `problem` may be
+ * passed in when the caller already built it (the schedule-risk replay uses the same one).
+ */
+export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number, latestFinish: Float64Array, problem: Problem = buildProblem(model, graph, conflicts)): FrontierSchedule {
+  const lft = byProblemNode(problem, latestFinish);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
   const bound = lowerBoundOf(model, problem, criticalPathHours, conflicts);
@@ -43,7 +46,7 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: Fi
     seed: problem.seed.toString(16).padStart(8, '0'),
     budget,
     schedulesEvaluated: evaluated,
-    baselineMakespanHours: roundTime(baseline.makespan),
+    baselineMakespanHours: roundHours(baseline.makespan),
   });
 }
 
@@ -68,8 +71,8 @@ function describe(
   const ids = problem.planIndex.map((i) => model.tasks[i]!.id);
   // Launch priority: by start; ties by id (node order is id order).
   const nodes = Array.from({ length: n }, (_, v) => v).sort((a, b) => start[a]! - start[b]! || a - b);
-  const makespan = roundTime(makespanRaw);
-  const schedule = nodes.map((v) => ({ task: ids[v]!, start: roundTime(start[v]!), finish: roundTime(finish[v]!) }));
+  const makespan = roundHours(makespanRaw);
+  const schedule = nodes.map((v) => ({ task: ids[v]!, start: roundHours(start[v]!), finish: roundHours(finish[v]!) }));
 
   let work = 0;
   for (let v = 0; v < n; v++) work += problem.duration[v]!;
@@ -77,7 +80,7 @@ function describe(
   problem.resourceNames.forEach((name, r) => {
     let used = 0;
     for (let v = 0; v < n; v++) for (const [res, units] of problem.demand[v]!) if (res === r) used += units * problem.duration[v]!;
-    utilization[name] = makespan > 0 ? round4(used / (problem.capacity[r]! * makespan)) : 0;
+    utilization[name] = makespan > 0 ? roundRatio(used / (problem.capacity[r]! * makespan)) : 0;
   });
   const limit = model.settings.maxConcurrency;
   // Peak concurrency from a sweep over start/finish events (finishes first at equal times).
@@ -101,9 +104,9 @@ function describe(
     maxConcurrencyLimit: limit,
     makespanHours: makespan,
     lowerBound,
-    gap: lowerBound.hours > 0 ? round4((makespan - lowerBound.hours) / lowerBound.hours) : 0,
-    utilization: { concurrency: makespan > 0 ? round4(work / (limit * makespan)) : 0, resources: utilization },
-    averageConcurrency: makespan > 0 ? round4(work / makespan) : 0,
+    gap: lowerBound.hours > 0 ? roundRatio((makespan - lowerBound.hours) / lowerBound.hours) : 0,
+    utilization: { concurrency: makespan > 0 ? roundRatio(work / (limit * makespan)) : 0, resources: utilization },
+    averageConcurrency: makespan > 0 ? roundRatio(work / makespan) : 0,
     maxConcurrency: peak,
     optimizer,
   };
@@ -119,15 +122,15 @@ function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: num
     for (const [r, units] of problem.demand[v]!) resourceWork[r]! += units * problem.duration[v]!;
   }
   const resourceHours: Record<string, number> = {};
-  problem.resourceNames.forEach((name, r) => (resourceHours[name] = roundTime(resourceWork[r]! / problem.capacity[r]!)));
+  problem.resourceNames.forEach((name, r) => (resourceHours[name] = roundHours(resourceWork[r]! / problem.capacity[r]!)));
   const limit = model.settings.maxConcurrency;
-  const concurrencyHours = problem.concurrencyResource >= 0 ? roundTime(work / limit) : 0;
+  const concurrencyHours = problem.concurrencyResource >= 0 ? roundHours(work / limit) : 0;
   const candidates: Array<[string, number]> = [['critical_path', criticalPathHours], ['concurrency', concurrencyHours]];
   for (const name of problem.resourceNames) candidates.push([`resource:${name}`, resourceHours[name]!]);
   const files = filesBound(problem, conflicts);
   if (files) candidates.push([`files:${files.pattern}`, files.hours]);
   const [binding, hours] = candidates.reduce((best, c) => (c[1] > best[1] + 1e-9 ? c : best));
-  return { hours: roundTime(hours), criticalPathHours, resourceHours, concurrencyHours, binding, ...(files ? { filesHours: files } : {}) };
+  return { hours: roundHours(hours), criticalPathHours, resourceHours, concurrencyHours, binding, ...(files ? { filesHours: files } : {}) };
 }
 
 /**
@@ -140,7 +143,7 @@ function filesBound(problem: Problem, conflicts: FileConflicts): { pattern: stri
   let best: { pattern: string; hours: number } | null = null;
   for (let p = 0; p < problem.patternCount; p++) {
     if (!problem.excludes[p]!.includes(p) || work[p]! <= 0) continue;
-    if (!best || work[p]! > best.hours + 1e-9) best = { pattern: conflicts.patterns[p]!.pattern, hours: roundTime(work[p]!) };
+    if (!best || work[p]! > best.hours + 1e-9) best = { pattern: conflicts.patterns[p]!.pattern, hours: roundHours(work[p]!) };
   }
   return best;
 }

@@ -8,9 +8,9 @@
 import type { FrontierSchedule, WaveSchedule } from '../compiled.js';
 import type { PlanModel } from '../model.js';
 import { parallelSchedule } from './parallel-sgs.js';
-import { latestFinish, type Problem } from './problem.js';
+import { byProblemNode, type Problem } from './problem.js';
 import type { ScheduleRisk } from './risk.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../rounding.js';
 
 export interface ResourceUtilization {
   total_tasks: number;
@@ -90,7 +90,8 @@ export const maxSnapshots = 24;
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export function scheduleInsights(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, risk: ScheduleRisk): ScheduleInsights {
+/** `latestFinish`: per index-graph node, from the critical-path pass (analyzeGraph). */
+export function scheduleInsights(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, risk: ScheduleRisk, latestFinish: Float64Array): ScheduleInsights {
   const n = problem.taskCount;
   const ids = problem.planIndex.map((i) => model.tasks[i]!.id);
   const nodeOf = new Map(ids.map((id, v) => [id, v]));
@@ -106,7 +107,7 @@ export function scheduleInsights(model: PlanModel, problem: Problem, frontier: F
   frontier.priority.forEach((id, k) => (rank[nodeOf.get(id)!] = k));
   const byPriority = (a: number, b: number) => rank[a]! - rank[b]!;
 
-  const utilization = resourceUtilization(model, problem, frontier, waves, ids);
+  const utilization = resourceUtilization(model, problem, frontier, waves, ids, byProblemNode(problem, latestFinish));
   const bottlenecks = Object.entries(utilization)
     .map(([resource, u]): ResourceBottleneck => {
       const users = usersOf(problem, problem.resourceNames.indexOf(resource)).sort(byPriority);
@@ -150,9 +151,8 @@ function usersOf(problem: Problem, r: number): number[] {
   return out;
 }
 
-function resourceUtilization(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, ids: string[]): Record<string, ResourceUtilization> {
+function resourceUtilization(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, ids: string[], lft: Float64Array): Record<string, ResourceUtilization> {
   if (problem.resourceNames.length === 0) return {};
-  const lft = latestFinish(problem);
   const constrained = parallelSchedule(problem, lft).makespan;
   const out: Record<string, ResourceUtilization> = {};
   problem.resourceNames.forEach((name, r) => {

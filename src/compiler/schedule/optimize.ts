@@ -5,7 +5,7 @@
  * is bounded by a number of schedule generations (`budget`), never by time, and every random choice comes
  * from a seeded generator, so every machine computes the same schedule.
  */
-import { MinHeap } from '../graph/heap.js';
+import { topologicalSort } from '../graph/topo.js';
 import { justify } from './justify.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
@@ -178,20 +178,9 @@ export function sampleList(problem: Problem, lft: Float64Array, random: () => nu
   return keyedTopologicalOrder(problem, key);
 }
 
+/** The problem's nodes in a topological order, ready nodes by the lowest `key` (ties: lowest node). */
 export function keyedTopologicalOrder(problem: Problem, key: ArrayLike<number>): Int32Array {
-  const size = problem.size;
-  const waiting = new Int32Array(size);
-  for (let v = 0; v < size; v++) waiting[v] = problem.pred[v]!.length;
-  const heap = new MinHeap((a, b) => key[a]! - key[b]! || a - b);
-  for (let v = 0; v < size; v++) if (waiting[v] === 0) heap.push(v);
-  const out = new Int32Array(size);
-  let k = 0;
-  while (heap.size > 0) {
-    const v = heap.pop()!;
-    out[k++] = v;
-    for (const s of problem.succ[v]!) if (--waiting[s] === 0) heap.push(s);
-  }
-  return out;
+  return topologicalSort(problem.size, problem.pred, problem.succ, (a, b) => key[a]! - key[b]! || a - b);
 }
 
 function shuffle(items: number[], random: () => number): number[] {

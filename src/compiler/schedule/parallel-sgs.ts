@@ -4,7 +4,7 @@
  * One pass with the latest-finish-time priority is the baseline the optimizer must beat.
  */
 import type { Problem } from './problem.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 import { MinHeap } from '../graph/heap.js';
 
 /** Lower key = started first; ties by node number. Returns start and finish times. */
@@ -35,7 +35,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const nodeOf = (item: number) => (item < size ? item : parked[item - size]!.peek()!);
   const eligible = new MinHeap((a, b) => before(nodeOf(a), nodeOf(b)));
   const queueMarker = (p: number) => {
-    if (markerQueued[p] || excluded[p]! > 0 || !parked[p] || parked[p]!.size === 0) return;
+    if (markerQueued[p] || excluded[p]! > 0 || !parked[p] || parked[p].size === 0) return;
     markerQueued[p] = 1;
     eligible.push(size + p);
   };
@@ -53,7 +53,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
 
   const release = (v: number) => {
     done++;
-    for (const s of problem.succ[v]!) if (--waiting[s] === 0) makeEligible(s);
+    for (const s of problem.succ[v]!) if (--waiting[s]! === 0) makeEligible(s);
   };
   const blockingPattern = (j: number) => {
     for (const p of problem.holds[j]!) if (excluded[p]! > 0) return p;
@@ -92,7 +92,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
         continue;
       }
       start[j] = t;
-      finish[j] = roundTime(t + problem.duration[j]!);
+      finish[j] = roundHours(t + problem.duration[j]!);
       if (finish[j]! > makespan) makespan = finish[j]!;
       if (zero) release(j);
       else {

@@ -7,6 +7,7 @@
 import type { FileConflicts } from '../compiled.js';
 import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
+import { topologicalSort } from '../graph/topo.js';
 import type { PlanModel } from '../model.js';
 import { hash32 } from './prng.js';
 
@@ -109,32 +110,17 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
 }
 
 function topologicalPositions(size: number, pred: number[][], succ: number[][]): Int32Array {
-  const indegree = new Int32Array(size);
-  for (let v = 0; v < size; v++) indegree[v] = pred[v]!.length;
-  const queue: number[] = [];
-  for (let v = 0; v < size; v++) if (indegree[v] === 0) queue.push(v);
   const position = new Int32Array(size);
-  for (let head = 0; head < queue.length; head++) {
-    const v = queue[head]!;
-    position[v] = head;
-    for (const w of succ[v]!) if (--indegree[w] === 0) queue.push(w);
-  }
+  topologicalSort(size, pred, succ).forEach((v, k) => (position[v] = k));
   return position;
 }
 
-/** Latest finish times with unlimited resources (backward critical-path pass): the classic LFT priority. */
-export function latestFinish(problem: Problem): Float64Array {
-  const order = Array.from({ length: problem.size }, (_, v) => v).sort((a, b) => problem.topoPosition[a]! - problem.topoPosition[b]!);
-  const es = new Float64Array(problem.size);
-  let horizon = 0;
-  for (const v of order) {
-    for (const p of problem.pred[v]!) es[v] = Math.max(es[v]!, es[p]! + problem.duration[p]!);
-    horizon = Math.max(horizon, es[v]! + problem.duration[v]!);
-  }
-  const lf = new Float64Array(problem.size).fill(horizon);
-  for (let k = order.length - 1; k >= 0; k--) {
-    const v = order[k]!;
-    for (const s of problem.succ[v]!) lf[v] = Math.min(lf[v]!, lf[s]! - problem.duration[s]!);
-  }
-  return lf;
+/**
+ * Per-node values of the index graph (numbered in plan order) renumbered for the problem (tasks by id,
+ * then the barriers, which keep their numbers): e.g. the critical-path pass's latest finish times.
+ */
+export function byProblemNode(problem: Problem, values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(problem.size);
+  for (let node = 0; node < problem.size; node++) out[node] = values[node < problem.taskCount ? problem.planIndex[node]! : node]!;
+  return out;
 }

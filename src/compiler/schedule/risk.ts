@@ -15,7 +15,7 @@ import type { FrontierSchedule, WaveSchedule } from '../compiled.js';
 import { parallelSchedule } from './parallel-sgs.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
-import { roundTime } from './time.js';
+import { roundHours as roundTime } from '../rounding.js';
 
 export interface CompletionEstimate {
   /** With every task at its expected duration. */

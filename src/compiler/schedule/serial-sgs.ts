@@ -8,7 +8,7 @@
  * backward justification.
  */
 import type { Problem } from './problem.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 
 export class SerialScheduler {
   readonly start: Float64Array;
@@ -97,14 +97,14 @@ export class SerialScheduler {
         if (!finishes) continue;
         // Every t' in [t, end of the busy interval that [t, t + d) meets) would meet it too: skip them all.
         const k = firstAfter(finishes, t);
-        if (k < finishes.length && this.busyStart[q]![k]! < roundTime(t + d)) {
+        if (k < finishes.length && this.busyStart[q]![k]! < roundHours(t + d)) {
           t = finishes[k]!;
           moved = true;
         }
       }
       if (moved) continue;
       if (demand.length > 0) {
-        const end = roundTime(t + d);
+        const end = roundHours(t + d);
         for (let k = this.find(t); k < this.segments && this.times[k]! < end; k++) {
           this.work++;
           const row = k * R;
@@ -152,14 +152,14 @@ export class SerialScheduler {
     const { problem } = this;
     const d = problem.duration[j]!;
     this.start[j] = t;
-    this.finish[j] = roundTime(t + d);
+    this.finish[j] = roundHours(t + d);
     this.placed[j] = 1;
     if (d === 0) return;
-    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]!);
+    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]);
     const demand = problem.demand[j]!;
     if (demand.length === 0) return;
     const a = this.split(t);
-    const b = this.split(this.finish[j]!);
+    const b = this.split(this.finish[j]);
     const R = this.resources;
     for (let k = a; k < b; k++) for (const [r, units] of demand) this.use[k * R + r]! += units;
   }

@@ -11,152 +11,209 @@ import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { totalEstimates, waveEstimates } from './estimates.js';
-import { roundTime } from './time.js';
+import { roundHours } from '../rounding.js';
 import { MinHeap } from '../graph/heap.js';
 
 export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, latestStart: ArrayLike<number>): WaveSchedule {
-  const n = graph.taskCount;
-  const { maxWaveSize, maxConcurrency } = model.settings;
-  const capacity = Math.min(maxWaveSize, maxConcurrency);
-  const sizeReason: Deferral['reason'] = maxConcurrency < maxWaveSize ? 'concurrency' : 'size';
-  const resourceCapacity = new Map(model.resources.map((r) => [r.name, r.capacity]));
-  const byId = new Map(model.tasks.map((t) => [t.id, t.index]));
-  const blockers = blockersOf(conflicts);
-  /** Per file pattern: the tasks of the current wave holding it. */
-  const holdersInWave: number[][] = conflicts.patterns.map(() => []);
+  return new WaveBuilder(model, graph, conflicts, latestStart).build();
+}
 
-  const waveOf = new Int32Array(graph.size).fill(-1);
-  const readyFrom = new Int32Array(n);
-  const waiting = new Int32Array(graph.size);
-  for (let v = 0; v < graph.size; v++) waiting[v] = graph.pred[v]!.length;
-  /** Ready tasks with the first wave they may join. */
-  let pool: Array<{ task: number; from: number }> = [];
-  const resolve = (v: number) => {
-    // Called when v has been placed (or, for a barrier, when its last predecessor has).
+/**
+ * One build of the wave schedule. Ready tasks wait in `future` until their first wave, then in the bucket
+ * of the file patterns that block them (tasks with the same blockers share a bucket). Once one task of a
+ * bucket is blocked by the files of a wave, all of it is, so a wave skips the bucket at once instead of
+ * looking at each of its tasks: a wave costs the buckets it visits, not every ready task.
+ */
+class WaveBuilder {
+  private readonly n: number;
+  private readonly capacity: number;
+  private readonly sizeReason: Deferral['reason'];
+  private readonly resourceCapacity: Map<string, number>;
+  private readonly blockers: number[][];
+  /** Per file pattern: the tasks of the current wave holding it. */
+  private readonly holdersInWave: number[][];
+  private readonly waveOf: Int32Array;
+  private readonly readyFrom: Int32Array;
+  private readonly waiting: Int32Array;
+  /** Tasks that just became ready, with the first wave they may join. */
+  private pool: Array<{ task: number; from: number }> = [];
+  private readonly future: MinHeap;
+  private readonly buckets: Bucket[] = [];
+  private readonly bucketOfBlockers = new Map<readonly number[], number>();
+  private readonly waves: Wave[] = [];
+  // Deferrals are recorded once per task and reason, so the file stays linear in the plan's size.
+  private readonly reasonsSeen = new Map<number, Set<string>>();
+  private readonly lastConsidered: Int32Array;
+  private readonly placed: Uint8Array;
+  private readonly byUrgency: (a: number, b: number) => number;
+
+  constructor(
+    private readonly model: PlanModel,
+    private readonly graph: IndexGraph,
+    private readonly conflicts: FileConflicts,
+    latestStart: ArrayLike<number>,
+  ) {
+    const n = (this.n = graph.taskCount);
+    const { maxWaveSize, maxConcurrency } = model.settings;
+    this.capacity = Math.min(maxWaveSize, maxConcurrency);
+    this.sizeReason = maxConcurrency < maxWaveSize ? 'concurrency' : 'size';
+    this.resourceCapacity = new Map(model.resources.map((r) => [r.name, r.capacity]));
+    this.blockers = blockersOf(conflicts);
+    this.holdersInWave = conflicts.patterns.map(() => []);
+    this.waveOf = new Int32Array(graph.size).fill(-1);
+    this.readyFrom = new Int32Array(n);
+    this.waiting = new Int32Array(graph.size);
+    this.lastConsidered = new Int32Array(n).fill(-1);
+    this.placed = new Uint8Array(n);
+    this.byUrgency = (a, b) => latestStart[a]! - latestStart[b]! || a - b;
+    this.future = new MinHeap((a, b) => this.readyFrom[a]! - this.readyFrom[b]! || a - b);
+  }
+
+  build(): WaveSchedule {
+    const { graph, n } = this;
+    for (let v = 0; v < graph.size; v++) this.waiting[v] = graph.pred[v]!.length;
+    for (let v = 0; v < graph.size; v++) {
+      if (this.waiting[v] !== 0) continue;
+      if (v < n) this.pool.push({ task: v, from: 0 });
+      else {
+        this.waveOf[v] = 0;
+        this.resolve(v);
+      }
+    }
+    this.flushPool();
+    let placedCount = 0;
+    for (let w = 0; placedCount < n; w++) {
+      this.admit(w);
+      placedCount += this.fillWave(w);
+    }
+    return this.finish();
+  }
+
+  /** Called when v has been placed (or, for a barrier, when its last predecessor has): its successors may be ready. */
+  private resolve(v: number): void {
+    const { graph, n, waveOf } = this;
     for (const s of graph.succ[v]!) {
-      if (--waiting[s] !== 0) continue;
+      if (--this.waiting[s]! !== 0) continue;
       let from = 0;
       for (const p of graph.pred[s]!) from = Math.max(from, p < n ? waveOf[p]! + 1 : waveOf[p]!);
-      if (s < n) pool.push({ task: s, from });
+      if (s < n) this.pool.push({ task: s, from });
       else {
         waveOf[s] = from;
-        resolve(s);
+        this.resolve(s);
       }
-    }
-  };
-  for (let v = 0; v < graph.size; v++) {
-    if (waiting[v] !== 0) continue;
-    if (v < n) pool.push({ task: v, from: 0 });
-    else {
-      waveOf[v] = 0;
-      resolve(v);
     }
   }
 
-  const byUrgency = (a: number, b: number) => latestStart[a]! - latestStart[b]! || a - b;
-  // Ready tasks wait in `future` until their first wave, then in the bucket of the file patterns that block
-  // them (tasks with the same blockers share a bucket). Once one task of a bucket is blocked by the files of
-  // a wave, all of it is, so a wave skips the bucket at once instead of looking at each of its tasks: a wave
-  // costs the buckets it visits, not every ready task.
-  const future = new MinHeap((a, b) => readyFrom[a]! - readyFrom[b]! || a - b);
-  for (const p of pool) {
-    readyFrom[p.task] = p.from;
-    future.push(p.task);
-  }
-  pool = [];
-  const buckets: Bucket[] = [];
-  const bucketOfBlockers = new Map<readonly number[], number>();
-  const noBlockers: readonly number[] = [];
-  const bucketOf = (t: number): Bucket => {
-    const key = blockers[t]!.length > 0 ? blockers[t]! : noBlockers;
-    let b = bucketOfBlockers.get(key);
-    if (b === undefined) {
-      b = buckets.length;
-      bucketOfBlockers.set(key, b);
-      buckets.push({ blockers: key, tasks: new MinHeap(byUrgency), unrecorded: [], skips: [], runOf: [], runEnd: [] });
+  private flushPool(): void {
+    for (const p of this.pool) {
+      this.readyFrom[p.task] = p.from;
+      this.future.push(p.task);
     }
-    return buckets[b]!;
-  };
-  const bucketIndex = (t: number) => bucketOfBlockers.get(blockers[t]!.length > 0 ? blockers[t]! : noBlockers)!;
-  const waves: Wave[] = [];
-  // Deferrals are recorded once per task and reason, so the file stays linear in the plan's size.
-  const reasonsSeen = new Map<number, Set<string>>();
-  const lastConsidered = new Int32Array(n).fill(-1);
-  const placed = new Uint8Array(n);
-  const record = (wave: number, t: number, deferral: Deferral) => {
+    this.pool = [];
+  }
+
+  private static readonly noBlockers: readonly number[] = [];
+
+  private bucketKey(t: number): readonly number[] {
+    return this.blockers[t]!.length > 0 ? this.blockers[t]! : WaveBuilder.noBlockers;
+  }
+
+  private bucketOf(t: number): Bucket {
+    const key = this.bucketKey(t);
+    let b = this.bucketOfBlockers.get(key);
+    if (b === undefined) {
+      b = this.buckets.length;
+      this.bucketOfBlockers.set(key, b);
+      this.buckets.push({ blockers: key, tasks: new MinHeap(this.byUrgency), unrecorded: [], skips: [], runOf: [], runEnd: [] });
+    }
+    return this.buckets[b]!;
+  }
+
+  private record(wave: number, t: number, deferral: Deferral): void {
     const key = deferral.reason === 'resource' ? `resource:${deferral.resource}` : deferral.reason;
-    const seen = reasonsSeen.get(t) ?? new Set<string>();
-    reasonsSeen.set(t, seen);
+    const seen = this.reasonsSeen.get(t) ?? new Set<string>();
+    this.reasonsSeen.set(t, seen);
     if (seen.has(key)) return;
     seen.add(key);
-    waves[wave]!.deferred.push(deferral);
-  };
-  let placedCount = 0;
-  for (let w = 0; placedCount < n; w++) {
+    this.waves[wave]!.deferred.push(deferral);
+  }
+
+  /** Tasks whose first wave is `w` move from `future` into their buckets. */
+  private admit(w: number): void {
     for (;;) {
-      const next = future.pop();
+      const next = this.future.pop();
       if (next === undefined) break;
-      if (readyFrom[next]! > w) {
-        future.push(next);
+      if (this.readyFrom[next]! > w) {
+        this.future.push(next);
         break;
       }
-      const b = bucketOf(next);
+      const b = this.bucketOf(next);
       b.tasks.push(next);
       b.unrecorded.push(next);
-      lastConsidered[next] = readyFrom[next]! - 1;
+      this.lastConsidered[next] = this.readyFrom[next]! - 1;
     }
+  }
+
+  /** Fills wave `w` by urgency, bucket by bucket; returns how many tasks it placed. */
+  private fillWave(w: number): number {
+    const { model, buckets, conflicts } = this;
     const wave: Wave = { waveNumber: w + 1, tasks: [], estimates: { p50Hours: 0, p80Hours: 0, p95Hours: 0 }, startHours: 0, phases: [], resourceUsage: {}, deferred: [] };
-    waves.push(wave);
+    this.waves.push(wave);
     const inWave: number[] = [];
     const usage = new Map<string, number>();
     const setAside: number[] = [];
-    const queue = new MinHeap((x, y) => byUrgency(buckets[x]!.tasks.peek()!, buckets[y]!.tasks.peek()!));
+    const queue = new MinHeap((x, y) => this.byUrgency(buckets[x]!.tasks.peek()!, buckets[y]!.tasks.peek()!));
     buckets.forEach((b, k) => b.tasks.size > 0 && queue.push(k));
-    while (inWave.length < capacity && queue.size > 0) {
+    while (inWave.length < this.capacity && queue.size > 0) {
       const k = queue.pop()!;
       const b = buckets[k]!;
-      const clash = new Set<number>();
-      for (const q of b.blockers) for (const c of holdersInWave[q]!) clash.add(c);
-      if (clash.size > 0) {
-        // Every task of the bucket is pushed out of this wave by the same files.
-        const conflictsWith = [...clash].sort((x, y) => x - y).map((c) => model.tasks[c]!.id);
-        for (const t of b.unrecorded) if (!placed[t]) record(w, t, { task: model.tasks[t]!.id, reason: 'files', conflictsWith });
-        b.unrecorded = [];
-        skip(b, w);
-        continue;
-      }
+      if (this.skipIfFilesClash(b, w)) continue;
       const t = b.tasks.pop()!;
       if (b.tasks.size > 0) queue.push(k);
       const task = model.tasks[t]!;
       // Not looked at in the waves since it was last considered (the bucket was not skipped either): the
       // wave was already full then.
-      const missed = firstUnskipped(b, lastConsidered[t]! + 1);
-      if (missed < w) record(missed, t, { task: task.id, reason: sizeReason });
-      lastConsidered[t] = w;
+      const missed = firstUnskipped(b, this.lastConsidered[t]! + 1);
+      if (missed < w) this.record(missed, t, { task: task.id, reason: this.sizeReason });
+      this.lastConsidered[t] = w;
       const full = Object.keys(task.resources)
         .sort()
-        .find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (resourceCapacity.get(name) ?? Infinity));
+        .find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (this.resourceCapacity.get(name) ?? Infinity));
       if (full !== undefined) {
-        record(w, t, { task: task.id, reason: 'resource', resource: full });
+        this.record(w, t, { task: task.id, reason: 'resource', resource: full });
         setAside.push(t);
         continue;
       }
       inWave.push(t);
-      placed[t] = 1;
-      for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.push(t);
+      this.placed[t] = 1;
+      for (const p of conflicts.heldBy[t]!) this.holdersInWave[p]!.push(t);
       for (const [name, units] of Object.entries(task.resources)) usage.set(name, (usage.get(name) ?? 0) + units);
     }
-    for (const t of setAside) buckets[bucketIndex(t)]!.tasks.push(t);
-    for (const t of inWave) for (const p of conflicts.heldBy[t]!) holdersInWave[p]!.length = 0;
+    for (const t of setAside) buckets[this.bucketOfBlockers.get(this.bucketKey(t))!]!.tasks.push(t);
+    this.closeWave(w, wave, inWave, usage);
+    return inWave.length;
+  }
+
+  /** When a task of the wave holds files that block the bucket, every task of it is pushed out of this wave. */
+  private skipIfFilesClash(b: Bucket, w: number): boolean {
+    const clash = new Set<number>();
+    for (const q of b.blockers) for (const c of this.holdersInWave[q]!) clash.add(c);
+    if (clash.size === 0) return false;
+    const conflictsWith = [...clash].sort((x, y) => x - y).map((c) => this.model.tasks[c]!.id);
+    for (const t of b.unrecorded) if (!this.placed[t]) this.record(w, t, { task: this.model.tasks[t]!.id, reason: 'files', conflictsWith });
+    b.unrecorded = [];
+    skip(b, w);
+    return true;
+  }
+
+  /** The wave's tasks are placed: files released, successors readied, the wave described. */
+  private closeWave(w: number, wave: Wave, inWave: number[], usage: Map<string, number>): void {
+    const { model } = this;
+    for (const t of inWave) for (const p of this.conflicts.heldBy[t]!) this.holdersInWave[p]!.length = 0;
     if (inWave.length === 0) throw new Error('wave schedule made no progress: the graph is not acyclic');
-    for (const t of inWave) waveOf[t] = w;
-    placedCount += inWave.length;
-    for (const t of inWave) resolve(t);
-    for (const p of pool) {
-      readyFrom[p.task] = p.from;
-      future.push(p.task);
-    }
-    pool = [];
+    for (const t of inWave) this.waveOf[t] = w;
+    for (const t of inWave) this.resolve(t);
+    this.flushPool();
     inWave.sort((a, b) => a - b);
     const phases = [...new Set(inWave.map((t) => model.tasks[t]!.phaseIndex).filter((p) => p >= 0))].sort((a, b) => a - b);
     wave.tasks = inWave.map((t) => model.tasks[t]!.id);
@@ -164,14 +221,20 @@ export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileC
     wave.phases = phases.map((p) => model.phases[p]!.id);
     wave.resourceUsage = Object.fromEntries([...usage.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
-  for (const wave of waves) wave.deferred.sort((a, b) => byUrgency(byId.get(a.task)!, byId.get(b.task)!) || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
-  let clock = 0;
-  for (const wave of waves) {
-    wave.startHours = roundTime(clock);
-    clock += wave.estimates.p50Hours;
+
+  /** Deferrals in urgency order, start times from the waves' P50 durations, and the totals. */
+  private finish(): WaveSchedule {
+    const { model, waves } = this;
+    const byId = new Map(model.tasks.map((t) => [t.id, t.index]));
+    for (const wave of waves) wave.deferred.sort((a, b) => this.byUrgency(byId.get(a.task)!, byId.get(b.task)!) || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+    let clock = 0;
+    for (const wave of waves) {
+      wave.startHours = roundHours(clock);
+      clock += wave.estimates.p50Hours;
+    }
+    const totals = totalEstimates(waves.map((w) => w.estimates));
+    return { maxWaveSize: model.settings.maxWaveSize, waveCapacity: this.capacity, waves, totals, makespanHours: roundHours(clock) };
   }
-  const totals = totalEstimates(waves.map((w) => w.estimates));
-  return { maxWaveSize, waveCapacity: capacity, waves, totals, makespanHours: roundTime(clock) };
 }
 
 function spreadOf(model: PlanModel, t: number): { mean: number; sigma: number } {

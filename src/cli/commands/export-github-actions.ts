@@ -1,0 +1,116 @@
+/**
+ * execplan export github-actions [plan.yaml] [-o FILE] [--concurrency N] [--runs-on LABEL] [--check]:
+ * writes the plan as a GitHub Actions workflow (src/exporters/github-actions), by default to
+ * .github/workflows/execplan-<plan>.yml of the repository holding the plan. --check writes nothing and
+ * exits 10 when the committed workflow differs from what the plan gives now.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveProfiles, defaultProfileName } from '../../agents/profiles.js';
+import { taskAgent } from '../../agents/task-agent.js';
+import { branchName } from '../../compiler/analysis/streams.js';
+import { compilePlan } from '../../compiler/compile.js';
+import { err, ok } from '../../core/result.js';
+import { githubActionsExporter, type AgentJobInfo } from '../../exporters/github-actions/index.js';
+import { statePaths } from '../../runner/paths.js';
+import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { UsageError, type CliIo, type CommandResult } from '../command.js';
+import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { version } from '../version.js';
+import { writeOneFile } from '../write-files.js';
+
+/** The nearest folder above `dir` (itself included) holding `.git`, or null outside a repository. */
+function repositoryRoot(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
+}
+
+const slash = (p: string) => p.split(path.sep).join('/');
+
+/** A runner label as GitHub takes it: one word of letters, digits and `._-` (self-hosted labels included). */
+const labelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export async function exportGithubActions(args: string[], io: CliIo): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { output: { type: 'string', short: 'o' }, concurrency: { type: 'string', short: 'j' }, 'runs-on': { type: 'string' }, check: { type: 'boolean', default: false }, config: { type: 'string' } },
+    1,
+  );
+  const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
+  const runsOn = values['runs-on'] ?? 'ubuntu-latest';
+  if (!labelPattern.test(runsOn)) throw new UsageError(`--runs-on takes one runner label (letters, digits, '.', '_', '-'), got '${runsOn}'`);
+  if (values.output !== undefined && (values.output.trim() === '' || values.output === '-')) throw new UsageError('-o needs a file, e.g. -o .github/workflows/execplan.yml');
+
+  // The schedule is compiled for the limit the jobs must hold, as `compile --concurrency` does.
+  const outcome = await loadPlanWithConfig(io, positionals[0], concurrencyFlag ? { maxConcurrency: concurrencyFlag } : {}, values.config);
+  if (!outcome.ok) return outcome;
+  const { diagnostics, model, input, config } = outcome.value;
+  printDiagnostics(io, diagnostics);
+
+  // Outside a repository (one yet to be made): the current folder if it holds the plan, else the plan's.
+  const root = repositoryRoot(input.dir) ?? (path.relative(io.cwd, input.dir).startsWith('..') ? input.dir : io.cwd);
+  const planPath = slash(path.relative(root, input.absolute));
+  const file = values.output !== undefined ? path.resolve(io.cwd, values.output) : path.join(root, '.github', 'workflows', `execplan-${model.name}.yml`);
+  const workflowPath = slash(path.relative(root, file));
+  const shown = (() => {
+    const relative = path.relative(io.cwd, file);
+    return relative === '' || relative.startsWith('..') ? file : relative;
+  })();
+  if (file === input.absolute) throw new UsageError(`-o ${values.output} is the plan itself; name another file`);
+
+  // The repository that is execplan itself runs its own checkout; any other installs this version.
+  const ownPackage = await readFile(path.join(root, 'package.json'), 'utf8').then((t) => (JSON.parse(t) as { name?: string }).name === 'execplan', () => false);
+  const profiles = resolveProfiles(config.profiles);
+  const agents: Record<string, AgentJobInfo> = {};
+  for (const task of model.tasks) {
+    if (task.kind !== 'agent') continue;
+    const agent = taskAgent(model, task, profiles, config.default_profile ?? defaultProfileName);
+    agents[task.id] = { profile: agent.profileName, program: path.basename(agent.profile?.command[0] ?? agent.profileName) };
+  }
+  const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
+  const command = [
+    'execplan export github-actions',
+    planPath,
+    values.output !== undefined && `-o ${workflowPath}`,
+    concurrencyFlag !== undefined && `--concurrency ${concurrencyFlag}`,
+    values['runs-on'] !== undefined && `--runs-on ${runsOn}`,
+    values.config !== undefined && `--config ${values.config}`,
+  ].filter(Boolean).join(' ');
+  const result = githubActionsExporter.export(compilePlan(model), {
+    planPath,
+    stateDir: slash(path.relative(root, statePaths(input.dir).dir)),
+    workflowPath,
+    concurrency,
+    runsOn,
+    install: ownPackage ? { kind: 'repository' } : { kind: 'npx', version },
+    agents,
+    // The run id keeps two runs' branches apart, and a re-run of failed jobs continues its run's branch.
+    branchPrefix: (stream) => branchName(model.name, stream ?? 'tasks'),
+    command,
+  });
+  for (const notice of result.notices) io.stderr(`execplan: ${notice.level}: ${notice.message}\n`);
+  const content = result.files[workflowPath]!;
+
+  if (values.check) {
+    const onDisk = await readFile(file, 'utf8').catch(() => null);
+    if (onDisk === content) {
+      io.stderr(`${input.file}: ${shown} is up to date\n`);
+      return ok();
+    }
+    // One file, so one line says it (not compile --check's list of artifacts); the exit code is stale's.
+    io.stderr(`${input.file}: ${shown} is ${onDisk === null ? 'missing' : 'stale'}; run \`${command}\` and commit the result\n`);
+    return err({ kind: 'reported', failure: { kind: 'stale', planFile: input.file, stale: [shown], rerun: command } });
+  }
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+  } catch (error) {
+    return err({ kind: 'write-failed', message: `cannot create the folder of ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+  }
+  const written = await writeOneFile(file, shown, content);
+  if (!written.ok) return written;
+  io.stderr(`${input.file}: ${model.tasks.length} tasks -> ${shown} (${result.summary})\n`);
+  return ok();
+}

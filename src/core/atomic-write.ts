@@ -1,0 +1,121 @@
+/**
+ * Replacing a file so that a reader sees the old content or the new, never half of either: the data goes
+ * to a temporary file in the same directory (a rename is atomic only within one file system), then the
+ * temporary file is renamed over the target. With `fsync` the data is on disk before the rename and the
+ * directory entry after it, so a crash or a power cut cannot leave an empty or truncated file in place
+ * (the state snapshot needs that; a control request or a hand-off only needs readers never to see half).
+ */
+import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** Flush the data before the rename and the directory entry after it. */
+  fsync: boolean;
+}
+
+/** A written temporary file, not yet in place: `commit` renames it over the target, `discard` removes it. */
+export interface StagedFile {
+  readonly file: string;
+  readonly temp: string;
+  commit(): void;
+  discard(): void;
+}
+
+let sequence = 0;
+
+/**
+ * The temporary name: hidden (a leading dot, so directory scans that skip dot files never pick it up),
+ * in the target's directory, unique per process and call (two writers of one file never share a temp).
+ */
+function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`);
+}
+
+/** Writes `data` to a temporary file next to `file` (flushed when `fsync`); nothing is in place until `commit`. */
+export function stageFile(file: string, data: string | Uint8Array, options: AtomicWriteOptions): StagedFile {
+  const temp = tempName(file);
+  try {
+    writeFileSync(temp, data);
+    if (options.fsync) flushFile(temp);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return {
+    file,
+    temp,
+    commit() {
+      renameSync(temp, file);
+      if (options.fsync) flushDirectory(path.dirname(file));
+    },
+    discard() {
+      rmSync(temp, { force: true });
+    },
+  };
+}
+
+/** Replaces `file` with `data` atomically; throws (leaving `file` as it was) when it cannot. */
+export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
+  const staged = stageFile(file, data, options);
+  try {
+    staged.commit();
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
+}
+
+/**
+ * The same with the data's fsync on the thread pool, for a caller that must not block on the disk (the
+ * run loop). `shouldCommit` is asked after the flush: a newer synchronous write may have happened in the
+ * meantime, and an older snapshot must never replace it. `done` runs once the file is in place or dropped.
+ */
+export function writeFileAtomicInBackground(file: string, data: string | Uint8Array, shouldCommit: () => boolean, done: () => void): void {
+  const temp = tempName(file);
+  let fd: number;
+  try {
+    writeFileSync(temp, data);
+    fd = openSync(temp, 'r');
+  } catch (error) {
+    rmSync(temp, { force: true });
+    done();
+    throw error;
+  }
+  fsync(fd, () => {
+    closeSync(fd);
+    try {
+      if (shouldCommit()) {
+        renameSync(temp, file);
+        flushDirectory(path.dirname(file));
+      } else rmSync(temp, { force: true });
+    } finally {
+      done();
+    }
+  });
+}
+
+function flushFile(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rename is durable once the directory is flushed; some systems cannot open a directory for that (ignored). */
+function flushDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // EINVAL/EPERM on file systems without directory fsync: the rename itself still happened.
+  } finally {
+    closeSync(fd);
+  }
+}

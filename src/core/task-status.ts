@@ -1,0 +1,101 @@
+/**
+ * The one vocabulary for what a task is doing and why it is not running. The runner, `execplan status`,
+ * the run summary and coordinator.json all speak it; only renderers (the `describe*` functions below and
+ * the CLI) turn a wait reason into text, so no code decides anything by looking at a message.
+ * Pure: the compiler imports it too.
+ */
+
+/** What the state records for a task (the fold of its journal records). */
+export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+
+/**
+ * What a task is shown as. A pending task is shown as `ready` (it may launch now), `blocked` (a failed
+ * task upstream: nobody can help it but a retry or skip upstream) or `pending` (it waits for something
+ * that will happen: a dependency, a phase, a person, a resource, a file lock). A running task whose
+ * runner is gone is `interrupted`; at the end of a run, tasks the run stopped before starting are
+ * `cancelled` (after a failure or Ctrl-C) or `waiting` (for a person).
+ */
+export type DisplayedStatus = TaskStatus | 'ready' | 'blocked' | 'interrupted' | 'cancelled' | 'waiting';
+
+/** Statuses that let dependents run. */
+export const satisfiedStatuses: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['done', 'fresh', 'skipped']);
+
+/** Why a pending task does not run now. `null` where a reason is expected means: nothing, it is ready. */
+export type WaitReason =
+  /** Failed tasks upstream (sorted): the task cannot run until they are retried, skipped or marked done. */
+  | { kind: 'upstream-failed'; tasks: string[] }
+  /** Dependencies not finished yet, in the task's order. */
+  | { kind: 'needs'; tasks: string[] }
+  /** Phases are barriers: `earlier` are the first unfinished tasks of earlier phases, `count` how many there are. */
+  | { kind: 'phase'; phase: string; earlier: string[]; count: number }
+  /** A manual task: a person says it is done. */
+  | { kind: 'manual' }
+  /** An approval gate not yet approved. */
+  | { kind: 'gate' }
+  /** The run is paused. */
+  | { kind: 'paused' }
+  /** Not enough units of a resource left: `held_by` are the running tasks using it. */
+  | { kind: 'resource'; resource: string; held_by: string[] }
+  /** A running task holds a file pattern this task must not run beside. */
+  | { kind: 'file-lock'; pattern: string; held_by: string[] }
+  /** The run ended before the task started (it was ready). */
+  | { kind: 'not-started' }
+  /** Its attempt was interrupted; it runs again on resume. */
+  | { kind: 'interrupted' };
+
+export type WaitKind = WaitReason['kind'];
+
+/** A failed task upstream blocks; every other reason is a wait for something that will happen. */
+export function isBlocked(reason: WaitReason | null): boolean {
+  return reason?.kind === 'upstream-failed';
+}
+
+/** The reason as one line of text for `task` (status lists and run summaries). */
+export function describeWaitReason(reason: WaitReason, task: string): string {
+  switch (reason.kind) {
+    case 'upstream-failed':
+      return `upstream failed (${reason.tasks.join(', ')})`;
+    case 'needs':
+      return `needs ${reason.tasks.join(', ')}`;
+    case 'phase':
+      return `phase ${reason.phase} waits for earlier phases (${reason.earlier.join(', ')}${reason.count > 3 ? ', ...' : ''})`;
+    case 'manual':
+      return `manual task: run \`execplan done ${task} --reason TEXT\` when it is done`;
+    case 'gate':
+      return `approval: run \`execplan approve ${task}\``;
+    case 'paused':
+      return 'paused: run `execplan resume`';
+    case 'resource':
+      return `resource ${reason.resource} in use (held by ${reason.held_by.join(', ')})`;
+    case 'file-lock':
+      return `file lock ${reason.pattern} (held by ${reason.held_by.join(', ')})`;
+    case 'not-started':
+      return 'not started';
+    case 'interrupted':
+      return 'interrupted; runs again on resume';
+    default: {
+      const unknown: never = reason;
+      throw new Error(`unknown wait reason ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** As `execplan status` lists it: a blocked task's reason says so first. */
+export function describeWaitLine(reason: WaitReason, task: string): string {
+  return `${isBlocked(reason) ? 'blocked: ' : ''}${describeWaitReason(reason, task)}`;
+}
+
+/**
+ * The task states coordinator.json documents for tools that read it (the artifact's wording, kept as it
+ * is so the artifact stays stable); the keys are displayed statuses, except `awaiting_approval`, which
+ * `execplan status` shows as pending with a `gate` wait reason.
+ */
+export const documentedTaskStates: ReadonlyArray<readonly [Extract<DisplayedStatus, 'blocked' | 'ready' | 'running' | 'done' | 'failed' | 'skipped'> | 'awaiting_approval', string]> = [
+  ['blocked', 'dependencies not met'],
+  ['ready', 'in the frontier, waiting for a slot or a resource'],
+  ['awaiting_approval', 'gate: approve, waiting for `execplan approve <id>`'],
+  ['running', 'executing'],
+  ['done', 'finished and its acceptance checks passed'],
+  ['failed', 'failed after its retries'],
+  ['skipped', 'skipped by the user'],
+];

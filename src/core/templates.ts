@@ -1,0 +1,40 @@
+/**
+ * The one place that renders nunjucks templates (Plan.md, Decisions.md, the plan-authoring prompt and the
+ * agent prompt). Pure: it takes the template text, never reads files (src/core/template-files.ts does),
+ * so the compiler can render its artifacts with it.
+ *
+ * Two styles, because the templates were written against two sets of rules:
+ * - `document`: the templates this package ships for its own output. Block tags do not leave blank lines
+ *   (trimBlocks, lstripBlocks) and a misspelled variable is an error instead of an empty string.
+ * - `prompt`: the agent prompt, which users replace with their own template (`prompt_template`). It keeps
+ *   nunjucks' defaults, so a user's template renders the same as it always did: whitespace as written,
+ *   a missing value renders empty.
+ */
+import nunjucks from 'nunjucks';
+
+export type TemplateStyle = 'document' | 'prompt';
+
+export type TemplateFilter = (value: never, ...args: never[]) => unknown;
+
+const options: Record<TemplateStyle, nunjucks.ConfigureOptions> = {
+  document: { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true },
+  prompt: { autoescape: false, trimBlocks: false, throwOnUndefined: false },
+};
+
+const environments = new Map<TemplateStyle, nunjucks.Environment>();
+
+function environment(style: TemplateStyle): nunjucks.Environment {
+  let env = environments.get(style);
+  if (!env) {
+    env = new nunjucks.Environment(null, options[style]);
+    environments.set(style, env);
+  }
+  return env;
+}
+
+/** Renders `text` with `context`; `filters` are what the template may use besides nunjucks' own. Throws on template errors. */
+export function renderTemplate(style: TemplateStyle, text: string, context: object, filters: Readonly<Record<string, TemplateFilter>> = {}): string {
+  const env = environment(style);
+  for (const [name, filter] of Object.entries(filters)) env.addFilter(name, filter as (...args: unknown[]) => unknown);
+  return env.renderString(text, context);
+}
