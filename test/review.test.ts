@@ -218,3 +218,31 @@ tasks:
   t.equal(bad.code, 1);
   t.match(bad.stderr, 'must be wave_based or rolling_frontier');
 });
+
+t.test('hints for keys from other tools and numeric ids; stream skills reach each task', async (t) => {
+  const dir = project({
+    'plan.yaml': `version: 1
+name: hints
+phases:
+  - { id: 1, title: First }
+tasks:
+  - { id: a, title: Build A, estimate: 1h }
+  - { id: b, title: Build B, estimate: 1h, depends_on: [a] }
+`,
+    'ok/plan.yaml': `version: 1
+name: skills
+streams:
+  api: { title: API, skills: [python, sql] }
+tasks:
+  - { id: a, title: Build A, estimate: 1h, stream: api, skills: [docker] }
+`,
+  });
+  const v = await cli(['validate'], { cwd: dir });
+  t.equal(v.code, 5);
+  t.match(v.stdout, /unknown-key unknown key 'depends_on' in tasks\['b'\]; did you mean 'needs'\?/);
+  t.match(v.stdout, /quote it \('1'\)/);
+  t.equal((await cli(['compile'], { cwd: path.join(dir, 'ok') })).code, 0);
+  const tasks = JSON.parse(readFileSync(path.join(dir, 'ok', 'tasks_output', 'tasks.json'), 'utf8'));
+  const a = (tasks.tasks ?? tasks).find((x: { id: string }) => x.id === 'a');
+  t.same(a.skillsRequired, ['docker', 'python', 'sql']);
+});

@@ -52,7 +52,9 @@ export const exportCommand: Command = {
     if (file === input.absolute) throw new UsageError(`-o ${out} is the plan itself; name another file (e.g. beads.jsonl)`);
     const written = await writeOneFile(file, shown, jsonl);
     if (!written.ok) return written;
-    io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
+    // Phase-barrier milestones are issues but not tasks of the plan.
+    const barriers = issues.filter((i) => i.labels?.includes('kind:phase-barrier')).length;
+    io.stderr(`${input.file}: ${issues.length - 1 - barriers} tasks + 1 epic${barriers ? ` + ${barriers} phase barrier${barriers === 1 ? '' : 's'}` : ''} -> ${shown}\n`);
     if (!values.import) return ok();
     // Loaded only here: execa costs ~100 ms of start-up that no other command needs.
     const { execa } = await import('execa');
