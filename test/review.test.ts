@@ -246,3 +246,9 @@ tasks:
   const a = (tasks.tasks ?? tasks).find((x: { id: string }) => x.id === 'a');
   t.same(a.skillsRequired, ['docker', 'python', 'sql']);
 });
+
+t.test('title-not-verb knows real verbs (WordNet) and software ones, and still flags nouns', async (t) => {
+  const { startsWithVerb } = await import('../src/compiler/verbs.js');
+  for (const title of ['Revoke tokens', 'Touch the lock file', 'Triage bugs', 'Squash commits', 'Dockerize the API', 'Onboard users', 'Rotate keys']) t.ok(startsWithVerb(title), title);
+  for (const title of ['User model', 'Login page', 'Database schema', 'Token refresh']) t.notOk(startsWithVerb(title), title);
+});
