@@ -252,3 +252,31 @@ t.test('title-not-verb knows real verbs (WordNet) and software ones, and still f
   for (const title of ['Revoke tokens', 'Touch the lock file', 'Triage bugs', 'Squash commits', 'Dockerize the API', 'Onboard users', 'Rotate keys']) t.ok(startsWithVerb(title), title);
   for (const title of ['User model', 'Login page', 'Database schema', 'Token refresh']) t.notOk(startsWithVerb(title), title);
 });
+
+t.test('compile --min-confidence, --max-wave-size, --execution-model and EXECPLAN_* defaults', async (t) => {
+  const dir = project({
+    'plan.yaml': `version: 1
+name: flags
+tasks:
+${['a', 'b', 'c', 'd'].map((id) => `  - { id: ${id}, title: Build ${id}, estimate: 1h }`).join('\n')}
+  - { id: e, title: Build e, estimate: 1h, deps: [{ task: a, confidence: 0.6 }] }
+`,
+  });
+  const waves = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = await cli(['compile', ...args], { cwd: dir, env });
+    t.equal(r.code, 0, r.stderr);
+    return JSON.parse(readFileSync(path.join(dir, "tasks_output", "waves.json"), "utf8")).execution_models.wave_based;
+  };
+  t.equal((await waves([])).waves.length, 1, 'the 0.6 dependency is below the default 0.7: one wave');
+  t.equal((await waves(['--min-confidence', '0.5'])).waves.length, 2, '--min-confidence 0.5 schedules it');
+  t.equal((await waves([], { EXECPLAN_MIN_CONFIDENCE: '0.5' })).waves.length, 2, 'EXECPLAN_MIN_CONFIDENCE does too');
+  t.equal((await waves(['--min-confidence', '0.9'], { EXECPLAN_MIN_CONFIDENCE: '0.5' })).waves.length, 1, 'the flag beats the variable');
+  t.equal((await waves(['--max-wave-size', '2'])).waves.length, 3, '--max-wave-size 2: five tasks in three waves');
+  await waves(['--execution-model', 'wave_based']);
+  t.match(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8'), '| Recommended model | wave-based |');
+  const bad = await cli(['compile', '--min-confidence', '2'], { cwd: dir });
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, '--min-confidence takes a number from 0 to 1');
+  const badEnv = await cli(['compile'], { cwd: dir, env: { EXECPLAN_EXECUTION_MODEL: 'waves' } });
+  t.match(badEnv.stderr, 'EXECPLAN_EXECUTION_MODEL must be wave_based or rolling_frontier');
+});

@@ -12,7 +12,8 @@ import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
-import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { parseCommandArgs } from '../args.js';
+import { settingsFlagOptions, settingsOverrides } from '../settings-flags.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { analysisThresholds } from '../analysis-config.js';
@@ -25,19 +26,19 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
-  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--config FILE]',
+  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--min-confidence X] [--max-wave-size N] [--execution-model wave_based|rolling_frontier] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' } },
+      { out: { type: 'string' }, check: { type: 'boolean', default: false }, ...settingsFlagOptions, config: { type: 'string' } },
       1,
     );
     // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
     if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory, e.g. --out tasks_output');
-    const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
+    const { overrides, given } = settingsOverrides(values, io.env);
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
-    const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
+    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
     printDiagnostics(io, diagnostics);
@@ -73,7 +74,7 @@ export const compileCommand: Command = {
         return ok();
       }
       // The same flags as this check, or following the advice would write other artifacts than it expects.
-      const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
+      const flags = [positionals[0], values.out && `--out ${values.out}`, ...given, values.config && `--config ${values.config}`].filter(Boolean);
       return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 
