@@ -280,3 +280,11 @@ ${['a', 'b', 'c', 'd'].map((id) => `  - { id: ${id}, title: Build ${id}, estimat
   const badEnv = await cli(['compile'], { cwd: dir, env: { EXECPLAN_EXECUTION_MODEL: 'waves' } });
   t.match(badEnv.stderr, 'EXECPLAN_EXECUTION_MODEL must be wave_based or rolling_frontier');
 });
+
+t.test('an output: text agent answer is the whole answer, not its last line', async (t) => {
+  const { createOutputParser } = await import('../src/agents/output.js');
+  const parser = createOutputParser('text');
+  const answer = ['version: 1', 'name: drafted', 'tasks:', '  - { id: a, title: Build A }'];
+  for (const line of answer) parser.line(line);
+  t.equal(parser.outcome().result, answer.join('\n'));
+});

@@ -65,10 +65,12 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
   let claudeResultUsage = false;
   let geminiDelta = '';
 
+  // A plain-text agent's answer is everything it printed (a plan is many lines), not its last line.
+  const textLines: string[] = [];
   const text = (line: string): string | null => {
+    textLines.push(line);
     const t = line.trim();
     if (!t) return null;
-    lastText = t;
     return shorten(t);
   };
 
@@ -228,6 +230,10 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       return e ? event(e) : null;
     },
     outcome() {
+      if (format === 'text' && state.result === null) {
+        const whole = textLines.join('\n').trim();
+        if (whole) state.result = whole;
+      }
       if (state.result === null && lastText !== null) state.result = lastText;
       if (!claudeResultUsage && usage.turns === 0 && state.result !== null) usage.turns = 1;
       return { ...state, usage: { ...usage } };

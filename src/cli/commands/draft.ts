@@ -16,7 +16,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
 import { printDiagnostics, validatePlanText } from '../plan-input.js';
-import { readSpecFile, redactSpecText } from '../spec-input.js';
+import { readSpecFile } from '../spec-input.js';
 import { writeOneFile } from '../write-files.js';
 
 const DEFAULT_ROUNDS = 2;
@@ -58,10 +58,8 @@ export const draftCommand: Command = {
     }
     const read = await readSpecFile(io.cwd, spec);
     if (!read.ok) return read;
-    const { absolute: specAbsolute } = read.value;
-    // The agent (often a hosted model) is sent the spec without its secrets.
-    const { text: specText, warnings: secretWarnings } = redactSpecText(spec, read.value.text);
-    for (const w of secretWarnings) io.stderr(`${w}\n`);
+    // The prompt goes through the profile's secrets policy (redact, block or send) before the agent sees it.
+    const { absolute: specAbsolute, text: specText } = read.value;
 
     const loaded = await loadConfig(outDir, values.config ? path.resolve(io.cwd, values.config) : undefined);
     if (loaded.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loaded.diagnostics });
