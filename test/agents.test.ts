@@ -184,8 +184,8 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
 
   // The runner's state says model is done; login's prompt carries that and model's hand-off.
   const { FileStore } = await import('../src/runner/store.js');
-  const { statePaths } = await import('../src/runner/paths.js');
-  const store = FileStore.open(statePaths(f.dir));
+  const { statePathsIn } = await import('../src/runner/paths.js');
+  const store = FileStore.open(statePathsIn(f.stateDir));
   store.append({ type: 'control', by: 1, action: 'done', task: 'model', reason: 'checked by hand' });
   store.append({ type: 'control', by: 1, action: 'retry', task: 'login', note: 'Use argon2 this time.' });
   store.close();
@@ -259,7 +259,7 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
     const copy = path.join(f.dir, `sent-${n}.txt`);
     const command = ['sh', '-c', 'cp "$0" "$1"; exit $2', '{{prompt_file}}', copy, String(code)];
     const viaFile = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null });
-    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, { kind: 'exited', exitCode: code });
+    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, code === 0 ? { kind: 'exited', exitCode: 0 } : { kind: 'exited', exitCode: code, failure: `exited with code ${code}` });
     t.match(readFileSync(copy, 'utf8'), /Sup3rS3cret/, 'the agent read the prompt from the file');
     t.notOk(existsSync(path.join(f.stateDir, `logs/model/${n}.prompt.txt`)), `no prompt file is left behind (exit ${code})`);
   }
@@ -276,10 +276,10 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   const f = fixture(PLAN, { 'docs/spec.md': SPEC });
   const exec = agentExecutor({ model: f.model, profiles: resolveProfiles({ gemini: { timeout: '1s' } }), defaultProfile: 'claude', templatePath: null, graceMs: 200 });
   const [model, login, docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
-  t.same(await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done, { kind: 'exited', exitCode: 3 });
+  t.same(await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done, { kind: 'exited', exitCode: 3, failure: 'exited with code 3: fake agent: something went wrong' }, "the CLI's last error line is the reason");
   const errCtx = context(f, { FAKE_AGENT_MODE: 'error-result' });
   const e = attempt(f, login, errCtx);
-  t.same(await exec.start(e.input, errCtx).done, { kind: 'exited', exitCode: 1 }, 'codex turn.failed counts as failure');
+  t.same(await exec.start(e.input, errCtx).done, { kind: 'exited', exitCode: 0, failure: 'the agent reported an error: could not finish' }, 'codex turn.failed counts as failure, in its own words');
   t.ok(e.lines.some((l) => l.includes('reported an error although it exited 0: could not finish')));
 
   const slowCtx = context(f, { FAKE_AGENT_MODE: 'slow' });

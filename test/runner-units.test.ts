@@ -108,12 +108,12 @@ t.test('process group: stdin in, whole lines or chunks out, a timeout, a kill th
   const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   life.started(child.pid!);
   t.equal(await exited, 'SIGTERM', 'SIGTERM went to the group once the pid was known');
-  t.same(life.end({ kind: 'signalled', signal: 'SIGTERM' }), { kind: 'killed', reason: 'interrupt' });
+  t.same(await life.end({ kind: 'signalled', signal: 'SIGTERM' }), { kind: 'killed', reason: 'interrupt' });
 });
 
 t.test('hash chain', async (t) => {
-  const a = JSON.stringify({ seq: 1, prev: genesis, type: 'x' });
-  const b = JSON.stringify({ seq: 2, prev: hashLine(a), type: 'y' });
+  const a = JSON.stringify({ seq: 1, prev: genesis, type: 'plan' });
+  const b = JSON.stringify({ seq: 2, prev: hashLine(a), type: 'run-end' });
   t.same(verifyJournal(`${a}\n${b}\n`, { seq: 2, hash: hashLine(b) }).problems, []);
   const swapped = verifyJournal(`${b}\n${a}\n`, null).problems.map((p) => p.code);
   t.ok(swapped.includes('journal-broken-chain'));
@@ -131,10 +131,10 @@ t.test('preflight: a task kind without an executor, or a failing executor prefli
   const plan = buildRunPlan(model, '/nonexistent', text);
   const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
   const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
-  const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command }));
+  const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command }));
   t.same(await bare.preflight(), ['no executor for agent tasks (b)']);
   const failing = { kind: 'agent', preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }], start: () => { throw new Error('must not start'); } };
-  const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command, agent: failing }));
+  const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command, agent: failing }));
   t.same(await withAgent.preflight(), ['b: agent CLI `claude` not found on PATH']);
 });
 

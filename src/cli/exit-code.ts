@@ -65,9 +65,12 @@ export function exitCodeOf(failure: Failure): ExitCode {
     case 'agent-blocked':
     case 'beads-import-failed':
       return ExitCode.cannotStart;
+    case 'control-unanswered':
+      return ExitCode.failedResumable;
     case 'run-failed':
       return failure.resumable ? ExitCode.failedResumable : ExitCode.failedNotResumable;
     case 'state-damaged':
+    case 'history-damaged':
     case 'history-modified':
     case 'agent-failed':
       return ExitCode.failedNotResumable;

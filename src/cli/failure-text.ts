@@ -3,11 +3,14 @@ import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import type { Failure, FailureOf } from '../core/failure.js';
 import { unreachable } from '../core/unreachable.js';
+import { damageReport } from './state-input.js';
 
 export interface FailureContext {
   /** The command that failed, for the `execplan <command>:` prefix. */
   name: string;
   usage: string;
+  /** Where the command ran: paths in messages are shown relative to it. */
+  cwd: string;
 }
 
 const plural = (n: number, noun: string) => `${noun}${n === 1 ? '' : 's'}`;
@@ -45,6 +48,8 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return diagnosticLines(failure.diagnostics);
     case 'control-rejected':
       return own(failure.reason.kind === 'refused' ? failure.reason.message : stateDamaged(failure.reason));
+    case 'control-unanswered':
+      return own(`sent to the running execplan run (pid ${failure.pid}), which has not answered yet: it is not known to be applied; check \`execplan status\``);
     case 'input-unusable':
     case 'agent-failed':
       return own(failure.message);
@@ -54,8 +59,10 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return own(`${failure.message}${failure.planOnStdout ? '; the drafted plan follows on stdout' : ''}`);
     case 'state-damaged':
       return general(`${failure.resuming ? 'cannot resume: ' : ''}${stateDamaged(failure)}`);
+    case 'history-damaged':
+      return damageReport(command.cwd, failure.journal, failure.problems);
     case 'history-modified':
-      return `${failure.journal}: ${failure.problems} problem(s) in ${failure.records} records: the history was modified\n`;
+      return `${failure.journal}: ${failure.problems} problem(s) in ${failure.records} records: the history was modified; \`execplan run --fresh\` archives it and starts over\n`;
     case 'lock-held': {
       const { holder } = failure;
       return general(`cannot start: ${failure.stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``);

@@ -26,12 +26,17 @@ export function defaultIo(): CliIo {
   // unhandled EPIPE stack trace; the command itself (a run, a compile) carries on to its own end.
   let readerGone = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    // EIO: the terminal is gone (closed window, dropped SSH): a run keeps going to save its state.
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     readerGone = true;
+  });
+  let errGone = false;
+  process.stderr.on('error', () => {
+    errGone = true;
   });
   return {
     stdout: (t) => void (readerGone || process.stdout.write(t)),
-    stderr: (t) => process.stderr.write(t),
+    stderr: (t) => void (errGone || process.stderr.write(t)),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
@@ -68,7 +73,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     result = err({ kind: 'usage', message: error.message });
   }
   if (result.ok) return ExitCode.ok;
-  const text = failureText(result.error, command);
+  const text = failureText(result.error, { name: command.name, usage: command.usage, cwd: io.cwd });
   if (text) io.stderr(text);
   return exitCodeOf(result.error);
 }

@@ -1,4 +1,5 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
+import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
@@ -28,24 +29,31 @@ export interface PlanInput {
 }
 
 export async function readPlanFile(cwd: string, given: string | undefined): Promise<Result<PlanInput, FailureOf<'plan-unreadable'>>> {
-  const file = given ?? 'plan.yaml';
-  const absolute = path.resolve(cwd, file);
+  // `-` is the plan on stdin (`make-plan | execplan run -`).
+  const fromStdin = given === '-';
+  const file = fromStdin ? '<stdin>' : (given ?? 'plan.yaml');
+  const absolute = fromStdin ? '/dev/stdin' : path.resolve(cwd, file);
+  // /dev/stdin names fd 0, which may be a socket that cannot be opened by name: read the fd itself.
+  const readsStdin = fromStdin || ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'].includes(absolute);
   const unreadable = (problem: 'missing' | 'directory' | 'unreadable', code?: string) =>
     err({ kind: 'plan-unreadable' as const, file, problem, defaulted: given === undefined, ...(code === undefined ? {} : { code }) });
   let info;
   try {
-    info = await stat(absolute);
+    info = readsStdin ? null : await stat(absolute);
   } catch {
     return unreadable('missing');
   }
-  if (info.isDirectory()) return unreadable('directory');
+  if (info?.isDirectory()) return unreadable('directory');
   let text: string;
   try {
-    text = await readCapped(absolute, limits.maxBytes + 1);
+    text = readsStdin ? await readStdin(limits.maxBytes + 1) : await readCapped(absolute, limits.maxBytes + 1);
   } catch (error) {
     return unreadable('unreadable', (error as NodeJS.ErrnoException).code ?? String(error));
   }
-  return ok({ file, absolute, dir: path.dirname(absolute), text });
+  // A plan that is not a file in a folder (stdin, a pipe, `<(make-plan)`, /dev/fd/N) has no folder of its
+  // own: its state and working directory are the current folder, never /dev or /proc.
+  const pseudo = readsStdin || !info?.isFile() || /^\/(dev|proc)\//.test(absolute);
+  return ok({ file, absolute, dir: pseudo ? cwd : path.dirname(absolute), text });
 }
 
 /**
@@ -69,6 +77,34 @@ async function readCapped(file: string, max: number): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Stdin read through fd 0 itself: opening /dev/stdin fails (ENXIO) when stdin is a socket, as it is for a
+ * child started by Node with input; a non-blocking stdin (EAGAIN) is waited for.
+ */
+async function readStdin(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < max) {
+    const chunk = Buffer.alloc(Math.min(max - total, 1 << 20));
+    let bytesRead: number;
+    try {
+      bytesRead = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The front end plus the planning analysis: what validate, compile and draft's repair loop all see. */

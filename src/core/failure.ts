@@ -32,6 +32,11 @@ export type Failure =
   | { kind: 'write-failed'; message: string; planOnStdout?: boolean }
   /** The run state (journal) cannot be read back. `resuming`: found when a run was about to resume it. */
   | { kind: 'state-damaged'; journal: string; detail: string; resuming: boolean }
+  /**
+   * The journal fails verification (a broken chain, an edited or unreadable record): commands that act on
+   * the state refuse, one line per problem, and say how to start over.
+   */
+  | { kind: 'history-damaged'; journal: string; problems: Array<{ line: number; code: string; message: string }> }
   /** The journal's hash chain does not verify. */
   | { kind: 'history-modified'; journal: string; problems: number; records: number }
   /** Another execplan process holds the state directory. */
@@ -42,6 +47,8 @@ export type Failure =
   | { kind: 'no-attempt'; task: string; attempts: number[]; wanted: number | null }
   /** A control verb (retry, skip, ...) was refused: the state does not allow it, or cannot be read. */
   | { kind: 'control-rejected'; reason: { kind: 'refused'; message: string } | FailureOf<'state-damaged'> }
+  /** A control request handed to a live runner that did not answer in time: it is not known to be applied. */
+  | { kind: 'control-unanswered'; pid: number }
   /** `compile --check`: the artifacts on disk differ from a fresh compile. `rerun` is the command that fixes it. */
   | { kind: 'stale'; planFile: string; stale: string[]; rerun: string }
   /** The agent `execplan draft` needs is not installed. */

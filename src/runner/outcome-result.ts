@@ -9,7 +9,8 @@ export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | 
   switch (outcome.kind) {
     case 'exited':
       exitCode = outcome.exitCode;
-      if (exitCode !== 0) reason = `exited with code ${exitCode}`;
+      if (outcome.failure) reason = outcome.failure;
+      else if (exitCode !== 0) reason = `exited with code ${exitCode}`;
       break;
     case 'killed':
       reason = outcome.reason === 'timeout' ? `timed out after ${timeoutSeconds}s (process tree killed)` : 'stopped';

@@ -102,6 +102,9 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'task-interrupted':
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
+      case 'task-stopped':
+        out(`stop   ${event.task} (attempt ${event.attempt} stopped: ${event.reason})`);
+        break;
       case 'run-end':
         for (const line of summaryLines(event, target)) out(line);
         break;

@@ -73,7 +73,7 @@ export class SpawnHelper {
         onData: (stream, data) => lines.push(stream, data),
         onEnd: (end) => {
           lines.end();
-          resolve(life.end(end));
+          void life.end(end).then(resolve);
         },
       });
       this.child.send({ op: 'start', id, script, cwd: options.cwd, env: options.env });

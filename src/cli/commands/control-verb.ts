@@ -1,31 +1,32 @@
-/** Shared shape of the control commands (retry, skip, done, approve, pause, resume): parse, deliver, report. */
+/** Shared shape of the control commands (retry, skip, done, approve, stop, pause, resume): parse, deliver, report what really happened. */
 import { err, ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
 import { sendControl } from '../../runner/control-client.js';
-import { statePaths } from '../../runner/paths.js';
 import type { ControlAction } from '../../runner/records.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
+import { planState } from '../state-input.js';
 
 interface VerbSpec {
   name: ControlAction['action'];
   summary: string;
   takesTask: boolean;
-  extra?: 'note' | 'reason';
+  extra?: 'note' | 'reason' | 'optional-reason' | 'stop';
 }
 
 export function controlVerb(spec: VerbSpec): Command {
-  const extraUsage = spec.extra === 'note' ? ' [--note TEXT]' : spec.extra === 'reason' ? ' --reason TEXT' : '';
+  const extraUsage = spec.extra ? { note: ' [--note TEXT]', reason: ' --reason TEXT', 'optional-reason': ' [--reason TEXT]', stop: ' [--stop]' }[spec.extra] : '';
   return {
     name: spec.name,
     summary: spec.summary,
     usage: `execplan ${spec.name}${spec.takesTask ? ' <task-id>' : ''}${extraUsage} [--plan plan.yaml]`,
     async run(args, io) {
-      const options = { plan: { type: 'string' as const }, note: { type: 'string' as const }, reason: { type: 'string' as const } };
+      const options = { plan: { type: 'string' as const }, note: { type: 'string' as const }, reason: { type: 'string' as const }, stop: { type: 'boolean' as const } };
       const { values, positionals } = parseCommandArgs(args, options, spec.takesTask ? 1 : 0);
       if (spec.extra !== 'note' && values.note !== undefined) throw new UsageError('unknown option --note');
-      if (spec.extra !== 'reason' && values.reason !== undefined) throw new UsageError('unknown option --reason');
+      if (spec.extra !== 'reason' && spec.extra !== 'optional-reason' && values.reason !== undefined) throw new UsageError('unknown option --reason');
+      if (spec.extra !== 'stop' && values.stop !== undefined) throw new UsageError('unknown option --stop');
       const task = positionals[0];
       if (spec.takesTask && !task) throw new UsageError('missing the task id');
       if (spec.extra === 'reason' && !values.reason?.trim()) throw new UsageError('--reason TEXT is required (it is recorded in the journal)');
@@ -47,8 +48,11 @@ export function controlVerb(spec: VerbSpec): Command {
         case 'approve':
           action = { action: 'approve', task: task! };
           break;
+        case 'stop':
+          action = values.reason?.trim() ? { action: 'stop', task: task!, reason: values.reason } : { action: 'stop', task: task! };
+          break;
         case 'pause':
-          action = { action: 'pause' };
+          action = values.stop ? { action: 'pause', stop: true } : { action: 'pause' };
           break;
         case 'resume':
           action = { action: 'resume' };
@@ -56,22 +60,26 @@ export function controlVerb(spec: VerbSpec): Command {
         default:
           return unreachable(spec.name, 'control verb');
       }
-      const result = await sendControl(statePaths(input.dir), plan, action);
+      const paths = planState(io, input, plan.tasks.keys());
+      const result = await sendControl(paths, plan, action);
       const what = `${spec.name}${task ? ` ${task}` : ''}`;
       switch (result.kind) {
+        case 'damaged':
+          return err({ kind: 'history-damaged', journal: result.journal, problems: result.problems });
         case 'rejected':
+          return err({ kind: 'control-rejected', reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` } });
+        case 'no-run':
           return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
-        case 'state-damaged':
-          return err({ kind: 'control-rejected', reason: result.damage });
         case 'applied':
-          io.stdout(`${what}: recorded; the next \`execplan run\` acts on it\n`);
+          io.stdout(`${what}: recorded; the next \`execplan run\` acts on it${result.note ? ` (${result.note})` : ''}
+`);
           return ok();
         case 'applied-by-runner':
-          io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})\n`);
+          io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})${result.message === 'applied' ? '' : `: ${result.message}`}
+`);
           return ok();
-        case 'queued':
-          io.stdout(`${what}: queued for the running execplan run (pid ${result.pid}); it applies it within a moment\n`);
-          return ok();
+        case 'unanswered':
+          return err({ kind: 'control-unanswered', pid: result.pid });
         default:
           return unreachable(result, 'control result');
       }

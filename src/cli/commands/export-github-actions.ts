@@ -81,7 +81,7 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
   ].filter(Boolean).join(' ');
   const result = githubActionsExporter.export(compilePlan(model), {
     planPath,
-    stateDir: slash(path.relative(root, statePaths(input.dir).dir)),
+    stateDir: slash(path.relative(root, statePaths(input.dir, model.name).dir)),
     workflowPath,
     concurrency,
     runsOn,

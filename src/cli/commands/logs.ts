@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok } from '../../core/result.js';
-import { logPath, statePaths } from '../../runner/paths.js';
+import { logPath } from '../../runner/paths.js';
+import { planState } from '../state-input.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -18,10 +19,10 @@ export const logsCommand: Command = {
     if (!task) throw new UsageError('missing the task id');
     const read = await readPlanFile(io.cwd, values.plan);
     if (!read.ok) return read;
-    const paths = statePaths(read.value.dir);
+    const paths = planState(io, read.value);
     const loaded = tryLoadState(paths);
     if (!loaded.ok) return loaded;
-    const state = loaded.value;
+    const state = loaded.value.state;
     const attempts = state.tasks[task]?.attempts ?? [];
     if (attempts.length === 0) return err({ kind: 'no-attempt', task, attempts: [], wanted: null });
     const wanted = parsePositiveInt(values.attempt, '--attempt') ?? attempts[attempts.length - 1]!.n;

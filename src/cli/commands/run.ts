@@ -1,5 +1,4 @@
 /** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanModel } from '../../compiler/model.js';
 import type { Failure } from '../../core/failure.js';
@@ -11,9 +10,13 @@ import type { RunEvent } from '../../runner/events.js';
 import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
-import { statePaths, type StatePaths } from '../../runner/paths.js';
+import type { StatePaths } from '../../runner/paths.js';
 import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
+import type { ExecutorRegistry } from '../../runner/executor.js';
+import { preflightProblems } from '../../runner/preflight.js';
+import { ensureStateDir } from '../../runner/state-dir.js';
+import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { dependencyClosure } from '../../runner/selection.js';
@@ -24,6 +27,7 @@ import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { exitCodeOfRun } from '../exit-code.js';
 import { loadRunPlan, type LoadedRunPlan } from '../run-plan-input.js';
+import { planState } from '../state-input.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -94,9 +98,9 @@ function parseRunArgs(args: string[]) {
 /** --dry-run: the launch order, from the state as it is; nothing is run or written. */
 function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRequest): CommandResult {
   const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
-  const loaded = request.fresh ? ok(emptyState()) : tryLoadState(paths);
+  const loaded = request.fresh ? ok({ state: emptyState(), tornTail: null }) : tryLoadState(paths);
   if (!loaded.ok) return loaded;
-  const rows = dryRun(plan, loaded.value, selected, request.force);
+  const rows = dryRun(plan, loaded.value.state, selected, request.force);
   if (request.json) {
     io.stdout(`${JSON.stringify({ concurrency: request.concurrency, order: rows })}\n`);
     return ok();
@@ -109,21 +113,52 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
 }
 
 /** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
-async function claimStateDir(io: CliIo, paths: StatePaths, fresh: boolean): Promise<Result<() => void, Failure>> {
-  mkdirSync(paths.dir, { recursive: true });
-  let lock = acquireLock(paths.lock, 'run');
-  // A control command holds the lock for milliseconds: wait for it rather than failing.
-  for (let i = 0; !lock.ok && lock.holder.kind === 'control' && i < 40; i++) {
-    await sleep(50);
-    lock = acquireLock(paths.lock, 'run');
+/** The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind. */
+function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never, Failure> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
+  const shownDir = path.relative(io.cwd, paths.dir) || '.';
+  return err({ kind: 'cannot-start', problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`] });
+}
+
+/** Takes the state folder's lock (waiting briefly for a control command that holds it). */
+async function claimStateDir(io: CliIo, paths: StatePaths): Promise<Result<() => void, Failure>> {
+  try {
+    ensureStateDir(paths.dir);
+    let lock = acquireLock(paths.lock, 'run');
+    // A control command holds the lock for milliseconds: wait for it rather than failing.
+    for (let i = 0; !lock.ok && lock.holder?.kind === 'control' && i < 40; i++) {
+      await sleep(50);
+      lock = acquireLock(paths.lock, 'run');
+    }
+    if (!lock.ok) {
+      if (lock.holder === null) return err({ kind: 'cannot-start', problems: [lock.message] });
+      return err({ kind: 'lock-held', stateDir: path.relative(io.cwd, paths.dir) || '.', holder: lock.holder });
+    }
+    if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
+    return ok(lock.release);
+  } catch (error) {
+    return cannotWrite(io, paths, error);
   }
-  if (!lock.ok) return err({ kind: 'lock-held', stateDir: path.relative(io.cwd, paths.dir) || '.', holder: lock.holder });
-  if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
-  if (fresh) {
-    const archived = archiveState(paths, newRunId(new Date()));
-    if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+}
+
+/** The store the run appends to; with --fresh the old state is archived first (only once the run can start). */
+function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<Store, Failure> {
+  if (!request.persist) return ok(new NullStore());
+  try {
+    if (request.fresh) {
+      const archived = archiveState(paths, newRunId(new Date()));
+      if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+    }
+    const opened = FileStore.open(paths);
+    if (opened.repairedTail) {
+      const torn = opened.repairedTail;
+      io.stderr(`execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`);
+    }
+    return ok(opened);
+  } catch (error) {
+    return cannotWrite(io, paths, error);
   }
-  return ok(lock.release);
 }
 
 /** Large plans spawn through a small helper process: forking the (big) runner itself costs more per task. */
@@ -165,18 +200,34 @@ function runResult(outcome: RunOutcome): CommandResult {
 /** Runs the plan with the state directory claimed (or none for --no-state). */
 async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: SpawnHelper | null): Promise<CommandResult> {
   const { model, plan } = loaded;
-  if (request.persist) {
+  // A damaged history is never acted on (--fresh archives it, once the run can start).
+  if (request.persist && !request.fresh) {
     const check = tryLoadState(paths);
-    if (!check.ok) return err({ ...check.error, resuming: true });
+    if (!check.ok) return check;
   }
-  const store: Store = request.persist ? FileStore.open(paths) : new NullStore();
+  const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
+  const executors = {
+    ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
+    agent: agentExecutorFromConfig(model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+  } satisfies ExecutorRegistry;
+  // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
+  const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
+  const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
+  if (problems.length) return err({ kind: 'cannot-start', problems });
+  const runId = newRunId(new Date());
+  let worktrees: WorktreeSession | null = null;
+  if (request.worktrees) {
+    const started = useWorktrees(loaded, runId);
+    if (!started.ok) return started;
+    worktrees = started.value;
+  }
+  const opened = openStore(io, paths, request);
+  if (!opened.ok) return opened;
+  const store = opened.value;
   const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
   const useTty = !request.json && io.isTTY && !io.env.CI;
   let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target);
   let ttyDone: Promise<void> | null = null;
-  const runId = newRunId(new Date());
-  let worktrees: WorktreeSession | null = null;
-  const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
   const runner = new Runner(plan, store, paths, {
     concurrency: request.concurrency,
     keepGoing: request.keepGoing,
@@ -186,10 +237,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     wait: request.wait,
     graceMs,
     retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-    executors: {
-      ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
-      agent: agentExecutorFromConfig(model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
-    },
+    executors,
     env: io.env,
     runId,
     exitCodeOf: exitCodeOfRun,
@@ -202,19 +250,6 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
       onEvent(event);
     },
   });
-  const problems = await runner.preflight();
-  if (problems.length) {
-    store.close();
-    return err({ kind: 'cannot-start', problems });
-  }
-  if (request.worktrees) {
-    const started = useWorktrees(loaded, runId);
-    if (!started.ok) {
-      store.close();
-      return started;
-    }
-    worktrees = started.value;
-  }
   if (useTty) {
     // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
     const { ttyRenderer } = await import('../../runner/render-tty.js');
@@ -222,17 +257,18 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     onEvent = tty.onEvent;
     ttyDone = tty.done;
   }
+  // A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the run like Ctrl-C: trees
+  // ended, state saved, exit 9 — never a runner gone with its tasks left running.
   const onSignal = () => runner.interrupt();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     const outcome = await runner.start();
     if (ttyDone) await ttyDone;
     reportAgents(io, loaded, request, paths, runId, worktrees);
     return runResult(outcome);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
 }
 
@@ -249,9 +285,9 @@ function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pat
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
+  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--config FILE]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
@@ -262,12 +298,12 @@ export const runCommand: Command = {
     const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', executionModel ? { executionModel } : {});
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
-    const paths = statePaths(loaded.value.input.dir);
+    const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
     if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
 
     let release = () => {};
     if (request.persist) {
-      const claimed = await claimStateDir(io, paths, request.fresh);
+      const claimed = await claimStateDir(io, paths);
       if (!claimed.ok) return claimed;
       release = claimed.value;
     }

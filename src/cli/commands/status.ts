@@ -2,7 +2,7 @@
 import { ok } from '../../core/result.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
 import { describeWaitLine } from '../../core/task-status.js';
-import { statePaths } from '../../runner/paths.js';
+import { planState } from '../state-input.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
@@ -18,14 +18,15 @@ export const statusCommand: Command = {
     const outcome = await loadRunPlan(io, positionals[0] ?? values.plan, undefined, 'state');
     if (!outcome.ok) return outcome;
     const { plan, input } = outcome.value;
-    const loaded = tryLoadState(statePaths(input.dir));
+    const paths = planState(io, input, plan.tasks.keys());
+    const loaded = tryLoadState(paths);
     if (!loaded.ok) return loaded;
-    const state = loaded.value;
+    const state = loaded.value.state;
     const view = statusView(plan, state, Date.now());
     // Usage of the agent attempts in this state (what the agents cost is reported, never hidden), from their
     // hand-off records: the last attempt of each agent task, over resumed runs too; hand-offs left from an
     // archived state do not count.
-    const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    const usage = agentUsage(paths.dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
     const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
       // Each wait reason as the text line shows it (`for`) and as data (`reason`), for scripts.

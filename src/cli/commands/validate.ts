@@ -29,7 +29,7 @@ export const validateCommand: Command = {
             severity: 'error',
             code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
             // The text the user would read, without the `execplan: ` prefix and the newline.
-            message: failureText(failure, validateCommand).replace(/^execplan: /, '').replace(/\n$/, ''),
+            message: failureText(failure, { ...validateCommand, cwd: io.cwd }).replace(/^execplan: /, '').replace(/\n$/, ''),
             path: [],
           }], null, 2)}\n`);
           break;
