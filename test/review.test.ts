@@ -149,7 +149,14 @@ tasks:
   t.same(JSON.parse(loose.stdout).filter((d: { code: string }) => d.code === 'no-estimate').length, 3, 'each task without an estimate is told it counts as 1 h');
   const strict = await cli(['validate', '--strict'], { cwd: dir });
   t.equal(strict.code, 5);
-  for (const code of ['strict-few-estimates', 'strict-no-machine-check', 'strict-no-boundaries', 'strict-exclusion-without-resource', 'strict-secret-in-evidence', 'strict-verb-first']) {
+  for (const code of [
+    'strict-few-estimates',
+    'strict-no-machine-check',
+    'strict-no-boundaries',
+    'strict-exclusion-without-resource',
+    'strict-secret-in-evidence',
+    'strict-verb-first',
+  ]) {
     t.match(strict.stdout, new RegExp(`^plan\\.yaml:\\d+:\\d+: (error|warning) ${code} `, 'm'), code);
   }
   t.notOk(strict.stdout.includes('AKIAABCDEFGHIJKLMNOP'), 'the secret is not printed');
@@ -173,7 +180,11 @@ tasks:
 `;
   const compiled = compileText(plan());
   // The checker's own exclusions: the three tasks that say they modify api/main.py.
-  const described: Array<[string, string]> = [['a', 'b'], ['a', 'c'], ['b', 'c']];
+  const described: Array<[string, string]> = [
+    ['a', 'b'],
+    ['a', 'c'],
+    ['b', 'c'],
+  ];
   t.same(checkFrontier(compiled, described), [], 'frontier keeps them apart');
   t.same(checkWaves(compiled, described), [], 'waves keep them apart');
   t.equal(compiled.waves.waves.length >= 3, true, 'three waves for three tasks on one file');
@@ -249,7 +260,8 @@ tasks:
 
 t.test('title-not-verb knows real verbs (WordNet) and software ones, and still flags nouns', async (t) => {
   const { startsWithVerb } = await import('../src/compiler/verbs.js');
-  for (const title of ['Revoke tokens', 'Touch the lock file', 'Triage bugs', 'Squash commits', 'Dockerize the API', 'Onboard users', 'Rotate keys']) t.ok(startsWithVerb(title), title);
+  for (const title of ['Revoke tokens', 'Touch the lock file', 'Triage bugs', 'Squash commits', 'Dockerize the API', 'Onboard users', 'Rotate keys'])
+    t.ok(startsWithVerb(title), title);
   for (const title of ['User model', 'Login page', 'Database schema', 'Token refresh']) t.notOk(startsWithVerb(title), title);
 });
 
@@ -265,7 +277,7 @@ ${['a', 'b', 'c', 'd'].map((id) => `  - { id: ${id}, title: Build ${id}, estimat
   const waves = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const r = await cli(['compile', ...args], { cwd: dir, env });
     t.equal(r.code, 0, r.stderr);
-    return JSON.parse(readFileSync(path.join(dir, "tasks_output", "waves.json"), "utf8")).execution_models.wave_based;
+    return JSON.parse(readFileSync(path.join(dir, 'tasks_output', 'waves.json'), 'utf8')).execution_models.wave_based;
   };
   t.equal((await waves([])).waves.length, 1, 'the 0.6 dependency is below the default 0.7: one wave');
   t.equal((await waves(['--min-confidence', '0.5'])).waves.length, 2, '--min-confidence 0.5 schedules it');

@@ -1,8 +1,13 @@
-/** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
-import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+/* eslint-disable @typescript-eslint/no-unsafe-return -- the config is parsed YAML, validated by its schema right after */
+/**
+ * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
+ * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
+ * otherwise replace the agent command. cosmiconfig parses the file found.
+ */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { projectRoot } from '../project/files.js';
 import { validate as generatedConfigValidator } from '../types/config-validator.js';
 import type { Config } from '../types/config.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
@@ -19,23 +24,10 @@ export interface LoadedConfig {
 
 export const configSearchPlaces = ['execplan.config.yaml', 'execplan.config.yml', '.execplanrc.yaml', '.execplanrc.yml', '.execplanrc.json'];
 
-/**
- * Whether cosmiconfig's 'project' search from `startDir` could find anything: a search place exists in
- * a folder it visits (the start folder up to the first one with a package.json or package.yaml). Most
- * runs have no config, and they skip loading cosmiconfig and its dependencies (a noticeable part of
- * start-up).
- */
-async function anyConfigCandidate(startDir: string): Promise<boolean> {
-  const exists = (file: string) => stat(file).then(() => true, () => false);
-  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    for (const place of configSearchPlaces) if (await exists(path.join(dir, place))) return true;
-    if ((await exists(path.join(dir, 'package.json'))) || (await exists(path.join(dir, 'package.yaml')))) return false;
-    if (path.dirname(dir) === dir) return false;
-  }
-}
-
 export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
-  if (!explicitPath && !(await anyConfigCandidate(startDir))) return { config: {}, filepath: null, diagnostics: [] };
+  const found = explicitPath ?? findConfig(startDir);
+  // Most runs have no config: they skip loading cosmiconfig and its dependencies (a part of start-up).
+  if (!found) return { config: {}, filepath: null, diagnostics: [] };
   const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
   // The file being parsed, so an error names the config that was found (it may be .execplanrc.json, or in a parent folder).
   let parsing: string | undefined;
@@ -47,7 +39,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,
-    searchStrategy: 'project',
+    searchStrategy: 'none',
     // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
     loaders: {
       '.yaml': yamlLoader,
@@ -62,7 +54,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   });
   let result;
   try {
-    result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(startDir);
+    result = await explorer.load(found);
   } catch (error) {
     const file = parsing ?? explicitPath ?? 'execplan.config.yaml';
     // cosmiconfig's JSON errors start with `JSON Error in FILE:` and carry a code frame; keep the reason only.
@@ -73,11 +65,30 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
     return {
       config: {},
       filepath: file,
-      diagnostics: [{ file, line: position ? Number(position[1]) : 1, col: position ? Number(position[2]) : 1, severity: 'error', code: 'config-invalid', message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`, path: [] }],
+      diagnostics: [
+        {
+          file,
+          line: position ? Number(position[1]) : 1,
+          col: position ? Number(position[2]) : 1,
+          severity: 'error',
+          code: 'config-invalid',
+          message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`,
+          path: [],
+        },
+      ],
     };
   }
   if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
   return { config: result.config as Config, filepath: result.filepath, diagnostics: await validateConfig(result.filepath, result.config) };
+}
+
+/** The nearest config file from `startDir` up to the project root, or null. */
+export function findConfig(startDir: string): string | null {
+  const root = projectRoot(startDir);
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    for (const name of configSearchPlaces) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+    if (dir === root || path.dirname(dir) === dir || path.relative(root, dir).startsWith('..')) return null;
+  }
 }
 
 /** [_, line, col] of a character offset, shaped like a RegExp match. */
@@ -102,18 +113,21 @@ async function validateConfig(filepath: string, value: unknown): Promise<Diagnos
   } catch {
     source = null;
   }
-  return (validate.errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').slice(1);
-    const unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-    // Point at the unknown key itself, not at the mapping that holds it.
-    const at = unknown === undefined ? path : [...path, unknown];
-    const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, at, unknown !== undefined)) : { line: 1, col: 1 };
-    const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
-    const message = unknown !== undefined
-      ? `unknown key '${unknown}' in ${e.instancePath || 'the config'}${didYouMean(unknown, known)}`
-      : `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}`;
-    return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message, path: at };
-  }).sort(compareDiagnostics);
+  return (validate.errors ?? [])
+    .map((e) => {
+      const path = e.instancePath.split('/').slice(1);
+      const unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+      // Point at the unknown key itself, not at the mapping that holds it.
+      const at = unknown === undefined ? path : [...path, unknown];
+      const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, at, unknown !== undefined)) : { line: 1, col: 1 };
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const message =
+        unknown !== undefined
+          ? `unknown key '${unknown}' in ${e.instancePath || 'the config'}${didYouMean(unknown, known)}`
+          : `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}`;
+      return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message, path: at };
+    })
+    .sort(compareDiagnostics);
 }
 
 /** The scheduling settings a config contributes (the layer below plan settings). */

@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
 import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
-import { loadPlan, type LoadedPlanText, type LoadResult, type PlanInvalid } from '../compiler/load.js';
+import { loadPlan, type LoadedPlanText, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
@@ -19,6 +19,7 @@ import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
 import { readSpecFile } from './spec-input.js';
+import { checkProjectFile, projectRoot } from '../project/files.js';
 
 export interface PlanInput {
   /** As the user named it (used in diagnostics). */
@@ -124,8 +125,22 @@ export interface LoadedPlan extends CheckedPlan {
 
 export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
+/** What loading may do besides the front end. */
+export interface LoadOptions {
+  /** Spec documents outside the project that may be read anyway (--allow-outside), absolute. */
+  allowOutside?: readonly string[];
+  /** False for commands that only read or change run state: they need no planning analysis. */
+  analyze?: boolean;
+}
+
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string, analyze = true): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
+export async function loadPlanWithConfig(
+  io: CliIo,
+  given: string | undefined,
+  overrides: Partial<ResolvedSettings> = {},
+  configPath?: string,
+  options: LoadOptions = {},
+): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
   if (configPath !== undefined) {
@@ -134,7 +149,10 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   }
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
-  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, analyze);
+  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, {
+    ...options,
+    allowOutside: (options.allowOutside ?? []).map((a) => path.resolve(io.cwd, a)),
+  });
   if (!result.ok) return result;
   return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
@@ -143,16 +161,28 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}, analyze = true): Promise<CheckResult> {
+export async function validatePlanText(
+  file: string,
+  text: string,
+  planDir: string,
+  config: Config,
+  overrides: Partial<ResolvedSettings> = {},
+  options: LoadOptions = {},
+): Promise<CheckResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   const loaded = result.ok ? result.value : result.error;
   if (loaded.plan && loaded.source) {
     const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
-    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir, options.allowOutside ?? [])), ...evidence];
   }
-  if (loaded.source) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)].sort(compareDiagnostics);
+  if (loaded.source) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)];
+  loaded.diagnostics.sort(compareDiagnostics);
   if (!result.ok) return result;
-  if (!analyze) return ok({ ...result.value, compiled: null, analysis: null });
+  // A spec that breaks the project rules is an error: the plan is invalid (it would be sent to agents in full).
+  if (hasErrors(loaded.diagnostics)) {
+    return err({ kind: 'plan-invalid', diagnostics: loaded.diagnostics, file, source: result.value.source, plan: result.value.plan });
+  }
+  if (options.analyze === false) return ok({ ...result.value, compiled: null, analysis: null });
   // One analysis for every command: the stream, decomposition and split/merge findings that compile
   // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
   const { source, plan, model } = result.value;
@@ -187,23 +217,54 @@ async function readSpecs(spec: string | string[] | undefined, planDir: string): 
   const out: SpecText[] = [];
   for (const file of Array.isArray(spec) ? spec : [spec]) {
     const read = await readSpecFile(planDir, file);
-    // A quote may sit in the spec that cannot be read: no check rather than a false warning.
+    // A quote may sit in the spec that cannot be read (or may not be read): no check rather than a false warning.
     if (!read.ok) return [];
     out.push({ file, text: read.value.text });
   }
   return out;
 }
 
-/** The compiler cannot look at the disk: spec documents that do not exist are found here. */
-async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string): Promise<Diagnostic[]> {
+/**
+ * The compiler cannot look at the disk: spec documents are checked here. A missing one is a warning (agent
+ * tasks will not start without it); one outside the project, not a regular file, too large or not text is
+ * an error, because it would be sent to an agent in full.
+ */
+async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): Promise<Diagnostic[]> {
   if (spec === undefined) return [];
   const list = Array.isArray(spec) ? spec : [spec];
+  const root = projectRoot(planDir);
   const out: Diagnostic[] = [];
   for (const [i, file] of list.entries()) {
-    const found = await stat(path.resolve(planDir, file)).then((s) => s.isFile(), () => false);
-    if (found) continue;
+    const check = checkProjectFile(root, planDir, file, allowOutside);
     const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
-    out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+    if (check.ok) {
+      if (check.outsideAllowed)
+        out.push(
+          diagnosticAt(
+            source,
+            offsetOf(source, at),
+            'warning',
+            'spec-outside-allowed',
+            `spec '${file}' is outside the project; it is read and sent to agents because --allow-outside allows ${check.absolute}`,
+            at,
+          ),
+        );
+      continue;
+    }
+    if (check.code === 'missing-spec') {
+      out.push(
+        diagnosticAt(
+          source,
+          offsetOf(source, at),
+          'warning',
+          'missing-spec',
+          `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`,
+          at,
+        ),
+      );
+    } else {
+      out.push(diagnosticAt(source, offsetOf(source, at), 'error', check.code, check.message, at));
+    }
   }
   return out;
 }
@@ -212,4 +273,3 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   if (diagnostics.length === 0) return;
   io[to](diagnostics.map(formatDiagnostic).join('\n') + '\n');
 }
-

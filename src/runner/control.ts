@@ -31,7 +31,7 @@ export function submitControl(dir: string, action: ControlAction): string {
   mkdirSync(dir, { recursive: true });
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${counter++}.json`;
   // The runner skips dot files, so it never reads the request before it is whole.
-  writeFileAtomic(path.join(dir, name), JSON.stringify(action), { fsync: false });
+  writeFileAtomic(path.join(dir, name), JSON.stringify(action), { fsync: false, mode: 0o600 });
   return path.join(dir, name);
 }
 
@@ -79,7 +79,7 @@ export function parseControl(raw: unknown): ControlAction | string {
   switch (r.action) {
     case 'retry':
       if (r.note !== undefined && !str(r.note)) return 'retry: note must be text';
-      return r.note !== undefined ? { action: 'retry', task, note: r.note as string } : { action: 'retry', task };
+      return r.note !== undefined ? { action: 'retry', task, note: r.note } : { action: 'retry', task };
     case 'skip':
       return { action: 'skip', task };
     case 'done':
@@ -89,7 +89,7 @@ export function parseControl(raw: unknown): ControlAction | string {
       return { action: 'approve', task };
     case 'stop':
       if (r.reason !== undefined && !str(r.reason)) return 'stop: reason must be text';
-      return r.reason !== undefined ? { action: 'stop', task, reason: r.reason as string } : { action: 'stop', task };
+      return r.reason !== undefined ? { action: 'stop', task, reason: r.reason } : { action: 'stop', task };
     case 'pause':
       return r.stop === true ? { action: 'pause', stop: true } : { action: 'pause' };
     case 'resume':
@@ -111,7 +111,9 @@ export interface ControlRequest {
 export function drainControl(dir: string): ControlRequest[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
   } catch {
     return [];
   }

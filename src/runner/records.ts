@@ -1,6 +1,6 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
-/** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. */
-export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped';
+/** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. `limited`: ended at a limit of its agent profile. */
+export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped' | 'limited';
 
 export type ControlAction =
   | { action: 'retry'; task: string; note?: string }
@@ -39,6 +39,12 @@ export type JournalBody =
   /** `leftovers`: processes of the attempt still running when it was found interrupted, and what became of them. */
   | { type: 'task-interrupted'; task: string; attempt: number; reason: string; leftovers?: { ended: number[]; survived: number[] } }
   | { type: 'task-stopped'; task: string; attempt: number; reason: string }
+  /**
+   * The attempt stopped at a usage limit or a rate limit of its agent profile (`pool`): not the task's
+   * failure. The task is pending again and its retries are untouched; `resumeAt` is when the runner
+   * lets that profile start again (ISO time).
+   */
+  | { type: 'task-limited'; task: string; attempt: number; limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null; message: string; durationMs: number }
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
   | { type: 'task-fresh'; task: string; fingerprint: string }

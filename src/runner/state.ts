@@ -42,6 +42,8 @@ export interface TaskState {
   note: string | null;
   /** Failures since the last reset; retries are counted against it. */
   failuresSinceReset: number;
+  /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
+  limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
 
 export interface RunState {
@@ -92,7 +94,19 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
-      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false, ...(record.marker ? { marker: record.marker } : {}) });
+      delete task.limited;
+      task.attempts.push({
+        n: record.attempt,
+        runId: record.runId,
+        status: 'running',
+        startedAt: record.ts,
+        endedAt: null,
+        exitCode: null,
+        reason: null,
+        log: record.log,
+        logged: false,
+        ...(record.marker ? { marker: record.marker } : {}),
+      });
       break;
     }
     case 'task-pgid': {
@@ -116,6 +130,14 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
         task.fingerprint = record.fingerprint;
         task.note = null;
       } else task.failuresSinceReset++;
+      break;
+    }
+    case 'task-limited': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'limited', endedAt: record.ts, reason: `${record.limit} of ${record.pool}: ${record.message}` });
+      task.status = 'pending';
+      task.limited = { limit: record.limit, pool: record.pool, resumeAt: record.resumeAt };
       break;
     }
     case 'task-interrupted': {
@@ -189,7 +211,7 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
 
 /** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
 export function writeSnapshot(file: string, state: RunState): void {
-  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true });
+  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true, mode: 0o600 });
 }
 
 /**
@@ -199,7 +221,7 @@ export function writeSnapshot(file: string, state: RunState): void {
  */
 export function writeSnapshotInBackground(file: string, text: string, stillCurrent: () => boolean, done: (error: Error | null) => void): void {
   // A synchronous snapshot written meanwhile is newer: never replace it with this one.
-  writeFileAtomicInBackground(file, text, stillCurrent, done);
+  writeFileAtomicInBackground(file, text, stillCurrent, done, 0o600);
 }
 
 export function readSnapshot(file: string): RunState | null {

@@ -3,7 +3,8 @@
  * and monitors). Loading folds the whole journal, so a snapshot older than the journal never matters.
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
-import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
 import { applyRecord, emptyState, readSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
 import type { JournalBody } from './records.js';
@@ -88,7 +89,8 @@ export class FileStore implements Store {
 
   /** Opens the only writer. Throws JournalDamaged (callers check with tryLoadState first) and fs errors. */
   static open(paths: StatePaths): FileStore {
-    mkdirSync(paths.dir, { recursive: true });
+    mkdirPrivate(paths.dir);
+    assertNotSymlink(paths.journal);
     const { state, tornTail, problems } = loadState(paths);
     if (problems.length) throw new JournalDamaged(problems);
     let repaired: FileStore['repairedTail'] = null;
@@ -136,10 +138,15 @@ export class FileStore implements Store {
         this.backgroundError = syncError;
         return;
       }
-      writeSnapshotInBackground(this.paths.state, text, () => generation === this.generation, (error) => {
-        this.snapshotInFlight = false;
-        if (error) this.backgroundError = error;
-      });
+      writeSnapshotInBackground(
+        this.paths.state,
+        text,
+        () => generation === this.generation,
+        (error) => {
+          this.snapshotInFlight = false;
+          if (error) this.backgroundError = error;
+        },
+      );
     });
     if (!started) {
       this.snapshotInFlight = false;

@@ -16,6 +16,7 @@ import { parseCommandArgs } from '../args.js';
 import { settingsFlagOptions, settingsOverrides } from '../settings-flags.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
@@ -26,11 +27,18 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
-  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--min-confidence X] [--max-wave-size N] [--execution-model wave_based|rolling_frontier] [--config FILE]',
+  usage:
+    'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--min-confidence X] [--max-wave-size N] [--execution-model wave_based|rolling_frontier] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { out: { type: 'string' }, check: { type: 'boolean', default: false }, ...settingsFlagOptions, config: { type: 'string' } },
+      {
+        out: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        ...settingsFlagOptions,
+        config: { type: 'string' },
+        'allow-outside': { type: 'string', multiple: true },
+      },
       1,
     );
     // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
@@ -38,9 +46,10 @@ export const compileCommand: Command = {
     const { overrides, given } = settingsOverrides(values, io.env);
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
-    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config);
+    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config, { allowOutside: values['allow-outside'] });
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
+    if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);
     printDiagnostics(io, diagnostics);
 
     const compiled = outcome.value.compiled ?? compilePlan(model);
@@ -74,7 +83,13 @@ export const compileCommand: Command = {
         return ok();
       }
       // The same flags as this check, or following the advice would write other artifacts than it expects.
-      const flags = [positionals[0], values.out && `--out ${values.out}`, ...given, values.config && `--config ${values.config}`].filter(Boolean);
+      const flags = [
+        positionals[0],
+        values.out && `--out ${values.out}`,
+        ...given,
+        values.config && `--config ${values.config}`,
+        ...(values['allow-outside'] ?? []).map((a) => `--allow-outside ${a}`),
+      ].filter(Boolean);
       return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 

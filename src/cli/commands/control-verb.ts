@@ -1,7 +1,8 @@
 /** Shared shape of the control commands (retry, skip, done, approve, stop, pause, resume): parse, deliver, report what really happened. */
-import { err, ok } from '../../core/result.js';
+import type { Failure } from '../../core/failure.js';
+import { err, ok, type Result } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
-import { sendControl } from '../../runner/control-client.js';
+import { sendControl, type ControlResult } from '../../runner/control-client.js';
 import type { ControlAction } from '../../runner/records.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -62,27 +63,34 @@ export function controlVerb(spec: VerbSpec): Command {
       }
       const paths = planState(io, input, plan.tasks.keys());
       const result = await sendControl(paths, plan, action);
-      const what = `${spec.name}${task ? ` ${task}` : ''}`;
-      switch (result.kind) {
-        case 'damaged':
-          return err({ kind: 'history-damaged', journal: result.journal, problems: result.problems });
-        case 'rejected':
-          return err({ kind: 'control-rejected', reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` } });
-        case 'no-run':
-          return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
-        case 'applied':
-          io.stdout(`${what}: recorded; the next \`execplan run\` acts on it${result.note ? ` (${result.note})` : ''}
-`);
-          return ok();
-        case 'applied-by-runner':
-          io.stdout(`${what}: applied by the running execplan run (pid ${result.pid})${result.message === 'applied' ? '' : `: ${result.message}`}
-`);
-          return ok();
-        case 'unanswered':
-          return err({ kind: 'control-unanswered', pid: result.pid });
-        default:
-          return unreachable(result, 'control result');
-      }
+      const answer = controlOutcome(spec.name, task, result);
+      if (!answer.ok) return answer;
+      io.stdout(`${answer.value}\n`);
+      return ok();
     },
   };
+}
+
+/** What a control request came to: the line the command prints, or the failure it reports (`execplan ui` shows the same words). */
+export function controlOutcome(verb: string, task: string | null | undefined, result: ControlResult): Result<string, Failure> {
+  const what = `${verb}${task ? ` ${task}` : ''}`;
+  switch (result.kind) {
+    case 'damaged':
+      return err({ kind: 'history-damaged', journal: result.journal, problems: result.problems });
+    case 'rejected':
+      return err({
+        kind: 'control-rejected',
+        reason: { kind: 'refused', message: `${result.pid ? `rejected by the running execplan run (pid ${result.pid}): ` : ''}${result.message}` },
+      });
+    case 'no-run':
+      return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
+    case 'applied':
+      return ok(`${what}: recorded; the next \`execplan run\` acts on it${result.note ? ` (${result.note})` : ''}`);
+    case 'applied-by-runner':
+      return ok(`${what}: applied by the running execplan run (pid ${result.pid})${result.message === 'applied' ? '' : `: ${result.message}`}`);
+    case 'unanswered':
+      return err({ kind: 'control-unanswered', pid: result.pid });
+    default:
+      return unreachable(result, 'control result');
+  }
 }

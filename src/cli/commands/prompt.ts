@@ -9,16 +9,17 @@ import { readSpecFile, redactSpecText } from '../spec-input.js';
 export const promptCommand: Command = {
   name: 'prompt',
   summary: 'Print the instructions, example and JSON Schema an LLM needs to write plan.yaml (for a spec)',
-  usage: 'execplan prompt [spec.md] [--spec-path PATH]',
+  usage: 'execplan prompt [spec.md] [--spec-path PATH] [--allow-outside PATH]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { 'spec-path': { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(args, { 'spec-path': { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } }, 1);
     const given = positionals[0];
     if (given === undefined) {
       io.stdout(renderAuthoringPrompt({}));
       return ok();
     }
-    const read = await readSpecFile(io.cwd, given);
+    const read = await readSpecFile(io.cwd, given, values['allow-outside']);
     if (!read.ok) return read;
+    if (read.value.outsideAllowed) io.stderr(`execplan prompt: note: ${given} is outside the project; included because --allow-outside allows it\n`);
     const { absolute } = read.value;
     const { text: specText, warnings } = redactSpecText(given, read.value.text);
     for (const w of warnings) io.stderr(`${w}\n`);
@@ -28,4 +29,3 @@ export const promptCommand: Command = {
     return ok();
   },
 };
-

@@ -35,9 +35,13 @@ export const statusCommand: Command = {
       return ok();
     }
     const lines: string[] = [];
-    const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : view.lastOutcome ?? 'interrupted (no runner alive)'}` : 'no run yet';
+    const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : (view.lastOutcome ?? 'interrupted (no runner alive)')}` : 'no run yet';
     lines.push(`${run}${view.paused ? ' · PAUSED (execplan resume)' : ''}`);
-    lines.push(Object.entries(view.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+    lines.push(
+      Object.entries(view.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', '),
+    );
     if (view.running.length) {
       lines.push('running:');
       for (const r of view.running) lines.push(`  ${r.task}  attempt ${r.attempt}  ${Math.round(r.elapsedMs / 1000)}s  (log: ${r.log})`);

@@ -19,8 +19,7 @@ export const strictVerbFirstShare = 0.8;
 
 export function reviewRules(source: SourceFile, compiled: CompiledPlan, strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (severity: Severity, code: string, message: string, path: PathSegment[]) =>
-    out.push(diagnosticAt(source, offsetOf(source, path), severity, code, message, path));
+  const report = (severity: Severity, code: string, message: string, path: PathSegment[]) => out.push(diagnosticAt(source, offsetOf(source, path), severity, code, message, path));
   const { model, quality } = compiled;
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const written = model.source.tasks;
@@ -29,7 +28,12 @@ export function reviewRules(source: SourceFile, compiled: CompiledPlan, strict: 
   written.forEach((task, i) => {
     const m = byId.get(task.id)!;
     if (m.durationSource === 'default') {
-      report('warning', 'no-estimate', `task '${task.id}' has no estimate or size; it is scheduled as ${defaultTaskHours} h: give it an estimate (e.g. estimate: 2h) or a size (S, M, L)`, ['tasks', i, 'id']);
+      report(
+        'warning',
+        'no-estimate',
+        `task '${task.id}' has no estimate or size; it is scheduled as ${defaultTaskHours} h: give it an estimate (e.g. estimate: 2h) or a size (S, M, L)`,
+        ['tasks', i, 'id'],
+      );
     } else {
       estimated++;
     }
@@ -37,16 +41,26 @@ export function reviewRules(source: SourceFile, compiled: CompiledPlan, strict: 
   if (!strict) return out;
 
   if (written.length > 0 && estimated / written.length < strictEstimateShare) {
-    report('error', 'strict-few-estimates', `only ${estimated} of ${written.length} tasks have an estimate or a size (strict mode needs at least ${strictEstimateShare * 100} %)`, ['tasks']);
+    report('error', 'strict-few-estimates', `only ${estimated} of ${written.length} tasks have an estimate or a size (strict mode needs at least ${strictEstimateShare * 100} %)`, [
+      'tasks',
+    ]);
   }
   written.forEach((task, i) => {
     const m = byId.get(task.id)!;
     // A sentence guides a person or an agent; only a command or a file check can be run by execplan.
     if (!m.acceptance.some((a) => typeof a === 'object')) {
-      report('error', 'strict-no-machine-check', `task '${task.id}' has no machine-verifiable acceptance check: add one such as { run: "npm test" } or { file: dist/app.js }`, ['tasks', i, m.acceptance.length ? 'acceptance' : 'id']);
+      report('error', 'strict-no-machine-check', `task '${task.id}' has no machine-verifiable acceptance check: add one such as { run: "npm test" } or { file: dist/app.js }`, [
+        'tasks',
+        i,
+        m.acceptance.length ? 'acceptance' : 'id',
+      ]);
     }
     if (m.kind === 'agent' && task.boundaries === undefined) {
-      report('error', 'strict-no-boundaries', `agent task '${task.id}' has no boundaries: say its expected complexity, when it is done, and what it must not touch`, ['tasks', i, 'id']);
+      report('error', 'strict-no-boundaries', `agent task '${task.id}' has no boundaries: say its expected complexity, when it is done, and what it must not touch`, [
+        'tasks',
+        i,
+        'id',
+      ]);
     }
     m.evidence.forEach((e, k) => {
       for (const f of scanSecrets(e.quote)) {
@@ -60,16 +74,31 @@ export function reviewRules(source: SourceFile, compiled: CompiledPlan, strict: 
       if (!other) return;
       const shared = Object.keys(m.resources).filter((r) => (m.resources[r] ?? 0) > 0 && (other.resources[r] ?? 0) > 0);
       if (shared.length === 0) {
-        report('error', 'strict-exclusion-without-resource', `'${task.id}' and '${d.task}' are mutually exclusive but share no resource: name the resource both use (resources: { db: 1 }) so the exclusion has a reason the scheduler can enforce`, ['tasks', i, 'deps', k, 'type']);
+        report(
+          'error',
+          'strict-exclusion-without-resource',
+          `'${task.id}' and '${d.task}' are mutually exclusive but share no resource: name the resource both use (resources: { db: 1 }) so the exclusion has a reason the scheduler can enforce`,
+          ['tasks', i, 'deps', k, 'type'],
+        );
       }
     });
   });
   const band = quality.edgeDensityBand;
   if (!band.within && model.tasks.length > 1) {
-    report('warning', 'strict-edge-density', `edge density ${Math.round(compiled.graph.metrics.edgeDensity * 1000) / 1000} is outside ${band.min}–${band.max}: ${compiled.graph.metrics.edgeDensity < band.min ? 'tasks look unrelated (missing dependencies?)' : 'nearly everything depends on everything (over-constrained?)'}`, ['tasks']);
+    report(
+      'warning',
+      'strict-edge-density',
+      `edge density ${Math.round(compiled.graph.metrics.edgeDensity * 1000) / 1000} is outside ${band.min}–${band.max}: ${compiled.graph.metrics.edgeDensity < band.min ? 'tasks look unrelated (missing dependencies?)' : 'nearly everything depends on everything (over-constrained?)'}`,
+      ['tasks'],
+    );
   }
   if (quality.verbFirstPct < strictVerbFirstShare) {
-    report('warning', 'strict-verb-first', `${Math.round(quality.verbFirstPct * 100)} % of task titles start with a verb (strict mode wants at least ${strictVerbFirstShare * 100} %): name tasks by what they do`, ['tasks']);
+    report(
+      'warning',
+      'strict-verb-first',
+      `${Math.round(quality.verbFirstPct * 100)} % of task titles start with a verb (strict mode wants at least ${strictVerbFirstShare * 100} %): name tasks by what they do`,
+      ['tasks'],
+    );
   }
   return out;
 }

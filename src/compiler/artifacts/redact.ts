@@ -25,7 +25,7 @@ export function redactDeep<T>(value: T): T {
       return copy;
     }
     // Only plain records are copied (Maps, typed arrays and the like hold numbers and ids, not user text).
-    const proto = Object.getPrototypeOf(v);
+    const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return v;
     const copy: Record<string, unknown> = {};
     seen.set(v, copy);
