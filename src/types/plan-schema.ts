@@ -184,6 +184,17 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "strict": {
+          "description": "Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.",
+          "type": "boolean"
+        },
+        "description_conflicts": {
+          "description": "Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.",
+          "enum": [
+            "enforce",
+            "report"
+          ]
+        },
         "execution_model": {
           "description": "The model recommended to the runner: rolling_frontier (default) or wave_based.",
           "enum": [

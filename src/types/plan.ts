@@ -183,6 +183,14 @@ export interface Settings {
    */
   max_concurrency?: number;
   /**
+   * Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.
+   */
+  strict?: boolean;
+  /**
+   * Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.
+   */
+  description_conflicts?: 'enforce' | 'report';
+  /**
    * The model recommended to the runner: rolling_frontier (default) or wave_based.
    */
   execution_model?: 'rolling_frontier' | 'wave_based';

@@ -60,6 +60,7 @@ const runFlags = {
   config: { type: 'string' },
   'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
+  'execution-model': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'beads-sync': { type: 'boolean' },
@@ -416,11 +417,15 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
+    const executionModel = values['execution-model'];
+    if (executionModel !== undefined && executionModel !== 'wave_based' && executionModel !== 'rolling_frontier') {
+      throw new UsageError(`--execution-model must be wave_based or rolling_frontier, not '${executionModel}'`);
+    }
+    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', executionModel ? { executionModel } : {}, values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
     const doubt = concurrencyDoubt(
