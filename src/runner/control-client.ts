@@ -1,6 +1,7 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { controlProblem, drainControl, sanitizeControl, submitControl } from './control.js';
+import { resolveActor } from './actor.js';
 import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
@@ -42,7 +43,7 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       const store = FileStore.open(paths);
       // Requests a runner left behind (it ended before draining) are applied first, in order.
       for (const queued of [...drainControl(paths.control), action]) {
-        if (controlProblem(queued, store.state, plan) === null) store.append({ type: 'control', by: process.pid, ...sanitizeControl(queued) });
+        if (controlProblem(queued, store.state, plan) === null) store.append({ type: 'control', by: process.pid, actor: queued.actor ?? resolveActor(), ...sanitizeControl(queued) });
       }
       store.close();
       return { kind: 'applied' };

@@ -30,7 +30,8 @@ export function submitControl(dir: string, action: ControlAction): string {
 /** Free text (notes, reasons) is journaled redacted, like logs. */
 export function sanitizeControl(action: ControlAction): ControlAction {
   if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redact(action.note) };
-  if (action.action === 'done') return { ...action, reason: redact(action.reason) };
+  if (action.action === 'done' || action.action === 'reject') return { ...action, reason: redact(action.reason) };
+  if ((action.action === 'approve' || action.action === 'approve-plan') && action.reason !== undefined) return { ...action, reason: redact(action.reason) };
   return action;
 }
 
@@ -61,7 +62,7 @@ export function drainControl(dir: string): ControlAction[] {
 
 /** Why a request cannot apply to this state, or null when it can. */
 export function controlProblem(action: ControlAction, state: RunState, plan: RunPlan): string | null {
-  if (action.action === 'pause' || action.action === 'resume') return null;
+  if (action.action === 'pause' || action.action === 'resume' || action.action === 'approve-plan') return null;
   const task = plan.tasks.get(action.task);
   if (!task) return `unknown task '${action.task}'`;
   const status = state.tasks[action.task]?.status ?? 'pending';
@@ -75,6 +76,11 @@ export function controlProblem(action: ControlAction, state: RunState, plan: Run
       return status === 'running' ? `task '${action.task}' is running; wait for it or stop the run first` : null;
     case 'approve':
       return task.model.gate === 'approve' ? null : `task '${action.task}' has no approval gate (gate: approve)`;
+    case 'reject': {
+      if (task.model.gate !== 'approve') return `task '${action.task}' has no approval gate (gate: approve)`;
+      const running = action.reopened.filter((id) => state.tasks[id]?.status === 'running');
+      return running.length ? `task(s) ${running.join(', ')} are running; reject after they end` : null;
+    }
     default: {
       const unknown: never = action;
       return `unknown action ${JSON.stringify(unknown)}`;

@@ -1,16 +1,30 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
 export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted';
 
-export type ControlAction =
+/**
+ * A request from a person. `actor` names who asked (EXECPLAN_ACTOR, git's user, or the OS user: see
+ * actor.ts), so the journal answers "who did this" with a name, not a process id.
+ */
+export type ControlAction = (
   | { action: 'retry'; task: string; note?: string }
   | { action: 'skip'; task: string }
   | { action: 'done'; task: string; reason: string }
-  | { action: 'approve'; task: string }
+  /** A sign-off on a gate; `attempt` is the gate task's latest attempt when it was judged (null: none yet). */
+  | { action: 'approve'; task: string; reason?: string; attempt?: number | null }
+  /**
+   * A gate sends work back: `reopened` are the tasks that get new attempts (the `to` task, or the gate's
+   * direct upstream tasks, and everything between them and the gate; the gate itself when it already ran).
+   * Computed by the command from the plan, so folding the journal needs no plan.
+   */
+  | { action: 'reject'; task: string; reason: string; to?: string; reopened: string[]; attempt?: number | null }
+  /** Approval of a whole plan: `planVersion` is the hash of its meaning (see plan-approval.ts). */
+  | { action: 'approve-plan'; plan: string; planVersion: string; reason?: string }
   | { action: 'pause' }
-  | { action: 'resume' };
+  | { action: 'resume' }
+) & { actor?: string };
 
 export type JournalBody =
-  | { type: 'run-start'; runId: string; pid: number; planHash: string; concurrency: number; mode: 'new' | 'resume' }
+  | { type: 'run-start'; runId: string; pid: number; planHash: string; concurrency: number; mode: 'new' | 'resume'; actor?: string }
   /** The task definitions of this run (hash per task) and which tasks are reset, and why. */
   | { type: 'plan'; definitions: Record<string, string> }
   | { type: 'task-reset'; task: string; reason: string }
@@ -30,7 +44,7 @@ export type JournalBody =
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
   | { type: 'task-fresh'; task: string; fingerprint: string }
-  | ({ type: 'control'; by: number } & ControlAction)
+  | ({ type: 'control'; by: number; actor: string } & ControlAction)
   | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
 
 export type RunOutcome = 'completed' | 'failed' | 'waiting' | 'aborted';

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
+import { resolveActor } from './actor.js';
 import { runChecks } from './checks.js';
 import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
@@ -91,6 +92,13 @@ export class Runner {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
+  private actorName: string | null = null;
+
+  /** Who started the run (resolved once: it may ask git). */
+  private actor(): string {
+    return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
+  }
+
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
   }
@@ -125,7 +133,7 @@ export class Runner {
   async start(): Promise<number> {
     this.startMs = this.now();
     this.runId = this.options.runId ?? newRunId(new Date(this.now()));
-    reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event) });
+    reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event), actor: this.actor() });
     // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
     this.applyControl(drainControl(this.paths.control));
     this.readiness.rebuild();
@@ -167,7 +175,7 @@ export class Runner {
         this.emit({ event: 'notice', message: `control ${action.action} ignored: ${problem}` });
         continue;
       }
-      this.store.append({ type: 'control', by: process.pid, ...sanitizeControl(action) });
+      this.store.append({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) });
       this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
     }
   }

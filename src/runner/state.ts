@@ -38,6 +38,30 @@ export interface TaskState {
   note: string | null;
   /** Failures since the last reset; retries are counted against it. */
   failuresSinceReset: number;
+  /** Times a rejected gate sent this task back for new attempts. */
+  rework?: number;
+  /** Sign-offs on this task's gate, oldest first. */
+  decisions?: Decision[];
+}
+
+/** A timestamped sign-off: who approved or rejected a gate, why, and which attempt they judged. */
+export interface Decision {
+  decision: 'approved' | 'rejected';
+  actor: string;
+  reason: string | null;
+  at: string;
+  attempt: number | null;
+  /** For a rejection: the tasks it re-opened. */
+  reopened?: string[];
+}
+
+/** An approval of a plan's meaning (its hash), needed before `run` when the plan requires approval. */
+export interface PlanApproval {
+  plan: string;
+  planVersion: string;
+  actor: string;
+  reason: string | null;
+  at: string;
 }
 
 export interface RunState {
@@ -50,6 +74,7 @@ export interface RunState {
   paused: boolean;
   planHash: string | null;
   tasks: Record<string, TaskState>;
+  planApprovals?: PlanApproval[];
 }
 
 export function emptyState(): RunState {
@@ -156,8 +181,30 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
       task.fingerprint = null;
       break;
     }
-    case 'approve':
-      taskState(state, record.task).approved = true;
+    case 'approve': {
+      const task = taskState(state, record.task);
+      task.approved = true;
+      (task.decisions ??= []).push({ decision: 'approved', actor: record.actor, reason: record.reason ?? null, at: record.ts, attempt: record.attempt ?? null });
+      break;
+    }
+    case 'reject': {
+      const gate = taskState(state, record.task);
+      // The gate waits for a new decision on the reworked result.
+      gate.approved = false;
+      (gate.decisions ??= []).push({ decision: 'rejected', actor: record.actor, reason: record.reason, at: record.ts, attempt: record.attempt ?? null, reopened: record.reopened });
+      for (const id of record.reopened) {
+        const task = taskState(state, id);
+        if (task.status !== 'running') task.status = 'pending';
+        // A cleared fingerprint: the task runs again even though its inputs did not change.
+        task.fingerprint = null;
+        task.forced = null;
+        task.failuresSinceReset = 0;
+        task.rework = (task.rework ?? 0) + 1;
+      }
+      break;
+    }
+    case 'approve-plan':
+      (state.planApprovals ??= []).push({ plan: record.plan, planVersion: record.planVersion, actor: record.actor, reason: record.reason ?? null, at: record.ts });
       break;
     case 'pause':
       state.paused = true;

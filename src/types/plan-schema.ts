@@ -184,6 +184,10 @@ export const planSchema = {
           "description": "Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.",
           "type": "integer",
           "minimum": 0
+        },
+        "require_approval": {
+          "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
+          "type": "boolean"
         }
       }
     },
@@ -263,6 +267,11 @@ export const planSchema = {
         },
         "agent": {
           "$ref": "#/$defs/agent"
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -807,6 +816,11 @@ export const planSchema = {
           "enum": [
             "approve"
           ]
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },

@@ -179,6 +179,10 @@ export interface Settings {
    * Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.
    */
   optimize_iterations?: number;
+  /**
+   * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
+   */
+  require_approval?: boolean;
 }
 /**
  * Values every task gets unless it sets its own.
@@ -266,6 +270,10 @@ export interface Stream {
    */
   skills?: string[];
   agent?: Agent;
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A phase (barrier).
@@ -468,6 +476,10 @@ export interface Task {
    * approve: the task waits for `execplan approve <id>` before it starts (a review gate).
    */
   gate?: 'approve';
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A dependency in full form. The task depends on `task` (finish-to-start).

@@ -14,6 +14,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['skip', async () => (await import('./skip.js')).skipCommand],
   ['done', async () => (await import('./done.js')).doneCommand],
   ['approve', async () => (await import('./approve.js')).approveCommand],
+  ['reject', async () => (await import('./reject.js')).rejectCommand],
   ['pause', async () => (await import('./pause.js')).pauseCommand],
   ['resume', async () => (await import('./resume.js')).resumeCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],

@@ -17,6 +17,19 @@ import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
+import { currentPlanApproval } from '../../runner/plan-approval.js';
+import type { RunPlan } from '../../runner/plan-view.js';
+import type { LoadedState } from '../../runner/store.js';
+
+/** Why a plan that requires approval may not run yet (with how to approve it), or null when approved. */
+function planApprovalRefusal(plan: RunPlan, loaded: LoadedState, file: string): string | null {
+  if (!loaded.ok) return `execplan: cannot start: ${loaded.message}\n`;
+  const { current, voided } = currentPlanApproval(loaded.state, plan.planVersion);
+  if (current) return null;
+  const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
+  if (voided) return `execplan: cannot start: this plan requires approval, and the plan changed since ${voided.actor} approved it at ${voided.at} (version ${voided.planVersion.slice(0, 12)}, now ${plan.planVersion.slice(0, 12)}); ${how}\n`;
+  return `execplan: cannot start: this plan requires approval before it runs (version ${plan.planVersion.slice(0, 12)}); ${how}\n`;
+}
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -30,7 +43,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--config FILE]',
+    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -47,6 +60,7 @@ export const runCommand: Command = {
         'no-state': { type: 'boolean' },
         config: { type: 'string' },
         worktrees: { type: 'boolean' },
+        'require-approval': { type: 'boolean' },
       },
       1,
     );
@@ -80,6 +94,14 @@ export const runCommand: Command = {
         rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
       }
       return ExitCode.ok;
+    }
+
+    if (values['require-approval'] || model.source.settings?.require_approval) {
+      const refusal = planApprovalRefusal(plan, tryLoadState(paths), input.file);
+      if (refusal) {
+        io.stderr(refusal);
+        return ExitCode.cannotStart;
+      }
     }
 
     const persist = !values['no-state'];
