@@ -1,5 +1,7 @@
 // Governance end to end: who did it (actor), approve/reject with reasons and rework, plan approval.
-import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import path from 'node:path';
 import t from 'tap';
 import { cli, project } from './helpers/cli.js';
@@ -12,13 +14,28 @@ function journal(dir: string): Array<Record<string, unknown>> {
 }
 const run = (dir: string, ...args: string[]) => cli(args, { cwd: dir, env });
 
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+(addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+const validateHandoff = ajv.compile(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'schema', 'handoff.schema.json'), 'utf8')));
+
+/** Every hand-off artifact of a state, by `<task>/<file>`. */
+function handoffs(dir: string): Record<string, Record<string, unknown>> {
+  const root = path.join(dir, '.execplan', 'handoffs');
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const task of readdirSync(root, { withFileTypes: true })) {
+    if (!task.isDirectory()) continue;
+    for (const f of readdirSync(path.join(root, task.name))) out[`${task.name}/${f}`] = JSON.parse(readFileSync(path.join(root, task.name, f), 'utf8')) as Record<string, unknown>;
+  }
+  return out;
+}
+
 t.test('a gated review rejected with --to re-runs the implementation and counts one rework', async (t) => {
   const dir = project({
     'plan.yaml': `${header}tasks:
   - { id: design, title: Design api, run: "echo design >> ran.txt" }
   - { id: impl, title: Implement api, run: "echo impl >> ran.txt", needs: [design] }
   - { id: tests, title: Test api, run: "echo tests >> ran.txt", needs: [impl] }
-  - { id: review, title: Review api, run: "echo review >> ran.txt", gate: approve, needs: [tests] }
+  - { id: review, title: Review api, run: "echo review >> ran.txt; echo review", gate: approve, needs: [tests] }
 `,
   });
   const first = await run(dir, 'run');
@@ -55,6 +72,26 @@ t.test('a gated review rejected with --to re-runs the implementation and counts 
   // After the review ran, rejecting it without --to re-opens its direct upstream and the review itself.
   const again = await run(dir, 'reject', 'review', '--reason', 'regression found');
   t.match(again.stdout, /re-opens tests, review/);
+
+  // One hand-off artifact per event that matters, each valid against its schema.
+  const files = handoffs(dir);
+  t.same(Object.keys(files).sort(), ['design/1-finished.json', 'impl/1-finished.json', 'impl/2-finished.json', 'review/0-approved.json', 'review/0-rejected.json', 'review/1-finished.json', 'review/1-rejected.json', 'tests/1-finished.json', 'tests/2-finished.json']);
+  for (const [name, doc] of Object.entries(files)) t.ok(validateHandoff(doc), `${name}: ${ajv.errorsText(validateHandoff.errors)}`);
+  t.match(files['review/0-approved.json'], { schema_version: 1, task: 'review', plan: 'demo', event: 'approved', attempt: 0, step_order: null, actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'looks right now', judged_attempt: 2 }, integrated: true });
+  t.match(files['review/0-rejected.json'], { event: 'rejected', outcome: { summary: 'no error handling', reopened: ['impl', 'tests'], judged_attempt: 1 }, links: ['.execplan/handoffs/tests/1-finished.json'] });
+  t.same(files['impl/2-finished.json']!.links, ['.execplan/handoffs/impl/1-finished.json', '.execplan/handoffs/design/1-finished.json']);
+  t.match(files['impl/2-finished.json'], { event: 'finished', attempt: 2, step_order: 4, outcome: { summary: 'finished with no output', exit_code: 0 }, next_action: 'dependent tasks can start: tests' });
+  t.match(files['review/1-finished.json'], { outcome: { summary: 'review' }, links: ['.execplan/handoffs/review/0-approved.json', '.execplan/handoffs/tests/2-finished.json', '.execplan/logs/review/1.log'] });
+  t.match(files['review/1-rejected.json'], { event: 'rejected', outcome: { summary: 'regression found', reopened: ['tests', 'review'] }, next_action: /redo tests, review/ });
+});
+
+t.test('after done --reason the next hand-off is the person\'s statement', async (t) => {
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: x, title: Fail x, run: "echo boom; exit 3" }\n  - { id: y, title: Run y, run: "true", needs: [x] }\n` });
+  t.equal((await run(dir, 'run')).code, 7);
+  t.match(handoffs(dir)['x/1-failed.json'], { event: 'failed', outcome: { summary: 'boom', exit_code: 3 }, next_action: /execplan retry x/ });
+  t.equal((await run(dir, 'done', 'x', '--reason', 'fixed by hand in prod')).code, 0);
+  const { latestHandoff } = await import('../src/runner/handoff-artifacts.js');
+  t.match(latestHandoff(path.join(dir, '.execplan'), 'x')?.artifact, { event: 'finished', actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'fixed by hand in prod' } });
 });
 
 t.test('actor falls back to git user, then the OS user, never a pid', async (t) => {

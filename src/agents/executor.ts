@@ -12,6 +12,7 @@ import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
+import { latestHandoff } from '../runner/handoff-artifacts.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
 import { buildPromptContext, readTemplate, renderPrompt, specPaths, type SpecDocument } from './prompt.js';
@@ -104,7 +105,9 @@ function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: numb
     attempt: input.attempt,
     specs: specs.specs,
     note: state.note(task.id),
-    upstream: (id) => ({ status: state.status(id), summary: readHandoff(context.stateDir, id)?.summary ?? null }),
+    // The latest hand-off artifact speaks for the upstream task: after `done --reason` that is the person's
+    // statement, not the failure before it.
+    upstream: (id) => ({ status: state.status(id), summary: latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? readHandoff(context.stateDir, id)?.summary ?? null }),
   });
   ctx.task.extra = agent.extraPrompt;
   const rendered = renderPrompt(template.text, ctx, path.basename(template.path));

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { controlProblem, drainControl, sanitizeControl, submitControl } from './control.js';
 import { resolveActor } from './actor.js';
+import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
@@ -43,7 +44,10 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       const store = FileStore.open(paths);
       // Requests a runner left behind (it ended before draining) are applied first, in order.
       for (const queued of [...drainControl(paths.control), action]) {
-        if (controlProblem(queued, store.state, plan) === null) store.append({ type: 'control', by: process.pid, actor: queued.actor ?? resolveActor(), ...sanitizeControl(queued) });
+        if (controlProblem(queued, store.state, plan) !== null) continue;
+        const actor = queued.actor ?? resolveActor();
+        const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(queued) });
+        writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
       }
       store.close();
       return { kind: 'applied' };

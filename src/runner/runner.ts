@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { ExitCode } from '../compiler/diagnostic.js';
 import { resolveActor } from './actor.js';
+import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
+import type { JournalRecord } from './journal.js';
 import { runChecks } from './checks.js';
 import { controlProblem, drainControl, sanitizeControl } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
@@ -99,6 +101,16 @@ export class Runner {
     return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
   }
 
+  /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
+  private handoff(record: JournalRecord): void {
+    if (!this.store.persistent) return;
+    try {
+      writeHandoffFor({ stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) }, record);
+    } catch (error) {
+      this.emit({ event: 'notice', message: `hand-off for ${'task' in record ? String(record.task) : record.type} not written: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
   }
@@ -175,7 +187,7 @@ export class Runner {
         this.emit({ event: 'notice', message: `control ${action.action} ignored: ${problem}` });
         continue;
       }
-      this.store.append({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) });
+      this.handoff(this.store.append({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) }));
       this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
     }
   }
@@ -308,16 +320,16 @@ export class Runner {
     const logged = running.log?.wroteAny ?? false;
     const relLog = logged ? path.relative(this.plan.planDir, running.log!.file) : null;
     if (interrupted || (this.stopping && reason !== null)) {
-      this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' });
+      this.handoff(this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' }));
       this.readiness.requeue(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
       const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
-      this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
+      this.handoff(this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged }));
       this.readiness.markSatisfied(task);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'done', durationMs, reason: null, log: relLog, retryInMs: null });
     } else {
-      this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged });
+      this.handoff(this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged }));
       const failures = this.ts(id)!.failuresSinceReset;
       let retryInMs: number | null = null;
       if (failures <= task.model.retries && !this.stopping) {
