@@ -39,7 +39,7 @@ if (process.argv[2] === '--child') {
     const { loadPlan } = await import(pathToFileURL(path.join(dist, 'compiler/load.js')).href);
     const { compilePlan } = await import(pathToFileURL(path.join(dist, 'compiler/compile.js')).href);
     const { renderScheduleArtifacts: renderArtifacts } = await import(pathToFileURL(path.join(dist, 'compiler/artifacts/index.js')).href);
-    const loaded = loadPlan('plan.yaml', text);
+    const loaded = loadPlan('plan.yaml', text).value;
     const c0 = process.cpuUsage();
     const compiled = compilePlan(loaded.model);
     const c1 = process.cpuUsage(c0);

@@ -28,8 +28,9 @@ const rows = [];
 for (const file of files) {
   const text = smToPlanYaml(readFileSync(path.join(dataDir, set, file), 'utf8'), file.replace(/\.sm$/, '').replace(/[^a-z0-9]+/g, '-'));
   const t0 = process.hrtime.bigint();
-  const loaded = loadPlan(file, text);
-  if (!loaded.model) throw new Error(`${file}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
+  const result = loadPlan(file, text);
+  if (!result.ok) throw new Error(`${file}: ${result.error.diagnostics.map((d) => d.message).join('; ')}`);
+  const loaded = result.value;
   const t1 = process.hrtime.bigint();
   const compiled = compilePlan(loaded.model);
   const t2 = process.hrtime.bigint();

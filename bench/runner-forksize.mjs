@@ -38,7 +38,7 @@ if (mode === 'light' || mode === 'heavy') {
   if (mode === 'heavy') {
     const { loadPlan } = await import(path.join(root, 'dist/compiler/load.js'));
     const { compilePlan } = await import(path.join(root, 'dist/compiler/compile.js'));
-    const r = loadPlan('plan.yaml', readFileSync(process.env.BENCH_PLAN, 'utf8'));
+    const r = loadPlan('plan.yaml', readFileSync(process.env.BENCH_PLAN, 'utf8')).value;
     keep = [r, compilePlan(r.model)];
   }
   const ms = await loop(spawns);

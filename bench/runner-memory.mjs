@@ -2,7 +2,7 @@
 // Peak RSS (VmHWM) of the execplan process is read from /proc while it runs.
 // Usage: npm run build && node bench/runner-memory.mjs [megabytes=1024]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ const sample = setInterval(() => {
 const code = await new Promise((resolve) => child.on('close', resolve));
 clearInterval(sample);
 const seconds = (performance.now() - t0) / 1000;
-const log = statSync(path.join(dir, '.execplan/logs/big/1.log')).size;
+// One state directory per plan (.execplan/<name>/); older builds kept it in .execplan/ itself.
+const perPlan = path.join(dir, '.execplan/mem/logs/big/1.log');
+const log = statSync(existsSync(perPlan) ? perPlan : path.join(dir, '.execplan/logs/big/1.log')).size;
 console.log(`exit ${code}; ${mb} MB printed in ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(0)} MB/s); log ${(log / 1048576).toFixed(0)} MB; peak RSS of execplan ${peak.toFixed(0)} MB (limit 150)`);
 rmSync(dir, { recursive: true, force: true });

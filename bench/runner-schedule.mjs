@@ -28,7 +28,7 @@ for (const [id, hours, needs, db] of tasks) {
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'execplan-sched-'));
 writeFileSync(path.join(dir, 'plan.yaml'), `${yaml.join('\n')}\n`);
-const model = loadPlan('plan.yaml', readFileSync(path.join(dir, 'plan.yaml'), 'utf8')).model;
+const model = loadPlan('plan.yaml', readFileSync(path.join(dir, 'plan.yaml'), 'utf8')).value.model;
 const makespan = compilePlan(model).frontier.makespanHours;
 const env = { ...process.env, CI: '1' };
 const time = (args) => {

@@ -18,7 +18,7 @@ if (process.argv[2] === '--child') {
   } else {
     const { loadPlan } = await import('../dist/compiler/load.js');
     const { compilePlan } = await import('../dist/compiler/compile.js');
-    const loaded = loadPlan('plan.yaml', text);
+    const loaded = loadPlan('plan.yaml', text).value;
     const t1 = performance.now();
     const cpu1 = process.cpuUsage(cpu0);
     const compiled = compilePlan(loaded.model);

@@ -35,6 +35,7 @@ while (size < MB * 1024 * 1024) {
   size += line.length + 1;
 }
 const text = lines.join('\n');
+// eslint-disable-next-line no-control-regex -- matching the ANSI colour escapes is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function time(fn) {

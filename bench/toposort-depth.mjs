@@ -18,7 +18,7 @@ for (const n of [5000, 10000, 50000]) {
   }
   const lines = ['version: 1', 'name: chain', 'tasks:'];
   for (let i = n - 1; i >= 0; i--) lines.push(`  - { id: t${i}, title: Run step ${i}, estimate: 1${i > 0 ? `, needs: [t${i - 1}]` : ''} }`);
-  const { model } = loadPlan('chain.yaml', `${lines.join('\n')}\n`);
+  const { model } = loadPlan('chain.yaml', `${lines.join('\n')}\n`).value;
   const t1 = performance.now();
   const { graph } = analyzeGraph(model);
   const ours = `ok in ${(performance.now() - t1).toFixed(0)} ms (order, layers, reduction, critical path ${graph.criticalPathHours} h)`;

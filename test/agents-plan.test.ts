@@ -1,10 +1,9 @@
 import t from 'tap';
-import { loadPlan } from '../src/compiler/load.js';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
+import { modelOf, tempDir } from './helpers/cli.js';
 
 const plan = (tasks: string, top = '') => `version: 1
 name: tdd
@@ -12,9 +11,8 @@ ${top}tasks:
 ${tasks}`;
 
 const edgesOf = (text: string) => {
-  const r = loadPlan('plan.yaml', text);
-  if (!r.model) throw new Error(JSON.stringify(r.diagnostics));
-  return { model: r.model, edges: r.model.edges.filter((e) => e.scheduled).map((e) => `${e.from}->${e.to}`) };
+  const model = modelOf(text);
+  return { model, edges: model.edges.filter((e) => e.scheduled).map((e) => `${e.from}->${e.to}`) };
 };
 
 t.test('test-first expands an agent task into a failing-tests task that blocks it', async (t) => {
@@ -115,7 +113,7 @@ async function draft(dir: string, args: string[], env: Record<string, string> = 
 }
 
 function project(spec = '# Widget spec\n\nBuild the widget, then ship it.\n'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-draft-'));
+  const dir = tempDir('execplan-draft-');
   writeFileSync(path.join(dir, 'spec.md'), spec);
   return dir;
 }

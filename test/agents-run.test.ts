@@ -1,17 +1,16 @@
 // execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.js';
-import { cli } from './helpers/cli.js';
+import { cli, tempDir } from './helpers/cli.js';
 
 const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
 
 function project(plan: string, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agent-run-'));
+  const dir = tempDir('execplan-agent-run-');
   for (const [name, text] of Object.entries({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files })) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -55,14 +54,14 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   const dir = project(PLAN);
   const r = await run(dir, []);
   t.equal(r.code, 0, r.stderr + r.stdout);
-  const log = readFileSync(path.join(dir, '.execplan/logs/impl/1.log'), 'utf8');
+  const log = readFileSync(path.join(dir, '.execplan/demo/logs/impl/1.log'), 'utf8');
   t.match(log, /"type":"result"/, 'the stream-json transcript is the attempt log');
   t.match(log, /"usage":\{"input_tokens":1200,"output_tokens":340/, 'usage figures are not mistaken for secrets');
   t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
   t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
-  const runs = readdirSync(path.join(dir, '.execplan/runs'));
-  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runs[0]!), 'utf8'));
+  const runs = readdirSync(path.join(dir, '.execplan/demo/runs'));
+  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/runs', runs[0]!), 'utf8'));
   t.match(summary.agents, { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, turns: 3, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200, turns: 3 } } }, 'usage is kept in the run summary');
   const stdin = JSON.parse(readFileSync(path.join(dir, '.records/1.json'), 'utf8')).stdin as string;
   t.match(stdin, /### prep: Prepare \(done\)/, 'the prompt carries the upstream status from the run state');
@@ -129,8 +128,8 @@ tasks:
   t.same(git('branch', '--list', 'execplan/*', '--format=%(refname:short)').trim().split('\n'), ['execplan/demo/core', 'execplan/demo/held', 'execplan/demo/side']);
   t.equal(recorded.find((task) => task.id === 'hold')!.branch, 'execplan/demo/held');
   t.notOk(existsSync(path.join(dir, 'src/thing.ts')), 'the checkout is untouched');
-  const runFile = readdirSync(path.join(dir, '.execplan/runs'))[0]!;
-  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runFile), 'utf8')).branches, [
+  const runFile = readdirSync(path.join(dir, '.execplan/demo/runs'))[0]!;
+  t.same(JSON.parse(readFileSync(path.join(dir, '.execplan/demo/runs', runFile), 'utf8')).branches, [
     { stream: 'core', branch: 'execplan/demo/core' },
     { stream: 'side', branch: 'execplan/demo/side' },
     { stream: 'held', branch: 'execplan/demo/held' },
@@ -156,7 +155,7 @@ tasks:
 `);
   const r = await run(dir, []);
   t.equal(r.code, 0, r.stderr + r.stdout);
-  const log = readFileSync(path.join(dir, '.execplan/logs/leak/1.log'), 'utf8');
+  const log = readFileSync(path.join(dir, '.execplan/pem/logs/leak/1.log'), 'utf8');
   t.notMatch(log + r.stdout, /MIIEpAIBAAKCAQEA|ZGB\+dQ3c/);
   t.match(log, /start\n(\[REDACTED:private-key\]\n){4}done/);
 });

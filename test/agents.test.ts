@@ -1,15 +1,15 @@
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPlan } from '../src/compiler/load.js';
 import type { PlanModel, TaskModel } from '../src/compiler/model.js';
 import { agentExecutor } from '../src/agents/executor.js';
-import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/agents/executor-types.js';
+import type { AttemptInput, AttemptProgress, ExecutorContext } from '../src/runner/executor.js';
 import { buildInvocation, builtinProfiles, resolveProfiles } from '../src/agents/profiles.js';
 import { createOutputParser } from '../src/agents/output.js';
 import type { StreamWorktree } from '../src/agents/worktrees.js';
+import { modelOf, tempDir } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fakeBin = path.join(here, 'fixtures/agents/bin');
@@ -94,17 +94,16 @@ interface Fixture {
 }
 
 function fixture(planYaml: string, files: Record<string, string> = {}): Fixture {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-agents-'));
+  const dir = tempDir('execplan-agents-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
   writeFileSync(path.join(dir, 'plan.yaml'), planYaml);
-  const loaded = loadPlan('plan.yaml', planYaml);
-  if (!loaded.model) throw new Error(JSON.stringify(loaded.diagnostics));
+  const model = modelOf(planYaml);
   const stateDir = path.join(dir, '.execplan');
   mkdirSync(stateDir, { recursive: true });
-  return { dir, stateDir, model: loaded.model, records: path.join(dir, 'records') };
+  return { dir, stateDir, model, records: path.join(dir, 'records') };
 }
 
 function context(f: Fixture, env: Record<string, string> = {}): ExecutorContext {
@@ -185,8 +184,8 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
 
   // The runner's state says model is done; login's prompt carries that and model's hand-off.
   const { FileStore } = await import('../src/runner/store.js');
-  const { statePaths } = await import('../src/runner/paths.js');
-  const store = FileStore.open(statePaths(f.dir));
+  const { statePathsIn } = await import('../src/runner/paths.js');
+  const store = FileStore.open(statePathsIn(f.stateDir));
   store.append({ type: 'control', by: 1, actor: 'test', action: 'done', task: 'model', reason: 'checked by hand' });
   store.append({ type: 'control', by: 1, actor: 'test', action: 'retry', task: 'login', note: 'Use argon2 this time.' });
   store.close();
@@ -260,7 +259,7 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
     const copy = path.join(f.dir, `sent-${n}.txt`);
     const command = ['sh', '-c', 'cp "$0" "$1"; exit $2', '{{prompt_file}}', copy, String(code)];
     const viaFile = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null });
-    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, { kind: 'exited', exitCode: code });
+    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, code === 0 ? { kind: 'exited', exitCode: 0 } : { kind: 'exited', exitCode: code, failure: `exited with code ${code}` });
     t.match(readFileSync(copy, 'utf8'), /Sup3rS3cret/, 'the agent read the prompt from the file');
     t.notOk(existsSync(path.join(f.stateDir, `logs/model/${n}.prompt.txt`)), `no prompt file is left behind (exit ${code})`);
   }
@@ -277,10 +276,10 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   const f = fixture(PLAN, { 'docs/spec.md': SPEC });
   const exec = agentExecutor({ model: f.model, profiles: resolveProfiles({ gemini: { timeout: '1s' } }), defaultProfile: 'claude', templatePath: null, graceMs: 200 });
   const [model, login, docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
-  t.same(await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done, { kind: 'exited', exitCode: 3 });
+  t.same(await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done, { kind: 'exited', exitCode: 3, failure: 'exited with code 3: fake agent: something went wrong' }, "the CLI's last error line is the reason");
   const errCtx = context(f, { FAKE_AGENT_MODE: 'error-result' });
   const e = attempt(f, login, errCtx);
-  t.same(await exec.start(e.input, errCtx).done, { kind: 'exited', exitCode: 1 }, 'codex turn.failed counts as failure');
+  t.same(await exec.start(e.input, errCtx).done, { kind: 'exited', exitCode: 0, failure: 'the agent reported an error: could not finish' }, 'codex turn.failed counts as failure, in its own words');
   t.ok(e.lines.some((l) => l.includes('reported an error although it exited 0: could not finish')));
 
   const slowCtx = context(f, { FAKE_AGENT_MODE: 'slow' });
@@ -327,11 +326,11 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   t.equal(branchName('auth', 'a..b.lock'), 'execplan/auth/a.b-lock', 'names git would refuse are made ref-safe');
 
   const started = startWorktreeSession(f.model, f.dir, 'run1');
-  if (!started.ok) throw new Error(started.message);
-  const session = started.session;
+  if (!started.ok) throw new Error(started.error.problems.join('; '));
+  const session = started.value;
   t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data', 'execplan/auth/api']);
   const again = startWorktreeSession(f.model, f.dir, 'run2');
-  t.match(again.ok ? '' : again.message, /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/, 'a branch checked out in a live worktree is not taken twice');
+  t.match(again.ok ? '' : again.error.problems.join('; '), /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/, 'a branch checked out in a live worktree is not taken twice');
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
   // committed when it ends done.
@@ -379,11 +378,11 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   // The next run continues on the branches the last one left (the kept worktree is cleared first).
   git('worktree', 'remove', '--force', apiWt.path);
   const next = startWorktreeSession(f.model, f.dir, 'run2');
-  if (!next.ok) throw new Error(next.message);
-  t.equal(readFileSync(path.join(next.session.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n', 'the data branch keeps its commit');
-  t.notMatch(next.session.finish(), /kept/, 'clean worktrees are removed');
-  t.notOk(existsSync(next.session.worktrees[0]!.path));
+  if (!next.ok) throw new Error(next.error.problems.join('; '));
+  t.equal(readFileSync(path.join(next.value.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n', 'the data branch keeps its commit');
+  t.notMatch(next.value.finish(), /kept/, 'clean worktrees are removed');
+  t.notOk(existsSync(next.value.worktrees[0]!.path));
 
   const outside = startWorktreeSession(f.model, tmpdir(), 'x');
-  t.match(outside.ok ? '' : outside.message, /--worktrees needs a git repository/);
+  t.match(outside.ok ? '' : outside.error.problems.join('; '), /--worktrees needs a git repository/);
 });

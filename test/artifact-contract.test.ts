@@ -116,7 +116,7 @@ function fixedPlan(seed: number): string {
 }
 
 function loads(text: string): boolean {
-  return loadPlan('plan.yaml', text).model !== null;
+  return loadPlan('plan.yaml', text).ok;
 }
 
 t.test('schedule risk: ordered percentiles, fixed durations give the makespan, deterministic', async (t) => {
@@ -239,8 +239,9 @@ tasks:
       logging: { on_start: "Log 'starting' with a timestamp", on_progress: "Log each endpoint", on_completion: "Log LoC and coverage" }
       checkpoints: ["After endpoint 1: run the auth tests"]
 `);
-  t.ok(loaded.model, loaded.diagnostics.map((d) => d.message).join('\n'));
-  const model = loaded.model!;
+  t.ok(loaded.ok, loaded.ok ? '' : loaded.error.diagnostics.map((d) => d.message).join('\n'));
+  if (!loaded.ok) return;
+  const model = loaded.value.model;
   const task = model.tasks.find((x) => x.id === 'api')!;
   const context = buildPromptContext(model, task, { agentNumber: 1, attempt: 1, specs: [], upstream: () => ({ status: 'done', summary: null }), note: null });
   const rendered = renderPrompt(readFileSync(defaultTemplatePath, 'utf8'), context);

@@ -52,7 +52,7 @@ t.test('every example compiles to the full artifact set, byte-identical twice, w
     const first = await cli(['compile', file, '--out', out], work);
     t.equal(first.code, 0, `${name}: compile exits 0\n${first.stderr}`);
     const a = readDir(out);
-    t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json'], `${name}: DESIGN.md §4 artifacts`);
+    t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json'], `${name}: the documented artifacts`);
     t.equal((await cli(['compile', file, '--out', out], work)).code, 0);
     t.same(readDir(out), a, `${name}: compiling twice gives identical bytes`);
     const blocks = mermaidBlocks(a['Plan.md']!);

@@ -8,15 +8,8 @@ import { renderArtifacts } from '../src/compiler/artifacts/index.js';
 import { verifyContentHash } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
-import { compilePlan } from '../src/compiler/compile.js';
-import { loadPlan } from '../src/compiler/load.js';
 import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
-
-function compileText(text: string) {
-  const loaded = loadPlan('plan.yaml', text);
-  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n'));
-  return compilePlan(loaded.model);
-}
+import { compileText } from './helpers/cli.js';
 
 const templates = { plan: readFileSync('templates/Plan.md.njk', 'utf8'), decisions: readFileSync('templates/Decisions.md.njk', 'utf8') };
 
@@ -151,7 +144,7 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
     t.match(l, { id: String, title: String, description: String, acceptance_criteria: String, status: 'open', issue_type: /^(epic|task)$/, created_at: '2024-01-02T03:04:05Z', updated_at: '2024-01-02T03:04:05Z', labels: Array, dependencies: Array });
     t.ok(Number.isInteger(l.priority) && (l.priority as number) >= 0 && (l.priority as number) <= 4, 'priority is an int 0-4');
     t.ok(Number.isInteger(l.estimated_minutes));
-    t.match(l.id as string, /^demo-[0-9a-f]{8}$/);
+    t.match(l.id, /^demo-[0-9a-f]{8}$/);
     for (const d of l.dependencies as Array<Record<string, unknown>>) {
       t.same(Object.keys(d), ['issue_id', 'depends_on_id', 'type', 'created_at', 'created_by']);
       t.equal(d.issue_id, l.id, 'a dependency sits on the blocked issue');

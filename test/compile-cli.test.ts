@@ -1,10 +1,10 @@
 // execplan compile: writes dag.json and waves.json (deterministically), maps bad input to exit codes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
+import { tempDir } from './helpers/cli.js';
 
 const bin = path.resolve(import.meta.dirname, '../bin/execplan.js');
 
@@ -27,7 +27,7 @@ tasks:
 `;
 
 t.test('writes dag.json and waves.json next to the plan, byte-identical on every run', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-compile-'));
+  const dir = tempDir('execplan-compile-');
   writeFileSync(path.join(dir, 'plan.yaml'), plan);
   const first = run(['compile'], dir);
   t.equal(first.code, 0, first.stderr);
@@ -61,7 +61,7 @@ t.test('writes dag.json and waves.json next to the plan, byte-identical on every
 });
 
 t.test('--out, --concurrency and SOURCE_DATE_EPOCH', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-compile-'));
+  const dir = tempDir('execplan-compile-');
   writeFileSync(path.join(dir, 'plan.yaml'), plan);
   const r = run(['compile', 'plan.yaml', '--out', 'build/artifacts', '--concurrency', '1'], dir, { SOURCE_DATE_EPOCH: '1700000000' });
   t.equal(r.code, 0, r.stderr);
@@ -73,7 +73,7 @@ t.test('--out, --concurrency and SOURCE_DATE_EPOCH', async (t) => {
 });
 
 t.test('bad input: exit codes, nothing written', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-compile-'));
+  const dir = tempDir('execplan-compile-');
   writeFileSync(path.join(dir, 'cycle.yaml'), 'version: 1\nname: c\ntasks:\n  - { id: a, title: Do a, needs: [b] }\n  - { id: b, title: Do b, needs: [a] }\n');
   const cycle = run(['compile', 'cycle.yaml'], dir);
   t.equal(cycle.code, 3);

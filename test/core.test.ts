@@ -36,9 +36,9 @@ t.test('staged files are invisible to a reader that skips dot files until commit
 t.test('the background write commits only when still current, then calls done', async (t) => {
   const dir = tempDir();
   const file = path.join(dir, 'state.json');
-  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'one\n', () => true, resolve));
+  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'one\n', () => true, () => resolve()));
   t.equal(readFileSync(file, 'utf8'), 'one\n');
-  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'stale\n', () => false, resolve));
+  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'stale\n', () => false, () => resolve()));
   t.equal(readFileSync(file, 'utf8'), 'one\n');
   t.same(readdirSync(dir), ['state.json']);
 });

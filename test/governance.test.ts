@@ -10,7 +10,7 @@ const env = { CI: '1', NO_COLOR: '1', EXECPLAN_ACTOR: 'Ana Reviewer <ana@example
 const header = 'version: 1\nname: demo\ntitle: Demo\n';
 
 function journal(dir: string): Array<Record<string, unknown>> {
-  return readFileSync(path.join(dir, '.execplan', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 const run = (dir: string, ...args: string[]) => cli(args, { cwd: dir, env });
 
@@ -20,7 +20,7 @@ const validateHandoff = ajv.compile(JSON.parse(readFileSync(path.resolve(import.
 
 /** Every hand-off artifact of a state, by `<task>/<file>`. */
 function handoffs(dir: string): Record<string, Record<string, unknown>> {
-  const root = path.join(dir, '.execplan', 'handoffs');
+  const root = path.join(dir, '.execplan', 'demo', 'handoffs');
   const out: Record<string, Record<string, unknown>> = {};
   for (const task of readdirSync(root, { withFileTypes: true })) {
     if (!task.isDirectory()) continue;
@@ -78,10 +78,10 @@ t.test('a gated review rejected with --to re-runs the implementation and counts 
   t.same(Object.keys(files).sort(), ['design/1-finished.json', 'impl/1-finished.json', 'impl/2-finished.json', 'review/0-approved.json', 'review/0-rejected.json', 'review/1-finished.json', 'review/1-rejected.json', 'tests/1-finished.json', 'tests/2-finished.json']);
   for (const [name, doc] of Object.entries(files)) t.ok(validateHandoff(doc), `${name}: ${ajv.errorsText(validateHandoff.errors)}`);
   t.match(files['review/0-approved.json'], { schema_version: 1, task: 'review', plan: 'demo', event: 'approved', attempt: 0, step_order: null, actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'looks right now', judged_attempt: 2 }, integrated: true });
-  t.match(files['review/0-rejected.json'], { event: 'rejected', outcome: { summary: 'no error handling', reopened: ['impl', 'tests'], judged_attempt: 1 }, links: ['.execplan/handoffs/tests/1-finished.json'] });
-  t.same(files['impl/2-finished.json']!.links, ['.execplan/handoffs/impl/1-finished.json', '.execplan/handoffs/design/1-finished.json']);
+  t.match(files['review/0-rejected.json'], { event: 'rejected', outcome: { summary: 'no error handling', reopened: ['impl', 'tests'], judged_attempt: 1 }, links: ['.execplan/demo/handoffs/tests/1-finished.json'] });
+  t.same(files['impl/2-finished.json']!.links, ['.execplan/demo/handoffs/impl/1-finished.json', '.execplan/demo/handoffs/design/1-finished.json']);
   t.match(files['impl/2-finished.json'], { event: 'finished', attempt: 2, step_order: 4, outcome: { summary: 'finished with no output', exit_code: 0 }, next_action: 'dependent tasks can start: tests' });
-  t.match(files['review/1-finished.json'], { outcome: { summary: 'review' }, links: ['.execplan/handoffs/review/0-approved.json', '.execplan/handoffs/tests/2-finished.json', '.execplan/logs/review/1.log'] });
+  t.match(files['review/1-finished.json'], { outcome: { summary: 'review' }, links: ['.execplan/demo/handoffs/review/0-approved.json', '.execplan/demo/handoffs/tests/2-finished.json', '.execplan/demo/logs/review/1.log'] });
   t.match(files['review/1-rejected.json'], { event: 'rejected', outcome: { summary: 'regression found', reopened: ['tests', 'review'] }, next_action: /redo tests, review/ });
 });
 
@@ -91,7 +91,7 @@ t.test('after done --reason the next hand-off is the person\'s statement', async
   t.match(handoffs(dir)['x/1-failed.json'], { event: 'failed', outcome: { summary: 'boom', exit_code: 3 }, next_action: /execplan retry x/ });
   t.equal((await run(dir, 'done', 'x', '--reason', 'fixed by hand in prod')).code, 0);
   const { latestHandoff } = await import('../src/runner/handoff-artifacts.js');
-  t.match(latestHandoff(path.join(dir, '.execplan'), 'x')?.artifact, { event: 'finished', actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'fixed by hand in prod' } });
+  t.match(latestHandoff(path.join(dir, '.execplan', 'demo'), 'x')?.artifact, { event: 'finished', actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'fixed by hand in prod' } });
 });
 
 t.test('actor falls back to git user, then the OS user, never a pid', async (t) => {

@@ -1,7 +1,7 @@
 // The runner's pure helpers: globs, redaction, line splitting, hash chain, launch priority; the process-group lifecycle.
 import t from 'tap';
 import { expandGlobs, globMatchesAnything, globToRegExp } from '../src/runner/glob.js';
-import { redact } from '../src/runner/redact.js';
+import { redactSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
 import { spawn } from 'node:child_process';
@@ -50,9 +50,9 @@ t.test('redaction', async (t) => {
     ['{"password": "hunter2hunter2"}', /hunter2/],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----', /MIIEow/],
   ];
-  for (const [text, secret] of cases) t.notMatch(redact(text), secret, text);
-  t.equal(redact('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
-  t.equal(redact('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
+  for (const [text, secret] of cases) t.notMatch(redactSecrets(text), secret, text);
+  t.equal(redactSecrets('postgres://admin:s3cretpw@db.internal:5432/app'), 'postgres://admin:[REDACTED:connection-string]@db.internal:5432/app');
+  t.equal(redactSecrets('compiled 42 files in 3.1s'), 'compiled 42 files in 3.1s', 'ordinary lines untouched');
 });
 
 t.test('line splitter emits whole lines only, across chunks, and bounds long lines', async (t) => {
@@ -108,12 +108,12 @@ t.test('process group: stdin in, whole lines or chunks out, a timeout, a kill th
   const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   life.started(child.pid!);
   t.equal(await exited, 'SIGTERM', 'SIGTERM went to the group once the pid was known');
-  t.same(life.end({ kind: 'signalled', signal: 'SIGTERM' }), { kind: 'killed', reason: 'interrupt' });
+  t.same(await life.end({ kind: 'signalled', signal: 'SIGTERM' }), { kind: 'killed', reason: 'interrupt' });
 });
 
 t.test('hash chain', async (t) => {
-  const a = JSON.stringify({ seq: 1, prev: genesis, type: 'x' });
-  const b = JSON.stringify({ seq: 2, prev: hashLine(a), type: 'y' });
+  const a = JSON.stringify({ seq: 1, prev: genesis, type: 'plan' });
+  const b = JSON.stringify({ seq: 2, prev: hashLine(a), type: 'run-end' });
   t.same(verifyJournal(`${a}\n${b}\n`, { seq: 2, hash: hashLine(b) }).problems, []);
   const swapped = verifyJournal(`${b}\n${a}\n`, null).problems.map((p) => p.code);
   t.ok(swapped.includes('journal-broken-chain'));
@@ -121,20 +121,20 @@ t.test('hash chain', async (t) => {
 });
 
 t.test('preflight: a task kind without an executor, or a failing executor preflight, stops the run before it starts', async (t) => {
-  const { loadPlan } = await import('../src/compiler/load.js');
+  const { modelOf } = await import('./helpers/cli.js');
   const { buildRunPlan } = await import('../src/runner/plan-view.js');
   const { Runner } = await import('../src/runner/runner.js');
   const { NullStore } = await import('../src/runner/store.js');
   const { statePaths } = await import('../src/runner/paths.js');
   const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
-  const model = loadPlan('plan.yaml', text).model!;
+  const model = modelOf(text);
   const plan = buildRunPlan(model, '/nonexistent', text);
-  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {} });
+  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
   const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
-  const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command }));
+  const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command }));
   t.same(await bare.preflight(), ['no executor for agent tasks (b)']);
   const failing = { kind: 'agent', preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }], start: () => { throw new Error('must not start'); } };
-  const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent'), options({ command, agent: failing }));
+  const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command, agent: failing }));
   t.same(await withAgent.preflight(), ['b: agent CLI `claude` not found on PATH']);
 });
 

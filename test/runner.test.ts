@@ -50,7 +50,7 @@ async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
 }
 
 function journal(dir: string): Array<Record<string, any>> {
-  return readFileSync(path.join(dir, '.execplan', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 
 function starts(dir: string): string[] {
@@ -94,14 +94,14 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.equal(order[0], 'a');
   t.equal(order[3], 'd');
   // secrets never reach the log nor the terminal
-  t.match(readFileSync(path.join(dir, '.execplan/logs/d/1.log'), 'utf8'), /password=\[REDACTED(:password)?\]/);
+  t.match(readFileSync(path.join(dir, '.execplan/demo/logs/d/1.log'), 'utf8'), /password=\[REDACTED(:password)?\]/);
   t.notMatch(r.out, /hunter2secret/);
-  t.notOk(existsSync(path.join(dir, '.execplan/logs/c/1.log')), 'a silent task leaves no log file');
-  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/state.json'), 'utf8'));
+  t.notOk(existsSync(path.join(dir, '.execplan/demo/logs/c/1.log')), 'a silent task leaves no log file');
+  const state = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/state.json'), 'utf8'));
   t.same(Object.values(state.tasks).map((s: any) => s.status), ['done', 'done', 'done', 'done']);
-  t.notOk(existsSync(path.join(dir, '.execplan/lock')), 'lock released');
-  const runs = readFileSync(path.join(dir, '.execplan/runs', `${state.runId}.json`), 'utf8');
-  t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/logs/b/1.log' }] } } });
+  t.notOk(existsSync(path.join(dir, '.execplan/demo/lock')), 'lock released');
+  const runs = readFileSync(path.join(dir, '.execplan/demo/runs', `${state.runId}.json`), 'utf8');
+  t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/demo/logs/b/1.log' }] } } });
   t.equal((await cli(dir, 'verify')).code, 0);
 
   // Through the spawn helper (what plans with 50+ command tasks use): same events, same output.
@@ -168,7 +168,7 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
   const r = (await cli(dir, 'run', '--concurrency', '1'));
   t.equal(r.code, 7, r.out);
   t.same(starts(dir), ['bad'], 'stops launching after the first failure');
-  t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/logs\/bad\/1\.log\)/);
+  t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/demo\/logs\/bad\/1\.log\)/);
   t.match(r.out, /^  blocked after: upstream failed \(bad\)$/m);
   t.match(r.out, /^  cancelled other: not started$/m);
   t.match(r.out, /1 blocked, 3 cancelled, 1 failed/);
@@ -193,7 +193,7 @@ t.test('timeout kills the whole process tree, grandchild included', async (t) =>
   - { id: slow, title: Run slow, run: "sh -c 'sleep 30 & echo $! > gc.pid; wait'", timeout: 3s }
 `);
   const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
-  t.equal(r.code, 7);
+  t.equal(r.code, 7, r.out + r.err);
   t.match(r.out, /FAILED slow \(attempt 1\): timed out after 3s \(process tree killed\)/);
   const pid = readPid(path.join(dir, 'gc.pid'));
   t.notOk(alive(pid), 'grandchild is gone');
@@ -253,7 +253,7 @@ t.test('control commands act on a live run: approve, done, pause/resume, skip, r
   - { id: end, title: Run end, run: "touch end.ran", needs: [gated, manual] }
 `);
   const run = background(dir, 'run', '--wait');
-  await waitFor(path.join(dir, '.execplan', 'journal.jsonl'));
+  await waitFor(path.join(dir, '.execplan', 'demo', 'journal.jsonl'));
   t.equal((await cli(dir, 'approve', 'end')).code, 1, 'no gate on end');
   const paused = (await cli(dir, 'pause'));
   t.match(paused.out, /pause: applied by the running execplan run \(pid \d+\)/);
@@ -322,7 +322,7 @@ t.test('fingerprints: fresh when inputs are unchanged and outputs exist; --force
   t.match(changed.out, /plan changed since the last run: re-running use, boom/);
   t.equal(count().at(-1), 'use2');
   const fresh = (await cli(dir, 'run', '--fresh'));
-  t.match(fresh.err, /previous state archived in \.execplan\/archive\//);
+  t.match(fresh.err, /previous state archived in \.execplan\/demo\/archive\//);
 });
 
 t.test('journal tampering is detected by execplan verify', async (t) => {
@@ -331,7 +331,7 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   - { id: b, title: Run b, run: "exit 1" }
 `);
   (await cli(dir, 'run'));
-  const file = path.join(dir, '.execplan', 'journal.jsonl');
+  const file = path.join(dir, '.execplan', 'demo', 'journal.jsonl');
   const original = readFileSync(file, 'utf8');
   writeFileSync(file, original.replace('"status":"failed"', '"status":"done"'));
   const edited = (await cli(dir, 'verify'));
@@ -345,7 +345,7 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   writeFileSync(file, [...lines.slice(0, 2), 'garbage', ...lines.slice(2)].join('\n'));
   const damaged = await cli(dir, 'run');
   t.equal(damaged.code, 8, 'a damaged history is not resumed');
-  t.match(damaged.err, /cannot resume: .*journal line 3 is not JSON: the run state is damaged/);
+  t.match(damaged.err, /journal\.jsonl:3:1: error journal-not-json record is not valid JSON\n[\s\S]*the run history is damaged[\s\S]*execplan run --fresh/);
   t.match((await cli(dir, 'verify')).out, /journal\.jsonl:3:1: error journal-not-json/);
 });
 
@@ -359,6 +359,7 @@ t.test('on a terminal: a bounded live display (header + one row per slot), NO_CO
   const out = r.stdout;
   t.match(out, /\d+\/41 finished/);
   t.match(out, /completed: 41 done/);
+  // eslint-disable-next-line no-control-regex -- the ANSI colour escape is what must be absent
   t.notMatch(out, /\x1b\[3\dm/, 'no colour with NO_COLOR');
   // Each frame redraws at most header + 2 slot rows (+ notices): never one row per task.
   const frames = out.split('\x1b[G').map((f) => f.split('\n').filter((l) => /idle|·/.test(l)).length);

@@ -3,21 +3,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { compilePlan } from '../src/compiler/compile.js';
 import type { CompiledPlan } from '../src/compiler/compiled.js';
 import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
 import { globsOverlap } from '../src/compiler/glob-overlap.js';
-import { loadPlan } from '../src/compiler/load.js';
 import { renderScheduleArtifacts } from '../src/compiler/artifacts/index.js';
 import { smToPlanYaml } from '../bench/psplib-convert.mjs';
 import { checkFrontier, checkWaves, enforcedPairs, globRegExp, type Exclusions } from './helpers/check-schedule.js';
 import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
-
-function compileText(text: string, file = 'plan.yaml'): CompiledPlan {
-  const loaded = loadPlan(file, text);
-  if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
-  return compilePlan(loaded.model);
-}
+import { compileText, modelOf } from './helpers/cli.js';
 
 /** Pairs of tasks whose `files` match a common path of the universe: they must be kept apart. */
 function bruteForceExclusions(plan: Record<string, unknown>): Exclusions {
@@ -260,8 +253,7 @@ t.test('a 10,000-task chain listed last-to-first compiles (no recursion)', async
 });
 
 t.test('findConflicts ignores a task against itself', async (t) => {
-  const loaded = loadPlan('p.yaml', stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }));
-  const found = findConflicts(loaded.model!);
+  const found = findConflicts(modelOf(stringify({ version: 1, name: 'x', tasks: [{ id: 'a', title: 'Do a', files: ['src/**', 'src/a.ts'] }] }), 'p.yaml'));
   t.same([found.patterns, found.overlaps, found.groups], [[], [], []]);
 });
 

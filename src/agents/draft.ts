@@ -3,6 +3,8 @@
  * `execplan validate` does, and feed the diagnostics (the `validate --format json` shape) back for up to N
  * repair rounds. Each round is a fresh agent invocation carrying the previous answer and its diagnostics.
  */
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 import { stringify as stringifyYaml } from 'yaml';
 import { hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
 import { planSchema } from '../types/plan-schema.js';
@@ -35,10 +37,9 @@ interface DraftRound {
   diagnostics: Diagnostic[];
 }
 
-type DraftResult =
-  | { ok: true; yaml: string; rounds: DraftRound[] }
-  | { ok: false; reason: 'invalid'; yaml: string; diagnostics: Diagnostic[]; rounds: DraftRound[] }
-  | { ok: false; reason: 'agent-failed' | 'blocked'; message: string; rounds: DraftRound[] };
+/** Why no plan came out; `invalid` keeps the last answer, for the CLI to save beside the plan. */
+type DraftFailure = (FailureOf<'agent-blocked' | 'agent-failed'> | { kind: 'invalid'; yaml: string; diagnostics: Diagnostic[] }) & { rounds: DraftRound[] };
+type DraftResult = Result<{ yaml: string; rounds: DraftRound[] }, DraftFailure>;
 
 const ANSWER_RULES =
   'Answer with the complete plan only: one YAML document (or the JSON object), no commentary before or after it, no Markdown fences.';
@@ -77,7 +78,7 @@ function extractPlanText(outcome: AgentOutcome): string | null {
   return `${body}\n`;
 }
 
-async function ask(options: DraftOptions, prompt: string): Promise<{ ok: true; outcome: AgentOutcome } | { ok: false; message: string }> {
+async function ask(options: DraftOptions, prompt: string): Promise<Result<AgentOutcome, string>> {
   const invocation = buildInvocation(options.profile, {
     prompt,
     promptFile: null,
@@ -86,7 +87,7 @@ async function ask(options: DraftOptions, prompt: string): Promise<{ ok: true; o
     jsonSchema: JSON.stringify(planSchema),
   });
   if (invocation.promptFile === null && options.profile.promptVia === 'file') {
-    return { ok: false, message: `profile ${options.profile.name} passes the prompt in a file, which execplan draft does not support; use stdin` };
+    return err(`profile ${options.profile.name} passes the prompt in a file, which execplan draft does not support; use stdin`);
   }
   const parser = createOutputParser(options.profile.output);
   const stderr: string[] = [];
@@ -111,16 +112,16 @@ async function ask(options: DraftOptions, prompt: string): Promise<{ ok: true; o
   if (outcome.kind !== 'exited' || outcome.exitCode !== 0 || result.isError) {
     const how = outcome.kind === 'exited' ? `exited ${outcome.exitCode}` : outcome.kind === 'error' ? outcome.message : outcome.kind;
     const detail = result.errorMessage ?? stderr.slice(-3).join(' | ');
-    return { ok: false, message: `${options.profile.name} failed (${how})${detail ? `: ${detail}` : ''}` };
+    return err(`${options.profile.name} failed (${how})${detail ? `: ${detail}` : ''}`);
   }
-  return { ok: true, outcome: result };
+  return ok(result);
 }
 
 export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
   const rounds: DraftRound[] = [];
   // What leaves the machine is the spec inside the authoring prompt: the profile's policy decides.
   const policy = applySecretsPolicy(options.profile.secrets, options.authoringPrompt, 'prompt', options.profile.name);
-  if (policy.action === 'block') return { ok: false, reason: 'blocked', message: policy.notice, rounds };
+  if (policy.action === 'block') return err({ kind: 'agent-blocked', notice: policy.notice, rounds });
   if (policy.notice) options.say(policy.notice);
   const authoring = policy.text;
 
@@ -130,15 +131,15 @@ export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
   for (let round = 0; round <= options.rounds; round++) {
     options.say(round === 0 ? `asking ${options.profile.name} for a plan` : `repair round ${round} of ${options.rounds}: ${diagnostics.filter((d) => d.severity === 'error').length} errors`);
     const answer = await ask(options, prompt);
-    if (!answer.ok) return { ok: false, reason: 'agent-failed', message: answer.message, rounds };
-    const text = extractPlanText(answer.outcome);
+    if (!answer.ok) return err({ kind: 'agent-failed', message: answer.error, rounds });
+    const text = extractPlanText(answer.value);
     last = text ?? '';
     diagnostics = text === null ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }] : await options.validate(text);
     rounds.push({ round, diagnostics });
-    if (!hasErrors(diagnostics)) return { ok: true, yaml: last, rounds };
+    if (!hasErrors(diagnostics)) return ok({ yaml: last, rounds });
     prompt = repairPrompt(authoring, last, diagnostics);
   }
-  return { ok: false, reason: 'invalid', yaml: last, diagnostics, rounds };
+  return err({ kind: 'invalid', yaml: last, diagnostics, rounds });
 }
 
 /** The header written above a drafted plan (no date: same answer, same file). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
-import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from './executor-types.js';
+import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { latestHandoff } from '../runner/handoff-artifacts.js';
 import { createOutputParser } from './output.js';
@@ -105,9 +105,14 @@ function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: numb
     attempt: input.attempt,
     specs: specs.specs,
     note: state.note(task.id),
-    // The latest hand-off artifact speaks for the upstream task: after `done --reason` that is the person's
-    // statement, not the failure before it.
-    upstream: (id) => ({ status: state.status(id), summary: latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? readHandoff(context.stateDir, id)?.summary ?? null }),
+    // A task a person completed by hand (`execplan done --reason`) hands on their words, not what an
+    // earlier failed attempt left behind; otherwise its latest hand-off artifact speaks for it.
+    upstream: (id) => {
+      const handoff = readHandoff(context.stateDir, id);
+      const failedHandoff = handoff !== null && (handoff.isError || Boolean(handoff.failure) || (handoff.exitCode !== null && handoff.exitCode !== 0));
+      const forced = state.forced(id);
+      return { status: state.status(id), summary: forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? handoff?.summary ?? null) };
+    },
   });
   ctx.task.extra = agent.extraPrompt;
   const rendered = renderPrompt(template.text, ctx, path.basename(template.path));
@@ -146,12 +151,33 @@ function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null
 }
 
 /** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
-function endAttempt(agent: Agent, label: string, input: AttemptInput, context: ExecutorContext, outcome: AttemptOutcome, result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>, say: (line: string) => void): AttemptOutcome {
+function endAttempt(
+  agent: Agent,
+  label: string,
+  input: AttemptInput,
+  context: ExecutorContext,
+  outcome: AttemptOutcome,
+  result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>,
+  say: (line: string) => void,
+  lastProgress: string | null,
+  lastError: string | null,
+): AttemptOutcome {
   const usage = result.usage;
+  const ok = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
+  const last = `${label}: ${ok ? 'finished' : 'failed'}`;
+  // The result event already said "finished": say it once.
   input.onProgress({
-    message: `${label}: ${outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError ? 'finished' : 'failed'}`,
+    ...(lastProgress === last || (!ok && lastProgress?.startsWith(`${label}: failed`)) ? {} : { message: last }),
     usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
   });
+  // The agent's own words for a failure: its error result, else the CLI's last error line.
+  const words = result.isError ? result.errorMessage : (result.errorMessage ?? lastError ?? result.lastPlainLine ?? null);
+  const failure =
+    outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError
+      ? `the agent reported an error: ${shortReason(words ?? 'unknown error')}`
+      : outcome.kind === 'exited' && outcome.exitCode !== 0
+        ? `exited with code ${outcome.exitCode}${words ? `: ${shortReason(words)}` : ''}`
+        : null;
   say(
     `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
       `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
@@ -167,6 +193,7 @@ function endAttempt(agent: Agent, label: string, input: AttemptInput, context: E
       exitCode: outcome.kind === 'exited' ? outcome.exitCode : null,
       isError: result.isError,
       summary: result.result !== null ? redactSecrets(result.result) : null,
+      failure: failure !== null ? redactSecrets(failure) : null,
       usage,
       sessionId: result.sessionId,
     });
@@ -174,11 +201,8 @@ function endAttempt(agent: Agent, label: string, input: AttemptInput, context: E
     // the hand-off is context for later prompts, not a result
   }
   // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
-  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) {
-    say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
-    return { kind: 'exited', exitCode: 1 };
-  }
-  return outcome;
+  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
+  return failure !== null ? { ...outcome, failure } : outcome;
 }
 
 export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
@@ -222,6 +246,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       input.onProgress({ message: `${label} starting (${profile.name})` });
 
       const parser = createOutputParser(profile.output);
+      let lastError: string | null = null;
+      let lastProgress: string | null = null;
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
         file: invocation.file.includes('/') ? path.resolve(context.planDir, invocation.file) : invocation.file,
@@ -233,19 +259,31 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         timeoutMs: profileTimeoutMs(task, profile),
         onLine: (line, stream) => {
           input.onLine(line, stream);
-          if (stream !== 'stdout') return;
+          if (stream !== 'stdout') {
+            if (line.trim()) lastError = line.trim();
+            return;
+          }
           const progress = parser.line(line);
           // Progress reaches the terminal and the state: it is redacted like the log.
-          if (progress) input.onProgress({ message: redactSecrets(`${label}: ${progress}`) });
+          if (progress) {
+            lastProgress = `${label}: ${progress}`;
+            input.onProgress({ message: redactSecrets(lastProgress) });
+          }
         },
       });
 
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },
   };
+}
+
+/** A failure reason fits on one line of the FAILED output and the summary. */
+function shortReason(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }

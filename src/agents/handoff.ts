@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
-import { statePaths } from '../runner/paths.js';
+import { statePathsIn } from '../runner/paths.js';
 import { loadState } from '../runner/store.js';
 import type { AgentUsage } from './output.js';
 
@@ -20,6 +20,8 @@ export interface Handoff {
   exitCode: number | null;
   isError: boolean;
   summary: string | null;
+  /** Why the attempt failed, in the agent's (or its CLI's) own words; null when it succeeded. */
+  failure?: string | null;
   usage: AgentUsage;
   sessionId: string | null;
 }
@@ -41,10 +43,10 @@ export function readHandoff(stateDir: string, task: string): Handoff | null {
 }
 
 /** Task statuses and retry notes from the run's journal (folded the way the runner does), or 'unknown'. */
-export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null } {
+export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null; forced(id: string): string | null } {
   let tasks: Record<string, { status: string; forced: string | null; note: string | null }> = {};
   try {
-    tasks = loadState({ ...statePaths(path.dirname(stateDir)), dir: stateDir, journal: path.join(stateDir, 'journal.jsonl') }).state.tasks;
+    tasks = loadState(statePathsIn(stateDir)).state.tasks;
   } catch {
     tasks = {};
   }
@@ -55,5 +57,7 @@ export function readRunState(stateDir: string): { status(id: string): string; no
       return s.forced && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
     },
     note: (id) => tasks[id]?.note || null,
+    /** The reason a person gave with `execplan done --reason` when they completed the task by hand. */
+    forced: (id) => (tasks[id]?.status === 'done' && tasks[id]?.forced) || null,
   };
 }

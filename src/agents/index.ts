@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PlanModel } from '../compiler/model.js';
 import type { Config } from '../types/config.js';
 import { agentExecutor } from './executor.js';
-import type { TaskExecutor } from './executor-types.js';
+import type { TaskExecutor } from '../runner/executor.js';
 import { defaultProfileName, resolveProfiles } from './profiles.js';
 
 export interface AgentRunOptions {

@@ -30,6 +30,8 @@ export interface AgentOutcome {
   usage: AgentUsage;
   sessionId: string | null;
   model: string | null;
+  /** The last output line that was not a JSON event (a CLI error printed as plain text), for failure reasons. */
+  lastPlainLine?: string | null;
 }
 
 export interface OutputParser {
@@ -58,179 +60,221 @@ export function describeTool(name: string, input: unknown): string {
   return shorten(detail ? `${name} ${detail}` : name);
 }
 
+/** What the parser has learned so far; each dialect's events update it. */
+interface ParseState {
+  usage: AgentUsage;
+  outcome: Omit<AgentOutcome, 'usage'>;
+  /** The agent's last text (message or plain line): its answer when no result event names one. */
+  lastText: string | null;
+  /** The last line that was not a JSON event (a CLI's own error, e.g. "Not logged in"). */
+  lastPlain: string | null;
+  claudeResultUsage: boolean;
+  geminiDelta: string;
+}
+
+type EventHandler = (s: ParseState, e: Json, type: string) => string | null;
+
+const failedProgress = (s: ParseState): string => `failed: ${shorten(s.outcome.errorMessage ?? '')}`;
+
+function fail(s: ParseState, message: string): void {
+  s.outcome.isError = true;
+  s.outcome.errorMessage = message;
+}
+
+// ---- Claude Code ----
+
+function claudeContent(s: ParseState, message: Json): string | null {
+  let progress: string | null = null;
+  const content = Array.isArray(message.content) ? message.content : [];
+  for (const block of content) {
+    const b = obj(block);
+    if (!b) continue;
+    if (b.type === 'tool_use') {
+      s.usage.toolCalls++;
+      progress = describeTool(str(b.name) ?? 'tool', b.input);
+    } else if (b.type === 'text' && str(b.text)?.trim()) {
+      s.lastText = str(b.text);
+      progress = shorten(s.lastText!);
+    }
+  }
+  return progress;
+}
+
+function claudeResult(s: ParseState, e: Json): string {
+  const u = obj(e.usage) ?? {};
+  s.usage.inputTokens = num(u.input_tokens);
+  s.usage.outputTokens = num(u.output_tokens);
+  s.usage.cacheReadTokens = num(u.cache_read_input_tokens);
+  s.usage.cacheWriteTokens = num(u.cache_creation_input_tokens);
+  s.claudeResultUsage = true;
+  if (typeof e.total_cost_usd === 'number') s.usage.costUsd = e.total_cost_usd;
+  if (typeof e.num_turns === 'number') s.usage.turns = e.num_turns;
+  s.outcome.result = str(e.result) ?? s.lastText;
+  if (e.structured_output !== undefined) s.outcome.structured = e.structured_output;
+  s.outcome.sessionId = str(e.session_id) ?? s.outcome.sessionId;
+  // The result text of an error result is the agent's own account of what went wrong ("Not logged in").
+  if (e.is_error === true || (typeof e.subtype === 'string' && e.subtype !== 'success')) fail(s, str(e.result) || (str(e.subtype) ?? 'error'));
+  return s.outcome.isError ? failedProgress(s) : 'finished';
+}
+
+const claude: Record<string, EventHandler> = {
+  system: (s, e) => {
+    s.outcome.sessionId = str(e.session_id) ?? s.outcome.sessionId;
+    s.outcome.model = str(e.model) ?? s.outcome.model;
+    return e.subtype === 'init' ? 'started' : null;
+  },
+  assistant: (s, e) => {
+    const message = obj(e.message);
+    if (!message) return null;
+    s.usage.turns++;
+    return claudeContent(s, message);
+  },
+  user: () => null,
+};
+
+// ---- Codex ----
+
+function codexItem(s: ParseState, e: Json, type: string): string | null {
+  const item = obj(e.item);
+  if (!item) return null;
+  switch (item.type) {
+    case 'command_execution':
+      if (type === 'item.started') s.usage.toolCalls++;
+      return type === 'item.started' ? shorten(`Bash ${str(item.command) ?? ''}`) : null;
+    case 'file_change': {
+      const changes = Array.isArray(item.changes) ? item.changes.map((c) => str(obj(c)?.path)).filter(Boolean) : [];
+      if (type === 'item.completed') s.usage.toolCalls++;
+      return shorten(`Edit ${changes.join(', ')}`);
+    }
+    case 'mcp_tool_call':
+      if (type === 'item.started') s.usage.toolCalls++;
+      return shorten(`${str(item.server) ?? 'mcp'}.${str(item.tool) ?? 'tool'}`);
+    case 'agent_message':
+      if (type !== 'item.completed' || !str(item.text)) return null;
+      s.lastText = str(item.text);
+      s.outcome.result = s.lastText;
+      return shorten(s.lastText!);
+    default:
+      return null;
+  }
+}
+
+const codex: Record<string, EventHandler> = {
+  'thread.started': (s, e) => {
+    s.outcome.sessionId = str(e.thread_id) ?? s.outcome.sessionId;
+    return 'started';
+  },
+  'turn.started': (s) => {
+    s.usage.turns++;
+    return null;
+  },
+  'turn.completed': (s, e) => {
+    const u = obj(e.usage) ?? {};
+    s.usage.inputTokens += num(u.input_tokens);
+    s.usage.outputTokens += num(u.output_tokens);
+    s.usage.cacheReadTokens += num(u.cached_input_tokens);
+    s.outcome.result = s.lastText;
+    return null;
+  },
+  'turn.failed': (s, e) => {
+    fail(s, str(obj(e.error)?.message) ?? 'turn failed');
+    return failedProgress(s);
+  },
+  'item.started': codexItem,
+  'item.updated': codexItem,
+  'item.completed': codexItem,
+  error: (s, e) => {
+    // Often transient (Codex: "Reconnecting... 2/5"); failure is decided by turn.failed, a result
+    // with is_error / status error, or the exit code. Kept as the message if the agent fails.
+    s.outcome.errorMessage = str(e.message) ?? str(obj(e.error)?.message) ?? 'error';
+    return `error: ${shorten(s.outcome.errorMessage)}`;
+  },
+};
+
+// ---- Gemini ----
+
+function geminiResult(s: ParseState, e: Json): string {
+  const stats = obj(e.stats) ?? {};
+  s.usage.inputTokens = num(stats.input_tokens);
+  s.usage.outputTokens = num(stats.output_tokens);
+  s.usage.cacheReadTokens = num(stats.cached);
+  s.usage.toolCalls = Math.max(s.usage.toolCalls, num(stats.tool_calls));
+  if (e.status === 'error') fail(s, str(obj(e.error)?.message) ?? 'the agent reported an error');
+  if (s.geminiDelta) s.lastText = s.geminiDelta;
+  s.outcome.result = s.lastText;
+  return s.outcome.isError ? failedProgress(s) : 'finished';
+}
+
+const gemini: Record<string, EventHandler> = {
+  init: (s, e) => {
+    s.outcome.sessionId = str(e.session_id) ?? s.outcome.sessionId;
+    s.outcome.model = str(e.model) ?? s.outcome.model;
+    return 'started';
+  },
+  message: (s, e) => {
+    if (e.role !== 'assistant') return null;
+    const content = str(e.content) ?? '';
+    s.geminiDelta = e.delta === true ? s.geminiDelta + content : content;
+    s.lastText = s.geminiDelta;
+    return shorten(s.geminiDelta.split('\n').filter((l) => l.trim()).pop() ?? '');
+  },
+  tool_use: (s, e) => {
+    s.usage.toolCalls++;
+    s.geminiDelta = '';
+    s.usage.turns++;
+    return describeTool(str(e.tool_name) ?? 'tool', e.parameters);
+  },
+  tool_result: () => null,
+};
+
+/** Event type -> handler, over the three dialects; `result` is told apart by its fields (Gemini has stats/status). */
+const handlers: Record<string, EventHandler> = {
+  ...claude,
+  ...codex,
+  ...gemini,
+  result: (s, e) => (e.stats !== undefined || e.status !== undefined ? geminiResult(s, e) : claudeResult(s, e)),
+};
+
+function parseEvent(line: string): Json | null {
+  const t = line.trim();
+  if (!t.startsWith('{')) return null;
+  try {
+    return obj(JSON.parse(t));
+  } catch {
+    return null;
+  }
+}
+
 export function createOutputParser(format: 'stream-json' | 'text'): OutputParser {
-  const usage: AgentUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
-  const state: Omit<AgentOutcome, 'usage'> = { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null };
-  let lastText: string | null = null;
-  let claudeResultUsage = false;
-  let geminiDelta = '';
-
-  const text = (line: string): string | null => {
-    const t = line.trim();
-    if (!t) return null;
-    lastText = t;
-    return shorten(t);
+  const s: ParseState = {
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 },
+    outcome: { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null },
+    lastText: null,
+    lastPlain: null,
+    claudeResultUsage: false,
+    geminiDelta: '',
   };
-
-  const claudeContent = (message: Json): string | null => {
-    let progress: string | null = null;
-    const content = Array.isArray(message.content) ? message.content : [];
-    for (const block of content) {
-      const b = obj(block);
-      if (!b) continue;
-      if (b.type === 'tool_use') {
-        usage.toolCalls++;
-        progress = describeTool(str(b.name) ?? 'tool', b.input);
-      } else if (b.type === 'text' && str(b.text)?.trim()) {
-        lastText = str(b.text);
-        progress = shorten(lastText!);
-      }
-    }
-    return progress;
-  };
-
-  const event = (e: Json): string | null => {
-    const type = str(e.type);
-    switch (type) {
-      // Claude Code
-      case 'system':
-        state.sessionId = str(e.session_id) ?? state.sessionId;
-        state.model = str(e.model) ?? state.model;
-        return e.subtype === 'init' ? 'started' : null;
-      case 'assistant': {
-        const message = obj(e.message);
-        if (!message) return null;
-        usage.turns++;
-        return claudeContent(message);
-      }
-      case 'user':
-        return null;
-      case 'result': {
-        if (e.stats !== undefined || e.status !== undefined) {
-          // Gemini
-          const stats = obj(e.stats) ?? {};
-          usage.inputTokens = num(stats.input_tokens);
-          usage.outputTokens = num(stats.output_tokens);
-          usage.cacheReadTokens = num(stats.cached);
-          usage.toolCalls = Math.max(usage.toolCalls, num(stats.tool_calls));
-          if (e.status === 'error') {
-            state.isError = true;
-            state.errorMessage = str(obj(e.error)?.message) ?? 'the agent reported an error';
-          }
-          if (geminiDelta) lastText = geminiDelta;
-          state.result = lastText;
-          return state.isError ? `failed: ${shorten(state.errorMessage ?? '')}` : 'finished';
-        }
-        const u = obj(e.usage) ?? {};
-        usage.inputTokens = num(u.input_tokens);
-        usage.outputTokens = num(u.output_tokens);
-        usage.cacheReadTokens = num(u.cache_read_input_tokens);
-        usage.cacheWriteTokens = num(u.cache_creation_input_tokens);
-        claudeResultUsage = true;
-        if (typeof e.total_cost_usd === 'number') usage.costUsd = e.total_cost_usd;
-        if (typeof e.num_turns === 'number') usage.turns = e.num_turns;
-        state.result = str(e.result) ?? lastText;
-        if (e.structured_output !== undefined) state.structured = e.structured_output;
-        state.sessionId = str(e.session_id) ?? state.sessionId;
-        if (e.is_error === true || (typeof e.subtype === 'string' && e.subtype !== 'success')) {
-          state.isError = true;
-          state.errorMessage = str(e.result) || (str(e.subtype) ?? 'error');
-        }
-        return state.isError ? `failed: ${shorten(state.errorMessage ?? '')}` : 'finished';
-      }
-      // Codex
-      case 'thread.started':
-        state.sessionId = str(e.thread_id) ?? state.sessionId;
-        return 'started';
-      case 'turn.started':
-        usage.turns++;
-        return null;
-      case 'turn.completed': {
-        const u = obj(e.usage) ?? {};
-        usage.inputTokens += num(u.input_tokens);
-        usage.outputTokens += num(u.output_tokens);
-        usage.cacheReadTokens += num(u.cached_input_tokens);
-        state.result = lastText;
-        return null;
-      }
-      case 'turn.failed':
-        state.isError = true;
-        state.errorMessage = str(obj(e.error)?.message) ?? 'turn failed';
-        return `failed: ${shorten(state.errorMessage)}`;
-      case 'item.started':
-      case 'item.updated':
-      case 'item.completed': {
-        const item = obj(e.item);
-        if (!item) return null;
-        switch (item.type) {
-          case 'command_execution':
-            if (type === 'item.started') usage.toolCalls++;
-            return type === 'item.started' ? shorten(`Bash ${str(item.command) ?? ''}`) : null;
-          case 'file_change': {
-            const changes = Array.isArray(item.changes) ? item.changes.map((c) => str(obj(c)?.path)).filter(Boolean) : [];
-            if (type === 'item.completed') usage.toolCalls++;
-            return shorten(`Edit ${changes.join(', ')}`);
-          }
-          case 'mcp_tool_call':
-            if (type === 'item.started') usage.toolCalls++;
-            return shorten(`${str(item.server) ?? 'mcp'}.${str(item.tool) ?? 'tool'}`);
-          case 'agent_message':
-            if (type !== 'item.completed' || !str(item.text)) return null;
-            lastText = str(item.text);
-            state.result = lastText;
-            return shorten(lastText!);
-          default:
-            return null;
-        }
-      }
-      case 'error':
-        // Often transient (Codex: "Reconnecting... 2/5"); failure is decided by turn.failed, a result
-        // with is_error / status error, or the exit code. Kept as the message if the agent fails.
-        state.errorMessage = str(e.message) ?? str(obj(e.error)?.message) ?? 'error';
-        return `error: ${shorten(state.errorMessage)}`;
-      // Gemini
-      case 'init':
-        state.sessionId = str(e.session_id) ?? state.sessionId;
-        state.model = str(e.model) ?? state.model;
-        return 'started';
-      case 'message': {
-        if (e.role !== 'assistant') return null;
-        const content = str(e.content) ?? '';
-        if (e.delta === true) geminiDelta += content;
-        else geminiDelta = content;
-        lastText = geminiDelta;
-        return shorten(geminiDelta.split('\n').filter((l) => l.trim()).pop() ?? '');
-      }
-      case 'tool_use':
-        usage.toolCalls++;
-        geminiDelta = '';
-        usage.turns++;
-        return describeTool(str(e.tool_name) ?? 'tool', e.parameters);
-      case 'tool_result':
-        return null;
-      default:
-        return null;
-    }
-  };
-
   return {
     line(line) {
-      if (format === 'text') return text(line);
-      const t = line.trim();
-      if (!t.startsWith('{')) return null;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(t);
-      } catch {
+      const plain = line.trim();
+      if (format === 'text') {
+        if (!plain) return null;
+        s.lastText = plain;
+        return shorten(plain);
+      }
+      const e = parseEvent(line);
+      if (!e) {
+        if (plain) s.lastPlain = plain;
         return null;
       }
-      const e = obj(parsed);
-      return e ? event(e) : null;
+      const type = str(e.type);
+      const handler = type ? handlers[type] : undefined;
+      return handler ? handler(s, e, type!) : null;
     },
     outcome() {
-      if (state.result === null && lastText !== null) state.result = lastText;
-      if (!claudeResultUsage && usage.turns === 0 && state.result !== null) usage.turns = 1;
-      return { ...state, usage: { ...usage } };
+      if (s.outcome.result === null && s.lastText !== null) s.outcome.result = s.lastText;
+      if (!s.claudeResultUsage && s.usage.turns === 0 && s.outcome.result !== null) s.usage.turns = 1;
+      return { ...s.outcome, usage: { ...s.usage }, lastPlainLine: s.lastPlain };
     },
   };
 }

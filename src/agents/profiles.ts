@@ -92,7 +92,7 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     output: 'stream-json',
     env: {},
     timeout: null,
-    // Seed 000 NFR-3: Gemini may expose content to human reviewers; never send secrets there.
+    // Gemini may expose content to human reviewers: never send secrets there.
     secrets: 'redact',
     installHint: 'install Gemini CLI: npm install -g @google/gemini-cli (then run `gemini` once to log in)',
     model: null,

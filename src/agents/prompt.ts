@@ -1,6 +1,7 @@
 /**
  * The agent prompt: a context built from the plan model (pure) rendered with templates/agent-prompt.njk
- * (or the config's prompt_template). The spec documents go in whole: seed 000 FR-7 forbids trimming.
+ * (or the config's prompt_template). The spec documents go in whole, never trimmed: an agent that
+ * sees part of the spec invents the rest.
  */
 import { packagedTemplatePath, readTemplateFile, type TemplateFile } from '../core/template-files.js';
 import { renderTemplate } from '../core/templates.js';

@@ -1,6 +1,7 @@
-/** The profile's secrets policy applied to what is about to be sent to an agent (seed 000 FR-7, NFR-3). */
+/** The profile's secrets policy applied to what is about to be sent to an agent (secrets never leave the machine unless the profile's policy allows it; see docs/agents.md). */
 import { redactSecrets, scanSecrets, type SecretFinding } from '../secrets/index.js';
 import type { SecretsPolicy } from './profiles.js';
+import { unreachable } from '../core/unreachable.js';
 
 export type PolicyResult =
   | { action: 'send'; text: string; findings: SecretFinding[]; notice: string | null }
@@ -24,9 +25,7 @@ export function applySecretsPolicy(policy: SecretsPolicy, text: string, where: s
       return { action: 'send', text, findings, notice: `warning: sending ${n} to ${profile} unredacted (profile secrets: warn): ${list}` };
     case 'block':
       return { action: 'block', findings, notice: `blocked: ${n} in what would be sent to ${profile} (profile secrets: block): ${list}` };
-    default: {
-      const never: never = policy;
-      return never;
-    }
+    default:
+      return unreachable(policy, 'secrets policy');
   }
 }

@@ -3,7 +3,7 @@
  * Ctrl-C stops the agent and every tool process it started (the lifecycle is src/runner/process-group.ts).
  */
 import { spawnGroup } from '../runner/process-group.js';
-import type { AttemptHandle } from './executor-types.js';
+import type { AttemptHandle } from '../runner/executor.js';
 
 export interface SpawnAgentOptions {
   file: string;

@@ -1,4 +1,4 @@
-/** Usage of the agents of a run (seed 000 NFR-4), summed from their hand-off records, for status and summaries. */
+/** Usage of the agents of a run (what agents cost is always shown), summed from their hand-off records, for status and summaries. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
@@ -65,7 +65,7 @@ export function formatUsage(u: UsageTotals): string | null {
 
 /**
  * Adds the agents' usage of a run (and the worktree branches, in merge order) to the run's summary
- * `.execplan/runs/<run-id>.json`, which the runner writes at the end of the run (NFR-4: usage in state).
+ * `.execplan/runs/<run-id>.json`, which the runner writes at the end of the run (usage is part of the run's state, not only of its output).
  */
 export function recordRunUsage(stateDir: string, runId: string, taskIds: readonly string[], branches: { stream: string; branch: string }[] | null): void {
   const file = path.join(stateDir, 'runs', `${runId}.json`);

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { streamMergeOrder } from '../compiler/analysis/streams.js';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 
 export interface StreamWorktree {
   stream: string;
@@ -150,44 +152,42 @@ export interface WorktreeSession {
   finish(): string;
 }
 
-export function startWorktreeSession(model: PlanModel, planDir: string, runId: string): { ok: true; session: WorktreeSession } | { ok: false; message: string } {
+export function startWorktreeSession(model: PlanModel, planDir: string, runId: string): Result<WorktreeSession, FailureOf<'cannot-start'>> {
+  const cannot = (problem: string) => err({ kind: 'cannot-start' as const, problems: [problem] });
   const root = repoRoot(planDir);
-  if (!root) return { ok: false, message: `--worktrees needs a git repository; ${planDir} is not in one` };
+  if (!root) return cannot(`--worktrees needs a git repository; ${planDir} is not in one`);
   const head = git(root, ['rev-parse', 'HEAD']);
-  if (!head.ok) return { ok: false, message: `--worktrees needs a commit to branch from: ${head.message}` };
+  if (!head.ok) return cannot(`--worktrees needs a commit to branch from: ${head.message}`);
   const base = head.output.trim();
   const { worktrees, entangled } = planWorktrees(model, runId, path.join(planDir, '.execplan', 'worktrees'));
   const created = createWorktrees(root, worktrees, base);
-  if (!created.ok) return { ok: false, message: created.message };
+  if (!created.ok) return cannot(created.message);
   const byStream = new Map(worktrees.map((w) => [w.stream, w]));
   const relative = path.relative(root, planDir);
   const commitFailures: string[] = [];
-  return {
-    ok: true,
-    session: {
-      worktrees,
-      workdirFor: (task) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        return wt ? path.join(wt.path, relative) : null;
-      },
-      commit: (task, trailer) => {
-        const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-        if (!wt) return null;
-        const r = commitTask(wt.path, task, trailer);
-        if (r.ok) return null;
-        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
-        commitFailures.push(problem);
-        return problem;
-      },
-      finish: () => {
-        const summary = worktreeSummary(root, worktrees, entangled, base);
-        const { kept } = removeWorktrees(root, worktrees);
-        const lines = [
-          ...commitFailures.map((p) => `  commit failed: ${p}`),
-          ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
-        ];
-        return [summary, ...lines].join('\n');
-      },
+  return ok({
+    worktrees,
+    workdirFor: (task) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      return wt ? path.join(wt.path, relative) : null;
     },
-  };
+    commit: (task, trailer) => {
+      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
+      if (!wt) return null;
+      const r = commitTask(wt.path, task, trailer);
+      if (r.ok) return null;
+      const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+      commitFailures.push(problem);
+      return problem;
+    },
+    finish: () => {
+      const summary = worktreeSummary(root, worktrees, entangled, base);
+      const { kept } = removeWorktrees(root, worktrees);
+      const lines = [
+        ...commitFailures.map((p) => `  commit failed: ${p}`),
+        ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
+      ];
+      return [summary, ...lines].join('\n');
+    },
+  });
 }

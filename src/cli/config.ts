@@ -25,7 +25,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   let jsonText: string | undefined;
   const yamlLoader = (p: string, content: string) => {
     parsing = p;
-    return parse(content);
+    return parse(content) as unknown;
   };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,
@@ -38,7 +38,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
       '.json': (p: string, content: string) => {
         parsing = p;
         jsonText = content;
-        return defaultLoaders['.json'](p, content);
+        return defaultLoaders['.json'](p, content) as unknown;
       },
     },
   });

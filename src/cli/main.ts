@@ -1,6 +1,8 @@
-/** Entry point: picks the command, runs it, maps every expected failure to an exit code. */
-import { ExitCode } from '../compiler/diagnostic.js';
-import { UsageError, type CliIo, type Command } from './command.js';
+/** Entry point: picks the command, runs it, prints its failure (if any) and picks the exit code: the only place that does. */
+import { err } from '../core/result.js';
+import { UsageError, type CliIo, type Command, type CommandResult } from './command.js';
+import { ExitCode, exitCodeOf } from './exit-code.js';
+import { failureText } from './failure-text.js';
 import { version } from './version.js';
 
 function helpText(commands: readonly Command[]): string {
@@ -24,12 +26,17 @@ export function defaultIo(): CliIo {
   // unhandled EPIPE stack trace; the command itself (a run, a compile) carries on to its own end.
   let readerGone = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    // EIO: the terminal is gone (closed window, dropped SSH): a run keeps going to save its state.
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     readerGone = true;
+  });
+  let errGone = false;
+  process.stderr.on('error', () => {
+    errGone = true;
   });
   return {
     stdout: (t) => void (readerGone || process.stdout.write(t)),
-    stderr: (t) => process.stderr.write(t),
+    stderr: (t) => void (errGone || process.stderr.write(t)),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
@@ -57,13 +64,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
     return ExitCode.ok;
   }
+  let result: CommandResult;
   try {
-    return await command.run(rest, io);
+    result = await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`execplan ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
-      return ExitCode.badArguments;
-    }
-    throw error;
+    // Thrown from deep in argument parsing, where returning it up would only add noise.
+    if (!(error instanceof UsageError)) throw error;
+    result = err({ kind: 'usage', message: error.message });
   }
+  if (result.ok) return ExitCode.ok;
+  const text = failureText(result.error, { name: command.name, usage: command.usage, cwd: io.cwd });
+  if (text) io.stderr(text);
+  return exitCodeOf(result.error);
 }

@@ -1,11 +1,14 @@
 /** Finding and reading the plan file, and loading it with its config: the shared start of most commands. */
+import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareDiagnostics, ExitCode, exitCodeFor, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
-import { loadPlan, type LoadResult } from '../compiler/load.js';
+import { loadPlan, type LoadedPlanText, type LoadResult, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
@@ -19,28 +22,32 @@ export interface PlanInput {
   text: string;
 }
 
-export type ReadPlanResult = { ok: true; input: PlanInput } | { ok: false; message: string; exitCode: ExitCode };
-
-export async function readPlanFile(cwd: string, given: string | undefined): Promise<ReadPlanResult> {
-  const file = given ?? 'plan.yaml';
-  const absolute = path.resolve(cwd, file);
+export async function readPlanFile(cwd: string, given: string | undefined): Promise<Result<PlanInput, FailureOf<'plan-unreadable'>>> {
+  // `-` is the plan on stdin (`make-plan | execplan run -`).
+  const fromStdin = given === '-';
+  const file = fromStdin ? '<stdin>' : (given ?? 'plan.yaml');
+  const absolute = fromStdin ? '/dev/stdin' : path.resolve(cwd, file);
+  // /dev/stdin names fd 0, which may be a socket that cannot be opened by name: read the fd itself.
+  const readsStdin = fromStdin || ['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0'].includes(absolute);
+  const unreadable = (problem: 'missing' | 'directory' | 'unreadable', code?: string) =>
+    err({ kind: 'plan-unreadable' as const, file, problem, defaulted: given === undefined, ...(code === undefined ? {} : { code }) });
   let info;
   try {
-    info = await stat(absolute);
+    info = readsStdin ? null : await stat(absolute);
   } catch {
-    const hint = given === undefined ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : '';
-    return { ok: false, message: `${file}: no such file${hint}`, exitCode: ExitCode.badArguments };
+    return unreadable('missing');
   }
-  if (info.isDirectory()) {
-    return { ok: false, message: `${file} is a directory; pass the plan file (e.g. ${path.join(file, 'plan.yaml')})`, exitCode: ExitCode.badArguments };
-  }
+  if (info?.isDirectory()) return unreadable('directory');
   let text: string;
   try {
-    text = await readCapped(absolute, limits.maxBytes + 1);
+    text = readsStdin ? await readStdin(limits.maxBytes + 1) : await readCapped(absolute, limits.maxBytes + 1);
   } catch (error) {
-    return { ok: false, message: `${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, exitCode: ExitCode.badArguments };
+    return unreadable('unreadable', (error as NodeJS.ErrnoException).code ?? String(error));
   }
-  return { ok: true, input: { file, absolute, dir: path.dirname(absolute), text } };
+  // A plan that is not a file in a folder (stdin, a pipe, `<(make-plan)`, /dev/fd/N) has no folder of its
+  // own: its state and working directory are the current folder, never /dev or /proc.
+  const pseudo = readsStdin || !info?.isFile() || /^\/(dev|proc)\//.test(absolute);
+  return ok({ file, absolute, dir: pseudo ? cwd : path.dirname(absolute), text });
 }
 
 /**
@@ -66,31 +73,55 @@ async function readCapped(file: string, max: number): Promise<string> {
   }
 }
 
-export interface LoadedPlan extends LoadResult {
+/**
+ * Stdin read through fd 0 itself: opening /dev/stdin fails (ENXIO) when stdin is a socket, as it is for a
+ * child started by Node with input; a non-blocking stdin (EAGAIN) is waited for.
+ */
+async function readStdin(max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < max) {
+    const chunk = Buffer.alloc(Math.min(max - total, 1 << 20));
+    let bytesRead: number;
+    try {
+      bytesRead = readSync(0, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface LoadedPlan extends LoadedPlanText {
   input: PlanInput;
   config: Config;
   configPath: string | null;
 }
 
-export type LoadPlanOutcome =
-  | { ok: true; loaded: LoadedPlan }
-  /** `file` and `code` say what `message` is about, for `--format json` (default: the plan, `no-plan`). */
-  | { ok: false; exitCode: ExitCode; diagnostics: Diagnostic[]; message?: string; file?: string; code?: string };
+export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<LoadPlanOutcome> {
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
-  if (!read.ok) return { ok: false, exitCode: read.exitCode, diagnostics: [], message: read.message };
+  if (!read.ok) return read;
   if (configPath !== undefined) {
     const info = await stat(path.resolve(io.cwd, configPath)).catch(() => null);
-    if (!info || info.isDirectory()) return { ok: false, exitCode: ExitCode.badArguments, diagnostics: [], file: configPath, code: 'no-config', message: `--config ${configPath}: ${info ? 'is a directory; name the config file' : 'no such file'}` };
+    if (!info || info.isDirectory()) return err({ kind: 'config-missing', file: configPath, isDirectory: Boolean(info) });
   }
-  const loadedConfig = await loadConfig(read.input.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
-  if (loadedConfig.diagnostics.length > 0) {
-    return { ok: false, exitCode: ExitCode.invalidPlan, diagnostics: loadedConfig.diagnostics };
-  }
-  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, loadedConfig.config, overrides);
-  return { ok: true, loaded: { ...result, input: read.input, config: loadedConfig.config, configPath: loadedConfig.filepath } };
+  const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
+  if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
+  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides);
+  if (!result.ok) return result;
+  return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
 
 /**
@@ -99,9 +130,10 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  */
 export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
-  if (result.plan && result.source) {
-    const evidence = checkEvidenceQuotes(result.source, result.plan, await readSpecs(result.plan.spec, planDir));
-    result.diagnostics = [...result.diagnostics, ...(await missingSpecs(result.source, result.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
+  const loaded = result.ok ? result.value : result.error;
+  if (loaded.plan && loaded.source) {
+    const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
   }
   return result;
 }
@@ -114,7 +146,7 @@ async function readSpecs(spec: string | string[] | undefined, planDir: string): 
     const read = await readSpecFile(planDir, file);
     // A quote may sit in the spec that cannot be read: no check rather than a false warning.
     if (!read.ok) return [];
-    out.push({ file, text: read.text });
+    out.push({ file, text: read.value.text });
   }
   return out;
 }
@@ -138,4 +170,3 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   io[to](diagnostics.map(formatDiagnostic).join('\n') + '\n');
 }
 
-export { exitCodeFor };

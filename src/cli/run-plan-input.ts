@@ -1,24 +1,26 @@
 /** The start of the commands that act on a run (run, status, the control verbs): the plan as the runner sees it. */
-import { exitCodeFor, type ExitCode } from '../compiler/diagnostic.js';
+import type { PlanInvalid } from '../compiler/load.js';
 import type { PlanModel } from '../compiler/model.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 import { buildRunPlan, type RunPlan, type RunPlanUse } from '../runner/plan-view.js';
 import type { CliIo } from './command.js';
-import { loadPlanWithConfig, printDiagnostics, type LoadedPlan, type PlanInput } from './plan-input.js';
+import { loadPlanWithConfig, type LoadedPlan, type LoadPlanFailure, type PlanInput } from './plan-input.js';
 
-export type LoadRunPlanOutcome = { ok: true; plan: RunPlan; model: PlanModel; input: PlanInput; loaded: LoadedPlan } | { ok: false; exitCode: ExitCode };
+export interface LoadedRunPlan {
+  plan: RunPlan;
+  model: PlanModel;
+  input: PlanInput;
+  loaded: LoadedPlan;
+}
 
-/** Loads the plan and its config; on failure prints why and gives the exit code. Warnings belong to `execplan validate`: only errors are printed. */
-export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string, use: RunPlanUse = 'run'): Promise<LoadRunPlanOutcome> {
+/** Loads the plan and its config. Warnings belong to `execplan validate`: a failure carries only the errors. */
+export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string, use: RunPlanUse = 'run'): Promise<Result<LoadedRunPlan, LoadPlanFailure | PlanInvalid | FailureOf<'plan-invalid'>>> {
   const outcome = await loadPlanWithConfig(io, given, {}, configPath);
   if (!outcome.ok) {
-    if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-    printDiagnostics(io, outcome.diagnostics);
-    return { ok: false, exitCode: outcome.exitCode };
+    const failure = outcome.error;
+    return failure.kind === 'plan-invalid' ? err({ kind: 'plan-invalid', diagnostics: failure.diagnostics.filter((d) => d.severity === 'error') }) : outcome;
   }
-  const { model, input, diagnostics } = outcome.loaded;
-  if (!model) {
-    printDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
-    return { ok: false, exitCode: exitCodeFor(diagnostics) };
-  }
-  return { ok: true, plan: buildRunPlan(model, input.dir, input.text, use), model, input, loaded: outcome.loaded };
+  const { model, input } = outcome.value;
+  return ok({ plan: buildRunPlan(model, input.dir, input.text, use), model, input, loaded: outcome.value });
 }

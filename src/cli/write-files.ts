@@ -7,8 +7,11 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { stageFile, type StagedFile } from '../core/atomic-write.js';
 import path from 'node:path';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 
-export type WriteResult = { ok: true } | { ok: false; message: string };
+export type WriteResult = Result<void, FailureOf<'write-failed'>>;
+const failed = (message: string) => err({ kind: 'write-failed' as const, message });
 
 /** `shown` names the directory in messages (as the user should read it). */
 export async function writeFilesAtomically(dir: string, shown: string, files: Record<string, string>): Promise<WriteResult> {
@@ -16,7 +19,7 @@ export async function writeFilesAtomically(dir: string, shown: string, files: Re
   if (!prepared.ok) return prepared;
   for (const name of Object.keys(files)) {
     const info = await stat(path.join(dir, name)).catch(() => null);
-    if (info?.isDirectory()) return { ok: false, message: `${join(shown, name)} is a directory; remove it so the file can be written there` };
+    if (info?.isDirectory()) return failed(`${join(shown, name)} is a directory; remove it so the file can be written there`);
   }
   const staged: StagedFile[] = [];
   try {
@@ -24,38 +27,38 @@ export async function writeFilesAtomically(dir: string, shown: string, files: Re
   } catch (error) {
     for (const file of staged) file.discard();
     // A directory made for this write goes too: a failed compile leaves no trace.
-    if (prepared.created) await rm(prepared.created, { recursive: true, force: true });
-    return { ok: false, message: `cannot write into ${shown}/ (${reason(error)}); nothing was changed there` };
+    if (prepared.value.created) await rm(prepared.value.created, { recursive: true, force: true });
+    return failed(`cannot write into ${shown}/ (${reason(error)}); nothing was changed there`);
   }
   for (const file of staged) file.commit();
-  return { ok: true };
+  return ok();
 }
 
 /** Writes one file, returning a one-line reason on failure. */
 export async function writeOneFile(file: string, shown: string, content: string): Promise<WriteResult> {
   try {
     await writeFile(file, content);
-    return { ok: true };
+    return ok();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return { ok: false, message: `${shown} is a directory; name a file` };
-    if (code === 'ENOENT') return { ok: false, message: `cannot write ${shown}: its directory does not exist` };
-    if (code === 'ENOTDIR') return { ok: false, message: `cannot write ${shown}: a part of that path is a file` };
-    return { ok: false, message: `cannot write ${shown} (${reason(error)})` };
+    if (code === 'EISDIR') return failed(`${shown} is a directory; name a file`);
+    if (code === 'ENOENT') return failed(`cannot write ${shown}: its directory does not exist`);
+    if (code === 'ENOTDIR') return failed(`cannot write ${shown}: a part of that path is a file`);
+    return failed(`cannot write ${shown} (${reason(error)})`);
   }
 }
 
 /** Creates `dir` when missing (`created`: the topmost directory made); a reason when it cannot be written into. */
-async function prepareDir(dir: string, shown: string): Promise<{ ok: true; created?: string } | { ok: false; message: string }> {
+async function prepareDir(dir: string, shown: string): Promise<Result<{ created?: string }, FailureOf<'write-failed'>>> {
   const info = await stat(dir).catch(() => null);
-  if (info && !info.isDirectory()) return { ok: false, message: `${shown} is a file, not a directory; pass a directory` };
-  if (info) return { ok: true };
+  if (info && !info.isDirectory()) return failed(`${shown} is a file, not a directory; pass a directory`);
+  if (info) return ok({});
   try {
-    return { ok: true, created: await mkdir(dir, { recursive: true }) };
+    return ok({ created: await mkdir(dir, { recursive: true }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'EEXIST') return { ok: false, message: `cannot create ${shown}: a part of that path is a file` };
-    return { ok: false, message: `cannot create ${shown} (${reason(error)})` };
+    if (code === 'ENOTDIR' || code === 'EEXIST') return failed(`cannot create ${shown}: a part of that path is a file`);
+    return failed(`cannot create ${shown} (${reason(error)})`);
   }
 }
 

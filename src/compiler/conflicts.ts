@@ -1,5 +1,5 @@
 /**
- * File conflicts (seed 002): tasks that may modify the same path and so must not run at the same time.
+ * File conflicts: tasks that may modify the same path and so must not run at the same time.
  * Paths come from each task's `files` globs and, with lower confidence, from paths mentioned in its
  * description. Work is done per distinct pattern, never per task pair: n tasks on one broad glob are one
  * pattern with n holders, not n(n-1)/2 pairs. An overlap is enforced when its confidence >= min_confidence.

@@ -1,4 +1,4 @@
-/** Built-in defaults (DESIGN.md §2, seed 004). Config files and plan settings override them. */
+/** Built-in defaults (docs/plan-format.md). Config files and plan settings override them. */
 import type { ResolvedSettings } from './model.js';
 
 export const builtinSettings: ResolvedSettings = {

@@ -17,41 +17,6 @@ export interface Diagnostic {
   path: PathSegment[];
 }
 
-/** Exit codes of DESIGN.md §3. */
-export const ExitCode = {
-  ok: 0,
-  badArguments: 1,
-  cycle: 3,
-  resourceConflict: 4,
-  invalidPlan: 5,
-  cannotStart: 6,
-  failedResumable: 7,
-  failedNotResumable: 8,
-  aborted: 9,
-  stale: 10,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-/** Codes whose presence selects a more specific exit code than "invalid plan". */
-const exitCodeByDiagnostic: Record<string, ExitCode> = {
-  'dependency-cycle': ExitCode.cycle,
-  'resource-over-capacity': ExitCode.resourceConflict,
-};
-
-/**
- * The exit code for a set of diagnostics: 0 without errors; otherwise invalid plan (5), unless every
- * error is a cycle (3) or an unresolvable resource conflict (4). Anything else wrong takes precedence,
- * because a plan that does not even parse cleanly is "invalid" first.
- */
-export function exitCodeFor(diagnostics: readonly Diagnostic[]): ExitCode {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length === 0) return ExitCode.ok;
-  const specific = new Set(errors.map((d) => exitCodeByDiagnostic[d.code] ?? ExitCode.invalidPlan));
-  if (specific.has(ExitCode.invalidPlan)) return ExitCode.invalidPlan;
-  if (specific.has(ExitCode.cycle)) return ExitCode.cycle;
-  return ExitCode.resourceConflict;
-}
-
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.col - b.col || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
     (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);

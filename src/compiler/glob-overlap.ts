@@ -3,6 +3,7 @@
  * cross '/', `**` as a whole segment crosses directories, `[...]` classes, `{a,b}` alternatives, `\` escapes);
  * the patterns overlap when the product automaton reaches both accept states. Exact for this syntax.
  */
+import { unreachable } from '../core/unreachable.js';
 
 type CharTest =
   | { kind: 'any' }
@@ -140,10 +141,8 @@ function matches(test: CharTest, c: string): boolean {
       const inside = test.chars.includes(c) || test.ranges.some(([lo, hi]) => lo <= c && c <= hi);
       return inside !== test.negated;
     }
-    default: {
-      const never: never = test;
-      return never;
-    }
+    default:
+      return unreachable(test, 'glob test');
   }
 }
 

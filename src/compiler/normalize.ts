@@ -5,7 +5,7 @@ import { parseDuration } from './duration.js';
 import { inferredConfidence, inferredEdges, inferredReason, normalizeEvidence } from './interfaces.js';
 import { roundHours } from './rounding.js';
 import { expandTestStrategy } from './test-strategy.js';
-import type { DependencyType, EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
+import type { EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
 export interface SettingsLayers {
   /** From execplan.config.yaml. */
@@ -136,7 +136,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       edges.push({
         from: dep.task,
         to: task.id,
-        type: (dep.type ?? 'technical') as DependencyType,
+        type: dep.type ?? 'technical',
         confidence,
         hard,
         reason: dep.reason ?? null,

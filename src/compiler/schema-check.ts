@@ -62,6 +62,7 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string '${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and lists are named above: only a scalar is left
   return `${typeof value} ${String(value)}`;
 }
 
@@ -146,7 +147,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = String((error.params as { additionalProperty: string }).additionalProperty);
-        const parentSchema = error.parentSchema as JsonSchema | undefined;
+        const parentSchema = error.parentSchema;
         const known = Object.keys((parentSchema?.properties as object) ?? {});
         code = 'unknown-key';
         message = key === '<<'
@@ -164,7 +165,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       }
       case 'type':
         code = 'wrong-type';
-        message = `${where} must be ${expectedTypes(error.parentSchema as JsonSchema | undefined)}, not ${typeName(data)}`;
+        message = `${where} must be ${expectedTypes(error.parentSchema)}, not ${typeName(data)}`;
         if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
         break;
       case 'const':
@@ -235,7 +236,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
  * can still report their findings in the same run. Array items are never removed (positions would shift):
  * a bad item removes the whole key that holds the list.
  */
-export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[]): unknown | null {
+export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[]): unknown {
   if (diagnostics.some((d) => d.code === 'missing-field' || d.path.length < 2)) return null;
   const copy = structuredClone(value);
   for (const d of diagnostics) {

@@ -1,5 +1,5 @@
 /**
- * Test strategy (seed 000 FR-4) as a model transform, so compiled artifacts and the run see the same tasks.
+ * Test strategy as a model transform, so compiled artifacts and the run see the same tasks.
  *
  * Applies to agent tasks only: a command task is a fixed script (nobody would write its tests), and a manual
  * task is a person's checklist. For an agent task X:

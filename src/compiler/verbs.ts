@@ -1,4 +1,4 @@
-/** Imperative verbs a task title may start with (seed 004: verb-first naming). */
+/** Imperative verbs a task title may start with (verb-first naming: a title says what gets done). */
 export const titleVerbs: ReadonlySet<string> = new Set(`
 add adapt adjust align allow analyze apply archive assemble assess audit authenticate authorize automate
 backfill backup benchmark bind bootstrap build bump bundle cache calculate call capture change check choose

@@ -70,7 +70,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
  * run loop). `shouldCommit` is asked after the flush: a newer synchronous write may have happened in the
  * meantime, and an older snapshot must never replace it. `done` runs once the file is in place or dropped.
  */
-export function writeFileAtomicInBackground(file: string, data: string | Uint8Array, shouldCommit: () => boolean, done: () => void): void {
+export function writeFileAtomicInBackground(file: string, data: string | Uint8Array, shouldCommit: () => boolean, done: (error: Error | null) => void): void {
   const temp = tempName(file);
   let fd: number;
   try {
@@ -78,18 +78,20 @@ export function writeFileAtomicInBackground(file: string, data: string | Uint8Ar
     fd = openSync(temp, 'r');
   } catch (error) {
     rmSync(temp, { force: true });
-    done();
-    throw error;
+    done(error as Error);
+    return;
   }
-  fsync(fd, () => {
-    closeSync(fd);
+  fsync(fd, (syncError) => {
     try {
-      if (shouldCommit()) {
+      closeSync(fd);
+      // A failed fsync is reported, and the unsynced copy never replaces the file.
+      if (shouldCommit() && !syncError) {
         renameSync(temp, file);
         flushDirectory(path.dirname(file));
       } else rmSync(temp, { force: true });
-    } finally {
-      done();
+      done(syncError);
+    } catch (error) {
+      done(error as Error);
     }
   });
 }

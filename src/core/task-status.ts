@@ -5,8 +5,11 @@
  * Pure: the compiler imports it too.
  */
 
-/** What the state records for a task (the fold of its journal records). */
-export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh';
+/**
+ * What the state records for a task (the fold of its journal records). `stopped`: ended by `execplan
+ * stop`; not re-run in this run, runs again on the next one (like interrupted).
+ */
+export type TaskStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'fresh' | 'stopped';
 
 /**
  * What a task is shown as. A pending task is shown as `ready` (it may launch now), `blocked` (a failed
@@ -41,7 +44,9 @@ export type WaitReason =
   /** The run ended before the task started (it was ready). */
   | { kind: 'not-started' }
   /** Its attempt was interrupted; it runs again on resume. */
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  /** `execplan stop` ended it (`reason`: the person's, or what the runner recorded); it runs again on the next run. */
+  | { kind: 'stopped'; reason: string };
 
 export type WaitKind = WaitReason['kind'];
 
@@ -73,6 +78,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return 'not started';
     case 'interrupted':
       return 'interrupted; runs again on resume';
+    case 'stopped':
+      return `${reason.reason}; runs again on the next run (or \`execplan retry ${task}\`)`;
     default: {
       const unknown: never = reason;
       throw new Error(`unknown wait reason ${JSON.stringify(unknown)}`);

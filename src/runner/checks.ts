@@ -5,6 +5,7 @@ import { parseDuration } from '../compiler/duration.js';
 import type { AcceptanceCheck } from '../types/plan.js';
 import type { AttemptHandle } from './executor.js';
 import { spawnTree } from './command-executor.js';
+import { unreachable } from '../core/unreachable.js';
 
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 
@@ -56,10 +57,8 @@ export async function runChecks(checks: readonly AcceptanceCheck[], context: Che
         return { ok: false, reason: `acceptance check failed: ${name} killed by ${outcome.signal}` };
       case 'error':
         return { ok: false, reason: `acceptance check could not start: ${name}: ${outcome.message}` };
-      default: {
-        const unknown: never = outcome;
-        throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
-      }
+      default:
+        return unreachable(outcome, 'outcome');
     }
   }
   return { ok: true };

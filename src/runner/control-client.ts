@@ -1,6 +1,7 @@
-/** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { controlProblem, drainControl, sanitizeControl, submitControl } from './control.js';
+/** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it, and say truly what happened. */
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { answerFile, controlProblem, drainControl, readAnswer, sanitizeControl, submitControl, writeAnswer } from './control.js';
+import type { ChainProblem } from './journal.js';
 import { resolveActor } from './actor.js';
 import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { acquireLock, liveHolder } from './lock.js';
@@ -10,50 +11,88 @@ import type { ControlAction } from './records.js';
 import { FileStore, tryLoadState } from './store.js';
 
 export type ControlResult =
-  | { kind: 'applied' }
-  | { kind: 'applied-by-runner'; pid: number }
-  | { kind: 'queued'; pid: number }
-  | { kind: 'rejected'; message: string };
+  /** Recorded in the journal by this command (no run active); `note` adds what it means now. */
+  | { kind: 'applied'; note: string | null }
+  /** The running runner applied it and said so. */
+  | { kind: 'applied-by-runner'; pid: number; message: string }
+  /** Refused (by this command's check or by the runner): nothing changed. */
+  | { kind: 'rejected'; message: string; pid: number | null }
+  /** Only a running runner can do it (`stop`), and none is. */
+  | { kind: 'no-run'; message: string }
+  /** Handed to a live runner that has not answered in time: not known to be applied. */
+  | { kind: 'unanswered'; pid: number }
+  | { kind: 'damaged'; journal: string; problems: Array<{ line: number; code: string; message: string }> };
 
 async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+function takeAnswer(file: string) {
+  const answer = readAnswer(file);
+  if (answer) {
+    try {
+      unlinkSync(answerFile(file));
+    } catch {
+      // removed by the runner's pruning
+    }
+  }
+  return answer;
+}
+
 export async function sendControl(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs = 5000): Promise<ControlResult> {
   const loaded = tryLoadState(paths);
-  if (!loaded.ok) return { kind: 'rejected', message: loaded.message };
-  const problem = controlProblem(action, loaded.state, plan);
-  if (problem) return { kind: 'rejected', message: problem };
+  if (!loaded.ok) return { kind: 'damaged', journal: loaded.error.journal, problems: loaded.error.problems };
+  if (action.action === 'stop' && !liveHolder(paths.lock)) return { kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' };
+  const problem = controlProblem(action, loaded.value.state, plan);
+  if (problem) return { kind: 'rejected', message: problem, pid: null };
   mkdirSync(paths.dir, { recursive: true });
+  let mine: string | null = null;
   for (let tries = 0; tries < 50; tries++) {
     const holder = liveHolder(paths.lock);
     if (holder?.kind === 'run') {
-      const file = submitControl(paths.control, sanitizeControl(action));
-      for (let waited = 0; waited < waitMs; waited += 50) {
-        if (!existsSync(file)) return { kind: 'applied-by-runner', pid: holder.pid };
-        await sleep(50);
+      mine ??= submitControl(paths.control, sanitizeControl(action));
+      for (let waited = 0; waited < waitMs; waited += 25) {
+        const answer = takeAnswer(mine);
+        if (answer) return answer.ok ? { kind: 'applied-by-runner', pid: holder.pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid: holder.pid };
+        if (waited % 200 === 0 && !liveHolder(paths.lock)) break;
+        await sleep(25);
       }
-      return { kind: 'queued', pid: holder.pid };
+      const answer = takeAnswer(mine);
+      if (answer) return answer.ok ? { kind: 'applied-by-runner', pid: holder.pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid: holder.pid };
+      if (liveHolder(paths.lock)) return { kind: 'unanswered', pid: holder.pid };
+      // The runner ended without answering. If it took the request, it may or may not have applied it.
+      if (!existsSync(mine)) return { kind: 'rejected', message: `the execplan run (pid ${holder.pid}) ended before answering; check \`execplan status\` and send it again if needed`, pid: holder.pid };
+      continue;
     }
+    if (action.action === 'stop') return { kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' };
     const lock = acquireLock(paths.lock, 'control');
     if (!lock.ok) {
+      if (lock.holder === null) return { kind: 'rejected', message: lock.message, pid: null };
       await sleep(20);
       continue;
     }
     try {
       const store = FileStore.open(paths);
-      // Requests a runner left behind (it ended before draining) are applied first, in order.
-      for (const queued of [...drainControl(paths.control), action]) {
-        if (controlProblem(queued, store.state, plan) !== null) continue;
-        const actor = queued.actor ?? resolveActor();
-        const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(queued) });
-        writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+      let own: ControlResult = { kind: 'applied', note: null };
+      const queue = drainControl(paths.control);
+      const requests = mine && queue.some((r) => r.file === mine) ? queue : [...queue, { file: null, action, problem: null }];
+      // Requests a runner left behind (it ended before taking them) are applied first, in order.
+      for (const request of requests) {
+        const isMine = request.file === null || request.file === mine;
+        const why = request.problem ?? (request.action && controlProblem(request.action, store.state, plan)) ?? (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null);
+        if (why === null && request.action) {
+          const actor = request.action.actor ?? resolveActor();
+          const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
+          writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+        }
+        if (isMine) own = why === null ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null } : { kind: 'rejected', message: why, pid: null };
+        else if (request.file) writeAnswer(request.file, why === null ? { ok: true, message: 'recorded; the next execplan run acts on it' } : { ok: false, message: why });
       }
       store.close();
-      return { kind: 'applied' };
+      return own;
     } finally {
       lock.release();
     }
   }
-  return { kind: 'rejected', message: 'the state directory stayed locked; try again' };
+  return { kind: 'rejected', message: 'the state directory stayed locked; try again', pid: null };
 }

@@ -26,6 +26,8 @@ export type RunEvent =
   | { event: 'task-end'; task: string; attempt: number; status: 'done' | 'failed'; durationMs: number; reason: string | null; log: string | null; retryInMs: number | null }
   | { event: 'task-fresh'; task: string }
   | { event: 'task-interrupted'; task: string; attempt: number }
+  /** Ended by `execplan stop` / `pause --stop`; it runs again on the next run. */
+  | { event: 'task-stopped'; task: string; attempt: number; reason: string }
   | {
       event: 'run-end';
       runId: string;

@@ -54,15 +54,25 @@ export interface AttemptProgress {
   usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
 }
 
-export type AttemptOutcome =
+export type AttemptOutcome = (
   | { kind: 'exited'; exitCode: number }
   /** Ended by a signal it did not get from us. */
   | { kind: 'signalled'; signal: string }
   /** Stopped by handle.kill(reason). */
   | { kind: 'killed'; reason: KillReason }
   /** Could not be started at all (spawn error); message says why. */
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+) & {
+  /** The leader ended while a descendant outside its process group still held its output open. */
+  pipesHeld?: boolean;
+  /**
+   * Why the attempt failed in the executor's own words, when it knows better than the exit code (an
+   * agent's error result, the CLI's last error line). Set on an exit 0, it makes the attempt a failure.
+   */
+  failure?: string;
+};
 
+/** `cancel`: `execplan stop` (or `pause --stop`) asked for this one task to end. */
 export type KillReason = 'timeout' | 'interrupt' | 'cancel';
 
 export interface AttemptHandle {

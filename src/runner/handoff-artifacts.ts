@@ -10,7 +10,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { JournalRecord } from './journal.js';
 import type { RunPlan } from './plan-view.js';
-import { redact } from './redact.js';
+import { redactSecrets as redact } from '../secrets/index.js';
 import type { RunState } from './state.js';
 
 export type HandoffEvent = 'finished' | 'failed' | 'stopped' | 'rejected' | 'approved';
@@ -124,11 +124,12 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
       break;
     }
     case 'task-interrupted':
+    case 'task-stopped':
       task = record.task;
       attempt = record.attempt;
       event = 'stopped';
       outcome = { summary: redact(record.reason), reason: redact(record.reason) };
-      next = 'it runs again as a new attempt on the next `execplan run`';
+      next = 'it runs again as a new attempt on the next `execplan run` (or `execplan skip` / `done --reason` it)';
       break;
     case 'control': {
       if (record.action === 'done') {

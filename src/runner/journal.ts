@@ -1,13 +1,14 @@
 /**
- * journal.jsonl: the append-only, hash-chained history of a state directory (seed 003 FR-009).
+ * journal.jsonl: the append-only, hash-chained history of a state directory (tamper-evident: corrections are new records, never edits).
  * Every record carries `seq` and `prev` = sha256 of the previous line's text, so editing, removing or
  * reordering a record breaks the chain; state.json keeps the head (seq + hash of the last line), so
  * truncating the tail is detected too. The journal is the source of truth: state.json is a snapshot of
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { sha256 } from '../compiler/artifacts/json.js';
-import { closeSync, fsync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { JournalBody } from './records.js';
+import { storage } from './storage-error.js';
 
 export const genesis = '0'.repeat(64);
 
@@ -27,8 +28,11 @@ export class JournalWriter {
   private dirty = false;
   private head: JournalHead;
 
-  constructor(file: string, head: JournalHead) {
-    this.fd = openSync(file, 'a');
+  constructor(
+    private readonly file: string,
+    head: JournalHead,
+  ) {
+    this.fd = storage(file, 'open the journal', () => openSync(file, 'a'));
     this.head = head;
   }
 
@@ -37,10 +41,10 @@ export class JournalWriter {
   }
 
   append(body: JournalBody, now: Date): JournalRecord {
-    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body } as JournalRecord;
+    const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body };
     const line = JSON.stringify(record);
     // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
-    writeSync(this.fd, `${line}\n`);
+    storage(this.file, 'write the journal', () => writeSync(this.fd, `${line}\n`));
     this.head = { seq: record.seq, hash: hashLine(line) };
     this.dirty = true;
     return record;
@@ -49,18 +53,24 @@ export class JournalWriter {
   /** Makes appended records durable against power loss too (group commit). */
   sync(): void {
     if (!this.dirty) return;
-    fsyncSync(this.fd);
+    storage(this.file, 'write the journal', () => fsyncSync(this.fd));
     this.dirty = false;
   }
 
-  /** The same on the thread pool, so a slow disk never stalls the run loop; at most one in flight. */
-  syncInBackground(): void {
-    if (!this.dirty || this.syncing) return;
+  /**
+   * The same on the thread pool, so a slow disk never stalls the run loop; at most one in flight.
+   * `durable` runs once the records appended so far are on disk (a snapshot written after it never
+   * points past the journal's durable end).
+   */
+  syncInBackground(durable: (error: Error | null) => void): boolean {
+    if (this.syncing) return false;
     this.dirty = false;
     this.syncing = true;
-    fsync(this.fd, () => {
+    fsync(this.fd, (error) => {
       this.syncing = false;
+      durable(error);
     });
+    return true;
   }
 
   private syncing = false;
@@ -71,64 +81,94 @@ export class JournalWriter {
   }
 }
 
-export interface ReadJournal {
-  records: JournalRecord[];
-  head: JournalHead;
-  /** A torn last line (crash in the middle of a write), ignored and reported. */
-  tornTail: boolean;
-}
-
-export function readJournal(file: string): ReadJournal {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { records: [], head: { seq: 0, hash: genesis }, tornTail: false };
-  }
-  const lines = text.split('\n');
-  const records: JournalRecord[] = [];
-  let head: JournalHead = { seq: 0, hash: genesis };
-  let tornTail = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    try {
-      records.push(JSON.parse(line) as JournalRecord);
-      head = { seq: records[records.length - 1]!.seq, hash: hashLine(line) };
-    } catch {
-      if (i >= lines.length - 2) tornTail = true;
-      else throw new Error(`journal line ${i + 1} is not JSON`);
-    }
-  }
-  return { records, head, tornTail };
-}
+export type ProblemCode = 'journal-not-json' | 'journal-not-record' | 'journal-broken-chain' | 'journal-bad-seq' | 'journal-head-mismatch' | 'journal-unreadable';
 
 export interface ChainProblem {
   line: number;
-  code: 'journal-not-json' | 'journal-broken-chain' | 'journal-bad-seq' | 'journal-head-mismatch';
+  code: ProblemCode;
   message: string;
 }
 
-/** Checks every link of the chain, and that the chain ends where state.json says it does. */
-export function verifyJournal(text: string, expectedHead: JournalHead | null): { problems: ChainProblem[]; records: number } {
+/** What a crash in the middle of a write leaves: unparseable text after the last good record. */
+export interface TornTail {
+  /** 1-based line of the first torn line. */
+  line: number;
+  /** Bytes of the file that hold good records (truncate to this). */
+  keepBytes: number;
+  text: string;
+}
+
+export interface InspectedJournal {
+  records: JournalRecord[];
+  /** hash of each record's line, same index as records. */
+  hashes: string[];
+  head: JournalHead;
+  tornTail: TornTail | null;
+  /** Damage that is not a torn tail: the history cannot be trusted. */
+  problems: ChainProblem[];
+}
+
+const recordTypes = new Set(['run-start', 'plan', 'task-reset', 'task-start', 'task-pgid', 'task-end', 'task-retry', 'task-interrupted', 'task-stopped', 'task-fresh', 'control', 'run-end']);
+
+function asRecord(value: unknown): JournalRecord | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const r = value as Record<string, unknown>;
+  if (!Number.isInteger(r.seq) || typeof r.prev !== 'string' || typeof r.type !== 'string' || !recordTypes.has(r.type)) return null;
+  if ('task' in r && typeof r.task !== 'string') return null;
+  return value as JournalRecord;
+}
+
+function parseLine(line: string): { json: true; value: unknown } | { json: false } {
+  try {
+    return { json: true, value: JSON.parse(line) };
+  } catch {
+    return { json: false };
+  }
+}
+
+/**
+ * Reads the journal's text once: every record, the chain checks, and the torn tail. Unparseable lines
+ * after the last good record are what a crash in the middle of a write leaves (the tail is cut off and
+ * kept aside by the next writer); anything else that is wrong — a line in the middle that is not a record,
+ * a broken hash chain, a seq gap, a head in state.json the journal does not have — is damage.
+ */
+export function inspectJournal(text: string, expectedHead: JournalHead | null): InspectedJournal {
+  const lines = text.split('\n');
+  const parsed = lines.map((line) => (line === '' ? null : parseLine(line)));
+  let lastJson = -1;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (parsed[i]?.json) {
+      lastJson = i;
+      break;
+    }
+  }
+  let tornTail: TornTail | null = null;
+  const firstTorn = parsed.findIndex((p, i) => i > lastJson && p !== null);
+  if (firstTorn !== -1) {
+    const keepBytes = Buffer.byteLength(lines.slice(0, firstTorn).map((l) => `${l}\n`).join(''));
+    tornTail = { line: firstTorn + 1, keepBytes, text: lines.slice(firstTorn).join('\n') };
+  }
+  const records: JournalRecord[] = [];
+  const hashes: string[] = [];
   const problems: ChainProblem[] = [];
   let prevHash = genesis;
   let prevSeq = 0;
-  let count = 0;
   const hashAt = new Map<number, string>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i <= lastJson; i++) {
     const line = lines[i]!;
-    if (line === '') continue;
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(line) as JournalRecord;
-    } catch {
+    const p = parsed[i];
+    if (!p) continue;
+    if (!p.json) {
       problems.push({ line: i + 1, code: 'journal-not-json', message: 'record is not valid JSON' });
       prevHash = hashLine(line);
       continue;
     }
-    count++;
+    const record = asRecord(p.value);
+    if (!record) {
+      problems.push({ line: i + 1, code: 'journal-not-record', message: `line is JSON but not a journal record (${line.length > 40 ? `${line.slice(0, 40)}...` : line})` });
+      prevHash = hashLine(line);
+      continue;
+    }
     if (record.prev !== prevHash) {
       problems.push({ line: i + 1, code: 'journal-broken-chain', message: `record ${record.seq} does not follow the previous record (hash mismatch): an earlier record was changed, removed or inserted` });
     }
@@ -138,9 +178,18 @@ export function verifyJournal(text: string, expectedHead: JournalHead | null): {
     prevHash = hashLine(line);
     prevSeq = record.seq;
     hashAt.set(record.seq, prevHash);
+    records.push(record);
+    hashes.push(prevHash);
   }
   if (expectedHead && expectedHead.seq > 0 && hashAt.get(expectedHead.seq) !== expectedHead.hash) {
-    problems.push({ line: lines.length, code: 'journal-head-mismatch', message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${prevSeq}): the journal was truncated or a record was changed` });
+    problems.push({ line: lastJson + 1, code: 'journal-head-mismatch', message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${prevSeq}): the journal was truncated or a record was changed` });
   }
-  return { problems, records: count };
+  const head = records.length ? { seq: records[records.length - 1]!.seq, hash: hashes[hashes.length - 1]! } : { seq: 0, hash: genesis };
+  return { records, hashes, head, tornTail, problems };
+}
+
+/** Checks every link of the chain, and that the chain ends where state.json says it does. */
+export function verifyJournal(text: string, expectedHead: JournalHead | null): { problems: ChainProblem[]; records: number; tornTail: TornTail | null } {
+  const inspected = inspectJournal(text, expectedHead);
+  return { problems: inspected.problems, records: inspected.records.length, tornTail: inspected.tornTail };
 }

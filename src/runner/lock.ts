@@ -1,20 +1,46 @@
 /**
- * One writer per state directory: `.execplan/lock` holds {pid, kind, host, startedAt}, created with O_EXCL.
- * A lock whose pid is no longer alive on this host is stale (the runner was killed) and is taken over.
+ * One writer per state directory: `lock` holds {pid, start, kind, host, startedAt}. It is created
+ * complete and atomically (written to a temp file, then link()ed into place: a reader never sees it
+ * half-written). A holder is the process with that pid AND that start time (field 22 of
+ * /proc/<pid>/stat), so a pid reused by an unrelated process after a crash or reboot is not a live holder.
+ *
+ * A stale lock (holder gone) is taken over without a check-then-act race: the taker first creates
+ * `lock.takeover` with O_EXCL — only one process can — re-reads the lock, and replaces it with rename()
+ * only if it is still the same stale lock; everyone else sees a live holder or retries.
  */
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export interface LockInfo {
   pid: number;
+  /** Start time of the process (clock ticks since boot, /proc/<pid>/stat field 22); null where unknown. */
+  start?: number | null;
   kind: 'run' | 'control';
   host: string;
   startedAt: string;
 }
 
-export type LockResult = { ok: true; release: () => void; tookOverStale: LockInfo | null } | { ok: false; holder: LockInfo };
+export type LockResult =
+  | { ok: true; release: () => void; tookOverStale: LockInfo | null }
+  | { ok: false; holder: LockInfo }
+  /** The lock path is unusable (a directory, unreadable): `message` says what to do. */
+  | { ok: false; holder: null; message: string };
+
+/** Start time of a process in clock ticks since boot, or null (no /proc, or the process is gone). */
+export function processStart(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = Number(fields[19]);
+    return Number.isFinite(start) ? start : null;
+  } catch {
+    return null;
+  }
+}
 
 export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -23,54 +49,139 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-export function readLock(file: string): LockInfo | null {
+/** The process that wrote `info` is still running (same pid and, where recorded, same start time). */
+export function holderAlive(info: Pick<LockInfo, 'pid' | 'start'>): boolean {
+  if (!pidAlive(info.pid)) return false;
+  if (info.start === undefined || info.start === null) return true;
+  const start = processStart(info.pid);
+  return start === null || start === info.start;
+}
+
+function parseLock(text: string): LockInfo | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+    const info = JSON.parse(text) as LockInfo | null;
+    return info && typeof info === 'object' && Number.isInteger(info.pid) ? info : null;
   } catch {
     return null;
   }
 }
 
+export function readLock(file: string): LockInfo | null {
+  try {
+    return parseLock(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function live(info: LockInfo): boolean {
+  return info.host !== hostname() || holderAlive(info);
+}
+
 /** The holder when the lock is held by a live process, else null. */
 export function liveHolder(file: string): LockInfo | null {
   const info = readLock(file);
-  if (!info) return null;
-  return info.host !== hostname() || pidAlive(info.pid) ? info : null;
+  return info && live(info) ? info : null;
 }
 
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A takeover file left by a taker that died in the middle (it holds it for microseconds). */
+const takeoverStaleMs = 10_000;
+
 export function acquireLock(file: string, kind: LockInfo['kind']): LockResult {
+  if (isDirectory(file)) return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
+  const info: LockInfo = { pid: process.pid, start: processStart(process.pid), kind, host: hostname(), startedAt: new Date().toISOString() };
+  const text = JSON.stringify(info);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
   let stale: LockInfo | null = null;
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      const fd = openSync(file, 'wx');
-      const info: LockInfo = { pid: process.pid, kind, host: hostname(), startedAt: new Date().toISOString() };
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
-      let released = false;
-      return {
-        ok: true,
-        tookOverStale: stale,
-        release: () => {
-          if (released) return;
-          released = true;
-          const current = readLock(file);
-          if (current?.pid === process.pid) unlinkSync(file);
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readLock(file);
-      // An empty/unreadable lock is a writer that died between create and write, or is writing right now.
-      if (holder && (holder.host !== hostname() || pidAlive(holder.pid))) return { ok: false, holder };
-      if (!holder && tries === 0) continue;
-      stale = holder;
+  try {
+    for (let tries = 0; tries < 20; tries++) {
       try {
-        unlinkSync(file);
-      } catch {
-        // someone else removed it first; retry
+        linkSync(temp, file);
+        return { ok: true, tookOverStale: stale, release: releaser(file, text) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
+      let current: string;
+      try {
+        current = readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
+        throw error;
+      }
+      const holder = parseLock(current);
+      if (holder && live(holder)) return { ok: false, holder };
+      // Stale (or garbage: locks are never written partially). Only the one who creates the takeover
+      // file may replace it, and only if it is still the lock we judged stale.
+      const takeover = `${file}.takeover`;
+      let fd: number;
+      try {
+        fd = openSync(takeover, 'wx');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        try {
+          if (Date.now() - statSync(takeover).mtimeMs > takeoverStaleMs) unlinkSync(takeover);
+        } catch {
+          // gone meanwhile
+        }
+        const until = Date.now() + 5;
+        while (Date.now() < until) {
+          // another process is taking over right now: look again in a moment
+        }
+        continue;
+      }
+      try {
+        writeSync(fd, text);
+        closeSync(fd);
+        let again: string | null = null;
+        try {
+          again = readFileSync(file, 'utf8');
+        } catch {
+          again = null;
+        }
+        if (again === current) {
+          renameSync(temp, file);
+          stale = holder;
+          return { ok: true, tookOverStale: stale ?? { pid: 0, kind: 'run', host: hostname(), startedAt: '' }, release: releaser(file, text) };
+        }
+      } finally {
+        try {
+          unlinkSync(takeover);
+        } catch {
+          // already removed
+        }
+      }
+    }
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // renamed into place
     }
   }
   const holder = readLock(file);
-  return { ok: false, holder: holder ?? { pid: 0, kind: 'run', host: hostname(), startedAt: '' } };
+  return holder ? { ok: false, holder } : { ok: false, holder: null, message: `${file}: could not take the lock (it kept changing); try again` };
+}
+
+/** Removes the lock only while it is still ours. */
+function releaser(file: string, text: string): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    try {
+      if (readFileSync(file, 'utf8') === text) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
 }

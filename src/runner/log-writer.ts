@@ -1,42 +1,72 @@
 /**
- * One attempt's log file, written synchronously in 64 KB batches: a task printing faster than the disk
- * takes is slowed down instead of filling the runner's memory. The file is created on the first line,
- * so a silent task leaves no empty file behind.
+ * One attempt's log file. Lines are written as they arrive: the lines of one chunk of output are
+ * gathered while the chunk is split and written with one write() right after (a microtask), so nothing
+ * the task printed waits in the runner's memory for a timer that a kill -9 would cancel — the kernel has
+ * it before the runner handles anything else. The file is fsync'ed when the attempt ends, and created on
+ * the first line, so a silent task leaves no empty file behind.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-
-const batchBytes = 64 * 1024;
+import { StorageError, storage } from './storage-error.js';
 
 export class LogWriter {
   private fd: number | null = null;
   private pending: string[] = [];
-  private pendingBytes = 0;
+  private scheduled = false;
+  private failed = false;
   wroteAny = false;
 
-  constructor(readonly file: string) {}
+  /** `onError`: a write the disk refused (full, read-only); later lines are dropped. */
+  constructor(
+    readonly file: string,
+    private readonly onError: (error: StorageError) => void = (error) => {
+      throw error;
+    },
+  ) {}
 
   line(text: string): void {
+    if (this.failed) return;
     this.pending.push(text, '\n');
-    this.pendingBytes += text.length + 1;
     this.wroteAny = true;
-    if (this.pendingBytes >= batchBytes) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length === 0) return;
-    if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flushNow());
     }
-    writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
+  private flushNow(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0 || this.failed) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    try {
+      storage(this.file, 'write the log', () => {
+        if (this.fd === null) {
+          mkdirSync(path.dirname(this.file), { recursive: true });
+          this.fd = openSync(this.file, 'a');
+        }
+        writeSync(this.fd, text);
+      });
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.failed = true;
+      this.onError(error);
+    }
+  }
+
+  /** Writes what is pending, fsyncs (the attempt ended: its log survives a power loss too) and closes. */
   close(): void {
-    this.flush();
-    if (this.fd !== null) closeSync(this.fd);
+    this.flushNow();
+    const fd = this.fd;
     this.fd = null;
+    if (fd === null) return;
+    try {
+      storage(this.file, 'write the log', () => fsyncSync(fd));
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.onError(error);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -1,5 +1,6 @@
 /** How an attempt's process ended, in the words the journal and the summary use. */
 import type { AttemptOutcome } from './executor.js';
+import { unreachable } from '../core/unreachable.js';
 
 /** `reason` is null when the process succeeded; `exitCode` is null when it did not exit by itself. */
 export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | null): { reason: string | null; exitCode: number | null } {
@@ -8,7 +9,8 @@ export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | 
   switch (outcome.kind) {
     case 'exited':
       exitCode = outcome.exitCode;
-      if (exitCode !== 0) reason = `exited with code ${exitCode}`;
+      if (outcome.failure) reason = outcome.failure;
+      else if (exitCode !== 0) reason = `exited with code ${exitCode}`;
       break;
     case 'killed':
       reason = outcome.reason === 'timeout' ? `timed out after ${timeoutSeconds}s (process tree killed)` : 'stopped';
@@ -19,10 +21,8 @@ export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | 
     case 'error':
       reason = `could not start: ${outcome.message}`;
       break;
-    default: {
-      const unknown: never = outcome;
-      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(outcome, 'outcome');
   }
   return { reason, exitCode };
 }

@@ -1,4 +1,8 @@
-/** Layout of the state directory `.execplan/` beside plan.yaml (DESIGN.md §5). */
+/**
+ * Layout of a plan's state directory. Every plan has its own: `.execplan/<plan name>/` beside the plan
+ * file, so two plans in one folder never share a journal, a lock or logs. (Worktrees stay in
+ * `.execplan/worktrees/`, shared by the plans of the repository.)
+ */
 import path from 'node:path';
 
 export interface StatePaths {
@@ -12,8 +16,18 @@ export interface StatePaths {
   archive: string;
 }
 
-export function statePaths(planDir: string): StatePaths {
-  const dir = path.join(planDir, '.execplan');
+/** `.execplan/` beside the plan: the folder that holds every plan's state directory. */
+export function stateRoot(planDir: string): string {
+  return path.join(planDir, '.execplan');
+}
+
+/** The state directory of the plan named `planName` (a slug, so safe as a directory name). */
+export function statePaths(planDir: string, planName: string): StatePaths {
+  return statePathsIn(path.join(stateRoot(planDir), planName));
+}
+
+/** The layout inside a given state directory. */
+export function statePathsIn(dir: string): StatePaths {
   return {
     dir,
     state: path.join(dir, 'state.json'),

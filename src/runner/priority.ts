@@ -1,19 +1,23 @@
 /**
  * Launch priority of each task (rank 0 starts first among ready tasks): the ONE place that decides it.
- * It is the compiler's rolling-frontier priority (compilePlan(model).frontier.priority: tasks by their
- * scheduled start in the optimized schedule), so the runner realizes the schedule `execplan compile`
- * shows. Tasks missing from it (none, in a valid plan) go last, by plan order then id. Without a compiled
- * plan (`execplan status` and the control verbs, which launch nothing) every task ranks by plan order.
+ * It follows the compiler's rolling-frontier schedule (tasks by their scheduled start in the optimized
+ * schedule), so the runner realizes the schedule `execplan compile` shows. Tasks with the same start are
+ * launched in plan order (the order of `tasks:` is the documented tie-break: among equally urgent tasks,
+ * earlier ones launch first), then by id; tasks missing from the schedule (none, in a valid plan) go last.
  */
 import type { CompiledPlan, FileConflicts } from '../compiler/compiled.js';
 import { blockersOf } from '../compiler/conflicts.js';
 import type { PlanModel } from '../compiler/model.js';
 
 export function launchPriority(model: PlanModel, compiled: CompiledPlan | null): Map<string, number> {
-  const rank = new Map((compiled?.frontier.priority ?? []).map((id, i) => [id, i]));
-  const rest = model.tasks.filter((t) => !rank.has(t.id)).sort((a, b) => a.index - b.index || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const t of rest) rank.set(t.id, rank.size);
-  return rank;
+  const index = new Map(model.tasks.map((t) => [t.id, t.index]));
+  // Without a compiled plan (`execplan status` and the control verbs, which launch nothing) every task
+  // ranks by plan order.
+  const start = new Map((compiled?.frontier.schedule ?? []).map((s) => [s.task, s.start]));
+  const byPlan = (a: string, b: string) => (index.get(a) ?? Infinity) - (index.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0);
+  const scheduled = [...start.keys()].sort((a, b) => start.get(a)! - start.get(b)! || byPlan(a, b));
+  const rest = model.tasks.map((t) => t.id).filter((id) => !start.has(id)).sort(byPlan);
+  return new Map([...scheduled, ...rest].map((id, i) => [id, i]));
 }
 
 /**

@@ -6,6 +6,7 @@
  * (execa kills only the direct child; node:child_process directly also forks faster, see bench/RESULTS.md.)
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { AttemptHandle, AttemptOutcome, KillReason } from './executor.js';
 import { LineSplitter } from './lines.js';
 
@@ -33,6 +34,13 @@ export interface GroupSpawnOptions {
   /** kill('timeout') after this many milliseconds. */
   timeoutMs?: number | null;
   output: GroupOutput;
+  /**
+   * After the leader exits, how long to keep reading pipes that a descendant still holds open (a
+   * `setsid daemon &` that inherited stdout) before cutting them. Default 500 ms.
+   */
+  pipeGraceMs?: number;
+  /** The spawn helper leaves the group to the runner, which owns the kill and its grace period. */
+  leaveGroupToCaller?: boolean;
 }
 
 /** `sh -c script`: the argv for a shell script. */
@@ -66,6 +74,7 @@ export class GroupLifecycle {
   private pid: number | null = null;
   private killedFor: KillReason | null = null;
   private killTimer: NodeJS.Timeout | null = null;
+  private killDeadline = 0;
   private ended = false;
 
   constructor(private readonly graceMs: number) {}
@@ -83,6 +92,7 @@ export class GroupLifecycle {
   kill(reason: KillReason): void {
     if (this.ended) return;
     if (this.killedFor) {
+      this.forced = true;
       if (this.pid !== null) signalGroup(this.pid, 'SIGKILL');
       return;
     }
@@ -90,19 +100,30 @@ export class GroupLifecycle {
     this.terminate();
   }
 
-  /** The leader ended: stop the grace timer, kill what it left behind, and say how the attempt ended. */
-  end(how: ProcessEnd): AttemptOutcome {
+  /**
+   * The leader ended: members of the group it left behind are killed — after what is left of the grace
+   * period when we asked the group to stop (members that handle SIGTERM get their time to clean up),
+   * at once otherwise — and the outcome says how the attempt ended.
+   */
+  async end(how: ProcessEnd): Promise<AttemptOutcome> {
     this.ended = true;
+    const pid = this.pid;
+    if (pid !== null && this.killTimer) {
+      while (groupAlive(pid) && Date.now() < this.killDeadline && !this.forced) await new Promise((r) => setTimeout(r, 25));
+    }
     if (this.killTimer) clearTimeout(this.killTimer);
-    if (this.pid !== null && groupAlive(this.pid)) signalGroup(this.pid, 'SIGKILL');
-    if (how.kind !== 'error' && this.killedFor) return { kind: 'killed', reason: this.killedFor };
+    if (pid !== null && groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+    if (how.kind !== 'error' && this.killedFor) return { kind: 'killed', reason: this.killedFor, ...(how.pipesHeld ? { pipesHeld: true } : {}) };
     return how;
   }
+
+  private forced = false;
 
   private terminate(): void {
     const pid = this.pid;
     if (pid === null) return;
     signalGroup(pid, 'SIGTERM');
+    this.killDeadline = Date.now() + this.graceMs;
     this.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), this.graceMs);
     this.killTimer.unref();
   }
@@ -131,12 +152,14 @@ export function spawnGroup(options: GroupSpawnOptions): AttemptHandle {
   const hasStdin = options.stdin !== undefined && options.stdin !== null;
   let child;
   try {
+    // spawn reports a missing cwd as "spawn /bin/sh ENOENT", as if the shell were missing: say what it is.
+    if (!existsSync(options.cwd)) return { pid: null, done: Promise.resolve({ kind: 'error', message: `working directory ${options.cwd} does not exist (cwd:)` }), kill() {} };
     child = spawn(options.file, options.args, { cwd: options.cwd, env: options.env, detached: true, stdio: [hasStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   } catch (error) {
     return { pid: null, done: Promise.resolve({ kind: 'error', message: error instanceof Error ? error.message : String(error) }), kill() {} };
   }
   const life = new GroupLifecycle(options.graceMs);
-  life.started(child.pid ?? null);
+  life.started(options.leaveGroupToCaller ? null : (child.pid ?? null));
   if (hasStdin && child.stdin) {
     // A program that exits without reading its input must not crash us with EPIPE.
     child.stdin.on('error', () => {});
@@ -162,15 +185,25 @@ export function spawnGroup(options: GroupSpawnOptions): AttemptHandle {
   }
   const done = new Promise<AttemptOutcome>((resolve) => {
     let settled = false;
+    let pipeTimer: NodeJS.Timeout | null = null;
     const finish = (how: ProcessEnd) => {
       if (settled) return;
       settled = true;
+      if (pipeTimer) clearTimeout(pipeTimer);
       lines?.end();
       if (timeout) clearTimeout(timeout);
-      resolve(life.end(how));
+      void life.end(how).then(resolve);
     };
     child.on('error', (error) => finish({ kind: 'error', message: error.message }));
     child.on('close', (code, signal) => finish(closeEnd(code, signal)));
+    // The leader is gone but a descendant that left the group still holds a pipe: stop waiting for it.
+    child.on('exit', (code, signal) => {
+      pipeTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish({ ...closeEnd(code, signal), pipesHeld: true });
+      }, options.pipeGraceMs ?? 500);
+    });
   });
-  return { pid: life.leader, done, kill: (reason) => life.kill(reason) };
+  return { pid: child.pid ?? null, done, kill: (reason) => life.kill(reason) };
 }

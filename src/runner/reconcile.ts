@@ -2,6 +2,7 @@
  * The start of a run, journaled: attempts a previous runner left open are closed as interrupted, and
  * tasks are reset so that a new run starts over and a resumed one re-runs what the plan changed.
  */
+import type { Ended } from './attempt-processes.js';
 import type { RunEvent } from './events.js';
 import type { RunPlan } from './plan-view.js';
 import { satisfiedStatuses } from './readiness.js';
@@ -16,6 +17,8 @@ export interface ReconcileInput {
   emit: (event: RunEvent) => void;
   /** Who started the run (see actor.ts). */
   actor: string;
+  /** What was found still running of interrupted attempts (key `task#attempt`) and what became of it. */
+  leftovers?: ReadonlyMap<string, Ended>;
 }
 
 export function reconcile(run: ReconcileInput): void {
@@ -28,10 +31,14 @@ export function reconcile(run: ReconcileInput): void {
   store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode, actor });
   for (const [id, task] of Object.entries(state.tasks)) {
     const open = task.attempts.filter((a) => a.status === 'running');
+    const ends: string[] = [];
     for (const attempt of open) {
-      store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended` });
+      const left = run.leftovers?.get(`${id}#${attempt.n}`);
+      store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended`, ...(left ? { leftovers: left } : {}) });
+      if (left?.ended.length) ends.push(`ended ${left.ended.length} process(es) it left running (pid ${left.ended.join(', ')})`);
+      if (left?.survived.length) ends.push(`could not end pid ${left.survived.join(', ')}: end them by hand`);
     }
-    if (open.length) emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; it runs again as a new attempt` });
+    if (open.length) emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; ${ends.length ? `${ends.join('; ')}; ` : ''}it runs again as a new attempt` });
   }
   const reset = (id: string, reason: string) => store.append({ type: 'task-reset', task: id, reason });
   if (mode === 'new') {
@@ -73,7 +80,9 @@ export function reconcile(run: ReconcileInput): void {
       emit({ event: 'notice', message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}` });
     }
     for (const task of plan.order) {
-      if (status(task.model.id) === 'failed' && selected.has(task.model.id)) reset(task.model.id, 'failed in the previous run; retrying as a new attempt');
+      if (!selected.has(task.model.id)) continue;
+      if (status(task.model.id) === 'failed') reset(task.model.id, 'failed in the previous run; retrying as a new attempt');
+      else if (status(task.model.id) === 'stopped') reset(task.model.id, 'stopped in the previous run; runs again as a new attempt');
     }
   }
   const definitions: Record<string, string> = {};

@@ -1,5 +1,6 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
-export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted';
+/** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. */
+export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped';
 
 /**
  * A request from a person. `actor` names who asked (EXECPLAN_ACTOR, git's user, or the OS user: see
@@ -9,7 +10,7 @@ export type ControlAction = (
   | { action: 'retry'; task: string; note?: string }
   | { action: 'skip'; task: string }
   | { action: 'done'; task: string; reason: string }
-  /** A sign-off on a gate; `attempt` is the gate task's latest attempt when it was judged (null: none yet). */
+  /** A sign-off on a gate; `attempt` is the attempt it judged (the gate's, or its upstream work's; null: none yet). */
   | { action: 'approve'; task: string; reason?: string; attempt?: number | null }
   /**
    * A gate sends work back: `reopened` are the tasks that get new attempts (the `to` task, or the gate's
@@ -19,7 +20,10 @@ export type ControlAction = (
   | { action: 'reject'; task: string; reason: string; to?: string; reopened: string[]; attempt?: number | null }
   /** Approval of a whole plan: `planVersion` is the hash of its meaning (see plan-approval.ts). */
   | { action: 'approve-plan'; plan: string; planVersion: string; reason?: string }
-  | { action: 'pause' }
+  /** Ends one running task's process tree now; the run goes on. */
+  | { action: 'stop'; task: string; reason?: string }
+  /** `stop: true` (`pause --stop`) also stops the running tasks. */
+  | { action: 'pause'; stop?: boolean }
   | { action: 'resume' }
 ) & { actor?: string };
 
@@ -28,7 +32,13 @@ export type JournalBody =
   /** The task definitions of this run (hash per task) and which tasks are reset, and why. */
   | { type: 'plan'; definitions: Record<string, string> }
   | { type: 'task-reset'; task: string; reason: string }
-  | { type: 'task-start'; task: string; attempt: number; runId: string; log: string }
+  /**
+   * `marker`: the value of EXECPLAN_ATTEMPT_ID in the attempt's environment, inherited by every process
+   * it starts, so what is left of an attempt can be found (and ended) even after the runner died.
+   */
+  | { type: 'task-start'; task: string; attempt: number; runId: string; log: string; marker?: string }
+  /** The attempt's process group, once its leader started. */
+  | { type: 'task-pgid'; task: string; attempt: number; pgid: number }
   | {
       type: 'task-end';
       task: string;
@@ -40,7 +50,9 @@ export type JournalBody =
       durationMs: number;
       logged: boolean;
     }
-  | { type: 'task-interrupted'; task: string; attempt: number; reason: string }
+  /** `leftovers`: processes of the attempt still running when it was found interrupted, and what became of them. */
+  | { type: 'task-interrupted'; task: string; attempt: number; reason: string; leftovers?: { ended: number[]; survived: number[] } }
+  | { type: 'task-stopped'; task: string; attempt: number; reason: string }
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
   | { type: 'task-fresh'; task: string; fingerprint: string }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { describeWaitReason } from '../core/task-status.js';
 import type { RunEvent } from './events.js';
+import { unreachable } from '../core/unreachable.js';
 
 export interface RenderTarget {
   write: (text: string) => void;
@@ -29,8 +30,8 @@ export function summaryLines(event: Extract<RunEvent, { event: 'run-end' }>, tar
   for (const w of shown) lines.push(`  ${w.status} ${w.task}: ${describeWaitReason(w.reason, w.task)}`);
   if (event.waiting.length > shown.length) lines.push(`  ... and ${event.waiting.length - shown.length} more (execplan status)`);
   if (event.outcome === 'waiting') lines.push('Waiting for people: run the commands above, then `execplan run` again (or keep a run alive with --wait).');
-  else if (event.exitCode === 7) lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
-  if (event.exitCode === 9) lines.push('Aborted. Run `execplan run` to resume.');
+  else if (event.outcome === 'failed') lines.push('Run `execplan run` again to resume (finished tasks are not re-run).');
+  if (event.outcome === 'aborted') lines.push('Aborted. Run `execplan run` to resume.');
   return lines;
 }
 
@@ -101,13 +102,14 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'task-interrupted':
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
+      case 'task-stopped':
+        out(`stop   ${event.task} (attempt ${event.attempt} stopped: ${event.reason})`);
+        break;
       case 'run-end':
         for (const line of summaryLines(event, target)) out(line);
         break;
-      default: {
-        const unknown: never = event;
-        throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-      }
+      default:
+        return unreachable(event, 'event');
     }
   }
 }

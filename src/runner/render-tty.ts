@@ -10,6 +10,7 @@ type Wrapper = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRender
 type Task = ListrTask<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
 import type { RunEvent } from './events.js';
 import { summaryLines, type RenderTarget } from './render-plain.js';
+import { unreachable } from '../core/unreachable.js';
 
 const maxSlots = 8;
 
@@ -38,14 +39,18 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
   let endRun!: () => void;
   const ended = new Promise<void>((resolve) => (endRun = resolve));
   const notes: string[] = [];
+  let shownNotes = 0;
+  /** The tasks this run covers (--only selects fewer than the plan has). */
+  let selected: number | null = null;
   let final: Extract<RunEvent, { event: 'run-end' }> | null = null;
 
   const elapsed = (since: number) => `${Math.floor((Date.now() - since) / 1000)}s`;
   const draw = () => {
     if (header) {
       const more = running > slots.length ? `, ${running - slots.length} more running` : '';
-      header.title = `${finished}/${total()} finished${fresh ? ` (${fresh} fresh)` : ''}${failed ? `, ${failed} failed` : ''}${more} · ${elapsed(started)}`;
-      header.output = notes.slice(-2).join('\n');
+      header.title = `${finished}/${selected ?? total()} finished${fresh ? ` (${fresh} fresh)` : ''}${failed ? `, ${failed} failed` : ''}${more} · ${elapsed(started)}`;
+      // listr2 keeps the last outputs a task was given (outputBar): give each note once, never again.
+      while (shownNotes < notes.length) header.output = notes[shownNotes++]!;
     }
     for (const slot of slots) {
       if (!slot.wrapper) continue;
@@ -81,6 +86,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
     onEvent(event) {
       switch (event.event) {
         case 'run-start':
+          selected = event.tasks;
           break;
         case 'notice':
           notes.push(event.message);
@@ -102,10 +108,12 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           break;
         }
         case 'task-end':
+        case 'task-stopped':
         case 'task-interrupted': {
           running--;
           const slot = slots.find((s) => s.task === event.task);
           if (slot) slot.task = null;
+          if (event.event === 'task-stopped') notes.push(`${event.task} ${event.reason}`);
           if (event.event === 'task-end') {
             if (event.status === 'failed') {
               failed++;
@@ -124,10 +132,8 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           draw();
           endRun();
           break;
-        default: {
-          const unknown: never = event;
-          throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-        }
+        default:
+          return unreachable(event, 'event');
       }
     },
   };

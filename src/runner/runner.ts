@@ -4,28 +4,28 @@
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
 import path from 'node:path';
-import { ExitCode } from '../compiler/diagnostic.js';
 import { resolveActor } from './actor.js';
 import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
-import type { JournalRecord } from './journal.js';
 import { runChecks } from './checks.js';
-import { controlProblem, drainControl, sanitizeControl } from './control.js';
+import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
+import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
 import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { ControlAction, RunOutcome } from './records.js';
-import { createLineRedactor } from '../secrets/index.js';
+import type { ControlAction, JournalBody, RunOutcome } from './records.js';
+import type { JournalRecord } from './journal.js';
+import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
 import { reconcile } from './reconcile.js';
 import { preflightProblems } from './preflight.js';
-import { redact } from './redact.js';
 import { writeRunSummary } from './run-summary.js';
 import { dependencyClosure } from './selection.js';
 import type { TaskState } from './state.js';
+import { StorageError } from './storage-error.js';
 import type { Store } from './store.js';
 import { waitReasons } from './wait-reason.js';
 import { isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
@@ -41,13 +41,15 @@ export interface RunOptions {
    */
   upstreamDone?: boolean;
   force: boolean;
-  /** Keep running while tasks wait for people (done/approve/resume) instead of exiting 7. */
+  /** Keep running while tasks wait for people (done/approve/resume) instead of ending the run. */
   wait: boolean;
   graceMs: number;
   retryBaseMs: number;
   executors: ExecutorRegistry;
   env: NodeJS.ProcessEnv;
   onEvent: (event: RunEvent) => void;
+  /** The exit code recorded for an outcome (the journal, the run summary): the CLI's, which picks exit codes. */
+  exitCodeOf: (outcome: RunOutcome) => number;
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
@@ -60,6 +62,10 @@ interface Running {
   handle: AttemptHandle | null;
   log: LogWriter | null;
   timer: NodeJS.Timeout | null;
+  marker: string;
+  pgidRecorded: boolean;
+  /** Set by `execplan stop` / `pause --stop`: the attempt ends as stopped, with this reason. */
+  stopReason: string | null;
 }
 
 export function newRunId(date: Date): string {
@@ -73,14 +79,16 @@ export class Runner {
   private readonly readiness: Readiness;
   private stopping = false;
   private interrupts = 0;
-  private finished: Promise<number>;
-  private resolveFinished!: (code: number) => void;
+  private finished: Promise<RunOutcome>;
+  private resolveFinished!: (outcome: RunOutcome) => void;
   private runId = '';
   private startMs = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private scheduling = false;
   private rescheduleWanted = false;
+  /** A write the disk refused: the run stops (trees ended) and ends with this as its reason. */
+  private storageFailure: StorageError | null = null;
 
   constructor(
     private readonly plan: RunPlan,
@@ -137,22 +145,91 @@ export class Runner {
     return this.store.state.tasks[id];
   }
 
-  /** Fails with exit 6 before anything runs when an executor is missing or not usable. */
+  /** What stops the run before anything runs: an executor that is missing or not usable. */
   preflight(): Promise<string[]> {
     return preflightProblems(this.plan, this.selected, this.options.executors, this.context());
   }
 
-  async start(): Promise<number> {
+  async start(): Promise<RunOutcome> {
     this.startMs = this.now();
     this.runId = this.options.runId ?? newRunId(new Date(this.now()));
-    reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event), actor: this.actor() });
-    // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
-    this.applyControl(drainControl(this.paths.control));
-    this.readiness.rebuild();
-    this.pollTimer = setInterval(() => this.pollControl(), 100);
-    this.flushTimer = setInterval(() => this.flush(), 500);
+    // What an attempt interrupted by a dead runner left running is ended before the task runs again:
+    // two attempts of one task must never run side by side.
+    const leftovers = await this.endLeftovers();
+    this.guard(() => {
+      reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event), leftovers, actor: this.actor() });
+      // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
+      this.applyControl(drainControl(this.paths.control));
+      this.readiness.rebuild();
+    });
+    this.pollTimer = setInterval(() => this.guard(() => this.pollControl()), 100);
+    this.flushTimer = setInterval(() => this.guard(() => this.flush()), 500);
     this.schedule();
     return this.finished;
+  }
+
+  /** Processes of attempts the journal shows as still running (the runner died): TERM, grace, KILL. */
+  private async endLeftovers(): Promise<Map<string, Ended>> {
+    const found = new Map<string, Ended>();
+    const open: Array<[key: string, marker: string, pgid: number | null]> = [];
+    for (const [id, task] of Object.entries(this.store.state.tasks)) {
+      for (const attempt of task.attempts) {
+        if (attempt.status === 'running' && attempt.marker) open.push([`${id}#${attempt.n}`, attempt.marker, attempt.pgid ?? null]);
+      }
+    }
+    await Promise.all(
+      open.map(async ([key, marker, pgid]) => {
+        const ended = await endAll(marker, pgid, this.options.graceMs);
+        if (ended.ended.length || ended.survived.length) found.set(key, ended);
+      }),
+    );
+    return found;
+  }
+
+  /**
+   * Runs one step of the loop; a write the disk refuses (full, read-only) stops the run cleanly instead
+   * of escaping as an exception: running trees are ended and the run ends with the reason.
+   */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.failStorage(error);
+    }
+  }
+
+  private failStorage(error: StorageError): void {
+    if (this.storageFailure) return;
+    this.storageFailure = error;
+    this.emit({ event: 'notice', message: `${error.message}: stopping the run (${this.running.size} running task(s) are ended)` });
+    this.stopping = true;
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const r of this.running.values()) r.handle?.kill('interrupt');
+    this.schedule();
+  }
+
+  /** Journals a change; after a refused write the run is stopping and later records are best effort. */
+  private record(body: JournalBody): void {
+    if (this.storageFailure) {
+      try {
+        this.store.append(body);
+      } catch {
+        // the disk still refuses: the journal keeps what it had (resume folds it)
+      }
+      return;
+    }
+    let written: JournalRecord;
+    try {
+      written = this.store.append(body);
+    } catch (error) {
+      const failure = error instanceof StorageError ? error : typeof (error as NodeJS.ErrnoException).code === 'string' ? new StorageError(this.paths.journal, (error as NodeJS.ErrnoException).code!, 'write the journal') : null;
+      if (!failure) throw error;
+      this.failStorage(failure);
+      return;
+    }
+    this.handoff(written);
   }
 
   /** Ctrl-C: stop launching, stop running trees (grace, then SIGKILL); a second call forces. */
@@ -167,29 +244,59 @@ export class Runner {
   }
 
   private flush(): void {
-    for (const r of this.running.values()) r.log?.flush();
+    // Helper-spawned attempts learn their group id after the start record: journal it once known.
+    for (const r of this.running.values()) {
+      if (!r.pgidRecorded && r.handle?.pid) {
+        r.pgidRecorded = true;
+        this.record({ type: 'task-pgid', task: r.task.model.id, attempt: r.attempt, pgid: r.handle.pid });
+      }
+    }
     this.store.flushInBackground();
+    const failed = (this.store as { backgroundError?: Error | null }).backgroundError;
+    if (failed && typeof (failed as NodeJS.ErrnoException).code === 'string') this.failStorage(new StorageError(this.paths.state, (failed as NodeJS.ErrnoException).code!, 'write the state snapshot'));
   }
 
   private pollControl(): void {
-    const actions = drainControl(this.paths.control);
-    if (actions.length === 0) return;
-    this.applyControl(actions);
+    const requests = drainControl(this.paths.control);
+    if (requests.length === 0) return;
+    this.applyControl(requests);
+    pruneAnswers(this.paths.control);
     this.readiness.rebuild();
     this.store.flushInBackground();
     this.schedule();
   }
 
-  private applyControl(actions: ControlAction[]): void {
-    for (const action of actions) {
-      const problem = controlProblem(action, this.store.state, this.plan);
-      if (problem) {
-        this.emit({ event: 'notice', message: `control ${action.action} ignored: ${problem}` });
+  /** Applies each request the runner accepts, and answers every one (the command prints the answer). */
+  private applyControl(requests: ControlRequest[]): void {
+    for (const request of requests) {
+      const action = request.action;
+      const what = action ? `${action.action}${'task' in action ? ` ${action.task}` : ''}` : 'request';
+      const problem = request.problem ?? (action ? controlProblem(action, this.store.state, this.plan) : 'malformed');
+      if (problem || !action) {
+        this.emit({ event: 'notice', message: `control ${what} rejected: ${problem}` });
+        writeAnswer(request.file, { ok: false, message: problem ?? 'malformed request' });
         continue;
       }
-      this.handoff(this.store.append({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) }));
-      this.emit({ event: 'notice', message: `control: ${action.action}${'task' in action ? ` ${action.task}` : ''} applied` });
+      this.record({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) });
+      let message = 'applied';
+      if (action.action === 'stop') {
+        this.stopTask(action.task, action.reason?.trim() ? `stopped by execplan stop: ${action.reason.trim()}` : 'stopped by execplan stop');
+        message = 'stopping it now (its whole process tree); it runs again on the next run';
+      } else if (action.action === 'pause' && action.stop) {
+        const ids = [...this.running.keys()];
+        for (const id of ids) this.stopTask(id, 'stopped by execplan pause --stop');
+        message = `paused; stopping ${ids.length ? ids.join(', ') : 'no task (none was running)'}`;
+      } else if (action.action === 'pause') message = 'paused: no new task starts; running tasks finish';
+      this.emit({ event: 'notice', message: `control: ${what} applied` });
+      writeAnswer(request.file, { ok: true, message });
     }
+  }
+
+  private stopTask(id: string, reason: string): void {
+    const r = this.running.get(id);
+    if (!r || r.stopReason) return;
+    r.stopReason = reason;
+    r.handle?.kill('cancel');
   }
 
   /** Ready tasks not running and not waiting for a retry backoff. */
@@ -242,7 +349,7 @@ export class Runner {
     if (!previous) return false;
     const current = fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task));
     if (current !== previous || !outputsExist(task, this.plan.planDir)) return false;
-    this.store.append({ type: 'task-fresh', task: task.model.id, fingerprint: current });
+    this.record({ type: 'task-fresh', task: task.model.id, fingerprint: current });
     this.readiness.dequeue(task.model.id);
     this.readiness.markSatisfied(task);
     this.emit({ event: 'task-fresh', task: task.model.id });
@@ -255,20 +362,22 @@ export class Runner {
     const attempt = (s?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0) + 1;
     const file = logPath(this.paths, id, attempt);
     const relLog = path.relative(this.plan.planDir, file);
-    this.store.append({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog });
+    const marker = attemptMarker(this.runId, id, attempt);
+    this.record({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog, marker });
+    if (this.storageFailure) return;
     this.readiness.hold(task);
-    const log = this.store.persistent ? new LogWriter(file) : null;
-    const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null };
+    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error)) : null;
+    const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null, marker, pgidRecorded: false, stopReason: null };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
     const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
       const line = redactors[stream](raw);
-      log?.line(line);
+      if (!this.storageFailure) log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
-    const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId };
+    const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId, [markerVariable]: marker };
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
@@ -276,14 +385,38 @@ export class Runner {
       this.context(),
     );
     running.handle = handle;
+    if (handle.pid) {
+      running.pgidRecorded = true;
+      this.record({ type: 'task-pgid', task: id, attempt, pgid: handle.pid });
+    }
     if (task.model.timeoutSeconds !== null) {
       running.timer = setTimeout(() => running.handle?.kill('timeout'), task.model.timeoutSeconds * 1000);
     }
-    void handle.done.then((outcome) => this.afterCommand(running, outcome, env));
+    void handle.done
+      .then((outcome) => this.afterCommand(running, outcome, env))
+      .catch((error: unknown) => {
+        if (!(error instanceof StorageError)) throw error;
+        this.failStorage(error);
+        if (this.running.get(id) === running) this.finishAttempt(running, 'stopped: the disk refused a write', null, 'interrupted');
+      });
+  }
+
+  /**
+   * After a kill, or when a descendant outside the group held the output open, look for the attempt's
+   * processes by their marker and end them (TERM, grace, KILL); report any that survive.
+   */
+  private async endEscaped(running: Running, outcome: AttemptOutcome): Promise<void> {
+    if (outcome.kind !== 'killed' && !outcome.pipesHeld) return;
+    const ended = await endAll(running.marker, null, this.options.graceMs, () => this.interrupts > 1);
+    if (ended.ended.length === 0 && ended.survived.length === 0) return;
+    const id = running.task.model.id;
+    if (ended.survived.length) this.emit({ event: 'notice', message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand` });
+    else this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
   }
 
   private async afterCommand(running: Running, outcome: AttemptOutcome, env: NodeJS.ProcessEnv): Promise<void> {
     if (running.timer) clearTimeout(running.timer);
+    await this.endEscaped(running, outcome);
     const task = running.task;
     const ended = outcomeResult(outcome, task.model.timeoutSeconds);
     let reason = ended.reason;
@@ -291,14 +424,14 @@ export class Runner {
     // Ctrl-C arrived while the command ran: its checks are not run now, so it is not done either —
     // it is interrupted and runs again on resume (a task is done only when its checks passed).
     const checksSkipped = reason === null && this.stopping && hasChecks;
-    if (reason === null && !this.stopping && hasChecks) {
+    if (reason === null && !this.stopping && !running.stopReason && hasChecks) {
       const result = await runChecks(task.model.acceptance, {
         planDir: task.root ?? this.plan.planDir,
         cwd: task.cwd,
         env,
         graceMs: this.options.graceMs,
         onLine: (line) => {
-          const clean = redact(line);
+          const clean = redactSecrets(line);
           running.log?.line(clean);
           this.emit({ event: 'task-output', task: task.model.id, stream: 'stdout', line: clean });
         },
@@ -306,36 +439,40 @@ export class Runner {
       });
       if (!result.ok) reason = result.reason;
     }
-    this.finishAttempt(running, reason, ended.exitCode, checksSkipped || (outcome.kind === 'killed' && outcome.reason === 'interrupt'));
+    const ending = running.stopReason ? 'stopped' : checksSkipped || (outcome.kind === 'killed' && outcome.reason === 'interrupt') ? 'interrupted' : 'normal';
+    this.finishAttempt(running, reason, ended.exitCode, ending);
   }
 
-  private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, interrupted: boolean): void {
-    const reason = rawReason === null ? null : redact(rawReason);
+  private finishAttempt(running: Running, rawReason: string | null, exitCode: number | null, ending: 'normal' | 'interrupted' | 'stopped'): void {
+    const reason = rawReason === null ? null : redactSecrets(rawReason);
     const task = running.task;
     const id = task.model.id;
-    running.log?.close();
     this.running.delete(id);
+    running.log?.close();
     this.readiness.release(task);
     const durationMs = this.now() - running.startMs;
     const logged = running.log?.wroteAny ?? false;
     const relLog = logged ? path.relative(this.plan.planDir, running.log!.file) : null;
-    if (interrupted || (this.stopping && reason !== null)) {
-      this.handoff(this.store.append({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: 'interrupted by the user' }));
+    if (ending === 'stopped') {
+      this.record({ type: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
+      this.emit({ event: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
+    } else if (ending === 'interrupted' || (this.stopping && reason !== null)) {
+      this.record({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: this.storageFailure ? `stopped: ${this.storageFailure.message}` : 'interrupted by the user' });
       this.readiness.requeue(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
       const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
-      this.handoff(this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged }));
+      this.record({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
       this.readiness.markSatisfied(task);
       this.emit({ event: 'task-end', task: id, attempt: running.attempt, status: 'done', durationMs, reason: null, log: relLog, retryInMs: null });
     } else {
-      this.handoff(this.store.append({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged }));
+      this.record({ type: 'task-end', task: id, attempt: running.attempt, status: 'failed', exitCode, reason, fingerprint: null, durationMs, logged });
       const failures = this.ts(id)!.failuresSinceReset;
       let retryInMs: number | null = null;
       if (failures <= task.model.retries && !this.stopping) {
         // Exponential backoff with jitter (50-100% of base * 2^(n-1)), capped at a minute.
         retryInMs = Math.round(Math.min(60_000, this.options.retryBaseMs * 2 ** (failures - 1)) * (0.5 + Math.random() * 0.5));
-        this.store.append({ type: 'task-retry', task: id, nextAttempt: running.attempt + 1, delayMs: retryInMs });
+        this.record({ type: 'task-retry', task: id, nextAttempt: running.attempt + 1, delayMs: retryInMs });
         const timer = setTimeout(() => {
           this.retryTimers.delete(id);
           this.readiness.requeue(id);
@@ -357,7 +494,7 @@ export class Runner {
   private maybeFinish(): void {
     if (this.running.size > 0 || this.retryTimers.size > 0) return;
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
-    const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed');
+    const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed' && this.status(id) !== 'stopped');
     const waitingFor = this.waitingReasons();
     // Anything but a failed upstream can still change (a person, a resume, a slot): --wait keeps going.
     const humanWait = pending.some((id) => !isBlocked(waitingFor(this.plan.tasks.get(id)!)));
@@ -390,6 +527,9 @@ export class Runner {
       if (status === 'failed') {
         const last = s!.attempts[s!.attempts.length - 1];
         failures.push({ task: id, reason: last?.reason ?? 'failed', log: last?.logged ? last.log : null });
+      } else if (status === 'stopped') {
+        const last = s!.attempts[s!.attempts.length - 1];
+        waiting.push({ task: id, status: 'cancelled', reason: { kind: 'stopped', reason: last?.reason ?? 'stopped' } });
       } else if (status === 'pending') {
         const why = waitingFor(task);
         const kind = isBlocked(why) ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
@@ -399,21 +539,27 @@ export class Runner {
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }
-    let outcome: RunOutcome;
-    let exitCode: number;
-    if (this.stopping) [outcome, exitCode] = ['aborted', ExitCode.aborted];
-    else if (failures.length) [outcome, exitCode] = ['failed', ExitCode.failedResumable];
-    else if (waiting.length) [outcome, exitCode] = ['waiting', ExitCode.failedResumable];
-    else [outcome, exitCode] = ['completed', ExitCode.ok];
-    this.store.append({ type: 'run-end', runId: this.runId, exitCode, outcome });
+    // A state that could not be written is a failure of the run, resumable once the disk is fixed.
+    let outcome: RunOutcome = this.storageFailure ? 'failed' : this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
+    let exitCode = this.options.exitCodeOf(outcome);
+    this.record({ type: 'run-end', runId: this.runId, exitCode, outcome });
     const durationMs = this.now() - this.startMs;
-    if (this.store.persistent) {
-      writeRunSummary(this.paths.runs, { runId: this.runId, startMs: this.startMs, durationMs, exitCode, outcome, concurrency: this.options.concurrency, selected: this.selected, tasks: this.store.state.tasks });
+    try {
+      if (this.store.persistent) {
+        writeRunSummary(this.paths.runs, { runId: this.runId, startMs: this.startMs, durationMs, exitCode, outcome, concurrency: this.options.concurrency, selected: this.selected, tasks: this.store.state.tasks });
+      }
+      this.store.close();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw error;
+      this.storageFailure ??= new StorageError(this.paths.dir, code, 'write the run state in');
+      outcome = 'failed';
+      exitCode = this.options.exitCodeOf(outcome);
     }
-    this.store.close();
+    if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
     const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
-    this.resolveFinished(exitCode);
+    this.resolveFinished(outcome);
   }
 }

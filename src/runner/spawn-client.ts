@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { AttemptHandle, AttemptOutcome } from './executor.js';
 import type { SpawnTreeOptions } from './command-executor.js';
 import { GroupLifecycle, lineOutput, type OutputStream, type ProcessEnd } from './process-group.js';
+import { unreachable } from '../core/unreachable.js';
 
 type HelperMessage =
   | { op: 'started'; id: number; pid: number | null }
@@ -36,10 +37,8 @@ export class SpawnHelper {
           this.pending.delete(msg.id);
           p.onEnd(msg.end);
           break;
-        default: {
-          const unknown: never = msg;
-          throw new Error(`unknown helper message ${JSON.stringify(unknown)}`);
-        }
+        default:
+          return unreachable(msg, 'helper message');
       }
     });
     child.on('exit', () => {
@@ -74,7 +73,7 @@ export class SpawnHelper {
         onData: (stream, data) => lines.push(stream, data),
         onEnd: (end) => {
           lines.end();
-          resolve(life.end(end));
+          void life.end(end).then(resolve);
         },
       });
       this.child.send({ op: 'start', id, script, cwd: options.cwd, env: options.env });

@@ -23,6 +23,9 @@ process.on('message', (raw) => {
     cwd: msg.cwd,
     env: msg.env,
     graceMs: 0,
+    // The runner signals the group and owns the grace period: killing the members here when the leader
+    // ends would cut it short for members that handle SIGTERM.
+    leaveGroupToCaller: true,
     // latin1 keeps every byte; the runner turns it back into bytes before decoding UTF-8 lines.
     output: { chunks: (chunk, stream) => new Promise<void>((resume) => send({ op: 'data', id: msg.id, stream, data: chunk.toString('latin1') }, resume)) },
   });
@@ -35,4 +38,8 @@ process.on('message', (raw) => {
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C reaches the whole foreground group, this helper included: the runner decides what stops (it
 // signals the tasks' own groups), so the helper stays to report how the tasks ended.
+// SIGTERM or SIGHUP sent to the runner's whole process group (a closed terminal, `timeout`, a service
+// manager) reach it too, for the same reason.
 process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+process.on('SIGHUP', () => {});

@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
 import type { TaskStatus } from '../core/task-status.js';
@@ -22,6 +23,9 @@ export interface AttemptState {
   log: string;
   /** False when the attempt printed nothing (no log file was created). */
   logged: boolean;
+  /** EXECPLAN_ATTEMPT_ID of its processes, and its process group once known (finding what is left of it). */
+  marker?: string;
+  pgid?: number;
 }
 
 export interface TaskState {
@@ -113,7 +117,19 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
-      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false });
+      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false, ...(record.marker ? { marker: record.marker } : {}) });
+      break;
+    }
+    case 'task-pgid': {
+      const attempt = taskState(state, record.task).attempts.find((a) => a.n === record.attempt);
+      if (attempt) attempt.pgid = record.pgid;
+      break;
+    }
+    case 'task-stopped': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'stopped', endedAt: record.ts, reason: record.reason });
+      task.status = 'stopped';
       break;
     }
     case 'task-end': {
@@ -150,10 +166,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.lastOutcome = record.outcome;
       state.activePid = null;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown journal record ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'journal record');
   }
   return state;
 }
@@ -209,13 +223,14 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
     case 'pause':
       state.paused = true;
       break;
+    case 'stop':
+      // The attempt's end (task-stopped) changes the task; the request itself is history.
+      break;
     case 'resume':
       state.paused = false;
       break;
-    default: {
-      const unknown: never = record;
-      throw new Error(`unknown control action ${JSON.stringify(unknown)}`);
-    }
+    default:
+      return unreachable(record, 'control action');
   }
 }
 
@@ -225,12 +240,13 @@ export function writeSnapshot(file: string, state: RunState): void {
 }
 
 /**
- * The same, with the fsync on the thread pool (the run loop keeps going); `done` runs after the rename.
+ * The same, with the fsync on the thread pool (the run loop keeps going); `done` runs after the rename
+ * (with the error when the write failed). `text` is the state serialized when its journal head was durable.
  * The caller keeps one in flight at a time.
  */
-export function writeSnapshotInBackground(file: string, state: RunState, stillCurrent: () => boolean, done: () => void): void {
+export function writeSnapshotInBackground(file: string, text: string, stillCurrent: () => boolean, done: (error: Error | null) => void): void {
   // A synchronous snapshot written meanwhile is newer: never replace it with this one.
-  writeFileAtomicInBackground(file, `${JSON.stringify(state)}\n`, stillCurrent, done);
+  writeFileAtomicInBackground(file, text, stillCurrent, done);
 }
 
 export function readSnapshot(file: string): RunState | null {

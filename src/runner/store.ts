@@ -3,11 +3,13 @@
  * and monitors). Loading folds the whole journal, so a snapshot older than the journal never matters.
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
-import { mkdirSync, truncateSync, readFileSync } from 'node:fs';
-import { applyRecord, emptyState, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
-import { hashLine, JournalWriter, readJournal, type JournalRecord } from './journal.js';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { applyRecord, emptyState, readSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
+import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
 import type { JournalBody } from './records.js';
 import type { StatePaths } from './paths.js';
+import type { FailureOf } from '../core/failure.js';
+import { err, ok, type Result } from '../core/result.js';
 
 export interface Store {
   readonly state: RunState;
@@ -20,23 +22,53 @@ export interface Store {
   close(): void;
 }
 
-/** Folds the journal into a state; `tornTail` says a crash cut the last line. */
-export function loadState(paths: StatePaths): { state: RunState; tornTail: boolean } {
-  const journal = readJournal(paths.journal);
-  const state = emptyState();
-  const lines = journal.records.length ? readFileSync(paths.journal, 'utf8').split('\n').filter((l) => l !== '') : [];
-  journal.records.forEach((record, i) => applyRecord(state, record, hashLine(lines[i]!)));
-  return { state, tornTail: journal.tornTail };
+export interface CheckedState {
+  state: RunState;
+  /** A crash cut the journal's last write: the next writer cuts it off (and keeps it aside). */
+  tornTail: TornTail | null;
+  /** Damage the runner must not act on (edited, removed or inserted records, lines that are not records). */
+  problems: ChainProblem[];
 }
 
-export type LoadedState = { ok: true; state: RunState } | { ok: false; message: string };
-
-/** loadState for commands: a journal with a broken line in the middle is reported, not thrown. */
-export function tryLoadState(paths: StatePaths): LoadedState {
+/**
+ * Reads and checks the whole journal (hash chain, seq, the head state.json records) and folds its records
+ * into a state. Never throws: an unreadable journal or a record the fold cannot apply is a problem.
+ */
+export function loadState(paths: StatePaths): CheckedState {
+  let text: string;
   try {
-    return { ok: true, state: loadState(paths).state };
+    text = readFileSync(paths.journal, 'utf8');
   } catch (error) {
-    return { ok: false, message: `${paths.journal}: ${error instanceof Error ? error.message : String(error)}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: emptyState(), tornTail: null, problems: [] };
+    return { state: emptyState(), tornTail: null, problems: [{ line: 1, code: 'journal-unreadable', message: `cannot read the journal (${code ?? String(error)})` }] };
+  }
+  const inspected = inspectJournal(text, readSnapshot(paths.state)?.journal ?? null);
+  const state = emptyState();
+  const problems = [...inspected.problems];
+  for (const [i, record] of inspected.records.entries()) {
+    try {
+      applyRecord(state, record, inspected.hashes[i]!);
+    } catch (error) {
+      problems.push({ line: i + 1, code: 'journal-not-record', message: `record ${record.seq} cannot be applied (${error instanceof Error ? error.message : String(error)})` });
+      break;
+    }
+  }
+  return { state, tornTail: inspected.tornTail, problems };
+}
+
+export type LoadedState = Result<{ state: RunState; tornTail: TornTail | null }, FailureOf<'history-damaged'>>;
+
+/** loadState for commands: damage is reported (the CLI names it and the recovery), never thrown. */
+export function tryLoadState(paths: StatePaths): LoadedState {
+  const loaded = loadState(paths);
+  if (loaded.problems.length) return err({ kind: 'history-damaged', problems: loaded.problems, journal: paths.journal });
+  return ok({ state: loaded.state, tornTail: loaded.tornTail });
+}
+
+export class JournalDamaged extends Error {
+  constructor(readonly problems: ChainProblem[]) {
+    super(`the journal is damaged (${problems.length} problem(s))`);
   }
 }
 
@@ -45,20 +77,30 @@ export class FileStore implements Store {
   private writer: JournalWriter;
   private dirty = false;
 
-  private constructor(private readonly paths: StatePaths, readonly state: RunState) {
+  private constructor(
+    private readonly paths: StatePaths,
+    readonly state: RunState,
+    /** Where a torn tail cut off on open was kept, and its size. */
+    readonly repairedTail: { file: string; bytes: number; line: number } | null,
+  ) {
     this.writer = new JournalWriter(paths.journal, state.journal);
   }
 
+  /** Opens the only writer. Throws JournalDamaged (callers check with tryLoadState first) and fs errors. */
   static open(paths: StatePaths): FileStore {
     mkdirSync(paths.dir, { recursive: true });
-    const { state, tornTail } = loadState(paths);
+    const { state, tornTail, problems } = loadState(paths);
+    if (problems.length) throw new JournalDamaged(problems);
+    let repaired: FileStore['repairedTail'] = null;
     if (tornTail) {
-      // Drop the torn line so the next record starts on a line of its own.
-      const text = readFileSync(paths.journal, 'utf8');
-      const keep = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
-      truncateSync(paths.journal, Buffer.byteLength(keep));
+      // Keep what the crash left (never lose bytes of the history), then cut it so the next record
+      // starts on a line of its own right after the last good one.
+      const file = `${paths.journal}.torn-${Date.now()}`;
+      writeFileSync(file, tornTail.text);
+      truncateSync(paths.journal, tornTail.keepBytes);
+      repaired = { file, bytes: Buffer.byteLength(tornTail.text), line: tornTail.line };
     }
-    return new FileStore(paths, state);
+    return new FileStore(paths, state, repaired);
   }
 
   append(body: JournalBody): JournalRecord {
@@ -78,16 +120,31 @@ export class FileStore implements Store {
 
   private snapshotInFlight = false;
   private generation = 0;
+  /** A background write that failed (disk full, read-only): the next synchronous flush reports it. */
+  backgroundError: Error | null = null;
 
   flushInBackground(): void {
     if (!this.dirty || this.snapshotInFlight) return;
-    this.writer.syncInBackground();
     this.dirty = false;
     this.snapshotInFlight = true;
     const generation = this.generation;
-    writeSnapshotInBackground(this.paths.state, this.state, () => generation === this.generation, () => {
-      this.snapshotInFlight = false;
+    // Serialized now, with the head the fsync below makes durable: the snapshot never points past it.
+    const text = `${JSON.stringify(this.state)}\n`;
+    const started = this.writer.syncInBackground((syncError) => {
+      if (syncError) {
+        this.snapshotInFlight = false;
+        this.backgroundError = syncError;
+        return;
+      }
+      writeSnapshotInBackground(this.paths.state, text, () => generation === this.generation, (error) => {
+        this.snapshotInFlight = false;
+        if (error) this.backgroundError = error;
+      });
     });
+    if (!started) {
+      this.snapshotInFlight = false;
+      this.dirty = true;
+    }
   }
 
   close(): void {
@@ -102,7 +159,7 @@ export class NullStore implements Store {
   readonly state = emptyState();
 
   append(body: JournalBody): JournalRecord {
-    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body } as JournalRecord;
+    const record = { seq: ++this.seq, ts: new Date().toISOString(), prev: '', ...body };
     applyRecord(this.state, record, '');
     return record;
   }

@@ -490,7 +490,7 @@ export const planSchema = {
       }
     },
     "boundaries": {
-      "description": "Task boundaries (seed 004): how big the task is expected to be, when to stop, and what not to touch. Given to agents verbatim.",
+      "description": "Task boundaries: how big the task is expected to be, when to stop, and what not to touch. Given to agents verbatim.",
       "type": "object",
       "additionalProperties": false,
       "properties": {

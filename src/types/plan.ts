@@ -548,7 +548,7 @@ export interface Pert {
   pessimistic: number | string;
 }
 /**
- * Task boundaries (seed 004): how big the task is expected to be, when to stop, and what not to touch. Given to agents verbatim.
+ * Task boundaries: how big the task is expected to be, when to stop, and what not to touch. Given to agents verbatim.
  *
  * This interface was referenced by `Plan`'s JSON-Schema
  * via the `definition` "boundaries".

@@ -1,5 +1,5 @@
 /**
- * An independent checker of compiled schedules, written from the contract (DESIGN.md §4) and not from the
+ * An independent checker of compiled schedules, written from the contract (docs/scheduling.md) and not from the
  * scheduler's code: precedence, phase barriers, resource capacities, the concurrency limit and file
  * conflicts must hold at every instant; every task is scheduled once with its duration.
  */

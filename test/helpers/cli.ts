@@ -9,7 +9,8 @@ import type { CliIo } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import { compilePlan } from '../../src/compiler/compile.js';
 import type { CompiledPlan } from '../../src/compiler/compiled.js';
-import { loadPlan } from '../../src/compiler/load.js';
+import { loadPlan, type LoadedPlanText } from '../../src/compiler/load.js';
+import type { PlanModel } from '../../src/compiler/model.js';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 export const bin = path.join(root, 'bin', 'execplan.js');
@@ -89,9 +90,19 @@ export function project(files: Record<string, string>, prefix?: string): string 
   return dir;
 }
 
+/** Loads a plan text in memory; throws with the diagnostics when it is invalid. */
+export function loadText(text: string, file = 'plan.yaml'): LoadedPlanText {
+  const loaded = loadPlan(file, text);
+  if (!loaded.ok) throw new Error(`plan does not load:\n${loaded.error.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n')}`);
+  return loaded.value;
+}
+
+/** The normalized model of a plan text; throws with the diagnostics when it is invalid. */
+export function modelOf(text: string, file = 'plan.yaml'): PlanModel {
+  return loadText(text, file).model;
+}
+
 /** Loads and compiles a plan text in memory; throws with the diagnostics when it is invalid. */
 export function compileText(text: string, file = 'plan.yaml'): CompiledPlan {
-  const loaded = loadPlan(file, text);
-  if (!loaded.model) throw new Error(`plan does not load:\n${loaded.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`).join('\n')}`);
-  return compilePlan(loaded.model);
+  return compilePlan(modelOf(text, file));
 }

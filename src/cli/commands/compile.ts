@@ -1,6 +1,6 @@
 /**
  * execplan compile [plan.yaml] [--out DIR] [--check]: validate, compile, write every artifact
- * (docs/artifacts.md). --check compiles in memory, compares with the files on disk, writes nothing and
+ * (the artifacts of docs/contract.md). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
@@ -38,15 +38,9 @@ export const compileCommand: Command = {
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
     const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { diagnostics, model, input, config } = outcome.loaded;
+    if (!outcome.ok) return outcome;
+    const { diagnostics, model, input, config } = outcome.value;
     printDiagnostics(io, diagnostics);
-    const exitCode = exitCodeFor(diagnostics);
-    if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
     const compiled = compilePlan(model);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
@@ -74,27 +68,23 @@ export const compileCommand: Command = {
       }
       if (stale.length === 0) {
         io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
-        return ExitCode.ok;
+        return ok();
       }
       // The same flags as this check, or following the advice would write other artifacts than it expects.
       const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
-      io.stderr(`${input.file}: ${stale.length} stale artifact${stale.length === 1 ? '' : 's'}; run \`${['execplan compile', ...flags].join(' ')}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`);
-      return ExitCode.stale;
+      return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 
-    if (outcome.loaded.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.loaded.source, model));
+    if (outcome.value.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.value.source, model));
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);
-    if (!written.ok) {
-      io.stderr(`execplan compile: ${written.message}\n`);
-      return ExitCode.badArguments;
-    }
+    if (!written.ok) return written;
     const fr = compiled.frontier;
     io.stderr(
       `${input.file}: ${count(model.tasks.length, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
         `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
     );
-    return ExitCode.ok;
+    return ok();
   },
 };

@@ -9,7 +9,9 @@ import { renderAuthoringPrompt } from '../../authoring/prompt.js';
 import { draftHeader, draftPlan } from '../../agents/draft.js';
 import { defaultProfileName, resolveProfiles } from '../../agents/profiles.js';
 import { findExecutable } from '../../agents/which.js';
-import { ExitCode, formatDiagnostic } from '../../compiler/diagnostic.js';
+import { loadDiagnostics } from '../../compiler/load.js';
+import { err, ok } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
@@ -48,37 +50,24 @@ export const draftCommand: Command = {
 
     const outFile = values.output ?? 'plan.yaml';
     const outPath = path.resolve(io.cwd, outFile);
-    if (existsSync(outPath) && !values.force) {
-      say(`${outFile} exists; pass --force to overwrite it`);
-      return ExitCode.badArguments;
-    }
+    if (existsSync(outPath) && !values.force) return err({ kind: 'input-unusable', message: `${outFile} exists; pass --force to overwrite it` });
     // Checked before the agent is paid for: the plan could not be written there afterwards.
     const outDir = path.dirname(outPath);
     if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) {
-      say(`cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist`);
-      return ExitCode.badArguments;
+      return err({ kind: 'input-unusable', message: `cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist` });
     }
     const read = await readSpecFile(io.cwd, spec);
-    if (!read.ok) {
-      say(read.message);
-      return ExitCode.badArguments;
-    }
-    const { absolute: specAbsolute, text: specText } = read;
+    if (!read.ok) return read;
+    const { absolute: specAbsolute, text: specText } = read.value;
 
     const loaded = await loadConfig(outDir, values.config ? path.resolve(io.cwd, values.config) : undefined);
-    if (loaded.diagnostics.length > 0) {
-      printDiagnostics(io, loaded.diagnostics);
-      return ExitCode.invalidPlan;
-    }
+    if (loaded.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loaded.diagnostics });
     const profiles = resolveProfiles(loaded.config.profiles);
     const profileName = values.profile ?? loaded.config.default_profile ?? defaultProfileName;
     const profile = profiles[profileName];
     if (!profile) throw new UsageError(`unknown agent profile '${profileName}' (known: ${Object.keys(profiles).sort().join(', ')})`);
     const binary = profile.command[0]!;
-    if (!findExecutable(binary, io.cwd, io.env.PATH)) {
-      say(`agent command '${binary}' (profile ${profile.name}) not found on PATH: ${profile.installHint}`);
-      return ExitCode.cannotStart;
-    }
+    if (!findExecutable(binary, io.cwd, io.env.PATH)) return err({ kind: 'agent-missing', binary, profile: profile.name, installHint: profile.installHint });
 
     // The plan names its spec relative to where plan.yaml lives.
     const specPath = path.relative(outDir, specAbsolute).split(path.sep).join('/');
@@ -90,44 +79,39 @@ export const draftCommand: Command = {
       cwd: outDir,
       env: io.env,
       planFile: outFile,
-      validate: async (text) => (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics,
+      validate: async (text) => loadDiagnostics(await validatePlanText(outFile, text, outDir, loaded.config)),
       say,
       onLine: values.verbose ? (line) => io.stderr(`  | ${line}\n`) : undefined,
     });
     if (result.ok) {
-      const text = draftHeader(specPath, profile.name, result.rounds.length) + result.yaml;
+      const { yaml, rounds: used } = result.value;
+      const text = draftHeader(specPath, profile.name, used.length) + yaml;
       const written = await writeOneFile(outPath, outFile, text);
       if (!written.ok) {
         // The agent's work is not thrown away: the plan goes to stdout.
-        say(`${written.message}; the drafted plan follows on stdout`);
         io.stdout(text);
-        return ExitCode.badArguments;
+        return err({ ...written.error, planOnStdout: true });
       }
       // Warnings, with positions in the file as written (the header shifts lines).
-      printDiagnostics(io, (await validatePlanText(outFile, text, outDir, loaded.config)).diagnostics);
-      io.stdout(`${outFile}: drafted by ${profile.name} and valid after ${result.rounds.length} round${result.rounds.length === 1 ? '' : 's'}\n`);
-      return ExitCode.ok;
+      printDiagnostics(io, loadDiagnostics(await validatePlanText(outFile, text, outDir, loaded.config)));
+      io.stdout(`${outFile}: drafted by ${profile.name} and valid after ${used.length} round${used.length === 1 ? '' : 's'}\n`);
+      return ok();
     }
-    switch (result.reason) {
-      case 'blocked':
-        say(result.message);
-        return ExitCode.cannotStart;
+    const failure = result.error;
+    switch (failure.kind) {
+      case 'agent-blocked':
+        return err({ kind: 'agent-blocked', notice: failure.notice });
       case 'agent-failed':
-        say(result.message);
-        return ExitCode.failedNotResumable;
+        return err({ kind: 'agent-failed', message: failure.message });
       case 'invalid': {
         // Keep the last answer for inspection; the diagnostics point into it. The real plan is untouched.
         const rejected = outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
-        const written = await writeOneFile(path.resolve(io.cwd, rejected), rejected, result.yaml);
-        if (!written.ok) say(written.message);
-        io.stderr(result.diagnostics.map((d) => formatDiagnostic({ ...d, file: rejected })).join('\n') + '\n');
-        say(`no valid plan after ${result.rounds.length} round${result.rounds.length === 1 ? '' : 's'}; the last answer is in ${rejected}`);
-        return ExitCode.invalidPlan;
+        const written = await writeOneFile(path.resolve(io.cwd, rejected), rejected, failure.yaml);
+        if (!written.ok) say(written.error.message);
+        return err({ kind: 'draft-invalid', rejectedFile: rejected, diagnostics: failure.diagnostics, rounds: failure.rounds.length });
       }
-      default: {
-        const never: never = result;
-        return never;
-      }
+      default:
+        return unreachable(failure, 'draft failure');
     }
   },
 };

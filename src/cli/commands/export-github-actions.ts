@@ -11,11 +11,11 @@ import { resolveProfiles, defaultProfileName } from '../../agents/profiles.js';
 import { taskAgent } from '../../agents/task-agent.js';
 import { branchName } from '../../compiler/analysis/streams.js';
 import { compilePlan } from '../../compiler/compile.js';
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
 import { githubActionsExporter, type AgentJobInfo } from '../../exporters/github-actions/index.js';
 import { statePaths } from '../../runner/paths.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
-import { UsageError, type CliIo } from '../command.js';
+import { UsageError, type CliIo, type CommandResult } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { version } from '../version.js';
 import { writeOneFile } from '../write-files.js';
@@ -33,7 +33,7 @@ const slash = (p: string) => p.split(path.sep).join('/');
 /** A runner label as GitHub takes it: one word of letters, digits and `._-` (self-hosted labels included). */
 const labelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export async function exportGithubActions(args: string[], io: CliIo): Promise<number> {
+export async function exportGithubActions(args: string[], io: CliIo): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     args,
     { output: { type: 'string', short: 'o' }, concurrency: { type: 'string', short: 'j' }, 'runs-on': { type: 'string' }, check: { type: 'boolean', default: false }, config: { type: 'string' } },
@@ -46,15 +46,9 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<nu
 
   // The schedule is compiled for the limit the jobs must hold, as `compile --concurrency` does.
   const outcome = await loadPlanWithConfig(io, positionals[0], concurrencyFlag ? { maxConcurrency: concurrencyFlag } : {}, values.config);
-  if (!outcome.ok) {
-    if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-    printDiagnostics(io, outcome.diagnostics);
-    return outcome.exitCode;
-  }
-  const { diagnostics, model, input, config } = outcome.loaded;
+  if (!outcome.ok) return outcome;
+  const { diagnostics, model, input, config } = outcome.value;
   printDiagnostics(io, diagnostics);
-  const exitCode = exitCodeFor(diagnostics);
-  if (exitCode !== ExitCode.ok || !model) return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
 
   // Outside a repository (one yet to be made): the current folder if it holds the plan, else the plan's.
   const root = repositoryRoot(input.dir) ?? (path.relative(io.cwd, input.dir).startsWith('..') ? input.dir : io.cwd);
@@ -87,7 +81,7 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<nu
   ].filter(Boolean).join(' ');
   const result = githubActionsExporter.export(compilePlan(model), {
     planPath,
-    stateDir: slash(path.relative(root, statePaths(input.dir).dir)),
+    stateDir: slash(path.relative(root, statePaths(input.dir, model.name).dir)),
     workflowPath,
     concurrency,
     runsOn,
@@ -104,22 +98,19 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<nu
     const onDisk = await readFile(file, 'utf8').catch(() => null);
     if (onDisk === content) {
       io.stderr(`${input.file}: ${shown} is up to date\n`);
-      return ExitCode.ok;
+      return ok();
     }
+    // One file, so one line says it (not compile --check's list of artifacts); the exit code is stale's.
     io.stderr(`${input.file}: ${shown} is ${onDisk === null ? 'missing' : 'stale'}; run \`${command}\` and commit the result\n`);
-    return ExitCode.stale;
+    return err({ kind: 'reported', failure: { kind: 'stale', planFile: input.file, stale: [shown], rerun: command } });
   }
   try {
     await mkdir(path.dirname(file), { recursive: true });
   } catch (error) {
-    io.stderr(`execplan export: cannot create the folder of ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
-    return ExitCode.badArguments;
+    return err({ kind: 'write-failed', message: `cannot create the folder of ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
   const written = await writeOneFile(file, shown, content);
-  if (!written.ok) {
-    io.stderr(`execplan export: ${written.message}\n`);
-    return ExitCode.badArguments;
-  }
+  if (!written.ok) return written;
   io.stderr(`${input.file}: ${model.tasks.length} tasks -> ${shown} (${result.summary})\n`);
-  return ExitCode.ok;
+  return ok();
 }

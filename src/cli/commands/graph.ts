@@ -3,10 +3,11 @@ import { compilePlan } from '../../compiler/compile.js';
 import { mermaidEdgeCount, mermaidFlowchart, mermaidMaxEdges } from '../../compiler/artifacts/mermaid.js';
 import { dotGraph } from '../../compiler/artifacts/dot.js';
 import { stableStringify } from '../../compiler/artifacts/json.js';
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import { ok } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadPlanWithConfig } from '../plan-input.js';
 
 const formats = ['mermaid', 'dot', 'json'] as const;
 type Format = (typeof formats)[number];
@@ -20,17 +21,8 @@ export const graphCommand: Command = {
     const format = values.format as Format;
     if (!formats.includes(format)) throw new UsageError(`--format must be mermaid, dot or json, not '${values.format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
-    if (!outcome.ok) {
-      if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      printDiagnostics(io, outcome.diagnostics);
-      return outcome.exitCode;
-    }
-    const { diagnostics, model } = outcome.loaded;
-    const exitCode = exitCodeFor(diagnostics);
-    if (exitCode !== ExitCode.ok || !model) {
-      printDiagnostics(io, diagnostics);
-      return exitCode === ExitCode.ok ? ExitCode.invalidPlan : exitCode;
-    }
+    if (!outcome.ok) return outcome;
+    const { model } = outcome.value;
     const compiled = compilePlan(model);
     const { graph } = compiled;
     switch (format) {
@@ -57,11 +49,9 @@ export const graphCommand: Command = {
           critical_path_hours: graph.criticalPathHours,
         }));
         break;
-      default: {
-        const never: never = format;
-        throw new Error(`unhandled format ${String(never)}`);
-      }
+      default:
+        return unreachable(format, 'graph format');
     }
-    return ExitCode.ok;
+    return ok();
   },
 };

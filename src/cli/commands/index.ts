@@ -15,6 +15,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['done', async () => (await import('./done.js')).doneCommand],
   ['approve', async () => (await import('./approve.js')).approveCommand],
   ['reject', async () => (await import('./reject.js')).rejectCommand],
+  ['stop', async () => (await import('./stop.js')).stopCommand],
   ['pause', async () => (await import('./pause.js')).pauseCommand],
   ['resume', async () => (await import('./resume.js')).resumeCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],

@@ -1,7 +1,7 @@
 /** execplan init [DIR] [--force]: a starter plan.yaml (with the schema modeline) and execplan.config.yaml. */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { templatePath } from '../../paths.js';
@@ -47,21 +47,17 @@ export const initCommand: Command = {
       for (const name of starterFiles) if (await exists(path.join(dir, name))) present.push(shown(name));
       if (present.length > 0) {
         // Nothing is written, so a half-initialised directory never happens.
-        io.stderr(`execplan init: ${present.join(' and ')} already exist${present.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)\n`);
-        return ExitCode.badArguments;
+        return err({ kind: 'input-unusable', message: `${present.join(' and ')} already exist${present.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)` });
       }
     }
     const files: Record<string, string> = {};
     for (const name of starterFiles) files[name] = await readFile(templatePath('init', name), 'utf8');
     files['plan.yaml'] = files['plan.yaml']!.replace(defaultSchemaRef, await schemaRef(dir));
     const written = await writeFilesAtomically(dir, path.relative(io.cwd, dir) || '.', files);
-    if (!written.ok) {
-      io.stderr(`execplan init: ${written.message}\n`);
-      return ExitCode.badArguments;
-    }
+    if (!written.ok) return written;
     for (const name of starterFiles) io.stdout(`wrote ${shown(name)}\n`);
     const planArg = positionals[0] ? ` ${shown('plan.yaml')}` : '';
     io.stdout(`next: edit ${shown('plan.yaml')}, then run \`execplan validate${planArg}\`\n`);
-    return ExitCode.ok;
+    return ok();
   },
 };

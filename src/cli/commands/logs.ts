@@ -1,8 +1,9 @@
 /** execplan logs <id> [--attempt N]: print the (redacted) log of a task's attempt, the last one by default. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode } from '../../compiler/diagnostic.js';
-import { logPath, statePaths } from '../../runner/paths.js';
+import { err, ok } from '../../core/result.js';
+import { logPath } from '../../runner/paths.js';
+import { planState } from '../state-input.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
@@ -17,38 +18,26 @@ export const logsCommand: Command = {
     const task = positionals[0];
     if (!task) throw new UsageError('missing the task id');
     const read = await readPlanFile(io.cwd, values.plan);
-    if (!read.ok) {
-      io.stderr(`execplan: ${read.message}\n`);
-      return read.exitCode;
-    }
-    const paths = statePaths(read.input.dir);
+    if (!read.ok) return read;
+    const paths = planState(io, read.value);
     const loaded = tryLoadState(paths);
-    if (!loaded.ok) {
-      io.stderr(`execplan: ${loaded.message}\n`);
-      return ExitCode.failedNotResumable;
-    }
-    const state = loaded.state;
+    if (!loaded.ok) return loaded;
+    const state = loaded.value.state;
     const attempts = state.tasks[task]?.attempts ?? [];
-    if (attempts.length === 0) {
-      io.stderr(`execplan logs: task '${task}' has no attempts yet\n`);
-      return ExitCode.badArguments;
-    }
+    if (attempts.length === 0) return err({ kind: 'no-attempt', task, attempts: [], wanted: null });
     const wanted = parsePositiveInt(values.attempt, '--attempt') ?? attempts[attempts.length - 1]!.n;
     const attempt = attempts.find((a) => a.n === wanted);
-    if (!attempt) {
-      io.stderr(`execplan logs: task '${task}' has attempts ${attempts.map((a) => a.n).join(', ')}; no attempt ${wanted}\n`);
-      return ExitCode.badArguments;
-    }
+    if (!attempt) return err({ kind: 'no-attempt', task, attempts: attempts.map((a) => a.n), wanted });
     const file = logPath(paths, task, attempt.n);
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
     } catch {
       io.stderr(`execplan logs: ${task} attempt ${attempt.n} (${attempt.status}) printed nothing\n`);
-      return ExitCode.ok;
+      return ok();
     }
     io.stderr(`# ${task} attempt ${attempt.n}: ${attempt.status}${attempt.reason ? ` (${attempt.reason})` : ''} · ${path.relative(io.cwd, file)}\n`);
     io.stdout(text);
-    return ExitCode.ok;
+    return ok();
   },
 };

@@ -1,7 +1,7 @@
 /** execplan prompt [spec.md] [--spec-path PATH]: prints the instructions an LLM needs to write plan.yaml. */
 import path from 'node:path';
 import { renderAuthoringPrompt } from '../../authoring/prompt.js';
-import { ExitCode } from '../../compiler/diagnostic.js';
+import { ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { readSpecFile } from '../spec-input.js';
@@ -15,18 +15,15 @@ export const promptCommand: Command = {
     const given = positionals[0];
     if (given === undefined) {
       io.stdout(renderAuthoringPrompt({}));
-      return ExitCode.ok;
+      return ok();
     }
     const read = await readSpecFile(io.cwd, given);
-    if (!read.ok) {
-      io.stderr(`execplan prompt: ${read.message}\n`);
-      return ExitCode.badArguments;
-    }
-    const { absolute, text: specText } = read;
+    if (!read.ok) return read;
+    const { absolute, text: specText } = read.value;
     // The plan usually sits where the command runs, so the spec path is relative to it, with / separators.
     const specPath = values['spec-path'] ?? path.relative(io.cwd, absolute).split(path.sep).join('/');
     io.stdout(renderAuthoringPrompt({ specText, specPath }));
-    return ExitCode.ok;
+    return ok();
   },
 };
 

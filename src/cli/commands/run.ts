@@ -1,13 +1,23 @@
 /** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode } from '../../compiler/diagnostic.js';
+import type { PlanModel } from '../../compiler/model.js';
+import type { Failure } from '../../core/failure.js';
+import { err, ok, type Result } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
+import type { RunEvent } from '../../runner/events.js';
 import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
-import { statePaths } from '../../runner/paths.js';
+import type { StatePaths } from '../../runner/paths.js';
+import type { RunPlan } from '../../runner/plan-view.js';
+import type { RunOutcome } from '../../runner/records.js';
+import type { ExecutorRegistry } from '../../runner/executor.js';
+import { currentPlanApproval } from '../../runner/plan-approval.js';
+import { preflightProblems } from '../../runner/preflight.js';
+import { ensureStateDir } from '../../runner/state-dir.js';
+import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
 import { dependencyClosure } from '../../runner/selection.js';
@@ -15,21 +25,10 @@ import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
-import { UsageError, type Command } from '../command.js';
-import { loadRunPlan } from '../run-plan-input.js';
-import { currentPlanApproval } from '../../runner/plan-approval.js';
-import type { RunPlan } from '../../runner/plan-view.js';
-import type { LoadedState } from '../../runner/store.js';
-
-/** Why a plan that requires approval may not run yet (with how to approve it), or null when approved. */
-function planApprovalRefusal(plan: RunPlan, loaded: LoadedState, file: string): string | null {
-  if (!loaded.ok) return `execplan: cannot start: ${loaded.message}\n`;
-  const { current, voided } = currentPlanApproval(loaded.state, plan.planVersion);
-  if (current) return null;
-  const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
-  if (voided) return `execplan: cannot start: this plan requires approval, and the plan changed since ${voided.actor} approved it at ${voided.at} (version ${voided.planVersion.slice(0, 12)}, now ${plan.planVersion.slice(0, 12)}); ${how}\n`;
-  return `execplan: cannot start: this plan requires approval before it runs (version ${plan.planVersion.slice(0, 12)}); ${how}\n`;
-}
+import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
+import { exitCodeOfRun } from '../exit-code.js';
+import { loadRunPlan, type LoadedRunPlan } from '../run-plan-input.js';
+import { planState } from '../state-input.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -39,181 +38,295 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const runFlags = {
+  concurrency: { type: 'string', short: 'j' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  'keep-going': { type: 'boolean', short: 'k' },
+  only: { type: 'string', multiple: true },
+  'upstream-done': { type: 'boolean' },
+  fresh: { type: 'boolean' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  'no-state': { type: 'boolean' },
+  config: { type: 'string' },
+  worktrees: { type: 'boolean' },
+  'require-approval': { type: 'boolean' },
+} as const;
+
+/** The command line of `execplan run`, checked against the plan (`--only` must name its tasks). */
+interface RunRequest {
+  concurrency: number;
+  only: string[] | null;
+  /** With --only: what the selected tasks depend on ran elsewhere (a CI job per task) and counts as done. */
+  upstreamDone: boolean;
+  dryRun: boolean;
+  keepGoing: boolean;
+  fresh: boolean;
+  force: boolean;
+  json: boolean;
+  wait: boolean;
+  persist: boolean;
+  worktrees: boolean;
+}
+
+function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurrencyFlag: number | undefined, loaded: LoadedRunPlan): RunRequest {
+  const { plan, model, input } = loaded;
+  const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
+  for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
+  // A CI job per task: its upstream ran in other jobs (their `needs`), so only the named tasks run here.
+  const upstreamDone = Boolean(values['upstream-done']);
+  if (upstreamDone && !only) throw new UsageError('--upstream-done goes with --only ID: it runs just those tasks and takes what they depend on as done');
+  return {
+    concurrency: concurrencyFlag ?? model.settings.maxConcurrency,
+    only,
+    upstreamDone,
+    dryRun: Boolean(values['dry-run']),
+    keepGoing: Boolean(values['keep-going']),
+    fresh: Boolean(values.fresh),
+    force: Boolean(values.force),
+    json: Boolean(values.json),
+    wait: Boolean(values.wait),
+    persist: !values['no-state'],
+    worktrees: Boolean(values.worktrees),
+  };
+}
+
+function parseRunArgs(args: string[]) {
+  return parseCommandArgs(args, runFlags, 1);
+}
+
+/** --dry-run: the launch order, from the state as it is; nothing is run or written. */
+function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRequest): CommandResult {
+  const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
+  const loaded = request.fresh ? ok({ state: emptyState(), tornTail: null }) : tryLoadState(paths);
+  if (!loaded.ok) return loaded;
+  const rows = dryRun(plan, loaded.value.state, selected, request.force);
+  if (request.json) {
+    io.stdout(`${JSON.stringify({ concurrency: request.concurrency, order: rows })}\n`);
+    return ok();
+  }
+  io.stdout(`launch order (${rows.length} tasks, concurrency ${request.concurrency}; nothing is run):\n`);
+  const width = String(rows.length).length;
+  const label = { run: 'run', fresh: 'fresh: up to date, would be skipped', 'already-done': 'already done: not re-run (resume)', manual: 'manual: waits for `execplan done`', approval: 'waits for `execplan approve`' };
+  rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
+  return ok();
+}
+
+/**
+ * A plan that requires approval runs only once its current version (meaning hash) is approved: why not
+ * yet, with how to approve it, or null when it may run.
+ */
+function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Result<never, Failure> | null {
+  const loaded = tryLoadState(paths);
+  if (!loaded.ok) return loaded;
+  const { current, voided } = currentPlanApproval(loaded.value.state, plan.planVersion);
+  if (current) return null;
+  const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
+  const why = voided
+    ? `this plan requires approval, and the plan changed since ${voided.actor} approved it at ${voided.at} (version ${voided.planVersion.slice(0, 12)}, now ${plan.planVersion.slice(0, 12)}); ${how}`
+    : `this plan requires approval before it runs (version ${plan.planVersion.slice(0, 12)}); ${how}`;
+  return err({ kind: 'cannot-start', problems: [why] });
+}
+
+/** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
+/** The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind. */
+function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never, Failure> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
+  const shownDir = path.relative(io.cwd, paths.dir) || '.';
+  return err({ kind: 'cannot-start', problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`] });
+}
+
+/** Takes the state folder's lock (waiting briefly for a control command that holds it). */
+async function claimStateDir(io: CliIo, paths: StatePaths): Promise<Result<() => void, Failure>> {
+  try {
+    ensureStateDir(paths.dir);
+    let lock = acquireLock(paths.lock, 'run');
+    // A control command holds the lock for milliseconds: wait for it rather than failing.
+    for (let i = 0; !lock.ok && lock.holder?.kind === 'control' && i < 40; i++) {
+      await sleep(50);
+      lock = acquireLock(paths.lock, 'run');
+    }
+    if (!lock.ok) {
+      if (lock.holder === null) return err({ kind: 'cannot-start', problems: [lock.message] });
+      return err({ kind: 'lock-held', stateDir: path.relative(io.cwd, paths.dir) || '.', holder: lock.holder });
+    }
+    if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
+    return ok(lock.release);
+  } catch (error) {
+    return cannotWrite(io, paths, error);
+  }
+}
+
+/** The store the run appends to; with --fresh the old state is archived first (only once the run can start). */
+function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<Store, Failure> {
+  if (!request.persist) return ok(new NullStore());
+  try {
+    if (request.fresh) {
+      const archived = archiveState(paths, newRunId(new Date()));
+      if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
+    }
+    const opened = FileStore.open(paths);
+    if (opened.repairedTail) {
+      const torn = opened.repairedTail;
+      io.stderr(`execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`);
+    }
+    return ok(opened);
+  } catch (error) {
+    return cannotWrite(io, paths, error);
+  }
+}
+
+/** Large plans spawn through a small helper process: forking the (big) runner itself costs more per task. */
+function spawnHelper(io: CliIo, model: PlanModel): SpawnHelper | null {
+  const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
+  const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
+  return spawnMode === 'helper' ? SpawnHelper.start() : null;
+}
+
+/** --worktrees: one worktree per stream; the stream's tasks (commands, agents, checks) run in it. */
+function useWorktrees(loaded: LoadedRunPlan, runId: string): Result<WorktreeSession, Failure> {
+  const { model, input, plan } = loaded;
+  const started = startWorktreeSession(model, input.dir, runId);
+  if (!started.ok) return started;
+  const worktrees = started.value;
+  for (const task of plan.tasks.values()) {
+    const dir = worktrees.workdirFor(task.model);
+    if (!dir) continue;
+    task.cwd = path.resolve(dir, path.relative(input.dir, task.cwd));
+    task.root = dir;
+  }
+  return ok(worktrees);
+}
+
+function runResult(outcome: RunOutcome): CommandResult {
+  switch (outcome) {
+    case 'completed':
+      return ok();
+    case 'failed':
+    case 'waiting':
+      return err({ kind: 'run-failed', resumable: true });
+    case 'aborted':
+      return err({ kind: 'aborted' });
+    default:
+      return unreachable(outcome, 'run outcome');
+  }
+}
+
+/** Runs the plan with the state directory claimed (or none for --no-state). */
+async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: SpawnHelper | null): Promise<CommandResult> {
+  const { model, plan } = loaded;
+  // A damaged history is never acted on (--fresh archives it, once the run can start).
+  if (request.persist && !request.fresh) {
+    const check = tryLoadState(paths);
+    if (!check.ok) return check;
+  }
+  const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
+  const executors = {
+    ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
+    agent: agentExecutorFromConfig(model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+  } satisfies ExecutorRegistry;
+  // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
+  const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
+  const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
+  if (problems.length) return err({ kind: 'cannot-start', problems });
+  const runId = newRunId(new Date());
+  let worktrees: WorktreeSession | null = null;
+  if (request.worktrees) {
+    const started = useWorktrees(loaded, runId);
+    if (!started.ok) return started;
+    worktrees = started.value;
+  }
+  const opened = openStore(io, paths, request);
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
+  const useTty = !request.json && io.isTTY && !io.env.CI;
+  let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target);
+  let ttyDone: Promise<void> | null = null;
+  const runner = new Runner(plan, store, paths, {
+    concurrency: request.concurrency,
+    keepGoing: request.keepGoing,
+    only: request.only,
+    upstreamDone: request.upstreamDone,
+    force: request.force,
+    wait: request.wait,
+    graceMs,
+    retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+    executors,
+    env: io.env,
+    runId,
+    exitCodeOf: exitCodeOfRun,
+    onEvent: (event: RunEvent) => {
+      // A stream's finished task (checks passed) is committed on the stream's branch.
+      if (worktrees && event.event === 'task-end' && event.status === 'done') {
+        const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
+        if (problem) io.stderr(`execplan: warning: ${problem}\n`);
+      }
+      onEvent(event);
+    },
+  });
+  if (useTty) {
+    // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
+    const { ttyRenderer } = await import('../../runner/render-tty.js');
+    const tty = ttyRenderer(target, request.concurrency, () => plan.tasks.size);
+    onEvent = tty.onEvent;
+    ttyDone = tty.done;
+  }
+  // A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the run like Ctrl-C: trees
+  // ended, state saved, exit 9 — never a runner gone with its tasks left running.
+  const onSignal = () => runner.interrupt();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  try {
+    const outcome = await runner.start();
+    if (ttyDone) await ttyDone;
+    reportAgents(io, loaded, request, paths, runId, worktrees);
+    return runResult(outcome);
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+  }
+}
+
+/** After the run: what the agents used, and (with --worktrees) the branches to merge, in merge order. */
+function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, runId: string, worktrees: WorktreeSession | null): void {
+  const { plan } = loaded;
+  const ids = [...plan.tasks.keys()];
+  // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
+  const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
+  if (request.persist) recordRunUsage(paths.dir, runId, ids, branches);
+  const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
+  if (agentLines.length) io.stdout(request.json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
+}
+
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/)',
+  summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        concurrency: { type: 'string', short: 'j' },
-        'dry-run': { type: 'boolean', short: 'n' },
-        'keep-going': { type: 'boolean', short: 'k' },
-        only: { type: 'string', multiple: true },
-        'upstream-done': { type: 'boolean' },
-        fresh: { type: 'boolean' },
-        force: { type: 'boolean' },
-        json: { type: 'boolean' },
-        wait: { type: 'boolean' },
-        'no-state': { type: 'boolean' },
-        config: { type: 'string' },
-        worktrees: { type: 'boolean' },
-        'require-approval': { type: 'boolean' },
-      },
-      1,
-    );
+    const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const outcome = await loadRunPlan(io, positionals[0], values.config);
-    if (!outcome.ok) return outcome.exitCode;
-    const { model, input, plan } = outcome;
-    const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
-    for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
-    // A CI job per task: its upstream ran in other jobs (their `needs`), so only the named tasks run here.
-    const upstreamDone = Boolean(values['upstream-done']);
-    if (upstreamDone && !only) throw new UsageError('--upstream-done goes with --only ID: it runs just those tasks and takes what they depend on as done');
-    const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
-    const paths = statePaths(input.dir);
-    const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: input.dir };
-
-    if (values['dry-run']) {
-      const selected = only ? (upstreamDone ? new Set(only) : dependencyClosure(plan, only)) : new Set(plan.tasks.keys());
-      const loaded = values.fresh ? { ok: true as const, state: emptyState() } : tryLoadState(paths);
-      if (!loaded.ok) {
-        io.stderr(`execplan: ${loaded.message}\n`);
-        return ExitCode.failedNotResumable;
-      }
-      const state = loaded.state;
-      const rows = dryRun(plan, state, selected, Boolean(values.force));
-      if (values.json) io.stdout(`${JSON.stringify({ concurrency, order: rows })}\n`);
-      else {
-        io.stdout(`launch order (${rows.length} tasks, concurrency ${concurrency}; nothing is run):\n`);
-        const width = String(rows.length).length;
-        const label = { run: 'run', fresh: 'fresh: up to date, would be skipped', 'already-done': 'already done: not re-run (resume)', manual: 'manual: waits for `execplan done`', approval: 'waits for `execplan approve`' };
-        rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
-      }
-      return ExitCode.ok;
+    const loaded = await loadRunPlan(io, positionals[0], values.config);
+    if (!loaded.ok) return loaded;
+    const request = runRequest(values, concurrencyFlag, loaded.value);
+    const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
+    if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
+    if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {
+      const refused = planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);
+      if (refused) return refused;
     }
 
-    if (values['require-approval'] || model.source.settings?.require_approval) {
-      const refusal = planApprovalRefusal(plan, tryLoadState(paths), input.file);
-      if (refusal) {
-        io.stderr(refusal);
-        return ExitCode.cannotStart;
-      }
-    }
-
-    const persist = !values['no-state'];
     let release = () => {};
-    if (persist) {
-      mkdirSync(paths.dir, { recursive: true });
-      let lock = acquireLock(paths.lock, 'run');
-      // A control command holds the lock for milliseconds: wait for it rather than failing.
-      for (let i = 0; !lock.ok && lock.holder.kind === 'control' && i < 40; i++) {
-        await sleep(50);
-        lock = acquireLock(paths.lock, 'run');
-      }
-      if (!lock.ok) {
-        io.stderr(`execplan: cannot start: ${path.relative(io.cwd, paths.dir) || '.'} is in use by another execplan ${lock.holder.kind} (pid ${lock.holder.pid}, since ${lock.holder.startedAt}); wait for it, or check \`execplan status\`\n`);
-        return ExitCode.cannotStart;
-      }
-      release = lock.release;
-      if (lock.tookOverStale) io.stderr(`execplan: note: the previous run (pid ${lock.tookOverStale.pid}) ended without cleaning up; resuming\n`);
-      if (values.fresh) {
-        const archived = archiveState(paths, newRunId(new Date()));
-        if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
-      }
+    if (request.persist) {
+      const claimed = await claimStateDir(io, paths);
+      if (!claimed.ok) return claimed;
+      release = claimed.value;
     }
-    // Large plans spawn through a small helper process: forking the (big) runner itself costs more per task.
-    const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
-    const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
-    const helper = spawnMode === 'helper' ? SpawnHelper.start() : null;
+    const helper = spawnHelper(io, loaded.value.model);
     try {
-      if (persist) {
-        const check = tryLoadState(paths);
-        if (!check.ok) {
-          io.stderr(`execplan: cannot resume: ${check.message}\n`);
-          return ExitCode.failedNotResumable;
-        }
-      }
-      const store: Store = persist ? FileStore.open(paths) : new NullStore();
-      const json = Boolean(values.json);
-      const useTty = !json && io.isTTY && !io.env.CI;
-      let onEvent = json ? jsonRenderer(target) : plainRenderer(target);
-      let ttyDone: Promise<void> | null = null;
-      const runId = newRunId(new Date());
-      let worktrees: WorktreeSession | null = null;
-      const runner = new Runner(plan, store, paths, {
-        concurrency,
-        keepGoing: Boolean(values['keep-going']),
-        only,
-        upstreamDone,
-        force: Boolean(values.force),
-        wait: Boolean(values.wait),
-        graceMs: envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000),
-        retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
-        executors: {
-          ...defaultExecutors(envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000), helper ? (script, options) => helper.spawnTree(script, options) : undefined),
-          agent: agentExecutorFromConfig(model, outcome.loaded.config, outcome.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
-        },
-        env: io.env,
-        runId,
-        onEvent: (event) => {
-          // A stream's finished task (checks passed) is committed on the stream's branch.
-          if (worktrees && event.event === 'task-end' && event.status === 'done') {
-            const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
-            if (problem) io.stderr(`execplan: warning: ${problem}\n`);
-          }
-          onEvent(event);
-        },
-      });
-      const problems = await runner.preflight();
-      if (problems.length) {
-        store.close();
-        io.stderr(problems.map((p) => `execplan: cannot start: ${p}\n`).join(''));
-        return ExitCode.cannotStart;
-      }
-      if (values.worktrees) {
-        const started = startWorktreeSession(model, input.dir, runId);
-        if (!started.ok) {
-          store.close();
-          io.stderr(`execplan: cannot start: ${started.message}\n`);
-          return ExitCode.cannotStart;
-        }
-        worktrees = started.session;
-        // Stream tasks (their commands, agents and acceptance checks) run in the stream's worktree.
-        for (const task of plan.tasks.values()) {
-          const dir = worktrees.workdirFor(task.model);
-          if (!dir) continue;
-          task.cwd = path.resolve(dir, path.relative(input.dir, task.cwd));
-          task.root = dir;
-        }
-      }
-      if (useTty) {
-        // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
-        const { ttyRenderer } = await import('../../runner/render-tty.js');
-        const tty = ttyRenderer(target, concurrency, () => plan.tasks.size);
-        onEvent = tty.onEvent;
-        ttyDone = tty.done;
-      }
-      const onSignal = () => runner.interrupt();
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
-        const code = await runner.start();
-        if (ttyDone) await ttyDone;
-        const ids = [...plan.tasks.keys()];
-        // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
-        const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
-        if (persist) recordRunUsage(paths.dir, runId, ids, branches);
-        const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
-        if (agentLines.length) io.stdout(json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
-        return code;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      return await execute(io, loaded.value, request, paths, helper);
     } finally {
       helper?.close();
       release();

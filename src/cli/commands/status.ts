@@ -1,8 +1,8 @@
 /** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
-import { ExitCode } from '../../compiler/diagnostic.js';
+import { ok } from '../../core/result.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
 import { describeWaitLine } from '../../core/task-status.js';
-import { statePaths } from '../../runner/paths.js';
+import { planState } from '../state-input.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
@@ -16,24 +16,23 @@ export const statusCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, plan: { type: 'string' } }, 1);
     const outcome = await loadRunPlan(io, positionals[0] ?? values.plan, undefined, 'state');
-    if (!outcome.ok) return outcome.exitCode;
-    const { plan, input } = outcome;
-    const loaded = tryLoadState(statePaths(input.dir));
-    if (!loaded.ok) {
-      io.stderr(`execplan: ${loaded.message}\n`);
-      return ExitCode.failedNotResumable;
-    }
-    const view = statusView(plan, loaded.state, Date.now());
-    // Usage of the agent attempts in this state (seed 000 NFR-4), from their hand-off records: the last
-    // attempt of each agent task, over resumed runs too; hand-offs left from an archived state do not count.
-    const state = loaded.state;
-    const usage = agentUsage(statePaths(input.dir).dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    if (!outcome.ok) return outcome;
+    const { plan, input } = outcome.value;
+    const paths = planState(io, input, plan.tasks.keys());
+    const loaded = tryLoadState(paths);
+    if (!loaded.ok) return loaded;
+    const state = loaded.value.state;
+    const view = statusView(plan, state, Date.now());
+    // Usage of the agent attempts in this state (what the agents cost is reported, never hidden), from their
+    // hand-off records: the last attempt of each agent task, over resumed runs too; hand-offs left from an
+    // archived state do not count.
+    const usage = agentUsage(paths.dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
     const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
       // Each wait reason as the text line shows it (`for`) and as data (`reason`), for scripts.
       const waiting = view.waiting.map((w) => ({ task: w.task, for: describeWaitLine(w.reason, w.task), reason: w.reason }));
       io.stdout(`${JSON.stringify({ ...view, waiting, agents }, null, 2)}\n`);
-      return ExitCode.ok;
+      return ok();
     }
     const lines: string[] = [];
     const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : view.lastOutcome ?? 'interrupted (no runner alive)'}` : 'no run yet';
@@ -65,6 +64,6 @@ export const statusCommand: Command = {
     }
     if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);
-    return ExitCode.ok;
+    return ok();
   },
 };

@@ -1,7 +1,10 @@
 /** execplan validate [plan.yaml] [--format text|json]: every problem in one run, then the documented exit code. */
-import { ExitCode, exitCodeFor } from '../../compiler/diagnostic.js';
+import type { Diagnostic } from '../../compiler/diagnostic.js';
+import { err, ok } from '../../core/result.js';
+import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { failureText } from '../failure-text.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 
 export const validateCommand: Command = {
@@ -13,28 +16,57 @@ export const validateCommand: Command = {
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config);
     if (!outcome.ok) {
-      if (values.format === 'json') io.stdout(`${JSON.stringify(outcome.diagnostics.length ? outcome.diagnostics : [{ file: outcome.file ?? positionals[0] ?? 'plan.yaml', line: 1, col: 1, severity: 'error', code: outcome.code ?? 'no-plan', message: outcome.message ?? 'cannot read the plan', path: [] }], null, 2)}\n`);
-      else if (outcome.message) io.stderr(`execplan: ${outcome.message}\n`);
-      else printDiagnostics(io, outcome.diagnostics, 'stdout');
-      return outcome.exitCode;
+      const failure = outcome.error;
+      switch (failure.kind) {
+        case 'plan-unreadable':
+        case 'config-missing':
+          // A plan or config that cannot be read is an error message; as JSON, one diagnostic at 1:1.
+          if (values.format === 'text') return outcome;
+          io.stdout(`${JSON.stringify([{
+            file: failure.file,
+            line: 1,
+            col: 1,
+            severity: 'error',
+            code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
+            // The text the user would read, without the `execplan: ` prefix and the newline.
+            message: failureText(failure, { ...validateCommand, cwd: io.cwd }).replace(/^execplan: /, '').replace(/\n$/, ''),
+            path: [],
+          }], null, 2)}\n`);
+          break;
+        case 'config-invalid':
+          report(failure.diagnostics);
+          break;
+        case 'plan-invalid':
+          report(failure.diagnostics);
+          if (values.format === 'text') io.stderr(`${failure.file}: ${summary(failure.diagnostics)}\n`);
+          break;
+        default:
+          return unreachable(failure, 'load failure');
+      }
+      return err({ kind: 'reported', failure });
     }
-    const { diagnostics, model, input } = outcome.loaded;
-    const exitCode = exitCodeFor(diagnostics);
-    if (values.format === 'json') {
-      io.stdout(`${JSON.stringify(diagnostics, null, 2)}\n`);
-      return exitCode;
+    const { diagnostics, model, input } = outcome.value;
+    report(diagnostics);
+    if (values.format === 'text') {
+      const warnings = diagnostics.length;
+      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`);
     }
-    printDiagnostics(io, diagnostics, 'stdout');
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    const warnings = diagnostics.length - errors;
-    if (exitCode === ExitCode.ok && model) {
-      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''})\n`);
-    } else {
-      io.stderr(`${input.file}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}\n`);
+    return ok();
+
+    /** validate's report is every diagnostic, on stdout; the exit code says which kind of error there was. */
+    function report(list: readonly Diagnostic[]): void {
+      if (values.format === 'json') io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      else printDiagnostics(io, list, 'stdout');
     }
-    return exitCode;
   },
 };
+
+/** "2 errors, 1 warning" */
+function summary(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  return `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

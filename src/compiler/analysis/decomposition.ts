@@ -1,5 +1,5 @@
 /**
- * Over-decomposition guards (seed 000 FR-5) and the seed 004 auto-normalization (split > 16 h,
+ * Over-decomposition guards and the auto-normalization suggestions (split > 16 h,
  * merge < 0.5 h). Suggestions only: the plan is never changed behind the user's back.
  */
 import type { CompiledPlan } from '../compiled.js';
@@ -33,7 +33,7 @@ export interface DecompositionReport {
   findings: Finding[];
   merges: MergeSuggestion[];
   splits: SplitSuggestion[];
-  /** seed 004 tasks.json meta.autonormalization: suggestions written compactly. */
+  /** tasks.json meta.autonormalization: suggestions written compactly. */
   autonormalization: { split: string[]; merged: string[] };
 }
 
@@ -79,7 +79,7 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
       findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
       continue;
     }
-    const other = hit[0]!;
+    const other = hit[0];
     const pair = [task, other].sort((a, b) => a.index - b.index).map((x) => x.id);
     merged.add(task.id).add(other.id);
     const combined = round(task.hours + other.hours);

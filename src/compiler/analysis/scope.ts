@@ -1,5 +1,5 @@
 /**
- * Scope assessment (seed 000 FR-2): single-agent, multi-agent or decomposition-required, with a
+ * Scope assessment: single-agent, multi-agent or decomposition-required, with a
  * confidence and the drivers behind it. The rules are deliberately simple and documented so a reviewer
  * can check them by hand:
  *  1. decomposition-required when total work > decompositionHours or tasks > decompositionTasks;
@@ -27,7 +27,7 @@ export interface ScopeAssessment {
   drivers: ScopeDriver[];
   /** One sentence per rule that decided, in order. */
   rationale: string[];
-  /** FR-2 fast path: a single agent can take the whole plan without decomposition. */
+  /** Fast path: a single agent can take the whole plan without decomposition. */
   fastPath: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Stream checks and guidance (seed 001, seed 000 FR-6): ownership overlaps, task files outside their
+ * Stream checks and guidance: ownership overlaps, task files outside their
  * stream, the communication table, the order in which stream branches merge, and branch names.
  */
 import type { CompiledPlan } from '../compiled.js';

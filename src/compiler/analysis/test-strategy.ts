@@ -1,5 +1,5 @@
 /**
- * Test strategy recommendation (seed 000 FR-4) for tasks whose plan sets none. The user can always
+ * Test strategy recommendation for tasks whose plan sets none. The user can always
  * override it by writing `test:` on the task. Rules, first match wins:
  *  1. documentation or configuration only (all files docs/markdown/config, or a docs/config verb) -> none
  *  2. risk high -> test-first (tests are the defence against hallucinated completion)

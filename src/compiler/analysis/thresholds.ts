@@ -11,15 +11,15 @@ export interface AnalysisThresholds {
   decompositionHours: number;
   /** Scope: above this many tasks one plan is too big to review: split the spec. */
   decompositionTasks: number;
-  /** Over-decomposition: tasks shorter than this (hours) should be merged with a neighbour (seed 004: 0.5 h). */
+  /** Over-decomposition: tasks shorter than this (hours) should be merged with a neighbour (default 0.5 h). */
   tinyTaskHours: number;
   /** Over-decomposition: an average task shorter than this (hours) means too many tasks for the effort. */
   minAverageTaskHours: number;
   /** Over-decomposition: the average-size rule only applies from this many tasks on. */
   minTasksForRatioCheck: number;
-  /** Large plan: from this many tasks on the plan asks for explicit review (FR-5). */
+  /** Large plan: from this many tasks on the plan asks for explicit review. */
   largePlanTasks: number;
-  /** Split: tasks longer than this (hours) get a split suggestion (seed 004: 16 h). */
+  /** Split: tasks longer than this (hours) get a split suggestion (default 16 h). */
   splitAboveHours: number;
   /** Split: the size each part of a split aims for (hours). */
   splitTargetHours: number;

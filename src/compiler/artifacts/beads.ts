@@ -1,5 +1,5 @@
 /**
- * beads.jsonl (DESIGN.md §6): one epic for the plan, one issue per task, in the field names and value
+ * beads.jsonl (docs/artifacts.md): one epic for the plan, one issue per task, in the field names and value
  * types of beads' own JSONL (its Issue and Dependency structs): `bd import` reads it as is.
  * Ids are `<prefix>-<first 8 hex of sha256(plan name + task id)>` (the epic: sha256(plan name)), so a
  * re-import updates the same issues. Dependencies live on the blocked issue's line.

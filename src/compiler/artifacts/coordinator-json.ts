@@ -1,4 +1,4 @@
-/** coordinator.json: the run-time policy `execplan run` applies (seed 004, trimmed to what the runner does). */
+/** coordinator.json: the run-time policy `execplan run` applies (trimmed to what the runner does). */
 import { documentedTaskStates } from '../../core/task-status.js';
 import type { FileConflicts } from '../compiled.js';
 import { generated, type ArtifactContext } from './context.js';

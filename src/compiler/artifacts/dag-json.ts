@@ -1,4 +1,4 @@
-/** dag.json (seed 004, DESIGN.md §4): the dependency graph, its metrics and the excluded dependencies. */
+/** dag.json (docs/scheduling.md): the dependency graph, its metrics and the excluded dependencies. */
 import type { CompiledPlan } from '../compiled.js';
 import type { Diagnostic } from '../diagnostic.js';
 import type { EdgeModel } from '../model.js';

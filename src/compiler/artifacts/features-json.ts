@@ -1,4 +1,4 @@
-/** features.json (seed 004): the plan's capabilities with the tasks and effort behind each. */
+/** features.json: the plan's capabilities with the tasks and effort behind each. */
 import { round } from '../rounding.js';
 import { generated, type ArtifactContext } from './context.js';
 import { renderJsonDocument } from './json.js';

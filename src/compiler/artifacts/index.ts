@@ -1,7 +1,6 @@
 /**
- * Every artifact `execplan compile` writes, as one map filename -> content (the one place the list lives),
- * so `compile` writes them in one loop and `compile --check` compares the same map with the disk. Pure:
- * templates and plan text come in.
+ * Every artifact (docs/artifacts.md) as one map filename -> content, so `compile` writes them in one loop
+ * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
  */
 import { analyzePlan, type AnalysisThresholds, type PlanAnalysis } from '../analysis/index.js';
 import type { CompiledPlan } from '../compiled.js';

@@ -14,7 +14,7 @@ export function normalizeJson(value: unknown): Json {
   if (Array.isArray(value)) return value.map(normalizeJson);
   if (typeof value === 'object') {
     const out: { [k: string]: Json } = {};
-    for (const key of Object.keys(value as object).sort()) {
+    for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = normalizeJson(v);
     }
@@ -22,6 +22,7 @@ export function normalizeJson(value: unknown): Json {
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean' || typeof value === 'string') return value;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above: only a bigint, symbol or function is left
   return String(value);
 }
 

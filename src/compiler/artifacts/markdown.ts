@@ -21,12 +21,12 @@ export interface Templates {
  * User text on one Markdown line (a heading, a bullet): newlines would end the line, and a `<` that
  * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
  */
-function inline(value: unknown): string {
+function inline(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 /** Markdown table cell: one line, no pipes. */
-function cell(value: unknown): string {
+function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '–';
   return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
@@ -160,7 +160,7 @@ export function planView(ctx: ArtifactContext) {
 
 export function decisionsView(ctx: ArtifactContext) {
   const { compiled, analysis } = ctx;
-  const { model, graph, waves, frontier, conflicts } = compiled;
+  const { model, graph, waves, frontier } = compiled;
   const rolling = model.settings.executionModel === 'rolling_frontier';
   const faster = waves.makespanHours > 0 ? round((1 - frontier.makespanHours / waves.makespanHours) * 100, 1) : 0;
   const deferrals = waves.waves.flatMap((w) => w.deferred.map((d) => ({ wave: w.waveNumber, ...d })));

@@ -1,5 +1,5 @@
 /**
- * tasks.json (seed 004 v3 shape, trimmed to what a plan.yaml can say): tasks with boundaries,
+ * tasks.json (the v3 task-graph shape, trimmed to what a plan.yaml can say): tasks with boundaries,
  * resources, acceptance checks and the test strategy; every dependency with type, confidence, isHard
  * and reason; resource conflicts with their resolution; file conflicts.
  */

@@ -1,4 +1,4 @@
-/** waves.json (seed 004, DESIGN.md §4): the wave-based and rolling-frontier execution models. */
+/** waves.json (docs/scheduling.md): the wave-based and rolling-frontier execution models. */
 import type { CompiledPlan } from '../compiled.js';
 import { rollingFrontierContract, waveBasedContract } from '../artifacts/contract.js';
 import { stableJson, withGenerated } from './json.js';

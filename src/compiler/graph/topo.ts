@@ -22,12 +22,12 @@ export function topologicalSort(size: number, pred: ArrayLike<ArrayLike<number>>
     while (heap.size > 0) {
       const v = heap.pop()!;
       out[k++] = v;
-      for (const w of succ[v]!) if (--waiting[w] === 0) heap.push(w);
+      for (const w of succ[v]!) if (--waiting[w]! === 0) heap.push(w);
     }
   } else {
     let tail = 0;
     for (let v = 0; v < size; v++) if (waiting[v] === 0) out[tail++] = v;
-    for (; k < tail; k++) for (const w of succ[out[k]!]!) if (--waiting[w] === 0) out[tail++] = w;
+    for (; k < tail; k++) for (const w of succ[out[k]!]!) if (--waiting[w]! === 0) out[tail++] = w;
   }
   return k === size ? out : out.subarray(0, k);
 }

@@ -35,7 +35,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
   const nodeOf = (item: number) => (item < size ? item : parked[item - size]!.peek()!);
   const eligible = new MinHeap((a, b) => before(nodeOf(a), nodeOf(b)));
   const queueMarker = (p: number) => {
-    if (markerQueued[p] || excluded[p]! > 0 || !parked[p] || parked[p]!.size === 0) return;
+    if (markerQueued[p] || excluded[p]! > 0 || !parked[p] || parked[p].size === 0) return;
     markerQueued[p] = 1;
     eligible.push(size + p);
   };
@@ -53,7 +53,7 @@ export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { st
 
   const release = (v: number) => {
     done++;
-    for (const s of problem.succ[v]!) if (--waiting[s] === 0) makeEligible(s);
+    for (const s of problem.succ[v]!) if (--waiting[s]! === 0) makeEligible(s);
   };
   const blockingPattern = (j: number) => {
     for (const p of problem.holds[j]!) if (excluded[p]! > 0) return p;

@@ -155,11 +155,11 @@ export class SerialScheduler {
     this.finish[j] = roundHours(t + d);
     this.placed[j] = 1;
     if (d === 0) return;
-    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]!);
+    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]);
     const demand = problem.demand[j]!;
     if (demand.length === 0) return;
     const a = this.split(t);
-    const b = this.split(this.finish[j]!);
+    const b = this.split(this.finish[j]);
     const R = this.resources;
     for (let k = a; k < b; k++) for (const [r, units] of demand) this.use[k * R + r]! += units;
   }

@@ -93,7 +93,7 @@ class WaveBuilder {
   private resolve(v: number): void {
     const { graph, n, waveOf } = this;
     for (const s of graph.succ[v]!) {
-      if (--this.waiting[s] !== 0) continue;
+      if (--this.waiting[s]! !== 0) continue;
       let from = 0;
       for (const p of graph.pred[s]!) from = Math.max(from, p < n ? waveOf[p]! + 1 : waveOf[p]!);
       if (s < n) this.pool.push({ task: s, from });

@@ -1,0 +1,104 @@
+/** What the user reads for each expected failure: main.ts prints it on stderr, once, for every command. */
+import path from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import type { Failure, FailureOf } from '../core/failure.js';
+import { unreachable } from '../core/unreachable.js';
+import { damageReport } from './state-input.js';
+
+export interface FailureContext {
+  /** The command that failed, for the `execplan <command>:` prefix. */
+  name: string;
+  usage: string;
+  /** Where the command ran: paths in messages are shown relative to it. */
+  cwd: string;
+}
+
+const plural = (n: number, noun: string) => `${noun}${n === 1 ? '' : 's'}`;
+
+function diagnosticLines(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.length === 0 ? '' : `${diagnostics.map(formatDiagnostic).join('\n')}\n`;
+}
+
+function stateDamaged(failure: FailureOf<'state-damaged'>): string {
+  return `${failure.journal}: ${failure.detail}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)`;
+}
+
+/** The stderr text for a failure ('' when whoever failed has already said so, e.g. the runner's summary). */
+export function failureText(failure: Failure, command: FailureContext): string {
+  const own = (message: string) => `execplan ${command.name}: ${message}\n`;
+  const general = (message: string) => `execplan: ${message}\n`;
+  switch (failure.kind) {
+    case 'usage':
+      return `execplan ${command.name}: ${failure.message}\nUsage: ${command.usage}\n`;
+    case 'plan-unreadable':
+      switch (failure.problem) {
+        case 'missing':
+          return general(`${failure.file}: no such file${failure.defaulted ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : ''}`);
+        case 'directory':
+          return general(`${failure.file} is a directory; pass the plan file (e.g. ${path.join(failure.file, 'plan.yaml')})`);
+        case 'unreadable':
+          return general(`${failure.file}: cannot read it (${failure.code})`);
+        default:
+          return unreachable(failure.problem, 'plan problem');
+      }
+    case 'config-missing':
+      return general(`--config ${failure.file}: ${failure.isDirectory ? 'is a directory; name the config file' : 'no such file'}`);
+    case 'config-invalid':
+    case 'plan-invalid':
+      return diagnosticLines(failure.diagnostics);
+    case 'control-rejected':
+      return own(failure.reason.kind === 'refused' ? failure.reason.message : stateDamaged(failure.reason));
+    case 'control-unanswered':
+      return own(`sent to the running execplan run (pid ${failure.pid}), which has not answered yet: it is not known to be applied; check \`execplan status\``);
+    case 'input-unusable':
+    case 'agent-failed':
+      return own(failure.message);
+    case 'agent-blocked':
+      return own(failure.notice);
+    case 'write-failed':
+      return own(`${failure.message}${failure.planOnStdout ? '; the drafted plan follows on stdout' : ''}`);
+    case 'state-damaged':
+      return general(`${failure.resuming ? 'cannot resume: ' : ''}${stateDamaged(failure)}`);
+    case 'history-damaged':
+      return damageReport(command.cwd, failure.journal, failure.problems);
+    case 'history-modified':
+      return `${failure.journal}: ${failure.problems} problem(s) in ${failure.records} records: the history was modified; \`execplan run --fresh\` archives it and starts over\n`;
+    case 'lock-held': {
+      const { holder } = failure;
+      return general(`cannot start: ${failure.stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``);
+    }
+    case 'cannot-start':
+      return failure.problems.map((p) => general(`cannot start: ${p}`)).join('');
+    case 'no-attempt':
+      return own(failure.attempts.length === 0
+        ? `task '${failure.task}' has no attempts yet`
+        : `task '${failure.task}' has attempts ${failure.attempts.join(', ')}; no attempt ${failure.wanted}`);
+    case 'stale':
+      return `${failure.planFile}: ${failure.stale.length} stale ${plural(failure.stale.length, 'artifact')}; run \`${failure.rerun}\` and commit the result:\n${failure.stale.map((s) => `  ${s}\n`).join('')}`;
+    case 'agent-missing':
+      return own(`agent command '${failure.binary}' (profile ${failure.profile}) not found on PATH: ${failure.installHint}`);
+    case 'draft-invalid':
+      // Every diagnostic points into the kept answer, not into the plan that was asked for.
+      return `${failure.diagnostics.map((d) => formatDiagnostic({ ...d, file: failure.rejectedFile })).join('\n')}\n` +
+        own(`no valid plan after ${failure.rounds} ${plural(failure.rounds, 'round')}; the last answer is in ${failure.rejectedFile}`);
+    case 'beads-import-failed': {
+      const { cause, file } = failure;
+      switch (cause.kind) {
+        case 'missing':
+          return general(`--import needs the beads CLI \`bd\` on PATH (not found); ${file} was written, import it later with \`bd import -i ${file}\``);
+        case 'spawn':
+          return general(`could not start bd: ${cause.message}`);
+        case 'exit':
+          return general(`bd import failed (exit ${cause.code}); ${file} is kept, run \`bd import -i ${file}\` yourself`);
+        default:
+          return unreachable(cause, 'bd import cause');
+      }
+    }
+    case 'run-failed':
+    case 'aborted':
+    case 'reported':
+      return '';
+    default:
+      return unreachable(failure, 'failure');
+  }
+}

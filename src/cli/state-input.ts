@@ -1,0 +1,44 @@
+/** Finding a plan's state directory (`.execplan/<plan name>/`) and reporting a damaged history, for every command that reads it. */
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { ChainProblem } from '../runner/journal.js';
+import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
+import { migrateLegacyState } from '../runner/state-dir.js';
+import type { CliIo } from './command.js';
+import type { PlanInput } from './plan-input.js';
+
+/**
+ * The plan's `name` (a slug, required by the schema); for a file that does not load, the file name,
+ * so `execplan verify` still finds the state of a plan that has become invalid.
+ */
+export function planNameOf(input: PlanInput): string {
+  try {
+    const name = (parse(input.text) as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name)) return name;
+  } catch {
+    // not YAML: fall back to the file name
+  }
+  return path.basename(input.file, path.extname(input.file)).replace(/[^A-Za-z0-9._-]/g, '_') || 'plan';
+}
+
+/** The plan's state paths; the state of earlier versions (one per folder) moves here on first use. */
+export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string> = []): StatePaths {
+  const paths = statePaths(input.dir, planNameOf(input));
+  try {
+    const moved = migrateLegacyState(stateRoot(input.dir), paths, new Set(taskIds));
+    if (moved.moved) io.stderr(`execplan: note: moved the run state of ${path.relative(io.cwd, moved.from) || '.'} to ${path.relative(io.cwd, moved.to)} (one state directory per plan)\n`);
+    else if ('blocked' in moved) io.stderr(`execplan: note: not moving the old run state yet: ${moved.blocked}\n`);
+  } catch (error) {
+    io.stderr(`execplan: note: could not move the old run state to ${path.relative(io.cwd, paths.dir)} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
+  }
+  return paths;
+}
+
+/** One line per problem (as `execplan verify` prints them) and the way out. */
+export function damageReport(cwd: string, journal: string, problems: ReadonlyArray<{ line: number; code: string; message: string }>): string {
+  const shown = path.relative(cwd, journal);
+  const lines = problems.slice(0, 5).map((p) => `${shown}:${p.line}:1: error ${p.code} ${p.message}`);
+  if (problems.length > 5) lines.push(`... and ${problems.length - 5} more (execplan verify lists them all)`);
+  lines.push(`execplan: the run history is damaged (${problems.length} problem(s)): nothing was changed. Run \`execplan verify\` for details; \`execplan run --fresh\` archives it and starts over`);
+  return `${lines.join('\n')}\n`;
+}

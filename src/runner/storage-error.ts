@@ -1,0 +1,35 @@
+/**
+ * A write to the state directory or a log that the disk refused (full, read-only, permissions): the run
+ * cannot keep its promises (history, logs), so it stops cleanly and the CLI prints this one line.
+ */
+export class StorageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    readonly what: string,
+  ) {
+    super(`cannot ${what} ${file} (${code}${hints[code] ? `: ${hints[code]}` : ''})`);
+  }
+}
+
+const hints: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent is not a directory',
+};
+
+/** Runs an fs operation; an fs error becomes a StorageError naming the file. */
+export function storage<T>(file: string, what: string, op: () => T): T {
+  try {
+    return op();
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new StorageError(file, code, what);
+    throw error;
+  }
+}

@@ -1,0 +1,190 @@
+// Run control, the state side: one state per plan, the enforced journal, the lock, stdin plans, no stack
+// traces on a full or read-only disk, and the rest (missing cwd, helper grace, --fresh, plan-order ties).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { bin, cli, cliProcess, project, root } from './helpers/cli.js';
+import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
+
+t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; an old single-plan state is moved and resumed', async (t) => {
+  const plan = (name: string) => `version: 1\nname: ${name}\ntasks:\n  - { id: one, title: One, run: "echo ${name} >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "exit 1" }\n`;
+  const dir = project({ 'a.yaml': plan('a'), 'b.yaml': plan('b') });
+  t.equal((await run(dir, 'a.yaml')).code, 7);
+  const b = await run(dir, 'b.yaml');
+  t.equal(b.code, 7);
+  t.match(b.stdout, /\(new\): 2 of 2 task\(s\) to run/, "b.yaml does not resume a.yaml's run");
+  t.ok(existsSync(path.join(dir, '.execplan/a/journal.jsonl')) && existsSync(path.join(dir, '.execplan/b/journal.jsonl')));
+  const a = await run(dir, 'a.yaml');
+  t.match(a.stdout, /\(resume\): 1 of 2 task\(s\) to run/, "a.yaml resumes its own run: its finished task is not re-run");
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\nb\n');
+  // The layout of earlier versions: .execplan/{journal.jsonl,state.json,logs,...} shared by the folder.
+  const legacy = project({ 'plan.yaml': `${header}tasks:\n  - { id: one, title: One, run: "echo one >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "test -f go" }\n` });
+  t.equal((await run(legacy)).code, 7);
+  for (const name of readdirSync(state(legacy))) renameSync(state(legacy, name), path.join(legacy, '.execplan', name));
+  writeFileSync(path.join(legacy, 'go'), '');
+  const resumed = await run(legacy);
+  t.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  t.match(resumed.stderr, /note: moved the run state of \.execplan to \.execplan\/demo \(one state directory per plan\)/);
+  t.match(resumed.stdout, /resuming: 1 task\(s\) already finished are not re-run/);
+  t.equal(readFileSync(path.join(legacy, 'ran.txt'), 'utf8'), 'one\n');
+  t.equal((await verb(legacy, 'verify')).code, 0, 'the moved history is intact');
+});
+
+t.test('the journal is the law: a torn tail is cut and kept, any other damage stops every mutating command (exit 8)', async (t) => {
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, run: "exit 1" }\n  - { id: g, title: G, run: "true", gate: approve, needs: [b] }\n` });
+  t.equal((await run(dir)).code, 7);
+  const file = state(dir, 'journal.jsonl');
+  const original = readFileSync(file, 'utf8');
+  // Two torn lines at the end (a crash in the middle of writes): the history is kept, the run goes on.
+  writeFileSync(file, `${original}{"seq":99,"ts":"2026\n{"se`);
+  const verifyTorn = await verb(dir, 'verify');
+  t.equal(verifyTorn.code, 0, 'a torn tail is not damage');
+  t.match(verifyTorn.stdout, /warning journal-torn-tail/);
+  t.equal((await verb(dir, 'status')).code, 0, 'status reads past a torn tail');
+  const resumed = await run(dir);
+  t.equal(resumed.code, 7);
+  t.match(resumed.stderr, /note: the journal ended in a torn write .*line \d+\): cut off after the last good record; the \d+ byte\(s\) are kept in \.execplan\/demo\/journal\.jsonl\.torn-\d+/);
+  t.match(resumed.stdout, /\(resume\)/, 'resumed, history kept');
+  t.equal((await verb(dir, 'verify')).code, 0, 'verify intact after the cut');
+  const good = readFileSync(file, 'utf8');
+  const lines = good.split('\n');
+  const damaged: Array<[string, string, RegExp]> = [
+    ['a null line', [...lines.slice(0, 2), 'null', ...lines.slice(2)].join('\n'), /journal\.jsonl:3:1: error journal-not-record/],
+    ['a record edited from failed to done', good.replace('"status":"failed"', '"status":"done"'), /journal-broken-chain/],
+  ];
+  for (const [what, text, expected] of damaged) {
+    writeFileSync(file, text);
+    const verify = await verb(dir, 'verify');
+    t.equal(verify.code, 8, `${what}: verify exits 8`);
+    t.match(verify.stdout, expected);
+    const status = await verb(dir, 'status');
+    t.equal(status.code, 8, `${what}: status refuses`);
+    t.notMatch(status.stderr, /TypeError/);
+    for (const args of [['run'], ['retry', 'b'], ['skip', 'b'], ['done', 'b', '--reason', 'by hand'], ['approve', 'g'], ['pause']]) {
+      const r = await verb(dir, ...args);
+      t.equal(r.code, 8, `${what}: ${args[0]} refuses`);
+      t.match(r.stderr, expected);
+      t.match(r.stderr, /the run history is damaged \(\d+ problem\(s\)\): nothing was changed\. Run `execplan verify` for details; `execplan run --fresh` archives it and starts over/);
+    }
+    t.equal(readFileSync(file, 'utf8'), text, `${what}: nothing was appended`);
+  }
+  const fresh = await run(dir, '--fresh');
+  t.equal(fresh.code, 7);
+  t.match(fresh.stderr, /--fresh: previous state archived in \.execplan\/demo\/archive\//);
+  t.equal((await verb(dir, 'verify')).code, 0);
+});
+
+t.test('the lock: one winner on a stale lock, pid reuse is not a live holder, a directory gets a clear message', async (t) => {
+  const dir = project({});
+  const lockModule = path.join(root, 'dist', 'runner', 'lock.js');
+  // Two processes released at the same instant on the same stale lock, 30 times (one lock per trial,
+  // one instant per trial): exactly one wins each time. Both stay alive (live holders) to the end.
+  const racer = `import { acquireLock } from ${JSON.stringify(lockModule)};
+const [prefix, t0, trials] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+for (let i = 0; i < trials; i++) {
+  while (Date.now() < t0 + i * 100) {}
+  process.stdout.write(acquireLock(prefix + i, 'run').ok ? 'W' : 'L');
+}
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));`;
+  writeFileSync(path.join(dir, 'racer.mjs'), racer);
+  const trials = 30;
+  const host = (await import('node:os')).hostname();
+  for (let i = 0; i < trials; i++) writeFileSync(path.join(dir, `lock${i}`), JSON.stringify({ pid: 999_999_999, start: 1, kind: 'run', host, startedAt: 'then' }));
+  // Both racers are started and ready well before the first instant (start-up is slow on a loaded machine).
+  const t0 = Date.now() + 4000;
+  const children = [0, 1].map(() => spawn(process.execPath, [path.join(dir, 'racer.mjs'), path.join(dir, 'lock'), String(t0), String(trials)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const outs = ['', ''];
+  children.forEach((child, k) => child.stdout.on('data', (c) => (outs[k] += c)));
+  await waitUntil('both racers finished', () => outs.every((o) => o.length === trials), 30_000);
+  for (const child of children) child.stdin.end();
+  let exactlyOne = 0;
+  for (let i = 0; i < trials; i++) if ([outs[0]![i], outs[1]![i]].filter((o) => o === 'W').length === 1) exactlyOne++;
+  t.equal(exactlyOne, trials, `exactly one runner took over the stale lock in ${exactlyOne} of ${trials} trials`);
+  // pid reuse: the lock names a live pid (this test process) with another start time: not a live holder.
+  const plan = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "true" }\n` });
+  mkdirSync(state(plan), { recursive: true });
+  writeFileSync(state(plan, 'lock'), JSON.stringify({ pid: process.pid, start: 1, kind: 'run', host: (await import('node:os')).hostname(), startedAt: 'long ago' }));
+  const reused = await run(plan);
+  t.equal(reused.code, 0, reused.stderr);
+  t.match(reused.stderr, new RegExp(`note: the previous run \\(pid ${process.pid}\\) ended without cleaning up`));
+  mkdirSync(state(plan, 'lock'));
+  const directory = await run(plan);
+  t.equal(directory.code, 6);
+  t.match(directory.stderr, /cannot start: .*lock is a directory, not a lock file; remove it \(rmdir\) if no execplan is running/);
+});
+
+t.test('execplan run - reads the plan from stdin; state and working directory are the current folder', async (t) => {
+  const dir = project({});
+  const text = `${header}tasks:\n  - { id: a, title: A, run: "pwd > where.txt" }\n`;
+  const piped = cliProcess(['run', '-'], { cwd: dir, env, input: text });
+  t.equal(piped.code, 0, piped.stderr);
+  t.equal(readFileSync(path.join(dir, 'where.txt'), 'utf8').trim(), dir);
+  t.ok(existsSync(state(dir, 'journal.jsonl')), 'state in ./.execplan/demo');
+  const devStdin = cliProcess(['run', '/dev/stdin'], { cwd: dir, env, input: text });
+  t.equal(devStdin.code, 0, devStdin.stderr);
+  t.notOk(existsSync('/dev/.execplan'), 'never state in /dev');
+  t.match(devStdin.stdout, /\(new\)/);
+});
+
+t.test('no stack traces: a full disk, an unusable logs folder, a read-only state folder: one line, exit code, lock released, trees ended', async (t) => {
+  const plan = `${header}tasks:\n  - { id: w, title: Writes, run: "echo $$ > w.pid; sleep 300 & echo $! > w.gc; echo line; sleep 300" }\n`;
+  // The log of attempt 1 is /dev/full: the first line written gets ENOSPC.
+  const full = project({ 'plan.yaml': plan });
+  mkdirSync(state(full, 'logs', 'w'), { recursive: true });
+  symlinkSync('/dev/full', state(full, 'logs', 'w', '1.log'));
+  const r = await run(full);
+  t.equal(r.code, 7, r.stdout + r.stderr);
+  t.match(r.stdout, /note   cannot write the log .*1\.log \((ENOSPC: no space left on the device|ELOOP[^)]*)\): stopping the run/);
+  t.notMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
+  t.notOk(existsSync(state(full, 'lock')), 'lock released');
+  t.notOk(alive(readPid(path.join(full, 'w.pid'))) || alive(readPid(path.join(full, 'w.gc'))), 'the task tree was ended');
+  // A logs "folder" that is a file: every log write fails with ENOTDIR.
+  const notDir = project({ 'plan.yaml': plan });
+  mkdirSync(state(notDir), { recursive: true });
+  writeFileSync(state(notDir, 'logs'), '');
+  const r2 = await run(notDir);
+  t.equal(r2.code, 7);
+  t.match(r2.stdout, /cannot write the log .* \((ENOTDIR|EEXIST)[^)]*\): stopping the run/);
+  t.notOk(existsSync(state(notDir, 'lock')));
+  // A read-only state folder (a read-only tmpfs when we may mount one; root ignores file modes).
+  const ro = project({ 'plan.yaml': plan });
+  mkdirSync(path.join(ro, '.execplan'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', path.join(ro, '.execplan')], { encoding: 'utf8' }).status === 0;
+  if (mounted) {
+    t.teardown(() => void spawnSync('umount', [path.join(ro, '.execplan')]));
+    const r3 = await run(ro);
+    t.equal(r3.code, 6, r3.stderr);
+    t.match(r3.stderr, /^execplan: cannot start: cannot write the run state in \.execplan\/demo \(EROFS\)\n$/);
+  } else t.comment('skipped the read-only tmpfs case: mount is not permitted here');
+});
+
+t.test('the rest: a missing cwd, the helper keeps the grace period, --fresh after a refused preflight, plan-order ties', async (t) => {
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, cwd: nowhere, run: "true" }\n` });
+  const missing = await run(dir);
+  t.match(missing.stdout, /FAILED a \(attempt 1\): could not start: working directory .*nowhere does not exist \(cwd:\)/);
+  t.notMatch(missing.stdout, /spawn \/bin\/sh ENOENT/);
+  // Helper mode: SIGTERM to the runner's whole process group still lets a task clean up within the grace period.
+  const trap = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "trap 'sleep 0.3; touch cleaned; exit 1' TERM; touch started; while true; do sleep 0.05; done" }\n` });
+  const child = spawn(process.execPath, [bin, 'run'], { cwd: trap, env: { ...process.env, ...env, EXECPLAN_SPAWN: 'helper', EXECPLAN_KILL_GRACE_MS: '3000' }, detached: true, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await waitFor(path.join(trap, 'started'));
+  process.kill(-child.pid!, 'SIGTERM');
+  t.equal(await exited, 9);
+  t.ok(existsSync(path.join(trap, 'cleaned')), 'the task got its grace period (its TERM trap finished)');
+  // --fresh does not archive a state when preflight then refuses to start.
+  const agentPlan = project({ 'spec.md': '# S\n', 'plan.yaml': `version: 1\nname: demo\nspec: spec.md\ntasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, agent: { profile: claude }, needs: [a] }\n` });
+  t.equal((await cli(['run', '--only', 'a'], { cwd: agentPlan, env })).code, 0);
+  const refused = await cli(['run', '--fresh'], { cwd: agentPlan, env: { ...env, PATH: '/nonexistent' } });
+  t.equal(refused.code, 6, refused.stderr);
+  t.notOk(existsSync(state(agentPlan, 'archive')), 'nothing archived');
+  t.ok(existsSync(state(agentPlan, 'journal.jsonl')), 'the state is where it was');
+  // Ties in the schedule launch in plan order (then id), as docs/plan-format.md says.
+  const ties = project({ 'plan.yaml': `${header}tasks:\n  - { id: zeta, title: Z, run: "true" }\n  - { id: alpha, title: A, run: "true" }\n  - { id: mid, title: M, run: "true" }\n` });
+  t.equal((await run(ties, '--concurrency', '1')).code, 0);
+  t.same(journal(ties).filter((r) => r.type === 'task-start').map((r) => r.task), ['zeta', 'alpha', 'mid']);
+  const dry = await run(ties, '--dry-run', '--fresh');
+  t.match(dry.stdout, /1\. zeta\n2\. alpha\n3\. mid/);
+});
+
