@@ -108,7 +108,7 @@ export interface InspectedJournal {
   problems: ChainProblem[];
 }
 
-const recordTypes = new Set(['run-start', 'plan', 'task-reset', 'task-start', 'task-pgid', 'task-end', 'task-retry', 'task-interrupted', 'task-stopped', 'task-fresh', 'control', 'run-end']);
+const recordTypes = new Set(['run-start', 'plan', 'task-reset', 'task-start', 'task-pgid', 'task-end', 'task-retry', 'task-interrupted', 'task-stopped', 'task-fresh', 'task-wait', 'control', 'run-end']);
 
 function asRecord(value: unknown): JournalRecord | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;

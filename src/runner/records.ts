@@ -56,6 +56,13 @@ export type JournalBody =
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
   | { type: 'task-fresh'; task: string; fingerprint: string }
+  /**
+   * A scheduling decision: a ready task did not start because of `reason` (slot: the concurrency limit is
+   * reached; resource / file-lock: what it needs is held, `held_by` by which tasks; gate: it waits for an
+   * approval). Journaled once per decision (when the reason changes), never per poll, so "why did this
+   * start late" is answerable from the history.
+   */
+  | { type: 'task-wait'; task: string; reason: 'slot' | 'resource' | 'file-lock' | 'gate'; detail: string; held_by?: string[] }
   | ({ type: 'control'; by: number; actor: string } & ControlAction)
   | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
 

@@ -325,18 +325,48 @@ export class Runner {
   private launchReady(): void {
     if (this.stopping || this.store.state.paused) return;
     if (!this.options.keepGoing && this.readiness.anyFailed()) return;
+    let full = false;
     for (const task of this.ready()) {
-      const s = this.ts(task.model.id);
+      const id = task.model.id;
+      const s = this.ts(id);
       if (task.model.kind === 'manual') continue;
-      if (task.model.gate === 'approve' && !s?.approved) continue;
+      if (task.model.gate === 'approve' && !s?.approved) {
+        this.noteWait(id, 'gate', 'waits for `execplan approve`');
+        continue;
+      }
+      if (full) {
+        this.noteWait(id, 'slot', `all ${this.options.concurrency} slots in use`);
+        continue;
+      }
       if (this.isFresh(task)) {
         this.rescheduleWanted = true;
         continue;
       }
-      if (this.running.size >= this.options.concurrency) break;
-      if (!this.readiness.fits(task)) continue;
+      if (this.running.size >= this.options.concurrency) {
+        // Every ready task after this one waits for a slot too: each is journaled once, not per pass.
+        full = true;
+        this.noteWait(id, 'slot', `all ${this.options.concurrency} slots in use`);
+        continue;
+      }
+      const blocked = this.readiness.blockedBy(task);
+      if (blocked) {
+        if (blocked.kind === 'resource') this.noteWait(id, 'resource', blocked.resource, blocked.held_by);
+        else if (blocked.kind === 'file-lock') this.noteWait(id, 'file-lock', blocked.pattern, blocked.held_by);
+        continue;
+      }
+      this.waitNoted.delete(id);
       this.launch(task);
     }
+  }
+
+  /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
+  private waitNoted = new Map<string, string>();
+
+  private noteWait(task: string, reason: 'slot' | 'resource' | 'file-lock' | 'gate', detail: string, heldBy?: string[]): void {
+    const key = `${reason}\u0000${detail}`;
+    if (this.waitNoted.get(task) === key) return;
+    this.waitNoted.set(task, key);
+    this.record({ type: 'task-wait', task, reason, detail, ...(heldBy ? { held_by: [...heldBy] } : {}) });
   }
 
   private upstreamFingerprints(task: RunTask): Array<string | null> {

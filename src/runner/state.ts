@@ -159,6 +159,9 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
+    case 'task-wait':
+      // History for reports: why a ready task started late; the task's status does not change.
+      break;
     case 'control':
       applyControlRecord(state, record);
       break;

@@ -18,6 +18,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['stop', async () => (await import('./stop.js')).stopCommand],
   ['pause', async () => (await import('./pause.js')).pauseCommand],
   ['resume', async () => (await import('./resume.js')).resumeCommand],
+  ['report', async () => (await import('./report.js')).reportCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],
   ['export', async () => (await import('./export.js')).exportCommand],
   ['prompt', async () => (await import('./prompt.js')).promptCommand],
