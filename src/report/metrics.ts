@@ -101,7 +101,7 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
   const kept: JournalRecord[] = [];
   for (const r of records) {
     if (r.type === 'run-start') {
-      if (current && current.end === null) current.end = ms(current.records.at(-1)!.ts);
+      if (current && current.end === null && current.records.length) current.end = ms(current.records.at(-1)!.ts);
       current = { id: r.runId, start: ms(r.ts), end: null, startedAt: r.ts, endedAt: null, concurrency: r.concurrency, outcome: null, records: [] };
       if (since === null || current.start >= since) runs.push(current);
     }
