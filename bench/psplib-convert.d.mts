@@ -7,3 +7,4 @@ export interface SmInstance {
 }
 export function parseSm(text: string): SmInstance;
 export function smToPlanYaml(text: string, name?: string): string;
+export function instanceToPlanYaml(sm: SmInstance, name?: string): string;

@@ -26,7 +26,11 @@ export function parseSm(text) {
 }
 
 export function smToPlanYaml(text, name = 'psplib') {
-  const sm = parseSm(text);
+  return instanceToPlanYaml(parseSm(text), name);
+}
+
+/** The same conversion from a parsed (or generated, bench/gen-rcpsp.mjs) instance. */
+export function instanceToPlanYaml(sm, name = 'psplib') {
   const preds = Array.from({ length: sm.jobs + 1 }, () => []);
   sm.successors.forEach((succ, j) => {
     for (const s of succ) preds[s].push(j + 1);

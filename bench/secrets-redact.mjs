@@ -1,10 +1,13 @@
 // Throughput of redactSecrets on agent/runner log text, line by line (as the runner calls it) and as one
 // block, beside a reference per-line operation measured in the same run (ANSI colour stripping).
-// Usage: npx tsc -p tsconfig.build.json && node bench/secrets-redact.mjs [MB=100] [runs=3]
+// Usage: npx tsc -p tsconfig.build.json && node bench/secrets-redact.mjs [MB=100] [runs=3] [BASELINE_DIST]
+// With BASELINE_DIST (another build's dist/secrets/index.js, e.g. of an older commit), its per-line
+// redaction is timed in the same run as a second reference.
 import { redactSecrets, createLineRedactor } from '../dist/secrets/index.js';
 
 const MB = Number(process.argv[2] ?? 100);
 const RUNS = Number(process.argv[3] ?? 3);
+const baseline = process.argv[4] ? await import(new URL(process.argv[4], `file://${process.cwd()}/`).href) : null;
 
 // A seeded mix of lines seen in agent transcripts and build logs; ~1 in 500 lines holds a secret.
 let seed = 42;
@@ -44,7 +47,7 @@ function time(fn) {
   return [Number(process.hrtime.bigint() - t0) / 1e9, out];
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { reference: [], perLine: [], lineRedactor: [], block: [] };
+const results = { reference: [], perLine: [], lineRedactor: [], block: [], ...(baseline ? { baselinePerLine: [] } : {}) };
 let redactedLines = 0;
 for (let r = 0; r < RUNS; r++) {
   results.reference.push(time(() => { let n = 0; for (const l of lines) n += l.replace(ANSI, '').length; return n; })[0]);
@@ -53,6 +56,7 @@ for (let r = 0; r < RUNS; r++) {
   redactedLines = changed;
   results.lineRedactor.push(time(() => { const red = createLineRedactor(); let n = 0; for (const l of lines) n += red(l).length; return n; })[0]);
   results.block.push(time(() => redactSecrets(text).length)[0]);
+  if (baseline) results.baselinePerLine.push(time(() => { let c = 0; for (const l of lines) if (baseline.redactSecrets(l) !== l) c++; return c; })[0]);
 }
 const mbps = (s) => (size / 1024 / 1024 / s).toFixed(0);
 console.log(`text: ${(size / 1024 / 1024).toFixed(0)} MB, ${lines.length} lines, ${redactedLines} lines redacted; medians of ${RUNS} runs`);

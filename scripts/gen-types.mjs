@@ -1,6 +1,8 @@
 // Generates src/types/*.ts from schema/*.schema.json. With --check, fails when they are stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const targets = [
   ['schema/plan.schema.json', 'src/types/plan.ts', 'src/types/plan-schema.ts', 'planSchema'],
@@ -28,6 +30,22 @@ for (const [schemaPath, outPath, schemaModulePath, exportName] of targets) {
     style: { singleQuote: true },
   });
   await emit(outPath, ts);
+}
+// The plan and config validators as generated code: compiling a schema with ajv at run time costs more
+// than validating a 10,000-task plan, and every CLI command paid it (loading ajv itself, too). The options
+// are the ones src/compiler/schema-check.ts and src/cli/config.ts rely on (all errors, verbose errors).
+for (const [schemaPath, outPath, unionTypes] of [
+  ['schema/plan.schema.json', 'src/types/plan-validator.ts', true],
+  ['schema/config.schema.json', 'src/types/config-validator.ts', false],
+]) {
+  const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: unionTypes, verbose: true, code: { source: true, esm: true } });
+  let code = standaloneCode(ajv, ajv.compile(schema));
+  // ajv's ESM output still loads its one runtime helper with require(); make it an import.
+  const helper = 'require("ajv/dist/runtime/ucs2length").default';
+  code = code.replaceAll(helper, 'ucs2length.default');
+  if (code.includes('require(')) throw new Error(`unexpected ajv standalone output for ${schemaPath}: update scripts/gen-types.mjs`);
+  await emit(outPath, `${banner}\n// @ts-nocheck\nimport ucs2length from 'ajv/dist/runtime/ucs2length.js';\n${code}\n`);
 }
 if (stale.length) {
   console.error(`Generated types are stale: ${stale.join(', ')}. Run \`npm run gen:types\` and commit the result.`);

@@ -7,7 +7,8 @@ import type { CompiledPlan } from '../src/compiler/compiled.js';
 import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
 import { globsOverlap } from '../src/compiler/glob-overlap.js';
 import { renderScheduleArtifacts } from '../src/compiler/artifacts/index.js';
-import { smToPlanYaml } from '../bench/psplib-convert.mjs';
+import { instanceToPlanYaml, smToPlanYaml } from '../bench/psplib-convert.mjs';
+import { generateInstance } from '../bench/gen-rcpsp.mjs';
 import { checkFrontier, checkWaves, enforcedPairs, globRegExp, type Exclusions } from './helpers/check-schedule.js';
 import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
 import { compileText, modelOf } from './helpers/cli.js';
@@ -286,4 +287,18 @@ t.test('conflicts are per pattern: a group is not a clique, and thousands of tas
   t.equal(broad.frontier.lowerBound.binding, 'files:src/**', 'tasks sharing a pattern bound the makespan by their total hours');
   t.equal(broad.frontier.gap, 0);
   t.equal(broad.frontier.optimizer.schedulesEvaluated, 0, 'the baseline meets the bound: no search');
+});
+
+t.test('the default budget grows with the plan, and the extra schedules only ever shorten it', async (t) => {
+  // A generated 90-job instance with scarce resources (PSPLIB's generator parameters, bench/gen-rcpsp.mjs).
+  const text = instanceToPlanYaml(generateInstance({ jobs: 90, nc: 1.8, rf: 1, rs: 0.2, seed: 7 }), 'gen-90');
+  const scaled = compileText(text).frontier;
+  const fixed = compileText(text.replace('settings: {', 'settings: { optimize_iterations: 5000,')).frontier;
+  t.equal(fixed.optimizer.budget, 5000);
+  t.ok(scaled.optimizer.budget > 5000, `a 90-task plan gets more than 5,000 schedules (${scaled.optimizer.budget})`);
+  t.ok(scaled.optimizer.schedulesEvaluated > fixed.optimizer.schedulesEvaluated || scaled.makespanHours <= scaled.lowerBound.hours, 'it uses them');
+  t.ok(scaled.makespanHours <= fixed.makespanHours, `never longer: ${scaled.makespanHours} h vs ${fixed.makespanHours} h at 5,000`);
+  // Small plans keep exactly the 5,000 they had.
+  const small = compileText(instanceToPlanYaml(generateInstance({ jobs: 30, nc: 1.5, rf: 1, rs: 0.2, seed: 3 }), 'gen-30')).frontier;
+  t.ok(small.optimizer.budget <= 5000, `a 30-task plan: ${small.optimizer.budget}`);
 });

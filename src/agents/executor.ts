@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
 import { redactSecrets, scanSecrets } from '../secrets/index.js';
+import { MAX_SPEC_BYTES, readTextCapped } from '../project/files.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { mkdirPrivate } from '../runner/state-fs.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { latestHandoff } from '../runner/handoff-artifacts.js';
@@ -39,7 +42,10 @@ function readSpecs(model: PlanModel, planDir: string): SpecsResult {
   const specs: SpecDocument[] = [];
   for (const spec of specPaths(model)) {
     try {
-      specs.push({ path: spec, text: readFileSync(path.resolve(planDir, spec), 'utf8') });
+      // Bounded: validation refuses devices and oversized specs, and this read never goes past the limit either.
+      const text = readTextCapped(path.resolve(planDir, spec));
+      if (text === null) return { ok: false, message: `cannot read the spec ${spec} (named by the plan's spec:): not UTF-8 text under ${MAX_SPEC_BYTES / 1024 / 1024} MiB` };
+      specs.push({ path: spec, text });
     } catch (error) {
       return { ok: false, message: `cannot read the spec ${spec} (named by the plan's spec:): ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
     }
@@ -136,8 +142,9 @@ function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: numb
 function keepPromptCopy(input: AttemptInput, prompt: string): void {
   const logDir = path.dirname(input.logPath);
   try {
-    mkdirSync(logDir, { recursive: true });
-    writeFileSync(path.join(logDir, `${input.attempt}.prompt.md`), redactSecrets(prompt));
+    // Beside the log, never through a link planted in the state folder.
+    mkdirPrivate(logDir);
+    writeFileAtomic(path.join(logDir, `${input.attempt}.prompt.md`), redactSecrets(prompt), { fsync: false, mode: 0o600 });
   } catch {
     // informational copy only
   }
@@ -237,7 +244,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const invocation = buildInvocation(profile, { prompt, promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`), model: agent.model, cwd });
       if (invocation.promptFile) {
         try {
-          writeFileSync(invocation.promptFile.path, invocation.promptFile.text);
+          writeFileAtomic(invocation.promptFile.path, invocation.promptFile.text, { fsync: false, mode: 0o600 });
         } catch (error) {
           return done({ kind: 'error', message: `cannot write the prompt file: ${String(error)}` });
         }

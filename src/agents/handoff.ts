@@ -31,7 +31,7 @@ export const handoffPath = (stateDir: string, task: string): string => path.join
 export function writeHandoff(stateDir: string, handoff: Handoff): void {
   const file = handoffPath(stateDir, handoff.task);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, `${JSON.stringify(handoff, null, 2)}\n`, { fsync: false });
+  writeFileAtomic(file, `${JSON.stringify(handoff, null, 2)}\n`, { fsync: false, mode: 0o600 });
 }
 
 export function readHandoff(stateDir: string, task: string): Handoff | null {

@@ -79,5 +79,5 @@ export function recordRunUsage(stateDir: string, runId: string, taskIds: readonl
   if (usage.totals.agents === 0 && !branches) return;
   summary.agents = usage;
   if (branches) summary.branches = branches;
-  writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`, { fsync: false });
+  writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`, { fsync: false, mode: 0o600 });
 }

@@ -1,9 +1,13 @@
-/** execplan.config.yaml, found with cosmiconfig from the plan's directory up to the project root. */
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
-import { LineCounter, parse, parseDocument } from 'yaml';
-import { configSchema } from '../types/config-schema.js';
+/**
+ * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
+ * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
+ * otherwise replace the agent command. cosmiconfig parses the file found.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { projectRoot } from '../project/files.js';
+import { validate as generatedConfigValidator } from '../types/config-validator.js';
 import type { Config } from '../types/config.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
 import type { ResolvedSettings } from '../compiler/model.js';
@@ -20,16 +24,21 @@ export interface LoadedConfig {
 export const configSearchPlaces = ['execplan.config.yaml', 'execplan.config.yml', '.execplanrc.yaml', '.execplanrc.yml', '.execplanrc.json'];
 
 export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
+  const found = explicitPath ?? findConfig(startDir);
+  // Most runs have no config: they skip loading cosmiconfig and its dependencies (a part of start-up).
+  if (!found) return { config: {}, filepath: null, diagnostics: [] };
+  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
   // The file being parsed, so an error names the config that was found (it may be .execplanrc.json, or in a parent folder).
   let parsing: string | undefined;
   let jsonText: string | undefined;
-  const yamlLoader = (p: string, content: string) => {
+  // yaml is loaded only when there is a config to read: most runs have none, and loading it costs start-up time.
+  const yamlLoader = async (p: string, content: string) => {
     parsing = p;
-    return parse(content) as unknown;
+    return (await import('yaml')).parse(content);
   };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,
-    searchStrategy: 'project',
+    searchStrategy: 'none',
     // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
     loaders: {
       '.yaml': yamlLoader,
@@ -44,7 +53,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   });
   let result;
   try {
-    result = explicitPath ? await explorer.load(explicitPath) : await explorer.search(startDir);
+    result = await explorer.load(found);
   } catch (error) {
     const file = parsing ?? explicitPath ?? 'execplan.config.yaml';
     // cosmiconfig's JSON errors start with `JSON Error in FILE:` and carry a code frame; keep the reason only.
@@ -59,7 +68,16 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
     };
   }
   if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
-  return { config: result.config as Config, filepath: result.filepath, diagnostics: validateConfig(result.filepath, result.config) };
+  return { config: result.config as Config, filepath: result.filepath, diagnostics: await validateConfig(result.filepath, result.config) };
+}
+
+/** The nearest config file from `startDir` up to the project root, or null. */
+export function findConfig(startDir: string): string | null {
+  const root = projectRoot(startDir);
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    for (const name of configSearchPlaces) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+    if (dir === root || path.dirname(dir) === dir || path.relative(root, dir).startsWith('..')) return null;
+  }
 }
 
 /** [_, line, col] of a character offset, shaped like a RegExp match. */
@@ -68,20 +86,17 @@ function jsonPosition(text: string, offset: number): [string, string, string] {
   return ['', String(before.length), String(before.at(-1)!.length + 1)];
 }
 
-// Compiling the schema costs more than validating; do it once per process.
-let compiled: ValidateFunction | null = null;
-function configValidator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, strict: true, verbose: true }).compile(configSchema as object);
-  return compiled;
-}
+/** The config schema compiled ahead of time (`npm run gen:types`), like the plan's. */
+const configValidator = generatedConfigValidator as unknown as ValidateFunction;
 
-function validateConfig(filepath: string, value: unknown): Diagnostic[] {
-  const validate = configValidator();
+async function validateConfig(filepath: string, value: unknown): Promise<Diagnostic[]> {
+  const validate = configValidator;
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
   try {
     // Re-read for positions; cosmiconfig already read it successfully.
     const text = readFileSync(filepath, 'utf8');
+    const { LineCounter, parseDocument } = await import('yaml');
     const lineCounter = new LineCounter();
     source = { file: filepath, lineCounter, doc: parseDocument(text, { lineCounter }) };
   } catch {

@@ -65,6 +65,8 @@ export function exitCodeOf(failure: Failure): ExitCode {
     case 'agent-blocked':
     case 'beads-import-failed':
       return ExitCode.cannotStart;
+    case 'spec-rejected':
+      return ExitCode.invalidPlan;
     case 'control-unanswered':
       return ExitCode.failedResumable;
     case 'run-failed':

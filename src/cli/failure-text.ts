@@ -50,6 +50,8 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return own(failure.reason.kind === 'refused' ? failure.reason.message : stateDamaged(failure.reason));
     case 'control-unanswered':
       return own(`sent to the running execplan run (pid ${failure.pid}), which has not answered yet: it is not known to be applied; check \`execplan status\``);
+    case 'spec-rejected':
+      return own(`${failure.code}: ${failure.message}`);
     case 'input-unusable':
     case 'agent-failed':
       return own(failure.message);

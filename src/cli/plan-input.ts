@@ -13,6 +13,7 @@ import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
 import { readSpecFile } from './spec-input.js';
+import { checkProjectFile, projectRoot } from '../project/files.js';
 
 export interface PlanInput {
   /** As the user named it (used in diagnostics). */
@@ -110,7 +111,7 @@ export interface LoadedPlan extends LoadedPlanText {
 export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
+export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string, allowOutside: readonly string[] = []): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
   if (configPath !== undefined) {
@@ -119,7 +120,7 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   }
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
-  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides);
+  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, allowOutside.map((a) => path.resolve(io.cwd, a)));
   if (!result.ok) return result;
   return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
@@ -128,12 +129,16 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}): Promise<LoadResult> {
+export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}, allowOutside: readonly string[] = []): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   const loaded = result.ok ? result.value : result.error;
   if (loaded.plan && loaded.source) {
     const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
-    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir)), ...evidence].sort(compareDiagnostics);
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir, allowOutside)), ...evidence].sort(compareDiagnostics);
+    // A spec that breaks the project rules is an error: the plan is invalid (it would be sent to agents in full).
+    if (result.ok && loaded.diagnostics.some((d) => d.severity === 'error')) {
+      return err({ kind: 'plan-invalid', diagnostics: loaded.diagnostics, file, source: loaded.source, plan: loaded.plan });
+    }
   }
   return result;
 }
@@ -144,23 +149,35 @@ async function readSpecs(spec: string | string[] | undefined, planDir: string): 
   const out: SpecText[] = [];
   for (const file of Array.isArray(spec) ? spec : [spec]) {
     const read = await readSpecFile(planDir, file);
-    // A quote may sit in the spec that cannot be read: no check rather than a false warning.
+    // A quote may sit in the spec that cannot be read (or may not be read): no check rather than a false warning.
     if (!read.ok) return [];
     out.push({ file, text: read.value.text });
   }
   return out;
 }
 
-/** The compiler cannot look at the disk: spec documents that do not exist are found here. */
-async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string): Promise<Diagnostic[]> {
+/**
+ * The compiler cannot look at the disk: spec documents are checked here. A missing one is a warning (agent
+ * tasks will not start without it); one outside the project, not a regular file, too large or not text is
+ * an error, because it would be sent to an agent in full.
+ */
+async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): Promise<Diagnostic[]> {
   if (spec === undefined) return [];
   const list = Array.isArray(spec) ? spec : [spec];
+  const root = projectRoot(planDir);
   const out: Diagnostic[] = [];
   for (const [i, file] of list.entries()) {
-    const found = await stat(path.resolve(planDir, file)).then((s) => s.isFile(), () => false);
-    if (found) continue;
+    const check = checkProjectFile(root, planDir, file, allowOutside);
     const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
-    out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+    if (check.ok) {
+      if (check.outsideAllowed) out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'spec-outside-allowed', `spec '${file}' is outside the project; it is read and sent to agents because --allow-outside allows ${check.absolute}`, at));
+      continue;
+    }
+    if (check.code === 'missing-spec') {
+      out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+    } else {
+      out.push(diagnosticAt(source, offsetOf(source, at), 'error', check.code, check.message, at));
+    }
   }
   return out;
 }

@@ -1,19 +1,16 @@
 /** JSON Schema validation of a parsed plan, with each error placed on the node that causes it. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { planSchema } from '../types/plan-schema.js';
+import { validate as generatedValidator } from '../types/plan-validator.js';
 import type { Diagnostic, PathSegment } from './diagnostic.js';
 import { diagnosticAt, offsetOf, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
 
-let validator: ValidateFunction | null = null;
-
-function planValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    validator = ajv.compile(planSchema as object);
-  }
-  return validator;
-}
+/**
+ * The plan schema compiled ahead of time (`npm run gen:types` writes it from schema/plan.schema.json):
+ * compiling it with ajv when a command starts cost more than validating a 10,000-task plan.
+ */
+const validator = generatedValidator as unknown as ValidateFunction;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -129,7 +126,7 @@ function oneOfExpectation(branches: JsonSchema[]): string {
 }
 
 export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
-  const validate = planValidator();
+  const validate = validator;
   if (validate(value)) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -247,5 +244,5 @@ export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[])
     if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return null;
     delete (parent as Record<string, unknown>)[path[path.length - 1] as string];
   }
-  return planValidator()(copy) ? copy : null;
+  return validator(copy) ? copy : null;
 }

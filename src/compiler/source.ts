@@ -2,8 +2,17 @@
  * Plan text -> YAML document with positions. Guards against hostile input: size, binary content,
  * alias bombs and deep nesting all become diagnostics instead of crashes or hangs.
  */
-import { LineCounter, parseDocument, isAlias, isCollection, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Diagnostic, PathSegment } from './diagnostic.js';
+import { fastParse, PositionIndex } from './fast-yaml.js';
+
+// `yaml` is loaded on first use: a plan the fast path reads never needs it, and loading it was a
+// noticeable part of every command's start-up. (Its Node entry point is CommonJS, so this is the same
+// module instance an `import` elsewhere gets.)
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export const limits = {
   /**
@@ -20,8 +29,11 @@ export const limits = {
 export interface SourceFile {
   file: string;
   text: string;
-  doc: Document.Parsed;
+  /** `yaml`'s Document of the text; parsed on first use when the fast path read the plan. */
+  readonly doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** Node positions without a Document, when the fast path read the plan. */
+  positions?: PositionIndex;
 }
 
 export interface ParsedSource {
@@ -50,12 +62,12 @@ function fileDiagnostic(file: string, code: string, message: string): Diagnostic
 /** The first collection nested deeper than the limit, or null. */
 function firstTooDeep(doc: Document.Parsed): Node | null {
   let found: Node | null = null;
-  visit(doc, {
+  yaml().visit(doc, {
     Collection(_key, node, path) {
-      const depth = path.filter((p) => isCollection(p)).length + 1;
+      const depth = path.filter((p) => yaml().isCollection(p)).length + 1;
       if (depth <= limits.maxDepth) return undefined;
       found = node;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return found;
@@ -64,15 +76,15 @@ function firstTooDeep(doc: Document.Parsed): Node | null {
 /** The first mapping key that is itself a collection (or an alias of one), or null. */
 function firstComplexKey(doc: Document.Parsed): Node | null {
   let found: Node | null = null;
-  visit(doc, {
+  yaml().visit(doc, {
     Pair(_key, pair) {
       const key = pair.key;
-      const target = isAlias(key) ? key.resolve(doc) : key;
+      const target = yaml().isAlias(key) ? key.resolve(doc) : key;
       // A tagged scalar (e.g. !!binary) can be an object too.
-      const objectScalar = isScalar(target) && target.value !== null && typeof target.value === 'object';
-      if (isCollection(target) || objectScalar) {
+      const objectScalar = yaml().isScalar(target) && target.value !== null && typeof target.value === 'object';
+      if (yaml().isCollection(target) || objectScalar) {
         found = key as Node;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
       return undefined;
     },
@@ -85,10 +97,10 @@ function unclosedFlow(doc: Document.Parsed, pos: number, message: string): { kin
   const kind = message.startsWith('Flow sequence') ? 'seq' : message.startsWith('Flow map') ? 'map' : null;
   if (!kind) return null;
   let offset = -1;
-  visit(doc, {
+  yaml().visit(doc, {
     Collection(_key, node) {
       const isFlow = 'flow' in node && node.flow === true;
-      if (isFlow && node.range && node.range[1] === pos && (kind === 'seq') === isSeq(node) && node.range[0] > offset) offset = node.range[0];
+      if (isFlow && node.range && node.range[1] === pos && (kind === 'seq') === yaml().isSeq(node) && node.range[0] > offset) offset = node.range[0];
     },
   });
   return offset >= 0 ? { kind, offset } : null;
@@ -125,8 +137,12 @@ export function parseSource(file: string, text: string): ParsedSource {
       diagnostics: [fileDiagnostic(file, 'empty-plan', 'the plan is empty; run `execplan init` for a starter plan.yaml')],
     };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Most plans are plain mappings, lists and scalars: read those fast; the rest (and every plan with a
+  // YAML problem) goes through the full parser below, which owns the YAML diagnostics.
+  const fast = fastParse(text, limits.maxDepth);
+  if (fast) return { source: fastSource(file, text, fast.positions), value: fast.value, diagnostics: [] };
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const source: SourceFile = { file, text, doc, lineCounter };
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
@@ -184,12 +200,48 @@ export function parseSource(file: string, text: string): ParsedSource {
   return { source, value, diagnostics };
 }
 
+/** `yaml`'s LineCounter (the same binary search, the same answers), without loading `yaml`. */
+class Lines implements LineCounter {
+  lineStarts: number[] = [];
+  addNewLine = (offset: number): number => this.lineStarts.push(offset);
+  linePos = (offset: number): { line: number; col: number } => {
+    let low = 0;
+    let high = this.lineStarts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.lineStarts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (this.lineStarts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - this.lineStarts[low - 1]! + 1 };
+  };
+}
+
+/** A source read by the fast path: the same line numbers as `yaml` counts them (line breaks are \n). */
+function fastSource(file: string, text: string, positions: PositionIndex): SourceFile {
+  const lineCounter = new Lines();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  let doc: Document.Parsed | undefined;
+  return {
+    file,
+    text,
+    lineCounter,
+    positions,
+    get doc() {
+      doc ??= yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+      return doc;
+    },
+  };
+}
+
 function findFirstAlias(doc: Document.Parsed): Node | null {
   let found: Node | null = null;
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_k, node) {
       found = node;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return found;
@@ -202,20 +254,22 @@ function yamlMessage(message: string): string {
 
 /** Offset of the node at `path` (or of its key, when `atKey`), falling back to the nearest ancestor. */
 export function offsetOf(source: SourceFile, path: readonly PathSegment[], atKey = false): number {
+  const fast = source.positions?.offsetOf(path, atKey);
+  if (fast !== undefined) return fast;
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
     if (atKey && n === path.length && n > 0) {
       const parent = prefix.length > 1 ? source.doc.getIn(prefix.slice(0, -1), true) : source.doc.contents;
       const key = prefix[prefix.length - 1];
-      if (isCollection(parent)) {
+      if (yaml().isCollection(parent)) {
         for (const item of parent.items) {
-          if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(key) && item.key.range) return item.key.range[0];
+          if (yaml().isPair(item) && yaml().isScalar(item.key) && String(item.key.value) === String(key) && item.key.range) return item.key.range[0];
         }
       }
       continue;
     }
     const node = n === 0 ? source.doc.contents : source.doc.getIn(prefix, true);
-    if (node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range) && !isAlias(node)) {
+    if (node && typeof node === 'object' && 'range' in node && Array.isArray((node as Node).range) && !yaml().isAlias(node)) {
       return (node as Node).range![0];
     }
   }

@@ -11,7 +11,15 @@ import path from 'node:path';
 export interface AtomicWriteOptions {
   /** Flush the data before the rename and the directory entry after it. */
   fsync: boolean;
+  /** The new file's permissions (before the umask); state files are 0o600. */
+  mode?: number;
 }
+
+/**
+ * The temporary file is created new (O_CREAT|O_EXCL): a file or a symlink planted under its name makes the
+ * write fail instead of being followed, and the rename replaces a link at the target, never its target.
+ */
+const createNew = (mode: number | undefined) => ({ flag: 'wx', mode: mode ?? 0o666 });
 
 /** A written temporary file, not yet in place: `commit` renames it over the target, `discard` removes it. */
 export interface StagedFile {
@@ -35,7 +43,7 @@ function tempName(file: string): string {
 export function stageFile(file: string, data: string | Uint8Array, options: AtomicWriteOptions): StagedFile {
   const temp = tempName(file);
   try {
-    writeFileSync(temp, data);
+    writeFileSync(temp, data, createNew(options.mode));
     if (options.fsync) flushFile(temp);
   } catch (error) {
     rmSync(temp, { force: true });
@@ -70,11 +78,11 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
  * run loop). `shouldCommit` is asked after the flush: a newer synchronous write may have happened in the
  * meantime, and an older snapshot must never replace it. `done` runs once the file is in place or dropped.
  */
-export function writeFileAtomicInBackground(file: string, data: string | Uint8Array, shouldCommit: () => boolean, done: (error: Error | null) => void): void {
+export function writeFileAtomicInBackground(file: string, data: string | Uint8Array, shouldCommit: () => boolean, done: (error: Error | null) => void, mode?: number): void {
   const temp = tempName(file);
   let fd: number;
   try {
-    writeFileSync(temp, data);
+    writeFileSync(temp, data, createNew(mode));
     fd = openSync(temp, 'r');
   } catch (error) {
     rmSync(temp, { force: true });

@@ -28,6 +28,8 @@ export type Failure =
   | { kind: 'plan-invalid'; diagnostics: Diagnostic[] }
   /** A file or directory the command was told to use cannot serve (a spec that is not text, an output that exists). */
   | { kind: 'input-unusable'; message: string }
+  /** A spec breaks the project rules (outside the project, not a file, too large): `code` is the diagnostic code. */
+  | { kind: 'spec-rejected'; code: string; message: string }
   /** Writing a file failed; nothing half-written is left. `planOnStdout`: the drafted plan is printed instead. */
   | { kind: 'write-failed'; message: string; planOnStdout?: boolean }
   /** The run state (journal) cannot be read back. `resuming`: found when a run was about to resume it. */

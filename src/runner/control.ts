@@ -31,7 +31,7 @@ export function submitControl(dir: string, action: ControlAction): string {
   mkdirSync(dir, { recursive: true });
   const name = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${counter++}.json`;
   // The runner skips dot files, so it never reads the request before it is whole.
-  writeFileAtomic(path.join(dir, name), JSON.stringify(action), { fsync: false });
+  writeFileAtomic(path.join(dir, name), JSON.stringify(action), { fsync: false, mode: 0o600 });
   return path.join(dir, name);
 }
 

@@ -6,7 +6,8 @@
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { sha256 } from '../compiler/artifacts/json.js';
-import { closeSync, fsync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, readFileSync, writeSync } from 'node:fs';
+import { openAppendNoFollow } from './state-fs.js';
 import type { JournalBody } from './records.js';
 import { storage } from './storage-error.js';
 
@@ -32,7 +33,7 @@ export class JournalWriter {
     private readonly file: string,
     head: JournalHead,
   ) {
-    this.fd = storage(file, 'open the journal', () => openSync(file, 'a'));
+    this.fd = storage(file, 'open the journal', () => openAppendNoFollow(file));
     this.head = head;
   }
 

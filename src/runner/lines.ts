@@ -1,5 +1,6 @@
 /** Splits a byte stream into whole lines, so output of parallel tasks is never interleaved mid-line. */
 import { StringDecoder } from 'node:string_decoder';
+import { safeCut } from '../secrets/index.js';
 
 /** A line longer than this is emitted in pieces (a task printing 1 GB without a newline must not be buffered). */
 const defaultMaxLine = 64 * 1024;
@@ -24,8 +25,10 @@ export class LineSplitter {
     }
     text = text.slice(start);
     while (text.length > this.maxLine) {
-      this.emit(text.slice(0, this.maxLine));
-      text = text.slice(this.maxLine);
+      // Not inside a secret: each piece is redacted on its own, so a token split in two would leak.
+      const cut = safeCut(text, this.maxLine);
+      this.emit(text.slice(0, cut));
+      text = text.slice(cut);
     }
     this.partial = text;
   }

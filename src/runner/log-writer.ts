@@ -5,7 +5,8 @@
  * it before the runner handles anything else. The file is fsync'ed when the attempt ends, and created on
  * the first line, so a silent task leaves no empty file behind.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, writeSync } from 'node:fs';
+import { openAppendNoFollow } from './state-fs.js';
 import path from 'node:path';
 import { StorageError, storage } from './storage-error.js';
 
@@ -41,10 +42,8 @@ export class LogWriter {
     this.pending = [];
     try {
       storage(this.file, 'write the log', () => {
-        if (this.fd === null) {
-          mkdirSync(path.dirname(this.file), { recursive: true });
-          this.fd = openSync(this.file, 'a');
-        }
+        // Never through a link planted in the state folder (a link in its place is replaced).
+        this.fd ??= openAppendNoFollow(this.file);
         writeSync(this.fd, text);
       });
     } catch (error) {

@@ -1,6 +1,6 @@
 /** The per-run record in `<state>/runs/<runId>.json`: how each selected task's attempts in this run ended. */
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { mkdirPrivate } from './state-fs.js';
 import path from 'node:path';
 import type { RunOutcome } from './records.js';
 import type { TaskState } from './state.js';
@@ -23,7 +23,7 @@ export function writeRunSummary(runsDir: string, run: RunSummaryInput): void {
     const attempts = (s?.attempts ?? []).filter((a) => a.runId === run.runId).map((a) => ({ attempt: a.n, status: a.status, exitCode: a.exitCode, reason: a.reason, startedAt: a.startedAt, endedAt: a.endedAt, log: a.logged ? a.log : null }));
     tasks[id] = { status: s?.status ?? 'pending', forced: s?.forced ?? null, attempts };
   }
-  mkdirSync(runsDir, { recursive: true });
   const summary = { runId: run.runId, startedAt: new Date(run.startMs).toISOString(), endedAt: new Date(run.startMs + run.durationMs).toISOString(), exitCode: run.exitCode, outcome: run.outcome, concurrency: run.concurrency, tasks };
-  writeFileAtomic(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`, { fsync: false });
+  mkdirPrivate(runsDir);
+  writeFileAtomic(path.join(runsDir, `${run.runId}.json`), `${JSON.stringify(summary, null, 2)}\n`, { fsync: false, mode: 0o600 });
 }

@@ -239,7 +239,7 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
 
 /** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
 export function writeSnapshot(file: string, state: RunState): void {
-  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true });
+  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true, mode: 0o600 });
 }
 
 /**
@@ -249,7 +249,7 @@ export function writeSnapshot(file: string, state: RunState): void {
  */
 export function writeSnapshotInBackground(file: string, text: string, stillCurrent: () => boolean, done: (error: Error | null) => void): void {
   // A synchronous snapshot written meanwhile is newer: never replace it with this one.
-  writeFileAtomicInBackground(file, text, stillCurrent, done);
+  writeFileAtomicInBackground(file, text, stillCurrent, done, 0o600);
 }
 
 export function readSnapshot(file: string): RunState | null {

@@ -4,6 +4,7 @@
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
 import { applyRecord, emptyState, readSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
 import type { JournalBody } from './records.js';
@@ -88,7 +89,8 @@ export class FileStore implements Store {
 
   /** Opens the only writer. Throws JournalDamaged (callers check with tryLoadState first) and fs errors. */
   static open(paths: StatePaths): FileStore {
-    mkdirSync(paths.dir, { recursive: true });
+    mkdirPrivate(paths.dir);
+    assertNotSymlink(paths.journal);
     const { state, tornTail, problems } = loadState(paths);
     if (problems.length) throw new JournalDamaged(problems);
     let repaired: FileStore['repairedTail'] = null;

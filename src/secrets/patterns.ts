@@ -5,6 +5,10 @@
  * Token patterns are fenced by TOKEN_EDGE look-arounds instead of \b: a key embedded inside a longer run
  * of base64/base64url characters (an inline image, a hash, a minified bundle) is not a key.
  */
+import { entropy } from './entropy.js';
+
+export { entropy };
+
 export type SecretKind =
   | 'private-key'
   | 'anthropic-api-key'
@@ -22,7 +26,9 @@ export type SecretKind =
   | 'basic-auth'
   | 'connection-string'
   | 'password'
-  | 'secret-assignment';
+  | 'secret-assignment'
+  /** A gitleaks rule id (gitlab-pat, huggingface-access-token, ...). */
+  | (string & {});
 
 export interface SecretPattern {
   kind: SecretKind;
@@ -30,7 +36,7 @@ export interface SecretPattern {
   /** A cheap test that every match passes (a literal it must contain): most text fails it, skipping the regex. */
   hint: string | RegExp;
   /** Extra check on the captured value (placeholders, entropy); false = not a secret. */
-  accept?: (value: string, quoted: boolean) => boolean;
+  accept?: (value: string, quoted: boolean, match: string) => boolean;
 }
 
 // Before a token `=`, `/` and `+` are ordinary delimiters (KEY=..., https://token@...); after it they are
@@ -54,18 +60,6 @@ export function isReference(value: string): boolean {
   );
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
 const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|text|varchar|secretstr|optional|required|hidden|masked|sensitive|field|type|input|prompt)\b/i;
 
 /** An unquoted `password: value` is prose as often as config: accept it only when it does not read as a word. */
@@ -73,23 +67,43 @@ const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|tex
 const NUMERIC = /^(?:0x[0-9a-f]+|[0-9][0-9_.,]*)$/i;
 
 function looksLikePassword(value: string): boolean {
-  if (isReference(value) || TYPE_NAMES.test(value) || NUMERIC.test(value)) return false;
+  if (isReference(value) || TYPE_NAMES.test(value) || NUMERIC.test(value) || PATH_LIKE.test(value)) return false;
   if (value.length < 4) return false;
   return /[0-9]/.test(value) || /[^A-Za-z0-9]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));
 }
 
-/** A long random-looking value: mixed character classes and high entropy (not a word, not a version, not a path). */
-function looksRandom(value: string): boolean {
-  if (isReference(value) || value.length < 16) return false;
+/** A path, a file name or a URL path: where a key is kept, not the key (`pwd=/home/ada`, `keyPath: ./server.key`). */
+const PATH_LIKE = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)|\.(?:json|ya?ml|pem|key|crt|cer|p12|pfx|txt|env|toml|ini|gpg|asc|jks)$/i;
+
+/** A name that says "what follows is a credential" on its own (`JWT_SECRET`, `RAILS_MASTER_KEY`, `auth_token`). */
+const STRONG_NAME = /(?:secret|passw(?:or)?d|passphrase|token|(?:api|access|auth|master|private|signing|encryption|account|client|app)[_.-]?key|credentials?)/i;
+/** A name that says the value is a digest or an id, which look random and are not secret. */
+const DIGEST_NAME = /sha|hash|digest|checksum|commit|etag|fingerprint|(?:^|[_.-])ids?(?:$|[_."'-])|uuid|version|nonce_?count|kind|type|length|size|count/i;
+
+/**
+ * A long random-looking value: high entropy whatever its alphabet (hex, base64, symbols), not a word, not
+ * a version, not a path. `match` is the whole assignment: behind a strong name (`JWT_SECRET=<64 hex>`) a
+ * hex string is a secret; behind a digest name (`commit_sha`, `token_id`) it is not.
+ */
+function looksRandom(value: string, quoted = false, match = ''): boolean {
+  if (isReference(value) || PATH_LIKE.test(value)) return false;
   // A word-like identifier or a dotted member access (`cancellationToken: HostCancellationToken`,
   // `tokenText = scanner2.getTokenText()`) is code, not a credential.
-  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$/.test(value)) return false;
-  if (/^(?:\.{0,2}\/|~\/)|\.(?:json|ya?ml|pem|key|crt|txt|env|toml|ini)$/i.test(value)) return false; // a path to a key file
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(value)).length;
+  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$|^[A-Za-z_$][\w$.]*\(/.test(value)) return false;
+  if (NUMERIC.test(value) || /\s/.test(value)) return false;
+  const name = match.slice(0, Math.max(0, match.length - value.length)).replace(/["'\s]*(?:=|:=|=>|:)\s*["']?$/, '');
+  // `secret_name`, `token_path`, `api_key_id`: the name says what the value is about, not that it is secret.
+  if (/(?:^|[_.-])(?:names?|ids?|path|file|dir|url|uri|arn|region|label|prefix|suffix|format|field|header|param|ref|env|provider|type)["']?$/i.test(name)) return false;
+  if (/[a-z](?:Name|Id|Path|File|Dir|Url|Uri|Arn|Region|Label|Prefix|Suffix|Format|Field|Header|Param|Ref|Env|Provider|Type)s?["']?$/.test(name)) return false;
+  // Lower-case words joined by dashes or underscores (`my-app-production`) name something.
+  if (/^[a-z]+(?:[-_][a-z0-9]+)+$/.test(value) && entropy(value) < 4) return false;
+  const strong = STRONG_NAME.test(name) && !DIGEST_NAME.test(name);
+  if (value.length < (strong ? 12 : 16)) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return strong && /secret|passw/i.test(name); // UUID
+  if (/^[0-9a-f]+$/i.test(value)) return strong && value.length >= 24 && entropy(value) >= 3; // hex: git/sha digests unless the name says secret
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
   if (classes < 2) return false;
-  if (/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(value)) return false; // git / sha256 digests written as ids
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return false; // UUID
-  return entropy(value) >= 3.5;
+  return entropy(value) >= (strong ? 3.0 : quoted ? 3.5 : 3.5);
 }
 
 // Names start at their keyword (no leading identifier pattern): a regex that begins with a literal
@@ -97,7 +111,7 @@ function looksRandom(value: string): boolean {
 const PASSWORD_NAME = '(?:pass(?:word|wd|phrase)|(?<![A-Za-z])pass|pwd)(?:_[A-Za-z0-9]+)?';
 
 const SECRET_NAME =
-  '(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|credentials?)[A-Za-z0-9_-]*';
+  '(?:api[_-]?key|apikey|secret|token|access[_-]?key|auth[_-]?key|private[_-]?key|signing[_-]?key|master[_-]?key|account[_-]?key|encryption[_-]?key|credentials?|_key\\b)[A-Za-z0-9_-]*';
 
 /** In priority order: when two findings overlap, the earlier pattern wins. */
 export const PATTERNS: readonly SecretPattern[] = [
@@ -107,7 +121,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     // escaped (\\n) line breaks. Without one (a truncated paste) it must be whole base64/header lines up to
     // the end of the text. A document that merely mentions the BEGIN marker is not a key.
     regex: new RegExp(
-      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}${PEM_LINE})+(?:${PEM_BREAK})?[ \\t]*$(?![\\s\\S]))`,
+      `-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:${PEM_BODY}*?-----END \\1PRIVATE KEY\\2-----|(?:${PEM_BREAK}+${PEM_LINE})+(?:${PEM_BREAK})*[ \\t]*$(?![\\s\\S]))`,
       'g',
     ),
   },
@@ -147,7 +161,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     kind: 'password', hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
-    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !/\(/.test(v),
+    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v),
   },
   {
     kind: 'password', hint: /pass|pwd/i,
@@ -159,8 +173,31 @@ export const PATTERNS: readonly SecretPattern[] = [
     accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) : looksLikePassword(v)),
   },
   {
+    kind: 'azure-storage-key', hint: /Account_?Key|SharedAccess|sig=/i,
+    // Azure connection strings and SAS URLs: AccountKey=...;  SharedAccessKey=...;  ?sig=...
+    regex: /\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=([A-Za-z0-9+/%]{20,}(?:={1,2}|%3D){0,2})/gi,
+    accept: (v) => !isReference(v),
+  },
+  {
+    kind: 'docker-auth', hint: '"auth',
+    // ~/.docker/config.json: "auth": base64 of user:password.
+    regex: /"(?:auth|identitytoken|password)"\s*:\s*"([A-Za-z0-9+/=_-]{12,})"/g,
+    accept: (v) => { const decoded = Buffer.from(v, 'base64').toString('latin1'); return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded) || looksRandom(v); },
+  },
+  {
+    kind: 'webhook-url', hint: /webhook|hooks\.|discord/i,
+    // Webhook URLs carry their secret in the path: whoever has the URL can post.
+    regex: /(https:\/\/(?:(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{40,}|[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[^\s"']+|chat\.googleapis\.com\/v1\/spaces\/[^\s"']+key=[^\s"']+))/g,
+  },
+  {
+    kind: 'cli-password', hint: /sshpass|mysql|curl|--(?:pass|token|api|secret|auth|access|client)/,
+    // Credentials given on a command line: `sshpass -p X`, `mysql -pX`, `--password X`, `--token=X`, `curl -u user:X`.
+    regex: /(?:\bsshpass\s+-p\s*|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s-p|\s--(?:password|passwd|pass|token|api-key|apikey|secret|auth-token|access-token|client-secret)(?:=|\s+)|\bcurl\b[^\n|;&]*?\s(?:-u|--user)\s+[^\s:'"]+:)(?:"([^"\n]{3,200})"|'([^'\n]{3,200})'|([^\s"'`;&|]{3,}))/g,
+    accept: (v) => !isReference(v) && !NUMERIC.test(v) && !/^-/.test(v) && !PATH_LIKE.test(v),
+  },
+  {
     kind: 'secret-assignment', hint: /key|secret|token|credential/i,
-    regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*["']?([A-Za-z0-9_+/=.~-]{16,})`, 'gi'),
+    regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*(?:"([^"\\n]{12,300})"|'([^'\\n]{12,300})'|([A-Za-z0-9_+/=.~!@#$%^&*?-]{12,}))`, 'gi'),
     accept: looksRandom,
   },
 ];

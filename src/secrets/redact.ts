@@ -34,6 +34,8 @@ export function createLineRedactor(): (line: string) => string {
         return '[REDACTED:private-key]' + redactSecrets(line.slice(end.index + end[0].length));
       }
       if (KEY_BODY_LINE.test(line)) return '[REDACTED:private-key]';
+      // A blank line inside a key (a paste, a wrapped YAML block) does not end it: the body goes on after it.
+      if (line.trim() === '') return line;
       inKey = false;
     }
     const begin = PEM_BEGIN_AT_END.exec(line);
@@ -41,4 +43,23 @@ export function createLineRedactor(): (line: string) => string {
     inKey = true;
     return redactSecrets(line.slice(0, begin.index)) + '[REDACTED:private-key]';
   };
+}
+
+/**
+ * Where to cut a line that is too long to keep whole (`max` characters at most): never inside a secret or
+ * the context that identifies it (`Authorization: Bearer <token>`), and preferably not inside a run of token
+ * characters, so each piece can be redacted on its own. Falls back to `max` when no such place exists.
+ */
+export function safeCut(text: string, max: number): number {
+  const window = text.slice(0, max + 4096);
+  let cut = max;
+  for (const span of findSecretSpans(window)) {
+    if (span.matchStart < cut && cut < Math.max(span.matchEnd, span.end)) cut = span.matchStart;
+  }
+  if (cut <= 0) return max;
+  // Back to the last character that cannot be part of a token, within the last 1 KiB before the cut.
+  for (let i = cut; i > Math.max(0, cut - 1024); i--) {
+    if (!/[A-Za-z0-9+/=_.~:-]/.test(text[i - 1]!)) return i;
+  }
+  return cut;
 }

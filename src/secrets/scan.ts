@@ -3,6 +3,7 @@
  * printed, logged and stored safely.
  */
 import { PATTERNS, type SecretKind } from './patterns.js';
+import { gitleaksSpans } from './gitleaks.js';
 
 export interface SecretFinding {
   kind: SecretKind;
@@ -21,15 +22,24 @@ interface Span {
   start: number;
   end: number;
   priority: number;
+  /** The whole match, context included (`Authorization: Bearer x`): where a line may not be cut. */
+  matchStart: number;
+  matchEnd: number;
+}
+
+/** Which detectors run: both by default; the benchmark compares them one at a time. */
+export interface Detectors {
+  builtin?: boolean;
+  gitleaks?: boolean;
 }
 
 // The `d` flag gives each group's offsets, so the secret is located exactly inside its context.
 const COMPILED = PATTERNS.map((pattern) => ({ pattern, re: new RegExp(pattern.regex.source, pattern.regex.flags + 'd') }));
 
 /** Raw spans, non-overlapping, sorted by start; the more specific pattern wins an overlap. */
-export function findSecretSpans(text: string): Span[] {
+export function findSecretSpans(text: string, detectors: Detectors = {}): Span[] {
   const found: Span[] = [];
-  COMPILED.forEach(({ pattern, re }, priority) => {
+  if (detectors.builtin !== false) COMPILED.forEach(({ pattern, re }, priority) => {
     const hint = pattern.hint;
     if (typeof hint === 'string' ? !text.includes(hint) : !hint.test(text)) return;
     re.lastIndex = 0;
@@ -41,12 +51,17 @@ export function findSecretSpans(text: string): Span[] {
       const group = m.findIndex((g, i) => i > 0 && g !== undefined);
       // Private keys have a back-reference group that is not the secret: their whole match is.
       const [start, end] = group > 0 && pattern.kind !== 'private-key' ? m.indices![group]! : [m.index, m.index + m[0].length];
-      if (pattern.accept && !pattern.accept(text.slice(start, end), group === 1 || group === 2)) continue;
-      found.push({ kind: pattern.kind, start, end, priority });
+      if (pattern.accept && !pattern.accept(text.slice(start, end), group === 1 || group === 2, m[0])) continue;
+      found.push({ kind: pattern.kind, start, end, priority, matchStart: m.index, matchEnd: m.index + m[0].length });
     }
   });
+  // gitleaks' rules rank below ours: where both match, our kind (and our span) is kept.
+  if (detectors.gitleaks !== false) {
+    for (const span of gitleaksSpans(text)) found.push({ ...span, priority: COMPILED.length, matchStart: span.start, matchEnd: span.end });
+  }
   if (found.length <= 1) return found;
-  found.sort((a, b) => a.priority - b.priority || a.start - b.start);
+  // Higher priority first, then the longer span (a whole key beats a fragment of it).
+  found.sort((a, b) => a.priority - b.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Span[] = [];
   for (const span of found) {
     if (!kept.some((k) => span.start < k.end && k.start < span.end)) kept.push(span);
@@ -59,8 +74,8 @@ function preview(value: string): string {
   return `${head}… (${value.length} chars)`;
 }
 
-export function scanSecrets(text: string): SecretFinding[] {
-  const spans = findSecretSpans(text);
+export function scanSecrets(text: string, detectors: Detectors = {}): SecretFinding[] {
+  const spans = findSecretSpans(text, detectors);
   if (spans.length === 0) return [];
   const findings: SecretFinding[] = [];
   let line = 1;

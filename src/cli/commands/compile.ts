@@ -15,6 +15,7 @@ import { err, ok } from '../../core/result.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
@@ -25,11 +26,11 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
-  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--config FILE]',
+  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' } },
+      { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } },
       1,
     );
     // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
@@ -37,9 +38,10 @@ export const compileCommand: Command = {
     const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
-    const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config);
+    const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config, values['allow-outside']);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
+    if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);
     printDiagnostics(io, diagnostics);
 
     const compiled = compilePlan(model);

@@ -9,16 +9,17 @@ import { readSpecFile } from '../spec-input.js';
 export const promptCommand: Command = {
   name: 'prompt',
   summary: 'Print the instructions, example and JSON Schema an LLM needs to write plan.yaml (for a spec)',
-  usage: 'execplan prompt [spec.md] [--spec-path PATH]',
+  usage: 'execplan prompt [spec.md] [--spec-path PATH] [--allow-outside PATH]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { 'spec-path': { type: 'string' } }, 1);
+    const { values, positionals } = parseCommandArgs(args, { 'spec-path': { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } }, 1);
     const given = positionals[0];
     if (given === undefined) {
       io.stdout(renderAuthoringPrompt({}));
       return ok();
     }
-    const read = await readSpecFile(io.cwd, given);
+    const read = await readSpecFile(io.cwd, given, values['allow-outside']);
     if (!read.ok) return read;
+    if (read.value.outsideAllowed) io.stderr(`execplan prompt: note: ${given} is outside the project; included because --allow-outside allows it\n`);
     const { absolute, text: specText } = read.value;
     // The plan usually sits where the command runs, so the spec path is relative to it, with / separators.
     const specPath = values['spec-path'] ?? path.relative(io.cwd, absolute).split(path.sep).join('/');

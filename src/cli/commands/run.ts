@@ -26,9 +26,11 @@ import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/sto
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
+import { configNotice, describeConfig, recordConfigInSummary } from '../config-trust.js';
 import { exitCodeOfRun } from '../exit-code.js';
 import { loadRunPlan, type LoadedRunPlan } from '../run-plan-input.js';
 import { planState } from '../state-input.js';
+import { mkdirPrivate, onStateWarning, StateFsError } from '../../runner/state-fs.js';
 
 function envInt(value: string | undefined, fallback: number): number {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : fallback;
@@ -50,6 +52,7 @@ const runFlags = {
   wait: { type: 'boolean' },
   'no-state': { type: 'boolean' },
   config: { type: 'string' },
+  'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
   'require-approval': { type: 'boolean' },
 } as const;
@@ -132,6 +135,8 @@ function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Re
 /** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
 /** The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind. */
 function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never, Failure> {
+  // A state folder that is a link, not a folder, or someone else's (see state-fs.ts).
+  if (error instanceof StateFsError) return err({ kind: 'cannot-start', problems: [error.message] });
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
   const shownDir = path.relative(io.cwd, paths.dir) || '.';
@@ -141,6 +146,7 @@ function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never
 /** Takes the state folder's lock (waiting briefly for a control command that holds it). */
 async function claimStateDir(io: CliIo, paths: StatePaths): Promise<Result<() => void, Failure>> {
   try {
+    mkdirPrivate(paths.dir);
     ensureStateDir(paths.dir);
     let lock = acquireLock(paths.lock, 'run');
     // A control command holds the lock for milliseconds: wait for it rather than failing.
@@ -296,6 +302,7 @@ function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pat
   // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
   const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
   if (request.persist) recordRunUsage(paths.dir, runId, ids, branches);
+  if (request.persist) recordConfigInSummary(paths.dir, runId, loaded.loaded.configPath);
   const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
   if (agentLines.length) io.stdout(request.json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
 }
@@ -304,11 +311,11 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const loaded = await loadRunPlan(io, positionals[0], values.config);
+    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
     const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
@@ -320,9 +327,14 @@ export const runCommand: Command = {
 
     let release = () => {};
     if (request.persist) {
+      onStateWarning((m) => io.stderr(`execplan: ${m}\n`));
       const claimed = await claimStateDir(io, paths);
       if (!claimed.ok) return claimed;
       release = claimed.value;
+      const { configPath, config } = loaded.value.loaded;
+      if (configPath) io.stderr(`execplan: ${describeConfig(io.cwd, configPath)}\n`);
+      const notice = configNotice(paths.dir, io.cwd, configPath, config);
+      if (notice) io.stderr(`execplan: ${notice}\n`);
     }
     const helper = spawnHelper(io, loaded.value.model);
     try {

@@ -25,7 +25,7 @@ export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: Fi
   const bound = lowerBoundOf(model, problem, criticalPathHours, conflicts);
   // A baseline that meets the lower bound is optimal: the budget is reported but not spent.
   const optimal = baseline.makespan <= bound.hours + 1e-9;
-  const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList));
+  const budget = model.settings.optimizeIterations ?? defaultBudget(probeWork(problem, baselineList), problem.taskCount);
 
   let start = baseline.start;
   let finish = baseline.finish;

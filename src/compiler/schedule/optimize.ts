@@ -28,22 +28,39 @@ const mutationRate = 0.05;
 /** Generations without a better schedule before most of the population is replaced by new samples. */
 const stagnationLimit = 10;
 
-/** Most schedule generations granted by default. */
+/**
+ * Most schedule generations granted by default to a plan of up to 60 tasks; larger plans get up to twice
+ * as many (`budgetCap`), as long as the work limit below allows them.
+ */
 export const maxDefaultBudget = 5000;
 /**
  * Work units (profile segments and conflicts examined by serial schedule generation) granted by default.
- * A deterministic count, not time: 5000 schedules of a 30-task plan use ~1 M; one schedule of a
- * resource-saturated 10,000-task plan ~6 M.
+ * A deterministic count, not time: 5000 schedules of a 30-task plan use ~1 M; 10,000 of a 120-task
+ * resource-constrained plan up to ~14 M; one schedule of a resource-saturated 10,000-task plan ~6 M.
  */
 export const defaultWorkLimit = 10_000_000;
 
 /** Below this many schedules the search cannot pay for itself: the default budget is then 0. */
 export const minDefaultBudget = 10;
 
-/** Default budget from the measured work of one serial pass (NaN: over the probe's limit): thousands for small plans, none for huge ones. */
-export function defaultBudget(workPerSchedule: number): number {
+/**
+ * The cap on the default budget for a plan of `tasks` tasks: 5,000 schedules up to 60 tasks, growing
+ * linearly to 10,000 at 120 tasks and beyond. A larger plan has more orders worth trying; the cap rises
+ * with it instead of the budget shrinking, and the work limit still bounds the cost.
+ */
+export function budgetCap(tasks: number): number {
+  return Math.round(maxDefaultBudget * Math.min(2, Math.max(1, tasks / 60)));
+}
+
+/**
+ * Default budget from the measured work of one serial pass (NaN: over the probe's limit): thousands for
+ * small plans, none for huge ones. Where the work limit binds the budget does not depend on the cap, and
+ * where the cap binds the population is full-sized either way, so a higher cap only ever adds schedules
+ * to the same search: the result can only get better.
+ */
+export function defaultBudget(workPerSchedule: number, tasks = 0): number {
   if (!(workPerSchedule > 0)) return 0;
-  const budget = Math.min(maxDefaultBudget, Math.floor(defaultWorkLimit / workPerSchedule));
+  const budget = Math.min(budgetCap(tasks), Math.floor(defaultWorkLimit / workPerSchedule));
   return budget >= minDefaultBudget ? budget : 0;
 }
 

@@ -1,0 +1,7 @@
+import type { SmInstance } from './psplib-convert.mjs';
+export interface GeneratedInstance extends SmInstance {
+  /** Length of the critical path (the earliest-start schedule without resource limits). */
+  criticalPath: number;
+}
+export function generateInstance(options: { jobs: number; nc: number; rf: number; rs: number; seed: number; resources?: number }): GeneratedInstance;
+export function generateSet(jobs: number, rsValues?: number[]): Array<{ name: string; nc: number; rf: number; rs: number; instance: GeneratedInstance }>;

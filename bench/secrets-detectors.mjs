@@ -1,0 +1,101 @@
+// Compares secret detectors on the same inputs, in one run:
+//   - the secrets corpus (test/fixtures/secrets/corpus.mjs: 100 fake secrets, 70 kinds, in .env, YAML, JSON,
+//     URL, header and CLI contexts): caught = no part of the secret is left after redaction / is flagged;
+//   - gitleaks' rule-test true positives (test/fixtures/secrets/gitleaks-samples.json);
+//   - real source code, for false hits: every file of src/ (but the secret rules themselves) and 100 files
+//     picked evenly from node_modules (sorted paths, so the pick is the same on every machine with the lock).
+// Detectors: ours (src/secrets patterns only), gitleaks' rules ported as data, both together (what execplan
+// ships), and secretlint with its recommended preset when installed (it is not a dependency:
+//   npm i --no-save secretlint@11.7.1 @secretlint/core@11.7.1 @secretlint/secretlint-rule-preset-recommend@11.7.1
+// the 13.x line needs Node 22).
+// Usage: npx tsc -p tsconfig.build.json && node bench/secrets-detectors.mjs [runs=3] [--list]
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scanSecrets } from '../dist/secrets/index.js';
+import { buildCorpus } from '../test/fixtures/secrets/corpus.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = Number(process.argv[2] ?? 3) || 3;
+const LIST = process.argv.includes('--list');
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+const ownSrc = walk(path.join(root, 'src')).filter((f) => /\.ts$/.test(f) && !/src\/secrets\/(?:patterns|gitleaks-rules)\.ts$/.test(f));
+const nm = walk(path.join(root, 'node_modules')).filter((f) => !/node_modules\/(?:@secretlint|secretlint|randexp)\//.test(f) && /\.(?:[cm]?js|ts|json|md|ya?ml)$/.test(f) && !/\.d\.ts$|\.min\.js$|package-lock|\.map$/.test(f) && statSync(f).size < 400_000);
+const step = nm.length / 100;
+const nmPick = Array.from({ length: 100 }, (_, i) => nm[Math.floor(i * step)]);
+const realFiles = [...ownSrc, ...nmPick].map((f) => ({ file: path.relative(root, f), text: readFileSync(f, 'utf8') }));
+
+const corpus = buildCorpus();
+const samples = JSON.parse(readFileSync(path.join(root, 'test/fixtures/secrets/gitleaks-samples.json'), 'utf8')).samples;
+
+/** A detector: text -> [{start, end, kind}] */
+const detectors = {
+  ours: async (t) => scanSecrets(t, { gitleaks: false }),
+  'gitleaks rules': async (t) => scanSecrets(t, { builtin: false }),
+  'ours + gitleaks (shipped)': async (t) => scanSecrets(t),
+};
+try {
+  const { lintSource } = await import('@secretlint/core');
+  const preset = await import('@secretlint/secretlint-rule-preset-recommend');
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator }] };
+  detectors['secretlint preset-recommend 11.7.1'] = async (t) => {
+    const result = await lintSource({ source: { filePath: '/virtual/input.txt', content: t, contentType: 'text' }, options: { config, noPhysicFilePath: true } });
+    return result.messages.map((m) => ({ start: m.range[0], end: m.range[1], kind: m.ruleId }));
+  };
+} catch {
+  console.log('(secretlint not installed: skipped; see the header of this script)');
+}
+
+const covered = (spans, text, part) => {
+  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + 1)) {
+    if (!spans.some((s) => s.start <= at + 2 && s.end >= at + part.length - 2)) return false;
+  }
+  return true;
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const [name, detect] of Object.entries(detectors)) {
+  let caught = 0;
+  const missed = [];
+  for (const e of corpus) {
+    const spans = await detect(e.text);
+    if (e.parts.every((p) => covered(spans, e.text, p))) caught++;
+    else missed.push(`${e.kind}/${e.context}`);
+  }
+  let gl = 0;
+  for (const s of samples) if ((await detect(s.text)).length > 0) gl++;
+  const falseHits = [];
+  for (const f of realFiles) for (const s of await detect(f.text)) {
+    const line = f.text.slice(0, s.start).split('\n').length;
+    falseHits.push(`${f.file}:${line} ${s.kind} ${JSON.stringify(f.text.slice(s.start, Math.min(s.end, s.start + 12)))}…`);
+  }
+  const bytes = realFiles.reduce((n, f) => n + f.text.length, 0);
+  const times = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const f of realFiles) for (const line of f.text.split('\n')) await detect(line);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  rows.push({ name, caught, missed, gl, falseHits, mbps: bytes / 1024 / 1024 / median(times), seconds: median(times) });
+}
+const ref = rows[0].seconds;
+console.log(`corpus: ${corpus.length} secrets of ${new Set(corpus.map((e) => e.kind)).size} kinds; gitleaks samples: ${samples.length}; real files: ${ownSrc.length} from src/ + ${nmPick.length} from node_modules (${(realFiles.reduce((n, f) => n + f.text.length, 0) / 1024 / 1024).toFixed(1)} MB), line by line, median of ${RUNS} runs`);
+console.log('| detector | corpus caught | gitleaks samples caught | false hits in real files | throughput (line by line) | time vs ours |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${r.caught}/${corpus.length} | ${r.gl}/${samples.length} (${((r.gl / samples.length) * 100).toFixed(1)} %) | ${r.falseHits.length} | ${r.mbps.toFixed(1)} MB/s | ${(r.seconds / ref).toFixed(2)}x |`);
+}
+for (const r of rows) {
+  console.log(`\n${r.name}: missed ${r.missed.length}: ${r.missed.slice(0, LIST ? 999 : 12).join(', ')}`);
+  if (LIST || r.falseHits.length <= 12) for (const h of r.falseHits.slice(0, LIST ? 999 : 12)) console.log(`  false hit: ${h}`);
+}
