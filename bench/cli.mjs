@@ -24,7 +24,10 @@ const work = mkdtempSync(path.join(tmpdir(), 'execplan-bench-cli-'));
 try {
   const plan = path.join(work, 'plan.yaml');
   writeFileSync(plan, layeredPlanYaml(10000, 1));
-  writeFileSync(path.join(work, 'parse.mjs'), `import { parse } from ${JSON.stringify(path.join(root, 'node_modules', 'yaml', 'dist', 'index.js'))};\nimport { readFileSync } from 'node:fs';\nparse(readFileSync(process.argv[2], 'utf8'));\n`);
+  writeFileSync(
+    path.join(work, 'parse.mjs'),
+    `import { parse } from ${JSON.stringify(path.join(root, 'node_modules', 'yaml', 'dist', 'index.js'))};\nimport { readFileSync } from 'node:fs';\nparse(readFileSync(process.argv[2], 'utf8'));\n`,
+  );
   const cases = [
     ['reference: node -e 0', ['-e', '0']],
     ['execplan --version', [bin, '--version']],
@@ -39,7 +42,9 @@ try {
   console.log(`| command | wall (median of ${runs}) | CPU | peak RSS |`);
   console.log('|---|---|---|---|');
   for (const [name, list] of samples) {
-    console.log(`| ${name} | ${median(list.map((s) => s.wall)).toFixed(2)} s | ${median(list.map((s) => s.cpu)).toFixed(2)} s | ${Math.round(median(list.map((s) => s.rss)))} MB |`);
+    console.log(
+      `| ${name} | ${median(list.map((s) => s.wall)).toFixed(2)} s | ${median(list.map((s) => s.cpu)).toFixed(2)} s | ${Math.round(median(list.map((s) => s.rss)))} MB |`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -63,27 +63,32 @@ if (process.argv[2] === '--child') {
 if (process.argv[1] !== self) {
   // Imported for conflictPlanYaml: nothing to run.
 } else {
-const sizes = process.argv.slice(2).map(Number);
-const shapes = (process.env.SHAPES ?? 'all-src,mixed').split(',');
-const runs = Number(process.env.RUNS ?? 3);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const run = (mode, n, shape) => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', self, '--child', mode, String(n), shape], { encoding: 'utf8', maxBuffer: 1 << 20 }));
-console.log(`build: ${path.relative(process.cwd(), dist) || '.'}; CPU ms (user + system), median of ${runs} runs`);
-console.log('');
-console.log('| shape | tasks | conflict entries | YAML parse (ms) | compilePlan (ms) | compile / parse | render dag+waves (ms) | dag.json (MB) | peak RSS (MB) | frontier h | lower bound h |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-for (const shape of shapes) {
-  for (const n of sizes.length ? sizes : [2000, 10000]) {
-    const parses = [];
-    const compiles = [];
-    for (let k = 0; k < runs; k++) {
-      parses.push(run('parse', n, shape));
-      compiles.push(run('compile', n, shape));
+  const sizes = process.argv.slice(2).map(Number);
+  const shapes = (process.env.SHAPES ?? 'all-src,mixed').split(',');
+  const runs = Number(process.env.RUNS ?? 3);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const run = (mode, n, shape) =>
+    JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', self, '--child', mode, String(n), shape], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  console.log(`build: ${path.relative(process.cwd(), dist) || '.'}; CPU ms (user + system), median of ${runs} runs`);
+  console.log('');
+  console.log(
+    '| shape | tasks | conflict entries | YAML parse (ms) | compilePlan (ms) | compile / parse | render dag+waves (ms) | dag.json (MB) | peak RSS (MB) | frontier h | lower bound h |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const shape of shapes) {
+    for (const n of sizes.length ? sizes : [2000, 10000]) {
+      const parses = [];
+      const compiles = [];
+      for (let k = 0; k < runs; k++) {
+        parses.push(run('parse', n, shape));
+        compiles.push(run('compile', n, shape));
+      }
+      const p = median(parses.map((x) => x.cpuMs));
+      const m = (key) => median(compiles.map((x) => x[key]));
+      const c = compiles[0];
+      console.log(
+        `| ${shape} | ${n} | ${c.conflicts} | ${p.toFixed(0)} | ${m('compileCpuMs').toFixed(0)} | ${(m('compileCpuMs') / p).toFixed(2)} | ${m('renderCpuMs').toFixed(0)} | ${m('dagMb').toFixed(2)} | ${m('maxRssMb').toFixed(0)} | ${c.frontier} | ${c.lb} |`,
+      );
     }
-    const p = median(parses.map((x) => x.cpuMs));
-    const m = (key) => median(compiles.map((x) => x[key]));
-    const c = compiles[0];
-    console.log(`| ${shape} | ${n} | ${c.conflicts} | ${p.toFixed(0)} | ${m('compileCpuMs').toFixed(0)} | ${(m('compileCpuMs') / p).toFixed(2)} | ${m('renderCpuMs').toFixed(0)} | ${m('dagMb').toFixed(2)} | ${m('maxRssMb').toFixed(0)} | ${c.frontier} | ${c.lb} |`);
   }
-}
 }

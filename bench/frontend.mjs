@@ -35,7 +35,10 @@ try {
   writeFileSync(plan, layeredPlanYaml(tasks, 1));
   const loader = (name, module) => {
     const file = path.join(work, `${name}.mjs`);
-    writeFileSync(file, `import { readFileSync } from 'node:fs';\nconst { load } = await import(${JSON.stringify(pathToFileURL(module).href)});\nload(readFileSync(process.argv[2], 'utf8'));\n`);
+    writeFileSync(
+      file,
+      `import { readFileSync } from 'node:fs';\nconst { load } = await import(${JSON.stringify(pathToFileURL(module).href)});\nload(readFileSync(process.argv[2], 'utf8'));\n`,
+    );
     return file;
   };
   const cases = [
@@ -53,13 +56,20 @@ try {
   for (let i = 0; i < runs; i++) for (const [name, args] of cases) samples.get(name).push(measure(args, work));
   const stat = (name, key) => median(samples.get(name).map((s) => s[key]));
   const refName = stat(cases[0][0], 'wall') <= stat(cases[1][0], 'wall') ? cases[0][0] : cases[1][0];
-  console.log(`${tasks} tasks, ${Buffer.byteLength(layeredPlanYaml(tasks, 1)) / 1e6} MB; medians of ${runs}; reference = ${refName}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `${tasks} tasks, ${Buffer.byteLength(layeredPlanYaml(tasks, 1)) / 1e6} MB; medians of ${runs}; reference = ${refName}; load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log('| command | wall | CPU | peak RSS | wall / reference | CPU / reference |');
   console.log('|---|---|---|---|---|---|');
   for (const [name] of cases) {
     const w = stat(name, 'wall');
     const c = stat(name, 'cpu');
-    console.log(`| ${name} | ${w.toFixed(2)} s | ${c.toFixed(2)} s | ${Math.round(stat(name, 'rss'))} MB | ${(w / stat(refName, 'wall')).toFixed(2)}x | ${(c / stat(refName, 'cpu')).toFixed(2)}x |`);
+    console.log(
+      `| ${name} | ${w.toFixed(2)} s | ${c.toFixed(2)} s | ${Math.round(stat(name, 'rss'))} MB | ${(w / stat(refName, 'wall')).toFixed(2)}x | ${(c / stat(refName, 'cpu')).toFixed(2)}x |`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -50,7 +50,11 @@ export function generateInstance({ jobs: n, nc, rf, rs, seed, resources = 4 }) {
   }
   // Transitive closure (reach[a][b]: a path a -> b), to keep every added arc non-redundant.
   const reach = Array.from({ length: total }, () => new Uint8Array(total));
-  for (let a = total - 1; a >= 0; a--) for (const b of succ[a]) { reach[a][b] = 1; for (let c = 0; c < total; c++) if (reach[b][c]) reach[a][c] = 1; }
+  for (let a = total - 1; a >= 0; a--)
+    for (const b of succ[a]) {
+      reach[a][b] = 1;
+      for (let c = 0; c < total; c++) if (reach[b][c]) reach[a][c] = 1;
+    }
   const arcs = () => succ.reduce((sum, x) => sum + x.size, 0);
   const target = Math.round(nc * total);
   for (let attempt = 0, count = arcs(); count < target && attempt < 200 * total; attempt++) {

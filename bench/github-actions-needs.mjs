@@ -12,7 +12,9 @@ import { handoverNeeds } from '../dist/exporters/github-actions/flow.js';
 const dir = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'psplib');
 console.log('| instance | limit | precedence | flow | needs after reduction | forced | workflow makespan | frontier makespan |');
 console.log('|---|---|---|---|---|---|---|---|');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.sm')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.sm'))
+  .sort()) {
   for (const limit of [null, 4]) {
     const model = loadPlan('plan.yaml', smToPlanYaml(readFileSync(path.join(dir, file), 'utf8'), 'psplib')).model;
     if (limit) model.settings.maxConcurrency = limit;
@@ -21,6 +23,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.sm')).sort()) {
     const hours = new Map(model.tasks.map((t) => [t.id, t.hours]));
     const finish = new Map();
     for (const id of flow.order) finish.set(id, Math.max(0, ...flow.needs.get(id).map((d) => finish.get(d))) + hours.get(id));
-    console.log(`| ${file} | ${limit ?? 'none'} | ${flow.edges.precedence} | ${flow.edges.flow} | ${flow.reducedEdges} | ${flow.forced} | ${Math.max(...finish.values())} | ${compiled.frontier.makespanHours} |`);
+    console.log(
+      `| ${file} | ${limit ?? 'none'} | ${flow.edges.precedence} | ${flow.edges.flow} | ${flow.reducedEdges} | ${flow.forced} | ${Math.max(...finish.values())} | ${compiled.frontier.makespanHours} |`,
+    );
   }
 }

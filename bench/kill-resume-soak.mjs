@@ -27,7 +27,7 @@ const taskCount = arg('tasks', 40);
 const concurrency = String(arg('concurrency', 8));
 let seed = arg('seed', 1);
 const json = process.argv.includes('--json');
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'execplan-soak-'));
 // One state directory per plan (.execplan/<name>/); builds before that kept it in .execplan/ itself.
@@ -100,7 +100,11 @@ function sampleOverlap() {
 function journal() {
   if (!existsSync(perPlan) && existsSync(path.join(dir, '.execplan', 'journal.jsonl'))) stateDir = path.join(dir, '.execplan');
   try {
-    return readFileSync(path.join(stateDir, 'journal.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(path.join(stateDir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   } catch {
     return [];
   }
@@ -124,7 +128,10 @@ function lostLogs(startedFiles, killAt) {
   let lost = 0;
   for (const file of startedFiles) {
     const [task, attempt] = file.split('.');
-    const printed = readFileSync(path.join(dir, 'out', file), 'utf8').trim().split('\n').filter(Boolean);
+    const printed = readFileSync(path.join(dir, 'out', file), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     const due = printed.filter((l) => Number(l.split(' ')[0]) <= killAt - 300).map((l) => l.slice(l.indexOf(' ') + 1));
     if (due.length === 0) continue;
     let log = '';

@@ -17,12 +17,19 @@ if (!dataDir) throw new Error('PSPLIB data not found: expected ../shared/bench-d
 const set = process.env.PSPLIB_SET ?? 'j30';
 const limit = Number(process.argv[2] ?? Infinity);
 const optimum = new Map(
-  readFileSync(path.join(dataDir, `${set}-optimum.csv`), 'utf8').trim().split('\n').slice(1).map((l) => {
-    const [file, value] = l.split(',');
-    return [file, Number(value)];
-  }),
+  readFileSync(path.join(dataDir, `${set}-optimum.csv`), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [file, value] = l.split(',');
+      return [file, Number(value)];
+    }),
 );
-const files = readdirSync(path.join(dataDir, set)).filter((f) => f.endsWith('.sm')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).slice(0, limit);
+const files = readdirSync(path.join(dataDir, set))
+  .filter((f) => f.endsWith('.sm'))
+  .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+  .slice(0, limit);
 
 const rows = [];
 for (const file of files) {
@@ -53,7 +60,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const dev = (key) => rows.map((r) => (100 * (r[key] - r.opt)) / r.opt);
-const pct = (xs) => xs.filter((x) => x < 1e-9).length / xs.length * 100;
+const pct = (xs) => (xs.filter((x) => x < 1e-9).length / xs.length) * 100;
 const f = (x, d = 2) => x.toFixed(d);
 const frontierDev = dev('frontier');
 const baselineDev = dev('baseline');
@@ -66,9 +73,13 @@ console.log(`| baseline: one parallel SGS pass, LFT priority | ${f(mean(baseline
 const waveDev = dev('waves');
 console.log(`| wave schedule (Kahn layering, waves as barriers) | ${f(mean(waveDev))} | ${f(Math.max(...waveDev))} | ${f(pct(waveDev), 1)} |`);
 console.log('');
-console.log(`compilePlan per instance: median ${f(median(rows.map((r) => r.compileMs)))} ms, max ${f(Math.max(...rows.map((r) => r.compileMs)))} ms; loadPlan median ${f(median(rows.map((r) => r.loadMs)))} ms`);
+console.log(
+  `compilePlan per instance: median ${f(median(rows.map((r) => r.compileMs)))} ms, max ${f(Math.max(...rows.map((r) => r.compileMs)))} ms; loadPlan median ${f(median(rows.map((r) => r.loadMs)))} ms`,
+);
 console.log(`schedules evaluated per instance: median ${median(rows.map((r) => r.evaluated))} (stops early at the lower bound)`);
-console.log(`frontier makespan / wave makespan: mean ${f(mean(rows.map((r) => r.frontier / r.waves)), 3)} (frontier ${f(100 * (1 - mean(rows.map((r) => r.frontier / r.waves))), 1)} % shorter)`);
+console.log(
+  `frontier makespan / wave makespan: mean ${f(mean(rows.map((r) => r.frontier / r.waves)), 3)} (frontier ${f(100 * (1 - mean(rows.map((r) => r.frontier / r.waves))), 1)} % shorter)`,
+);
 if (process.env.PSPLIB_WORST) {
   for (const r of [...rows].sort((a, b) => (b.frontier - b.opt) / b.opt - (a.frontier - a.opt) / a.opt).slice(0, 10)) console.log(r);
 }

@@ -19,7 +19,9 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x, d = 2) => x.toFixed(d);
 console.log(`build: ${path.relative(process.cwd(), dist) || dist}`);
-console.log('| set | instances | frontier: avg % above CP bound | baseline (one parallel SGS pass, LFT): avg % above CP bound | frontier vs best lower bound (avg %) | avg % of the CP bound the best lower bound adds | schedules evaluated (median) | compile ms wall (median / max) | compile ms CPU (median / max) |');
+console.log(
+  '| set | instances | frontier: avg % above CP bound | baseline (one parallel SGS pass, LFT): avg % above CP bound | frontier vs best lower bound (avg %) | avg % of the CP bound the best lower bound adds | schedules evaluated (median) | compile ms wall (median / max) | compile ms CPU (median / max) |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const jobs of sets) {
   const rows = [];
@@ -34,9 +36,20 @@ for (const jobs of sets) {
     const cpuMs = (c.user + c.system) / 1000;
     const cp = fr.lowerBound.criticalPathHours;
     if (Math.abs(cp - instance.criticalPath) > 1e-9) throw new Error(`${name}: critical path ${cp}, generator says ${instance.criticalPath}`);
-    rows.push({ name, cp, lb: fr.lowerBound.hours, frontier: fr.makespanHours, baseline: fr.optimizer.baselineMakespanHours, evaluated: fr.optimizer.schedulesEvaluated, ms, cpuMs });
+    rows.push({
+      name,
+      cp,
+      lb: fr.lowerBound.hours,
+      frontier: fr.makespanHours,
+      baseline: fr.optimizer.baselineMakespanHours,
+      evaluated: fr.optimizer.schedulesEvaluated,
+      ms,
+      cpuMs,
+    });
   }
   const above = (key, bound = 'cp') => rows.map((r) => (100 * (r[key] - r[bound])) / r[bound]);
-  console.log(`| J${jobs} (generated) | ${rows.length} | ${f(mean(above('frontier')))} | ${f(mean(above('baseline')))} | ${f(mean(above('frontier', 'lb')))} | ${f(mean(above('lb')))} | ${median(rows.map((r) => r.evaluated))} | ${f(median(rows.map((r) => r.ms)), 0)} / ${f(Math.max(...rows.map((r) => r.ms)), 0)} | ${f(median(rows.map((r) => r.cpuMs)), 0)} / ${f(Math.max(...rows.map((r) => r.cpuMs)), 0)} |`);
+  console.log(
+    `| J${jobs} (generated) | ${rows.length} | ${f(mean(above('frontier')))} | ${f(mean(above('baseline')))} | ${f(mean(above('frontier', 'lb')))} | ${f(mean(above('lb')))} | ${median(rows.map((r) => r.evaluated))} | ${f(median(rows.map((r) => r.ms)), 0)} / ${f(Math.max(...rows.map((r) => r.ms)), 0)} | ${f(median(rows.map((r) => r.cpuMs)), 0)} / ${f(Math.max(...rows.map((r) => r.cpuMs)), 0)} |`,
+  );
   if (process.env.RCPSP_ROWS) for (const r of rows) console.log(JSON.stringify(r));
 }

@@ -20,7 +20,8 @@ export function layeredDag(tasks = 1000, width = 100) {
 export function writeWorkspace(nodes, command = 'true') {
   const dir = mkdtempSync(path.join(tmpdir(), 'execplan-bench-'));
   const yaml = ['version: 1', 'name: bench', 'title: Bench', 'settings: { max_concurrency: 4 }', 'tasks:'];
-  for (const n of nodes) yaml.push(`  - { id: ${n.id}, title: Run ${n.id}, run: "${command}", estimate: 1, acceptance: [done]${n.deps.length ? `, needs: [${n.deps.join(', ')}]` : ''} }`);
+  for (const n of nodes)
+    yaml.push(`  - { id: ${n.id}, title: Run ${n.id}, run: "${command}", estimate: 1, acceptance: [done]${n.deps.length ? `, needs: [${n.deps.join(', ')}]` : ''} }`);
   writeFileSync(path.join(dir, 'plan.yaml'), `${yaml.join('\n')}\n`);
   const make = [`.PHONY: all ${nodes.map((n) => n.id).join(' ')}`, `all: ${nodes.map((n) => n.id).join(' ')}`];
   for (const n of nodes) make.push(`${n.id}: ${n.deps.join(' ')}`, `\t@${command}`);

@@ -59,6 +59,8 @@ if (mode === 'light' || mode === 'heavy') {
   }
   const l = median(res.light);
   const h = median(res.heavy);
-  console.log(`${spawns} spawns x ${runs} runs: bare process (${rss.light.toFixed(0)} MB RSS) ${l.toFixed(2)} ms/spawn; after loading+compiling the 1,000-task plan (${rss.heavy.toFixed(0)} MB RSS) ${h.toFixed(2)} ms/spawn = ${(h / l).toFixed(2)}x`);
+  console.log(
+    `${spawns} spawns x ${runs} runs: bare process (${rss.light.toFixed(0)} MB RSS) ${l.toFixed(2)} ms/spawn; after loading+compiling the 1,000-task plan (${rss.heavy.toFixed(0)} MB RSS) ${h.toFixed(2)} ms/spawn = ${(h / l).toFixed(2)}x`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }

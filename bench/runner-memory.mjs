@@ -11,9 +11,16 @@ const mb = Number(process.argv[2] ?? 1024);
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'execplan.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'execplan-mem-'));
 // 100-byte lines (99 chars + newline)
-writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: mem\ntitle: Mem\ntasks:\n  - { id: big, title: Print big, acceptance: [ok], run: "yes $(printf 'x%.0s' $(seq 1 99)) | head -c ${mb * 1024 * 1024}" }\n`);
+writeFileSync(
+  path.join(dir, 'plan.yaml'),
+  `version: 1\nname: mem\ntitle: Mem\ntasks:\n  - { id: big, title: Print big, acceptance: [ok], run: "yes $(printf 'x%.0s' $(seq 1 99)) | head -c ${mb * 1024 * 1024}" }\n`,
+);
 const t0 = performance.now();
-const child = spawn(process.execPath, [bin, 'run'], { cwd: dir, env: { ...process.env, CI: '1', EXECPLAN_SPAWN: process.env.EXECPLAN_SPAWN ?? 'direct' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const child = spawn(process.execPath, [bin, 'run'], {
+  cwd: dir,
+  env: { ...process.env, CI: '1', EXECPLAN_SPAWN: process.env.EXECPLAN_SPAWN ?? 'direct' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 let peak = 0;
 const sample = setInterval(() => {
   try {
@@ -29,5 +36,7 @@ const seconds = (performance.now() - t0) / 1000;
 // One state directory per plan (.execplan/<name>/); older builds kept it in .execplan/ itself.
 const perPlan = path.join(dir, '.execplan/mem/logs/big/1.log');
 const log = statSync(existsSync(perPlan) ? perPlan : path.join(dir, '.execplan/logs/big/1.log')).size;
-console.log(`exit ${code}; ${mb} MB printed in ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(0)} MB/s); log ${(log / 1048576).toFixed(0)} MB; peak RSS of execplan ${peak.toFixed(0)} MB (limit 150)`);
+console.log(
+  `exit ${code}; ${mb} MB printed in ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(0)} MB/s); log ${(log / 1048576).toFixed(0)} MB; peak RSS of execplan ${peak.toFixed(0)} MB (limit 150)`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -60,8 +60,15 @@ for (let i = 0; i < runs; i++) {
   results.nodeStartup.push(time(() => spawnSync(process.execPath, [bin, 'validate'], { cwd: dir, env, stdio: 'ignore' })));
 }
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
-console.log(`runs: ${runs}, tasks: ${nodes.length}, concurrency 4 (medians, seconds); load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `runs: ${runs}, tasks: ${nodes.length}, concurrency 4 (medians, seconds); load average at the end: ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(16)} ${v.toFixed(2)}  (${(v / m.bareIgnore).toFixed(2)}x bare loop)`);
-console.log(`execplan run minus plan load (validate): ${(m.execplanState - m.nodeStartup).toFixed(2)} s = ${((m.execplanState - m.nodeStartup) / m.bareIgnore).toFixed(2)}x bare loop`);
+console.log(
+  `execplan run minus plan load (validate): ${(m.execplanState - m.nodeStartup).toFixed(2)} s = ${((m.execplanState - m.nodeStartup) / m.bareIgnore).toFixed(2)}x bare loop`,
+);
 console.log(`durability cost (state on / --no-state): ${(m.execplanState / m.execplanNoState).toFixed(2)}x`);
 rmSync(dir, { recursive: true, force: true });

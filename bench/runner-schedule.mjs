@@ -18,13 +18,24 @@ const { compilePlan } = await import(path.join(root, 'dist/compiler/compile.js')
 
 // id, hours, needs, uses the db
 const tasks = [
-  ['schema', 2, [], true], ['seed', 1, ['schema'], true], ['api-users', 3, ['schema'], false], ['api-orders', 4, ['schema'], false],
-  ['migrate-a', 2, [], true], ['migrate-b', 1, ['migrate-a'], true], ['ui-shell', 3, [], false], ['ui-users', 2, ['ui-shell', 'api-users'], false],
-  ['ui-orders', 2, ['ui-shell', 'api-orders'], false], ['reports', 3, ['seed', 'migrate-b'], true], ['docs', 1, [], false], ['e2e', 2, ['ui-users', 'ui-orders', 'reports'], false],
+  ['schema', 2, [], true],
+  ['seed', 1, ['schema'], true],
+  ['api-users', 3, ['schema'], false],
+  ['api-orders', 4, ['schema'], false],
+  ['migrate-a', 2, [], true],
+  ['migrate-b', 1, ['migrate-a'], true],
+  ['ui-shell', 3, [], false],
+  ['ui-users', 2, ['ui-shell', 'api-users'], false],
+  ['ui-orders', 2, ['ui-shell', 'api-orders'], false],
+  ['reports', 3, ['seed', 'migrate-b'], true],
+  ['docs', 1, [], false],
+  ['e2e', 2, ['ui-users', 'ui-orders', 'reports'], false],
 ];
 const yaml = ['version: 1', 'name: sched', 'title: Sched', 'settings: { max_concurrency: 3 }', 'resources:', '  db: { capacity: 1 }', 'tasks:'];
 for (const [id, hours, needs, db] of tasks) {
-  yaml.push(`  - { id: ${id}, title: Run ${id}, estimate: ${hours}, run: "sleep ${(hours * scale).toFixed(3)}", acceptance: [ok]${needs.length ? `, needs: [${needs.join(', ')}]` : ''}${db ? ', resources: { db: 1 }' : ''} }`);
+  yaml.push(
+    `  - { id: ${id}, title: Run ${id}, estimate: ${hours}, run: "sleep ${(hours * scale).toFixed(3)}", acceptance: [ok]${needs.length ? `, needs: [${needs.join(', ')}]` : ''}${db ? ', resources: { db: 1 }' : ''} }`,
+  );
 }
 const dir = mkdtempSync(path.join(tmpdir(), 'execplan-sched-'));
 writeFileSync(path.join(dir, 'plan.yaml'), `${yaml.join('\n')}\n`);
@@ -45,5 +56,7 @@ for (let i = 0; i < runs; i++) {
 const wall = median(walls) - median(startups);
 const promised = makespan * scale;
 console.log(`${tasks.length} sleep tasks, concurrency 3, db capacity 1, ${scale} s per estimated hour, ${runs} runs (medians)`);
-console.log(`compiled makespan ${makespan} h = ${promised.toFixed(2)} s; realized ${wall.toFixed(2)} s (run ${median(walls).toFixed(2)} s - start-up ${median(startups).toFixed(2)} s) = ${(wall / promised).toFixed(2)}x`);
+console.log(
+  `compiled makespan ${makespan} h = ${promised.toFixed(2)} s; realized ${wall.toFixed(2)} s (run ${median(walls).toFixed(2)} s - start-up ${median(startups).toFixed(2)} s) = ${(wall / promised).toFixed(2)}x`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -49,7 +49,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const run = (mode, n) => JSON.parse(execFileSync(process.execPath, [self, '--child', mode, String(n)], { encoding: 'utf8' }));
 console.log('CPU time (user + system) of the process, median of ' + runs + ' runs; wall time in brackets.');
 console.log('');
-console.log('| tasks | edges | file conflicts | YAML parse only (ms) | loadPlan (ms) | compilePlan (ms) | compilePlan / parse | load + compile / parse | peak RSS compile (MB) | peak RSS parse only (MB) | schedules | waves h | frontier h | lower bound h |');
+console.log(
+  '| tasks | edges | file conflicts | YAML parse only (ms) | loadPlan (ms) | compilePlan (ms) | compilePlan / parse | load + compile / parse | peak RSS compile (MB) | peak RSS parse only (MB) | schedules | waves h | frontier h | lower bound h |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of sizes.length ? sizes : [1000, 10000, 50000]) {
   const parses = [];
@@ -65,5 +67,7 @@ for (const n of sizes.length ? sizes : [1000, 10000, 50000]) {
   const comp = median(compiles.map((x) => x.compileCpuMs));
   const total = median(compiles.map((x) => x.cpuMs));
   const w = (key) => median(compiles.map((x) => x[key])).toFixed(0);
-  console.log(`| ${n} | ${c.edges} | ${c.conflicts} | ${p.toFixed(0)} [${pWall.toFixed(0)}] | ${load.toFixed(0)} [${w('loadMs')}] | ${comp.toFixed(0)} [${w('compileMs')}] | ${(comp / p).toFixed(2)} | ${(total / p).toFixed(2)} | ${median(compiles.map((x) => x.maxRssMb)).toFixed(0)} | ${median(parses.map((x) => x.maxRssMb)).toFixed(0)} | ${c.evaluated} | ${c.waves} | ${c.frontier} | ${c.lb} |`);
+  console.log(
+    `| ${n} | ${c.edges} | ${c.conflicts} | ${p.toFixed(0)} [${pWall.toFixed(0)}] | ${load.toFixed(0)} [${w('loadMs')}] | ${comp.toFixed(0)} [${w('compileMs')}] | ${(comp / p).toFixed(2)} | ${(total / p).toFixed(2)} | ${median(compiles.map((x) => x.maxRssMb)).toFixed(0)} | ${median(parses.map((x) => x.maxRssMb)).toFixed(0)} | ${c.evaluated} | ${c.waves} | ${c.frontier} | ${c.lb} |`,
+  );
 }

@@ -29,7 +29,13 @@ function walk(dir, out = []) {
   return out;
 }
 const ownSrc = walk(path.join(root, 'src')).filter((f) => /\.ts$/.test(f) && !/src\/secrets\/(?:patterns|gitleaks-rules)\.ts$/.test(f));
-const nm = walk(path.join(root, 'node_modules')).filter((f) => !/node_modules\/(?:@secretlint|secretlint|randexp)\//.test(f) && /\.(?:[cm]?js|ts|json|md|ya?ml)$/.test(f) && !/\.d\.ts$|\.min\.js$|package-lock|\.map$/.test(f) && statSync(f).size < 400_000);
+const nm = walk(path.join(root, 'node_modules')).filter(
+  (f) =>
+    !/node_modules\/(?:@secretlint|secretlint|randexp)\//.test(f) &&
+    /\.(?:[cm]?js|ts|json|md|ya?ml)$/.test(f) &&
+    !/\.d\.ts$|\.min\.js$|package-lock|\.map$/.test(f) &&
+    statSync(f).size < 400_000,
+);
 const step = nm.length / 100;
 const nmPick = Array.from({ length: 100 }, (_, i) => nm[Math.floor(i * step)]);
 const realFiles = [...ownSrc, ...nmPick].map((f) => ({ file: path.relative(root, f), text: readFileSync(f, 'utf8') }));
@@ -75,10 +81,11 @@ for (const [name, detect] of Object.entries(detectors)) {
   let gl = 0;
   for (const s of samples) if ((await detect(s.text)).length > 0) gl++;
   const falseHits = [];
-  for (const f of realFiles) for (const s of await detect(f.text)) {
-    const line = f.text.slice(0, s.start).split('\n').length;
-    falseHits.push(`${f.file}:${line} ${s.kind} ${JSON.stringify(f.text.slice(s.start, Math.min(s.end, s.start + 12)))}…`);
-  }
+  for (const f of realFiles)
+    for (const s of await detect(f.text)) {
+      const line = f.text.slice(0, s.start).split('\n').length;
+      falseHits.push(`${f.file}:${line} ${s.kind} ${JSON.stringify(f.text.slice(s.start, Math.min(s.end, s.start + 12)))}…`);
+    }
   const bytes = realFiles.reduce((n, f) => n + f.text.length, 0);
   const times = [];
   for (let r = 0; r < RUNS; r++) {
@@ -89,11 +96,15 @@ for (const [name, detect] of Object.entries(detectors)) {
   rows.push({ name, caught, missed, gl, falseHits, mbps: bytes / 1024 / 1024 / median(times), seconds: median(times) });
 }
 const ref = rows[0].seconds;
-console.log(`corpus: ${corpus.length} secrets of ${new Set(corpus.map((e) => e.kind)).size} kinds; gitleaks samples: ${samples.length}; real files: ${ownSrc.length} from src/ + ${nmPick.length} from node_modules (${(realFiles.reduce((n, f) => n + f.text.length, 0) / 1024 / 1024).toFixed(1)} MB), line by line, median of ${RUNS} runs`);
+console.log(
+  `corpus: ${corpus.length} secrets of ${new Set(corpus.map((e) => e.kind)).size} kinds; gitleaks samples: ${samples.length}; real files: ${ownSrc.length} from src/ + ${nmPick.length} from node_modules (${(realFiles.reduce((n, f) => n + f.text.length, 0) / 1024 / 1024).toFixed(1)} MB), line by line, median of ${RUNS} runs`,
+);
 console.log('| detector | corpus caught | gitleaks samples caught | false hits in real files | throughput (line by line) | time vs ours |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.caught}/${corpus.length} | ${r.gl}/${samples.length} (${((r.gl / samples.length) * 100).toFixed(1)} %) | ${r.falseHits.length} | ${r.mbps.toFixed(1)} MB/s | ${(r.seconds / ref).toFixed(2)}x |`);
+  console.log(
+    `| ${r.name} | ${r.caught}/${corpus.length} | ${r.gl}/${samples.length} (${((r.gl / samples.length) * 100).toFixed(1)} %) | ${r.falseHits.length} | ${r.mbps.toFixed(1)} MB/s | ${(r.seconds / ref).toFixed(2)}x |`,
+  );
 }
 for (const r of rows) {
   console.log(`\n${r.name}: missed ${r.missed.length}: ${r.missed.slice(0, LIST ? 999 : 12).join(', ')}`);

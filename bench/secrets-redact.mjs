@@ -11,13 +11,14 @@ const baseline = process.argv[4] ? await import(new URL(process.argv[4], `file:/
 
 // A seeded mix of lines seen in agent transcripts and build logs; ~1 in 500 lines holds a secret.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const hex = (n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
 const b64 = (n) => Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[Math.floor(rand() * 64)]).join('');
 const templates = [
   () => `src/compiler/normalize.ts(${Math.floor(rand() * 400)},${Math.floor(rand() * 80)}): error TS2322: Type 'string' is not assignable to type 'number'.`,
   () => `ok ${Math.floor(rand() * 100)} - schedules respect resource capacity # time=${(rand() * 30).toFixed(3)}ms`,
-  () => `{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{"file_path":"src/api/auth.ts","old_string":"const token = req.headers.authorization","new_string":"const token = parseBearer(req)"}}]},"session_id":"${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}"}`,
+  () =>
+    `{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{"file_path":"src/api/auth.ts","old_string":"const token = req.headers.authorization","new_string":"const token = parseBearer(req)"}}]},"session_id":"${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}"}`,
   () => `commit ${hex(40)}`,
   () => `  at Object.<anonymous> (/work/repo/node_modules/some-lib/index.js:${Math.floor(rand() * 900)}:17)`,
   () => `[2026-11-21T18:0${Math.floor(rand() * 9)}:00Z] INFO request_id=${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)} GET /api/users 200 ${Math.floor(rand() * 90)}ms`,
@@ -50,13 +51,37 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = { reference: [], perLine: [], lineRedactor: [], block: [], ...(baseline ? { baselinePerLine: [] } : {}) };
 let redactedLines = 0;
 for (let r = 0; r < RUNS; r++) {
-  results.reference.push(time(() => { let n = 0; for (const l of lines) n += l.replace(ANSI, '').length; return n; })[0]);
-  const [tl, changed] = time(() => { let c = 0; for (const l of lines) if (redactSecrets(l) !== l) c++; return c; });
+  results.reference.push(
+    time(() => {
+      let n = 0;
+      for (const l of lines) n += l.replace(ANSI, '').length;
+      return n;
+    })[0],
+  );
+  const [tl, changed] = time(() => {
+    let c = 0;
+    for (const l of lines) if (redactSecrets(l) !== l) c++;
+    return c;
+  });
   results.perLine.push(tl);
   redactedLines = changed;
-  results.lineRedactor.push(time(() => { const red = createLineRedactor(); let n = 0; for (const l of lines) n += red(l).length; return n; })[0]);
+  results.lineRedactor.push(
+    time(() => {
+      const red = createLineRedactor();
+      let n = 0;
+      for (const l of lines) n += red(l).length;
+      return n;
+    })[0],
+  );
   results.block.push(time(() => redactSecrets(text).length)[0]);
-  if (baseline) results.baselinePerLine.push(time(() => { let c = 0; for (const l of lines) if (baseline.redactSecrets(l) !== l) c++; return c; })[0]);
+  if (baseline)
+    results.baselinePerLine.push(
+      time(() => {
+        let c = 0;
+        for (const l of lines) if (baseline.redactSecrets(l) !== l) c++;
+        return c;
+      })[0],
+    );
 }
 const mbps = (s) => (size / 1024 / 1024 / s).toFixed(0);
 console.log(`text: ${(size / 1024 / 1024).toFixed(0)} MB, ${lines.length} lines, ${redactedLines} lines redacted; medians of ${RUNS} runs`);

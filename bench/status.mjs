@@ -20,7 +20,10 @@ const env = { ...process.env, CI: '1' };
 // varies far less than wall time.
 const cpuFile = path.join(dir, 'cpu.txt');
 const preload = path.join(dir, 'cpu-at-exit.cjs');
-writeFileSync(preload, `process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(${JSON.stringify(cpuFile)}, String((u.user + u.system) / 1000)); });\n`);
+writeFileSync(
+  preload,
+  `process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(${JSON.stringify(cpuFile)}, String((u.user + u.system) / 1000)); });\n`,
+);
 
 try {
   // Every task gets a command, so a real run leaves a real journal of n tasks behind.
@@ -51,7 +54,9 @@ try {
   console.log('|---|---|---|---|---|---|');
   commands.forEach(([name], k) => {
     const runsCpu = results[k].map((r) => Math.round(r.cpu)).join(', ');
-    console.log(`| ${name} | ${Math.round(med(k, 'cpu'))} | ${(med(k, 'cpu') / med(0, 'cpu')).toFixed(2)} | ${Math.round(med(k, 'wall'))} | ${(med(k, 'wall') / med(0, 'wall')).toFixed(2)} | ${runsCpu} |`);
+    console.log(
+      `| ${name} | ${Math.round(med(k, 'cpu'))} | ${(med(k, 'cpu') / med(0, 'cpu')).toFixed(2)} | ${Math.round(med(k, 'wall'))} | ${(med(k, 'wall') / med(0, 'wall')).toFixed(2)} | ${runsCpu} |`,
+    );
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });

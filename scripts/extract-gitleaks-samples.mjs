@@ -1,3 +1,4 @@
+/* eslint-disable no-useless-escape -- the escape keeps the regex readable next to the TOML it mirrors */
 // Extracts the true-positive samples of gitleaks' rule tests (cmd/generate/config/rules/*.go, MIT licence,
 // Copyright (c) 2019 Zachary Rice) into test/fixtures/secrets/gitleaks-samples.json, as test DATA.
 // Literal samples are taken as written. Samples gitleaks generates at test time
@@ -12,7 +13,7 @@ import RandExp from 'randexp';
 
 const [dir, commit = 'unknown'] = process.argv.slice(2);
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const gen = (re) => {
   const r = new RandExp(new RegExp(re.replace(/\(\?i\)/g, '')));
   r.max = 8;
@@ -20,8 +21,11 @@ const gen = (re) => {
   return r.gen();
 };
 const UTILS = {
-  Numeric: (n) => `[0-9]{${n}}`, Hex: (n) => `[a-f0-9]{${n}}`, AlphaNumeric: (n) => `[a-z0-9]{${n}}`,
-  AlphaNumericExtendedShort: (n) => `[a-z0-9_-]{${n}}`, AlphaNumericExtended: (n) => `[a-z0-9=_\\-]{${n}}`,
+  Numeric: (n) => `[0-9]{${n}}`,
+  Hex: (n) => `[a-f0-9]{${n}}`,
+  AlphaNumeric: (n) => `[a-z0-9]{${n}}`,
+  AlphaNumericExtendedShort: (n) => `[a-z0-9_-]{${n}}`,
+  AlphaNumericExtended: (n) => `[a-z0-9=_\\-]{${n}}`,
   AlphaNumericExtendedLong: (n) => `[a-z0-9\\/=_\\+\\-]{${n}}`,
   Hex8_4_4_4_12: () => '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
 };
@@ -50,7 +54,8 @@ function parseExpr(toks, i) {
   while (toks[j]?.v === '+') {
     const [w, k] = parseTerm(toks, j + 1);
     if (typeof v !== 'string' || typeof w !== 'string') throw new Fail();
-    v += w; j = k;
+    v += w;
+    j = k;
   }
   return [v, j];
 }
@@ -60,7 +65,8 @@ function parseArgs(toks, i) {
   let j = i + 1;
   while (toks[j]?.v !== ')') {
     const [v, k] = parseExpr(toks, j);
-    args.push(v); j = k;
+    args.push(v);
+    j = k;
     if (toks[j]?.v === ',') j++;
   }
   return [args, j + 1];
@@ -84,7 +90,9 @@ function parseTerm(toks, i) {
 }
 
 const samples = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+  .sort()) {
   const toks = tokenize(readFileSync(path.join(dir, file), 'utf8'));
   let rule = null;
   for (let i = 0; i < toks.length; i++) {
@@ -95,10 +103,20 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWi
     while (toks[j]?.v === '=' || toks[j]?.v === ':') j++;
     let elems = [];
     let close = null;
-    if (toks[j]?.v === '[' && toks[j + 1]?.v === ']' && toks[j + 2]?.v === 'string' && toks[j + 3]?.v === '{') { j += 4; close = '}'; }
-    else if (toks[j]?.v === 'append' && toks[j + 1]?.v === '(' && toks[j + 2]?.v === 'tps' && toks[j + 3]?.v === ',') { j += 4; close = ')'; }
+    if (toks[j]?.v === '[' && toks[j + 1]?.v === ']' && toks[j + 2]?.v === 'string' && toks[j + 3]?.v === '{') {
+      j += 4;
+      close = '}';
+    } else if (toks[j]?.v === 'append' && toks[j + 1]?.v === '(' && toks[j + 2]?.v === 'tps' && toks[j + 3]?.v === ',') {
+      j += 4;
+      close = ')';
+    }
     if (close === null) {
-      try { const [v] = parseExpr(toks, j); elems.push(v); } catch (e) { if (!(e instanceof Fail)) throw e; }
+      try {
+        const [v] = parseExpr(toks, j);
+        elems.push(v);
+      } catch (e) {
+        if (!(e instanceof Fail)) throw e;
+      }
     } else {
       let depth = 0;
       let start = j;
@@ -112,7 +130,12 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWi
         if (depth === 0 && (v === ',' || (toks[j + 1]?.v === close && depth === 0))) {
           const end = v === ',' ? j : j + 1;
           const part = toks.slice(start, end).filter((t) => t.v !== '...');
-          try { const [val, k] = parseExpr(part, 0); if (k === part.length) elems.push(val); } catch (e) { if (!(e instanceof Fail)) throw e; }
+          try {
+            const [val, k] = parseExpr(part, 0);
+            if (k === part.length) elems.push(val);
+          } catch (e) {
+            if (!(e instanceof Fail)) throw e;
+          }
           start = j + 1;
         }
       }
@@ -121,10 +144,17 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWi
   }
 }
 const unique = [...new Map(samples.map((s) => [s.text, s])).values()];
-writeFileSync(new URL('../test/fixtures/secrets/gitleaks-samples.json', import.meta.url), JSON.stringify({
-  source: `gitleaks cmd/generate/config/rules/*.go at commit ${commit}`,
-  license: 'MIT License, Copyright (c) 2019 Zachary Rice (https://github.com/gitleaks/gitleaks/blob/master/LICENSE)',
-  note: 'true-positive test strings of gitleaks rules; literal ones as written, generated ones from the same regexes with a fixed seed',
-  samples: unique,
-}, null, 1) + '\n');
+writeFileSync(
+  new URL('../test/fixtures/secrets/gitleaks-samples.json', import.meta.url),
+  JSON.stringify(
+    {
+      source: `gitleaks cmd/generate/config/rules/*.go at commit ${commit}`,
+      license: 'MIT License, Copyright (c) 2019 Zachary Rice (https://github.com/gitleaks/gitleaks/blob/master/LICENSE)',
+      note: 'true-positive test strings of gitleaks rules; literal ones as written, generated ones from the same regexes with a fixed seed',
+      samples: unique,
+    },
+    null,
+    1,
+  ) + '\n',
+);
 console.log(`${unique.length} samples from ${new Set(unique.map((s) => s.rule)).size} rules`);

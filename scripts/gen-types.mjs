@@ -7,6 +7,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 const targets = [
   ['schema/plan.schema.json', 'src/types/plan.ts', 'src/types/plan-schema.ts', 'planSchema'],
   ['schema/config.schema.json', 'src/types/config.ts', 'src/types/config-schema.ts', 'configSchema'],
+  ['schema/assessment.schema.json', 'src/types/assessment.ts', 'src/types/assessment-schema.ts', 'assessmentSchema'],
 ];
 const check = process.argv.includes('--check');
 const banner = '/* Generated from the JSON Schema by `npm run gen:types`. Do not edit by hand. */';

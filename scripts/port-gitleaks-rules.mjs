@@ -20,9 +20,21 @@ function parseToml(src) {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
-    if (line === '[[rules]]') { current = { allowlists: [] }; root.rules.push(current); continue; }
-    if (line === '[[rules.allowlists]]') { const a = {}; root.rules.at(-1).allowlists.push(a); current = a; continue; }
-    if (line === '[allowlist]') { current = root.allowlist = {}; continue; }
+    if (line === '[[rules]]') {
+      current = { allowlists: [] };
+      root.rules.push(current);
+      continue;
+    }
+    if (line === '[[rules.allowlists]]') {
+      const a = {};
+      root.rules.at(-1).allowlists.push(a);
+      current = a;
+      continue;
+    }
+    if (line === '[allowlist]') {
+      current = root.allowlist = {};
+      continue;
+    }
     const m = /^([A-Za-z]+)\s*=\s*(.*)$/.exec(line);
     if (!m) throw new Error(`line ${i + 1}: ${line}`);
     let value = m[2];

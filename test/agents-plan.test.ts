@@ -17,7 +17,8 @@ const edgesOf = (text: string) => {
 
 t.test('test-first expands an agent task into a failing-tests task that blocks it', async (t) => {
   const { model, edges } = edgesOf(
-    plan(`  - { id: schema, title: Define the schema, run: "true" }
+    plan(
+      `  - { id: schema, title: Define the schema, run: "true" }
   - id: login
     title: Add login
     estimate: 4
@@ -32,12 +33,15 @@ t.test('test-first expands an agent task into a failing-tests task that blocks i
       'streams:\n  api: { owns: ["src/api/**"] }\n',
     ),
   );
-  t.same(model.tasks.map((x) => [x.id, x.index, x.kind]), [
-    ['schema', 0, 'command'],
-    ['login.tests', 1, 'agent'],
-    ['login', 2, 'agent'],
-    ['docs', 3, 'agent'],
-  ]);
+  t.same(
+    model.tasks.map((x) => [x.id, x.index, x.kind]),
+    [
+      ['schema', 0, 'command'],
+      ['login.tests', 1, 'agent'],
+      ['login', 2, 'agent'],
+      ['docs', 3, 'agent'],
+    ],
+  );
   t.same(edges, ['schema->login.tests', 'schema->login', 'login->docs', 'login.tests->login']);
   const tests = model.tasks[1]!;
   t.equal(tests.title, 'Write tests for Add login');
@@ -57,7 +61,10 @@ t.test('test-parallel runs beside the implementation and joins before its depend
   - { id: b, title: Build B, needs: [a], run: "true" }
   - { id: c, title: Build C, deps: [{ task: a, hard: false }], run: "true" }`),
   );
-  t.same(model.tasks.map((x) => x.id), ['a.tests', 'a', 'b', 'c']);
+  t.same(
+    model.tasks.map((x) => x.id),
+    ['a.tests', 'a', 'b', 'c'],
+  );
   t.same(edges, ['a->b', 'a.tests->b'], 'a.tests does not block a; it joins before b; soft deps get no join');
 });
 
@@ -70,7 +77,10 @@ t.test('test-after, none, command and manual tasks, and a hand-written X.tests a
   - { id: e.tests, title: My own tests for E, run: "true" }
   - { id: e, title: Build E, agent: {}, test: test-first, needs: [e.tests] }`),
   );
-  t.same(model.tasks.map((x) => x.id), ['a', 'b', 'c', 'd', 'e.tests', 'e']);
+  t.same(
+    model.tasks.map((x) => x.id),
+    ['a', 'b', 'c', 'd', 'e.tests', 'e'],
+  );
   t.same(edges, ['e.tests->e']);
   t.same(model.tasks[1]!.acceptance, [{ run: 'npm test' }], 'none keeps explicit checks');
 });
@@ -84,7 +94,10 @@ tasks:
   - { id: y, title: Do Y, needs: [x] }
 `;
   const a = edgesOf(text);
-  t.same(a.model.tasks.map((x) => x.id), ['x.tests', 'x', 'y.tests', 'y']);
+  t.same(
+    a.model.tasks.map((x) => x.id),
+    ['x.tests', 'x', 'y.tests', 'y'],
+  );
   t.same(a.edges, ['x->y.tests', 'x->y', 'x.tests->x', 'y.tests->y']);
   t.equal(JSON.stringify(edgesOf(text).model), JSON.stringify(a.model));
 });

@@ -25,7 +25,16 @@ async function run(dir: string, args: string[], env: Record<string, string> = {}
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
     cwd: dir,
-    env: { ...process.env, CI: '1', PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: path.join(dir, '.records'), FAKE_AGENT_MODE: 'edit', FAKE_AGENT_EDIT: 'src/thing.ts', EXECPLAN_KILL_GRACE_MS: '200', ...env },
+    env: {
+      ...process.env,
+      CI: '1',
+      PATH: `${fakeBin}:${process.env.PATH}`,
+      FAKE_AGENT_RECORD: path.join(dir, '.records'),
+      FAKE_AGENT_MODE: 'edit',
+      FAKE_AGENT_EDIT: 'src/thing.ts',
+      EXECPLAN_KILL_GRACE_MS: '200',
+      ...env,
+    },
     isTTY: false,
   });
   return { code, stdout, stderr };
@@ -62,14 +71,22 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
   const runs = readdirSync(path.join(dir, '.execplan/demo/runs'));
   const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/runs', runs[0]!), 'utf8'));
-  t.match(summary.agents, { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, turns: 3, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200, turns: 3 } } }, 'usage is kept in the run summary');
+  t.match(
+    summary.agents,
+    { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, turns: 3, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200, turns: 3 } } },
+    'usage is kept in the run summary',
+  );
   const stdin = JSON.parse(readFileSync(path.join(dir, '.records/1.json'), 'utf8')).stdin as string;
   t.match(stdin, /### prep: Prepare \(done\)/, 'the prompt carries the upstream status from the run state');
   const shown = await status(dir);
   t.equal(shown.code, 0);
   t.match(shown.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/, 'status shows the usage');
   const json = JSON.parse((await status(dir, '--json')).stdout);
-  t.match(json.agents, { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, cacheReadTokens: 800, turns: 3, toolCalls: 2, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200 } } }, 'status --json carries it');
+  t.match(
+    json.agents,
+    { totals: { agents: 1, inputTokens: 1200, outputTokens: 340, cacheReadTokens: 800, turns: 3, toolCalls: 2, costUsd: 0.0123 }, tasks: { impl: { inputTokens: 1200 } } },
+    'status --json carries it',
+  );
 });
 
 t.test('an agent that exits 0 but leaves a failing check fails the task', async (t) => {

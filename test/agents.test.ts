@@ -24,13 +24,32 @@ function argvOf(name: string, model: string | null = null, extra: Record<string,
 t.test('built-in profiles produce the exact argv of each CLI', async (t) => {
   t.same(argvOf('claude'), ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits']);
   t.same(argvOf('claude', 'opus', { allowed_tools: 'Bash(npm test:*) Edit', permission_mode: 'bypassPermissions' }), [
-    'claude', '-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'bypassPermissions', '--allowedTools', 'Bash(npm test:*) Edit', '--model', 'opus',
+    'claude',
+    '-p',
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--permission-mode',
+    'bypassPermissions',
+    '--allowedTools',
+    'Bash(npm test:*) Edit',
+    '--model',
+    'opus',
   ]);
   t.same(argvOf('claude', null, {}, '{"type":"object"}').slice(-2), ['--json-schema', '{"type":"object"}'], 'draft adds --json-schema');
   t.same(argvOf('codex'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '-']);
   t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.same(argvOf('gemini', 'gemini-2.5-pro'), [
-    'gemini', '--skip-trust', '--prompt', 'Carry out the task described above.', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '--model', 'gemini-2.5-pro',
+    'gemini',
+    '--skip-trust',
+    '--prompt',
+    'Carry out the task described above.',
+    '--output-format',
+    'stream-json',
+    '--approval-mode',
+    'auto_edit',
+    '--model',
+    'gemini-2.5-pro',
   ]);
   for (const name of ['claude', 'codex', 'gemini']) {
     const inv = buildInvocation(builtinProfiles[name]!, { prompt: 'PROMPT', promptFile: null, model: null, cwd: '/r' });
@@ -51,12 +70,21 @@ t.test('the output parser reads progress, result and usage of each CLI dialect',
   const expected: Record<string, { input: number; output: number; cost: number | null; turns: number; progress: string[] }> = {
     claude: { input: 1200, output: 340, cost: 0.0123, turns: 3, progress: ['started', 'Edit src/thing.ts', 'Bash npm test', 'finished'] },
     codex: { input: 900, output: 200, cost: null, turns: 1, progress: ['started', 'Bash npm test', 'Edit src/thing.ts', 'Done. Hand-off: created src/thing.ts (agent ?).'] },
-    gemini: { input: 500, output: 200, cost: null, turns: 1, progress: ['started', 'write_file src/thing.ts', 'Done. Hand', 'Done. Hand-off: created src/thing.ts (agent ?).', 'finished'] },
+    gemini: {
+      input: 500,
+      output: 200,
+      cost: null,
+      turns: 1,
+      progress: ['started', 'write_file src/thing.ts', 'Done. Hand', 'Done. Hand-off: created src/thing.ts (agent ?).', 'finished'],
+    },
   };
   for (const [name, want] of Object.entries(expected)) {
     const out = execFileSync(path.join(fakeBin, name), [], { input: '', env: { ...process.env, FAKE_AGENT_RECORD: '' } }).toString();
     const parser = createOutputParser('stream-json');
-    const progress = out.split('\n').map((l) => parser.line(l)).filter((p): p is string => p !== null);
+    const progress = out
+      .split('\n')
+      .map((l) => parser.line(l))
+      .filter((p): p is string => p !== null);
     const o = parser.outcome();
     t.same(progress, want.progress, `${name} progress`);
     t.equal(o.usage.inputTokens, want.input, `${name} input tokens`);
@@ -75,7 +103,8 @@ t.test('the output parser reads progress, result and usage of each CLI dialect',
     '{"type":"item.completed","item":{"id":"item_0","type":"error","message":"Falling back from WebSockets to HTTPS transport."}}',
     '{"type":"item.completed","item":{"id":"i1","type":"agent_message","text":"All done."}}',
     '{"type":"turn.completed","usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":5}}',
-  ]) c.line(line);
+  ])
+    c.line(line);
   t.match(c.outcome(), { isError: false, result: 'All done.', usage: { inputTokens: 10, outputTokens: 5, turns: 1 } });
   const p = createOutputParser('stream-json');
   p.line('not json at all');
@@ -125,7 +154,8 @@ function attempt(f: Fixture, task: TaskModel, ctx: ExecutorContext, n = 1) {
   return { input, lines, progress };
 }
 
-const record = (f: Fixture, n: number) => JSON.parse(readFileSync(path.join(f.records, `${n}.json`), 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: { EXECPLAN_AGENT: string } };
+const record = (f: Fixture, n: number) =>
+  JSON.parse(readFileSync(path.join(f.records, `${n}.json`), 'utf8')) as { argv: string[]; stdin: string; cwd: string; env: { EXECPLAN_AGENT: string } };
 
 const SPEC = `# Auth spec\n\nUsers log in with email and password.\n\n${'Requirement line that must not be trimmed.\n'.repeat(3000)}The last line of the spec.\n`;
 const PLAN = `version: 1
@@ -173,11 +203,25 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   t.ok(r1.stdin.includes(SPEC), 'the whole spec, untrimmed, is in the prompt');
   t.match(r1.stdin, /Load these skills: backend-api/);
   t.match(r1.stdin, /data -> api: Model schemas \(you provide this/);
-  t.ok(a1.lines.some((l) => l.startsWith('{"type":"result"')), 'the transcript reaches the attempt log');
-  t.ok(a1.progress.some((p) => p.message === 'agent-1: Edit src/thing.ts'), 'progress shows the last tool call');
+  t.ok(
+    a1.lines.some((l) => l.startsWith('{"type":"result"')),
+    'the transcript reaches the attempt log',
+  );
+  t.ok(
+    a1.progress.some((p) => p.message === 'agent-1: Edit src/thing.ts'),
+    'progress shows the last tool call',
+  );
   const last = a1.progress.at(-1)!;
   t.same(last.usage, { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 });
-  t.same(JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model.json'), 'utf8')).usage, { inputTokens: 1200, outputTokens: 340, cacheReadTokens: 800, cacheWriteTokens: 50, costUsd: 0.0123, turns: 3, toolCalls: 2 });
+  t.same(JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model.json'), 'utf8')).usage, {
+    inputTokens: 1200,
+    outputTokens: 340,
+    cacheReadTokens: 800,
+    cacheWriteTokens: 50,
+    costUsd: 0.0123,
+    turns: 3,
+    toolCalls: 2,
+  });
   const handoff = JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model.json'), 'utf8'));
   t.equal(handoff.summary, 'Done. Hand-off: created src/thing.ts (agent agent-1).');
   t.ok(existsSync(path.join(f.stateDir, 'logs/model/1.prompt.md')), 'the prompt sent is kept beside the log');
@@ -247,7 +291,13 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
   t.notMatch(readFileSync(path.join(f.stateDir, 'logs/model/1.prompt.md'), 'utf8'), /Sup3rS3cret/);
   // warn: sent as is, the user is told
   const notices: string[] = [];
-  const warn = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null, notify: (m) => notices.push(m) });
+  const warn = agentExecutor({
+    model: f.model,
+    profiles: resolveProfiles({ claude: { secrets: 'warn' } }),
+    defaultProfile: 'claude',
+    templatePath: null,
+    notify: (m) => notices.push(m),
+  });
   t.same(await warn.preflight([model], ctx), []);
   t.match(notices[0], /^warning: the spec contains possible secrets .*connection-string at docs\/spec\.md:2:/);
   await warn.start(attempt(f, model, ctx).input, ctx).done;
@@ -255,18 +305,32 @@ t.test('secrets in the spec are redacted, warned about or block the dispatch, pe
   t.match(notices[1], /^model: warning: sending 2 possible secrets to claude unredacted/);
   t.notMatch(readFileSync(path.join(f.stateDir, 'logs/model/1.prompt.md'), 'utf8'), /Sup3rS3cret/, 'the saved prompt is redacted even so');
   // warn with prompt_via file: the unredacted prompt file is deleted when the agent has ended, whatever the outcome.
-  for (const [n, code] of [[1, 0], [2, 3]] as const) {
+  for (const [n, code] of [
+    [1, 0],
+    [2, 3],
+  ] as const) {
     const copy = path.join(f.dir, `sent-${n}.txt`);
     const command = ['sh', '-c', 'cp "$0" "$1"; exit $2', '{{prompt_file}}', copy, String(code)];
-    const viaFile = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }), defaultProfile: 'claude', templatePath: null });
-    t.same(await viaFile.start(attempt(f, model, ctx, n).input, ctx).done, code === 0 ? { kind: 'exited', exitCode: 0 } : { kind: 'exited', exitCode: code, failure: `exited with code ${code}` });
+    const viaFile = agentExecutor({
+      model: f.model,
+      profiles: resolveProfiles({ claude: { command, prompt_via: 'file', output: 'text', secrets: 'warn' } }),
+      defaultProfile: 'claude',
+      templatePath: null,
+    });
+    t.same(
+      await viaFile.start(attempt(f, model, ctx, n).input, ctx).done,
+      code === 0 ? { kind: 'exited', exitCode: 0 } : { kind: 'exited', exitCode: code, failure: `exited with code ${code}` },
+    );
     t.match(readFileSync(copy, 'utf8'), /Sup3rS3cret/, 'the agent read the prompt from the file');
     t.notOk(existsSync(path.join(f.stateDir, `logs/model/${n}.prompt.txt`)), `no prompt file is left behind (exit ${code})`);
   }
   // block: preflight fails, and a dispatch is refused without starting the CLI
   const block = agentExecutor({ model: f.model, profiles: resolveProfiles({ claude: { secrets: 'block' } }), defaultProfile: 'claude', templatePath: null });
   const problems = await block.preflight([model], ctx);
-  t.match(problems[0]!.message, /the spec contains possible secrets and an agent profile blocks them: connection-string at docs\/spec\.md:2:\d+, aws-access-key-id at docs\/spec\.md:2:\d+/);
+  t.match(
+    problems[0]!.message,
+    /the spec contains possible secrets and an agent profile blocks them: connection-string at docs\/spec\.md:2:\d+, aws-access-key-id at docs\/spec\.md:2:\d+/,
+  );
   const outcome = await block.start(attempt(f, model, ctx).input, ctx).done;
   t.match(outcome, { kind: 'error', message: /^blocked: 2 possible secrets/ });
   t.equal(readdirSync(f.records).filter((x) => x.endsWith('.json')).length, 2, 'the blocked agent never started');
@@ -276,10 +340,18 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   const f = fixture(PLAN, { 'docs/spec.md': SPEC });
   const exec = agentExecutor({ model: f.model, profiles: resolveProfiles({ gemini: { timeout: '1s' } }), defaultProfile: 'claude', templatePath: null, graceMs: 200 });
   const [model, login, docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
-  t.same(await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done, { kind: 'exited', exitCode: 3, failure: 'exited with code 3: fake agent: something went wrong' }, "the CLI's last error line is the reason");
+  t.same(
+    await exec.start(attempt(f, model, context(f, { FAKE_AGENT_MODE: 'fail' })).input, context(f, { FAKE_AGENT_MODE: 'fail' })).done,
+    { kind: 'exited', exitCode: 3, failure: 'exited with code 3: fake agent: something went wrong' },
+    "the CLI's last error line is the reason",
+  );
   const errCtx = context(f, { FAKE_AGENT_MODE: 'error-result' });
   const e = attempt(f, login, errCtx);
-  t.same(await exec.start(e.input, errCtx).done, { kind: 'exited', exitCode: 0, failure: 'the agent reported an error: could not finish' }, 'codex turn.failed counts as failure, in its own words');
+  t.same(
+    await exec.start(e.input, errCtx).done,
+    { kind: 'exited', exitCode: 0, failure: 'the agent reported an error: could not finish' },
+    'codex turn.failed counts as failure, in its own words',
+  );
   t.ok(e.lines.some((l) => l.includes('reported an error although it exited 0: could not finish')));
 
   const slowCtx = context(f, { FAKE_AGENT_MODE: 'slow' });
@@ -296,14 +368,21 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
 });
 
 t.test('a user template replaces the built-in prompt', async (t) => {
-  const f = fixture(PLAN, { 'docs/spec.md': SPEC, 'my.njk': 'Task {{ task.id }} by {{ agent.label }}; specs: {{ specs | length }}; upstream: {% for u in upstream %}{{ u.id }}={{ u.status }}{% endfor %}' });
+  const f = fixture(PLAN, {
+    'docs/spec.md': SPEC,
+    'my.njk': 'Task {{ task.id }} by {{ agent.label }}; specs: {{ specs | length }}; upstream: {% for u in upstream %}{{ u.id }}={{ u.status }}{% endfor %}',
+  });
   const exec = agentExecutor({ model: f.model, profiles: resolveProfiles(undefined), defaultProfile: 'claude', templatePath: path.join(f.dir, 'my.njk') });
   const ctx = context(f);
   await exec.start(attempt(f, f.model.tasks[1]!, ctx).input, ctx).done;
   t.equal(record(f, 1).stdin, 'Task login by agent-1; specs: 1; upstream: model=unknown');
   // The same through execplan.config.yaml: prompt_template relative to the config file, default_profile.
   const { agentExecutorFromConfig } = await import('../src/agents/index.js');
-  const fromConfig = agentExecutorFromConfig(f.model, { prompt_template: 'my.njk', default_profile: 'gemini', profiles: { gemini: { vars: { approval_mode: 'yolo' } } } }, path.join(f.dir, 'execplan.config.yaml'));
+  const fromConfig = agentExecutorFromConfig(
+    f.model,
+    { prompt_template: 'my.njk', default_profile: 'gemini', profiles: { gemini: { vars: { approval_mode: 'yolo' } } } },
+    path.join(f.dir, 'execplan.config.yaml'),
+  );
   t.same(await fromConfig.preflight(f.model.tasks, ctx), []);
   await fromConfig.start(attempt(f, f.model.tasks[2]!, ctx).input, ctx).done;
   t.equal(record(f, 2).stdin, 'Task docs by agent-1; specs: 1; upstream: ');
@@ -320,7 +399,10 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   const git = (...args: string[]) => execFileSync('git', args, { cwd: f.dir, encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'base');
-  t.same(streamMergeOrder(f.model).branches.map((b) => b.stream), ['data', 'api']);
+  t.same(
+    streamMergeOrder(f.model).branches.map((b) => b.stream),
+    ['data', 'api'],
+  );
   t.same(streamMergeOrder(f.model).entangled, []);
   t.equal(branchName('auth', 'api'), 'execplan/auth/api');
   t.equal(branchName('auth', 'a..b.lock'), 'execplan/auth/a.b-lock', 'names git would refuse are made ref-safe');
@@ -328,9 +410,16 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   const started = startWorktreeSession(f.model, f.dir, 'run1');
   if (!started.ok) throw new Error(started.error.problems.join('; '));
   const session = started.value;
-  t.same(session.worktrees.map((w) => w.branch), ['execplan/auth/data', 'execplan/auth/api']);
+  t.same(
+    session.worktrees.map((w) => w.branch),
+    ['execplan/auth/data', 'execplan/auth/api'],
+  );
   const again = startWorktreeSession(f.model, f.dir, 'run2');
-  t.match(again.ok ? '' : again.error.problems.join('; '), /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/, 'a branch checked out in a live worktree is not taken twice');
+  t.match(
+    again.ok ? '' : again.error.problems.join('; '),
+    /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/,
+    'a branch checked out in a live worktree is not taken twice',
+  );
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
   // committed when it ends done.

@@ -46,11 +46,26 @@ t.test('validate: quotes not in the spec, a wrong line, an interface nobody prod
   const r = await cli(['validate', 'plan.yaml'], { cwd: dir });
   t.equal(r.code, 0, 'warnings only');
   const lines = (r.stdout + r.stderr).split('\n');
-  t.ok(lines.some((l) => /^plan\.yaml:\d+:\d+: warning evidence-not-in-spec .*task 'schema'.*Sessions expire after an hour/.test(l)), 'a quote the spec does not hold');
-  t.ok(lines.some((l) => /warning evidence-line-mismatch .*says line 9, but the quote is at line 5/.test(l)), 'a quote at another line (whitespace and case do not matter)');
-  t.ok(lines.some((l) => /warning evidence-not-in-spec .*dependency of 'api' on 'schema'/.test(l)), 'dependency evidence is checked too');
-  t.notOk(lines.some((l) => /Users are stored/.test(l)), 'a correct quote at the right line passes');
-  t.ok(lines.some((l) => /warning unproduced-interface task 'api' consumes 'Mailer:v1', which no task produces/.test(l)), 'a consumer without producer');
+  t.ok(
+    lines.some((l) => /^plan\.yaml:\d+:\d+: warning evidence-not-in-spec .*task 'schema'.*Sessions expire after an hour/.test(l)),
+    'a quote the spec does not hold',
+  );
+  t.ok(
+    lines.some((l) => /warning evidence-line-mismatch .*says line 9, but the quote is at line 5/.test(l)),
+    'a quote at another line (whitespace and case do not matter)',
+  );
+  t.ok(
+    lines.some((l) => /warning evidence-not-in-spec .*dependency of 'api' on 'schema'/.test(l)),
+    'dependency evidence is checked too',
+  );
+  t.notOk(
+    lines.some((l) => /Users are stored/.test(l)),
+    'a correct quote at the right line passes',
+  );
+  t.ok(
+    lines.some((l) => /warning unproduced-interface task 'api' consumes 'Mailer:v1', which no task produces/.test(l)),
+    'a consumer without producer',
+  );
 
   const bad = project({ 'plan.yaml': linked.replace('avoid_concurrent_with: [api]', 'avoid_concurrent_with: [apx]') });
   const b = await cli(['validate', 'plan.yaml'], { cwd: bad });
@@ -65,7 +80,11 @@ t.test('interfaces: the consumer depends on the producer (inferred, 0.9), shown 
   const out = path.join(dir, 'tasks_output');
   const dag = JSON.parse(readFileSync(path.join(out, 'dag.json'), 'utf8'));
   const inferred = dag.edges.filter((e: { inferred: boolean }) => e.inferred);
-  t.same(inferred.map((e: any) => [e.from, e.to, e.type, e.confidence, e.reason]), [['schema', 'ui', 'technical', 0.9, 'consumes UserRepository:v1']], 'the declared dependency of api wins; ui gets an inferred one');
+  t.same(
+    inferred.map((e: any) => [e.from, e.to, e.type, e.confidence, e.reason]),
+    [['schema', 'ui', 'technical', 0.9, 'consumes UserRepository:v1']],
+    'the declared dependency of api wins; ui gets an inferred one',
+  );
   t.equal(dag.metrics.inferredEdges, 1);
   const tasks = JSON.parse(readFileSync(path.join(out, 'tasks.json'), 'utf8'));
   const byId = Object.fromEntries(tasks.tasks.map((x: any) => [x.id, x]));
@@ -126,7 +145,10 @@ t.test('schedule risk: ordered percentiles, fixed durations give the makespan, d
     if (!loads(text)) continue;
     checked++;
     const { risk, frontier, waves } = compileText(text);
-    for (const [name, e] of [['frontier', risk.frontier], ['waves', risk.waves]] as const) {
+    for (const [name, e] of [
+      ['frontier', risk.frontier],
+      ['waves', risk.waves],
+    ] as const) {
       if (!(e.p50Hours <= e.p80Hours && e.p80Hours <= e.p95Hours)) t.fail(`seed ${seed} ${name}: p50 ${e.p50Hours} p80 ${e.p80Hours} p95 ${e.p95Hours}`);
     }
     if (risk.frontier.optimalHours !== frontier.makespanHours || risk.waves.optimalHours !== waves.makespanHours) t.fail(`seed ${seed}: optimal is not the expected makespan`);
@@ -141,7 +163,8 @@ t.test('schedule risk: ordered percentiles, fixed durations give the makespan, d
     fixed++;
     const { risk, frontier, waves } = compileText(text);
     if (risk.runs !== 1 || risk.uncertainTasks !== 0) t.fail(`seed ${seed}: ${risk.runs} runs for fixed durations`);
-    if (risk.frontier.p50Hours !== frontier.makespanHours || risk.frontier.p95Hours !== frontier.makespanHours) t.fail(`seed ${seed}: frontier P50 ${risk.frontier.p50Hours} != makespan ${frontier.makespanHours}`);
+    if (risk.frontier.p50Hours !== frontier.makespanHours || risk.frontier.p95Hours !== frontier.makespanHours)
+      t.fail(`seed ${seed}: frontier P50 ${risk.frontier.p50Hours} != makespan ${frontier.makespanHours}`);
     if (risk.waves.p50Hours !== waves.makespanHours) t.fail(`seed ${seed}: waves P50 ${risk.waves.p50Hours} != ${waves.makespanHours}`);
   }
   t.equal(fixed, 40, 'with fixed durations the simulated P50 is the makespan of both schedules (40 plans, optimized ones included)');
@@ -181,7 +204,14 @@ tasks:
   t.equal(u.chained!.relaxed_makespan_hours, u.chained!.constrained_makespan_hours);
   t.equal(u.db!.serialization_impact_hours, 3, 'an exclusive resource shared by two independent 3 h tasks costs 3 h');
   t.same([u.db!.total_tasks, u.db!.waves_required, u.db!.busy_percent], [2, 2, 100]);
-  t.same(serial.insights.resourceBottlenecks.map((b) => [b.resource, b.impact]), [['db', 'critical_path_extension'], ['chained', 'none']], 'ranked by impact');
+  t.same(
+    serial.insights.resourceBottlenecks.map((b) => [b.resource, b.impact]),
+    [
+      ['db', 'critical_path_extension'],
+      ['chained', 'none'],
+    ],
+    'ranked by impact',
+  );
   const waits = serial.insights.contentions.find((c) => c.resource === 'db')!;
   t.same([waits.contention_points, waits.estimated_wait_time_hours], [1, 3], 'one task waits 3 h for db in the frontier');
   t.equal(compileText(text(2)).insights.resourceUtilization.db!.serialization_impact_hours, 0, 'with room for both it costs nothing');
@@ -205,7 +235,10 @@ t.test('execution simulation: bounded snapshots whose counts add up', async (t) 
     if (s.running.length > 20 || s.blocked.length > 20 || s.completed.length > 20 || s.ready.length > 20) t.fail('lists are capped at 20');
     if (s.resource_usage.tasks !== c.running) t.fail('tasks in use = running');
   }
-  t.ok(snapshots.every((s, k) => k === 0 || s.at_hours > snapshots[k - 1]!.at_hours), 'in time order');
+  t.ok(
+    snapshots.every((s, k) => k === 0 || s.at_hours > snapshots[k - 1]!.at_hours),
+    'in time order',
+  );
 });
 
 t.test('quality metrics: verb-first titles, evidence coverage, near-duplicates and identical files, density band', async (t) => {
@@ -220,13 +253,21 @@ tasks:
   const q = compiled.quality;
   t.equal(q.verbFirstPct, 0.75, '3 of 4 titles start with a verb');
   t.equal(q.evidenceCoveragePct, 0.25);
-  t.same(q.meceOverlaps.map((m) => [m.a, m.b, m.reason]), [['a', 'b', 'near_duplicate_text'], ['a', 'c', 'identical_files']]);
+  t.same(
+    q.meceOverlaps.map((m) => [m.a, m.b, m.reason]),
+    [
+      ['a', 'b', 'near_duplicate_text'],
+      ['a', 'c', 'identical_files'],
+    ],
+  );
   t.equal(q.meceOverlapSuspects, 2);
   t.same(q.edgeDensityBand, { min: 0.05, max: 0.5, within: true }, `density ${compiled.graph.metrics.edgeDensity} is inside the band`);
 });
 
 t.test('agents get the execution guidance and the interfaces in their prompt', async (t) => {
-  const loaded = loadPlan('plan.yaml', `version: 1
+  const loaded = loadPlan(
+    'plan.yaml',
+    `version: 1
 name: g
 defaults: { agent: { profile: claude } }
 tasks:
@@ -238,7 +279,8 @@ tasks:
     guidance:
       logging: { on_start: "Log 'starting' with a timestamp", on_progress: "Log each endpoint", on_completion: "Log LoC and coverage" }
       checkpoints: ["After endpoint 1: run the auth tests"]
-`);
+`,
+  );
   t.ok(loaded.ok, loaded.ok ? '' : loaded.error.diagnostics.map((d) => d.message).join('\n'));
   if (!loaded.ok) return;
   const model = loaded.value.model;
@@ -250,5 +292,8 @@ tasks:
   t.match(text, /Expected size: ~120 LoC \(3 endpoints\)/);
   t.match(text, /Interfaces you must deliver: AuthAPI:v2/);
   t.match(text, /Interfaces you build on \(delivered by upstream tasks\): UserRepository:v1/);
-  t.match(text, /## Execution guidance\n\nWhen you start, log: Log 'starting' with a timestamp\n\nAs you progress, log: Log each endpoint\n\nWhen you are done, log: Log LoC and coverage\n\nCheckpoints, in order:\n\n- After endpoint 1: run the auth tests/);
+  t.match(
+    text,
+    /## Execution guidance\n\nWhen you start, log: Log 'starting' with a timestamp\n\nAs you progress, log: Log each endpoint\n\nWhen you are done, log: Log LoC and coverage\n\nCheckpoints, in order:\n\n- After endpoint 1: run the auth tests/,
+  );
 });

@@ -12,16 +12,17 @@ const work = mkdtempSync(path.join(tmpdir(), 'execplan-schemas-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
 // artifact file -> schema file; one JSON document per file, or one per line for .jsonl.
-const schemas: Record<string, string> = { 'dag.json': 'dag.schema.json', 'waves.json': 'waves.schema.json', 'beads.jsonl': 'beads-issue.schema.json',
+const schemas: Record<string, string> = {
+  'dag.json': 'dag.schema.json',
+  'waves.json': 'waves.schema.json',
+  'beads.jsonl': 'beads-issue.schema.json',
   'features.json': 'features.schema.json',
   'tasks.json': 'tasks.schema.json',
   'coordinator.json': 'coordinator.schema.json',
   '.tasks-meta.json': 'tasks-meta.schema.json',
 };
 const ajv = new Ajv2020({ strict: true, allErrors: true });
-const validators = Object.fromEntries(
-  Object.entries(schemas).map(([file, schema]) => [file, ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema', schema), 'utf8')))]),
-);
+const validators = Object.fromEntries(Object.entries(schemas).map(([file, schema]) => [file, ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema', schema), 'utf8')))]));
 
 async function compile(file: string, out: string) {
   let stderr = '';
@@ -30,7 +31,12 @@ async function compile(file: string, out: string) {
 }
 
 function documents(file: string, text: string): unknown[] {
-  return file.endsWith('.jsonl') ? text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)) : [JSON.parse(text)];
+  return file.endsWith('.jsonl')
+    ? text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l))
+    : [JSON.parse(text)];
 }
 
 /** Validation failures of one artifact file, one per failing document (line), empty when it is valid. */
@@ -127,21 +133,34 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
   t.ok(dag.file_conflicts.length > 0, 'and file conflicts');
   t.equal(dag.phase_barriers.length, 1, 'and phases');
   const tasks = JSON.parse(compiled.rich!['tasks.json']!);
-  t.same(tasks.tasks.find((x: { id: string }) => x.id === 'docs').acceptance_checks.map((c: { type: string }) => c.type), ['criterion', 'command', 'artifact'], 'and every kind of acceptance check');
+  t.same(
+    tasks.tasks.find((x: { id: string }) => x.id === 'docs').acceptance_checks.map((c: { type: string }) => c.type),
+    ['criterion', 'command', 'artifact'],
+    'and every kind of acceptance check',
+  );
   t.same(Object.keys(tasks.resource_conflicts), ['db'], 'and a resource conflict');
   const schema = tasks.tasks.find((x: { id: string }) => x.id === 'schema');
   t.same(schema.boundaries.expected_complexity, { value: '~40 LoC', breakdown: '2 tables, 1 index' }, 'and complexity');
-  t.same([schema.category, schema.interfaces_produced, schema.source_evidence.length, schema.execution_guidance.checkpoints.length], ['foundation', ['DbSchema:v1'], 1, 1], 'category, interfaces, evidence, guidance');
-  t.ok(tasks.dependencies.some((d: { inferred: boolean; from: string; to: string }) => d.inferred && d.from === 'schema' && d.to === 'docs'), 'and an inferred dependency');
+  t.same(
+    [schema.category, schema.interfaces_produced, schema.source_evidence.length, schema.execution_guidance.checkpoints.length],
+    ['foundation', ['DbSchema:v1'], 1, 1],
+    'category, interfaces, evidence, guidance',
+  );
+  t.ok(
+    tasks.dependencies.some((d: { inferred: boolean; from: string; to: string }) => d.inferred && d.from === 'schema' && d.to === 'docs'),
+    'and an inferred dependency',
+  );
   t.same(tasks.tasks.find((x: { id: string }) => x.id === 'bench').scheduling_hints.avoid_concurrent_with, ['models'], 'and avoid_concurrent_with');
 
   // Every field of the contract is there on the extended platform example and on the 200-task random plan.
   for (const name of ['platform', `random-${seed}`]) {
     const dagDoc = JSON.parse(compiled[name]!['dag.json']!);
-    for (const key of ['verbFirstPct', 'evidenceCoveragePct', 'meceOverlapSuspects', 'edgeDensityBand', 'resourceUtilization']) t.ok(key in dagDoc.metrics, `${name}: dag.json metrics.${key}`);
+    for (const key of ['verbFirstPct', 'evidenceCoveragePct', 'meceOverlapSuspects', 'edgeDensityBand', 'resourceUtilization'])
+      t.ok(key in dagDoc.metrics, `${name}: dag.json metrics.${key}`);
     t.ok(Array.isArray(dagDoc.resource_bottlenecks) && Array.isArray(dagDoc.mece_overlaps), `${name}: dag.json resource_bottlenecks, mece_overlaps`);
     const models = JSON.parse(compiled[name]!['waves.json']!).execution_models;
-    for (const key of ['estimated_completion_time', 'execution_simulation', 'advantages_over_wave_based', 'critical_resource_contentions', 'criticality_index', 'monte_carlo']) t.ok(key in models.rolling_frontier, `${name}: waves.json rolling_frontier.${key}`);
+    for (const key of ['estimated_completion_time', 'execution_simulation', 'advantages_over_wave_based', 'critical_resource_contentions', 'criticality_index', 'monte_carlo'])
+      t.ok(key in models.rolling_frontier, `${name}: waves.json rolling_frontier.${key}`);
     t.ok('estimated_completion_time' in models.wave_based, `${name}: waves.json wave_based.estimated_completion_time`);
     const e = models.rolling_frontier.estimated_completion_time;
     t.ok(e.p50_hours <= e.p80_hours && e.p80_hours <= e.p95_hours, `${name}: p50 <= p80 <= p95`);
@@ -149,15 +168,33 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
   const platform = JSON.parse(compiled.platform!['tasks.json']!);
   const used = (key: string) => platform.tasks.some((x: any) => (Array.isArray(x[key]) ? x[key].length > 0 : x[key] !== null));
   for (const key of ['source_evidence', 'interfaces_produced', 'interfaces_consumed', 'execution_guidance', 'category']) t.ok(used(key), `platform uses ${key}`);
-  t.ok(platform.tasks.some((x: any) => x.boundaries.expected_complexity?.breakdown), 'platform uses complexity with a breakdown');
-  t.ok(platform.tasks.some((x: any) => x.scheduling_hints.avoid_concurrent_with.length > 0), 'platform uses avoid_concurrent_with');
-  t.ok(platform.dependencies.some((d: any) => d.inferred), 'platform has an inferred dependency');
-  t.ok(platform.dependencies.some((d: any) => d.evidence.length > 0 && d.evidence[0].line !== null), 'platform quotes the spec on a dependency');
+  t.ok(
+    platform.tasks.some((x: any) => x.boundaries.expected_complexity?.breakdown),
+    'platform uses complexity with a breakdown',
+  );
+  t.ok(
+    platform.tasks.some((x: any) => x.scheduling_hints.avoid_concurrent_with.length > 0),
+    'platform uses avoid_concurrent_with',
+  );
+  t.ok(
+    platform.dependencies.some((d: any) => d.inferred),
+    'platform has an inferred dependency',
+  );
+  t.ok(
+    platform.dependencies.some((d: any) => d.evidence.length > 0 && d.evidence[0].line !== null),
+    'platform quotes the spec on a dependency',
+  );
 });
 
 t.test('`export beads --prefix` (current time, own prefix) writes lines that match beads-issue.schema.json', async (t) => {
   let stdout = '';
-  const code = await main(['export', 'beads', path.join(work, 'rich.yaml'), '--prefix', 'rx'], { stdout: (s) => void (stdout += s), stderr: () => {}, cwd: work, env: { PATH: process.env.PATH }, isTTY: false });
+  const code = await main(['export', 'beads', path.join(work, 'rich.yaml'), '--prefix', 'rx'], {
+    stdout: (s) => void (stdout += s),
+    stderr: () => {},
+    cwd: work,
+    env: { PATH: process.env.PATH },
+    isTTY: false,
+  });
   t.equal(code, 0);
   t.match(stdout, /^\{"id":"rx-[0-9a-f]{8}"/, 'ids take the prefix');
   t.same(failures('beads.jsonl', stdout), []);
@@ -201,9 +238,18 @@ t.test('a mutated artifact fails its schema', async (t) => {
     ['waves.json', 'estimated_completion_time without p95', (doc) => void delete doc.execution_models.rolling_frontier.estimated_completion_time.p95_hours],
     ['waves.json', 'wave_based.estimated_completion_time missing', (doc) => void delete doc.execution_models.wave_based.estimated_completion_time],
     ['waves.json', 'a snapshot with an unknown reason', (doc) => void (doc.execution_models.rolling_frontier.execution_simulation.snapshots[0].reason = 'lunch')],
-    ['waves.json', 'execution_simulation past 24 snapshots', (doc) => void (doc.execution_models.rolling_frontier.execution_simulation.snapshots = Array(25).fill(doc.execution_models.rolling_frontier.execution_simulation.snapshots[0]))],
+    [
+      'waves.json',
+      'execution_simulation past 24 snapshots',
+      (doc) =>
+        void (doc.execution_models.rolling_frontier.execution_simulation.snapshots = Array(25).fill(doc.execution_models.rolling_frontier.execution_simulation.snapshots[0])),
+    ],
     ['waves.json', 'advantages_over_wave_based with an unknown metric', (doc) => void (doc.execution_models.rolling_frontier.advantages_over_wave_based[0].metric = 'vibes')],
-    ['waves.json', 'critical_resource_contentions without wait hours', (doc) => void (doc.execution_models.rolling_frontier.critical_resource_contentions = [{ resource: 'db', contention_points: 1, affected_tasks: [], mitigation: '' }])],
+    [
+      'waves.json',
+      'critical_resource_contentions without wait hours',
+      (doc) => void (doc.execution_models.rolling_frontier.critical_resource_contentions = [{ resource: 'db', contention_points: 1, affected_tasks: [], mitigation: '' }]),
+    ],
     ['waves.json', 'criticality_index above 1', (doc) => void (doc.execution_models.rolling_frontier.criticality_index = { api: 2 })],
     ['waves.json', 'monte_carlo with a bad seed', (doc) => void (doc.execution_models.rolling_frontier.monte_carlo.seed = 'x')],
   ];

@@ -17,7 +17,12 @@ async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-const readDir = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+const readDir = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]),
+  );
 
 const inline = `version: 1
 name: inline
@@ -52,7 +57,11 @@ t.test('every example compiles to the full artifact set, byte-identical twice, w
     const first = await cli(['compile', file, '--out', out], work);
     t.equal(first.code, 0, `${name}: compile exits 0\n${first.stderr}`);
     const a = readDir(out);
-    t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json'], `${name}: the documented artifacts`);
+    t.same(
+      Object.keys(a),
+      ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json'],
+      `${name}: the documented artifacts`,
+    );
     t.equal((await cli(['compile', file, '--out', out], work)).code, 0);
     t.same(readDir(out), a, `${name}: compiling twice gives identical bytes`);
     const blocks = mermaidBlocks(a['Plan.md']!);
@@ -77,7 +86,10 @@ t.test("every example's gantt bars, as mermaid itself reads them, are the fronti
     for (const s of schedule) {
       const bar = drawn.get(`t${ids.indexOf(s.task)}`);
       const close = (a: number, b: number) => Math.abs(a - b) < 1 / 3600;
-      t.ok(bar && close(bar.start, s.start) && close(bar.end, Math.max(s.finish, s.start + 1 / 3600)), `${name}: ${s.task} drawn ${bar?.start}-${bar?.end} h, scheduled ${s.start}-${s.finish} h`);
+      t.ok(
+        bar && close(bar.start, s.start) && close(bar.end, Math.max(s.finish, s.start + 1 / 3600)),
+        `${name}: ${s.task} drawn ${bar?.start}-${bar?.end} h, scheduled ${s.start}-${s.finish} h`,
+      );
       bars++;
     }
   }
@@ -143,7 +155,10 @@ t.test('graph --format mermaid|dot|json', async (t) => {
   t.match(d.stdout, /^digraph "inline" \{/);
   t.match(d.stdout, /subgraph cluster_0/);
   const j = JSON.parse((await cli(['graph', 'inline.yaml', '--format', 'json'], work)).stdout);
-  t.same(j.nodes.map((n: { id: string }) => n.id), ['lib', 'cli', 'docs']);
+  t.same(
+    j.nodes.map((n: { id: string }) => n.id),
+    ['lib', 'cli', 'docs'],
+  );
   t.ok(Array.isArray(j.critical_path) && j.critical_path.length > 0);
   const bad = await cli(['graph', 'inline.yaml', '--format', 'svg'], work);
   t.equal(bad.code, 1);
@@ -153,7 +168,10 @@ t.test('graph --format mermaid|dot|json', async (t) => {
 t.test('export beads: current time, -o, --import without bd is a clear error (exit 6)', async (t) => {
   const out = await cli(['export', 'beads', 'inline.yaml'], work);
   t.equal(out.code, 0);
-  const lines = out.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = out.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.equal(lines.length, 4);
   t.not(lines[0].created_at, '1980-01-01T00:00:00Z', 'an export records when it happened');
   t.ok(Math.abs(Date.parse(lines[0].created_at) - Date.now()) < 60_000);
@@ -171,7 +189,8 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
   const fakeBin = path.join(work, 'fake-bin');
   mkdirSync(fakeBin);
   cpSync(path.join(work, 'inline.yaml'), path.join(work, 'imp', 'plan.yaml'));
-  const fake = (code: number) => writeFileSync(path.join(fakeBin, 'bd'), `#!/bin/sh\necho "$@" > "${path.join(work, 'bd-args')}"\necho "Imported 4 issues"\nexit ${code}\n`, { mode: 0o755 });
+  const fake = (code: number) =>
+    writeFileSync(path.join(fakeBin, 'bd'), `#!/bin/sh\necho "$@" > "${path.join(work, 'bd-args')}"\necho "Imported 4 issues"\nexit ${code}\n`, { mode: 0o755 });
   fake(0);
   const env = { PATH: `${fakeBin}:/usr/bin:/bin` };
   const ok = await cli(['export', 'beads', '--import'], path.join(work, 'imp'), env);
@@ -187,7 +206,9 @@ t.test('export beads: current time, -o, --import without bd is a clear error (ex
 t.test('titles with Markdown, HTML, quotes, newlines and unicode keep Plan.md and its Mermaid intact', async (t) => {
   const dir = path.join(work, 'odd');
   mkdirSync(dir);
-  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+  writeFileSync(
+    path.join(dir, 'plan.yaml'),
+    `version: 1
 name: odd
 title: "Odd plan\\nsecond line"
 streams:
@@ -208,7 +229,8 @@ tasks:
     resources: { lock: 1 }
     deps: [{ task: a, hard: false, reason: "why\\n<i>not</i>" }]
     acceptance: [ok]
-`);
+`,
+  );
   const r = await cli(['compile'], dir);
   t.equal(r.code, 0, r.stderr);
   const md = readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8');
@@ -247,7 +269,10 @@ t.test('task ids that are gantt keywords (title, section, dateFormat) stay bars 
   const dir = path.join(work, 'keywords');
   mkdirSync(dir);
   const ids = ['title', 'section', 'dateFormat', 'Excludes', 'b'];
-  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1\nname: keywords\ntasks:\n${ids.map((id) => `  - { id: ${id}, title: Build it, estimate: 1, acceptance: [ok] }\n`).join('')}`);
+  writeFileSync(
+    path.join(dir, 'plan.yaml'),
+    `version: 1\nname: keywords\ntasks:\n${ids.map((id) => `  - { id: ${id}, title: Build it, estimate: 1, acceptance: [ok] }\n`).join('')}`,
+  );
   t.equal((await cli(['compile'], dir)).code, 0);
   const gantt = mermaidBlocks(readFileSync(path.join(dir, 'tasks_output', 'Plan.md'), 'utf8')).find((b) => b.startsWith('gantt'))!;
   // Once: `title Build it :...` became the diagram's title and `dateFormat Build it ...` its date format.
@@ -260,7 +285,9 @@ t.test('compile: analysis warnings point at the task they are about', async (t) 
   const dir = path.join(work, 'findings');
   mkdirSync(dir, { recursive: true });
   // The test-first task before it gains a generated `first.tests` task: positions must still be the file's.
-  writeFileSync(path.join(dir, 'plan.yaml'), `version: 1
+  writeFileSync(
+    path.join(dir, 'plan.yaml'),
+    `version: 1
 name: findings
 tasks:
   - id: first
@@ -274,7 +301,8 @@ tasks:
     estimate: 30
     agent: {}
     acceptance: [done]
-`);
+`,
+  );
   const r = await cli(['compile'], dir);
   t.equal(r.code, 0);
   t.match(r.stderr, /^plan\.yaml:10:9: warning task-too-large task 'huge' takes 30 h/m);

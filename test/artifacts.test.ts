@@ -44,26 +44,49 @@ t.test('streams: owns overlap, files outside the stream, merge order, branches',
   t.ok(codes.includes('stream-owns-overlap'), 'data and api both own src/models/*.ts');
   const overlap = a.streams.findings.find((f) => f.code === 'stream-owns-overlap')!;
   t.same(overlap.streams, ['data', 'api']);
-  t.same(a.streams.branches.map((b) => [b.stream, b.mergeStep, b.branch]), [
-    ['data', 1, 'execplan/demo/data'],
-    ['api', 2, 'execplan/demo/api'],
-    ['web', 3, 'execplan/demo/web'],
-  ]);
+  t.same(
+    a.streams.branches.map((b) => [b.stream, b.mergeStep, b.branch]),
+    [
+      ['data', 1, 'execplan/demo/data'],
+      ['api', 2, 'execplan/demo/api'],
+      ['web', 3, 'execplan/demo/web'],
+    ],
+  );
   t.same(a.streams.branches.find((b) => b.stream === 'web')!.after, ['api']);
   t.equal(a.streams.communication.filter((c) => c.origin === 'implied').length, 2, 'undeclared hand-offs are listed');
 
-  const outside = analyzePlan(compileText(plan(task('m', '    stream: data\n    estimate: 2\n    files: ["src/models/a.ts", "src/api/b.ts"]\n'), 'streams:\n  data: { owns: ["src/models/**"] }\n  api: { owns: ["src/api/**"] }\n')));
+  const outside = analyzePlan(
+    compileText(
+      plan(
+        task('m', '    stream: data\n    estimate: 2\n    files: ["src/models/a.ts", "src/api/b.ts"]\n'),
+        'streams:\n  data: { owns: ["src/models/**"] }\n  api: { owns: ["src/api/**"] }\n',
+      ),
+    ),
+  );
   const f = outside.streams.findings.find((x) => x.code === 'file-outside-stream');
   t.ok(f, 'a file outside its stream is reported');
   t.match(f!.message, /src\/api\/b\.ts, outside stream 'data'.*owned by 'api'/);
   t.notMatch(f!.message, /src\/models\/a\.ts/);
 
-  const cyclic = analyzePlan(compileText(plan(
-    task('a1', '    stream: x\n    estimate: 2\n') + task('b1', '    stream: y\n    estimate: 2\n    needs: [a1]\n') + task('a2', '    stream: x\n    estimate: 2\n    needs: [b1]\n'),
-    'streams:\n  x: { owns: ["x/**"] }\n  y: { owns: ["y/**"] }\n',
-  )));
-  t.ok(cyclic.findings.some((x) => x.code === 'stream-cycle'), 'streams that need each other are reported');
-  t.same(cyclic.streams.branches.map((b) => b.mergeStep), [1, 1], 'and merged in the same step');
+  const cyclic = analyzePlan(
+    compileText(
+      plan(
+        task('a1', '    stream: x\n    estimate: 2\n') +
+          task('b1', '    stream: y\n    estimate: 2\n    needs: [a1]\n') +
+          task('a2', '    stream: x\n    estimate: 2\n    needs: [b1]\n'),
+        'streams:\n  x: { owns: ["x/**"] }\n  y: { owns: ["y/**"] }\n',
+      ),
+    ),
+  );
+  t.ok(
+    cyclic.findings.some((x) => x.code === 'stream-cycle'),
+    'streams that need each other are reported',
+  );
+  t.same(
+    cyclic.streams.branches.map((b) => b.mergeStep),
+    [1, 1],
+    'and merged in the same step',
+  );
 });
 
 t.test('scope assessment: the three outcomes', async (t) => {
@@ -90,17 +113,26 @@ t.test('scope assessment: the three outcomes', async (t) => {
 
 t.test('over-decomposition: merges, ratio warning, splits', async (t) => {
   const tiny = plan(
-    task('setup', '    estimate: 0.25\n') + task('build', '    estimate: 3\n    needs: [setup]\n') +
-    Array.from({ length: 8 }, (_, i) => task(`x${i}`, '    estimate: 10m\n    needs: [build]\n')).join(''),
+    task('setup', '    estimate: 0.25\n') +
+      task('build', '    estimate: 3\n    needs: [setup]\n') +
+      Array.from({ length: 8 }, (_, i) => task(`x${i}`, '    estimate: 10m\n    needs: [build]\n')).join(''),
   );
   const a = analyzePlan(compileText(tiny));
   t.same(a.decomposition.merges[0], { tasks: ['setup', 'build'], combinedHours: 3.25, reason: 'chained: the only predecessor of its only successor' });
-  t.ok(a.decomposition.merges.some((m) => m.tasks[0] === 'x0' && m.reason.startsWith('same stream')), 'siblings merge');
-  t.ok(a.findings.some((f) => f.code === 'over-decomposed'), '10 tasks for 4.6 h is flagged');
+  t.ok(
+    a.decomposition.merges.some((m) => m.tasks[0] === 'x0' && m.reason.startsWith('same stream')),
+    'siblings merge',
+  );
+  t.ok(
+    a.findings.some((f) => f.code === 'over-decomposed'),
+    '10 tasks for 4.6 h is flagged',
+  );
   t.same(a.decomposition.autonormalization.merged[0], 'setup,build (<0.5h)');
 
   const huge = analyzePlan(compileText(plan(task('big', '    estimate: 20\n    steps: [one, two, three, four, five]\n'))));
-  t.same(huge.decomposition.splits, [{ task: 'big', hours: 20, count: 3, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] }]);
+  t.same(huge.decomposition.splits, [
+    { task: 'big', hours: 20, count: 3, parts: ['biga', 'bigb', 'bigc'], partHours: 6.67, stepsByPart: [['one'], ['two', 'three'], ['four', 'five']] },
+  ]);
   t.same(huge.decomposition.autonormalization.split, ['big->biga,bigb,bigc (>16h)']);
   t.ok(huge.findings.some((f) => f.code === 'task-too-large' && f.severity === 'warning'));
 
@@ -112,21 +144,35 @@ t.test('over-decomposition: merges, ratio warning, splits', async (t) => {
 });
 
 t.test('test strategy: recommended only where the plan sets none', async (t) => {
-  const a = analyzePlan(compileText(plan(
-    task('risky', '    estimate: 2\n    risk: high\n') +
-    task('doc', '    estimate: 1\n    files: ["docs/x.md", "README.md"]\n') +
-    task('vague', '    estimate: 1\n    risk: medium\n    acceptance: ["It works well"]\n') +
-    task('checked', '    estimate: 1\n    risk: medium\n    acceptance: [{ run: "npm test" }]\n') +
-    '  - id: wire\n    title: Integrate login with the API\n    estimate: 1\n' +
-    task('own', '    estimate: 1\n    risk: high\n    test: none\n'),
-  )));
+  const a = analyzePlan(
+    compileText(
+      plan(
+        task('risky', '    estimate: 2\n    risk: high\n') +
+          task('doc', '    estimate: 1\n    files: ["docs/x.md", "README.md"]\n') +
+          task('vague', '    estimate: 1\n    risk: medium\n    acceptance: ["It works well"]\n') +
+          task('checked', '    estimate: 1\n    risk: medium\n    acceptance: [{ run: "npm test" }]\n') +
+          '  - id: wire\n    title: Integrate login with the API\n    estimate: 1\n' +
+          task('own', '    estimate: 1\n    risk: high\n    test: none\n'),
+      ),
+    ),
+  );
   const s = Object.fromEntries(a.testStrategies.map((x) => [x.task, `${x.strategy}/${x.source}`]));
-  t.same(s, { risky: 'test-first/recommended', doc: 'none/recommended', vague: 'test-first/recommended', checked: 'test-after/recommended', wire: 'test-parallel/recommended', own: 'none/plan' });
+  t.same(s, {
+    risky: 'test-first/recommended',
+    doc: 'none/recommended',
+    vague: 'test-first/recommended',
+    checked: 'test-after/recommended',
+    wire: 'test-parallel/recommended',
+    own: 'none/plan',
+  });
 });
 
 const richPlan = plan(
   [
-    task('schema', '    phase: one\n    stream: data\n    estimate: { optimistic: 1, likely: 2, pessimistic: 6 }\n    resources: { db: 1 }\n    priority: critical\n    acceptance: ["Schema exists", { run: "npm test" }, { file: "db/schema.sql" }]\n'),
+    task(
+      'schema',
+      '    phase: one\n    stream: data\n    estimate: { optimistic: 1, likely: 2, pessimistic: 6 }\n    resources: { db: 1 }\n    priority: critical\n    acceptance: ["Schema exists", { run: "npm test" }, { file: "db/schema.sql" }]\n',
+    ),
     task('seed', '    phase: one\n    stream: data\n    size: S\n    resources: { db: 1 }\n    deps: [{ task: schema, type: knowledge, confidence: 0.5, reason: "maybe" }]\n'),
     task('end', '    phase: two\n    stream: api\n    estimate: 2\n    deps: [{ task: seed, hard: false, reason: "lessons" }]\n    risk: high\n'),
   ].join(''),
@@ -136,12 +182,39 @@ const richPlan = plan(
 t.test('beads.jsonl: beads field names and types, deterministic ids, dependencies', async (t) => {
   const compiled = compileText(richPlan);
   const text = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' }));
-  const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   t.equal(lines.length, 4, 'one epic + one issue per task');
-  const fields = ['id', 'title', 'description', 'acceptance_criteria', 'status', 'priority', 'issue_type', 'estimated_minutes', 'created_at', 'updated_at', 'labels', 'dependencies'];
+  const fields = [
+    'id',
+    'title',
+    'description',
+    'acceptance_criteria',
+    'status',
+    'priority',
+    'issue_type',
+    'estimated_minutes',
+    'created_at',
+    'updated_at',
+    'labels',
+    'dependencies',
+  ];
   for (const l of lines) {
     t.same(Object.keys(l), fields, `fields of ${l.id as string}`);
-    t.match(l, { id: String, title: String, description: String, acceptance_criteria: String, status: 'open', issue_type: /^(epic|task)$/, created_at: '2024-01-02T03:04:05Z', updated_at: '2024-01-02T03:04:05Z', labels: Array, dependencies: Array });
+    t.match(l, {
+      id: String,
+      title: String,
+      description: String,
+      acceptance_criteria: String,
+      status: 'open',
+      issue_type: /^(epic|task)$/,
+      created_at: '2024-01-02T03:04:05Z',
+      updated_at: '2024-01-02T03:04:05Z',
+      labels: Array,
+      dependencies: Array,
+    });
     t.ok(Number.isInteger(l.priority) && (l.priority as number) >= 0 && (l.priority as number) <= 4, 'priority is an int 0-4');
     t.ok(Number.isInteger(l.estimated_minutes));
     t.match(l.id, /^demo-[0-9a-f]{8}$/);
@@ -158,8 +231,20 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
   t.equal(seed!.priority, 2, 'no priority and no feature -> 2');
   t.equal(schema!.estimated_minutes, 150, 'PERT mean 2.5 h');
   t.match(schema!.acceptance_criteria, /- Schema exists\n- `npm test` exits 0\n- `db\/schema.sql` exists/);
-  t.same(seed!.dependencies.map((d: any) => d.type), ['parent-child'], 'the low-confidence dependency does not block');
-  t.same(end!.dependencies.map((d: any) => [d.type, d.depends_on_id]), [['parent-child', epic!.id], ['blocks', schema!.id], ['blocks', seed!.id]], 'the phase barrier blocks: the last tasks of phase one -> the first of phase two');
+  t.same(
+    seed!.dependencies.map((d: any) => d.type),
+    ['parent-child'],
+    'the low-confidence dependency does not block',
+  );
+  t.same(
+    end!.dependencies.map((d: any) => [d.type, d.depends_on_id]),
+    [
+      ['parent-child', epic!.id],
+      ['blocks', schema!.id],
+      ['blocks', seed!.id],
+    ],
+    'the phase barrier blocks: the last tasks of phase one -> the first of phase two',
+  );
   t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
 });
 
@@ -167,15 +252,26 @@ t.test('beads.jsonl: a large phase barrier becomes one milestone issue, linear i
   const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
   const body = [...ids('a', 12).map((id) => task(id, '    phase: one\n')), ...ids('b', 12).map((id) => task(id, '    phase: two\n'))].join('');
   const compiled = compileText(plan(body, 'phases: [{ id: one }, { id: two }]\n'));
-  const lines = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })).trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' }))
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const milestones = lines.filter((l) => l.labels.includes('kind:phase-barrier'));
   t.equal(milestones.length, 1, '12 x 12 pairs > 100: one milestone');
   const m = milestones[0];
   t.equal(m.title, 'Finish phase one before phase two');
-  t.same(m.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), ids('a', 12).map((id) => beadsId('demo', 'demo', id)), 'blocked by every last task of phase one');
+  t.same(
+    m.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id),
+    ids('a', 12).map((id) => beadsId('demo', 'demo', id)),
+    'blocked by every last task of phase one',
+  );
   for (const id of ids('b', 12)) {
     const issue = lines.find((l) => l.id === beadsId('demo', 'demo', id));
-    t.same(issue.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id), [m.id], `${id} waits for the milestone only`);
+    t.same(
+      issue.dependencies.filter((d: any) => d.type === 'blocks').map((d: any) => d.depends_on_id),
+      [m.id],
+      `${id} waits for the milestone only`,
+    );
   }
 });
 
@@ -188,38 +284,95 @@ t.test('artifacts: deterministic, hashed, timestamp only from SOURCE_DATE_EPOCH'
   const a = render();
   t.same(Object.keys(a), ['.tasks-meta.json', 'Decisions.md', 'Plan.md', 'beads.jsonl', 'coordinator.json', 'dag.json', 'features.json', 'tasks.json', 'waves.json']);
   t.same(render(), a, 'rendering twice gives identical bytes');
-  for (const name of ['features.json', 'tasks.json', 'coordinator.json', '.tasks-meta.json', 'dag.json', 'waves.json']) t.ok(verifyContentHash(a[name]!), `${name} carries a verifiable contentHash`);
+  for (const name of ['features.json', 'tasks.json', 'coordinator.json', '.tasks-meta.json', 'dag.json', 'waves.json'])
+    t.ok(verifyContentHash(a[name]!), `${name} carries a verifiable contentHash`);
   const meta = JSON.parse(a['.tasks-meta.json']!);
   t.equal(meta.artifacts['Plan.md'].sha256.length, 64);
   t.equal(meta.tool.version, '0.1.0');
   const tasks = JSON.parse(a['tasks.json']!);
-  t.same(tasks.resource_conflicts.db, { tasks: ['schema', 'seed'], capacity: 1, resolution: 'sequential_ordering', suggested_order: ['schema', 'seed'], rationale: 'Exclusive resource (Migration lock): the tasks run one at a time, in the order of the frontier schedule.' });
-  t.same(tasks.dependencies.map((d: any) => [d.from, d.to, d.type, d.confidence, d.isHard, d.scheduled]), [['schema', 'seed', 'knowledge', 0.5, true, false], ['seed', 'end', 'technical', 1, false, false]]);
+  t.same(tasks.resource_conflicts.db, {
+    tasks: ['schema', 'seed'],
+    capacity: 1,
+    resolution: 'sequential_ordering',
+    suggested_order: ['schema', 'seed'],
+    rationale: 'Exclusive resource (Migration lock): the tasks run one at a time, in the order of the frontier schedule.',
+  });
+  t.same(
+    tasks.dependencies.map((d: any) => [d.from, d.to, d.type, d.confidence, d.isHard, d.scheduled]),
+    [
+      ['schema', 'seed', 'knowledge', 0.5, true, false],
+      ['seed', 'end', 'technical', 1, false, false],
+    ],
+  );
   t.match(tasks.tasks[2], { id: 'end', test_strategy: { strategy: 'test-first', source: 'recommended' }, branch: 'execplan/demo/api' });
   t.match(tasks.tasks[0].acceptance_checks, [{ type: 'criterion' }, { type: 'command', cmd: 'npm test' }, { type: 'artifact', path: 'db/schema.sql' }]);
   t.notMatch(Object.values(a).join('\n'), new RegExp(new Date().toISOString().slice(0, 10)), 'no wall-clock date anywhere');
   const plan = a['Plan.md']!;
-  for (const heading of ['## Summary', '## Scope assessment', '## Dependency graph', '## Critical path', '## Waves', '## Frontier timeline', '## Streams', '## Resources and conflicts', '## Risks', '## To review']) t.match(plan, heading);
+  for (const heading of [
+    '## Summary',
+    '## Scope assessment',
+    '## Dependency graph',
+    '## Critical path',
+    '## Waves',
+    '## Frontier timeline',
+    '## Streams',
+    '## Resources and conflicts',
+    '## Risks',
+    '## To review',
+  ])
+    t.match(plan, heading);
   t.match(plan, /A plan with "quotes" \| pipes/);
   t.match(plan, /\| `schema` \| `seed` \| knowledge \| 0.5 \| low confidence \| maybe \|/);
   t.match(a['Decisions.md']!, /\*\*Selected: sequential_ordering\*\*, order schema → seed/);
 });
 
 t.test('file conflicts: groups of patterns in tasks.json, one row per overlap in Plan.md', async (t) => {
-  const shared = plan(['a', 'b', 'c'].map((id) => task(id, '    estimate: 1\n    files: ["src/app.ts"]\n')).join('') + task('d', '    estimate: 1\n    description: Then modify src/app.ts again\n'));
+  const shared = plan(
+    ['a', 'b', 'c'].map((id) => task(id, '    estimate: 1\n    files: ["src/app.ts"]\n')).join('') + task('d', '    estimate: 1\n    description: Then modify src/app.ts again\n'),
+  );
   const out = renderArtifacts({ compiled: compileText(shared), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: shared, planFile: 'plan.yaml' });
   const tasksJson = JSON.parse(out['tasks.json']!);
   const groups = tasksJson.file_conflicts;
-  t.same(groups.map((g: any) => [g.group, g.tasks, g.confidence, g.enforced]), [[1, ['a', 'b', 'c', 'd'], 1, true]], 'one group, not six pairs');
-  t.same(groups[0].patterns, [{ pattern: 'src/app.ts', source: 'description', tasks: ['d'] }, { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] }]);
-  t.same(groups[0].overlaps.map((o: any) => [o.sourceA, o.sourceB, o.confidence, o.resolution]), [['description', 'files', 0.8, 'never_concurrent'], ['files', 'files', 1, 'never_concurrent']]);
-  t.same(tasksJson.tasks.map((x: any) => x.scheduling_hints.file_conflict_groups), [[1], [1], [1], [1]]);
-  t.same(JSON.parse(out['coordinator.json']!).coordinator.policies.file_exclusions, {
-    patterns: [{ pattern: 'src/app.ts', source: 'description', tasks: ['d'] }, { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] }],
-    overlaps: [[0, 1], [1, 1]],
-  }, 'coordinator.json: each pattern once, overlaps by index');
+  t.same(
+    groups.map((g: any) => [g.group, g.tasks, g.confidence, g.enforced]),
+    [[1, ['a', 'b', 'c', 'd'], 1, true]],
+    'one group, not six pairs',
+  );
+  t.same(groups[0].patterns, [
+    { pattern: 'src/app.ts', source: 'description', tasks: ['d'] },
+    { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] },
+  ]);
+  t.same(
+    groups[0].overlaps.map((o: any) => [o.sourceA, o.sourceB, o.confidence, o.resolution]),
+    [
+      ['description', 'files', 0.8, 'never_concurrent'],
+      ['files', 'files', 1, 'never_concurrent'],
+    ],
+  );
+  t.same(
+    tasksJson.tasks.map((x: any) => x.scheduling_hints.file_conflict_groups),
+    [[1], [1], [1], [1]],
+  );
+  t.same(
+    JSON.parse(out['coordinator.json']!).coordinator.policies.file_exclusions,
+    {
+      patterns: [
+        { pattern: 'src/app.ts', source: 'description', tasks: ['d'] },
+        { pattern: 'src/app.ts', source: 'files', tasks: ['a', 'b', 'c'] },
+      ],
+      overlaps: [
+        [0, 1],
+        [1, 1],
+      ],
+    },
+    'coordinator.json: each pattern once, overlaps by index',
+  );
   t.match(out['Plan.md']!, /\| src\/app\.ts \| `a`, `b`, `c` \| 1 \| yes \|/);
-  t.match(out['Plan.md']!, /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/, 'paths mentioned in a description are conflicts too, at lower confidence');
+  t.match(
+    out['Plan.md']!,
+    /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/,
+    'paths mentioned in a description are conflicts too, at lower confidence',
+  );
   t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(confidence 1\): \*\*never run at the same time\*\*/);
 });
 
@@ -242,7 +395,10 @@ t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not
   t.equal(await mermaidError(longGantt), null);
 
   // Large plans get the condensed phase/stream graph instead of hundreds of nodes.
-  const many = plan(Array.from({ length: 70 }, (_, i) => task(`m${i}`, `    estimate: 1\n    stream: s${i % 3}\n    phase: p${i % 2}\n${i >= 2 ? `    needs: [m${i - 2}]\n` : ''}`)).join(''), 'streams:\n  s0: {}\n  s1: {}\n  s2: {}\nphases:\n  - { id: p0 }\n  - { id: p1 }\n');
+  const many = plan(
+    Array.from({ length: 70 }, (_, i) => task(`m${i}`, `    estimate: 1\n    stream: s${i % 3}\n    phase: p${i % 2}\n${i >= 2 ? `    needs: [m${i - 2}]\n` : ''}`)).join(''),
+    'streams:\n  s0: {}\n  s1: {}\n  s2: {}\nphases:\n  - { id: p0 }\n  - { id: p1 }\n',
+  );
   const big = renderArtifacts({ compiled: compileText(many), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: many, planFile: 'plan.yaml' })['Plan.md']!;
   const bigBlocks = mermaidBlocks(big);
   t.equal(bigBlocks.length, 1, 'no gantt of 70 bars: the table stays');
@@ -256,13 +412,21 @@ t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not
 });
 
 t.test('generated X.tests tasks are not merge candidates and are described as a share of their task', async (t) => {
-  const compiled = compileText(plan(`  - { id: a, title: Build a, size: M, test: test-first, agent: {}, acceptance: [x] }
+  const compiled = compileText(
+    plan(`  - { id: a, title: Build a, size: M, test: test-first, agent: {}, acceptance: [x] }
   - { id: c, title: Build c, estimate: 0.2, agent: {}, acceptance: [x] }
-`));
+`),
+  );
   t.ok(compiled.model.tasks.some((x) => x.id === 'a.tests' && x.generatedFor === 'a' && x.durationSource === 'test-share'));
   const findings = analyzePlan(compiled).findings;
-  t.notOk(findings.some((f) => f.tasks.includes('a.tests')), 'no finding names a task that is not in plan.yaml');
-  t.ok(findings.some((f) => f.code === 'tiny-task' && f.tasks.includes('c') && f.severity === 'info'), 'c has no partner to merge with');
+  t.notOk(
+    findings.some((f) => f.tasks.includes('a.tests')),
+    'no finding names a task that is not in plan.yaml',
+  );
+  t.ok(
+    findings.some((f) => f.code === 'tiny-task' && f.tasks.includes('c') && f.severity === 'info'),
+    'c has no partner to merge with',
+  );
   const files = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0', planText: '', planFile: 'plan.yaml' });
   t.notMatch(files['Decisions.md']!, /undefined/);
 });

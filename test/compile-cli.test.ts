@@ -45,7 +45,10 @@ t.test('writes dag.json and waves.json next to the plan, byte-identical on every
   t.same(d.topo_order, ['schema', 'seed', 'api', 'auth', 'docs']);
   t.same(d.critical_path, ['schema', 'api']);
   t.equal(d.metrics.nodes, 5);
-  t.same(d.file_conflicts.map((c: { tasks: string[] }) => c.tasks), [['api', 'auth']]);
+  t.same(
+    d.file_conflicts.map((c: { tasks: string[] }) => c.tasks),
+    [['api', 'auth']],
+  );
   t.equal(d.generated.timestamp, fixedTimestamp, 'no wall-clock time without SOURCE_DATE_EPOCH');
 
   const w = JSON.parse(waves);

@@ -25,7 +25,10 @@ t.test('writeFileAtomic replaces a file whole and leaves no temporary file behin
 t.test('staged files are invisible to a reader that skips dot files until committed', async (t) => {
   const dir = tempDir();
   const staged = stageFile(path.join(dir, 'a.json'), '{}', { fsync: false });
-  t.same(readdirSync(dir).filter((n) => !n.startsWith('.')), []);
+  t.same(
+    readdirSync(dir).filter((n) => !n.startsWith('.')),
+    [],
+  );
   staged.commit();
   t.same(readdirSync(dir), ['a.json']);
   const dropped = stageFile(path.join(dir, 'b.json'), '{}', { fsync: false });
@@ -36,9 +39,23 @@ t.test('staged files are invisible to a reader that skips dot files until commit
 t.test('the background write commits only when still current, then calls done', async (t) => {
   const dir = tempDir();
   const file = path.join(dir, 'state.json');
-  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'one\n', () => true, () => resolve()));
+  await new Promise<void>((resolve) =>
+    writeFileAtomicInBackground(
+      file,
+      'one\n',
+      () => true,
+      () => resolve(),
+    ),
+  );
   t.equal(readFileSync(file, 'utf8'), 'one\n');
-  await new Promise<void>((resolve) => writeFileAtomicInBackground(file, 'stale\n', () => false, () => resolve()));
+  await new Promise<void>((resolve) =>
+    writeFileAtomicInBackground(
+      file,
+      'stale\n',
+      () => false,
+      () => resolve(),
+    ),
+  );
   t.equal(readFileSync(file, 'utf8'), 'one\n');
   t.same(readdirSync(dir), ['state.json']);
 });

@@ -73,8 +73,56 @@ t.test('seeded mutations of those plans: whatever the fast path accepts, yaml re
     return seed / 2 ** 32;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const snippets = ['\t', ' ', '#', ' #x', ':', ': ', '- ', '[', ']', '{', '}', ',', '"', "'", '\n', '\n  ', '? ', '&a ', '*a', '!!str ', '|', '>-\n  ', '---\n', '...\n', '%YAML 1.2\n',
-    'yes', '0o17', '0x1F', '1e3', '.inf', '-.Inf', '.NaN', '+12', '1_000', '08', '.5', '~', 'FALSE', '\\', '"a\\tb"', "'it''s'", 'a: b: c', '@', '\r\n', '\r', '\u2028', '<<: ', '\ufeff'];
+  const snippets = [
+    '\t',
+    ' ',
+    '#',
+    ' #x',
+    ':',
+    ': ',
+    '- ',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '"',
+    "'",
+    '\n',
+    '\n  ',
+    '? ',
+    '&a ',
+    '*a',
+    '!!str ',
+    '|',
+    '>-\n  ',
+    '---\n',
+    '...\n',
+    '%YAML 1.2\n',
+    'yes',
+    '0o17',
+    '0x1F',
+    '1e3',
+    '.inf',
+    '-.Inf',
+    '.NaN',
+    '+12',
+    '1_000',
+    '08',
+    '.5',
+    '~',
+    'FALSE',
+    '\\',
+    '"a\\tb"',
+    "'it''s'",
+    'a: b: c',
+    '@',
+    '\r\n',
+    '\r',
+    '\u2028',
+    '<<: ',
+    '\ufeff',
+  ];
   const texts = plans.map((f) => readFileSync(f, 'utf8')).filter((s) => !s.includes('\u0000'));
   const found: string[] = [];
   for (let k = 0; k < 400; k++) {
@@ -118,15 +166,60 @@ t.test('the fast path declines what only the full parser handles', async (t) => 
 });
 
 t.test('plain scalars resolve as yaml resolves them (YAML 1.2 core schema)', async (t) => {
-  const samples = ['', '~', 'null', 'Null', 'NULL', 'nULL', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'no', 'on', 'y', '0', '-0', '+12', '007', '08', '0o17', '0o8', '-0o17',
-    '0x1F', '0X1F', '-0x1', '1_000', '0b101', '1.', '.5', '-.5', '1.5e3', '1e3', '1E-3', '+.inf', '-.Inf', '.INF', '.nan', '.NaN', '.NAN', 'nan', '1.2.3', '12:30', '2026-12-01', '123456789012345678901'];
+  const samples = [
+    '',
+    '~',
+    'null',
+    'Null',
+    'NULL',
+    'nULL',
+    'true',
+    'True',
+    'TRUE',
+    'tRUE',
+    'false',
+    'yes',
+    'no',
+    'on',
+    'y',
+    '0',
+    '-0',
+    '+12',
+    '007',
+    '08',
+    '0o17',
+    '0o8',
+    '-0o17',
+    '0x1F',
+    '0X1F',
+    '-0x1',
+    '1_000',
+    '0b101',
+    '1.',
+    '.5',
+    '-.5',
+    '1.5e3',
+    '1e3',
+    '1E-3',
+    '+.inf',
+    '-.Inf',
+    '.INF',
+    '.nan',
+    '.NaN',
+    '.NAN',
+    'nan',
+    '1.2.3',
+    '12:30',
+    '2026-12-01',
+    '123456789012345678901',
+  ];
   for (const s of samples) {
     const expected = parseDocument(`v: ${s}\n`).toJS().v;
     t.same(resolvePlainScalar(s), expected, JSON.stringify(s));
   }
 });
 
-t.test('a diagnostic inside a block scalar or at an empty value gets the full parser\'s position', async (t) => {
+t.test("a diagnostic inside a block scalar or at an empty value gets the full parser's position", async (t) => {
   const text = 'version: 1\nname: p\ntasks:\n  - id: a\n    title: A\n    acceptance: [ok]\n    description: |\n      first\n    risk:\n    estimate: |\n      3x\n';
   const result = loadPlan('plan.yaml', text);
   const loaded = result.ok ? result.value : result.error;
@@ -141,6 +234,9 @@ t.test('a diagnostic inside a block scalar or at an empty value gets the full pa
   const estimate = slow.getIn(['tasks', 0, 'estimate'], true) as { range: number[] };
   for (const node of [risk, estimate]) {
     const { line, col } = lc.linePos(node.range[0]!);
-    t.ok(at.some((a) => a.startsWith(`${line}:${col} `)), `a diagnostic at ${line}:${col}`);
+    t.ok(
+      at.some((a) => a.startsWith(`${line}:${col} `)),
+      `a diagnostic at ${line}:${col}`,
+    );
   }
 });

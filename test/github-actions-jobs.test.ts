@@ -64,7 +64,17 @@ function runWorkflow(t: { fail(message: string): void }, base: string, origin: s
     let failed = false;
     for (const step of job.steps) {
       if (failed && step.if !== 'always()') continue;
-      const stepEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, ...gitEnv, ...workflow.env, EXECPLAN: `node ${path.join(root, 'bin/execplan.js')}`, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: stepSummary, ...env, ...step.env };
+      const stepEnv: Record<string, string | undefined> = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...gitEnv,
+        ...workflow.env,
+        EXECPLAN: `node ${path.join(root, 'bin/execplan.js')}`,
+        RUNNER_TEMP: temp,
+        GITHUB_STEP_SUMMARY: stepSummary,
+        ...env,
+        ...step.env,
+      };
       if (step.uses?.startsWith('actions/download-artifact')) {
         mkdirSync(path.join(temp, 'execplan-upstream'), { recursive: true });
         execFileSync('sh', ['-c', `cp -r "${artifacts}"/execplan-* "${temp}/execplan-upstream/" 2>/dev/null || true`]);
@@ -77,7 +87,11 @@ function runWorkflow(t: { fail(message: string): void }, base: string, origin: s
         writeFileSync(summaryScript, step.run);
       } else if (step.run && !step.name.startsWith('Install @')) {
         const run = step.run.replace(/\$\{\{ github\.run_id \}\}/g, '42').replace(/\$\{\{ github\.actor \}\}/g, 'someone');
-        const out = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { cwd: work, env: { ...stepEnv, BRANCH: stepEnv.BRANCH?.replace('${{ github.run_id }}', '42') }, encoding: 'utf8' });
+        const out = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
+          cwd: work,
+          env: { ...stepEnv, BRANCH: stepEnv.BRANCH?.replace('${{ github.run_id }}', '42') },
+          encoding: 'utf8',
+        });
         if (out.status !== 0) {
           failed = true;
           t.fail(`${id}: step "${step.name}" failed: ${out.stdout}${out.stderr}`);
@@ -89,7 +103,18 @@ function runWorkflow(t: { fail(message: string): void }, base: string, origin: s
   }
   /** The summary job's script, given the jobs' results (and the GitHub API at `api`, for log links). */
   const summarize = async (needs: Record<string, { result: string }>, api = 'http://127.0.0.1:9') => {
-    const env = { PATH: process.env.PATH, NEEDS: JSON.stringify(needs), EXECPLAN_JOBS: workflow.jobs[summaryJobId]!.steps[0]!.env!.EXECPLAN_JOBS, GITHUB_STEP_SUMMARY: path.join(base, 'final.md'), GITHUB_API_URL: api, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GH_TOKEN: 'token' };
+    const env = {
+      PATH: process.env.PATH,
+      NEEDS: JSON.stringify(needs),
+      EXECPLAN_JOBS: workflow.jobs[summaryJobId]!.steps[0]!.env!.EXECPLAN_JOBS,
+      GITHUB_STEP_SUMMARY: path.join(base, 'final.md'),
+      GITHUB_API_URL: api,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '1',
+      GITHUB_RUN_ATTEMPT: '1',
+      GH_TOKEN: 'token',
+    };
     const child = spawn(process.execPath, [summaryScript], { env });
     let stdout = '';
     let stderr = '';
@@ -133,7 +158,12 @@ t.test('the jobs work when run the way a runner does: fresh checkouts, artifacts
     t.ok(at < generated.length, `README excerpt line found in order: ${line}`);
   }
   const { workflow, results, summary, summarize } = runWorkflow(t, base, origin, path.join(repo, '.github/workflows/execplan-make-example.yml'));
-  t.same(Object.values(results).map((x) => x.result), Object.keys(workflow.jobs).filter((id) => id !== summaryJobId).map(() => 'success'));
+  t.same(
+    Object.values(results).map((x) => x.result),
+    Object.keys(workflow.jobs)
+      .filter((id) => id !== summaryJobId)
+      .map(() => 'success'),
+  );
   // The last job saw what the jobs before it built in other checkouts.
   t.match(readFileSync(path.join(base, 'job-checksum/make/build/index.txt.cksum'), 'utf8'), /^\d+ \d+ build\/index\.txt/);
   t.match(summary, /### `page`[\s\S]*page attempt 1: done/);
@@ -153,7 +183,14 @@ t.test('the jobs work when run the way a runner does: fresh checkouts, artifacts
   const server = createServer((req, res) => {
     requests.push(`${req.url} ${req.headers.authorization}`);
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ jobs: [{ name: 'Render the greeting part', html_url: 'https://github.com/o/r/actions/runs/1/job/11' }, { name: 'Assemble the page', html_url: 'https://github.com/o/r/actions/runs/1/job/77' }] }));
+    res.end(
+      JSON.stringify({
+        jobs: [
+          { name: 'Render the greeting part', html_url: 'https://github.com/o/r/actions/runs/1/job/11' },
+          { name: 'Assemble the page', html_url: 'https://github.com/o/r/actions/runs/1/job/77' },
+        ],
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => server.close());
@@ -181,7 +218,11 @@ tasks:
   t.equal(r.code, 0, r.stderr);
   publish(base, repo, origin);
   const fakeBin = path.join(root, 'test/fixtures/agents/bin');
-  const { results } = runWorkflow(t, base, origin, path.join(repo, '.github/workflows/execplan-agents.yml'), { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_MODE: 'edit', FAKE_AGENT_RECORD: path.join(base, 'records') });
+  const { results } = runWorkflow(t, base, origin, path.join(repo, '.github/workflows/execplan-agents.yml'), {
+    PATH: `${fakeBin}:${process.env.PATH}`,
+    FAKE_AGENT_MODE: 'edit',
+    FAKE_AGENT_RECORD: path.join(base, 'records'),
+  });
   t.same(results, { first: { result: 'success' }, second: { result: 'success' } });
   const log = git(origin, 'log', '--format=%s', 'execplan/agents/api-42');
   t.equal(log, 'execplan: second: Second edit\nexecplan: first: First edit\nplan\n', 'both tasks pushed, in order, on the stream branch');

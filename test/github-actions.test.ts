@@ -67,7 +67,11 @@ function simulate(compiled: CompiledPlan, workflow: string | Record<string, Job>
     return end;
   };
   for (const id of Object.keys(jobs)) if (id !== summaryJobId) endOf(id);
-  const model = { ...compiled.model, settings: { ...compiled.model.settings, maxConcurrency: concurrency }, tasks: compiled.model.tasks.map((task) => ({ ...task, hours: duration.get(task.id)! })) };
+  const model = {
+    ...compiled.model,
+    settings: { ...compiled.model.settings, maxConcurrency: concurrency },
+    tasks: compiled.model.tasks.map((task) => ({ ...task, hours: duration.get(task.id)! })),
+  };
   const makespanHours = Math.max(0, ...schedule.map((s) => s.finish));
   return [...problems, ...checkFrontier({ ...compiled, model, frontier: { ...compiled.frontier, schedule, makespanHours } })];
 }
@@ -154,11 +158,25 @@ tasks:
   - { id: e, title: E, estimate: 1, resources: { deploy: 1 }, run: "true" }
 `);
   const jobs = (parse(githubActionsExporter.export(compiled, options({ concurrency: 3 })).files['.github/workflows/execplan.yml']!) as { jobs: Record<string, Job> }).jobs;
-  const needs = Object.fromEntries(Object.entries(jobs).filter(([id]) => id !== summaryJobId).map(([id, job]) => [id, job.needs ?? []]));
+  const needs = Object.fromEntries(
+    Object.entries(jobs)
+      .filter(([id]) => id !== summaryJobId)
+      .map(([id, job]) => [id, job.needs ?? []]),
+  );
   // Schedule: a [0,2) b [0,3) e [0,1) c [2,3) d [2,3). c takes the db unit and the job slot a hands over;
   // d needs a anyway, and takes deploy and a slot from e. b and the initial pool need no edge.
   t.same(needs, { a: [], b: [], e: [], c: ['a'], d: ['a', 'e'] });
-  t.same(compiled.frontier.schedule.map((s) => [s.task, s.start, s.finish]), [['a', 0, 2], ['b', 0, 3], ['e', 0, 1], ['c', 2, 3], ['d', 2, 3]], 'the schedule the docs show');
+  t.same(
+    compiled.frontier.schedule.map((s) => [s.task, s.start, s.finish]),
+    [
+      ['a', 0, 2],
+      ['b', 0, 3],
+      ['e', 0, 1],
+      ['c', 2, 3],
+      ['d', 2, 3],
+    ],
+    'the schedule the docs show',
+  );
   const problems = new Set<string>();
   for (let seed = 1; seed <= 200; seed++) for (const p of simulate(compiled, jobs, 3, seed)) problems.add(p);
   t.same([...problems], [], '200 random runs');
@@ -185,7 +203,10 @@ tasks:
   t.equal(new Set(ids.map((id) => id.toLowerCase())).size, ids.length, 'no two ids equal ignoring case');
   for (const id of ids) t.match(id, /^[A-Za-z_][A-Za-z0-9_-]*$/);
   t.ok(ids.includes('t1st'));
-  t.ok(ids.some((id) => /^a_b-[0-9a-f]{6}$/.test(id)), 'colliding ids get a hash of their task id');
+  t.ok(
+    ids.some((id) => /^a_b-[0-9a-f]{6}$/.test(id)),
+    'colliding ids get a hash of their task id',
+  );
   t.equal(ids.filter((id) => id.startsWith('execplan-summary')).length, 2, 'the summary job keeps its id');
   const title = Object.values(jobs).find((j) => String(j.name).startsWith('Uses'))!;
   t.equal(title.name, 'Uses $ {{ secrets.X }} in its title');
@@ -202,7 +223,10 @@ tasks:
 });
 
 t.test('more tasks than a workflow may hold: grouped by wave, with a warning, and still safe', async (t) => {
-  const tasks = Array.from({ length: 300 }, (_, i) => `  - { id: t${i}, title: Task ${i}, estimate: ${1 + (i % 4)}, run: "true"${i >= 10 ? `, needs: [t${i - 10}]` : ''}${i % 3 === 0 ? ', resources: { pool: 1 }' : ''} }`);
+  const tasks = Array.from(
+    { length: 300 },
+    (_, i) => `  - { id: t${i}, title: Task ${i}, estimate: ${1 + (i % 4)}, run: "true"${i >= 10 ? `, needs: [t${i - 10}]` : ''}${i % 3 === 0 ? ', resources: { pool: 1 }' : ''} }`,
+  );
   const text = `version: 1\nname: big\nsettings: { max_concurrency: 8, max_wave_size: 8, optimize_iterations: 5 }\nresources: { pool: { capacity: 2 } }\ntasks:\n${tasks.join('\n')}\n`;
   const dir = project({ 'plan.yaml': text });
   const r = await cli(['export', 'github-actions', '-o', 'wf.yml'], { cwd: dir });
@@ -236,7 +260,7 @@ t.test('--check, the default path in the repository, bad input', async (t) => {
   const text = readFileSync(wf, 'utf8');
   t.match(text, /EXECPLAN_PLAN: plans\/plan\.yaml/, 'the plan path is relative to the repository root');
   t.match(text, /EXECPLAN: npx --yes execplan@0\.1\.0/, 'a repository other than execplan installs the published version');
-  t.match(text, /plans\/\.execplan\/logs\/a /, "the state folder is the plan's, from the repository root");
+  t.match(text, /plans\/\.execplan\/demo\/logs\/a /, "the state folder is the plan's, from the repository root");
   r = await cli(['export', 'github-actions', 'plans/plan.yaml', '--check'], { cwd: dir });
   t.equal(r.code, 0, r.stderr);
   t.match(r.stderr, /is up to date/);

@@ -9,7 +9,10 @@ const env = { CI: '1', NO_COLOR: '1', EXECPLAN_ACTOR: 'Ana Reviewer <ana@example
 const header = 'version: 1\nname: demo\ntitle: Demo\n';
 
 function journal(dir: string): Array<Record<string, unknown>> {
-  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 const run = (dir: string, ...args: string[]) => cli(args, { cwd: dir, env });
 
@@ -53,9 +56,20 @@ t.test('a gated review rejected with --to re-runs the implementation and counts 
 
   const status = await run(dir, 'status', '--json');
   const view = JSON.parse(status.stdout) as { tasks: Array<{ id: string; rework: number; status: string }>; decisions: Array<Record<string, unknown>> };
-  t.same(view.tasks.map((x) => [x.id, x.rework]), [['design', 0], ['impl', 1], ['tests', 1], ['review', 0]]);
+  t.same(
+    view.tasks.map((x) => [x.id, x.rework]),
+    [
+      ['design', 0],
+      ['impl', 1],
+      ['tests', 1],
+      ['review', 0],
+    ],
+  );
   t.match(view.decisions, [{ task: 'review', decision: 'rejected', actor: 'Ana Reviewer <ana@example.com>', reason: 'no error handling' }]);
-  t.match((await run(dir, 'status')).stdout, /rework: impl ×1, tests ×1\ndecisions:\n {2}\S+ {2}review rejected by Ana Reviewer <ana@example.com> \(attempt 1\): no error handling → re-opened impl, tests/);
+  t.match(
+    (await run(dir, 'status')).stdout,
+    /rework: impl ×1, tests ×1\ndecisions:\n {2}\S+ {2}review rejected by Ana Reviewer <ana@example.com> \(attempt 1\): no error handling → re-opened impl, tests/,
+  );
 
   const second = await run(dir, 'run');
   t.equal(second.code, 7, 'the gate waits for a new decision');
@@ -65,8 +79,14 @@ t.test('a gated review rejected with --to re-runs the implementation and counts 
   const approved = await run(dir, 'approve', 'review', '--reason', 'looks right now');
   t.equal(approved.code, 0, approved.stderr);
   t.equal((await run(dir, 'run')).code, 0);
-  t.match(journal(dir).find((r) => r.action === 'approve'), { task: 'review', reason: 'looks right now', attempt: 2, actor: 'Ana Reviewer <ana@example.com>' });
-  t.match(journal(dir).find((r) => r.type === 'run-start'), { actor: 'Ana Reviewer <ana@example.com>' });
+  t.match(
+    journal(dir).find((r) => r.action === 'approve'),
+    { task: 'review', reason: 'looks right now', attempt: 2, actor: 'Ana Reviewer <ana@example.com>' },
+  );
+  t.match(
+    journal(dir).find((r) => r.type === 'run-start'),
+    { actor: 'Ana Reviewer <ana@example.com>' },
+  );
 
   // After the review ran, rejecting it without --to re-opens its direct upstream and the review itself.
   const again = await run(dir, 'reject', 'review', '--reason', 'regression found');
@@ -74,26 +94,63 @@ t.test('a gated review rejected with --to re-runs the implementation and counts 
 
   // One hand-off artifact per event that matters, each valid against its schema.
   const files = handoffs(dir);
-  t.same(Object.keys(files).sort(), ['design/1-finished.json', 'impl/1-finished.json', 'impl/2-finished.json', 'review/0-approved.json', 'review/0-rejected.json', 'review/1-finished.json', 'review/1-rejected.json', 'tests/1-finished.json', 'tests/2-finished.json']);
+  t.same(Object.keys(files).sort(), [
+    'design/1-finished.json',
+    'impl/1-finished.json',
+    'impl/2-finished.json',
+    'review/0-approved.json',
+    'review/0-rejected.json',
+    'review/1-finished.json',
+    'review/1-rejected.json',
+    'tests/1-finished.json',
+    'tests/2-finished.json',
+  ]);
   for (const [name, doc] of Object.entries(files)) {
     t.ok(validateHandoff(doc), `${name}: ${ajv.errorsText(validateHandoff.errors)}`);
     t.equal(new Date(String(doc.timestamp)).toISOString(), doc.timestamp, `${name}: timestamp is ISO 8601 UTC`);
   }
-  t.match(files['review/0-approved.json'], { schema_version: 1, task: 'review', plan: 'demo', event: 'approved', attempt: 0, step_order: null, actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'looks right now', judged_attempt: 2 }, integrated: true });
-  t.match(files['review/0-rejected.json'], { event: 'rejected', outcome: { summary: 'no error handling', reopened: ['impl', 'tests'], judged_attempt: 1 }, links: ['.execplan/demo/handoffs/tests/1-finished.json'] });
+  t.match(files['review/0-approved.json'], {
+    schema_version: 1,
+    task: 'review',
+    plan: 'demo',
+    event: 'approved',
+    attempt: 0,
+    step_order: null,
+    actor: 'Ana Reviewer <ana@example.com>',
+    outcome: { summary: 'looks right now', judged_attempt: 2 },
+    integrated: true,
+  });
+  t.match(files['review/0-rejected.json'], {
+    event: 'rejected',
+    outcome: { summary: 'no error handling', reopened: ['impl', 'tests'], judged_attempt: 1 },
+    links: ['.execplan/demo/handoffs/tests/1-finished.json'],
+  });
   t.same(files['impl/2-finished.json']!.links, ['.execplan/demo/handoffs/impl/1-finished.json', '.execplan/demo/handoffs/design/1-finished.json']);
-  t.match(files['impl/2-finished.json'], { event: 'finished', attempt: 2, step_order: 4, outcome: { summary: 'finished with no output', exit_code: 0 }, next_action: 'dependent tasks can start: tests' });
-  t.match(files['review/1-finished.json'], { outcome: { summary: 'review' }, links: ['.execplan/demo/handoffs/review/0-approved.json', '.execplan/demo/handoffs/tests/2-finished.json', '.execplan/demo/logs/review/1.log'] });
+  t.match(files['impl/2-finished.json'], {
+    event: 'finished',
+    attempt: 2,
+    step_order: 4,
+    outcome: { summary: 'finished with no output', exit_code: 0 },
+    next_action: 'dependent tasks can start: tests',
+  });
+  t.match(files['review/1-finished.json'], {
+    outcome: { summary: 'review' },
+    links: ['.execplan/demo/handoffs/review/0-approved.json', '.execplan/demo/handoffs/tests/2-finished.json', '.execplan/demo/logs/review/1.log'],
+  });
   t.match(files['review/1-rejected.json'], { event: 'rejected', outcome: { summary: 'regression found', reopened: ['tests', 'review'] }, next_action: /redo tests, review/ });
 });
 
-t.test('after done --reason the next hand-off is the person\'s statement', async (t) => {
+t.test("after done --reason the next hand-off is the person's statement", async (t) => {
   const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: x, title: Fail x, run: "echo boom; exit 3" }\n  - { id: y, title: Run y, run: "true", needs: [x] }\n` });
   t.equal((await run(dir, 'run')).code, 7);
   t.match(handoffs(dir)['x/1-failed.json'], { event: 'failed', outcome: { summary: 'boom', exit_code: 3 }, next_action: /execplan retry x/ });
   t.equal((await run(dir, 'done', 'x', '--reason', 'fixed by hand in prod')).code, 0);
   const { latestHandoff } = await import('../src/runner/handoff-artifacts.js');
-  t.match(latestHandoff(path.join(dir, '.execplan', 'demo'), 'x')?.artifact, { event: 'finished', actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'fixed by hand in prod' } });
+  t.match(latestHandoff(path.join(dir, '.execplan', 'demo'), 'x')?.artifact, {
+    event: 'finished',
+    actor: 'Ana Reviewer <ana@example.com>',
+    outcome: { summary: 'fixed by hand in prod' },
+  });
 });
 
 t.test('actor falls back to git user, then the OS user, never a pid', async (t) => {

@@ -50,9 +50,15 @@ t.test('Plan.md renders in chromium and the drawn gantt bars sit where the sched
   const x0 = bar(longest.task).x - longest.start * pxPerHour;
   for (const s of schedule) {
     const r = bar(s.task);
-    t.ok(Math.abs(r.x - (x0 + s.start * pxPerHour)) < 1.5 && Math.abs(r.w - (s.finish - s.start) * pxPerHour) < 1.5, `${s.task}: drawn at ${((r.x - x0) / pxPerHour).toFixed(2)}-${((r.x + r.w - x0) / pxPerHour).toFixed(2)} h, scheduled ${s.start}-${s.finish} h`);
+    t.ok(
+      Math.abs(r.x - (x0 + s.start * pxPerHour)) < 1.5 && Math.abs(r.w - (s.finish - s.start) * pxPerHour) < 1.5,
+      `${s.task}: drawn at ${((r.x - x0) / pxPerHour).toFixed(2)}-${((r.x + r.w - x0) / pxPerHour).toFixed(2)} h, scheduled ${s.start}-${s.finish} h`,
+    );
   }
-  t.ok(schedule.some((s) => s.start > 0), 'the plan has a bar that does not start at 0 (the old bug drew every bar from 0)');
+  t.ok(
+    schedule.some((s) => s.start > 0),
+    'the plan has a bar that does not start at 0 (the old bug drew every bar from 0)',
+  );
 
   const dir = process.env.EXECPLAN_SCREENSHOT_DIR ?? path.join(work, 'shots');
   mkdirSync(dir, { recursive: true });

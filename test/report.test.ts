@@ -26,10 +26,10 @@ t.test('metrics of a synthetic journal, exactly', async (t) => {
     at(0, { type: 'task-start', task: 'b', attempt: 1, runId: 'r1', log: 'l' }),
     at(10, { type: 'task-end', task: 'a', attempt: 1, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 10000, logged: false }),
     at(20, { type: 'task-end', task: 'b', attempt: 1, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 20000, logged: false }),
-    at(20, { type: 'task-wait', task: 'c', reason: 'slot', detail: 'all 2 slots in use' }),
+    at(20, { type: 'task-wait', task: 'c', reason: { kind: 'slot', concurrency: 2 } }),
     at(25, { type: 'task-start', task: 'c', attempt: 1, runId: 'r1', log: 'l' }),
     at(30, { type: 'task-end', task: 'c', attempt: 1, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 5000, logged: false }),
-    at(30, { type: 'task-wait', task: 'review', reason: 'gate', detail: 'waits for `execplan approve`' }),
+    at(30, { type: 'task-wait', task: 'review', reason: { kind: 'gate' } }),
     at(30, { type: 'run-end', runId: 'r1', exitCode: 7, outcome: 'waiting' }),
     at(35, { type: 'control', by: 1, actor: 'ana', action: 'reject', task: 'review', reason: 'no', reopened: ['c'], attempt: 1 }),
     at(40, { type: 'run-start', runId: 'r2', pid: 1, planHash: 'x', concurrency: 1, mode: 'resume' }),
@@ -40,16 +40,19 @@ t.test('metrics of a synthetic journal, exactly', async (t) => {
   const usage = { a: { tokens: 1000, costUsd: 0.25, turns: 3 } };
   const report = computeReport(records, tasks, usage);
   const byId = Object.fromEntries(report.tasks.map((x) => [x.task, x]));
-  t.match(byId.a, { status: 'done', lead_time_s: 10, cycle_time_s: 10, attempts: 1, rework: 0, wait_s: {} });
+  t.match(byId.a, { status: 'done', lead_time_s: 10, cycle_time_s: 10, attempts: 1, limited: 0, rework: 0, wait_s: {} });
   t.match(byId.b, { lead_time_s: 20, cycle_time_s: 20, attempts: 1 });
   // c was ready at 20 (b done), waited 5 s for a slot, and after the rejection was last done at 50.
   t.match(byId.c, { status: 'done', lead_time_s: 30, cycle_time_s: 10, attempts: 2, rework: 1, wait_s: { slot: 5 } });
   t.match(byId.review, { status: 'pending', lead_time_s: null });
   t.same(byId.review!.wait_s, {}, 'the gate wait ended with the run at once');
-  t.same(report.runs.map((r) => [r.run_id, r.wall_s, r.busy_s, r.finished, r.wip_max, r.wip_avg, r.parallel_efficiency, r.throughput_per_hour]), [
-    ['r1', 30, 35, 3, 2, 1.167, 0.583, 360],
-    ['r2', 20, 10, 1, 1, 0.5, 0.5, 180],
-  ]);
+  t.same(
+    report.runs.map((r) => [r.run_id, r.wall_s, r.busy_s, r.finished, r.wip_max, r.wip_avg, r.parallel_efficiency, r.throughput_per_hour]),
+    [
+      ['r1', 30, 35, 3, 2, 1.167, 0.583, 360],
+      ['r2', 20, 10, 1, 1, 0.5, 0.5, 180],
+    ],
+  );
   const o = report.overall;
   t.equal(o.wall_s, 50);
   t.equal(o.busy_s, 45);
@@ -66,13 +69,43 @@ t.test('metrics of a synthetic journal, exactly', async (t) => {
   t.same(o.agent_usage, { agents: 1, tokens: 1000, cost_usd: 0.25, turns: 3 });
 
   const ana = computeReport(records, tasks, usage, { owner: 'ana' });
-  t.same(ana.tasks.map((x) => x.task), ['a', 'c']);
+  t.same(
+    ana.tasks.map((x) => x.task),
+    ['a', 'c'],
+  );
   t.equal(ana.overall.finished, 3);
-  t.same(computeReport(records, tasks, usage, { stream: 'ui' }).tasks.map((x) => x.task), ['b']);
-  t.same(computeReport(records, tasks, usage, { status: 'pending' }).tasks.map((x) => x.task), ['review']);
+  t.same(
+    computeReport(records, tasks, usage, { stream: 'ui' }).tasks.map((x) => x.task),
+    ['b'],
+  );
+  t.same(
+    computeReport(records, tasks, usage, { status: 'pending' }).tasks.map((x) => x.task),
+    ['review'],
+  );
   const later = computeReport(records, tasks, usage, { sinceMs: T0 + 36_000 });
-  t.same(later.runs.map((r) => r.run_id), ['r2']);
+  t.same(
+    later.runs.map((r) => r.run_id),
+    ['r2'],
+  );
   t.equal(later.overall.finished, 1);
+});
+
+t.test('an attempt ended by a usage limit is neither a failure nor rework', async (t) => {
+  // x starts at 0, meets its agent's usage limit at 5, waits 10 s for the reset and succeeds 15-20.
+  const tasks: TaskInfo[] = [{ id: 'x', deps: [], estimateHours: null, owner: null, stream: null }];
+  const until = new Date(T0 + 15_000).toISOString();
+  const records = [
+    at(0, { type: 'run-start', runId: 'r1', pid: 1, planHash: 'x', concurrency: 1, mode: 'new' }),
+    at(0, { type: 'task-start', task: 'x', attempt: 1, runId: 'r1', log: 'l' }),
+    at(5, { type: 'task-limited', task: 'x', attempt: 1, limit: 'usage-limit', pool: 'claude', resumeAt: until, message: 'limit', durationMs: 5000 }),
+    at(5, { type: 'task-wait', task: 'x', reason: { kind: 'usage-limit', pool: 'claude', until } }),
+    at(15, { type: 'task-start', task: 'x', attempt: 2, runId: 'r1', log: 'l' }),
+    at(20, { type: 'task-end', task: 'x', attempt: 2, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 5000, logged: false }),
+    at(20, { type: 'run-end', runId: 'r1', exitCode: 0, outcome: 'completed' }),
+  ];
+  const report = computeReport(records, tasks);
+  t.match(report.tasks[0], { status: 'done', attempts: 2, limited: 1, rework: 0, cycle_time_s: 5, lead_time_s: 20, wait_s: { 'usage-limit': 10 } });
+  t.match(report.overall, { finished: 1, reopened: 0, rework_rate: 0, busy_s: 10, wall_s: 20, wip_max: 1 });
 });
 
 t.test('execplan report on a real run with known timings', async (t) => {
@@ -93,7 +126,7 @@ tasks:
   const ran = await cli(['run'], { cwd: dir, env });
   t.equal(ran.code, 0, ran.stdout + ran.stderr);
   const journal = readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8');
-  t.match(journal, /"type":"task-wait","task":"b","reason":"slot","detail":"all 1 slots in use"/, 'b waited for the one slot, journaled once');
+  t.match(journal, /"type":"task-wait","task":"b","reason":\{"kind":"slot","concurrency":1\}/, 'b waited for the one slot, journaled once');
   t.equal(journal.match(/"type":"task-wait","task":"b"/g)?.length, 1);
 
   const json = await cli(['report', '--json'], { cwd: dir, env });

@@ -1,14 +1,15 @@
 // Run control, the state side: one state per plan, the enforced journal, the lock, stdin plans, no stack
 // traces on a full or read-only disk, and the rest (missing cwd, helper grace, --fresh, plan-order ties).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { bin, cli, cliProcess, project, root } from './helpers/cli.js';
 import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
 
 t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; an old single-plan state is moved and resumed', async (t) => {
-  const plan = (name: string) => `version: 1\nname: ${name}\ntasks:\n  - { id: one, title: One, run: "echo ${name} >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "exit 1" }\n`;
+  const plan = (name: string) =>
+    `version: 1\nname: ${name}\ntasks:\n  - { id: one, title: One, run: "echo ${name} >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "exit 1" }\n`;
   const dir = project({ 'a.yaml': plan('a'), 'b.yaml': plan('b') });
   t.equal((await run(dir, 'a.yaml')).code, 7);
   const b = await run(dir, 'b.yaml');
@@ -16,10 +17,12 @@ t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; a
   t.match(b.stdout, /\(new\): 2 of 2 task\(s\) to run/, "b.yaml does not resume a.yaml's run");
   t.ok(existsSync(path.join(dir, '.execplan/a/journal.jsonl')) && existsSync(path.join(dir, '.execplan/b/journal.jsonl')));
   const a = await run(dir, 'a.yaml');
-  t.match(a.stdout, /\(resume\): 1 of 2 task\(s\) to run/, "a.yaml resumes its own run: its finished task is not re-run");
+  t.match(a.stdout, /\(resume\): 1 of 2 task\(s\) to run/, 'a.yaml resumes its own run: its finished task is not re-run');
   t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\nb\n');
   // The layout of earlier versions: .execplan/{journal.jsonl,state.json,logs,...} shared by the folder.
-  const legacy = project({ 'plan.yaml': `${header}tasks:\n  - { id: one, title: One, run: "echo one >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "test -f go" }\n` });
+  const legacy = project({
+    'plan.yaml': `${header}tasks:\n  - { id: one, title: One, run: "echo one >> ran.txt" }\n  - { id: two, title: Two, needs: [one], run: "test -f go" }\n`,
+  });
   t.equal((await run(legacy)).code, 7);
   for (const name of readdirSync(state(legacy))) renameSync(state(legacy, name), path.join(legacy, '.execplan', name));
   writeFileSync(path.join(legacy, 'go'), '');
@@ -32,7 +35,9 @@ t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; a
 });
 
 t.test('the journal is the law: a torn tail is cut and kept, any other damage stops every mutating command (exit 8)', async (t) => {
-  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, run: "exit 1" }\n  - { id: g, title: G, run: "true", gate: approve, needs: [b] }\n` });
+  const dir = project({
+    'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, run: "exit 1" }\n  - { id: g, title: G, run: "true", gate: approve, needs: [b] }\n`,
+  });
   t.equal((await run(dir)).code, 7);
   const file = state(dir, 'journal.jsonl');
   const original = readFileSync(file, 'utf8');
@@ -44,7 +49,10 @@ t.test('the journal is the law: a torn tail is cut and kept, any other damage st
   t.equal((await verb(dir, 'status')).code, 0, 'status reads past a torn tail');
   const resumed = await run(dir);
   t.equal(resumed.code, 7);
-  t.match(resumed.stderr, /note: the journal ended in a torn write .*line \d+\): cut off after the last good record; the \d+ byte\(s\) are kept in \.execplan\/demo\/journal\.jsonl\.torn-\d+/);
+  t.match(
+    resumed.stderr,
+    /note: the journal ended in a torn write .*line \d+\): cut off after the last good record; the \d+ byte\(s\) are kept in \.execplan\/demo\/journal\.jsonl\.torn-\d+/,
+  );
   t.match(resumed.stdout, /\(resume\)/, 'resumed, history kept');
   t.equal((await verb(dir, 'verify')).code, 0, 'verify intact after the cut');
   const good = readFileSync(file, 'utf8');
@@ -65,7 +73,10 @@ t.test('the journal is the law: a torn tail is cut and kept, any other damage st
       const r = await verb(dir, ...args);
       t.equal(r.code, 8, `${what}: ${args[0]} refuses`);
       t.match(r.stderr, expected);
-      t.match(r.stderr, /the run history is damaged \(\d+ problem\(s\)\): nothing was changed\. Run `execplan verify` for details; `execplan run --fresh` archives it and starts over/);
+      t.match(
+        r.stderr,
+        /the run history is damaged \(\d+ problem\(s\)\): nothing was changed\. Run `execplan verify` for details; `execplan run --fresh` archives it and starts over/,
+      );
     }
     t.equal(readFileSync(file, 'utf8'), text, `${what}: nothing was appended`);
   }
@@ -94,7 +105,9 @@ process.stdin.on('end', () => process.exit(0));`;
   for (let i = 0; i < trials; i++) writeFileSync(path.join(dir, `lock${i}`), JSON.stringify({ pid: 999_999_999, start: 1, kind: 'run', host, startedAt: 'then' }));
   // Both racers are started and ready well before the first instant (start-up is slow on a loaded machine).
   const t0 = Date.now() + 4000;
-  const children = [0, 1].map(() => spawn(process.execPath, [path.join(dir, 'racer.mjs'), path.join(dir, 'lock'), String(t0), String(trials)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const children = [0, 1].map(() =>
+    spawn(process.execPath, [path.join(dir, 'racer.mjs'), path.join(dir, 'lock'), String(t0), String(trials)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
   const outs = ['', ''];
   children.forEach((child, k) => child.stdout.on('data', (c) => (outs[k] += c)));
   await waitUntil('both racers finished', () => outs.every((o) => o.length === trials), 30_000);
@@ -130,16 +143,26 @@ t.test('execplan run - reads the plan from stdin; state and working directory ar
 
 t.test('no stack traces: a full disk, an unusable logs folder, a read-only state folder: one line, exit code, lock released, trees ended', async (t) => {
   const plan = `${header}tasks:\n  - { id: w, title: Writes, run: "echo $$ > w.pid; sleep 300 & echo $! > w.gc; echo line; sleep 300" }\n`;
-  // The log of attempt 1 is /dev/full: the first line written gets ENOSPC.
+  // A full disk: the logs folder is a tiny tmpfs, filled up first, so the first log line gets ENOSPC. (A
+  // symlink to /dev/full no longer works: a link planted in the state folder is replaced, never followed.)
   const full = project({ 'plan.yaml': plan });
-  mkdirSync(state(full, 'logs', 'w'), { recursive: true });
-  symlinkSync('/dev/full', state(full, 'logs', 'w', '1.log'));
-  const r = await run(full);
-  t.equal(r.code, 7, r.stdout + r.stderr);
-  t.match(r.stdout, /note   cannot write the log .*1\.log \((ENOSPC: no space left on the device|ELOOP[^)]*)\): stopping the run/);
-  t.notMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
-  t.notOk(existsSync(state(full, 'lock')), 'lock released');
-  t.notOk(alive(readPid(path.join(full, 'w.pid'))) || alive(readPid(path.join(full, 'w.gc'))), 'the task tree was ended');
+  const logs = state(full, 'logs');
+  mkdirSync(logs, { recursive: true });
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', logs]).status === 0) {
+    t.teardown(() => void spawnSync('umount', [logs]));
+    mkdirSync(path.join(logs, 'w'), { mode: 0o700 });
+    try {
+      for (let i = 0; i < 1000; i++) appendFileSync(path.join(logs, 'filler'), Buffer.alloc(4096));
+    } catch {
+      // full
+    }
+    const r = await run(full);
+    t.equal(r.code, 7, r.stdout + r.stderr);
+    t.match(r.stdout, /note   cannot write the log .*1\.log \(ENOSPC: no space left on the device[^)]*\): stopping the run/);
+    t.notMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
+    t.notOk(existsSync(state(full, 'lock')), 'lock released');
+    t.notOk(alive(readPid(path.join(full, 'w.pid'))) || alive(readPid(path.join(full, 'w.gc'))), 'the task tree was ended');
+  } else t.comment('skipped the full-disk case: mount is not permitted here');
   // A logs "folder" that is a file: every log write fails with ENOTDIR.
   const notDir = project({ 'plan.yaml': plan });
   mkdirSync(state(notDir), { recursive: true });
@@ -166,25 +189,41 @@ t.test('the rest: a missing cwd, the helper keeps the grace period, --fresh afte
   t.match(missing.stdout, /FAILED a \(attempt 1\): could not start: working directory .*nowhere does not exist \(cwd:\)/);
   t.notMatch(missing.stdout, /spawn \/bin\/sh ENOENT/);
   // Helper mode: SIGTERM to the runner's whole process group still lets a task clean up within the grace period.
-  const trap = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "trap 'sleep 0.3; touch cleaned; exit 1' TERM; touch started; while true; do sleep 0.05; done" }\n` });
-  const child = spawn(process.execPath, [bin, 'run'], { cwd: trap, env: { ...process.env, ...env, EXECPLAN_SPAWN: 'helper', EXECPLAN_KILL_GRACE_MS: '3000' }, detached: true, stdio: 'ignore' });
+  const trap = project({
+    'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "trap 'sleep 0.3; touch cleaned; exit 1' TERM; touch started; while true; do sleep 0.05; done" }\n`,
+  });
+  const child = spawn(process.execPath, [bin, 'run'], {
+    cwd: trap,
+    env: { ...process.env, ...env, EXECPLAN_SPAWN: 'helper', EXECPLAN_KILL_GRACE_MS: '3000' },
+    detached: true,
+    stdio: 'ignore',
+  });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await waitFor(path.join(trap, 'started'));
   process.kill(-child.pid!, 'SIGTERM');
   t.equal(await exited, 9);
   t.ok(existsSync(path.join(trap, 'cleaned')), 'the task got its grace period (its TERM trap finished)');
   // --fresh does not archive a state when preflight then refuses to start.
-  const agentPlan = project({ 'spec.md': '# S\n', 'plan.yaml': `version: 1\nname: demo\nspec: spec.md\ntasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, agent: { profile: claude }, needs: [a] }\n` });
+  const agentPlan = project({
+    'spec.md': '# S\n',
+    'plan.yaml': `version: 1\nname: demo\nspec: spec.md\ntasks:\n  - { id: a, title: A, run: "true" }\n  - { id: b, title: B, agent: { profile: claude }, needs: [a] }\n`,
+  });
   t.equal((await cli(['run', '--only', 'a'], { cwd: agentPlan, env })).code, 0);
   const refused = await cli(['run', '--fresh'], { cwd: agentPlan, env: { ...env, PATH: '/nonexistent' } });
   t.equal(refused.code, 6, refused.stderr);
   t.notOk(existsSync(state(agentPlan, 'archive')), 'nothing archived');
   t.ok(existsSync(state(agentPlan, 'journal.jsonl')), 'the state is where it was');
   // Ties in the schedule launch in plan order (then id), as docs/plan-format.md says.
-  const ties = project({ 'plan.yaml': `${header}tasks:\n  - { id: zeta, title: Z, run: "true" }\n  - { id: alpha, title: A, run: "true" }\n  - { id: mid, title: M, run: "true" }\n` });
+  const ties = project({
+    'plan.yaml': `${header}tasks:\n  - { id: zeta, title: Z, run: "true" }\n  - { id: alpha, title: A, run: "true" }\n  - { id: mid, title: M, run: "true" }\n`,
+  });
   t.equal((await run(ties, '--concurrency', '1')).code, 0);
-  t.same(journal(ties).filter((r) => r.type === 'task-start').map((r) => r.task), ['zeta', 'alpha', 'mid']);
+  t.same(
+    journal(ties)
+      .filter((r) => r.type === 'task-start')
+      .map((r) => r.task),
+    ['zeta', 'alpha', 'mid'],
+  );
   const dry = await run(ties, '--dry-run', '--fresh');
   t.match(dry.stdout, /1\. zeta\n2\. alpha\n3\. mid/);
 });
-

@@ -15,14 +15,18 @@ const spawner = (name: string) =>
 const pidsOf = (dir: string, name: string) => ['pid', 'gc', 'esc'].map((f) => readPid(path.join(dir, `${name}.${f}`)));
 
 t.test('kill -9 of the runner: the old attempt is ended (even a setsid daemon) before the task runs again', async (t) => {
-  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: first, title: First, run: "echo ran >> first.count" }\n  - { id: hang, title: Hang, needs: [first], run: "${spawner('hang')}" }\n` });
+  const dir = project({
+    'plan.yaml': `${header}tasks:\n  - { id: first, title: First, run: "echo ran >> first.count" }\n  - { id: hang, title: Hang, needs: [first], run: "${spawner('hang')}" }\n`,
+  });
   const bg = cliBackground(['run'], { cwd: dir, env });
   await waitFor(path.join(dir, 'hang.pid'));
   const pids = pidsOf(dir, 'hang');
   bg.child.kill('SIGKILL');
   await bg.exited;
   t.ok(pids.every(alive), 'the orphans outlive the killed runner (what the next run must clean up)');
-  const marker = readFileSync(`/proc/${pids[0]}/environ`, 'utf8').split('\0').find((v) => v.startsWith('EXECPLAN_ATTEMPT_ID='));
+  const marker = readFileSync(`/proc/${pids[0]}/environ`, 'utf8')
+    .split('\0')
+    .find((v) => v.startsWith('EXECPLAN_ATTEMPT_ID='));
   t.match(marker, /^EXECPLAN_ATTEMPT_ID=\d{8}T\d{6}Z-\d+\/hang\/1$/, 'every attempt process carries its marker');
   writeFileSync(path.join(dir, 'go'), '');
   const again = await run(dir);
@@ -31,9 +35,15 @@ t.test('kill -9 of the runner: the old attempt is ended (even a setsid daemon) b
   t.match(again.stdout, /note   hang: attempt 1 was interrupted; ended \d+ process\(es\) it left running \(pid [\d, ]+\); it runs again as a new attempt/);
   const records = journal(dir);
   const interrupted = records.find((r) => r.type === 'task-interrupted');
-  t.ok(pids.every((p) => interrupted!.leftovers.ended.includes(p)), 'what was ended is journaled (leader, grandchild, daemon; maybe a passing sleep too)');
+  t.ok(
+    pids.every((p) => interrupted!.leftovers.ended.includes(p)),
+    'what was ended is journaled (leader, grandchild, daemon; maybe a passing sleep too)',
+  );
   t.ok(records.findIndex((r) => r.type === 'task-interrupted') < records.findIndex((r) => r.type === 'task-start' && r.attempt === 2), 'cleaned up before attempt 2 started');
-  t.ok(records.some((r) => r.type === 'task-pgid' && r.task === 'hang' && r.pgid === pids[0]), "the attempt's process group is journaled");
+  t.ok(
+    records.some((r) => r.type === 'task-pgid' && r.task === 'hang' && r.pgid === pids[0]),
+    "the attempt's process group is journaled",
+  );
   t.equal(readFileSync(path.join(dir, 'first.count'), 'utf8'), 'ran\n', 'the finished task did not re-run');
 });
 
@@ -54,7 +64,9 @@ t.test('SIGHUP (a closed terminal) and SIGTERM stop the run like Ctrl-C: trees e
 });
 
 t.test('a timeout with a setsid daemon holding the output is reported on time, and the daemon is ended', async (t) => {
-  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: t1, title: Daemon, timeout: 1s, run: "setsid sleep 300 & echo $! > d.pid; sleep 300" }\n  - { id: t2, title: Exits, run: "setsid sleep 300 & echo $! > e.pid; echo bye" }\n` });
+  const dir = project({
+    'plan.yaml': `${header}tasks:\n  - { id: t1, title: Daemon, timeout: 1s, run: "setsid sleep 300 & echo $! > d.pid; sleep 300" }\n  - { id: t2, title: Exits, run: "setsid sleep 300 & echo $! > e.pid; echo bye" }\n`,
+  });
   const started = Date.now();
   const r = await run(dir);
   const took = Date.now() - started;
@@ -62,8 +74,8 @@ t.test('a timeout with a setsid daemon holding the output is reported on time, a
   t.ok(took < 6000, `a 1 s timeout is reported within seconds, not when the daemon exits (${took} ms)`);
   t.match(r.stdout, /FAILED t1 \(attempt 1\): timed out after 1s/);
   t.match(r.stdout, /done   t2/, 'a task that exits while its daemon holds the pipe still ends');
-  t.notOk(alive(readPid(path.join(dir, 'd.pid'))), 'the timed-out task\'s daemon is gone');
-  t.notOk(alive(readPid(path.join(dir, 'e.pid'))), 'the finished task\'s daemon is gone');
+  t.notOk(alive(readPid(path.join(dir, 'd.pid'))), "the timed-out task's daemon is gone");
+  t.notOk(alive(readPid(path.join(dir, 'e.pid'))), "the finished task's daemon is gone");
 });
 
 t.test('execplan stop ends one running task, the run goes on; pause --stop stops the rest; both say when no run is active', async (t) => {
@@ -95,7 +107,10 @@ t.test('execplan stop ends one running task, the run goes on; pause --stop stops
   t.match(bg.output(), /stop   long \(attempt 1 stopped: stopped by execplan stop: wrong approach\)/);
   t.match(bg.output(), /cancelled long: stopped by execplan stop: wrong approach; runs again on the next run/);
   t.notOk(existsSync(path.join(dir, 'after.ran')), 'the dependent of a stopped task does not run');
-  t.match(journal(dir).filter((r) => r.type === 'task-stopped'), [{ task: 'long', reason: 'stopped by execplan stop: wrong approach' }, { task: 'other' }]);
+  t.match(
+    journal(dir).filter((r) => r.type === 'task-stopped'),
+    [{ task: 'long', reason: 'stopped by execplan stop: wrong approach' }, { task: 'other' }],
+  );
   // The next run: resume, and the stopped tasks run again as new attempts.
   await verb(dir, 'resume');
   writeFileSync(path.join(dir, 'go'), '');
@@ -108,7 +123,9 @@ t.test('execplan stop ends one running task, the run goes on; pause --stop stops
 });
 
 t.test('control requests are answered truthfully: rejected requests are never reported as applied, malformed files never crash', async (t) => {
-  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: hold, title: Hold, run: "touch hold.started; while [ ! -f go ]; do sleep 0.05; done" }\n  - { id: gated, title: Gated, run: "true", gate: approve }\n` });
+  const dir = project({
+    'plan.yaml': `${header}tasks:\n  - { id: hold, title: Hold, run: "touch hold.started; while [ ! -f go ]; do sleep 0.05; done" }\n  - { id: gated, title: Gated, run: "true", gate: approve }\n`,
+  });
   const queued = await verb(dir, 'approve', 'gated');
   t.match(queued.stdout, /^approve gated: recorded; the next `execplan run` acts on it\n$/, 'no runner: said so, no "applies it within a moment"');
   const bg = cliBackground(['run', '--wait'], { cwd: dir, env });
@@ -138,7 +155,7 @@ t.test('control requests are answered truthfully: rejected requests are never re
   t.match(bg.output(), /note   control request rejected: the request is not a JSON object/);
 });
 
-t.test('agent failures carry the agent\'s own words; a task done by hand hands on the person\'s reason', async (t) => {
+t.test("agent failures carry the agent's own words; a task done by hand hands on the person's reason", async (t) => {
   const fakeBin = path.join(root, 'test', 'fixtures', 'agents', 'bin');
   const dir = project({
     'spec.md': '# Spec\n',
@@ -158,7 +175,9 @@ t.test('agent failures carry the agent\'s own words; a task done by hand hands o
   await verb(dir, 'done', 'impl', '--reason', 'Implemented by hand in src/impl.ts');
   const ok = await cli(['run'], { cwd: dir, env: { ...agentEnv, FAKE_AGENT_MODE: 'ok' } });
   t.equal(ok.code, 0, ok.stdout);
-  const records = readdirSync(path.join(dir, '.records')).filter((f) => f.endsWith('.json')).sort((a, b) => parseInt(a) - parseInt(b));
+  const records = readdirSync(path.join(dir, '.records'))
+    .filter((f) => f.endsWith('.json'))
+    .sort((a, b) => parseInt(a) - parseInt(b));
   const prompt = JSON.parse(readFileSync(path.join(dir, '.records', records.at(-1)!), 'utf8')).stdin as string;
   t.match(prompt, /### impl: Implement \(done \(forced: Implemented by hand in src\/impl\.ts\)\)\nCompleted by hand: Implemented by hand in src\/impl\.ts/);
   t.notMatch(prompt, /could not finish|something went wrong/, 'the old failure is not quoted as the upstream result');
@@ -166,7 +185,9 @@ t.test('agent failures carry the agent\'s own words; a task done by hand hands o
 
 const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
 t.test('on a terminal, --only: the header counts only the selected tasks', { skip: noScript }, async (t) => {
-  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "echo a" }\n  - { id: b, title: B, run: "echo b" }\n  - { id: c, title: C, run: "echo c; sleep 0.6" }\n` });
+  const dir = project({
+    'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "echo a" }\n  - { id: b, title: B, run: "echo b" }\n  - { id: c, title: C, run: "echo c; sleep 0.6" }\n`,
+  });
   const ttyEnv = { ...process.env, NO_COLOR: '1' } as NodeJS.ProcessEnv;
   delete ttyEnv.CI;
   const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --only c`, '/dev/null'], { cwd: dir, env: ttyEnv, encoding: 'utf8' });

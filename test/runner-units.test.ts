@@ -74,7 +74,15 @@ t.test('line splitter emits whole lines only, across chunks, and bounds long lin
 t.test('process group: stdin in, whole lines or chunks out, a timeout, a kill that waits for the pid', async (t) => {
   const lines: string[] = [];
   const long = 'x'.repeat(100_000);
-  const cat = spawnGroup({ file: 'cat', args: [], cwd: tmpdir(), env: process.env, stdin: `a\n${long}\nlast`, graceMs: 200, output: { lines: (l) => lines.push(l), maxLine: Infinity } });
+  const cat = spawnGroup({
+    file: 'cat',
+    args: [],
+    cwd: tmpdir(),
+    env: process.env,
+    stdin: `a\n${long}\nlast`,
+    graceMs: 200,
+    output: { lines: (l) => lines.push(l), maxLine: Infinity },
+  });
   t.same(await cat.done, { kind: 'exited', exitCode: 0 });
   t.same(lines, ['a', long, 'last'], 'the prompt went in; a long line stays whole with maxLine Infinity');
 
@@ -129,11 +137,35 @@ t.test('preflight: a task kind without an executor, or a failing executor prefli
   const text = 'version: 1\nname: p\ntitle: P\ntasks:\n  - { id: a, title: Run a, run: "true" }\n  - { id: b, title: Write b, agent: { prompt: "x" }, needs: [a] }\n';
   const model = modelOf(text);
   const plan = buildRunPlan(model, '/nonexistent', text);
-  const options = (executors: object) => ({ concurrency: 1, keepGoing: false, only: null, force: false, wait: false, graceMs: 10, retryBaseMs: 10, executors, env: {}, onEvent: () => {}, exitCodeOf: () => 0 });
-  const command = { kind: 'command', preflight: async () => [], start: () => { throw new Error('must not start'); } };
+  const options = (executors: object) => ({
+    concurrency: 1,
+    keepGoing: false,
+    only: null,
+    force: false,
+    wait: false,
+    graceMs: 10,
+    retryBaseMs: 10,
+    executors,
+    env: {},
+    onEvent: () => {},
+    exitCodeOf: () => 0,
+  });
+  const command = {
+    kind: 'command',
+    preflight: async () => [],
+    start: () => {
+      throw new Error('must not start');
+    },
+  };
   const bare = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command }));
   t.same(await bare.preflight(), ['no executor for agent tasks (b)']);
-  const failing = { kind: 'agent', preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }], start: () => { throw new Error('must not start'); } };
+  const failing = {
+    kind: 'agent',
+    preflight: async (tasks: Array<{ id: string }>) => [{ task: tasks[0]!.id, message: 'agent CLI `claude` not found on PATH' }],
+    start: () => {
+      throw new Error('must not start');
+    },
+  };
   const withAgent = new Runner(plan, new NullStore(), statePaths('/nonexistent', 'p'), options({ command, agent: failing }));
   t.same(await withAgent.preflight(), ['b: agent CLI `claude` not found on PATH']);
 });

@@ -50,11 +50,16 @@ async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
 }
 
 function journal(dir: string): Array<Record<string, any>> {
-  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 function starts(dir: string): string[] {
-  return journal(dir).filter((r) => r.type === 'task-start').map((r) => r.task);
+  return journal(dir)
+    .filter((r) => r.type === 'task-start')
+    .map((r) => r.task);
 }
 
 /** A pid a task wrote: a positive integer, or the test stops (0 or NaN would make kill/alive checks meaningless). */
@@ -82,7 +87,7 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   - { id: c, title: Build c, run: "true", needs: [a] }
   - { id: d, title: Build d, run: "echo password=hunter2secret", needs: [b, c] }
 `);
-  const r = (await cli(dir, 'run'));
+  const r = await cli(dir, 'run');
   t.equal(r.code, 0, r.out + r.err);
   t.match(r.out, /^execplan run \S+ \(new\): 4 of 4 task\(s\) to run, concurrency 10$/m);
   t.match(r.out, /^start  a$/m);
@@ -98,7 +103,10 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.notMatch(r.out, /hunter2secret/);
   t.notOk(existsSync(path.join(dir, '.execplan/demo/logs/c/1.log')), 'a silent task leaves no log file');
   const state = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/state.json'), 'utf8'));
-  t.same(Object.values(state.tasks).map((s: any) => s.status), ['done', 'done', 'done', 'done']);
+  t.same(
+    Object.values(state.tasks).map((s: any) => s.status),
+    ['done', 'done', 'done', 'done'],
+  );
   t.notOk(existsSync(path.join(dir, '.execplan/demo/lock')), 'lock released');
   const runs = readFileSync(path.join(dir, '.execplan/demo/runs', `${state.runId}.json`), 'utf8');
   t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/demo/logs/b/1.log' }] } } });
@@ -107,7 +115,10 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   // Through the spawn helper (what plans with 50+ command tasks use): same events, same output.
   const json = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run', '--json', '--no-state');
   t.equal(json.code, 0);
-  const events = json.out.trim().split('\n').map((l) => JSON.parse(l));
+  const events = json.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.equal(events[0].event, 'run-start');
   t.match(events.at(-1), { event: 'run-end', exitCode: 0, outcome: 'completed' });
   t.ok(events.some((e) => e.event === 'task-output' && e.task === 'a' && e.line === 'hello from a'));
@@ -119,7 +130,7 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
 });
 
 t.test('launch order, concurrency limit, resources, files and phases are honoured', async (t) => {
-    const dir = workspace(`${header}resources:
+  const dir = workspace(`${header}resources:
   db: { capacity: 1 }
 phases:
   - { id: one, title: One }
@@ -133,7 +144,7 @@ tasks:
   - { id: z, title: Run z, run: "true", phase: one, estimate: 5 }
   - { id: w, title: Run w, run: "true", phase: two, estimate: 1 }
 `);
-  const r = (await cli(dir, 'run', '--concurrency', '3'));
+  const r = await cli(dir, 'run', '--concurrency', '3');
   t.equal(r.code, 0, r.out + r.err);
   // The compiled frontier priority: p, q, s, z start at hour 0 (r waits for q's db, u for s's files), ties by id.
   t.same(starts(dir).slice(0, 3), ['p', 'q', 's'], 'launch order = compiled frontier priority');
@@ -151,7 +162,7 @@ tasks:
     if (rec.type === 'task-end') running.delete(rec.task);
   }
   t.ok(max <= 3);
-  const dry = (await cli(dir, 'run', '--dry-run', '--fresh'));
+  const dry = await cli(dir, 'run', '--dry-run', '--fresh');
   t.equal(dry.code, 0);
   t.match(dry.out, /1\. p\n2\. q\n3\. s\n4\. z\n5\. r\n6\. u\n7\. w\n/);
 });
@@ -165,7 +176,7 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
   - { id: checked, title: Run checked, run: "echo hi > out.txt", acceptance: [{ file: out.txt, contains: bye }], estimate: 1 }
 `;
   const dir = workspace(plan);
-  const r = (await cli(dir, 'run', '--concurrency', '1'));
+  const r = await cli(dir, 'run', '--concurrency', '1');
   t.equal(r.code, 7, r.out);
   t.same(starts(dir), ['bad'], 'stops launching after the first failure');
   t.match(r.out, /FAILED bad: exited with code 3 \(log: \.execplan\/demo\/logs\/bad\/1\.log\)/);
@@ -174,7 +185,7 @@ t.test('failure policy, keep-going, retries, acceptance checks', async (t) => {
   t.match(r.out, /1 blocked, 3 cancelled, 1 failed/);
 
   const dir2 = workspace(plan);
-  const k = (await cli(dir2, 'run', '--keep-going', '--concurrency', '1'));
+  const k = await cli(dir2, 'run', '--keep-going', '--concurrency', '1');
   t.equal(k.code, 7);
   t.notOk(starts(dir2).includes('after'), 'never runs downstream of a failure');
   t.match(k.out, /FAILED flaky \(attempt 1\)/);
@@ -212,7 +223,7 @@ t.test('Ctrl-C stops the tree and exits 9; the next run resumes with a new attem
   t.match(run.output(), /stop   long \(attempt 1 interrupted\)/);
   t.notOk(alive(readPid(path.join(dir, 'gc.pid'))), 'grandchild killed');
   writeFileSync(path.join(dir, 'go'), '');
-  const again = (await cli(dir, 'run'));
+  const again = await cli(dir, 'run');
   t.equal(again.code, 0, again.out);
   t.match(again.out, /start  long \(attempt 2\)/);
   t.equal(readFileSync(path.join(dir, 'first.count'), 'utf8'), 'ran\n', 'finished task not re-run');
@@ -227,22 +238,25 @@ t.test('kill -9 of the runner: lock contention, then resume re-runs only the int
 `);
   const run = background(dir, 'run');
   await waitFor(path.join(dir, 'hang.pid'));
-  const second = (await cli(dir, 'run'));
+  const second = await cli(dir, 'run');
   t.equal(second.code, 6, 'a second run on the same state cannot start');
   t.match(second.err, /in use by another execplan run \(pid \d+/);
   run.child.kill('SIGKILL');
   await run.exited;
   // the orphaned task (own process group) is still running: stop it as a crashed machine would
   process.kill(-readPid(path.join(dir, 'hang.pid')), 'SIGKILL');
-  const status = (await cli(dir, 'status'));
+  const status = await cli(dir, 'status');
   t.match(status.out, /interrupted \(no runner alive\)/);
   writeFileSync(path.join(dir, 'go'), '');
-  const again = (await cli(dir, 'run'));
+  const again = await cli(dir, 'run');
   t.equal(again.code, 0, again.out + again.err);
   t.match(again.out, /note   hang: attempt 1 was interrupted; it runs again as a new attempt/);
   t.match(again.out, /resuming: 2 task\(s\) already finished are not re-run/);
   t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\nb\nhang\nhang\nlast\n', 'a and b ran once');
-  t.match(journal(dir).find((r) => r.type === 'task-interrupted'), { task: 'hang', attempt: 1 });
+  t.match(
+    journal(dir).find((r) => r.type === 'task-interrupted'),
+    { task: 'hang', attempt: 1 },
+  );
   t.equal((await cli(dir, 'verify')).code, 0);
 });
 
@@ -255,19 +269,22 @@ t.test('control commands act on a live run: approve, done, pause/resume, skip, r
   const run = background(dir, 'run', '--wait');
   await waitFor(path.join(dir, '.execplan', 'demo', 'journal.jsonl'));
   t.equal((await cli(dir, 'approve', 'end')).code, 1, 'no gate on end');
-  const paused = (await cli(dir, 'pause'));
+  const paused = await cli(dir, 'pause');
   t.match(paused.out, /pause: applied by the running execplan run \(pid \d+\)/);
-  const approved = (await cli(dir, 'approve', 'gated'));
+  const approved = await cli(dir, 'approve', 'gated');
   t.match(approved.out, /approve gated: applied by the running/);
   t.notOk(existsSync(path.join(dir, 'gated.ran')), 'paused: nothing launched');
   t.match((await cli(dir, 'status')).out, /PAUSED/);
-  (await cli(dir, 'resume'));
+  await cli(dir, 'resume');
   await waitFor(path.join(dir, 'gated.ran'));
-  const done = (await cli(dir, 'done', 'manual', '--reason', 'reviewed by Ana'));
+  const done = await cli(dir, 'done', 'manual', '--reason', 'reviewed by Ana');
   t.equal(done.code, 0, done.err);
   t.equal(await run.exited, 0, run.output());
   t.ok(existsSync(path.join(dir, 'end.ran')));
-  t.match(journal(dir).find((r) => r.type === 'control' && r.action === 'done'), { task: 'manual', reason: 'reviewed by Ana' });
+  t.match(
+    journal(dir).find((r) => r.type === 'control' && r.action === 'done'),
+    { task: 'manual', reason: 'reviewed by Ana' },
+  );
 
   // Without a live run the command applies the request itself.
   const dir2 = workspace(`${header}tasks:
@@ -276,16 +293,16 @@ t.test('control commands act on a live run: approve, done, pause/resume, skip, r
 `);
   t.equal((await cli(dir2, 'run')).code, 7);
   t.match((await cli(dir2, 'retry', 'x', '--note', 'use the fix')).out, /recorded; the next `execplan run` acts on it/);
-  const rerun = (await cli(dir2, 'run'));
+  const rerun = await cli(dir2, 'run');
   t.equal(rerun.code, 0, rerun.out);
   t.match(rerun.out, /start  x \(attempt 2\)/);
   const dir3 = workspace(`${header}tasks:
   - { id: x, title: Fail x, run: "exit 1" }
   - { id: y, title: Run y, run: "true", needs: [x] }
 `);
-  (await cli(dir3, 'run'));
+  await cli(dir3, 'run');
   t.equal((await cli(dir3, 'skip', 'x')).code, 0);
-  const skipped = (await cli(dir3, 'run'));
+  const skipped = await cli(dir3, 'run');
   t.equal(skipped.code, 0, skipped.out);
   t.same(starts(dir3), ['x', 'y']);
 });
@@ -300,28 +317,28 @@ t.test('fingerprints: fresh when inputs are unchanged and outputs exist; --force
   writeFileSync(path.join(dir, 'src', 'a.txt'), 'one\n');
   const count = () => readFileSync(path.join(dir, 'count'), 'utf8').trim().split('\n');
   t.equal((await cli(dir, 'run')).code, 0);
-  const again = (await cli(dir, 'run'));
+  const again = await cli(dir, 'run');
   t.match(again.out, /fresh  gen \(up to date, not re-run\)\nfresh  use/);
   t.same(count(), ['gen', 'use']);
   t.match((await cli(dir, 'run', '--dry-run')).out, /gen  \(fresh: up to date, would be skipped\)/);
   writeFileSync(path.join(dir, 'src', 'a.txt'), 'two\n');
-  (await cli(dir, 'run'));
+  await cli(dir, 'run');
   t.same(count(), ['gen', 'use', 'gen', 'use'], 'changed input re-runs it and its dependents');
   rmSync(path.join(dir, 'use.txt'));
-  (await cli(dir, 'run'));
+  await cli(dir, 'run');
   t.same(count().slice(4), ['use'], 'missing output re-runs only that task');
-  (await cli(dir, 'run', '--force'));
+  await cli(dir, 'run', '--force');
   t.equal(count().length, 7);
 
   // A resumed run re-runs tasks whose definition changed (and says so).
   writeFileSync(path.join(dir, 'plan.yaml'), `${plan}  - { id: boom, title: Fail boom, run: "exit 1", needs: [use] }\n`);
   t.equal((await cli(dir, 'run')).code, 7);
   writeFileSync(path.join(dir, 'plan.yaml'), `${plan.replace('echo use >> count', 'echo use2 >> count')}  - { id: boom, title: Fail boom, run: "true", needs: [use] }\n`);
-  const changed = (await cli(dir, 'run'));
+  const changed = await cli(dir, 'run');
   t.equal(changed.code, 0, changed.out);
   t.match(changed.out, /plan changed since the last run: re-running use, boom/);
   t.equal(count().at(-1), 'use2');
-  const fresh = (await cli(dir, 'run', '--fresh'));
+  const fresh = await cli(dir, 'run', '--fresh');
   t.match(fresh.err, /previous state archived in \.execplan\/demo\/archive\//);
 });
 
@@ -330,15 +347,15 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   - { id: a, title: Run a, run: "true" }
   - { id: b, title: Run b, run: "exit 1" }
 `);
-  (await cli(dir, 'run'));
+  await cli(dir, 'run');
   const file = path.join(dir, '.execplan', 'demo', 'journal.jsonl');
   const original = readFileSync(file, 'utf8');
   writeFileSync(file, original.replace('"status":"failed"', '"status":"done"'));
-  const edited = (await cli(dir, 'verify'));
+  const edited = await cli(dir, 'verify');
   t.equal(edited.code, 8);
   t.match(edited.out, /journal\.jsonl:\d+:1: error journal-broken-chain record \d+ does not follow/);
   writeFileSync(file, original.split('\n').slice(0, -2).join('\n') + '\n');
-  const truncated = (await cli(dir, 'verify'));
+  const truncated = await cli(dir, 'verify');
   t.equal(truncated.code, 8);
   t.match(truncated.out, /journal-head-mismatch/);
   const lines = original.split('\n');
@@ -380,4 +397,3 @@ t.test('examples/make: a second run is all fresh; an edit re-runs only what depe
   t.same(edited.out.match(/^start {2}\S+/gm), ['start  subject', 'start  page', 'start  checksum']);
   t.match(edited.out, /fresh  greeting/);
 });
-

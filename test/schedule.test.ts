@@ -17,11 +17,12 @@ import { compileText, modelOf } from './helpers/cli.js';
 function bruteForceExclusions(plan: Record<string, unknown>): Exclusions {
   const tasks = plan.tasks as Array<{ id: string; files?: string[] }>;
   const out: Exclusions = [];
-  for (let i = 0; i < tasks.length; i++) for (let j = i + 1; j < tasks.length; j++) {
-    const a = (tasks[i]!.files ?? []).map(globRegExp);
-    const b = (tasks[j]!.files ?? []).map(globRegExp);
-    if (pathUniverse.some((p) => a.some((x) => x.test(p)) && b.some((y) => y.test(p)))) out.push([tasks[i]!.id, tasks[j]!.id]);
-  }
+  for (let i = 0; i < tasks.length; i++)
+    for (let j = i + 1; j < tasks.length; j++) {
+      const a = (tasks[i]!.files ?? []).map(globRegExp);
+      const b = (tasks[j]!.files ?? []).map(globRegExp);
+      if (pathUniverse.some((p) => a.some((x) => x.test(p)) && b.some((y) => y.test(p)))) out.push([tasks[i]!.id, tasks[j]!.id]);
+    }
   return out;
 }
 
@@ -47,37 +48,47 @@ t.test('glob overlap', async (t) => {
     t.equal(globsOverlap(b, a), want, `${b} vs ${a} (symmetric)`);
   }
   // Exact on the pool: overlap iff some path of the universe matches both (the universe covers every case).
-  for (const a of patternPool) for (const b of patternPool) {
-    const brute = pathUniverse.some((p) => globRegExp(a).test(p) && globRegExp(b).test(p));
-    t.equal(globsOverlap(a, b), brute, `${a} vs ${b}`);
-  }
+  for (const a of patternPool)
+    for (const b of patternPool) {
+      const brute = pathUniverse.some((p) => globRegExp(a).test(p) && globRegExp(b).test(p));
+      t.equal(globsOverlap(a, b), brute, `${a} vs ${b}`);
+    }
 });
 
 t.test('paths mentioned in descriptions', async (t) => {
   t.same(mentionedPaths('Edit src/api/auth.ts and README.md, then check https://x.org/a.ts; e.g. not and/or.'), ['README.md', 'src/api/auth.ts']);
   t.same(mentionedPaths('Move models into src/models/ and `lib/**`'), ['lib/**', 'src/models/']);
-  const compiled = compileText(planYaml({
-    version: 1,
-    name: 'conflicts',
-    settings: { min_confidence: 0.7 },
-    tasks: [
-      { id: 'a', title: 'Write a', estimate: 1, files: ['src/api/**'] },
-      { id: 'b', title: 'Write b', estimate: 1, description: 'Touches src/api/auth.ts.' },
-      { id: 'c', title: 'Write c', estimate: 1, description: 'Touches src/api/auth.ts too.' },
-      { id: 'd', title: 'Write d', estimate: 1, files: ['docs/**'] },
-    ],
-  }));
+  const compiled = compileText(
+    planYaml({
+      version: 1,
+      name: 'conflicts',
+      settings: { min_confidence: 0.7 },
+      tasks: [
+        { id: 'a', title: 'Write a', estimate: 1, files: ['src/api/**'] },
+        { id: 'b', title: 'Write b', estimate: 1, description: 'Touches src/api/auth.ts.' },
+        { id: 'c', title: 'Write c', estimate: 1, description: 'Touches src/api/auth.ts too.' },
+        { id: 'd', title: 'Write d', estimate: 1, files: ['docs/**'] },
+      ],
+    }),
+  );
   const { patterns, overlaps, groups } = compiled.conflicts;
-  t.same(patterns, [
-    { pattern: 'src/api/**', source: 'files', tasks: ['a'] },
-    { pattern: 'src/api/auth.ts', source: 'description', tasks: ['b', 'c'] },
-  ], 'one node per distinct pattern and source, holding its tasks');
+  t.same(
+    patterns,
+    [
+      { pattern: 'src/api/**', source: 'files', tasks: ['a'] },
+      { pattern: 'src/api/auth.ts', source: 'description', tasks: ['b', 'c'] },
+    ],
+    'one node per distinct pattern and source, holding its tasks',
+  );
   t.same(overlaps, [
     { a: 0, b: 1, confidence: 0.8, enforced: true },
     { a: 1, b: 1, confidence: 0.5, enforced: false },
   ]);
   t.same(groups, [{ patterns: [0, 1], overlaps: [0, 1], tasks: ['a', 'b', 'c'], confidence: 0.8, enforced: true }]);
-  t.same(enforcedPairs(compiled), [['a', 'b'], ['a', 'c']]);
+  t.same(enforcedPairs(compiled), [
+    ['a', 'b'],
+    ['a', 'c'],
+  ]);
   t.same(checkFrontier(compiled), []);
   t.equal(compiled.frontier.makespanHours, 2, 'b and c may overlap (low confidence), a may not');
 });
@@ -104,18 +115,20 @@ t.test('random plans: both schedules are valid (property, many seeds)', async (t
 });
 
 t.test('the checker catches broken schedules', async (t) => {
-  const compiled = compileText(stringify({
-    version: 1,
-    name: 'broken',
-    settings: { max_concurrency: 2 },
-    resources: { db: { capacity: 1 } },
-    tasks: [
-      { id: 'a', title: 'Make a', estimate: 2, resources: { db: 1 } },
-      { id: 'b', title: 'Make b', estimate: 2, resources: { db: 1 } },
-      { id: 'c', title: 'Make c', estimate: 1, needs: ['a'], files: ['src/x.ts'] },
-      { id: 'd', title: 'Make d', estimate: 1, files: ['src/*.ts'] },
-    ],
-  }));
+  const compiled = compileText(
+    stringify({
+      version: 1,
+      name: 'broken',
+      settings: { max_concurrency: 2 },
+      resources: { db: { capacity: 1 } },
+      tasks: [
+        { id: 'a', title: 'Make a', estimate: 2, resources: { db: 1 } },
+        { id: 'b', title: 'Make b', estimate: 2, resources: { db: 1 } },
+        { id: 'c', title: 'Make c', estimate: 1, needs: ['a'], files: ['src/x.ts'] },
+        { id: 'd', title: 'Make d', estimate: 1, files: ['src/*.ts'] },
+      ],
+    }),
+  );
   t.same(checkFrontier(compiled), []);
   const moved = (task: string, start: number): CompiledPlan => ({
     ...compiled,
@@ -148,10 +161,11 @@ t.test('random plans: the transitive reduction keeps exactly the edges no other 
       while (stack.length) {
         const v = stack.pop()!;
         if (v === b) return true;
-        for (const w of succ.get(v) ?? []) if (!seen.has(w)) {
-          seen.add(w);
-          stack.push(w);
-        }
+        for (const w of succ.get(v) ?? [])
+          if (!seen.has(w)) {
+            seen.add(w);
+            stack.push(w);
+          }
       }
       return false;
     };
@@ -178,7 +192,12 @@ t.test('PSPLIB J30 samples: valid and close to the proven optimum', async (t) =>
 
 t.test('the examples: both schedules valid, compiled twice identically', async (t) => {
   const root = path.join(import.meta.dirname, '../examples');
-  const plans = existsSync(root) ? readdirSync(root).map((d) => path.join(root, d, 'plan.yaml')).filter((f) => existsSync(f)).sort() : [];
+  const plans = existsSync(root)
+    ? readdirSync(root)
+        .map((d) => path.join(root, d, 'plan.yaml'))
+        .filter((f) => existsSync(f))
+        .sort()
+    : [];
   for (const file of plans) {
     const text = readFileSync(file, 'utf8');
     const compiled = compileText(text, file);
@@ -205,7 +224,10 @@ t.test('determinism', async (t) => {
     t.same(b.graph.metrics, a.graph.metrics, `seed ${seed}: same metrics`);
     t.same(b.graph.timing, a.graph.timing, `seed ${seed}: same timing`);
     t.equal(b.graph.criticalPathHours, a.graph.criticalPathHours);
-    const pairs = (c: CompiledPlan) => enforcedPairs(c).map((x) => [...x].sort().join('+')).sort();
+    const pairs = (c: CompiledPlan) =>
+      enforcedPairs(c)
+        .map((x) => [...x].sort().join('+'))
+        .sort();
     t.same(pairs(b), pairs(a), `seed ${seed}: same conflicts`);
     t.same(new Set(b.graph.reducedEdges.map((e) => e.join('>'))), new Set(a.graph.reducedEdges.map((e) => e.join('>'))), 'same reduced edges');
     t.same(checkWaves(b), [], `seed ${seed}: the reordered plan's waves are valid (ties may differ)`);
@@ -213,21 +235,30 @@ t.test('determinism', async (t) => {
 });
 
 t.test('graph facts on a small plan', async (t) => {
-  const compiled = compileText(stringify({
-    version: 1,
-    name: 'small',
-    phases: [{ id: 'one' }, { id: 'two' }],
-    tasks: [
-      { id: 'a', title: 'Make a', estimate: 2, phase: 'one' },
-      { id: 'b', title: 'Make b', estimate: 1, phase: 'one', needs: ['a'] },
-      { id: 'c', title: 'Make c', estimate: 1, phase: 'one', needs: ['a', 'b'] },
-      { id: 'd', title: 'Make d', estimate: 5, phase: 'two' },
-      { id: 'e', title: 'Make e', estimate: 1, deps: [{ task: 'd', hard: false }] },
-    ],
-  }));
+  const compiled = compileText(
+    stringify({
+      version: 1,
+      name: 'small',
+      phases: [{ id: 'one' }, { id: 'two' }],
+      tasks: [
+        { id: 'a', title: 'Make a', estimate: 2, phase: 'one' },
+        { id: 'b', title: 'Make b', estimate: 1, phase: 'one', needs: ['a'] },
+        { id: 'c', title: 'Make c', estimate: 1, phase: 'one', needs: ['a', 'b'] },
+        { id: 'd', title: 'Make d', estimate: 5, phase: 'two' },
+        { id: 'e', title: 'Make e', estimate: 1, deps: [{ task: 'd', hard: false }] },
+      ],
+    }),
+  );
   const g = compiled.graph;
   t.same(g.topoOrder, ['a', 'b', 'c', 'd', 'e'], 'Kahn: the ready task first in plan order');
-  t.same(g.reducedEdges, [['a', 'b'], ['b', 'c']], 'a -> c is implied by a -> b -> c');
+  t.same(
+    g.reducedEdges,
+    [
+      ['a', 'b'],
+      ['b', 'c'],
+    ],
+    'a -> c is implied by a -> b -> c',
+  );
   t.same(g.criticalPath, ['a', 'b', 'c', 'd']);
   t.equal(g.criticalPathHours, 9);
   t.equal(g.metrics.longestPath, 4);
@@ -236,7 +267,10 @@ t.test('graph facts on a small plan', async (t) => {
   t.equal(g.metrics.redundantEdges, 1);
   t.same(g.phaseBarriers, [{ from: 'one', to: 'two' }]);
   t.equal(g.softDeps.length, 1);
-  t.same(compiled.waves.waves.map((w) => w.tasks), [['a', 'e'], ['b'], ['c'], ['d']]);
+  t.same(
+    compiled.waves.waves.map((w) => w.tasks),
+    [['a', 'e'], ['b'], ['c'], ['d']],
+  );
   t.equal(compiled.frontier.makespanHours, 9);
 });
 
@@ -259,17 +293,30 @@ t.test('findConflicts ignores a task against itself', async (t) => {
 });
 
 t.test('conflicts are per pattern: a group is not a clique, and thousands of tasks on one glob stay small', async (t) => {
-  const chain = compileText(planYaml({
-    version: 1,
-    name: 'chain-of-globs',
-    tasks: [
-      { id: 'a', title: 'Write a', estimate: 2, files: ['src/a/**'] },
-      { id: 's', title: 'Write s', estimate: 1, files: ['src/**'] },
-      { id: 'b', title: 'Write b', estimate: 2, files: ['src/b/**'] },
+  const chain = compileText(
+    planYaml({
+      version: 1,
+      name: 'chain-of-globs',
+      tasks: [
+        { id: 'a', title: 'Write a', estimate: 2, files: ['src/a/**'] },
+        { id: 's', title: 'Write s', estimate: 1, files: ['src/**'] },
+        { id: 'b', title: 'Write b', estimate: 2, files: ['src/b/**'] },
+      ],
+    }),
+  );
+  t.same(
+    chain.conflicts.groups.map((g) => g.tasks),
+    [['a', 's', 'b']],
+    'one connected group',
+  );
+  t.same(
+    enforcedPairs(chain),
+    [
+      ['a', 's'],
+      ['s', 'b'],
     ],
-  }));
-  t.same(chain.conflicts.groups.map((g) => g.tasks), [['a', 's', 'b']], 'one connected group');
-  t.same(enforcedPairs(chain), [['a', 's'], ['s', 'b']], 'a and b share no file');
+    'a and b share no file',
+  );
   t.same(checkFrontier(chain), []);
   t.same(checkWaves(chain), []);
   t.equal(chain.frontier.makespanHours, 3, 'a and b run together, s before or after them');
@@ -278,12 +325,28 @@ t.test('conflicts are per pattern: a group is not a clique, and thousands of tas
   const lines = ['version: 1', 'name: broad', 'settings: { max_concurrency: 8 }', 'tasks:'];
   for (let i = 0; i < n; i++) lines.push(`  - { id: t${i}, title: Change part ${i}, estimate: ${1 + (i % 3)}, files: ["src/**"${i % 2 ? ', "docs/x.md"' : ''}] }`);
   const broad = compileText(`${lines.join('\n')}\n`);
-  t.same(broad.conflicts.patterns.map((p) => [p.pattern, p.tasks.length]), [['docs/x.md', n / 2], ['src/**', n]]);
+  t.same(
+    broad.conflicts.patterns.map((p) => [p.pattern, p.tasks.length]),
+    [
+      ['docs/x.md', n / 2],
+      ['src/**', n],
+    ],
+  );
   t.equal(broad.conflicts.groups.length, 2);
   const spans = broad.frontier.schedule.map((s) => [s.start, s.finish] as const).sort((x, y) => x[0] - y[0]);
-  t.ok(spans.every((s, k) => k === 0 || spans[k - 1]![1] <= s[0] + 1e-9), 'no two tasks on src/** overlap in time');
-  t.equal(broad.frontier.makespanHours, broad.model.tasks.reduce((sum, x) => sum + x.hours, 0), 'they run one after another');
-  t.ok(broad.waves.waves.every((w) => w.tasks.length === 1), 'one task per wave');
+  t.ok(
+    spans.every((s, k) => k === 0 || spans[k - 1]![1] <= s[0] + 1e-9),
+    'no two tasks on src/** overlap in time',
+  );
+  t.equal(
+    broad.frontier.makespanHours,
+    broad.model.tasks.reduce((sum, x) => sum + x.hours, 0),
+    'they run one after another',
+  );
+  t.ok(
+    broad.waves.waves.every((w) => w.tasks.length === 1),
+    'one task per wave',
+  );
   t.equal(broad.frontier.lowerBound.binding, 'files:src/**', 'tasks sharing a pattern bound the makespan by their total hours');
   t.equal(broad.frontier.gap, 0);
   t.equal(broad.frontier.optimizer.schedulesEvaluated, 0, 'the baseline meets the bound: no search');

@@ -16,8 +16,7 @@ const SLACK = 'xox' + 'b-1234567890-1234567890123-' + rnd(24);
 const SLACK_HOOK = 'https://hooks.slack.com/services/' + 'T00000000/B00000000/' + rnd(24);
 const GOOGLE = 'AI' + 'za' + rnd(35);
 const STRIPE = 'sk_' + 'live_' + rnd(24);
-const JWT =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' + 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' + 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.' + 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.' + 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2v', 'ZGB+dQ3cFJ7jUWCSvwH1o0DgcjHU', '-----END RSA PRIVATE KEY-----'].join('\n');
 
 const kinds = (text: string): string[] => scanSecrets(text).map((f) => f.kind);
@@ -73,27 +72,25 @@ t.test('private key blocks are redacted whole, even when unterminated', async (t
 
 t.test('a line redactor hides every line of a key that arrives line by line', async (t) => {
   const doc = createLineRedactor();
-  t.same(['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'].map(doc), ['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'], 'a mention is not a block');
+  t.same(
+    ['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'].map(doc),
+    ['Keys look like `-----BEGIN RSA PRIVATE KEY-----`', 'and this line is prose.'],
+    'a mention is not a block',
+  );
   const cut = createLineRedactor();
-  t.same(['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'ok 3 tests passed'].map(cut), ['[REDACTED:private-key]', '[REDACTED:private-key]', 'ok 3 tests passed'], 'a line that is not key body ends a truncated block');
+  t.same(
+    ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'ok 3 tests passed'].map(cut),
+    ['[REDACTED:private-key]', '[REDACTED:private-key]', 'ok 3 tests passed'],
+    'a line that is not key body ends a truncated block',
+  );
   const redact = createLineRedactor();
   const out = ['start', ...PEM.split('\n'), `done DB_PASSWORD=hunter2`].map(redact);
-  t.same(out, [
-    'start',
-    '[REDACTED:private-key]',
-    '[REDACTED:private-key]',
-    '[REDACTED:private-key]',
-    '[REDACTED:private-key]',
-    'done DB_PASSWORD=[REDACTED:password]',
-  ]);
+  t.same(out, ['start', '[REDACTED:private-key]', '[REDACTED:private-key]', '[REDACTED:private-key]', '[REDACTED:private-key]', 'done DB_PASSWORD=[REDACTED:password]']);
 });
 
 t.test('redaction keeps the context and every secret in a multi-secret text', async (t) => {
   const text = `a=${AWS_ID} b=postgres://u:pw12345@h/db\nAuthorization: Bearer ${JWT}`;
-  t.equal(
-    redactSecrets(text),
-    'a=[REDACTED:aws-access-key-id] b=postgres://u:[REDACTED:connection-string]@h/db\nAuthorization: Bearer [REDACTED:jwt]',
-  );
+  t.equal(redactSecrets(text), 'a=[REDACTED:aws-access-key-id] b=postgres://u:[REDACTED:connection-string]@h/db\nAuthorization: Bearer [REDACTED:jwt]');
   const found = scanSecrets(text);
   t.same(
     found.map((f) => [f.kind, f.line, f.column]),

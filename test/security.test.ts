@@ -21,7 +21,12 @@ t.test('the corpus: >= 98 of 100 secrets of 70 kinds are redacted, look-alike co
   t.ok(new Set(corpus.map((e) => e.kind)).size >= 54, 'at least 54 kinds');
   const left = corpus.filter((e) => e.parts.some((p) => redactSecrets(e.text).includes(p)));
   t.ok(left.length <= 2, `survived: ${left.map((e) => `${e.kind}/${e.context}`).join(', ')}`);
-  for (const text of LOOKALIKES) t.same(scanSecrets(text).map((f) => f.kind), [], JSON.stringify(text));
+  for (const text of LOOKALIKES)
+    t.same(
+      scanSecrets(text).map((f) => f.kind),
+      [],
+      JSON.stringify(text),
+    );
   t.equal(redactSecrets('pwd=/home/ada/src/app'), 'pwd=/home/ada/src/app');
   t.equal(redactSecrets('readonly STENCIL_PASS: 0x0B96;'), 'readonly STENCIL_PASS: 0x0B96;');
 });
@@ -94,8 +99,8 @@ tasks:
   // A planted link where the redacted prompt copy goes: written as a real file, the target untouched.
   const victim = path.join(tempDir(), 'victim');
   writeFileSync(victim, 'precious\n');
-  mkdirSync(path.join(dir, '.execplan/logs/impl'), { recursive: true });
-  symlinkSync(victim, path.join(dir, '.execplan/logs/impl/1.prompt.md'));
+  mkdirSync(path.join(dir, '.execplan/leaky/logs/impl'), { recursive: true });
+  symlinkSync(victim, path.join(dir, '.execplan/leaky/logs/impl/1.prompt.md'));
   const records = path.join(dir, '..', `${path.basename(dir)}-records`);
   const r = await cli(['run'], { cwd: dir, env: { CI: '1', PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: records, EXECPLAN_KILL_GRACE_MS: '200' } });
   t.equal(r.code, 0, r.stderr);
@@ -113,13 +118,17 @@ tasks:
   const c = await cli(['compile'], { cwd: dir });
   t.equal(c.code, 0, c.stderr);
   walk(path.join(dir, 'tasks_output'));
-  for (const [where, text] of [['prompt', prompt], ['console', r.stdout + r.stderr], ['state and logs', state.join('\n')]] as const) {
+  for (const [where, text] of [
+    ['prompt', prompt],
+    ['console', r.stdout + r.stderr],
+    ['state and logs', state.join('\n')],
+  ] as const) {
     const left = survivors(text);
     t.ok(left.length <= 2, `${where}: survived ${left.map((e) => `${e.kind}/${e.context}`).join(', ')}`);
   }
   t.match(state.join('\n'), /\[REDACTED:/, 'the logs show where secrets were');
   t.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the prompt copy did not go through the planted link');
-  t.notOk(lstatSync(path.join(dir, '.execplan/logs/impl/1.prompt.md')).isSymbolicLink());
+  t.notOk(lstatSync(path.join(dir, '.execplan/leaky/logs/impl/1.prompt.md')).isSymbolicLink());
   t.teardown(() => execFileSync('rm', ['-rf', records]));
 });
 
@@ -181,8 +190,8 @@ t.test('config: never from above the project root; named in output and the run s
   t.match(second.stderr, /notice: execplan\.config\.yaml changes what runs as you .*local: command my-agent --fast; environment AGENT_HOME/);
   const third = await cli(['run'], { cwd: dir, env: { CI: '1' } });
   t.notMatch(third.stderr, /notice:/, 'seen once: not repeated');
-  const runs = readdirSync(path.join(dir, '.execplan/runs'));
-  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/runs', runs.sort().at(-1)!), 'utf8')) as { config: string };
+  const runs = readdirSync(path.join(dir, '.execplan/p/runs'));
+  const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/p/runs', runs.sort().at(-1)!), 'utf8')) as { config: string };
   t.equal(summary.config, path.join(dir, 'execplan.config.yaml'));
   const compile = await cli(['compile', '--config', path.join(outer, 'execplan.config.yaml')], { cwd: dir });
   t.match(compile.stderr, /config: \.\.\/execplan\.config\.yaml/, '--config is explicit, and named');
@@ -192,18 +201,18 @@ t.test('state files are never followed through links', async (t) => {
   const dir = project({ 'plan.yaml': 'version: 1\nname: p\ntasks:\n  - { id: a, title: Print a, run: "echo output-line" }\n' });
   const victim = path.join(tempDir(), 'victim');
   writeFileSync(victim, 'precious\n');
-  mkdirSync(path.join(dir, '.execplan/logs/a'), { recursive: true });
-  symlinkSync(victim, path.join(dir, '.execplan/logs/a/1.log'));
-  symlinkSync(victim, path.join(dir, '.execplan/journal.jsonl'));
+  mkdirSync(path.join(dir, '.execplan/p/logs/a'), { recursive: true });
+  symlinkSync(victim, path.join(dir, '.execplan/p/logs/a/1.log'));
+  symlinkSync(victim, path.join(dir, '.execplan/p/journal.jsonl'));
   const r = await cli(['run'], { cwd: dir, env: { CI: '1' } });
   t.equal(r.code, 0, r.stderr);
   t.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the link target is neither appended to nor truncated');
   t.match(r.stderr, /journal\.jsonl was a symbolic link; removed it/);
   t.match(r.stderr, /1\.log was a symbolic link; removed it/);
-  t.match(readFileSync(path.join(dir, '.execplan/logs/a/1.log'), 'utf8'), /output-line/);
+  t.match(readFileSync(path.join(dir, '.execplan/p/logs/a/1.log'), 'utf8'), /output-line/);
   t.equal(statSync(path.join(dir, '.execplan')).mode & 0o777, 0o700);
-  t.equal(statSync(path.join(dir, '.execplan/state.json')).mode & 0o777, 0o600);
-  t.equal(statSync(path.join(dir, '.execplan/journal.jsonl')).mode & 0o777, 0o600);
+  t.equal(statSync(path.join(dir, '.execplan/p/state.json')).mode & 0o777, 0o600);
+  t.equal(statSync(path.join(dir, '.execplan/p/journal.jsonl')).mode & 0o777, 0o600);
 
   const linked = project({ 'plan.yaml': 'version: 1\nname: p\ntasks:\n  - { id: a, title: Print a, run: "true" }\n' });
   const elsewhere = tempDir();

@@ -38,7 +38,9 @@ interface Expected {
   diagnostics: { line: number; col: number; severity: string; code: string; message: string }[];
 }
 
-const names = readdirSync(path.join(root, fixtures)).filter((f) => f.endsWith('.yaml')).sort();
+const names = readdirSync(path.join(root, fixtures))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 t.test('the fixture corpus is large and every fixture has its expectation', async (t) => {
   t.ok(names.length >= 30, `${names.length} fixtures`);
@@ -56,7 +58,11 @@ t.test('each broken plan gives exactly its expected diagnostics and exit code', 
     const json = await cli(['validate', file, '--format', 'json']);
     t.equal(json.exit, expected.exit, `${name}: exit code`);
     const diagnostics = JSON.parse(json.stdout) as Record<string, unknown>[];
-    t.same(diagnostics.map(({ line, col, severity, code, message }) => ({ line, col, severity, code, message })), expected.diagnostics, `${name}: diagnostics`);
+    t.same(
+      diagnostics.map(({ line, col, severity, code, message }) => ({ line, col, severity, code, message })),
+      expected.diagnostics,
+      `${name}: diagnostics`,
+    );
     for (const d of diagnostics) {
       t.same(Object.keys(d).sort(), ['code', 'col', 'file', 'line', 'message', 'path', 'severity'], `${name}: json shape`);
       t.equal(d.file, file, `${name}: file as the user named it`);
@@ -66,7 +72,11 @@ t.test('each broken plan gives exactly its expected diagnostics and exit code', 
     const text = await cli(['validate', file]);
     t.equal(text.exit, expected.exit, `${name}: same exit code in text format`);
     const lines = text.stdout.split('\n').filter(Boolean);
-    t.same(lines, expected.diagnostics.map((d) => `${file}:${d.line}:${d.col}: ${d.severity} ${d.code} ${d.message}`), `${name}: text lines`);
+    t.same(
+      lines,
+      expected.diagnostics.map((d) => `${file}:${d.line}:${d.col}: ${d.severity} ${d.code} ${d.message}`),
+      `${name}: text lines`,
+    );
     t.notMatch(text.stdout + text.stderr + json.stderr, stackFrame, `${name}: no stack trace`);
   }
 });
@@ -75,11 +85,16 @@ t.test('diagnostics are sorted by position, all reported in one run', async (t) 
   const { stdout } = await cli(['validate', `${fixtures}/many-errors-sorted.yaml`, '--format', 'json']);
   const positions = (JSON.parse(stdout) as { line: number; col: number }[]).map((d) => d.line * 1000 + d.col);
   t.equal(positions.length, 4);
-  t.same(positions, [...positions].sort((a, b) => a - b));
+  t.same(
+    positions,
+    [...positions].sort((a, b) => a - b),
+  );
 });
 
 t.test('every example validates with exit 0 and no errors', async (t) => {
-  const examples = readdirSync(path.join(root, 'examples')).filter((d) => !d.includes('.')).sort();
+  const examples = readdirSync(path.join(root, 'examples'))
+    .filter((d) => !d.includes('.'))
+    .sort();
   t.ok(examples.length >= 3, `examples: ${examples.join(', ')}`);
   for (const example of examples) {
     const run = await cli(['validate', `examples/${example}/plan.yaml`, '--format', 'json']);
@@ -87,7 +102,11 @@ t.test('every example validates with exit 0 and no errors', async (t) => {
     const diagnostics = JSON.parse(run.stdout) as { code: string; severity: string }[];
     // The platform example declares one soft and one low-confidence dependency on purpose; each is reported.
     const expected = example === 'platform' ? ['low-confidence-dependency', 'soft-dependency'] : [];
-    t.same(diagnostics.map((d) => d.code), expected, `${example}: diagnostics`);
+    t.same(
+      diagnostics.map((d) => d.code),
+      expected,
+      `${example}: diagnostics`,
+    );
   }
 });
 
@@ -127,7 +146,12 @@ t.test('exit codes and messages of the CLI', async (t) => {
   ];
   // In-process for all of them; a real process (bin/execplan.js -> dist/, process.exitCode) for a few,
   // since each spawn costs a Node start-up.
-  const spawned = new Set(['validate examples/make/plan.yaml', `validate ${fixtures}/cycle-two.yaml`, `validate ${fixtures}/resource-over-capacity.yaml`, `validate ${fixtures}/binary-garbage.yaml`]);
+  const spawned = new Set([
+    'validate examples/make/plan.yaml',
+    `validate ${fixtures}/cycle-two.yaml`,
+    `validate ${fixtures}/resource-over-capacity.yaml`,
+    `validate ${fixtures}/binary-garbage.yaml`,
+  ]);
   for (const [args, exit, pattern] of cases) {
     // `validate` with no plan runs in a directory without plan.yaml.
     const cwd = args.length === 1 && args[0] === 'validate' ? path.join(root, 'test') : root;
@@ -156,7 +180,13 @@ t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)'
   const run = await cli(['validate', '--format', 'json'], dir);
   t.equal(run.exit, 5);
   const diagnostics = JSON.parse(run.stdout) as { line: number; col: number; code: string; message: string }[];
-  t.same(diagnostics.map((d) => [d.line, d.col, d.code]), [[1, 1, 'config-invalid'], [2, 17, 'config-invalid']]);
+  t.same(
+    diagnostics.map((d) => [d.line, d.col, d.code]),
+    [
+      [1, 1, 'config-invalid'],
+      [2, 17, 'config-invalid'],
+    ],
+  );
   t.match(diagnostics[0]!.message, "unknown key 'concurency' in the config; did you mean 'concurrency'?");
 });
 
@@ -212,5 +242,8 @@ t.test("the README's one-screen plan.yaml is valid (its one warning is the soft 
   writeFileSync(path.join(dir, 'docs', 'auth-spec.md'), '# Auth spec\n');
   const run = await cli(['validate', '--format', 'json'], dir);
   t.equal(run.exit, 0);
-  t.same(JSON.parse(run.stdout).map((d: { code: string }) => d.code), ['soft-dependency']);
+  t.same(
+    JSON.parse(run.stdout).map((d: { code: string }) => d.code),
+    ['soft-dependency'],
+  );
 });

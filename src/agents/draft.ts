@@ -41,8 +41,7 @@ interface DraftRound {
 type DraftFailure = (FailureOf<'agent-blocked' | 'agent-failed'> | { kind: 'invalid'; yaml: string; diagnostics: Diagnostic[] }) & { rounds: DraftRound[] };
 type DraftResult = Result<{ yaml: string; rounds: DraftRound[] }, DraftFailure>;
 
-const ANSWER_RULES =
-  'Answer with the complete plan only: one YAML document (or the JSON object), no commentary before or after it, no Markdown fences.';
+const ANSWER_RULES = 'Answer with the complete plan only: one YAML document (or the JSON object), no commentary before or after it, no Markdown fences.';
 
 function firstPrompt(authoring: string): string {
   return `${authoring.trimEnd()}\n\n${ANSWER_RULES}\n`;
@@ -78,13 +77,17 @@ function extractPlanText(outcome: AgentOutcome): string | null {
   return `${body}\n`;
 }
 
-async function ask(options: DraftOptions, prompt: string): Promise<Result<AgentOutcome, string>> {
+/** What asking an agent one question needs (draft and assess share it). */
+export type AskOptions = Pick<DraftOptions, 'profile' | 'model' | 'cwd' | 'env' | 'say' | 'onLine'>;
+
+/** One agent invocation: the prompt on stdin, the answer constrained to `jsonSchema` where the CLI supports it. */
+export async function askAgent(options: AskOptions, prompt: string, jsonSchema: object = planSchema): Promise<Result<AgentOutcome, string>> {
   const invocation = buildInvocation(options.profile, {
     prompt,
     promptFile: null,
     model: options.model,
     cwd: options.cwd,
-    jsonSchema: JSON.stringify(planSchema),
+    jsonSchema: JSON.stringify(jsonSchema),
   });
   if (invocation.promptFile === null && options.profile.promptVia === 'file') {
     return err(`profile ${options.profile.name} passes the prompt in a file, which execplan draft does not support; use stdin`);
@@ -129,12 +132,17 @@ export async function draftPlan(options: DraftOptions): Promise<DraftResult> {
   let last = '';
   let diagnostics: Diagnostic[] = [];
   for (let round = 0; round <= options.rounds; round++) {
-    options.say(round === 0 ? `asking ${options.profile.name} for a plan` : `repair round ${round} of ${options.rounds}: ${diagnostics.filter((d) => d.severity === 'error').length} errors`);
-    const answer = await ask(options, prompt);
+    options.say(
+      round === 0 ? `asking ${options.profile.name} for a plan` : `repair round ${round} of ${options.rounds}: ${diagnostics.filter((d) => d.severity === 'error').length} errors`,
+    );
+    const answer = await askAgent(options, prompt);
     if (!answer.ok) return err({ kind: 'agent-failed', message: answer.error, rounds });
     const text = extractPlanText(answer.value);
     last = text ?? '';
-    diagnostics = text === null ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }] : await options.validate(text);
+    diagnostics =
+      text === null
+        ? [{ file: options.planFile, line: 1, col: 1, severity: 'error', code: 'empty-answer', message: 'the agent answered with no plan', path: [] }]
+        : await options.validate(text);
     rounds.push({ round, diagnostics });
     if (!hasErrors(diagnostics)) return ok({ yaml: last, rounds });
     prompt = repairPrompt(authoring, last, diagnostics);

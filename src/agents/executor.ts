@@ -5,7 +5,7 @@
  * prompt (task, scope, checks, upstream hand-offs, full specs), apply the secrets policy, spawn the CLI,
  * stream its transcript to the attempt log, report progress and usage, and leave a hand-off record.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
 import { parseTimeout } from '../compiler/duration.js';
@@ -16,6 +16,7 @@ import { mkdirPrivate } from '../runner/state-fs.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
 import { latestHandoff } from '../runner/handoff-artifacts.js';
+import { classifyLimit } from './limits.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
 import { buildPromptContext, readTemplate, renderPrompt, specPaths, type SpecDocument } from './prompt.js';
@@ -71,7 +72,8 @@ function profileProblems(options: AgentExecutorOptions, tasks: readonly TaskMode
     if (checked.has(agent.profileName)) continue;
     checked.add(agent.profileName);
     const binary = agent.profile.command[0]!;
-    if (!findExecutable(binary, context.planDir, context.env.PATH)) problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
+    if (!findExecutable(binary, context.planDir, context.env.PATH))
+      problems.push({ task: null, message: `agent command '${binary}' (profile ${agent.profileName}) not found on PATH: ${agent.profile.installHint}` });
   }
   return problems;
 }
@@ -98,7 +100,15 @@ function promptInputProblems(options: AgentExecutorOptions, tasks: readonly Task
 type PromptResult = { ok: true; prompt: string } | { ok: false; message: string };
 
 /** The prompt for one attempt: rendered from the task, its upstream hand-offs and the specs, then the profile's secrets policy. */
-function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: number, input: AttemptInput, context: ExecutorContext, say: (line: string) => void, notify: (message: string) => void): PromptResult {
+function attemptPrompt(
+  options: AgentExecutorOptions,
+  agent: Agent,
+  number: number,
+  input: AttemptInput,
+  context: ExecutorContext,
+  say: (line: string) => void,
+  notify: (message: string) => void,
+): PromptResult {
   const { model } = options;
   const { task } = input;
   const specs = readSpecs(model, context.planDir);
@@ -117,7 +127,11 @@ function attemptPrompt(options: AgentExecutorOptions, agent: Agent, number: numb
       const handoff = readHandoff(context.stateDir, id);
       const failedHandoff = handoff !== null && (handoff.isError || Boolean(handoff.failure) || (handoff.exitCode !== null && handoff.exitCode !== 0));
       const forced = state.forced(id);
-      return { status: state.status(id), summary: forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? handoff?.summary ?? null) };
+      return {
+        status: state.status(id),
+        summary:
+          forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? handoff?.summary ?? null),
+      };
     },
   });
   ctx.task.extra = agent.extraPrompt;
@@ -158,6 +172,25 @@ function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null
 }
 
 /** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
+type ParsedOutcome = ReturnType<ReturnType<typeof createOutputParser>['outcome']>;
+
+/**
+ * A usage limit or a rate limit, when the attempt did not succeed and what it said matches the profile's
+ * limit patterns; Claude's rejected `rate_limit_event` is a usage limit with its exact reset time.
+ */
+function limitOf(agent: Agent, outcome: AttemptOutcome, result: ParsedOutcome, stderrTail: readonly string[]): Extract<AttemptOutcome, { kind: 'limited' }> | null {
+  const succeeded = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
+  if (succeeded || outcome.kind === 'killed') return null;
+  const pool = agent.profile.name;
+  if (result.rateLimit?.status === 'rejected') {
+    const message = result.errorMessage ?? `${result.rateLimit.type ?? 'usage'} limit reached`;
+    return { kind: 'limited', limit: 'usage-limit', pool, resetAtMs: result.rateLimit.resetsAtMs, message };
+  }
+  const texts = [...result.errorTexts, ...(result.isError && result.result ? [result.result] : []), ...(result.lastPlainLine ? [result.lastPlainLine] : []), ...stderrTail];
+  const signal = classifyLimit(texts, agent.profile.limits, Date.now());
+  return signal ? { kind: 'limited', limit: signal.kind, pool, resetAtMs: signal.resetAtMs, message: signal.message } : null;
+}
+
 function endAttempt(
   agent: Agent,
   label: string,
@@ -168,10 +201,12 @@ function endAttempt(
   say: (line: string) => void,
   lastProgress: string | null,
   lastError: string | null,
+  stderrTail: readonly string[] = [],
 ): AttemptOutcome {
   const usage = result.usage;
   const ok = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
-  const last = `${label}: ${ok ? 'finished' : 'failed'}`;
+  const limited = limitOf(agent, outcome, result, stderrTail);
+  const last = `${label}: ${limited ? limited.limit : ok ? 'finished' : 'failed'}`;
   // The result event already said "finished": say it once.
   input.onProgress({
     ...(lastProgress === last || (!ok && lastProgress?.startsWith(`${label}: failed`)) ? {} : { message: last }),
@@ -207,6 +242,10 @@ function endAttempt(
   } catch {
     // the hand-off is context for later prompts, not a result
   }
+  if (limited) {
+    say(`${label} stopped at a ${limited.limit}: ${limited.message}`);
+    return limited;
+  }
   // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
   if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
   return failure !== null ? { ...outcome, failure } : outcome;
@@ -219,6 +258,10 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
 
   return {
     kind: 'agent',
+
+    pool(task) {
+      return taskAgent(model, task, profiles, defaultProfile).profileName;
+    },
 
     async preflight(tasks, context) {
       const problems = profileProblems(options, tasks, context);
@@ -255,6 +298,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const parser = createOutputParser(profile.output);
       let lastError: string | null = null;
       let lastProgress: string | null = null;
+      // Limit messages often reach stderr only (Gemini's quota errors, Codex's retry exhaustion).
+      const stderrTail: string[] = [];
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
         file: invocation.file.includes('/') ? path.resolve(context.planDir, invocation.file) : invocation.file,
@@ -268,6 +313,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
           input.onLine(line, stream);
           if (stream !== 'stdout') {
             if (line.trim()) lastError = line.trim();
+            stderrTail.push(line);
+            if (stderrTail.length > 20) stderrTail.shift();
             return;
           }
           const progress = parser.line(line);
@@ -282,7 +329,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError, stderrTail);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },

@@ -26,4 +26,4 @@ export function agentExecutorFromConfig(model: PlanModel, config: Config, config
 }
 
 export { startWorktreeSession, type WorktreeSession } from './worktrees.js';
-export { usageTotals, formatUsage, recordRunUsage } from './usage.js';
+export { usageTotals, formatUsage, recordRunUsage, budgetReached } from './usage.js';

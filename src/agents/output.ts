@@ -32,6 +32,10 @@ export interface AgentOutcome {
   model: string | null;
   /** The last output line that was not a JSON event (a CLI error printed as plain text), for failure reasons. */
   lastPlainLine?: string | null;
+  /** Claude's last `rate_limit_event` (status allowed, allowed_warning or rejected; resetsAt in epoch ms). */
+  rateLimit: { status: string; resetsAtMs: number | null; type: string | null } | null;
+  /** Every error text the agent reported (error events, failed results), for telling limits from failures. */
+  errorTexts: string[];
 }
 
 export interface OutputParser {
@@ -55,8 +59,7 @@ export function shorten(text: string, max = 100): string {
 /** "Edit src/api/login.ts", "Bash npm test": the tool and its most telling argument. */
 export function describeTool(name: string, input: unknown): string {
   const args = obj(input) ?? {};
-  const detail =
-    str(args.file_path) ?? str(args.path) ?? str(args.command) ?? str(args.pattern) ?? str(args.url) ?? str(args.description) ?? str(args.query) ?? '';
+  const detail = str(args.file_path) ?? str(args.path) ?? str(args.command) ?? str(args.pattern) ?? str(args.url) ?? str(args.description) ?? str(args.query) ?? '';
   return shorten(detail ? `${name} ${detail}` : name);
 }
 
@@ -79,6 +82,7 @@ const failedProgress = (s: ParseState): string => `failed: ${shorten(s.outcome.e
 function fail(s: ParseState, message: string): void {
   s.outcome.isError = true;
   s.outcome.errorMessage = message;
+  s.outcome.errorTexts.push(message);
 }
 
 // ---- Claude Code ----
@@ -128,6 +132,17 @@ const claude: Record<string, EventHandler> = {
     if (!message) return null;
     s.usage.turns++;
     return claudeContent(s, message);
+  },
+  rate_limit_event: (s, e) => {
+    // Claude Code reports its subscription window on every turn; `rejected` ends the session.
+    const info = obj(e.rate_limit_info) ?? {};
+    const status = str(info.status) ?? 'allowed';
+    const resetsAt = typeof info.resetsAt === 'number' ? (info.resetsAt < 1e12 ? info.resetsAt * 1000 : info.resetsAt) : null;
+    const window = str(info.rateLimitType);
+    s.outcome.rateLimit = { status, resetsAtMs: resetsAt, type: window };
+    if (status === 'allowed') return null;
+    const when = resetsAt !== null ? ` (resets ${new Date(resetsAt).toISOString()})` : '';
+    return status === 'rejected' ? `usage limit reached${when}` : `warning: nearing the usage limit${window ? ` (${window})` : ''}${when}`;
   },
   user: () => null,
 };
@@ -187,6 +202,7 @@ const codex: Record<string, EventHandler> = {
     // Often transient (Codex: "Reconnecting... 2/5"); failure is decided by turn.failed, a result
     // with is_error / status error, or the exit code. Kept as the message if the agent fails.
     s.outcome.errorMessage = str(e.message) ?? str(obj(e.error)?.message) ?? 'error';
+    s.outcome.errorTexts.push(s.outcome.errorMessage);
     return `error: ${shorten(s.outcome.errorMessage)}`;
   },
 };
@@ -216,7 +232,12 @@ const gemini: Record<string, EventHandler> = {
     const content = str(e.content) ?? '';
     s.geminiDelta = e.delta === true ? s.geminiDelta + content : content;
     s.lastText = s.geminiDelta;
-    return shorten(s.geminiDelta.split('\n').filter((l) => l.trim()).pop() ?? '');
+    return shorten(
+      s.geminiDelta
+        .split('\n')
+        .filter((l) => l.trim())
+        .pop() ?? '',
+    );
   },
   tool_use: (s, e) => {
     s.usage.toolCalls++;
@@ -248,7 +269,7 @@ function parseEvent(line: string): Json | null {
 export function createOutputParser(format: 'stream-json' | 'text'): OutputParser {
   const s: ParseState = {
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 },
-    outcome: { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null },
+    outcome: { result: null, structured: undefined, isError: false, errorMessage: null, sessionId: null, model: null, rateLimit: null, errorTexts: [] },
     lastText: null,
     lastPlain: null,
     claudeResultUsage: false,
@@ -274,7 +295,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
     outcome() {
       if (s.outcome.result === null && s.lastText !== null) s.outcome.result = s.lastText;
       if (!s.claudeResultUsage && s.usage.turns === 0 && s.outcome.result !== null) s.usage.turns = 1;
-      return { ...s.outcome, usage: { ...s.usage }, lastPlainLine: s.lastPlain };
+      return { ...s.outcome, errorTexts: [...s.outcome.errorTexts], usage: { ...s.usage }, lastPlainLine: s.lastPlain };
     },
   };
 }

@@ -4,6 +4,7 @@
  * the config's `profiles`. Pure: no process, no fs.
  */
 import type { Profile } from '../types/config.js';
+import { builtinLimitPatterns, defaultLimitPatterns, type LimitPatterns } from './limits.js';
 
 export type PromptVia = 'argument' | 'stdin' | 'file';
 export type OutputFormat = 'stream-json' | 'text';
@@ -22,6 +23,8 @@ export interface AgentProfile {
   secrets: SecretsPolicy;
   installHint: string;
   model: string | null;
+  /** Which messages mean a usage limit or a rate limit (not a failure of the task). */
+  limits: LimitPatterns;
 }
 
 export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
@@ -53,6 +56,7 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     secrets: 'redact',
     installHint: 'install Claude Code: npm install -g @anthropic-ai/claude-code (then run `claude` once to log in)',
     model: null,
+    limits: builtinLimitPatterns.claude!,
   },
   codex: {
     name: 'codex',
@@ -68,6 +72,7 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     secrets: 'redact',
     installHint: 'install Codex CLI: npm install -g @openai/codex (then run `codex login`)',
     model: null,
+    limits: builtinLimitPatterns.codex!,
   },
   gemini: {
     name: 'gemini',
@@ -96,6 +101,7 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     secrets: 'redact',
     installHint: 'install Gemini CLI: npm install -g @google/gemini-cli (then run `gemini` once to log in)',
     model: null,
+    limits: builtinLimitPatterns.gemini!,
   },
 };
 
@@ -117,6 +123,8 @@ export function mergeProfile(name: string, base: AgentProfile | undefined, confi
     secrets: config.secrets ?? base?.secrets ?? 'redact',
     installHint: config.install_hint ?? base?.installHint ?? `install '${command[0]}' or fix the 'profiles.${name}.command' entry of execplan.config.yaml`,
     model: config.model ?? base?.model ?? null,
+    // Each kind given replaces the base's list, so a profile can also drop a built-in pattern.
+    limits: { usage: config.limits?.usage ?? base?.limits.usage ?? defaultLimitPatterns.usage, rate: config.limits?.rate ?? base?.limits.rate ?? defaultLimitPatterns.rate },
   };
 }
 

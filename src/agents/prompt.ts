@@ -111,7 +111,13 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
       complexity: task.complexity ? (task.complexity.breakdown ? `${task.complexity.value} (${task.complexity.breakdown})` : task.complexity.value) : null,
       stopWhen: src.boundaries?.stop_when ?? null,
       guidance: task.guidance
-        ? { onStart: task.guidance.logging.on_start, onProgress: task.guidance.logging.on_progress, onCompletion: task.guidance.logging.on_completion, logFormat: task.guidance.logging.log_format, checkpoints: task.guidance.checkpoints }
+        ? {
+            onStart: task.guidance.logging.on_start,
+            onProgress: task.guidance.logging.on_progress,
+            onCompletion: task.guidance.logging.on_completion,
+            logFormat: task.guidance.logging.log_format,
+            checkpoints: task.guidance.checkpoints,
+          }
         : null,
       produces: task.produces,
       consumes: task.consumes,

@@ -3,9 +3,7 @@ import { redactSecrets, scanSecrets, type SecretFinding } from '../secrets/index
 import type { SecretsPolicy } from './profiles.js';
 import { unreachable } from '../core/unreachable.js';
 
-export type PolicyResult =
-  | { action: 'send'; text: string; findings: SecretFinding[]; notice: string | null }
-  | { action: 'block'; findings: SecretFinding[]; notice: string };
+export type PolicyResult = { action: 'send'; text: string; findings: SecretFinding[]; notice: string | null } | { action: 'block'; findings: SecretFinding[]; notice: string };
 
 export function describeFindings(findings: readonly SecretFinding[], where: string, limit = 5): string {
   const shown = findings.slice(0, limit).map((f) => `${f.kind} at ${where}:${f.line}:${f.column}`);

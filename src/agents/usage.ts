@@ -81,3 +81,48 @@ export function recordRunUsage(stateDir: string, runId: string, taskIds: readonl
   if (branches) summary.branches = branches;
   writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`, { fsync: false, mode: 0o600 });
 }
+
+export interface BudgetLimits {
+  tokens?: number;
+  cost_usd?: number;
+}
+
+/**
+ * The budget a new agent of `profile` would run past in this run: the run's (all agents) or the
+ * profile's own, named with its usage so far ("run budget of 5000 tokens: 5120 used"); null when there
+ * is room. Usage is what the agents of this run reported in their hand-offs.
+ */
+export function budgetReached(
+  stateDir: string,
+  taskIds: readonly string[],
+  runId: string,
+  run: BudgetLimits | undefined,
+  perProfile: Record<string, BudgetLimits | undefined>,
+  profile: string,
+): string | null {
+  const mine = perProfile[profile];
+  if (!run && !mine) return null;
+  const present = handoffFiles(stateDir);
+  let tokens = 0;
+  let cost = 0;
+  let profileTokens = 0;
+  let profileCost = 0;
+  for (const id of taskIds) {
+    if (!present.has(path.basename(handoffPath(stateDir, id)))) continue;
+    const h = readHandoff(stateDir, id);
+    if (!h || h.runId !== runId) continue;
+    const t = h.usage.inputTokens + h.usage.outputTokens;
+    tokens += t;
+    cost += h.usage.costUsd ?? 0;
+    if (h.profile === profile) {
+      profileTokens += t;
+      profileCost += h.usage.costUsd ?? 0;
+    }
+  }
+  const over = (name: string, b: BudgetLimits | undefined, t: number, c: number): string | null => {
+    if (b?.tokens !== undefined && t >= b.tokens) return `${name} of ${b.tokens} tokens: ${t} used`;
+    if (b?.cost_usd !== undefined && c >= b.cost_usd) return `${name} of $${b.cost_usd}: $${c.toFixed(2)} used`;
+    return null;
+  };
+  return over('run budget', run, tokens, cost) ?? over(`budget of profile ${profile}`, mine, profileTokens, profileCost);
+}

@@ -32,9 +32,7 @@ function dirName(stream: string, runId: string): string {
 function planWorktrees(model: PlanModel, runId: string, worktreeRoot: string): { worktrees: StreamWorktree[]; entangled: string[][] } {
   const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
   const merge = streamMergeOrder(model);
-  const worktrees = merge.branches
-    .filter((b) => used.has(b.stream))
-    .map((b) => ({ stream: b.stream, branch: b.branch, path: path.join(worktreeRoot, dirName(b.stream, runId)) }));
+  const worktrees = merge.branches.filter((b) => used.has(b.stream)).map((b) => ({ stream: b.stream, branch: b.branch, path: path.join(worktreeRoot, dirName(b.stream, runId)) }));
   const entangled = merge.entangled.map((group) => group.filter((s) => used.has(s))).filter((group) => group.length > 1);
   return { worktrees, entangled };
 }
@@ -183,10 +181,7 @@ export function startWorktreeSession(model: PlanModel, planDir: string, runId: s
     finish: () => {
       const summary = worktreeSummary(root, worktrees, entangled, base);
       const { kept } = removeWorktrees(root, worktrees);
-      const lines = [
-        ...commitFailures.map((p) => `  commit failed: ${p}`),
-        ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`),
-      ];
+      const lines = [...commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
       return [summary, ...lines].join('\n');
     },
   });

@@ -35,7 +35,11 @@ export function configNotice(stateDir: string, cwd: string, configPath: string |
   if (!configPath) return null;
   const changes = agentChanges(config);
   if (changes.length === 0) return null;
-  const hash = createHash('sha256').update(path.resolve(configPath)).update('\0').update(JSON.stringify(config.profiles ?? {})).digest('hex');
+  const hash = createHash('sha256')
+    .update(path.resolve(configPath))
+    .update('\0')
+    .update(JSON.stringify(config.profiles ?? {}))
+    .digest('hex');
   const file = path.join(stateDir, 'config-seen.json');
   let seen: string[] = [];
   try {

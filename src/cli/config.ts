@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return -- the config is parsed YAML, validated by its schema right after */
 /**
  * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
  * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
@@ -64,7 +65,17 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
     return {
       config: {},
       filepath: file,
-      diagnostics: [{ file, line: position ? Number(position[1]) : 1, col: position ? Number(position[2]) : 1, severity: 'error', code: 'config-invalid', message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`, path: [] }],
+      diagnostics: [
+        {
+          file,
+          line: position ? Number(position[1]) : 1,
+          col: position ? Number(position[2]) : 1,
+          severity: 'error',
+          code: 'config-invalid',
+          message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`,
+          path: [],
+        },
+      ],
     };
   }
   if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
@@ -102,18 +113,21 @@ async function validateConfig(filepath: string, value: unknown): Promise<Diagnos
   } catch {
     source = null;
   }
-  return (validate.errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').slice(1);
-    const unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-    // Point at the unknown key itself, not at the mapping that holds it.
-    const at = unknown === undefined ? path : [...path, unknown];
-    const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, at, unknown !== undefined)) : { line: 1, col: 1 };
-    const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
-    const message = unknown !== undefined
-      ? `unknown key '${unknown}' in ${e.instancePath || 'the config'}${didYouMean(unknown, known)}`
-      : `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}`;
-    return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message, path: at };
-  }).sort(compareDiagnostics);
+  return (validate.errors ?? [])
+    .map((e) => {
+      const path = e.instancePath.split('/').slice(1);
+      const unknown = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+      // Point at the unknown key itself, not at the mapping that holds it.
+      const at = unknown === undefined ? path : [...path, unknown];
+      const { line, col } = source ? source.lineCounter.linePos(offsetOf(source as SourceFile, at, unknown !== undefined)) : { line: 1, col: 1 };
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const message =
+        unknown !== undefined
+          ? `unknown key '${unknown}' in ${e.instancePath || 'the config'}${didYouMean(unknown, known)}`
+          : `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}`;
+      return { file: filepath, line, col, severity: 'error' as const, code: 'config-invalid', message, path: at };
+    })
+    .sort(compareDiagnostics);
 }
 
 /** The scheduling settings a config contributes (the layer below plan settings). */

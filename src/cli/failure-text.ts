@@ -67,22 +67,28 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return `${failure.journal}: ${failure.problems} problem(s) in ${failure.records} records: the history was modified; \`execplan run --fresh\` archives it and starts over\n`;
     case 'lock-held': {
       const { holder } = failure;
-      return general(`cannot start: ${failure.stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``);
+      return general(
+        `cannot start: ${failure.stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``,
+      );
     }
     case 'cannot-start':
       return failure.problems.map((p) => general(`cannot start: ${p}`)).join('');
     case 'no-attempt':
-      return own(failure.attempts.length === 0
-        ? `task '${failure.task}' has no attempts yet`
-        : `task '${failure.task}' has attempts ${failure.attempts.join(', ')}; no attempt ${failure.wanted}`);
+      return own(
+        failure.attempts.length === 0
+          ? `task '${failure.task}' has no attempts yet`
+          : `task '${failure.task}' has attempts ${failure.attempts.join(', ')}; no attempt ${failure.wanted}`,
+      );
     case 'stale':
       return `${failure.planFile}: ${failure.stale.length} stale ${plural(failure.stale.length, 'artifact')}; run \`${failure.rerun}\` and commit the result:\n${failure.stale.map((s) => `  ${s}\n`).join('')}`;
     case 'agent-missing':
       return own(`agent command '${failure.binary}' (profile ${failure.profile}) not found on PATH: ${failure.installHint}`);
     case 'draft-invalid':
       // Every diagnostic points into the kept answer, not into the plan that was asked for.
-      return `${failure.diagnostics.map((d) => formatDiagnostic({ ...d, file: failure.rejectedFile })).join('\n')}\n` +
-        own(`no valid plan after ${failure.rounds} ${plural(failure.rounds, 'round')}; the last answer is in ${failure.rejectedFile}`);
+      return (
+        `${failure.diagnostics.map((d) => formatDiagnostic({ ...d, file: failure.rejectedFile })).join('\n')}\n` +
+        own(`no valid plan after ${failure.rounds} ${plural(failure.rounds, 'round')}; the last answer is in ${failure.rejectedFile}`)
+      );
     case 'beads-import-failed': {
       const { cause, file } = failure;
       switch (cause.kind) {

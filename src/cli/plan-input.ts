@@ -111,7 +111,13 @@ export interface LoadedPlan extends LoadedPlanText {
 export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
-export async function loadPlanWithConfig(io: CliIo, given: string | undefined, overrides: Partial<ResolvedSettings> = {}, configPath?: string, allowOutside: readonly string[] = []): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
+export async function loadPlanWithConfig(
+  io: CliIo,
+  given: string | undefined,
+  overrides: Partial<ResolvedSettings> = {},
+  configPath?: string,
+  allowOutside: readonly string[] = [],
+): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
   if (configPath !== undefined) {
@@ -120,7 +126,14 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
   }
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
-  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, allowOutside.map((a) => path.resolve(io.cwd, a)));
+  const result = await validatePlanText(
+    read.value.file,
+    read.value.text,
+    read.value.dir,
+    loadedConfig.config,
+    overrides,
+    allowOutside.map((a) => path.resolve(io.cwd, a)),
+  );
   if (!result.ok) return result;
   return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
@@ -129,7 +142,14 @@ export async function loadPlanWithConfig(io: CliIo, given: string | undefined, o
  * The front end as `execplan validate` runs it on a plan text: the config's settings as a layer, then the
  * spec documents checked on disk (relative to `planDir`). `execplan draft` validates the agent's answers here.
  */
-export async function validatePlanText(file: string, text: string, planDir: string, config: Config, overrides: Partial<ResolvedSettings> = {}, allowOutside: readonly string[] = []): Promise<LoadResult> {
+export async function validatePlanText(
+  file: string,
+  text: string,
+  planDir: string,
+  config: Config,
+  overrides: Partial<ResolvedSettings> = {},
+  allowOutside: readonly string[] = [],
+): Promise<LoadResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   const loaded = result.ok ? result.value : result.error;
   if (loaded.plan && loaded.source) {
@@ -170,11 +190,30 @@ async function missingSpecs(source: SourceFile, spec: string | string[] | undefi
     const check = checkProjectFile(root, planDir, file, allowOutside);
     const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
     if (check.ok) {
-      if (check.outsideAllowed) out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'spec-outside-allowed', `spec '${file}' is outside the project; it is read and sent to agents because --allow-outside allows ${check.absolute}`, at));
+      if (check.outsideAllowed)
+        out.push(
+          diagnosticAt(
+            source,
+            offsetOf(source, at),
+            'warning',
+            'spec-outside-allowed',
+            `spec '${file}' is outside the project; it is read and sent to agents because --allow-outside allows ${check.absolute}`,
+            at,
+          ),
+        );
       continue;
     }
     if (check.code === 'missing-spec') {
-      out.push(diagnosticAt(source, offsetOf(source, at), 'warning', 'missing-spec', `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`, at));
+      out.push(
+        diagnosticAt(
+          source,
+          offsetOf(source, at),
+          'warning',
+          'missing-spec',
+          `spec '${file}' does not exist (paths are relative to the plan); agent tasks receive the spec in full and will not start without it`,
+          at,
+        ),
+      );
     } else {
       out.push(diagnosticAt(source, offsetOf(source, at), 'error', check.code, check.message, at));
     }
@@ -186,4 +225,3 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   if (diagnostics.length === 0) return;
   io[to](diagnostics.map(formatDiagnostic).join('\n') + '\n');
 }
-

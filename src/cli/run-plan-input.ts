@@ -15,7 +15,13 @@ export interface LoadedRunPlan {
 }
 
 /** Loads the plan and its config. Warnings belong to `execplan validate`: a failure carries only the errors. */
-export async function loadRunPlan(io: CliIo, given: string | undefined, configPath?: string, use: RunPlanUse = 'run', allowOutside: readonly string[] = []): Promise<Result<LoadedRunPlan, LoadPlanFailure | PlanInvalid | FailureOf<'plan-invalid'>>> {
+export async function loadRunPlan(
+  io: CliIo,
+  given: string | undefined,
+  configPath?: string,
+  use: RunPlanUse = 'run',
+  allowOutside: readonly string[] = [],
+): Promise<Result<LoadedRunPlan, LoadPlanFailure | PlanInvalid | FailureOf<'plan-invalid'>>> {
   const outcome = await loadPlanWithConfig(io, given, {}, configPath, allowOutside);
   if (!outcome.ok) {
     const failure = outcome.error;

@@ -13,7 +13,8 @@ export async function readSpecFile(cwd: string, given: string, allowOutside: rea
   const check = checkProjectFile(projectRoot(cwd), cwd, given, allowOutside);
   if (!check.ok) {
     if (check.code === 'missing-spec') return unusable(`${given}: no such file`);
-    if (check.code === 'spec-not-text') return unusable(`${given} is not UTF-8 text (a PDF, a Word file, another encoding?); convert the spec to UTF-8 Markdown or plain text first`);
+    if (check.code === 'spec-not-text')
+      return unusable(`${given} is not UTF-8 text (a PDF, a Word file, another encoding?); convert the spec to UTF-8 Markdown or plain text first`);
     if (check.code === 'spec-not-file' && /a directory/.test(check.message)) return unusable(`${given} is a directory; pass the spec file`);
     return err({ kind: 'spec-rejected', code: check.code, message: check.message });
   }

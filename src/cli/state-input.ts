@@ -1,7 +1,6 @@
 /** Finding a plan's state directory (`.execplan/<plan name>/`) and reporting a damaged history, for every command that reads it. */
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { ChainProblem } from '../runner/journal.js';
 import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
 import { migrateLegacyState } from '../runner/state-dir.js';
 import type { CliIo } from './command.js';
@@ -26,7 +25,8 @@ export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string>
   const paths = statePaths(input.dir, planNameOf(input));
   try {
     const moved = migrateLegacyState(stateRoot(input.dir), paths, new Set(taskIds));
-    if (moved.moved) io.stderr(`execplan: note: moved the run state of ${path.relative(io.cwd, moved.from) || '.'} to ${path.relative(io.cwd, moved.to)} (one state directory per plan)\n`);
+    if (moved.moved)
+      io.stderr(`execplan: note: moved the run state of ${path.relative(io.cwd, moved.from) || '.'} to ${path.relative(io.cwd, moved.to)} (one state directory per plan)\n`);
     else if ('blocked' in moved) io.stderr(`execplan: note: not moving the old run state yet: ${moved.blocked}\n`);
   } catch (error) {
     io.stderr(`execplan: note: could not move the old run state to ${path.relative(io.cwd, paths.dir)} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
@@ -39,6 +39,8 @@ export function damageReport(cwd: string, journal: string, problems: ReadonlyArr
   const shown = path.relative(cwd, journal);
   const lines = problems.slice(0, 5).map((p) => `${shown}:${p.line}:1: error ${p.code} ${p.message}`);
   if (problems.length > 5) lines.push(`... and ${problems.length - 5} more (execplan verify lists them all)`);
-  lines.push(`execplan: the run history is damaged (${problems.length} problem(s)): nothing was changed. Run \`execplan verify\` for details; \`execplan run --fresh\` archives it and starts over`);
+  lines.push(
+    `execplan: the run history is damaged (${problems.length} problem(s)): nothing was changed. Run \`execplan verify\` for details; \`execplan run --fresh\` archives it and starts over`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -106,7 +106,10 @@ export function findConflicts(model: PlanModel): FileConflicts {
         const y = q[sq];
         if (x.length === 0 || y.length === 0) continue;
         if (!tiesTwoTasks(x, y, same && sp === sq)) continue;
-        edges.push([{ text: p, source: sp }, { text: q, source: sq }]);
+        edges.push([
+          { text: p, source: sp },
+          { text: q, source: sq },
+        ]);
       }
     }
   };
@@ -125,7 +128,10 @@ export function findConflicts(model: PlanModel): FileConflicts {
   for (const text of avoidPairs(model)) {
     const [a, b] = text.pair;
     const p: Text = { text: text.text, prefix: '', expanded: [], files: [], description: [], avoid_concurrent_with: [a, b] };
-    edges.push([{ text: p, source: 'avoid_concurrent_with' }, { text: p, source: 'avoid_concurrent_with' }]);
+    edges.push([
+      { text: p, source: 'avoid_concurrent_with' },
+      { text: p, source: 'avoid_concurrent_with' },
+    ]);
   }
 
   const key = (n: Node) => `${n.text.text}\u0000${n.source}`;
@@ -155,7 +161,18 @@ export function findConflicts(model: PlanModel): FileConflicts {
     if (o.b !== o.a) excludes[o.b]!.push(o.a);
   }
   for (const list of excludes) list.sort((x, y) => x - y);
-  return { patterns, overlaps, groups: groupsOf(patterns, overlaps, nodes.map((n) => n.text[n.source]), ids), heldBy, excludes };
+  return {
+    patterns,
+    overlaps,
+    groups: groupsOf(
+      patterns,
+      overlaps,
+      nodes.map((n) => n.text[n.source]),
+      ids,
+    ),
+    heldBy,
+    excludes,
+  };
 }
 
 /** Each unordered pair once (declared on either side), as `avoid_concurrent_with: a, b` (plan order). */
@@ -167,7 +184,7 @@ function avoidPairs(model: PlanModel): Array<{ text: string; pair: [number, numb
     for (const other of task.avoidConcurrentWith) {
       const j = index.get(other);
       if (j === undefined || j === task.index) continue;
-      const pair = (task.index < j ? [task.index, j] : [j, task.index]) as [number, number];
+      const pair: [number, number] = task.index < j ? [task.index, j] : [j, task.index];
       const text = `avoid_concurrent_with: ${model.tasks[pair[0]]!.id}, ${model.tasks[pair[1]]!.id}`;
       if (seen.has(text)) continue;
       seen.add(text);

@@ -43,7 +43,12 @@ function flatten(text: string): Flat {
 
 /** A quote as written, whitespace collapsed, without a trailing or leading ellipsis ("OAuth2 required..."). */
 function needle(quote: string): string {
-  return quote.trim().replace(/^(\.\.\.|…)\s*/, '').replace(/\s*(\.\.\.|…)$/, '').replace(/\s+/g, ' ').toLowerCase();
+  return quote
+    .trim()
+    .replace(/^(\.\.\.|…)\s*/, '')
+    .replace(/\s*(\.\.\.|…)$/, '')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 
 /** Lines where the quote starts, in every spec (at most a few). */
@@ -69,10 +74,28 @@ export function checkEvidenceQuotes(source: SourceFile, plan: Plan, specs: reado
       const found = occurrences(flats, names, text);
       const at = offsetOf(source, path);
       if (found.length === 0) {
-        out.push(diagnosticAt(source, at, 'warning', 'evidence-not-in-spec', `evidence of ${owner} quotes text that is not in the spec (${names.join(', ')}): ${JSON.stringify(e.quote.length > 60 ? `${e.quote.slice(0, 57)}...` : e.quote)}; copy the line from the spec, or cite it as a string`, path));
+        out.push(
+          diagnosticAt(
+            source,
+            at,
+            'warning',
+            'evidence-not-in-spec',
+            `evidence of ${owner} quotes text that is not in the spec (${names.join(', ')}): ${JSON.stringify(e.quote.length > 60 ? `${e.quote.slice(0, 57)}...` : e.quote)}; copy the line from the spec, or cite it as a string`,
+            path,
+          ),
+        );
       } else if (e.line !== undefined && !found.some((f) => f.line === e.line)) {
         const lines = found.map((f) => (specs.length > 1 ? `${f.file}:${f.line}` : `${f.line}`)).join(', ');
-        out.push(diagnosticAt(source, offsetOf(source, [...where, j, 'line']), 'warning', 'evidence-line-mismatch', `evidence of ${owner} says line ${e.line}, but the quote is at line ${lines} of the spec; fix the line`, [...where, j, 'line']));
+        out.push(
+          diagnosticAt(
+            source,
+            offsetOf(source, [...where, j, 'line']),
+            'warning',
+            'evidence-line-mismatch',
+            `evidence of ${owner} says line ${e.line}, but the quote is at line ${lines} of the spec; fix the line`,
+            [...where, j, 'line'],
+          ),
+        );
       }
     });
   };

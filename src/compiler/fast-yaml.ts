@@ -11,8 +11,14 @@ import { getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-ya
 import type { PathSegment } from './diagnostic.js';
 
 // js-yaml's event and style ids (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE in its API).
-const DOCUMENT = 1, SEQUENCE = 2, MAPPING = 3, SCALAR = 4, POP = 6;
-const PLAIN = 1, SINGLE_QUOTED = 2, DOUBLE_QUOTED = 3;
+const DOCUMENT = 1,
+  SEQUENCE = 2,
+  MAPPING = 3,
+  SCALAR = 4,
+  POP = 6;
+const PLAIN = 1,
+  SINGLE_QUOTED = 2,
+  DOUBLE_QUOTED = 3;
 const FLOW = 2;
 /** `yaml` rejects implicit keys longer than this (the YAML spec's limit). */
 const MAX_IMPLICIT_KEY = 1024;

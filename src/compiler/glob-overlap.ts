@@ -5,11 +5,7 @@
  */
 import { unreachable } from '../core/unreachable.js';
 
-type CharTest =
-  | { kind: 'any' }
-  | { kind: 'nonslash' }
-  | { kind: 'lit'; c: string }
-  | { kind: 'class'; negated: boolean; chars: string; ranges: Array<[string, string]> };
+type CharTest = { kind: 'any' } | { kind: 'nonslash' } | { kind: 'lit'; c: string } | { kind: 'class'; negated: boolean; chars: string; ranges: Array<[string, string]> };
 
 interface State {
   /** Consumes one matching character and stays here. */
@@ -187,12 +183,13 @@ function overlapSingle(a: string, b: string): boolean {
   const seen = new Uint8Array((sa.length + 1) * width);
   const queue: Array<[number, number]> = [];
   const visit = (i: number, j: number) => {
-    for (const x of closure(sa, i)) for (const y of closure(sb, j)) {
-      if (!seen[x * width + y]) {
-        seen[x * width + y] = 1;
-        queue.push([x, y]);
+    for (const x of closure(sa, i))
+      for (const y of closure(sb, j)) {
+        if (!seen[x * width + y]) {
+          seen[x * width + y] = 1;
+          queue.push([x, y]);
+        }
       }
-    }
   };
   visit(0, 0);
   for (let head = 0; head < queue.length; head++) {

@@ -38,8 +38,7 @@ export function loadDiagnostics(result: LoadResult): Diagnostic[] {
 export function loadPlan(file: string, text: string, layers: SettingsLayers = {}): LoadResult {
   const parsed = parseSource(file, text);
   const diagnostics = [...parsed.diagnostics];
-  const invalid = (plan: Plan | null): LoadResult =>
-    err({ kind: 'plan-invalid', diagnostics: diagnostics.sort(compareDiagnostics), file, source: parsed.source, plan });
+  const invalid = (plan: Plan | null): LoadResult => err({ kind: 'plan-invalid', diagnostics: diagnostics.sort(compareDiagnostics), file, source: parsed.source, plan });
   if (!parsed.source || hasErrors(diagnostics)) return invalid(null);
   const schemaDiagnostics = checkSchema(parsed.source, parsed.value);
   diagnostics.push(...schemaDiagnostics);
@@ -48,8 +47,7 @@ export function loadPlan(file: string, text: string, layers: SettingsLayers = {}
     if (pruned) {
       // A task whose acceptance list was pruned for a schema error does have criteria: no false no-acceptance warning.
       const prunedAcceptance = new Set(schemaDiagnostics.filter((d) => d.path[0] === 'tasks' && d.path[2] === 'acceptance').map((d) => d.path[1]));
-      diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers))
-        .filter((d) => !(d.code === 'no-acceptance' && prunedAcceptance.has(d.path[1]))));
+      diagnostics.push(...checkSemantics(parsed.source, pruned, resolveSettings(pruned, layers)).filter((d) => !(d.code === 'no-acceptance' && prunedAcceptance.has(d.path[1]))));
     }
     return invalid(null);
   }

@@ -4,13 +4,7 @@
  */
 import type { Plan, Task, AcceptanceCheck } from '../types/plan.js';
 
-export type DependencyType =
-  | 'technical'
-  | 'sequential'
-  | 'infrastructure'
-  | 'knowledge'
-  | 'mutual_exclusion'
-  | 'resource_limited';
+export type DependencyType = 'technical' | 'sequential' | 'infrastructure' | 'knowledge' | 'mutual_exclusion' | 'resource_limited';
 
 export type TaskKind = 'command' | 'agent' | 'manual';
 

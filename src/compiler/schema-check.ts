@@ -87,8 +87,7 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   for (const oneOf of oneOfs) {
     const prefix = `${oneOf.schemaPath}/`;
     // Array items share a schemaPath: only errors under this oneOf's own instance belong to it.
-    const under = (e: ErrorObject) => e.schemaPath.startsWith(prefix) &&
-      (e.instancePath === oneOf.instancePath || e.instancePath.startsWith(`${oneOf.instancePath}/`));
+    const under = (e: ErrorObject) => e.schemaPath.startsWith(prefix) && (e.instancePath === oneOf.instancePath || e.instancePath.startsWith(`${oneOf.instancePath}/`));
     const inside = kept.filter(under);
     const branches = (oneOf.schema as JsonSchema[]) ?? [];
     const typeMismatch = new Set(
@@ -115,10 +114,10 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
 
 function oneOfExpectation(branches: JsonSchema[]): string {
   return branches
-    .map((b) => (typeof b.$ref === 'string' ? schemaAt(b.$ref) ?? b : b))
+    .map((b) => (typeof b.$ref === 'string' ? (schemaAt(b.$ref) ?? b) : b))
     .map((b) => {
       // Closed mappings told apart by a required key read best as "a mapping with 'run'".
-      const required = b.type === 'object' && Array.isArray(b.required) && b.required.length > 0 ? b.required as string[] : null;
+      const required = b.type === 'object' && Array.isArray(b.required) && b.required.length > 0 ? (b.required as string[]) : null;
       return required ? `a mapping with ${required.map((k) => `'${k}'`).join(' and ')}` : expectedTypes(b);
     })
     .filter((v, i, all) => all.indexOf(v) === i)
@@ -147,9 +146,10 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         const parentSchema = error.parentSchema;
         const known = Object.keys((parentSchema?.properties as object) ?? {});
         code = 'unknown-key';
-        message = key === '<<'
-          ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
-          : `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+        message =
+          key === '<<'
+            ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
+            : `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
         at = [...path, key];
         atKey = true;
         break;
@@ -167,9 +167,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         break;
       case 'const':
       case 'enum': {
-        const allowed = error.keyword === 'const'
-          ? [(error.params as { allowedValue: unknown }).allowedValue]
-          : ((error.params as { allowedValues: unknown[] }).allowedValues);
+        const allowed = error.keyword === 'const' ? [(error.params as { allowedValue: unknown }).allowedValue] : (error.params as { allowedValues: unknown[] }).allowedValues;
         code = 'invalid-value';
         // version: "1" is 1 in quotes: say so rather than "did you mean '1'?".
         const quoted = typeof data === 'string' && allowed.some((v) => typeof v !== 'string' && String(v) === data.trim());
@@ -208,9 +206,15 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         break;
       case 'oneOf':
         code = 'wrong-type';
-        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${data !== null && typeof data === 'object' && !Array.isArray(data)
-          ? `a mapping with ${Object.keys(data).map((k) => `'${k}'`).join(', ') || 'no keys'}`
-          : typeName(data)}`;
+        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${
+          data !== null && typeof data === 'object' && !Array.isArray(data)
+            ? `a mapping with ${
+                Object.keys(data)
+                  .map((k) => `'${k}'`)
+                  .join(', ') || 'no keys'
+              }`
+            : typeName(data)
+        }`;
         break;
       default:
         code = 'schema';

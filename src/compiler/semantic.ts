@@ -68,20 +68,40 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       report('error', 'conflicting-kind', `task '${task.id}' has both run and agent; a task is either a command or an agent task`, [...here, 'agent'], true);
     }
     if (task.stream !== undefined && !streams.includes(task.stream)) {
-      report('error', 'unknown-stream', `task '${task.id}' names stream '${task.stream}', which is not defined under streams${didYouMean(task.stream, streams)}`, [...here, 'stream']);
+      report('error', 'unknown-stream', `task '${task.id}' names stream '${task.stream}', which is not defined under streams${didYouMean(task.stream, streams)}`, [
+        ...here,
+        'stream',
+      ]);
     }
     if (task.phase !== undefined && !phaseIds.has(task.phase)) {
-      report('error', 'unknown-phase', `task '${task.id}' names phase '${task.phase}', which is not defined under phases${didYouMean(task.phase, phaseIds.keys())}`, [...here, 'phase']);
+      report('error', 'unknown-phase', `task '${task.id}' names phase '${task.phase}', which is not defined under phases${didYouMean(task.phase, phaseIds.keys())}`, [
+        ...here,
+        'phase',
+      ]);
     }
     if (task.feature !== undefined && !featureIds.has(task.feature)) {
-      report('error', 'unknown-feature', `task '${task.id}' names feature '${task.feature}', which is not defined under features${didYouMean(task.feature, featureIds)}`, [...here, 'feature']);
+      report('error', 'unknown-feature', `task '${task.id}' names feature '${task.feature}', which is not defined under features${didYouMean(task.feature, featureIds)}`, [
+        ...here,
+        'feature',
+      ]);
     }
     for (const [name, units] of Object.entries(task.resources ?? {})) {
       const resource = resources[name];
       if (!resource) {
-        report('error', 'unknown-resource', `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`, [...here, 'resources', name], true);
+        report(
+          'error',
+          'unknown-resource',
+          `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
+          [...here, 'resources', name],
+          true,
+        );
       } else if (units > resource.capacity) {
-        report('error', 'resource-over-capacity', `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`, [...here, 'resources', name]);
+        report(
+          'error',
+          'resource-over-capacity',
+          `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
+          [...here, 'resources', name],
+        );
       }
     }
     const seen = new Set<string>();
@@ -112,7 +132,12 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       if (!hard) {
         report('warning', 'soft-dependency', `soft dependency of '${task.id}' on '${dep.task}' is reported but not scheduled`, path);
       } else if (confidence < settings.minConfidence) {
-        report('warning', 'low-confidence-dependency', `dependency of '${task.id}' on '${dep.task}' has confidence ${confidence} < min_confidence ${settings.minConfidence}; it is reported but not scheduled`, path);
+        report(
+          'warning',
+          'low-confidence-dependency',
+          `dependency of '${task.id}' on '${dep.task}' has confidence ${confidence} < min_confidence ${settings.minConfidence}; it is reported but not scheduled`,
+          path,
+        );
       }
     });
     if (!startsWithVerb(task.title)) {
@@ -129,7 +154,12 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
     (task.consumes ?? []).forEach((name, j) => {
       if (!producers.has(name)) {
         const known = [...producers.keys()];
-        report('warning', 'unproduced-interface', `task '${task.id}' consumes '${name}', which no task produces; add it to the producing task's produces, or drop it${didYouMean(name, known)}`, ['tasks', i, 'consumes', j]);
+        report(
+          'warning',
+          'unproduced-interface',
+          `task '${task.id}' consumes '${name}', which no task produces; add it to the producing task's produces, or drop it${didYouMean(name, known)}`,
+          ['tasks', i, 'consumes', j],
+        );
       }
     });
     (task.avoid_concurrent_with ?? []).forEach((other, j) => {
@@ -150,7 +180,12 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
     const a = phaseIds.get(mine);
     const b = phaseIds.get(theirs);
     if (a !== undefined && b !== undefined && b > a) {
-      report('error', 'phase-order', `task '${plan.tasks[edge.task]!.id}' (phase '${mine}') depends on '${plan.tasks[edge.on]!.id}' of the later phase '${theirs}'; move one of them or drop the dependency`, edge.path);
+      report(
+        'error',
+        'phase-order',
+        `task '${plan.tasks[edge.task]!.id}' (phase '${mine}') depends on '${plan.tasks[edge.on]!.id}' of the later phase '${theirs}'; move one of them or drop the dependency`,
+        edge.path,
+      );
     }
   }
   checkCycles(plan, scheduled, report);
@@ -213,7 +248,10 @@ function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
     const ids = cycle.map((v) => plan.tasks[v]!.id);
     // In full up to a readable length; a 20,000-task cycle was one 200 KB line.
     const loop = [...ids, ids[0]!];
-    const pathText = loop.length <= maxCycleShown ? loop.join(' -> ') : [...loop.slice(0, maxCycleShown / 2), `... ${loop.length - maxCycleShown} more ...`, ...loop.slice(-maxCycleShown / 2)].join(' -> ');
+    const pathText =
+      loop.length <= maxCycleShown
+        ? loop.join(' -> ')
+        : [...loop.slice(0, maxCycleShown / 2), `... ${loop.length - maxCycleShown} more ...`, ...loop.slice(-maxCycleShown / 2)].join(' -> ');
     const extra = component.length > cycle.length ? ` (${component.length} tasks are caught in this tangle)` : '';
     const weak = suggestion.confidence < 1 ? ` (confidence ${suggestion.confidence})` : '';
     report(

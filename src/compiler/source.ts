@@ -148,21 +148,30 @@ export function parseSource(file: string, text: string): ParsedSource {
   for (const error of doc.errors) {
     if (error.code === 'DUPLICATE_KEY') {
       const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim();
-      diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'duplicate-key',
-        `duplicate key${key ? ` '${key}'` : ''}: a key may appear only once in a mapping; merge the two or remove one`));
+      diagnostics.push(
+        diagnosticAt(
+          source,
+          error.pos[0],
+          'error',
+          'duplicate-key',
+          `duplicate key${key ? ` '${key}'` : ''}: a key may appear only once in a mapping; merge the two or remove one`,
+        ),
+      );
       continue;
     }
     const opener = error.code === 'BAD_INDENT' ? unclosedFlow(doc, error.pos[0], error.message) : null;
     if (opener) {
       // yaml notices a missing ] or } only where the next line starts; the culprit is the opening bracket.
       const [open, close] = opener.kind === 'seq' ? ['[', ']'] : ['{', '}'];
-      diagnostics.push(diagnosticAt(source, opener.offset, 'error', 'yaml-syntax',
-        `this ${open} is never closed: add the missing ${close} (or indent the lines that continue it)`));
+      diagnostics.push(
+        diagnosticAt(source, opener.offset, 'error', 'yaml-syntax', `this ${open} is never closed: add the missing ${close} (or indent the lines that continue it)`),
+      );
       continue;
     }
-    const message = error.code === 'MULTIPLE_DOCS'
-      ? 'the file holds several YAML documents (separated by ---); a plan is a single document: remove the second --- or split the file'
-      : yamlMessage(error.message) + (yamlHints[error.code] ?? '');
+    const message =
+      error.code === 'MULTIPLE_DOCS'
+        ? 'the file holds several YAML documents (separated by ---); a plan is a single document: remove the second --- or split the file'
+        : yamlMessage(error.message) + (yamlHints[error.code] ?? '');
     diagnostics.push(diagnosticAt(source, error.pos[0], 'error', 'yaml-syntax', message));
   }
   for (const warning of doc.warnings) {
@@ -182,7 +191,9 @@ export function parseSource(file: string, text: string): ParsedSource {
   const complexKey = firstComplexKey(doc);
   if (complexKey) {
     // Converting it would stringify the key (and make yaml print a process warning); no plan key is a collection.
-    diagnostics.push(diagnosticAt(source, complexKey.range?.[0] ?? 0, 'error', 'complex-key', 'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?'));
+    diagnostics.push(
+      diagnosticAt(source, complexKey.range?.[0] ?? 0, 'error', 'complex-key', 'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?'),
+    );
     return { source, value: undefined, diagnostics };
   }
   let value: unknown;
@@ -192,8 +203,13 @@ export function parseSource(file: string, text: string): ParsedSource {
     // yaml throws only for alias abuse here (excessive or circular aliases).
     const firstAlias = findFirstAlias(doc);
     diagnostics.push(
-      diagnosticAt(source, firstAlias?.range?.[0] ?? 0, 'error', 'yaml-alias-limit',
-        `aliases expand too far (limit ${limits.maxAliasCount} expansions): ${error instanceof Error ? error.message : String(error)}; write the values out instead of using anchors`),
+      diagnosticAt(
+        source,
+        firstAlias?.range?.[0] ?? 0,
+        'error',
+        'yaml-alias-limit',
+        `aliases expand too far (limit ${limits.maxAliasCount} expansions): ${error instanceof Error ? error.message : String(error)}; write the values out instead of using anchors`,
+      ),
     );
     return { source, value: undefined, diagnostics };
   }
@@ -249,7 +265,10 @@ function findFirstAlias(doc: Document.Parsed): Node | null {
 
 function yamlMessage(message: string): string {
   // yaml's messages carry their own "at line X, column Y" suffix and a code excerpt: positions are ours.
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\s+/g, ' ').trim();
+  return message
+    .replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Offset of the node at `path` (or of its key, when `atKey`), falling back to the nearest ancestor. */

@@ -22,9 +22,7 @@ export const testTaskId = (id: string): string => `${id}.tests`;
 
 function negatedChecks(task: TaskModel): AcceptanceCheck[] {
   return task.acceptance.flatMap((c): AcceptanceCheck[] =>
-    typeof c !== 'string' && 'run' in c
-      ? [{ run: `! ( ${c.run} )`, description: `fails before ${task.id} is implemented (test-first): \`${c.run}\`` }]
-      : [],
+    typeof c !== 'string' && 'run' in c ? [{ run: `! ( ${c.run} )`, description: `fails before ${task.id} is implemented (test-first): \`${c.run}\`` }] : [],
   );
 }
 
@@ -62,7 +60,11 @@ function testTask(task: TaskModel, strategy: 'test-first' | 'test-parallel'): Ta
     hours,
     durationSource: 'test-share',
     generatedFor: task.id,
-    pert: { optimistic: roundHours(task.pert.optimistic * TEST_TASK_SHARE), likely: roundHours(task.pert.likely * TEST_TASK_SHARE), pessimistic: roundHours(task.pert.pessimistic * TEST_TASK_SHARE) },
+    pert: {
+      optimistic: roundHours(task.pert.optimistic * TEST_TASK_SHARE),
+      likely: roundHours(task.pert.likely * TEST_TASK_SHARE),
+      pessimistic: roundHours(task.pert.pessimistic * TEST_TASK_SHARE),
+    },
     resources: {},
     files: [],
     test: 'none',
@@ -93,9 +95,7 @@ const edge = (from: string, to: string, reason: string): EdgeModel => ({
 
 export function expandTestStrategy(model: PlanModel): PlanModel {
   const ids = new Set(model.tasks.map((t) => t.id));
-  const expand = model.tasks.filter(
-    (t) => t.kind === 'agent' && (t.test === 'test-first' || t.test === 'test-parallel') && !ids.has(testTaskId(t.id)),
-  );
+  const expand = model.tasks.filter((t) => t.kind === 'agent' && (t.test === 'test-first' || t.test === 'test-parallel') && !ids.has(testTaskId(t.id)));
   if (expand.length === 0) return model;
   const tests = new Map(expand.map((t) => [t.id, testTask(t, t.test as 'test-first' | 'test-parallel')]));
   const ordered: TaskModel[] = [];

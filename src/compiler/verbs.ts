@@ -1,5 +1,6 @@
 /** Imperative verbs a task title may start with (verb-first naming: a title says what gets done). */
-export const titleVerbs: ReadonlySet<string> = new Set(`
+export const titleVerbs: ReadonlySet<string> = new Set(
+  `
 add adapt adjust align allow analyze apply archive assemble assess audit authenticate authorize automate
 backfill backup benchmark bind bootstrap build bump bundle cache calculate call capture change check choose
 clean clear close collect combine compile complete compose compute configure connect consolidate convert copy
@@ -20,9 +21,16 @@ specify spike split stabilize stage standardize start stop store stream streamli
 support swap switch sync tag test throttle trace track train transform translate trigger trim tune type
 uninstall unify unlock update upgrade upload use validate verify version visualize warn watch wire wrap write
 ask break do draw edit fork get give hire interview learn proofread put rebase sketch teach tidy tweak
-`.split(/\s+/).filter(Boolean));
+`
+    .split(/\s+/)
+    .filter(Boolean),
+);
 
 export function startsWithVerb(title: string): boolean {
-  const first = title.trim().split(/[\s:,(]+/)[0]?.toLowerCase() ?? '';
+  const first =
+    title
+      .trim()
+      .split(/[\s:,(]+/)[0]
+      ?.toLowerCase() ?? '';
   return titleVerbs.has(first);
 }

@@ -37,10 +37,20 @@ export type WaitReason =
   | { kind: 'gate' }
   /** The run is paused. */
   | { kind: 'paused' }
+  /** Every slot of the run's concurrency is in use (a ready task waits its turn). */
+  | { kind: 'slot'; concurrency: number }
   /** Not enough units of a resource left: `held_by` are the running tasks using it. */
   | { kind: 'resource'; resource: string; held_by: string[] }
   /** A running task holds a file pattern this task must not run beside. */
   | { kind: 'file-lock'; pattern: string; held_by: string[] }
+  /** The agent profile (`pool`) hit its usage limit: nothing of it starts before `until` (ISO time). */
+  | { kind: 'usage-limit'; pool: string; until: string }
+  /** The profile was rate limited: it backs off until `until` (ISO time, or null) and runs at most `concurrency` at once. */
+  | { kind: 'rate-limit'; pool: string; until: string | null; concurrency: number }
+  /** The machine is short of capacity (backpressure): `detail` says what, e.g. "memory 1.2 GiB free < 2 GiB". */
+  | { kind: 'capacity'; detail: string }
+  /** A budget is used up: no new agent starts. */
+  | { kind: 'budget'; budget: string }
   /** The run ended before the task started (it was ready). */
   | { kind: 'not-started' }
   /** Its attempt was interrupted; it runs again on resume. */
@@ -70,10 +80,20 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return `approval: run \`execplan approve ${task}\``;
     case 'paused':
       return 'paused: run `execplan resume`';
+    case 'slot':
+      return `all ${reason.concurrency} slot${reason.concurrency === 1 ? '' : 's'} in use`;
     case 'resource':
       return `resource ${reason.resource} in use (held by ${reason.held_by.join(', ')})`;
     case 'file-lock':
       return `file lock ${reason.pattern} (held by ${reason.held_by.join(', ')})`;
+    case 'usage-limit':
+      return `usage limit of ${reason.pool}: resumes at ${clock(reason.until)}`;
+    case 'rate-limit':
+      return `rate limit of ${reason.pool}: ${reason.until ? `backing off until ${clock(reason.until)}, ` : ''}at most ${reason.concurrency} at once`;
+    case 'capacity':
+      return `waiting: ${reason.detail}`;
+    case 'budget':
+      return `budget used up: ${reason.budget}`;
     case 'not-started':
       return 'not started';
     case 'interrupted':
@@ -87,6 +107,13 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
   }
 }
 
+/** "15:00" for today, "Dec 2 15:00" for another day (local time: where the person reading is). */
+export function clock(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const hm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+  return at.toDateString() === now.toDateString() ? hm : `${at.toLocaleString('en-US', { month: 'short' })} ${at.getDate()} ${hm}`;
+}
+
 /** As `execplan status` lists it: a blocked task's reason says so first. */
 export function describeWaitLine(reason: WaitReason, task: string): string {
   return `${isBlocked(reason) ? 'blocked: ' : ''}${describeWaitReason(reason, task)}`;
@@ -97,7 +124,9 @@ export function describeWaitLine(reason: WaitReason, task: string): string {
  * is so the artifact stays stable); the keys are displayed statuses, except `awaiting_approval`, which
  * `execplan status` shows as pending with a `gate` wait reason.
  */
-export const documentedTaskStates: ReadonlyArray<readonly [Extract<DisplayedStatus, 'blocked' | 'ready' | 'running' | 'done' | 'failed' | 'skipped'> | 'awaiting_approval', string]> = [
+export const documentedTaskStates: ReadonlyArray<
+  readonly [Extract<DisplayedStatus, 'blocked' | 'ready' | 'running' | 'done' | 'failed' | 'skipped'> | 'awaiting_approval', string]
+> = [
   ['blocked', 'dependencies not met'],
   ['ready', 'in the frontier, waiting for a slot or a resource'],
   ['awaiting_approval', 'gate: approve, waiting for `execplan approve <id>`'],

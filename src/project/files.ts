@@ -48,7 +48,11 @@ export function checkProjectFile(root: string, baseDir: string, file: string, al
       }
     });
     if (!allowed) {
-      return { ok: false, code: 'spec-outside-project', message: `spec '${file}' is outside the project (the git root above the plan, else the plan's folder)${real !== absolute ? ` (it resolves to ${real})` : ''}; only files inside the project are sent to agents: move it in, or pass --allow-outside ${path.dirname(real)} to allow it deliberately` };
+      return {
+        ok: false,
+        code: 'spec-outside-project',
+        message: `spec '${file}' is outside the project (the git root above the plan, else the plan's folder)${real !== absolute ? ` (it resolves to ${real})` : ''}; only files inside the project are sent to agents: move it in, or pass --allow-outside ${path.dirname(real)} to allow it deliberately`,
+      };
     }
     outsideAllowed = true;
   }
@@ -59,13 +63,22 @@ export function checkProjectFile(root: string, baseDir: string, file: string, al
     return { ok: false, code: 'missing-spec', message: `spec '${file}' does not exist` };
   }
   if (!info.isFile()) {
-    return { ok: false, code: 'spec-not-file', message: `spec '${file}' is not a regular file (${info.isDirectory() ? 'a directory' : 'a device, pipe or socket'}); name a text file` };
+    return {
+      ok: false,
+      code: 'spec-not-file',
+      message: `spec '${file}' is not a regular file (${info.isDirectory() ? 'a directory' : 'a device, pipe or socket'}); name a text file`,
+    };
   }
   if (info.size > MAX_SPEC_BYTES) {
-    return { ok: false, code: 'spec-too-large', message: `spec '${file}' is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MiB limit for a spec sent to an agent; split it or link to the rest` };
+    return {
+      ok: false,
+      code: 'spec-too-large',
+      message: `spec '${file}' is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_SPEC_BYTES / 1024 / 1024} MiB limit for a spec sent to an agent; split it or link to the rest`,
+    };
   }
   const text = readTextCapped(real);
-  if (text === null) return { ok: false, code: 'spec-not-text', message: `spec '${file}' is not UTF-8 text (a PDF, an image, another encoding?); convert it to UTF-8 Markdown or plain text` };
+  if (text === null)
+    return { ok: false, code: 'spec-not-text', message: `spec '${file}' is not UTF-8 text (a PDF, an image, another encoding?); convert it to UTF-8 Markdown or plain text` };
   return { ok: true, absolute: real, outsideAllowed };
 }
 

@@ -5,7 +5,8 @@
  * Definitions (docs/governance.md):
  * - lead_time_s: from when the task became ready (the first moment all its dependencies were done, within
  *   a run) to when it was last done; cycle_time_s: from the start of the successful attempt to its end.
- * - attempts: attempts started; rework: times a rejected gate re-opened it.
+ * - attempts: attempts started; limited: those of them a usage or rate limit of the agent ended (not a
+ *   failure, not rework: the task waits for the limit and runs again); rework: times a rejected gate re-opened it.
  * - wait_s: seconds a ready task waited, by reason (`task-wait` records: resource, file lock, slot, wave;
  *   `gate`: ready until approved).
  * - per run and overall: throughput_per_hour (tasks finished / wall hours), wip_avg (busy task-time /
@@ -38,6 +39,8 @@ export interface TaskMetrics {
   lead_time_s: number | null;
   cycle_time_s: number | null;
   attempts: number;
+  /** Attempts ended by a usage or rate limit of the agent: neither a failure nor rework. */
+  limited: number;
   rework: number;
   wait_s: Record<string, number>;
   estimate_h: number | null;
@@ -95,7 +98,16 @@ interface Interval {
 export function computeReport(records: readonly JournalRecord[], tasks: readonly TaskInfo[], usage: Readonly<Record<string, Usage>> = {}, options: ReportOptions = {}): Report {
   const since = options.sinceMs ?? null;
   // Runs: each run-start opens one; it closes at its run-end (or at the last record before the next run).
-  interface RunAcc { id: string; start: number; end: number | null; startedAt: string; endedAt: string | null; concurrency: number; outcome: string | null; records: JournalRecord[] }
+  interface RunAcc {
+    id: string;
+    start: number;
+    end: number | null;
+    startedAt: string;
+    endedAt: string | null;
+    concurrency: number;
+    outcome: string | null;
+    records: JournalRecord[];
+  }
   const runs: RunAcc[] = [];
   let current: RunAcc | null = null;
   const kept: JournalRecord[] = [];
@@ -121,9 +133,25 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
 
   const selected = tasks.filter((t) => (!options.stream || t.stream === options.stream) && (!options.owner || t.owner === options.owner));
   const perTask = new Map<string, TaskMetrics>();
-  const state = new Map<string, { status: TaskMetrics['status']; lastDone: number | null; readyAt: number | null; okStart: number | null; okEnd: number | null; waitSince: Map<string, number> }>();
+  const state = new Map<
+    string,
+    { status: TaskMetrics['status']; lastDone: number | null; readyAt: number | null; okStart: number | null; okEnd: number | null; waitSince: Map<string, number> }
+  >();
   for (const t of tasks) {
-    perTask.set(t.id, { task: t.id, owner: t.owner, stream: t.stream, status: 'pending', lead_time_s: null, cycle_time_s: null, attempts: 0, rework: 0, wait_s: {}, estimate_h: t.estimateHours, actual_s: null });
+    perTask.set(t.id, {
+      task: t.id,
+      owner: t.owner,
+      stream: t.stream,
+      status: 'pending',
+      lead_time_s: null,
+      cycle_time_s: null,
+      attempts: 0,
+      limited: 0,
+      rework: 0,
+      wait_s: {},
+      estimate_h: t.estimateHours,
+      actual_s: null,
+    });
     state.set(t.id, { status: 'pending', lastDone: null, readyAt: null, okStart: null, okEnd: null, waitSince: new Map() });
   }
   const intervals: Interval[] = [];
@@ -184,8 +212,12 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
         }
         break;
       }
+      case 'task-limited':
       case 'task-interrupted':
       case 'task-stopped': {
+        // Ended early by an agent limit, Ctrl-C or `execplan stop`: busy time, but neither done nor a failure.
+        const limitedTask = r.type === 'task-limited' ? perTask.get(r.task) : undefined;
+        if (limitedTask) limitedTask.limited++;
         const iv = open.get(r.task);
         if (iv) {
           iv.end = at;
@@ -206,14 +238,19 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
         const s = state.get(r.task);
         if (!s) break;
         closeWaits(r.task, at);
-        s.waitSince.set(r.reason, at);
+        s.waitSince.set(r.reason.kind, at);
         break;
       }
       case 'control': {
         if (r.action === 'approve') {
           const s = state.get(r.task);
-          // A gate holds a ready task until someone decides.
-          if (s && s.readyAt !== null && s.okEnd === null) addWait(r.task, 'gate', Math.max(s.readyAt, runOpen ? s.readyAt : at), at);
+          // A gate holds a ready task until someone decides: from the run's gate record when there is one,
+          // else from when it became ready in this run (between runs nobody waits).
+          const since = s?.waitSince.get('gate');
+          if (s && since !== undefined) {
+            addWait(r.task, 'gate', since, at);
+            s.waitSince.delete('gate');
+          } else if (s && s.readyAt !== null && s.okEnd === null && runOpen) addWait(r.task, 'gate', s.readyAt, at);
         } else if (r.action === 'reject') {
           for (const id of r.reopened) {
             const m = perTask.get(id);
@@ -274,12 +311,22 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
     let wip = 0;
     let wipMax = 0;
     for (const [, d] of points) wipMax = Math.max(wipMax, (wip += d));
-    const finished = recs.filter((r) => (r.type === 'task-end' && r.status === 'done' && chosen.has(r.task)) || (r.type === 'control' && r.action === 'done' && chosen.has(r.task))).length;
+    const finished = recs.filter(
+      (r) => (r.type === 'task-end' && r.status === 'done' && chosen.has(r.task)) || (r.type === 'control' && r.action === 'done' && chosen.has(r.task)),
+    ).length;
     const reopened = recs.reduce((n, r) => n + (r.type === 'control' && r.action === 'reject' ? r.reopened.filter((id) => chosen.has(id)).length : 0), 0);
     const finishedIds = new Set(recs.flatMap((r) => (r.type === 'task-end' && r.status === 'done' && chosen.has(r.task) ? [r.task] : [])));
-    const accuracy = [...finishedIds].map((id) => perTask.get(id)!).filter((m) => m.estimate_h !== null && m.actual_s !== null && m.actual_s > 0).map((m) => Math.abs(m.estimate_h! * 3600 - m.actual_s!) / m.actual_s!);
+    const accuracy = [...finishedIds]
+      .map((id) => perTask.get(id)!)
+      .filter((m) => m.estimate_h !== null && m.actual_s !== null && m.actual_s > 0)
+      .map((m) => Math.abs(m.estimate_h! * 3600 - m.actual_s!) / m.actual_s!);
     const used = [...finishedIds].filter((id) => usage[id]);
-    const cost = used.some((id) => usage[id]!.costUsd !== null) ? round(used.reduce((n, id) => n + (usage[id]!.costUsd ?? 0), 0), 6) : null;
+    const cost = used.some((id) => usage[id]!.costUsd !== null)
+      ? round(
+          used.reduce((n, id) => n + (usage[id]!.costUsd ?? 0), 0),
+          6,
+        )
+      : null;
     const wallS = wallMs / 1000;
     return {
       runs: runCount,
@@ -299,7 +346,14 @@ export function computeReport(records: readonly JournalRecord[], tasks: readonly
   const runMetrics: RunMetrics[] = runs.map((run) => {
     const ivs = intervals.filter((iv) => iv.start >= run.start && (run.end === null || iv.start <= run.end));
     const wall = (run.end ?? run.start) - run.start;
-    return { run_id: run.id, started_at: run.startedAt, ended_at: run.endedAt, concurrency: run.concurrency, outcome: run.outcome, ...flow(ivs, run.records, wall, run.concurrency, 1) };
+    return {
+      run_id: run.id,
+      started_at: run.startedAt,
+      ended_at: run.endedAt,
+      concurrency: run.concurrency,
+      outcome: run.outcome,
+      ...flow(ivs, run.records, wall, run.concurrency, 1),
+    };
   });
   // Overall: the runs' wall times added (time between runs is nobody's work), concurrency weighted by wall.
   const wallAll = runs.reduce((n, run) => n + ((run.end ?? run.start) - run.start), 0);

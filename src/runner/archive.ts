@@ -1,4 +1,4 @@
-/** `--fresh`: the old state is moved to .execplan/archive/<time>/, never deleted. */
+/** `--fresh`: the old state is moved to .execplan/<plan name>/archive/<time>/, never deleted. */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { StatePaths } from './paths.js';

@@ -57,6 +57,8 @@ export async function runChecks(checks: readonly AcceptanceCheck[], context: Che
         return { ok: false, reason: `acceptance check failed: ${name} killed by ${outcome.signal}` };
       case 'error':
         return { ok: false, reason: `acceptance check could not start: ${name}: ${outcome.message}` };
+      case 'limited':
+        return { ok: false, reason: `acceptance check hit a ${outcome.limit}: ${name}: ${outcome.message}` };
       default:
         return unreachable(outcome, 'outcome');
     }

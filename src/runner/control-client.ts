@@ -1,7 +1,6 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it, and say truly what happened. */
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { answerFile, controlProblem, drainControl, readAnswer, sanitizeControl, submitControl, writeAnswer } from './control.js';
-import type { ChainProblem } from './journal.js';
 import { resolveActor } from './actor.js';
 import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { acquireLock, liveHolder } from './lock.js';
@@ -61,7 +60,8 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       if (answer) return answer.ok ? { kind: 'applied-by-runner', pid: holder.pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid: holder.pid };
       if (liveHolder(paths.lock)) return { kind: 'unanswered', pid: holder.pid };
       // The runner ended without answering. If it took the request, it may or may not have applied it.
-      if (!existsSync(mine)) return { kind: 'rejected', message: `the execplan run (pid ${holder.pid}) ended before answering; check \`execplan status\` and send it again if needed`, pid: holder.pid };
+      if (!existsSync(mine))
+        return { kind: 'rejected', message: `the execplan run (pid ${holder.pid}) ended before answering; check \`execplan status\` and send it again if needed`, pid: holder.pid };
       continue;
     }
     if (action.action === 'stop') return { kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' };
@@ -79,13 +79,20 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       // Requests a runner left behind (it ended before taking them) are applied first, in order.
       for (const request of requests) {
         const isMine = request.file === null || request.file === mine;
-        const why = request.problem ?? (request.action && controlProblem(request.action, store.state, plan)) ?? (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null);
+        const why =
+          request.problem ??
+          (request.action && controlProblem(request.action, store.state, plan)) ??
+          (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null);
         if (why === null && request.action) {
           const actor = request.action.actor ?? resolveActor();
           const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
           writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
         }
-        if (isMine) own = why === null ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null } : { kind: 'rejected', message: why, pid: null };
+        if (isMine)
+          own =
+            why === null
+              ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null }
+              : { kind: 'rejected', message: why, pid: null };
         else if (request.file) writeAnswer(request.file, why === null ? { ok: true, message: 'recorded; the next execplan run acts on it' } : { ok: false, message: why });
       }
       store.close();

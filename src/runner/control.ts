@@ -62,7 +62,8 @@ export function readAnswer(request: string): ControlAnswer | null {
 export function sanitizeControl(action: ControlAction): ControlAction {
   if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redactSecrets(action.note) };
   if (action.action === 'done' || action.action === 'reject') return { ...action, reason: redactSecrets(action.reason) };
-  if ((action.action === 'approve' || action.action === 'approve-plan' || action.action === 'stop') && action.reason !== undefined) return { ...action, reason: redactSecrets(action.reason) };
+  if ((action.action === 'approve' || action.action === 'approve-plan' || action.action === 'stop') && action.reason !== undefined)
+    return { ...action, reason: redactSecrets(action.reason) };
   return action;
 }
 
@@ -89,7 +90,7 @@ function parseAction(r: Record<string, unknown>): ControlAction | string {
   switch (r.action) {
     case 'retry':
       if (r.note !== undefined && !str(r.note)) return 'retry: note must be text';
-      return r.note !== undefined ? { action: 'retry', task, note: r.note as string } : { action: 'retry', task };
+      return r.note !== undefined ? { action: 'retry', task, note: r.note } : { action: 'retry', task };
     case 'skip':
       return { action: 'skip', task };
     case 'done':
@@ -98,20 +99,20 @@ function parseAction(r: Record<string, unknown>): ControlAction | string {
     case 'approve':
       if (r.reason !== undefined && !str(r.reason)) return 'approve: reason must be text';
       if (!optionalAttempt(r.attempt)) return 'approve: attempt must be a whole number';
-      return { action: 'approve', task, ...(str(r.reason) ? { reason: r.reason } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt as number | null } : {}) };
+      return { action: 'approve', task, ...(str(r.reason) ? { reason: r.reason } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt } : {}) };
     case 'reject':
       if (!str(r.reason) || r.reason.trim() === '') return 'reject needs a reason (--reason TEXT)';
       if (r.to !== undefined && !str(r.to)) return 'reject: to must be a task id';
       if (!Array.isArray(r.reopened) || !r.reopened.every(str)) return 'reject: reopened must be a list of task ids';
       if (!optionalAttempt(r.attempt)) return 'reject: attempt must be a whole number';
-      return { action: 'reject', task, reason: r.reason, reopened: r.reopened as string[], ...(str(r.to) ? { to: r.to } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt as number | null } : {}) };
+      return { action: 'reject', task, reason: r.reason, reopened: r.reopened, ...(str(r.to) ? { to: r.to } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt } : {}) };
     case 'approve-plan':
       if (!str(r.plan) || !str(r.planVersion) || !/^[0-9a-f]{64}$/.test(r.planVersion)) return 'approve-plan needs the plan name and its version hash';
       if (r.reason !== undefined && !str(r.reason)) return 'approve-plan: reason must be text';
       return { action: 'approve-plan', plan: r.plan, planVersion: r.planVersion, ...(str(r.reason) ? { reason: r.reason } : {}) };
     case 'stop':
       if (r.reason !== undefined && !str(r.reason)) return 'stop: reason must be text';
-      return r.reason !== undefined ? { action: 'stop', task, reason: r.reason as string } : { action: 'stop', task };
+      return r.reason !== undefined ? { action: 'stop', task, reason: r.reason } : { action: 'stop', task };
     case 'pause':
       return r.stop === true ? { action: 'pause', stop: true } : { action: 'pause' };
     case 'resume':
@@ -133,7 +134,9 @@ export interface ControlRequest {
 export function drainControl(dir: string): ControlRequest[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
   } catch {
     return [];
   }

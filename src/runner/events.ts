@@ -26,6 +26,8 @@ export type RunEvent =
   | { event: 'task-end'; task: string; attempt: number; status: 'done' | 'failed'; durationMs: number; reason: string | null; log: string | null; retryInMs: number | null }
   | { event: 'task-fresh'; task: string }
   | { event: 'task-interrupted'; task: string; attempt: number }
+  /** An attempt stopped at a limit of its agent profile: the task waits (no retry used) until `resumeAtMs`. */
+  | { event: 'task-limited'; task: string; attempt: number; limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAtMs: number | null; message: string }
   /** Ended by `execplan stop` / `pause --stop`; it runs again on the next run. */
   | { event: 'task-stopped'; task: string; attempt: number; reason: string }
   | {

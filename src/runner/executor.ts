@@ -62,6 +62,12 @@ export type AttemptOutcome = (
   | { kind: 'killed'; reason: KillReason }
   /** Could not be started at all (spawn error); message says why. */
   | { kind: 'error'; message: string }
+  /**
+   * Ended by a limit of the service behind it, not by the task: a usage limit (nothing of `pool` should
+   * start before `resetAtMs`) or a rate limit (back off, fewer at once). The runner re-queues the task
+   * without counting a failure.
+   */
+  | { kind: 'limited'; limit: 'usage-limit' | 'rate-limit'; pool: string; resetAtMs: number | null; message: string }
 ) & {
   /** The leader ended while a descendant outside its process group still held its output open. */
   pipesHeld?: boolean;
@@ -92,6 +98,8 @@ export interface TaskExecutor {
   kind: Exclude<TaskKind, 'manual'>;
   preflight(tasks: readonly TaskModel[], context: ExecutorContext): Promise<PreflightProblem[]>;
   start(input: AttemptInput, context: ExecutorContext): AttemptHandle;
+  /** The limit pool a task draws on (an agent profile), or null: tasks of a limited pool wait together. */
+  pool?(task: TaskModel): string | null;
 }
 
 /** Registry the CLI fills before a run (the agents module registers its executor here). */

@@ -3,8 +3,8 @@
  * files, its definition (command, env, cwd, checks) and its upstream fingerprints equals the one of its
  * last success, and every `outputs` glob still matches a file.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandGlobs, globMatchesAnything } from './glob.js';
 import { sha256 } from './plan-view.js';
@@ -15,7 +15,9 @@ export function fingerprint(task: RunTask, planDir: string, upstream: ReadonlyAr
   for (const file of expandGlobs(planDir, task.inputs)) {
     let digest = 'unreadable';
     try {
-      digest = createHash("sha256").update(readFileSync(path.join(planDir, file))).digest("hex");
+      digest = createHash('sha256')
+        .update(readFileSync(path.join(planDir, file)))
+        .digest('hex');
     } catch {
       // keep 'unreadable': a file that vanished between listing and reading changes the fingerprint
     }

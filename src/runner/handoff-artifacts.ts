@@ -112,7 +112,12 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
       attempt = record.attempt;
       const log = attemptState(task, attempt)?.logged ? attemptState(task, attempt)!.log : undefined;
       const summary = ctx.summaryOf?.(task) ?? logTail(plan.planDir, log);
-      outcome = { summary: redact(summary || (record.status === 'done' ? 'finished with no output' : 'failed with no output')), exit_code: record.exitCode, reason: record.reason, duration_s: record.durationMs / 1000 };
+      outcome = {
+        summary: redact(summary || (record.status === 'done' ? 'finished with no output' : 'failed with no output')),
+        exit_code: record.exitCode,
+        reason: record.reason,
+        duration_s: record.durationMs / 1000,
+      };
       if (record.status === 'done') {
         event = 'finished';
         const dependents = plan.tasks.get(task)?.dependents ?? [];

@@ -6,7 +6,7 @@
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { sha256 } from '../compiler/artifacts/json.js';
-import { closeSync, fsync, fsyncSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { openAppendNoFollow } from './state-fs.js';
 import type { JournalBody } from './records.js';
 import { storage } from './storage-error.js';
@@ -109,7 +109,22 @@ export interface InspectedJournal {
   problems: ChainProblem[];
 }
 
-const recordTypes = new Set(['run-start', 'plan', 'task-reset', 'task-start', 'task-pgid', 'task-end', 'task-retry', 'task-interrupted', 'task-stopped', 'task-fresh', 'task-wait', 'control', 'run-end']);
+const recordTypes = new Set([
+  'run-start',
+  'plan',
+  'task-reset',
+  'task-start',
+  'task-pgid',
+  'task-end',
+  'task-retry',
+  'task-interrupted',
+  'task-stopped',
+  'task-limited',
+  'task-fresh',
+  'task-wait',
+  'control',
+  'run-end',
+]);
 
 function asRecord(value: unknown): JournalRecord | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
@@ -146,7 +161,12 @@ export function inspectJournal(text: string, expectedHead: JournalHead | null): 
   let tornTail: TornTail | null = null;
   const firstTorn = parsed.findIndex((p, i) => i > lastJson && p !== null);
   if (firstTorn !== -1) {
-    const keepBytes = Buffer.byteLength(lines.slice(0, firstTorn).map((l) => `${l}\n`).join(''));
+    const keepBytes = Buffer.byteLength(
+      lines
+        .slice(0, firstTorn)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     tornTail = { line: firstTorn + 1, keepBytes, text: lines.slice(firstTorn).join('\n') };
   }
   const records: JournalRecord[] = [];
@@ -171,7 +191,11 @@ export function inspectJournal(text: string, expectedHead: JournalHead | null): 
       continue;
     }
     if (record.prev !== prevHash) {
-      problems.push({ line: i + 1, code: 'journal-broken-chain', message: `record ${record.seq} does not follow the previous record (hash mismatch): an earlier record was changed, removed or inserted` });
+      problems.push({
+        line: i + 1,
+        code: 'journal-broken-chain',
+        message: `record ${record.seq} does not follow the previous record (hash mismatch): an earlier record was changed, removed or inserted`,
+      });
     }
     if (record.seq !== prevSeq + 1) {
       problems.push({ line: i + 1, code: 'journal-bad-seq', message: `record seq ${record.seq} follows seq ${prevSeq}` });
@@ -183,7 +207,11 @@ export function inspectJournal(text: string, expectedHead: JournalHead | null): 
     hashes.push(prevHash);
   }
   if (expectedHead && expectedHead.seq > 0 && hashAt.get(expectedHead.seq) !== expectedHead.hash) {
-    problems.push({ line: lastJson + 1, code: 'journal-head-mismatch', message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${prevSeq}): the journal was truncated or a record was changed` });
+    problems.push({
+      line: lastJson + 1,
+      code: 'journal-head-mismatch',
+      message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${prevSeq}): the journal was truncated or a record was changed`,
+    });
   }
   const head = records.length ? { seq: records[records.length - 1]!.seq, hash: hashes[hashes.length - 1]! } : { seq: 0, hash: genesis };
   return { records, hashes, head, tornTail, problems };

@@ -115,7 +115,8 @@ export function acquireLock(file: string, kind: LockInfo['kind']): LockResult {
         current = readFileSync(file, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        if ((error as NodeJS.ErrnoException).code === 'EISDIR') return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
+        if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+          return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
         throw error;
       }
       const holder = parseLock(current);

@@ -21,6 +21,9 @@ export function outcomeResult(outcome: AttemptOutcome, timeoutSeconds: number | 
     case 'error':
       reason = `could not start: ${outcome.message}`;
       break;
+    case 'limited':
+      reason = `${outcome.limit} of ${outcome.pool}: ${outcome.message}`;
+      break;
     default:
       return unreachable(outcome, 'outcome');
   }

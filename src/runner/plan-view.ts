@@ -51,7 +51,6 @@ export interface RunPlan {
  */
 export type RunPlanUse = 'run' | 'state';
 
-
 export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run'): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -71,7 +70,17 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     // Hashed when first asked for (a run reconciling its state), not by status and the control verbs; from
     // the cwd in the plan, also when a worktree run later points the task's cwd elsewhere.
     let definition: string | undefined;
-    const define = () => contentHash({ kind: t.kind, run: t.run, cwd: path.relative(planDir, cwd), env, inputs, outputs, acceptance: t.acceptance.filter((a) => typeof a !== 'string'), agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined) });
+    const define = () =>
+      contentHash({
+        kind: t.kind,
+        run: t.run,
+        cwd: path.relative(planDir, cwd),
+        env,
+        inputs,
+        outputs,
+        acceptance: t.acceptance.filter((a) => typeof a !== 'string'),
+        agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined),
+      });
     return {
       model: t,
       cwd,

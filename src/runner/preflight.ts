@@ -15,10 +15,19 @@ export async function preflightProblems(plan: RunPlan, selected: Iterable<string
   for (const [kind, tasks] of byKind) {
     const executor = executors[kind as 'command' | 'agent'];
     if (!executor) {
-      problems.push(`no executor for ${kind} tasks (${tasks.map((t) => t.model.id).slice(0, 5).join(', ')}${tasks.length > 5 ? ', ...' : ''})`);
+      problems.push(
+        `no executor for ${kind} tasks (${tasks
+          .map((t) => t.model.id)
+          .slice(0, 5)
+          .join(', ')}${tasks.length > 5 ? ', ...' : ''})`,
+      );
       continue;
     }
-    for (const p of await executor.preflight(tasks.map((t) => t.model), context)) problems.push(p.task ? `${p.task}: ${p.message}` : p.message);
+    for (const p of await executor.preflight(
+      tasks.map((t) => t.model),
+      context,
+    ))
+      problems.push(p.task ? `${p.task}: ${p.message}` : p.message);
   }
   return problems;
 }

@@ -16,7 +16,10 @@ export function launchPriority(model: PlanModel, compiled: CompiledPlan | null):
   const start = new Map((compiled?.frontier.schedule ?? []).map((s) => [s.task, s.start]));
   const byPlan = (a: string, b: string) => (index.get(a) ?? Infinity) - (index.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0);
   const scheduled = [...start.keys()].sort((a, b) => start.get(a)! - start.get(b)! || byPlan(a, b));
-  const rest = model.tasks.map((t) => t.id).filter((id) => !start.has(id)).sort(byPlan);
+  const rest = model.tasks
+    .map((t) => t.id)
+    .filter((id) => !start.has(id))
+    .sort(byPlan);
   return new Map([...scheduled, ...rest].map((id, i) => [id, i]));
 }
 

@@ -34,11 +34,18 @@ export function reconcile(run: ReconcileInput): void {
     const ends: string[] = [];
     for (const attempt of open) {
       const left = run.leftovers?.get(`${id}#${attempt.n}`);
-      store.append({ type: 'task-interrupted', task: id, attempt: attempt.n, reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended`, ...(left ? { leftovers: left } : {}) });
+      store.append({
+        type: 'task-interrupted',
+        task: id,
+        attempt: attempt.n,
+        reason: `the runner (pid ${interruptedBy ?? '?'}) stopped before the attempt ended`,
+        ...(left ? { leftovers: left } : {}),
+      });
       if (left?.ended.length) ends.push(`ended ${left.ended.length} process(es) it left running (pid ${left.ended.join(', ')})`);
       if (left?.survived.length) ends.push(`could not end pid ${left.survived.join(', ')}: end them by hand`);
     }
-    if (open.length) emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; ${ends.length ? `${ends.join('; ')}; ` : ''}it runs again as a new attempt` });
+    if (open.length)
+      emit({ event: 'notice', message: `${id}: attempt ${open[open.length - 1]!.n} was interrupted; ${ends.length ? `${ends.join('; ')}; ` : ''}it runs again as a new attempt` });
   }
   const reset = (id: string, reason: string) => store.append({ type: 'task-reset', task: id, reason });
   if (mode === 'new') {
@@ -77,7 +84,10 @@ export function reconcile(run: ReconcileInput): void {
     }
     if (changed.length) {
       const extra = rerun.size - changed.length;
-      emit({ event: 'notice', message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}` });
+      emit({
+        event: 'notice',
+        message: `plan changed since the last run: re-running ${changed.join(', ')}${extra > 0 ? ` and ${extra} task${extra === 1 ? '' : 's'} downstream` : ''}`,
+      });
     }
     for (const task of plan.order) {
       if (!selected.has(task.model.id)) continue;

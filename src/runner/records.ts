@@ -1,6 +1,7 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
-/** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. */
-export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped';
+import type { WaitReason } from '../core/task-status.js';
+/** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. `limited`: ended at a limit of its agent profile. */
+export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped' | 'limited';
 
 /**
  * A request from a person. `actor` names who asked (EXECPLAN_ACTOR, git's user, or the OS user: see
@@ -53,16 +54,22 @@ export type JournalBody =
   /** `leftovers`: processes of the attempt still running when it was found interrupted, and what became of them. */
   | { type: 'task-interrupted'; task: string; attempt: number; reason: string; leftovers?: { ended: number[]; survived: number[] } }
   | { type: 'task-stopped'; task: string; attempt: number; reason: string }
+  /**
+   * The attempt stopped at a usage limit or a rate limit of its agent profile (`pool`): not the task's
+   * failure. The task is pending again and its retries are untouched; `resumeAt` is when the runner
+   * lets that profile start again (ISO time).
+   */
+  | { type: 'task-limited'; task: string; attempt: number; limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null; message: string; durationMs: number }
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
   | { type: 'task-fresh'; task: string; fingerprint: string }
   /**
-   * A scheduling decision: a ready task did not start because of `reason` (slot: the concurrency limit is
-   * reached; resource / file-lock: what it needs is held, `held_by` by which tasks; gate: it waits for an
-   * approval). Journaled once per decision (when the reason changes), never per poll, so "why did this
-   * start late" is answerable from the history.
+   * A scheduling decision: a ready task did not start because of `reason` (a slot: the concurrency limit is
+   * reached; a resource or file lock held by other tasks; a gate's approval; an agent limit, the machine's
+   * capacity or a budget). Journaled once per decision (when the reason changes), never per poll, so "why
+   * did this start late" is answerable from the history.
    */
-  | { type: 'task-wait'; task: string; reason: 'slot' | 'resource' | 'file-lock' | 'gate'; detail: string; held_by?: string[] }
+  | { type: 'task-wait'; task: string; reason: WaitReason }
   | ({ type: 'control'; by: number; actor: string } & ControlAction)
   | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
 

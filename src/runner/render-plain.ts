@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { describeWaitReason } from '../core/task-status.js';
 import type { RunEvent } from './events.js';
+import { defaultMaxLogBytes, TailBuffer } from './log-writer.js';
 import { unreachable } from '../core/unreachable.js';
 
 export interface RenderTarget {
@@ -65,9 +66,25 @@ export function batchedWriter(write: (text: string) => void): { write: (text: st
   };
 }
 
-export function plainRenderer(target: RenderTarget, showOutput = true): (event: RunEvent) => void {
+/**
+ * Plain lines. A task's output is capped per attempt like its log: the first half of `maxOutputBytes` is
+ * printed as it comes, then one note, and the last lines (within the other half) when the attempt ends,
+ * so a task printing a gigabyte does not print a gigabyte.
+ */
+export function plainRenderer(target: RenderTarget, showOutput = true, maxOutputBytes = defaultMaxLogBytes): (event: RunEvent) => void {
   const batch = batchedWriter(target.write);
   const out = (line: string) => batch.write(`${line}\n`);
+  const printed = new Map<string, number>();
+  const tails = new Map<string, TailBuffer>();
+  const headLimit = Math.floor(maxOutputBytes / 2);
+  const flushTail = (task: string) => {
+    const tail = tails.get(task);
+    printed.delete(task);
+    if (!tail) return;
+    tails.delete(task);
+    if (tail.droppedLines) out(`${task} | [execplan: ${tail.droppedLines} line(s) not shown; \`execplan logs ${task}\` has the log]`);
+    for (const line of tail.take()) out(`${task} | ${line}`);
+  };
   return (event) => {
     render(event);
     if (event.event === 'run-end' || event.event === 'run-start') batch.flush();
@@ -83,13 +100,29 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
       case 'task-start':
         out(`start  ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         break;
-      case 'task-output':
-        if (showOutput) out(`${event.task} | ${event.line}`);
+      case 'task-output': {
+        if (!showOutput) break;
+        // The prefix counts: the cap is on what reaches the console.
+        const bytes = Buffer.byteLength(event.line) + event.task.length + 4;
+        const sofar = printed.get(event.task) ?? 0;
+        const tail = tails.get(event.task);
+        if (!tail && sofar + bytes <= headLimit) {
+          printed.set(event.task, sofar + bytes);
+          out(`${event.task} | ${event.line}`);
+        } else if (tail) tail.push(event.line, bytes);
+        else {
+          out(`${event.task} | [execplan: output over ${(headLimit / 1024 / 1024).toFixed(1)} MiB; its last lines follow when the attempt ends]`);
+          const fresh = new TailBuffer(maxOutputBytes - headLimit);
+          fresh.push(event.line, bytes);
+          tails.set(event.task, fresh);
+        }
         break;
+      }
       case 'task-progress':
         if (event.progress.message) out(`${event.task} : ${event.progress.message}`);
         break;
       case 'task-end':
+        flushTail(event.task);
         if (event.status === 'done') out(`done   ${event.task} ${seconds(event.durationMs)}`);
         else {
           out(`FAILED ${event.task} (attempt ${event.attempt}): ${event.reason}${event.log ? ` (log: ${displayPath(target, event.log)})` : ''}`);
@@ -100,9 +133,14 @@ export function plainRenderer(target: RenderTarget, showOutput = true): (event: 
         out(`fresh  ${event.task} (up to date, not re-run)`);
         break;
       case 'task-interrupted':
+        flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
+      case 'task-limited':
+        out(`limit  ${event.task} (attempt ${event.attempt}): ${event.limit} of ${event.pool}: ${event.message}; waits, no retry used`);
+        break;
       case 'task-stopped':
+        flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} stopped: ${event.reason})`);
         break;
       case 'run-end':

@@ -61,25 +61,39 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
   const timer = setInterval(draw, 250);
 
   const tasks: Task[] = [
-      { title: 'starting', task: async (_ctx, task) => { header = task; draw(); await ended; }, rendererOptions: { outputBar: 2, persistentOutput: false } },
-      ...slots.map((slot) => ({
-        title: 'idle',
-        task: async (_ctx: unknown, task: Wrapper) => {
-          slot.wrapper = task;
-          await ended;
-          task.title = 'idle';
-          task.output = '';
-        },
-        rendererOptions: { outputBar: 1, persistentOutput: false },
-      })),
+    {
+      title: 'starting',
+      task: async (_ctx, task) => {
+        header = task;
+        draw();
+        await ended;
+      },
+      rendererOptions: { outputBar: 2, persistentOutput: false },
+    },
+    ...slots.map((slot) => ({
+      title: 'idle',
+      task: async (_ctx: unknown, task: Wrapper) => {
+        slot.wrapper = task;
+        await ended;
+        task.title = 'idle';
+        task.output = '';
+      },
+      rendererOptions: { outputBar: 1, persistentOutput: false },
+    })),
   ];
-  const list = new Listr<unknown, 'default', 'simple'>(tasks,
-    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: true, clearOutput: true } },
+  const list = new Listr<unknown, 'default', 'simple'>(tasks, {
+    concurrent: true,
+    exitOnError: false,
+    registerSignalListeners: false,
+    rendererOptions: { collapseSubtasks: true, clearOutput: true },
+  });
+  const done = list.run().then(
+    () => {
+      clearInterval(timer);
+      if (final) for (const line of summaryLines(final, target)) target.write(`${line}\n`);
+    },
+    () => clearInterval(timer),
   );
-  const done = list.run().then(() => {
-    clearInterval(timer);
-    if (final) for (const line of summaryLines(final, target)) target.write(`${line}\n`);
-  }, () => clearInterval(timer));
 
   return {
     done,
@@ -108,6 +122,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
           break;
         }
         case 'task-end':
+        case 'task-limited':
         case 'task-stopped':
         case 'task-interrupted': {
           running--;

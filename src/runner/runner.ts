@@ -15,7 +15,7 @@ import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
-import type { ControlAction, JournalBody, RunOutcome } from './records.js';
+import type { JournalBody, RunOutcome } from './records.js';
 import type { JournalRecord } from './journal.js';
 import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
@@ -28,7 +28,9 @@ import type { TaskState } from './state.js';
 import { StorageError } from './storage-error.js';
 import type { Store } from './store.js';
 import { waitReasons } from './wait-reason.js';
-import { isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
+import { clock, isBlocked, type DisplayedStatus, type WaitReason } from '../core/task-status.js';
+import { Pacer } from './pacing.js';
+import { capacityProblem, readCapacity, type CapacityLimits } from './capacity.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -53,6 +55,18 @@ export interface RunOptions {
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
+  /** Most bytes one attempt's log keeps (its beginning and end); default 20 MiB. */
+  logMaxBytes?: number;
+  /** At an agent's usage limit, wait for its reset (default) instead of ending the run (exit 7). */
+  waitForLimits?: boolean;
+  /** Backpressure: wait while the machine is past these (null: off). */
+  capacity?: CapacityLimits | null;
+  /** How often a run held by backpressure looks again (ms). */
+  capacityPollMs?: number;
+  /** The budget a new agent of `pool` would exceed (its name and usage), or null; absent: no budgets. */
+  budget?: (pool: string) => string | null;
+  /** Pacing at agent limits (tests compress these). */
+  limits?: { marginMs?: number; defaultUsageWaitMs?: number; backoffBaseMs?: number; maxBackoffMs?: number };
 }
 
 interface Running {
@@ -62,6 +76,8 @@ interface Running {
   handle: AttemptHandle | null;
   log: LogWriter | null;
   timer: NodeJS.Timeout | null;
+  /** Its agent profile (limit pool), or null for tasks no service limits. */
+  pool: string | null;
   marker: string;
   pgidRecorded: boolean;
   /** Set by `execplan stop` / `pause --stop`: the attempt ends as stopped, with this reason. */
@@ -69,7 +85,10 @@ interface Running {
 }
 
 export function newRunId(date: Date): string {
-  return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+  return `${date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
 }
 
 export class Runner {
@@ -87,6 +106,19 @@ export class Runner {
   private flushTimer: NodeJS.Timeout | null = null;
   private scheduling = false;
   private rescheduleWanted = false;
+  private readonly pacer: Pacer;
+  /** Ready tasks a limit of their agent profile holds back, and why (from the last scheduling pass). */
+  private held = new Map<string, WaitReason>();
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAtMs = 0;
+  /** --no-wait-for-limits: the usage limit that ends the run. */
+  private limitStop: { pool: string; untilMs: number } | null = null;
+  private pools = new Map<string, string | null>();
+  /** The budget that ended agent launches, once reached. */
+  private budgetStop: string | null = null;
+  private capacityHeld = false;
+  /** What the run last said about the machine's capacity (it says so when that changes). */
+  private capacityNote: string | null = null;
   /** A write the disk refused: the run stops (trees ended) and ends with this as its reason. */
   private storageFailure: StorageError | null = null;
 
@@ -100,6 +132,28 @@ export class Runner {
     const upstreamDone = Boolean(options.upstreamDone && options.only);
     this.readiness = new Readiness(plan, this.selected, (id) => (upstreamDone && !this.selected.has(id) ? 'done' : this.status(id)));
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    const limits = options.limits ?? {};
+    this.pacer = new Pacer({
+      concurrency: options.concurrency,
+      marginMs: limits.marginMs ?? 60_000,
+      defaultUsageWaitMs: limits.defaultUsageWaitMs ?? 30 * 60_000,
+      backoffBaseMs: limits.backoffBaseMs ?? 15_000,
+      maxBackoffMs: limits.maxBackoffMs ?? 10 * 60_000,
+      now: () => this.now(),
+    });
+  }
+
+  /** The limit pool of a task: its agent profile, as the task's executor names it. */
+  private poolOf(task: RunTask): string | null {
+    const id = task.model.id;
+    if (!this.pools.has(id)) this.pools.set(id, this.options.executors[task.model.kind as 'command' | 'agent']?.pool?.(task.model) ?? null);
+    return this.pools.get(id)!;
+  }
+
+  private runningIn(pool: string | null): number {
+    let n = 0;
+    if (pool !== null) for (const r of this.running.values()) if (r.pool === pool) n++;
+    return n;
   }
 
   private actorName: string | null = null;
@@ -115,7 +169,10 @@ export class Runner {
     try {
       writeHandoffFor({ stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) }, record);
     } catch (error) {
-      this.emit({ event: 'notice', message: `hand-off for ${'task' in record ? String(record.task) : record.type} not written: ${error instanceof Error ? error.message : String(error)}` });
+      this.emit({
+        event: 'notice',
+        message: `hand-off for ${'task' in record ? String(record.task) : record.type} not written: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 
@@ -157,7 +214,16 @@ export class Runner {
     // two attempts of one task must never run side by side.
     const leftovers = await this.endLeftovers();
     this.guard(() => {
-      reconcile({ plan: this.plan, store: this.store, selected: this.selected, runId: this.runId, concurrency: this.options.concurrency, emit: (event) => this.emit(event), leftovers, actor: this.actor() });
+      reconcile({
+        plan: this.plan,
+        store: this.store,
+        selected: this.selected,
+        runId: this.runId,
+        concurrency: this.options.concurrency,
+        emit: (event) => this.emit(event),
+        leftovers,
+        actor: this.actor(),
+      });
       // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
       this.applyControl(drainControl(this.paths.control));
       this.readiness.rebuild();
@@ -224,7 +290,12 @@ export class Runner {
     try {
       written = this.store.append(body);
     } catch (error) {
-      const failure = error instanceof StorageError ? error : typeof (error as NodeJS.ErrnoException).code === 'string' ? new StorageError(this.paths.journal, (error as NodeJS.ErrnoException).code!, 'write the journal') : null;
+      const failure =
+        error instanceof StorageError
+          ? error
+          : typeof (error as NodeJS.ErrnoException).code === 'string'
+            ? new StorageError(this.paths.journal, (error as NodeJS.ErrnoException).code!, 'write the journal')
+            : null;
       if (!failure) throw error;
       this.failStorage(failure);
       return;
@@ -239,6 +310,7 @@ export class Runner {
     this.stopping = true;
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
+    this.clearWake();
     for (const r of this.running.values()) r.handle?.kill('interrupt');
     this.schedule();
   }
@@ -253,7 +325,8 @@ export class Runner {
     }
     this.store.flushInBackground();
     const failed = (this.store as { backgroundError?: Error | null }).backgroundError;
-    if (failed && typeof (failed as NodeJS.ErrnoException).code === 'string') this.failStorage(new StorageError(this.paths.state, (failed as NodeJS.ErrnoException).code!, 'write the state snapshot'));
+    if (failed && typeof (failed as NodeJS.ErrnoException).code === 'string')
+      this.failStorage(new StorageError(this.paths.state, (failed as NodeJS.ErrnoException).code!, 'write the state snapshot'));
   }
 
   private pollControl(): void {
@@ -323,19 +396,26 @@ export class Runner {
   }
 
   private launchReady(): void {
+    this.held.clear();
     if (this.stopping || this.store.state.paused) return;
     if (!this.options.keepGoing && this.readiness.anyFailed()) return;
+    for (const pool of this.pacer.takeLifted()) {
+      const n = this.waitingIn(pool);
+      this.emit({ event: 'notice', message: `usage limit of ${pool} over: resuming (${n} task${n === 1 ? '' : 's'} waiting)` });
+    }
+    let capacity: string | null | undefined;
+    this.capacityHeld = false;
     let full = false;
     for (const task of this.ready()) {
       const id = task.model.id;
       const s = this.ts(id);
       if (task.model.kind === 'manual') continue;
       if (task.model.gate === 'approve' && !s?.approved) {
-        this.noteWait(id, 'gate', 'waits for `execplan approve`');
+        this.noteWait(id, { kind: 'gate' });
         continue;
       }
       if (full) {
-        this.noteWait(id, 'slot', `all ${this.options.concurrency} slots in use`);
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
         continue;
       }
       if (this.isFresh(task)) {
@@ -345,28 +425,92 @@ export class Runner {
       if (this.running.size >= this.options.concurrency) {
         // Every ready task after this one waits for a slot too: each is journaled once, not per pass.
         full = true;
-        this.noteWait(id, 'slot', `all ${this.options.concurrency} slots in use`);
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
+        continue;
+      }
+      const pool = this.poolOf(task);
+      // Read the machine once per pass, and only when something would launch.
+      if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
+      if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
+        this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
+        this.capacityNote = capacity;
+      }
+      if (capacity) {
+        this.capacityHeld = true;
+        this.hold(id, { kind: 'capacity', detail: capacity });
+        continue;
+      }
+      const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
+      if (budget) {
+        if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
+        this.budgetStop = budget;
+        this.hold(id, { kind: 'budget', budget });
+        continue;
+      }
+      const hold = this.pacer.hold(pool, this.runningIn(pool));
+      if (hold) {
+        this.hold(id, hold);
         continue;
       }
       const blocked = this.readiness.blockedBy(task);
       if (blocked) {
-        if (blocked.kind === 'resource') this.noteWait(id, 'resource', blocked.resource, blocked.held_by);
-        else if (blocked.kind === 'file-lock') this.noteWait(id, 'file-lock', blocked.pattern, blocked.held_by);
+        this.noteWait(id, blocked);
         continue;
       }
       this.waitNoted.delete(id);
-      this.launch(task);
+      this.launch(task, pool);
     }
+    this.armWake();
+  }
+
+  /** Wakes the loop when a held pool may start again (not with --no-wait-for-limits: that run ends). */
+  private armWake(): void {
+    const limitWake = this.held.size > 0 && !this.limitStop && !this.stopping ? this.pacer.nextWakeMs() : null;
+    const capacityWake = this.capacityHeld && !this.stopping ? this.now() + (this.options.capacityPollMs ?? 2000) : null;
+    const next = limitWake === null ? capacityWake : capacityWake === null ? limitWake : Math.min(limitWake, capacityWake);
+    if (next === null) return this.clearWake();
+    if (this.wakeTimer && this.wakeAtMs === next) return;
+    this.clearWake();
+    this.wakeAtMs = next;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.schedule();
+      },
+      Math.max(0, next - this.now()) + 5,
+    );
+  }
+
+  private clearWake(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+  }
+
+  /** Selected tasks of a pool not finished and not running (the ones a limit keeps waiting). */
+  private waitingIn(pool: string): number {
+    let n = 0;
+    for (const id of this.selected) {
+      const status = this.status(id);
+      if (status !== 'pending' || this.running.has(id)) continue;
+      if (this.poolOf(this.plan.tasks.get(id)!) === pool) n++;
+    }
+    return n;
   }
 
   /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
   private waitNoted = new Map<string, string>();
 
-  private noteWait(task: string, reason: 'slot' | 'resource' | 'file-lock' | 'gate', detail: string, heldBy?: string[]): void {
-    const key = `${reason}\u0000${detail}`;
+  private noteWait(task: string, reason: WaitReason): void {
+    const key = JSON.stringify(reason);
     if (this.waitNoted.get(task) === key) return;
     this.waitNoted.set(task, key);
-    this.record({ type: 'task-wait', task, reason, detail, ...(heldBy ? { held_by: [...heldBy] } : {}) });
+    this.record({ type: 'task-wait', task, reason });
+  }
+
+  /** Held for this pass by an agent limit, the machine or a budget: the run waits for it (and says why once). */
+  private hold(task: string, reason: WaitReason): void {
+    this.held.set(task, reason);
+    this.noteWait(task, reason);
   }
 
   private upstreamFingerprints(task: RunTask): Array<string | null> {
@@ -386,7 +530,7 @@ export class Runner {
     return true;
   }
 
-  private launch(task: RunTask): void {
+  private launch(task: RunTask, pool: string | null): void {
     const id = task.model.id;
     const s = this.ts(id);
     const attempt = (s?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0) + 1;
@@ -396,8 +540,8 @@ export class Runner {
     this.record({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog, marker });
     if (this.storageFailure) return;
     this.readiness.hold(task);
-    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error)) : null;
-    const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null, marker, pgidRecorded: false, stopReason: null };
+    const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error), this.options.logMaxBytes) : null;
+    const running: Running = { task, attempt, startMs: this.now(), handle: null, log, timer: null, marker, pgidRecorded: false, stopReason: null, pool };
     this.running.set(id, running);
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
@@ -407,7 +551,14 @@ export class Runner {
       if (!this.storageFailure) log?.line(line);
       this.emit({ event: 'task-output', task: id, stream, line });
     };
-    const env: NodeJS.ProcessEnv = { ...this.options.env, ...task.env, EXECPLAN_TASK: id, EXECPLAN_ATTEMPT: String(attempt), EXECPLAN_RUN_ID: this.runId, [markerVariable]: marker };
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.env,
+      ...task.env,
+      EXECPLAN_TASK: id,
+      EXECPLAN_ATTEMPT: String(attempt),
+      EXECPLAN_RUN_ID: this.runId,
+      [markerVariable]: marker,
+    };
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
@@ -440,14 +591,20 @@ export class Runner {
     const ended = await endAll(running.marker, null, this.options.graceMs, () => this.interrupts > 1);
     if (ended.ended.length === 0 && ended.survived.length === 0) return;
     const id = running.task.model.id;
-    if (ended.survived.length) this.emit({ event: 'notice', message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand` });
-    else this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
+    if (ended.survived.length)
+      this.emit({
+        event: 'notice',
+        message: `${id}: could not end ${ended.survived.length} process(es) the attempt left running (pid ${ended.survived.join(', ')}); end them by hand`,
+      });
+    else
+      this.emit({ event: 'notice', message: `${id}: ended ${ended.ended.length} process(es) the attempt left running outside its process group (pid ${ended.ended.join(', ')})` });
   }
 
   private async afterCommand(running: Running, outcome: AttemptOutcome, env: NodeJS.ProcessEnv): Promise<void> {
     if (running.timer) clearTimeout(running.timer);
     await this.endEscaped(running, outcome);
     const task = running.task;
+    if (outcome.kind === 'limited' && !this.stopping && !running.stopReason) return this.finishLimited(running, outcome);
     const ended = outcomeResult(outcome, task.model.timeoutSeconds);
     let reason = ended.reason;
     const hasChecks = task.model.acceptance.some((a) => typeof a !== 'string');
@@ -487,10 +644,16 @@ export class Runner {
       this.record({ type: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
       this.emit({ event: 'task-stopped', task: id, attempt: running.attempt, reason: running.stopReason! });
     } else if (ending === 'interrupted' || (this.stopping && reason !== null)) {
-      this.record({ type: 'task-interrupted', task: id, attempt: running.attempt, reason: this.storageFailure ? `stopped: ${this.storageFailure.message}` : 'interrupted by the user' });
+      this.record({
+        type: 'task-interrupted',
+        task: id,
+        attempt: running.attempt,
+        reason: this.storageFailure ? `stopped: ${this.storageFailure.message}` : 'interrupted by the user',
+      });
       this.readiness.requeue(id);
       this.emit({ event: 'task-interrupted', task: id, attempt: running.attempt });
     } else if (reason === null) {
+      this.pacer.success(running.pool);
       const fp = task.inputs.length ? fingerprint(task, this.plan.planDir, this.upstreamFingerprints(task)) : sha256(`${task.definition}:${this.runId}:${running.attempt}`);
       this.record({ type: 'task-end', task: id, attempt: running.attempt, status: 'done', exitCode, reason: null, fingerprint: fp, durationMs, logged });
       this.readiness.markSatisfied(task);
@@ -515,6 +678,44 @@ export class Runner {
     this.schedule();
   }
 
+  /**
+   * An attempt stopped at a limit of its agent profile: not the task's failure. The task is pending
+   * again with its retries untouched (its worktree, with any partial work, stays as it is); the pool
+   * waits for the reset (usage limit) or backs off with fewer agents at once (rate limit).
+   */
+  private finishLimited(running: Running, outcome: Extract<AttemptOutcome, { kind: 'limited' }>): void {
+    const task = running.task;
+    const id = task.model.id;
+    running.log?.close();
+    this.running.delete(id);
+    this.readiness.release(task);
+    const pool = outcome.pool;
+    const report = outcome.limit === 'usage-limit' ? this.pacer.usageLimit(pool, outcome.resetAtMs) : this.pacer.rateLimit(pool, outcome.resetAtMs, this.runningIn(pool) + 1);
+    const resumeAt = new Date(report.resumeAtMs).toISOString();
+    this.record({
+      type: 'task-limited',
+      task: id,
+      attempt: running.attempt,
+      limit: outcome.limit,
+      pool,
+      resumeAt,
+      message: redactSecrets(outcome.message),
+      durationMs: this.now() - running.startMs,
+    });
+    this.readiness.requeue(id);
+    this.emit({ event: 'task-limited', task: id, attempt: running.attempt, limit: outcome.limit, pool, resumeAtMs: report.resumeAtMs, message: redactSecrets(outcome.message) });
+    if (outcome.limit === 'usage-limit' && report.newSuspension) {
+      const n = this.waitingIn(pool);
+      if (this.options.waitForLimits === false) {
+        this.limitStop ??= { pool, untilMs: report.resumeAtMs };
+        this.emit({ event: 'notice', message: `usage limit of ${pool}: it lifts at ${clock(resumeAt)}; not waiting (--no-wait-for-limits), ${n} task${n === 1 ? '' : 's'} left` });
+      } else this.emit({ event: 'notice', message: `usage limit of ${pool}: resuming at ${clock(resumeAt)}, ${n} task${n === 1 ? '' : 's'} waiting` });
+    } else if (outcome.limit === 'rate-limit') {
+      this.emit({ event: 'notice', message: `rate limit of ${pool}: backing off until ${clock(resumeAt)}, at most ${report.concurrency} of its agents at once` });
+    }
+    this.schedule();
+  }
+
   /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
   private waitingReasons(): (task: RunTask) => WaitReason | null {
     const why = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
@@ -523,6 +724,8 @@ export class Runner {
 
   private maybeFinish(): void {
     if (this.running.size > 0 || this.retryTimers.size > 0) return;
+    // Tasks held by an agent limit: the run waits for the reset and resumes by itself.
+    if (this.wakeTimer && !this.stopping) return;
     if (!this.stopping && this.ready().length > 0 && this.launchPossible()) return;
     const pending = [...this.selected].filter((id) => !this.readiness.satisfied(id) && this.status(id) !== 'failed' && this.status(id) !== 'stopped');
     const waitingFor = this.waitingReasons();
@@ -536,7 +739,7 @@ export class Runner {
   private launchPossible(): boolean {
     if (this.store.state.paused) return false;
     if (!this.options.keepGoing && this.readiness.anyFailed()) return false;
-    return this.ready().some((t) => t.model.kind !== 'manual' && (t.model.gate !== 'approve' || this.ts(t.model.id)?.approved));
+    return this.ready().some((t) => t.model.kind !== 'manual' && (t.model.gate !== 'approve' || this.ts(t.model.id)?.approved) && !this.held.has(t.model.id));
   }
 
   private finished_ = false;
@@ -546,6 +749,12 @@ export class Runner {
     this.finished_ = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.clearWake();
+    if (this.limitStop) {
+      const at = new Date(this.limitStop.untilMs).toISOString();
+      this.emit({ event: 'notice', message: `stopped at the usage limit of ${this.limitStop.pool}: it lifts at ${clock(at)} (${at}); run \`execplan run\` again then` });
+    }
+    if (this.budgetStop) this.emit({ event: 'notice', message: `stopped at the budget: ${this.budgetStop}` });
     const failures: FailureSummary[] = [];
     const waiting: WaitingTask[] = [];
     const counts: Partial<Record<DisplayedStatus, number>> = {};
@@ -561,7 +770,7 @@ export class Runner {
         const last = s!.attempts[s!.attempts.length - 1];
         waiting.push({ task: id, status: 'cancelled', reason: { kind: 'stopped', reason: last?.reason ?? 'stopped' } });
       } else if (status === 'pending') {
-        const why = waitingFor(task);
+        const why = waitingFor(task) ?? this.held.get(id) ?? null;
         const kind = isBlocked(why) ? 'blocked' : this.stopping || (this.readiness.anyFailed() && !this.options.keepGoing) ? 'cancelled' : 'waiting';
         status = kind;
         const interrupted = s?.attempts.some((a) => a.runId === this.runId && a.status === 'interrupted');
@@ -576,7 +785,16 @@ export class Runner {
     const durationMs = this.now() - this.startMs;
     try {
       if (this.store.persistent) {
-        writeRunSummary(this.paths.runs, { runId: this.runId, startMs: this.startMs, durationMs, exitCode, outcome, concurrency: this.options.concurrency, selected: this.selected, tasks: this.store.state.tasks });
+        writeRunSummary(this.paths.runs, {
+          runId: this.runId,
+          startMs: this.startMs,
+          durationMs,
+          exitCode,
+          outcome,
+          concurrency: this.options.concurrency,
+          selected: this.selected,
+          tasks: this.store.state.tasks,
+        });
       }
       this.store.close();
     } catch (error) {
@@ -587,7 +805,9 @@ export class Runner {
       exitCode = this.options.exitCodeOf(outcome);
     }
     if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
-    const parts = Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${v} ${k}`);
+    const parts = Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${v} ${k}`);
     const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
     this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
     this.resolveFinished(outcome);

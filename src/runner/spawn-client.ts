@@ -6,9 +6,7 @@ import { GroupLifecycle, lineOutput, type OutputStream, type ProcessEnd } from '
 import { unreachable } from '../core/unreachable.js';
 
 type HelperMessage =
-  | { op: 'started'; id: number; pid: number | null }
-  | { op: 'data'; id: number; stream: OutputStream; data: string }
-  | { op: 'end'; id: number; end: ProcessEnd };
+  { op: 'started'; id: number; pid: number | null } | { op: 'data'; id: number; stream: OutputStream; data: string } | { op: 'end'; id: number; end: ProcessEnd };
 
 interface Pending {
   onStarted: (pid: number | null) => void;

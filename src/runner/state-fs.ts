@@ -13,7 +13,15 @@ import path from 'node:path';
 /** The folder a state path belongs to: the nearest ancestor named `.execplan`, else the path's own folder. */
 const STATE_DIR_NAME = '.execplan';
 
-export class StateFsError extends Error {}
+/** `code`: the errno a caller that reports storage failures shows (a link, not a folder, not ours). */
+export class StateFsError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'ELOOP' | 'ENOTDIR' | 'EACCES',
+  ) {
+    super(message);
+  }
+}
 
 let warnSink: (message: string) => void = () => {};
 /** Where warnings go (the CLI prints them; the runner never prints). */
@@ -25,9 +33,11 @@ const uid = typeof process.getuid === 'function' ? process.getuid() : null;
 
 function checkDir(dir: string): void {
   const info = lstatSync(dir);
-  if (info.isSymbolicLink()) throw new StateFsError(`${dir} is a symbolic link; execplan does not follow links in its state folder: remove it (or replace it with a real folder)`);
-  if (!info.isDirectory()) throw new StateFsError(`${dir} is not a folder; remove it so execplan can keep its state there`);
-  if (uid !== null && info.uid !== uid) throw new StateFsError(`${dir} belongs to another user (uid ${info.uid}); execplan keeps state only in a folder of yours: remove it or run as its owner`);
+  if (info.isSymbolicLink())
+    throw new StateFsError(`${dir} is a symbolic link; execplan does not follow links in its state folder: remove it (or replace it with a real folder)`, 'ELOOP');
+  if (!info.isDirectory()) throw new StateFsError(`${dir} is not a folder; remove it so execplan can keep its state there`, 'ENOTDIR');
+  if (uid !== null && info.uid !== uid)
+    throw new StateFsError(`${dir} belongs to another user (uid ${info.uid}); execplan keeps state only in a folder of yours: remove it or run as its owner`, 'EACCES');
   if ((info.mode & 0o077) !== 0 && path.basename(dir) === STATE_DIR_NAME) chmodSync(dir, 0o700);
 }
 

@@ -46,6 +46,8 @@ export interface TaskState {
   rework?: number;
   /** Sign-offs on this task's gate, oldest first. */
   decisions?: Decision[];
+  /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
+  limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
 
 /** A timestamped sign-off: who approved or rejected a gate, why, and which attempt they judged. */
@@ -117,7 +119,19 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
-      task.attempts.push({ n: record.attempt, runId: record.runId, status: 'running', startedAt: record.ts, endedAt: null, exitCode: null, reason: null, log: record.log, logged: false, ...(record.marker ? { marker: record.marker } : {}) });
+      delete task.limited;
+      task.attempts.push({
+        n: record.attempt,
+        runId: record.runId,
+        status: 'running',
+        startedAt: record.ts,
+        endedAt: null,
+        exitCode: null,
+        reason: null,
+        log: record.log,
+        logged: false,
+        ...(record.marker ? { marker: record.marker } : {}),
+      });
       break;
     }
     case 'task-pgid': {
@@ -141,6 +155,14 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
         task.fingerprint = record.fingerprint;
         task.note = null;
       } else task.failuresSinceReset++;
+      break;
+    }
+    case 'task-limited': {
+      const task = taskState(state, record.task);
+      const attempt = task.attempts.find((a) => a.n === record.attempt);
+      if (attempt) Object.assign(attempt, { status: 'limited', endedAt: record.ts, reason: `${record.limit} of ${record.pool}: ${record.message}` });
+      task.status = 'pending';
+      task.limited = { limit: record.limit, pool: record.pool, resumeAt: record.resumeAt };
       break;
     }
     case 'task-interrupted': {

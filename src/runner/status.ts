@@ -26,10 +26,31 @@ export interface StatusView {
   planApproval: { required: boolean; version: string; current: PlanApproval | null; voided: PlanApproval | null };
 }
 
+/** A task whose last attempt stopped at its agent's limit waits for that limit while it lasts. */
+function limitedReason(s: RunState['tasks'][string] | undefined, now: number): WaitReason | null {
+  const l = s?.limited;
+  if (!l || l.resumeAt === null || Date.parse(l.resumeAt) <= now) return null;
+  return l.limit === 'usage-limit' ? { kind: 'usage-limit', pool: l.pool, until: l.resumeAt } : { kind: 'rate-limit', pool: l.pool, until: l.resumeAt, concurrency: 1 };
+}
+
 export function statusView(plan: RunPlan, state: RunState, now: number): StatusView {
   const status = (id: string): TaskStatus => state.tasks[id]?.status ?? 'pending';
   const active = state.activePid !== null && pidAlive(state.activePid);
-  const view: StatusView = { runId: state.runId, active, pid: active ? state.activePid : null, paused: state.paused, lastOutcome: state.lastOutcome, counts: {}, running: [], ready: [], waiting: [], failed: [], tasks: [], decisions: [], planApproval: { required: plan.model.source.settings?.require_approval === true, version: plan.planVersion, ...currentPlanApproval(state, plan.planVersion) } };
+  const view: StatusView = {
+    runId: state.runId,
+    active,
+    pid: active ? state.activePid : null,
+    paused: state.paused,
+    lastOutcome: state.lastOutcome,
+    counts: {},
+    running: [],
+    ready: [],
+    waiting: [],
+    failed: [],
+    tasks: [],
+    decisions: [],
+    planApproval: { required: plan.model.source.settings?.require_approval === true, version: plan.planVersion, ...currentPlanApproval(state, plan.planVersion) },
+  };
   const whyWaiting = waitReasons(plan, status, state.paused);
   // What the live runner's tasks hold: a task it would launch next may have to wait for them.
   const holdings = new Holdings(plan);
@@ -46,7 +67,7 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       const last = s!.attempts[s!.attempts.length - 1];
       view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
     } else if (shown === 'pending') {
-      const why = whyWaiting(task, s?.approved ?? false) ?? holdings.conflict(task);
+      const why = whyWaiting(task, s?.approved ?? false) ?? limitedReason(s, now) ?? holdings.conflict(task);
       if (why === null) {
         shown = 'ready';
         view.ready.push(id);

@@ -3,7 +3,7 @@
  * and monitors). Loading folds the whole journal, so a snapshot older than the journal never matters.
  * `NullStore` keeps the same state in memory only (--no-state; the durability bench).
  */
-import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
 import { applyRecord, emptyState, readSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
 import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
@@ -138,10 +138,15 @@ export class FileStore implements Store {
         this.backgroundError = syncError;
         return;
       }
-      writeSnapshotInBackground(this.paths.state, text, () => generation === this.generation, (error) => {
-        this.snapshotInFlight = false;
-        if (error) this.backgroundError = error;
-      });
+      writeSnapshotInBackground(
+        this.paths.state,
+        text,
+        () => generation === this.generation,
+        (error) => {
+          this.snapshotInFlight = false;
+          if (error) this.backgroundError = error;
+        },
+      );
     });
     if (!started) {
       this.snapshotInFlight = false;

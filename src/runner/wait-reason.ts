@@ -69,7 +69,11 @@ function unfinishedEarlierPhases(plan: RunPlan, status: (id: string) => TaskStat
     let result = memo.get(phase);
     if (!result) {
       const earlier = [...byPhase].filter(([p]) => p < phase).map(([, e]) => e);
-      const first = earlier.flatMap((e) => e.first).sort((a, b) => a[0] - b[0]).slice(0, 3).map(([, id]) => id);
+      const first = earlier
+        .flatMap((e) => e.first)
+        .sort((a, b) => a[0] - b[0])
+        .slice(0, 3)
+        .map(([, id]) => id);
       result = { first, count: earlier.reduce((n, e) => n + e.count, 0) };
       memo.set(phase, result);
     }

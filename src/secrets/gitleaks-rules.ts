@@ -6,2623 +6,2191 @@
 // Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated
 // documentation files, to deal in the Software without restriction, subject to including this notice.
 
-export interface PortedRegex { source: string; flags: string }
-export interface PortedAllowlist { target: 'secret' | 'match' | 'line'; regexes: PortedRegex[]; stopwords: string[] }
-export interface PortedRule { id: string; source: string; flags: string; keywords: string[]; entropy: number; secretGroup: number; allow: PortedAllowlist[] }
+export interface PortedRegex {
+  source: string;
+  flags: string;
+}
+export interface PortedAllowlist {
+  target: 'secret' | 'match' | 'line';
+  regexes: PortedRegex[];
+  stopwords: string[];
+}
+export interface PortedRule {
+  id: string;
+  source: string;
+  flags: string;
+  keywords: string[];
+  entropy: number;
+  secretGroup: number;
+  allow: PortedAllowlist[];
+}
 
-export const GITLEAKS_COMMIT = "b58d3f102cf3a2c84cb7f923d05c25c9b1aed84b";
+export const GITLEAKS_COMMIT = 'b58d3f102cf3a2c84cb7f923d05c25c9b1aed84b';
 export const GLOBAL_ALLOW: PortedRegex[] = [
- {
-  "source": "^true|false|null$",
-  "flags": "i"
- },
- {
-  "source": "^(?:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$",
-  "flags": "i"
- },
- {
-  "source": "^\\$(?:\\d+|{\\d+})$",
-  "flags": ""
- },
- {
-  "source": "^\\$(?:[A-Z_]+|[a-z_]+)$",
-  "flags": ""
- },
- {
-  "source": "^\\${(?:[A-Z_]+|[a-z_]+)}$",
-  "flags": ""
- },
- {
-  "source": "^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$",
-  "flags": ""
- },
- {
-  "source": "^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w \"'&./=|]*)[ \\t]*}}$",
-  "flags": ""
- },
- {
-  "source": "^%(?:[A-Z_]+|[a-z_]+)%$",
-  "flags": ""
- },
- {
-  "source": "^%[+\\-# 0]?[bcdeEfFgGoOpqstTUvxX]$",
-  "flags": ""
- },
- {
-  "source": "^\\{\\d{0,2}}$",
-  "flags": ""
- },
- {
-  "source": "^@(?:[A-Z_]+|[a-z_]+)@$",
-  "flags": ""
- },
- {
-  "source": "^/Users/[a-z0-9]+/[\\w .-/]+$",
-  "flags": "i"
- },
- {
-  "source": "^/(?:bin|etc|home|opt|tmp|usr|var)/[\\w ./-]+$",
-  "flags": ""
- }
+  {
+    source: '^true|false|null$',
+    flags: 'i',
+  },
+  {
+    source: '^(?:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\\*+|\\.+)$',
+    flags: 'i',
+  },
+  {
+    source: '^\\$(?:\\d+|{\\d+})$',
+    flags: '',
+  },
+  {
+    source: '^\\$(?:[A-Z_]+|[a-z_]+)$',
+    flags: '',
+  },
+  {
+    source: '^\\${(?:[A-Z_]+|[a-z_]+)}$',
+    flags: '',
+  },
+  {
+    source: '^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$',
+    flags: '',
+  },
+  {
+    source: '^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w "\'&./=|]*)[ \\t]*}}$',
+    flags: '',
+  },
+  {
+    source: '^%(?:[A-Z_]+|[a-z_]+)%$',
+    flags: '',
+  },
+  {
+    source: '^%[+\\-# 0]?[bcdeEfFgGoOpqstTUvxX]$',
+    flags: '',
+  },
+  {
+    source: '^\\{\\d{0,2}}$',
+    flags: '',
+  },
+  {
+    source: '^@(?:[A-Z_]+|[a-z_]+)@$',
+    flags: '',
+  },
+  {
+    source: '^/Users/[a-z0-9]+/[\\w .-/]+$',
+    flags: 'i',
+  },
+  {
+    source: '^/(?:bin|etc|home|opt|tmp|usr|var)/[\\w ./-]+$',
+    flags: '',
+  },
 ];
 export const GITLEAKS_RULES: PortedRule[] = [
- {
-  "id": "1password-secret-key",
-  "source": "\\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\\b",
-  "flags": "",
-  "keywords": [
-   "a3-"
-  ],
-  "entropy": 3.8,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "1password-service-account-token",
-  "source": "ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}",
-  "flags": "",
-  "keywords": [
-   "ops_"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "adafruit-api-key",
-  "source": "[\\w.-]{0,50}?(?:adafruit)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "adafruit"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "adobe-client-id",
-  "source": "[\\w.-]{0,50}?(?:adobe)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "adobe"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "adobe-client-secret",
-  "source": "\\b(p8e-[a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "p8e-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "age-secret-key",
-  "source": "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
-  "flags": "",
-  "keywords": [
-   "age-secret-key-1"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "airtable-api-key",
-  "source": "[\\w.-]{0,50}?(?:airtable)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{17})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "airtable"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "airtable-personnal-access-token",
-  "source": "\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b",
-  "flags": "",
-  "keywords": [
-   "airtable"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "algolia-api-key",
-  "source": "[\\w.-]{0,50}?(?:algolia)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "algolia"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "alibaba-access-key-id",
-  "source": "\\b(LTAI[a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "ltai"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "alibaba-secret-key",
-  "source": "[\\w.-]{0,50}?(?:alibaba)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "alibaba"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "anthropic-admin-api-key",
-  "source": "\\b(sk-ant-admin01-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sk-ant-admin01"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "anthropic-api-key",
-  "source": "\\b(sk-ant-api03-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sk-ant-api03"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "artifactory-api-key",
-  "source": "\\bAKCp[A-Za-z0-9]{69}\\b",
-  "flags": "",
-  "keywords": [
-   "akcp"
-  ],
-  "entropy": 4.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "artifactory-reference-token",
-  "source": "\\bcmVmd[A-Za-z0-9]{59}\\b",
-  "flags": "",
-  "keywords": [
-   "cmvmd"
-  ],
-  "entropy": 4.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "asana-client-id",
-  "source": "[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "asana"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "asana-client-secret",
-  "source": "[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "asana"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "atlassian-api-token",
-  "source": "[\\w.-]{0,50}?(?:(?:ATLASSIAN|[Aa]tlassian)|(?:CONFLUENCE|[Cc]onfluence)|(?:JIRA|[Jj]ira))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\\x60'\"\\s;]|\\\\[nr]|$)|\\b(ATATT3[A-Za-z0-9_\\-=]{186})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "atlassian",
-   "confluence",
-   "jira",
-   "atatt3"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "authress-service-client-access-key",
-  "source": "\\b((?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.(?:acc)[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sc_",
-   "ext_",
-   "scauth_",
-   "authress_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "aws-access-token",
-  "source": "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b",
-  "flags": "",
-  "keywords": [
-   "a3t",
-   "akia",
-   "asia",
-   "abia",
-   "acca"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": [
-   {
-    "target": "secret",
-    "regexes": [
-     {
-      "source": ".+EXAMPLE$",
-      "flags": ""
-     }
+  {
+    id: '1password-secret-key',
+    source: '\\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\\b',
+    flags: '',
+    keywords: ['a3-'],
+    entropy: 3.8,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: '1password-service-account-token',
+    source: 'ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}',
+    flags: '',
+    keywords: ['ops_'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'adafruit-api-key',
+    source: '[\\w.-]{0,50}?(?:adafruit)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9_-]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['adafruit'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'adobe-client-id',
+    source: '[\\w.-]{0,50}?(?:adobe)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['adobe'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'adobe-client-secret',
+    source: '\\b(p8e-[a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['p8e-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'age-secret-key',
+    source: 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}',
+    flags: '',
+    keywords: ['age-secret-key-1'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'airtable-api-key',
+    source: '[\\w.-]{0,50}?(?:airtable)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{17})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['airtable'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'airtable-personnal-access-token',
+    source: '\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b',
+    flags: '',
+    keywords: ['airtable'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'algolia-api-key',
+    source: '[\\w.-]{0,50}?(?:algolia)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['algolia'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'alibaba-access-key-id',
+    source: '\\b(LTAI[a-z0-9]{20})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['ltai'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'alibaba-secret-key',
+    source: '[\\w.-]{0,50}?(?:alibaba)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['alibaba'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'anthropic-admin-api-key',
+    source: '\\b(sk-ant-admin01-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sk-ant-admin01'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'anthropic-api-key',
+    source: '\\b(sk-ant-api03-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sk-ant-api03'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'artifactory-api-key',
+    source: '\\bAKCp[A-Za-z0-9]{69}\\b',
+    flags: '',
+    keywords: ['akcp'],
+    entropy: 4.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'artifactory-reference-token',
+    source: '\\bcmVmd[A-Za-z0-9]{59}\\b',
+    flags: '',
+    keywords: ['cmvmd'],
+    entropy: 4.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'asana-client-id',
+    source: '[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['asana'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'asana-client-secret',
+    source: '[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['asana'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'atlassian-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:(?:ATLASSIAN|[Aa]tlassian)|(?:CONFLUENCE|[Cc]onfluence)|(?:JIRA|[Jj]ira))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\\x60\'"\\s;]|\\\\[nr]|$)|\\b(ATATT3[A-Za-z0-9_\\-=]{186})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['atlassian', 'confluence', 'jira', 'atatt3'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'authress-service-client-access-key',
+    source: '\\b((?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.(?:acc)[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sc_', 'ext_', 'scauth_', 'authress_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'aws-access-token',
+    source: '\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b',
+    flags: '',
+    keywords: ['a3t', 'akia', 'asia', 'abia', 'acca'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [
+      {
+        target: 'secret',
+        regexes: [
+          {
+            source: '.+EXAMPLE$',
+            flags: '',
+          },
+        ],
+        stopwords: [],
+      },
     ],
-    "stopwords": []
-   }
-  ]
- },
- {
-  "id": "aws-amazon-bedrock-api-key-long-lived",
-  "source": "\\b(ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "absk"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "aws-amazon-bedrock-api-key-short-lived",
-  "source": "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
-  "flags": "",
-  "keywords": [
-   "bedrock-api-key-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "azure-ad-client-secret",
-  "source": "(?:^|[\\\\'\"\\x60\\s>=:(,)])([a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),])",
-  "flags": "",
-  "keywords": [
-   "q~"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "beamer-api-token",
-  "source": "[\\w.-]{0,50}?(?:beamer)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(b_[a-z0-9=_\\-]{44})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "beamer"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "bitbucket-client-id",
-  "source": "[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "bitbucket"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "bitbucket-client-secret",
-  "source": "[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "bitbucket"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "bittrex-access-key",
-  "source": "[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "bittrex"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "bittrex-secret-key",
-  "source": "[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "bittrex"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "cisco-meraki-api-key",
-  "source": "[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Mm]eraki|MERAKI))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "meraki"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "clickhouse-cloud-api-secret-key",
-  "source": "\\b(4b1d[A-Za-z0-9]{38})\\b",
-  "flags": "",
-  "keywords": [
-   "4b1d"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "clojars-api-token",
-  "source": "CLOJARS_[a-z0-9]{60}",
-  "flags": "i",
-  "keywords": [
-   "clojars_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "cloudflare-api-key",
-  "source": "[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "cloudflare"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "cloudflare-global-api-key",
-  "source": "[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{37})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "cloudflare"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "cloudflare-origin-ca-key",
-  "source": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "cloudflare",
-   "v1.0-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "codecov-access-token",
-  "source": "[\\w.-]{0,50}?(?:codecov)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "codecov"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "cohere-api-token",
-  "source": "[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:cohere|CO_API_KEY)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-zA-Z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "cohere",
-   "co_api_key"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "coinbase-access-token",
-  "source": "[\\w.-]{0,50}?(?:coinbase)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "coinbase"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "confluent-access-token",
-  "source": "[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "confluent"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "confluent-secret-key",
-  "source": "[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "confluent"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "contentful-delivery-api-token",
-  "source": "[\\w.-]{0,50}?(?:contentful)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "contentful"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "curl-auth-header",
-  "source": "\\bcurl\\b(?:.*?|.*?(?:[\\r\\n]{1,2}.*?){1,5})[ \\t\\n\\r](?:-H|--header)(?:=|[ \\t]{0,5})(?:\"(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))\"|'(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))')(?:\\B|\\s|(?![\\s\\S]))",
-  "flags": "i",
-  "keywords": [
-   "curl"
-  ],
-  "entropy": 2.75,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "curl-auth-user",
-  "source": "\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})(\"(:[^\"]{3,}|[^:\"]{3,}:|[^:\"]{3,}:[^\"]{3,})\"|'([^:']{3,}:[^']{3,})'|((?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w$@.-]+):(?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w${}@.-]+)))(?:\\s|(?![\\s\\S]))",
-  "flags": "",
-  "keywords": [
-   "curl"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": [
-   {
-    "target": "secret",
-    "regexes": [
-     {
-      "source": "[^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\\*+|x+)",
-      "flags": ""
-     },
-     {
-      "source": "['\"]?<[^>]+>['\"]?:['\"]?<[^>]+>|<[^:]+:[^>]+>['\"]?",
-      "flags": ""
-     },
-     {
-      "source": "[^:]+:\\[[^]]+]",
-      "flags": ""
-     },
-     {
-      "source": "['\"]?[^:]+['\"]?:['\"]?\\$(?:\\d|\\w+|\\{(?:\\d|\\w+)})['\"]?",
-      "flags": ""
-     },
-     {
-      "source": "\\$\\([^)]+\\):\\$\\([^)]+\\)",
-      "flags": ""
-     },
-     {
-      "source": "['\"]?\\$?{{[^}]+}}['\"]?:['\"]?\\$?{{[^}]+}}['\"]?",
-      "flags": ""
-     }
+  },
+  {
+    id: 'aws-amazon-bedrock-api-key-long-lived',
+    source: '\\b(ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['absk'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'aws-amazon-bedrock-api-key-short-lived',
+    source: 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t',
+    flags: '',
+    keywords: ['bedrock-api-key-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'azure-ad-client-secret',
+    source: '(?:^|[\\\\\'"\\x60\\s>=:(,)])([a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\\'"\\x60\\s<),])',
+    flags: '',
+    keywords: ['q~'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'beamer-api-token',
+    source: '[\\w.-]{0,50}?(?:beamer)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(b_[a-z0-9=_\\-]{44})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['beamer'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'bitbucket-client-id',
+    source: '[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['bitbucket'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'bitbucket-client-secret',
+    source: '[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['bitbucket'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'bittrex-access-key',
+    source: '[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['bittrex'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'bittrex-secret-key',
+    source: '[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['bittrex'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'cisco-meraki-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Mm]eraki|MERAKI))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['meraki'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'clickhouse-cloud-api-secret-key',
+    source: '\\b(4b1d[A-Za-z0-9]{38})\\b',
+    flags: '',
+    keywords: ['4b1d'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'clojars-api-token',
+    source: 'CLOJARS_[a-z0-9]{60}',
+    flags: 'i',
+    keywords: ['clojars_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'cloudflare-api-key',
+    source: '[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['cloudflare'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'cloudflare-global-api-key',
+    source: '[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{37})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['cloudflare'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'cloudflare-origin-ca-key',
+    source: '\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['cloudflare', 'v1.0-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'codecov-access-token',
+    source: '[\\w.-]{0,50}?(?:codecov)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['codecov'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'cohere-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:cohere|CO_API_KEY)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-zA-Z0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['cohere', 'co_api_key'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'coinbase-access-token',
+    source: '[\\w.-]{0,50}?(?:coinbase)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9_-]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['coinbase'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'confluent-access-token',
+    source: '[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['confluent'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'confluent-secret-key',
+    source: '[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['confluent'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'contentful-delivery-api-token',
+    source: '[\\w.-]{0,50}?(?:contentful)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{43})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['contentful'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'curl-auth-header',
+    source:
+      '\\bcurl\\b(?:.*?|.*?(?:[\\r\\n]{1,2}.*?){1,5})[ \\t\\n\\r](?:-H|--header)(?:=|[ \\t]{0,5})(?:"(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))"|\'(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))\')(?:\\B|\\s|(?![\\s\\S]))',
+    flags: 'i',
+    keywords: ['curl'],
+    entropy: 2.75,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'curl-auth-user',
+    source:
+      '\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})("(:[^"]{3,}|[^:"]{3,}:|[^:"]{3,}:[^"]{3,})"|\'([^:\']{3,}:[^\']{3,})\'|((?:"[^"]{3,}"|\'[^\']{3,}\'|[\\w$@.-]+):(?:"[^"]{3,}"|\'[^\']{3,}\'|[\\w${}@.-]+)))(?:\\s|(?![\\s\\S]))',
+    flags: '',
+    keywords: ['curl'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [
+      {
+        target: 'secret',
+        regexes: [
+          {
+            source: '[^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\\*+|x+)',
+            flags: '',
+          },
+          {
+            source: '[\'"]?<[^>]+>[\'"]?:[\'"]?<[^>]+>|<[^:]+:[^>]+>[\'"]?',
+            flags: '',
+          },
+          {
+            source: '[^:]+:\\[[^]]+]',
+            flags: '',
+          },
+          {
+            source: '[\'"]?[^:]+[\'"]?:[\'"]?\\$(?:\\d|\\w+|\\{(?:\\d|\\w+)})[\'"]?',
+            flags: '',
+          },
+          {
+            source: '\\$\\([^)]+\\):\\$\\([^)]+\\)',
+            flags: '',
+          },
+          {
+            source: '[\'"]?\\$?{{[^}]+}}[\'"]?:[\'"]?\\$?{{[^}]+}}[\'"]?',
+            flags: '',
+          },
+        ],
+        stopwords: [],
+      },
     ],
-    "stopwords": []
-   }
-  ]
- },
- {
-  "id": "databricks-api-token",
-  "source": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "dapi"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "datadog-access-token",
-  "source": "[\\w.-]{0,50}?(?:datadog)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "datadog"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "defined-networking-api-token",
-  "source": "[\\w.-]{0,50}?(?:dnkey)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "dnkey"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "digitalocean-access-token",
-  "source": "\\b(doo_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "doo_v1_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "digitalocean-pat",
-  "source": "\\b(dop_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "dop_v1_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "digitalocean-refresh-token",
-  "source": "\\b(dor_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "dor_v1_"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "discord-api-token",
-  "source": "[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "discord"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "discord-client-id",
-  "source": "[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{18})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "discord"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "discord-client-secret",
-  "source": "[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "discord"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "doppler-api-token",
-  "source": "dp\\.pt\\.[a-z0-9]{43}",
-  "flags": "i",
-  "keywords": [
-   "dp.pt."
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "droneci-access-token",
-  "source": "[\\w.-]{0,50}?(?:droneci)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "droneci"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "dropbox-api-token",
-  "source": "[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{15})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "dropbox"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "dropbox-long-lived-api-token",
-  "source": "[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\\-_=]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "dropbox"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "dropbox-short-lived-api-token",
-  "source": "[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(sl\\.[a-z0-9\\-=_]{135})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "dropbox"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "duffel-api-token",
-  "source": "duffel_(?:test|live)_[a-z0-9_\\-=]{43}",
-  "flags": "i",
-  "keywords": [
-   "duffel_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "dynatrace-api-token",
-  "source": "dt0c01\\.[a-z0-9]{24}\\.[a-z0-9]{64}",
-  "flags": "i",
-  "keywords": [
-   "dt0c01."
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "easypost-api-token",
-  "source": "\\bEZAK[a-z0-9]{54}\\b",
-  "flags": "i",
-  "keywords": [
-   "ezak"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "easypost-test-api-token",
-  "source": "\\bEZTK[a-z0-9]{54}\\b",
-  "flags": "i",
-  "keywords": [
-   "eztk"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "etsy-access-token",
-  "source": "[\\w.-]{0,50}?(?:(?:ETSY|[Ee]tsy))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "etsy"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "facebook-access-token",
-  "source": "\\b(\\d{15,16}(\\||%)[0-9a-z\\-_]{27,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "facebook"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "facebook-page-access-token",
-  "source": "\\b(EAA[MC][a-z0-9]{100,})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "eaam",
-   "eaac"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "facebook-secret",
-  "source": "[\\w.-]{0,50}?(?:facebook)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "facebook"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "fastly-api-token",
-  "source": "[\\w.-]{0,50}?(?:fastly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "fastly"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "finicity-api-token",
-  "source": "[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "finicity"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "finicity-client-secret",
-  "source": "[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "finicity"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "finnhub-access-token",
-  "source": "[\\w.-]{0,50}?(?:finnhub)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "finnhub"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "flickr-access-token",
-  "source": "[\\w.-]{0,50}?(?:flickr)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "flickr"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "flutterwave-encryption-key",
-  "source": "FLWSECK_TEST-[a-h0-9]{12}",
-  "flags": "i",
-  "keywords": [
-   "flwseck_test"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "flutterwave-public-key",
-  "source": "FLWPUBK_TEST-[a-h0-9]{32}-X",
-  "flags": "i",
-  "keywords": [
-   "flwpubk_test"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "flutterwave-secret-key",
-  "source": "FLWSECK_TEST-[a-h0-9]{32}-X",
-  "flags": "i",
-  "keywords": [
-   "flwseck_test"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "flyio-access-token",
-  "source": "\\b((?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+\\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\\/]{100,}={0,3}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "fo1_",
-   "fm1",
-   "fm2_"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "frameio-api-token",
-  "source": "fio-u-[a-z0-9\\-_=]{64}",
-  "flags": "i",
-  "keywords": [
-   "fio-u-"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "freshbooks-access-token",
-  "source": "[\\w.-]{0,50}?(?:freshbooks)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "freshbooks"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gcp-api-key",
-  "source": "\\b(AIza[\\w-]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "aiza"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": [
-   {
-    "target": "secret",
-    "regexes": [
-     {
-      "source": "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
-      "flags": ""
-     },
-     {
-      "source": "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
-      "flags": ""
-     },
-     {
-      "source": "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
-      "flags": ""
-     }
+  },
+  {
+    id: 'databricks-api-token',
+    source: '\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['dapi'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'datadog-access-token',
+    source: '[\\w.-]{0,50}?(?:datadog)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['datadog'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'defined-networking-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:dnkey)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['dnkey'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'digitalocean-access-token',
+    source: '\\b(doo_v1_[a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['doo_v1_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'digitalocean-pat',
+    source: '\\b(dop_v1_[a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['dop_v1_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'digitalocean-refresh-token',
+    source: '\\b(dor_v1_[a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['dor_v1_'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'discord-api-token',
+    source: '[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['discord'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'discord-client-id',
+    source: '[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9]{18})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['discord'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'discord-client-secret',
+    source: '[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['discord'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'doppler-api-token',
+    source: 'dp\\.pt\\.[a-z0-9]{43}',
+    flags: 'i',
+    keywords: ['dp.pt.'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'droneci-access-token',
+    source: '[\\w.-]{0,50}?(?:droneci)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['droneci'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'dropbox-api-token',
+    source: '[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{15})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['dropbox'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'dropbox-long-lived-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\\-_=]{43})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['dropbox'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'dropbox-short-lived-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(sl\\.[a-z0-9\\-=_]{135})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['dropbox'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'duffel-api-token',
+    source: 'duffel_(?:test|live)_[a-z0-9_\\-=]{43}',
+    flags: 'i',
+    keywords: ['duffel_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'dynatrace-api-token',
+    source: 'dt0c01\\.[a-z0-9]{24}\\.[a-z0-9]{64}',
+    flags: 'i',
+    keywords: ['dt0c01.'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'easypost-api-token',
+    source: '\\bEZAK[a-z0-9]{54}\\b',
+    flags: 'i',
+    keywords: ['ezak'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'easypost-test-api-token',
+    source: '\\bEZTK[a-z0-9]{54}\\b',
+    flags: 'i',
+    keywords: ['eztk'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'etsy-access-token',
+    source: '[\\w.-]{0,50}?(?:(?:ETSY|[Ee]tsy))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['etsy'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'facebook-access-token',
+    source: '\\b(\\d{15,16}(\\||%)[0-9a-z\\-_]{27,40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['facebook'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'facebook-page-access-token',
+    source: '\\b(EAA[MC][a-z0-9]{100,})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['eaam', 'eaac'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'facebook-secret',
+    source: '[\\w.-]{0,50}?(?:facebook)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['facebook'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'fastly-api-token',
+    source: '[\\w.-]{0,50}?(?:fastly)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['fastly'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'finicity-api-token',
+    source: '[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['finicity'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'finicity-client-secret',
+    source: '[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['finicity'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'finnhub-access-token',
+    source: '[\\w.-]{0,50}?(?:finnhub)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['finnhub'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'flickr-access-token',
+    source: '[\\w.-]{0,50}?(?:flickr)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['flickr'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'flutterwave-encryption-key',
+    source: 'FLWSECK_TEST-[a-h0-9]{12}',
+    flags: 'i',
+    keywords: ['flwseck_test'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'flutterwave-public-key',
+    source: 'FLWPUBK_TEST-[a-h0-9]{32}-X',
+    flags: 'i',
+    keywords: ['flwpubk_test'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'flutterwave-secret-key',
+    source: 'FLWSECK_TEST-[a-h0-9]{32}-X',
+    flags: 'i',
+    keywords: ['flwseck_test'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'flyio-access-token',
+    source: '\\b((?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+\\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\\/]{100,}={0,3}))(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['fo1_', 'fm1', 'fm2_'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'frameio-api-token',
+    source: 'fio-u-[a-z0-9\\-_=]{64}',
+    flags: 'i',
+    keywords: ['fio-u-'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'freshbooks-access-token',
+    source: '[\\w.-]{0,50}?(?:freshbooks)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['freshbooks'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gcp-api-key',
+    source: '\\b(AIza[\\w-]{35})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['aiza'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [
+      {
+        target: 'secret',
+        regexes: [
+          {
+            source: 'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+            flags: '',
+          },
+          {
+            source: 'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+            flags: '',
+          },
+          {
+            source: 'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
+            flags: '',
+          },
+        ],
+        stopwords: [],
+      },
     ],
-    "stopwords": []
-   }
-  ]
- },
- {
-  "id": "github-app-token",
-  "source": "(?:ghu|ghs)_[0-9a-zA-Z]{36}",
-  "flags": "",
-  "keywords": [
-   "ghu_",
-   "ghs_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "github-fine-grained-pat",
-  "source": "github_pat_\\w{82}",
-  "flags": "",
-  "keywords": [
-   "github_pat_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "github-oauth",
-  "source": "gho_[0-9a-zA-Z]{36}",
-  "flags": "",
-  "keywords": [
-   "gho_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "github-pat",
-  "source": "ghp_[0-9a-zA-Z]{36}",
-  "flags": "",
-  "keywords": [
-   "ghp_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "github-refresh-token",
-  "source": "ghr_[0-9a-zA-Z]{36}",
-  "flags": "",
-  "keywords": [
-   "ghr_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-cicd-job-token",
-  "source": "glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}",
-  "flags": "",
-  "keywords": [
-   "glcbt-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-deploy-token",
-  "source": "gldt-[0-9a-zA-Z_\\-]{20}",
-  "flags": "",
-  "keywords": [
-   "gldt-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-feature-flag-client-token",
-  "source": "glffct-[0-9a-zA-Z_\\-]{20}",
-  "flags": "",
-  "keywords": [
-   "glffct-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-feed-token",
-  "source": "glft-[0-9a-zA-Z_\\-]{20}",
-  "flags": "",
-  "keywords": [
-   "glft-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-incoming-mail-token",
-  "source": "glimt-[0-9a-zA-Z_\\-]{25}",
-  "flags": "",
-  "keywords": [
-   "glimt-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-kubernetes-agent-token",
-  "source": "glagent-[0-9a-zA-Z_\\-]{50}",
-  "flags": "",
-  "keywords": [
-   "glagent-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-oauth-app-secret",
-  "source": "gloas-[0-9a-zA-Z_\\-]{64}",
-  "flags": "",
-  "keywords": [
-   "gloas-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-pat",
-  "source": "glpat-[\\w-]{20}",
-  "flags": "",
-  "keywords": [
-   "glpat-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-pat-routable",
-  "source": "\\bglpat-[0-9a-zA-Z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
-  "flags": "",
-  "keywords": [
-   "glpat-"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-ptt",
-  "source": "glptt-[0-9a-f]{40}",
-  "flags": "",
-  "keywords": [
-   "glptt-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-rrt",
-  "source": "GR1348941[\\w-]{20}",
-  "flags": "",
-  "keywords": [
-   "gr1348941"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-runner-authentication-token",
-  "source": "glrt-[0-9a-zA-Z_\\-]{20}",
-  "flags": "",
-  "keywords": [
-   "glrt-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-runner-authentication-token-routable",
-  "source": "\\bglrt-t\\d_[0-9a-zA-Z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
-  "flags": "",
-  "keywords": [
-   "glrt-"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-scim-token",
-  "source": "glsoat-[0-9a-zA-Z_\\-]{20}",
-  "flags": "",
-  "keywords": [
-   "glsoat-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitlab-session-cookie",
-  "source": "_gitlab_session=[0-9a-z]{32}",
-  "flags": "",
-  "keywords": [
-   "_gitlab_session="
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gitter-access-token",
-  "source": "[\\w.-]{0,50}?(?:gitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "gitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "gocardless-api-token",
-  "source": "[\\w.-]{0,50}?(?:gocardless)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(live_[a-z0-9\\-_=]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "live_",
-   "gocardless"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "grafana-api-key",
-  "source": "\\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "eyjrijoi"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "grafana-cloud-api-token",
-  "source": "\\b(glc_[A-Za-z0-9+/]{32,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "glc_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "grafana-service-account-token",
-  "source": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "glsa_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "harness-api-key",
-  "source": "(?:pat|sat)\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9]{24}\\.[a-zA-Z0-9]{20}",
-  "flags": "",
-  "keywords": [
-   "pat.",
-   "sat."
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "hashicorp-tf-api-token",
-  "source": "[a-z0-9]{14}\\.(?:atlasv1)\\.[a-z0-9\\-_=]{60,70}",
-  "flags": "i",
-  "keywords": [
-   "atlasv1"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "heroku-api-key",
-  "source": "[\\w.-]{0,50}?(?:heroku)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "heroku"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "heroku-api-key-v2",
-  "source": "\\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "hrku-aa"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "hubspot-api-key",
-  "source": "[\\w.-]{0,50}?(?:hubspot)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "hubspot"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "huggingface-access-token",
-  "source": "\\b(hf_(?:[a-z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "hf_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "huggingface-organization-api-token",
-  "source": "\\b(api_org_(?:[a-z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "api_org_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "infracost-api-token",
-  "source": "\\b(ico-[a-zA-Z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "ico-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "intercom-api-key",
-  "source": "[\\w.-]{0,50}?(?:intercom)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "intercom"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "intra42-client-secret",
-  "source": "\\b(s-s4t2(?:ud|af)-[abcdef0123456789]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "intra",
-   "s-s4t2ud-",
-   "s-s4t2af-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "jfrog-api-key",
-  "source": "[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{73})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "jfrog",
-   "artifactory",
-   "bintray",
-   "xray"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "jfrog-identity-token",
-  "source": "[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "jfrog",
-   "artifactory",
-   "bintray",
-   "xray"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "jwt",
-  "source": "\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9\\/\\\\_-]{17,}\\.(?:[a-zA-Z0-9\\/\\\\_-]{10,}={0,2})?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "ey"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "jwt-base64",
-  "source": "\\bZXlK(?:(?<alg>aGJHY2lPaU)|(?<apu>aGNIVWlPaU)|(?<apv>aGNIWWlPaU)|(?<aud>aGRXUWlPaU)|(?<b64>aU5qUWlP)|(?<crit>amNtbDBJanBi)|(?<cty>amRIa2lPaU)|(?<epk>bGNHc2lPbn)|(?<enc>bGJtTWlPaU)|(?<jku>cWEzVWlPaU)|(?<jwk>cWQyc2lPb)|(?<iss>cGMzTWlPaU)|(?<iv>cGRpSTZJ)|(?<kid>cmFXUWlP)|(?<key_ops>clpYbGZiM0J6SWpwY)|(?<kty>cmRIa2lPaUp)|(?<nonce>dWIyNWpaU0k2)|(?<p2c>d01tTWlP)|(?<p2s>d01uTWlPaU)|(?<ppt>d2NIUWlPaU)|(?<sub>emRXSWlPaU)|(?<svt>emRuUWlP)|(?<tag>MFlXY2lPaU)|(?<typ>MGVYQWlPaUp)|(?<url>MWNtd2l)|(?<use>MWMyVWlPaUp)|(?<ver>MlpYSWlPaU)|(?<version>MlpYSnphVzl1SWpv)|(?<x>NElqb2)|(?<x5c>NE5XTWlP)|(?<x5t>NE5YUWlPaU)|(?<x5ts256>NE5YUWpVekkxTmlJNkl)|(?<x5u>NE5YVWlPaU)|(?<zip>NmFYQWlPaU))[a-zA-Z0-9\\/\\\\_+\\-\\r\\n]{40,}={0,2}",
-  "flags": "",
-  "keywords": [
-   "zxlk"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "kraken-access-token",
-  "source": "[\\w.-]{0,50}?(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]{80,90})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "kraken"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "kucoin-access-token",
-  "source": "[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "kucoin"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "kucoin-secret-key",
-  "source": "[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "kucoin"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "launchdarkly-access-token",
-  "source": "[\\w.-]{0,50}?(?:launchdarkly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "launchdarkly"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "linear-api-key",
-  "source": "lin_api_[a-z0-9]{40}",
-  "flags": "i",
-  "keywords": [
-   "lin_api_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "linear-client-secret",
-  "source": "[\\w.-]{0,50}?(?:linear)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "linear"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "linkedin-client-id",
-  "source": "[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{14})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "linkedin",
-   "linked_in",
-   "linked-in"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "linkedin-client-secret",
-  "source": "[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "linkedin",
-   "linked_in",
-   "linked-in"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "lob-api-key",
-  "source": "[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((live|test)_[a-f0-9]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "test_",
-   "live_"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "lob-pub-api-key",
-  "source": "[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((test|live)_pub_[a-f0-9]{31})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "test_pub",
-   "live_pub",
-   "_pub"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "looker-client-id",
-  "source": "[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "looker"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "looker-client-secret",
-  "source": "[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "looker"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mailchimp-api-key",
-  "source": "[\\w.-]{0,50}?(?:MailchimpSDK.initialize|mailchimp)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32}-us\\d\\d)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mailchimp"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mailgun-private-api-token",
-  "source": "[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(key-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mailgun"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mailgun-pub-key",
-  "source": "[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pubkey-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mailgun"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mailgun-signing-key",
-  "source": "[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mailgun"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mapbox-api-token",
-  "source": "[\\w.-]{0,50}?(?:mapbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pk\\.[a-z0-9]{60}\\.[a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mapbox"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "mattermost-access-token",
-  "source": "[\\w.-]{0,50}?(?:mattermost)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "mattermost"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "maxmind-license-key",
-  "source": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "_mmk"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "messagebird-api-token",
-  "source": "[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "messagebird",
-   "message-bird",
-   "message_bird"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "messagebird-client-id",
-  "source": "[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "messagebird",
-   "message-bird",
-   "message_bird"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "microsoft-teams-webhook",
-  "source": "https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}",
-  "flags": "",
-  "keywords": [
-   "webhook.office.com",
-   "webhookb2",
-   "incomingwebhook"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "netlify-access-token",
-  "source": "[\\w.-]{0,50}?(?:netlify)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40,46})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "netlify"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "new-relic-browser-api-token",
-  "source": "[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRJS-[a-f0-9]{19})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "nrjs-"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "new-relic-insert-key",
-  "source": "[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRII-[a-z0-9-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "nrii-"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "new-relic-user-api-id",
-  "source": "[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "new-relic",
-   "newrelic",
-   "new_relic"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "new-relic-user-api-key",
-  "source": "[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "nrak"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "notion-api-token",
-  "source": "\\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "ntn_"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "npm-access-token",
-  "source": "\\b(npm_[a-z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "npm_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "nytimes-access-token",
-  "source": "[\\w.-]{0,50}?(?:nytimes|new-york-times,|newyorktimes)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "nytimes",
-   "new-york-times",
-   "newyorktimes"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "octopus-deploy-api-key",
-  "source": "\\b(API-[A-Z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "api-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "okta-access-token",
-  "source": "[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Oo]kta|OKTA))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(00[\\w=\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "okta"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "openai-api-key",
-  "source": "\\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "t3blbkfj"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "openshift-user-token",
-  "source": "\\b(sha256~[\\w-]{43})(?:[^\\w-]|(?![\\s\\S]))",
-  "flags": "",
-  "keywords": [
-   "sha256~"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "perplexity-api-key",
-  "source": "\\b(pplx-[a-zA-Z0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$|\\b)",
-  "flags": "",
-  "keywords": [
-   "pplx-"
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "plaid-api-token",
-  "source": "[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "plaid"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "plaid-client-id",
-  "source": "[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "plaid"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "plaid-secret-key",
-  "source": "[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "plaid"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "planetscale-api-token",
-  "source": "\\b(pscale_tkn_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "pscale_tkn_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "planetscale-oauth-token",
-  "source": "\\b(pscale_oauth_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "pscale_oauth_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "planetscale-password",
-  "source": "\\b(pscale_pw_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "pscale_pw_"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "postman-api-token",
-  "source": "\\b(PMAK-[a-f0-9]{24}\\-[a-f0-9]{34})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "pmak-"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "prefect-api-token",
-  "source": "\\b(pnu_[a-zA-Z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "pnu_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "private-key",
-  "source": "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----",
-  "flags": "i",
-  "keywords": [
-   "-----begin"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "privateai-api-token",
-  "source": "[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:private[_-]?ai)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "privateai",
-   "private_ai",
-   "private-ai"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "pulumi-api-token",
-  "source": "\\b(pul-[a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "pul-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "pypi-upload-token",
-  "source": "pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}",
-  "flags": "",
-  "keywords": [
-   "pypi-ageichlwas5vcmc"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "rapidapi-access-token",
-  "source": "[\\w.-]{0,50}?(?:rapidapi)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "rapidapi"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "readme-api-token",
-  "source": "\\b(rdme_[a-z0-9]{70})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "rdme_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "rubygems-api-token",
-  "source": "\\b(rubygems_[a-f0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "rubygems_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "scalingo-api-token",
-  "source": "\\b(tk-us-[\\w-]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "tk-us-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sendbird-access-id",
-  "source": "[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sendbird"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sendbird-access-token",
-  "source": "[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sendbird"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sendgrid-api-token",
-  "source": "\\b(SG\\.[a-z0-9=_\\-\\.]{66})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sg."
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sendinblue-api-token",
-  "source": "\\b(xkeysib-[a-f0-9]{64}\\-[a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "xkeysib-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sentry-access-token",
-  "source": "[\\w.-]{0,50}?(?:sentry)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sentry"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sentry-org-token",
-  "source": "\\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|(?![\\s\\S]))",
-  "flags": "",
-  "keywords": [
-   "sntrys_eyjpyxqio"
-  ],
-  "entropy": 4.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sentry-user-token",
-  "source": "\\b(sntryu_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sntryu_"
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "settlemint-application-access-token",
-  "source": "\\b(sm_aat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sm_aat"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "settlemint-personal-access-token",
-  "source": "\\b(sm_pat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sm_pat"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "settlemint-service-access-token",
-  "source": "\\b(sm_sat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sm_sat"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "shippo-api-token",
-  "source": "\\b(shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "shippo_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "shopify-access-token",
-  "source": "shpat_[a-fA-F0-9]{32}",
-  "flags": "",
-  "keywords": [
-   "shpat_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "shopify-custom-access-token",
-  "source": "shpca_[a-fA-F0-9]{32}",
-  "flags": "",
-  "keywords": [
-   "shpca_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "shopify-private-app-access-token",
-  "source": "shppa_[a-fA-F0-9]{32}",
-  "flags": "",
-  "keywords": [
-   "shppa_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "shopify-shared-secret",
-  "source": "shpss_[a-fA-F0-9]{32}",
-  "flags": "",
-  "keywords": [
-   "shpss_"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sidekiq-secret",
-  "source": "[\\w.-]{0,50}?(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "bundle_enterprise__contribsys__com",
-   "bundle_gems__contribsys__com"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sidekiq-sensitive-url",
-  "source": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems.contribsys.com|enterprise.contribsys.com)(?:[\\/|\\#|\\?|:]|$)",
-  "flags": "i",
-  "keywords": [
-   "gems.contribsys.com",
-   "enterprise.contribsys.com"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-app-token",
-  "source": "xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+",
-  "flags": "i",
-  "keywords": [
-   "xapp"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-bot-token",
-  "source": "xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*",
-  "flags": "",
-  "keywords": [
-   "xoxb"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-config-access-token",
-  "source": "xoxe.xox[bp]-\\d-[A-Z0-9]{163,166}",
-  "flags": "i",
-  "keywords": [
-   "xoxe.xoxb-",
-   "xoxe.xoxp-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-config-refresh-token",
-  "source": "xoxe-\\d-[A-Z0-9]{146}",
-  "flags": "i",
-  "keywords": [
-   "xoxe-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-legacy-bot-token",
-  "source": "xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}",
-  "flags": "",
-  "keywords": [
-   "xoxb"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-legacy-token",
-  "source": "xox[os]-\\d+-\\d+-\\d+-[a-fA-F\\d]+",
-  "flags": "",
-  "keywords": [
-   "xoxo",
-   "xoxs"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-legacy-workspace-token",
-  "source": "xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48}",
-  "flags": "",
-  "keywords": [
-   "xoxa",
-   "xoxr"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-user-token",
-  "source": "xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}",
-  "flags": "",
-  "keywords": [
-   "xoxp-",
-   "xoxe-"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "slack-webhook-url",
-  "source": "(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}",
-  "flags": "",
-  "keywords": [
-   "hooks.slack.com"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "snyk-api-token",
-  "source": "[\\w.-]{0,50}?(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "snyk"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sonar-api-token",
-  "source": "[\\w.-]{0,50}?(?:sonar[_.-]?(login|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sonar"
-  ],
-  "entropy": 0,
-  "secretGroup": 2,
-  "allow": []
- },
- {
-  "id": "sourcegraph-access-token",
-  "source": "\\b(\\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\\b)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sgp_",
-   "sourcegraph"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "square-access-token",
-  "source": "\\b((?:EAAA|sq0atp-)[\\w-]{22,60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sq0atp-",
-   "eaaa"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "squarespace-access-token",
-  "source": "[\\w.-]{0,50}?(?:squarespace)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "squarespace"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "stripe-access-token",
-  "source": "\\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "sk_test",
-   "sk_live",
-   "sk_prod",
-   "rk_test",
-   "rk_live",
-   "rk_prod"
-  ],
-  "entropy": 2,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sumologic-access-id",
-  "source": "[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(su[a-zA-Z0-9]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sumo"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "sumologic-access-token",
-  "source": "[\\w.-]{0,50}?(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "sumo"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "telegram-bot-api-token",
-  "source": "[\\w.-]{0,50}?(?:telegr)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{5,16}:(?:A)[a-z0-9_\\-]{34})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "telegr"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "travisci-access-token",
-  "source": "[\\w.-]{0,50}?(?:travis)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "travis"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twilio-api-key",
-  "source": "SK[0-9a-fA-F]{32}",
-  "flags": "",
-  "keywords": [
-   "sk"
-  ],
-  "entropy": 3,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitch-api-token",
-  "source": "[\\w.-]{0,50}?(?:twitch)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitch"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitter-access-secret",
-  "source": "[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{45})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitter-access-token",
-  "source": "[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitter-api-key",
-  "source": "[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitter-api-secret",
-  "source": "[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "twitter-bearer-token",
-  "source": "[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "twitter"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "typeform-api-token",
-  "source": "[\\w.-]{0,50}?(?:typeform)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(tfp_[a-z0-9\\-_\\.=]{59})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "tfp_"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "vault-batch-token",
-  "source": "\\b(hvb\\.[\\w-]{138,300})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "",
-  "keywords": [
-   "hvb."
-  ],
-  "entropy": 4,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "vault-service-token",
-  "source": "\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?:[a-z0-9]{24})))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "hvs.",
-   "s."
-  ],
-  "entropy": 3.5,
-  "secretGroup": 0,
-  "allow": [
-   {
-    "target": "secret",
-    "regexes": [
-     {
-      "source": "s\\.[A-Za-z]{24}",
-      "flags": ""
-     }
+  },
+  {
+    id: 'github-app-token',
+    source: '(?:ghu|ghs)_[0-9a-zA-Z]{36}',
+    flags: '',
+    keywords: ['ghu_', 'ghs_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'github-fine-grained-pat',
+    source: 'github_pat_\\w{82}',
+    flags: '',
+    keywords: ['github_pat_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'github-oauth',
+    source: 'gho_[0-9a-zA-Z]{36}',
+    flags: '',
+    keywords: ['gho_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'github-pat',
+    source: 'ghp_[0-9a-zA-Z]{36}',
+    flags: '',
+    keywords: ['ghp_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'github-refresh-token',
+    source: 'ghr_[0-9a-zA-Z]{36}',
+    flags: '',
+    keywords: ['ghr_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-cicd-job-token',
+    source: 'glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}',
+    flags: '',
+    keywords: ['glcbt-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-deploy-token',
+    source: 'gldt-[0-9a-zA-Z_\\-]{20}',
+    flags: '',
+    keywords: ['gldt-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-feature-flag-client-token',
+    source: 'glffct-[0-9a-zA-Z_\\-]{20}',
+    flags: '',
+    keywords: ['glffct-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-feed-token',
+    source: 'glft-[0-9a-zA-Z_\\-]{20}',
+    flags: '',
+    keywords: ['glft-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-incoming-mail-token',
+    source: 'glimt-[0-9a-zA-Z_\\-]{25}',
+    flags: '',
+    keywords: ['glimt-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-kubernetes-agent-token',
+    source: 'glagent-[0-9a-zA-Z_\\-]{50}',
+    flags: '',
+    keywords: ['glagent-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-oauth-app-secret',
+    source: 'gloas-[0-9a-zA-Z_\\-]{64}',
+    flags: '',
+    keywords: ['gloas-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-pat',
+    source: 'glpat-[\\w-]{20}',
+    flags: '',
+    keywords: ['glpat-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-pat-routable',
+    source: '\\bglpat-[0-9a-zA-Z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b',
+    flags: '',
+    keywords: ['glpat-'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-ptt',
+    source: 'glptt-[0-9a-f]{40}',
+    flags: '',
+    keywords: ['glptt-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-rrt',
+    source: 'GR1348941[\\w-]{20}',
+    flags: '',
+    keywords: ['gr1348941'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-runner-authentication-token',
+    source: 'glrt-[0-9a-zA-Z_\\-]{20}',
+    flags: '',
+    keywords: ['glrt-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-runner-authentication-token-routable',
+    source: '\\bglrt-t\\d_[0-9a-zA-Z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b',
+    flags: '',
+    keywords: ['glrt-'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-scim-token',
+    source: 'glsoat-[0-9a-zA-Z_\\-]{20}',
+    flags: '',
+    keywords: ['glsoat-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitlab-session-cookie',
+    source: '_gitlab_session=[0-9a-z]{32}',
+    flags: '',
+    keywords: ['_gitlab_session='],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gitter-access-token',
+    source: '[\\w.-]{0,50}?(?:gitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['gitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'gocardless-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:gocardless)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(live_[a-z0-9\\-_=]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['live_', 'gocardless'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'grafana-api-key',
+    source: '\\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['eyjrijoi'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'grafana-cloud-api-token',
+    source: '\\b(glc_[A-Za-z0-9+/]{32,400}={0,3})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['glc_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'grafana-service-account-token',
+    source: '\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['glsa_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'harness-api-key',
+    source: '(?:pat|sat)\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9]{24}\\.[a-zA-Z0-9]{20}',
+    flags: '',
+    keywords: ['pat.', 'sat.'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'hashicorp-tf-api-token',
+    source: '[a-z0-9]{14}\\.(?:atlasv1)\\.[a-z0-9\\-_=]{60,70}',
+    flags: 'i',
+    keywords: ['atlasv1'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'heroku-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:heroku)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['heroku'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'heroku-api-key-v2',
+    source: '\\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['hrku-aa'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'hubspot-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:hubspot)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['hubspot'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'huggingface-access-token',
+    source: '\\b(hf_(?:[a-z]{34}))(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['hf_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'huggingface-organization-api-token',
+    source: '\\b(api_org_(?:[a-z]{34}))(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['api_org_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'infracost-api-token',
+    source: '\\b(ico-[a-zA-Z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['ico-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'intercom-api-key',
+    source: '[\\w.-]{0,50}?(?:intercom)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{60})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['intercom'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'intra42-client-secret',
+    source: '\\b(s-s4t2(?:ud|af)-[abcdef0123456789]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['intra', 's-s4t2ud-', 's-s4t2af-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'jfrog-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{73})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['jfrog', 'artifactory', 'bintray', 'xray'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'jfrog-identity-token',
+    source:
+      '[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['jfrog', 'artifactory', 'bintray', 'xray'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'jwt',
+    source: '\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9\\/\\\\_-]{17,}\\.(?:[a-zA-Z0-9\\/\\\\_-]{10,}={0,2})?)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['ey'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'jwt-base64',
+    source:
+      '\\bZXlK(?:(?<alg>aGJHY2lPaU)|(?<apu>aGNIVWlPaU)|(?<apv>aGNIWWlPaU)|(?<aud>aGRXUWlPaU)|(?<b64>aU5qUWlP)|(?<crit>amNtbDBJanBi)|(?<cty>amRIa2lPaU)|(?<epk>bGNHc2lPbn)|(?<enc>bGJtTWlPaU)|(?<jku>cWEzVWlPaU)|(?<jwk>cWQyc2lPb)|(?<iss>cGMzTWlPaU)|(?<iv>cGRpSTZJ)|(?<kid>cmFXUWlP)|(?<key_ops>clpYbGZiM0J6SWpwY)|(?<kty>cmRIa2lPaUp)|(?<nonce>dWIyNWpaU0k2)|(?<p2c>d01tTWlP)|(?<p2s>d01uTWlPaU)|(?<ppt>d2NIUWlPaU)|(?<sub>emRXSWlPaU)|(?<svt>emRuUWlP)|(?<tag>MFlXY2lPaU)|(?<typ>MGVYQWlPaUp)|(?<url>MWNtd2l)|(?<use>MWMyVWlPaUp)|(?<ver>MlpYSWlPaU)|(?<version>MlpYSnphVzl1SWpv)|(?<x>NElqb2)|(?<x5c>NE5XTWlP)|(?<x5t>NE5YUWlPaU)|(?<x5ts256>NE5YUWpVekkxTmlJNkl)|(?<x5u>NE5YVWlPaU)|(?<zip>NmFYQWlPaU))[a-zA-Z0-9\\/\\\\_+\\-\\r\\n]{40,}={0,2}',
+    flags: '',
+    keywords: ['zxlk'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'kraken-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]{80,90})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['kraken'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'kucoin-access-token',
+    source: '[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{24})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['kucoin'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'kucoin-secret-key',
+    source:
+      '[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['kucoin'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'launchdarkly-access-token',
+    source: '[\\w.-]{0,50}?(?:launchdarkly)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['launchdarkly'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'linear-api-key',
+    source: 'lin_api_[a-z0-9]{40}',
+    flags: 'i',
+    keywords: ['lin_api_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'linear-client-secret',
+    source: '[\\w.-]{0,50}?(?:linear)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['linear'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'linkedin-client-id',
+    source: '[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{14})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['linkedin', 'linked_in', 'linked-in'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'linkedin-client-secret',
+    source: '[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['linkedin', 'linked_in', 'linked-in'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'lob-api-key',
+    source: '[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}((live|test)_[a-f0-9]{35})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['test_', 'live_'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'lob-pub-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}((test|live)_pub_[a-f0-9]{31})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['test_pub', 'live_pub', '_pub'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'looker-client-id',
+    source: '[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['looker'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'looker-client-secret',
+    source: '[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['looker'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mailchimp-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:MailchimpSDK.initialize|mailchimp)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{32}-us\\d\\d)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mailchimp'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mailgun-private-api-token',
+    source: '[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(key-[a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mailgun'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mailgun-pub-key',
+    source: '[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(pubkey-[a-f0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mailgun'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mailgun-signing-key',
+    source:
+      '[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mailgun'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mapbox-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:mapbox)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(pk\\.[a-z0-9]{60}\\.[a-z0-9]{22})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mapbox'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'mattermost-access-token',
+    source: '[\\w.-]{0,50}?(?:mattermost)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{26})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['mattermost'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'maxmind-license-key',
+    source: '\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['_mmk'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'messagebird-api-token',
+    source: '[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'messagebird-client-id',
+    source:
+      '[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'microsoft-teams-webhook',
+    source:
+      'https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}',
+    flags: '',
+    keywords: ['webhook.office.com', 'webhookb2', 'incomingwebhook'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'netlify-access-token',
+    source: '[\\w.-]{0,50}?(?:netlify)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{40,46})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['netlify'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'new-relic-browser-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(NRJS-[a-f0-9]{19})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['nrjs-'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'new-relic-insert-key',
+    source:
+      '[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(NRII-[a-z0-9-]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['nrii-'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'new-relic-user-api-id',
+    source:
+      '[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['new-relic', 'newrelic', 'new_relic'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'new-relic-user-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['nrak'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'notion-api-token',
+    source: '\\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['ntn_'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'npm-access-token',
+    source: '\\b(npm_[a-z0-9]{36})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['npm_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'nytimes-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:nytimes|new-york-times,|newyorktimes)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['nytimes', 'new-york-times', 'newyorktimes'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'octopus-deploy-api-key',
+    source: '\\b(API-[A-Z0-9]{26})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['api-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'okta-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Oo]kta|OKTA))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(00[\\w=\\-]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['okta'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'openai-api-key',
+    source:
+      '\\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['t3blbkfj'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'openshift-user-token',
+    source: '\\b(sha256~[\\w-]{43})(?:[^\\w-]|(?![\\s\\S]))',
+    flags: '',
+    keywords: ['sha256~'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'perplexity-api-key',
+    source: '\\b(pplx-[a-zA-Z0-9]{48})(?:[\\x60\'"\\s;]|\\\\[nr]|$|\\b)',
+    flags: '',
+    keywords: ['pplx-'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'plaid-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['plaid'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'plaid-client-id',
+    source: '[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['plaid'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'plaid-secret-key',
+    source: '[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['plaid'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'planetscale-api-token',
+    source: '\\b(pscale_tkn_[\\w=\\.-]{32,64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['pscale_tkn_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'planetscale-oauth-token',
+    source: '\\b(pscale_oauth_[\\w=\\.-]{32,64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['pscale_oauth_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'planetscale-password',
+    source: '\\b(pscale_pw_[\\w=\\.-]{32,64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['pscale_pw_'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'postman-api-token',
+    source: '\\b(PMAK-[a-f0-9]{24}\\-[a-f0-9]{34})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['pmak-'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'prefect-api-token',
+    source: '\\b(pnu_[a-zA-Z0-9]{36})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['pnu_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'private-key',
+    source: '-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----',
+    flags: 'i',
+    keywords: ['-----begin'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'privateai-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:private[_-]?ai)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['privateai', 'private_ai', 'private-ai'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'pulumi-api-token',
+    source: '\\b(pul-[a-f0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['pul-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'pypi-upload-token',
+    source: 'pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}',
+    flags: '',
+    keywords: ['pypi-ageichlwas5vcmc'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'rapidapi-access-token',
+    source: '[\\w.-]{0,50}?(?:rapidapi)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9_-]{50})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['rapidapi'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'readme-api-token',
+    source: '\\b(rdme_[a-z0-9]{70})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['rdme_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'rubygems-api-token',
+    source: '\\b(rubygems_[a-f0-9]{48})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['rubygems_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'scalingo-api-token',
+    source: '\\b(tk-us-[\\w-]{48})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['tk-us-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sendbird-access-id',
+    source:
+      '[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sendbird'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sendbird-access-token',
+    source: '[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sendbird'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sendgrid-api-token',
+    source: '\\b(SG\\.[a-z0-9=_\\-\\.]{66})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sg.'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sendinblue-api-token',
+    source: '\\b(xkeysib-[a-f0-9]{64}\\-[a-z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['xkeysib-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sentry-access-token',
+    source: '[\\w.-]{0,50}?(?:sentry)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sentry'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sentry-org-token',
+    source:
+      '\\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|(?![\\s\\S]))',
+    flags: '',
+    keywords: ['sntrys_eyjpyxqio'],
+    entropy: 4.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sentry-user-token',
+    source: '\\b(sntryu_[a-f0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sntryu_'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'settlemint-application-access-token',
+    source: '\\b(sm_aat_[a-zA-Z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sm_aat'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'settlemint-personal-access-token',
+    source: '\\b(sm_pat_[a-zA-Z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sm_pat'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'settlemint-service-access-token',
+    source: '\\b(sm_sat_[a-zA-Z0-9]{16})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sm_sat'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'shippo-api-token',
+    source: '\\b(shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['shippo_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'shopify-access-token',
+    source: 'shpat_[a-fA-F0-9]{32}',
+    flags: '',
+    keywords: ['shpat_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'shopify-custom-access-token',
+    source: 'shpca_[a-fA-F0-9]{32}',
+    flags: '',
+    keywords: ['shpca_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'shopify-private-app-access-token',
+    source: 'shppa_[a-fA-F0-9]{32}',
+    flags: '',
+    keywords: ['shppa_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'shopify-shared-secret',
+    source: 'shpss_[a-fA-F0-9]{32}',
+    flags: '',
+    keywords: ['shpss_'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sidekiq-secret',
+    source:
+      '[\\w.-]{0,50}?(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sidekiq-sensitive-url',
+    source: '\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems.contribsys.com|enterprise.contribsys.com)(?:[\\/|\\#|\\?|:]|$)',
+    flags: 'i',
+    keywords: ['gems.contribsys.com', 'enterprise.contribsys.com'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-app-token',
+    source: 'xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+',
+    flags: 'i',
+    keywords: ['xapp'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-bot-token',
+    source: 'xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*',
+    flags: '',
+    keywords: ['xoxb'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-config-access-token',
+    source: 'xoxe.xox[bp]-\\d-[A-Z0-9]{163,166}',
+    flags: 'i',
+    keywords: ['xoxe.xoxb-', 'xoxe.xoxp-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-config-refresh-token',
+    source: 'xoxe-\\d-[A-Z0-9]{146}',
+    flags: 'i',
+    keywords: ['xoxe-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-legacy-bot-token',
+    source: 'xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}',
+    flags: '',
+    keywords: ['xoxb'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-legacy-token',
+    source: 'xox[os]-\\d+-\\d+-\\d+-[a-fA-F\\d]+',
+    flags: '',
+    keywords: ['xoxo', 'xoxs'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-legacy-workspace-token',
+    source: 'xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48}',
+    flags: '',
+    keywords: ['xoxa', 'xoxr'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-user-token',
+    source: 'xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}',
+    flags: '',
+    keywords: ['xoxp-', 'xoxe-'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'slack-webhook-url',
+    source: '(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}',
+    flags: '',
+    keywords: ['hooks.slack.com'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'snyk-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['snyk'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sonar-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:sonar[_.-]?(login|token))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sonar'],
+    entropy: 0,
+    secretGroup: 2,
+    allow: [],
+  },
+  {
+    id: 'sourcegraph-access-token',
+    source: '\\b(\\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\\b)(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sgp_', 'sourcegraph'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'square-access-token',
+    source: '\\b((?:EAAA|sq0atp-)[\\w-]{22,60})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sq0atp-', 'eaaa'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'squarespace-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:squarespace)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['squarespace'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'stripe-access-token',
+    source: '\\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['sk_test', 'sk_live', 'sk_prod', 'rk_test', 'rk_live', 'rk_prod'],
+    entropy: 2,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sumologic-access-id',
+    source:
+      '[\\w.-]{0,50}?(?:[\\w.-]{0,50}?(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(su[a-zA-Z0-9]{12})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sumo'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'sumologic-access-token',
+    source: '[\\w.-]{0,50}?(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['sumo'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'telegram-bot-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:telegr)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9]{5,16}:(?:A)[a-z0-9_\\-]{34})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['telegr'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'travisci-access-token',
+    source: '[\\w.-]{0,50}?(?:travis)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{22})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['travis'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twilio-api-key',
+    source: 'SK[0-9a-fA-F]{32}',
+    flags: '',
+    keywords: ['sk'],
+    entropy: 3,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitch-api-token',
+    source: '[\\w.-]{0,50}?(?:twitch)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitch'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitter-access-secret',
+    source: '[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{45})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitter-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitter-api-key',
+    source: '[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitter-api-secret',
+    source: '[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{50})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'twitter-bearer-token',
+    source:
+      '[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['twitter'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'typeform-api-token',
+    source:
+      '[\\w.-]{0,50}?(?:typeform)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(tfp_[a-z0-9\\-_\\.=]{59})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['tfp_'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'vault-batch-token',
+    source: '\\b(hvb\\.[\\w-]{138,300})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: '',
+    keywords: ['hvb.'],
+    entropy: 4,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'vault-service-token',
+    source: '\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?:[a-z0-9]{24})))(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['hvs.', 's.'],
+    entropy: 3.5,
+    secretGroup: 0,
+    allow: [
+      {
+        target: 'secret',
+        regexes: [
+          {
+            source: 's\\.[A-Za-z]{24}',
+            flags: '',
+          },
+        ],
+        stopwords: [],
+      },
     ],
-    "stopwords": []
-   }
-  ]
- },
- {
-  "id": "yandex-access-token",
-  "source": "[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(t1\\.[A-Z0-9a-z_-]+[=]{0,2}\\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "yandex"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "yandex-api-key",
-  "source": "[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(AQVN[A-Za-z0-9_\\-]{35,38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "yandex"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "yandex-aws-access-token",
-  "source": "[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(YC[a-zA-Z0-9_\\-]{38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "yandex"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- },
- {
-  "id": "zendesk-secret-key",
-  "source": "[\\w.-]{0,50}?(?:zendesk)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
-  "flags": "i",
-  "keywords": [
-   "zendesk"
-  ],
-  "entropy": 0,
-  "secretGroup": 0,
-  "allow": []
- }
+  },
+  {
+    id: 'yandex-access-token',
+    source:
+      '[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(t1\\.[A-Z0-9a-z_-]+[=]{0,2}\\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['yandex'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'yandex-api-key',
+    source:
+      '[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(AQVN[A-Za-z0-9_\\-]{35,38})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['yandex'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'yandex-aws-access-token',
+    source: '[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}(YC[a-zA-Z0-9_\\-]{38})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['yandex'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
+  {
+    id: 'zendesk-secret-key',
+    source: '[\\w.-]{0,50}?(?:zendesk)(?:[ \\t\\w.-]{0,20})[\\s\'"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60\'"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60\'"\\s;]|\\\\[nr]|$)',
+    flags: 'i',
+    keywords: ['zendesk'],
+    entropy: 0,
+    secretGroup: 0,
+    allow: [],
+  },
 ];

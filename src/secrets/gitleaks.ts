@@ -67,7 +67,10 @@ const escape = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&
  * Longer keywords come first at each branch, so the longest keyword at a position is the one matched.
  */
 function trieSource(words: string[]): string {
-  interface Node { end: boolean; next: Map<string, Node> }
+  interface Node {
+    end: boolean;
+    next: Map<string, Node>;
+  }
   const rootNode: Node = { end: false, next: new Map() };
   for (const w of words) {
     let node = rootNode;

@@ -116,7 +116,8 @@ const SECRET_NAME =
 /** In priority order: when two findings overlap, the earlier pattern wins. */
 export const PATTERNS: readonly SecretPattern[] = [
   {
-    kind: 'private-key', hint: 'PRIVATE KEY',
+    kind: 'private-key',
+    hint: 'PRIVATE KEY',
     // With its END marker, the body may hold base64, headers (Proc-Type, DEK-Info), spaces and real or
     // escaped (\\n) line breaks. Without one (a truncated paste) it must be whole base64/header lines up to
     // the end of the text. A document that merely mentions the BEGIN marker is not a key.
@@ -127,13 +128,15 @@ export const PATTERNS: readonly SecretPattern[] = [
   },
   { kind: 'anthropic-api-key', hint: 'sk-ant-', regex: token('sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_-]{32,}') },
   {
-    kind: 'openai-api-key', hint: 'sk-',
+    kind: 'openai-api-key',
+    hint: 'sk-',
     regex: token('sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}'),
   },
   { kind: 'github-token', hint: /gh[pousr]_|github_pat_/, regex: token('gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}') },
   { kind: 'aws-access-key-id', hint: /A[KS]IA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA/, regex: token('(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}') },
   {
-    kind: 'aws-secret-access-key', hint: /secret_?(?:access_?)?key/i,
+    kind: 'aws-secret-access-key',
+    hint: /secret_?(?:access_?)?key/i,
     regex: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
   },
   { kind: 'slack-webhook', hint: 'hooks.slack.com', regex: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,})/g },
@@ -143,60 +146,72 @@ export const PATTERNS: readonly SecretPattern[] = [
   { kind: 'stripe-key', hint: /_live_|_test_/, regex: token('(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{20,}') },
   { kind: 'jwt', hint: 'eyJ', regex: token('eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}') },
   {
-    kind: 'bearer-token', hint: 'Bearer',
+    kind: 'bearer-token',
+    hint: 'Bearer',
     regex: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/g,
     accept: (v) => !isReference(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v),
   },
   {
-    kind: 'basic-auth', hint: /basic/i,
+    kind: 'basic-auth',
+    hint: /basic/i,
     regex: /\bAuthorization["']?\s*[:=]\s*["']?Basic\s+([A-Za-z0-9+/]{8,}=*)/gi,
   },
   {
-    kind: 'connection-string', hint: '://',
+    kind: 'connection-string',
+    hint: '://',
     // scheme://user:password@host — only the password is secret.
     regex: /\b[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/@'"]*:([^\s/@'"]{1,200})@[^\s/@'"]/g,
     accept: (v) => !isReference(v),
   },
   {
-    kind: 'password', hint: /pass|pwd/i,
+    kind: 'password',
+    hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
     accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v),
   },
   {
-    kind: 'password', hint: /pass|pwd/i,
+    kind: 'password',
+    hint: /pass|pwd/i,
     // `password: x` (YAML, JSON, headers): quoted values always, bare ones only when they do not read as a word.
-    regex: new RegExp(
-      `${PASSWORD_NAME}["']?\\s*:\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;{}\\[\\]]{4,})(?=\\s*(?:$|[,;}\\]#])))`,
-      'gim',
-    ),
+    regex: new RegExp(`${PASSWORD_NAME}["']?\\s*:\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;{}\\[\\]]{4,})(?=\\s*(?:$|[,;}\\]#])))`, 'gim'),
     accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) : looksLikePassword(v)),
   },
   {
-    kind: 'azure-storage-key', hint: /Account_?Key|SharedAccess|sig=/i,
+    kind: 'azure-storage-key',
+    hint: /Account_?Key|SharedAccess|sig=/i,
     // Azure connection strings and SAS URLs: AccountKey=...;  SharedAccessKey=...;  ?sig=...
     regex: /\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=([A-Za-z0-9+/%]{20,}(?:={1,2}|%3D){0,2})/gi,
     accept: (v) => !isReference(v),
   },
   {
-    kind: 'docker-auth', hint: '"auth',
+    kind: 'docker-auth',
+    hint: '"auth',
     // ~/.docker/config.json: "auth": base64 of user:password.
     regex: /"(?:auth|identitytoken|password)"\s*:\s*"([A-Za-z0-9+/=_-]{12,})"/g,
-    accept: (v) => { const decoded = Buffer.from(v, 'base64').toString('latin1'); return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded) || looksRandom(v); },
+    accept: (v) => {
+      const decoded = Buffer.from(v, 'base64').toString('latin1');
+      return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded) || looksRandom(v);
+    },
   },
   {
-    kind: 'webhook-url', hint: /webhook|hooks\.|discord/i,
+    kind: 'webhook-url',
+    hint: /webhook|hooks\.|discord/i,
     // Webhook URLs carry their secret in the path: whoever has the URL can post.
-    regex: /(https:\/\/(?:(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{40,}|[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[^\s"']+|chat\.googleapis\.com\/v1\/spaces\/[^\s"']+key=[^\s"']+))/g,
+    regex:
+      /(https:\/\/(?:(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{40,}|[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[^\s"']+|chat\.googleapis\.com\/v1\/spaces\/[^\s"']+key=[^\s"']+))/g,
   },
   {
-    kind: 'cli-password', hint: /sshpass|mysql|curl|--(?:pass|token|api|secret|auth|access|client)/,
+    kind: 'cli-password',
+    hint: /sshpass|mysql|curl|--(?:pass|token|api|secret|auth|access|client)/,
     // Credentials given on a command line: `sshpass -p X`, `mysql -pX`, `--password X`, `--token=X`, `curl -u user:X`.
-    regex: /(?:\bsshpass\s+-p\s*|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s-p|\s--(?:password|passwd|pass|token|api-key|apikey|secret|auth-token|access-token|client-secret)(?:=|\s+)|\bcurl\b[^\n|;&]*?\s(?:-u|--user)\s+[^\s:'"]+:)(?:"([^"\n]{3,200})"|'([^'\n]{3,200})'|([^\s"'`;&|]{3,}))/g,
+    regex:
+      /(?:\bsshpass\s+-p\s*|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s-p|\s--(?:password|passwd|pass|token|api-key|apikey|secret|auth-token|access-token|client-secret)(?:=|\s+)|\bcurl\b[^\n|;&]*?\s(?:-u|--user)\s+[^\s:'"]+:)(?:"([^"\n]{3,200})"|'([^'\n]{3,200})'|([^\s"'`;&|]{3,}))/g,
     accept: (v) => !isReference(v) && !NUMERIC.test(v) && !/^-/.test(v) && !PATH_LIKE.test(v),
   },
   {
-    kind: 'secret-assignment', hint: /key|secret|token|credential/i,
+    kind: 'secret-assignment',
+    hint: /key|secret|token|credential/i,
     regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*(?:"([^"\\n]{12,300})"|'([^'\\n]{12,300})'|([A-Za-z0-9_+/=.~!@#$%^&*?-]{12,}))`, 'gi'),
     accept: looksRandom,
   },

@@ -39,22 +39,23 @@ const COMPILED = PATTERNS.map((pattern) => ({ pattern, re: new RegExp(pattern.re
 /** Raw spans, non-overlapping, sorted by start; the more specific pattern wins an overlap. */
 export function findSecretSpans(text: string, detectors: Detectors = {}): Span[] {
   const found: Span[] = [];
-  if (detectors.builtin !== false) COMPILED.forEach(({ pattern, re }, priority) => {
-    const hint = pattern.hint;
-    if (typeof hint === 'string' ? !text.includes(hint) : !hint.test(text)) return;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
+  if (detectors.builtin !== false)
+    COMPILED.forEach(({ pattern, re }, priority) => {
+      const hint = pattern.hint;
+      if (typeof hint === 'string' ? !text.includes(hint) : !hint.test(text)) return;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+        // Private keys have a back-reference group that is not the secret: their whole match is.
+        const [start, end] = group > 0 && pattern.kind !== 'private-key' ? m.indices![group]! : [m.index, m.index + m[0].length];
+        if (pattern.accept && !pattern.accept(text.slice(start, end), group === 1 || group === 2, m[0])) continue;
+        found.push({ kind: pattern.kind, start, end, priority, matchStart: m.index, matchEnd: m.index + m[0].length });
       }
-      const group = m.findIndex((g, i) => i > 0 && g !== undefined);
-      // Private keys have a back-reference group that is not the secret: their whole match is.
-      const [start, end] = group > 0 && pattern.kind !== 'private-key' ? m.indices![group]! : [m.index, m.index + m[0].length];
-      if (pattern.accept && !pattern.accept(text.slice(start, end), group === 1 || group === 2, m[0])) continue;
-      found.push({ kind: pattern.kind, start, end, priority, matchStart: m.index, matchEnd: m.index + m[0].length });
-    }
-  });
+    });
   // gitleaks' rules rank below ours: where both match, our kind (and our span) is kept.
   if (detectors.gitleaks !== false) {
     for (const span of gitleaksSpans(text)) found.push({ ...span, priority: COMPILED.length, matchStart: span.start, matchEnd: span.end });

@@ -55,6 +55,27 @@ export const configSchema = {
         }
       }
     },
+    "backpressure": {
+      "description": "Machine capacity (default off): before launching a task, `execplan run` checks the load average per core and the free memory (the smaller of the system's and the cgroup's) and waits while either is past its threshold, saying why in status.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "max_load": {
+          "description": "Most 1-minute load average per core at which tasks still start, e.g. 0.9.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "min_free_memory": {
+          "description": "Least free memory at which tasks still start, e.g. '2GiB', '512MiB'.",
+          "type": "string",
+          "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B|B)?$"
+        }
+      }
+    },
+    "budget": {
+      "$ref": "#/$defs/budget",
+      "description": "Run budget of all agents together (default none): when reached, no new agent starts and the run stops cleanly (exit 7) naming the budget."
+    },
     "default_profile": {
       "description": "Agent profile used by agent tasks that name none, and by `execplan draft` (built-in default claude).",
       "type": "string"
@@ -130,6 +151,22 @@ export const configSchema = {
     }
   },
   "$defs": {
+    "budget": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "tokens": {
+          "description": "Input plus output tokens the agents reported.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "cost_usd": {
+          "description": "US dollars the agents reported.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        }
+      }
+    },
     "profile": {
       "description": "How to run one coding agent CLI. A profile named like a built-in (claude, codex, gemini) is merged over it field by field (vars merged key by key).",
       "type": "object",
@@ -184,6 +221,29 @@ export const configSchema = {
           "type": "object",
           "additionalProperties": {
             "type": "string"
+          }
+        },
+        "budget": {
+          "$ref": "#/$defs/budget",
+          "description": "Budget of this profile's agents in one run: when reached, no new agent of this profile starts and the run stops cleanly (exit 7)."
+        },
+        "limits": {
+          "description": "Which of the agent's messages mean it hit a limit rather than failed: `usage` (a subscription window: no agent of this profile starts until its reset time) and `rate` (an API rate limit or overload: backoff and fewer agents at once). Regular expressions, matched case-insensitively against the agent's error texts and stderr. Each list given replaces the built-in one (claude, codex and gemini have built-ins).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "usage": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "rate": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
           }
         },
         "timeout": {

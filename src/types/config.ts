@@ -31,6 +31,20 @@ export interface Config {
     XL?: number;
   };
   /**
+   * Machine capacity (default off): before launching a task, `execplan run` checks the load average per core and the free memory (the smaller of the system's and the cgroup's) and waits while either is past its threshold, saying why in status.
+   */
+  backpressure?: {
+    /**
+     * Most 1-minute load average per core at which tasks still start, e.g. 0.9.
+     */
+    max_load?: number;
+    /**
+     * Least free memory at which tasks still start, e.g. '2GiB', '512MiB'.
+     */
+    min_free_memory?: string;
+  };
+  budget?: Budget;
+  /**
    * Agent profile used by agent tasks that name none, and by `execplan draft` (built-in default claude).
    */
   default_profile?: string;
@@ -91,6 +105,19 @@ export interface Config {
   };
 }
 /**
+ * Run budget of all agents together (default none): when reached, no new agent starts and the run stops cleanly (exit 7) naming the budget.
+ */
+export interface Budget {
+  /**
+   * Input plus output tokens the agents reported.
+   */
+  tokens?: number;
+  /**
+   * US dollars the agents reported.
+   */
+  cost_usd?: number;
+}
+/**
  * How to run one coding agent CLI. A profile named like a built-in (claude, codex, gemini) is merged over it field by field (vars merged key by key).
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -131,6 +158,14 @@ export interface Profile {
   env?: {
     [k: string]: string;
   };
+  budget?: Budget1;
+  /**
+   * Which of the agent's messages mean it hit a limit rather than failed: `usage` (a subscription window: no agent of this profile starts until its reset time) and `rate` (an API rate limit or overload: backoff and fewer agents at once). Regular expressions, matched case-insensitively against the agent's error texts and stderr. Each list given replaces the built-in one (claude, codex and gemini have built-ins).
+   */
+  limits?: {
+    usage?: string[];
+    rate?: string[];
+  };
   /**
    * Timeout of an agent task that sets none itself ('30m', '2h').
    */
@@ -147,4 +182,31 @@ export interface Profile {
    * Default model name for {{model}} (a task's agent.model wins).
    */
   model?: string;
+}
+/**
+ * Budget of this profile's agents in one run: when reached, no new agent of this profile starts and the run stops cleanly (exit 7).
+ */
+export interface Budget1 {
+  /**
+   * Input plus output tokens the agents reported.
+   */
+  tokens?: number;
+  /**
+   * US dollars the agents reported.
+   */
+  cost_usd?: number;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "budget".
+ */
+export interface Budget2 {
+  /**
+   * Input plus output tokens the agents reported.
+   */
+  tokens?: number;
+  /**
+   * US dollars the agents reported.
+   */
+  cost_usd?: number;
 }

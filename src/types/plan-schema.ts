@@ -188,6 +188,39 @@ export const planSchema = {
         "require_approval": {
           "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
           "type": "boolean"
+        },
+        "logs": {
+          "description": "Limits on the task logs `execplan run` keeps in .execplan/logs/.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "max_bytes_per_attempt": {
+              "description": "Most bytes one attempt's log keeps (default 20 MiB): its beginning and its end, with a marked gap between. Plain console output of a task is capped the same way.",
+              "type": "integer",
+              "minimum": 1024
+            },
+            "keep_runs": {
+              "description": "Logs of this many most recent runs are kept; older runs' logs are removed when a run starts (default: all are kept; `execplan prune --keep N` does it by hand).",
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "beads": {
+          "description": "Telling beads (the `bd` CLI) what the run does.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "sync": {
+              "description": "When true, `execplan run` marks each task's beads issue in_progress when it starts, closes it when done and marks it blocked when it fails (like `run --beads-sync`).",
+              "type": "boolean"
+            },
+            "prefix": {
+              "description": "Id prefix of the beads issues (default: the plan name), for `export beads` and the sync alike, so the sync finds the issues the export wrote.",
+              "type": "string",
+              "pattern": "^[A-Za-z][A-Za-z0-9_-]*$"
+            }
+          }
         }
       }
     },

@@ -183,6 +183,32 @@ export interface Settings {
    * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
    */
   require_approval?: boolean;
+  /**
+   * Limits on the task logs `execplan run` keeps in .execplan/logs/.
+   */
+  logs?: {
+    /**
+     * Most bytes one attempt's log keeps (default 20 MiB): its beginning and its end, with a marked gap between. Plain console output of a task is capped the same way.
+     */
+    max_bytes_per_attempt?: number;
+    /**
+     * Logs of this many most recent runs are kept; older runs' logs are removed when a run starts (default: all are kept; `execplan prune --keep N` does it by hand).
+     */
+    keep_runs?: number;
+  };
+  /**
+   * Telling beads (the `bd` CLI) what the run does.
+   */
+  beads?: {
+    /**
+     * When true, `execplan run` marks each task's beads issue in_progress when it starts, closes it when done and marks it blocked when it fails (like `run --beads-sync`).
+     */
+    sync?: boolean;
+    /**
+     * Id prefix of the beads issues (default: the plan name), for `export beads` and the sync alike, so the sync finds the issues the export wrote.
+     */
+    prefix?: string;
+  };
 }
 /**
  * Values every task gets unless it sets its own.

@@ -38,9 +38,10 @@ export function checkFrontier(compiled: CompiledPlan, extraExclusions: Exclusion
     span.last = Math.max(span.last, s.finish);
     phaseSpan.set(t.phaseIndex, span);
   }
-  for (const [p, a] of phaseSpan) for (const [q, b] of phaseSpan) {
-    if (p < q && a.last > b.first + eps) problems.push(`phase ${model.phases[p]!.id} ends at ${a.last} after phase ${model.phases[q]!.id} starts at ${b.first}`);
-  }
+  for (const [p, a] of phaseSpan)
+    for (const [q, b] of phaseSpan) {
+      if (p < q && a.last > b.first + eps) problems.push(`phase ${model.phases[p]!.id} ends at ${a.last} after phase ${model.phases[q]!.id} starts at ${b.first}`);
+    }
   // Capacities at every instant: check at every start time (usage only rises at starts).
   const busy = model.tasks.filter((t) => t.hours > 0).map((t) => ({ t, s: at.get(t.id)! }));
   const runningAt = (x: number) => busy.filter(({ s }) => s.start <= x + eps && s.finish > x + eps);
@@ -66,19 +67,21 @@ export function checkWaves(compiled: CompiledPlan, extraExclusions: Exclusions =
   const problems: string[] = [];
   const { model, waves } = compiled;
   const waveOf = new Map<string, number>();
-  for (const w of waves.waves) for (const id of w.tasks) {
-    if (waveOf.has(id)) problems.push(`${id} in two waves`);
-    waveOf.set(id, w.waveNumber);
-  }
+  for (const w of waves.waves)
+    for (const id of w.tasks) {
+      if (waveOf.has(id)) problems.push(`${id} in two waves`);
+      waveOf.set(id, w.waveNumber);
+    }
   if (waveOf.size !== model.tasks.length) problems.push('not every task is in a wave');
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
   for (const e of model.edges) {
     if (!(e.hard && e.confidence >= model.settings.minConfidence)) continue;
     if (waveOf.get(e.from)! >= waveOf.get(e.to)!) problems.push(`precedence ${e.from} -> ${e.to} not across waves`);
   }
-  for (const a of model.tasks) for (const b of model.tasks) {
-    if (a.phaseIndex >= 0 && b.phaseIndex > a.phaseIndex && waveOf.get(a.id)! >= waveOf.get(b.id)!) problems.push(`phase order ${a.id} / ${b.id}`);
-  }
+  for (const a of model.tasks)
+    for (const b of model.tasks) {
+      if (a.phaseIndex >= 0 && b.phaseIndex > a.phaseIndex && waveOf.get(a.id)! >= waveOf.get(b.id)!) problems.push(`phase order ${a.id} / ${b.id}`);
+    }
   const excluded = new Set([...enforcedPairs(compiled), ...extraExclusions].map(([x, y]) => `${x}\u0000${y}`));
   for (const w of waves.waves) {
     if (w.tasks.length > Math.min(model.settings.maxWaveSize, model.settings.maxConcurrency)) problems.push(`wave ${w.waveNumber} too big`);
@@ -91,12 +94,15 @@ export function checkWaves(compiled: CompiledPlan, extraExclusions: Exclusions =
     for (const d of w.deferred) {
       const task = byId.get(d.task)!;
       if (waveOf.get(d.task)! <= w.waveNumber) problems.push(`wave ${w.waveNumber}: ${d.task} deferred but placed at or before it`);
-      if ((d.reason === 'size' || d.reason === 'concurrency') && w.tasks.length < waves.waveCapacity) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.reason} but the wave has room`);
+      if ((d.reason === 'size' || d.reason === 'concurrency') && w.tasks.length < waves.waveCapacity)
+        problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.reason} but the wave has room`);
       if (d.reason === 'resource') {
         const cap = model.resources.find((r) => r.name === d.resource)!.capacity;
-        if ((w.resourceUsage[d.resource!] ?? 0) + (task.resources[d.resource!] ?? 0) <= cap) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.resource} that had room`);
+        if ((w.resourceUsage[d.resource!] ?? 0) + (task.resources[d.resource!] ?? 0) <= cap)
+          problems.push(`wave ${w.waveNumber}: ${d.task} deferred for ${d.resource} that had room`);
       }
-      if (d.reason === 'files' && !(d.conflictsWith ?? []).every((c) => w.tasks.includes(c))) problems.push(`wave ${w.waveNumber}: ${d.task} deferred for files of tasks not in the wave`);
+      if (d.reason === 'files' && !(d.conflictsWith ?? []).every((c) => w.tasks.includes(c)))
+        problems.push(`wave ${w.waveNumber}: ${d.task} deferred for files of tasks not in the wave`);
     }
     const slowest = Math.max(...w.tasks.map((id) => byId.get(id)!.hours));
     if (w.estimates.p50Hours + eps < slowest) problems.push(`wave ${w.waveNumber} p50 ${w.estimates.p50Hours} < slowest task ${slowest}`);
@@ -122,7 +128,11 @@ export function globRegExp(glob: string): RegExp {
     else if (c === '?') out += '[^/]';
     else if (c === '{') {
       const close = p.indexOf('}', i);
-      out += `(?:${p.slice(i + 1, close).split(',').map((s) => s.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+      out += `(?:${p
+        .slice(i + 1, close)
+        .split(',')
+        .map((s) => s.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('|')})`;
       i = close;
     } else if (c === '[') {
       const close = p.indexOf(']', i);
@@ -144,11 +154,12 @@ export function enforcedPairs(compiled: CompiledPlan): Array<[string, string]> {
   const pairs = new Map<string, [string, string]>();
   for (const o of overlaps) {
     if (!o.enforced) continue;
-    for (const x of patterns[o.a]!.tasks) for (const y of patterns[o.b]!.tasks) {
-      if (x === y) continue;
-      const pair: [string, string] = order.get(x)! < order.get(y)! ? [x, y] : [y, x];
-      pairs.set(pair.join('\u0000'), pair);
-    }
+    for (const x of patterns[o.a]!.tasks)
+      for (const y of patterns[o.b]!.tasks) {
+        if (x === y) continue;
+        const pair: [string, string] = order.get(x)! < order.get(y)! ? [x, y] : [y, x];
+        pairs.set(pair.join('\u0000'), pair);
+      }
   }
   return [...pairs.values()].sort((p, q) => order.get(p[0])! - order.get(q[0])! || order.get(p[1])! - order.get(q[1])!);
 }

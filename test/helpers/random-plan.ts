@@ -18,8 +18,24 @@ export const patternPool = [
 ];
 
 export const pathUniverse = [
-  'src/a/x.ts', 'src/a/y.ts', 'src/a/z.md', 'src/b/x.ts', 'src/b/y.ts', 'src/b/q/x.ts', 'src/c/d/x.ts', 'src/x.ts',
-  'src/b/z.md', 'lib/x.ts', 'lib/y.ts', 'lib/z.md', 'lib/q/z.md', 'z.md', 'x.ts', 'docs/guide.md', 'src/a/xy.ts', 'src/c/x.ts',
+  'src/a/x.ts',
+  'src/a/y.ts',
+  'src/a/z.md',
+  'src/b/x.ts',
+  'src/b/y.ts',
+  'src/b/q/x.ts',
+  'src/c/d/x.ts',
+  'src/x.ts',
+  'src/b/z.md',
+  'lib/x.ts',
+  'lib/y.ts',
+  'lib/z.md',
+  'lib/q/z.md',
+  'z.md',
+  'x.ts',
+  'docs/guide.md',
+  'src/a/xy.ts',
+  'src/c/x.ts',
 ];
 
 export function rng(seed: number): () => number {

@@ -40,9 +40,11 @@ export function alive(pid: number): boolean {
 }
 
 export function journal(dir: string): Array<Record<string, any>> {
-  return readFileSync(state(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(state(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 export const run = (dir: string, ...args: string[]) => cli(['run', ...args], { cwd: dir, env });
 export const verb = (dir: string, ...args: string[]) => cli(args, { cwd: dir, env });
-

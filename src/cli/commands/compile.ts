@@ -30,7 +30,13 @@ export const compileCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { out: { type: 'string' }, check: { type: 'boolean', default: false }, concurrency: { type: 'string' }, config: { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } },
+      {
+        out: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        concurrency: { type: 'string' },
+        config: { type: 'string' },
+        'allow-outside': { type: 'string', multiple: true },
+      },
       1,
     );
     // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
@@ -73,7 +79,12 @@ export const compileCommand: Command = {
         return ok();
       }
       // The same flags as this check, or following the advice would write other artifacts than it expects.
-      const flags = [positionals[0], values.out && `--out ${values.out}`, values.concurrency && `--concurrency ${values.concurrency}`, values.config && `--config ${values.config}`].filter(Boolean);
+      const flags = [
+        positionals[0],
+        values.out && `--out ${values.out}`,
+        values.concurrency && `--concurrency ${values.concurrency}`,
+        values.config && `--config ${values.config}`,
+      ].filter(Boolean);
       return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 

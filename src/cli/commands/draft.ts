@@ -18,13 +18,14 @@ import { loadConfig } from '../config.js';
 import { printDiagnostics, validatePlanText } from '../plan-input.js';
 import { readSpecFile } from '../spec-input.js';
 import { writeOneFile } from '../write-files.js';
+import { draftSingle } from './assess.js';
 
 const DEFAULT_ROUNDS = 2;
 
 export const draftCommand: Command = {
   name: 'draft',
   summary: 'Ask a coding agent to write plan.yaml for a spec; validate it and feed errors back for repair',
-  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE]',
+  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE] [--single [--yes]]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -36,11 +37,16 @@ export const draftCommand: Command = {
         force: { type: 'boolean', default: false },
         config: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        single: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
       },
       1,
     );
     const spec = positionals[0];
     if (spec === undefined) throw new UsageError('name the spec to plan, e.g. execplan draft docs/spec.md');
+    // The fast path for small work: assess the spec, then one task that carries all of it.
+    if (values.single) return draftSingle(io, spec, values);
+    if (values.yes) throw new UsageError('--yes goes with --single');
     let rounds = DEFAULT_ROUNDS;
     if (values.rounds !== undefined) {
       if (!/^(0|[1-9][0-9]?)$/.test(values.rounds)) throw new UsageError(`--rounds takes a whole number from 0 to 99, got '${values.rounds}'`);
@@ -53,7 +59,12 @@ export const draftCommand: Command = {
     if (existsSync(outPath) && !values.force) return err({ kind: 'input-unusable', message: `${outFile} exists; pass --force to overwrite it` });
     // Checked before the agent is paid for: the plan could not be written there afterwards.
     const outDir = path.dirname(outPath);
-    if (!(await stat(outDir).then((s) => s.isDirectory(), () => false))) {
+    if (
+      !(await stat(outDir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       return err({ kind: 'input-unusable', message: `cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist` });
     }
     const read = await readSpecFile(io.cwd, spec);

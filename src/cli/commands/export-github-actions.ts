@@ -36,7 +36,13 @@ const labelPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export async function exportGithubActions(args: string[], io: CliIo): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { output: { type: 'string', short: 'o' }, concurrency: { type: 'string', short: 'j' }, 'runs-on': { type: 'string' }, check: { type: 'boolean', default: false }, config: { type: 'string' } },
+    {
+      output: { type: 'string', short: 'o' },
+      concurrency: { type: 'string', short: 'j' },
+      'runs-on': { type: 'string' },
+      check: { type: 'boolean', default: false },
+      config: { type: 'string' },
+    },
     1,
   );
   const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
@@ -62,7 +68,10 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
   if (file === input.absolute) throw new UsageError(`-o ${values.output} is the plan itself; name another file`);
 
   // The repository that is execplan itself runs its own checkout; any other installs this version.
-  const ownPackage = await readFile(path.join(root, 'package.json'), 'utf8').then((t) => (JSON.parse(t) as { name?: string }).name === 'execplan', () => false);
+  const ownPackage = await readFile(path.join(root, 'package.json'), 'utf8').then(
+    (t) => (JSON.parse(t) as { name?: string }).name === 'execplan',
+    () => false,
+  );
   const profiles = resolveProfiles(config.profiles);
   const agents: Record<string, AgentJobInfo> = {};
   for (const task of model.tasks) {
@@ -78,7 +87,9 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
     concurrencyFlag !== undefined && `--concurrency ${concurrencyFlag}`,
     values['runs-on'] !== undefined && `--runs-on ${runsOn}`,
     values.config !== undefined && `--config ${values.config}`,
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const result = githubActionsExporter.export(compilePlan(model), {
     planPath,
     stateDir: slash(path.relative(root, statePaths(input.dir, model.name).dir)),

@@ -7,6 +7,11 @@
 import path from 'node:path';
 import { exportGithubActions } from './export-github-actions.js';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
+import { beadsStatusOf } from '../../runner/beads-sync.js';
+import { planState } from '../state-input.js';
+import { tryLoadState } from '../../runner/store.js';
+import { buildRunPlan } from '../../runner/plan-view.js';
+import { statusView } from '../../runner/status.js';
 import { rfc3339 } from '../../compiler/artifacts/timestamp.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
@@ -29,15 +34,28 @@ export const exportCommand: Command = {
       2,
     );
     const [target, planFile] = positionals;
-    if (target !== 'beads') throw new UsageError(target === undefined ? 'name what to export to: beads or github-actions' : `cannot export to '${target}'; the targets are beads and github-actions`);
-    if (values.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(values.prefix)) throw new UsageError(`--prefix must be letters, digits, '_' or '-', starting with a letter, got '${values.prefix}'`);
+    if (target !== 'beads')
+      throw new UsageError(target === undefined ? 'name what to export to: beads or github-actions' : `cannot export to '${target}'; the targets are beads and github-actions`);
+    if (values.prefix !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(values.prefix))
+      throw new UsageError(`--prefix must be letters, digits, '_' or '-', starting with a letter, got '${values.prefix}'`);
     const outcome = await loadPlanWithConfig(io, planFile, {}, values.config);
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input } = outcome.value;
     printDiagnostics(io, diagnostics);
 
     // An export records when it happened (unlike the compiled artifacts, which must be reproducible).
-    const issues = buildBeadsIssues(compilePlan(model), { timestamp: rfc3339(new Date()), prefix: values.prefix });
+    // After a run, each issue carries its task's status from the run state (not always open).
+    const loadedState = tryLoadState(
+      planState(
+        io,
+        input,
+        model.tasks.map((t) => t.id),
+      ),
+    );
+    const runState = loadedState.ok ? loadedState.value.state : null;
+    const runTasks = runState && runState.journal.seq > 0 ? statusView(buildRunPlan(model, input.dir, input.text, 'state'), runState, Date.now()).tasks : [];
+    const statuses = new Map(runTasks.map((task) => [task.id, beadsStatusOf(task.status)] as const));
+    const issues = buildBeadsIssues(compilePlan(model), { timestamp: rfc3339(new Date()), prefix: values.prefix ?? model.source.settings?.beads?.prefix, statuses });
     const jsonl = renderBeadsJsonl(issues);
     const out = values.output ?? (values.import ? path.join(input.dir, 'beads.jsonl') : undefined);
     if (values.import && out === '-') throw new UsageError('--import needs a file: drop `-o -`');

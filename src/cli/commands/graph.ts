@@ -30,24 +30,27 @@ export const graphCommand: Command = {
         const chart = mermaidFlowchart(compiled);
         io.stdout(chart);
         const edges = mermaidEdgeCount(chart);
-        if (edges > mermaidMaxEdges) io.stderr(`execplan graph: note: ${edges} arrows; Mermaid (and GitHub) render at most ${mermaidMaxEdges}: use --format dot for a graph this large\n`);
+        if (edges > mermaidMaxEdges)
+          io.stderr(`execplan graph: note: ${edges} arrows; Mermaid (and GitHub) render at most ${mermaidMaxEdges}: use --format dot for a graph this large\n`);
         break;
       }
       case 'dot':
         io.stdout(dotGraph(compiled));
         break;
       case 'json':
-        io.stdout(stableStringify({
-          plan: model.name,
-          nodes: model.tasks.map((t) => ({ id: t.id, title: t.title, hours: t.hours, stream: t.stream, phase: t.phase, critical: graph.criticalPath.includes(t.id) })),
-          edges: graph.edges.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
-          reduced_edges: graph.reducedEdges,
-          phase_barriers: graph.phaseBarriers,
-          soft_deps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
-          low_confidence_deps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
-          critical_path: graph.criticalPath,
-          critical_path_hours: graph.criticalPathHours,
-        }));
+        io.stdout(
+          stableStringify({
+            plan: model.name,
+            nodes: model.tasks.map((t) => ({ id: t.id, title: t.title, hours: t.hours, stream: t.stream, phase: t.phase, critical: graph.criticalPath.includes(t.id) })),
+            edges: graph.edges.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+            reduced_edges: graph.reducedEdges,
+            phase_barriers: graph.phaseBarriers,
+            soft_deps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+            low_confidence_deps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence })),
+            critical_path: graph.criticalPath,
+            critical_path_hours: graph.criticalPathHours,
+          }),
+        );
         break;
       default:
         return unreachable(format, 'graph format');

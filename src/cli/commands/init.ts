@@ -24,7 +24,7 @@ const defaultSchemaRef = './node_modules/execplan/schema/plan.schema.json';
  * The modeline's schema path, relative to the plan: execplan's schema in the node_modules of the
  * project that holds DIR (the nearest folder up with a package.json), else DIR's own node_modules.
  */
-async function schemaRef(dir: string): Promise<string> {
+export async function schemaRef(dir: string): Promise<string> {
   for (let cursor = dir; ; cursor = path.dirname(cursor)) {
     if (await exists(path.join(cursor, 'package.json'))) {
       const relative = path.relative(dir, cursor).split(path.sep).join('/');

@@ -27,4 +27,3 @@ export const promptCommand: Command = {
     return ok();
   },
 };
-

@@ -18,7 +18,15 @@ export const reportCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { json: { type: 'boolean' }, format: { type: 'string' }, since: { type: 'string' }, status: { type: 'string' }, stream: { type: 'string' }, owner: { type: 'string' }, plan: { type: 'string' } },
+      {
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        since: { type: 'string' },
+        status: { type: 'string' },
+        stream: { type: 'string' },
+        owner: { type: 'string' },
+        plan: { type: 'string' },
+      },
       1,
     );
     const format = values.json ? 'json' : (values.format ?? 'md');
@@ -62,21 +70,39 @@ export const reportCommand: Command = {
   },
 };
 
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+type CellValue = string | number | boolean | object | null | undefined;
 
-function csvField(v: unknown): string {
+const cell = (v: CellValue): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+function csvField(v: CellValue): string {
   const s = cell(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One row per task, then one per run and the overall row (a `scope` column tells them apart). */
 function toCsv(report: Report): string {
-  const lines = [['scope', 'task', 'owner', 'stream', 'status', 'lead_time_s', 'cycle_time_s', 'attempts', 'rework', 'wait_s', 'estimate_h', 'actual_s'].join(',')];
-  for (const t of report.tasks) lines.push(['task', t.task, t.owner, t.stream, t.status, t.lead_time_s, t.cycle_time_s, t.attempts, t.rework, t.wait_s, t.estimate_h, t.actual_s].map(csvField).join(','));
+  const lines = [['scope', 'task', 'owner', 'stream', 'status', 'lead_time_s', 'cycle_time_s', 'attempts', 'limited', 'rework', 'wait_s', 'estimate_h', 'actual_s'].join(',')];
+  for (const t of report.tasks)
+    lines.push(
+      ['task', t.task, t.owner, t.stream, t.status, t.lead_time_s, t.cycle_time_s, t.attempts, t.limited, t.rework, t.wait_s, t.estimate_h, t.actual_s].map(csvField).join(','),
+    );
   lines.push('');
-  const flowKeys = ['runs', 'wall_s', 'busy_s', 'finished', 'reopened', 'throughput_per_hour', 'wip_avg', 'wip_max', 'rework_rate', 'parallel_efficiency', 'estimate_accuracy'] as const;
+  const flowKeys = [
+    'runs',
+    'wall_s',
+    'busy_s',
+    'finished',
+    'reopened',
+    'throughput_per_hour',
+    'wip_avg',
+    'wip_max',
+    'rework_rate',
+    'parallel_efficiency',
+    'estimate_accuracy',
+  ] as const;
   lines.push(['scope', 'run_id', 'started_at', 'concurrency', ...flowKeys, 'agent_tokens', 'agent_cost_usd', 'agent_turns'].join(','));
-  const row = (scope: string, id: string, started: string, concurrency: number | string, f: FlowMetrics) => [scope, id, started, concurrency, ...flowKeys.map((k) => f[k]), f.agent_usage.tokens, f.agent_usage.cost_usd, f.agent_usage.turns].map(csvField).join(',');
+  const row = (scope: string, id: string, started: string, concurrency: number | string, f: FlowMetrics) =>
+    [scope, id, started, concurrency, ...flowKeys.map((k) => f[k]), f.agent_usage.tokens, f.agent_usage.cost_usd, f.agent_usage.turns].map(csvField).join(',');
   for (const r of report.runs) lines.push(row('run', r.run_id, r.started_at, r.concurrency, r));
   lines.push(row('overall', '', '', '', report.overall));
   return `${lines.join('\n')}\n`;
@@ -95,15 +121,22 @@ function toMarkdown(name: string, report: Report): string {
   out.push(`| parallel efficiency | ${Math.round(o.parallel_efficiency * 100)}% |`);
   out.push(`| rework rate | ${o.rework_rate} (${o.reopened} re-opened) |`);
   out.push(`| estimate error | ${o.estimate_accuracy === null ? '– (no estimates)' : `${Math.round(o.estimate_accuracy * 100)}% mean |estimated − actual| / actual`} |`);
-  out.push(`| agents | ${o.agent_usage.agents} (${o.agent_usage.tokens} tokens, ${o.agent_usage.turns} turns${o.agent_usage.cost_usd !== null ? `, $${o.agent_usage.cost_usd}` : ''}) |`);
-  out.push('', '| task | owner | status | lead s | cycle s | attempts | rework | waits |', '|---|---|---|---:|---:|---:|---:|---|');
+  out.push(
+    `| agents | ${o.agent_usage.agents} (${o.agent_usage.tokens} tokens, ${o.agent_usage.turns} turns${o.agent_usage.cost_usd !== null ? `, $${o.agent_usage.cost_usd}` : ''}) |`,
+  );
+  out.push('', '| task | owner | status | lead s | cycle s | attempts | limited | rework | waits |', '|---|---|---|---:|---:|---:|---:|---:|---|');
   for (const t of report.tasks) {
-    const waits = Object.entries(t.wait_s).map(([k, v]) => `${k} ${v}s`).join(', ');
-    out.push(`| ${t.task} | ${t.owner ?? ''} | ${t.status} | ${num(t.lead_time_s)} | ${num(t.cycle_time_s)} | ${t.attempts} | ${t.rework} | ${waits} |`);
+    const waits = Object.entries(t.wait_s)
+      .map(([k, v]) => `${k} ${v}s`)
+      .join(', ');
+    out.push(`| ${t.task} | ${t.owner ?? ''} | ${t.status} | ${num(t.lead_time_s)} | ${num(t.cycle_time_s)} | ${t.attempts} | ${t.limited} | ${t.rework} | ${waits} |`);
   }
   if (report.runs.length) {
     out.push('', '| run | outcome | wall s | finished | throughput/h | WIP avg/max | efficiency |', '|---|---|---:|---:|---:|---|---:|');
-    for (const r of report.runs) out.push(`| ${r.run_id} | ${r.outcome ?? 'interrupted'} | ${r.wall_s} | ${r.finished} | ${r.throughput_per_hour} | ${r.wip_avg}/${r.wip_max} | ${Math.round(r.parallel_efficiency * 100)}% |`);
+    for (const r of report.runs)
+      out.push(
+        `| ${r.run_id} | ${r.outcome ?? 'interrupted'} | ${r.wall_s} | ${r.finished} | ${r.throughput_per_hour} | ${r.wip_avg}/${r.wip_max} | ${Math.round(r.parallel_efficiency * 100)}% |`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

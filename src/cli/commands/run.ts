@@ -7,7 +7,8 @@ import { unreachable } from '../../core/unreachable.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
-import { agentExecutorFromConfig, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import { parseBytes } from '../../runner/capacity.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';
@@ -20,6 +21,11 @@ import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner } from '../../runner/runner.js';
+import { pruneLogs } from '../../runner/prune.js';
+import { beadsSync, findBd } from '../../runner/beads-sync.js';
+import { beadsId } from '../../compiler/artifacts/beads.js';
+import { createMetrics } from '../../serve/metrics.js';
+import { serve, type Served } from '../../serve/server.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
@@ -55,6 +61,10 @@ const runFlags = {
   'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
   'require-approval': { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  'beads-sync': { type: 'boolean' },
+  'no-wait-for-limits': { type: 'boolean' },
 } as const;
 
 /** The command line of `execplan run`, checked against the plan (`--only` must name its tasks). */
@@ -71,15 +81,29 @@ interface RunRequest {
   wait: boolean;
   persist: boolean;
   worktrees: boolean;
+  /** --metrics-port: serve Prometheus metrics while the run lasts (0: any free port). */
+  metrics: { port: number; host: string } | null;
+  /** --beads-sync or settings.beads.sync. */
+  beadsSync: boolean;
+  /** At an agent's usage limit: wait for its reset (default), or end the run with exit 7. */
+  waitForLimits: boolean;
 }
 
 function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurrencyFlag: number | undefined, loaded: LoadedRunPlan): RunRequest {
   const { plan, model, input } = loaded;
-  const only = values.only ? values.only.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean) : null;
+  const only = values.only
+    ? values.only
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : null;
   for (const id of only ?? []) if (!plan.tasks.has(id)) throw new UsageError(`--only: no task '${id}' in ${input.file}`);
   // A CI job per task: its upstream ran in other jobs (their `needs`), so only the named tasks run here.
   const upstreamDone = Boolean(values['upstream-done']);
   if (upstreamDone && !only) throw new UsageError('--upstream-done goes with --only ID: it runs just those tasks and takes what they depend on as done');
+  const metricsPort = values['metrics-port'] === '0' ? 0 : parsePositiveInt(values['metrics-port'], '--metrics-port');
+  if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError('--metrics-port: expected a port number up to 65535');
+  if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host goes with --metrics-port P');
   return {
     concurrency: concurrencyFlag ?? model.settings.maxConcurrency,
     only,
@@ -92,6 +116,9 @@ function runRequest(values: ReturnType<typeof parseRunArgs>['values'], concurren
     wait: Boolean(values.wait),
     persist: !values['no-state'],
     worktrees: Boolean(values.worktrees),
+    metrics: metricsPort === undefined ? null : { port: metricsPort, host: values['metrics-host'] ?? '127.0.0.1' },
+    beadsSync: Boolean(values['beads-sync'] || model.source.settings?.beads?.sync),
+    waitForLimits: !values['no-wait-for-limits'],
   };
 }
 
@@ -111,7 +138,13 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
   }
   io.stdout(`launch order (${rows.length} tasks, concurrency ${request.concurrency}; nothing is run):\n`);
   const width = String(rows.length).length;
-  const label = { run: 'run', fresh: 'fresh: up to date, would be skipped', 'already-done': 'already done: not re-run (resume)', manual: 'manual: waits for `execplan done`', approval: 'waits for `execplan approve`' };
+  const label = {
+    run: 'run',
+    fresh: 'fresh: up to date, would be skipped',
+    'already-done': 'already done: not re-run (resume)',
+    manual: 'manual: waits for `execplan done`',
+    approval: 'waits for `execplan approve`',
+  };
   rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
   return ok();
 }
@@ -140,7 +173,10 @@ function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== 'string' && !(error instanceof StorageError)) throw error;
   const shownDir = path.relative(io.cwd, paths.dir) || '.';
-  return err({ kind: 'cannot-start', problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`] });
+  return err({
+    kind: 'cannot-start',
+    problems: [error instanceof StorageError ? error.message.replace(paths.dir, shownDir) : `cannot write the run state in ${shownDir} (${code})`],
+  });
 }
 
 /** Takes the state folder's lock (waiting briefly for a control command that holds it). */
@@ -176,7 +212,9 @@ function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<St
     const opened = FileStore.open(paths);
     if (opened.repairedTail) {
       const torn = opened.repairedTail;
-      io.stderr(`execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`);
+      io.stderr(
+        `execplan: note: the journal ended in a torn write (a crash in the middle of a record, line ${torn.line}): cut off after the last good record; the ${torn.bytes} byte(s) are kept in ${path.relative(io.cwd, torn.file)}\n`,
+      );
     }
     return ok(opened);
   } catch (error) {
@@ -236,8 +274,24 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
   const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
   const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
+  // Only when asked to sync: without it, beads is never called.
+  const bd = request.beadsSync ? findBd(io.env) : null;
+  if (request.beadsSync && bd === null)
+    problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
   if (problems.length) return err({ kind: 'cannot-start', problems });
   const runId = newRunId(new Date());
+  const beadsSettings = model.source.settings?.beads;
+  const prefix = beadsSettings?.prefix ?? model.name;
+  const beads = bd
+    ? beadsSync({
+        bd,
+        cwd: loaded.input.dir,
+        env: io.env,
+        runId,
+        idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined),
+        warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
+      })
+    : null;
   let worktrees: WorktreeSession | null = null;
   if (request.worktrees) {
     const started = useWorktrees(loaded, runId);
@@ -247,10 +301,22 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   const opened = openStore(io, paths, request);
   if (!opened.ok) return opened;
   const store = opened.value;
+  const logSettings = model.source.settings?.logs;
+  if (request.persist && logSettings?.keep_runs !== undefined) {
+    // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
+    const pruned = pruneLogs(paths, store.state, logSettings.keep_runs, runId);
+    if (pruned.removedFiles)
+      io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
+  }
   const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
   const useTty = !request.json && io.isTTY && !io.env.CI;
-  let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target);
+  let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target, true, logSettings?.max_bytes_per_attempt);
   let ttyDone: Promise<void> | null = null;
+  const config = loaded.loaded.config;
+  const profileBudgets = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, p.budget]));
+  const hasBudget = Boolean(config.budget) || Object.values(profileBudgets).some(Boolean);
+  const taskIds = [...plan.tasks.keys()];
+  const bp = config.backpressure;
   const runner = new Runner(plan, store, paths, {
     concurrency: request.concurrency,
     keepGoing: request.keepGoing,
@@ -260,9 +326,23 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     wait: request.wait,
     graceMs,
     retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
+    waitForLimits: request.waitForLimits,
+    capacity:
+      bp && (bp.max_load !== undefined || bp.min_free_memory !== undefined)
+        ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null }
+        : null,
+    capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
+    ...(hasBudget ? { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) } : {}),
+    // Tests compress the waits at agent limits; the reset times themselves come from the agents.
+    limits: {
+      marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
+      defaultUsageWaitMs: envInt(io.env.EXECPLAN_LIMIT_WAIT_MS, 30 * 60_000),
+      backoffBaseMs: envInt(io.env.EXECPLAN_LIMIT_BACKOFF_MS, 15_000),
+    },
     executors,
     env: io.env,
     runId,
+    logMaxBytes: logSettings?.max_bytes_per_attempt,
     exitCodeOf: exitCodeOfRun,
     onEvent: (event: RunEvent) => {
       // A stream's finished task (checks passed) is committed on the stream's branch.
@@ -271,6 +351,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
         if (problem) io.stderr(`execplan: warning: ${problem}\n`);
       }
       onEvent(event);
+      beads?.onEvent(event);
     },
   });
   if (useTty) {
@@ -282,16 +363,30 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   }
   // A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the run like Ctrl-C: trees
   // ended, state saved, exit 9 — never a runner gone with its tasks left running.
+  let metrics: Served | null = null;
+  if (request.metrics) {
+    const { host, port } = request.metrics;
+    try {
+      // The runner's own state (not the journal read again): a scrape costs the run nothing on disk.
+      metrics = await serve({ host, port, requireToken: false, metrics: createMetrics({ plan, stateDir: paths.dir, state: () => store.state }) });
+    } catch (error) {
+      store.close();
+      return err({ kind: 'cannot-start', problems: [`--metrics-port: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`] });
+    }
+    io.stderr(`execplan: metrics: ${metrics.url}metrics\n`);
+  }
   const onSignal = () => runner.interrupt();
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
   try {
     const outcome = await runner.start();
     if (ttyDone) await ttyDone;
+    await beads?.drain();
     reportAgents(io, loaded, request, paths, runId, worktrees);
     return runResult(outcome);
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
+    await metrics?.close();
   }
 }
 
@@ -311,7 +406,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--config FILE] [--allow-outside PATH]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');

@@ -35,9 +35,13 @@ export const statusCommand: Command = {
       return ok();
     }
     const lines: string[] = [];
-    const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : view.lastOutcome ?? 'interrupted (no runner alive)'}` : 'no run yet';
+    const run = view.runId ? `run ${view.runId}: ${view.active ? `active (pid ${view.pid})` : (view.lastOutcome ?? 'interrupted (no runner alive)')}` : 'no run yet';
     lines.push(`${run}${view.paused ? ' · PAUSED (execplan resume)' : ''}`);
-    lines.push(Object.entries(view.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+    lines.push(
+      Object.entries(view.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', '),
+    );
     if (view.running.length) {
       lines.push('running:');
       for (const r of view.running) lines.push(`  ${r.task}  attempt ${r.attempt}  ${Math.round(r.elapsedMs / 1000)}s  (log: ${r.log})`);
@@ -53,14 +57,21 @@ export const statusCommand: Command = {
       if (view.waiting.length > 50) lines.push(`  ... and ${view.waiting.length - 50} more (--json for all)`);
     }
     const pa = view.planApproval;
-    if (pa.current) lines.push(`plan approved by ${pa.current.actor} at ${pa.current.at} (version ${pa.current.planVersion.slice(0, 12)})${pa.current.reason ? `: ${pa.current.reason}` : ''}`);
-    else if (pa.voided) lines.push(`plan approval void: ${pa.voided.actor} approved version ${pa.voided.planVersion.slice(0, 12)} at ${pa.voided.at}; the plan changed since (now ${pa.version.slice(0, 12)})${pa.required ? ': `execplan approve --plan --reason TEXT`' : ''}`);
+    if (pa.current)
+      lines.push(`plan approved by ${pa.current.actor} at ${pa.current.at} (version ${pa.current.planVersion.slice(0, 12)})${pa.current.reason ? `: ${pa.current.reason}` : ''}`);
+    else if (pa.voided)
+      lines.push(
+        `plan approval void: ${pa.voided.actor} approved version ${pa.voided.planVersion.slice(0, 12)} at ${pa.voided.at}; the plan changed since (now ${pa.version.slice(0, 12)})${pa.required ? ': `execplan approve --plan --reason TEXT`' : ''}`,
+      );
     else if (pa.required) lines.push(`plan not approved (required): \`execplan approve --plan --reason TEXT\``);
     const reworked = view.tasks.filter((t) => t.rework > 0);
     if (reworked.length) lines.push(`rework: ${reworked.map((t) => `${t.id} ×${t.rework}`).join(', ')}`);
     if (view.decisions.length) {
       lines.push('decisions:');
-      for (const d of view.decisions.slice(-10)) lines.push(`  ${d.at}  ${d.task} ${d.decision} by ${d.actor}${d.attempt !== null ? ` (attempt ${d.attempt})` : ''}${d.reason ? `: ${d.reason}` : ''}${d.reopened?.length ? ` → re-opened ${d.reopened.join(', ')}` : ''}`);
+      for (const d of view.decisions.slice(-10))
+        lines.push(
+          `  ${d.at}  ${d.task} ${d.decision} by ${d.actor}${d.attempt !== null ? ` (attempt ${d.attempt})` : ''}${d.reason ? `: ${d.reason}` : ''}${d.reopened?.length ? ` → re-opened ${d.reopened.join(', ')}` : ''}`,
+        );
     }
     if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);

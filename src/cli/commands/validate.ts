@@ -12,7 +12,11 @@ export const validateCommand: Command = {
   summary: 'Check plan.yaml (syntax, schema, references, cycles, capacities) and print every problem',
   usage: 'execplan validate [plan.yaml] [--format text|json] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', default: 'text' }, config: { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { format: { type: 'string', default: 'text' }, config: { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } },
+      1,
+    );
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config, values['allow-outside']);
     if (!outcome.ok) {
@@ -22,16 +26,26 @@ export const validateCommand: Command = {
         case 'config-missing':
           // A plan or config that cannot be read is an error message; as JSON, one diagnostic at 1:1.
           if (values.format === 'text') return outcome;
-          io.stdout(`${JSON.stringify([{
-            file: failure.file,
-            line: 1,
-            col: 1,
-            severity: 'error',
-            code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
-            // The text the user would read, without the `execplan: ` prefix and the newline.
-            message: failureText(failure, { ...validateCommand, cwd: io.cwd }).replace(/^execplan: /, '').replace(/\n$/, ''),
-            path: [],
-          }], null, 2)}\n`);
+          io.stdout(
+            `${JSON.stringify(
+              [
+                {
+                  file: failure.file,
+                  line: 1,
+                  col: 1,
+                  severity: 'error',
+                  code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
+                  // The text the user would read, without the `execplan: ` prefix and the newline.
+                  message: failureText(failure, { ...validateCommand, cwd: io.cwd })
+                    .replace(/^execplan: /, '')
+                    .replace(/\n$/, ''),
+                  path: [],
+                },
+              ],
+              null,
+              2,
+            )}\n`,
+          );
           break;
         case 'config-invalid':
           report(failure.diagnostics);
@@ -49,7 +63,9 @@ export const validateCommand: Command = {
     report(diagnostics);
     if (values.format === 'text') {
       const warnings = diagnostics.length;
-      io.stderr(`${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`);
+      io.stderr(
+        `${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`,
+      );
     }
     return ok();
 

@@ -35,7 +35,10 @@ export const verifyCommand: Command = {
     const snapshot = readSnapshot(paths.state);
     const { problems, records, tornTail } = verifyJournal(text, snapshot?.journal ?? null);
     for (const p of problems) io.stdout(`${shown}:${p.line}:1: error ${p.code} ${p.message}\n`);
-    if (tornTail) io.stdout(`${shown}:${tornTail.line}:1: warning journal-torn-tail the last write was cut short by a crash (${Buffer.byteLength(tornTail.text)} bytes after the last good record); the next \`execplan run\` cuts it off and keeps it beside the journal\n`);
+    if (tornTail)
+      io.stdout(
+        `${shown}:${tornTail.line}:1: warning journal-torn-tail the last write was cut short by a crash (${Buffer.byteLength(tornTail.text)} bytes after the last good record); the next \`execplan run\` cuts it off and keeps it beside the journal\n`,
+      );
     if (problems.length) return err({ kind: 'history-modified', journal: shown, problems: problems.length, records });
     io.stderr(`${shown}: ${records} records, hash chain intact${snapshot ? `, state.json head (seq ${snapshot.journal.seq}) matches` : ''}\n`);
     return ok();

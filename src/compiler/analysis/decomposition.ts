@@ -63,7 +63,11 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     const candidates: Array<[() => TaskModel | undefined, string]> = [
       [() => (p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined), 'chained: the only successor of its only predecessor'],
       [() => (s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined), 'chained: the only predecessor of its only successor'],
-      [() => model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)), 'same stream, phase and predecessors'],
+      [
+        () =>
+          model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)),
+        'same stream, phase and predecessors',
+      ],
     ];
     // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
     const fits = (c: TaskModel | undefined): c is TaskModel => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task);
@@ -76,7 +80,13 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
       }
     }
     if (!hit) {
-      findings.push({ severity: 'info', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+      findings.push({
+        severity: 'info',
+        code: 'tiny-task',
+        message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h) and has no natural partner to merge with`,
+        tasks: [task.id],
+        streams: task.stream ? [task.stream] : [],
+      });
       continue;
     }
     const other = hit[0];
@@ -84,7 +94,13 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     merged.add(task.id).add(other.id);
     const combined = round(task.hours + other.hours);
     merges.push({ tasks: pair, combinedHours: combined, reason: hit[1] });
-    findings.push({ severity: 'warning', code: 'tiny-task', message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h): merge it with '${other.id}' (${hit[1]}; ${combined} h together)`, tasks: pair, streams: task.stream ? [task.stream] : [] });
+    findings.push({
+      severity: 'warning',
+      code: 'tiny-task',
+      message: `task '${task.id}' takes ${round(task.hours)} h (< ${t.tinyTaskHours} h): merge it with '${other.id}' (${hit[1]}; ${combined} h together)`,
+      tasks: pair,
+      streams: task.stream ? [task.stream] : [],
+    });
   }
 
   const total = model.tasks.reduce((sum, x) => sum + x.hours, 0);
@@ -92,10 +108,22 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
   const work = model.tasks.filter((x) => x.kind !== 'command').length;
   if (work >= t.minTasksForRatioCheck && total / n < t.minAverageTaskHours) {
     const suggested = Math.max(1, Math.ceil(total / t.minAverageTaskHours));
-    findings.push({ severity: 'warning', code: 'over-decomposed', message: `${n} tasks for ${round(total)} h of work (${round(total / n)} h each on average, < ${t.minAverageTaskHours} h): about ${suggested} tasks would do; see the merge suggestions`, tasks: [], streams: [] });
+    findings.push({
+      severity: 'warning',
+      code: 'over-decomposed',
+      message: `${n} tasks for ${round(total)} h of work (${round(total / n)} h each on average, < ${t.minAverageTaskHours} h): about ${suggested} tasks would do; see the merge suggestions`,
+      tasks: [],
+      streams: [],
+    });
   }
   if (n >= t.largePlanTasks) {
-    findings.push({ severity: 'warning', code: 'large-plan', message: `${n} tasks (>= ${t.largePlanTasks}): review the plan before running it, and consider splitting the spec`, tasks: [], streams: [] });
+    findings.push({
+      severity: 'warning',
+      code: 'large-plan',
+      message: `${n} tasks (>= ${t.largePlanTasks}): review the plan before running it, and consider splitting the spec`,
+      tasks: [],
+      streams: [],
+    });
   }
 
   const splits: SplitSuggestion[] = [];
@@ -106,7 +134,13 @@ export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThreshol
     const steps = task.source.steps ?? [];
     const stepsByPart = parts.map((_, i) => steps.slice(Math.floor((i * steps.length) / count), Math.floor(((i + 1) * steps.length) / count)));
     splits.push({ task: task.id, hours: round(task.hours), count, parts, partHours: round(task.hours / count), stepsByPart });
-    findings.push({ severity: 'warning', code: 'task-too-large', message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${partList({ count, parts })} of about ${round(task.hours / count)} h each`, tasks: [task.id], streams: task.stream ? [task.stream] : [] });
+    findings.push({
+      severity: 'warning',
+      code: 'task-too-large',
+      message: `task '${task.id}' takes ${round(task.hours)} h (> ${t.splitAboveHours} h): split it into ${partList({ count, parts })} of about ${round(task.hours / count)} h each`,
+      tasks: [task.id],
+      streams: task.stream ? [task.stream] : [],
+    });
   }
 
   return {

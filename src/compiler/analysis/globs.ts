@@ -65,5 +65,10 @@ function literalMatch(pattern: string[], path: string[]): boolean {
 
 /** One segment: `*` spans any characters, `?` one character (classes were simplified to `?`). */
 function segmentMatchesLiteral(pattern: string, text: string): boolean {
-  return wildcardMatch([...simplify(pattern)], [...text], (c) => c === '*', (c, t) => c === '?' || c === t);
+  return wildcardMatch(
+    [...simplify(pattern)],
+    [...text],
+    (c) => c === '*',
+    (c, t) => c === '?' || c === t,
+  );
 }

@@ -42,7 +42,14 @@ export const meceListLimit = 50;
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 function words(task: TaskModel): string[] {
-  return [...new Set(`${task.title} ${task.description}`.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0))].sort();
+  return [
+    ...new Set(
+      `${task.title} ${task.description}`
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 0),
+    ),
+  ].sort();
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {
@@ -102,7 +109,8 @@ export function qualityMetrics(model: PlanModel, graph: DependencyGraph): Qualit
     list.push(i);
     byText.set(key, list);
   });
-  for (const group of byText.values()) for (let k = 1; k < group.length && k <= meceListLimit; k++) if (wordsOf[group[0]!]!.length > 0) add(tasks[group[0]!]!, tasks[group[k]!]!, 'near_duplicate_text', 1);
+  for (const group of byText.values())
+    for (let k = 1; k < group.length && k <= meceListLimit; k++) if (wordsOf[group[0]!]!.length > 0) add(tasks[group[0]!]!, tasks[group[k]!]!, 'near_duplicate_text', 1);
   const compared = new Set<string>();
   for (const list of byWord.values()) {
     if (list.length < 2 || list.length > commonWordTasks) continue;

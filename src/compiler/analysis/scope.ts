@@ -64,14 +64,17 @@ export function assessScope(compiled: CompiledPlan, t: AnalysisThresholds): Scop
     recommendation = 'decomposition-required';
     const factor = Math.max(totalHours / t.decompositionHours, tasks / t.decompositionTasks);
     confidence = factor >= 1.5 ? 'high' : 'medium';
-    rationale.push(`${totalHours} h in ${tasks} tasks exceeds one plan's limit (${t.decompositionHours} h or ${t.decompositionTasks} tasks): split the spec into several plans, one beads epic each.`);
+    rationale.push(
+      `${totalHours} h in ${tasks} tasks exceeds one plan's limit (${t.decompositionHours} h or ${t.decompositionTasks} tasks): split the spec into several plans, one beads epic each.`,
+    );
   } else if (totalHours <= t.singleAgentMaxHours || parallelism < t.minParallelism) {
     recommendation = 'single-agent';
     const small = totalHours <= t.singleAgentMaxHours;
     const serial = parallelism < t.minParallelism;
     confidence = small && serial ? 'high' : small && totalHours <= t.singleAgentMaxHours / 2 ? 'high' : 'medium';
     if (small) rationale.push(`${totalHours} h of work fits one agent (<= ${t.singleAgentMaxHours} h).`);
-    if (serial) rationale.push(`Parallelism ${parallelism} (< ${t.minParallelism}): the critical path of ${round(critical)} h is most of the work, so extra agents would mostly wait.`);
+    if (serial)
+      rationale.push(`Parallelism ${parallelism} (< ${t.minParallelism}): the critical path of ${round(critical)} h is most of the work, so extra agents would mostly wait.`);
     if (usedStreams.size >= 3) {
       confidence = lower(confidence);
       rationale.push(`${usedStreams.size} streams suggest separate areas of ownership, which lowers the confidence.`);

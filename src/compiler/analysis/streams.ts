@@ -35,7 +35,13 @@ export interface StreamReport {
 
 /** A ref-safe component: git forbids spaces, `..`, `~^:?*[\`, a leading `-` or `.`, and a trailing `.lock`. */
 function refSafe(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/\.lock$/, '-lock').replace(/^[-.]+|[-.]+$/g, '') || 'x';
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
+      .replace(/\.lock$/, '-lock')
+      .replace(/^[-.]+|[-.]+$/g, '') || 'x'
+  );
 }
 
 /**
@@ -99,7 +105,13 @@ export function analyzeStreams(compiled: CompiledPlan): StreamReport {
       const b = streams[j]!;
       const pairs = a.owns.flatMap((x) => b.owns.filter((y) => globsOverlap(x, y)).map((y) => `${x} ~ ${y}`));
       if (pairs.length > 0) {
-        findings.push({ severity: 'warning', code: 'stream-owns-overlap', message: `streams '${a.name}' and '${b.name}' own overlapping paths (${pairs.join(', ')}): parallel branches will conflict on them`, tasks: [], streams: [a.name, b.name] });
+        findings.push({
+          severity: 'warning',
+          code: 'stream-owns-overlap',
+          message: `streams '${a.name}' and '${b.name}' own overlapping paths (${pairs.join(', ')}): parallel branches will conflict on them`,
+          tasks: [],
+          streams: [a.name, b.name],
+        });
       }
     }
   }
@@ -136,12 +148,24 @@ export function analyzeStreams(compiled: CompiledPlan): StreamReport {
   const declaredPairs = new Set(declared.map((c) => `${c.from}\u0000${c.to}`));
   const communication = [...declared, ...[...implied.entries()].filter(([k]) => !declaredPairs.has(k)).map(([, v]) => v)];
   for (const row of communication.filter((c) => c.origin === 'implied')) {
-    findings.push({ severity: 'info', code: 'undeclared-handoff', message: `stream '${row.to}' depends on stream '${row.from}' (${row.what}) but communication declares no hand-off from ${row.from} to ${row.to}`, tasks: [], streams: [row.from, row.to] });
+    findings.push({
+      severity: 'info',
+      code: 'undeclared-handoff',
+      message: `stream '${row.to}' depends on stream '${row.from}' (${row.what}) but communication declares no hand-off from ${row.from} to ${row.to}`,
+      tasks: [],
+      streams: [row.from, row.to],
+    });
   }
 
   const merge = streamMergeOrder(model);
   for (const group of merge.entangled) {
-    findings.push({ severity: 'warning', code: 'stream-cycle', message: `streams ${group.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`, tasks: [], streams: group });
+    findings.push({
+      severity: 'warning',
+      code: 'stream-cycle',
+      message: `streams ${group.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`,
+      tasks: [],
+      streams: group,
+    });
   }
   const counts = new Map<string, number>();
   for (const t of model.tasks) if (t.stream) counts.set(t.stream, (counts.get(t.stream) ?? 0) + 1);

@@ -27,7 +27,9 @@ export function recommendTestStrategies(compiled: CompiledPlan): TestStrategyCho
   const { model, graph } = compiled;
   const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
   const crossIn = new Set(graph.edges.filter((e) => streamOf.get(e.from) && streamOf.get(e.to) && streamOf.get(e.from) !== streamOf.get(e.to)).map((e) => e.to));
-  return model.tasks.map((task) => (task.test ? { task: task.id, strategy: task.test, source: 'plan' as const, reason: 'set in the plan' } : recommend(task, crossIn.has(task.id))));
+  return model.tasks.map((task) =>
+    task.test ? { task: task.id, strategy: task.test, source: 'plan' as const, reason: 'set in the plan' } : recommend(task, crossIn.has(task.id)),
+  );
 }
 
 function recommend(task: TaskModel, crossStreamInput: boolean): TestStrategyChoice {

@@ -37,6 +37,8 @@ export interface BeadsOptions {
   prefix?: string;
   /** RFC 3339 time written to created_at / updated_at. */
   timestamp: string;
+  /** Each task's status from a run state (`export beads` after a run); tasks not named stay open. */
+  statuses?: ReadonlyMap<string, BeadsIssue['status']>;
 }
 
 export function beadsId(prefix: string, planName: string, taskId = ''): string {
@@ -127,7 +129,7 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       title: task.title,
       description: describe(task),
       acceptance_criteria: task.acceptance.map((a) => `- ${describeCheck(a)}`).join('\n'),
-      status: 'open',
+      status: options.statuses?.get(task.id) ?? 'open',
       priority: priorityNumber[priority],
       issue_type: 'task',
       estimated_minutes: Math.round(task.hours * 60),
@@ -136,7 +138,9 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       labels: labelsOf(task),
       dependencies: [
         { issue_id: idOf.get(task.id)!, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
-        ...blockers.get(task.id)!.map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
+        ...blockers
+          .get(task.id)!
+          .map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
       ],
     };
   });

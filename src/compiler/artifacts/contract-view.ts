@@ -29,7 +29,11 @@ export function contractPlanView(compiled: CompiledPlan) {
       criticality,
       moreCritical: Math.max(0, Object.keys(risk.criticality).length - criticality.length),
     },
-    bottlenecks: insights.resourceBottlenecks.map((b) => ({ ...b, total: insights.resourceUtilization[b.resource]!.total_tasks, waves: insights.resourceUtilization[b.resource]!.waves_required })),
+    bottlenecks: insights.resourceBottlenecks.map((b) => ({
+      ...b,
+      total: insights.resourceUtilization[b.resource]!.total_tasks,
+      waves: insights.resourceUtilization[b.resource]!.waves_required,
+    })),
     contentions: insights.contentions,
     quality: {
       verbFirst: pct(quality.verbFirstPct),

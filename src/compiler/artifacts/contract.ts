@@ -49,7 +49,8 @@ export function rollingFrontierContract(compiled: CompiledPlan) {
       runs: risk.runs,
       seed: risk.seed,
       uncertain_tasks: risk.uncertainTasks,
-      method: 'durations sampled from PERT beta (three-point estimates) or the neighbouring t-shirt sizes; each run replays the frontier schedule (launch priority, same constraints, the same hand-overs)',
+      method:
+        'durations sampled from PERT beta (three-point estimates) or the neighbouring t-shirt sizes; each run replays the frontier schedule (launch priority, same constraints, the same hand-overs)',
     },
     criticality_index: risk.criticality,
     critical_resource_contentions: insights.contentions,

@@ -34,7 +34,8 @@ export function dotGraph(compiled: CompiledPlan): string {
     const direct = graph.edges.some((e) => e.from === a && e.to === b);
     lines.push(`  ${q(a)} -> ${q(b)} [color="#c0392b", penwidth=3${direct ? '' : ', style=bold, label="phase barrier"'}];`);
   }
-  for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) lines.push(`  ${q(e.from)} -> ${q(e.to)} [style=dashed, label=${q(e.hard ? `confidence ${e.confidence}` : 'soft')}];`);
+  for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps])
+    lines.push(`  ${q(e.from)} -> ${q(e.to)} [style=dashed, label=${q(e.hard ? `confidence ${e.confidence}` : 'soft')}];`);
   lines.push('}');
   return lines.join('\n') + '\n';
 }

@@ -57,5 +57,9 @@ export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> 
     'beads.jsonl': renderBeadsJsonl(buildBeadsIssues(inputs.compiled, { timestamp: inputs.timestamp })),
   };
   files[metaFile] = renderMetaJson(ctx, files);
-  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!]));
+  return Object.fromEntries(
+    Object.keys(files)
+      .sort()
+      .map((k) => [k, files[k]!]),
+  );
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-base-to-string -- only a bigint, symbol or function reaches this String() */
 /**
  * Deterministic JSON for artifacts: keys sorted, numbers as JavaScript prints them (callers round
  * first), two-space indent, trailing newline. contentHash = sha256 of the normalized (compact,
@@ -20,7 +21,7 @@ export function normalizeJson(value: unknown): Json {
       return out;
     }
     const out: { [k: string]: Json } = {};
-    const keys = Object.keys(value as object).sort();
+    const keys = Object.keys(value).sort();
     for (let i = 0; i < keys.length; i++) {
       const v = (value as Record<string, unknown>)[keys[i]!];
       if (v !== undefined) out[keys[i]!] = normalizeJson(v);

@@ -22,7 +22,9 @@ export interface Templates {
  * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
  */
 function inline(value: string | number | boolean | null | undefined): string {
-  return String(value ?? '').replace(/\s*\r?\n\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+  return String(value ?? '')
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 /** Markdown table cell: one line, no pipes. */
@@ -34,9 +36,9 @@ function cell(value: string | number | boolean | null | undefined): string {
 const filters: Record<string, TemplateFilter> = {
   cell,
   inline,
-  parts: partList as TemplateFilter,
+  parts: partList,
   // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
-  hours: ((v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`) as TemplateFilter,
+  hours: (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`,
 };
 
 /** Most task ids listed in one Markdown cell or bullet; the JSON artifacts always have them all. */
@@ -100,7 +102,10 @@ export function planView(ctx: ArtifactContext) {
     ['Tasks', model.tasks.length],
     ['Total work', `${round(total, 1)} h`],
     ['Critical path', `${round(graph.criticalPathHours, 1)} h (${graph.criticalPath.length} tasks)`],
-    ['Rolling frontier makespan', `${round(frontier.makespanHours, 1)} h at up to ${frontier.maxConcurrencyLimit} at once (lower bound ${round(frontier.lowerBound.hours, 1)} h, gap ${round(frontier.gap * 100, 1)} %)`],
+    [
+      'Rolling frontier makespan',
+      `${round(frontier.makespanHours, 1)} h at up to ${frontier.maxConcurrencyLimit} at once (lower bound ${round(frontier.lowerBound.hours, 1)} h, gap ${round(frontier.gap * 100, 1)} %)`,
+    ],
     ['Wave-based makespan', `${round(waves.makespanHours, 1)} h in ${waves.waves.length} waves (P80 ${round(waves.totals.p80Hours, 1)} h)`],
     ['Recommended model', model.settings.executionModel === 'rolling_frontier' ? 'rolling frontier' : 'wave-based'],
     ['Scope', `${analysis.scope.recommendation} (${analysis.scope.confidence} confidence)`],
@@ -121,7 +126,13 @@ export function planView(ctx: ArtifactContext) {
     condensed,
     condenseAbove: analysis.thresholds.condenseGraphAbove,
     maxEdges: mermaidMaxEdges,
-    criticalPath: graph.criticalPath.map((id) => ({ id, title: byId.get(id)!.title, hours: byId.get(id)!.hours, stream: byId.get(id)!.stream, start: graph.timing[id]?.earliestStart ?? 0 })),
+    criticalPath: graph.criticalPath.map((id) => ({
+      id,
+      title: byId.get(id)!.title,
+      hours: byId.get(id)!.hours,
+      stream: byId.get(id)!.stream,
+      start: graph.timing[id]?.earliestStart ?? 0,
+    })),
     criticalPathHours: graph.criticalPathHours,
     waves: waves.waves.map((w) => ({
       number: w.waveNumber,
@@ -134,17 +145,40 @@ export function planView(ctx: ArtifactContext) {
       deferred: w.deferred.map((d) => `${d.task} (${d.reason}${d.resource ? `: ${d.resource}` : ''}${d.conflictsWith ? `: ${d.conflictsWith.join(', ')}` : ''})`),
     })),
     gantt: model.tasks.length <= ganttLimit ? mermaidGantt(compiled) : null,
-    frontier: frontier.schedule.map((s) => ({ task: s.task, start: round(s.start), finish: round(s.finish), stream: byId.get(s.task)!.stream, critical: graph.criticalPath.includes(s.task) })),
-    frontierFacts: { makespan: frontier.makespanHours, lowerBound: frontier.lowerBound.hours, binding: frontier.lowerBound.binding, averageConcurrency: round(frontier.averageConcurrency, 2), maxConcurrency: frontier.maxConcurrency, initial: frontier.initialFrontier, optimizer: frontier.optimizer },
+    frontier: frontier.schedule.map((s) => ({
+      task: s.task,
+      start: round(s.start),
+      finish: round(s.finish),
+      stream: byId.get(s.task)!.stream,
+      critical: graph.criticalPath.includes(s.task),
+    })),
+    frontierFacts: {
+      makespan: frontier.makespanHours,
+      lowerBound: frontier.lowerBound.hours,
+      binding: frontier.lowerBound.binding,
+      averageConcurrency: round(frontier.averageConcurrency, 2),
+      maxConcurrency: frontier.maxConcurrency,
+      initial: frontier.initialFrontier,
+      optimizer: frontier.optimizer,
+    },
     streams: analysis.streams.branches.map((b) => {
       const s = model.streams.find((x) => x.name === b.stream)!;
       return { ...b, owns: s.owns, skills: s.skills, title: s.title };
     }),
     communication: analysis.streams.communication,
-    resources: model.resources.map((r) => ({ name: r.name, capacity: r.capacity, reason: r.reason, tasks: users(r.name).map((t) => t.id), utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1) })),
+    resources: model.resources.map((r) => ({
+      name: r.name,
+      capacity: r.capacity,
+      reason: r.reason,
+      tasks: users(r.name).map((t) => t.id),
+      utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1),
+    })),
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string }) })),
     ...fileConflictsView(ctx),
-    risks: model.tasks.filter((t) => t.risk === 'high' || t.risk === 'medium').sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1)).map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
+    risks: model.tasks
+      .filter((t) => t.risk === 'high' || t.risk === 'medium')
+      .sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1))
+      .map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
     tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
     softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
     lowConfidenceDeps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
@@ -178,7 +212,10 @@ export function decisionsView(ctx: ArtifactContext) {
     optimizer: frontier.optimizer,
     scope: analysis.scope,
     thresholds: analysis.thresholds,
-    resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string; capacity: number }) })),
+    resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({
+      name,
+      ...(v as { resolution: string; suggested_order: string[]; rationale: string; capacity: number }),
+    })),
     ...fileConflictsView(ctx),
     deferrals: deferrals.slice(0, 50),
     moreDeferrals: Math.max(0, deferrals.length - 50),
@@ -208,7 +245,12 @@ export function renderDecisionsMd(ctx: ArtifactContext, templates: Templates): s
 
 /** At most one blank line in a row, exactly one newline at the end: stable, diff-friendly Markdown. */
 function tidy(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return (
+    text
+      .replace(/[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }
 
 function fileConflictsView(ctx: ArtifactContext) {

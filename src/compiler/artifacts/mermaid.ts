@@ -10,7 +10,12 @@ import { round } from '../rounding.js';
 /** Text safe inside a quoted Mermaid label. */
 export function mermaidLabel(text: string, max = 48): string {
   const short = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return short.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/[\r\n]+/g, ' ');
+  return short
+    .replace(/&/g, '#amp;')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Mermaid (and so GitHub) refuses to render a diagram with more edges than this ("Edge limit exceeded"). */
@@ -21,10 +26,7 @@ export function mermaidEdgeCount(chart: string): number {
   return chart.split('\n').filter((line) => / -(->|\.->)/.test(line)).length;
 }
 
-const styles = [
-  'classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000',
-  'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000',
-];
+const styles = ['classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000', 'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000'];
 
 export function mermaidFlowchart(compiled: CompiledPlan): string {
   const { model, graph } = compiled;
@@ -141,7 +143,8 @@ function ganttName(text: string): string {
  * would otherwise turn its bar into the diagram title, a section, or a date format that breaks every
  * bar after it.
  */
-const ganttKeyword = /^(title|section|dateformat|axisformat|tickinterval|excludes|includes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|acctitle|accdescr|click|displaymode)\b/i;
+const ganttKeyword =
+  /^(title|section|dateformat|axisformat|tickinterval|excludes|includes|todaymarker|weekday|weekend|inclusiveenddates|topaxis|acctitle|accdescr|click|displaymode)\b/i;
 
 function ganttTaskName(text: string): string {
   const name = ganttName(text);

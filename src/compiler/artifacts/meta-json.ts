@@ -7,6 +7,10 @@ export function renderMetaJson(ctx: ArtifactContext, artifacts: Record<string, s
     generated: generated(ctx),
     tool: { name: 'execplan', version: ctx.version },
     plan: { name: ctx.compiled.model.name, file: ctx.planFile, sha256: sha256(ctx.planText) },
-    artifacts: Object.fromEntries(Object.keys(artifacts).sort().map((name) => [name, { sha256: sha256(artifacts[name]!) }])),
+    artifacts: Object.fromEntries(
+      Object.keys(artifacts)
+        .sort()
+        .map((name) => [name, { sha256: sha256(artifacts[name]!) }]),
+    ),
   });
 }

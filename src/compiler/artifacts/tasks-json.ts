@@ -21,9 +21,22 @@ export function resourceConflicts(ctx: ArtifactContext) {
     const demand = users.reduce((s, t) => s + (t.resources[r.name] ?? 0), 0);
     if (users.length < 2 || demand <= r.capacity) continue;
     const order = [...users].sort((a, b) => (startOf.get(a.id) ?? 0) - (startOf.get(b.id) ?? 0) || a.index - b.index).map((t) => t.id);
-    out[r.name] = r.capacity === 1
-      ? { tasks: users.map((t) => t.id), capacity: 1, resolution: 'sequential_ordering', suggested_order: order, rationale: `Exclusive resource${r.reason ? ` (${r.reason})` : ''}: the tasks run one at a time, in the order of the frontier schedule.` }
-      : { tasks: users.map((t) => t.id), capacity: r.capacity, resolution: 'capacity_limit', suggested_order: order, rationale: `${demand} units requested of ${r.capacity}${r.reason ? ` (${r.reason})` : ''}: at most ${r.capacity} units are held at once; the rest wait, in the order of the frontier schedule.` };
+    out[r.name] =
+      r.capacity === 1
+        ? {
+            tasks: users.map((t) => t.id),
+            capacity: 1,
+            resolution: 'sequential_ordering',
+            suggested_order: order,
+            rationale: `Exclusive resource${r.reason ? ` (${r.reason})` : ''}: the tasks run one at a time, in the order of the frontier schedule.`,
+          }
+        : {
+            tasks: users.map((t) => t.id),
+            capacity: r.capacity,
+            resolution: 'capacity_limit',
+            suggested_order: order,
+            rationale: `${demand} units requested of ${r.capacity}${r.reason ? ` (${r.reason})` : ''}: at most ${r.capacity} units are held at once; the rest wait, in the order of the frontier schedule.`,
+          };
   }
   return out;
 }
@@ -37,7 +50,9 @@ export function renderTasksJson(ctx: ArtifactContext): string {
   const avoid = avoidPartners(compiled);
   const taskJson = (t: TaskModel) => {
     const test = tests.get(t.id)!;
-    const exclusive = Object.keys(t.resources).filter((r) => model.resources.find((x) => x.name === r)?.capacity === 1).sort();
+    const exclusive = Object.keys(t.resources)
+      .filter((r) => model.resources.find((x) => x.name === r)?.capacity === 1)
+      .sort();
     const shared = Object.fromEntries(Object.entries(t.resources).filter(([r]) => !exclusive.includes(r)));
     const body = {
       id: t.id,
@@ -89,12 +104,17 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       execution_model: model.settings.executionModel,
       min_confidence: model.settings.minConfidence,
       resource_limits: { max_concurrent_tasks: model.settings.maxConcurrency, max_wave_size: model.settings.maxWaveSize },
-      shared_resources: Object.fromEntries(model.resources.map((r) => [r.name, {
-        type: r.capacity === 1 ? 'exclusive' : 'shared_limited',
-        capacity: r.capacity,
-        location: model.source.resources?.[r.name]?.location ?? null,
-        reason: r.reason,
-      }])),
+      shared_resources: Object.fromEntries(
+        model.resources.map((r) => [
+          r.name,
+          {
+            type: r.capacity === 1 ? 'exclusive' : 'shared_limited',
+            capacity: r.capacity,
+            location: model.source.resources?.[r.name]?.location ?? null,
+            reason: r.reason,
+          },
+        ]),
+      ),
       scope_assessment: analysis.scope,
       autonormalization: analysis.decomposition.autonormalization,
     },

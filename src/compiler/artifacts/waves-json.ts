@@ -25,7 +25,11 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
         ...waveBasedContract(compiled),
       },
       rolling_frontier: {
-        config: { max_concurrent_tasks: frontier.maxConcurrencyLimit, scheduling_algorithm: frontier.optimizer.schedulesEvaluated > 0 ? 'rcpsp_ga_justified' : 'parallel_sgs_lft', frontier_update_policy: 'immediate' },
+        config: {
+          max_concurrent_tasks: frontier.maxConcurrencyLimit,
+          scheduling_algorithm: frontier.optimizer.schedulesEvaluated > 0 ? 'rcpsp_ga_justified' : 'parallel_sgs_lft',
+          frontier_update_policy: 'immediate',
+        },
         initial_frontier: frontier.initialFrontier,
         priority: frontier.priority,
         schedule: frontier.schedule,

@@ -29,10 +29,11 @@ export function redundantEdges(graph: IndexGraph, order: readonly number[]): boo
     if (succ[u]!.length < 2) continue;
     for (const s of succ[u]!) if (indegree[s]! >= 2 && column[s] === -1) column[s] = 1;
   }
-  for (let v = 0; v < n; v++) if (column[v] === 1) {
-    column[v] = columnNode.length;
-    columnNode.push(v);
-  }
+  for (let v = 0; v < n; v++)
+    if (column[v] === 1) {
+      column[v] = columnNode.length;
+      columnNode.push(v);
+    }
   const redundant = new Set<number>();
   const columns = columnNode.length;
   if (columns > 0) {

@@ -13,12 +13,18 @@ import { buildProblem, byProblemNode, type Problem } from './problem.js';
 import { SerialScheduler } from './serial-sgs.js';
 import { roundHours, roundRatio } from '../rounding.js';
 
-
 /**
  * `latestFinish`: per index-graph node, from the critical-path pass (analyzeGraph). `problem` may be
  * passed in when the caller already built it (the schedule-risk replay uses the same one).
  */
-export function buildFrontier(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, criticalPathHours: number, latestFinish: Float64Array, problem: Problem = buildProblem(model, graph, conflicts)): FrontierSchedule {
+export function buildFrontier(
+  model: PlanModel,
+  graph: IndexGraph,
+  conflicts: FileConflicts,
+  criticalPathHours: number,
+  latestFinish: Float64Array,
+  problem: Problem = buildProblem(model, graph, conflicts),
+): FrontierSchedule {
   const lft = byProblemNode(problem, latestFinish);
   const baseline = parallelSchedule(problem, lft);
   const baselineList = listByStart(problem, baseline.start);
@@ -125,7 +131,10 @@ function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: num
   problem.resourceNames.forEach((name, r) => (resourceHours[name] = roundHours(resourceWork[r]! / problem.capacity[r]!)));
   const limit = model.settings.maxConcurrency;
   const concurrencyHours = problem.concurrencyResource >= 0 ? roundHours(work / limit) : 0;
-  const candidates: Array<[string, number]> = [['critical_path', criticalPathHours], ['concurrency', concurrencyHours]];
+  const candidates: Array<[string, number]> = [
+    ['critical_path', criticalPathHours],
+    ['concurrency', concurrencyHours],
+  ];
   for (const name of problem.resourceNames) candidates.push([`resource:${name}`, resourceHours[name]!]);
   const files = filesBound(problem, conflicts);
   if (files) candidates.push([`files:${files.pattern}`, files.hours]);

@@ -91,7 +91,14 @@ export const maxSnapshots = 24;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** `latestFinish`: per index-graph node, from the critical-path pass (analyzeGraph). */
-export function scheduleInsights(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, risk: ScheduleRisk, latestFinish: Float64Array): ScheduleInsights {
+export function scheduleInsights(
+  model: PlanModel,
+  problem: Problem,
+  frontier: FrontierSchedule,
+  waves: WaveSchedule,
+  risk: ScheduleRisk,
+  latestFinish: Float64Array,
+): ScheduleInsights {
   const n = problem.taskCount;
   const ids = problem.planIndex.map((i) => model.tasks[i]!.id);
   const nodeOf = new Map(ids.map((id, v) => [id, v]));
@@ -117,9 +124,10 @@ export function scheduleInsights(model: PlanModel, problem: Problem, frontier: F
         busy_percent: u.busy_percent,
         impact: u.serialization_impact_hours > 0 ? 'critical_path_extension' : 'none',
         affected_tasks: users.slice(0, affectedLimit).map((v) => ids[v]!),
-        mitigation: u.serialization_impact_hours > 0
-          ? `Its capacity of ${u.capacity} costs ${r2(u.serialization_impact_hours)} h: raise the capacity, or combine or shorten the ${u.total_tasks} tasks that hold it`
-          : 'None needed: unlimited capacity would not finish sooner',
+        mitigation:
+          u.serialization_impact_hours > 0
+            ? `Its capacity of ${u.capacity} costs ${r2(u.serialization_impact_hours)} h: raise the capacity, or combine or shorten the ${u.total_tasks} tasks that hold it`
+            : 'None needed: unlimited capacity would not finish sooner',
       };
     })
     .sort((a, b) => b.serialization_impact_hours - a.serialization_impact_hours || b.busy_percent - a.busy_percent || (a.resource < b.resource ? -1 : 1));
@@ -151,7 +159,14 @@ function usersOf(problem: Problem, r: number): number[] {
   return out;
 }
 
-function resourceUtilization(model: PlanModel, problem: Problem, frontier: FrontierSchedule, waves: WaveSchedule, ids: string[], lft: Float64Array): Record<string, ResourceUtilization> {
+function resourceUtilization(
+  model: PlanModel,
+  problem: Problem,
+  frontier: FrontierSchedule,
+  waves: WaveSchedule,
+  ids: string[],
+  lft: Float64Array,
+): Record<string, ResourceUtilization> {
   if (problem.resourceNames.length === 0) return {};
   const constrained = parallelSchedule(problem, lft).makespan;
   const out: Record<string, ResourceUtilization> = {};
@@ -179,7 +194,14 @@ function resourceUtilization(model: PlanModel, problem: Problem, frontier: Front
  * Per resource: the tasks that were ready but did not start because the resource had no room at the
  * moment they became ready, and the hours they waited. One sweep over the schedule's events.
  */
-function contentions(problem: Problem, start: Float64Array, finish: Float64Array, ready: Float64Array, ids: string[], byPriority: (a: number, b: number) => number): ResourceContention[] {
+function contentions(
+  problem: Problem,
+  start: Float64Array,
+  finish: Float64Array,
+  ready: Float64Array,
+  ids: string[],
+  byPriority: (a: number, b: number) => number,
+): ResourceContention[] {
   const n = problem.taskCount;
   const waiting: number[] = [];
   for (let v = 0; v < n; v++) if (problem.duration[v]! > 0 && start[v]! - ready[v]! > 1e-9 && problem.demand[v]!.length > 0) waiting.push(v);
@@ -216,10 +238,14 @@ function contentions(problem: Problem, start: Float64Array, finish: Float64Array
       resource,
       contention_points: tasks[r]!.length,
       estimated_wait_time_hours: roundTime(wait[r]!),
-      affected_tasks: [...tasks[r]!].sort(byPriority).slice(0, affectedLimit).map((v) => ids[v]!),
-      mitigation: problem.capacity[r] === 1
-        ? 'Exclusive: the tasks queue for it; shorten them, merge them, or take them off the critical path'
-        : `At capacity ${problem.capacity[r]}: raise it, or spread the tasks that hold it over time`,
+      affected_tasks: [...tasks[r]!]
+        .sort(byPriority)
+        .slice(0, affectedLimit)
+        .map((v) => ids[v]!),
+      mitigation:
+        problem.capacity[r] === 1
+          ? 'Exclusive: the tasks queue for it; shorten them, merge them, or take them off the critical path'
+          : `At capacity ${problem.capacity[r]}: raise it, or spread the tasks that hold it over time`,
     }))
     .sort((a, b) => b.estimated_wait_time_hours - a.estimated_wait_time_hours || (a.resource < b.resource ? -1 : 1));
 }
@@ -231,7 +257,16 @@ function intervalOf(makespan: number): number {
   return Math.ceil(makespan / 8 / 720) * 720;
 }
 
-function simulation(model: PlanModel, problem: Problem, frontier: FrontierSchedule, start: Float64Array, finish: Float64Array, ready: Float64Array, ids: string[], byPriority: (a: number, b: number) => number): ExecutionSimulation {
+function simulation(
+  model: PlanModel,
+  problem: Problem,
+  frontier: FrontierSchedule,
+  start: Float64Array,
+  finish: Float64Array,
+  ready: Float64Array,
+  ids: string[],
+  byPriority: (a: number, b: number) => number,
+): ExecutionSimulation {
   const n = problem.taskCount;
   const makespan = frontier.makespanHours;
   const interval = intervalOf(makespan);
@@ -296,6 +331,11 @@ function advantages(model: PlanModel, frontier: FrontierSchedule, waves: WaveSch
     row('makespan_hours', frontier.makespanHours, waves.makespanHours, faster(frontier.makespanHours, waves.makespanHours, 'Expected completion')),
     row('p50_hours', risk.frontier.p50Hours, risk.waves.p50Hours, faster(risk.frontier.p50Hours, risk.waves.p50Hours, 'Median completion (simulated)')),
     row('p95_hours', risk.frontier.p95Hours, risk.waves.p95Hours, faster(risk.frontier.p95Hours, risk.waves.p95Hours, '95th percentile completion (simulated)')),
-    row('utilization_percent', frontierUtilization, waveUtilization, `Busy share of the ${limit} slots: ${r2(frontierUtilization)} % vs ${r2(waveUtilization)} % in waves (no waiting for the slowest task of a wave)`),
+    row(
+      'utilization_percent',
+      frontierUtilization,
+      waveUtilization,
+      `Busy share of the ${limit} slots: ${r2(frontierUtilization)} % vs ${r2(waveUtilization)} % in waves (no waiting for the slowest task of a wave)`,
+    ),
   ];
 }

@@ -107,13 +107,19 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
       continue;
     }
     const children: Individual[] = [];
-    const order = shuffle(population.map((_, k) => k), random);
+    const order = shuffle(
+      population.map((_, k) => k),
+      random,
+    );
     for (let k = 0; k + 1 < order.length && evaluated + 1 <= budget; k += 2) {
       const mother = population[order[k]!]!.list;
       const father = population[order[k + 1]!]!.list;
       const q1 = Math.floor(random() * problem.size);
       const q2 = q1 + Math.floor(random() * (problem.size - q1 + 1));
-      for (const [x, y] of [[mother, father], [father, mother]] as const) {
+      for (const [x, y] of [
+        [mother, father],
+        [father, mother],
+      ] as const) {
         if (evaluated + 1 > budget) break;
         const child = crossover(x, y, q1, q2);
         mutate(child, edge, random);

@@ -87,7 +87,11 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
   const topoPosition = topologicalPositions(size, pred, succ);
   // The seed covers everything the schedule depends on, in an order independent of plan order.
   const parts: string[] = [`${limit}`, capacity.join(',')];
-  byId.forEach((t, node) => parts.push(`${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${holds[node]!.length ? `${holds[node]!.join(',')}>${blockedBy[node]!.join(',')}` : ''}`));
+  byId.forEach((t, node) =>
+    parts.push(
+      `${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${holds[node]!.length ? `${holds[node]!.join(',')}>${blockedBy[node]!.join(',')}` : ''}`,
+    ),
+  );
   for (let b = n; b < size; b++) parts.push(`barrier|${succ[b]!.join(',')}`);
   return {
     size,

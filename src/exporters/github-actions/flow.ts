@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- typed arrays of maps and bitsets built with Array.from */
 /**
  * The `needs:` edges that keep a plan safe when every task is its own CI job and nobody schedules the
  * jobs but the CI engine (a job starts as soon as the jobs it needs have finished, however long they took).
@@ -61,9 +62,7 @@ export function handoverNeeds(compiled: CompiledPlan, concurrency: number): Hand
   const topo = new Map(graph.topoOrder.map((id, i) => [id, i]));
   const times = new Map(frontier.schedule.map((s) => [s.task, s]));
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
-  const order = model.tasks
-    .map((t) => t.id)
-    .sort((a, b) => (times.get(a)?.start ?? 0) - (times.get(b)?.start ?? 0) || topo.get(a)! - topo.get(b)!);
+  const order = model.tasks.map((t) => t.id).sort((a, b) => (times.get(a)?.start ?? 0) - (times.get(b)?.start ?? 0) || topo.get(a)! - topo.get(b)!);
   const pos = new Map(order.map((id, i) => [id, i]));
   const start = (i: number) => times.get(order[i]!)?.start ?? 0;
   const finish = (i: number) => times.get(order[i]!)?.finish ?? 0;

@@ -90,9 +90,19 @@ export function layoutJobs(compiled: CompiledPlan, concurrency: number, maxJobs 
     const flow = handoverNeeds(compiled, concurrency);
     const ids = jobIds(flow.order, [summaryJobId]);
     const byId = new Map(model.tasks.map((t) => [t.id, t]));
-    const jobs = flow.order.map((task) => ({ id: ids.get(task)!, name: ESC(byId.get(task)!.title || task), tasks: [task], needs: flow.needs.get(task)!.map((d) => ids.get(d)!), concurrency: null }));
+    const jobs = flow.order.map((task) => ({
+      id: ids.get(task)!,
+      name: ESC(byId.get(task)!.title || task),
+      tasks: [task],
+      needs: flow.needs.get(task)!.map((d) => ids.get(d)!),
+      concurrency: null,
+    }));
     const notices: ExportNotice[] = [];
-    if (flow.forced > 0) notices.push({ level: 'notice', message: `${flow.forced} resource hand-over(s) wait for running tasks: the concurrency limit ${concurrency} is lower than what the compiled schedule uses; compile with --concurrency ${concurrency} for a schedule made for it` });
+    if (flow.forced > 0)
+      notices.push({
+        level: 'notice',
+        message: `${flow.forced} resource hand-over(s) wait for running tasks: the concurrency limit ${concurrency} is lower than what the compiled schedule uses; compile with --concurrency ${concurrency} for a schedule made for it`,
+      });
     return { jobs, grouped: false, notices };
   }
   // Waves are sets of tasks that may run together (capacities, the concurrency limit and file conflicts
@@ -131,7 +141,13 @@ export function layoutJobs(compiled: CompiledPlan, concurrency: number, maxJobs 
     const ids = chunks.map((_, c) => `wave-${String(g + 1).padStart(width, '0')}${chunks.length > 1 ? `-${c + 1}` : ''}`);
     chunks.forEach((chunk, c) => {
       const waveLabel = waves.length <= budget ? `wave ${g + 1}` : `waves ${Math.floor((g * waves.length) / budget) + 1}-${Math.floor(((g + 1) * waves.length) / budget)}`;
-      jobs.push({ id: ids[c]!, name: `${waveLabel}${chunks.length > 1 ? ` (part ${c + 1} of ${chunks.length})` : ''}: ${chunk.length} task${chunk.length === 1 ? '' : 's'}`, tasks: chunk, needs: previous, concurrency: runConcurrency(chunk) });
+      jobs.push({
+        id: ids[c]!,
+        name: `${waveLabel}${chunks.length > 1 ? ` (part ${c + 1} of ${chunks.length})` : ''}: ${chunk.length} task${chunk.length === 1 ? '' : 's'}`,
+        tasks: chunk,
+        needs: previous,
+        concurrency: runConcurrency(chunk),
+      });
     });
     previous = ids;
   });
@@ -196,7 +212,7 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       const npmPackages = new Set<string>();
       for (const t of agentTasks) {
         const agent = options.agents[t.id];
-        const setup = agent ? agentSetup[agent.program] ?? agentSetup[agent.profile] : undefined;
+        const setup = agent ? (agentSetup[agent.program] ?? agentSetup[agent.profile]) : undefined;
         if (setup) {
           setup.secrets.forEach((s) => secrets.add(s));
           npmPackages.add(setup.npm);
@@ -219,7 +235,10 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       if (job.needs.length > 0) {
         // Each upstream job packed its results with their paths in the repository; unpack them in place.
         steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: '${{ runner.temp }}/execplan-upstream' } });
-        steps.push({ name: 'Unpack the results of upstream jobs', run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; tar -tzf "$f" >> "$RUNNER_TEMP/execplan-unpacked.txt"; fi\ndone\n' });
+        steps.push({
+          name: 'Unpack the results of upstream jobs',
+          run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; tar -tzf "$f" >> "$RUNNER_TEMP/execplan-unpacked.txt"; fi\ndone\n',
+        });
       }
       for (const t of gated) steps.push({ name: `Approve ${t.id} (approved through the environment)`, run: `$EXECPLAN approve ${t.id} --plan "$EXECPLAN_PLAN"\n` });
       for (const t of manual) {
@@ -230,7 +249,12 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       }
       if (runnable.length > 0) {
         const only = runnable.map((t) => t.id).join(',');
-        const flags = [`--only ${only}`, '--upstream-done', ...(job.concurrency !== null ? [`--concurrency ${job.concurrency}`] : []), ...(layout.grouped && pushes ? ['--worktrees'] : [])];
+        const flags = [
+          `--only ${only}`,
+          '--upstream-done',
+          ...(job.concurrency !== null ? [`--concurrency ${job.concurrency}`] : []),
+          ...(layout.grouped && pushes ? ['--worktrees'] : []),
+        ];
         steps.push({
           name: tasks.length === 1 ? `Run ${tasks[0]!.id}` : `Run ${runnable.length} tasks`,
           run: `$EXECPLAN run "$EXECPLAN_PLAN" ${flags.join(' ')}\n`,
@@ -344,8 +368,16 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
       ],
     };
 
-    if (overLimit.length > 0) notices.push({ level: 'warning', message: `timeout-minutes above ${hostedTimeoutMinutes} (hosted runners stop a job after 6 hours; use a self-hosted --runs-on): ${overLimit.join(', ')}` });
-    if (customProfiles.size > 0) notices.push({ level: 'notice', message: `agent profile(s) ${[...customProfiles].sort().join(', ')} are not built in: install their program on the runner (--runs-on) and provide their credentials yourself` });
+    if (overLimit.length > 0)
+      notices.push({
+        level: 'warning',
+        message: `timeout-minutes above ${hostedTimeoutMinutes} (hosted runners stop a job after 6 hours; use a self-hosted --runs-on): ${overLimit.join(', ')}`,
+      });
+    if (customProfiles.size > 0)
+      notices.push({
+        level: 'notice',
+        message: `agent profile(s) ${[...customProfiles].sort().join(', ')} are not built in: install their program on the runner (--runs-on) and provide their credentials yourself`,
+      });
 
     const workflow = {
       name: ESC(`execplan: ${model.title || model.name}`),

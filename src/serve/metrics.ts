@@ -1,0 +1,62 @@
+/**
+ * Prometheus metrics of one state directory, computed from the run state at each scrape (the state is
+ * the truth; a scrape of `execplan ui` with no run active shows the last run's numbers). prom-client
+ * does the text format (escaping, histogram buckets, content type) so we do not.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { agentUsage } from '../agents/usage.js';
+import type { DisplayedStatus } from '../core/task-status.js';
+import type { RunPlan } from '../runner/plan-view.js';
+import type { RunState } from '../runner/state.js';
+import { statusView } from '../runner/status.js';
+
+/** Every state a task can be shown in: each gets a series, 0 included, so dashboards see a stable set. */
+const shownStates: DisplayedStatus[] = ['pending', 'ready', 'running', 'done', 'failed', 'skipped', 'fresh', 'blocked', 'interrupted', 'stopped', 'cancelled', 'waiting'];
+
+export interface MetricsSource {
+  plan: RunPlan;
+  stateDir: string;
+  /** The state now: the runner's own (run --metrics-port) or the journal folded again (ui). */
+  state: () => RunState;
+}
+
+export function createMetrics(source: MetricsSource): Registry {
+  const registry = new Registry();
+  const ids = [...source.plan.tasks.keys()];
+  // Registered first, so its collect (which rebuilds every metric from one read of the state) runs before the others are read.
+  const tasks: Gauge<'state'> = new Gauge({ name: 'execplan_tasks', help: 'Tasks by their current state', labelNames: ['state'], registers: [registry], collect: () => collect() });
+  const duration = new Histogram({
+    name: 'execplan_task_duration_seconds',
+    help: 'Duration of finished task attempts, by outcome',
+    labelNames: ['outcome'],
+    buckets: [1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400],
+    registers: [registry],
+  });
+  const attempts = new Counter({ name: 'execplan_task_attempts_total', help: 'Task attempts started', registers: [registry] });
+  const tokens = new Counter({ name: 'execplan_agent_tokens_total', help: 'Tokens used by agent tasks', labelNames: ['kind'], registers: [registry] });
+  const info = new Gauge({ name: 'execplan_run_info', help: 'The plan and the current (or last) run', labelNames: ['plan', 'run_id'], registers: [registry] });
+  const collect = (): void => {
+    const state = source.state();
+    const view = statusView(source.plan, state, Date.now());
+    for (const s of shownStates) tasks.set({ state: s }, view.counts[s] ?? 0);
+    duration.reset();
+    attempts.reset();
+    let started = 0;
+    for (const task of Object.values(state.tasks)) {
+      for (const a of task.attempts) {
+        started++;
+        if (a.endedAt === null) continue;
+        duration.observe({ outcome: a.status }, Math.max(0, (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000));
+      }
+    }
+    attempts.inc(started);
+    const usage = agentUsage(source.stateDir, ids, () => true).totals;
+    tokens.reset();
+    tokens.inc({ kind: 'input' }, usage.inputTokens);
+    tokens.inc({ kind: 'output' }, usage.outputTokens);
+    tokens.inc({ kind: 'cached' }, usage.cacheReadTokens);
+    info.reset();
+    info.set({ plan: source.plan.model.title, run_id: state.runId ?? '' }, 1);
+  };
+  return registry;
+}
