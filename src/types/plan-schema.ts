@@ -234,6 +234,10 @@ export const planSchema = {
           "type": "integer",
           "minimum": 0
         },
+        "require_approval": {
+          "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
+          "type": "boolean"
+        },
         "logs": {
           "description": "Limits on the task logs `execplan run` keeps in .execplan/logs/.",
           "type": "object",
@@ -345,6 +349,11 @@ export const planSchema = {
         },
         "agent": {
           "$ref": "#/$defs/agent"
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -889,6 +898,11 @@ export const planSchema = {
           "enum": [
             "approve"
           ]
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },

@@ -209,6 +209,10 @@ export interface Settings {
    */
   optimize_iterations?: number;
   /**
+   * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
+   */
+  require_approval?: boolean;
+  /**
    * Limits on the task logs `execplan run` keeps in .execplan/logs/.
    */
   logs?: {
@@ -321,6 +325,10 @@ export interface Stream {
    */
   skills?: string[];
   agent?: Agent;
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A phase (barrier).
@@ -523,6 +531,10 @@ export interface Task {
    * approve: the task waits for `execplan approve <id>` before it starts (a review gate).
    */
   gate?: 'approve';
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A dependency in full form. The task depends on `task` (finish-to-start).
