@@ -4,16 +4,25 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import type { CliIo } from '../../src/cli/command.js';
-import { main } from '../../src/cli/main.js';
-import { compilePlan } from '../../src/compiler/compile.js';
+import type { main as mainOfSource } from '../../src/cli/main.js';
+import type { compilePlan as compilePlanOfSource } from '../../src/compiler/compile.js';
 import type { CompiledPlan } from '../../src/compiler/compiled.js';
-import { loadPlan, type LoadedPlanText } from '../../src/compiler/load.js';
+import type { loadPlan as loadPlanOfSource, LoadedPlanText } from '../../src/compiler/load.js';
 import type { PlanModel } from '../../src/compiler/model.js';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 export const bin = path.join(root, 'bin', 'execplan.js');
+
+// The built CLI and compiler (dist/, which `npm test` builds first; bin/execplan.js runs the same code),
+// loaded once per test file: importing them from src/ would transpile all of it in every test process,
+// which costs more CPU than the calls it saves.
+const built = (module: string) => import(pathToFileURL(path.join(root, 'dist', module)).href);
+const { main } = (await built('cli/main.js')) as { main: typeof mainOfSource };
+const { loadPlan } = (await built('compiler/load.js')) as { loadPlan: typeof loadPlanOfSource };
+const { compilePlan } = (await built('compiler/compile.js')) as { compilePlan: typeof compilePlanOfSource };
 
 /** What a user sees from one CLI call. */
 export interface CliRun {
