@@ -68,6 +68,9 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   t.match(log, /"usage":\{"input_tokens":1200,"output_tokens":340/, 'usage figures are not mistaken for secrets');
   t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
   t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
+  t.notMatch(r.stdout, /impl \| \{/, "the agent's raw stream-json lines stay out of the plain console");
+  t.notMatch(r.stdout, /"type":"result"/, 'not even the result event');
+  t.match(r.stdout, /impl \| \[execplan\] agent-1 usage: 1200 input/, "execplan's own lines about the agent still show");
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
   const runs = readdirSync(path.join(dir, '.execplan/demo/runs'));
   const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/runs', runs[0]!), 'utf8'));

@@ -305,7 +305,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         graceMs: options.graceMs ?? 3000,
         timeoutMs: profileTimeoutMs(task, profile),
         onLine: (line, stream) => {
-          input.onLine(line, stream);
+          // A JSON event line is for the log and the parser; the console shows the parser's progress line.
+          input.onLine(line, stream, stream === 'stdout' && profile.output === 'stream-json' && line.trimStart().startsWith('{'));
           if (stream !== 'stdout') {
             if (line.trim()) lastError = line.trim();
             stderrTail.push(line);
