@@ -47,12 +47,21 @@ tasks:
   function script(r: MessagesRequest): Turn {
     const at = (rel: string) => path.join(r.cwd!, rel);
     if (r.task === 'model' && r.step === 0)
-      return { tools: [{ name: 'Write', input: { file_path: at('src/models/user.ts'), content: 'export interface User {\n  id: string;\n  email: string;\n}\n' } }], usage: { input: 1200, output: 80 } };
+      return {
+        tools: [{ name: 'Write', input: { file_path: at('src/models/user.ts'), content: 'export interface User {\n  id: string;\n  email: string;\n}\n' } }],
+        usage: { input: 1200, output: 80 },
+      };
     if (r.task === 'model') return { text: HANDOFF_MODEL, usage: { input: 1300, output: 40 } };
     if (r.task === 'login' && r.step === 0)
       return {
         tools: [
-          { name: 'Write', input: { file_path: at('src/api/login.ts'), content: "import type { User } from '../models/user';\nexport function login(email: string): User {\n  return { id: '1', email };\n}\n" } },
+          {
+            name: 'Write',
+            input: {
+              file_path: at('src/api/login.ts'),
+              content: "import type { User } from '../models/user';\nexport function login(email: string): User {\n  return { id: '1', email };\n}\n",
+            },
+          },
           // Outside the task's scope (its stream owns src/api/**): the scope check must report it.
           { name: 'Bash', input: { command: 'echo "login: see src/api" >> README.md', description: 'Note the endpoint in the README' } },
         ],

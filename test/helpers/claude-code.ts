@@ -35,7 +35,8 @@ export function installClaudeCode(env: NodeJS.ProcessEnv = process.env): Install
       const why = npm.error ? npm.error.message : (npm.stderr || npm.stdout).trim().split('\n').slice(-2).join(' ');
       return { ok: false, skip: `the Claude Code CLI ${CLAUDE_CODE_VERSION} could not be installed into ${prefix} (${why}); install it there to run these tests` };
     }
-    if (!existsSync(bin)) return { ok: false, skip: `npm installed @anthropic-ai/claude-code but no claude binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
+    if (!existsSync(bin))
+      return { ok: false, skip: `npm installed @anthropic-ai/claude-code but no claude binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
   }
   // Its own version check, in a throwaway HOME: it must start here (right platform binary, not the stub).
   const home = path.join(prefix, 'version-home');
@@ -43,7 +44,10 @@ export function installClaudeCode(env: NodeJS.ProcessEnv = process.env): Install
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: env.PATH, HOME: home, CLAUDE_CONFIG_DIR: path.join(home, '.claude') } });
   const shown = (version.stdout ?? '').trim();
   if (version.status !== 0 || !shown.startsWith(CLAUDE_CODE_VERSION))
-    return { ok: false, skip: `the installed Claude Code CLI does not start (${bin} --version: ${version.error?.message ?? (shown || (version.stderr ?? '').trim() || `exit ${version.status}`)})` };
+    return {
+      ok: false,
+      skip: `the installed Claude Code CLI does not start (${bin} --version: ${version.error?.message ?? (shown || (version.stderr ?? '').trim() || `exit ${version.status}`)})`,
+    };
   return { ok: true, bin, binDir, version: shown };
 }
 
@@ -170,10 +174,26 @@ export async function startModelServer(script: (request: MessagesRequest) => Tur
       // A quota probe (max_tokens 1), a non-streamed side request, or a conversation that is no task's.
       if (!body.stream || where.task === null) {
         other.push(`POST ${url} (${body.stream ? 'stream' : 'no stream'}, max_tokens ${body.max_tokens ?? '-'})`);
-        const message = { id, type: 'message', role: 'assistant', model: body.model, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } };
+        const message = {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: body.model,
+          content: [{ type: 'text', text: 'ok' }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0 },
+        };
         if (!body.stream) return json(200, message);
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return res.end(sse([['message_start', { message: { ...message, content: [], stop_reason: null } }], ...textBlock(0, 'ok'), ['message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } }], ['message_stop', {}]]));
+        return res.end(
+          sse([
+            ['message_start', { message: { ...message, content: [], stop_reason: null } }],
+            ...textBlock(0, 'ok'),
+            ['message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } }],
+            ['message_stop', {}],
+          ]),
+        );
       }
       const request: MessagesRequest = { body, text: (body.messages ?? []).flatMap((m) => textsOf(m.content)).join('\n'), ...where };
       requests.push(request);
@@ -185,10 +205,24 @@ export async function startModelServer(script: (request: MessagesRequest) => Tur
         turn = { text: 'The test script has no step for this.' };
       }
       const usage = turn.usage ?? { input: 100, output: 10 };
-      const sum = tokens.get(where.task!) ?? { input: 0, output: 0 };
-      tokens.set(where.task!, { input: sum.input + usage.input, output: sum.output + usage.output });
+      const sum = tokens.get(where.task) ?? { input: 0, output: 0 };
+      tokens.set(where.task, { input: sum.input + usage.input, output: sum.output + usage.output });
       const events: Array<[string, Json]> = [
-        ['message_start', { message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 0 } } }],
+        [
+          'message_start',
+          {
+            message: {
+              id,
+              type: 'message',
+              role: 'assistant',
+              model: body.model,
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { input_tokens: usage.input, output_tokens: 0 },
+            },
+          },
+        ],
       ];
       let index = 0;
       if (turn.text !== undefined) events.push(...textBlock(index++, turn.text));
@@ -200,7 +234,10 @@ export async function startModelServer(script: (request: MessagesRequest) => Tur
         );
         index++;
       }
-      events.push(['message_delta', { delta: { stop_reason: turn.tools?.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }], ['message_stop', {}]);
+      events.push(
+        ['message_delta', { delta: { stop_reason: turn.tools?.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }],
+        ['message_stop', {}],
+      );
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.end(sse(events));
     });
