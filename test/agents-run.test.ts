@@ -178,3 +178,36 @@ tasks:
   t.notMatch(log + r.stdout, /MIIEpAIBAAKCAQEA|ZGB\+dQ3c/);
   t.match(log, /start\n(\[REDACTED:private-key\]\n){4}done/);
 });
+
+t.test("a stream's next task continues the stream's session (claude --resume), unless the profile turns it off", async (t) => {
+  const PLAN_S = `version: 1
+name: sess
+streams:
+  s: {}
+tasks:
+  - { id: a, title: First, stream: s, agent: {} }
+  - { id: b, title: Second, stream: s, needs: [a], agent: {} }
+  - { id: c, title: Outside the stream, needs: [b], agent: {} }
+`;
+  const argvOf = (dir: string) =>
+    Object.fromEntries(
+      readdirSync(path.join(dir, '.records'))
+        .filter((f) => /^\d+\.json$/.test(f))
+        .map((f) => JSON.parse(readFileSync(path.join(dir, '.records', f), 'utf8')) as { task: string; argv: string[]; stdin: string })
+        .map((r) => [r.task, r]),
+    );
+  const dir = project(PLAN_S);
+  const r = await run(dir, []);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const calls = argvOf(dir);
+  t.notMatch(calls.a!.argv.join(' '), '--resume', 'the first task of a stream starts a new session');
+  const session = (JSON.parse(readFileSync(path.join(dir, '.execplan/sess/handoffs/a.json'), 'utf8')) as { sessionId: string }).sessionId;
+  t.match(calls.b!.argv.join(' '), `--resume ${session} --fork-session`, "the next task continues it, with the id from a's result");
+  t.match(calls.b!.stdin, 'This conversation continues the one of task a of your stream');
+  t.notMatch(calls.c!.argv.join(' '), '--resume', 'a task outside the stream starts its own');
+  t.match(r.stdout, "b : agent-2 starting (claude, continuing a's session)");
+
+  const off = project(PLAN_S, { 'execplan.config.yaml': 'profiles:\n  claude:\n    stream_session: false\n' });
+  t.equal((await run(off, [])).code, 0);
+  t.notMatch(argvOf(off).b!.argv.join(' '), '--resume', 'stream_session: false starts every task anew');
+});
