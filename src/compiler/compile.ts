@@ -15,6 +15,22 @@ import { buildWaves } from './schedule/waves.js';
 
 export type { CompiledPlan } from './compiled.js';
 
+/**
+ * What a run reads of the compiled plan: the file conflicts (its locks) and the optimized frontier
+ * schedule (its launch order). Exactly compilePlan's values for these, without the parts only the
+ * artifacts show (wave schedule, Monte Carlo risk, insights, quality metrics).
+ */
+export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'>;
+
+/** The part of compilePlan that `execplan run` needs (see RunSchedule): the same frontier, at a fraction of the cost. */
+export function compileForRun(model: PlanModel): RunSchedule {
+  const { graph, index, latestFinish } = analyzeGraph(model);
+  const conflicts = findConflicts(model);
+  const problem = buildProblem(model, index, conflicts);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
+  return { model, conflicts, frontier };
+}
+
 export function compilePlan(model: PlanModel): CompiledPlan {
   const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);

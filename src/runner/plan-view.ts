@@ -2,7 +2,7 @@
 import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compilePlan } from '../compiler/compile.js';
+import { compileForRun } from '../compiler/compile.js';
 import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
@@ -39,8 +39,8 @@ export interface RunPlan {
 }
 
 /**
- * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles the
- * plan (the optimizer included). `state` is for commands that read or change the state without launching
+ * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles what
+ * that needs (compileForRun: graph, conflicts, the optimizer; not the artifacts' risk and insights). `state` is for commands that read or change the state without launching
  * anything (`execplan status`, retry/skip/done/approve/pause/resume): they need ids, dependencies and file
  * locks, not a schedule, and skip the optimizer (its cost grows with the plan; theirs must not).
  */
@@ -55,7 +55,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = use === 'run' ? compilePlan(model) : null;
+  const compiled = use === 'run' ? compileForRun(model) : null;
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
