@@ -14,7 +14,10 @@ const root = path.resolve(import.meta.dirname, '..');
 function plans(): Array<[string, string]> {
   const out: Array<[string, string]> = [['examples/auth', readFileSync(path.join(root, 'examples/auth/plan.yaml'), 'utf8')]];
   const psplib = path.join(root, 'test/fixtures/psplib');
-  for (const f of readdirSync(psplib).filter((f) => f.endsWith('.sm')).slice(0, 2)) out.push([f, smToPlanYaml(readFileSync(path.join(psplib, f), 'utf8'))]);
+  for (const f of readdirSync(psplib)
+    .filter((f) => f.endsWith('.sm'))
+    .slice(0, 2))
+    out.push([f, smToPlanYaml(readFileSync(path.join(psplib, f), 'utf8'))]);
   for (const seed of [1, 2, 3]) out.push([`random plan ${seed}`, planYaml(randomPlan(seed))]);
   return out;
 }
