@@ -2,7 +2,7 @@
 // (layered DAG, 10 layers x 100, two dependencies each, every task `run: "true"`, non-TTY, state on),
 // start-up included, vs a plain Node script that spawns `true` 1,000 times, 4 at a time (this file with
 // --bare). Each case runs in a fresh process under /usr/bin/time, all cases interleaved; medians.
-// Usage: npm run build && node bench/runner.mjs [runs=5]
+// Usage: npm run build && node bench/runner.mjs [runs=5]   (BEFORE=<other build>/bin/execplan.js adds that build's run)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -49,6 +49,8 @@ if (process.argv[2] === '--bare') {
     'execplan run -j4 --no-state': () => measure([bin, 'run', '--concurrency', '4', '--no-state'], { cwd: dir }),
     'execplan validate (start-up + plan load)': () => measure([bin, 'validate'], { cwd: dir }),
   };
+  // BEFORE=<another build>/bin/execplan.js: that build's run too, in the same loop.
+  if (process.env.BEFORE) cases['before: execplan run -j4 (state, journal, logs)'] = () => (fresh(), measure([process.env.BEFORE, 'run', '--concurrency', '4'], { cwd: dir }));
   const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   const loadBefore = loadavg();
   for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(cases)) results[name].push(run());
