@@ -230,8 +230,8 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   const { FileStore } = await import('../src/runner/store.js');
   const { statePathsIn } = await import('../src/runner/paths.js');
   const store = FileStore.open(statePathsIn(f.stateDir));
-  store.append({ type: 'control', by: 1, action: 'done', task: 'model', reason: 'checked by hand' });
-  store.append({ type: 'control', by: 1, action: 'retry', task: 'login', note: 'Use argon2 this time.' });
+  store.append({ type: 'control', by: 1, actor: 'test', action: 'done', task: 'model', reason: 'checked by hand' });
+  store.append({ type: 'control', by: 1, actor: 'test', action: 'retry', task: 'login', note: 'Use argon2 this time.' });
   store.close();
   const a2 = attempt(f, login, ctx, 2);
   t.same(await exec.start(a2.input, ctx).done, { kind: 'exited', exitCode: 0 });

@@ -275,10 +275,13 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
     claudeResultUsage: false,
     geminiDelta: '',
   };
+  const textLines: string[] = [];
   return {
     line(line) {
       const plain = line.trim();
       if (format === 'text') {
+        // A plain-text agent's answer is everything it printed (a plan is many lines), not its last line.
+        textLines.push(line);
         if (!plain) return null;
         s.lastText = plain;
         return shorten(plain);
@@ -293,6 +296,7 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       return handler ? handler(s, e, type!) : null;
     },
     outcome() {
+      if (format === 'text' && s.outcome.result === null && s.lastText !== null) s.outcome.result = textLines.join('\n').trim();
       if (s.outcome.result === null && s.lastText !== null) s.outcome.result = s.lastText;
       if (!s.claudeResultUsage && s.usage.turns === 0 && s.outcome.result !== null) s.usage.turns = 1;
       return { ...s.outcome, errorTexts: [...s.outcome.errorTexts], usage: { ...s.usage }, lastPlainLine: s.lastPlain };

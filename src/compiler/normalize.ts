@@ -28,6 +28,9 @@ export function resolveSettings(plan: Plan, layers: SettingsLayers = {}): Resolv
     executionModel: s.execution_model,
     optimizeIterations: s.optimize_iterations,
     scope: s.scope,
+
+    strict: s.strict,
+    descriptionConflicts: s.description_conflicts,
   });
   const merged: ResolvedSettings = { ...builtinSettings, ...definedOnly(layers.config), ...fromPlan, ...definedOnly(layers.overrides) };
   merged.sizeHours = { ...builtinSettings.sizeHours, ...layers.config?.sizeHours, ...definedOnly(s.size_hours), ...layers.overrides?.sizeHours };

@@ -37,6 +37,8 @@ export type WaitReason =
   | { kind: 'gate' }
   /** The run is paused. */
   | { kind: 'paused' }
+  /** Every slot of the run's concurrency is in use (a ready task waits its turn). */
+  | { kind: 'slot'; concurrency: number }
   /** Not enough units of a resource left: `held_by` are the running tasks using it. */
   | { kind: 'resource'; resource: string; held_by: string[] }
   /** A running task holds a file pattern this task must not run beside. */
@@ -83,6 +85,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return `approval: run \`execplan approve ${task}\``;
     case 'paused':
       return 'paused: run `execplan resume`';
+    case 'slot':
+      return `all ${reason.concurrency} slot${reason.concurrency === 1 ? '' : 's'} in use`;
     case 'resource':
       return `resource ${reason.resource} in use (held by ${reason.held_by.join(', ')})`;
     case 'file-lock':

@@ -121,6 +121,7 @@ const recordTypes = new Set([
   'task-stopped',
   'task-limited',
   'task-fresh',
+  'task-wait',
   'control',
   'run-end',
   'branches',

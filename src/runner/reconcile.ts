@@ -15,19 +15,21 @@ export interface ReconcileInput {
   runId: string;
   concurrency: number;
   emit: (event: RunEvent) => void;
+  /** Who started the run (see actor.ts). */
+  actor: string;
   /** What was found still running of interrupted attempts (key `task#attempt`) and what became of it. */
   leftovers?: ReadonlyMap<string, Ended>;
 }
 
 export function reconcile(run: ReconcileInput): void {
-  const { plan, store, selected, runId, concurrency, emit } = run;
+  const { plan, store, selected, runId, concurrency, emit, actor } = run;
   const state = store.state;
   const status = (id: string) => state.tasks[id]?.status ?? 'pending';
   // Records written before the first run (the worktree branches, a retry note) do not make it a resume.
   const hadHistory = state.runId !== null || Object.keys(state.tasks).length > 0;
   const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
   const interruptedBy = state.activePid;
-  store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode });
+  store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode, actor });
   for (const [id, task] of Object.entries(state.tasks)) {
     const open = task.attempts.filter((a) => a.status === 'running');
     const ends: string[] = [];

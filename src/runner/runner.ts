@@ -4,6 +4,8 @@
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
 import path from 'node:path';
+import { resolveActor } from './actor.js';
+import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
@@ -14,6 +16,7 @@ import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { JournalBody, RunOutcome } from './records.js';
+import type { JournalRecord } from './journal.js';
 import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
@@ -163,6 +166,26 @@ export class Runner {
     return n;
   }
 
+  private actorName: string | null = null;
+
+  /** Who started the run (resolved once: it may ask git). */
+  private actor(): string {
+    return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
+  }
+
+  /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
+  private handoff(record: JournalRecord): void {
+    if (!this.store.persistent) return;
+    try {
+      writeHandoffFor({ stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) }, record);
+    } catch (error) {
+      this.emit({
+        event: 'notice',
+        message: `hand-off for ${'task' in record ? String(record.task) : record.type} not written: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
   }
@@ -209,6 +232,7 @@ export class Runner {
         concurrency: this.options.concurrency,
         emit: (event) => this.emit(event),
         leftovers,
+        actor: this.actor(),
       });
       // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
       this.applyControl(drainControl(this.paths.control));
@@ -272,8 +296,9 @@ export class Runner {
       }
       return;
     }
+    let written: JournalRecord;
     try {
-      this.store.append(body);
+      written = this.store.append(body);
     } catch (error) {
       const failure =
         error instanceof StorageError
@@ -283,7 +308,9 @@ export class Runner {
             : null;
       if (!failure) throw error;
       this.failStorage(failure);
+      return;
     }
+    this.handoff(written);
   }
 
   /** Ctrl-C: stop launching, stop running trees (grace, then SIGKILL); a second call forces. */
@@ -333,7 +360,7 @@ export class Runner {
         writeAnswer(request.file, { ok: false, message: problem ?? 'malformed request' });
         continue;
       }
-      this.record({ type: 'control', by: process.pid, ...sanitizeControl(action) });
+      this.record({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) });
       let message = 'applied';
       if (action.action === 'stop') {
         this.stopTask(action.task, action.reason?.trim() ? `stopped by execplan stop: ${action.reason.trim()}` : 'stopped by execplan stop');
@@ -388,15 +415,29 @@ export class Runner {
     }
     let capacity: string | null | undefined;
     this.capacityHeld = false;
+    let full = false;
     for (const task of this.ready()) {
-      const s = this.ts(task.model.id);
+      const id = task.model.id;
+      const s = this.ts(id);
       if (task.model.kind === 'manual') continue;
-      if (task.model.gate === 'approve' && !s?.approved) continue;
+      if (task.model.gate === 'approve' && !s?.approved) {
+        this.noteWait(id, { kind: 'gate' });
+        continue;
+      }
+      if (full) {
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
+        continue;
+      }
       if (this.isFresh(task)) {
         this.rescheduleWanted = true;
         continue;
       }
-      if (this.running.size >= this.options.concurrency) break;
+      if (this.running.size >= this.options.concurrency) {
+        // Every ready task after this one waits for a slot too: each is journaled once, not per pass.
+        full = true;
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
+        continue;
+      }
       const pool = this.poolOf(task);
       // Read the machine once per pass, and only when something would launch.
       if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
@@ -406,22 +447,27 @@ export class Runner {
       }
       if (capacity) {
         this.capacityHeld = true;
-        this.held.set(task.model.id, { kind: 'capacity', detail: capacity });
+        this.hold(id, { kind: 'capacity', detail: capacity });
         continue;
       }
       const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
       if (budget) {
         if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
         this.budgetStop = budget;
-        this.held.set(task.model.id, { kind: 'budget', budget });
+        this.hold(id, { kind: 'budget', budget });
         continue;
       }
       const hold = this.pacer.hold(pool, this.runningIn(pool));
       if (hold) {
-        this.held.set(task.model.id, hold);
+        this.hold(id, hold);
         continue;
       }
-      if (!this.readiness.fits(task)) continue;
+      const blocked = this.readiness.blockedBy(task);
+      if (blocked) {
+        this.noteWait(id, blocked);
+        continue;
+      }
+      this.waitNoted.delete(id);
       const conflict = this.options.prepareTask?.(task) ?? null;
       if (conflict) {
         this.store.append({ type: 'task-blocked', task: task.model.id, ...conflict });
@@ -466,6 +512,22 @@ export class Runner {
       if (this.poolOf(this.plan.tasks.get(id)!) === pool) n++;
     }
     return n;
+  }
+
+  /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
+  private waitNoted = new Map<string, string>();
+
+  private noteWait(task: string, reason: WaitReason): void {
+    const key = JSON.stringify(reason);
+    if (this.waitNoted.get(task) === key) return;
+    this.waitNoted.set(task, key);
+    this.record({ type: 'task-wait', task, reason });
+  }
+
+  /** Held for this pass by an agent limit, the machine or a budget: the run waits for it (and says why once). */
+  private hold(task: string, reason: WaitReason): void {
+    this.held.set(task, reason);
+    this.noteWait(task, reason);
   }
 
   private upstreamFingerprints(task: RunTask): Array<string | null> {

@@ -46,8 +46,32 @@ export interface TaskState {
   blocked?: { stream: string; branch: string; into: string; files: string[] } | null;
   /** Paths its last commit changed outside its scope (worktree runs). */
   outOfScope?: string[];
+  /** Times a rejected gate sent this task back for new attempts. */
+  rework?: number;
+  /** Sign-offs on this task's gate, oldest first. */
+  decisions?: Decision[];
   /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
   limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
+}
+
+/** A timestamped sign-off: who approved or rejected a gate, why, and which attempt they judged. */
+export interface Decision {
+  decision: 'approved' | 'rejected';
+  actor: string;
+  reason: string | null;
+  at: string;
+  attempt: number | null;
+  /** For a rejection: the tasks it re-opened. */
+  reopened?: string[];
+}
+
+/** An approval of a plan's meaning (its hash), needed before `run` when the plan requires approval. */
+export interface PlanApproval {
+  plan: string;
+  planVersion: string;
+  actor: string;
+  reason: string | null;
+  at: string;
 }
 
 export interface RunState {
@@ -62,6 +86,7 @@ export interface RunState {
   tasks: Record<string, TaskState>;
   /** With --worktrees: the branches of this state, fixed at its first worktree run. */
   branches?: { base: string; streams: Record<string, { branch: string; tip: string }> };
+  planApprovals?: PlanApproval[];
 }
 
 export function emptyState(): RunState {
@@ -164,6 +189,9 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
+    case 'task-wait':
+      // History for reports: why a ready task started late; the task's status does not change.
+      break;
     case 'control':
       applyControlRecord(state, record);
       break;
@@ -209,8 +237,30 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
       task.fingerprint = null;
       break;
     }
-    case 'approve':
-      taskState(state, record.task).approved = true;
+    case 'approve': {
+      const task = taskState(state, record.task);
+      task.approved = true;
+      (task.decisions ??= []).push({ decision: 'approved', actor: record.actor, reason: record.reason ?? null, at: record.ts, attempt: record.attempt ?? null });
+      break;
+    }
+    case 'reject': {
+      const gate = taskState(state, record.task);
+      // The gate waits for a new decision on the reworked result.
+      gate.approved = false;
+      (gate.decisions ??= []).push({ decision: 'rejected', actor: record.actor, reason: record.reason, at: record.ts, attempt: record.attempt ?? null, reopened: record.reopened });
+      for (const id of record.reopened) {
+        const task = taskState(state, id);
+        if (task.status !== 'running') task.status = 'pending';
+        // A cleared fingerprint: the task runs again even though its inputs did not change.
+        task.fingerprint = null;
+        task.forced = null;
+        task.failuresSinceReset = 0;
+        task.rework = (task.rework ?? 0) + 1;
+      }
+      break;
+    }
+    case 'approve-plan':
+      (state.planApprovals ??= []).push({ plan: record.plan, planVersion: record.planVersion, actor: record.actor, reason: record.reason ?? null, at: record.ts });
       break;
     case 'pause':
       state.paused = true;

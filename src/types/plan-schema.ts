@@ -184,6 +184,17 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "strict": {
+          "description": "Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.",
+          "type": "boolean"
+        },
+        "description_conflicts": {
+          "description": "Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.",
+          "enum": [
+            "enforce",
+            "report"
+          ]
+        },
         "execution_model": {
           "description": "The model recommended to the runner: rolling_frontier (default) or wave_based.",
           "enum": [
@@ -222,6 +233,10 @@ export const planSchema = {
           "description": "Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.",
           "type": "integer",
           "minimum": 0
+        },
+        "require_approval": {
+          "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
+          "type": "boolean"
         },
         "logs": {
           "description": "Limits on the task logs `execplan run` keeps in .execplan/logs/.",
@@ -334,6 +349,11 @@ export const planSchema = {
         },
         "agent": {
           "$ref": "#/$defs/agent"
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -878,6 +898,11 @@ export const planSchema = {
           "enum": [
             "approve"
           ]
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },

@@ -183,6 +183,14 @@ export interface Settings {
    */
   max_concurrency?: number;
   /**
+   * Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.
+   */
+  strict?: boolean;
+  /**
+   * Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.
+   */
+  description_conflicts?: 'enforce' | 'report';
+  /**
    * The model recommended to the runner: rolling_frontier (default) or wave_based.
    */
   execution_model?: 'rolling_frontier' | 'wave_based';
@@ -200,6 +208,10 @@ export interface Settings {
    * Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.
    */
   optimize_iterations?: number;
+  /**
+   * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
+   */
+  require_approval?: boolean;
   /**
    * Limits on the task logs `execplan run` keeps in .execplan/logs/.
    */
@@ -313,6 +325,10 @@ export interface Stream {
    */
   skills?: string[];
   agent?: Agent;
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A phase (barrier).
@@ -515,6 +531,10 @@ export interface Task {
    * approve: the task waits for `execplan approve <id>` before it starts (a review gate).
    */
   gate?: 'approve';
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A dependency in full form. The task depends on `task` (finish-to-start).

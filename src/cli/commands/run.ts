@@ -15,6 +15,7 @@ import type { StatePaths } from '../../runner/paths.js';
 import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
+import { currentPlanApproval } from '../../runner/plan-approval.js';
 import { preflightProblems } from '../../runner/preflight.js';
 import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
@@ -60,6 +61,8 @@ const runFlags = {
   config: { type: 'string' },
   'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
+  'execution-model': { type: 'string' },
+  'require-approval': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'beads-sync': { type: 'boolean' },
@@ -147,6 +150,22 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
   };
   rows.forEach((row, i) => io.stdout(`${String(i + 1).padStart(width)}. ${row.task}${row.action === 'run' ? '' : `  (${label[row.action]})`}\n`));
   return ok();
+}
+
+/**
+ * A plan that requires approval runs only once its current version (meaning hash) is approved: why not
+ * yet, with how to approve it, or null when it may run.
+ */
+function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Result<never, Failure> | null {
+  const loaded = tryLoadState(paths);
+  if (!loaded.ok) return loaded;
+  const { current, voided } = currentPlanApproval(loaded.value.state, plan.planVersion);
+  if (current) return null;
+  const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
+  const why = voided
+    ? `this plan requires approval, and the plan changed since ${voided.actor} approved it at ${voided.at} (version ${voided.planVersion.slice(0, 12)}, now ${plan.planVersion.slice(0, 12)}); ${how}`
+    : `this plan requires approval before it runs (version ${plan.planVersion.slice(0, 12)}); ${how}`;
+  return err({ kind: 'cannot-start', problems: [why] });
 }
 
 /** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
@@ -416,11 +435,15 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
+    const executionModel = values['execution-model'];
+    if (executionModel !== undefined && executionModel !== 'wave_based' && executionModel !== 'rolling_frontier') {
+      throw new UsageError(`--execution-model must be wave_based or rolling_frontier, not '${executionModel}'`);
+    }
+    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', executionModel ? { executionModel } : {}, values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
     const doubt = concurrencyDoubt(
@@ -430,6 +453,10 @@ export const runCommand: Command = {
     if (doubt !== null && !request.dryRun && !values.yes) return err({ kind: 'unconfirmed', message: doubt });
     const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
     if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
+    if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {
+      const refused = planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);
+      if (refused) return refused;
+    }
 
     let release = () => {};
     if (request.persist) {

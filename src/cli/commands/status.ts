@@ -67,6 +67,23 @@ export const statusCommand: Command = {
       const streams = Object.entries(state.branches.streams).map(([stream, b]) => ({ stream, branch: b.branch }));
       lines.push('branches (merge in this order; `execplan integrate` merges them):', ...branchLines(root, streams, state.branches.base));
     }
+    const pa = view.planApproval;
+    if (pa.current)
+      lines.push(`plan approved by ${pa.current.actor} at ${pa.current.at} (version ${pa.current.planVersion.slice(0, 12)})${pa.current.reason ? `: ${pa.current.reason}` : ''}`);
+    else if (pa.voided)
+      lines.push(
+        `plan approval void: ${pa.voided.actor} approved version ${pa.voided.planVersion.slice(0, 12)} at ${pa.voided.at}; the plan changed since (now ${pa.version.slice(0, 12)})${pa.required ? ': `execplan approve --plan --reason TEXT`' : ''}`,
+      );
+    else if (pa.required) lines.push(`plan not approved (required): \`execplan approve --plan --reason TEXT\``);
+    const reworked = view.tasks.filter((t) => t.rework > 0);
+    if (reworked.length) lines.push(`rework: ${reworked.map((t) => `${t.id} ×${t.rework}`).join(', ')}`);
+    if (view.decisions.length) {
+      lines.push('decisions:');
+      for (const d of view.decisions.slice(-10))
+        lines.push(
+          `  ${d.at}  ${d.task} ${d.decision} by ${d.actor}${d.attempt !== null ? ` (attempt ${d.attempt})` : ''}${d.reason ? `: ${d.reason}` : ''}${d.reopened?.length ? ` → re-opened ${d.reopened.join(', ')}` : ''}`,
+        );
+    }
     if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);
     return ok();
