@@ -1,6 +1,7 @@
 /** Finding a plan's state directory (`.execplan/<plan name>/`) and reporting a damaged history, for every command that reads it. */
 import path from 'node:path';
-import { yaml } from '../compiler/source.js';
+import { fastParse } from '../compiler/fast-yaml.js';
+import { limits, yaml } from '../compiler/source.js';
 import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
 import { migrateLegacyState } from '../runner/state-dir.js';
 import type { CliIo } from './command.js';
@@ -16,7 +17,9 @@ export function planNameOf(input: PlanInput): string {
   // A loaded plan knows its name; parsing a large plan again would cost as much as loading it.
   if (input.name !== undefined && slug.test(input.name)) return input.name;
   try {
-    const name = (yaml().parse(input.text) as { name?: unknown } | null)?.name;
+    // The fast reader first (the plan's loader reads it the same way); `yaml` for what it declines.
+    const fast = fastParse(input.text, limits.maxDepth);
+    const name = ((fast ? fast.value : yaml().parse(input.text)) as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && slug.test(name)) return name;
   } catch {
     // not YAML: fall back to the file name
@@ -24,9 +27,12 @@ export function planNameOf(input: PlanInput): string {
   return path.basename(input.file, path.extname(input.file)).replace(/[^A-Za-z0-9._-]/g, '_') || 'plan';
 }
 
-/** The plan's state paths; the state of earlier versions (one per folder) moves here on first use. */
-export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string> = []): StatePaths {
-  const paths = statePaths(input.dir, planNameOf(input));
+/**
+ * The plan's state paths; the state of earlier versions (one per folder) moves here on first use. A caller
+ * that has loaded the plan passes its (validated) name, so the text is not read again.
+ */
+export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string> = [], name: string = planNameOf(input)): StatePaths {
+  const paths = statePaths(input.dir, name);
   try {
     const moved = migrateLegacyState(stateRoot(input.dir), paths, new Set(taskIds));
     if (moved.moved)
