@@ -463,7 +463,10 @@ t.test('big plans read by phase: an overview, one graph per phase, chunk section
     counted += labels.reduce((sum, l) => sum + Number(/(\d+) tasks?,/.exec(l)![1]), 0);
   }
   t.equal(counted, 60, 'the overview accounts for every task');
-  t.ok(overview.edges.some(([a, b]) => a === 'p0' && b === 'p1'), 'phase barriers are drawn between the phase boxes');
+  t.ok(
+    overview.edges.some(([a, b]) => a === 'p0' && b === 'p1'),
+    'phase barriers are drawn between the phase boxes',
+  );
 
   // Each phase's graph: exactly its tasks, grouped by stream, and only dependencies inside the phase.
   const nodeOf = new Map(model.tasks.map((x, i) => [`t${i}`, x]));
@@ -476,7 +479,11 @@ t.test('big plans read by phase: an overview, one graph per phase, chunk section
     for (const [id, label] of g.nodes) t.ok(label.startsWith(`${nodeOf.get(id)!.id}<br>`), `${id} is labelled with its task id`);
     for (const s of g.subgraphs) {
       const stream = s.title.replace(/^stream: /, '');
-      t.same(s.members.map((id) => nodeOf.get(id)!.id), members.filter((x) => x.stream === stream).map((x) => x.id), `${p.id}/${stream}: the stream's tasks`);
+      t.same(
+        s.members.map((id) => nodeOf.get(id)!.id),
+        members.filter((x) => x.stream === stream).map((x) => x.id),
+        `${p.id}/${stream}: the stream's tasks`,
+      );
     }
     const inside = compiled.graph.edges.filter((e) => members.some((m) => m.id === e.from) && members.some((m) => m.id === e.to));
     const drawn = new Set(g.edges.map(([a, b]) => `${nodeOf.get(a)!.id}>${nodeOf.get(b)!.id}`));
@@ -502,7 +509,7 @@ t.test('big plans read by phase: an overview, one graph per phase, chunk section
     t.match(md, `  Outcome: ${x.description}\\\n  Stream: ${stream.name} (${stream.title})\\\n  Skills: ${stream.skills.join(', ')}`);
     for (const step of x.source.steps ?? []) t.match(md, `\n  - [ ] ${step}\n`);
   }
-  t.match(md, /\| 1 \| data \| Database schema, migrations and data access \|/, 'the streams table has each stream\'s title');
+  t.match(md, /\| 1 \| data \| Database schema, migrations and data access \|/, "the streams table has each stream's title");
 
   const meta = JSON.parse(out['tasks.json']!).meta;
   t.same(

@@ -49,6 +49,8 @@ export function mermaidFlowchart(compiled: CompiledPlan, options: { phase?: stri
       const members = tasks.filter((t) => t.stream === s.name);
       if (members.length === 0) continue;
       lines.push(`${indent}subgraph ${prefix}s${streamIndex.get(s.name)}["stream: ${mermaidLabel(s.name)}"]`);
+      // A subgraph with no arrow leaving it is laid out on its own, top to bottom unless told.
+      lines.push(`${indent}  direction LR`);
       for (const t of members) lines.push(`${indent}  ${decl(t)}`);
       lines.push(`${indent}end`);
     }
@@ -126,7 +128,8 @@ export function mermaidCondensed(compiled: CompiledPlan): string {
   }
   const groupOf = new Map(model.tasks.map((t) => [t.id, groups.get(groupKey(t.phase, t.stream))!]));
   const lines = ['flowchart LR'];
-  const label = (g: { stream: string | null; tasks: number; hours: number }) => `"${mermaidLabel(g.stream ?? 'no stream')}<br/>${g.tasks} task${g.tasks === 1 ? '' : 's'}, ${round(g.hours)} h"`;
+  const label = (g: { stream: string | null; tasks: number; hours: number }) =>
+    `"${mermaidLabel(g.stream ?? 'no stream')}<br/>${g.tasks} task${g.tasks === 1 ? '' : 's'}, ${round(g.hours)} h"`;
   const phases = [...model.phases.map((p) => p.id as string | null), null];
   phases.forEach((p, pi) => {
     const members = [...groups.values()].filter((g) => g.phase === p);
