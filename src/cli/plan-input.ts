@@ -10,6 +10,7 @@ import type { ResolvedSettings } from '../compiler/model.js';
 import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
 import { analyzePlan, type PlanAnalysis } from '../compiler/analysis/index.js';
 import { reviewRules } from '../compiler/analysis/review-rules.js';
+import { contestedFiles } from './conflict-history.js';
 import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
 import { analysisThresholds } from './analysis-config.js';
 import { scanSecrets } from '../secrets/index.js';
@@ -186,7 +187,8 @@ export async function validatePlanText(
   // One analysis for every command: the stream, decomposition and split/merge findings that compile
   // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
   const { source, plan, model } = result.value;
-  const compiled = compilePlan(model);
+  // With the repository's conflict history, so validate warns about contested files as compile does.
+  const compiled = compilePlan(model, { contested: contestedFiles(planDir) });
   const analysis = analyzePlan(compiled, analysisThresholds(config));
   const review = reviewRules(source, compiled, model.settings.strict);
   const diagnostics = [...result.value.diagnostics, ...findingDiagnostics(analysis.findings, source, model), ...review].sort(compareDiagnostics);

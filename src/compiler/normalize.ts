@@ -27,6 +27,8 @@ export function resolveSettings(plan: Plan, layers: SettingsLayers = {}): Resolv
     maxConcurrency: s.max_concurrency,
     executionModel: s.execution_model,
     optimizeIterations: s.optimize_iterations,
+    scope: s.scope,
+
     strict: s.strict,
     descriptionConflicts: s.description_conflicts,
   });

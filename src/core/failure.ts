@@ -18,6 +18,8 @@ export interface LockHolder {
 export type Failure =
   /** The command line is wrong: printed with the command's usage line. */
   | { kind: 'usage'; message: string }
+  /** A legal but absurd value (concurrency 100,000; a 500-task plan for a one-page spec): asked about, `--yes` confirms. */
+  | { kind: 'unconfirmed'; message: string }
   /** The plan file named (or the default plan.yaml) cannot be read. `defaulted`: no path was given. */
   | { kind: 'plan-unreadable'; file: string; problem: 'missing' | 'directory' | 'unreadable'; defaulted: boolean; code?: string }
   /** `--config FILE` names nothing, or a directory. */
@@ -63,6 +65,8 @@ export type Failure =
   | { kind: 'draft-invalid'; rejectedFile: string; diagnostics: Diagnostic[]; rounds: number }
   /** `export beads --import`: the file was written but `bd import` did not take it. */
   | { kind: 'beads-import-failed'; file: string; cause: { kind: 'missing' } | { kind: 'spawn'; message: string } | { kind: 'exit'; code: number } }
+  /** `execplan integrate`: merging a stream branch conflicts (that merge was undone); `advice` when re-planning would help. */
+  | { kind: 'integrate-conflict'; stream: string; branch: string; into: string; files: string[]; dryRun: boolean; advice: string | null }
   /** Tasks failed or wait for people; the runner already reported which. */
   | { kind: 'run-failed'; resumable: boolean }
   /** The run was interrupted (SIGINT/SIGTERM); the runner already reported it. */

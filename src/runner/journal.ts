@@ -121,8 +121,12 @@ const recordTypes = new Set([
   'task-stopped',
   'task-limited',
   'task-fresh',
+  'task-wait',
   'control',
   'run-end',
+  'branches',
+  'task-blocked',
+  'task-scope',
 ]);
 
 function asRecord(value: unknown): JournalRecord | null {

@@ -38,6 +38,11 @@ export interface RunPlan {
   /** File patterns per task: a task does not start while a running task holds a pattern that blocks it. */
   readonly files: FileLocks;
   planHash: string;
+  /**
+   * Hash of the plan's meaning (the parsed document, key order and comments aside): what a plan approval
+   * signs, so reformatting or a comment edit keeps the approval and any change of content voids it.
+   */
+  readonly planVersion: string;
 }
 
 /**
@@ -109,5 +114,8 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
       return (files ??= fileLocks(model, compiled?.conflicts ?? findConflicts(model)));
     },
     planHash: sha256(planText),
+    get planVersion() {
+      return contentHash(model.source);
+    },
   };
 }

@@ -114,6 +114,11 @@ export class Readiness {
     this.holdings.release(task);
   }
 
+  /** What running tasks hold that this one needs (a resource, a file lock), or null when it fits. */
+  blockedBy(task: RunTask): WaitReason | null {
+    return this.holdings.conflict(task);
+  }
+
   fits(task: RunTask): boolean {
     return this.holdings.conflict(task) === null;
   }

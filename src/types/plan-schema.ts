@@ -46,6 +46,37 @@ export const planSchema = {
         }
       ]
     },
+    "codebase": {
+      "description": "What the plan builds on in the existing repository, as its author found it (execplan draft shows the agent an inventory of the repository's folders and exported symbols). Recorded in tasks.json as meta.codebase_analysis so reviewers see what the plan extends.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "existing_apis": {
+          "description": "Existing modules, classes or interfaces the tasks call or change, e.g. AuthService.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "reused_components": {
+          "description": "Existing components reused as they are, e.g. Logger.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "extension_points": {
+          "description": "Base classes or interfaces new code extends or implements, e.g. BaseController.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      }
+    },
     "settings": {
       "$ref": "#/$defs/settings"
     },
@@ -141,6 +172,13 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "scope": {
+          "description": "What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).",
+          "enum": [
+            "warn",
+            "fail"
+          ]
+        },
         "max_concurrency": {
           "description": "Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).",
           "type": "integer",
@@ -195,6 +233,10 @@ export const planSchema = {
           "description": "Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.",
           "type": "integer",
           "minimum": 0
+        },
+        "require_approval": {
+          "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
+          "type": "boolean"
         },
         "logs": {
           "description": "Limits on the task logs `execplan run` keeps in .execplan/logs/.",
@@ -307,6 +349,11 @@ export const planSchema = {
         },
         "agent": {
           "$ref": "#/$defs/agent"
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -851,6 +898,11 @@ export const planSchema = {
           "enum": [
             "approve"
           ]
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },

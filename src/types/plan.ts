@@ -111,6 +111,23 @@ export interface Plan {
    * Path(s) of the source specification(s), relative to plan.yaml. Agent tasks receive them in full (never trimmed).
    */
   spec?: string | string[];
+  /**
+   * What the plan builds on in the existing repository, as its author found it (execplan draft shows the agent an inventory of the repository's folders and exported symbols). Recorded in tasks.json as meta.codebase_analysis so reviewers see what the plan extends.
+   */
+  codebase?: {
+    /**
+     * Existing modules, classes or interfaces the tasks call or change, e.g. AuthService.
+     */
+    existing_apis?: string[];
+    /**
+     * Existing components reused as they are, e.g. Logger.
+     */
+    reused_components?: string[];
+    /**
+     * Base classes or interfaces new code extends or implements, e.g. BaseController.
+     */
+    extension_points?: string[];
+  };
   settings?: Settings;
   defaults?: Defaults;
   /**
@@ -158,6 +175,10 @@ export interface Settings {
    */
   max_wave_size?: number;
   /**
+   * What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).
+   */
+  scope?: 'warn' | 'fail';
+  /**
    * Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).
    */
   max_concurrency?: number;
@@ -187,6 +208,10 @@ export interface Settings {
    * Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.
    */
   optimize_iterations?: number;
+  /**
+   * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
+   */
+  require_approval?: boolean;
   /**
    * Limits on the task logs `execplan run` keeps in .execplan/logs/.
    */
@@ -300,6 +325,10 @@ export interface Stream {
    */
   skills?: string[];
   agent?: Agent;
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A phase (barrier).
@@ -502,6 +531,10 @@ export interface Task {
    * approve: the task waits for `execplan approve <id>` before it starts (a review gate).
    */
   gate?: 'approve';
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A dependency in full form. The task depends on `task` (finish-to-start).

@@ -13,6 +13,7 @@ import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
+import { conflictHistory, contestedFiles, replanAdvice } from '../conflict-history.js';
 import { settingsFlagOptions, settingsOverrides } from '../settings-flags.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
@@ -52,7 +53,11 @@ export const compileCommand: Command = {
     if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);
     printDiagnostics(io, diagnostics);
 
-    const compiled = outcome.value.compiled ?? compilePlan(model);
+    // Files that conflicted before in this repository keep their tasks apart (see docs/agents.md); the
+    // loader's analysis already compiled with them.
+    const compiled = outcome.value.compiled ?? compilePlan(model, { contested: contestedFiles(input.dir) });
+    const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
+    if (advice && !values.check) io.stderr(`execplan: ${advice}\n`);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
     const analysis = outcome.value.analysis ?? analyzePlan(compiled, analysisThresholds(config));
     // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
