@@ -139,7 +139,7 @@ t.test('graph --format mermaid|dot|json', async (t) => {
   const m = await cli(['graph', 'inline.yaml'], work);
   t.equal(m.code, 0);
   t.equal(await mermaidError(m.stdout), null, 'the Mermaid parses');
-  t.match(m.stdout, /subgraph s0\["stream: core"\]/);
+  t.match(m.stdout, /subgraph p0\["phase 1: build"\]\n {4}subgraph p0s0\["stream: core"\]/, 'phases, then streams');
   const d = await cli(['graph', 'inline.yaml', '--format', 'dot'], work);
   t.match(d.stdout, /^digraph "inline" \{/);
   t.match(d.stdout, /subgraph cluster_0/);

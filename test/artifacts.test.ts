@@ -8,7 +8,7 @@ import { renderArtifacts } from '../src/compiler/artifacts/index.js';
 import { verifyContentHash } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
-import { mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
+import { flowchartContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
 import { compileText } from './helpers/cli.js';
 
 const templates = { plan: readFileSync('templates/Plan.md.njk', 'utf8'), decisions: readFileSync('templates/Decisions.md.njk', 'utf8') };
@@ -401,10 +401,10 @@ t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not
   );
   const big = renderArtifacts({ compiled: compileText(many), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: many, planFile: 'plan.yaml' })['Plan.md']!;
   const bigBlocks = mermaidBlocks(big);
-  t.equal(bigBlocks.length, 1, 'no gantt of 70 bars: the table stays');
-  t.match(bigBlocks[0]!, /subgraph p0\["phase: p0"\]/);
+  t.equal(bigBlocks.length, 3, 'no gantt of 70 bars (the table stays): the overview and one graph per phase');
+  t.match(bigBlocks[0]!, /subgraph p0\["phase 1: p0"\]/);
   t.ok(bigBlocks[0]!.split('\n').length < 40, 'condensed');
-  t.equal(await mermaidError(bigBlocks[0]!), null);
+  for (const b of bigBlocks) t.equal(await mermaidError(b), null);
 
   t.not(await mermaidError(blocks[0]!.replace('flowchart LR', 'flowchart LR\n  t0 --> ')), null, 'a genuinely broken diagram fails the check');
   // Mermaid's gantt grammar is lenient (a bar without its colon still parses); a bar without a name does not.
@@ -436,4 +436,105 @@ t.test('globCovers stays fast on patterns with many ** (it backtracked exponenti
   const deep = Array.from({ length: 24 }, (_, i) => `d${i}`).join('/');
   t.equal(globCovers(`${many}/x`, `${deep}/y`), false);
   t.equal(globCovers(`${many}/*.ts`, `${deep}/*.ts`), true);
+});
+
+t.test('big plans read by phase: an overview, one graph per phase, chunk sections (the 60-task example, as mermaid reads it)', async (t) => {
+  const text = readFileSync('examples/saas-billing/plan.yaml', 'utf8');
+  const compiled = compileText(text);
+  const { model } = compiled;
+  t.equal(model.tasks.length, 60);
+  const out = renderArtifacts({ compiled, templates, timestamp: fixedTimestamp, version: '0.1.0', planText: text, planFile: 'plan.yaml' });
+  const md = out['Plan.md']!;
+  const blocks = mermaidBlocks(md);
+  t.equal(blocks.length, 2 + model.phases.length, 'overview + gantt + one graph per phase');
+  for (const b of blocks) t.equal(await mermaidError(b), null, b.split('\n')[0]!);
+
+  // The overview: one box per phase, holding one node per stream working in it, with its task count.
+  const overview = await flowchartContent(blocks[0]!);
+  t.same(
+    overview.subgraphs.map((s) => s.title),
+    model.phases.map((p) => `phase ${p.index + 1}: ${p.title}`),
+  );
+  let counted = 0;
+  for (const [i, p] of model.phases.entries()) {
+    const labels = overview.subgraphs[i]!.members.map((id) => overview.nodes.get(id)!);
+    const streams = [...new Set(model.tasks.filter((x) => x.phase === p.id).map((x) => x.stream))];
+    t.same(labels.map((l) => l.split('<br>')[0]).sort(), streams.sort(), `${p.id}: one node per stream`);
+    counted += labels.reduce((sum, l) => sum + Number(/(\d+) tasks?,/.exec(l)![1]), 0);
+  }
+  t.equal(counted, 60, 'the overview accounts for every task');
+  t.ok(
+    overview.edges.some(([a, b]) => a === 'p0' && b === 'p1'),
+    'phase barriers are drawn between the phase boxes',
+  );
+
+  // Each phase's graph: exactly its tasks, grouped by stream, and only dependencies inside the phase.
+  const nodeOf = new Map(model.tasks.map((x, i) => [`t${i}`, x]));
+  const graphs = blocks.filter((b) => b.startsWith('flowchart')).slice(1);
+  t.equal(graphs.length, model.phases.length);
+  for (const [i, p] of model.phases.entries()) {
+    const g = await flowchartContent(graphs[i]!);
+    const members = model.tasks.filter((x) => x.phase === p.id);
+    t.same([...g.nodes.keys()].map((id) => nodeOf.get(id)!.id).sort(), members.map((x) => x.id).sort(), `${p.id}: its tasks, no others`);
+    for (const [id, label] of g.nodes) t.ok(label.startsWith(`${nodeOf.get(id)!.id}<br>`), `${id} is labelled with its task id`);
+    for (const s of g.subgraphs) {
+      const stream = s.title.replace(/^stream: /, '');
+      t.same(
+        s.members.map((id) => nodeOf.get(id)!.id),
+        members.filter((x) => x.stream === stream).map((x) => x.id),
+        `${p.id}/${stream}: the stream's tasks`,
+      );
+    }
+    const inside = compiled.graph.edges.filter((e) => members.some((m) => m.id === e.from) && members.some((m) => m.id === e.to));
+    const drawn = new Set(g.edges.map(([a, b]) => `${nodeOf.get(a)!.id}>${nodeOf.get(b)!.id}`));
+    for (const [a, b] of g.edges) t.equal(nodeOf.get(a)!.phase, p.id, `${p.id}: edge ${a} -> ${b} stays in the phase`);
+    // Every dependency inside the phase is drawn or implied by a drawn path (the graph is transitively reduced).
+    const reach = (from: string, to: string, seen = new Set<string>()): boolean =>
+      [...drawn].some((e) => {
+        const [x, y] = e.split('>');
+        if (x !== from || seen.has(y!)) return false;
+        seen.add(y!);
+        return y === to || reach(y!, to, seen);
+      });
+    for (const e of inside) t.ok(reach(e.from, e.to), `${p.id}: ${e.from} -> ${e.to} is shown`);
+  }
+
+  // The chunk sections: phase title and description, and each task with outcome, stream title, skills and steps.
+  for (const p of model.phases) {
+    t.match(md, `\n### Phase ${p.index + 1}: ${p.title}\n\n${p.description}\n`);
+  }
+  for (const x of model.tasks) {
+    const stream = model.streams.find((s) => s.name === x.stream)!;
+    t.match(md, `- [ ] **${x.title}** (\`${x.id}\``);
+    t.match(md, `  Outcome: ${x.description}\\\n  Stream: ${stream.name} (${stream.title})\\\n  Skills: ${stream.skills.join(', ')}`);
+    for (const step of x.source.steps ?? []) t.match(md, `\n  - [ ] ${step}\n`);
+  }
+  t.match(md, /\| 1 \| data \| Database schema, migrations and data access \|/, "the streams table has each stream's title");
+
+  const meta = JSON.parse(out['tasks.json']!).meta;
+  t.same(
+    meta.phases.map((p: { id: string; title: string; description: string; tasks: string[] }) => [p.id, p.title, p.description, p.tasks.length]),
+    model.phases.map((p) => [p.id, p.title, p.description, model.tasks.filter((x) => x.phase === p.id).length]),
+  );
+  t.same(
+    meta.streams.map((s: { name: string; title: string; skills: string[] }) => [s.name, s.title, s.skills]),
+    model.streams.map((s) => [s.name, s.title, s.skills]),
+  );
+});
+
+t.test('a small plan: one graph, phases around streams around tasks', async (t) => {
+  const text = readFileSync('examples/auth/plan.yaml', 'utf8');
+  const out = renderArtifacts({ compiled: compileText(text), templates, timestamp: fixedTimestamp, version: '0.1.0', planText: text, planFile: 'plan.yaml' });
+  const blocks = mermaidBlocks(out['Plan.md']!);
+  t.equal(blocks.length, 2, 'graph + gantt');
+  const g = await flowchartContent(blocks[0]!);
+  t.same(
+    g.subgraphs.map((s) => [s.id, s.title, s.members]),
+    [
+      ['p0s0', 'stream: data', ['t0', 't1']],
+      ['p0', 'phase 1: Foundation', ['p0s0']],
+      ['p1s1', 'stream: api', ['t2', 't3']],
+      ['p1', 'phase 2: Endpoints', ['p1s1']],
+    ],
+  );
 });

@@ -13,6 +13,7 @@ const keys: Record<keyof NonNullable<Config['analysis']>, keyof AnalysisThreshol
   split_above_hours: 'splitAboveHours',
   split_target_hours: 'splitTargetHours',
   condense_graph_above: 'condenseGraphAbove',
+  graph_per_phase_above: 'graphPerPhaseAbove',
 };
 
 export function analysisThresholds(config: Config): Partial<AnalysisThresholds> {

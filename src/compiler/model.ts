@@ -106,6 +106,7 @@ export interface ResourceModel {
 export interface PhaseModel {
   id: string;
   title: string;
+  description: string | null;
   index: number;
 }
 

@@ -92,7 +92,7 @@ function guidanceOf(task: Task): TaskModel['guidance'] {
 
 export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanModel {
   const settings = resolveSettings(plan, layers);
-  const phases = (plan.phases ?? []).map((p, index) => ({ id: p.id, title: p.title ?? p.id, index }));
+  const phases = (plan.phases ?? []).map((p, index) => ({ id: p.id, title: p.title ?? p.id, description: p.description ?? null, index }));
   const phaseIndex = new Map(phases.map((p) => [p.id, p.index]));
   const defaults = plan.defaults ?? {};
   const tasks: TaskModel[] = plan.tasks.map((task, index) => {

@@ -146,6 +146,11 @@ export const configSchema = {
           "type": "integer",
           "minimum": 1,
           "description": "Above this many tasks Plan.md shows a condensed phase/stream graph and no gantt (default 60)."
+        },
+        "graph_per_phase_above": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "Above this many tasks a plan with phases gets a condensed overview graph plus one graph per phase in Plan.md (default 30)."
         }
       }
     }

@@ -102,6 +102,10 @@ export interface Config {
      * Above this many tasks Plan.md shows a condensed phase/stream graph and no gantt (default 60).
      */
     condense_graph_above?: number;
+    /**
+     * Above this many tasks a plan with phases gets a condensed overview graph plus one graph per phase in Plan.md (default 30).
+     */
+    graph_per_phase_above?: number;
   };
 }
 /**

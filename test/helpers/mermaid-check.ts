@@ -54,3 +54,28 @@ export async function ganttBars(diagram: string, origin: Date): Promise<Map<stri
   const hours = (d: Date) => (d.getTime() - origin.getTime()) / 3_600_000;
   return new Map((db.getTasks?.() ?? []).map((t) => [t.id, { start: hours(t.startTime), end: hours(t.endTime) }]));
 }
+
+/**
+ * What a flowchart really holds as mermaid's own parser reads it: node ids with their labels, edges as
+ * [from, to], and each subgraph with its title and the ids directly inside it (nested subgraphs count as
+ * members of their parent by id).
+ */
+export async function flowchartContent(diagram: string): Promise<{
+  nodes: Map<string, string>;
+  edges: [string, string][];
+  subgraphs: { id: string; title: string; members: string[] }[];
+}> {
+  const { db } = (await (await mermaid()).mermaidAPI.getDiagramFromText(diagram)) as unknown as {
+    db: {
+      getVertices(): Map<string, { id: string; text?: string }>;
+      getEdges(): { start: string; end: string }[];
+      getSubGraphs(): { id: string; title: string; nodes: string[] }[];
+    };
+  };
+  const vertices = db.getVertices();
+  return {
+    nodes: new Map([...vertices.values()].map((v) => [v.id, v.text ?? ''])),
+    edges: db.getEdges().map((e) => [e.start, e.end]),
+    subgraphs: db.getSubGraphs().map((s) => ({ id: s.id, title: s.title, members: [...s.nodes] })),
+  };
+}

@@ -25,6 +25,8 @@ export interface AnalysisThresholds {
   splitTargetHours: number;
   /** Plan.md: above this many tasks the Mermaid graph is condensed to phases and streams. */
   condenseGraphAbove: number;
+  /** Plan.md: above this many tasks a phased plan gets the condensed overview plus one graph per phase. */
+  graphPerPhaseAbove: number;
 }
 
 export const defaultThresholds: AnalysisThresholds = {
@@ -39,6 +41,7 @@ export const defaultThresholds: AnalysisThresholds = {
   splitAboveHours: 16,
   splitTargetHours: 8,
   condenseGraphAbove: 60,
+  graphPerPhaseAbove: 30,
 };
 
 export function resolveThresholds(overrides: Partial<AnalysisThresholds> = {}): AnalysisThresholds {

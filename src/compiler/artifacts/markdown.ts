@@ -10,7 +10,9 @@ import { describeCheck } from './checks.js';
 import type { ArtifactContext } from './context.js';
 import { contractDecisionsView, contractPlanView } from './contract-view.js';
 import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
-import { resourceConflicts } from './tasks-json.js';
+import { resourceConflicts, taskSkills } from './tasks-json.js';
+import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisThresholds } from '../analysis/thresholds.js';
 
 export interface Templates {
   plan: string;
@@ -107,9 +109,11 @@ export function planView(ctx: ArtifactContext) {
   const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const total = model.tasks.reduce((s, t) => s + t.hours, 0);
   const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  const full = model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
+  // A large plan with phases: the phase-level overview here, and one graph per phase in its section.
+  const perPhase = model.phases.length > 0 && model.tasks.length > analysis.thresholds.graphPerPhaseAbove;
+  const full = perPhase || model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
   // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
-  const condensed = full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
+  const condensed = perPhase ? 'phases' : full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
   const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
   const findings = reviewFindings(ctx);
   const summary = [
@@ -143,6 +147,8 @@ export function planView(ctx: ArtifactContext) {
     graph: full !== null && condensed === null ? full : mermaidCondensed(compiled),
     condensed,
     condenseAbove: analysis.thresholds.condenseGraphAbove,
+    perPhaseAbove: analysis.thresholds.graphPerPhaseAbove,
+    chunkGroups: chunkGroups(compiled, analysis.thresholds, perPhase),
     maxEdges: mermaidMaxEdges,
     criticalPath: graph.criticalPath.map((id) => ({
       id,
@@ -208,6 +214,89 @@ export function planView(ctx: ArtifactContext) {
     version: ctx.version,
     ...contractPlanView(compiled),
   };
+}
+
+/**
+ * Plan.md's per-phase sections, the chunks a reader of an execution plan expects: each phase with its
+ * title, description and barrier, and each task as a checklist item with its outcome (the description),
+ * stream, skills, dependencies, acceptance and sub-task checklist (`steps`). Tasks without a phase come
+ * last; a plan without phases is one group.
+ */
+function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, perPhase: boolean) {
+  const { model, graph } = compiled;
+  const critical = new Set(graph.criticalPath);
+  const streams = new Map(model.streams.map((s) => [s.name, s]));
+  const preds = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
+  for (const e of graph.edges) preds.get(e.to)!.push(e.from);
+  const barrierBefore = new Map(graph.phaseBarriers.map((b) => [b.to, b.from]));
+  const phaseTitle = new Map(model.phases.map((p) => [p.id, `Phase ${p.index + 1} (${p.title})`]));
+  const chunk = (t: (typeof model.tasks)[number]) => {
+    const s = t.stream === null ? undefined : streams.get(t.stream);
+    const barrier = t.phase === null ? undefined : barrierBefore.get(t.phase);
+    const dependsOn = [...(barrier === undefined ? [] : [phaseTitle.get(barrier)!]), ...preds.get(t.id)!.map((id) => `\`${id}\``)];
+    const skills = taskSkills(model, t);
+    const acceptance = t.acceptance.map(describeCheck);
+    const dependsText = dependsOn.length ? shortList(dependsOn) : '';
+    const facts = [
+      t.description && `Outcome: ${t.description}`,
+      s && `Stream: ${s.name}${s.title ? ` (${s.title})` : ''}`,
+      skills.length > 0 && `Skills: ${skills.join(', ')}`,
+      dependsText && `Depends on: ${dependsText}`,
+      acceptance.length > 0 && `Done when: ${acceptance.join('; ')}`,
+    ].filter((f): f is string => typeof f === 'string' && f !== '');
+    return {
+      id: t.id,
+      title: t.title,
+      outcome: t.description,
+      // One line each under the checkbox: a backslash ends a line in Markdown without a new paragraph.
+      facts: facts.map(inline).join('\\\n  '),
+      stream: t.stream,
+      streamTitle: s?.title ?? null,
+      hours: t.hours,
+      risk: t.risk,
+      critical: critical.has(t.id),
+      dependsOn: dependsText,
+      steps: t.source.steps ?? [],
+    };
+  };
+  const graphOf = (phase: string, size: number) => {
+    if (!perPhase || size > thresholds.condenseGraphAbove) return null;
+    const chart = mermaidFlowchart(compiled, { phase });
+    return mermaidEdgeCount(chart) > mermaidMaxEdges ? null : chart;
+  };
+  const groups = model.phases
+    .map((p) => {
+      const tasks = model.tasks.filter((t) => t.phase === p.id);
+      const barrier = barrierBefore.get(p.id);
+      const chart = graphOf(p.id, tasks.length);
+      return {
+        heading: `Phase ${p.index + 1}: ${p.title}`,
+        id: p.id,
+        description: p.description ?? '',
+        blockedBy: barrier === undefined ? '' : phaseTitle.get(barrier)!,
+        hours: tasks.reduce((sum, t) => sum + t.hours, 0),
+        streams: [...new Set(tasks.map((t) => t.stream).filter((s): s is string => s !== null))],
+        graph: chart,
+        graphOmitted: perPhase && chart === null,
+        chunks: tasks.map(chunk),
+      };
+    })
+    .filter((g) => g.chunks.length > 0);
+  const loose = model.tasks.filter((t) => t.phase === null);
+  if (loose.length > 0) {
+    groups.push({
+      heading: model.phases.length ? 'Tasks outside any phase' : 'Chunks',
+      id: '',
+      description: '',
+      blockedBy: '',
+      hours: loose.reduce((sum, t) => sum + t.hours, 0),
+      streams: [...new Set(loose.map((t) => t.stream).filter((s): s is string => s !== null))],
+      graph: null,
+      graphOmitted: false,
+      chunks: loose.map(chunk),
+    });
+  }
+  return groups;
 }
 
 export function decisionsView(ctx: ArtifactContext) {

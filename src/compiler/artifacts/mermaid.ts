@@ -1,7 +1,7 @@
 /**
- * Mermaid for Plan.md and `execplan graph`: the dependency graph (streams as subgraphs, critical path
- * highlighted, soft and low-confidence dependencies dotted), a condensed phase/stream graph for large
- * plans, and a gantt of the frontier schedule. Node ids are generated (t0, t1, ...) so that task ids
+ * Mermaid for Plan.md and `execplan graph`: the dependency graph (phases, then streams, as subgraphs;
+ * critical path highlighted, soft and low-confidence dependencies dotted), a condensed phase/stream graph
+ * for large plans, and a gantt of the frontier schedule. Node ids are generated (t0, t1, ...) so that task ids
  * with dots, dashes or Mermaid keywords (`end`) cannot break the diagram; labels are escaped.
  */
 import type { CompiledPlan } from '../compiled.js';
@@ -28,30 +28,61 @@ export function mermaidEdgeCount(chart: string): number {
 
 const styles = ['classDef crit fill:#fde2e1,stroke:#c0392b,stroke-width:3px,color:#000', 'classDef task fill:#eef3fb,stroke:#4a6fa5,color:#000'];
 
-export function mermaidFlowchart(compiled: CompiledPlan): string {
+/**
+ * The dependency graph: tasks grouped by phase (a subgraph per phase, in plan order), and within a phase
+ * by stream, so a reviewer sees the barriers first and who works on what second. With `phase`, only that
+ * phase's tasks and the dependencies among them (Plan.md's per-phase graphs of a large plan; the
+ * dependencies from earlier phases are in the overview and in each chunk's "Depends on").
+ */
+export function mermaidFlowchart(compiled: CompiledPlan, options: { phase?: string } = {}): string {
   const { model, graph } = compiled;
   const node = new Map(model.tasks.map((t, i) => [t.id, `t${i}`]));
+  const shown = options.phase === undefined ? model.tasks : model.tasks.filter((t) => t.phase === options.phase);
+  const inView = new Set(shown.map((t) => t.id));
   const critical = new Set(graph.criticalPath);
   const lines = ['flowchart LR'];
-  const decl = (id: string): string => {
-    const t = model.tasks.find((x) => x.id === id)!;
-    return `${node.get(id)}["${mermaidLabel(t.id)}<br/>${mermaidLabel(t.title, 40)} (${round(t.hours)} h)"]`;
+  const decl = (t: (typeof model.tasks)[number]): string => `${node.get(t.id)}["${mermaidLabel(t.id)}<br/>${mermaidLabel(t.title, 40)} (${round(t.hours)} h)"]`;
+  const streamIndex = new Map(model.streams.map((s, si) => [s.name, si]));
+  /** Stream subgraphs (then tasks without a stream) of a set of tasks, indented, ids prefixed so nesting stays unique. */
+  const byStream = (tasks: typeof model.tasks, prefix: string, indent: string) => {
+    for (const s of model.streams) {
+      const members = tasks.filter((t) => t.stream === s.name);
+      if (members.length === 0) continue;
+      lines.push(`${indent}subgraph ${prefix}s${streamIndex.get(s.name)}["stream: ${mermaidLabel(s.name)}"]`);
+      // A subgraph with no arrow leaving it is laid out on its own, top to bottom unless told.
+      lines.push(`${indent}  direction LR`);
+      for (const t of members) lines.push(`${indent}  ${decl(t)}`);
+      lines.push(`${indent}end`);
+    }
+    for (const t of tasks.filter((x) => x.stream === null)) lines.push(`${indent}${decl(t)}`);
   };
-  model.streams.forEach((s, si) => {
-    const members = model.tasks.filter((t) => t.stream === s.name);
-    if (members.length === 0) return;
-    lines.push(`  subgraph s${si}["stream: ${mermaidLabel(s.name)}"]`);
-    for (const t of members) lines.push(`    ${decl(t.id)}`);
-    lines.push('  end');
-  });
-  for (const t of model.tasks.filter((x) => x.stream === null)) lines.push(`  ${decl(t.id)}`);
+  // One phase drawn alone needs no phase box around it.
+  const phased = options.phase === undefined && model.phases.length > 0;
+  if (phased) {
+    for (const p of model.phases) {
+      const members = shown.filter((t) => t.phase === p.id);
+      if (members.length === 0) continue;
+      lines.push(`  subgraph p${p.index}["phase ${p.index + 1}: ${mermaidLabel(p.title)}"]`);
+      byStream(members, `p${p.index}`, '    ');
+      lines.push('  end');
+    }
+    byStream(
+      shown.filter((t) => t.phase === null),
+      'u',
+      '  ',
+    );
+  } else {
+    byStream(shown, '', '  ');
+  }
   const critEdges: number[] = [];
   let index = 0;
+  const both = (a: string, b: string) => inView.has(a) && inView.has(b);
   const onPath = (a: string, b: string) => {
     const i = graph.criticalPath.indexOf(a);
     return i >= 0 && graph.criticalPath[i + 1] === b;
   };
   for (const [from, to] of graph.reducedEdges) {
+    if (!both(from, to)) continue;
     lines.push(`  ${node.get(from)} --> ${node.get(to)}`);
     if (onPath(from, to)) critEdges.push(index);
     index++;
@@ -60,19 +91,21 @@ export function mermaidFlowchart(compiled: CompiledPlan): string {
   for (let i = 0; i + 1 < graph.criticalPath.length; i++) {
     const a = graph.criticalPath[i]!;
     const b = graph.criticalPath[i + 1]!;
+    if (!both(a, b)) continue;
     if (graph.reducedEdges.some(([f, t]) => f === a && t === b)) continue;
     const direct = graph.edges.some((e) => e.from === a && e.to === b);
     lines.push(`  ${node.get(a)} -->${direct ? '' : '|phase barrier|'} ${node.get(b)}`);
     critEdges.push(index++);
   }
   for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) {
+    if (!both(e.from, e.to)) continue;
     const label = e.hard ? `confidence ${e.confidence}` : 'soft';
     lines.push(`  ${node.get(e.from)} -.->|${label}| ${node.get(e.to)}`);
     index++;
   }
   lines.push(...styles.map((s) => `  ${s}`));
-  const crit = model.tasks.filter((t) => critical.has(t.id)).map((t) => node.get(t.id));
-  const rest = model.tasks.filter((t) => !critical.has(t.id)).map((t) => node.get(t.id));
+  const crit = shown.filter((t) => critical.has(t.id)).map((t) => node.get(t.id));
+  const rest = shown.filter((t) => !critical.has(t.id)).map((t) => node.get(t.id));
   if (rest.length) lines.push(`  class ${rest.join(',')} task`);
   if (crit.length) lines.push(`  class ${crit.join(',')} crit`);
   if (critEdges.length) lines.push(`  linkStyle ${critEdges.join(',')} stroke:#c0392b,stroke-width:3px`);
@@ -95,7 +128,8 @@ export function mermaidCondensed(compiled: CompiledPlan): string {
   }
   const groupOf = new Map(model.tasks.map((t) => [t.id, groups.get(groupKey(t.phase, t.stream))!]));
   const lines = ['flowchart LR'];
-  const label = (g: { stream: string | null; tasks: number; hours: number }) => `"${mermaidLabel(g.stream ?? 'no stream')}<br/>${g.tasks} tasks, ${round(g.hours)} h"`;
+  const label = (g: { stream: string | null; tasks: number; hours: number }) =>
+    `"${mermaidLabel(g.stream ?? 'no stream')}<br/>${g.tasks} task${g.tasks === 1 ? '' : 's'}, ${round(g.hours)} h"`;
   const phases = [...model.phases.map((p) => p.id as string | null), null];
   phases.forEach((p, pi) => {
     const members = [...groups.values()].filter((g) => g.phase === p);
@@ -104,7 +138,7 @@ export function mermaidCondensed(compiled: CompiledPlan): string {
       for (const g of members) lines.push(`  ${g.id}[${label(g)}]`);
       return;
     }
-    lines.push(`  subgraph p${pi}["phase: ${mermaidLabel(p)}"]`);
+    lines.push(`  subgraph p${pi}["phase ${pi + 1}: ${mermaidLabel(model.phases[pi]!.title)}"]`);
     for (const g of members) lines.push(`    ${g.id}[${label(g)}]`);
     lines.push('  end');
   });

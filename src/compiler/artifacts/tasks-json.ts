@@ -3,7 +3,7 @@
  * resources, acceptance checks and the test strategy; every dependency with type, confidence, isHard
  * and reason; resource conflicts with their resolution; file conflicts.
  */
-import type { TaskModel } from '../model.js';
+import type { PlanModel, TaskModel } from '../model.js';
 import type { Plan } from '../../types/plan.js';
 import { round } from '../rounding.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
@@ -42,6 +42,12 @@ export function resourceConflicts(ctx: ArtifactContext) {
   return out;
 }
 
+/** A task needs its own skills and those of its stream (the stream's are what its agents are picked by). */
+export function taskSkills(model: PlanModel, t: TaskModel): string[] {
+  const stream = t.stream === null ? undefined : model.streams.find((s) => s.name === t.stream);
+  return [...new Set([...(t.source.skills ?? []), ...(stream?.skills ?? [])])];
+}
+
 export function renderTasksJson(ctx: ArtifactContext): string {
   const { compiled, analysis } = ctx;
   const { model, graph, conflicts } = compiled;
@@ -49,9 +55,6 @@ export function renderTasksJson(ctx: ArtifactContext): string {
   const conflictGroups = groupsOfTasks(conflicts);
   const critical = new Set(graph.criticalPath);
   const avoid = avoidPartners(compiled);
-  const streamSkills = new Map(model.streams.map((s) => [s.name, s.skills]));
-  // A task needs its own skills and those of its stream (the stream's are what its agents are picked by).
-  const skillsOf = (t: TaskModel) => [...new Set([...(t.source.skills ?? []), ...((t.stream && streamSkills.get(t.stream)) || [])])];
   const taskJson = (t: TaskModel) => {
     const test = tests.get(t.id)!;
     const exclusive = Object.keys(t.resources)
@@ -87,7 +90,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
         criticality_index: compiled.risk.criticality[t.id] ?? 0,
       },
       ...taskContract(t),
-      skillsRequired: skillsOf(t),
+      skillsRequired: taskSkills(model, t),
       duration: { optimistic: round(t.pert.optimistic), mostLikely: round(t.pert.likely), pessimistic: round(t.pert.pessimistic) },
       durationUnits: 'hours',
       expected_hours: round(t.hours),
@@ -126,6 +129,22 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       ...(model.source.codebase ? { codebase_analysis: codebaseAnalysis(model.source.codebase) } : {}),
       scope_assessment: analysis.scope,
       autonormalization: analysis.decomposition.autonormalization,
+      // Phases and streams as the plan names and describes them, so a reader of tasks.json alone can
+      // group the tasks the way Plan.md does.
+      phases: model.phases.map((p) => ({
+        id: p.id,
+        title: p.title,
+        description: p.description,
+        tasks: model.tasks.filter((t) => t.phase === p.id).map((t) => t.id),
+      })),
+      streams: model.streams.map((s) => ({
+        name: s.name,
+        title: s.title,
+        owns: s.owns,
+        skills: s.skills,
+        branch: branchName(model.name, s.name),
+        tasks: model.tasks.filter((t) => t.stream === s.name).map((t) => t.id),
+      })),
     },
     tasks: model.tasks.map(taskJson),
     dependencies: model.edges.map((e) => ({
