@@ -1,5 +1,5 @@
 // Governance end to end: who did it (actor), approve/reject with reasons and rework, plan approval.
-import { readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import path from 'node:path';
 import t from 'tap';
@@ -170,6 +170,7 @@ t.test('a plan that requires approval runs only once approved, and again not aft
   const refused = await run(dir, 'run');
   t.equal(refused.code, 6);
   t.match(refused.stderr, /cannot start: this plan requires approval before it runs .*execplan approve --plan plan.yaml --reason TEXT/);
+  t.notOk(existsSync(path.join(dir, 'ran.txt')), 'nothing ran before the approval');
   t.equal((await run(dir, 'approve', '--plan')).code, 1, '--reason is required for a plan approval');
   const ok = await run(dir, 'approve', '--plan', '--reason', 'scope agreed in planning');
   t.equal(ok.code, 0, ok.stderr);
@@ -178,11 +179,20 @@ t.test('a plan that requires approval runs only once approved, and again not aft
   t.match((await run(dir, 'status')).stdout, /plan approved by Ana Reviewer <ana@example.com> at \S+ \(version [0-9a-f]{12}\): scope agreed in planning/);
   t.equal((await run(dir, 'run')).code, 0);
 
-  appendFileSync(path.join(dir, 'plan.yaml'), '# a comment does not change what the plan says\n');
-  t.equal((await run(dir, 'run')).code, 0, 'a comment edit keeps the approval');
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\n');
+
+  // A comment and a reformatting keep the approval (the task is fresh: nothing re-runs, but the run starts).
+  writeFileSync(
+    path.join(dir, 'plan.yaml'),
+    `# reviewed in planning\n${plan.replace('tasks:\n  - { id: a, title: Build a, run: "echo a >> ran.txt" }', 'tasks:\n  - id: a\n    title: Build a\n    run: "echo a >> ran.txt"')}`,
+  );
+  const commented = await run(dir, 'run', '--force');
+  t.equal(commented.code, 0, `a comment-only edit keeps the approval: ${commented.stderr}`);
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\na\n');
   writeFileSync(path.join(dir, 'plan.yaml'), plan.replace('echo a', 'echo changed'));
   const voided = await run(dir, 'run');
   t.equal(voided.code, 6);
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\na\n', 'the edited plan did not run');
   t.match(voided.stderr, /the plan changed since Ana Reviewer <ana@example.com> approved it/);
   t.match((await run(dir, 'status')).stdout, /plan approval void/);
 
