@@ -3,11 +3,10 @@
  * parallel agents, or split the spec first), with the drivers behind it; and the one-task plan that
  * `execplan draft --single` writes when one agent can do it all.
  */
-import { readFileSync } from 'node:fs';
-import nunjucks from 'nunjucks';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultThresholds, type AnalysisThresholds } from '../compiler/analysis/thresholds.js';
-import { templatePath } from '../paths.js';
+import { readPackagedTemplate } from '../core/template-files.js';
+import { renderTemplate } from '../core/templates.js';
 import type { Assessment } from '../types/assessment.js';
 import { assessmentSchema } from '../types/assessment-schema.js';
 import { askAgent, type AskOptions } from './draft.js';
@@ -15,14 +14,14 @@ import { applySecretsPolicy } from './secrets-policy.js';
 
 export type { Assessment };
 
-export function renderAssessPrompt(input: { specText: string; specPath?: string; thresholds?: Partial<AnalysisThresholds> }): string {
+export function renderAssessPrompt(input: { specText: string; specPath?: string; thresholds?: Partial<AnalysisThresholds>; inventory?: string }): string {
   const t = { ...defaultThresholds, ...input.thresholds };
-  const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
-  return env.renderString(readFileSync(templatePath('assess-prompt.njk'), 'utf8'), {
+  return renderTemplate('document', readPackagedTemplate('assess-prompt.njk'), {
     specText: input.specText,
     specPath: input.specPath ?? null,
     singleAgentMaxHours: t.singleAgentMaxHours,
     decompositionHours: t.decompositionHours,
+    inventory: input.inventory ?? null,
     schema: JSON.stringify(assessmentSchema, null, 2),
   });
 }

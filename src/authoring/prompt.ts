@@ -15,6 +15,8 @@ export interface AuthoringPromptInput {
   specPath?: string;
   /** Threshold quoted in the rules (default: the built-in min_confidence). */
   minConfidence?: number;
+  /** The repository's folders and exported symbols (src/authoring/inventory.ts), so the plan extends what exists. */
+  inventory?: string;
 }
 
 export function renderAuthoringPrompt(input: AuthoringPromptInput = {}): string {
@@ -25,6 +27,7 @@ export function renderAuthoringPrompt(input: AuthoringPromptInput = {}): string 
     specText: input.specText !== undefined && input.specText.trim() !== '' ? input.specText : null,
     specPath: input.specPath ?? null,
     minConfidence: input.minConfidence ?? builtinSettings.minConfidence,
+    inventory: input.inventory ?? null,
     example,
     schema: JSON.stringify(planSchema, null, 2),
   });

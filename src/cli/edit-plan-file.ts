@@ -70,7 +70,7 @@ export async function applyPlanEdit(io: CliIo, options: EditOptions, edit: (text
   if (result.doubts.length > 0 && !options.yes) {
     const message = `are you sure? ${result.doubts.join('; ')}. Pass --yes to ${options.dryRun ? 'accept it' : 'write it anyway'}; nothing was written`;
     io.stderr(`execplan: ${message}\n`);
-    return reported({ kind: 'usage', message });
+    return reported({ kind: 'unconfirmed', message });
   }
   if (options.dryRun) {
     io.stderr(`${input.file}: would be changed: ${result.summary} (dry run, nothing written)\n`);

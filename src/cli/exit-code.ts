@@ -44,6 +44,7 @@ export function exitCodeFor(diagnostics: readonly Diagnostic[]): ExitCode {
 export function exitCodeOf(failure: Failure): ExitCode {
   switch (failure.kind) {
     case 'usage':
+    case 'unconfirmed':
     case 'plan-unreadable':
     case 'config-missing':
     case 'input-unusable':

@@ -30,6 +30,8 @@ export function failureText(failure: Failure, command: FailureContext): string {
   switch (failure.kind) {
     case 'usage':
       return `execplan ${command.name}: ${failure.message}\nUsage: ${command.usage}\n`;
+    case 'unconfirmed':
+      return own(failure.message);
     case 'plan-unreadable':
       switch (failure.problem) {
         case 'missing':

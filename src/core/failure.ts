@@ -18,6 +18,8 @@ export interface LockHolder {
 export type Failure =
   /** The command line is wrong: printed with the command's usage line. */
   | { kind: 'usage'; message: string }
+  /** A legal but absurd value (concurrency 100,000; a 500-task plan for a one-page spec): asked about, `--yes` confirms. */
+  | { kind: 'unconfirmed'; message: string }
   /** The plan file named (or the default plan.yaml) cannot be read. `defaulted`: no path was given. */
   | { kind: 'plan-unreadable'; file: string; problem: 'missing' | 'directory' | 'unreadable'; defaulted: boolean; code?: string }
   /** `--config FILE` names nothing, or a directory. */

@@ -46,6 +46,37 @@ export const planSchema = {
         }
       ]
     },
+    "codebase": {
+      "description": "What the plan builds on in the existing repository, as its author found it (execplan draft shows the agent an inventory of the repository's folders and exported symbols). Recorded in tasks.json as meta.codebase_analysis so reviewers see what the plan extends.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "existing_apis": {
+          "description": "Existing modules, classes or interfaces the tasks call or change, e.g. AuthService.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "reused_components": {
+          "description": "Existing components reused as they are, e.g. Logger.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "extension_points": {
+          "description": "Base classes or interfaces new code extends or implements, e.g. BaseController.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      }
+    },
     "settings": {
       "$ref": "#/$defs/settings"
     },

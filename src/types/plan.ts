@@ -111,6 +111,23 @@ export interface Plan {
    * Path(s) of the source specification(s), relative to plan.yaml. Agent tasks receive them in full (never trimmed).
    */
   spec?: string | string[];
+  /**
+   * What the plan builds on in the existing repository, as its author found it (execplan draft shows the agent an inventory of the repository's folders and exported symbols). Recorded in tasks.json as meta.codebase_analysis so reviewers see what the plan extends.
+   */
+  codebase?: {
+    /**
+     * Existing modules, classes or interfaces the tasks call or change, e.g. AuthService.
+     */
+    existing_apis?: string[];
+    /**
+     * Existing components reused as they are, e.g. Logger.
+     */
+    reused_components?: string[];
+    /**
+     * Base classes or interfaces new code extends or implements, e.g. BaseController.
+     */
+    extension_points?: string[];
+  };
   settings?: Settings;
   defaults?: Defaults;
   /**

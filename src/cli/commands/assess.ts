@@ -16,6 +16,7 @@ import { analysisThresholds } from '../analysis-config.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { loadConfig } from '../config.js';
+import { inventoryOption, inventoryText } from '../inventory-input.js';
 import { printDiagnostics, validatePlanText } from '../plan-input.js';
 import { readSpecFile } from '../spec-input.js';
 import { writeOneFile } from '../write-files.js';
@@ -39,7 +40,7 @@ interface AssessRun {
 async function runAssessment(
   io: CliIo,
   spec: string,
-  options: { profile?: string; model?: string; config?: string; dir: string; verbose?: boolean },
+  options: { profile?: string; model?: string; config?: string; dir: string; verbose?: boolean; 'no-inventory'?: boolean },
   say: (l: string) => void,
 ): Promise<AssessRun | CommandResult> {
   const read = await readSpecFile(io.cwd, spec);
@@ -58,7 +59,12 @@ async function runAssessment(
   }
   const specPath = path.relative(options.dir, read.value.absolute).split(path.sep).join('/');
   const result = await assessSpec({
-    prompt: renderAssessPrompt({ specText: read.value.text, specPath, thresholds: analysisThresholds(loaded.config) }),
+    prompt: renderAssessPrompt({
+      specText: read.value.text,
+      specPath,
+      thresholds: analysisThresholds(loaded.config),
+      inventory: await inventoryText(options.dir, options['no-inventory']),
+    }),
     profile,
     model: options.model ?? null,
     cwd: options.dir,
@@ -82,7 +88,7 @@ function failureOf(result: Extract<AssessResult, { ok: false }>): CommandResult 
 export const assessCommand: Command = {
   name: 'assess',
   summary: 'Ask a coding agent whether a spec is single-agent, multi-agent or must be split, before planning it',
-  usage: 'execplan assess spec.md [--profile claude|codex|gemini|NAME] [--model M] [--json] [--config FILE]',
+  usage: 'execplan assess spec.md [--profile claude|codex|gemini|NAME] [--model M] [--json] [--config FILE] [--no-inventory]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -92,6 +98,7 @@ export const assessCommand: Command = {
         json: { type: 'boolean', default: false },
         config: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        ...inventoryOption,
       },
       1,
     );
@@ -115,7 +122,7 @@ export const assessCommand: Command = {
 export async function draftSingle(
   io: CliIo,
   spec: string,
-  options: { profile?: string; model?: string; config?: string; output?: string; force?: boolean; yes?: boolean; verbose?: boolean },
+  options: { profile?: string; model?: string; config?: string; output?: string; force?: boolean; yes?: boolean; verbose?: boolean; 'no-inventory'?: boolean },
 ): Promise<CommandResult> {
   const say = (line: string) => io.stderr(`execplan draft: ${line}\n`);
   const outFile = options.output ?? 'plan.yaml';

@@ -12,6 +12,9 @@ import { findExecutable } from '../../agents/which.js';
 import { loadDiagnostics } from '../../compiler/load.js';
 import { err, ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
+import { inventoryOption, inventoryText } from '../inventory-input.js';
+import { planSizeDoubt } from '../../plan-edit/edit.js';
+import { parse as parseYaml } from 'yaml';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
@@ -25,7 +28,7 @@ const DEFAULT_ROUNDS = 2;
 export const draftCommand: Command = {
   name: 'draft',
   summary: 'Ask a coding agent to write plan.yaml for a spec; validate it and feed errors back for repair',
-  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE] [--single [--yes]]',
+  usage: 'execplan draft spec.md [--profile claude|codex|gemini|NAME] [-o plan.yaml] [--rounds N] [--model M] [--force] [--config FILE] [--no-inventory] [--single] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
@@ -39,6 +42,7 @@ export const draftCommand: Command = {
         verbose: { type: 'boolean', default: false },
         single: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
+        ...inventoryOption,
       },
       1,
     );
@@ -46,7 +50,6 @@ export const draftCommand: Command = {
     if (spec === undefined) throw new UsageError('name the spec to plan, e.g. execplan draft docs/spec.md');
     // The fast path for small work: assess the spec, then one task that carries all of it.
     if (values.single) return draftSingle(io, spec, values);
-    if (values.yes) throw new UsageError('--yes goes with --single');
     let rounds = DEFAULT_ROUNDS;
     if (values.rounds !== undefined) {
       if (!/^(0|[1-9][0-9]?)$/.test(values.rounds)) throw new UsageError(`--rounds takes a whole number from 0 to 99, got '${values.rounds}'`);
@@ -83,7 +86,7 @@ export const draftCommand: Command = {
     // The plan names its spec relative to where plan.yaml lives.
     const specPath = path.relative(outDir, specAbsolute).split(path.sep).join('/');
     const result = await draftPlan({
-      authoringPrompt: renderAuthoringPrompt({ specText, specPath }),
+      authoringPrompt: renderAuthoringPrompt({ specText, specPath, inventory: await inventoryText(outDir, values['no-inventory']) }),
       profile,
       model: values.model ?? null,
       rounds,
@@ -97,6 +100,14 @@ export const draftCommand: Command = {
     if (result.ok) {
       const { yaml, rounds: used } = result.value;
       const text = draftHeader(specPath, profile.name, used.length) + yaml;
+      const doubt = planSizeDoubt(taskCount(yaml), specText);
+      if (doubt !== null && !values.yes) {
+        // The answer was paid for: keep it beside the output instead of throwing it away.
+        const kept = outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
+        const written = await writeOneFile(path.resolve(io.cwd, kept), kept, text);
+        const where = written.ok ? `the plan is in ${kept}; rename it to ${outFile} to keep it, or` : `${written.error.message};`;
+        return err({ kind: 'unconfirmed', message: `are you sure? ${doubt}. Nothing was written to ${outFile}: ${where} run again with --yes` });
+      }
       const written = await writeOneFile(outPath, outFile, text);
       if (!written.ok) {
         // The agent's work is not thrown away: the plan goes to stdout.
@@ -126,3 +137,9 @@ export const draftCommand: Command = {
     }
   },
 };
+
+/** Tasks in a valid drafted plan (the loader has accepted it, so `tasks` is a list). */
+function taskCount(yaml: string): number {
+  const tasks = (parseYaml(yaml) as { tasks?: unknown } | null)?.tasks;
+  return Array.isArray(tasks) ? tasks.length : 0;
+}

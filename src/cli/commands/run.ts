@@ -31,6 +31,7 @@ import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { concurrencyDoubt } from '../../plan-edit/edit.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { configNotice, describeConfig, recordConfigInSummary } from '../config-trust.js';
 import { exitCodeOfRun } from '../exit-code.js';
@@ -65,6 +66,7 @@ const runFlags = {
   'metrics-host': { type: 'string' },
   'beads-sync': { type: 'boolean' },
   'no-wait-for-limits': { type: 'boolean' },
+  yes: { type: 'boolean' },
 } as const;
 
 /** The command line of `execplan run`, checked against the plan (`--only` must name its tasks). */
@@ -406,13 +408,18 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
     const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
+    const doubt = concurrencyDoubt(
+      request.concurrency,
+      concurrencyFlag !== undefined ? '--concurrency' : 'the configured concurrency (settings.max_concurrency or the config file)',
+    );
+    if (doubt !== null && !request.dryRun && !values.yes) return err({ kind: 'unconfirmed', message: doubt });
     const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
     if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
     if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {

@@ -4,6 +4,7 @@
  * and reason; resource conflicts with their resolution; file conflicts.
  */
 import type { TaskModel } from '../model.js';
+import type { Plan } from '../../types/plan.js';
 import { round } from '../rounding.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
@@ -115,6 +116,8 @@ export function renderTasksJson(ctx: ArtifactContext): string {
           },
         ]),
       ),
+      // Only when the plan says what it builds on: an empty record would read as "nothing exists".
+      ...(model.source.codebase ? { codebase_analysis: codebaseAnalysis(model.source.codebase) } : {}),
       scope_assessment: analysis.scope,
       autonormalization: analysis.decomposition.autonormalization,
     },
@@ -133,4 +136,9 @@ export function renderTasksJson(ctx: ArtifactContext): string {
     resource_conflicts: resourceConflicts(ctx),
     file_conflicts: conflictGroupsJson(conflicts, true),
   });
+}
+
+/** The plan's `codebase` with every list present, in the plan's order (the author's emphasis). */
+function codebaseAnalysis(codebase: NonNullable<Plan['codebase']>): { existing_apis: string[]; reused_components: string[]; extension_points: string[] } {
+  return { existing_apis: codebase.existing_apis ?? [], reused_components: codebase.reused_components ?? [], extension_points: codebase.extension_points ?? [] };
 }
