@@ -4,6 +4,7 @@
  */
 import type { CompiledPlan } from './compiled.js';
 import { findConflicts } from './conflicts.js';
+import { applyContested, type ContestedInput } from './contested.js';
 import { analyzeGraph } from './graph/analyze.js';
 import type { PlanModel } from './model.js';
 import { qualityMetrics } from './analysis/quality.js';
@@ -15,7 +16,13 @@ import { buildWaves } from './schedule/waves.js';
 
 export type { CompiledPlan } from './compiled.js';
 
-export function compilePlan(model: PlanModel): CompiledPlan {
+/** What the compiler is given besides the plan: the repository's contested files (conflict history). */
+export interface CompileInputs {
+  contested?: readonly ContestedInput[];
+}
+
+export function compilePlan(plan: PlanModel, inputs: CompileInputs = {}): CompiledPlan {
+  const { model, contested } = applyContested(plan, inputs.contested ?? []);
   const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
@@ -24,5 +31,5 @@ export function compilePlan(model: PlanModel): CompiledPlan {
   const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
   const risk = scheduleRisk(model, problem, frontier, waves);
   const insights = scheduleInsights(model, problem, frontier, waves, risk, latestFinish);
-  return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph) };
+  return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph), contested };
 }

@@ -2,6 +2,7 @@
  * The compiled plan: what `compilePlan(model)` returns and every later stage (artifacts, runner) reads.
  * All times are in hours from the start of the plan; all task references are task ids.
  */
+import type { ContestedFile } from './contested.js';
 import type { QualityMetrics } from './analysis/quality.js';
 import type { EdgeModel, PlanModel } from './model.js';
 import type { ScheduleInsights } from './schedule/insights.js';
@@ -20,6 +21,8 @@ export interface CompiledPlan {
   insights: ScheduleInsights;
   /** Verb-first titles, evidence coverage, near-duplicate tasks, edge density band. */
   quality: QualityMetrics;
+  /** Files that conflicted in earlier runs in this repository and the tasks here that touch them (kept apart). */
+  contested: ContestedFile[];
 }
 
 // ---------------------------------------------------------------- graph

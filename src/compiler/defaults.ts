@@ -8,6 +8,7 @@ export const builtinSettings: ResolvedSettings = {
   executionModel: 'rolling_frontier',
   sizeHours: { XS: 0.5, S: 1, M: 3, L: 6, XL: 12 },
   optimizeIterations: null,
+  scope: 'warn',
 };
 
 /** Hours assumed for a task with neither `estimate` nor `size` (reported as a warning). */

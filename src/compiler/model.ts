@@ -124,6 +124,8 @@ export interface ResolvedSettings {
   sizeHours: Record<'XS' | 'S' | 'M' | 'L' | 'XL', number>;
   /** null = chosen from the plan's size by the scheduler. */
   optimizeIterations: number | null;
+  /** Worktree runs: out-of-scope paths in a task's commit are reported (warn) or fail the task. */
+  scope: 'warn' | 'fail';
 }
 
 export interface PlanModel {

@@ -27,6 +27,7 @@ export function resolveSettings(plan: Plan, layers: SettingsLayers = {}): Resolv
     maxConcurrency: s.max_concurrency,
     executionModel: s.execution_model,
     optimizeIterations: s.optimize_iterations,
+    scope: s.scope,
   });
   const merged: ResolvedSettings = { ...builtinSettings, ...definedOnly(layers.config), ...fromPlan, ...definedOnly(layers.overrides) };
   merged.sizeHours = { ...builtinSettings.sizeHours, ...layers.config?.sizeHours, ...definedOnly(s.size_hours), ...layers.overrides?.sizeHours };

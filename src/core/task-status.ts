@@ -55,14 +55,19 @@ export type WaitReason =
   | { kind: 'not-started' }
   /** Its attempt was interrupted; it runs again on resume. */
   | { kind: 'interrupted' }
+  /**
+   * A worktree run could not bring an upstream stream's branch into the task's stream branch: merging
+   * `branch` (stream `stream`) into `into` conflicts in `files`. Nothing runs it until that is resolved.
+   */
+  | { kind: 'merge-conflict'; stream: string; branch: string; into: string; files: string[] }
   /** `execplan stop` ended it (`reason`: the person's, or what the runner recorded); it runs again on the next run. */
   | { kind: 'stopped'; reason: string };
 
 export type WaitKind = WaitReason['kind'];
 
-/** A failed task upstream blocks; every other reason is a wait for something that will happen. */
+/** A failed task upstream, or a merge conflict bringing upstream work in, blocks; every other reason is a wait for something that will happen. */
 export function isBlocked(reason: WaitReason | null): boolean {
-  return reason?.kind === 'upstream-failed';
+  return reason?.kind === 'upstream-failed' || reason?.kind === 'merge-conflict';
 }
 
 /** The reason as one line of text for `task` (status lists and run summaries). */
@@ -98,6 +103,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return 'not started';
     case 'interrupted':
       return 'interrupted; runs again on resume';
+    case 'merge-conflict':
+      return `merge conflict in ${reason.files.join(', ') || 'the worktree'} while bringing in ${reason.stream}: merge ${reason.branch} into ${reason.into} yourself (or re-plan so the streams touch different files), then run again`;
     case 'stopped':
       return `${reason.reason}; runs again on the next run (or \`execplan retry ${task}\`)`;
     default: {

@@ -124,6 +124,9 @@ const recordTypes = new Set([
   'task-wait',
   'control',
   'run-end',
+  'branches',
+  'task-blocked',
+  'task-scope',
 ]);
 
 function asRecord(value: unknown): JournalRecord | null {

@@ -71,6 +71,12 @@ export type JournalBody =
    */
   | { type: 'task-wait'; task: string; reason: WaitReason }
   | ({ type: 'control'; by: number; actor: string } & ControlAction)
+  /** A worktree run's branches: the base they start from and each stream's branch and tip (see src/agents/worktrees.ts). */
+  | { type: 'branches'; base: string; streams: Record<string, { branch: string; tip: string }> }
+  /** Bringing an upstream stream's work into the task's worktree conflicted: the task does not start this run. */
+  | { type: 'task-blocked'; task: string; stream: string; branch: string; into: string; files: string[] }
+  /** The task's commit changed paths outside its files/owns (or inside its excludes). */
+  | { type: 'task-scope'; task: string; outOfScope: string[] }
   | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
 
 export type RunOutcome = 'completed' | 'failed' | 'waiting' | 'aborted';

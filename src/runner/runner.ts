@@ -55,6 +55,16 @@ export interface RunOptions {
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
+  /**
+   * Worktree runs: called before a task launches to bring its upstream work into its worktree. A conflict
+   * blocks the task for this run (it does not start; the rest of the run goes on).
+   */
+  prepareTask?: (task: RunTask) => { stream: string; branch: string; into: string; files: string[] } | null;
+  /**
+   * Worktree runs: called when a task's checks passed, to commit its work and check its scope. `fail`
+   * turns out-of-scope paths into a failure (`scope: fail`); `problem` is reported as a warning.
+   */
+  recordTask?: (task: RunTask) => { problem: string | null; outOfScope: string[]; fail: boolean };
   /** Most bytes one attempt's log keeps (its beginning and end); default 20 MiB. */
   logMaxBytes?: number;
   /** At an agent's usage limit, wait for its reset (default) instead of ending the run (exit 7). */
@@ -468,6 +478,13 @@ export class Runner {
         this.noteWait(id, blocked);
         continue;
       }
+      const conflict = this.options.prepareTask?.(task) ?? null;
+      if (conflict) {
+        this.store.append({ type: 'task-blocked', task: task.model.id, ...conflict });
+        this.readiness.dequeue(task.model.id);
+        this.emit({ event: 'notice', message: `${task.model.id}: blocked: merge conflict in ${conflict.files.join(', ') || 'the worktree'} while bringing in ${conflict.stream}` });
+        continue;
+      }
       this.waitNoted.delete(id);
       this.launch(task, pool);
     }
@@ -557,10 +574,10 @@ export class Runner {
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
-    const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
+    const onLine = (raw: string, stream: 'stdout' | 'stderr', quiet?: boolean) => {
       const line = redactors[stream](raw);
       if (!this.storageFailure) log?.line(line);
-      this.emit({ event: 'task-output', task: id, stream, line });
+      this.emit({ event: 'task-output', task: id, stream, line, ...(quiet ? { quiet } : {}) });
     };
     const env: NodeJS.ProcessEnv = {
       ...this.options.env,
@@ -636,6 +653,15 @@ export class Runner {
         track: (handle) => (running.handle = handle ?? running.handle),
       });
       if (!result.ok) reason = result.reason;
+    }
+    if (reason === null && !this.stopping && !running.stopReason && this.options.recordTask) {
+      const recorded = this.options.recordTask(task);
+      if (recorded.problem) this.emit({ event: 'notice', message: `warning: ${recorded.problem}` });
+      if (recorded.outOfScope.length) {
+        this.store.append({ type: 'task-scope', task: task.model.id, outOfScope: recorded.outOfScope });
+        this.emit({ event: 'notice', message: `${task.model.id}: out-of-scope: ${recorded.outOfScope.join(', ')}` });
+        if (recorded.fail) reason = `out-of-scope: ${recorded.outOfScope.join(', ')} (scope: fail)`;
+      }
     }
     const ending = running.stopReason ? 'stopped' : checksSkipped || (outcome.kind === 'killed' && outcome.reason === 'interrupt') ? 'interrupted' : 'normal';
     this.finishAttempt(running, reason, ended.exitCode, ending);
@@ -730,7 +756,10 @@ export class Runner {
   /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
   private waitingReasons(): (task: RunTask) => WaitReason | null {
     const why = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
-    return (task) => why(task, this.ts(task.model.id)?.approved ?? false);
+    return (task) => {
+      const blocked = this.ts(task.model.id)?.blocked;
+      return blocked ? { kind: 'merge-conflict', ...blocked } : why(task, this.ts(task.model.id)?.approved ?? false);
+    };
   }
 
   private maybeFinish(): void {

@@ -46,6 +46,10 @@ export interface TaskState {
   rework?: number;
   /** Sign-offs on this task's gate, oldest first. */
   decisions?: Decision[];
+  /** This run could not bring upstream work into its worktree (cleared when a run starts). */
+  blocked?: { stream: string; branch: string; into: string; files: string[] } | null;
+  /** Paths its last commit changed outside its scope (worktree runs). */
+  outOfScope?: string[];
   /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
   limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
@@ -81,6 +85,8 @@ export interface RunState {
   planHash: string | null;
   tasks: Record<string, TaskState>;
   planApprovals?: PlanApproval[];
+  /** With --worktrees: the branches of this state, fixed at its first worktree run. */
+  branches?: { base: string; streams: Record<string, { branch: string; tip: string }> };
 }
 
 export function emptyState(): RunState {
@@ -105,6 +111,7 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.activePid = record.pid;
       state.lastOutcome = null;
       state.planHash = record.planHash;
+      for (const task of Object.values(state.tasks)) task.blocked = null;
       break;
     case 'plan':
       for (const [id, definition] of Object.entries(record.definitions)) taskState(state, id).definition = definition;
@@ -119,6 +126,7 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
+      task.blocked = null;
       delete task.limited;
       task.attempts.push({
         n: record.attempt,
@@ -186,6 +194,15 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       break;
     case 'control':
       applyControlRecord(state, record);
+      break;
+    case 'branches':
+      state.branches = { base: record.base, streams: record.streams };
+      break;
+    case 'task-blocked':
+      taskState(state, record.task).blocked = { stream: record.stream, branch: record.branch, into: record.into, files: record.files };
+      break;
+    case 'task-scope':
+      taskState(state, record.task).outOfScope = record.outOfScope;
       break;
     case 'run-end':
       state.lastOutcome = record.outcome;

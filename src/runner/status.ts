@@ -67,7 +67,9 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       const last = s!.attempts[s!.attempts.length - 1];
       view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
     } else if (shown === 'pending') {
-      const why = whyWaiting(task, s?.approved ?? false) ?? limitedReason(s, now) ?? holdings.conflict(task);
+      const why: WaitReason | null = s?.blocked
+        ? { kind: 'merge-conflict', ...s.blocked }
+        : (whyWaiting(task, s?.approved ?? false) ?? limitedReason(s, now) ?? holdings.conflict(task));
       if (why === null) {
         shown = 'ready';
         view.ready.push(id);

@@ -172,6 +172,13 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "scope": {
+          "description": "What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).",
+          "enum": [
+            "warn",
+            "fail"
+          ]
+        },
         "max_concurrency": {
           "description": "Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).",
           "type": "integer",

@@ -175,6 +175,10 @@ export interface Settings {
    */
   max_wave_size?: number;
   /**
+   * What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).
+   */
+  scope?: 'warn' | 'fail';
+  /**
    * Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).
    */
   max_concurrency?: number;

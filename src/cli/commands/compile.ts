@@ -13,6 +13,7 @@ import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { conflictHistory, contestedFiles, replanAdvice } from '../conflict-history.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { describeConfig } from '../config-trust.js';
@@ -50,7 +51,10 @@ export const compileCommand: Command = {
     if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);
     printDiagnostics(io, diagnostics);
 
-    const compiled = compilePlan(model);
+    // Files that conflicted before in this repository keep their tasks apart (see docs/agents.md).
+    const compiled = compilePlan(model, { contested: contestedFiles(input.dir) });
+    const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
+    if (advice && !values.check) io.stderr(`execplan: ${advice}\n`);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
     const analysis = analyzePlan(compiled, analysisThresholds(config));
     const files = renderArtifacts({

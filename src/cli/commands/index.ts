@@ -21,6 +21,7 @@ export const commandLoaders: ReadonlyArray<readonly [name: string, load: () => P
   ['pause', async () => (await import('./pause.js')).pauseCommand],
   ['resume', async () => (await import('./resume.js')).resumeCommand],
   ['report', async () => (await import('./report.js')).reportCommand],
+  ['integrate', async () => (await import('./integrate.js')).integrateCommand],
   ['verify', async () => (await import('./verify.js')).verifyCommand],
   ['export', async () => (await import('./export.js')).exportCommand],
   ['prompt', async () => (await import('./prompt.js')).promptCommand],

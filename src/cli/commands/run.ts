@@ -232,9 +232,10 @@ function spawnHelper(io: CliIo, model: PlanModel): SpawnHelper | null {
 }
 
 /** --worktrees: one worktree per stream; the stream's tasks (commands, agents, checks) run in it. */
-function useWorktrees(loaded: LoadedRunPlan, runId: string): Result<WorktreeSession, Failure> {
+function useWorktrees(loaded: LoadedRunPlan, runId: string, store: Store, fresh: boolean): Result<WorktreeSession, Failure> {
   const { model, input, plan } = loaded;
-  const started = startWorktreeSession(model, input.dir, runId);
+  // The branches an earlier run of this state recorded: resumed runs work on the same ones.
+  const started = startWorktreeSession(model, input.dir, runId, { recorded: store.state.branches ?? null, fresh });
   if (!started.ok) return started;
   const worktrees = started.value;
   for (const task of plan.tasks.values()) {
@@ -294,15 +295,30 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
         warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
       })
     : null;
-  let worktrees: WorktreeSession | null = null;
-  if (request.worktrees) {
-    const started = useWorktrees(loaded, runId);
-    if (!started.ok) return started;
-    worktrees = started.value;
-  }
   const opened = openStore(io, paths, request);
   if (!opened.ok) return opened;
   const store = opened.value;
+  let worktrees: WorktreeSession | null = null;
+  if (request.worktrees) {
+    const started = useWorktrees(loaded, runId, store, request.fresh);
+    if (!started.ok) {
+      store.close();
+      return started;
+    }
+    worktrees = started.value;
+  }
+  // The branches and their tips go into the state after every change, so a resumed run (also after
+  // kill -9) finds the same branches and can tell when someone moved one.
+  let lastBranches = '';
+  const recordBranches = () => {
+    if (!worktrees || !request.persist) return;
+    const recorded = worktrees.recorded();
+    const text = JSON.stringify(recorded);
+    if (text === lastBranches) return;
+    lastBranches = text;
+    store.append({ type: 'branches', ...recorded });
+  };
+  recordBranches();
   const logSettings = model.source.settings?.logs;
   if (request.persist && logSettings?.keep_runs !== undefined) {
     // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
@@ -347,13 +363,23 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     logMaxBytes: logSettings?.max_bytes_per_attempt,
     exitCodeOf: exitCodeOfRun,
     onEvent: (event: RunEvent) => {
-      // A stream's finished task (checks passed) is committed on the stream's branch.
-      if (worktrees && event.event === 'task-end' && event.status === 'done') {
-        const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
-        if (problem) io.stderr(`execplan: warning: ${problem}\n`);
-      }
       onEvent(event);
       beads?.onEvent(event);
+    },
+    // Before a stream task starts, its upstream streams' work is merged into its worktree.
+    prepareTask: (task) => {
+      const conflict = worktrees?.bringUpstream(task.model) ?? null;
+      recordBranches();
+      if (!conflict || !worktrees) return null;
+      const into = worktrees.worktrees.find((w) => w.stream === task.model.stream)!.branch;
+      return { stream: conflict.stream, branch: conflict.branch, into, files: conflict.files };
+    },
+    // A stream's finished task (checks passed) is committed on the stream's branch, then scope-checked.
+    recordTask: (task) => {
+      if (!worktrees) return { problem: null, outOfScope: [], fail: false };
+      const r = worktrees.record(task.model, `execplan run ${runId}`);
+      recordBranches();
+      return { ...r, fail: model.settings.scope === 'fail' };
     },
   });
   if (useTty) {

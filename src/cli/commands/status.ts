@@ -1,6 +1,7 @@
 /** execplan status [plan.yaml] [--json]: counts by state, running tasks, what is ready, what waits and why, agent usage. */
 import { ok } from '../../core/result.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
+import { branchLines, repoRoot } from '../../agents/worktrees.js';
 import { describeWaitLine } from '../../core/task-status.js';
 import { planState } from '../state-input.js';
 import { statusView } from '../../runner/status.js';
@@ -72,6 +73,16 @@ export const statusCommand: Command = {
         lines.push(
           `  ${d.at}  ${d.task} ${d.decision} by ${d.actor}${d.attempt !== null ? ` (attempt ${d.attempt})` : ''}${d.reason ? `: ${d.reason}` : ''}${d.reopened?.length ? ` → re-opened ${d.reopened.join(', ')}` : ''}`,
         );
+    }
+    // Worktree runs: what a task's commit changed outside its scope, and the branches with their state.
+    for (const task of plan.order) {
+      const paths = state.tasks[task.model.id]?.outOfScope ?? [];
+      if (paths.length) lines.push(`  ${task.model.id}: out-of-scope: ${paths.join(', ')}`);
+    }
+    const root = state.branches ? repoRoot(input.dir) : null;
+    if (state.branches && root) {
+      const streams = Object.entries(state.branches.streams).map(([stream, b]) => ({ stream, branch: b.branch }));
+      lines.push('branches (merge in this order; `execplan integrate` merges them):', ...branchLines(root, streams, state.branches.base));
     }
     if (agents) lines.push(formatUsage(agents.totals)!);
     io.stdout(`${lines.join('\n')}\n`);

@@ -113,6 +113,10 @@ export function planView(ctx: ArtifactContext) {
     ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
     ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
     ['File conflicts', fileConflictSummary(conflicts)],
+    // Only with a conflict history: a plan compiled elsewhere renders the same bytes as before.
+    ...(compiled.contested.length
+      ? [['Contested files', compiled.contested.map((c) => `${c.file} (${c.count} conflict${c.count === 1 ? '' : 's'}: ${c.tasks.join(', ')})`).join('; ')] as [string, string]]
+      : []),
     ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
   const ganttLimit = analysis.thresholds.condenseGraphAbove;
