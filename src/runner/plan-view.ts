@@ -2,7 +2,7 @@
 import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compilePlan } from '../compiler/compile.js';
+import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
 import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
@@ -17,6 +17,8 @@ export interface RunTask {
   dependents: string[];
   /** Launch rank: lower starts first. */
   rank: number;
+  /** Its wave (0-based) when the run is wave-based: it starts only once every earlier wave is finished; -1 otherwise. */
+  wave: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
   readonly definition: string;
   /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
@@ -51,7 +53,7 @@ export interface RunPlan {
  */
 export type RunPlanUse = 'run' | 'state';
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run'): RunPlan {
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: CompiledPlan): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -60,7 +62,10 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = use === 'run' ? compilePlan(model) : null;
+  const compiled = use === 'run' ? (compiledPlan ?? compilePlan(model)) : null;
+  // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
+  const waveOf = new Map<string, number>();
+  if (compiled && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
@@ -90,6 +95,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
       deps: deps.get(t.id)!,
       dependents: dependents.get(t.id)!,
       rank: rank.get(t.id)!,
+      wave: waveOf.get(t.id) ?? -1,
       get definition() {
         return (definition ??= define());
       },

@@ -10,7 +10,7 @@ import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
-import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
+import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry, LimitWarning } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
@@ -478,6 +478,7 @@ export class Runner {
         this.noteWait(id, blocked);
         continue;
       }
+      this.waitNoted.delete(id);
       const conflict = this.options.prepareTask?.(task) ?? null;
       if (conflict) {
         this.store.append({ type: 'task-blocked', task: task.model.id, ...conflict });
@@ -485,7 +486,6 @@ export class Runner {
         this.emit({ event: 'notice', message: `${task.model.id}: blocked: merge conflict in ${conflict.files.join(', ') || 'the worktree'} while bringing in ${conflict.stream}` });
         continue;
       }
-      this.waitNoted.delete(id);
       this.launch(task, pool);
     }
     this.armWake();
@@ -533,6 +533,13 @@ export class Runner {
     if (this.waitNoted.get(task) === key) return;
     this.waitNoted.set(task, key);
     this.record({ type: 'task-wait', task, reason });
+  }
+
+  /** Journals a profile's usage-limit warning once per window and reset (agents repeat it every turn). */
+  private noteLimitWarning(task: string, warning: LimitWarning): void {
+    const known = this.store.state.limitWarnings?.[warning.pool];
+    if (known && known.window === warning.window && known.resetsAt === warning.resetsAt) return;
+    this.record({ type: 'limit-warning', task, ...warning });
   }
 
   /** Held for this pass by an agent limit, the machine or a budget: the run waits for it (and says why once). */
@@ -590,7 +597,18 @@ export class Runner {
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
-      { task: task.model, attempt, cwd: task.cwd, env, logPath: file, onLine, onProgress: (progress) => this.emit({ event: 'task-progress', task: id, progress }) },
+      {
+        task: task.model,
+        attempt,
+        cwd: task.cwd,
+        env,
+        logPath: file,
+        onLine,
+        onProgress: (progress) => {
+          if (progress.limitWarning) this.noteLimitWarning(id, progress.limitWarning);
+          this.emit({ event: 'task-progress', task: id, progress });
+        },
+      },
       this.context(),
     );
     running.handle = handle;

@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import type { LimitWarning } from './executor.js';
 import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
@@ -42,14 +43,14 @@ export interface TaskState {
   note: string | null;
   /** Failures since the last reset; retries are counted against it. */
   failuresSinceReset: number;
-  /** Times a rejected gate sent this task back for new attempts. */
-  rework?: number;
-  /** Sign-offs on this task's gate, oldest first. */
-  decisions?: Decision[];
   /** This run could not bring upstream work into its worktree (cleared when a run starts). */
   blocked?: { stream: string; branch: string; into: string; files: string[] } | null;
   /** Paths its last commit changed outside its scope (worktree runs). */
   outOfScope?: string[];
+  /** Times a rejected gate sent this task back for new attempts. */
+  rework?: number;
+  /** Sign-offs on this task's gate, oldest first. */
+  decisions?: Decision[];
   /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
   limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
 }
@@ -84,9 +85,11 @@ export interface RunState {
   paused: boolean;
   planHash: string | null;
   tasks: Record<string, TaskState>;
-  planApprovals?: PlanApproval[];
   /** With --worktrees: the branches of this state, fixed at its first worktree run. */
   branches?: { base: string; streams: Record<string, { branch: string; tip: string }> };
+  planApprovals?: PlanApproval[];
+  /** The latest usage-limit warning of each agent profile (pool), with the task whose agent reported it. */
+  limitWarnings?: Record<string, LimitWarning & { task: string; at: string }>;
 }
 
 export function emptyState(): RunState {
@@ -189,6 +192,9 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
+    case 'limit-warning':
+      (state.limitWarnings ??= {})[record.pool] = { pool: record.pool, window: record.window, resetsAt: record.resetsAt, task: record.task, at: record.ts };
+      break;
     case 'task-wait':
       // History for reports: why a ready task started late; the task's status does not change.
       break;

@@ -8,7 +8,7 @@ import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
 import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
-import { parseBytes } from '../../runner/capacity.js';
+import { parseBytes } from '../../core/bytes.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';
@@ -62,6 +62,7 @@ const runFlags = {
   config: { type: 'string' },
   'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
+  'execution-model': { type: 'string' },
   'require-approval': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
@@ -450,11 +451,15 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
+    const executionModel = values['execution-model'];
+    if (executionModel !== undefined && executionModel !== 'wave_based' && executionModel !== 'rolling_frontier') {
+      throw new UsageError(`--execution-model must be wave_based or rolling_frontier, not '${executionModel}'`);
+    }
+    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', executionModel ? { executionModel } : {}, values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
     const doubt = concurrencyDoubt(
