@@ -1,5 +1,6 @@
 // Governance end to end: who did it (actor), approve/reject with reasons and rework, plan approval.
-import { readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import path from 'node:path';
 import t from 'tap';
@@ -170,6 +171,7 @@ t.test('a plan that requires approval runs only once approved, and again not aft
   const refused = await run(dir, 'run');
   t.equal(refused.code, 6);
   t.match(refused.stderr, /cannot start: this plan requires approval before it runs .*execplan approve --plan plan.yaml --reason TEXT/);
+  t.notOk(existsSync(path.join(dir, 'ran.txt')), 'nothing ran before the approval');
   t.equal((await run(dir, 'approve', '--plan')).code, 1, '--reason is required for a plan approval');
   const ok = await run(dir, 'approve', '--plan', '--reason', 'scope agreed in planning');
   t.equal(ok.code, 0, ok.stderr);
@@ -178,11 +180,20 @@ t.test('a plan that requires approval runs only once approved, and again not aft
   t.match((await run(dir, 'status')).stdout, /plan approved by Ana Reviewer <ana@example.com> at \S+ \(version [0-9a-f]{12}\): scope agreed in planning/);
   t.equal((await run(dir, 'run')).code, 0);
 
-  appendFileSync(path.join(dir, 'plan.yaml'), '# a comment does not change what the plan says\n');
-  t.equal((await run(dir, 'run')).code, 0, 'a comment edit keeps the approval');
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\n');
+
+  // A comment and a reformatting keep the approval (the task is fresh: nothing re-runs, but the run starts).
+  writeFileSync(
+    path.join(dir, 'plan.yaml'),
+    `# reviewed in planning\n${plan.replace('tasks:\n  - { id: a, title: Build a, run: "echo a >> ran.txt" }', 'tasks:\n  - id: a\n    title: Build a\n    run: "echo a >> ran.txt"')}`,
+  );
+  const commented = await run(dir, 'run', '--force');
+  t.equal(commented.code, 0, `a comment-only edit keeps the approval: ${commented.stderr}`);
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\na\n');
   writeFileSync(path.join(dir, 'plan.yaml'), plan.replace('echo a', 'echo changed'));
   const voided = await run(dir, 'run');
   t.equal(voided.code, 6);
+  t.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'a\na\n', 'the edited plan did not run');
   t.match(voided.stderr, /the plan changed since Ana Reviewer <ana@example.com> approved it/);
   t.match((await run(dir, 'status')).stdout, /plan approval void/);
 
@@ -190,4 +201,57 @@ t.test('a plan that requires approval runs only once approved, and again not aft
   const dir2 = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: Build a, run: "true" }\n` });
   t.equal((await run(dir2, 'run', '--require-approval')).code, 6);
   t.equal((await run(dir2, 'run')).code, 0);
+});
+
+t.test('with --worktrees the hand-offs are committed on the stream branch, with the work', async (t) => {
+  const dir = project(
+    {
+      '.gitignore': '.execplan/\n',
+      'plan.yaml': `${header}streams:
+  api: { owns: ["src/**"] }
+tasks:
+  - { id: impl, title: Implement api, stream: api, run: "mkdir -p src && echo impl > src/impl.txt" }
+  - { id: review, title: Review api, stream: api, gate: approve, needs: [impl], run: "echo reviewed > src/review.txt" }
+  - { id: fails, title: Fail in api, stream: api, files: ["src/**"], run: "mkdir -p src && echo half > src/half.txt; exit 2" }
+`,
+    },
+    'execplan-handoff-git-',
+  );
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'base');
+  const first = await run(dir, 'run', '--worktrees', '-j', '1', '--keep-going');
+  t.equal(first.code, 7, first.stdout + first.stderr);
+  t.notMatch(first.stdout + first.stderr, /out-of-scope|not committed/);
+  const branch = 'execplan/demo/api';
+  const committed = (name: string) => JSON.parse(git('show', `${branch}:.execplan-history/handoffs/demo/${name}`)) as Record<string, unknown>;
+  const onBranch = () =>
+    git('ls-tree', '-r', '--name-only', branch, '.execplan-history/handoffs/demo')
+      .trim()
+      .split('\n')
+      .map((p) => p.replace('.execplan-history/handoffs/demo/', ''));
+  t.same(onBranch(), ['fails/1-failed.json', 'impl/1-finished.json']);
+  t.match(committed('impl/1-finished.json'), { task: 'impl', event: 'finished', integrated: false });
+  t.ok(validateHandoff(committed('fails/1-failed.json')), ajv.errorsText(validateHandoff.errors));
+  // The failed task's half-done work is not swept into the hand-off commit: it stays uncommitted.
+  t.throws(() => git('show', `${branch}:src/half.txt`), 'the failed work is not committed');
+  t.equal(readFileSync(path.join(dir, '.execplan/worktrees/api/src/half.txt'), 'utf8'), 'half\n');
+  // The task's work is one commit, its hand-off the next; the branch line counts work commits only.
+  t.same(git('log', '--format=%s', `main..${branch}`).trim().split('\n'), ['fails: hand-off 1-failed', 'impl: hand-off 1-finished', 'impl: Implement api']);
+  t.match(first.stdout, `${branch}  (stream api, 1 commit, not merged into main)`);
+
+  // A decision between runs is committed by the next worktree run, before anything starts.
+  t.equal((await run(dir, 'skip', 'fails')).code, 0);
+  t.equal((await run(dir, 'approve', 'review', '--reason', 'api reviewed')).code, 0);
+  const second = await run(dir, 'run', '--worktrees');
+  t.equal(second.code, 0, second.stdout + second.stderr);
+  t.same(onBranch(), ['fails/1-failed.json', 'impl/1-finished.json', 'review/0-approved.json', 'review/1-finished.json']);
+  const finished = committed('review/1-finished.json');
+  t.ok(validateHandoff(finished), ajv.errorsText(validateHandoff.errors));
+  t.match(committed('review/0-approved.json'), { event: 'approved', actor: 'Ana Reviewer <ana@example.com>', outcome: { summary: 'api reviewed' } });
+  // Links to other hand-offs point at their committed copies (they resolve in any clone of the branch).
+  t.same((finished.links as string[]).slice(0, 2), ['.execplan-history/handoffs/demo/review/0-approved.json', '.execplan-history/handoffs/demo/impl/1-finished.json']);
+  for (const link of (finished.links as string[]).slice(0, 2)) t.ok(git('show', `${branch}:${link}`), link);
+  t.equal(git('show', `${branch}:src/review.txt`), 'reviewed\n');
 });

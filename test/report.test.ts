@@ -6,6 +6,26 @@ import type { JournalRecord } from '../src/runner/journal.js';
 import { computeReport, type TaskInfo } from '../src/report/metrics.js';
 import { cli, project } from './helpers/cli.js';
 
+/** One CSV line split into fields (RFC 4180 quoting). */
+function csvRow(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 let seq = 0;
 /** A journal record `s` seconds after T0. */
@@ -108,6 +128,26 @@ t.test('an attempt ended by a usage limit is neither a failure nor rework', asyn
   t.match(report.overall, { finished: 1, reopened: 0, rework_rate: 0, busy_s: 10, wall_s: 20, wip_max: 1 });
 });
 
+t.test('a gate approved during a run waits from its gate record to the approval, once', async (t) => {
+  const tasks: TaskInfo[] = [
+    { id: 'w', deps: [], estimateHours: null, owner: null, stream: null },
+    { id: 'g', deps: ['w'], estimateHours: null, owner: null, stream: null },
+  ];
+  const records = [
+    at(0, { type: 'run-start', runId: 'r1', pid: 1, planHash: 'x', concurrency: 2, mode: 'new' }),
+    at(0, { type: 'task-start', task: 'w', attempt: 1, runId: 'r1', log: 'l' }),
+    at(4, { type: 'task-end', task: 'w', attempt: 1, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 4000, logged: false }),
+    at(4, { type: 'task-wait', task: 'g', reason: { kind: 'gate' } }),
+    at(11, { type: 'control', by: 1, actor: 'ana', action: 'approve', task: 'g', attempt: 1 }),
+    at(11, { type: 'task-start', task: 'g', attempt: 1, runId: 'r1', log: 'l' }),
+    at(12, { type: 'task-end', task: 'g', attempt: 1, status: 'done', exitCode: 0, reason: null, fingerprint: 'f', durationMs: 1000, logged: false }),
+    at(12, { type: 'run-end', runId: 'r1', exitCode: 0, outcome: 'completed' }),
+  ];
+  const g = computeReport(records, tasks).tasks.find((x) => x.task === 'g')!;
+  t.same(g.wait_s, { gate: 7 });
+  t.match(g, { lead_time_s: 8, cycle_time_s: 1 });
+});
+
 t.test('execplan report on a real run with known timings', async (t) => {
   const dir = project({
     'plan.yaml': `version: 1
@@ -131,7 +171,7 @@ tasks:
 
   const json = await cli(['report', '--json'], { cwd: dir, env });
   t.equal(json.code, 0, json.stderr);
-  const report = JSON.parse(json.stdout) as { tasks: Array<Record<string, any>>; overall: Record<string, any>; runs: unknown[] };
+  const report = JSON.parse(json.stdout) as { tasks: Array<Record<string, any>>; overall: Record<string, any>; runs: Array<Record<string, any>> };
   const byId = Object.fromEntries(report.tasks.map((x) => [x.task, x]));
   const near = (value: number, expected: number, slack: number, what: string) => t.ok(value >= expected && value <= expected + slack, `${what}: ${value} ≈ ${expected}`);
   near(byId.a!.cycle_time_s, 0.4, 1.5, 'a cycle');
@@ -145,6 +185,9 @@ tasks:
   t.ok(report.overall.throughput_per_hour > 0);
   t.type(report.overall.estimate_accuracy, 'number');
   for (const k of ['throughput_per_hour', 'wip_avg', 'wip_max', 'rework_rate', 'parallel_efficiency', 'estimate_accuracy', 'agent_usage']) t.ok(k in report.overall, k);
+  for (const k of ['lead_time_s', 'cycle_time_s', 'attempts', 'limited', 'rework', 'wait_s']) t.ok(k in byId.a!, `per task: ${k}`);
+  t.equal(report.runs.length, 1);
+  t.match(report.runs[0], { concurrency: 1, finished: 3, wip_max: 1, outcome: 'completed' });
 
   const md = await cli(['report', '--owner', 'bo'], { cwd: dir, env });
   t.match(md.stdout, /^## Flow report: demo\n/);
@@ -154,6 +197,23 @@ tasks:
   t.match(csv.stdout, /^scope,task,owner,stream,status,lead_time_s/);
   t.match(csv.stdout, /\ntask,a,ana,api,done,/);
   t.match(csv.stdout, /\noverall,,,,1,/);
+  // Two tables (tasks; runs and overall), each row as many fields as its header, quotes balanced.
+  const full = (await cli(['report', '--format', 'csv'], { cwd: dir, env })).stdout;
+  const [taskTable, runTable] = full
+    .trimEnd()
+    .split('\n\n')
+    .map((table) => table.split('\n').map(csvRow));
+  t.equal(taskTable!.length, 4, 'a header and three tasks');
+  t.equal(runTable!.length, 3, 'a header, one run, overall');
+  for (const table of [taskTable!, runTable!]) for (const row of table) t.equal(row.length, table[0]!.length, row.join('|'));
+  const bRow = taskTable!.find((r) => r[1] === 'b')!;
+  t.same(Object.keys(JSON.parse(bRow[taskTable![0]!.indexOf('wait_s')]!) as object), ['slot'], 'wait_s is one JSON cell');
+  // Markdown: every table row has its header's number of columns.
+  const md2 = (await cli(['report'], { cwd: dir, env })).stdout;
+  for (const table of md2.split('\n\n').filter((b) => b.startsWith('|'))) {
+    const rows = table.trim().split('\n');
+    for (const r of rows) t.equal(r.split(/(?<!\\)\|/).length, rows[0]!.split('|').length, r);
+  }
   const bad = await cli(['report', '--since', 'yesterday-ish'], { cwd: dir, env });
   t.equal(bad.code, 1);
   t.match(bad.stderr, /--since takes a date/);

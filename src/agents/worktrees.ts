@@ -10,7 +10,7 @@
  * branches kept; a worktree with uncommitted changes is kept: that work exists nowhere else.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { globCovers } from '../compiler/analysis/globs.js';
 import { branchName, streamMergeOrder } from '../compiler/analysis/streams.js';
@@ -149,6 +149,13 @@ export interface WorktreeSession {
   bringUpstream(task: TaskModel): MergeConflict | null;
   /** Commits a finished task's changes on its stream's branch and checks the commit against its scope. */
   record(task: TaskModel, trailer: string): TaskRecord;
+  /**
+   * Commits files execplan writes about the work (hand-off artifacts) on a stream's branch, as a commit of
+   * their own: only these paths (relative to the plan's directory) are committed, so a failed task's
+   * uncommitted work stays as it is. Files already there with the same content are left alone. Returns why
+   * it could not be done, or null (also when nothing changed).
+   */
+  commitFiles(stream: string, files: ReadonlyArray<{ path: string; content: string }>, message: string): string | null;
   /** Removes the clean worktrees (branches stay) and returns the summary lines. */
   finish(): string;
 }
@@ -315,10 +322,37 @@ export function startWorktreeSession(
       const inRepo = changed.ok ? changed.output.split('\n').filter(Boolean) : [];
       // Scope patterns are relative to the plan's directory; a path outside it is outside every pattern.
       const paths = inRepo.map((p) => path.relative(relative, p).split(path.sep).join('/'));
-      const out = outOfScope(paths, scopeOf(model, task));
+      // execplan's own hand-off files are nobody's scope (one an earlier commit left behind may be swept in).
+      const out = outOfScope(
+        paths.filter((p) => !/(^|\/)\.execplan-history\/handoffs\//.test(p)),
+        scopeOf(model, task),
+      );
       if (out.length)
         recordConflict(root, { plan: model.name, kind: 'out-of-scope', streams: [wt.stream], files: out.map((p) => path.join(relative, p).split(path.sep).join('/')) });
       return { problem: null, outOfScope: out };
+    },
+    commitFiles: (stream, files, message) => {
+      const wt = byStream.get(stream);
+      if (!wt || !existsSync(wt.path) || !files.length) return null;
+      const paths: string[] = [];
+      try {
+        for (const f of files) {
+          const file = path.join(wt.path, relative, f.path);
+          paths.push(path.relative(wt.path, file).split(path.sep).join('/'));
+          if (existsSync(file) && readFileSync(file, 'utf8') === f.content) continue;
+          mkdirSync(path.dirname(file), { recursive: true });
+          writeFileSync(file, f.content);
+        }
+      } catch (error) {
+        return `${stream}: could not write into ${wt.path}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      // -f: a repository may ignore the folder. Staging every path also picks up one an earlier commit
+      // left uncommitted; --only commits just these paths, nothing else staged or changed is swept in.
+      const add = git(wt.path, ['add', '-f', '--', ...paths]);
+      if (add.ok && git(wt.path, ['diff', '--cached', '--quiet', '--', ...paths]).ok) return null;
+      const r = add.ok ? git(wt.path, [...IDENTITY, 'commit', '-q', '--no-verify', '--only', '-m', message, '--', ...paths]) : add;
+      refreshTip(wt);
+      return r.ok ? null : `${stream}: hand-off files not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
     },
     finish: () => {
       const summary = worktreeSummary(root, worktrees, entangled, base);
@@ -372,10 +406,14 @@ function removeWorktrees(root: string, worktrees: readonly StreamWorktree[], del
   return { kept };
 }
 
+/** A pathspec leaving out the hand-off files a worktree run commits (see committedHandoffDir). */
+const HANDOFFS_ONLY_EXCLUDED = ':(glob,exclude)**/.execplan-history/handoffs/**';
+
 /** Each branch with its commit count over base and whether base contains it, in merge order. */
 export function branchLines(root: string, worktrees: readonly { stream: string; branch: string }[], base: string): string[] {
   return worktrees.map((wt, i) => {
-    const count = git(root, ['rev-list', '--count', '--no-merges', `${base}..${wt.branch}`]);
+    // Commits of work: the ones that only add execplan's hand-off files are not counted.
+    const count = git(root, ['rev-list', '--count', '--no-merges', `${base}..${wt.branch}`, '--', '.', HANDOFFS_ONLY_EXCLUDED]);
     const commits = count.ok ? Number(count.output.trim()) : 0;
     const merged = isAncestor(root, wt.branch, base) ? `merged into ${base}` : `not merged into ${base}`;
     return `  ${i + 1}. ${wt.branch}  (stream ${wt.stream}, ${commits} commit${commits === 1 ? '' : 's'}, ${merged})`;

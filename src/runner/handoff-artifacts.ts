@@ -207,3 +207,44 @@ export function agentSummary(stateDir: string, task: string): string | null {
     return null;
   }
 }
+
+/**
+ * Where a worktree run commits the hand-offs on a stream's branch, relative to the plan's directory:
+ * `.execplan-history/handoffs/<plan>/<task>/<file>`. Outside `.execplan/` (the local state, never
+ * committed) and beside the conflict history; one folder per task, so branches of different streams never
+ * conflict over them.
+ */
+export function committedHandoffDir(planName: string): string {
+  return `.execplan-history/handoffs/${planName}`;
+}
+
+/**
+ * The hand-off files of `tasks` as they are committed on a stream's branch (path relative to the plan's
+ * directory, and content). Links to other hand-offs point at their committed copies, so they resolve in
+ * any clone of the branch; other links (logs) stay as they are: they exist only where the run ran.
+ */
+export function committedHandoffs(stateDir: string, planDir: string, planName: string, tasks: Iterable<string>): Array<{ path: string; content: string }> {
+  const toPosix = (p: string) => p.split(path.sep).join('/');
+  const statePrefix = `${toPosix(path.relative(planDir, path.join(stateDir, 'handoffs')))}/`;
+  const target = committedHandoffDir(planName);
+  const out: Array<{ path: string; content: string }> = [];
+  for (const task of tasks) {
+    let names: string[];
+    try {
+      names = readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      let artifact: HandoffArtifact;
+      try {
+        artifact = JSON.parse(readFileSync(path.join(dirOf(stateDir, task), name), 'utf8')) as HandoffArtifact;
+      } catch {
+        continue; // a damaged file is not spread further; the journal stays the source of truth
+      }
+      const links = artifact.links.map((l) => (toPosix(l).startsWith(statePrefix) ? `${target}/${toPosix(l).slice(statePrefix.length)}` : l));
+      out.push({ path: `${target}/${task}/${name}`, content: `${JSON.stringify({ ...artifact, links }, null, 2)}\n` });
+    }
+  }
+  return out;
+}

@@ -77,6 +77,11 @@ export interface RunOptions {
   budget?: (pool: string) => string | null;
   /** Pacing at agent limits (tests compress these). */
   limits?: { marginMs?: number; defaultUsageWaitMs?: number; backoffBaseMs?: number; maxBackoffMs?: number };
+  /**
+   * After a hand-off artifact of `task` is written (with --worktrees: commit it on the stream's branch, so
+   * it travels with the work). Returns why that did not happen, or null.
+   */
+  handoffWritten?: (task: RunTask, file: string) => string | null;
 }
 
 interface Running {
@@ -177,7 +182,13 @@ export class Runner {
   private handoff(record: JournalRecord): void {
     if (!this.store.persistent) return;
     try {
-      writeHandoffFor({ stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) }, record);
+      const file = writeHandoffFor(
+        { stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) },
+        record,
+      );
+      const task = file && 'task' in record ? this.plan.tasks.get(String(record.task)) : undefined;
+      const problem = task ? (this.options.handoffWritten?.(task, file!) ?? null) : null;
+      if (problem) this.emit({ event: 'notice', message: `warning: ${problem}` });
     } catch (error) {
       this.emit({
         event: 'notice',

@@ -109,6 +109,8 @@ function toCsv(report: Report): string {
 }
 
 const num = (v: number | null, unit = ''): string => (v === null ? '–' : `${v}${unit}`);
+/** Free text in a Markdown table cell: a `|` would split the cell, a newline the row. */
+const mdCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function toMarkdown(name: string, report: Report): string {
   const o = report.overall;
@@ -120,7 +122,7 @@ function toMarkdown(name: string, report: Report): string {
   out.push(`| WIP | avg ${o.wip_avg}, max ${o.wip_max} |`);
   out.push(`| parallel efficiency | ${Math.round(o.parallel_efficiency * 100)}% |`);
   out.push(`| rework rate | ${o.rework_rate} (${o.reopened} re-opened) |`);
-  out.push(`| estimate error | ${o.estimate_accuracy === null ? '– (no estimates)' : `${Math.round(o.estimate_accuracy * 100)}% mean |estimated − actual| / actual`} |`);
+  out.push(`| estimate error | ${o.estimate_accuracy === null ? '– (no estimates)' : `${Math.round(o.estimate_accuracy * 100)}% mean \\|estimated − actual\\| / actual`} |`);
   out.push(
     `| agents | ${o.agent_usage.agents} (${o.agent_usage.tokens} tokens, ${o.agent_usage.turns} turns${o.agent_usage.cost_usd !== null ? `, $${o.agent_usage.cost_usd}` : ''}) |`,
   );
@@ -129,7 +131,7 @@ function toMarkdown(name: string, report: Report): string {
     const waits = Object.entries(t.wait_s)
       .map(([k, v]) => `${k} ${v}s`)
       .join(', ');
-    out.push(`| ${t.task} | ${t.owner ?? ''} | ${t.status} | ${num(t.lead_time_s)} | ${num(t.cycle_time_s)} | ${t.attempts} | ${t.limited} | ${t.rework} | ${waits} |`);
+    out.push(`| ${t.task} | ${mdCell(t.owner ?? '')} | ${t.status} | ${num(t.lead_time_s)} | ${num(t.cycle_time_s)} | ${t.attempts} | ${t.limited} | ${t.rework} | ${waits} |`);
   }
   if (report.runs.length) {
     out.push('', '| run | outcome | wall s | finished | throughput/h | WIP avg/max | efficiency |', '|---|---|---:|---:|---:|---|---:|');

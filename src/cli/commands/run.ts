@@ -15,6 +15,7 @@ import type { StatePaths } from '../../runner/paths.js';
 import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
+import { committedHandoffs } from '../../runner/handoff-artifacts.js';
 import { currentPlanApproval } from '../../runner/plan-approval.js';
 import { preflightProblems } from '../../runner/preflight.js';
 import { ensureStateDir } from '../../runner/state-dir.js';
@@ -319,6 +320,20 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     store.append({ type: 'branches', ...recorded });
   };
   recordBranches();
+  // Hand-offs travel with the work: each one of a stream task is committed on the stream's branch (a
+  // commit of its own, after the task's work); the whole stream's are synced, so decisions recorded
+  // between runs (approve, reject, done) are committed by the next worktree run.
+  const commitHandoffs = (stream: string | null, message: string): string | null => {
+    if (!worktrees || !request.persist || stream === null) return null;
+    const ids = [...plan.tasks.values()].filter((t) => t.model.stream === stream).map((t) => t.model.id);
+    const problem = worktrees.commitFiles(stream, committedHandoffs(paths.dir, plan.planDir, model.name, ids), `${message}\n\nexecplan run ${runId}`);
+    recordBranches();
+    return problem;
+  };
+  for (const wt of worktrees?.worktrees ?? []) {
+    const problem = commitHandoffs(wt.stream, `hand-offs of stream ${wt.stream} recorded since its last run`);
+    if (problem) io.stderr(`execplan: warning: ${problem}\n`);
+  }
   const logSettings = model.source.settings?.logs;
   if (request.persist && logSettings?.keep_runs !== undefined) {
     // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
@@ -381,6 +396,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
       recordBranches();
       return { ...r, fail: model.settings.scope === 'fail' };
     },
+    handoffWritten: (task, file) => commitHandoffs(task.model.stream, `${task.model.id}: hand-off ${path.basename(file, '.json')}`),
   });
   if (useTty) {
     // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
