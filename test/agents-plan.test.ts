@@ -155,7 +155,7 @@ t.test('draft: an invalid answer is repaired with the diagnostics, then written 
   t.equal(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), written);
   const forced = await draft(dir, ['spec.md', '--force', '-o', 'plan.yaml', '--profile', 'codex']);
   t.equal(forced.code, 0, forced.stderr);
-  t.same(forced.records.at(-1)!.argv, ['exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '-']);
+  t.same(forced.records.at(-1)!.argv, ['exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '-']);
   t.match(readFileSync(path.join(dir, 'plan.yaml'), 'utf8'), /with the codex agent profile/);
 });
 

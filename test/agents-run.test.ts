@@ -140,7 +140,7 @@ tasks:
   const recorded = (JSON.parse(readFileSync(path.join(dir, '.records/out/tasks.json'), 'utf8')) as { tasks: Array<{ id: string; branch: string | null }> }).tasks;
   const branch = recorded.find((task) => task.id === 'impl')!.branch!;
   t.equal(branch, 'execplan/demo/core');
-  t.match(r.stdout, `  1. ${branch}  (stream core, 1 commit)`);
+  t.match(r.stdout, `  1. ${branch}  (stream core, 1 commit, not merged into main)`);
   t.equal(git('show', `${branch}:src/thing.ts`), 'edited by agent-1\n');
   t.same(git('branch', '--list', 'execplan/*', '--format=%(refname:short)').trim().split('\n'), ['execplan/demo/core', 'execplan/demo/held', 'execplan/demo/side']);
   t.equal(recorded.find((task) => task.id === 'hold')!.branch, 'execplan/demo/held');
@@ -152,15 +152,14 @@ tasks:
     { stream: 'held', branch: 'execplan/demo/held' },
   ]);
   // Work that is not on a branch is never deleted: the worktrees with uncommitted changes are kept and named.
-  const runId = runFile.replace(/\.json$/, '');
-  const side = path.join(dir, '.execplan/worktrees', `side-${runId}`);
-  const held = path.join(dir, '.execplan/worktrees', `held-${runId}`);
-  t.notOk(existsSync(path.join(dir, '.execplan/worktrees', `core-${runId}`)), 'the clean worktree is removed after the run');
+  const side = path.join(dir, '.execplan/worktrees', 'side');
+  const held = path.join(dir, '.execplan/worktrees', 'held');
+  t.notOk(existsSync(path.join(dir, '.execplan/worktrees', 'core')), 'the clean worktree is removed after the run');
   t.equal(readFileSync(path.join(side, 'wip/a.txt'), 'utf8'), 'half\n', 'the failed task keeps its work');
   t.equal(readFileSync(path.join(held, 'held/b.txt'), 'utf8'), 'done\n', 'the task whose commit failed keeps its work');
   t.match(r.stdout, `  kept ${side} (stream side): uncommitted changes of an unfinished task: commit or remove it yourself`);
   t.match(r.stdout, `  kept ${held} (stream held): uncommitted changes`);
-  t.match(r.stderr, /execplan: warning: hold: its changes were not committed on execplan\/demo\/held \(git add -A: .*index\.lock/);
+  t.match(r.stdout, /note   warning: hold: its changes were not committed on execplan\/demo\/held \(git add -A: .*index\.lock/);
   t.match(r.stdout, /  commit failed: hold: its changes were not committed/);
 });
 

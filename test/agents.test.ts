@@ -37,8 +37,8 @@ t.test('built-in profiles produce the exact argv of each CLI', async (t) => {
     'opus',
   ]);
   t.same(argvOf('claude', null, {}, '{"type":"object"}').slice(-2), ['--json-schema', '{"type":"object"}'], 'draft adds --json-schema');
-  t.same(argvOf('codex'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '-']);
-  t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
+  t.same(argvOf('codex'), ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '-']);
+  t.same(argvOf('codex', 'o3'), ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.same(argvOf('gemini', 'gemini-2.5-pro'), [
     'gemini',
     '--skip-trust',
@@ -230,13 +230,13 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   const { FileStore } = await import('../src/runner/store.js');
   const { statePathsIn } = await import('../src/runner/paths.js');
   const store = FileStore.open(statePathsIn(f.stateDir));
-  store.append({ type: 'control', by: 1, action: 'done', task: 'model', reason: 'checked by hand' });
-  store.append({ type: 'control', by: 1, action: 'retry', task: 'login', note: 'Use argon2 this time.' });
+  store.append({ type: 'control', by: 1, actor: 'test', action: 'done', task: 'model', reason: 'checked by hand' });
+  store.append({ type: 'control', by: 1, actor: 'test', action: 'retry', task: 'login', note: 'Use argon2 this time.' });
   store.close();
   const a2 = attempt(f, login, ctx, 2);
   t.same(await exec.start(a2.input, ctx).done, { kind: 'exited', exitCode: 0 });
   const r2 = record(f, 2);
-  t.same(r2.argv, ['exec', '--json', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
+  t.same(r2.argv, ['exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', 'workspace-write', '--model', 'o3', '-']);
   t.equal(r2.env.EXECPLAN_AGENT, 'agent-2', 'each dispatch gets the next agent number');
   t.match(r2.stdin, /### model: Create the user model \(done \(forced: checked by hand\)\)\nDone\. Hand-off: created src\/thing\.ts \(agent agent-1\)\./);
   t.match(r2.stdin, /You may create and modify only these paths:\n\n- src\/api\/login\.ts\n- src\/api\/\*\*/);
@@ -415,10 +415,10 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
     ['execplan/auth/data', 'execplan/auth/api'],
   );
   const again = startWorktreeSession(f.model, f.dir, 'run2');
-  t.match(
-    again.ok ? '' : again.error.problems.join('; '),
-    /execplan\/auth\/data.*left from an earlier run: commit or remove a worktree that still has it checked out/,
-    'a branch checked out in a live worktree is not taken twice',
+  t.same(
+    again.ok ? again.value.worktrees.map((w) => w.path) : again.error.problems.join('; '),
+    session.worktrees.map((w) => w.path),
+    'a worktree that has the branch checked out is reused, not made twice',
   );
 
   // Driven the way `execplan run --worktrees` does: a stream task's cwd is its worktree, and the task is
@@ -429,7 +429,7 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
     const a = attempt(f, task, ctx);
     a.input.cwd = session.workdirFor(task) ?? f.dir;
     const outcome = await exec.start(a.input, ctx).done;
-    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.commit(task, 'execplan run run1'), null);
+    if (outcome.kind === 'exited' && outcome.exitCode === 0) t.equal(session.record(task, 'execplan run run1').problem, null);
     return outcome;
   };
   const [model, , docs] = f.model.tasks as [TaskModel, TaskModel, TaskModel];
@@ -449,23 +449,23 @@ t.test('--worktrees: one worktree and branch per stream, commits per task, merge
   writeFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'work in progress\n');
   const lock = path.resolve(apiWt.path, execFileSync('git', ['rev-parse', '--git-path', 'index.lock'], { cwd: apiWt.path, encoding: 'utf8' }).trim());
   writeFileSync(lock, '');
-  const problem = session.commit(f.model.tasks[1]!, 'execplan run run1');
+  const problem = session.record(f.model.tasks[1]!, 'execplan run run1').problem;
   t.match(problem, /^login: its changes were not committed on execplan\/auth\/api \(git add -A: .*index\.lock.*\); they stay in /);
   rmSync(lock);
-  t.equal(session.commit(f.model.tasks[2]!, 'execplan run run1'), null, 'a task without a stream has nothing to commit');
+  t.equal(session.record(f.model.tasks[2]!, 'execplan run run1').problem, null, 'a task without a stream has nothing to commit');
 
   const summary = session.finish();
   t.equal(
     summary,
-    'Branches (merge in this order):\n  1. execplan/auth/data  (stream data, 1 commit)\n  2. execplan/auth/api  (stream api, 0 commits)\n' +
+    'Branches (merge in this order; `execplan integrate` merges them):\n  1. execplan/auth/data  (stream data, 1 commit, not merged into main)\n  2. execplan/auth/api  (stream api, 0 commits, merged into main)\n' +
       `  commit failed: ${problem}\n` +
       `  kept ${apiWt.path} (stream api): uncommitted changes of an unfinished task: commit or remove it yourself`,
   );
   t.notOk(existsSync(dataWt.path), 'a clean worktree is removed');
   t.equal(readFileSync(path.join(apiWt.path, 'src/api/login.ts'), 'utf8'), 'work in progress\n', 'a dirty worktree is kept with its work');
   t.match(git('branch', '--list', 'execplan/*'), /execplan\/auth\/data/, 'branches are kept for merging');
-  // The next run continues on the branches the last one left (the kept worktree is cleared first).
-  git('worktree', 'remove', '--force', apiWt.path);
+  // The next run continues on the branches the last one left, in the worktree kept for the dirty one.
+  git('-C', apiWt.path, 'stash', '-u');
   const next = startWorktreeSession(f.model, f.dir, 'run2');
   if (!next.ok) throw new Error(next.error.problems.join('; '));
   t.equal(readFileSync(path.join(next.value.worktrees[0]!.path, 'src/models/user.ts'), 'utf8'), 'edited by agent-1\n', 'the data branch keeps its commit');

@@ -367,13 +367,13 @@ t.test('file conflicts: groups of patterns in tasks.json, one row per overlap in
     },
     'coordinator.json: each pattern once, overlaps by index',
   );
-  t.match(out['Plan.md']!, /\| src\/app\.ts \| `a`, `b`, `c` \| 1 \| yes \|/);
+  t.match(out['Plan.md']!, /\| src\/app\.ts \| same_file \| `a`, `b`, `c` \| 1 \| yes \|/);
   t.match(
     out['Plan.md']!,
-    /\| src\/app\.ts \(from a description\) \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/,
+    /\| src\/app\.ts \(from a description\) \| same_file \| `a`, `b`, `c`, `d` \| 0\.8 \| yes \|/,
     'paths mentioned in a description are conflicts too, at lower confidence',
   );
-  t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(confidence 1\): \*\*never run at the same time\*\*/);
+  t.match(out['Decisions.md']!, /`a`, `b`, `c` may modify src\/app\.ts \(same_file, confidence 1\): \*\*never run at the same time\*\*/);
 });
 
 t.test('Mermaid: every diagram parses with mermaid itself; a broken one does not', async (t) => {

@@ -58,19 +58,20 @@ t.test('glob overlap', async (t) => {
 t.test('paths mentioned in descriptions', async (t) => {
   t.same(mentionedPaths('Edit src/api/auth.ts and README.md, then check https://x.org/a.ts; e.g. not and/or.'), ['README.md', 'src/api/auth.ts']);
   t.same(mentionedPaths('Move models into src/models/ and `lib/**`'), ['lib/**', 'src/models/']);
-  const compiled = compileText(
+  const plan = (settings: Record<string, unknown>) =>
     planYaml({
       version: 1,
       name: 'conflicts',
-      settings: { min_confidence: 0.7 },
+      settings: { min_confidence: 0.7, ...settings },
       tasks: [
         { id: 'a', title: 'Write a', estimate: 1, files: ['src/api/**'] },
         { id: 'b', title: 'Write b', estimate: 1, description: 'Touches src/api/auth.ts.' },
         { id: 'c', title: 'Write c', estimate: 1, description: 'Touches src/api/auth.ts too.' },
         { id: 'd', title: 'Write d', estimate: 1, files: ['docs/**'] },
       ],
-    }),
-  );
+    });
+  // With description conflicts only reported, the confidence threshold alone decides.
+  const compiled = compileText(plan({ description_conflicts: 'report' }));
   const { patterns, overlaps, groups } = compiled.conflicts;
   t.same(
     patterns,
@@ -81,8 +82,8 @@ t.test('paths mentioned in descriptions', async (t) => {
     'one node per distinct pattern and source, holding its tasks',
   );
   t.same(overlaps, [
-    { a: 0, b: 1, confidence: 0.8, enforced: true },
-    { a: 1, b: 1, confidence: 0.5, enforced: false },
+    { a: 0, b: 1, confidence: 0.8, enforced: true, type: 'same_directory' },
+    { a: 1, b: 1, confidence: 0.5, enforced: false, type: 'same_file' },
   ]);
   t.same(groups, [{ patterns: [0, 1], overlaps: [0, 1], tasks: ['a', 'b', 'c'], confidence: 0.8, enforced: true }]);
   t.same(enforcedPairs(compiled), [
@@ -91,6 +92,15 @@ t.test('paths mentioned in descriptions', async (t) => {
   ]);
   t.same(checkFrontier(compiled), []);
   t.equal(compiled.frontier.makespanHours, 2, 'b and c may overlap (low confidence), a may not');
+  // By default two tasks that name one file go in sequence.
+  const enforced = compileText(plan({}));
+  t.same(enforcedPairs(enforced), [
+    ['a', 'b'],
+    ['a', 'c'],
+    ['b', 'c'],
+  ]);
+  t.same(checkFrontier(enforced), []);
+  t.equal(enforced.frontier.makespanHours, 3, 'a, b and c one after another');
 });
 
 t.test('random plans: both schedules are valid (property, many seeds)', async (t) => {

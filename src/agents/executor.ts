@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { mkdirPrivate } from '../runner/state-fs.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
 import { readHandoff, readRunState, writeHandoff } from './handoff.js';
+import { latestHandoff } from '../runner/handoff-artifacts.js';
 import { classifyLimit } from './limits.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
@@ -121,12 +122,16 @@ function attemptPrompt(
     specs: specs.specs,
     note: state.note(task.id),
     // A task a person completed by hand (`execplan done --reason`) hands on their words, not what an
-    // earlier failed attempt left behind.
+    // earlier failed attempt left behind; otherwise its latest hand-off artifact speaks for it.
     upstream: (id) => {
       const handoff = readHandoff(context.stateDir, id);
       const failedHandoff = handoff !== null && (handoff.isError || Boolean(handoff.failure) || (handoff.exitCode !== null && handoff.exitCode !== 0));
       const forced = state.forced(id);
-      return { status: state.status(id), summary: forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (handoff?.summary ?? null) };
+      return {
+        status: state.status(id),
+        summary:
+          forced && (failedHandoff || !handoff) ? `Completed by hand: ${forced}` : (latestHandoff(context.stateDir, id)?.artifact.outcome.summary ?? handoff?.summary ?? null),
+      };
     },
   });
   ctx.task.extra = agent.extraPrompt;
@@ -316,7 +321,13 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
           // Progress reaches the terminal and the state: it is redacted like the log.
           if (progress) {
             lastProgress = `${label}: ${progress}`;
-            input.onProgress({ message: redactSecrets(lastProgress) });
+            const limit = parser.rateLimit();
+            // Still allowed, but near the window's end: status shows it until the reset (the runner journals it once).
+            const warning =
+              limit?.status === 'allowed_warning'
+                ? { pool: profile.name, window: limit.type, resetsAt: limit.resetsAtMs !== null ? new Date(limit.resetsAtMs).toISOString() : null }
+                : undefined;
+            input.onProgress({ message: redactSecrets(lastProgress), ...(warning ? { limitWarning: warning } : {}) });
           }
         },
       });

@@ -42,6 +42,8 @@ export interface OutputParser {
   /** Feeds one line; returns a short progress text when the line changes what the agent is doing. */
   line(line: string): string | null;
   outcome(): AgentOutcome;
+  /** The last rate-limit report seen so far (no side effects: safe while the agent runs). */
+  rateLimit(): AgentOutcome['rateLimit'];
 }
 
 type Json = Record<string, unknown>;
@@ -275,10 +277,13 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
     claudeResultUsage: false,
     geminiDelta: '',
   };
+  const textLines: string[] = [];
   return {
     line(line) {
       const plain = line.trim();
       if (format === 'text') {
+        // A plain-text agent's answer is everything it printed (a plan is many lines), not its last line.
+        textLines.push(line);
         if (!plain) return null;
         s.lastText = plain;
         return shorten(plain);
@@ -292,7 +297,11 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       const handler = type ? handlers[type] : undefined;
       return handler ? handler(s, e, type!) : null;
     },
+    rateLimit() {
+      return s.outcome.rateLimit;
+    },
     outcome() {
+      if (format === 'text' && s.outcome.result === null && s.lastText !== null) s.outcome.result = textLines.join('\n').trim();
       if (s.outcome.result === null && s.lastText !== null) s.outcome.result = s.lastText;
       if (!s.claudeResultUsage && s.usage.turns === 0 && s.outcome.result !== null) s.usage.turns = 1;
       return { ...s.outcome, errorTexts: [...s.outcome.errorTexts], usage: { ...s.usage }, lastPlainLine: s.lastPlain };

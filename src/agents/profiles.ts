@@ -61,7 +61,8 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
   codex: {
     name: 'codex',
     // `codex exec -` reads the instructions from stdin.
-    command: ['codex', 'exec', '--json', '--color', 'never', '--sandbox', '{{sandbox}}', '--model', '{{model}}', '-'],
+    // --skip-git-repo-check: codex exec refuses to start outside a git repository (a plan in a plain folder).
+    command: ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', '{{sandbox}}', '--model', '{{model}}', '-'],
     args: [],
     draftArgs: [],
     vars: { sandbox: 'workspace-write' },

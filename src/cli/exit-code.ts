@@ -18,6 +18,8 @@ export const ExitCode = {
   failedNotResumable: 8,
   aborted: 9,
   stale: 10,
+  /** `execplan integrate`: merging a stream branch conflicts (the merge was undone). */
+  integrateConflict: 11,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -81,6 +83,8 @@ export function exitCodeOf(failure: Failure): ExitCode {
       return ExitCode.aborted;
     case 'stale':
       return ExitCode.stale;
+    case 'integrate-conflict':
+      return ExitCode.integrateConflict;
     case 'reported':
       return exitCodeOf(failure.failure);
     default:

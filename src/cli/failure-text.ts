@@ -83,6 +83,14 @@ export function failureText(failure: Failure, command: FailureContext): string {
       );
     case 'stale':
       return `${failure.planFile}: ${failure.stale.length} stale ${plural(failure.stale.length, 'artifact')}; run \`${failure.rerun}\` and commit the result:\n${failure.stale.map((s) => `  ${s}\n`).join('')}`;
+    case 'integrate-conflict': {
+      const { stream, branch, into, files } = failure;
+      const what = `integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}`;
+      const then = failure.dryRun
+        ? ' (dry run: nothing changed)'
+        : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files`;
+      return general(`${what}${then}`) + (failure.advice ? general(failure.advice) : '');
+    }
     case 'agent-missing':
       return own(`agent command '${failure.binary}' (profile ${failure.profile}) not found on PATH: ${failure.installHint}`);
     case 'draft-invalid':

@@ -17,7 +17,8 @@ ${rows}
 
 Run \`execplan <command> --help\` for a command's options.
 Exit codes: 0 ok, 1 bad arguments, 3 dependency cycle, 4 resource conflict, 5 invalid plan,
-6 runner could not start, 7 execution failed (resumable), 8 failed (not resumable), 9 aborted, 10 stale artifacts.
+6 runner could not start, 7 execution failed (resumable), 8 failed (not resumable), 9 aborted, 10 stale artifacts,
+11 integrate hit a merge conflict.
 `;
 }
 

@@ -2,11 +2,18 @@
 import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareDiagnostics, formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
 import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
-import { loadPlan, type LoadedPlanText, type LoadResult, type PlanInvalid } from '../compiler/load.js';
+import { loadPlan, type LoadedPlanText, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
+import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
+import { analyzePlan, type PlanAnalysis } from '../compiler/analysis/index.js';
+import { reviewRules } from '../compiler/analysis/review-rules.js';
+import { contestedFiles } from './conflict-history.js';
+import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
+import { analysisThresholds } from './analysis-config.js';
+import { scanSecrets } from '../secrets/index.js';
 import type { FailureOf } from '../core/failure.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { Config } from '../types/config.js';
@@ -102,7 +109,16 @@ async function readStdin(max: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export interface LoadedPlan extends LoadedPlanText {
+/** The front end plus the planning analysis: what validate, compile and draft's repair loop all see. */
+export interface CheckedPlan extends LoadedPlanText {
+  /** Null only when the caller asked for no analysis (commands that only read or change run state). */
+  compiled: CompiledPlan | null;
+  analysis: PlanAnalysis | null;
+}
+
+export type CheckResult = Result<CheckedPlan, PlanInvalid>;
+
+export interface LoadedPlan extends CheckedPlan {
   input: PlanInput;
   config: Config;
   configPath: string | null;
@@ -110,13 +126,21 @@ export interface LoadedPlan extends LoadedPlanText {
 
 export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid'>;
 
+/** What loading may do besides the front end. */
+export interface LoadOptions {
+  /** Spec documents outside the project that may be read anyway (--allow-outside), absolute. */
+  allowOutside?: readonly string[];
+  /** False for commands that only read or change run state: they need no planning analysis. */
+  analyze?: boolean;
+}
+
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
 export async function loadPlanWithConfig(
   io: CliIo,
   given: string | undefined,
   overrides: Partial<ResolvedSettings> = {},
   configPath?: string,
-  allowOutside: readonly string[] = [],
+  options: LoadOptions = {},
 ): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
@@ -126,14 +150,10 @@ export async function loadPlanWithConfig(
   }
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
-  const result = await validatePlanText(
-    read.value.file,
-    read.value.text,
-    read.value.dir,
-    loadedConfig.config,
-    overrides,
-    allowOutside.map((a) => path.resolve(io.cwd, a)),
-  );
+  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, {
+    ...options,
+    allowOutside: (options.allowOutside ?? []).map((a) => path.resolve(io.cwd, a)),
+  });
   if (!result.ok) return result;
   return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
@@ -148,19 +168,49 @@ export async function validatePlanText(
   planDir: string,
   config: Config,
   overrides: Partial<ResolvedSettings> = {},
-  allowOutside: readonly string[] = [],
-): Promise<LoadResult> {
+  options: LoadOptions = {},
+): Promise<CheckResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   const loaded = result.ok ? result.value : result.error;
   if (loaded.plan && loaded.source) {
     const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
-    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir, allowOutside)), ...evidence].sort(compareDiagnostics);
-    // A spec that breaks the project rules is an error: the plan is invalid (it would be sent to agents in full).
-    if (result.ok && loaded.diagnostics.some((d) => d.severity === 'error')) {
-      return err({ kind: 'plan-invalid', diagnostics: loaded.diagnostics, file, source: loaded.source, plan: loaded.plan });
-    }
+    loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir, options.allowOutside ?? [])), ...evidence];
   }
-  return result;
+  if (loaded.source) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)];
+  loaded.diagnostics.sort(compareDiagnostics);
+  if (!result.ok) return result;
+  // A spec that breaks the project rules is an error: the plan is invalid (it would be sent to agents in full).
+  if (hasErrors(loaded.diagnostics)) {
+    return err({ kind: 'plan-invalid', diagnostics: loaded.diagnostics, file, source: result.value.source, plan: result.value.plan });
+  }
+  if (options.analyze === false) return ok({ ...result.value, compiled: null, analysis: null });
+  // One analysis for every command: the stream, decomposition and split/merge findings that compile
+  // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
+  const { source, plan, model } = result.value;
+  // With the repository's conflict history, so validate warns about contested files as compile does.
+  const compiled = compilePlan(model, { contested: contestedFiles(planDir) });
+  const analysis = analyzePlan(compiled, analysisThresholds(config));
+  const review = reviewRules(source, compiled, model.settings.strict);
+  const diagnostics = [...result.value.diagnostics, ...findingDiagnostics(analysis.findings, source, model), ...review].sort(compareDiagnostics);
+  // Strict mode's rules can reject a plan that loaded.
+  if (hasErrors(diagnostics)) return err({ kind: 'plan-invalid', diagnostics, file, source, plan });
+  return ok({ ...result.value, diagnostics, compiled, analysis });
+}
+
+/**
+ * A secret written into the plan: artifacts show it as `[REDACTED:<kind>]`, but the plan itself is
+ * committed, so it is pointed at (never printed) for the author to move into the environment.
+ */
+function secretsInPlan(file: string, text: string): Diagnostic[] {
+  return scanSecrets(text).map((f) => ({
+    file,
+    line: f.line,
+    col: f.column,
+    severity: 'warning' as const,
+    code: 'secret-in-plan',
+    message: `a ${f.kind} (${f.preview}) is written in the plan; artifacts show it as [REDACTED:${f.kind}] but plan.yaml is committed as it is: read it from the environment instead`,
+    path: [],
+  }));
 }
 
 /** The spec documents as text, for the evidence check; none when one cannot be read (that is reported below). */

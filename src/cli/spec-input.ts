@@ -1,5 +1,6 @@
 /** Reading a spec document for `execplan prompt` and `execplan draft`: a UTF-8 text file inside the project. */
 import path from 'node:path';
+import { redactSecrets, scanSecrets } from '../secrets/index.js';
 import type { FailureOf } from '../core/failure.js';
 import { err, ok, type Result } from '../core/result.js';
 import { checkProjectFile, projectRoot, readTextCapped } from '../project/files.js';
@@ -21,4 +22,17 @@ export async function readSpecFile(cwd: string, given: string, allowOutside: rea
   const text = readTextCapped(check.absolute);
   if (text === null) return unusable(`${given}: cannot read it`);
   return ok({ absolute: path.resolve(cwd, given), text, outsideAllowed: check.outsideAllowed });
+}
+
+/**
+ * A spec as it may be shown in a prompt: every secret the scanner finds replaced by `[REDACTED:<kind>]`,
+ * with one warning per secret at its file:line:col (the secret itself is never printed, only a preview).
+ */
+export function redactSpecText(given: string, text: string): { text: string; warnings: string[] } {
+  const findings = scanSecrets(text);
+  if (findings.length === 0) return { text, warnings: [] };
+  return {
+    text: redactSecrets(text),
+    warnings: findings.map((f) => `${given}:${f.line}:${f.column}: warning secret-in-spec a ${f.kind} (${f.preview}) is shown as [REDACTED:${f.kind}]; keep secrets out of specs`),
+  };
 }

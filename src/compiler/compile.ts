@@ -4,6 +4,7 @@
  */
 import type { CompiledPlan } from './compiled.js';
 import { findConflicts } from './conflicts.js';
+import { applyContested, type ContestedInput } from './contested.js';
 import { analyzeGraph } from './graph/analyze.js';
 import type { PlanModel } from './model.js';
 import { qualityMetrics } from './analysis/quality.js';
@@ -15,6 +16,11 @@ import { buildWaves } from './schedule/waves.js';
 
 export type { CompiledPlan } from './compiled.js';
 
+/** What the compiler is given besides the plan: the repository's contested files (conflict history). */
+export interface CompileInputs {
+  contested?: readonly ContestedInput[];
+}
+
 /**
  * What a run reads of the compiled plan: the file conflicts (its locks) and the optimized frontier
  * schedule (its launch order). Exactly compilePlan's values for these, without the parts only the
@@ -22,8 +28,9 @@ export type { CompiledPlan } from './compiled.js';
  */
 export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'>;
 
-/** The part of compilePlan that `execplan run` needs (see RunSchedule): the same frontier, at a fraction of the cost. */
-export function compileForRun(model: PlanModel): RunSchedule {
+/** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
+export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {
+  const { model } = applyContested(plan, inputs.contested ?? []);
   const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const problem = buildProblem(model, index, conflicts);
@@ -31,7 +38,8 @@ export function compileForRun(model: PlanModel): RunSchedule {
   return { model, conflicts, frontier };
 }
 
-export function compilePlan(model: PlanModel): CompiledPlan {
+export function compilePlan(plan: PlanModel, inputs: CompileInputs = {}): CompiledPlan {
+  const { model, contested } = applyContested(plan, inputs.contested ?? []);
   const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const latestStart = model.tasks.map((t) => graph.timing[t.id]!.latestStart);
@@ -40,5 +48,5 @@ export function compilePlan(model: PlanModel): CompiledPlan {
   const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
   const risk = scheduleRisk(model, problem, frontier, waves);
   const insights = scheduleInsights(model, problem, frontier, waves, risk, latestFinish);
-  return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph) };
+  return { model, graph, conflicts, waves, frontier, risk, insights, quality: qualityMetrics(model, graph), contested };
 }

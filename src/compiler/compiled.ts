@@ -2,6 +2,7 @@
  * The compiled plan: what `compilePlan(model)` returns and every later stage (artifacts, runner) reads.
  * All times are in hours from the start of the plan; all task references are task ids.
  */
+import type { ContestedFile } from './contested.js';
 import type { QualityMetrics } from './analysis/quality.js';
 import type { EdgeModel, PlanModel } from './model.js';
 import type { ScheduleInsights } from './schedule/insights.js';
@@ -20,6 +21,8 @@ export interface CompiledPlan {
   insights: ScheduleInsights;
   /** Verb-first titles, evidence coverage, near-duplicate tasks, edge density band. */
   quality: QualityMetrics;
+  /** Files that conflicted in earlier runs in this repository and the tasks here that touch them (kept apart). */
+  contested: ContestedFile[];
 }
 
 // ---------------------------------------------------------------- graph
@@ -109,9 +112,16 @@ export interface PatternOverlap {
   b: number;
   /** 1.0 files/files, 0.8 files/description, 0.5 description/description. */
   confidence: number;
-  /** confidence >= min_confidence: no task holding a runs at the same time as a task holding b. */
+  /**
+   * No task holding a runs at the same time as a task holding b: confidence >= min_confidence, or a
+   * path named in a description while settings.description_conflicts is enforce (the default).
+   */
   enforced: boolean;
+  type: ConflictType;
 }
+
+/** How sure the overlap is: one file, a directory one side claims, or two wildcards that may meet. */
+export type ConflictType = 'same_file' | 'same_directory' | 'potential' | 'declared';
 
 /** A connected set of overlapping patterns and the tasks holding them. */
 export interface ConflictGroup {

@@ -4,7 +4,7 @@
  * description. Work is done per distinct pattern, never per task pair: n tasks on one broad glob are one
  * pattern with n holders, not n(n-1)/2 pairs. An overlap is enforced when its confidence >= min_confidence.
  */
-import type { ConflictGroup, ConflictPattern, ConflictSource, FileConflicts, PatternOverlap } from './compiled.js';
+import type { ConflictGroup, ConflictPattern, ConflictSource, ConflictType, FileConflicts, PatternOverlap } from './compiled.js';
 import { expandBraces, literalPrefix, normalizePattern, overlapExpanded } from './glob-overlap.js';
 import type { PlanModel, TaskModel } from './model.js';
 
@@ -146,7 +146,11 @@ export function findConflicts(model: PlanModel): FileConflicts {
     .map(([x, y]) => {
       const [a, b] = [indexOf.get(key(x))!, indexOf.get(key(y))!].sort((u, v) => u - v) as [number, number];
       const confidence = confidenceOf(x.source, y.source);
-      return { a, b, confidence, enforced: confidence >= min };
+      // Tasks that say they modify the same file conflict as surely as ones that list it in `files`:
+      // kept apart unless the plan relaxes it.
+      const fromText = x.source === 'description' || y.source === 'description';
+      const enforced = confidence >= min || (fromText && model.settings.descriptionConflicts === 'enforce');
+      return { a, b, confidence, enforced, type: conflictType(x, y) };
     })
     .sort((x, y) => x.a - y.a || x.b - y.b);
 
@@ -173,6 +177,17 @@ export function findConflicts(model: PlanModel): FileConflicts {
     heldBy,
     excludes,
   };
+}
+
+const literal = (text: string) => !/[*?[\]{}]/.test(text) && !text.endsWith('/');
+const directoryClaim = (text: string) => text.endsWith('/') || text.endsWith('/**');
+
+function conflictType(x: { text: { text: string }; source: ConflictSource }, y: { text: { text: string }; source: ConflictSource }): ConflictType {
+  if (x.source === 'avoid_concurrent_with') return 'declared';
+  const [p, q] = [x.text.text, y.text.text];
+  if (literal(p) && literal(q)) return 'same_file';
+  if (directoryClaim(p) || directoryClaim(q)) return 'same_directory';
+  return 'potential';
 }
 
 /** Each unordered pair once (declared on either side), as `avoid_concurrent_with: a, b` (plan order). */

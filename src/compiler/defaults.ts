@@ -8,6 +8,10 @@ export const builtinSettings: ResolvedSettings = {
   executionModel: 'rolling_frontier',
   sizeHours: { XS: 0.5, S: 1, M: 3, L: 6, XL: 12 },
   optimizeIterations: null,
+  scope: 'warn',
+
+  strict: false,
+  descriptionConflicts: 'enforce',
 };
 
 /** Hours assumed for a task with neither `estimate` nor `size` (reported as a warning). */

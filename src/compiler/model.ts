@@ -124,6 +124,13 @@ export interface ResolvedSettings {
   sizeHours: Record<'XS' | 'S' | 'M' | 'L' | 'XL', number>;
   /** null = chosen from the plan's size by the scheduler. */
   optimizeIterations: number | null;
+  /** Worktree runs: out-of-scope paths in a task's commit are reported (warn) or fail the task. */
+  scope: 'warn' | 'fail';
+
+  /** The hard-fail review rules apply (settings.strict or `--strict`). */
+  strict: boolean;
+  /** Conflicts on paths named only in descriptions: kept apart (enforce) or only reported. */
+  descriptionConflicts: 'enforce' | 'report';
 }
 
 export interface PlanModel {

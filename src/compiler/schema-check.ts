@@ -149,7 +149,7 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         message =
           key === '<<'
             ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
-            : `unknown key '${key}' in ${where}${didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+            : `unknown key '${key}' in ${where}${aliasHint(key, known) ?? didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
         at = [...path, key];
         atKey = true;
         break;
@@ -163,6 +163,8 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
       case 'type':
         code = 'wrong-type';
         message = `${where} must be ${expectedTypes(error.parentSchema)}, not ${typeName(data)}`;
+        // YAML reads `id: 1` as a number; a phase (or task) id is a name and must be quoted.
+        if (typeof data === 'number' && (path.at(-1) === 'id' || path.at(-1) === 'phase' || path.at(-1) === 'after')) message += `: quote it ('${data}')`;
         if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
         break;
       case 'const':
@@ -175,6 +177,12 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         break;
       }
       case 'pattern':
+        // Sizes (memory hints, settings.machine.memory) share the keyword with names: say which rule it broke.
+        if (path.at(-1) === 'memory') {
+          code = 'invalid-value';
+          message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a size: write it like 4GiB, 512MiB or 2GB`;
+          break;
+        }
         code = 'invalid-name';
         message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
         break;
@@ -249,4 +257,12 @@ export function pruneInvalid(value: unknown, diagnostics: readonly Diagnostic[])
     delete (parent as Record<string, unknown>)[path[path.length - 1] as string];
   }
   return validator(copy) ? copy : null;
+}
+
+/** Keys other planning tools use for the same thing: named, since edit distance cannot find them. */
+const aliases: Record<string, string> = { depends_on: 'needs', dependencies: 'needs', dependsOn: 'needs', requires: 'needs', blocked_by: 'needs' };
+
+function aliasHint(key: string, known: readonly string[]): string | null {
+  const target = aliases[key];
+  return target && known.includes(target) ? `; did you mean 'needs'? (needs: [id, ...] lists the tasks it waits for; deps: for typed dependencies)` : null;
 }

@@ -1,6 +1,21 @@
-/** Imperative verbs a task title may start with (verb-first naming: a title says what gets done). */
+/**
+ * Imperative verbs a task title may start with (verb-first naming: a title says what gets done): every
+ * verb of WordNet (generated, verb-list.ts) plus the words of software work it does not have yet.
+ */
+import { wordnetVerbs } from './verb-list.js';
+
+const softwareVerbs = `
+triage dockerize containerize onboard offboard dedupe deduplicate upsert autoscale geocode memoize
+serialize deserialize tokenize vectorize transpile minify uglify lint unpublish unsubscribe refetch
+rerun resync reindex rehash retag rebrand reconfigure redeploy reimplement reinstall repackage
+`;
+
 export const titleVerbs: ReadonlySet<string> = new Set(
-  `
+  `${wordnetVerbs}${softwareVerbs}`
+    .split(/\s+/)
+    .filter(Boolean)
+    .concat(
+      `
 add adapt adjust align allow analyze apply archive assemble assess audit authenticate authorize automate
 backfill backup benchmark bind bootstrap build bump bundle cache calculate call capture change check choose
 clean clear close collect combine compile complete compose compute configure connect consolidate convert copy
@@ -22,8 +37,9 @@ support swap switch sync tag test throttle trace track train transform translate
 uninstall unify unlock update upgrade upload use validate verify version visualize warn watch wire wrap write
 ask break do draw edit fork get give hire interview learn proofread put rebase sketch teach tidy tweak
 `
-    .split(/\s+/)
-    .filter(Boolean),
+        .split(/\s+/)
+        .filter(Boolean),
+    ),
 );
 
 export function startsWithVerb(title: string): boolean {

@@ -65,6 +65,8 @@ export type Failure =
   | { kind: 'draft-invalid'; rejectedFile: string; diagnostics: Diagnostic[]; rounds: number }
   /** `export beads --import`: the file was written but `bd import` did not take it. */
   | { kind: 'beads-import-failed'; file: string; cause: { kind: 'missing' } | { kind: 'spawn'; message: string } | { kind: 'exit'; code: number } }
+  /** `execplan integrate`: merging a stream branch conflicts (that merge was undone); `advice` when re-planning would help. */
+  | { kind: 'integrate-conflict'; stream: string; branch: string; into: string; files: string[]; dryRun: boolean; advice: string | null }
   /** Tasks failed or wait for people; the runner already reported which. */
   | { kind: 'run-failed'; resumable: boolean }
   /** The run was interrupted (SIGINT/SIGTERM); the runner already reported it. */

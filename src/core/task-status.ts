@@ -37,6 +37,8 @@ export type WaitReason =
   | { kind: 'gate' }
   /** The run is paused. */
   | { kind: 'paused' }
+  /** Every slot of the run's concurrency is in use (a ready task waits its turn). */
+  | { kind: 'slot'; concurrency: number }
   /** Not enough units of a resource left: `held_by` are the running tasks using it. */
   | { kind: 'resource'; resource: string; held_by: string[] }
   /** A running task holds a file pattern this task must not run beside. */
@@ -53,14 +55,19 @@ export type WaitReason =
   | { kind: 'not-started' }
   /** Its attempt was interrupted; it runs again on resume. */
   | { kind: 'interrupted' }
+  /**
+   * A worktree run could not bring an upstream stream's branch into the task's stream branch: merging
+   * `branch` (stream `stream`) into `into` conflicts in `files`. Nothing runs it until that is resolved.
+   */
+  | { kind: 'merge-conflict'; stream: string; branch: string; into: string; files: string[] }
   /** `execplan stop` ended it (`reason`: the person's, or what the runner recorded); it runs again on the next run. */
   | { kind: 'stopped'; reason: string };
 
 export type WaitKind = WaitReason['kind'];
 
-/** A failed task upstream blocks; every other reason is a wait for something that will happen. */
+/** A failed task upstream, or a merge conflict bringing upstream work in, blocks; every other reason is a wait for something that will happen. */
 export function isBlocked(reason: WaitReason | null): boolean {
-  return reason?.kind === 'upstream-failed';
+  return reason?.kind === 'upstream-failed' || reason?.kind === 'merge-conflict';
 }
 
 /** The reason as one line of text for `task` (status lists and run summaries). */
@@ -78,6 +85,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return `approval: run \`execplan approve ${task}\``;
     case 'paused':
       return 'paused: run `execplan resume`';
+    case 'slot':
+      return `all ${reason.concurrency} slot${reason.concurrency === 1 ? '' : 's'} in use`;
     case 'resource':
       return `resource ${reason.resource} in use (held by ${reason.held_by.join(', ')})`;
     case 'file-lock':
@@ -94,6 +103,8 @@ export function describeWaitReason(reason: WaitReason, task: string): string {
       return 'not started';
     case 'interrupted':
       return 'interrupted; runs again on resume';
+    case 'merge-conflict':
+      return `merge conflict in ${reason.files.join(', ') || 'the worktree'} while bringing in ${reason.stream}: merge ${reason.branch} into ${reason.into} yourself (or re-plan so the streams touch different files), then run again`;
     case 'stopped':
       return `${reason.reason}; runs again on the next run (or \`execplan retry ${task}\`)`;
     default: {
@@ -108,6 +119,49 @@ export function clock(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
   const hm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
   return at.toDateString() === now.toDateString() ? hm : `${at.toLocaleString('en-US', { month: 'short' })} ${at.getDate()} ${hm}`;
+}
+
+/** An agent profile held back by a limit, with the tasks waiting for it (status, dashboard and metrics show one per pool). */
+export interface LimitHold {
+  pool: string;
+  kind: 'usage-limit' | 'rate-limit';
+  /** When the profile may start agents again (ISO), when known. */
+  until: string | null;
+  tasks: string[];
+}
+
+/** The waiting tasks grouped by the limit that holds them, by pool name. */
+export function limitHolds(waiting: ReadonlyArray<{ task: string; reason: WaitReason }>): LimitHold[] {
+  const holds = new Map<string, LimitHold>();
+  for (const { task, reason } of waiting) {
+    if (reason.kind !== 'usage-limit' && reason.kind !== 'rate-limit') continue;
+    const key = `${reason.pool}\0${reason.kind}`;
+    const hold = holds.get(key) ?? { pool: reason.pool, kind: reason.kind, until: reason.until, tasks: [] };
+    if (reason.until !== null && (hold.until === null || reason.until > hold.until)) hold.until = reason.until;
+    hold.tasks.push(task);
+    holds.set(key, hold);
+  }
+  return [...holds.values()].sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : a.kind < b.kind ? -1 : 1));
+}
+
+/** "usage limit of claude: resuming at 15:00, 3 tasks waiting", as the run says it. */
+export function describeLimitHold(hold: LimitHold): string {
+  const what = hold.kind === 'usage-limit' ? 'usage limit' : 'rate limit';
+  const when = hold.until ? `resuming at ${clock(hold.until)}` : 'backing off';
+  return `${what} of ${hold.pool}: ${when}, ${hold.tasks.length} task${hold.tasks.length === 1 ? '' : 's'} waiting`;
+}
+
+/** An agent CLI's warning that its profile nears a usage limit (still allowed). */
+export interface LimitWarningShown {
+  pool: string;
+  window: string | null;
+  resetsAt: string | null;
+  task: string;
+}
+
+export function describeLimitWarning(w: LimitWarningShown): string {
+  const window = w.window ? ` (${w.window.replace(/_/g, ' ')} window)` : '';
+  return `warning: ${w.pool} is nearing its usage limit${window}${w.resetsAt ? `; it resets at ${clock(w.resetsAt)}` : ''} (reported by ${w.task})`;
 }
 
 /** As `execplan status` lists it: a blocked task's reason says so first. */

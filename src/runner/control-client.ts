@@ -1,6 +1,8 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it, and say truly what happened. */
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { answerFile, controlProblem, drainControl, readAnswer, sanitizeControl, submitControl, writeAnswer } from './control.js';
+import { resolveActor } from './actor.js';
+import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
@@ -81,7 +83,11 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
           request.problem ??
           (request.action && controlProblem(request.action, store.state, plan)) ??
           (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null);
-        if (why === null && request.action) store.append({ type: 'control', by: process.pid, ...sanitizeControl(request.action) });
+        if (why === null && request.action) {
+          const actor = request.action.actor ?? resolveActor();
+          const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
+          writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+        }
         if (isMine)
           own =
             why === null

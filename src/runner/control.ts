@@ -61,8 +61,9 @@ export function readAnswer(request: string): ControlAnswer | null {
 /** Free text (notes, reasons) is journaled redacted, like logs. */
 export function sanitizeControl(action: ControlAction): ControlAction {
   if (action.action === 'retry' && action.note !== undefined) return { ...action, note: redactSecrets(action.note) };
-  if (action.action === 'done') return { ...action, reason: redactSecrets(action.reason) };
-  if (action.action === 'stop' && action.reason !== undefined) return { ...action, reason: redactSecrets(action.reason) };
+  if (action.action === 'done' || action.action === 'reject') return { ...action, reason: redactSecrets(action.reason) };
+  if ((action.action === 'approve' || action.action === 'approve-plan' || action.action === 'stop') && action.reason !== undefined)
+    return { ...action, reason: redactSecrets(action.reason) };
   return action;
 }
 
@@ -72,7 +73,17 @@ const str = (v: unknown): v is string => typeof v === 'string';
 export function parseControl(raw: unknown): ControlAction | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'the request is not a JSON object';
   const r = raw as Record<string, unknown>;
-  const needsTask = ['retry', 'skip', 'done', 'approve', 'stop'];
+  const action = parseAction(r);
+  if (typeof action === 'string') return action;
+  // Who asked travels with the request: the runner that journals it is not that person.
+  if (r.actor !== undefined && (!str(r.actor) || r.actor.trim() === '')) return 'actor must be non-empty text';
+  return str(r.actor) ? { ...action, actor: r.actor } : action;
+}
+
+const optionalAttempt = (v: unknown): v is number | null | undefined => v === undefined || v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0);
+
+function parseAction(r: Record<string, unknown>): ControlAction | string {
+  const needsTask = ['retry', 'skip', 'done', 'approve', 'reject', 'stop'];
   if (!str(r.action)) return 'the request has no action';
   if (needsTask.includes(r.action) && (!str(r.task) || r.task === '')) return `${r.action} needs a task id`;
   const task = r.task as string;
@@ -86,7 +97,19 @@ export function parseControl(raw: unknown): ControlAction | string {
       if (!str(r.reason) || r.reason.trim() === '') return 'done needs a reason (--reason TEXT)';
       return { action: 'done', task, reason: r.reason };
     case 'approve':
-      return { action: 'approve', task };
+      if (r.reason !== undefined && !str(r.reason)) return 'approve: reason must be text';
+      if (!optionalAttempt(r.attempt)) return 'approve: attempt must be a whole number';
+      return { action: 'approve', task, ...(str(r.reason) ? { reason: r.reason } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt } : {}) };
+    case 'reject':
+      if (!str(r.reason) || r.reason.trim() === '') return 'reject needs a reason (--reason TEXT)';
+      if (r.to !== undefined && !str(r.to)) return 'reject: to must be a task id';
+      if (!Array.isArray(r.reopened) || !r.reopened.every(str)) return 'reject: reopened must be a list of task ids';
+      if (!optionalAttempt(r.attempt)) return 'reject: attempt must be a whole number';
+      return { action: 'reject', task, reason: r.reason, reopened: r.reopened, ...(str(r.to) ? { to: r.to } : {}), ...(r.attempt !== undefined ? { attempt: r.attempt } : {}) };
+    case 'approve-plan':
+      if (!str(r.plan) || !str(r.planVersion) || !/^[0-9a-f]{64}$/.test(r.planVersion)) return 'approve-plan needs the plan name and its version hash';
+      if (r.reason !== undefined && !str(r.reason)) return 'approve-plan: reason must be text';
+      return { action: 'approve-plan', plan: r.plan, planVersion: r.planVersion, ...(str(r.reason) ? { reason: r.reason } : {}) };
     case 'stop':
       if (r.reason !== undefined && !str(r.reason)) return 'stop: reason must be text';
       return r.reason !== undefined ? { action: 'stop', task, reason: r.reason } : { action: 'stop', task };
@@ -152,7 +175,7 @@ export function pruneAnswers(dir: string, now = Date.now()): void {
 
 /** Why a request cannot apply to this state, or null when it can. */
 export function controlProblem(action: ControlAction, state: RunState, plan: RunPlan): string | null {
-  if (action.action === 'pause' || action.action === 'resume') return null;
+  if (action.action === 'pause' || action.action === 'resume' || action.action === 'approve-plan') return null;
   const task = plan.tasks.get(action.task);
   if (!task) return `unknown task '${action.task}'`;
   const status = state.tasks[action.task]?.status ?? 'pending';
@@ -166,6 +189,11 @@ export function controlProblem(action: ControlAction, state: RunState, plan: Run
       return status === 'running' ? `task '${action.task}' is running; wait for it or \`execplan stop ${action.task}\` first` : null;
     case 'approve':
       return task.model.gate === 'approve' ? null : `task '${action.task}' has no approval gate (gate: approve)`;
+    case 'reject': {
+      if (task.model.gate !== 'approve') return `task '${action.task}' has no approval gate (gate: approve)`;
+      const running = action.reopened.filter((id) => state.tasks[id]?.status === 'running');
+      return running.length ? `task(s) ${running.join(', ')} are running; reject after they end` : null;
+    }
     case 'stop':
       return status === 'running' ? null : `task '${action.task}' is not running (it is ${status})`;
     default: {

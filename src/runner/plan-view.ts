@@ -2,7 +2,7 @@
 import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compileForRun } from '../compiler/compile.js';
+import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
 import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
@@ -17,6 +17,8 @@ export interface RunTask {
   dependents: string[];
   /** Launch rank: lower starts first. */
   rank: number;
+  /** Its wave (0-based) when the run is wave-based: it starts only once every earlier wave is finished; -1 otherwise. */
+  wave: number;
   /** sha256 of everything that defines what the task does; a change re-runs it. */
   readonly definition: string;
   /** Stands in for the plan's directory in `{file}` checks when the task runs elsewhere (its stream's worktree). */
@@ -36,17 +38,22 @@ export interface RunPlan {
   /** File patterns per task: a task does not start while a running task holds a pattern that blocks it. */
   readonly files: FileLocks;
   planHash: string;
+  /**
+   * Hash of the plan's meaning (the parsed document, key order and comments aside): what a plan approval
+   * signs, so reformatting or a comment edit keeps the approval and any change of content voids it.
+   */
+  readonly planVersion: string;
 }
 
 /**
- * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles what
- * that needs (compileForRun: graph, conflicts, the optimizer; not the artifacts' risk and insights). `state` is for commands that read or change the state without launching
+ * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles the
+ * plan (the optimizer included). `state` is for commands that read or change the state without launching
  * anything (`execplan status`, retry/skip/done/approve/pause/resume): they need ids, dependencies and file
  * locks, not a schedule, and skip the optimizer (its cost grows with the plan; theirs must not).
  */
 export type RunPlanUse = 'run' | 'state';
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run'): RunPlan {
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: CompiledPlan): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -55,7 +62,10 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = use === 'run' ? compileForRun(model) : null;
+  const compiled = use === 'run' ? (compiledPlan ?? compilePlan(model)) : null;
+  // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
+  const waveOf = new Map<string, number>();
+  if (compiled && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
@@ -85,6 +95,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
       deps: deps.get(t.id)!,
       dependents: dependents.get(t.id)!,
       rank: rank.get(t.id)!,
+      wave: waveOf.get(t.id) ?? -1,
       get definition() {
         return (definition ??= define());
       },
@@ -103,5 +114,8 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
       return (files ??= fileLocks(model, compiled?.conflicts ?? findConflicts(model)));
     },
     planHash: sha256(planText),
+    get planVersion() {
+      return contentHash(model.source);
+    },
   };
 }

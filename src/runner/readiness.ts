@@ -71,6 +71,8 @@ export class Readiness {
   private readySet = new Set<string>();
   private failedSet = new Set<string>();
   private phaseLeft = new Map<number, number>();
+  /** Unfinished selected tasks per wave, when the run is wave-based (RunTask.wave >= 0). */
+  private waveLeft = new Map<number, number>();
   private readonly holdings: Holdings;
 
   constructor(
@@ -112,6 +114,11 @@ export class Readiness {
     this.holdings.release(task);
   }
 
+  /** What running tasks hold that this one needs (a resource, a file lock), or null when it fits. */
+  blockedBy(task: RunTask): WaitReason | null {
+    return this.holdings.conflict(task);
+  }
+
   fits(task: RunTask): boolean {
     return this.holdings.conflict(task) === null;
   }
@@ -121,11 +128,13 @@ export class Readiness {
     this.readySet.clear();
     this.failedSet.clear();
     this.phaseLeft.clear();
+    this.waveLeft.clear();
     for (const id of this.selected) {
       const t = this.plan.tasks.get(id)!;
       const status = this.status(id);
       if (status === 'failed') this.failedSet.add(id);
       if (t.model.phaseIndex >= 0 && !this.satisfied(id)) this.phaseLeft.set(t.model.phaseIndex, (this.phaseLeft.get(t.model.phaseIndex) ?? 0) + 1);
+      if (t.wave >= 0 && !this.satisfied(id)) this.waveLeft.set(t.wave, (this.waveLeft.get(t.wave) ?? 0) + 1);
       const unmet = t.deps.filter((d) => !this.satisfied(d)).length;
       this.unmet.set(id, unmet);
       if (unmet === 0 && status === 'pending') this.readySet.add(id);
@@ -136,6 +145,7 @@ export class Readiness {
   markSatisfied(task: RunTask): void {
     const p = task.model.phaseIndex;
     if (p >= 0) this.phaseLeft.set(p, (this.phaseLeft.get(p) ?? 1) - 1);
+    if (task.wave >= 0) this.waveLeft.set(task.wave, (this.waveLeft.get(task.wave) ?? 1) - 1);
     for (const d of task.dependents) {
       if (!this.selected.has(d)) continue;
       const left = (this.unmet.get(d) ?? 1) - 1;
@@ -146,14 +156,13 @@ export class Readiness {
 
   /** Lowest phase index that still has unfinished selected tasks (phases are barriers). */
   private openPhase(): number {
-    let open = Infinity;
-    for (const [phase, left] of this.phaseLeft) if (left > 0 && phase < open) open = phase;
-    return open;
+    return lowestOpen(this.phaseLeft);
   }
 
   /** Ready tasks in launch order (deps satisfied, phase open), leaving out those `busy` says are running or backing off. */
   ready(busy: (id: string) => boolean): RunTask[] {
     const open = this.openPhase();
+    const openWave = lowestOpen(this.waveLeft);
     const out: RunTask[] = [];
     for (const id of this.readySet) {
       if (this.status(id) !== 'pending') {
@@ -163,8 +172,16 @@ export class Readiness {
       if (busy(id)) continue;
       const t = this.plan.tasks.get(id)!;
       if (t.model.phaseIndex > open) continue;
+      if (t.wave > openWave) continue;
       out.push(t);
     }
     return out.sort((a, b) => a.rank - b.rank);
   }
+}
+
+/** The lowest barrier (phase or wave) that still has unfinished tasks; Infinity when none. */
+function lowestOpen(left: ReadonlyMap<number, number>): number {
+  let open = Infinity;
+  for (const [k, n] of left) if (n > 0 && k < open) open = k;
+  return open;
 }

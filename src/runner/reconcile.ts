@@ -15,18 +15,20 @@ export interface ReconcileInput {
   runId: string;
   concurrency: number;
   emit: (event: RunEvent) => void;
+  /** Who started the run (see actor.ts). */
+  actor: string;
   /** What was found still running of interrupted attempts (key `task#attempt`) and what became of it. */
   leftovers?: ReadonlyMap<string, Ended>;
 }
 
 export function reconcile(run: ReconcileInput): void {
-  const { plan, store, selected, runId, concurrency, emit } = run;
+  const { plan, store, selected, runId, concurrency, emit, actor } = run;
   const state = store.state;
   const status = (id: string) => state.tasks[id]?.status ?? 'pending';
   const hadHistory = state.journal.seq > 0;
   const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
   const interruptedBy = state.activePid;
-  store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode });
+  store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode, actor });
   for (const [id, task] of Object.entries(state.tasks)) {
     const open = task.attempts.filter((a) => a.status === 'running');
     const ends: string[] = [];

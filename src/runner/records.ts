@@ -1,20 +1,36 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
+import type { WaitReason } from '../core/task-status.js';
+import type { LimitWarning } from './executor.js';
 /** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. `limited`: ended at a limit of its agent profile. */
 export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped' | 'limited';
 
-export type ControlAction =
+/**
+ * A request from a person. `actor` names who asked (EXECPLAN_ACTOR, git's user, or the OS user: see
+ * actor.ts), so the journal answers "who did this" with a name, not a process id.
+ */
+export type ControlAction = (
   | { action: 'retry'; task: string; note?: string }
   | { action: 'skip'; task: string }
   | { action: 'done'; task: string; reason: string }
-  | { action: 'approve'; task: string }
+  /** A sign-off on a gate; `attempt` is the attempt it judged (the gate's, or its upstream work's; null: none yet). */
+  | { action: 'approve'; task: string; reason?: string; attempt?: number | null }
+  /**
+   * A gate sends work back: `reopened` are the tasks that get new attempts (the `to` task, or the gate's
+   * direct upstream tasks, and everything between them and the gate; the gate itself when it already ran).
+   * Computed by the command from the plan, so folding the journal needs no plan.
+   */
+  | { action: 'reject'; task: string; reason: string; to?: string; reopened: string[]; attempt?: number | null }
+  /** Approval of a whole plan: `planVersion` is the hash of its meaning (see plan-approval.ts). */
+  | { action: 'approve-plan'; plan: string; planVersion: string; reason?: string }
   /** Ends one running task's process tree now; the run goes on. */
   | { action: 'stop'; task: string; reason?: string }
   /** `stop: true` (`pause --stop`) also stops the running tasks. */
   | { action: 'pause'; stop?: boolean }
-  | { action: 'resume' };
+  | { action: 'resume' }
+) & { actor?: string };
 
 export type JournalBody =
-  | { type: 'run-start'; runId: string; pid: number; planHash: string; concurrency: number; mode: 'new' | 'resume' }
+  | { type: 'run-start'; runId: string; pid: number; planHash: string; concurrency: number; mode: 'new' | 'resume'; actor?: string }
   /** The task definitions of this run (hash per task) and which tasks are reset, and why. */
   | { type: 'plan'; definitions: Record<string, string> }
   | { type: 'task-reset'; task: string; reason: string }
@@ -47,8 +63,23 @@ export type JournalBody =
   | { type: 'task-limited'; task: string; attempt: number; limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null; message: string; durationMs: number }
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
+  /** An agent's CLI warned that its profile nears a usage limit (journaled once per pool, window and reset). */
+  | ({ type: 'limit-warning'; task: string } & LimitWarning)
   | { type: 'task-fresh'; task: string; fingerprint: string }
-  | ({ type: 'control'; by: number } & ControlAction)
+  /**
+   * A scheduling decision: a ready task did not start because of `reason` (a slot: the concurrency limit is
+   * reached; a resource or file lock held by other tasks; a gate's approval; an agent limit, the machine's
+   * capacity or a budget). Journaled once per decision (when the reason changes), never per poll, so "why
+   * did this start late" is answerable from the history.
+   */
+  | { type: 'task-wait'; task: string; reason: WaitReason }
+  | ({ type: 'control'; by: number; actor: string } & ControlAction)
+  /** A worktree run's branches: the base they start from and each stream's branch and tip (see src/agents/worktrees.ts). */
+  | { type: 'branches'; base: string; streams: Record<string, { branch: string; tip: string }> }
+  /** Bringing an upstream stream's work into the task's worktree conflicted: the task does not start this run. */
+  | { type: 'task-blocked'; task: string; stream: string; branch: string; into: string; files: string[] }
+  /** The task's commit changed paths outside its files/owns (or inside its excludes). */
+  | { type: 'task-scope'; task: string; outOfScope: string[] }
   | { type: 'run-end'; runId: string; exitCode: number; outcome: RunOutcome };
 
 export type RunOutcome = 'completed' | 'failed' | 'waiting' | 'aborted';

@@ -4,16 +4,19 @@
  * journals every change; applies control requests; ends with a summary and a documented exit code.
  */
 import path from 'node:path';
+import { resolveActor } from './actor.js';
+import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
-import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
+import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry, LimitWarning } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
 import { sha256, type RunPlan, type RunTask } from './plan-view.js';
 import type { JournalBody, RunOutcome } from './records.js';
+import type { JournalRecord } from './journal.js';
 import { createLineRedactor, redactSecrets } from '../secrets/index.js';
 import { outcomeResult } from './outcome-result.js';
 import { Readiness } from './readiness.js';
@@ -52,6 +55,16 @@ export interface RunOptions {
   now?: () => number;
   /** The run's id, when the caller needs it before the run starts (worktree branch names); default from the clock. */
   runId?: string;
+  /**
+   * Worktree runs: called before a task launches to bring its upstream work into its worktree. A conflict
+   * blocks the task for this run (it does not start; the rest of the run goes on).
+   */
+  prepareTask?: (task: RunTask) => { stream: string; branch: string; into: string; files: string[] } | null;
+  /**
+   * Worktree runs: called when a task's checks passed, to commit its work and check its scope. `fail`
+   * turns out-of-scope paths into a failure (`scope: fail`); `problem` is reported as a warning.
+   */
+  recordTask?: (task: RunTask) => { problem: string | null; outOfScope: string[]; fail: boolean };
   /** Most bytes one attempt's log keeps (its beginning and end); default 20 MiB. */
   logMaxBytes?: number;
   /** At an agent's usage limit, wait for its reset (default) instead of ending the run (exit 7). */
@@ -153,6 +166,26 @@ export class Runner {
     return n;
   }
 
+  private actorName: string | null = null;
+
+  /** Who started the run (resolved once: it may ask git). */
+  private actor(): string {
+    return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
+  }
+
+  /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
+  private handoff(record: JournalRecord): void {
+    if (!this.store.persistent) return;
+    try {
+      writeHandoffFor({ stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) }, record);
+    } catch (error) {
+      this.emit({
+        event: 'notice',
+        message: `hand-off for ${'task' in record ? String(record.task) : record.type} not written: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();
   }
@@ -206,6 +239,7 @@ export class Runner {
         concurrency: this.options.concurrency,
         emit: (event) => this.emit(event),
         leftovers,
+        actor: this.actor(),
       });
       // Requests queued while no runner was polling (one ended meanwhile) apply before anything launches.
       this.applyControl(drainControl(this.paths.control));
@@ -269,8 +303,9 @@ export class Runner {
       }
       return;
     }
+    let written: JournalRecord;
     try {
-      this.store.append(body);
+      written = this.store.append(body);
     } catch (error) {
       const failure =
         error instanceof StorageError
@@ -280,7 +315,9 @@ export class Runner {
             : null;
       if (!failure) throw error;
       this.failStorage(failure);
+      return;
     }
+    this.handoff(written);
   }
 
   /** Ctrl-C: stop launching, stop running trees (grace, then SIGKILL); a second call forces. */
@@ -330,7 +367,7 @@ export class Runner {
         writeAnswer(request.file, { ok: false, message: problem ?? 'malformed request' });
         continue;
       }
-      this.record({ type: 'control', by: process.pid, ...sanitizeControl(action) });
+      this.record({ type: 'control', by: process.pid, actor: action.actor ?? this.actor(), ...sanitizeControl(action) });
       let message = 'applied';
       if (action.action === 'stop') {
         this.stopTask(action.task, action.reason?.trim() ? `stopped by execplan stop: ${action.reason.trim()}` : 'stopped by execplan stop');
@@ -385,15 +422,29 @@ export class Runner {
     }
     let capacity: string | null | undefined;
     this.capacityHeld = false;
+    let full = false;
     for (const task of this.ready()) {
-      const s = this.ts(task.model.id);
+      const id = task.model.id;
+      const s = this.ts(id);
       if (task.model.kind === 'manual') continue;
-      if (task.model.gate === 'approve' && !s?.approved) continue;
+      if (task.model.gate === 'approve' && !s?.approved) {
+        this.noteWait(id, { kind: 'gate' });
+        continue;
+      }
+      if (full) {
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
+        continue;
+      }
       if (this.isFresh(task)) {
         this.rescheduleWanted = true;
         continue;
       }
-      if (this.running.size >= this.options.concurrency) break;
+      if (this.running.size >= this.options.concurrency) {
+        // Every ready task after this one waits for a slot too: each is journaled once, not per pass.
+        full = true;
+        this.noteWait(id, { kind: 'slot', concurrency: this.options.concurrency });
+        continue;
+      }
       const pool = this.poolOf(task);
       // Read the machine once per pass, and only when something would launch.
       if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
@@ -403,22 +454,34 @@ export class Runner {
       }
       if (capacity) {
         this.capacityHeld = true;
-        this.held.set(task.model.id, { kind: 'capacity', detail: capacity });
+        this.hold(id, { kind: 'capacity', detail: capacity });
         continue;
       }
       const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
       if (budget) {
         if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
         this.budgetStop = budget;
-        this.held.set(task.model.id, { kind: 'budget', budget });
+        this.hold(id, { kind: 'budget', budget });
         continue;
       }
       const hold = this.pacer.hold(pool, this.runningIn(pool));
       if (hold) {
-        this.held.set(task.model.id, hold);
+        this.hold(id, hold);
         continue;
       }
-      if (!this.readiness.fits(task)) continue;
+      const blocked = this.readiness.blockedBy(task);
+      if (blocked) {
+        this.noteWait(id, blocked);
+        continue;
+      }
+      this.waitNoted.delete(id);
+      const conflict = this.options.prepareTask?.(task) ?? null;
+      if (conflict) {
+        this.store.append({ type: 'task-blocked', task: task.model.id, ...conflict });
+        this.readiness.dequeue(task.model.id);
+        this.emit({ event: 'notice', message: `${task.model.id}: blocked: merge conflict in ${conflict.files.join(', ') || 'the worktree'} while bringing in ${conflict.stream}` });
+        continue;
+      }
       this.launch(task, pool);
     }
     this.armWake();
@@ -456,6 +519,29 @@ export class Runner {
       if (this.poolOf(this.plan.tasks.get(id)!) === pool) n++;
     }
     return n;
+  }
+
+  /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
+  private waitNoted = new Map<string, string>();
+
+  private noteWait(task: string, reason: WaitReason): void {
+    const key = JSON.stringify(reason);
+    if (this.waitNoted.get(task) === key) return;
+    this.waitNoted.set(task, key);
+    this.record({ type: 'task-wait', task, reason });
+  }
+
+  /** Journals a profile's usage-limit warning once per window and reset (agents repeat it every turn). */
+  private noteLimitWarning(task: string, warning: LimitWarning): void {
+    const known = this.store.state.limitWarnings?.[warning.pool];
+    if (known && known.window === warning.window && known.resetsAt === warning.resetsAt) return;
+    this.record({ type: 'limit-warning', task, ...warning });
+  }
+
+  /** Held for this pass by an agent limit, the machine or a budget: the run waits for it (and says why once). */
+  private hold(task: string, reason: WaitReason): void {
+    this.held.set(task, reason);
+    this.noteWait(task, reason);
   }
 
   private upstreamFingerprints(task: RunTask): Array<string | null> {
@@ -507,7 +593,18 @@ export class Runner {
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
-      { task: task.model, attempt, cwd: task.cwd, env, logPath: file, onLine, onProgress: (progress) => this.emit({ event: 'task-progress', task: id, progress }) },
+      {
+        task: task.model,
+        attempt,
+        cwd: task.cwd,
+        env,
+        logPath: file,
+        onLine,
+        onProgress: (progress) => {
+          if (progress.limitWarning) this.noteLimitWarning(id, progress.limitWarning);
+          this.emit({ event: 'task-progress', task: id, progress });
+        },
+      },
       this.context(),
     );
     running.handle = handle;
@@ -570,6 +667,15 @@ export class Runner {
         track: (handle) => (running.handle = handle ?? running.handle),
       });
       if (!result.ok) reason = result.reason;
+    }
+    if (reason === null && !this.stopping && !running.stopReason && this.options.recordTask) {
+      const recorded = this.options.recordTask(task);
+      if (recorded.problem) this.emit({ event: 'notice', message: `warning: ${recorded.problem}` });
+      if (recorded.outOfScope.length) {
+        this.store.append({ type: 'task-scope', task: task.model.id, outOfScope: recorded.outOfScope });
+        this.emit({ event: 'notice', message: `${task.model.id}: out-of-scope: ${recorded.outOfScope.join(', ')}` });
+        if (recorded.fail) reason = `out-of-scope: ${recorded.outOfScope.join(', ')} (scope: fail)`;
+      }
     }
     const ending = running.stopReason ? 'stopped' : checksSkipped || (outcome.kind === 'killed' && outcome.reason === 'interrupt') ? 'interrupted' : 'normal';
     this.finishAttempt(running, reason, ended.exitCode, ending);
@@ -664,7 +770,10 @@ export class Runner {
   /** Why pending tasks are not running, for the statuses as they are now (summary and `execplan status`). */
   private waitingReasons(): (task: RunTask) => WaitReason | null {
     const why = waitReasons(this.plan, (id) => this.status(id), this.store.state.paused);
-    return (task) => why(task, this.ts(task.model.id)?.approved ?? false);
+    return (task) => {
+      const blocked = this.ts(task.model.id)?.blocked;
+      return blocked ? { kind: 'merge-conflict', ...blocked } : why(task, this.ts(task.model.id)?.approved ?? false);
+    };
   }
 
   private maybeFinish(): void {

@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import type { LimitWarning } from './executor.js';
 import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
@@ -42,8 +43,36 @@ export interface TaskState {
   note: string | null;
   /** Failures since the last reset; retries are counted against it. */
   failuresSinceReset: number;
+  /** This run could not bring upstream work into its worktree (cleared when a run starts). */
+  blocked?: { stream: string; branch: string; into: string; files: string[] } | null;
+  /** Paths its last commit changed outside its scope (worktree runs). */
+  outOfScope?: string[];
+  /** Times a rejected gate sent this task back for new attempts. */
+  rework?: number;
+  /** Sign-offs on this task's gate, oldest first. */
+  decisions?: Decision[];
   /** Its last attempt stopped at a limit of its agent profile (absent otherwise), so status can say why it waits. */
   limited?: { limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null };
+}
+
+/** A timestamped sign-off: who approved or rejected a gate, why, and which attempt they judged. */
+export interface Decision {
+  decision: 'approved' | 'rejected';
+  actor: string;
+  reason: string | null;
+  at: string;
+  attempt: number | null;
+  /** For a rejection: the tasks it re-opened. */
+  reopened?: string[];
+}
+
+/** An approval of a plan's meaning (its hash), needed before `run` when the plan requires approval. */
+export interface PlanApproval {
+  plan: string;
+  planVersion: string;
+  actor: string;
+  reason: string | null;
+  at: string;
 }
 
 export interface RunState {
@@ -56,6 +85,11 @@ export interface RunState {
   paused: boolean;
   planHash: string | null;
   tasks: Record<string, TaskState>;
+  /** With --worktrees: the branches of this state, fixed at its first worktree run. */
+  branches?: { base: string; streams: Record<string, { branch: string; tip: string }> };
+  planApprovals?: PlanApproval[];
+  /** The latest usage-limit warning of each agent profile (pool), with the task whose agent reported it. */
+  limitWarnings?: Record<string, LimitWarning & { task: string; at: string }>;
 }
 
 export function emptyState(): RunState {
@@ -80,6 +114,7 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.activePid = record.pid;
       state.lastOutcome = null;
       state.planHash = record.planHash;
+      for (const task of Object.values(state.tasks)) task.blocked = null;
       break;
     case 'plan':
       for (const [id, definition] of Object.entries(record.definitions)) taskState(state, id).definition = definition;
@@ -94,6 +129,7 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
+      task.blocked = null;
       delete task.limited;
       task.attempts.push({
         n: record.attempt,
@@ -156,8 +192,23 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
+    case 'limit-warning':
+      (state.limitWarnings ??= {})[record.pool] = { pool: record.pool, window: record.window, resetsAt: record.resetsAt, task: record.task, at: record.ts };
+      break;
+    case 'task-wait':
+      // History for reports: why a ready task started late; the task's status does not change.
+      break;
     case 'control':
       applyControlRecord(state, record);
+      break;
+    case 'branches':
+      state.branches = { base: record.base, streams: record.streams };
+      break;
+    case 'task-blocked':
+      taskState(state, record.task).blocked = { stream: record.stream, branch: record.branch, into: record.into, files: record.files };
+      break;
+    case 'task-scope':
+      taskState(state, record.task).outOfScope = record.outOfScope;
       break;
     case 'run-end':
       state.lastOutcome = record.outcome;
@@ -192,8 +243,30 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
       task.fingerprint = null;
       break;
     }
-    case 'approve':
-      taskState(state, record.task).approved = true;
+    case 'approve': {
+      const task = taskState(state, record.task);
+      task.approved = true;
+      (task.decisions ??= []).push({ decision: 'approved', actor: record.actor, reason: record.reason ?? null, at: record.ts, attempt: record.attempt ?? null });
+      break;
+    }
+    case 'reject': {
+      const gate = taskState(state, record.task);
+      // The gate waits for a new decision on the reworked result.
+      gate.approved = false;
+      (gate.decisions ??= []).push({ decision: 'rejected', actor: record.actor, reason: record.reason, at: record.ts, attempt: record.attempt ?? null, reopened: record.reopened });
+      for (const id of record.reopened) {
+        const task = taskState(state, id);
+        if (task.status !== 'running') task.status = 'pending';
+        // A cleared fingerprint: the task runs again even though its inputs did not change.
+        task.fingerprint = null;
+        task.forced = null;
+        task.failuresSinceReset = 0;
+        task.rework = (task.rework ?? 0) + 1;
+      }
+      break;
+    }
+    case 'approve-plan':
+      (state.planApprovals ??= []).push({ plan: record.plan, planVersion: record.planVersion, actor: record.actor, reason: record.reason ?? null, at: record.ts });
       break;
     case 'pause':
       state.paused = true;

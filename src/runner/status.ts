@@ -4,7 +4,9 @@ import { isBlocked } from '../core/task-status.js';
 import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
 import { Holdings } from './readiness.js';
-import type { RunState } from './state.js';
+import { currentPlanApproval } from './plan-approval.js';
+import type { LimitWarning } from './executor.js';
+import type { Decision, PlanApproval, RunState } from './state.js';
 import { waitReasons } from './wait-reason.js';
 
 export interface StatusView {
@@ -18,7 +20,20 @@ export interface StatusView {
   ready: string[];
   waiting: Array<{ task: string; reason: WaitReason }>;
   failed: Array<{ task: string; attempts: number; reason: string | null; log: string | null }>;
-  tasks: Array<{ id: string; status: DisplayedStatus; attempts: number; forced: string | null }>;
+  tasks: Array<{ id: string; status: DisplayedStatus; attempts: number; forced: string | null; rework: number }>;
+  /** Gate sign-offs, oldest first: who approved or rejected what, when, why. */
+  decisions: Array<{ task: string } & Decision>;
+  /** Whether the plan must be approved before it runs, and the approval of its current version (or the voided one). */
+  planApproval: { required: boolean; version: string; current: PlanApproval | null; voided: PlanApproval | null };
+  /** Agent profiles whose CLI warned they near a usage limit, while the window lasts (no reset given: until the next run). */
+  limitWarnings: Array<LimitWarning & { task: string; at: string }>;
+}
+
+/** A warning lasts until its window resets; one without a reset time, as long as the run that reported it is the latest. */
+function activeLimitWarnings(state: RunState, now: number): StatusView['limitWarnings'] {
+  return Object.values(state.limitWarnings ?? {})
+    .filter((w) => (w.resetsAt !== null ? Date.parse(w.resetsAt) > now : true))
+    .sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
 }
 
 /** A task whose last attempt stopped at its agent's limit waits for that limit while it lasts. */
@@ -43,6 +58,9 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
     waiting: [],
     failed: [],
     tasks: [],
+    decisions: [],
+    planApproval: { required: plan.model.source.settings?.require_approval === true, version: plan.planVersion, ...currentPlanApproval(state, plan.planVersion) },
+    limitWarnings: activeLimitWarnings(state, now),
   };
   const whyWaiting = waitReasons(plan, status, state.paused);
   // What the live runner's tasks hold: a task it would launch next may have to wait for them.
@@ -60,7 +78,9 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       const last = s!.attempts[s!.attempts.length - 1];
       view.failed.push({ task: id, attempts: s!.attempts.length, reason: last?.reason ?? null, log: last?.logged ? last.log : null });
     } else if (shown === 'pending') {
-      const why = whyWaiting(task, s?.approved ?? false) ?? limitedReason(s, now) ?? holdings.conflict(task);
+      const why: WaitReason | null = s?.blocked
+        ? { kind: 'merge-conflict', ...s.blocked }
+        : (whyWaiting(task, s?.approved ?? false) ?? limitedReason(s, now) ?? holdings.conflict(task));
       if (why === null) {
         shown = 'ready';
         view.ready.push(id);
@@ -70,7 +90,9 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
       }
     }
     view.counts[shown] = (view.counts[shown] ?? 0) + 1;
-    view.tasks.push({ id, status: shown, attempts: s?.attempts.length ?? 0, forced: s?.forced ?? null });
+    view.tasks.push({ id, status: shown, attempts: s?.attempts.length ?? 0, forced: s?.forced ?? null, rework: s?.rework ?? 0 });
+    for (const d of s?.decisions ?? []) view.decisions.push({ task: id, ...d });
   }
+  view.decisions.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return view;
 }

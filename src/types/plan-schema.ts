@@ -172,10 +172,45 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "scope": {
+          "description": "What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).",
+          "enum": [
+            "warn",
+            "fail"
+          ]
+        },
         "max_concurrency": {
           "description": "Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).",
           "type": "integer",
           "minimum": 1
+        },
+        "machine": {
+          "description": "The machine the plan is scheduled for, as the capacity of the per-task `cpu` and `memory` hints (defaults: 4 cores, 16GiB). A value of the compiled plan, not of the machine that compiles it, so artifacts are the same everywhere.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "cpu": {
+              "description": "Cores.",
+              "type": "integer",
+              "minimum": 1
+            },
+            "memory": {
+              "description": "Memory, e.g. '32GiB'.",
+              "type": "string",
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B|B)?$"
+            }
+          }
+        },
+        "strict": {
+          "description": "Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.",
+          "type": "boolean"
+        },
+        "description_conflicts": {
+          "description": "Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.",
+          "enum": [
+            "enforce",
+            "report"
+          ]
         },
         "execution_model": {
           "description": "The model recommended to the runner: rolling_frontier (default) or wave_based.",
@@ -215,6 +250,10 @@ export const planSchema = {
           "description": "Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.",
           "type": "integer",
           "minimum": 0
+        },
+        "require_approval": {
+          "description": "true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).",
+          "type": "boolean"
         },
         "logs": {
           "description": "Limits on the task logs `execplan run` keeps in .execplan/logs/.",
@@ -327,6 +366,11 @@ export const planSchema = {
         },
         "agent": {
           "$ref": "#/$defs/agent"
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -693,6 +737,16 @@ export const planSchema = {
             "minimum": 1
           }
         },
+        "cpu": {
+          "description": "Cores the task keeps busy while it runs (an agent with its builds and tests). Counts against the resource `cpu` (settings.machine.cpu cores, or the plan's own `cpu` resource; default 4), in both schedules and at run time.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "memory": {
+          "description": "Memory the task needs while it runs, e.g. '4GiB'. Counts against the resource `memory` in whole GiB (settings.machine.memory, or the plan's own `memory` resource; default 16GiB), in both schedules and at run time.",
+          "type": "string",
+          "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B|B)?$"
+        },
         "skills": {
           "description": "Skills needed beyond the stream's.",
           "type": "array",
@@ -871,6 +925,11 @@ export const planSchema = {
           "enum": [
             "approve"
           ]
+        },
+        "owner": {
+          "description": "Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },

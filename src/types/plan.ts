@@ -175,9 +175,34 @@ export interface Settings {
    */
   max_wave_size?: number;
   /**
+   * What `execplan run --worktrees` does when a task's commit changes paths outside its files, its stream's owns, or inside its boundaries.excludes: warn (default: report it) or fail (the task fails).
+   */
+  scope?: 'warn' | 'fail';
+  /**
    * Most tasks running at once in the rolling-frontier schedule and in `execplan run` (default 10).
    */
   max_concurrency?: number;
+  /**
+   * The machine the plan is scheduled for, as the capacity of the per-task `cpu` and `memory` hints (defaults: 4 cores, 16GiB). A value of the compiled plan, not of the machine that compiles it, so artifacts are the same everywhere.
+   */
+  machine?: {
+    /**
+     * Cores.
+     */
+    cpu?: number;
+    /**
+     * Memory, e.g. '32GiB'.
+     */
+    memory?: string;
+  };
+  /**
+   * Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.
+   */
+  strict?: boolean;
+  /**
+   * Paths that tasks only mention in their descriptions: enforce (default) keeps such tasks apart like declared `files`; report lists the conflict without scheduling around it.
+   */
+  description_conflicts?: 'enforce' | 'report';
   /**
    * The model recommended to the runner: rolling_frontier (default) or wave_based.
    */
@@ -196,6 +221,10 @@ export interface Settings {
    * Improvement iterations of the frontier scheduler (default depends on plan size). Bounded by count, never by time, so every machine gets the same schedule.
    */
   optimize_iterations?: number;
+  /**
+   * true: `execplan run` refuses to start until `execplan approve --plan --reason TEXT` has approved this plan's current content (any change of meaning voids the approval).
+   */
+  require_approval?: boolean;
   /**
    * Limits on the task logs `execplan run` keeps in .execplan/logs/.
    */
@@ -309,6 +338,10 @@ export interface Stream {
    */
   skills?: string[];
   agent?: Agent;
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A phase (barrier).
@@ -421,6 +454,14 @@ export interface Task {
     [k: string]: number;
   };
   /**
+   * Cores the task keeps busy while it runs (an agent with its builds and tests). Counts against the resource `cpu` (settings.machine.cpu cores, or the plan's own `cpu` resource; default 4), in both schedules and at run time.
+   */
+  cpu?: number;
+  /**
+   * Memory the task needs while it runs, e.g. '4GiB'. Counts against the resource `memory` in whole GiB (settings.machine.memory, or the plan's own `memory` resource; default 16GiB), in both schedules and at run time.
+   */
+  memory?: string;
+  /**
    * Skills needed beyond the stream's.
    */
   skills?: string[];
@@ -511,6 +552,10 @@ export interface Task {
    * approve: the task waits for `execplan approve <id>` before it starts (a review gate).
    */
   gate?: 'approve';
+  /**
+   * Who is accountable for this work (a person or team, as you name them); `execplan report --owner` filters by it.
+   */
+  owner?: string;
 }
 /**
  * A dependency in full form. The task depends on `task` (finish-to-start).

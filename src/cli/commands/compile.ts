@@ -6,13 +6,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderArtifacts } from '../../compiler/artifacts/index.js';
+import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
-import { findingDiagnostics } from '../../compiler/analysis/diagnostics.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/rounding.js';
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
-import { parseCommandArgs, parsePositiveInt } from '../args.js';
+import { parseCommandArgs } from '../args.js';
+import { conflictHistory, contestedFiles, replanAdvice } from '../conflict-history.js';
+import { settingsFlagOptions, settingsOverrides } from '../settings-flags.js';
 import { UsageError, type Command } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { describeConfig } from '../config-trust.js';
@@ -26,14 +28,15 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'Compile plan.yaml into schedules and reviewable artifacts (tasks_output/); --check fails when they are stale',
-  usage: 'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--config FILE] [--allow-outside PATH]',
+  usage:
+    'execplan compile [plan.yaml] [--out DIR] [--check] [--concurrency N] [--min-confidence X] [--max-wave-size N] [--execution-model wave_based|rolling_frontier] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
       {
         out: { type: 'string' },
         check: { type: 'boolean', default: false },
-        concurrency: { type: 'string' },
+        ...settingsFlagOptions,
         config: { type: 'string' },
         'allow-outside': { type: 'string', multiple: true },
       },
@@ -41,28 +44,34 @@ export const compileCommand: Command = {
     );
     // An empty --out would resolve to the plan's own folder and scatter the artifacts beside it.
     if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory, e.g. --out tasks_output');
-    const concurrency = parsePositiveInt(values.concurrency, '--concurrency');
+    const { overrides, given } = settingsOverrides(values, io.env);
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
-    const outcome = await loadPlanWithConfig(io, positionals[0], concurrency ? { maxConcurrency: concurrency } : {}, values.config, values['allow-outside']);
+    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config, { allowOutside: values['allow-outside'] });
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
     if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);
     printDiagnostics(io, diagnostics);
 
-    const compiled = compilePlan(model);
+    // Files that conflicted before in this repository keep their tasks apart (see docs/agents.md); the
+    // loader's analysis already compiled with them.
+    const compiled = outcome.value.compiled ?? compilePlan(model, { contested: contestedFiles(input.dir) });
+    const advice = replanAdvice(conflictHistory(input.dir)?.records ?? [], model.name);
+    if (advice && !values.check) io.stderr(`execplan: ${advice}\n`);
     const outDir = path.resolve(values.out ? io.cwd : input.dir, values.out ?? config.out_dir ?? 'tasks_output');
-    const analysis = analyzePlan(compiled, analysisThresholds(config));
+    const analysis = outcome.value.analysis ?? analyzePlan(compiled, analysisThresholds(config));
+    // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
+    const shown = redactDeep({ compiled, analysis, diagnostics });
     const files = renderArtifacts({
-      compiled,
-      analysis,
+      compiled: shown.compiled,
+      analysis: shown.analysis,
       templates: await loadArtifactTemplates(),
       timestamp: stamp.timestamp,
       version,
       planText: input.text,
       // Relative to the output directory, so the bytes do not depend on where compile is run from.
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
-      diagnostics,
+      diagnostics: shown.diagnostics,
     });
     const relative = path.relative(io.cwd, outDir);
     const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
@@ -82,13 +91,13 @@ export const compileCommand: Command = {
       const flags = [
         positionals[0],
         values.out && `--out ${values.out}`,
-        values.concurrency && `--concurrency ${values.concurrency}`,
+        ...given,
         values.config && `--config ${values.config}`,
+        ...(values['allow-outside'] ?? []).map((a) => `--allow-outside ${a}`),
       ].filter(Boolean);
       return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
     }
 
-    if (outcome.value.source) printDiagnostics(io, findingDiagnostics(analysis.findings, outcome.value.source, model));
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);

@@ -72,6 +72,7 @@ export const draftCommand: Command = {
     }
     const read = await readSpecFile(io.cwd, spec);
     if (!read.ok) return read;
+    // The prompt goes through the profile's secrets policy (redact, block or send) before the agent sees it.
     const { absolute: specAbsolute, text: specText } = read.value;
 
     const loaded = await loadConfig(outDir, values.config ? path.resolve(io.cwd, values.config) : undefined);

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { exportGithubActions } from './export-github-actions.js';
 import { buildBeadsIssues, renderBeadsJsonl } from '../../compiler/artifacts/beads.js';
+import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { beadsStatusOf } from '../../runner/beads-sync.js';
 import { planState } from '../state-input.js';
 import { tryLoadState } from '../../runner/store.js';
@@ -55,7 +56,12 @@ export const exportCommand: Command = {
     const runState = loadedState.ok ? loadedState.value.state : null;
     const runTasks = runState && runState.journal.seq > 0 ? statusView(buildRunPlan(model, input.dir, input.text, 'state'), runState, Date.now()).tasks : [];
     const statuses = new Map(runTasks.map((task) => [task.id, beadsStatusOf(task.status)] as const));
-    const issues = buildBeadsIssues(compilePlan(model), { timestamp: rfc3339(new Date()), prefix: values.prefix ?? model.source.settings?.beads?.prefix, statuses });
+    // An export is shared like the artifacts: it never holds a secret from the plan.
+    const issues = buildBeadsIssues(redactDeep(compilePlan(model)), {
+      timestamp: rfc3339(new Date()),
+      prefix: values.prefix ?? model.source.settings?.beads?.prefix,
+      statuses,
+    });
     const jsonl = renderBeadsJsonl(issues);
     const out = values.output ?? (values.import ? path.join(input.dir, 'beads.jsonl') : undefined);
     if (values.import && out === '-') throw new UsageError('--import needs a file: drop `-o -`');
@@ -69,7 +75,9 @@ export const exportCommand: Command = {
     if (file === input.absolute) throw new UsageError(`-o ${out} is the plan itself; name another file (e.g. beads.jsonl)`);
     const written = await writeOneFile(file, shown, jsonl);
     if (!written.ok) return written;
-    io.stderr(`${input.file}: ${issues.length - 1} tasks + 1 epic -> ${shown}\n`);
+    // Phase-barrier milestones are issues but not tasks of the plan.
+    const barriers = issues.filter((i) => i.labels?.includes('kind:phase-barrier')).length;
+    io.stderr(`${input.file}: ${issues.length - 1 - barriers} tasks + 1 epic${barriers ? ` + ${barriers} phase barrier${barriers === 1 ? '' : 's'}` : ''} -> ${shown}\n`);
     if (!values.import) return ok();
     // Loaded only here: execa costs ~100 ms of start-up that no other command needs.
     const { execa } = await import('execa');

@@ -5,7 +5,7 @@ import { ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
 import { inventoryOption, inventoryText } from '../inventory-input.js';
 import type { Command } from '../command.js';
-import { readSpecFile } from '../spec-input.js';
+import { readSpecFile, redactSpecText } from '../spec-input.js';
 
 export const promptCommand: Command = {
   name: 'prompt',
@@ -21,7 +21,9 @@ export const promptCommand: Command = {
     const read = await readSpecFile(io.cwd, given, values['allow-outside']);
     if (!read.ok) return read;
     if (read.value.outsideAllowed) io.stderr(`execplan prompt: note: ${given} is outside the project; included because --allow-outside allows it\n`);
-    const { absolute, text: specText } = read.value;
+    const { absolute } = read.value;
+    const { text: specText, warnings } = redactSpecText(given, read.value.text);
+    for (const w of warnings) io.stderr(`${w}\n`);
     // The plan usually sits where the command runs, so the spec path is relative to it, with / separators.
     const specPath = values['spec-path'] ?? path.relative(io.cwd, absolute).split(path.sep).join('/');
     io.stdout(renderAuthoringPrompt({ specText, specPath, inventory: await inventoryText(io.cwd, values['no-inventory']) }));

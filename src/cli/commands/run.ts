@@ -8,13 +8,14 @@ import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
 import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
-import { parseBytes } from '../../runner/capacity.js';
+import { parseBytes } from '../../core/bytes.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';
 import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
+import { currentPlanApproval } from '../../runner/plan-approval.js';
 import { preflightProblems } from '../../runner/preflight.js';
 import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
@@ -59,6 +60,8 @@ const runFlags = {
   config: { type: 'string' },
   'allow-outside': { type: 'string', multiple: true },
   worktrees: { type: 'boolean' },
+  'execution-model': { type: 'string' },
+  'require-approval': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'beads-sync': { type: 'boolean' },
@@ -148,6 +151,22 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
   return ok();
 }
 
+/**
+ * A plan that requires approval runs only once its current version (meaning hash) is approved: why not
+ * yet, with how to approve it, or null when it may run.
+ */
+function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Result<never, Failure> | null {
+  const loaded = tryLoadState(paths);
+  if (!loaded.ok) return loaded;
+  const { current, voided } = currentPlanApproval(loaded.value.state, plan.planVersion);
+  if (current) return null;
+  const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
+  const why = voided
+    ? `this plan requires approval, and the plan changed since ${voided.actor} approved it at ${voided.at} (version ${voided.planVersion.slice(0, 12)}, now ${plan.planVersion.slice(0, 12)}); ${how}`
+    : `this plan requires approval before it runs (version ${plan.planVersion.slice(0, 12)}); ${how}`;
+  return err({ kind: 'cannot-start', problems: [why] });
+}
+
 /** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
 /** The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind. */
 function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never, Failure> {
@@ -213,9 +232,10 @@ function spawnHelper(io: CliIo, model: PlanModel): SpawnHelper | null {
 }
 
 /** --worktrees: one worktree per stream; the stream's tasks (commands, agents, checks) run in it. */
-function useWorktrees(loaded: LoadedRunPlan, runId: string): Result<WorktreeSession, Failure> {
+function useWorktrees(loaded: LoadedRunPlan, runId: string, store: Store, fresh: boolean): Result<WorktreeSession, Failure> {
   const { model, input, plan } = loaded;
-  const started = startWorktreeSession(model, input.dir, runId);
+  // The branches an earlier run of this state recorded: resumed runs work on the same ones.
+  const started = startWorktreeSession(model, input.dir, runId, { recorded: store.state.branches ?? null, fresh });
   if (!started.ok) return started;
   const worktrees = started.value;
   for (const task of plan.tasks.values()) {
@@ -275,15 +295,30 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
         warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
       })
     : null;
-  let worktrees: WorktreeSession | null = null;
-  if (request.worktrees) {
-    const started = useWorktrees(loaded, runId);
-    if (!started.ok) return started;
-    worktrees = started.value;
-  }
   const opened = openStore(io, paths, request);
   if (!opened.ok) return opened;
   const store = opened.value;
+  let worktrees: WorktreeSession | null = null;
+  if (request.worktrees) {
+    const started = useWorktrees(loaded, runId, store, request.fresh);
+    if (!started.ok) {
+      store.close();
+      return started;
+    }
+    worktrees = started.value;
+  }
+  // The branches and their tips go into the state after every change, so a resumed run (also after
+  // kill -9) finds the same branches and can tell when someone moved one.
+  let lastBranches = '';
+  const recordBranches = () => {
+    if (!worktrees || !request.persist) return;
+    const recorded = worktrees.recorded();
+    const text = JSON.stringify(recorded);
+    if (text === lastBranches) return;
+    lastBranches = text;
+    store.append({ type: 'branches', ...recorded });
+  };
+  recordBranches();
   const logSettings = model.source.settings?.logs;
   if (request.persist && logSettings?.keep_runs !== undefined) {
     // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
@@ -328,13 +363,23 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     logMaxBytes: logSettings?.max_bytes_per_attempt,
     exitCodeOf: exitCodeOfRun,
     onEvent: (event: RunEvent) => {
-      // A stream's finished task (checks passed) is committed on the stream's branch.
-      if (worktrees && event.event === 'task-end' && event.status === 'done') {
-        const problem = worktrees.commit(plan.tasks.get(event.task)!.model, `execplan run ${runId}`);
-        if (problem) io.stderr(`execplan: warning: ${problem}\n`);
-      }
       onEvent(event);
       beads?.onEvent(event);
+    },
+    // Before a stream task starts, its upstream streams' work is merged into its worktree.
+    prepareTask: (task) => {
+      const conflict = worktrees?.bringUpstream(task.model) ?? null;
+      recordBranches();
+      if (!conflict || !worktrees) return null;
+      const into = worktrees.worktrees.find((w) => w.stream === task.model.stream)!.branch;
+      return { stream: conflict.stream, branch: conflict.branch, into, files: conflict.files };
+    },
+    // A stream's finished task (checks passed) is committed on the stream's branch, then scope-checked.
+    recordTask: (task) => {
+      if (!worktrees) return { problem: null, outOfScope: [], fail: false };
+      const r = worktrees.record(task.model, `execplan run ${runId}`);
+      recordBranches();
+      return { ...r, fail: model.settings.scope === 'fail' };
     },
   });
   if (useTty) {
@@ -391,11 +436,15 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'Run the plan Makefile-style (resumes by default; live status; state in .execplan/<plan name>/; `-` reads the plan from stdin)',
   usage:
-    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
+    'execplan run [plan.yaml | -] [--concurrency N] [--dry-run] [--keep-going] [--only ID[,ID..]].. [--upstream-done] [--fresh] [--force] [--json] [--wait] [--no-state] [--worktrees] [--execution-model wave_based|rolling_frontier] [--require-approval] [--no-wait-for-limits] [--metrics-port P [--metrics-host 127.0.0.1]] [--beads-sync] [--config FILE] [--allow-outside PATH] [--yes]',
   async run(args, io) {
     const { values, positionals } = parseRunArgs(args);
     const concurrencyFlag = parsePositiveInt(values.concurrency, '--concurrency');
-    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', values['allow-outside']);
+    const executionModel = values['execution-model'];
+    if (executionModel !== undefined && executionModel !== 'wave_based' && executionModel !== 'rolling_frontier') {
+      throw new UsageError(`--execution-model must be wave_based or rolling_frontier, not '${executionModel}'`);
+    }
+    const loaded = await loadRunPlan(io, positionals[0], values.config, 'run', executionModel ? { executionModel } : {}, values['allow-outside']);
     if (!loaded.ok) return loaded;
     const request = runRequest(values, concurrencyFlag, loaded.value);
     const doubt = concurrencyDoubt(
@@ -405,6 +454,10 @@ export const runCommand: Command = {
     if (doubt !== null && !request.dryRun && !values.yes) return err({ kind: 'unconfirmed', message: doubt });
     const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys(), loaded.value.model.name);
     if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
+    if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {
+      const refused = planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);
+      if (refused) return refused;
+    }
 
     let release = () => {};
     if (request.persist) {

@@ -1,6 +1,7 @@
 /** execplan ui [plan.yaml]: a live web dashboard of the plan's run state, with the control buttons. */
 import { compilePlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
+import { resolveActor } from '../../runner/actor.js';
 import { sendControl } from '../../runner/control-client.js';
 import type { ControlAction } from '../../runner/records.js';
 import { loadState } from '../../runner/store.js';
@@ -29,7 +30,9 @@ export const uiCommand: Command = {
     const paths = planState(io, input, plan.tasks.keys());
     // What the journal says as far as it can be read; `execplan status` and `verify` report a damaged one.
     const state = () => loadState(paths).state;
-    // The buttons are the control commands: the same request, the same checks, the same words back.
+    // The buttons are the control commands: the same request, the same checks, the same words back;
+    // the person who serves the dashboard is the actor its buttons record.
+    const actor = resolveActor(io.env, io.cwd);
     const control = async (verb: UiAction, task: string | null): Promise<{ ok: boolean; message: string }> => {
       let action: ControlAction;
       let shownVerb: string = verb;
@@ -40,7 +43,7 @@ export const uiCommand: Command = {
         shownVerb = 'pause';
       } else if (!task) return { ok: false, message: `execplan ${verb}: missing the task id` };
       else action = { action: verb, task };
-      const answer = controlOutcome(shownVerb, 'task' in action ? action.task : null, await sendControl(paths, plan, action));
+      const answer = controlOutcome(`${shownVerb}${'task' in action ? ` ${action.task}` : ''}`, await sendControl(paths, plan, { ...action, actor }));
       return answer.ok ? { ok: true, message: answer.value } : { ok: false, message: failureText(answer.error, { name: shownVerb, usage: '', cwd: io.cwd }).trim() };
     };
     let served;

@@ -10,15 +10,20 @@ import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check plan.yaml (syntax, schema, references, cycles, capacities) and print every problem',
-  usage: 'execplan validate [plan.yaml] [--format text|json] [--config FILE] [--allow-outside PATH]',
+  usage: 'execplan validate [plan.yaml] [--format text|json] [--strict] [--config FILE] [--allow-outside PATH]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { format: { type: 'string', default: 'text' }, config: { type: 'string' }, 'allow-outside': { type: 'string', multiple: true } },
+      {
+        format: { type: 'string', default: 'text' },
+        strict: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        'allow-outside': { type: 'string', multiple: true },
+      },
       1,
     );
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
-    const outcome = await loadPlanWithConfig(io, positionals[0], {}, values.config, values['allow-outside']);
+    const outcome = await loadPlanWithConfig(io, positionals[0], values.strict ? { strict: true } : {}, values.config, { allowOutside: values['allow-outside'] });
     if (!outcome.ok) {
       const failure = outcome.error;
       switch (failure.kind) {

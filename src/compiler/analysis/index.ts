@@ -20,7 +20,14 @@ export function analyzePlan(compiled: CompiledPlan, overrides: Partial<AnalysisT
   const thresholds = resolveThresholds(overrides);
   const decomposition = analyzeDecomposition(compiled, thresholds);
   const streams = analyzeStreams(compiled);
-  const findings = [...decomposition.findings, ...streams.findings].sort(
+  const contested = compiled.contested.map((c) => ({
+    severity: 'warning' as const,
+    code: 'contested-file',
+    message: `${c.file} conflicted ${c.count} time${c.count === 1 ? '' : 's'} in earlier runs; ${c.tasks.join(', ')} touch it and are kept apart in both schedules`,
+    tasks: c.tasks,
+    streams: c.streams,
+  }));
+  const findings = [...decomposition.findings, ...streams.findings, ...contested].sort(
     (a, b) => (a.severity === b.severity ? 0 : a.severity === 'warning' ? -1 : 1) || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
   return { thresholds, scope: assessScope(compiled, thresholds), decomposition, streams, testStrategies: recommendTestStrategies(compiled), findings };

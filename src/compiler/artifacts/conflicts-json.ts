@@ -20,6 +20,7 @@ export function conflictGroupsJson(conflicts: FileConflicts, withResolution = fa
         b: b.pattern,
         sourceA: a.source,
         sourceB: b.source,
+        type: o.type,
         confidence: o.confidence,
         enforced: o.enforced,
         ...(withResolution ? { resolution: o.enforced ? 'never_concurrent' : 'reported_only' } : {}),

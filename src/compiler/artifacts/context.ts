@@ -9,8 +9,13 @@ export interface ArtifactContext {
   timestamp: string;
   /** execplan's version. */
   version: string;
-  /** plan.yaml as read, for the plan hash in .tasks-meta.json. */
+  /** plan.yaml as read (the meta hash is of the parsed plan, not of this text). */
   planText: string;
+  /**
+   * Every warning the front end and the analysis reported (code and message, no positions: artifacts
+   * must not change when only the plan's formatting does). Absent: the analysis' own warnings.
+   */
+  warnings?: readonly { code: string; message: string }[];
   /** plan.yaml's path relative to the output directory's parent, as the user named it. */
   planFile: string;
 }

@@ -10,8 +10,12 @@ function edgeJson(e: EdgeModel) {
   return { from: e.from, to: e.to, type: e.type, confidence: e.confidence, isHard: e.hard, reason: e.reason ?? undefined, ...edgeContract(e) };
 }
 
+/**
+ * Where in the plan, as a path (`tasks.3.acceptance`), not a line and column: a committed artifact must
+ * not change when a comment is added above the task.
+ */
 function diagnosticJson(d: Diagnostic) {
-  return { code: d.code, message: d.message, line: d.line, col: d.col };
+  return { code: d.code, message: d.message, path: d.path.join('.') };
 }
 
 export function renderDag(compiled: CompiledPlan, diagnostics: readonly Diagnostic[] = [], timestamp: string | null = null): string {

@@ -46,6 +46,8 @@ export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> 
     version: inputs.version,
     planText: inputs.planText,
     planFile: inputs.planFile,
+    // Plan.md counts every warning of the plan (validate's and compile's are one list).
+    ...(inputs.diagnostics ? { warnings: inputs.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message })) } : {}),
   };
   const files: Record<string, string> = {
     ...renderScheduleArtifacts(inputs.compiled, { diagnostics: inputs.diagnostics, timestamp: inputs.timestamp }),

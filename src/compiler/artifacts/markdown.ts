@@ -59,6 +59,7 @@ export interface ConflictRow {
   tasksText: string;
   confidence: number;
   enforced: boolean;
+  type: string;
 }
 
 /** Most overlap rows in Plan.md and Decisions.md; dag.json and tasks.json have them all. */
@@ -83,9 +84,21 @@ export function conflictRows(ctx: ArtifactContext): { rows: ConflictRow[]; more:
     const tasks = [...new Set([...patterns[o.a]!.tasks, ...patterns[o.b]!.tasks])].sort((a, b) => index.get(a)! - index.get(b)!);
     const fromDescription = patterns[o.a]!.source === 'description' || patterns[o.b]!.source === 'description';
     const declared = patterns[o.a]!.source === 'avoid_concurrent_with';
-    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced };
+    return { files, fromDescription, declared, tasks, tasksText: shortList(tasks.map((t) => `\`${t}\``)), confidence: o.confidence, enforced: o.enforced, type: o.type };
   });
   return { rows, more: ordered.length - rows.length };
+}
+
+/**
+ * Every warning the plan got (validate's and compile's are the same list), then the analysis' notes:
+ * the count in the summary is the number of warnings a reviewer has to look at.
+ */
+function reviewFindings(ctx: ArtifactContext): { severity: string; code: string; message: string }[] {
+  const notes = ctx.analysis.findings.filter((f) => f.severity !== 'warning');
+  const warnings = ctx.warnings
+    ? ctx.warnings.map((w) => ({ severity: 'warning', code: w.code, message: w.message }))
+    : ctx.analysis.findings.filter((f) => f.severity === 'warning');
+  return [...warnings, ...notes];
 }
 
 export function planView(ctx: ArtifactContext) {
@@ -98,6 +111,7 @@ export function planView(ctx: ArtifactContext) {
   // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
   const condensed = full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
   const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
+  const findings = reviewFindings(ctx);
   const summary = [
     ['Tasks', model.tasks.length],
     ['Total work', `${round(total, 1)} h`],
@@ -113,7 +127,11 @@ export function planView(ctx: ArtifactContext) {
     ['Streams / phases / features', `${model.streams.length} / ${model.phases.length} / ${(model.source.features ?? []).length}`],
     ['Resources', model.resources.length ? model.resources.map((r) => `${r.name} (${r.capacity})`).join(', ') : 'none'],
     ['File conflicts', fileConflictSummary(conflicts)],
-    ['Findings to review', `${analysis.findings.filter((f) => f.severity === 'warning').length} warnings`],
+    // Only with a conflict history: a plan compiled elsewhere renders the same bytes as before.
+    ...(compiled.contested.length
+      ? [['Contested files', compiled.contested.map((c) => `${c.file} (${c.count} conflict${c.count === 1 ? '' : 's'}: ${c.tasks.join(', ')})`).join('; ')] as [string, string]]
+      : []),
+    ['Findings to review', `${findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
   const ganttLimit = analysis.thresholds.condenseGraphAbove;
   return {
@@ -183,7 +201,7 @@ export function planView(ctx: ArtifactContext) {
     softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
     lowConfidenceDeps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
     minConfidence: model.settings.minConfidence,
-    findings: analysis.findings,
+    findings,
     merges: analysis.decomposition.merges,
     splits: analysis.decomposition.splits,
     timestamp: ctx.timestamp,

@@ -49,6 +49,9 @@ export function renderTasksJson(ctx: ArtifactContext): string {
   const conflictGroups = groupsOfTasks(conflicts);
   const critical = new Set(graph.criticalPath);
   const avoid = avoidPartners(compiled);
+  const streamSkills = new Map(model.streams.map((s) => [s.name, s.skills]));
+  // A task needs its own skills and those of its stream (the stream's are what its agents are picked by).
+  const skillsOf = (t: TaskModel) => [...new Set([...(t.source.skills ?? []), ...((t.stream && streamSkills.get(t.stream)) || [])])];
   const taskJson = (t: TaskModel) => {
     const test = tests.get(t.id)!;
     const exclusive = Object.keys(t.resources)
@@ -84,7 +87,7 @@ export function renderTasksJson(ctx: ArtifactContext): string {
         criticality_index: compiled.risk.criticality[t.id] ?? 0,
       },
       ...taskContract(t),
-      skillsRequired: t.source.skills ?? [],
+      skillsRequired: skillsOf(t),
       duration: { optimistic: round(t.pert.optimistic), mostLikely: round(t.pert.likely), pessimistic: round(t.pert.pessimistic) },
       durationUnits: 'hours',
       expected_hours: round(t.hours),

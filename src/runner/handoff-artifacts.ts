@@ -1,0 +1,209 @@
+/**
+ * Hand-off artifacts: for every task event that matters to whoever works next (finished, failed, stopped,
+ * rejected, approved) one JSON file, `<state>/handoffs/<task>/<attempt>-<event>.json`, in the format of
+ * schema/handoff.schema.json. They are written from journal records (after they are appended), so each
+ * file says what the journal says, with the words a person or agent needs: the outcome, what must happen
+ * next, whether the work is integrated yet, and the earlier artifacts it follows from.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { JournalRecord } from './journal.js';
+import type { RunPlan } from './plan-view.js';
+import { redactSecrets as redact } from '../secrets/index.js';
+import type { RunState } from './state.js';
+
+export type HandoffEvent = 'finished' | 'failed' | 'stopped' | 'rejected' | 'approved';
+
+export interface HandoffArtifact {
+  schema_version: 1;
+  task: string;
+  plan: string;
+  plan_version: string;
+  step_order: number | null;
+  event: HandoffEvent;
+  attempt: number;
+  timestamp: string;
+  actor: string;
+  outcome: { summary: string; exit_code?: number | null; reason?: string | null; duration_s?: number | null; reopened?: string[]; judged_attempt?: number | null };
+  next_action: string;
+  integrated: boolean;
+  links: string[];
+}
+
+const dirOf = (stateDir: string, task: string) => path.join(stateDir, 'handoffs', task);
+
+/** The newest artifact of a task (by timestamp, then file name), or null. */
+export function latestHandoff(stateDir: string, task: string): { file: string; artifact: HandoffArtifact } | null {
+  let names: string[];
+  try {
+    names = readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+  } catch {
+    return null;
+  }
+  let best: { file: string; artifact: HandoffArtifact } | null = null;
+  for (const name of names) {
+    const file = path.join(dirOf(stateDir, task), name);
+    try {
+      const artifact = JSON.parse(readFileSync(file, 'utf8')) as HandoffArtifact;
+      if (!best || artifact.timestamp > best.artifact.timestamp || (artifact.timestamp === best.artifact.timestamp && file > best.file)) best = { file, artifact };
+    } catch {
+      // a damaged file is skipped: the journal stays the source of truth
+    }
+  }
+  return best;
+}
+
+/** Launch order of an attempt: its place among all attempt starts in this state. */
+function stepOrder(state: RunState, task: string, attempt: number): number | null {
+  const starts: Array<[string, string, number]> = [];
+  for (const [id, s] of Object.entries(state.tasks)) for (const a of s.attempts) starts.push([a.startedAt, id, a.n]);
+  starts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+  const i = starts.findIndex(([, id, n]) => id === task && n === attempt);
+  return i < 0 ? null : i + 1;
+}
+
+function logTail(planDir: string, log: string | undefined, lines = 5): string {
+  if (!log) return '';
+  try {
+    const text = readFileSync(path.resolve(planDir, log), 'utf8').trimEnd();
+    return text.split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export interface HandoffContext {
+  stateDir: string;
+  plan: RunPlan;
+  state: RunState;
+  /** Who started the run (the runner's own events are theirs). */
+  actor: string;
+  /** A summary from the task's executor (an agent's final message), when there is one. */
+  summaryOf?: (task: string) => string | null;
+}
+
+/** Writes the artifact a journal record calls for, and returns its path (null when the record is not such an event). */
+export function writeHandoffFor(ctx: HandoffContext, record: JournalRecord): string | null {
+  const made = artifactFor(ctx, record);
+  if (!made) return null;
+  const dir = dirOf(ctx.stateDir, made.task);
+  mkdirSync(dir, { recursive: true });
+  // A second decision on the same attempt (rejected twice) gets its own file: none is overwritten.
+  let file = path.join(dir, `${made.attempt}-${made.event}.json`);
+  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${made.attempt}-${made.event}-${n}.json`);
+  writeFileAtomic(file, `${JSON.stringify(made, null, 2)}\n`, { fsync: false });
+  return file;
+}
+
+function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifact | null {
+  const { plan, state } = ctx;
+  let task: string;
+  let event: HandoffEvent;
+  let attempt: number;
+  let actor = ctx.actor;
+  let outcome: HandoffArtifact['outcome'];
+  let next: string;
+  const latestAttempt = (id: string) => state.tasks[id]?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0;
+  const attemptState = (id: string, n: number) => state.tasks[id]?.attempts.find((a) => a.n === n);
+  switch (record.type) {
+    case 'task-end': {
+      task = record.task;
+      attempt = record.attempt;
+      const log = attemptState(task, attempt)?.logged ? attemptState(task, attempt)!.log : undefined;
+      const summary = ctx.summaryOf?.(task) ?? logTail(plan.planDir, log);
+      outcome = {
+        summary: redact(summary || (record.status === 'done' ? 'finished with no output' : 'failed with no output')),
+        exit_code: record.exitCode,
+        reason: record.reason,
+        duration_s: record.durationMs / 1000,
+      };
+      if (record.status === 'done') {
+        event = 'finished';
+        const dependents = plan.tasks.get(task)?.dependents ?? [];
+        next = dependents.length ? `dependent tasks can start: ${dependents.join(', ')}` : 'nothing depends on it; the plan ends when the other tasks do';
+      } else {
+        event = 'failed';
+        next = `fix the cause and \`execplan retry ${task}\` (or \`skip\` / \`done --reason\`); see the log`;
+      }
+      break;
+    }
+    case 'task-interrupted':
+    case 'task-stopped':
+      task = record.task;
+      attempt = record.attempt;
+      event = 'stopped';
+      outcome = { summary: redact(record.reason), reason: redact(record.reason) };
+      next = 'it runs again as a new attempt on the next `execplan run` (or `execplan skip` / `done --reason` it)';
+      break;
+    case 'control': {
+      if (record.action === 'done') {
+        // A person's statement replaces the old failure as what the next agent reads.
+        task = record.task;
+        attempt = latestAttempt(task);
+        event = 'finished';
+        actor = record.actor;
+        outcome = { summary: record.reason, reason: null };
+        next = `marked done by ${record.actor}; dependent tasks can start`;
+        break;
+      }
+      if (record.action !== 'approve' && record.action !== 'reject') return null;
+      task = record.task;
+      // The gate's own attempt (0 before it ran); the attempt the decision judged may be its upstream work's.
+      attempt = latestAttempt(task);
+      actor = record.actor;
+      const judged = record.attempt ?? null;
+      if (record.action === 'approve') {
+        event = 'approved';
+        outcome = { summary: record.reason ?? `approved by ${record.actor}`, judged_attempt: judged };
+        next = state.tasks[task]?.attempts.length ? 'the gate is open: dependent tasks can start' : `the gate is open: ${task} can start`;
+      } else {
+        event = 'rejected';
+        outcome = { summary: record.reason, reopened: record.reopened, judged_attempt: judged };
+        next = `redo ${record.reopened.join(', ')} (new attempts on the next \`execplan run\`), then ${task} waits for a new decision`;
+      }
+      break;
+    }
+    default:
+      return null;
+  }
+  const links: string[] = [];
+  const rel = (file: string) => path.relative(plan.planDir, file);
+  const previous = latestHandoff(ctx.stateDir, task);
+  if (previous) links.push(rel(previous.file));
+  for (const up of plan.tasks.get(task)?.deps ?? []) {
+    const h = latestHandoff(ctx.stateDir, up);
+    if (h) links.push(rel(h.file));
+  }
+  const a = attemptState(task, attempt);
+  if (a?.logged) links.push(a.log);
+  return {
+    schema_version: 1,
+    task,
+    plan: plan.model.name,
+    plan_version: plan.planVersion,
+    step_order: attempt > 0 ? stepOrder(state, task, attempt) : null,
+    event,
+    attempt,
+    timestamp: record.ts,
+    actor,
+    outcome,
+    next_action: next,
+    // Work done in a stream's worktree is on its branch until someone merges it.
+    integrated: plan.tasks.get(task)?.root === undefined,
+    links,
+  };
+}
+
+/**
+ * The final message an agent task left (its executor's own hand-off, `handoffs/<task>.json`), the best
+ * summary of what it did; null for command tasks.
+ */
+export function agentSummary(stateDir: string, task: string): string | null {
+  try {
+    const h = JSON.parse(readFileSync(path.join(stateDir, 'handoffs', `${task}.json`), 'utf8')) as { summary?: unknown };
+    return typeof h.summary === 'string' && h.summary.trim() ? h.summary : null;
+  } catch {
+    return null;
+  }
+}
