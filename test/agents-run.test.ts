@@ -68,6 +68,9 @@ t.test('an agent task runs after its upstream, logs its transcript, records usag
   t.match(log, /"usage":\{"input_tokens":1200,"output_tokens":340/, 'usage figures are not mistaken for secrets');
   t.match(log, /agent-1 \(claude\): claude -p --output-format stream-json --verbose/);
   t.match(r.stdout, /impl : agent-1: Edit src\/thing\.ts/, 'progress shows in the plain view');
+  t.notMatch(r.stdout, /impl \| \{/, "the agent's raw stream-json lines stay out of the plain console");
+  t.notMatch(r.stdout, /"type":"result"/, 'not even the result event');
+  t.match(r.stdout, /impl \| \[execplan\] agent-1 usage: 1200 input/, "execplan's own lines about the agent still show");
   t.match(r.stdout, /Agent usage: 1 task, 1200 input \+ 340 output tokens \(800 cached\), 3 turns, 2 tool calls, \$0\.01 reported/);
   const runs = readdirSync(path.join(dir, '.execplan/demo/runs'));
   const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/demo/runs', runs[0]!), 'utf8'));
@@ -174,4 +177,37 @@ tasks:
   const log = readFileSync(path.join(dir, '.execplan/pem/logs/leak/1.log'), 'utf8');
   t.notMatch(log + r.stdout, /MIIEpAIBAAKCAQEA|ZGB\+dQ3c/);
   t.match(log, /start\n(\[REDACTED:private-key\]\n){4}done/);
+});
+
+t.test("a stream's next task continues the stream's session (claude --resume), unless the profile turns it off", async (t) => {
+  const PLAN_S = `version: 1
+name: sess
+streams:
+  s: {}
+tasks:
+  - { id: a, title: First, stream: s, agent: {} }
+  - { id: b, title: Second, stream: s, needs: [a], agent: {} }
+  - { id: c, title: Outside the stream, needs: [b], agent: {} }
+`;
+  const argvOf = (dir: string) =>
+    Object.fromEntries(
+      readdirSync(path.join(dir, '.records'))
+        .filter((f) => /^\d+\.json$/.test(f))
+        .map((f) => JSON.parse(readFileSync(path.join(dir, '.records', f), 'utf8')) as { task: string; argv: string[]; stdin: string })
+        .map((r) => [r.task, r]),
+    );
+  const dir = project(PLAN_S);
+  const r = await run(dir, []);
+  t.equal(r.code, 0, r.stderr + r.stdout);
+  const calls = argvOf(dir);
+  t.notMatch(calls.a!.argv.join(' '), '--resume', 'the first task of a stream starts a new session');
+  const session = (JSON.parse(readFileSync(path.join(dir, '.execplan/sess/handoffs/a.json'), 'utf8')) as { sessionId: string }).sessionId;
+  t.match(calls.b!.argv.join(' '), `--resume ${session} --fork-session`, "the next task continues it, with the id from a's result");
+  t.match(calls.b!.stdin, 'This conversation continues the one of task a of your stream');
+  t.notMatch(calls.c!.argv.join(' '), '--resume', 'a task outside the stream starts its own');
+  t.match(r.stdout, "b : agent-2 starting (claude, continuing a's session)");
+
+  const off = project(PLAN_S, { 'execplan.config.yaml': 'profiles:\n  claude:\n    stream_session: false\n' });
+  t.equal((await run(off, [])).code, 0);
+  t.notMatch(argvOf(off).b!.argv.join(' '), '--resume', 'stream_session: false starts every task anew');
 });

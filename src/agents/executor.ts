@@ -99,6 +99,27 @@ function promptInputProblems(options: AgentExecutorOptions, tasks: readonly Task
 
 type PromptResult = { ok: true; prompt: string } | { ok: false; message: string };
 
+/**
+ * The stream session a task continues: the one of the stream's task that finished last (done, same
+ * profile, same folder: a CLI finds its sessions by folder). None when the profile cannot continue
+ * sessions or turns it off, for a task outside a stream, and after this task's own attempt failed while
+ * continuing one (a session the CLI cannot find any more must not fail every retry).
+ */
+function streamSession(model: PlanModel, task: TaskModel, profile: AgentProfile, cwd: string, stateDir: string): { task: string; sessionId: string } | null {
+  if (!profile.streamSession || profile.resumeArgs.length === 0 || task.stream === null) return null;
+  const own = readHandoff(stateDir, task.id);
+  if (own?.continued && (own.isError || own.exitCode !== 0)) return null;
+  const state = readRunState(stateDir);
+  let best: { task: string; sessionId: string; endedAt: string } | null = null;
+  for (const other of model.tasks) {
+    if (other.id === task.id || other.stream !== task.stream || !state.status(other.id).startsWith('done')) continue;
+    const h = readHandoff(stateDir, other.id);
+    if (!h?.sessionId || !h.endedAt || h.profile !== profile.name || h.cwd !== cwd || h.isError || h.exitCode !== 0) continue;
+    if (!best || h.endedAt > best.endedAt) best = { task: other.id, sessionId: h.sessionId, endedAt: h.endedAt };
+  }
+  return best && { task: best.task, sessionId: best.sessionId };
+}
+
 /** The prompt for one attempt: rendered from the task, its upstream hand-offs and the specs, then the profile's secrets policy. */
 function attemptPrompt(
   options: AgentExecutorOptions,
@@ -108,6 +129,7 @@ function attemptPrompt(
   context: ExecutorContext,
   say: (line: string) => void,
   notify: (message: string) => void,
+  continues: string | null,
 ): PromptResult {
   const { model } = options;
   const { task } = input;
@@ -121,6 +143,7 @@ function attemptPrompt(
     attempt: input.attempt,
     specs: specs.specs,
     note: state.note(task.id),
+    continues,
     // A task a person completed by hand (`execplan done --reason`) hands on their words, not what an
     // earlier failed attempt left behind; otherwise its latest hand-off artifact speaks for it.
     upstream: (id) => {
@@ -202,6 +225,7 @@ function endAttempt(
   lastProgress: string | null,
   lastError: string | null,
   stderrTail: readonly string[] = [],
+  continued: string | null = null,
 ): AttemptOutcome {
   const usage = result.usage;
   const ok = outcome.kind === 'exited' && outcome.exitCode === 0 && !result.isError;
@@ -238,6 +262,9 @@ function endAttempt(
       failure: failure !== null ? redactSecrets(failure) : null,
       usage,
       sessionId: result.sessionId,
+      cwd: input.cwd,
+      endedAt: new Date().toISOString(),
+      continued,
     });
   } catch {
     // the hand-off is context for later prompts, not a result
@@ -278,13 +305,20 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const number = ++agentCount;
       const label = `agent-${number}`;
 
-      const prepared = attemptPrompt(options, agent, number, input, context, say, notify);
+      // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
+      const cwd = input.cwd;
+      const session = streamSession(model, task, profile, cwd, context.stateDir);
+      const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null);
       if (!prepared.ok) return done({ kind: 'error', message: prepared.message });
       const prompt = prepared.prompt;
       keepPromptCopy(input, prompt);
-      // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
-      const cwd = input.cwd;
-      const invocation = buildInvocation(profile, { prompt, promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`), model: agent.model, cwd });
+      const invocation = buildInvocation(profile, {
+        prompt,
+        promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`),
+        model: agent.model,
+        cwd,
+        sessionId: session?.sessionId ?? null,
+      });
       if (invocation.promptFile) {
         try {
           writeFileAtomic(invocation.promptFile.path, invocation.promptFile.text, { fsync: false, mode: 0o600 });
@@ -293,7 +327,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         }
       }
       say(`${label} (${profile.name}): ${[invocation.file, ...invocation.args].map((a) => (a.length > 60 ? `${a.slice(0, 57)}...` : a)).join(' ')}`);
-      input.onProgress({ message: `${label} starting (${profile.name})` });
+      if (session) say(`${label} continues the session of stream ${task.stream} from task ${session.task} (${session.sessionId})`);
+      input.onProgress({ message: `${label} starting (${profile.name}${session ? `, continuing ${session.task}'s session` : ''})` });
 
       const parser = createOutputParser(profile.output);
       let lastError: string | null = null;
@@ -310,7 +345,8 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         graceMs: options.graceMs ?? 3000,
         timeoutMs: profileTimeoutMs(task, profile),
         onLine: (line, stream) => {
-          input.onLine(line, stream);
+          // A JSON event line is for the log and the parser; the console shows the parser's progress line.
+          input.onLine(line, stream, stream === 'stdout' && profile.output === 'stream-json' && line.trimStart().startsWith('{'));
           if (stream !== 'stdout') {
             if (line.trim()) lastError = line.trim();
             stderrTail.push(line);
@@ -335,7 +371,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError, stderrTail);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError, stderrTail, session?.sessionId ?? null);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },

@@ -24,6 +24,11 @@ export interface Handoff {
   failure?: string | null;
   usage: AgentUsage;
   sessionId: string | null;
+  /** Where the agent ran and when it ended: a stream's next task continues this session only from the same folder. */
+  cwd?: string;
+  endedAt?: string;
+  /** The session this attempt continued (null: a new one). */
+  continued?: string | null;
 }
 
 export const handoffPath = (stateDir: string, task: string): string => path.join(stateDir, 'handoffs', `${task}.json`);

@@ -15,6 +15,10 @@ export interface AgentProfile {
   command: string[];
   args: string[];
   draftArgs: string[];
+  /** Appended to continue an earlier session ({{session_id}}); empty when the CLI cannot. */
+  resumeArgs: string[];
+  /** Consecutive tasks of a stream continue the stream's session (when resumeArgs are set). */
+  streamSession: boolean;
   vars: Record<string, string>;
   promptVia: PromptVia;
   output: OutputFormat;
@@ -46,6 +50,10 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     ],
     args: [],
     draftArgs: ['--json-schema', '{{json_schema}}'],
+    // A stream's next task continues its conversation. --fork-session: the continued session gets a new
+    // id, so two tasks of one stream running at once never write to the same session.
+    resumeArgs: ['--resume', '{{session_id}}', '--fork-session'],
+    streamSession: true,
     // acceptEdits: headless runs cannot answer permission prompts; edits are the job. Commands the agent
     // may run (tests, builds) are opted into with allowed_tools, e.g. "Bash(npm test:*) Bash(git diff:*)".
     vars: { permission_mode: 'acceptEdits', allowed_tools: '' },
@@ -65,6 +73,9 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     command: ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', '{{sandbox}}', '--model', '{{model}}', '-'],
     args: [],
     draftArgs: [],
+    // `codex exec resume <id>` is a subcommand, not flags added to `codex exec`: not continued.
+    resumeArgs: [],
+    streamSession: true,
     vars: { sandbox: 'workspace-write' },
     promptVia: 'stdin',
     output: 'stream-json',
@@ -93,6 +104,9 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     ],
     args: [],
     draftArgs: [],
+    // gemini --resume picks a session by its index in the project's list, not by id: not continued.
+    resumeArgs: [],
+    streamSession: true,
     vars: { approval_mode: 'auto_edit' },
     promptVia: 'stdin',
     output: 'stream-json',
@@ -116,6 +130,8 @@ export function mergeProfile(name: string, base: AgentProfile | undefined, confi
     command,
     args: config.args ?? base?.args ?? [],
     draftArgs: config.draft_args ?? base?.draftArgs ?? [],
+    resumeArgs: config.resume_args ?? base?.resumeArgs ?? [],
+    streamSession: config.stream_session ?? base?.streamSession ?? true,
     vars: { ...base?.vars, ...config.vars },
     promptVia: config.prompt_via ?? base?.promptVia ?? 'stdin',
     output: config.output ?? base?.output ?? 'text',
@@ -143,6 +159,8 @@ export interface InvocationInput {
   cwd: string;
   /** `execplan draft`: the plan JSON Schema; adds the profile's draft arguments. */
   jsonSchema?: string;
+  /** The agent session to continue; adds the profile's resume arguments. */
+  sessionId?: string | null;
 }
 
 export interface Invocation {
@@ -185,8 +203,10 @@ export function buildInvocation(profile: AgentProfile, input: InvocationInput): 
     prompt: profile.promptVia === 'argument' ? input.prompt : null,
     prompt_file: profile.promptVia === 'file' ? input.promptFile : null,
     json_schema: input.jsonSchema ?? null,
+    session_id: input.sessionId ?? null,
   };
-  const template = [...profile.command, ...profile.args, ...(input.jsonSchema !== undefined ? profile.draftArgs : [])];
+  const resume = input.sessionId ? profile.resumeArgs : [];
+  const template = [...profile.command, ...profile.args, ...(input.jsonSchema !== undefined ? profile.draftArgs : []), ...resume];
   const argv = expandArgv(template, values);
   return {
     file: argv[0]!,

@@ -50,7 +50,13 @@ export interface PromptContext {
   scope: { may: string[]; mustNot: string[] };
   stream: { name: string; title: string | null; owns: string[] } | null;
   skills: string[];
-  communication: { from: string; to: string; after: string | null; what: string }[];
+  /**
+   * The stream's communication rows; for a row this stream receives, `delivered` holds the sending
+   * stream's finished tasks of that phase (all its tasks without `after`) with their hand-offs.
+   */
+  communication: { from: string; to: string; after: string | null; what: string; delivered: { id: string; title: string; summary: string }[] }[];
+  /** The earlier task of the stream whose agent session this one continues, or null for a new session. */
+  session: { continues: string } | null;
   upstream: UpstreamResult[];
   specs: SpecDocument[];
 }
@@ -61,6 +67,8 @@ export interface PromptInputs {
   specs: SpecDocument[];
   upstream: (id: string) => { status: string; summary: string | null };
   note: string | null;
+  /** The stream task whose session the agent continues, if any. */
+  continues?: string | null;
 }
 
 export function describeCheck(check: AcceptanceCheck): string | null {
@@ -95,7 +103,20 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
   });
   const communication = (model.source.communication ?? [])
     .filter((c) => stream !== null && (c.from === stream.name || c.to === stream.name))
-    .map((c) => ({ from: c.from, to: c.to, after: c.after ?? null, what: c.what }));
+    .map((c) => ({
+      from: c.from,
+      to: c.to,
+      after: c.after ?? null,
+      what: c.what,
+      delivered:
+        c.to === stream?.name
+          ? model.tasks
+              .filter((t) => t.stream === c.from && (c.after === undefined || t.phase === c.after))
+              .map((t) => ({ id: t.id, title: t.title, ...inputs.upstream(t.id) }))
+              .filter((d): d is typeof d & { summary: string } => d.status.startsWith('done') && d.summary !== null)
+              .map(({ id, title, summary }) => ({ id, title, summary }))
+          : [],
+    }));
   const testsFor = task.id.endsWith('.tests') && byId.has(task.id.slice(0, -'.tests'.length)) ? task.id.slice(0, -'.tests'.length) : null;
   return {
     agent: { label: `agent-${inputs.agentNumber}`, number: inputs.agentNumber },
@@ -131,6 +152,7 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
     stream: stream ? { name: stream.name, title: stream.title, owns: stream.owns } : null,
     skills: unique([...(stream?.skills ?? []), ...(src.skills ?? [])]),
     communication,
+    session: inputs.continues ? { continues: inputs.continues } : null,
     upstream,
     specs: inputs.specs,
   };

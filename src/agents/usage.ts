@@ -60,7 +60,7 @@ export function usageTotals(stateDir: string, taskIds: readonly string[], runId:
 export function formatUsage(u: UsageTotals): string | null {
   if (u.agents === 0) return null;
   const cost = u.costUsd !== null ? `, $${u.costUsd.toFixed(2)} reported` : '';
-  return `Agent usage: ${u.agents} task${u.agents === 1 ? '' : 's'}, ${u.inputTokens} input + ${u.outputTokens} output tokens (${u.cacheReadTokens} cached), ${u.turns} turns, ${u.toolCalls} tool calls${cost}`;
+  return `Agent usage: ${u.agents} task${u.agents === 1 ? '' : 's'}, ${u.inputTokens} input + ${u.outputTokens} output tokens${u.cacheReadTokens ? ` (${u.cacheReadTokens} cached)` : ''}, ${u.turns} turns, ${u.toolCalls} tool calls${cost}`;
 }
 
 /**

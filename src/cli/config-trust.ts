@@ -19,11 +19,12 @@ export function describeConfig(cwd: string, configPath: string | null): string {
 export function agentChanges(config: Config): string[] {
   const out: string[] = [];
   for (const [name, profile] of Object.entries(config.profiles ?? {})) {
-    const p = profile as { command?: string[]; args?: string[]; draft_args?: string[]; env?: Record<string, string> };
+    const p = profile as { command?: string[]; args?: string[]; draft_args?: string[]; resume_args?: string[]; env?: Record<string, string> };
     const parts: string[] = [];
     if (p.command) parts.push(`command ${p.command.join(' ')}`);
     if (p.args?.length) parts.push(`extra args ${p.args.join(' ')}`);
     if (p.draft_args?.length) parts.push(`draft args ${p.draft_args.join(' ')}`);
+    if (p.resume_args?.length) parts.push(`resume args ${p.resume_args.join(' ')}`);
     if (p.env && Object.keys(p.env).length) parts.push(`environment ${Object.keys(p.env).sort().join(', ')}`);
     if (parts.length) out.push(`${name}: ${parts.join('; ')}`);
   }

@@ -22,11 +22,11 @@ export interface CompileInputs {
 }
 
 /**
- * What a run reads of the compiled plan: the file conflicts (its locks) and the optimized frontier
- * schedule (its launch order). Exactly compilePlan's values for these, without the parts only the
- * artifacts show (wave schedule, Monte Carlo risk, insights, quality metrics).
+ * What a run reads of the compiled plan: the file conflicts (its locks), the optimized frontier schedule
+ * (its launch order) and, for a wave_based run only, the waves (its barriers). Exactly compilePlan's
+ * values for these, without the parts only the artifacts show (Monte Carlo risk, insights, quality metrics).
  */
-export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'>;
+export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
 
 /** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
 export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {
@@ -35,7 +35,16 @@ export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunS
   const conflicts = findConflicts(model);
   const problem = buildProblem(model, index, conflicts);
   const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
-  return { model, conflicts, frontier };
+  const waves =
+    model.settings.executionModel === 'wave_based'
+      ? buildWaves(
+          model,
+          index,
+          conflicts,
+          model.tasks.map((t) => graph.timing[t.id]!.latestStart),
+        )
+      : null;
+  return { model, conflicts, frontier, waves };
 }
 
 export function compilePlan(plan: PlanModel, inputs: CompileInputs = {}): CompiledPlan {

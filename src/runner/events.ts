@@ -21,7 +21,8 @@ export type RunEvent =
   | { event: 'run-start'; runId: string; mode: 'new' | 'resume'; tasks: number; toRun: number; concurrency: number }
   | { event: 'notice'; message: string }
   | { event: 'task-start'; task: string; title: string; attempt: number }
-  | { event: 'task-output'; task: string; stream: 'stdout' | 'stderr'; line: string }
+  /** `quiet`: for the log and machine readers (--json), not for the console (an agent's raw event stream). */
+  | { event: 'task-output'; task: string; stream: 'stdout' | 'stderr'; line: string; quiet?: boolean }
   | { event: 'task-progress'; task: string; progress: AttemptProgress }
   | { event: 'task-end'; task: string; attempt: number; status: 'done' | 'failed'; durationMs: number; reason: string | null; log: string | null; retryInMs: number | null }
   | { event: 'task-fresh'; task: string }

@@ -40,8 +40,11 @@ export interface AttemptInput {
   env: NodeJS.ProcessEnv;
   /** Absolute path of this attempt's log file (the runner writes it; informational for executors). */
   logPath: string;
-  /** Receives one whole line of output (no trailing newline). */
-  onLine: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Receives one whole line of output (no trailing newline). `quiet`: the line belongs in the attempt log
+   * only, not on the console (an agent's machine-readable event stream; its progress is reported instead).
+   */
+  onLine: (line: string, stream: 'stdout' | 'stderr', quiet?: boolean) => void;
   /** Optional progress and usage figures (e.g. agent tokens/cost), shown by the UI and kept in state. */
   onProgress: (progress: AttemptProgress) => void;
 }

@@ -25,7 +25,8 @@ export function reconcile(run: ReconcileInput): void {
   const { plan, store, selected, runId, concurrency, emit, actor } = run;
   const state = store.state;
   const status = (id: string) => state.tasks[id]?.status ?? 'pending';
-  const hadHistory = state.journal.seq > 0;
+  // Records written before the first run (the worktree branches, a retry note) do not make it a resume.
+  const hadHistory = state.runId !== null || Object.keys(state.tasks).length > 0;
   const mode: 'new' | 'resume' = hadHistory && state.lastOutcome !== 'completed' ? 'resume' : 'new';
   const interruptedBy = state.activePid;
   store.append({ type: 'run-start', runId, pid: process.pid, planHash: plan.planHash, concurrency, mode, actor });

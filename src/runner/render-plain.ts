@@ -101,7 +101,8 @@ export function plainRenderer(target: RenderTarget, showOutput = true, maxOutput
         out(`start  ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         break;
       case 'task-output': {
-        if (!showOutput) break;
+        // An agent's raw event stream is in its attempt log; its one-line progress messages are shown instead.
+        if (!showOutput || event.quiet) break;
         // The prefix counts: the cap is on what reaches the console.
         const bytes = Buffer.byteLength(event.line) + event.task.length + 4;
         const sofar = printed.get(event.task) ?? 0;

@@ -113,7 +113,7 @@ export function ttyRenderer(target: RenderTarget, concurrency: number, total: ()
         }
         case 'task-output': {
           const slot = slots.find((s) => s.task === event.task);
-          if (slot) slot.tail = event.line.slice(0, 200);
+          if (slot && !event.quiet) slot.tail = event.line.slice(0, 200);
           break;
         }
         case 'task-progress': {

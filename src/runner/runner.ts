@@ -577,10 +577,10 @@ export class Runner {
     this.emit({ event: 'task-start', task: id, title: task.model.title, attempt });
     // One redactor per stream: a private key printed over several lines is hidden through its END line.
     const redactors = { stdout: createLineRedactor(), stderr: createLineRedactor() };
-    const onLine = (raw: string, stream: 'stdout' | 'stderr') => {
+    const onLine = (raw: string, stream: 'stdout' | 'stderr', quiet?: boolean) => {
       const line = redactors[stream](raw);
       if (!this.storageFailure) log?.line(line);
-      this.emit({ event: 'task-output', task: id, stream, line });
+      this.emit({ event: 'task-output', task: id, stream, line, ...(quiet ? { quiet } : {}) });
     };
     const env: NodeJS.ProcessEnv = {
       ...this.baseEnv(),

@@ -139,6 +139,14 @@ export interface Profile {
    */
   draft_args?: string[];
   /**
+   * Arguments appended when a task continues its stream's agent session; {{session_id}} is the session to continue (Claude Code: --resume {{session_id}} --fork-session). Empty: the CLI cannot continue a session and every task starts a new one.
+   */
+  resume_args?: string[];
+  /**
+   * Whether consecutive tasks of a stream continue that stream's agent session (the last finished task's, in the same working directory) when the profile has resume_args. Default true.
+   */
+  stream_session?: boolean;
+  /**
    * Values of profile-specific placeholders, e.g. permission_mode and allowed_tools for claude, sandbox for codex, approval_mode for gemini. An empty string means unset.
    */
   vars?: {
