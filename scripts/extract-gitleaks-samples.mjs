@@ -1,4 +1,3 @@
-/* eslint-disable no-useless-escape -- the escape keeps the regex readable next to the TOML it mirrors */
 // Extracts the true-positive samples of gitleaks' rule tests (cmd/generate/config/rules/*.go, MIT licence,
 // Copyright (c) 2019 Zachary Rice) into test/fixtures/secrets/gitleaks-samples.json, as test DATA.
 // Literal samples are taken as written. Samples gitleaks generates at test time
@@ -36,7 +35,7 @@ const unquote = (body) => body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/g,
 
 function tokenize(src) {
   const toks = [];
-  const re = /\s+|\/\/[^\n]*|"((?:[^"\\\n]|\\.)*)"|`([^`]*)`|([A-Za-z_][A-Za-z0-9_.]*)|(\.\.\.|[(){}\[\],+:=])|./gy;
+  const re = /\s+|\/\/[^\n]*|"((?:[^"\\\n]|\\.)*)"|`([^`]*)`|([A-Za-z_][A-Za-z0-9_.]*)|(\.\.\.|[(){}[\],+:=])|./gy;
   for (let m = re.exec(src); m; m = re.exec(src)) {
     if (m[1] !== undefined) toks.push({ t: 'str', v: unquote(m[1]) });
     else if (m[2] !== undefined) toks.push({ t: 'str', v: m[2] });

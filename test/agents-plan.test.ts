@@ -2,8 +2,7 @@ import t from 'tap';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli/main.js';
-import { modelOf, tempDir } from './helpers/cli.js';
+import { cli, modelOf, tempDir } from './helpers/cli.js';
 
 const plan = (tasks: string, top = '') => `version: 1
 name: tdd
@@ -107,14 +106,10 @@ tasks:
 const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
 
 async function draft(dir: string, args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['draft', ...args], {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
+  const { code, stdout, stderr } = await cli(['draft', ...args], {
     cwd: dir,
-    env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: path.join(dir, 'records'), FAKE_AGENT_MODE: 'plan', ...env },
-    isTTY: false,
+    inheritEnv: true,
+    env: { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_AGENT_RECORD: path.join(dir, 'records'), FAKE_AGENT_MODE: 'plan', ...env },
   });
   const records = existsSync(path.join(dir, 'records'))
     ? readdirSync(path.join(dir, 'records'))

@@ -1,32 +1,20 @@
 // execplan run with agent tasks, end to end through the CLI (in process) with the fake agent CLIs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/cli/main.js';
-import { cli, tempDir } from './helpers/cli.js';
+import { cli, project as tempProject } from './helpers/cli.js';
 
 const fakeBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/agents/bin');
 
-function project(plan: string, files: Record<string, string> = {}): string {
-  const dir = tempDir('execplan-agent-run-');
-  for (const [name, text] of Object.entries({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files })) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const project = (plan: string, files: Record<string, string> = {}) => tempProject({ 'plan.yaml': plan, 'spec.md': '# Spec\n\nMake the thing.\n', ...files }, 'execplan-agent-run-');
 
 async function run(dir: string, args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['run', ...args], {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
+  return cli(['run', ...args], {
     cwd: dir,
+    inheritEnv: true,
     env: {
-      ...process.env,
       CI: '1',
       PATH: `${fakeBin}:${process.env.PATH}`,
       FAKE_AGENT_RECORD: path.join(dir, '.records'),
@@ -35,14 +23,11 @@ async function run(dir: string, args: string[], env: Record<string, string> = {}
       EXECPLAN_KILL_GRACE_MS: '200',
       ...env,
     },
-    isTTY: false,
   });
-  return { code, stdout, stderr };
 }
 
 async function status(dir: string, ...args: string[]) {
-  let stdout = '';
-  const code = await main(['status', ...args], { stdout: (s) => void (stdout += s), stderr: () => {}, cwd: dir, env: { ...process.env, CI: '1' }, isTTY: false });
+  const { code, stdout } = await cli(['status', ...args], { cwd: dir, inheritEnv: true, env: { CI: '1' } });
   return { code, stdout };
 }
 

@@ -1,15 +1,12 @@
 // Every compiled artifact that has a schema under schema/ validates against it (Ajv 2020-12, strict), and a mutated one does not.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { main } from '../src/cli/main.js';
+import { cli, root, tempDir } from './helpers/cli.js';
 import { planYaml, randomPlan } from './helpers/random-plan.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const work = mkdtempSync(path.join(tmpdir(), 'execplan-schemas-'));
-t.teardown(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('execplan-schemas-');
 
 // artifact file -> schema file; one JSON document per file, or one per line for .jsonl.
 const schemas: Record<string, string> = {
@@ -25,8 +22,7 @@ const ajv = new Ajv2020({ strict: true, allErrors: true });
 const validators = Object.fromEntries(Object.entries(schemas).map(([file, schema]) => [file, ajv.compile(JSON.parse(readFileSync(path.join(root, 'schema', schema), 'utf8')))]));
 
 async function compile(file: string, out: string) {
-  let stderr = '';
-  const code = await main(['compile', file, '--out', out], { stdout: () => {}, stderr: (s) => void (stderr += s), cwd: work, env: { PATH: process.env.PATH }, isTTY: false });
+  const { code, stderr } = await cli(['compile', file, '--out', out], { cwd: work });
   return { code, stderr };
 }
 
@@ -187,14 +183,7 @@ t.test('every artifact with a schema validates, for the examples, a rich plan an
 });
 
 t.test('`export beads --prefix` (current time, own prefix) writes lines that match beads-issue.schema.json', async (t) => {
-  let stdout = '';
-  const code = await main(['export', 'beads', path.join(work, 'rich.yaml'), '--prefix', 'rx'], {
-    stdout: (s) => void (stdout += s),
-    stderr: () => {},
-    cwd: work,
-    env: { PATH: process.env.PATH },
-    isTTY: false,
-  });
+  const { code, stdout } = await cli(['export', 'beads', path.join(work, 'rich.yaml'), '--prefix', 'rx'], { cwd: work });
   t.equal(code, 0);
   t.match(stdout, /^\{"id":"rx-[0-9a-f]{8}"/, 'ids take the prefix');
   t.same(failures('beads.jsonl', stdout), []);

@@ -1,21 +1,11 @@
 // compile (all artifacts), compile --check, graph and export beads, through the CLI as users run it.
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { main } from '../src/cli/main.js';
+import { cli as cliInProcess, cliProcess, root, tempDir } from './helpers/cli.js';
 import { ganttBars, ganttContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const bin = path.join(root, 'bin', 'execplan.js');
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env: { PATH: process.env.PATH, ...env }, isTTY: false });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => cliInProcess(args, { cwd, env });
 
 const readDir = (dir: string) =>
   Object.fromEntries(
@@ -38,8 +28,7 @@ tasks:
   - { id: docs, title: Write the docs, phase: ship, estimate: 1, acceptance: ["Docs exist"] }
 `;
 
-const work = mkdtempSync(path.join(tmpdir(), 'execplan-artifacts-'));
-t.teardown(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('execplan-artifacts-');
 
 const plans: Array<[string, string]> = [];
 for (const name of existsSync(path.join(root, 'examples')) ? readdirSync(path.join(root, 'examples')).sort() : []) {
@@ -121,8 +110,8 @@ t.test('compile --check: passes when fresh, exits 10 listing stale files after a
   const before = readDir(path.join(dir, 'tasks_output'));
   appendFileSync(path.join(dir, 'plan.yaml'), '  - { id: extra, title: Add one more thing, phase: ship, estimate: 1, acceptance: ["Done"] }\n');
   // Through the real binary: the exit code a CI job sees.
-  const stale = spawnSync(process.execPath, [bin, 'compile', '--check'], { cwd: dir, encoding: 'utf8' });
-  t.equal(stale.status, 10, 'stale artifacts exit 10');
+  const stale = cliProcess(['compile', '--check'], { cwd: dir });
+  t.equal(stale.code, 10, 'stale artifacts exit 10');
   t.match(stale.stderr, /stale artifacts; run `execplan compile` and commit the result/);
   t.match(stale.stderr, /tasks_output\/Plan\.md \(differs\)/);
   t.match(stale.stderr, /tasks_output\/\.tasks-meta\.json \(differs\)/);

@@ -1,17 +1,10 @@
 // Edge cases found by adversarial use of the CLI: each assertion is a bug that once reached users.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { main } from '../src/cli/main.js';
+import { cli as cliInProcess, cliShell, tempDir } from './helpers/cli.js';
 
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env: { PATH: process.env.PATH, ...env }, isTTY: false });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => cliInProcess(args, { cwd });
 
 const plan = `version: 1
 name: edge
@@ -21,8 +14,7 @@ tasks:
   - { id: b, title: Build b, estimate: 2, needs: [a], acceptance: [It builds] }
 `;
 
-const work = mkdtempSync(path.join(tmpdir(), 'execplan-edge-'));
-t.teardown(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('execplan-edge-');
 writeFileSync(path.join(work, 'plan.yaml'), plan);
 writeFileSync(path.join(work, 'a-file'), 'not a directory\n');
 
@@ -64,18 +56,16 @@ t.test('common imperative verbs are verbs (title-not-verb once flagged "Do ...",
 });
 
 t.test('a plan read from a pipe is read whole (it was "empty": a pipe has no size)', async (t) => {
-  const bin = path.resolve(import.meta.dirname, '..', 'bin', 'execplan.js');
   // Through sh: a real pipe (spawnSync's own stdin is a socket, which /dev/stdin cannot open).
-  const r = spawnSync('sh', ['-c', 'cat plan.yaml | "$0" "$1" validate /dev/stdin', process.execPath, bin], { cwd: work, encoding: 'utf8' });
-  t.equal(r.status, 0, r.stdout + r.stderr);
+  const r = cliShell('cat plan.yaml | execplan validate /dev/stdin', { cwd: work });
+  t.equal(r.code, 0, r.stdout + r.stderr);
   t.match(r.stderr, '/dev/stdin: valid (2 tasks, 1 scheduled dependency)');
 });
 
 t.test('`execplan graph | head -1` ends quietly (it died with an unhandled EPIPE stack trace)', async (t) => {
-  const bin = path.resolve(import.meta.dirname, '..', 'bin', 'execplan.js');
   const chain = Array.from({ length: 700 }, (_, i) => `  - { id: t${i}, title: Build part ${i}, estimate: 1, acceptance: [ok]${i ? `, needs: [t${i - 1}]` : ''} }\n`).join('');
   writeFileSync(path.join(work, 'chain.yaml'), `version: 1\nname: chain\ntasks:\n${chain}`);
-  const r = spawnSync('sh', ['-c', '"$0" "$1" graph chain.yaml --format json | head -1', process.execPath, bin], { cwd: work, encoding: 'utf8' });
+  const r = cliShell('execplan graph chain.yaml --format json | head -1', { cwd: work });
   t.equal(r.stdout, '{\n');
   t.equal(r.stderr, '', 'no EPIPE, no stack trace');
 });

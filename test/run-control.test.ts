@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { bin, cli, cliBackground, project, root } from './helpers/cli.js';
+import { cli, cliBackground, cliTerminal, noTerminal, project, root } from './helpers/cli.js';
 import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
 
 // A task that starts a grandchild in its group and a daemon that leaves it (setsid), then waits forever
@@ -183,14 +183,11 @@ t.test("agent failures carry the agent's own words; a task done by hand hands on
   t.notMatch(prompt, /could not finish|something went wrong/, 'the old failure is not quoted as the upstream result');
 });
 
-const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
-t.test('on a terminal, --only: the header counts only the selected tasks', { skip: noScript }, async (t) => {
+t.test('on a terminal, --only: the header counts only the selected tasks', { skip: noTerminal }, async (t) => {
   const dir = project({
     'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "echo a" }\n  - { id: b, title: B, run: "echo b" }\n  - { id: c, title: C, run: "echo c; sleep 0.6" }\n`,
   });
-  const ttyEnv = { ...process.env, NO_COLOR: '1' } as NodeJS.ProcessEnv;
-  delete ttyEnv.CI;
-  const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --only c`, '/dev/null'], { cwd: dir, env: ttyEnv, encoding: 'utf8' });
+  const r = cliTerminal(['run', '--only', 'c'], { cwd: dir, env: { NO_COLOR: '1' }, rows: 40, cols: 100 });
   t.match(r.stdout, /\d\/1 finished/);
   t.notMatch(r.stdout, /\d\/3 finished/);
 });

@@ -6,21 +6,21 @@ import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
 import { spawn } from 'node:child_process';
 import { genesis, hashLine, verifyJournal } from '../src/runner/journal.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
 import { dependencyClosure } from '../src/runner/selection.js';
 import { waitReasons } from '../src/runner/wait-reason.js';
 import { describeWaitLine, type WaitReason } from '../src/core/task-status.js';
+import { tempDir } from './helpers/cli.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
   t.ok(globToRegExp('src/**/*.ts').test('src/c.ts'));
   t.notOk(globToRegExp('src/*.ts').test('src/a/c.ts'));
   t.ok(globToRegExp('{a,b}.txt').test('b.txt'));
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-glob-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-glob-');
   mkdirSync(path.join(dir, 'src', 'deep'), { recursive: true });
   mkdirSync(path.join(dir, 'node_modules'));
   for (const f of ['src/a.ts', 'src/deep/b.ts', 'src/c.md', 'node_modules/x.ts', 'top.ts']) writeFileSync(path.join(dir, f), '');

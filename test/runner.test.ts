@@ -1,22 +1,11 @@
 // execplan run and its control commands, end to end: real processes in temp dirs, handshakes by files.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import t from 'tap';
+import { cli as cliInProcess, cliBackground, cliTerminal, noTerminal, project, root, tempDir } from './helpers/cli.js';
+import { alive, env as baseEnv, header, journal, readPid, waitFor } from './helpers/run-control.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'execplan.js');
-const baseEnv = { ...process.env, CI: '1', NO_COLOR: '1', EXECPLAN_KILL_GRACE_MS: '300', EXECPLAN_RETRY_BASE_MS: '20' };
-
-function workspace(plan: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-runner-'));
-  writeFileSync(path.join(dir, 'plan.yaml'), plan);
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-const { main } = (await import(pathToFileURL(path.resolve(path.dirname(bin), '..', 'dist', 'cli', 'main.js')).href)) as { main: (argv: string[], io: object) => Promise<number> };
+const workspace = (plan: string) => project({ 'plan.yaml': plan }, 'execplan-runner-');
 
 /** The CLI in this process (same code as bin/execplan.js, without 0.5 s of start-up per call). */
 async function cli(dir: string, ...args: string[]) {
@@ -24,61 +13,17 @@ async function cli(dir: string, ...args: string[]) {
 }
 
 async function cliEnv(dir: string, env: Record<string, string>, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const io = { stdout: (s: string) => (out += s), stderr: (s: string) => (err += s), cwd: dir, env: { ...baseEnv, ...env }, isTTY: false };
-  const code = await main(args, io);
-  return { code, out, err };
+  const r = await cliInProcess(args, { cwd: dir, env: { ...baseEnv, ...env } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
-function background(dir: string, ...args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, exited, output: () => out };
-}
-
-/** Polls for a file a task creates (the handshake), failing the test after a few seconds. */
-async function waitFor(file: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!existsSync(file)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${file}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function journal(dir: string): Array<Record<string, any>> {
-  return readFileSync(path.join(dir, '.execplan', 'demo', 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
-}
+const background = (dir: string, ...args: string[]) => cliBackground(args, { cwd: dir, env: baseEnv });
 
 function starts(dir: string): string[] {
   return journal(dir)
     .filter((r) => r.type === 'task-start')
     .map((r) => r.task);
 }
-
-/** A pid a task wrote: a positive integer, or the test stops (0 or NaN would make kill/alive checks meaningless). */
-function readPid(file: string): number {
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} does not hold a pid: ${JSON.stringify(readFileSync(file, 'utf8'))}`);
-  return pid;
-}
-
-/** Alive and not a zombie (an orphan killed in a container may wait for a reaper that never comes). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-const header = 'version: 1\nname: demo\ntitle: Demo\n';
 
 t.test('runs in dependency order, non-TTY output is one line per event, state and logs are written', async (t) => {
   const dir = workspace(`${header}tasks:
@@ -366,13 +311,10 @@ t.test('journal tampering is detected by execplan verify', async (t) => {
   t.match((await cli(dir, 'verify')).out, /journal\.jsonl:3:1: error journal-not-json/);
 });
 
-const noScript = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
-t.test('on a terminal: a bounded live display (header + one row per slot), NO_COLOR, then the summary', { skip: noScript }, async (t) => {
+t.test('on a terminal: a bounded live display (header + one row per slot), NO_COLOR, then the summary', { skip: noTerminal }, async (t) => {
   const tasks = Array.from({ length: 40 }, (_, i) => `  - { id: t${i}, title: Run t${i}, run: "echo out${i}" }`).join('\n');
   const dir = workspace(`${header}tasks:\n${tasks}\n  - { id: slow, title: Run slow, run: "echo tick; sleep 0.6" }\n`);
-  const env = { ...baseEnv, NO_COLOR: '1' } as NodeJS.ProcessEnv;
-  delete env.CI;
-  const r = spawnSync('script', ['-qfc', `stty rows 40 cols 100; ${process.execPath} ${bin} run --concurrency 2`, '/dev/null'], { cwd: dir, env, encoding: 'utf8' });
+  const r = cliTerminal(['run', '--concurrency', '2'], { cwd: dir, env: { ...baseEnv, NO_COLOR: '1' }, rows: 40, cols: 100 });
   const out = r.stdout;
   t.match(out, /\d+\/41 finished/);
   t.match(out, /completed: 41 done/);
@@ -385,9 +327,8 @@ t.test('on a terminal: a bounded live display (header + one row per slot), NO_CO
 });
 
 t.test('examples/make: a second run is all fresh; an edit re-runs only what depends on it', async (t) => {
-  const example = path.resolve(path.dirname(bin), '..', 'examples', 'make');
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-example-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const example = path.join(root, 'examples', 'make');
+  const dir = tempDir('execplan-example-');
   cpSync(example, dir, { recursive: true, filter: (src) => !/[\\/](build|\.execplan)$/.test(src) });
   const first = await cli(dir, 'run');
   t.equal(first.code, 0, first.out);

@@ -2,36 +2,16 @@
 // its recorded diagnostics and exit code, every example is valid, and no input produces a stack trace.
 // Fixtures run in-process through main() (fast); a few checks spawn the real CLI for exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/command.js';
+import { cli as cliInProcess, cliProcess, root, tempDir } from './helpers/cli.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixtures = 'test/fixtures/invalid';
 const stackFrame = /^\s{4}at /m;
 
-interface Run {
-  exit: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], cwd = root): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), cwd, env: {}, isTTY: false };
-  const exit = await main(args, io);
-  return { exit, stdout, stderr };
-}
-
-function realCli(args: string[], cwd = root): Run {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/execplan.js'), ...args], { cwd, encoding: 'utf8' });
-  return { exit: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], cwd = root) => cliInProcess(args, { cwd });
+const realCli = (args: string[], cwd = root) => cliProcess(args, { cwd });
 
 interface Expected {
   exit: number;
@@ -56,7 +36,7 @@ t.test('each broken plan gives exactly its expected diagnostics and exit code', 
     const expected = JSON.parse(readFileSync(path.join(root, fixtures, name.replace(/\.yaml$/, '.expected.json')), 'utf8')) as Expected;
 
     const json = await cli(['validate', file, '--format', 'json']);
-    t.equal(json.exit, expected.exit, `${name}: exit code`);
+    t.equal(json.code, expected.exit, `${name}: exit code`);
     const diagnostics = JSON.parse(json.stdout) as Record<string, unknown>[];
     t.same(
       diagnostics.map(({ line, col, severity, code, message }) => ({ line, col, severity, code, message })),
@@ -70,7 +50,7 @@ t.test('each broken plan gives exactly its expected diagnostics and exit code', 
     }
 
     const text = await cli(['validate', file]);
-    t.equal(text.exit, expected.exit, `${name}: same exit code in text format`);
+    t.equal(text.code, expected.exit, `${name}: same exit code in text format`);
     const lines = text.stdout.split('\n').filter(Boolean);
     t.same(
       lines,
@@ -98,7 +78,7 @@ t.test('every example validates with exit 0 and no errors', async (t) => {
   t.ok(examples.length >= 3, `examples: ${examples.join(', ')}`);
   for (const example of examples) {
     const run = await cli(['validate', `examples/${example}/plan.yaml`, '--format', 'json']);
-    t.equal(run.exit, 0, `${example} exits 0`);
+    t.equal(run.code, 0, `${example} exits 0`);
     const diagnostics = JSON.parse(run.stdout) as { code: string; severity: string }[];
     // The platform example declares one soft and one low-confidence dependency on purpose; each is reported.
     const expected = example === 'platform' ? ['low-confidence-dependency', 'soft-dependency'] : [];
@@ -111,8 +91,7 @@ t.test('every example validates with exit 0 and no errors', async (t) => {
 });
 
 t.test('a 10 MB plan is refused with a diagnostic, not read whole or crashed on', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-big-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-big-');
   const task = (i: number) => `  - id: t${i}\n    title: Build part ${i}\n    estimate: 2\n    acceptance: [Part ${i} exists]\n`;
   const parts = ['version: 1\nname: big\ntasks:\n'];
   let size = parts[0]!.length;
@@ -122,7 +101,7 @@ t.test('a 10 MB plan is refused with a diagnostic, not read whole or crashed on'
   }
   writeFileSync(path.join(dir, 'plan.yaml'), parts.join(''));
   const run = await cli(['validate', 'plan.yaml'], dir);
-  t.equal(run.exit, 5);
+  t.equal(run.code, 5);
   t.equal(run.stdout, 'plan.yaml:1:1: error file-too-large the plan is larger than 8 MiB; split it into several plans\n');
 });
 
@@ -158,7 +137,7 @@ t.test('exit codes and messages of the CLI', async (t) => {
     const runs = [await cli(args, cwd)];
     if (spawned.has(args.join(' '))) runs.push(realCli(args, cwd));
     for (const run of runs) {
-      t.equal(run.exit, exit, `execplan ${args.join(' ')} exits ${exit}`);
+      t.equal(run.code, exit, `execplan ${args.join(' ')} exits ${exit}`);
       t.match(run.stdout + run.stderr, pattern, `execplan ${args.join(' ')} says why`);
       t.notMatch(run.stdout + run.stderr, stackFrame, `execplan ${args.join(' ')}: no stack trace`);
     }
@@ -167,18 +146,17 @@ t.test('exit codes and messages of the CLI', async (t) => {
 
 t.test('--format json on a missing file still prints a diagnostic array', async (t) => {
   const run = await cli(['validate', 'missing.yaml', '--format', 'json']);
-  t.equal(run.exit, 1);
+  t.equal(run.code, 1);
   const [d] = JSON.parse(run.stdout) as Record<string, unknown>[];
   t.match(d, { file: 'missing.yaml', line: 1, col: 1, severity: 'error', code: 'no-plan' });
 });
 
 t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-config-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-config-');
   writeFileSync(path.join(dir, 'plan.yaml'), readFileSync(path.join(root, 'examples/make/plan.yaml')));
   writeFileSync(path.join(dir, 'execplan.config.yaml'), 'concurency: 4\nmin_confidence: high\n');
   const run = await cli(['validate', '--format', 'json'], dir);
-  t.equal(run.exit, 5);
+  t.equal(run.code, 5);
   const diagnostics = JSON.parse(run.stdout) as { line: number; col: number; code: string; message: string }[];
   t.same(
     diagnostics.map((d) => [d.line, d.col, d.code]),
@@ -191,24 +169,22 @@ t.test('a broken execplan.config.yaml is reported at its own positions (exit 5)'
 });
 
 t.test('a config that does not parse is named as found, with the reason; a missing --config is exit 1', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-config-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-config-');
   writeFileSync(path.join(dir, 'plan.yaml'), readFileSync(path.join(root, 'examples/make/plan.yaml')));
   // Once reported as `execplan.config.yaml:1:1: ... JSON Error in <path>:` with the reason cut off.
   writeFileSync(path.join(dir, '.execplanrc.json'), '{\n  "concurrency": 2\n');
   const run = await cli(['validate'], dir);
-  t.equal(run.exit, 5);
+  t.equal(run.code, 5);
   t.match(run.stdout, /^\S*\.execplanrc\.json:3:1: error config-invalid cannot read the config: Expected ',' or '}' after property value in JSON/);
   const missing = await cli(['validate', '--config', 'nope.yaml', '--format', 'json'], dir);
-  t.equal(missing.exit, 1);
+  t.equal(missing.code, 1);
   t.match(JSON.parse(missing.stdout), [{ file: 'nope.yaml', code: 'no-config', message: '--config nope.yaml: no such file' }]);
 });
 
 t.test('the make example really runs with POSIX sh: every command and acceptance check passes', async (t) => {
   const { parse } = await import('yaml');
   const { cpSync, existsSync } = await import('node:fs');
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-make-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-make-');
   cpSync(path.join(root, 'examples/make'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}build`) });
   const plan = parse(readFileSync(path.join(dir, 'plan.yaml'), 'utf8')) as {
     tasks: { id: string; run: string | string[]; acceptance: ({ run: string } | { file: string; contains?: string })[] }[];
@@ -235,13 +211,12 @@ t.test("the README's one-screen plan.yaml is valid (its one warning is the soft 
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const block = /## plan\.yaml in one screen\n\n```yaml\n([\s\S]*?)```/.exec(readme);
   t.ok(block, 'the README has the example');
-  const dir = mkdtempSync(path.join(tmpdir(), 'execplan-readme-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('execplan-readme-');
   writeFileSync(path.join(dir, 'plan.yaml'), block![1]!);
   mkdirSync(path.join(dir, 'docs'));
   writeFileSync(path.join(dir, 'docs', 'auth-spec.md'), '# Auth spec\n');
   const run = await cli(['validate', '--format', 'json'], dir);
-  t.equal(run.exit, 0);
+  t.equal(run.code, 0);
   t.same(
     JSON.parse(run.stdout).map((d: { code: string }) => d.code),
     ['soft-dependency'],

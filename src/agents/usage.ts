@@ -26,6 +26,7 @@ export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (
   const tasks: Record<string, AgentUsage> = {};
   // One directory listing instead of a failed open per task: most tasks of a big plan are not agents.
   const present = handoffFiles(stateDir);
+  if (present.size === 0) return { totals, tasks };
   for (const id of taskIds) {
     if (!present.has(path.basename(handoffPath(stateDir, id)))) continue;
     const h = readHandoff(stateDir, id);

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-return -- the config is parsed YAML, validated by its schema right after */
 /**
  * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
  * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
@@ -35,7 +34,7 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   // yaml is loaded only when there is a config to read: most runs have none, and loading it costs start-up time.
   const yamlLoader = async (p: string, content: string) => {
     parsing = p;
-    return (await import('yaml')).parse(content);
+    return (await import('yaml')).parse(content) as unknown;
   };
   const explorer = cosmiconfig('execplan', {
     searchPlaces: configSearchPlaces,

@@ -54,13 +54,15 @@ export function exitCodeOf(failure: Failure): ExitCode {
     case 'no-attempt':
     case 'control-rejected':
       return ExitCode.badArguments;
-    case 'plan-invalid': {
+    case 'plan-invalid':
+    case 'import-invalid': {
       // A plan without a model always has an error; should the diagnostics be only warnings, it is still invalid.
       const code = exitCodeFor(failure.diagnostics);
       return code === ExitCode.ok ? ExitCode.invalidPlan : code;
     }
     case 'config-invalid':
     case 'draft-invalid':
+    case 'import-unreadable':
       return ExitCode.invalidPlan;
     case 'lock-held':
     case 'cannot-start':

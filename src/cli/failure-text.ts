@@ -48,6 +48,10 @@ export function failureText(failure: Failure, command: FailureContext): string {
     case 'config-invalid':
     case 'plan-invalid':
       return diagnosticLines(failure.diagnostics);
+    case 'import-unreadable':
+      return `${diagnosticLines(failure.diagnostics)}${general(`${failure.source} cannot be imported as ${failure.format}; nothing written`)}`;
+    case 'import-invalid':
+      return `${diagnosticLines(failure.diagnostics)}${general('the imported plan does not validate (the positions above are in the generated plan); nothing written')}`;
     case 'control-rejected':
       return own(failure.reason.kind === 'refused' ? failure.reason.message : stateDamaged(failure.reason));
     case 'control-unanswered':

@@ -28,6 +28,8 @@ export interface PlanInput {
   absolute: string;
   dir: string;
   text: string;
+  /** The plan's `name`, once the plan has loaded: finding its state then needs no second parse of the text. */
+  name?: string;
 }
 
 export async function readPlanFile(cwd: string, given: string | undefined): Promise<Result<PlanInput, FailureOf<'plan-unreadable'>>> {
@@ -159,7 +161,7 @@ export async function loadPlanWithConfig(
     allowOutside: (options.allowOutside ?? []).map((a) => path.resolve(io.cwd, a)),
   });
   if (!result.ok) return result;
-  return ok({ ...result.value, input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
+  return ok({ ...result.value, input: { ...read.value, name: result.value.model.name }, config: loadedConfig.config, configPath: loadedConfig.filepath });
 }
 
 /**

@@ -1,24 +1,26 @@
 /** Finding a plan's state directory (`.execplan/<plan name>/`) and reporting a damaged history, for every command that reads it. */
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
 import { fastParse } from '../compiler/fast-yaml.js';
-import { limits } from '../compiler/source.js';
+import { limits, yaml } from '../compiler/source.js';
 import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
 import { migrateLegacyState } from '../runner/state-dir.js';
 import type { CliIo } from './command.js';
 import type { PlanInput } from './plan-input.js';
+
+const slug = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * The plan's `name` (a slug, required by the schema); for a file that does not load, the file name,
  * so `execplan verify` still finds the state of a plan that has become invalid.
  */
 export function planNameOf(input: PlanInput): string {
+  // A loaded plan knows its name; parsing a large plan again would cost as much as loading it.
+  if (input.name !== undefined && slug.test(input.name)) return input.name;
   try {
     // The fast reader first (the plan's loader reads it the same way); `yaml` for what it declines.
     const fast = fastParse(input.text, limits.maxDepth);
-    const name = ((fast ? fast.value : (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(input.text)) as { name?: unknown } | null)?.name;
-    if (typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name)) return name;
+    const name = ((fast ? fast.value : yaml().parse(input.text)) as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && slug.test(name)) return name;
   } catch {
     // not YAML: fall back to the file name
   }

@@ -12,7 +12,7 @@ import { fastParse, PositionIndex } from './fast-yaml.js';
 // noticeable part of every command's start-up. (Its Node entry point is CommonJS, so this is the same
 // module instance an `import` elsewhere gets.)
 let yamlModule: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+export const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 export const limits = {
   /**

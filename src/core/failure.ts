@@ -28,6 +28,10 @@ export type Failure =
   | { kind: 'config-invalid'; diagnostics: Diagnostic[] }
   /** The plan has errors; the diagnostics to print (a command may leave out the warnings). */
   | { kind: 'plan-invalid'; diagnostics: Diagnostic[] }
+  /** `execplan import`: the source is not what its format expects (the positions point into it); nothing was written. */
+  | { kind: 'import-unreadable'; source: string; format: string; diagnostics: Diagnostic[] }
+  /** `execplan import`: the plan made from the source does not validate (the positions point into that plan); nothing was written. */
+  | { kind: 'import-invalid'; diagnostics: Diagnostic[] }
   /** A file or directory the command was told to use cannot serve (a spec that is not text, an output that exists). */
   | { kind: 'input-unusable'; message: string }
   /** A spec breaks the project rules (outside the project, not a file, too large): `code` is the diagnostic code. */

@@ -3,25 +3,18 @@
  * diagnostics for a malformed source) and small text helpers. Importers are pure: text in, data out.
  */
 import type { Diagnostic } from '../compiler/diagnostic.js';
+import type { Task } from '../types/plan.js';
 
 export type ImportFormat = 'spec-kit' | 'taskmaster' | 'markdown' | 'beads';
 export const importFormats: readonly ImportFormat[] = ['spec-kit', 'taskmaster', 'markdown', 'beads'];
 
-/** A task as an importer produces it: plan.yaml field names, only what the source said. */
-export interface ImportedTask {
-  id: string;
-  title: string;
-  description?: string;
-  feature?: string;
-  stream?: string;
-  phase?: string;
-  priority?: 'critical' | 'high' | 'medium' | 'low';
-  needs?: string[];
+/**
+ * A task as an importer produces it: the plan's own task fields (src/types/plan.ts, generated from the
+ * schema), only what the source said; an estimate is hours or a duration, never PERT, and acceptance
+ * criteria are the source's sentences, never checks.
+ */
+export interface ImportedTask extends Pick<Task, 'id' | 'title' | 'description' | 'feature' | 'stream' | 'phase' | 'priority' | 'needs' | 'risk' | 'files' | 'skills' | 'steps'> {
   estimate?: number | string;
-  risk?: 'low' | 'medium' | 'high';
-  files?: string[];
-  skills?: string[];
-  steps?: string[];
   acceptance?: string[];
   /** Written as a comment above the task (e.g. "done in tasks.md"). */
   comment?: string;

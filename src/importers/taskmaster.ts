@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-base-to-string -- Task Master JSON fields are read as they come; non-strings are printed as JSON elsewhere */
 /**
  * Task Master tasks.json -> plan. Both forms: tagged (`{"master": {"tasks": [...]}, "feature-x": {...}}`)
  * and legacy (`{"tasks": [...]}`); ids are numbers or strings.
@@ -120,14 +119,16 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
     });
     return out;
   };
+  // A field of the wrong type is quoted as JSON, so an object reads as itself rather than `[object Object]`.
+  const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
   const statusNote = (id: string, status: unknown) => {
     if (status === undefined || status === 'pending') return undefined;
     if (status === 'done' || status === 'completed') {
       done.push(planId(id));
       return 'done in Task Master (status: done)';
     }
-    notes.push({ message: `${planId(id)}: status '${String(status)}' has no place in a plan (a run records progress); imported as a task to do` });
-    return `Task Master status: ${String(status)}`;
+    notes.push({ message: `${planId(id)}: status '${shown(status)}' has no place in a plan (a run records progress); imported as a task to do` });
+    return `Task Master status: ${shown(status)}`;
   };
   const describe = (t: TmTask) =>
     [t.description, t.details]
@@ -139,7 +140,7 @@ export function importTaskMaster(file: string, text: string, options: { tag?: st
     const id = idOf(task.id)!;
     const own = resolveDeps(task.dependencies, [...base, i, 'dependencies'], null);
     const priority = typeof task.priority === 'string' ? priorities[task.priority] : undefined;
-    if (task.priority !== undefined && !priority) notes.push({ message: `${planId(id)}: priority '${String(task.priority)}' is not critical/high/medium/low; left out` });
+    if (task.priority !== undefined && !priority) notes.push({ message: `${planId(id)}: priority '${shown(task.priority)}' is not critical/high/medium/low; left out` });
     const subs = subtaskIds.get(id)!;
     (Array.isArray(task.subtasks) ? (task.subtasks as TmTask[]) : []).forEach((sub, j) => {
       const full = subs[j]!;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- compares plan values of any JSON shape, field by field */
 /**
  * What changed between two versions of a plan, and what that does to the schedule: tasks added, removed
  * and changed (field by field), dependencies added and removed, resources, phases and streams changed,
@@ -101,8 +100,9 @@ export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
 /** Key-order independent JSON, so `{a, b}` and `{b, a}` are the same value. */
 function canonical(value: unknown): string {
   return (
-    JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v)) ??
-    'undefined'
+    JSON.stringify(value, (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    ) ?? 'undefined'
   );
 }
 

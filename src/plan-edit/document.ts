@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/no-unsafe-assignment -- walks yaml Document nodes whose values are any YAML scalar */
 /**
  * A plan text as an editable YAML document, printed back in the plan's own style. Pure: text in, text out.
  *
@@ -118,8 +117,8 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
   for (const u of units) if (u.r1 - u.r0 === 1 && u.o1 - u.o0 === 1) originalOf.set(u.r0, original[u.o0]!);
 
   // For every reprint line: kept by the edit or not; and what the edit inserted before reprint line i.
-  const kept: boolean[] = new Array(reprint.length).fill(false);
-  const keptAs: string[] = new Array(reprint.length).fill('');
+  const kept: boolean[] = new Array<boolean>(reprint.length).fill(false);
+  const keptAs: string[] = new Array<string>(reprint.length).fill('');
   const inserted = new Map<number, string[]>();
   r = 0;
   let removedFrom = -1;
@@ -226,9 +225,15 @@ export function taskIndex(plan: PlanDocument, id: string): number {
 }
 
 export function taskIds(plan: PlanDocument): string[] {
-  return tasksSeq(plan).items.map((item) => (isMap(item) ? String(scalarValue(item.get('id', true)) ?? '') : ''));
+  return tasksSeq(plan).items.map((item) => (isMap(item) ? scalarText(item.get('id', true)) : ''));
 }
 
 export function scalarValue(node: unknown): unknown {
   return isScalar(node) ? node.value : undefined;
+}
+
+/** A scalar as text (`7` for an id written as a number); '' for a missing node or a collection. */
+function scalarText(node: unknown): string {
+  const value = scalarValue(node);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }

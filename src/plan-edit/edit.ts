@@ -7,6 +7,7 @@ import { parseDuration } from '../compiler/duration.js';
 import { closest } from '../compiler/suggest.js';
 import { parsePlanDocument, printPlan, scalarValue, taskIds, taskIndex, tasksSeq, type PlanDocument } from './document.js';
 import { isListField, splitList, typedValue } from './typed-value.js';
+import type { Task } from '../types/plan.js';
 
 export type EditFailure =
   /** Wrong arguments: an unknown task, a malformed key=value (exit 1). */
@@ -54,19 +55,15 @@ export function concurrencyDoubt(concurrency: number, from: string): string | nu
   return `are you sure? ${from} is ${concurrency}: that many tasks may run at once (more than ${doubtLimits.concurrency}; each is a process, an agent a whole CLI). Pass --yes to run it anyway; nothing was started`;
 }
 
-export interface NewTask {
-  id: string;
-  title: string;
-  description?: string;
-  feature?: string;
-  stream?: string;
-  phase?: string;
-  needs?: string[];
+/**
+ * `execplan add`'s task: the plan's task fields; the ones the command line gives as text (estimate, size,
+ * risk, test, one run command) stay text here and are checked when the edited plan is validated.
+ */
+export interface NewTask extends Pick<Task, 'id' | 'title' | 'description' | 'feature' | 'stream' | 'phase' | 'needs' | 'files'> {
   estimate?: string;
   size?: string;
   risk?: string;
   test?: string;
-  files?: string[];
   acceptance?: string[];
   run?: string;
   /** Insert after this task (default: at the end). */

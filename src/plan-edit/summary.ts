@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- reads compiled artifacts (tasks.json, dag.json, waves.json) as JSON; their shapes are fixed by schema/*.schema.json */
 /**
  * The one-screen summary `execplan show` prints, from a compiled plan or from the artifacts `compile`
  * wrote (tasks.json, dag.json, waves.json), so a reviewer can look at either. Pure: data in, text out.
@@ -69,17 +68,48 @@ export function summarizeCompiled(compiled: CompiledPlan, analysis: PlanAnalysis
   };
 }
 
-// Artifacts read back from disk: their shapes are documented in docs/artifacts.md, checked field by field here.
-type Json = Record<string, any>;
+// Artifacts read back from disk: the fields the summary reads, as schema/{tasks,dag,waves}.schema.json
+// define them (docs/artifacts.md). Each is optional and still checked where it is read: a folder from an
+// older compile may lack a field, which then shows as unknown rather than failing.
+
+/** One entry of tasks.json's `tasks`. */
+export interface TasksJsonTask {
+  kind?: string;
+  stream?: string | null;
+  phase?: string | null;
+  feature_id?: string | null;
+  expected_hours?: number | null;
+}
+
+export interface TasksJson {
+  tasks?: TasksJsonTask[];
+  meta?: { plan?: string; title?: string; scope_assessment?: { recommendation?: string; confidence?: string; rationale?: string[] } | null };
+}
+
+export interface DagJson {
+  planId?: string;
+  metrics?: { edges?: number };
+  edges?: unknown[];
+  critical_path?: string[];
+  criticalPathHours?: number;
+  warnings?: unknown[];
+}
+
+export interface WavesJson {
+  execution_models?: {
+    rolling_frontier?: { makespan_hours?: number; lower_bound_hours?: number };
+    wave_based?: { total_waves?: number; waves?: unknown[] };
+  };
+}
 
 /** From compiled artifacts; `null` fields in them (an older compile) show as unknown rather than failing. */
-export function summarizeArtifacts(tasksJson: Json, dagJson: Json, wavesJson: Json): PlanSummary {
-  const tasks: Json[] = Array.isArray(tasksJson.tasks) ? tasksJson.tasks : [];
+export function summarizeArtifacts(tasksJson: TasksJson, dagJson: DagJson, wavesJson: WavesJson): PlanSummary {
+  const tasks: TasksJsonTask[] = Array.isArray(tasksJson.tasks) ? tasksJson.tasks : [];
   const byKind: Record<string, number> = {};
   for (const t of tasks) byKind[String(t.kind ?? 'task')] = (byKind[String(t.kind ?? 'task')] ?? 0) + 1;
   const frontier = wavesJson.execution_models?.rolling_frontier ?? {};
   const scope = tasksJson.meta?.scope_assessment;
-  const firstSeen = (key: string) => [...new Set(tasks.map((t) => t[key]).filter((v): v is string => typeof v === 'string'))];
+  const firstSeen = (key: 'stream' | 'phase') => [...new Set(tasks.map((t) => t[key]).filter((v): v is string => typeof v === 'string'))];
   return {
     name: String(tasksJson.meta?.plan ?? dagJson.planId ?? '?'),
     title: String(tasksJson.meta?.title ?? tasksJson.meta?.plan ?? '?'),
@@ -98,7 +128,7 @@ export function summarizeArtifacts(tasksJson: Json, dagJson: Json, wavesJson: Js
     scope: scope
       ? { recommendation: String(scope.recommendation), confidence: String(scope.confidence), rationale: Array.isArray(scope.rationale) ? scope.rationale.map(String) : [] }
       : null,
-    warnings: Array.isArray(dagJson.warnings) ? dagJson.warnings.map((w: unknown) => (typeof w === 'string' ? w : JSON.stringify(w))) : [],
+    warnings: Array.isArray(dagJson.warnings) ? dagJson.warnings.map((w) => (typeof w === 'string' ? w : JSON.stringify(w))) : [],
   };
 }
 

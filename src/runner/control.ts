@@ -11,7 +11,7 @@
  * - With no live runner, the command takes the lock itself (kind "control"), applies the queue the same
  *   way, and releases it. So the journal has exactly one writer at any time.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { ControlAction } from './records.js';
@@ -39,11 +39,8 @@ export const answerFile = (request: string): string => request.replace(/\.json$/
 
 /** The runner's answer to a request, atomically (the command never reads half of it). */
 export function writeAnswer(request: string, answer: ControlAnswer): void {
-  const file = answerFile(request);
-  const temp = `${path.join(path.dirname(file), `.${path.basename(file)}`)}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(answer));
-    renameSync(temp, file);
+    writeFileAtomic(answerFile(request), JSON.stringify(answer), { fsync: false });
   } catch {
     // the state folder became unwritable: the command reports that no answer came
   }

@@ -44,8 +44,8 @@ process.on('message', (raw) => {
   void handle.done.then((end) => send({ op: 'end', id: msg.id, end }));
 });
 
-// The runner is gone (even kill -9): nothing left to report to.
-process.on('disconnect', () => process.exit(0));
+// The runner is gone (even kill -9): nothing left to report to, and no one to read an exit code.
+process.on('disconnect', () => process.exit());
 // Ctrl-C reaches the whole foreground group, this helper included: the runner decides what stops (it
 // signals the tasks' own groups), so the helper stays to report how the tasks ended.
 // SIGTERM or SIGHUP sent to the runner's whole process group (a closed terminal, `timeout`, a service

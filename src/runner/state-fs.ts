@@ -7,8 +7,9 @@
  * replaced by a real file, with a warning. Replacement files are written beside the target and renamed over
  * it: a rename replaces a link itself.
  */
-import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, constants, lstatSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 
 /** The folder a state path belongs to: the nearest ancestor named `.execplan`, else the path's own folder. */
 const STATE_DIR_NAME = '.execplan';
@@ -72,7 +73,6 @@ export function assertNotSymlink(file: string): void {
 }
 
 const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
-const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** open(file, 'a') that never follows a link: a symlink in its place is replaced by a real file. */
 export function openAppendNoFollow(file: string): number {
@@ -86,37 +86,8 @@ export function openAppendNoFollow(file: string): number {
   }
 }
 
-/** Creates `file`, which must not exist (a temp file): O_EXCL|O_NOFOLLOW, mode 0600. */
-export function writeNewFileNoFollow(file: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(file, CREATE_NEW, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Left by a crashed process (or planted): remove the entry itself, never what it points at.
-    unlinkSync(file);
-    fd = openSync(file, CREATE_NEW, 0o600);
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Replaces `file` with `text` through a temp file and a rename: a link at `file` is replaced, never followed. */
 export function writePrivateFile(file: string, text: string): void {
   mkdirPrivate(path.dirname(file));
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeNewFileNoFollow(temp, text);
-  try {
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Already gone.
-    }
-    throw error;
-  }
+  writeFileAtomic(file, text, { fsync: false, mode: 0o600 });
 }

@@ -4,16 +4,25 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import type { CliIo } from '../../src/cli/command.js';
-import { main } from '../../src/cli/main.js';
-import { compilePlan } from '../../src/compiler/compile.js';
+import type { main as mainOfSource } from '../../src/cli/main.js';
+import type { compilePlan as compilePlanOfSource } from '../../src/compiler/compile.js';
 import type { CompiledPlan } from '../../src/compiler/compiled.js';
-import { loadPlan, type LoadedPlanText } from '../../src/compiler/load.js';
+import type { loadPlan as loadPlanOfSource, LoadedPlanText } from '../../src/compiler/load.js';
 import type { PlanModel } from '../../src/compiler/model.js';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 export const bin = path.join(root, 'bin', 'execplan.js');
+
+// The built CLI and compiler (dist/, which `npm test` builds first; bin/execplan.js runs the same code),
+// loaded once per test file: importing them from src/ would transpile all of it in every test process,
+// which costs more CPU than the calls it saves.
+const built = (module: string) => import(pathToFileURL(path.join(root, 'dist', module)).href);
+const { main } = (await built('cli/main.js')) as { main: typeof mainOfSource };
+const { loadPlan } = (await built('compiler/load.js')) as { loadPlan: typeof loadPlanOfSource };
+const { compilePlan } = (await built('compiler/compile.js')) as { compilePlan: typeof compilePlanOfSource };
 
 /** What a user sees from one CLI call. */
 export interface CliRun {
@@ -62,6 +71,35 @@ export function cliProcess(args: string[], options: CliOptions & { input?: strin
   return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs a shell script (`sh -c`) in which `execplan` is the real binary: pipes, `| head`, /dev/stdin. */
+export function cliShell(script: string, options: CliOptions = {}): CliRun & { signal: NodeJS.Signals | null } {
+  const r = spawnSync('sh', ['-c', `execplan() { "$EXECPLAN_NODE" "$EXECPLAN_BIN" "$@"; }\n${script}`], {
+    cwd: options.cwd ?? root,
+    env: { ...environment(options), EXECPLAN_NODE: process.execPath, EXECPLAN_BIN: bin },
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Why a terminal test is skipped: script(1), which gives the CLI a pseudo-terminal, is not installed. */
+export const noTerminal: string | false = spawnSync('script', ['--version']).error ? 'script(1) is not installed' : false;
+
+/**
+ * Runs the real binary on a pseudo-terminal of `rows` x `cols` (through script(1); skip with `noTerminal`).
+ * `stdout` is what the terminal received, escape sequences included. CI is never set: a terminal is the point.
+ */
+export function cliTerminal(args: string[], options: CliOptions & { rows?: number; cols?: number } = {}): CliRun {
+  const env = environment(options);
+  delete env.CI;
+  const command = [process.execPath, bin, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = spawnSync('script', ['-qfc', `stty rows ${options.rows ?? 40} cols ${options.cols ?? 100}; ${command}`, '/dev/null'], {
+    cwd: options.cwd ?? root,
+    env,
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Starts the real binary in the background; `output()` is stdout and stderr interleaved so far. */
 export function cliBackground(args: string[], options: CliOptions = {}) {
   const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? root, env: environment(options), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,10 +110,29 @@ export function cliBackground(args: string[], options: CliOptions = {}) {
   return { child, exited, output: () => out };
 }
 
+// Temp folders not yet removed: a test file stopped by a signal (tap's timeout sends SIGTERM, Ctrl-C
+// SIGINT) runs no teardown, so they are removed on the way out too, then the signal takes its course.
+const liveTempDirs = new Set<string>();
+const removeLiveTempDirs = () => {
+  for (const dir of liveTempDirs) rmSync(dir, { recursive: true, force: true });
+  liveTempDirs.clear();
+};
+process.once('exit', removeLiveTempDirs);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    removeLiveTempDirs();
+    process.kill(process.pid, signal);
+  });
+}
+
 /** A temp folder removed when the current test (or file) ends, whatever happens. */
 export function tempDir(prefix = 'execplan-test-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  liveTempDirs.add(dir);
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+    liveTempDirs.delete(dir);
+  });
   return dir;
 }
 

@@ -11,7 +11,7 @@ import { detectFormat, importFormats, renderImportedPlan, runImporter, type Impo
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
-import { printDiagnostics, validatePlanText } from '../plan-input.js';
+import { validatePlanText } from '../plan-input.js';
 import { writeOneFile } from '../write-files.js';
 import { schemaRef } from './init.js';
 
@@ -69,11 +69,7 @@ export const importCommand: Command = {
       return err({ kind: 'input-unusable', message: `${values.output} already exists; nothing written (pass --force to overwrite it, or -o another file)` });
     }
     const result = runImporter(format, source, text, { tag: values.tag });
-    if (!result.ok) {
-      printDiagnostics(io, result.diagnostics);
-      io.stderr(`execplan: ${source} cannot be imported as ${format}; nothing written\n`);
-      return err({ kind: 'reported', failure: { kind: 'plan-invalid', diagnostics: [] } });
-    }
+    if (!result.ok) return err({ kind: 'import-unreadable', source, format, diagnostics: result.diagnostics });
     const { output } = result;
     const outDir = path.dirname(outAbsolute);
     const relative = (file: string) => path.relative(outDir, file).split(path.sep).join('/') || path.basename(file);
@@ -94,11 +90,7 @@ export const importCommand: Command = {
     const { config } = await loadConfig(outDir);
     const diagnostics = loadDiagnostics(await validatePlanText(shownOut, planText, outDir, config));
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) {
-      printDiagnostics(io, errors);
-      io.stderr(`execplan: the imported plan does not validate (the positions above are in the generated plan); nothing written\n`);
-      return err({ kind: 'reported', failure: { kind: 'plan-invalid', diagnostics: errors } });
-    }
+    if (errors.length) return err({ kind: 'import-invalid', diagnostics: errors });
     if (toStdout) io.stdout(planText);
     else {
       const written = await writeOneFile(outAbsolute, shownOut, planText);

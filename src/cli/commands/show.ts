@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- reads compiled artifacts as JSON; their shapes are fixed by schema/*.schema.json */
 /**
  * execplan show [plan.yaml | compiled-dir] [--json]: a one-screen summary of a plan (tasks, streams,
  * phases, makespan, critical path, scope recommendation, warnings), from the plan or from the artifacts
@@ -10,16 +9,17 @@ import { analyzePlan } from '../../compiler/analysis/index.js';
 import { compilePlan } from '../../compiler/compile.js';
 import type { Failure } from '../../core/failure.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { renderSummary, summarizeArtifacts, summarizeCompiled, type PlanSummary } from '../../plan-edit/summary.js';
+import { renderSummary, summarizeArtifacts, summarizeCompiled, type DagJson, type PlanSummary, type TasksJson, type WavesJson } from '../../plan-edit/summary.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { loadPlanWithConfig } from '../plan-input.js';
 
 async function fromArtifacts(dir: string, shown: string): Promise<Result<PlanSummary, Failure>> {
-  const read = async (name: string) => JSON.parse(await readFile(path.join(dir, name), 'utf8'));
+  // The summary checks each field it reads: an artifact's shape is trusted no further than that.
+  const read = async <T>(name: string) => JSON.parse(await readFile(path.join(dir, name), 'utf8')) as T;
   try {
-    return ok(summarizeArtifacts(await read('tasks.json'), await read('dag.json'), await read('waves.json')));
+    return ok(summarizeArtifacts(await read<TasksJson>('tasks.json'), await read<DagJson>('dag.json'), await read<WavesJson>('waves.json')));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     return err({

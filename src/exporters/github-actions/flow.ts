@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-assignment -- typed arrays of maps and bitsets built with Array.from */
 /**
  * The `needs:` edges that keep a plan safe when every task is its own CI job and nobody schedules the
  * jobs but the CI engine (a job starts as soon as the jobs it needs have finished, however long they took).
@@ -68,7 +67,7 @@ export function handoverNeeds(compiled: CompiledPlan, concurrency: number): Hand
   const finish = (i: number) => times.get(order[i]!)?.finish ?? 0;
 
   // kind of the edge j -> i: 0 precedence, 1 files, 2 flow (the lowest wins)
-  const preds: Array<Map<number, number>> = Array.from({ length: n }, () => new Map());
+  const preds: Array<Map<number, number>> = Array.from({ length: n }, () => new Map<number, number>());
   const addEdge = (j: number, i: number, kind: number) => {
     if (j >= i) throw new Error(`internal: hand-over edge ${order[j]} -> ${order[i]} runs backwards`);
     const had = preds[i]!.get(j);
@@ -167,7 +166,7 @@ function transitiveReduction(order: string[], preds: Array<Map<number, number>>)
   preds.forEach((p, i) => {
     for (const j of p.keys()) succ[j]!.push(i);
   });
-  const reach: Bits[] = new Array(n);
+  const reach: Bits[] = new Array<Bits>(n);
   const keptPreds: number[][] = Array.from({ length: n }, () => []);
   let kept = 0;
   for (let j = n - 1; j >= 0; j--) {
