@@ -27,7 +27,9 @@ t.test('compileForRun: the same conflicts and frontier as compilePlan, nothing e
     const model = modelOf(text);
     const full = compilePlan(model);
     const run = compileForRun(model);
-    t.same(Object.keys(run).sort(), ['conflicts', 'frontier', 'model'], `${name}: only what the runner reads`);
+    t.same(Object.keys(run).sort(), ['conflicts', 'frontier', 'model', 'waves'], `${name}: only what the runner reads`);
+    // The waves only for a wave_based run (its barriers); a rolling-frontier run does not build them.
+    t.same(run.waves, model.settings.executionModel === 'wave_based' ? full.waves : null, `${name}: waves only when they are barriers`);
     t.same(run.frontier, full.frontier, `${name}: the same frontier schedule`);
     t.same(run.conflicts, full.conflicts, `${name}: the same file conflicts`);
     // The launch order a run uses is the frontier's order (ties by plan order).

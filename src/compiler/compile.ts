@@ -28,8 +28,9 @@ export interface CompileInputs {
  */
 export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
 
-/** The part of compilePlan that `execplan run` needs (see RunSchedule): the same frontier, at a fraction of the cost. */
-export function compileForRun(model: PlanModel): RunSchedule {
+/** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
+export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {
+  const { model } = applyContested(plan, inputs.contested ?? []);
   const { graph, index, latestFinish } = analyzeGraph(model);
   const conflicts = findConflicts(model);
   const problem = buildProblem(model, index, conflicts);
