@@ -4,7 +4,8 @@ import path from 'node:path';
 import { builtinLimitPatterns, classifyLimit, parseResetTime } from '../src/agents/limits.js';
 import { createOutputParser } from '../src/agents/output.js';
 import { resolveProfiles } from '../src/agents/profiles.js';
-import { capacityProblem, parseBytes, readCapacity } from '../src/runner/capacity.js';
+import { parseBytes } from '../src/core/bytes.js';
+import { capacityProblem, readCapacity } from '../src/runner/capacity.js';
 import { Pacer } from '../src/runner/pacing.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures/agents/limits');

@@ -100,6 +100,8 @@
     $('pause').disabled = live.paused;
     $('resume').disabled = !live.paused;
     $('stop').disabled = !live.active;
+    // Limits hold whole agent profiles back: said once, above the graph, as `execplan status` says them.
+    $('limits').innerHTML = (live.limits || []).map((line) => `<li>${esc(line)}</li>`).join('');
     $('bar').style.width = `${live.total ? (100 * live.finished) / live.total : 0}%`;
     $('counts').innerHTML =
       `<span class="count"><b>${live.finished}/${live.total}</b>&nbsp;finished</span>` +

@@ -357,7 +357,13 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
           // Progress reaches the terminal and the state: it is redacted like the log.
           if (progress) {
             lastProgress = `${label}: ${progress}`;
-            input.onProgress({ message: redactSecrets(lastProgress) });
+            const limit = parser.rateLimit();
+            // Still allowed, but near the window's end: status shows it until the reset (the runner journals it once).
+            const warning =
+              limit?.status === 'allowed_warning'
+                ? { pool: profile.name, window: limit.type, resetsAt: limit.resetsAtMs !== null ? new Date(limit.resetsAtMs).toISOString() : null }
+                : undefined;
+            input.onProgress({ message: redactSecrets(lastProgress), ...(warning ? { limitWarning: warning } : {}) });
           }
         },
       });

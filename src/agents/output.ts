@@ -42,6 +42,8 @@ export interface OutputParser {
   /** Feeds one line; returns a short progress text when the line changes what the agent is doing. */
   line(line: string): string | null;
   outcome(): AgentOutcome;
+  /** The last rate-limit report seen so far (no side effects: safe while the agent runs). */
+  rateLimit(): AgentOutcome['rateLimit'];
 }
 
 type Json = Record<string, unknown>;
@@ -294,6 +296,9 @@ export function createOutputParser(format: 'stream-json' | 'text'): OutputParser
       const type = str(e.type);
       const handler = type ? handlers[type] : undefined;
       return handler ? handler(s, e, type!) : null;
+    },
+    rateLimit() {
+      return s.outcome.rateLimit;
     },
     outcome() {
       if (format === 'text' && s.outcome.result === null && s.lastText !== null) s.outcome.result = textLines.join('\n').trim();

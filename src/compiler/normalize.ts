@@ -5,6 +5,7 @@ import { parseDuration } from './duration.js';
 import { inferredConfidence, inferredEdges, inferredReason, normalizeEvidence } from './interfaces.js';
 import { roundHours } from './rounding.js';
 import { expandTestStrategy } from './test-strategy.js';
+import { hintUnits, machineCapacity, usesMachineHints } from './machine.js';
 import type { EdgeModel, Pert, PlanModel, ResolvedSettings, TaskKind, TaskModel } from './model.js';
 
 export interface SettingsLayers {
@@ -105,7 +106,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       kind,
       ...taskDuration(task, settings),
       generatedFor: null,
-      resources: Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)),
+      resources: { ...Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)), ...hintUnits(task) },
       files: task.files ?? [],
       phase: task.phase ?? null,
       phaseIndex: task.phase !== undefined ? (phaseIndex.get(task.phase) ?? -1) : -1,
@@ -169,9 +170,20 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
     settings,
     tasks,
     edges,
-    resources: Object.entries(plan.resources ?? {}).map(([name, r]) => ({ name, capacity: r.capacity, reason: r.reason ?? null })),
+    resources: [...Object.entries(plan.resources ?? {}).map(([name, r]) => ({ name, capacity: r.capacity, reason: r.reason ?? null })), ...machineResources(plan)],
     phases,
     streams: Object.entries(plan.streams ?? {}).map(([name, s]) => ({ name, title: s.title ?? null, owns: s.owns ?? [], skills: s.skills ?? [] })),
     source: plan,
   });
+}
+
+/** The implicit `cpu` and `memory` resources of the per-task hints (unless the plan declares them itself). */
+function machineResources(plan: Plan): Array<{ name: string; capacity: number; reason: string | null }> {
+  const used = usesMachineHints(plan);
+  const capacity = machineCapacity(plan);
+  const out: Array<{ name: string; capacity: number; reason: string | null }> = [];
+  if (used.cpu && !plan.resources?.cpu) out.push({ name: 'cpu', capacity: capacity.cpu, reason: 'cores of the machine (settings.machine.cpu): tasks claim them with `cpu:`' });
+  if (used.memory && !plan.resources?.memory)
+    out.push({ name: 'memory', capacity: capacity.memory, reason: 'GiB of memory of the machine (settings.machine.memory): tasks claim them with `memory:`' });
+  return out;
 }

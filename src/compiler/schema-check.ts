@@ -177,6 +177,12 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
         break;
       }
       case 'pattern':
+        // Sizes (memory hints, settings.machine.memory) share the keyword with names: say which rule it broke.
+        if (path.at(-1) === 'memory') {
+          code = 'invalid-value';
+          message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a size: write it like 4GiB, 512MiB or 2GB`;
+          break;
+        }
         code = 'invalid-name';
         message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
         break;

@@ -1,4 +1,5 @@
 /** Checks a schema-valid plan for what a schema cannot express: references, cycles, capacities, durations. */
+import { hintUnits, machineCapacity } from './machine.js';
 import type { Plan } from '../types/plan.js';
 import { cycleThrough, cyclicComponents } from './cycles.js';
 import type { Diagnostic, PathSegment, Severity } from './diagnostic.js';
@@ -46,6 +47,7 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
   });
   const streams = Object.keys(plan.streams ?? {});
   const resources = plan.resources ?? {};
+  const machine = machineCapacity(plan);
 
   (plan.communication ?? []).forEach((c, i) => {
     for (const end of ['from', 'to'] as const) {
@@ -101,6 +103,22 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
           'resource-over-capacity',
           `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
           [...here, 'resources', name],
+        );
+      }
+    }
+    const hints = hintUnits(task);
+    for (const [key, unit, what] of [
+      ['cpu', 'cores', 'settings.machine.cpu'],
+      ['memory', 'GiB', 'settings.machine.memory'],
+    ] as const) {
+      const needs = hints[key];
+      if (needs !== undefined && needs > machine[key]) {
+        const from = resources[key] ? `resource '${key}'` : what;
+        report(
+          'error',
+          'resource-over-capacity',
+          `task '${task.id}' needs ${needs} ${unit} but the machine has ${machine[key]} (${from}); it could never start (lower the hint or raise ${from})`,
+          [...here, key],
         );
       }
     }

@@ -121,6 +121,49 @@ export function clock(iso: string, now: Date = new Date()): string {
   return at.toDateString() === now.toDateString() ? hm : `${at.toLocaleString('en-US', { month: 'short' })} ${at.getDate()} ${hm}`;
 }
 
+/** An agent profile held back by a limit, with the tasks waiting for it (status, dashboard and metrics show one per pool). */
+export interface LimitHold {
+  pool: string;
+  kind: 'usage-limit' | 'rate-limit';
+  /** When the profile may start agents again (ISO), when known. */
+  until: string | null;
+  tasks: string[];
+}
+
+/** The waiting tasks grouped by the limit that holds them, by pool name. */
+export function limitHolds(waiting: ReadonlyArray<{ task: string; reason: WaitReason }>): LimitHold[] {
+  const holds = new Map<string, LimitHold>();
+  for (const { task, reason } of waiting) {
+    if (reason.kind !== 'usage-limit' && reason.kind !== 'rate-limit') continue;
+    const key = `${reason.pool}\0${reason.kind}`;
+    const hold = holds.get(key) ?? { pool: reason.pool, kind: reason.kind, until: reason.until, tasks: [] };
+    if (reason.until !== null && (hold.until === null || reason.until > hold.until)) hold.until = reason.until;
+    hold.tasks.push(task);
+    holds.set(key, hold);
+  }
+  return [...holds.values()].sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : a.kind < b.kind ? -1 : 1));
+}
+
+/** "usage limit of claude: resuming at 15:00, 3 tasks waiting", as the run says it. */
+export function describeLimitHold(hold: LimitHold): string {
+  const what = hold.kind === 'usage-limit' ? 'usage limit' : 'rate limit';
+  const when = hold.until ? `resuming at ${clock(hold.until)}` : 'backing off';
+  return `${what} of ${hold.pool}: ${when}, ${hold.tasks.length} task${hold.tasks.length === 1 ? '' : 's'} waiting`;
+}
+
+/** An agent CLI's warning that its profile nears a usage limit (still allowed). */
+export interface LimitWarningShown {
+  pool: string;
+  window: string | null;
+  resetsAt: string | null;
+  task: string;
+}
+
+export function describeLimitWarning(w: LimitWarningShown): string {
+  const window = w.window ? ` (${w.window.replace(/_/g, ' ')} window)` : '';
+  return `warning: ${w.pool} is nearing its usage limit${window}${w.resetsAt ? `; it resets at ${clock(w.resetsAt)}` : ''} (reported by ${w.task})`;
+}
+
 /** As `execplan status` lists it: a blocked task's reason says so first. */
 export function describeWaitLine(reason: WaitReason, task: string): string {
   return `${isBlocked(reason) ? 'blocked: ' : ''}${describeWaitReason(reason, task)}`;

@@ -55,6 +55,17 @@ export interface AttemptProgress {
   /** 0..1 when known. */
   fraction?: number;
   usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
+  /** The agent's CLI says its profile is nearing a usage limit (still allowed): shown in status until the reset. */
+  limitWarning?: LimitWarning;
+}
+
+export interface LimitWarning {
+  /** The agent profile (the limit's pool). */
+  pool: string;
+  /** The CLI's name for the window, e.g. five_hour; null when not given. */
+  window: string | null;
+  /** When the window resets (ISO), when the CLI says. */
+  resetsAt: string | null;
 }
 
 export type AttemptOutcome = (

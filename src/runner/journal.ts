@@ -109,25 +109,28 @@ export interface InspectedJournal {
   problems: ChainProblem[];
 }
 
-const recordTypes = new Set([
-  'run-start',
-  'plan',
-  'task-reset',
-  'task-start',
-  'task-pgid',
-  'task-end',
-  'task-retry',
-  'task-interrupted',
-  'task-stopped',
-  'task-limited',
-  'task-fresh',
-  'task-wait',
-  'control',
-  'run-end',
-  'branches',
-  'task-blocked',
-  'task-scope',
-]);
+/** Every record type, as an object so that a new type in records.ts is a compile error until it is listed here. */
+const recordTypeList: Record<JournalRecord['type'], true> = {
+  'run-start': true,
+  plan: true,
+  'task-reset': true,
+  'task-start': true,
+  'task-pgid': true,
+  'task-end': true,
+  'task-retry': true,
+  'task-interrupted': true,
+  'task-stopped': true,
+  'task-limited': true,
+  'task-fresh': true,
+  'task-wait': true,
+  control: true,
+  'run-end': true,
+  branches: true,
+  'task-blocked': true,
+  'task-scope': true,
+  'limit-warning': true,
+};
+const recordTypes = new Set<string>(Object.keys(recordTypeList));
 
 function asRecord(value: unknown): JournalRecord | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;

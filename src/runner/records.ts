@@ -1,5 +1,6 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
 import type { WaitReason } from '../core/task-status.js';
+import type { LimitWarning } from './executor.js';
 /** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. `limited`: ended at a limit of its agent profile. */
 export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped' | 'limited';
 
@@ -62,6 +63,8 @@ export type JournalBody =
   | { type: 'task-limited'; task: string; attempt: number; limit: 'usage-limit' | 'rate-limit'; pool: string; resumeAt: string | null; message: string; durationMs: number }
   /** A failed attempt is retried (retries:) after a backoff: the task is pending again, failures keep counting. */
   | { type: 'task-retry'; task: string; nextAttempt: number; delayMs: number }
+  /** An agent's CLI warned that its profile nears a usage limit (journaled once per pool, window and reset). */
+  | ({ type: 'limit-warning'; task: string } & LimitWarning)
   | { type: 'task-fresh'; task: string; fingerprint: string }
   /**
    * A scheduling decision: a ready task did not start because of `reason` (a slot: the concurrency limit is

@@ -10,7 +10,7 @@ import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
 import type { RunEvent, FailureSummary, WaitingTask } from './events.js';
-import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry } from './executor.js';
+import type { AttemptHandle, AttemptOutcome, ExecutorContext, ExecutorRegistry, LimitWarning } from './executor.js';
 import { fingerprint, outputsExist } from './fingerprint.js';
 import { LogWriter } from './log-writer.js';
 import { logPath, type StatePaths } from './paths.js';
@@ -524,6 +524,13 @@ export class Runner {
     this.record({ type: 'task-wait', task, reason });
   }
 
+  /** Journals a profile's usage-limit warning once per window and reset (agents repeat it every turn). */
+  private noteLimitWarning(task: string, warning: LimitWarning): void {
+    const known = this.store.state.limitWarnings?.[warning.pool];
+    if (known && known.window === warning.window && known.resetsAt === warning.resetsAt) return;
+    this.record({ type: 'limit-warning', task, ...warning });
+  }
+
   /** Held for this pass by an agent limit, the machine or a budget: the run waits for it (and says why once). */
   private hold(task: string, reason: WaitReason): void {
     this.held.set(task, reason);
@@ -579,7 +586,18 @@ export class Runner {
     if (s?.note) env.EXECPLAN_NOTE = s.note;
     const executor = this.options.executors[task.model.kind as 'command' | 'agent']!;
     const handle = executor.start(
-      { task: task.model, attempt, cwd: task.cwd, env, logPath: file, onLine, onProgress: (progress) => this.emit({ event: 'task-progress', task: id, progress }) },
+      {
+        task: task.model,
+        attempt,
+        cwd: task.cwd,
+        env,
+        logPath: file,
+        onLine,
+        onProgress: (progress) => {
+          if (progress.limitWarning) this.noteLimitWarning(id, progress.limitWarning);
+          this.emit({ event: 'task-progress', task: id, progress });
+        },
+      },
       this.context(),
     );
     running.handle = handle;

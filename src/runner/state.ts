@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
+import type { LimitWarning } from './executor.js';
 import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
@@ -87,6 +88,8 @@ export interface RunState {
   /** With --worktrees: the branches of this state, fixed at its first worktree run. */
   branches?: { base: string; streams: Record<string, { branch: string; tip: string }> };
   planApprovals?: PlanApproval[];
+  /** The latest usage-limit warning of each agent profile (pool), with the task whose agent reported it. */
+  limitWarnings?: Record<string, LimitWarning & { task: string; at: string }>;
 }
 
 export function emptyState(): RunState {
@@ -189,6 +192,9 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
+    case 'limit-warning':
+      (state.limitWarnings ??= {})[record.pool] = { pool: record.pool, window: record.window, resetsAt: record.resetsAt, task: record.task, at: record.ts };
+      break;
     case 'task-wait':
       // History for reports: why a ready task started late; the task's status does not change.
       break;

@@ -5,6 +5,7 @@ import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
 import { Holdings } from './readiness.js';
 import { currentPlanApproval } from './plan-approval.js';
+import type { LimitWarning } from './executor.js';
 import type { Decision, PlanApproval, RunState } from './state.js';
 import { waitReasons } from './wait-reason.js';
 
@@ -24,6 +25,15 @@ export interface StatusView {
   decisions: Array<{ task: string } & Decision>;
   /** Whether the plan must be approved before it runs, and the approval of its current version (or the voided one). */
   planApproval: { required: boolean; version: string; current: PlanApproval | null; voided: PlanApproval | null };
+  /** Agent profiles whose CLI warned they near a usage limit, while the window lasts (no reset given: until the next run). */
+  limitWarnings: Array<LimitWarning & { task: string; at: string }>;
+}
+
+/** A warning lasts until its window resets; one without a reset time, as long as the run that reported it is the latest. */
+function activeLimitWarnings(state: RunState, now: number): StatusView['limitWarnings'] {
+  return Object.values(state.limitWarnings ?? {})
+    .filter((w) => (w.resetsAt !== null ? Date.parse(w.resetsAt) > now : true))
+    .sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
 }
 
 /** A task whose last attempt stopped at its agent's limit waits for that limit while it lasts. */
@@ -50,6 +60,7 @@ export function statusView(plan: RunPlan, state: RunState, now: number): StatusV
     tasks: [],
     decisions: [],
     planApproval: { required: plan.model.source.settings?.require_approval === true, version: plan.planVersion, ...currentPlanApproval(state, plan.planVersion) },
+    limitWarnings: activeLimitWarnings(state, now),
   };
   const whyWaiting = waitReasons(plan, status, state.paused);
   // What the live runner's tasks hold: a task it would launch next may have to wait for them.

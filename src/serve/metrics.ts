@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { agentUsage } from '../agents/usage.js';
-import type { DisplayedStatus } from '../core/task-status.js';
+import { limitHolds, type DisplayedStatus } from '../core/task-status.js';
 import type { RunPlan } from '../runner/plan-view.js';
 import type { RunState } from '../runner/state.js';
 import { statusView } from '../runner/status.js';
@@ -34,6 +34,24 @@ export function createMetrics(source: MetricsSource): Registry {
   });
   const attempts = new Counter({ name: 'execplan_task_attempts_total', help: 'Task attempts started', registers: [registry] });
   const tokens = new Counter({ name: 'execplan_agent_tokens_total', help: 'Tokens used by agent tasks', labelNames: ['kind'], registers: [registry] });
+  const limited = new Gauge({
+    name: 'execplan_agent_limit_waiting_tasks',
+    help: 'Tasks waiting for an agent profile held back by a usage or rate limit',
+    labelNames: ['profile', 'limit'],
+    registers: [registry],
+  });
+  const resumes = new Gauge({
+    name: 'execplan_agent_limit_resume_timestamp_seconds',
+    help: 'When a limited agent profile may start agents again (Unix time)',
+    labelNames: ['profile', 'limit'],
+    registers: [registry],
+  });
+  const warned = new Gauge({
+    name: 'execplan_agent_limit_warning',
+    help: "1 while an agent profile's CLI warns that it nears its usage limit",
+    labelNames: ['profile'],
+    registers: [registry],
+  });
   const info = new Gauge({ name: 'execplan_run_info', help: 'The plan and the current (or last) run', labelNames: ['plan', 'run_id'], registers: [registry] });
   const collect = (): void => {
     const state = source.state();
@@ -55,6 +73,14 @@ export function createMetrics(source: MetricsSource): Registry {
     tokens.inc({ kind: 'input' }, usage.inputTokens);
     tokens.inc({ kind: 'output' }, usage.outputTokens);
     tokens.inc({ kind: 'cached' }, usage.cacheReadTokens);
+    limited.reset();
+    resumes.reset();
+    for (const hold of limitHolds(view.waiting)) {
+      limited.set({ profile: hold.pool, limit: hold.kind }, hold.tasks.length);
+      if (hold.until) resumes.set({ profile: hold.pool, limit: hold.kind }, Date.parse(hold.until) / 1000);
+    }
+    warned.reset();
+    for (const w of view.limitWarnings) warned.set({ profile: w.pool }, 1);
     info.reset();
     info.set({ plan: source.plan.model.title, run_id: state.runId ?? '' }, 1);
   };

@@ -5,7 +5,7 @@
  */
 import { readHandoff } from '../agents/handoff.js';
 import type { CompiledPlan } from '../compiler/compiled.js';
-import { describeWaitLine, type DisplayedStatus } from '../core/task-status.js';
+import { describeLimitHold, describeLimitWarning, describeWaitLine, limitHolds, type DisplayedStatus } from '../core/task-status.js';
 import type { RunPlan } from '../runner/plan-view.js';
 import type { RunState } from '../runner/state.js';
 import { statusView } from '../runner/status.js';
@@ -82,6 +82,8 @@ export interface LiveView {
   counts: Partial<Record<DisplayedStatus, number>>;
   total: number;
   finished: number;
+  /** Agent profiles held back by a limit, and usage-limit warnings, as the CLI says them (one line each). */
+  limits: string[];
   tasks: LiveTask[];
 }
 
@@ -132,6 +134,7 @@ export function liveView(plan: RunPlan, state: RunState, stateDir: string, now: 
     counts: view.counts,
     total: tasks.length,
     finished: tasks.filter((t) => finishedStatuses.has(t.status)).length,
+    limits: [...limitHolds(view.waiting).map(describeLimitHold), ...view.limitWarnings.map(describeLimitWarning)],
     tasks,
   };
 }

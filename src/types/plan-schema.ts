@@ -184,6 +184,23 @@ export const planSchema = {
           "type": "integer",
           "minimum": 1
         },
+        "machine": {
+          "description": "The machine the plan is scheduled for, as the capacity of the per-task `cpu` and `memory` hints (defaults: 4 cores, 16GiB). A value of the compiled plan, not of the machine that compiles it, so artifacts are the same everywhere.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "cpu": {
+              "description": "Cores.",
+              "type": "integer",
+              "minimum": 1
+            },
+            "memory": {
+              "description": "Memory, e.g. '32GiB'.",
+              "type": "string",
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B|B)?$"
+            }
+          }
+        },
         "strict": {
           "description": "Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.",
           "type": "boolean"
@@ -719,6 +736,16 @@ export const planSchema = {
             "type": "integer",
             "minimum": 1
           }
+        },
+        "cpu": {
+          "description": "Cores the task keeps busy while it runs (an agent with its builds and tests). Counts against the resource `cpu` (settings.machine.cpu cores, or the plan's own `cpu` resource; default 4), in both schedules and at run time.",
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        "memory": {
+          "description": "Memory the task needs while it runs, e.g. '4GiB'. Counts against the resource `memory` in whole GiB (settings.machine.memory, or the plan's own `memory` resource; default 16GiB), in both schedules and at run time.",
+          "type": "string",
+          "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KMGT]i?B|B)?$"
         },
         "skills": {
           "description": "Skills needed beyond the stream's.",

@@ -183,6 +183,19 @@ export interface Settings {
    */
   max_concurrency?: number;
   /**
+   * The machine the plan is scheduled for, as the capacity of the per-task `cpu` and `memory` hints (defaults: 4 cores, 16GiB). A value of the compiled plan, not of the machine that compiles it, so artifacts are the same everywhere.
+   */
+  machine?: {
+    /**
+     * Cores.
+     */
+    cpu?: number;
+    /**
+     * Memory, e.g. '32GiB'.
+     */
+    memory?: string;
+  };
+  /**
    * Apply the hard-fail review rules on every validate and compile (as `validate --strict` does): estimates on at least half the tasks, an acceptance check on every task, a shared resource behind every mutual_exclusion dependency, no secret in evidence, boundaries on every agent task.
    */
   strict?: boolean;
@@ -440,6 +453,14 @@ export interface Task {
   resources?: {
     [k: string]: number;
   };
+  /**
+   * Cores the task keeps busy while it runs (an agent with its builds and tests). Counts against the resource `cpu` (settings.machine.cpu cores, or the plan's own `cpu` resource; default 4), in both schedules and at run time.
+   */
+  cpu?: number;
+  /**
+   * Memory the task needs while it runs, e.g. '4GiB'. Counts against the resource `memory` in whole GiB (settings.machine.memory, or the plan's own `memory` resource; default 16GiB), in both schedules and at run time.
+   */
+  memory?: string;
   /**
    * Skills needed beyond the stream's.
    */

@@ -8,7 +8,7 @@ import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
 import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
-import { parseBytes } from '../../runner/capacity.js';
+import { parseBytes } from '../../core/bytes.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';

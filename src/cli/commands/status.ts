@@ -2,7 +2,7 @@
 import { ok } from '../../core/result.js';
 import { agentUsage, formatUsage } from '../../agents/usage.js';
 import { branchLines, repoRoot } from '../../agents/worktrees.js';
-import { describeWaitLine } from '../../core/task-status.js';
+import { describeLimitHold, describeLimitWarning, describeWaitLine, limitHolds } from '../../core/task-status.js';
 import { planState } from '../state-input.js';
 import { statusView } from '../../runner/status.js';
 import { tryLoadState } from '../../runner/store.js';
@@ -48,6 +48,8 @@ export const statusCommand: Command = {
       for (const r of view.running) lines.push(`  ${r.task}  attempt ${r.attempt}  ${Math.round(r.elapsedMs / 1000)}s  (log: ${r.log})`);
     }
     if (view.ready.length) lines.push(`ready: ${view.ready.join(', ')}`);
+    for (const hold of limitHolds(view.waiting)) lines.push(describeLimitHold(hold));
+    for (const w of view.limitWarnings) lines.push(describeLimitWarning(w));
     if (view.failed.length) {
       lines.push('failed:');
       for (const f of view.failed) lines.push(`  ${f.task}: ${f.reason ?? 'failed'} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'}${f.log ? `, log: ${f.log}` : ''})`);
