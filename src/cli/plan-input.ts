@@ -130,8 +130,12 @@ export type LoadPlanFailure = FailureOf<'plan-unreadable' | 'config-missing' | '
 export interface LoadOptions {
   /** Spec documents outside the project that may be read anyway (--allow-outside), absolute. */
   allowOutside?: readonly string[];
-  /** False for commands that only read or change run state: they need no planning analysis. */
-  analyze?: boolean;
+  /**
+   * False for commands that only read or change run state: they need no planning analysis. 'when-strict'
+   * for `run`: it prints no warnings, so the analysis (a full compile) matters only when strict mode can
+   * turn its findings into errors.
+   */
+  analyze?: boolean | 'when-strict';
 }
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
@@ -183,7 +187,7 @@ export async function validatePlanText(
   if (hasErrors(loaded.diagnostics)) {
     return err({ kind: 'plan-invalid', diagnostics: loaded.diagnostics, file, source: result.value.source, plan: result.value.plan });
   }
-  if (options.analyze === false) return ok({ ...result.value, compiled: null, analysis: null });
+  if (options.analyze === false || (options.analyze === 'when-strict' && !result.value.model.settings.strict)) return ok({ ...result.value, compiled: null, analysis: null });
   // One analysis for every command: the stream, decomposition and split/merge findings that compile
   // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
   const { source, plan, model } = result.value;

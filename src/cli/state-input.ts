@@ -1,6 +1,9 @@
 /** Finding a plan's state directory (`.execplan/<plan name>/`) and reporting a damaged history, for every command that reads it. */
 import path from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import { fastParse } from '../compiler/fast-yaml.js';
+import { limits } from '../compiler/source.js';
 import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
 import { migrateLegacyState } from '../runner/state-dir.js';
 import type { CliIo } from './command.js';
@@ -12,7 +15,9 @@ import type { PlanInput } from './plan-input.js';
  */
 export function planNameOf(input: PlanInput): string {
   try {
-    const name = (parse(input.text) as { name?: unknown } | null)?.name;
+    // The fast reader first (the plan's loader reads it the same way); `yaml` for what it declines.
+    const fast = fastParse(input.text, limits.maxDepth);
+    const name = ((fast ? fast.value : (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(input.text)) as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name)) return name;
   } catch {
     // not YAML: fall back to the file name
@@ -20,9 +25,12 @@ export function planNameOf(input: PlanInput): string {
   return path.basename(input.file, path.extname(input.file)).replace(/[^A-Za-z0-9._-]/g, '_') || 'plan';
 }
 
-/** The plan's state paths; the state of earlier versions (one per folder) moves here on first use. */
-export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string> = []): StatePaths {
-  const paths = statePaths(input.dir, planNameOf(input));
+/**
+ * The plan's state paths; the state of earlier versions (one per folder) moves here on first use. A caller
+ * that has loaded the plan passes its (validated) name, so the text is not read again.
+ */
+export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string> = [], name: string = planNameOf(input)): StatePaths {
+  const paths = statePaths(input.dir, name);
   try {
     const moved = migrateLegacyState(stateRoot(input.dir), paths, new Set(taskIds));
     if (moved.moved)

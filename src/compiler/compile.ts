@@ -21,6 +21,31 @@ export interface CompileInputs {
   contested?: readonly ContestedInput[];
 }
 
+/**
+ * What a run reads of the compiled plan: the file conflicts (its locks), the optimized frontier schedule
+ * (its launch order) and, for a wave_based run only, the waves (its barriers). Exactly compilePlan's
+ * values for these, without the parts only the artifacts show (Monte Carlo risk, insights, quality metrics).
+ */
+export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
+
+/** The part of compilePlan that `execplan run` needs (see RunSchedule): the same frontier, at a fraction of the cost. */
+export function compileForRun(model: PlanModel): RunSchedule {
+  const { graph, index, latestFinish } = analyzeGraph(model);
+  const conflicts = findConflicts(model);
+  const problem = buildProblem(model, index, conflicts);
+  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
+  const waves =
+    model.settings.executionModel === 'wave_based'
+      ? buildWaves(
+          model,
+          index,
+          conflicts,
+          model.tasks.map((t) => graph.timing[t.id]!.latestStart),
+        )
+      : null;
+  return { model, conflicts, frontier, waves };
+}
+
 export function compilePlan(plan: PlanModel, inputs: CompileInputs = {}): CompiledPlan {
   const { model, contested } = applyContested(plan, inputs.contested ?? []);
   const { graph, index, latestFinish } = analyzeGraph(model);

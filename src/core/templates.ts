@@ -10,23 +10,29 @@
  *   nunjucks' defaults, so a user's template renders the same as it always did: whitespace as written,
  *   a missing value renders empty.
  */
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
+import type * as Nunjucks from 'nunjucks';
+
+// Loaded on first render: `execplan run` imports the agent prompt but renders it only for agent tasks, and
+// loading nunjucks was a measurable part of a run's start-up. (CommonJS: the same instance an import gets.)
+let loaded: typeof Nunjucks | undefined;
+const nunjucks = (): typeof Nunjucks => (loaded ??= createRequire(import.meta.url)('nunjucks') as typeof Nunjucks);
 
 export type TemplateStyle = 'document' | 'prompt';
 
 export type TemplateFilter = (value: never, ...args: never[]) => unknown;
 
-const options: Record<TemplateStyle, nunjucks.ConfigureOptions> = {
+const options: Record<TemplateStyle, Nunjucks.ConfigureOptions> = {
   document: { autoescape: false, trimBlocks: true, lstripBlocks: true, throwOnUndefined: true },
   prompt: { autoescape: false, trimBlocks: false, throwOnUndefined: false },
 };
 
-const environments = new Map<TemplateStyle, nunjucks.Environment>();
+const environments = new Map<TemplateStyle, Nunjucks.Environment>();
 
-function environment(style: TemplateStyle): nunjucks.Environment {
+function environment(style: TemplateStyle): Nunjucks.Environment {
   let env = environments.get(style);
   if (!env) {
-    env = new nunjucks.Environment(null, options[style]);
+    env = new (nunjucks().Environment)(null, options[style]);
     environments.set(style, env);
   }
   return env;

@@ -2,7 +2,7 @@
 import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
+import { compileForRun, type RunSchedule } from '../compiler/compile.js';
 import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 
@@ -46,14 +46,14 @@ export interface RunPlan {
 }
 
 /**
- * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles the
- * plan (the optimizer included). `state` is for commands that read or change the state without launching
+ * What the plan view is for. `run` launches tasks in the optimized schedule's order, so it compiles what
+ * that needs (compileForRun: graph, conflicts, the optimizer; not the artifacts' risk and insights). `state` is for commands that read or change the state without launching
  * anything (`execplan status`, retry/skip/done/approve/pause/resume): they need ids, dependencies and file
  * locks, not a schedule, and skip the optimizer (its cost grows with the plan; theirs must not).
  */
 export type RunPlanUse = 'run' | 'state';
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: CompiledPlan): RunPlan {
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: RunSchedule): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -62,10 +62,10 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = use === 'run' ? (compiledPlan ?? compilePlan(model)) : null;
+  const compiled = use === 'run' ? (compiledPlan ?? compileForRun(model)) : null;
   // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
   const waveOf = new Map<string, number>();
-  if (compiled && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
+  if (compiled?.waves && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
   const rank = launchPriority(model, compiled);
   const order: RunTask[] = model.tasks.map((t) => {
     const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');

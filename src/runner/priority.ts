@@ -5,11 +5,12 @@
  * launched in plan order (the order of `tasks:` is the documented tie-break: among equally urgent tasks,
  * earlier ones launch first), then by id; tasks missing from the schedule (none, in a valid plan) go last.
  */
-import type { CompiledPlan, FileConflicts } from '../compiler/compiled.js';
+import type { FileConflicts } from '../compiler/compiled.js';
+import type { RunSchedule } from '../compiler/compile.js';
 import { blockersOf } from '../compiler/conflicts.js';
 import type { PlanModel } from '../compiler/model.js';
 
-export function launchPriority(model: PlanModel, compiled: CompiledPlan | null): Map<string, number> {
+export function launchPriority(model: PlanModel, compiled: Pick<RunSchedule, 'frontier'> | null): Map<string, number> {
   const index = new Map(model.tasks.map((t) => [t.id, t.index]));
   // Without a compiled plan (`execplan status` and the control verbs, which launch nothing) every task
   // ranks by plan order.

@@ -194,6 +194,13 @@ export class Runner {
     this.options.onEvent(event);
   }
 
+  private baseEnvCopy: NodeJS.ProcessEnv | null = null;
+
+  /** The run's environment as a plain object, copied once: spreading process.env asks the OS for every variable each time. */
+  private baseEnv(): NodeJS.ProcessEnv {
+    return (this.baseEnvCopy ??= { ...this.options.env });
+  }
+
   private context(): ExecutorContext {
     return { planDir: this.plan.planDir, stateDir: this.paths.dir, env: this.options.env };
   }
@@ -576,7 +583,7 @@ export class Runner {
       this.emit({ event: 'task-output', task: id, stream, line, ...(quiet ? { quiet } : {}) });
     };
     const env: NodeJS.ProcessEnv = {
-      ...this.options.env,
+      ...this.baseEnv(),
       ...task.env,
       EXECPLAN_TASK: id,
       EXECPLAN_ATTEMPT: String(attempt),

@@ -53,6 +53,23 @@ export class SpawnHelper {
     return new SpawnHelper(child);
   }
 
+  /** The environment last sent in full: later starts send only what differs from it (the task's own variables). */
+  private baseEnv: NodeJS.ProcessEnv | null = null;
+
+  /** The start message's environment: in full the first time, then as changes to that one. */
+  private envMessage(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv } | { set: NodeJS.ProcessEnv; unset: string[] } {
+    const base = this.baseEnv;
+    if (!base) {
+      this.baseEnv = env;
+      return { env };
+    }
+    const set: NodeJS.ProcessEnv = {};
+    for (const key in env) if (env[key] !== base[key]) set[key] = env[key];
+    const unset: string[] = [];
+    for (const key in base) if (!(key in env)) unset.push(key);
+    return { set, unset };
+  }
+
   close(): void {
     if (this.child.connected) this.child.disconnect();
   }
@@ -74,7 +91,7 @@ export class SpawnHelper {
           void life.end(end).then(resolve);
         },
       });
-      this.child.send({ op: 'start', id, script, cwd: options.cwd, env: options.env });
+      this.child.send({ op: 'start', id, script, cwd: options.cwd, ...this.envMessage(options.env) });
     });
     return {
       get pid() {

@@ -3,12 +3,22 @@
  * loaded and compiled a large plan is about twice the size of a bare Node process, and every fork pays for
  * it (bench/runner-forksize.mjs). This small process does the spawning instead (spawnGroup, as the runner
  * would) and relays output chunks over IPC, one chunk in flight per stream (backpressure: the child's pipe
- * fills, not memory). Messages in: {op:'start', id, script, cwd, env}. Out: started {id,pid} |
+ * fills, not memory). Messages in: {op:'start', id, script, cwd, env} (the first; later ones carry
+ * {set, unset}: the changes to that first environment, a fraction of its size). Out: started {id,pid} |
  * data {id,stream,data} | end {id,end: ProcessEnd}. Kills are sent by the runner itself (process groups).
  */
 import { shellArgs, spawnGroup } from './process-group.js';
 
-type StartMessage = { op: 'start'; id: number; script: string; cwd: string; env: NodeJS.ProcessEnv };
+type StartMessage = { op: 'start'; id: number; script: string; cwd: string } & ({ env: NodeJS.ProcessEnv } | { set: NodeJS.ProcessEnv; unset: string[] });
+
+let baseEnv: NodeJS.ProcessEnv = {};
+
+function envOf(msg: StartMessage): NodeJS.ProcessEnv {
+  if ('env' in msg) return (baseEnv = msg.env);
+  const env = { ...baseEnv, ...msg.set };
+  for (const key of msg.unset) delete env[key];
+  return env;
+}
 
 const send = (message: object, callback?: () => void) => {
   if (process.connected) process.send!(message, undefined, {}, callback ? () => callback() : undefined);
@@ -21,7 +31,7 @@ process.on('message', (raw) => {
   const handle = spawnGroup({
     ...shellArgs(msg.script),
     cwd: msg.cwd,
-    env: msg.env,
+    env: envOf(msg),
     graceMs: 0,
     // The runner signals the group and owns the grace period: killing the members here when the leader
     // ends would cut it short for members that handle SIGTERM.

@@ -24,8 +24,7 @@ import { newRunId, Runner } from '../../runner/runner.js';
 import { pruneLogs } from '../../runner/prune.js';
 import { beadsSync, findBd } from '../../runner/beads-sync.js';
 import { beadsId } from '../../compiler/artifacts/beads.js';
-import { createMetrics } from '../../serve/metrics.js';
-import { serve, type Served } from '../../serve/server.js';
+import type { Served } from '../../serve/server.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
@@ -396,6 +395,8 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   if (request.metrics) {
     const { host, port } = request.metrics;
     try {
+      // Loaded only with --metrics-port (prom-client is a noticeable part of a run's start-up).
+      const [{ serve }, { createMetrics }] = await Promise.all([import('../../serve/server.js'), import('../../serve/metrics.js')]);
       // The runner's own state (not the journal read again): a scrape costs the run nothing on disk.
       metrics = await serve({ host, port, requireToken: false, metrics: createMetrics({ plan, stateDir: paths.dir, state: () => store.state }) });
     } catch (error) {
@@ -451,7 +452,7 @@ export const runCommand: Command = {
       concurrencyFlag !== undefined ? '--concurrency' : 'the configured concurrency (settings.max_concurrency or the config file)',
     );
     if (doubt !== null && !request.dryRun && !values.yes) return err({ kind: 'unconfirmed', message: doubt });
-    const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys());
+    const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys(), loaded.value.model.name);
     if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
     if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {
       const refused = planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);

@@ -11,9 +11,32 @@ import { generatedBy } from './context.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** Copies that are already what normalizeJson makes of them (see withKeyInOrder): returned as they are. */
+const alreadyNormal = new WeakSet<object>();
+
+/**
+ * A normalized object with one more key, placed where sorting puts it; normalizeJson (and so every
+ * artifact writer) takes the result as it is instead of copying it again. `value` must be normalized.
+ */
+export function withKeyInOrder(sorted: Record<string, unknown>, key: string, value: Json): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const k of Object.keys(sorted)) {
+    if (!placed && key < k) {
+      out[key] = value;
+      placed = true;
+    }
+    if (k !== key) out[k] = sorted[k];
+  }
+  if (!placed) out[key] = value;
+  alreadyNormal.add(out);
+  return out;
+}
+
 export function normalizeJson(value: unknown): Json {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object') {
+    if (alreadyNormal.has(value)) return value as Json;
     // Plain loops: this runs over every node of every artifact (tens of MB for a 10,000-task plan).
     if (Array.isArray(value)) {
       const out: Json[] = new Array<Json>(value.length);
@@ -47,6 +70,9 @@ export function stableStringify(value: unknown): string {
  * growing byte buffer (or, with `sink`, handed over in chunks and not kept) instead of first building the
  * normalized copy and then one string: for a 10,000-task tasks.json that copy was ~100 MB of peak memory.
  */
+/** From this nesting depth down a subtree is copied (sorted) and printed by JSON.stringify (see write). */
+const nativeDepth = 2;
+
 function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => void): string {
   let buffer = Buffer.allocUnsafe(1 << 16);
   let length = 0;
@@ -71,8 +97,16 @@ function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => v
     pending += s;
     if (pending.length > 8192) flush();
   };
-  const write = (v: unknown, pad: string): void => {
+  const write = (v: unknown, pad: string, depth: number): void => {
     if (v === null || v === undefined) return put('null');
+    // Deep enough (one task, one edge, one wave): the sorted copy of this subtree is small, and V8's own
+    // JSON.stringify of it is many times faster than building the text piece by piece here. Below the top
+    // level a newline only ever comes from the indentation (strings escape theirs), so re-indenting the
+    // subtree's text is a plain replace.
+    if (depth >= nativeDepth && typeof v === 'object') {
+      const text = pretty ? JSON.stringify(normalizeJson(v), null, 2) : JSON.stringify(normalizeJson(v));
+      return put(pretty && pad ? text.replaceAll('\n', `\n${pad}`) : text);
+    }
     switch (typeof v) {
       case 'string':
         return put(JSON.stringify(v));
@@ -93,7 +127,7 @@ function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => v
       put('[');
       for (let i = 0; i < v.length; i++) {
         put(i === 0 ? open : between);
-        write(v[i], inner);
+        write(v[i], inner, depth + 1);
       }
       return put(pretty ? `\n${pad}]` : ']');
     }
@@ -106,11 +140,11 @@ function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => v
       first = false;
       put(JSON.stringify(keys[i]));
       put(pretty ? ': ' : ':');
-      write(x, inner);
+      write(x, inner, depth + 1);
     }
     put(first ? '{}' : pretty ? `\n${pad}}` : '}');
   };
-  write(value, '');
+  write(value, '', 0);
   flush();
   if (sink) {
     sink(buffer.subarray(0, length));
@@ -147,15 +181,104 @@ export function generatedBlock(body: object, facts: Omit<Generated, 'contentHash
   return { ...facts, contentHash: contentHash(body) };
 }
 
+/**
+ * Prints a document whose `generated` block holds the hash of the rest, in one walk: every value is
+ * sorted (normalized) once and printed twice from that copy, compact into sha256 and indented into the
+ * text, instead of one walk for the hash and another for the text. The bytes are exactly
+ * `stableStringify({ ...body, generated: generatedBlock(body, facts) })`.
+ */
+function printWithGenerated(body: Record<string, unknown>, facts: object): string {
+  const hash = createHash('sha256');
+  let compact = '';
+  const toHash = (text: string) => {
+    compact += text;
+    if (compact.length > 8192) {
+      hash.update(compact, 'utf8');
+      compact = '';
+    }
+  };
+  const keys = Object.keys(body)
+    .filter((k) => body[k] !== undefined)
+    .sort();
+  const printed = new Map<string, string>();
+  toHash('{');
+  keys.forEach((key, i) => {
+    toHash(`${i ? ',' : ''}${JSON.stringify(key)}:`);
+    const parts: string[] = [];
+    walkBoth(body[key], '  ', 1, toHash, (text) => parts.push(text));
+    printed.set(key, parts.join(''));
+  });
+  toHash('}');
+  hash.update(compact, 'utf8');
+  const generated = { ...facts, contentHash: hash.digest('hex') };
+  const parts: string[] = [];
+  walkBoth(
+    generated,
+    '  ',
+    1,
+    () => {},
+    (text) => parts.push(text),
+  );
+  printed.set('generated', parts.join(''));
+  const lines = [...printed.keys()].sort().map((key) => `  ${JSON.stringify(key)}: ${printed.get(key)!}`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** sortedJson's walk with two outputs at once: compact (`c`) and indented at `pad` (`p`). */
+function walkBoth(v: unknown, pad: string, depth: number, c: (text: string) => void, p: (text: string) => void): void {
+  if (v === null || v === undefined || typeof v !== 'object' || depth >= nativeDepth) {
+    const n = normalizeJson(v);
+    c(JSON.stringify(n));
+    const text = JSON.stringify(n, null, 2);
+    p(typeof n === 'object' && n !== null ? text.replaceAll('\n', `\n${pad}`) : text);
+    return;
+  }
+  const inner = `${pad}  `;
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      c('[]');
+      p('[]');
+      return;
+    }
+    c('[');
+    p('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) c(',');
+      p(i ? `,\n${inner}` : `\n${inner}`);
+      walkBoth(v[i], inner, depth + 1, c, p);
+    }
+    c(']');
+    p(`\n${pad}]`);
+    return;
+  }
+  const keys = Object.keys(v).sort();
+  let first = true;
+  for (const key of keys) {
+    const x = (v as Record<string, unknown>)[key];
+    if (x === undefined) continue;
+    c(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+    p(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
+    first = false;
+    walkBoth(x, inner, depth + 1, c, p);
+  }
+  c(first ? '{}' : '}');
+  p(first ? '{}' : `\n${pad}}`);
+}
+
 /** Fills `generated.contentHash` and prints the document. */
 export function renderJsonDocument(doc: { generated: Omit<Generated, 'contentHash'> } & Record<string, unknown>): string {
   const { generated, ...body } = doc;
-  return stableStringify({ ...body, generated: generatedBlock(body, generated) });
+  return printWithGenerated(body, generated);
 }
 
 /** The document with its `generated` block (dag.json, waves.json: no version; a timestamp only when given). */
 export function withGenerated<T extends object>(body: T, timestamp: string | null): T & { generated: Generated } {
   return { ...body, generated: generatedBlock(body, timestamp ? { by: generatedBy, timestamp } : { by: generatedBy }) };
+}
+
+/** withGenerated printed (stableJson of it), in one walk. */
+export function printedWithGenerated(body: object, timestamp: string | null): string {
+  return printWithGenerated(body as Record<string, unknown>, timestamp ? { by: generatedBy, timestamp } : { by: generatedBy });
 }
 
 /** The hash a reader recomputes to check a document: the same rule as renderJsonDocument. */

@@ -11,7 +11,7 @@ import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners, taskContract } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { normalizeJson, renderJsonDocument, sha256 } from './json.js';
+import { normalizeJson, renderJsonDocument, sha256, withKeyInOrder } from './json.js';
 
 export function resourceConflicts(ctx: ArtifactContext) {
   const { model, frontier } = ctx.compiled;
@@ -98,7 +98,10 @@ export function renderTasksJson(ctx: ArtifactContext): string {
       inputs: t.source.inputs ?? [],
       outputs: t.source.outputs ?? [],
     };
-    return { ...body, contentHash: sha256(JSON.stringify(normalizeJson(body))).slice(0, 16) };
+    // Sorted once: the same copy gives the task's hash and is what the document prints (already in order,
+    // contentHash in its sorted place, so printing copies nothing more of it).
+    const sorted = normalizeJson(body) as Record<string, unknown>;
+    return withKeyInOrder(sorted, 'contentHash', sha256(JSON.stringify(sorted)).slice(0, 16));
   };
   return renderJsonDocument({
     generated: generated(ctx),

@@ -168,7 +168,9 @@ function resourceUtilization(
   lft: Float64Array,
 ): Record<string, ResourceUtilization> {
   if (problem.resourceNames.length === 0) return {};
-  const constrained = parallelSchedule(problem, lft).makespan;
+  // The same scheduler on the same problem with the same priority is the frontier's baseline pass: its
+  // makespan is already known (rounded as every finish time is, so it is the exact value).
+  const constrained = frontier.optimizer.baselineMakespanHours;
   const out: Record<string, ResourceUtilization> = {};
   problem.resourceNames.forEach((name, r) => {
     const users = usersOf(problem, r);
