@@ -2,24 +2,17 @@
  * Reads the repository's conflict history (`.execplan-history/conflicts.jsonl`, written by worktree runs
  * and `execplan integrate`) for the compiler, which gets it as input and stays free of file access.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORY_FILE, readConflictHistory, type ConflictRecord } from '../agents/worktrees.js';
 import type { ContestedInput } from '../compiler/contested.js';
+import { gitRoot } from '../project/files.js';
 
 /** Merge conflicts of one plan from which compile and integrate advise re-planning with better isolation. */
 export const REPLAN_THRESHOLD = 3;
 
-/** The repository holding `dir` (the nearest folder up with `.git`), or null. */
-function repositoryOf(dir: string): string | null {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return null;
-  }
-}
-
 export function conflictHistory(planDir: string): { root: string; records: ConflictRecord[] } | null {
-  const root = repositoryOf(planDir);
+  const root = gitRoot(planDir);
   if (!root) return null;
   try {
     return { root, records: readConflictHistory(readFileSync(path.join(root, HISTORY_FILE), 'utf8')) };

@@ -10,11 +10,16 @@ import path from 'node:path';
 /** 4 MiB: far above any real spec, far below what would exhaust memory or an agent's context. */
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
-export function projectRoot(dir: string): string {
+/** The nearest folder at or above `dir` with a `.git` (a directory, or a worktree's file), or null outside git. */
+export function gitRoot(dir: string): string | null {
   for (let at = path.resolve(dir); ; at = path.dirname(at)) {
     if (existsSync(path.join(at, '.git'))) return at;
-    if (path.dirname(at) === at) return path.resolve(dir);
+    if (path.dirname(at) === at) return null;
   }
+}
+
+export function projectRoot(dir: string): string {
+  return gitRoot(dir) ?? path.resolve(dir);
 }
 
 export type SpecCheck =
