@@ -152,14 +152,17 @@ export function describeLimitHold(hold: LimitHold): string {
 }
 
 /** An agent CLI's warning that its profile nears a usage limit (still allowed). */
-export interface LimitWarningShown {
+export interface LimitWarning {
+  /** The agent profile (the limit's pool). */
   pool: string;
+  /** The CLI's name for the window, e.g. five_hour; null when not given. */
   window: string | null;
+  /** When the window resets (ISO), when the CLI says. */
   resetsAt: string | null;
-  task: string;
 }
 
-export function describeLimitWarning(w: LimitWarningShown): string {
+/** The warning as status and the dashboard show it, with the task whose agent reported it. */
+export function describeLimitWarning(w: LimitWarning & { task: string }): string {
   const window = w.window ? ` (${w.window.replace(/_/g, ' ')} window)` : '';
   return `warning: ${w.pool} is nearing its usage limit${window}${w.resetsAt ? `; it resets at ${clock(w.resetsAt)}` : ''} (reported by ${w.task})`;
 }

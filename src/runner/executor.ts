@@ -19,6 +19,7 @@
  *   (with kind 'killed'). Calling it twice forces (SIGKILL at once).
  * - The runner enforces `timeout:` by calling kill('timeout'); executors need not time themselves.
  */
+import type { LimitWarning } from '../core/task-status.js';
 import type { TaskKind, TaskModel } from '../compiler/model.js';
 
 export interface ExecutorContext {
@@ -57,15 +58,6 @@ export interface AttemptProgress {
   usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number };
   /** The agent's CLI says its profile is nearing a usage limit (still allowed): shown in status until the reset. */
   limitWarning?: LimitWarning;
-}
-
-export interface LimitWarning {
-  /** The agent profile (the limit's pool). */
-  pool: string;
-  /** The CLI's name for the window, e.g. five_hour; null when not given. */
-  window: string | null;
-  /** When the window resets (ISO), when the CLI says. */
-  resetsAt: string | null;
 }
 
 export type AttemptOutcome = (

@@ -1,6 +1,6 @@
 /** What the journal records: every change of run state is one of these (state.json is their fold). */
 import type { WaitReason } from '../core/task-status.js';
-import type { LimitWarning } from './executor.js';
+import type { LimitWarning } from '../core/task-status.js';
 /** `stopped`: ended by `execplan stop` (or `pause --stop`); like interrupted, it runs again on the next run. `limited`: ended at a limit of its agent profile. */
 export type AttemptStatus = 'running' | 'done' | 'failed' | 'interrupted' | 'stopped' | 'limited';
 

@@ -5,7 +5,7 @@ import { pidAlive } from './lock.js';
 import type { RunPlan } from './plan-view.js';
 import { Holdings } from './readiness.js';
 import { currentPlanApproval } from './plan-approval.js';
-import type { LimitWarning } from './executor.js';
+import type { LimitWarning } from '../core/task-status.js';
 import type { Decision, PlanApproval, RunState } from './state.js';
 import { waitReasons } from './wait-reason.js';
 

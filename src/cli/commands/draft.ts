@@ -104,7 +104,7 @@ export const draftCommand: Command = {
       const doubt = planSizeDoubt(taskCount(yaml), specText);
       if (doubt !== null && !values.yes) {
         // The answer was paid for: keep it beside the output instead of throwing it away.
-        const kept = outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
+        const kept = rejectedFileOf(outFile);
         const written = await writeOneFile(path.resolve(io.cwd, kept), kept, text);
         const where = written.ok ? `the plan is in ${kept}; rename it to ${outFile} to keep it, or` : `${written.error.message};`;
         return err({ kind: 'unconfirmed', message: `are you sure? ${doubt}. Nothing was written to ${outFile}: ${where} run again with --yes` });
@@ -128,7 +128,7 @@ export const draftCommand: Command = {
         return err({ kind: 'agent-failed', message: failure.message });
       case 'invalid': {
         // Keep the last answer for inspection; the diagnostics point into it. The real plan is untouched.
-        const rejected = outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
+        const rejected = rejectedFileOf(outFile);
         const written = await writeOneFile(path.resolve(io.cwd, rejected), rejected, failure.yaml);
         if (!written.ok) say(written.error.message);
         return err({ kind: 'draft-invalid', rejectedFile: rejected, diagnostics: failure.diagnostics, rounds: failure.rounds.length });
@@ -143,4 +143,9 @@ export const draftCommand: Command = {
 function taskCount(yaml: string): number {
   const tasks = (parseYaml(yaml) as { tasks?: unknown } | null)?.tasks;
   return Array.isArray(tasks) ? tasks.length : 0;
+}
+
+/** Where an answer that was not written to the output is kept: `plan.yaml` -> `plan.rejected.yaml`. */
+function rejectedFileOf(outFile: string): string {
+  return outFile.replace(/(\.ya?ml)?$/, '.rejected.yaml');
 }
