@@ -134,4 +134,12 @@ t.test('dashboard and metrics show the profiles held back and the warnings', asy
   t.match(scraped, /^execplan_agent_limit_waiting_tasks\{profile="claude",limit="usage-limit"\} 2$/m);
   t.match(scraped, new RegExp(`^execplan_agent_limit_resume_timestamp_seconds\\{profile="claude",limit="usage-limit"\\} ${Date.parse(until) / 1000}$`, 'm'));
   t.match(scraped, /^execplan_agent_limit_warning\{profile="claude"\} 1$/m);
+
+  // A warning without a reset time lasts only until the next run starts; one with a reset time stays.
+  const next = [
+    { type: 'limit-warning', task: 'a2', pool: 'codex', window: null, resetsAt: null },
+    { type: 'run-start', runId: 'r2', pid: 1, planHash: 'x', concurrency: 2 },
+  ];
+  next.forEach((body, i) => applyRecord(state, { ...body, seq: records.length + i + 1, ts, prev: '' } as unknown as JournalRecord, `n${i}`));
+  t.same(Object.keys(state.limitWarnings ?? {}), ['claude']);
 });

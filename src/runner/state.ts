@@ -7,7 +7,7 @@ import { writeFileAtomic, writeFileAtomicInBackground } from '../core/atomic-wri
 import type { JournalHead, JournalRecord } from './journal.js';
 import { genesis } from './journal.js';
 import type { AttemptStatus, RunOutcome } from './records.js';
-import type { LimitWarning } from './executor.js';
+import type { LimitWarning } from '../core/task-status.js';
 import { unreachable } from '../core/unreachable.js';
 
 export type { TaskStatus } from '../core/task-status.js';
@@ -115,6 +115,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       state.lastOutcome = null;
       state.planHash = record.planHash;
       for (const task of Object.values(state.tasks)) task.blocked = null;
+      // A limit warning with no reset time lasts only as long as the run that reported it is the latest.
+      for (const [pool, w] of Object.entries(state.limitWarnings ?? {})) if (w.resetsAt === null) delete state.limitWarnings![pool];
       break;
     case 'plan':
       for (const [id, definition] of Object.entries(record.definitions)) taskState(state, id).definition = definition;

@@ -29,7 +29,7 @@ export interface StatusView {
   limitWarnings: Array<LimitWarning & { task: string; at: string }>;
 }
 
-/** A warning lasts until its window resets; one without a reset time, as long as the run that reported it is the latest. */
+/** A warning lasts until its window resets; one without a reset time until the next run starts (the state drops it then). */
 function activeLimitWarnings(state: RunState, now: number): StatusView['limitWarnings'] {
   return Object.values(state.limitWarnings ?? {})
     .filter((w) => (w.resetsAt !== null ? Date.parse(w.resetsAt) > now : true))
