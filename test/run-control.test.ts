@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import t from 'tap';
 import { cli, cliBackground, cliTerminal, noTerminal, project, root } from './helpers/cli.js';
-import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
+import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitForPid, waitUntil } from './helpers/run-control.js';
 
 // A task that starts a grandchild in its group and a daemon that leaves it (setsid), then waits forever
 // (only a kill ends it); with a `go` file present it succeeds at once instead.
@@ -19,7 +19,7 @@ t.test('kill -9 of the runner: the old attempt is ended (even a setsid daemon) b
     'plan.yaml': `${header}tasks:\n  - { id: first, title: First, run: "echo ran >> first.count" }\n  - { id: hang, title: Hang, needs: [first], run: "${spawner('hang')}" }\n`,
   });
   const bg = cliBackground(['run'], { cwd: dir, env });
-  await waitFor(path.join(dir, 'hang.pid'));
+  await waitForPid(path.join(dir, 'hang.pid'));
   const pids = pidsOf(dir, 'hang');
   bg.child.kill('SIGKILL');
   await bg.exited;
@@ -51,7 +51,7 @@ t.test('SIGHUP (a closed terminal) and SIGTERM stop the run like Ctrl-C: trees e
   for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
     const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: hang, title: Hang, run: "${spawner('hang')}" }\n` });
     const bg = cliBackground(['run'], { cwd: dir, env });
-    await waitFor(path.join(dir, 'hang.pid'));
+    await waitForPid(path.join(dir, 'hang.pid'));
     const pids = pidsOf(dir, 'hang');
     const started = Date.now();
     bg.child.kill(signal);
@@ -86,8 +86,8 @@ t.test('execplan stop ends one running task, the run goes on; pause --stop stops
   t.equal(noRun.code, 1);
   t.match(noRun.stderr, /execplan stop: no `execplan run` is active for this plan: there is nothing to stop/);
   const bg = cliBackground(['run'], { cwd: dir, env });
-  await waitFor(path.join(dir, 'long.pid'));
-  await waitFor(path.join(dir, 'other.pid'));
+  await waitForPid(path.join(dir, 'long.pid'));
+  await waitForPid(path.join(dir, 'other.pid'));
   const longPids = pidsOf(dir, 'long');
   const notRunning = await verb(dir, 'stop', 'after');
   t.equal(notRunning.code, 1, 'a task that is not running cannot be stopped');

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from 'node:path';
 import t from 'tap';
 import { cli as cliInProcess, cliBackground, cliTerminal, noTerminal, project, root, tempDir } from './helpers/cli.js';
-import { alive, env as baseEnv, header, journal, readPid, waitFor } from './helpers/run-control.js';
+import { alive, env as baseEnv, header, journal, readPid, waitFor, waitForPid } from './helpers/run-control.js';
 
 const workspace = (plan: string) => project({ 'plan.yaml': plan }, 'execplan-runner-');
 
@@ -162,7 +162,7 @@ t.test('Ctrl-C stops the tree and exits 9; the next run resumes with a new attem
 `);
   const run = background(dir, 'run');
   await waitFor(path.join(dir, 'started'));
-  await waitFor(path.join(dir, 'gc.pid'));
+  await waitForPid(path.join(dir, 'gc.pid'));
   run.child.kill('SIGINT');
   t.equal(await run.exited, 9, run.output());
   t.match(run.output(), /stop   long \(attempt 1 interrupted\)/);
@@ -182,7 +182,7 @@ t.test('kill -9 of the runner: lock contention, then resume re-runs only the int
   - { id: last, title: Run last, run: "echo last >> ran.txt", needs: [hang] }
 `);
   const run = background(dir, 'run');
-  await waitFor(path.join(dir, 'hang.pid'));
+  await waitForPid(path.join(dir, 'hang.pid'));
   const second = await cli(dir, 'run');
   t.equal(second.code, 6, 'a second run on the same state cannot start');
   t.match(second.err, /in use by another execplan run \(pid \d+/);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { cli, cliBackground, modelOf, project } from './helpers/cli.js';
+import { waitForPid } from './helpers/run-control.js';
 
 const ID = ['-c', 'user.name=t', '-c', 'user.email=t@t'];
 
@@ -35,14 +36,6 @@ tasks:
 `;
 }
 
-async function waitFor(file: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked merge, integrate, contested files', async (t) => {
   const dir = project({ 'README.md': 'base\n', '.gitignore': '.execplan/\n.out/\n' }, 'execplan-worktrees-');
   const mark = path.join(dir, '.execplan', 'api-started');
@@ -54,10 +47,10 @@ t.test('four streams: kill -9 and resume, upstream merges, scope check, blocked 
 
   // First run: killed with kill -9 while `api` runs (its worktree then holds uncommitted work).
   const first = cliBackground(['run', '--worktrees', '-j', '1'], { cwd: dir });
-  await waitFor(mark);
+  const apiPid = await waitForPid(mark, 60_000);
   first.child.kill('SIGKILL');
   await first.exited;
-  process.kill(Number(readFileSync(mark, 'utf8').trim()), 'SIGKILL');
+  process.kill(apiPid, 'SIGKILL');
   const apiWorktree = path.join(dir, '.execplan/worktrees/api');
   t.ok(existsSync(path.join(apiWorktree, 'src/data/model.txt')), "api's worktree holds its upstream stream's work before it starts");
 

@@ -23,6 +23,28 @@ export async function waitUntil(what: string, ok: () => boolean, timeoutMs = 15_
   }
 }
 
+/**
+ * Waits until a task has written a pid into `file`. The file exists as soon as the shell opens it for
+ * `echo $$ > file`, before the digits land, so waiting for the file alone races the write.
+ */
+export async function waitForPid(file: string, timeoutMs = 15_000): Promise<number> {
+  let pid = 0;
+  await waitUntil(
+    `${file} holds a pid`,
+    () => {
+      try {
+        const text = readFileSync(file, 'utf8');
+        pid = Number(text.trim());
+        return text.endsWith('\n') && Number.isInteger(pid) && pid > 0;
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+  );
+  return pid;
+}
+
 export function readPid(file: string): number {
   const pid = Number(readFileSync(file, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} does not hold a pid`);
