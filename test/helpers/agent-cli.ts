@@ -33,16 +33,17 @@ export function installAgentCli(spec: CliPackage, env: NodeJS.ProcessEnv = proce
   const bin = path.join(binDir, spec.bin);
   if (!existsSync(bin)) {
     mkdirSync(prefix, { recursive: true });
-    const npm = spawnSync(
-      'npm',
-      ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${spec.pkg}@${spec.version}`],
-      { encoding: 'utf8', timeout: 300_000, env: { ...env, npm_config_update_notifier: 'false' } },
-    );
+    const npm = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${spec.pkg}@${spec.version}`], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...env, npm_config_update_notifier: 'false' },
+    });
     if (npm.error || npm.status !== 0) {
       const why = npm.error ? npm.error.message : (npm.stderr || npm.stdout).trim().split('\n').slice(-2).join(' ');
       return { ok: false, skip: `${spec.label} ${spec.version} could not be installed into ${prefix} (${why}); install it there to run these tests` };
     }
-    if (!existsSync(bin)) return { ok: false, skip: `npm installed ${spec.pkg} but no ${spec.bin} binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
+    if (!existsSync(bin))
+      return { ok: false, skip: `npm installed ${spec.pkg} but no ${spec.bin} binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
   }
   // Its own version check, in a throwaway HOME: it must start here (right platform binary, not a stub).
   const home = path.join(prefix, 'version-home');
@@ -75,7 +76,7 @@ export interface ScriptedServer {
   url: string;
   /** Requests the handler did not answer (it returned null): a test should show them when it fails. */
   unexpected: string[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
