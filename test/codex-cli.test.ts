@@ -71,6 +71,16 @@ if (!installed.ok) {
     t.equal(git('show', 'execplan/cx/api:src/models/user.ts'), USER_TS, 'the api branch holds its upstream stream work');
     t.equal(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'base\n', 'the checkout itself is untouched');
 
+    // One hand-off store per task: the agent's record beside the event artifacts; only the artifacts are committed.
+    t.same(readdirSync(path.join(dir, '.execplan/cx/handoffs/model')).sort(), ['1-finished.json', 'agent.json']);
+    t.match(JSON.parse(readFileSync(path.join(dir, '.execplan/cx/handoffs/model/agent.json'), 'utf8')), { summary: HANDOFF_MODEL, profile: 'codex', sessionId: /\S/ });
+    t.match(JSON.parse(readFileSync(path.join(dir, '.execplan/cx/handoffs/model/1-finished.json'), 'utf8')), { event: 'finished', outcome: { summary: HANDOFF_MODEL } });
+    t.equal(
+      git('ls-tree', '-r', '--name-only', 'execplan/cx/data', '.execplan-history/handoffs/cx/model'),
+      '.execplan-history/handoffs/cx/model/1-finished.json\n',
+      'the branch carries the artifact, not the local record',
+    );
+
     // Console progress from the JSONL events; the usage the server reported, as turn.completed summed it.
     t.match(r.stdout, /model : agent-1: Bash \/bin\/bash -lc "mkdir -p src\/models/, 'the command is the progress line');
     t.notMatch(r.stdout, /\| \{"type"/, 'no raw JSONL event reaches the console');
