@@ -496,6 +496,51 @@ export type IntegrateResult =
   | { ok: false; into: string; steps: IntegrateStep[]; conflict: MergeConflict }
   | { ok: false; into: string; steps: IntegrateStep[]; message: string };
 
+/** `integrate --dry-run`: each merge in memory (`git merge-tree`), chained on the last, no ref moved. */
+function dryRunMerges(
+  root: string,
+  branches: readonly { stream: string; branch: string }[],
+  start: string,
+  into: string,
+  created: boolean,
+  steps: IntegrateStep[],
+): IntegrateResult {
+  let head = start;
+  for (const b of branches) {
+    const tip = revParse(root, `refs/heads/${b.branch}`);
+    if (tip === null) steps.push({ ...b, result: 'missing' });
+    else if (isAncestor(root, tip, head)) steps.push({ ...b, result: 'already-merged' });
+    else {
+      // Exit 1 with the conflicted paths after the tree's id; 0 with just the tree's id.
+      const r = spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, tip], { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) {
+        if (r.status !== 1) return { ok: false, into, steps, message: `git merge-tree: ${(r.stderr || '').trim().split('\n')[0]}` };
+        const files = [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))].sort();
+        return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
+      }
+      // Chain the next merge on this result: a commit object only, no ref moves.
+      const tree = r.stdout.split('\n')[0]!.trim();
+      const commit = git(root, [...IDENTITY, 'commit-tree', tree, '-p', head, '-p', tip, '-m', `dry-run merge of ${b.branch}`]);
+      if (!commit.ok) return { ok: false, into, steps, message: commit.message };
+      head = commit.output.trim();
+      steps.push({ ...b, result: 'would-merge' });
+    }
+  }
+  return { ok: true, into, created, steps };
+}
+
+/** Where to merge into `into`: its own checkout when that is clean, else a scratch worktree (to remove afterwards). */
+function mergeCheckout(root: string, into: string, scratchDir: string): Result<{ dir: string; scratch: boolean }, string> {
+  const dir = checkedOut(root).get(into);
+  if (dir !== undefined) {
+    const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
+    if (!status.ok || status.output.trim() !== '') return err(`${into} is checked out in ${dir} with uncommitted changes: commit or stash them first`);
+    return ok({ dir, scratch: false });
+  }
+  const r = git(root, ['worktree', 'add', scratchDir, into]);
+  return r.ok ? ok({ dir: scratchDir, scratch: true }) : err(r.message);
+}
+
 /**
  * Merges the stream branches (in merge order) into `into`, created from `base` when missing, with real
  * git merges in a temporary worktree (the user's checkout is never switched). Stops at the first
@@ -518,47 +563,15 @@ export function integrateBranches(
     recordConflict(root, { plan, kind: 'integrate', streams: [b.stream], files });
     return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
   };
-  if (options.dryRun) {
-    let head = start;
-    for (const b of branches) {
-      const tip = revParse(root, `refs/heads/${b.branch}`);
-      if (tip === null) steps.push({ ...b, result: 'missing' });
-      else if (isAncestor(root, tip, head)) steps.push({ ...b, result: 'already-merged' });
-      else {
-        // Exit 1 with the conflicted paths after the tree's id; 0 with just the tree's id.
-        const r = spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, tip], { cwd: root, encoding: 'utf8' });
-        if (r.status !== 0) {
-          if (r.status !== 1) return { ok: false, into, steps, message: `git merge-tree: ${(r.stderr || '').trim().split('\n')[0]}` };
-          const files = [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))].sort();
-          return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
-        }
-        // Chain the next merge on this result: a commit object only, no ref moves.
-        const tree = r.stdout.split('\n')[0]!.trim();
-        const commit = git(root, [...IDENTITY, 'commit-tree', tree, '-p', head, '-p', tip, '-m', `dry-run merge of ${b.branch}`]);
-        if (!commit.ok) return { ok: false, into, steps, message: commit.message };
-        head = commit.output.trim();
-        steps.push({ ...b, result: 'would-merge' });
-      }
-    }
-    return { ok: true, into, created, steps };
-  }
+  if (options.dryRun) return dryRunMerges(root, branches, start, into, created, steps);
   if (created) {
     const r = git(root, ['branch', into, start]);
     if (!r.ok) return { ok: false, into, steps, message: r.message };
   }
   // Merge where `into` is checked out when that checkout is clean; else in a scratch worktree.
-  let dir = checkedOut(root).get(into) ?? null;
-  let scratch = false;
-  if (dir !== null) {
-    const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
-    if (!status.ok || status.output.trim() !== '')
-      return { ok: false, into, steps, message: `${into} is checked out in ${dir} with uncommitted changes: commit or stash them first` };
-  } else {
-    dir = options.scratch;
-    const r = git(root, ['worktree', 'add', dir, into]);
-    if (!r.ok) return { ok: false, into, steps, message: r.message };
-    scratch = true;
-  }
+  const where = mergeCheckout(root, into, options.scratch);
+  if (!where.ok) return { ok: false, into, steps, message: where.error };
+  const { dir, scratch } = where.value;
   try {
     for (const b of branches) {
       const tip = revParse(root, `refs/heads/${b.branch}`);
