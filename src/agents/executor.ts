@@ -193,7 +193,6 @@ function profileTimeoutMs(task: TaskModel, profile: AgentProfile): number | null
   return parsed.ok ? parsed.hours * 3600 * 1000 : null;
 }
 
-/** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
 type ParsedOutcome = ReturnType<ReturnType<typeof createOutputParser>['outcome']>;
 
 /**
@@ -213,13 +212,30 @@ function limitOf(agent: Agent, outcome: AttemptOutcome, result: ParsedOutcome, s
   return signal ? { kind: 'limited', limit: signal.kind, pool, resetAtMs: signal.resetAtMs, message: signal.message } : null;
 }
 
+/** Why the attempt failed, in the agent's own words (its error result, else the CLI's last error line), or null. */
+function failureOf(outcome: AttemptOutcome, result: ParsedOutcome, lastError: string | null): string | null {
+  const words = result.isError ? result.errorMessage : (result.errorMessage ?? lastError ?? result.lastPlainLine ?? null);
+  if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) return `the agent reported an error: ${shortReason(words ?? 'unknown error')}`;
+  if (outcome.kind === 'exited' && outcome.exitCode !== 0) return `exited with code ${outcome.exitCode}${words ? `: ${shortReason(words)}` : ''}`;
+  return null;
+}
+
+function usageLine(label: string, usage: ParsedOutcome['usage']): string {
+  return (
+    `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
+    `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
+    `${usage.costUsd !== null ? `, $${usage.costUsd.toFixed(4)}` : ''}`
+  );
+}
+
+/** After the agent exits: its usage reported, its hand-off recorded, and an error it reported while exiting 0 made a failure. */
 function endAttempt(
   agent: Agent,
   label: string,
   input: AttemptInput,
   context: ExecutorContext,
   outcome: AttemptOutcome,
-  result: ReturnType<ReturnType<typeof createOutputParser>['outcome']>,
+  result: ParsedOutcome,
   say: (line: string) => void,
   lastProgress: string | null,
   lastError: string | null,
@@ -235,19 +251,8 @@ function endAttempt(
     ...(lastProgress === last || (!ok && lastProgress?.startsWith(`${label}: failed`)) ? {} : { message: last }),
     usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, ...(usage.costUsd !== null ? { costUsd: usage.costUsd } : {}) },
   });
-  // The agent's own words for a failure: its error result, else the CLI's last error line.
-  const words = result.isError ? result.errorMessage : (result.errorMessage ?? lastError ?? result.lastPlainLine ?? null);
-  const failure =
-    outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError
-      ? `the agent reported an error: ${shortReason(words ?? 'unknown error')}`
-      : outcome.kind === 'exited' && outcome.exitCode !== 0
-        ? `exited with code ${outcome.exitCode}${words ? `: ${shortReason(words)}` : ''}`
-        : null;
-  say(
-    `${label} usage: ${usage.inputTokens} input + ${usage.outputTokens} output tokens` +
-      `${usage.cacheReadTokens ? ` (${usage.cacheReadTokens} cached)` : ''}, ${usage.turns} turns, ${usage.toolCalls} tool calls` +
-      `${usage.costUsd !== null ? `, $${usage.costUsd.toFixed(4)}` : ''}`,
-  );
+  const failure = failureOf(outcome, result, lastError);
+  say(usageLine(label, usage));
   try {
     writeAgentHandoff(context.stateDir, {
       task: input.task.id,
@@ -275,6 +280,76 @@ function endAttempt(
   // Exit 0 while the agent itself reported an error (is_error, turn.failed) is a failure.
   if (outcome.kind === 'exited' && outcome.exitCode === 0 && result.isError) say(`${label} reported an error although it exited 0: ${result.errorMessage ?? 'unknown error'}`);
   return failure !== null ? { ...outcome, failure } : outcome;
+}
+
+type Prepared = { ok: true; invocation: ReturnType<typeof buildInvocation>; session: { task: string; sessionId: string } | null } | { ok: false; message: string };
+
+/** The stream session to continue, the prompt (kept beside the log) and the command line; the prompt file when the profile reads one. */
+function prepareInvocation(
+  options: AgentExecutorOptions,
+  agent: Agent,
+  number: number,
+  input: AttemptInput,
+  context: ExecutorContext,
+  say: (line: string) => void,
+  notify: (message: string) => void,
+): Prepared {
+  const profile = agent.profile;
+  const session = streamSession(options.model, input.task, profile, input.cwd, context.stateDir);
+  const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null);
+  if (!prepared.ok) return prepared;
+  keepPromptCopy(input, prepared.prompt);
+  const invocation = buildInvocation(profile, {
+    prompt: prepared.prompt,
+    promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`),
+    model: agent.model,
+    cwd: input.cwd,
+    sessionId: session?.sessionId ?? null,
+  });
+  if (invocation.promptFile) {
+    try {
+      writeFileAtomic(invocation.promptFile.path, invocation.promptFile.text, { fsync: false, mode: 0o600 });
+    } catch (error) {
+      return { ok: false, message: `cannot write the prompt file: ${String(error)}` };
+    }
+  }
+  return { ok: true, invocation, session };
+}
+
+/**
+ * Reads the agent's output as it comes: every line to the log, stdout through the parser into progress
+ * (redacted, with a near-limit warning), and what stderr last said, for the failure reason and limits.
+ */
+function watchOutput(input: AttemptInput, profile: AgentProfile, label: string, parser: ReturnType<typeof createOutputParser>) {
+  const watch = {
+    lastError: null as string | null,
+    lastProgress: null as string | null,
+    // Limit messages often reach stderr only (Gemini's quota errors, Codex's retry exhaustion).
+    stderrTail: [] as string[],
+    onLine: (line: string, stream: 'stdout' | 'stderr') => {
+      // A JSON event line is for the log and the parser; the console shows the parser's progress line.
+      input.onLine(line, stream, stream === 'stdout' && profile.output === 'stream-json' && line.trimStart().startsWith('{'));
+      if (stream !== 'stdout') {
+        if (line.trim()) watch.lastError = line.trim();
+        watch.stderrTail.push(line);
+        if (watch.stderrTail.length > 20) watch.stderrTail.shift();
+        return;
+      }
+      const progress = parser.line(line);
+      // Progress reaches the terminal and the state: it is redacted like the log.
+      if (progress) {
+        watch.lastProgress = `${label}: ${progress}`;
+        const limit = parser.rateLimit();
+        // Still allowed, but near the window's end: status shows it until the reset (the runner journals it once).
+        const warning =
+          limit?.status === 'allowed_warning'
+            ? { pool: profile.name, window: limit.type, resetsAt: limit.resetsAtMs !== null ? new Date(limit.resetsAtMs).toISOString() : null }
+            : undefined;
+        input.onProgress({ message: redactSecrets(watch.lastProgress), ...(warning ? { limitWarning: warning } : {}) });
+      }
+    },
+  };
+  return watch;
 }
 
 export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
@@ -306,34 +381,15 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
 
       // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
       const cwd = input.cwd;
-      const session = streamSession(model, task, profile, cwd, context.stateDir);
-      const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null);
+      const prepared = prepareInvocation(options, agent, number, input, context, say, notify);
       if (!prepared.ok) return done({ kind: 'error', message: prepared.message });
-      const prompt = prepared.prompt;
-      keepPromptCopy(input, prompt);
-      const invocation = buildInvocation(profile, {
-        prompt,
-        promptFile: path.join(path.dirname(input.logPath), `${input.attempt}.prompt.txt`),
-        model: agent.model,
-        cwd,
-        sessionId: session?.sessionId ?? null,
-      });
-      if (invocation.promptFile) {
-        try {
-          writeFileAtomic(invocation.promptFile.path, invocation.promptFile.text, { fsync: false, mode: 0o600 });
-        } catch (error) {
-          return done({ kind: 'error', message: `cannot write the prompt file: ${String(error)}` });
-        }
-      }
+      const { invocation, session } = prepared;
       say(`${label} (${profile.name}): ${[invocation.file, ...invocation.args].map((a) => (a.length > 60 ? `${a.slice(0, 57)}...` : a)).join(' ')}`);
       if (session) say(`${label} continues the session of stream ${task.stream} from task ${session.task} (${session.sessionId})`);
       input.onProgress({ message: `${label} starting (${profile.name}${session ? `, continuing ${session.task}'s session` : ''})` });
 
       const parser = createOutputParser(profile.output);
-      let lastError: string | null = null;
-      let lastProgress: string | null = null;
-      // Limit messages often reach stderr only (Gemini's quota errors, Codex's retry exhaustion).
-      const stderrTail: string[] = [];
+      const watch = watchOutput(input, profile, label, parser);
       const proc = spawnAgent({
         // A profile binary given as a path is relative to the plan (as preflight checked it), not to the task's cwd.
         file: invocation.file.includes('/') ? path.resolve(context.planDir, invocation.file) : invocation.file,
@@ -343,34 +399,13 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
         stdin: invocation.stdin,
         graceMs: options.graceMs ?? 3000,
         timeoutMs: profileTimeoutMs(task, profile),
-        onLine: (line, stream) => {
-          // A JSON event line is for the log and the parser; the console shows the parser's progress line.
-          input.onLine(line, stream, stream === 'stdout' && profile.output === 'stream-json' && line.trimStart().startsWith('{'));
-          if (stream !== 'stdout') {
-            if (line.trim()) lastError = line.trim();
-            stderrTail.push(line);
-            if (stderrTail.length > 20) stderrTail.shift();
-            return;
-          }
-          const progress = parser.line(line);
-          // Progress reaches the terminal and the state: it is redacted like the log.
-          if (progress) {
-            lastProgress = `${label}: ${progress}`;
-            const limit = parser.rateLimit();
-            // Still allowed, but near the window's end: status shows it until the reset (the runner journals it once).
-            const warning =
-              limit?.status === 'allowed_warning'
-                ? { pool: profile.name, window: limit.type, resetsAt: limit.resetsAtMs !== null ? new Date(limit.resetsAtMs).toISOString() : null }
-                : undefined;
-            input.onProgress({ message: redactSecrets(lastProgress), ...(warning ? { limitWarning: warning } : {}) });
-          }
-        },
+        onLine: watch.onLine,
       });
 
       const finished = proc.done.then((outcome): AttemptOutcome => {
         // The prompt file holds the prompt as sent (unredacted with secrets: warn): it lives no longer than the agent.
         if (invocation.promptFile) rmSync(invocation.promptFile.path, { force: true });
-        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, lastProgress, lastError, stderrTail, session?.sessionId ?? null);
+        return endAttempt(agent, label, input, context, outcome, parser.outcome(), say, watch.lastProgress, watch.lastError, watch.stderrTail, session?.sessionId ?? null);
       });
       return { pid: proc.pid, done: finished, kill: (reason: KillReason) => proc.kill(reason) };
     },
