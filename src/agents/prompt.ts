@@ -86,22 +86,21 @@ export function specPaths(model: PlanModel): string[] {
   return spec === undefined ? [] : Array.isArray(spec) ? spec : [spec];
 }
 
-export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: PromptInputs): PromptContext {
-  const src = task.source;
-  const stream = task.stream !== null ? (model.streams.find((s) => s.name === task.stream) ?? null) : null;
-  const may = unique([...task.files, ...(stream?.owns ?? [])]);
-  const others = model.streams.filter((s) => s.name !== task.stream).flatMap((s) => s.owns);
-  const mustNot = unique([...(src.boundaries?.excludes ?? []), ...others]).filter((p) => !may.includes(p));
+/** The task's direct upstream tasks (hard when any edge from it is), with their status and hand-off. */
+function upstreamOf(model: PlanModel, task: TaskModel, inputs: PromptInputs, byId: Map<string, TaskModel>): PromptContext['upstream'] {
   const upstreamIds = new Map<string, boolean>();
   for (const edge of model.edges) {
     if (edge.to === task.id) upstreamIds.set(edge.from, (upstreamIds.get(edge.from) ?? false) || edge.hard);
   }
-  const byId = new Map(model.tasks.map((t) => [t.id, t]));
-  const upstream = [...upstreamIds].map(([id, hard]) => {
+  return [...upstreamIds].map(([id, hard]) => {
     const r = inputs.upstream(id);
     return { id, title: byId.get(id)?.title ?? id, status: r.status, hard, summary: r.summary };
   });
-  const communication = (model.source.communication ?? [])
+}
+
+/** The stream's communication rows; one it receives carries the sending stream's finished hand-offs of that phase. */
+function communicationOf(model: PlanModel, stream: PlanModel['streams'][number] | null, inputs: PromptInputs): PromptContext['communication'] {
+  return (model.source.communication ?? [])
     .filter((c) => stream !== null && (c.from === stream.name || c.to === stream.name))
     .map((c) => ({
       from: c.from,
@@ -117,43 +116,58 @@ export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: Pr
               .map(({ id, title, summary }) => ({ id, title, summary }))
           : [],
     }));
+}
+
+/** What the prompt says about the task itself. */
+function taskSection(task: TaskModel, inputs: PromptInputs, testsFor: string | null): PromptContext['task'] {
+  const src = task.source;
+  return {
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    steps: src.steps ?? [],
+    extra: src.agent?.prompt ?? null,
+    note: inputs.note,
+    attempt: inputs.attempt,
+    complexity: task.complexity ? (task.complexity.breakdown ? `${task.complexity.value} (${task.complexity.breakdown})` : task.complexity.value) : null,
+    stopWhen: src.boundaries?.stop_when ?? null,
+    guidance: task.guidance
+      ? {
+          onStart: task.guidance.logging.on_start,
+          onProgress: task.guidance.logging.on_progress,
+          onCompletion: task.guidance.logging.on_completion,
+          logFormat: task.guidance.logging.log_format,
+          checkpoints: task.guidance.checkpoints,
+        }
+      : null,
+    produces: task.produces,
+    consumes: task.consumes,
+    criteria: task.acceptance.filter((c): c is string => typeof c === 'string'),
+    checks: task.acceptance.map(describeCheck).filter((c): c is string => c !== null),
+    test: task.test,
+    isTestTask: testsFor !== null,
+    testsFor,
+  };
+}
+
+export function buildPromptContext(model: PlanModel, task: TaskModel, inputs: PromptInputs): PromptContext {
+  const src = task.source;
+  const stream = task.stream !== null ? (model.streams.find((s) => s.name === task.stream) ?? null) : null;
+  const may = unique([...task.files, ...(stream?.owns ?? [])]);
+  const others = model.streams.filter((s) => s.name !== task.stream).flatMap((s) => s.owns);
+  const mustNot = unique([...(src.boundaries?.excludes ?? []), ...others]).filter((p) => !may.includes(p));
+  const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const testsFor = task.id.endsWith('.tests') && byId.has(task.id.slice(0, -'.tests'.length)) ? task.id.slice(0, -'.tests'.length) : null;
   return {
     agent: { label: `agent-${inputs.agentNumber}`, number: inputs.agentNumber },
     plan: { name: model.name, title: model.title },
-    task: {
-      id: task.id,
-      title: task.title,
-      description: task.description,
-      steps: src.steps ?? [],
-      extra: src.agent?.prompt ?? null,
-      note: inputs.note,
-      attempt: inputs.attempt,
-      complexity: task.complexity ? (task.complexity.breakdown ? `${task.complexity.value} (${task.complexity.breakdown})` : task.complexity.value) : null,
-      stopWhen: src.boundaries?.stop_when ?? null,
-      guidance: task.guidance
-        ? {
-            onStart: task.guidance.logging.on_start,
-            onProgress: task.guidance.logging.on_progress,
-            onCompletion: task.guidance.logging.on_completion,
-            logFormat: task.guidance.logging.log_format,
-            checkpoints: task.guidance.checkpoints,
-          }
-        : null,
-      produces: task.produces,
-      consumes: task.consumes,
-      criteria: task.acceptance.filter((c): c is string => typeof c === 'string'),
-      checks: task.acceptance.map(describeCheck).filter((c): c is string => c !== null),
-      test: task.test,
-      isTestTask: testsFor !== null,
-      testsFor,
-    },
+    task: taskSection(task, inputs, testsFor),
     scope: { may, mustNot },
     stream: stream ? { name: stream.name, title: stream.title, owns: stream.owns } : null,
     skills: unique([...(stream?.skills ?? []), ...(src.skills ?? [])]),
-    communication,
+    communication: communicationOf(model, stream, inputs),
     session: inputs.continues ? { continues: inputs.continues } : null,
-    upstream,
+    upstream: upstreamOf(model, task, inputs, byId),
     specs: inputs.specs,
   };
 }
