@@ -69,7 +69,7 @@ function ordered(v: unknown, depth: number): unknown {
       return Array.isArray(v) ? orderedArray(v, depth) : orderedRecord(v, depth);
     default:
       // Only a bigint, symbol or function is left.
-      return String(v as bigint);
+      return String(v);
   }
 }
 
@@ -181,7 +181,6 @@ export const stableJson = stableStringify;
 export function contentHash(value: unknown): string {
   return sha256(printJson(value, false));
 }
-
 
 /**
  * The `generated` block of every JSON artifact: who wrote it, the hash of the rest of the document, the
