@@ -413,7 +413,7 @@ function resultSteps({ compiled, options }: JobContext, job: PlannedJob, tasks: 
   // A tar keeps every path as it is in the repository (an artifact keeps paths below the files'
   // common folder only) and hidden folders like .execplan; downstream jobs unpack it in place.
   const results = [
-    ...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}.json`, `${stateDir}/logs/${t.id}`]),
+    ...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}`, `${stateDir}/logs/${t.id}`]),
     `${stateDir}/jobs/${job.id}`,
     ...tasks.flatMap((t) => outputPaths(t, options.planPath, compiled.model.source.defaults?.cwd)),
   ];
