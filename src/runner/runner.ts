@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { resolveActor } from './actor.js';
-import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
+import { agentSummary, LaunchOrder, writeHandoffFor } from './handoff-artifacts.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
@@ -179,12 +179,20 @@ export class Runner {
     return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
   }
 
+  /** The state's attempt starts in order, built at the first hand-off and then kept up to date (record()). */
+  private launchOrder: LaunchOrder | null = null;
+
   /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
   private handoff(record: JournalRecord): void {
     if (!this.store.persistent) return;
+    if (record.type === 'task-start') {
+      this.launchOrder?.add(record.ts, record.task, record.attempt);
+      return;
+    }
     try {
+      const launchOrder = (this.launchOrder ??= new LaunchOrder(this.store.state));
       const file = writeHandoffFor(
-        { stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) },
+        { stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id), launchOrder },
         record,
       );
       const task = file && 'task' in record ? this.plan.tasks.get(String(record.task)) : undefined;
