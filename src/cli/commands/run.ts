@@ -31,7 +31,7 @@ import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
-import { concurrencyDoubt } from '../../plan-edit/edit.js';
+import { concurrencyDoubt } from '../../plan-edit/doubts.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { configNotice, describeConfig, recordConfigInSummary } from '../config-trust.js';
 import { exitCodeOfRun } from '../exit-code.js';
