@@ -121,6 +121,20 @@ export interface HandoffContext {
   summaryOf?: (task: string) => string | null;
   /** The state's attempt starts in order, kept up to date by the caller (a runner); built from the state when absent. */
   launchOrder?: LaunchOrder;
+  /**
+   * The newest artifact per task, for a caller that is the only writer while it holds the state's lock (a
+   * runner): filled from disk on first use, then kept up to date by writeHandoffFor, so a hand-off does not
+   * list and read its own and its upstream tasks' folders again.
+   */
+  latest?: Map<string, { file: string; artifact: HandoffArtifact } | null>;
+}
+
+/** latestHandoff through the caller's cache, when it keeps one. */
+function latestOf(ctx: HandoffContext, task: string): { file: string; artifact: HandoffArtifact } | null {
+  if (!ctx.latest) return latestHandoff(ctx.stateDir, task);
+  let known = ctx.latest.get(task);
+  if (known === undefined) ctx.latest.set(task, (known = latestHandoff(ctx.stateDir, task)));
+  return known;
 }
 
 /** Writes the artifact a journal record calls for, and returns its path (null when the record is not such an event). */
@@ -133,6 +147,11 @@ export function writeHandoffFor(ctx: HandoffContext, record: JournalRecord): str
   let file = path.join(dir, `${made.attempt}-${made.event}.json`);
   for (let n = 2; existsSync(file); n++) file = path.join(dir, `${made.attempt}-${made.event}-${n}.json`);
   writeFileAtomic(file, `${JSON.stringify(made, null, 2)}\n`, { fsync: false });
+  if (ctx.latest) {
+    // The same order as latestHandoff's: by timestamp, then file name.
+    const best = latestOf(ctx, made.task);
+    if (!best || made.timestamp > best.artifact.timestamp || (made.timestamp === best.artifact.timestamp && file > best.file)) ctx.latest.set(made.task, { file, artifact: made });
+  }
   return file;
 }
 
@@ -209,10 +228,10 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
   }
   const links: string[] = [];
   const rel = (file: string) => path.relative(plan.planDir, file);
-  const previous = latestHandoff(ctx.stateDir, task);
+  const previous = latestOf(ctx, task);
   if (previous) links.push(rel(previous.file));
   for (const up of plan.tasks.get(task)?.deps ?? []) {
-    const h = latestHandoff(ctx.stateDir, up);
+    const h = latestOf(ctx, up);
     if (h) links.push(rel(h.file));
   }
   const a = attemptState(task, attempt);

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { resolveActor } from './actor.js';
-import { agentSummary, LaunchOrder, writeHandoffFor } from './handoff-artifacts.js';
+import { agentSummary, LaunchOrder, writeHandoffFor, type HandoffArtifact } from './handoff-artifacts.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
@@ -179,6 +179,9 @@ export class Runner {
     return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
   }
 
+  /** The newest hand-off per task: the runner holds the state's lock, so it is the only one writing them. */
+  private readonly latestHandoffs = new Map<string, { file: string; artifact: HandoffArtifact } | null>();
+
   /** The state's attempt starts in order, built at the first hand-off and then kept up to date (record()). */
   private launchOrder: LaunchOrder | null = null;
 
@@ -192,7 +195,16 @@ export class Runner {
     try {
       const launchOrder = (this.launchOrder ??= new LaunchOrder(this.store.state));
       const file = writeHandoffFor(
-        { stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id), launchOrder },
+        {
+          stateDir: this.paths.dir,
+          plan: this.plan,
+          state: this.store.state,
+          actor: this.actor(),
+          // Only an agent leaves a final message: no failed open per command task.
+          summaryOf: (id) => (this.plan.tasks.get(id)?.model.kind === 'agent' ? agentSummary(this.paths.dir, id) : null),
+          launchOrder,
+          latest: this.latestHandoffs,
+        },
         record,
       );
       const task = file && 'task' in record ? this.plan.tasks.get(String(record.task)) : undefined;
@@ -544,8 +556,11 @@ export class Runner {
   /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
   private waitNoted = new Map<string, string>();
 
+  /** The key of the one slot reason of this run: every pass notes it for each ready task past the last slot. */
+  private slotKey: string | null = null;
+
   private noteWait(task: string, reason: WaitReason): void {
-    const key = JSON.stringify(reason);
+    const key = reason.kind === 'slot' && reason.concurrency === this.options.concurrency ? (this.slotKey ??= JSON.stringify(reason)) : JSON.stringify(reason);
     if (this.waitNoted.get(task) === key) return;
     this.waitNoted.set(task, key);
     this.record({ type: 'task-wait', task, reason });
