@@ -100,6 +100,11 @@ interface Running {
   stopReason: string | null;
 }
 
+/** What one scheduling pass learned once for all its launches: the machine's capacity problem, when read. */
+interface LaunchPass {
+  capacity: string | null | undefined;
+}
+
 export function newRunId(date: Date): string {
   return `${date
     .toISOString()
@@ -452,7 +457,7 @@ export class Runner {
       const n = this.waitingIn(pool);
       this.emit({ event: 'notice', message: `usage limit of ${pool} over: resuming (${n} task${n === 1 ? '' : 's'} waiting)` });
     }
-    let capacity: string | null | undefined;
+    const pass: LaunchPass = { capacity: undefined };
     this.capacityHeld = false;
     let full = false;
     for (const task of this.ready()) {
@@ -478,29 +483,7 @@ export class Runner {
         continue;
       }
       const pool = this.poolOf(task);
-      // Read the machine once per pass, and only when something would launch.
-      if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
-      if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
-        this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
-        this.capacityNote = capacity;
-      }
-      if (capacity) {
-        this.capacityHeld = true;
-        this.hold(id, { kind: 'capacity', detail: capacity });
-        continue;
-      }
-      const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
-      if (budget) {
-        if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
-        this.budgetStop = budget;
-        this.hold(id, { kind: 'budget', budget });
-        continue;
-      }
-      const hold = this.pacer.hold(pool, this.runningIn(pool));
-      if (hold) {
-        this.hold(id, hold);
-        continue;
-      }
+      if (this.heldBack(id, pool, pass)) continue;
       const blocked = this.readiness.blockedBy(task);
       if (blocked) {
         this.noteWait(id, blocked);
@@ -517,6 +500,35 @@ export class Runner {
       this.launch(task, pool);
     }
     this.armWake();
+  }
+
+  /** The machine's capacity, an agent budget or a usage-limit pace keeps a ready task from starting now. */
+  private heldBack(id: string, pool: string | null, pass: LaunchPass): boolean {
+    // Read the machine once per pass, and only when something would launch.
+    if (this.options.capacity && pass.capacity === undefined) pass.capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
+    const capacity = pass.capacity;
+    if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
+      this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
+      this.capacityNote = capacity;
+    }
+    if (capacity) {
+      this.capacityHeld = true;
+      this.hold(id, { kind: 'capacity', detail: capacity });
+      return true;
+    }
+    const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
+    if (budget) {
+      if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
+      this.budgetStop = budget;
+      this.hold(id, { kind: 'budget', budget });
+      return true;
+    }
+    const hold = this.pacer.hold(pool, this.runningIn(pool));
+    if (hold) {
+      this.hold(id, hold);
+      return true;
+    }
+    return false;
   }
 
   /** Wakes the loop when a held pool may start again (not with --no-wait-for-limits: that run ends). */
@@ -844,6 +856,27 @@ export class Runner {
       this.emit({ event: 'notice', message: `stopped at the usage limit of ${this.limitStop.pool}: it lifts at ${clock(at)} (${at}); run \`execplan run\` again then` });
     }
     if (this.budgetStop) this.emit({ event: 'notice', message: `stopped at the budget: ${this.budgetStop}` });
+    const { failures, waiting, counts } = this.endTally();
+    // A state that could not be written is a failure of the run, resumable once the disk is fixed.
+    let outcome: RunOutcome = this.storageFailure ? 'failed' : this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
+    let exitCode = this.options.exitCodeOf(outcome);
+    this.record({ type: 'run-end', runId: this.runId, exitCode, outcome });
+    const durationMs = this.now() - this.startMs;
+    if (!this.closeState(exitCode, outcome, durationMs)) {
+      outcome = 'failed';
+      exitCode = this.options.exitCodeOf(outcome);
+    }
+    if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
+    const parts = Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${v} ${k}`);
+    const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
+    this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
+    this.resolveFinished(outcome);
+  }
+
+  /** How the run left each selected task: the failures, what still waits (and why), and counts by status. */
+  private endTally(): { failures: FailureSummary[]; waiting: WaitingTask[]; counts: Partial<Record<DisplayedStatus, number>> } {
     const failures: FailureSummary[] = [];
     const waiting: WaitingTask[] = [];
     const counts: Partial<Record<DisplayedStatus, number>> = {};
@@ -867,11 +900,11 @@ export class Runner {
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }
-    // A state that could not be written is a failure of the run, resumable once the disk is fixed.
-    let outcome: RunOutcome = this.storageFailure ? 'failed' : this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
-    let exitCode = this.options.exitCodeOf(outcome);
-    this.record({ type: 'run-end', runId: this.runId, exitCode, outcome });
-    const durationMs = this.now() - this.startMs;
+    return { failures, waiting, counts };
+  }
+
+  /** Writes the run summary and closes the store; false when the disk refused (the run then failed). */
+  private closeState(exitCode: number, outcome: RunOutcome, durationMs: number): boolean {
     try {
       if (this.store.persistent) {
         writeRunSummary(this.paths.runs, {
@@ -890,15 +923,8 @@ export class Runner {
       const code = (error as NodeJS.ErrnoException).code;
       if (typeof code !== 'string') throw error;
       this.storageFailure ??= new StorageError(this.paths.dir, code, 'write the run state in');
-      outcome = 'failed';
-      exitCode = this.options.exitCodeOf(outcome);
+      return false;
     }
-    if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
-    const parts = Object.entries(counts)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${v} ${k}`);
-    const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
-    this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
-    this.resolveFinished(outcome);
+    return true;
   }
 }
