@@ -171,7 +171,7 @@ t.test('draft: a missing agent CLI exits 6 at once; secrets in the spec are reda
   const r = await draft(dir, ['spec.md', '--profile', 'gemini'], { PATH: '/nonexistent' });
   t.equal(r.code, 6);
   t.match(r.stderr, /agent command 'gemini' \(profile gemini\) not found on PATH: install Gemini CLI: npm install -g @google\/gemini-cli/);
-  t.ok(Date.now() - t0 < 2000);
+  t.ok(Date.now() - t0 < 10_000, 'no wait for an agent timeout');
   t.equal(r.records.length, 0);
 
   const secret = project('# Spec\nUse DB_PASSWORD=hunter2hunter and ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 to deploy.\n');

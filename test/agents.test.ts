@@ -364,7 +364,7 @@ t.test('failures: exit codes, an error result with exit 0, a kill and a profile 
   t.same(await handle.done, { kind: 'killed', reason: 'interrupt' });
   const t0 = Date.now();
   t.same(await exec.start(attempt(f, docs, slowCtx).input, slowCtx).done, { kind: 'killed', reason: 'timeout' }, 'the gemini profile timeout applies');
-  t.ok(Date.now() - t0 < 5000);
+  t.ok(Date.now() - t0 < 30_000, 'the 1 s timeout ended an agent that waits forever');
 });
 
 t.test('a user template replaces the built-in prompt', async (t) => {

