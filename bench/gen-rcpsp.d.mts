@@ -4,4 +4,13 @@ export interface GeneratedInstance extends SmInstance {
   criticalPath: number;
 }
 export function generateInstance(options: { jobs: number; nc: number; rf: number; rs: number; seed: number; resources?: number }): GeneratedInstance;
-export function generateSet(jobs: number, rsValues?: number[]): Array<{ name: string; nc: number; rf: number; rs: number; instance: GeneratedInstance }>;
+export interface GeneratedEntry {
+  name: string;
+  nc: number;
+  rf: number;
+  rs: number;
+  instance: GeneratedInstance;
+}
+export function generateSet(jobs: number, rsValues?: number[], perCell?: number, options?: { prefix?: string; seedBase?: number }): GeneratedEntry[];
+export const psplibStrengths: number[];
+export function psplibSet(jobs: number, perCell?: number): GeneratedEntry[];

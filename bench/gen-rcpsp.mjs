@@ -107,17 +107,29 @@ export function generateInstance({ jobs: n, nc, rf, rs, seed, resources = 4 }) {
   };
 }
 
-/** One instance per parameter combination: 3 NC x 4 RF x the RS values, seeded from the set and combination. */
-export function generateSet(jobs, rsValues = [0.1, 0.2, 0.3, 0.5, 0.7]) {
+/**
+ * Instances per parameter combination: 3 NC x 4 RF x the RS values, `perCell` of each, seeded from the set
+ * and combination. The default (one per cell, RS up to 0.7) is the set measured since the start; `psplibSet`
+ * is the one with PSPLIB's own J60/J120 parameters.
+ */
+export function generateSet(jobs, rsValues = [0.1, 0.2, 0.3, 0.5, 0.7], perCell = 1, { prefix = `j${jobs}`, seedBase = jobs * 1000 } = {}) {
   const out = [];
   let k = 0;
   for (const nc of [1.5, 1.8, 2.1]) {
     for (const rf of [0.25, 0.5, 0.75, 1]) {
       for (const rs of rsValues) {
-        k++;
-        out.push({ name: `j${jobs}-${k}`, nc, rf, rs, instance: generateInstance({ jobs, nc, rf, rs, seed: jobs * 1000 + k }) });
+        for (let copy = 0; copy < perCell; copy++) {
+          k++;
+          out.push({ name: `${prefix}-${k}`, nc, rf, rs, instance: generateInstance({ jobs, nc, rf, rs, seed: seedBase + k }) });
+        }
       }
     }
   }
   return out;
+}
+
+/** PSPLIB's J60/J120 parameters exactly: RS 0.1-0.5 (the sets the literature reports on), `perCell` per cell. */
+export const psplibStrengths = [0.1, 0.2, 0.3, 0.4, 0.5];
+export function psplibSet(jobs, perCell = 2) {
+  return generateSet(jobs, psplibStrengths, perCell, { prefix: `j${jobs}p`, seedBase: jobs * 1000 + 500_000 });
 }

@@ -186,7 +186,7 @@ tasks:
   t.equal(r.code, 0, r.stderr + r.stdout);
   const calls = argvOf(dir);
   t.notMatch(calls.a!.argv.join(' '), '--resume', 'the first task of a stream starts a new session');
-  const session = (JSON.parse(readFileSync(path.join(dir, '.execplan/sess/handoffs/a.json'), 'utf8')) as { sessionId: string }).sessionId;
+  const session = (JSON.parse(readFileSync(path.join(dir, '.execplan/sess/handoffs/a/agent.json'), 'utf8')) as { sessionId: string }).sessionId;
   t.match(calls.b!.argv.join(' '), `--resume ${session} --fork-session`, "the next task continues it, with the id from a's result");
   t.match(calls.b!.stdin, 'This conversation continues the one of task a of your stream');
   t.notMatch(calls.c!.argv.join(' '), '--resume', 'a task outside the stream starts its own');

@@ -213,7 +213,7 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
   );
   const last = a1.progress.at(-1)!;
   t.same(last.usage, { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 });
-  t.same(JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model.json'), 'utf8')).usage, {
+  t.same(JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model/agent.json'), 'utf8')).usage, {
     inputTokens: 1200,
     outputTokens: 340,
     cacheReadTokens: 800,
@@ -222,7 +222,7 @@ t.test('agent tasks get a numbered agent, the full spec, upstream hand-offs and 
     turns: 3,
     toolCalls: 2,
   });
-  const handoff = JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model.json'), 'utf8'));
+  const handoff = JSON.parse(readFileSync(path.join(f.stateDir, 'handoffs/model/agent.json'), 'utf8'));
   t.equal(handoff.summary, 'Done. Hand-off: created src/thing.ts (agent agent-1).');
   t.ok(existsSync(path.join(f.stateDir, 'logs/model/1.prompt.md')), 'the prompt sent is kept beside the log');
 

@@ -5,7 +5,7 @@ import { analyzePlan } from '../src/compiler/analysis/index.js';
 import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
 import { beadsId, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
 import { renderArtifacts } from '../src/compiler/artifacts/index.js';
-import { verifyContentHash } from '../src/compiler/artifacts/json.js';
+import { contentHash, renderJsonDocument, sha256, stableStringify, verifyContentHash } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
 import { flowchartContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
@@ -537,4 +537,68 @@ t.test('a small plan: one graph, phases around streams around tasks', async (t) 
       ['p1', 'phase 2: Endpoints', ['p1s1']],
     ],
   );
+});
+
+// The artifact printer's rule, written the slow way: the document and its direct children key by key in
+// sorted order; everything deeper as a JavaScript object with sorted keys prints (integer-like keys first).
+function referenceJson(v: unknown, pretty: boolean, pad = '', depth = 0): string {
+  const normal = (x: unknown): unknown => {
+    if (x === null || x === undefined) return null;
+    if (Array.isArray(x)) return x.map(normal);
+    if (typeof x === 'object') {
+      const r = x as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(r)
+          .sort()
+          .filter((k) => r[k] !== undefined)
+          .map((k) => [k, normal(r[k])]),
+      );
+    }
+    if (typeof x === 'number') return Number.isFinite(x) ? x : null;
+    return typeof x === 'bigint' ? String(x) : x;
+  };
+  if (depth >= 2 || v === null || typeof v !== 'object') {
+    const text = JSON.stringify(normal(v), null, pretty ? 2 : undefined);
+    return pretty ? text.replaceAll('\n', `\n${pad}`) : text;
+  }
+  const inner = pretty ? `${pad}  ` : '';
+  const [open, between, close] = pretty ? [`\n${inner}`, `,\n${inner}`, `\n${pad}`] : ['', ',', ''];
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `[${open}${v.map((x) => referenceJson(x, pretty, inner, depth + 1)).join(between)}${close}]`;
+  const r = v as Record<string, unknown>;
+  const keys = Object.keys(r)
+    .filter((k) => r[k] !== undefined)
+    .sort();
+  if (keys.length === 0) return '{}';
+  return `{${open}${keys.map((k) => `${JSON.stringify(k)}:${pretty ? ' ' : ''}${referenceJson(r[k], pretty, inner, depth + 1)}`).join(between)}${close}}`;
+}
+
+t.test('json: the artifact printer follows the key-order rule at every depth, without touching its input', async (t) => {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  // Integer-like keys ("10" before "9" when sorted, but first in a JavaScript object), case, punctuation.
+  const keys = ['10', '9', '2', 'a', 'B', '_x', 'a-b', 'zeta', 'Alpha', 'contentHash', '0'];
+  const leaves = [0, -0, 1.5, NaN, Infinity, 'x', 'line\nbreak', true, false, null, undefined, 12n];
+  const value = (depth: number): unknown => {
+    const roll = random();
+    if (depth > 4 || roll < 0.35) return pick(leaves);
+    if (roll < 0.55) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: Math.floor(random() * 5) }, () => [pick(keys), value(depth + 1)]));
+  };
+  for (let i = 0; i < 400; i++) {
+    const body = Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(keys), value(1)]));
+    const before = referenceJson(body, true);
+    t.equal(stableStringify(body), `${before}\n`, `document ${i}`);
+    t.equal(contentHash(body), sha256(referenceJson(body, false)), `hash ${i}`);
+    const facts = { by: 'execplan', timestamp: '2026-01-01T00:00:00Z' };
+    t.equal(
+      renderJsonDocument({ generated: facts, ...body }),
+      `${referenceJson({ ...body, generated: { ...facts, contentHash: contentHash(body) } }, true)}\n`,
+      `with generated ${i}`,
+    );
+    t.equal(referenceJson(body, true), before, `input ${i} unchanged`);
+  }
 });

@@ -174,7 +174,7 @@ tasks:
     t.match(summary.agents.totals, { inputTokens: sum.input, outputTokens: sum.output, toolCalls: 4 }, 'the run summary has the usage');
     t.equal(summary.agents.totals.costUsd.toFixed(6), results.reduce((a, x) => a + x.total_cost_usd, 0).toFixed(6), 'and the cost the CLI reported');
     t.equal(summary.agents.tasks.login!.inputTokens, 4100);
-    const handoff = JSON.parse(readFileSync(path.join(dir, '.execplan/cc/handoffs/model.json'), 'utf8')) as { summary: string; sessionId: string };
+    const handoff = JSON.parse(readFileSync(path.join(dir, '.execplan/cc/handoffs/model/agent.json'), 'utf8')) as { summary: string; sessionId: string };
     t.equal(handoff.summary, HANDOFF_MODEL);
     t.equal(handoff.sessionId, results[0]!.session_id, 'the session id comes from the result event');
     const logoutLog = readFileSync(path.join(dir, '.execplan/cc/logs/logout/1.log'), 'utf8');

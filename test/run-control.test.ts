@@ -169,7 +169,7 @@ t.test("agent failures carry the agent's own words; a task done by hand hands on
   t.equal(r.stdout.match(/agent-1: failed/g)?.length ?? 0, 1, 'the end of the agent is told once');
   const status = await verb(dir, 'status');
   t.match(status.stdout, /impl: the agent reported an error: could not finish/);
-  t.match(JSON.parse(readFileSync(state(dir, 'handoffs', 'impl.json'), 'utf8')), { failure: 'the agent reported an error: could not finish' });
+  t.match(JSON.parse(readFileSync(state(dir, 'handoffs', 'impl', 'agent.json'), 'utf8')), { failure: 'the agent reported an error: could not finish' });
   const failing = await cli(['run'], { cwd: dir, env: { ...agentEnv, FAKE_AGENT_MODE: 'fail' } });
   t.match(failing.stdout, /FAILED impl \(attempt 2\): exited with code 3: fake agent: something went wrong/, "the CLI's last error line");
   await verb(dir, 'done', 'impl', '--reason', 'Implemented by hand in src/impl.ts');

@@ -14,8 +14,7 @@ import { MAX_SPEC_BYTES, readTextCapped } from '../project/files.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { mkdirPrivate } from '../runner/state-fs.js';
 import type { AttemptHandle, AttemptInput, AttemptOutcome, ExecutorContext, KillReason, PreflightProblem, TaskExecutor } from '../runner/executor.js';
-import { readHandoff, readRunState, writeHandoff } from './handoff.js';
-import { latestHandoff } from '../runner/handoff-artifacts.js';
+import { latestHandoff, readAgentHandoff, readRunState, writeAgentHandoff } from '../runner/handoff-artifacts.js';
 import { classifyLimit } from './limits.js';
 import { createOutputParser } from './output.js';
 import { buildInvocation, type AgentProfile } from './profiles.js';
@@ -107,13 +106,13 @@ type PromptResult = { ok: true; prompt: string } | { ok: false; message: string 
  */
 function streamSession(model: PlanModel, task: TaskModel, profile: AgentProfile, cwd: string, stateDir: string): { task: string; sessionId: string } | null {
   if (!profile.streamSession || profile.resumeArgs.length === 0 || task.stream === null) return null;
-  const own = readHandoff(stateDir, task.id);
+  const own = readAgentHandoff(stateDir, task.id);
   if (own?.continued && (own.isError || own.exitCode !== 0)) return null;
   const state = readRunState(stateDir);
   let best: { task: string; sessionId: string; endedAt: string } | null = null;
   for (const other of model.tasks) {
     if (other.id === task.id || other.stream !== task.stream || !state.status(other.id).startsWith('done')) continue;
-    const h = readHandoff(stateDir, other.id);
+    const h = readAgentHandoff(stateDir, other.id);
     if (!h?.sessionId || !h.endedAt || h.profile !== profile.name || h.cwd !== cwd || h.isError || h.exitCode !== 0) continue;
     if (!best || h.endedAt > best.endedAt) best = { task: other.id, sessionId: h.sessionId, endedAt: h.endedAt };
   }
@@ -147,7 +146,7 @@ function attemptPrompt(
     // A task a person completed by hand (`execplan done --reason`) hands on their words, not what an
     // earlier failed attempt left behind; otherwise its latest hand-off artifact speaks for it.
     upstream: (id) => {
-      const handoff = readHandoff(context.stateDir, id);
+      const handoff = readAgentHandoff(context.stateDir, id);
       const failedHandoff = handoff !== null && (handoff.isError || Boolean(handoff.failure) || (handoff.exitCode !== null && handoff.exitCode !== 0));
       const forced = state.forced(id);
       return {
@@ -250,7 +249,7 @@ function endAttempt(
       `${usage.costUsd !== null ? `, $${usage.costUsd.toFixed(4)}` : ''}`,
   );
   try {
-    writeHandoff(context.stateDir, {
+    writeAgentHandoff(context.stateDir, {
       task: input.task.id,
       runId: input.env.EXECPLAN_RUN_ID ?? null,
       attempt: input.attempt,

@@ -1,7 +1,8 @@
 /**
  * Agent profiles: how to invoke a coding-agent CLI. Built-in profiles for Claude Code, Codex CLI and
- * Gemini CLI (flags checked against claude 2.1.197, codex 0.169.0 and gemini 0.61.0 `--help`), merged with
- * the config's `profiles`. Pure: no process, no fs.
+ * Gemini CLI (flags checked against claude 2.1.197, codex 0.169.0 and gemini 0.61.0 `--help`; run for real
+ * against a scripted local model server in the tests: claude 2.1.332, codex 0.171.0, gemini 0.61.0), merged
+ * with the config's `profiles`. Pure: no process, no fs.
  */
 import type { Profile } from '../types/config.js';
 import { builtinLimitPatterns, defaultLimitPatterns, type LimitPatterns } from './limits.js';
@@ -73,7 +74,7 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     command: ['codex', 'exec', '--json', '--skip-git-repo-check', '--color', 'never', '--sandbox', '{{sandbox}}', '--model', '{{model}}', '-'],
     args: [],
     draftArgs: [],
-    // `codex exec resume <id>` is a subcommand, not flags added to `codex exec`: not continued.
+    // `codex exec resume <id>` is a subcommand, which arguments added after `codex exec ... -` cannot express: not continued.
     resumeArgs: [],
     streamSession: true,
     vars: { sandbox: 'workspace-write' },
@@ -104,7 +105,8 @@ export const builtinProfiles: Readonly<Record<string, AgentProfile>> = {
     ],
     args: [],
     draftArgs: [],
-    // gemini --resume picks a session by its index in the project's list, not by id: not continued.
+    // gemini --resume takes a session id but cannot fork it: two tasks of a stream running at once would
+    // append to one session file. Not continued.
     resumeArgs: [],
     streamSession: true,
     vars: { approval_mode: 'auto_edit' },

@@ -1,8 +1,8 @@
 /** Usage of the agents of a run (what agents cost is always shown), summed from their hand-off records, for status and summaries. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import path from 'node:path';
-import { handoffPath, readHandoff, type Handoff } from './handoff.js';
+import { readAgentHandoff, tasksWithHandoffs, type AgentHandoff } from '../runner/handoff-artifacts.js';
 import type { AgentUsage } from './output.js';
 
 export interface UsageTotals extends AgentUsage {
@@ -17,19 +17,19 @@ export interface AgentUsageReport {
 /** Which hand-offs count: those one run produced (null: all). */
 export const ofRun =
   (runId: string | null) =>
-  (h: Handoff): boolean =>
+  (h: AgentHandoff): boolean =>
     runId === null || h.runId === runId;
 
 /** The usage in the hand-offs of these tasks that `keep` accepts, per task and summed. */
-export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (h: Handoff) => boolean): AgentUsageReport {
+export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (h: AgentHandoff) => boolean): AgentUsageReport {
   const totals: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
   const tasks: Record<string, AgentUsage> = {};
   // One directory listing instead of a failed open per task: most tasks of a big plan are not agents.
-  const present = handoffFiles(stateDir);
+  const present = tasksWithHandoffs(stateDir);
   if (present.size === 0) return { totals, tasks };
   for (const id of taskIds) {
-    if (!present.has(path.basename(handoffPath(stateDir, id)))) continue;
-    const h = readHandoff(stateDir, id);
+    if (!present.has(id)) continue;
+    const h = readAgentHandoff(stateDir, id);
     if (!h || !keep(h)) continue;
     tasks[id] = h.usage;
     totals.agents++;
@@ -42,14 +42,6 @@ export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (
     if (h.usage.costUsd !== null) totals.costUsd = (totals.costUsd ?? 0) + h.usage.costUsd;
   }
   return { totals, tasks };
-}
-
-function handoffFiles(stateDir: string): Set<string> {
-  try {
-    return new Set(readdirSync(path.dirname(handoffPath(stateDir, 'x'))));
-  } catch {
-    return new Set();
-  }
 }
 
 /** Sums the hand-offs of these tasks; with runId, only those that run produced. */
@@ -103,14 +95,14 @@ export function budgetReached(
 ): string | null {
   const mine = perProfile[profile];
   if (!run && !mine) return null;
-  const present = handoffFiles(stateDir);
+  const present = tasksWithHandoffs(stateDir);
   let tokens = 0;
   let cost = 0;
   let profileTokens = 0;
   let profileCost = 0;
   for (const id of taskIds) {
-    if (!present.has(path.basename(handoffPath(stateDir, id)))) continue;
-    const h = readHandoff(stateDir, id);
+    if (!present.has(id)) continue;
+    const h = readAgentHandoff(stateDir, id);
     if (!h || h.runId !== runId) continue;
     const t = h.usage.inputTokens + h.usage.outputTokens;
     tokens += t;

@@ -201,6 +201,172 @@ export function outOfScope(paths: readonly string[], scope: { allowed: string[];
   return paths.filter((p) => scope.excluded.some((g) => globCovers(g, p)) || (scope.allowed.length > 0 && !scope.allowed.some((g) => globCovers(g, p))));
 }
 
+/** The branch the stream branches start from: the one recorded by earlier runs, else the checked-out branch. */
+function resolveBase(root: string, recorded: RecordedBranches | null): Result<string, string> {
+  if (recorded) {
+    if (revParse(root, `refs/heads/${recorded.base}`) === null)
+      return err(`the base branch ${recorded.base} of this run's worktree branches is missing: restore it, or start over with --fresh`);
+    return ok(recorded.base);
+  }
+  const head = git(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
+  if (!head.ok) return err(`--worktrees needs a branch checked out to branch from; HEAD is detached (run \`git switch <branch>\` first)`);
+  const base = head.output.trim();
+  if (revParse(root, 'HEAD') === null) return err(`--worktrees needs a commit to branch from: branch ${base} has no commits yet (commit something first)`);
+  return ok(base);
+}
+
+/** Why the checkout cannot be branched from as it is (uncommitted tracked changes), or null. */
+function uncommittedChanges(root: string): string | null {
+  // Tracked changes only: untracked files (.execplan/ itself, build output) are never merged anywhere.
+  const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']);
+  if (!dirty.ok || dirty.output.trim() === '') return null;
+  const files = dirty.output
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3))
+    .slice(0, 5);
+  return `the checkout has uncommitted changes (${files.join(', ')}): commit or stash them first, so the stream branches start from what you see`;
+}
+
+/** Each used stream's branch and worktree folder, in merge order; a recorded branch someone moved is refused. */
+function planWorktrees(
+  model: PlanModel,
+  root: string,
+  planDir: string,
+  order: ReturnType<typeof streamMergeOrder>,
+  used: ReadonlySet<string>,
+  baseTip: string,
+  options: StartOptions,
+): Result<StreamWorktree[], string> {
+  const worktreeRoot = path.join(planDir, '.execplan', 'worktrees');
+  const byBranch = checkedOut(root);
+  const worktrees: StreamWorktree[] = [];
+  for (const b of order.branches) {
+    if (!used.has(b.stream)) continue;
+    const known = options.recorded?.streams[b.stream];
+    const name = branchName(model.name, b.stream);
+    const branch = known?.branch ?? (options.fresh ? freeBranch(root, name, baseTip) : name);
+    const tip = revParse(root, `refs/heads/${branch}`);
+    if (known && tip !== null && !isAncestor(root, known.tip, tip)) {
+      return err(
+        `branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh`,
+      );
+    }
+    const dir = byBranch.get(branch) ?? path.join(worktreeRoot, b.stream.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'x');
+    worktrees.push({ stream: b.stream, branch, path: dir });
+  }
+  return ok(worktrees);
+}
+
+/** Creates (or reuses) the worktrees; on failure removes only what this call made and says why. */
+function createWorktrees(root: string, worktrees: readonly StreamWorktree[], baseTip: string): string | null {
+  const byBranch = checkedOut(root);
+  const made: StreamWorktree[] = [];
+  for (const wt of worktrees) {
+    if (byBranch.get(wt.branch) === wt.path && existsSync(wt.path)) continue;
+    const exists = revParse(root, `refs/heads/${wt.branch}`) !== null;
+    if (existsSync(wt.path)) {
+      removeWorktrees(root, made, true);
+      return `${wt.path} exists but is not the worktree of ${wt.branch}: move it away first`;
+    }
+    const r = git(root, exists ? ['worktree', 'add', wt.path, wt.branch] : ['worktree', 'add', '-b', wt.branch, wt.path, baseTip]);
+    if (!r.ok) {
+      removeWorktrees(root, made, true);
+      return r.message;
+    }
+    made.push(wt);
+  }
+  return null;
+}
+
+/** What the session's operations share once the worktrees exist. */
+interface SessionContext {
+  model: PlanModel;
+  root: string;
+  /** The plan's directory relative to the repository root. */
+  relative: string;
+  byStream: Map<string, StreamWorktree>;
+  mergeIndex: Map<string, number>;
+  upstream: (id: string) => Set<string>;
+  streamOf: Map<string, string | null>;
+  commitFailures: string[];
+  refreshTip: (wt: StreamWorktree) => void;
+}
+
+const worktreeOf = (ctx: SessionContext, task: TaskModel) => (task.stream !== null ? ctx.byStream.get(task.stream) : undefined);
+
+function bringUpstream(ctx: SessionContext, task: TaskModel): MergeConflict | null {
+  const wt = worktreeOf(ctx, task);
+  if (!wt) return null;
+  const streams = new Set<string>();
+  for (const id of ctx.upstream(task.id)) {
+    const s = ctx.streamOf.get(id);
+    if (s && s !== task.stream && ctx.byStream.has(s)) streams.add(s);
+  }
+  const ordered = [...streams].sort((a, b) => ctx.mergeIndex.get(a)! - ctx.mergeIndex.get(b)!);
+  for (const s of ordered) {
+    const up = ctx.byStream.get(s)!;
+    if (isAncestor(wt.path, up.branch, 'HEAD')) continue;
+    const r = mergeInto(wt.path, up.branch, `Merge ${up.branch} into ${wt.branch} (upstream of ${task.id})`);
+    if (!r.ok) {
+      recordConflict(ctx.root, { plan: ctx.model.name, kind: 'upstream-merge', streams: [s, wt.stream], files: r.files });
+      return { stream: s, branch: up.branch, files: r.files };
+    }
+  }
+  ctx.refreshTip(wt);
+  return null;
+}
+
+function recordTask(ctx: SessionContext, task: TaskModel, trailer: string): TaskRecord {
+  const wt = worktreeOf(ctx, task);
+  if (!wt) return { problem: null, outOfScope: [] };
+  const before = revParse(wt.path, 'HEAD');
+  const r = commitTask(wt.path, task, trailer);
+  ctx.refreshTip(wt);
+  if (!r.ok) {
+    const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+    ctx.commitFailures.push(problem);
+    return { problem, outOfScope: [] };
+  }
+  if (!r.committed || before === null) return { problem: null, outOfScope: [] };
+  const changed = git(wt.path, ['diff', '--name-only', '--no-renames', before, 'HEAD']);
+  const inRepo = changed.ok ? changed.output.split('\n').filter(Boolean) : [];
+  // Scope patterns are relative to the plan's directory; a path outside it is outside every pattern.
+  const paths = inRepo.map((p) => path.relative(ctx.relative, p).split(path.sep).join('/'));
+  // execplan's own hand-off files are nobody's scope (one an earlier commit left behind may be swept in).
+  const out = outOfScope(
+    paths.filter((p) => !/(^|\/)\.execplan-history\/handoffs\//.test(p)),
+    scopeOf(ctx.model, task),
+  );
+  if (out.length)
+    recordConflict(ctx.root, { plan: ctx.model.name, kind: 'out-of-scope', streams: [wt.stream], files: out.map((p) => path.join(ctx.relative, p).split(path.sep).join('/')) });
+  return { problem: null, outOfScope: out };
+}
+
+function commitFiles(ctx: SessionContext, stream: string, files: ReadonlyArray<{ path: string; content: string }>, message: string): string | null {
+  const wt = ctx.byStream.get(stream);
+  if (!wt || !existsSync(wt.path) || !files.length) return null;
+  const paths: string[] = [];
+  try {
+    for (const f of files) {
+      const file = path.join(wt.path, ctx.relative, f.path);
+      paths.push(path.relative(wt.path, file).split(path.sep).join('/'));
+      if (existsSync(file) && readFileSync(file, 'utf8') === f.content) continue;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, f.content);
+    }
+  } catch (error) {
+    return `${stream}: could not write into ${wt.path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  // -f: a repository may ignore the folder. Staging every path also picks up one an earlier commit
+  // left uncommitted; --only commits just these paths, nothing else staged or changed is swept in.
+  const add = git(wt.path, ['add', '-f', '--', ...paths]);
+  if (add.ok && git(wt.path, ['diff', '--cached', '--quiet', '--', ...paths]).ok) return null;
+  const r = add.ok ? git(wt.path, [...IDENTITY, 'commit', '-q', '--no-verify', '--only', '-m', message, '--', ...paths]) : add;
+  ctx.refreshTip(wt);
+  return r.ok ? null : `${stream}: hand-off files not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
+}
+
 export function startWorktreeSession(
   model: PlanModel,
   planDir: string,
@@ -210,154 +376,47 @@ export function startWorktreeSession(
   const cannot = (problem: string) => err({ kind: 'cannot-start' as const, problems: [problem] });
   const root = repoRoot(planDir);
   if (!root) return cannot(`--worktrees needs a git repository; ${planDir} is not in one (run \`git init\` and commit, or run without --worktrees)`);
-  const recorded = options.recorded;
-  let base: string;
-  if (recorded) {
-    base = recorded.base;
-    if (revParse(root, `refs/heads/${base}`) === null) return cannot(`the base branch ${base} of this run's worktree branches is missing: restore it, or start over with --fresh`);
-  } else {
-    const head = git(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
-    if (!head.ok) return cannot(`--worktrees needs a branch checked out to branch from; HEAD is detached (run \`git switch <branch>\` first)`);
-    base = head.output.trim();
-    if (revParse(root, 'HEAD') === null) return cannot(`--worktrees needs a commit to branch from: branch ${base} has no commits yet (commit something first)`);
-  }
-  // Tracked changes only: untracked files (.execplan/ itself, build output) are never merged anywhere.
-  const dirty = git(root, ['status', '--porcelain', '--untracked-files=no']);
-  if (dirty.ok && dirty.output.trim() !== '') {
-    const files = dirty.output
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.slice(3))
-      .slice(0, 5);
-    return cannot(`the checkout has uncommitted changes (${files.join(', ')}): commit or stash them first, so the stream branches start from what you see`);
-  }
+  const based = resolveBase(root, options.recorded);
+  if (!based.ok) return cannot(based.error);
+  const base = based.value;
+  const dirty = uncommittedChanges(root);
+  if (dirty) return cannot(dirty);
   const baseTip = revParse(root, `refs/heads/${base}`)!;
   const used = new Set(model.tasks.map((t) => t.stream).filter((s): s is string => s !== null));
   const merge = streamMergeOrder(model);
-  const mergeIndex = new Map(merge.branches.map((b, i) => [b.stream, i]));
   const entangled = merge.entangled.map((group) => group.filter((s) => used.has(s))).filter((group) => group.length > 1);
-  const worktreeRoot = path.join(planDir, '.execplan', 'worktrees');
-  const byBranch = checkedOut(root);
-  const worktrees: StreamWorktree[] = [];
-  const tips = new Map<string, string>();
-  for (const b of merge.branches) {
-    if (!used.has(b.stream)) continue;
-    const known = recorded?.streams[b.stream];
-    const name = branchName(model.name, b.stream);
-    const branch = known?.branch ?? (options.fresh ? freeBranch(root, name, baseTip) : name);
-    const tip = revParse(root, `refs/heads/${branch}`);
-    if (known && tip !== null && !isAncestor(root, known.tip, tip)) {
-      return cannot(
-        `branch ${branch} (stream ${b.stream}) was moved: it no longer contains ${known.tip.slice(0, 12)}, the commit the last run left it at. Move it back (\`git branch -f ${branch} ${known.tip.slice(0, 12)}\`), or start over with --fresh`,
-      );
-    }
-    const dir = byBranch.get(branch) ?? path.join(worktreeRoot, b.stream.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'x');
-    worktrees.push({ stream: b.stream, branch, path: dir });
-  }
-  // Create (or reuse) the worktrees; on failure remove only what this call made.
-  const made: StreamWorktree[] = [];
-  for (const wt of worktrees) {
-    if (byBranch.get(wt.branch) === wt.path && existsSync(wt.path)) continue;
-    const exists = revParse(root, `refs/heads/${wt.branch}`) !== null;
-    if (existsSync(wt.path)) {
-      removeWorktrees(root, made, true);
-      return cannot(`${wt.path} exists but is not the worktree of ${wt.branch}: move it away first`);
-    }
-    const r = git(root, exists ? ['worktree', 'add', wt.path, wt.branch] : ['worktree', 'add', '-b', wt.branch, wt.path, baseTip]);
-    if (!r.ok) {
-      removeWorktrees(root, made, true);
-      return cannot(r.message);
-    }
-    made.push(wt);
-  }
-  for (const wt of worktrees) tips.set(wt.stream, revParse(root, `refs/heads/${wt.branch}`)!);
-  const byStream = new Map(worktrees.map((w) => [w.stream, w]));
-  const relative = path.relative(root, planDir);
-  const upstream = upstreamOf(model);
-  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
-  const commitFailures: string[] = [];
-  const refreshTip = (wt: StreamWorktree) => tips.set(wt.stream, revParse(root, `refs/heads/${wt.branch}`) ?? tips.get(wt.stream)!);
+  const planned = planWorktrees(model, root, planDir, merge, used, baseTip, options);
+  if (!planned.ok) return cannot(planned.error);
+  const worktrees = planned.value;
+  const failed = createWorktrees(root, worktrees, baseTip);
+  if (failed) return cannot(failed);
+  const tips = new Map(worktrees.map((wt) => [wt.stream, revParse(root, `refs/heads/${wt.branch}`)!]));
+  const ctx: SessionContext = {
+    model,
+    root,
+    relative: path.relative(root, planDir),
+    byStream: new Map(worktrees.map((w) => [w.stream, w])),
+    mergeIndex: new Map(merge.branches.map((b, i) => [b.stream, i])),
+    upstream: upstreamOf(model),
+    streamOf: new Map(model.tasks.map((t) => [t.id, t.stream])),
+    commitFailures: [],
+    refreshTip: (wt) => tips.set(wt.stream, revParse(root, `refs/heads/${wt.branch}`) ?? tips.get(wt.stream)!),
+  };
   return ok({
     worktrees,
     base,
     recorded: () => ({ base, streams: Object.fromEntries(worktrees.map((w) => [w.stream, { branch: w.branch, tip: tips.get(w.stream)! }])) }),
     workdirFor: (task) => {
-      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-      return wt ? path.join(wt.path, relative) : null;
+      const wt = worktreeOf(ctx, task);
+      return wt ? path.join(wt.path, ctx.relative) : null;
     },
-    bringUpstream: (task) => {
-      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-      if (!wt) return null;
-      const streams = new Set<string>();
-      for (const id of upstream(task.id)) {
-        const s = streamOf.get(id);
-        if (s && s !== task.stream && byStream.has(s)) streams.add(s);
-      }
-      const ordered = [...streams].sort((a, b) => mergeIndex.get(a)! - mergeIndex.get(b)!);
-      for (const s of ordered) {
-        const up = byStream.get(s)!;
-        if (isAncestor(wt.path, up.branch, 'HEAD')) continue;
-        const r = mergeInto(wt.path, up.branch, `Merge ${up.branch} into ${wt.branch} (upstream of ${task.id})`);
-        if (!r.ok) {
-          recordConflict(root, { plan: model.name, kind: 'upstream-merge', streams: [s, wt.stream], files: r.files });
-          return { stream: s, branch: up.branch, files: r.files };
-        }
-      }
-      refreshTip(wt);
-      return null;
-    },
-    record: (task, trailer) => {
-      const wt = task.stream !== null ? byStream.get(task.stream) : undefined;
-      if (!wt) return { problem: null, outOfScope: [] };
-      const before = revParse(wt.path, 'HEAD');
-      const r = commitTask(wt.path, task, trailer);
-      refreshTip(wt);
-      if (!r.ok) {
-        const problem = `${task.id}: its changes were not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
-        commitFailures.push(problem);
-        return { problem, outOfScope: [] };
-      }
-      if (!r.committed || before === null) return { problem: null, outOfScope: [] };
-      const changed = git(wt.path, ['diff', '--name-only', '--no-renames', before, 'HEAD']);
-      const inRepo = changed.ok ? changed.output.split('\n').filter(Boolean) : [];
-      // Scope patterns are relative to the plan's directory; a path outside it is outside every pattern.
-      const paths = inRepo.map((p) => path.relative(relative, p).split(path.sep).join('/'));
-      // execplan's own hand-off files are nobody's scope (one an earlier commit left behind may be swept in).
-      const out = outOfScope(
-        paths.filter((p) => !/(^|\/)\.execplan-history\/handoffs\//.test(p)),
-        scopeOf(model, task),
-      );
-      if (out.length)
-        recordConflict(root, { plan: model.name, kind: 'out-of-scope', streams: [wt.stream], files: out.map((p) => path.join(relative, p).split(path.sep).join('/')) });
-      return { problem: null, outOfScope: out };
-    },
-    commitFiles: (stream, files, message) => {
-      const wt = byStream.get(stream);
-      if (!wt || !existsSync(wt.path) || !files.length) return null;
-      const paths: string[] = [];
-      try {
-        for (const f of files) {
-          const file = path.join(wt.path, relative, f.path);
-          paths.push(path.relative(wt.path, file).split(path.sep).join('/'));
-          if (existsSync(file) && readFileSync(file, 'utf8') === f.content) continue;
-          mkdirSync(path.dirname(file), { recursive: true });
-          writeFileSync(file, f.content);
-        }
-      } catch (error) {
-        return `${stream}: could not write into ${wt.path}: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      // -f: a repository may ignore the folder. Staging every path also picks up one an earlier commit
-      // left uncommitted; --only commits just these paths, nothing else staged or changed is swept in.
-      const add = git(wt.path, ['add', '-f', '--', ...paths]);
-      if (add.ok && git(wt.path, ['diff', '--cached', '--quiet', '--', ...paths]).ok) return null;
-      const r = add.ok ? git(wt.path, [...IDENTITY, 'commit', '-q', '--no-verify', '--only', '-m', message, '--', ...paths]) : add;
-      refreshTip(wt);
-      return r.ok ? null : `${stream}: hand-off files not committed on ${wt.branch} (${r.message}); they stay in ${wt.path}`;
-    },
+    bringUpstream: (task) => bringUpstream(ctx, task),
+    record: (task, trailer) => recordTask(ctx, task, trailer),
+    commitFiles: (stream, files, message) => commitFiles(ctx, stream, files, message),
     finish: () => {
       const summary = worktreeSummary(root, worktrees, entangled, base);
       const { kept } = removeWorktrees(root, worktrees, false);
-      const lines = [...commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
+      const lines = [...ctx.commitFailures.map((p) => `  commit failed: ${p}`), ...kept.map((k) => `  kept ${k.worktree.path} (stream ${k.worktree.stream}): ${k.reason}`)];
       return [summary, ...lines].join('\n');
     },
   });
@@ -437,6 +496,51 @@ export type IntegrateResult =
   | { ok: false; into: string; steps: IntegrateStep[]; conflict: MergeConflict }
   | { ok: false; into: string; steps: IntegrateStep[]; message: string };
 
+/** `integrate --dry-run`: each merge in memory (`git merge-tree`), chained on the last, no ref moved. */
+function dryRunMerges(
+  root: string,
+  branches: readonly { stream: string; branch: string }[],
+  start: string,
+  into: string,
+  created: boolean,
+  steps: IntegrateStep[],
+): IntegrateResult {
+  let head = start;
+  for (const b of branches) {
+    const tip = revParse(root, `refs/heads/${b.branch}`);
+    if (tip === null) steps.push({ ...b, result: 'missing' });
+    else if (isAncestor(root, tip, head)) steps.push({ ...b, result: 'already-merged' });
+    else {
+      // Exit 1 with the conflicted paths after the tree's id; 0 with just the tree's id.
+      const r = spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, tip], { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) {
+        if (r.status !== 1) return { ok: false, into, steps, message: `git merge-tree: ${(r.stderr || '').trim().split('\n')[0]}` };
+        const files = [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))].sort();
+        return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
+      }
+      // Chain the next merge on this result: a commit object only, no ref moves.
+      const tree = r.stdout.split('\n')[0]!.trim();
+      const commit = git(root, [...IDENTITY, 'commit-tree', tree, '-p', head, '-p', tip, '-m', `dry-run merge of ${b.branch}`]);
+      if (!commit.ok) return { ok: false, into, steps, message: commit.message };
+      head = commit.output.trim();
+      steps.push({ ...b, result: 'would-merge' });
+    }
+  }
+  return { ok: true, into, created, steps };
+}
+
+/** Where to merge into `into`: its own checkout when that is clean, else a scratch worktree (to remove afterwards). */
+function mergeCheckout(root: string, into: string, scratchDir: string): Result<{ dir: string; scratch: boolean }, string> {
+  const dir = checkedOut(root).get(into);
+  if (dir !== undefined) {
+    const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
+    if (!status.ok || status.output.trim() !== '') return err(`${into} is checked out in ${dir} with uncommitted changes: commit or stash them first`);
+    return ok({ dir, scratch: false });
+  }
+  const r = git(root, ['worktree', 'add', scratchDir, into]);
+  return r.ok ? ok({ dir: scratchDir, scratch: true }) : err(r.message);
+}
+
 /**
  * Merges the stream branches (in merge order) into `into`, created from `base` when missing, with real
  * git merges in a temporary worktree (the user's checkout is never switched). Stops at the first
@@ -459,47 +563,15 @@ export function integrateBranches(
     recordConflict(root, { plan, kind: 'integrate', streams: [b.stream], files });
     return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
   };
-  if (options.dryRun) {
-    let head = start;
-    for (const b of branches) {
-      const tip = revParse(root, `refs/heads/${b.branch}`);
-      if (tip === null) steps.push({ ...b, result: 'missing' });
-      else if (isAncestor(root, tip, head)) steps.push({ ...b, result: 'already-merged' });
-      else {
-        // Exit 1 with the conflicted paths after the tree's id; 0 with just the tree's id.
-        const r = spawnSync('git', ['merge-tree', '--write-tree', '--name-only', '--no-messages', head, tip], { cwd: root, encoding: 'utf8' });
-        if (r.status !== 0) {
-          if (r.status !== 1) return { ok: false, into, steps, message: `git merge-tree: ${(r.stderr || '').trim().split('\n')[0]}` };
-          const files = [...new Set(r.stdout.split('\n').slice(1).filter(Boolean))].sort();
-          return { ok: false, into, steps, conflict: { stream: b.stream, branch: b.branch, files } };
-        }
-        // Chain the next merge on this result: a commit object only, no ref moves.
-        const tree = r.stdout.split('\n')[0]!.trim();
-        const commit = git(root, [...IDENTITY, 'commit-tree', tree, '-p', head, '-p', tip, '-m', `dry-run merge of ${b.branch}`]);
-        if (!commit.ok) return { ok: false, into, steps, message: commit.message };
-        head = commit.output.trim();
-        steps.push({ ...b, result: 'would-merge' });
-      }
-    }
-    return { ok: true, into, created, steps };
-  }
+  if (options.dryRun) return dryRunMerges(root, branches, start, into, created, steps);
   if (created) {
     const r = git(root, ['branch', into, start]);
     if (!r.ok) return { ok: false, into, steps, message: r.message };
   }
   // Merge where `into` is checked out when that checkout is clean; else in a scratch worktree.
-  let dir = checkedOut(root).get(into) ?? null;
-  let scratch = false;
-  if (dir !== null) {
-    const status = git(dir, ['status', '--porcelain', '--untracked-files=no']);
-    if (!status.ok || status.output.trim() !== '')
-      return { ok: false, into, steps, message: `${into} is checked out in ${dir} with uncommitted changes: commit or stash them first` };
-  } else {
-    dir = options.scratch;
-    const r = git(root, ['worktree', 'add', dir, into]);
-    if (!r.ok) return { ok: false, into, steps, message: r.message };
-    scratch = true;
-  }
+  const where = mergeCheckout(root, into, options.scratch);
+  if (!where.ok) return { ok: false, into, steps, message: where.error };
+  const { dir, scratch } = where.value;
   try {
     for (const b of branches) {
       const tip = revParse(root, `refs/heads/${b.branch}`);

@@ -7,7 +7,6 @@ import { createTwoFilesPatch } from 'diff';
 import type { Diagnostic } from '../compiler/diagnostic.js';
 import { loadDiagnostics } from '../compiler/load.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import type { Failure } from '../core/failure.js';
 import { err, ok } from '../core/result.js';
 import type { EditResult } from '../plan-edit/edit.js';
 import type { CliIo, CommandResult } from './command.js';
@@ -35,19 +34,13 @@ export function planDiff(file: string, before: string, after: string): string {
 }
 
 const key = (d: Diagnostic) => `${d.severity} ${d.code} ${d.message}`;
-/** This command printed the failure itself (its diagnostics, or why it refused); only the exit code is left. */
-const reported = (failure: Failure) => err({ kind: 'reported' as const, failure });
 
 export async function applyPlanEdit(io: CliIo, options: EditOptions, edit: (text: string) => EditResult): Promise<CommandResult> {
   const read = await readPlanFile(io.cwd, options.plan);
   if (!read.ok) return read;
   const input = read.value;
   const result = edit(input.text);
-  if (!result.ok) {
-    io.stderr(`execplan: ${input.file}: ${result.message}; nothing was changed\n`);
-    const invalid = result.kind === 'unreadable' || result.kind === 'dependents';
-    return reported(invalid ? { kind: 'plan-invalid', diagnostics: [] } : { kind: 'usage', message: result.message });
-  }
+  if (!result.ok) return err({ kind: 'edit-refused', file: input.file, message: result.message, invalid: result.kind === 'unreadable' || result.kind === 'dependents' });
   if (result.text === input.text) {
     io.stderr(`${input.file}: ${result.summary}\n`);
     return ok();
@@ -61,17 +54,9 @@ export async function applyPlanEdit(io: CliIo, options: EditOptions, edit: (text
   const introduced = afterDiagnostics.filter((d) => !known.has(key(d)));
   const newErrors = introduced.filter((d) => d.severity === 'error');
   if (options.dryRun) io.stdout(planDiff(input.file, input.text, result.text));
-  if (newErrors.length > 0) {
-    printDiagnostics(io, newErrors);
-    io.stderr(`execplan: refused: the edit would make ${input.file} invalid (the positions above are in the edited plan); nothing was written\n`);
-    return reported({ kind: 'plan-invalid', diagnostics: newErrors });
-  }
+  if (newErrors.length > 0) return err({ kind: 'edit-invalid', file: input.file, diagnostics: newErrors });
   printDiagnostics(io, introduced);
-  if (result.doubts.length > 0 && !options.yes) {
-    const message = `are you sure? ${result.doubts.join('; ')}. Pass --yes to ${options.dryRun ? 'accept it' : 'write it anyway'}; nothing was written`;
-    io.stderr(`execplan: ${message}\n`);
-    return reported({ kind: 'unconfirmed', message });
-  }
+  if (result.doubts.length > 0 && !options.yes) return err({ kind: 'edit-unconfirmed', doubts: result.doubts, dryRun: Boolean(options.dryRun) });
   if (options.dryRun) {
     io.stderr(`${input.file}: would be changed: ${result.summary} (dry run, nothing written)\n`);
     return ok();

@@ -3,7 +3,7 @@
  * place that picks one: everything below it returns a `Failure`, and `exitCodeOf` maps each kind here.
  */
 import type { Diagnostic } from '../compiler/diagnostic.js';
-import type { Failure } from '../core/failure.js';
+import type { Failure, FailureOf } from '../core/failure.js';
 import { unreachable } from '../core/unreachable.js';
 import type { RunOutcome } from '../runner/records.js';
 
@@ -87,10 +87,38 @@ export function exitCodeOf(failure: Failure): ExitCode {
       return ExitCode.stale;
     case 'integrate-conflict':
       return ExitCode.integrateConflict;
-    case 'reported':
-      return exitCodeOf(failure.failure);
+    case 'validate-failed':
+      return exitCodeOf(failure.cause);
+    case 'diff-invalid':
+    case 'edit-invalid':
+      return exitCodeOf({ kind: 'plan-invalid', diagnostics: failure.diagnostics });
+    case 'journal-unreadable':
+      return ExitCode.failedNotResumable;
+    case 'workflow-stale':
+      return ExitCode.stale;
+    case 'edit-refused':
+      return failure.invalid ? ExitCode.invalidPlan : ExitCode.badArguments;
+    case 'edit-unconfirmed':
+      return ExitCode.badArguments;
+    case 'assess-failed':
+      return assessExitCode(failure.reason);
+    case 'single-plan-invalid':
+      return ExitCode.invalidPlan;
     default:
       return unreachable(failure, 'failure');
+  }
+}
+
+function assessExitCode(reason: FailureOf<'assess-failed'>['reason']): ExitCode {
+  switch (reason) {
+    case 'blocked':
+      return ExitCode.cannotStart;
+    case 'agent-failed':
+      return ExitCode.failedNotResumable;
+    case 'invalid':
+      return ExitCode.invalidPlan;
+    default:
+      return unreachable(reason, 'assess failure');
   }
 }
 

@@ -15,6 +15,14 @@ export interface FailureContext {
 
 const plural = (n: number, noun: string) => `${noun}${n === 1 ? '' : 's'}`;
 
+/** "2 errors, 1 warning" */
+function problemCount(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const count = (n: number, noun: string) => `${n} ${plural(n, noun)}`;
+  return `${count(errors, 'error')}${warnings ? `, ${count(warnings, 'warning')}` : ''}`;
+}
+
 function diagnosticLines(diagnostics: readonly Diagnostic[]): string {
   return diagnostics.length === 0 ? '' : `${diagnostics.map(formatDiagnostic).join('\n')}\n`;
 }
@@ -116,9 +124,27 @@ export function failureText(failure: Failure, command: FailureContext): string {
           return unreachable(cause, 'bd import cause');
       }
     }
+    case 'validate-failed':
+      return failure.summary && failure.cause.kind === 'plan-invalid' ? `${failure.file}: ${problemCount(failure.cause.diagnostics)}\n` : '';
+    case 'diff-invalid':
+      return `${diagnosticLines(failure.diagnostics)}${general(`${failure.name} is not a valid plan; fix it to compare it`)}`;
+    case 'workflow-stale':
+      // One file, so one line says it (not compile --check's list of artifacts).
+      return `${failure.planFile}: ${failure.workflow} is ${failure.missing ? 'missing' : 'stale'}; run \`${failure.rerun}\` and commit the result\n`;
+    case 'edit-refused':
+      return general(`${failure.file}: ${failure.message}; nothing was changed`);
+    case 'edit-invalid':
+      return `${diagnosticLines(failure.diagnostics)}${general(`refused: the edit would make ${failure.file} invalid (the positions above are in the edited plan); nothing was written`)}`;
+    case 'edit-unconfirmed':
+      return general(`are you sure? ${failure.doubts.join('; ')}. Pass --yes to ${failure.dryRun ? 'accept it' : 'write it anyway'}; nothing was written`);
+    case 'assess-failed':
+      return own(failure.message);
+    case 'single-plan-invalid':
+      return `${diagnosticLines(failure.diagnostics)}${own('the one-task plan does not validate; nothing written')}`;
     case 'run-failed':
     case 'aborted':
-    case 'reported':
+    case 'journal-unreadable':
+      // Already said: the runner's summary, or verify's listing of the journal's problems on stdout.
       return '';
     default:
       return unreachable(failure, 'failure');

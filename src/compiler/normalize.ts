@@ -94,42 +94,59 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
   const settings = resolveSettings(plan, layers);
   const phases = (plan.phases ?? []).map((p, index) => ({ id: p.id, title: p.title ?? p.id, description: p.description ?? null, index }));
   const phaseIndex = new Map(phases.map((p) => [p.id, p.index]));
-  const defaults = plan.defaults ?? {};
-  const tasks: TaskModel[] = plan.tasks.map((task, index) => {
-    const timeout = task.timeout ?? defaults.timeout;
-    const kind = taskKind(task, plan);
-    return {
-      id: task.id,
-      index,
-      title: task.title,
-      description: task.description ?? '',
-      kind,
-      ...taskDuration(task, settings),
-      generatedFor: null,
-      resources: { ...Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)), ...hintUnits(task) },
-      files: task.files ?? [],
-      phase: task.phase ?? null,
-      phaseIndex: task.phase !== undefined ? (phaseIndex.get(task.phase) ?? -1) : -1,
-      stream: task.stream ?? null,
-      feature: task.feature ?? null,
-      risk: task.risk ?? null,
-      test: task.test ?? defaults.test ?? null,
-      priority: task.priority ?? null,
-      acceptance: task.acceptance ?? [],
-      run: kind === 'command' ? (Array.isArray(task.run) ? task.run : [task.run!]) : [],
-      retries: task.retries ?? defaults.retries ?? 0,
-      timeoutSeconds: timeout !== undefined ? Math.round(hoursOf(timeout) * 3600) : null,
-      gate: task.gate ?? null,
-      evidence: normalizeEvidence(task.evidence),
-      produces: task.produces ?? [],
-      consumes: task.consumes ?? [],
-      complexity: complexityOf(task),
-      category: task.category ?? null,
-      guidance: guidanceOf(task),
-      avoidConcurrentWith: task.avoid_concurrent_with ?? [],
-      source: task,
-    };
+  return expandTestStrategy({
+    name: plan.name,
+    title: plan.title ?? plan.name,
+    settings,
+    tasks: plan.tasks.map((task, index) => taskModel(plan, task, index, settings, phaseIndex)),
+    edges: edgeModels(plan, settings),
+    resources: [...Object.entries(plan.resources ?? {}).map(([name, r]) => ({ name, capacity: r.capacity, reason: r.reason ?? null })), ...machineResources(plan)],
+    phases,
+    streams: Object.entries(plan.streams ?? {}).map(([name, s]) => ({ name, title: s.title ?? null, owns: s.owns ?? [], skills: s.skills ?? [] })),
+    source: plan,
   });
+}
+
+/** One task with every default applied (the plan's `defaults`, then the built-in ones). */
+function taskModel(plan: Plan, task: Task, index: number, settings: ResolvedSettings, phaseIndex: ReadonlyMap<string, number>): TaskModel {
+  const defaults = plan.defaults ?? {};
+  const timeout = task.timeout ?? defaults.timeout;
+  const kind = taskKind(task, plan);
+  return {
+    id: task.id,
+    index,
+    title: task.title,
+    description: task.description ?? '',
+    kind,
+    ...taskDuration(task, settings),
+    generatedFor: null,
+    resources: { ...Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)), ...hintUnits(task) },
+    files: task.files ?? [],
+    phase: task.phase ?? null,
+    phaseIndex: task.phase !== undefined ? (phaseIndex.get(task.phase) ?? -1) : -1,
+    stream: task.stream ?? null,
+    feature: task.feature ?? null,
+    risk: task.risk ?? null,
+    test: task.test ?? defaults.test ?? null,
+    priority: task.priority ?? null,
+    acceptance: task.acceptance ?? [],
+    run: kind === 'command' ? (Array.isArray(task.run) ? task.run : [task.run!]) : [],
+    retries: task.retries ?? defaults.retries ?? 0,
+    timeoutSeconds: timeout !== undefined ? Math.round(hoursOf(timeout) * 3600) : null,
+    gate: task.gate ?? null,
+    evidence: normalizeEvidence(task.evidence),
+    produces: task.produces ?? [],
+    consumes: task.consumes ?? [],
+    complexity: complexityOf(task),
+    category: task.category ?? null,
+    guidance: guidanceOf(task),
+    avoidConcurrentWith: task.avoid_concurrent_with ?? [],
+    source: task,
+  };
+}
+
+/** Every dependency: `needs`, then `deps` (scheduled when hard and confident enough), per task; then the inferred interface ones. */
+function edgeModels(plan: Plan, settings: ResolvedSettings): EdgeModel[] {
   const edges: EdgeModel[] = [];
   for (const task of plan.tasks) {
     for (const need of task.needs ?? []) {
@@ -164,17 +181,7 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
       scheduled: inferredConfidence >= settings.minConfidence,
     });
   }
-  return expandTestStrategy({
-    name: plan.name,
-    title: plan.title ?? plan.name,
-    settings,
-    tasks,
-    edges,
-    resources: [...Object.entries(plan.resources ?? {}).map(([name, r]) => ({ name, capacity: r.capacity, reason: r.reason ?? null })), ...machineResources(plan)],
-    phases,
-    streams: Object.entries(plan.streams ?? {}).map(([name, s]) => ({ name, title: s.title ?? null, owns: s.owns ?? [], skills: s.skills ?? [] })),
-    source: plan,
-  });
+  return edges;
 }
 
 /** The implicit `cpu` and `memory` resources of the per-task hints (unless the plan declares them itself). */

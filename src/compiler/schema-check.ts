@@ -134,110 +134,117 @@ export function checkSchema(source: SourceFile, value: unknown): Diagnostic[] {
     // mapping ("streams a mapping is not a valid id"): the propertyNames error alone says it right.
     if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     const path = toPath(error.instancePath);
-    const data = valueAt(value, path);
-    const where = describePath(path, value);
-    let code: string;
-    let message: string;
-    let at = path;
-    let atKey = false;
-    switch (error.keyword) {
-      case 'additionalProperties': {
-        const key = String((error.params as { additionalProperty: string }).additionalProperty);
-        const parentSchema = error.parentSchema;
-        const known = Object.keys((parentSchema?.properties as object) ?? {});
-        code = 'unknown-key';
-        message =
-          key === '<<'
-            ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
-            : `unknown key '${key}' in ${where}${aliasHint(key, known) ?? didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
-        at = [...path, key];
-        atKey = true;
-        break;
-      }
-      case 'required': {
-        const missing = String((error.params as { missingProperty: string }).missingProperty);
-        code = 'missing-field';
-        message = `${where} needs '${missing}'`;
-        break;
-      }
-      case 'type':
-        code = 'wrong-type';
-        message = `${where} must be ${expectedTypes(error.parentSchema)}, not ${typeName(data)}`;
-        // YAML reads `id: 1` as a number; a phase (or task) id is a name and must be quoted.
-        if (typeof data === 'number' && (path.at(-1) === 'id' || path.at(-1) === 'phase' || path.at(-1) === 'after')) message += `: quote it ('${data}')`;
-        if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
-        break;
-      case 'const':
-      case 'enum': {
-        const allowed = error.keyword === 'const' ? [(error.params as { allowedValue: unknown }).allowedValue] : (error.params as { allowedValues: unknown[] }).allowedValues;
-        code = 'invalid-value';
-        // version: "1" is 1 in quotes: say so rather than "did you mean '1'?".
-        const quoted = typeof data === 'string' && allowed.some((v) => typeof v !== 'string' && String(v) === data.trim());
-        message = `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${quoted ? ': remove the quotes' : typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`;
-        break;
-      }
-      case 'pattern':
-        // Sizes (memory hints, settings.machine.memory) share the keyword with names: say which rule it broke.
-        if (path.at(-1) === 'memory') {
-          code = 'invalid-value';
-          message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a size: write it like 4GiB, 512MiB or 2GB`;
-          break;
-        }
-        code = 'invalid-name';
-        message = `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`;
-        break;
-      case 'propertyNames': {
-        const name = String((error.params as { propertyName: string }).propertyName);
-        code = 'invalid-name';
-        message = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
-          ? `'${name.slice(0, 40)}...' in ${where} is too long for a name (at most 128 characters)`
-          : `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
-        at = [...path, name];
-        atKey = true;
-        break;
-      }
-      case 'minimum':
-      case 'maximum':
-      case 'exclusiveMinimum':
-      case 'exclusiveMaximum':
-        code = 'out-of-range';
-        message = `${where} ${error.message ?? 'is out of range'}, got ${String(data)}`;
-        break;
-      case 'minLength':
-      case 'minItems':
-        code = 'empty-value';
-        message = `${where} must not be empty`;
-        break;
-      case 'maxLength':
-        code = 'out-of-range';
-        message = `${where} is too long (${error.message ?? ''})`;
-        break;
-      case 'oneOf':
-        code = 'wrong-type';
-        message = `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${
-          data !== null && typeof data === 'object' && !Array.isArray(data)
-            ? `a mapping with ${
-                Object.keys(data)
-                  .map((k) => `'${k}'`)
-                  .join(', ') || 'no keys'
-              }`
-            : typeName(data)
-        }`;
-        break;
-      default:
-        code = 'schema';
-        message = `${where} ${error.message ?? 'does not match the schema'}`;
-    }
+    const explained = explain(error, { path, data: valueAt(value, path), where: describePath(path, value) });
+    const at = explained.at ?? path;
     if (path.length === 0 && error.keyword === 'type') {
-      message = 'the plan must be a mapping with at least version, name and tasks; run `execplan init` for a starter plan';
+      explained.message = 'the plan must be a mapping with at least version, name and tasks; run `execplan init` for a starter plan';
     }
-    const offset = offsetOf(source, at, atKey);
-    const key = `${offset}|${code}|${message}`;
+    const offset = offsetOf(source, at, explained.atKey ?? false);
+    const key = `${offset}|${explained.code}|${explained.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    diagnostics.push(diagnosticAt(source, offset, 'error', code, message, at));
+    diagnostics.push(diagnosticAt(source, offset, 'error', explained.code, explained.message, at));
   }
   return diagnostics;
+}
+
+/** Where an error is and what is there: its path, the value at it, and the path in words. */
+interface ErrorSite {
+  path: PathSegment[];
+  data: unknown;
+  where: string;
+}
+
+/** An error's code and message; `at` (and `atKey`) when it points elsewhere than its path, e.g. at a bad key. */
+interface Explained {
+  code: string;
+  message: string;
+  at?: PathSegment[];
+  atKey?: boolean;
+}
+
+/** One ajv error in the words of a plan author. */
+function explain(error: ErrorObject, site: ErrorSite): Explained {
+  const { path, data, where } = site;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return unknownKey(error, site);
+    case 'required':
+      return { code: 'missing-field', message: `${where} needs '${String((error.params as { missingProperty: string }).missingProperty)}'` };
+    case 'type':
+      return wrongType(error, site);
+    case 'const':
+    case 'enum':
+      return invalidValue(error, site);
+    case 'pattern':
+      // Sizes (memory hints, settings.machine.memory) share the keyword with names: say which rule it broke.
+      if (path.at(-1) === 'memory') {
+        return { code: 'invalid-value', message: `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a size: write it like 4GiB, 512MiB or 2GB` };
+      }
+      return {
+        code: 'invalid-name',
+        message: `${where} ${typeof data === 'string' ? `'${data}'` : typeName(data)} is not a valid ${path.at(-1) === 'name' ? 'plan name (lowercase letters, digits and dashes)' : 'id (letters, digits, ".", "_" and "-", starting with a letter or digit)'}`,
+      };
+    case 'propertyNames': {
+      const name = String((error.params as { propertyName: string }).propertyName);
+      const message = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+        ? `'${name.slice(0, 40)}...' in ${where} is too long for a name (at most 128 characters)`
+        : `'${name}' in ${where} is not a valid name (letters, digits, ".", "_" and "-", starting with a letter or digit)`;
+      return { code: 'invalid-name', message, at: [...path, name], atKey: true };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { code: 'out-of-range', message: `${where} ${error.message ?? 'is out of range'}, got ${String(data)}` };
+    case 'minLength':
+    case 'minItems':
+      return { code: 'empty-value', message: `${where} must not be empty` };
+    case 'maxLength':
+      return { code: 'out-of-range', message: `${where} is too long (${error.message ?? ''})` };
+    case 'oneOf':
+      return { code: 'wrong-type', message: `${where} must be ${oneOfExpectation(error.schema as JsonSchema[])}, not ${shapeOf(data)}` };
+    default:
+      return { code: 'schema', message: `${where} ${error.message ?? 'does not match the schema'}` };
+  }
+}
+
+function unknownKey(error: ErrorObject, { path, where }: ErrorSite): Explained {
+  const key = String((error.params as { additionalProperty: string }).additionalProperty);
+  const known = Object.keys((error.parentSchema?.properties as object) ?? {});
+  const message =
+    key === '<<'
+      ? `YAML merge keys (<<: *anchor) are not supported in ${where} (plan.yaml is YAML 1.2): write the keys out, or put shared task values under defaults`
+      : `unknown key '${key}' in ${where}${aliasHint(key, known) ?? didYouMean(key, known)}${known.length ? ` (allowed: ${known.join(', ')})` : ''}`;
+  return { code: 'unknown-key', message, at: [...path, key], atKey: true };
+}
+
+function wrongType(error: ErrorObject, { path, data, where }: ErrorSite): Explained {
+  let message = `${where} must be ${expectedTypes(error.parentSchema)}, not ${typeName(data)}`;
+  // YAML reads `id: 1` as a number; a phase (or task) id is a name and must be quoted.
+  if (typeof data === 'number' && (path.at(-1) === 'id' || path.at(-1) === 'phase' || path.at(-1) === 'after')) message += `: quote it ('${data}')`;
+  if (typeof data === 'string' && path.at(-2) === 'deps') message += ` (for a plain dependency use needs: [${data}]; deps entries are { task: ${data}, ... })`;
+  return { code: 'wrong-type', message };
+}
+
+function invalidValue(error: ErrorObject, { data, where }: ErrorSite): Explained {
+  const allowed = error.keyword === 'const' ? [(error.params as { allowedValue: unknown }).allowedValue] : (error.params as { allowedValues: unknown[] }).allowedValues;
+  // version: "1" is 1 in quotes: say so rather than "did you mean '1'?".
+  const quoted = typeof data === 'string' && allowed.some((v) => typeof v !== 'string' && String(v) === data.trim());
+  return {
+    code: 'invalid-value',
+    message: `${where} must be ${allowed.map((v) => JSON.stringify(v)).join(', ')}, not ${typeName(data)}${quoted ? ': remove the quotes' : typeof data === 'string' ? didYouMean(data, allowed.map(String)) : ''}`,
+  };
+}
+
+/** A value as a oneOf message names it: a mapping by its keys, anything else by its type. */
+function shapeOf(data: unknown): string {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return typeName(data);
+  return `a mapping with ${
+    Object.keys(data)
+      .map((k) => `'${k}'`)
+      .join(', ') || 'no keys'
+  }`;
 }
 
 /**

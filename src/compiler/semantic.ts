@@ -21,11 +21,50 @@ interface DeclaredEdge {
   order: number;
 }
 
+/** What the per-task checks look names up in: built once from the plan's declarations. */
+interface Declared {
+  plan: Plan;
+  settings: ResolvedSettings;
+  report: Report;
+  taskIndex: Map<string, number>;
+  taskIds: string[];
+  phaseIds: Map<string, number>;
+  featureIds: Set<string>;
+  streams: string[];
+  resources: NonNullable<Plan['resources']>;
+  machine: ReturnType<typeof machineCapacity>;
+}
+
 export function checkSemantics(source: SourceFile, plan: Plan, settings: ResolvedSettings): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey = false) =>
-    out.push(diagnosticAt(source, offsetOf(source, path, atKey), severity, code, message, path));
+  const report: Report = (severity, code, message, path, atKey = false) => out.push(diagnosticAt(source, offsetOf(source, path, atKey), severity, code, message, path));
+  const declared = declarations(plan, settings, report);
+  checkCommunication(declared);
+  checkDurations(plan, report);
+  const edges: DeclaredEdge[] = [];
+  plan.tasks.forEach((task, i) => {
+    checkTaskReferences(declared, task, i);
+    checkTaskResources(declared, task, i);
+    declaredEdges(declared, task, i, edges);
+    if (!startsWithVerb(task.title)) {
+      report('warning', 'title-not-verb', `title of task '${task.id}' should start with a verb (e.g. 'Create ...', 'Add ...')`, ['tasks', i, 'title']);
+    }
+    if (!task.acceptance || task.acceptance.length === 0) {
+      report('warning', 'no-acceptance', `task '${task.id}' has no acceptance criteria; say how anyone will know it is done`, ['tasks', i, 'id']);
+    }
+  });
+  checkInterfacesAndExclusions(declared);
+  for (const e of inferredEdges(plan)) {
+    edges.push({ task: e.to, on: e.from, confidence: inferredConfidence, hard: true, path: ['tasks', e.to, 'consumes', e.position], order: edges.length });
+  }
+  const scheduled = edges.filter((e) => e.hard && e.confidence >= settings.minConfidence);
+  checkPhaseOrder(declared, scheduled);
+  checkCycles(plan, scheduled, report);
+  return out;
+}
 
+/** Task, phase and feature ids (each once), streams, resources and the machine. */
+function declarations(plan: Plan, settings: ResolvedSettings, report: Report): Declared {
   const taskIndex = new Map<string, number>();
   plan.tasks.forEach((task, i) => {
     if (taskIndex.has(task.id)) {
@@ -34,7 +73,6 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       taskIndex.set(task.id, i);
     }
   });
-
   const phaseIds = new Map<string, number>();
   (plan.phases ?? []).forEach((phase, i) => {
     if (phaseIds.has(phase.id)) report('error', 'duplicate-phase-id', `phase id '${phase.id}' is defined twice`, ['phases', i, 'id']);
@@ -45,10 +83,21 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
     if (featureIds.has(feature.id)) report('error', 'duplicate-feature-id', `feature id '${feature.id}' is defined twice`, ['features', i, 'id']);
     featureIds.add(feature.id);
   });
-  const streams = Object.keys(plan.streams ?? {});
-  const resources = plan.resources ?? {};
-  const machine = machineCapacity(plan);
+  return {
+    plan,
+    settings,
+    report,
+    taskIndex,
+    taskIds: [...taskIndex.keys()],
+    phaseIds,
+    featureIds,
+    streams: Object.keys(plan.streams ?? {}),
+    resources: plan.resources ?? {},
+    machine: machineCapacity(plan),
+  };
+}
 
+function checkCommunication({ plan, streams, phaseIds, report }: Declared): void {
   (plan.communication ?? []).forEach((c, i) => {
     for (const end of ['from', 'to'] as const) {
       if (!streams.includes(c[end])) {
@@ -59,114 +108,119 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       report('error', 'unknown-phase', `communication after '${c.after}' is not a phase${didYouMean(c.after, phaseIds.keys())}`, ['communication', i, 'after']);
     }
   });
+}
 
-  checkDurations(plan, report);
+type PlanTask = Plan['tasks'][number];
 
-  const edges: DeclaredEdge[] = [];
-  const taskIds = [...taskIndex.keys()];
-  plan.tasks.forEach((task, i) => {
-    const here: PathSegment[] = ['tasks', i];
-    if (task.run !== undefined && task.agent !== undefined) {
-      report('error', 'conflicting-kind', `task '${task.id}' has both run and agent; a task is either a command or an agent task`, [...here, 'agent'], true);
+/** Its kind, and the stream, phase and feature it names. */
+function checkTaskReferences({ streams, phaseIds, featureIds, report }: Declared, task: PlanTask, i: number): void {
+  const here: PathSegment[] = ['tasks', i];
+  if (task.run !== undefined && task.agent !== undefined) {
+    report('error', 'conflicting-kind', `task '${task.id}' has both run and agent; a task is either a command or an agent task`, [...here, 'agent'], true);
+  }
+  if (task.stream !== undefined && !streams.includes(task.stream)) {
+    report('error', 'unknown-stream', `task '${task.id}' names stream '${task.stream}', which is not defined under streams${didYouMean(task.stream, streams)}`, [
+      ...here,
+      'stream',
+    ]);
+  }
+  if (task.phase !== undefined && !phaseIds.has(task.phase)) {
+    report('error', 'unknown-phase', `task '${task.id}' names phase '${task.phase}', which is not defined under phases${didYouMean(task.phase, phaseIds.keys())}`, [
+      ...here,
+      'phase',
+    ]);
+  }
+  if (task.feature !== undefined && !featureIds.has(task.feature)) {
+    report('error', 'unknown-feature', `task '${task.id}' names feature '${task.feature}', which is not defined under features${didYouMean(task.feature, featureIds)}`, [
+      ...here,
+      'feature',
+    ]);
+  }
+}
+
+/** The resources it uses exist and can hold its request; its cpu and memory hints fit the machine. */
+function checkTaskResources({ resources, machine, report }: Declared, task: PlanTask, i: number): void {
+  const here: PathSegment[] = ['tasks', i];
+  for (const [name, units] of Object.entries(task.resources ?? {})) {
+    const resource = resources[name];
+    if (!resource) {
+      report(
+        'error',
+        'unknown-resource',
+        `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
+        [...here, 'resources', name],
+        true,
+      );
+    } else if (units > resource.capacity) {
+      report(
+        'error',
+        'resource-over-capacity',
+        `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
+        [...here, 'resources', name],
+      );
     }
-    if (task.stream !== undefined && !streams.includes(task.stream)) {
-      report('error', 'unknown-stream', `task '${task.id}' names stream '${task.stream}', which is not defined under streams${didYouMean(task.stream, streams)}`, [
-        ...here,
-        'stream',
-      ]);
+  }
+  const hints = hintUnits(task);
+  for (const [key, unit, what] of [
+    ['cpu', 'cores', 'settings.machine.cpu'],
+    ['memory', 'GiB', 'settings.machine.memory'],
+  ] as const) {
+    const needs = hints[key];
+    if (needs !== undefined && needs > machine[key]) {
+      const from = resources[key] ? `resource '${key}'` : what;
+      report(
+        'error',
+        'resource-over-capacity',
+        `task '${task.id}' needs ${needs} ${unit} but the machine has ${machine[key]} (${from}); it could never start (lower the hint or raise ${from})`,
+        [...here, key],
+      );
     }
-    if (task.phase !== undefined && !phaseIds.has(task.phase)) {
-      report('error', 'unknown-phase', `task '${task.id}' names phase '${task.phase}', which is not defined under phases${didYouMean(task.phase, phaseIds.keys())}`, [
-        ...here,
-        'phase',
-      ]);
+  }
+}
+
+/** Its `needs` and `deps` as edges (each target once, never itself), and the soft or weak ones reported. */
+function declaredEdges({ taskIndex, taskIds, settings, report }: Declared, task: PlanTask, i: number, edges: DeclaredEdge[]): void {
+  const here: PathSegment[] = ['tasks', i];
+  const seen = new Set<string>();
+  const addEdge = (on: string, path: PathSegment[], confidence: number, hard: boolean) => {
+    if (on === task.id) {
+      report('error', 'self-dependency', `task '${task.id}' depends on itself`, path);
+      return;
     }
-    if (task.feature !== undefined && !featureIds.has(task.feature)) {
-      report('error', 'unknown-feature', `task '${task.id}' names feature '${task.feature}', which is not defined under features${didYouMean(task.feature, featureIds)}`, [
-        ...here,
-        'feature',
-      ]);
+    const target = taskIndex.get(on);
+    if (target === undefined) {
+      report('error', 'unknown-task', `task '${task.id}' depends on '${on}', which is not a task${didYouMean(on, taskIds)}`, path);
+      return;
     }
-    for (const [name, units] of Object.entries(task.resources ?? {})) {
-      const resource = resources[name];
-      if (!resource) {
-        report(
-          'error',
-          'unknown-resource',
-          `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
-          [...here, 'resources', name],
-          true,
-        );
-      } else if (units > resource.capacity) {
-        report(
-          'error',
-          'resource-over-capacity',
-          `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
-          [...here, 'resources', name],
-        );
-      }
+    if (seen.has(on)) {
+      report('warning', 'duplicate-dependency', `task '${task.id}' depends on '${on}' more than once`, path);
+      return;
     }
-    const hints = hintUnits(task);
-    for (const [key, unit, what] of [
-      ['cpu', 'cores', 'settings.machine.cpu'],
-      ['memory', 'GiB', 'settings.machine.memory'],
-    ] as const) {
-      const needs = hints[key];
-      if (needs !== undefined && needs > machine[key]) {
-        const from = resources[key] ? `resource '${key}'` : what;
-        report(
-          'error',
-          'resource-over-capacity',
-          `task '${task.id}' needs ${needs} ${unit} but the machine has ${machine[key]} (${from}); it could never start (lower the hint or raise ${from})`,
-          [...here, key],
-        );
-      }
-    }
-    const seen = new Set<string>();
-    const addEdge = (on: string, path: PathSegment[], confidence: number, hard: boolean) => {
-      if (on === task.id) {
-        report('error', 'self-dependency', `task '${task.id}' depends on itself`, path);
-        return;
-      }
-      const target = taskIndex.get(on);
-      if (target === undefined) {
-        report('error', 'unknown-task', `task '${task.id}' depends on '${on}', which is not a task${didYouMean(on, taskIds)}`, path);
-        return;
-      }
-      if (seen.has(on)) {
-        report('warning', 'duplicate-dependency', `task '${task.id}' depends on '${on}' more than once`, path);
-        return;
-      }
-      seen.add(on);
-      edges.push({ task: i, on: target, confidence, hard, path, order: edges.length });
-    };
-    (task.needs ?? []).forEach((on, j) => addEdge(on, [...here, 'needs', j], 1, true));
-    (task.deps ?? []).forEach((dep, j) => {
-      const confidence = dep.confidence ?? 1;
-      const hard = dep.hard ?? true;
-      const path: PathSegment[] = [...here, 'deps', j];
-      addEdge(dep.task, [...path, 'task'], confidence, hard);
-      if (!taskIndex.has(dep.task) || dep.task === task.id) return;
-      if (!hard) {
-        report('warning', 'soft-dependency', `soft dependency of '${task.id}' on '${dep.task}' is reported but not scheduled`, path);
-      } else if (confidence < settings.minConfidence) {
-        report(
-          'warning',
-          'low-confidence-dependency',
-          `dependency of '${task.id}' on '${dep.task}' has confidence ${confidence} < min_confidence ${settings.minConfidence}; it is reported but not scheduled`,
-          path,
-        );
-      }
-    });
-    if (!startsWithVerb(task.title)) {
-      report('warning', 'title-not-verb', `title of task '${task.id}' should start with a verb (e.g. 'Create ...', 'Add ...')`, [...here, 'title']);
-    }
-    if (!task.acceptance || task.acceptance.length === 0) {
-      report('warning', 'no-acceptance', `task '${task.id}' has no acceptance criteria; say how anyone will know it is done`, [...here, 'id']);
+    seen.add(on);
+    edges.push({ task: i, on: target, confidence, hard, path, order: edges.length });
+  };
+  (task.needs ?? []).forEach((on, j) => addEdge(on, [...here, 'needs', j], 1, true));
+  (task.deps ?? []).forEach((dep, j) => {
+    const confidence = dep.confidence ?? 1;
+    const hard = dep.hard ?? true;
+    const path: PathSegment[] = [...here, 'deps', j];
+    addEdge(dep.task, [...path, 'task'], confidence, hard);
+    if (!taskIndex.has(dep.task) || dep.task === task.id) return;
+    if (!hard) {
+      report('warning', 'soft-dependency', `soft dependency of '${task.id}' on '${dep.task}' is reported but not scheduled`, path);
+    } else if (confidence < settings.minConfidence) {
+      report(
+        'warning',
+        'low-confidence-dependency',
+        `dependency of '${task.id}' on '${dep.task}' has confidence ${confidence} < min_confidence ${settings.minConfidence}; it is reported but not scheduled`,
+        path,
+      );
     }
   });
+}
 
-  // Interfaces: a consumer without a producer has nothing to wait for; with one, it depends on it.
+/** Interfaces: a consumer without a producer has nothing to wait for. And avoid_concurrent_with names other tasks. */
+function checkInterfacesAndExclusions({ plan, taskIndex, taskIds, report }: Declared): void {
   const producers = producersOf(plan);
   plan.tasks.forEach((task, i) => {
     (task.consumes ?? []).forEach((name, j) => {
@@ -186,11 +240,10 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       else if (!taskIndex.has(other)) report('error', 'unknown-task', `task '${task.id}' avoids running beside '${other}', which is not a task${didYouMean(other, taskIds)}`, at);
     });
   });
-  for (const e of inferredEdges(plan)) {
-    edges.push({ task: e.to, on: e.from, confidence: inferredConfidence, hard: true, path: ['tasks', e.to, 'consumes', e.position], order: edges.length });
-  }
+}
 
-  const scheduled = edges.filter((e) => e.hard && e.confidence >= settings.minConfidence);
+/** A scheduled dependency may not point into a later phase: phases run in order, so the task could never start. */
+function checkPhaseOrder({ plan, phaseIds, report }: Declared, scheduled: DeclaredEdge[]): void {
   for (const edge of scheduled) {
     const mine = plan.tasks[edge.task]!.phase;
     const theirs = plan.tasks[edge.on]!.phase;
@@ -206,8 +259,6 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
       );
     }
   }
-  checkCycles(plan, scheduled, report);
-  return out;
 }
 
 /** Most tasks of a cycle's path written out in its diagnostic. */

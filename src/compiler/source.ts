@@ -116,27 +116,8 @@ const yamlHints: Partial<Record<string, string>> = {
 };
 
 export function parseSource(file: string, text: string): ParsedSource {
-  if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
-    return {
-      source: null,
-      value: undefined,
-      diagnostics: [fileDiagnostic(file, 'file-too-large', `the plan is larger than ${limits.maxBytes / 1024 / 1024} MiB; split it into several plans`)],
-    };
-  }
-  if (text.includes('\u0000') || text.includes('\uFFFD')) {
-    return {
-      source: null,
-      value: undefined,
-      diagnostics: [fileDiagnostic(file, 'not-text', 'the plan is not UTF-8 text (it contains NUL bytes or invalid UTF-8); is this the right file?')],
-    };
-  }
-  if (text.trim() === '') {
-    return {
-      source: null,
-      value: undefined,
-      diagnostics: [fileDiagnostic(file, 'empty-plan', 'the plan is empty; run `execplan init` for a starter plan.yaml')],
-    };
-  }
+  const unreadable = textProblem(file, text);
+  if (unreadable) return { source: null, value: undefined, diagnostics: [unreadable] };
   // Most plans are plain mappings, lists and scalars: read those fast; the rest (and every plan with a
   // YAML problem) goes through the full parser below, which owns the YAML diagnostics.
   const fast = fastParse(text, limits.maxDepth);
@@ -144,6 +125,29 @@ export function parseSource(file: string, text: string): ParsedSource {
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const source: SourceFile = { file, text, doc, lineCounter };
+  const diagnostics = yamlDiagnostics(source, doc);
+  if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
+  const problem = documentProblem(source, doc);
+  if (problem) return { source, value: undefined, diagnostics: [...diagnostics, problem] };
+  const converted = toValue(source, doc);
+  return 'problem' in converted ? { source, value: undefined, diagnostics: [...diagnostics, converted.problem] } : { source, value: converted.value, diagnostics };
+}
+
+/** Too large, not text, or empty: nothing to parse. */
+function textProblem(file: string, text: string): Diagnostic | null {
+  if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) {
+    return fileDiagnostic(file, 'file-too-large', `the plan is larger than ${limits.maxBytes / 1024 / 1024} MiB; split it into several plans`);
+  }
+  if (text.includes('\u0000') || text.includes('\uFFFD')) {
+    return fileDiagnostic(file, 'not-text', 'the plan is not UTF-8 text (it contains NUL bytes or invalid UTF-8); is this the right file?');
+  }
+  if (text.trim() === '') return fileDiagnostic(file, 'empty-plan', 'the plan is empty; run `execplan init` for a starter plan.yaml');
+  return null;
+}
+
+/** `yaml`'s errors and warnings, each with what to do about it. */
+function yamlDiagnostics(source: SourceFile, doc: Document.Parsed): Diagnostic[] {
+  const { text } = source;
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     if (error.code === 'DUPLICATE_KEY') {
@@ -177,43 +181,48 @@ export function parseSource(file: string, text: string): ParsedSource {
   for (const warning of doc.warnings) {
     diagnostics.push(diagnosticAt(source, warning.pos[0], 'warning', 'yaml-warning', yamlMessage(warning.message)));
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
+  return diagnostics;
+}
+
+/** A document that parsed but is no plan: only comments, nested too deep, or a collection as a key. */
+function documentProblem(source: SourceFile, doc: Document.Parsed): Diagnostic | null {
   if (doc.contents === null) {
     // Only comments (or a bare document marker): as empty as an empty file.
-    diagnostics.push(fileDiagnostic(file, 'empty-plan', 'the plan has no content (only comments); run `execplan init` for a starter plan.yaml'));
-    return { source, value: undefined, diagnostics };
+    return fileDiagnostic(source.file, 'empty-plan', 'the plan has no content (only comments); run `execplan init` for a starter plan.yaml');
   }
   const tooDeep = firstTooDeep(doc);
-  if (tooDeep) {
-    diagnostics.push(diagnosticAt(source, tooDeep.range?.[0] ?? 0, 'error', 'yaml-too-deep', `the plan nests deeper than ${limits.maxDepth} levels; no plan needs that`));
-    return { source, value: undefined, diagnostics };
-  }
+  if (tooDeep) return diagnosticAt(source, tooDeep.range?.[0] ?? 0, 'error', 'yaml-too-deep', `the plan nests deeper than ${limits.maxDepth} levels; no plan needs that`);
   const complexKey = firstComplexKey(doc);
+  // Converting it would stringify the key (and make yaml print a process warning); no plan key is a collection.
   if (complexKey) {
-    // Converting it would stringify the key (and make yaml print a process warning); no plan key is a collection.
-    diagnostics.push(
-      diagnosticAt(source, complexKey.range?.[0] ?? 0, 'error', 'complex-key', 'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?'),
+    return diagnosticAt(
+      source,
+      complexKey.range?.[0] ?? 0,
+      'error',
+      'complex-key',
+      'a key must be a plain word, not a list, mapping or binary value; is a colon or bracket misplaced?',
     );
-    return { source, value: undefined, diagnostics };
   }
-  let value: unknown;
+  return null;
+}
+
+/** The document as a plain value, or the alias-limit diagnostic. */
+function toValue(source: SourceFile, doc: Document.Parsed): { value: unknown } | { problem: Diagnostic } {
   try {
-    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    return { value: doc.toJS({ maxAliasCount: limits.maxAliasCount }) };
   } catch (error) {
     // yaml throws only for alias abuse here (excessive or circular aliases).
     const firstAlias = findFirstAlias(doc);
-    diagnostics.push(
-      diagnosticAt(
+    return {
+      problem: diagnosticAt(
         source,
         firstAlias?.range?.[0] ?? 0,
         'error',
         'yaml-alias-limit',
         `aliases expand too far (limit ${limits.maxAliasCount} expansions): ${error instanceof Error ? error.message : String(error)}; write the values out instead of using anchors`,
       ),
-    );
-    return { source, value: undefined, diagnostics };
+    };
   }
-  return { source, value, diagnostics };
 }
 
 /** `yaml`'s LineCounter (the same binary search, the same answers), without loading `yaml`. */

@@ -76,10 +76,26 @@ export type Failure =
   /** The run was interrupted (SIGINT/SIGTERM); the runner already reported it. */
   | { kind: 'aborted' }
   /**
-   * The command already showed this failure in its own output format (`validate --format json`, the
-   * diagnostics `validate` prints as its report): only the exit code is left to pick.
+   * `execplan validate` found problems and printed them as its report (stdout, text or JSON); `cause` picks
+   * the exit code. `summary`: the text report ends with a count of errors and warnings on stderr.
    */
-  | { kind: 'reported'; failure: Failure };
+  | { kind: 'validate-failed'; cause: FailureOf<'plan-unreadable' | 'config-missing' | 'config-invalid' | 'plan-invalid'>; file: string; summary: boolean }
+  /** `execplan diff`: one side is not a valid plan (its errors are shown), so the two cannot be compared. */
+  | { kind: 'diff-invalid'; name: string; diagnostics: Diagnostic[] }
+  /** `execplan verify`: the journal cannot be read; verify listed it on stdout with the other problems. */
+  | { kind: 'journal-unreadable'; journal: string; code: string }
+  /** `export github-actions --check`: the committed workflow is missing or differs from what the plan gives now. */
+  | { kind: 'workflow-stale'; planFile: string; workflow: string; missing: boolean; rerun: string }
+  /** `execplan task` / `dep`: the edit itself is refused (`invalid`: the plan cannot be edited as it is); nothing changed. */
+  | { kind: 'edit-refused'; file: string; message: string; invalid: boolean }
+  /** `execplan task` / `dep`: the edit would make the plan invalid (the positions are in the edited plan); nothing written. */
+  | { kind: 'edit-invalid'; file: string; diagnostics: Diagnostic[] }
+  /** `execplan task` / `dep`: the edit sets doubtful values; `--yes` confirms. */
+  | { kind: 'edit-unconfirmed'; doubts: string[]; dryRun: boolean }
+  /** `execplan assess` (and `draft --single`): the assessment failed; `reason` says how. */
+  | { kind: 'assess-failed'; reason: 'blocked' | 'agent-failed' | 'invalid'; message: string }
+  /** `execplan draft --single`: the one-task plan made from the assessment does not validate; nothing written. */
+  | { kind: 'single-plan-invalid'; diagnostics: Diagnostic[] };
 
 export type FailureKind = Failure['kind'];
 export type FailureOf<K extends FailureKind> = Extract<Failure, { kind: K }>;

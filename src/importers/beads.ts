@@ -27,9 +27,55 @@ interface Issue {
 
 const priorityName = ['critical', 'high', 'medium', 'low', 'low'] as const;
 
+type Features = NonNullable<ImportedPlan['features']>;
+
+/** The issues sorted by their role, the task ids chosen, and what the steps find on the way. */
+interface Context {
+  file: string;
+  notes: ImportNote[];
+  planEpic: Issue | undefined;
+  epics: Issue[];
+  /** The phase-barrier milestones execplan adds: dropped, and a dependency on one is no dependency. */
+  milestones: Set<string>;
+  /** Everything else: the tasks. */
+  work: Issue[];
+  byBeadsId: Map<string, Issue>;
+  /** beads id -> task id. */
+  idOf: Map<string, string>;
+  /** beads id -> the `execplan task: / stream: / phase: / files:` lines of its description. */
+  facts: Map<string, Record<string, string>>;
+  features: Features;
+  featureIds: Set<string>;
+  featureOf: Map<string, string>;
+}
+
 export function importBeads(file: string, text: string): ImportResult {
+  const { issues, diagnostics } = parseIssues(file, text);
+  if (diagnostics.length === 0 && issues.length === 0) diagnostics.push(error(file, 1, 1, 'import-no-tasks', 'no issues in this file'));
+  if (diagnostics.length) return { ok: false, diagnostics };
+  const context = contextOf(file, issues);
+  const { notes, work } = context;
+  const tasks: ImportedTask[] = [];
+  const done: string[] = [];
+  for (const issue of work) {
+    if (unknownStatus.has(issue.status ?? '')) {
+      notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status}, not imported` });
+      continue;
+    }
+    const needs = needsOf(context, issue);
+    if (!Array.isArray(needs)) return { ok: false, diagnostics: [needs] };
+    const task = taskOf(context, issue, needs);
+    if (issue.status === 'closed') done.push(task.id);
+    tasks.push(task);
+  }
+  if (labels(work[0] ?? ({} as Issue)).includes('execplan'))
+    notes.push({ message: 'acceptance checks ({run}, {file}) come back as text criteria: beads keeps only their description' });
+  return { ok: true, output: { plan: planOf(context, tasks), notes, done } };
+}
+
+/** One issue object per line; each needs a string id and a title, and no id twice. */
+function parseIssues(file: string, text: string): { issues: Issue[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const notes: ImportNote[] = [];
   const issues: Issue[] = [];
   const seen = new Map<string, number>();
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -51,21 +97,24 @@ export function importBeads(file: string, text: string): ImportResult {
     seen.set(o.id, line);
     issues.push({ ...(o as Issue), line });
   });
-  if (diagnostics.length === 0 && issues.length === 0) diagnostics.push(error(file, 1, 1, 'import-no-tasks', 'no issues in this file'));
-  if (diagnostics.length) return { ok: false, diagnostics };
+  return { issues, diagnostics };
+}
 
-  const labels = (i: Issue) => (Array.isArray(i.labels) ? i.labels.filter((l): l is string => typeof l === 'string') : []);
-  const label = (i: Issue, prefix: string) =>
-    labels(i)
-      .find((l) => l.startsWith(`${prefix}:`))
-      ?.slice(prefix.length + 1);
+const labels = (i: Issue) => (Array.isArray(i.labels) ? i.labels.filter((l): l is string => typeof l === 'string') : []);
+const label = (i: Issue, prefix: string) =>
+  labels(i)
+    .find((l) => l.startsWith(`${prefix}:`))
+    ?.slice(prefix.length + 1);
+const unknownStatus = new Set(['tombstone', 'deleted']);
+
+/** Sorts the issues (the plan epic, feature epics, milestones, tasks) and gives every task its id. */
+function contextOf(file: string, issues: readonly Issue[]): Context {
+  const notes: ImportNote[] = [];
   const planEpic = issues.find((i) => i.issue_type === 'epic' && label(i, 'plan') !== undefined);
   const milestones = new Set(issues.filter((i) => labels(i).includes('kind:phase-barrier')).map((i) => i.id));
   const epics = issues.filter((i) => i.issue_type === 'epic' && i !== planEpic);
   const work = issues.filter((i) => i !== planEpic && i.issue_type !== 'epic' && !milestones.has(i.id));
   if (milestones.size) notes.push({ message: `${milestones.size} phase-barrier milestone issue${milestones.size === 1 ? '' : 's'} dropped: the phases order the tasks again` });
-  const unknownStatus = new Set(['tombstone', 'deleted']);
-
   // Task ids: the execplan id when the issue came from execplan, else the beads id.
   const allocate = idAllocator();
   const idOf = new Map<string, string>();
@@ -77,97 +126,102 @@ export function importBeads(file: string, text: string): ImportResult {
     const wanted = f['execplan task'] ?? (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(issue.id) ? issue.id : slug(issue.id));
     idOf.set(issue.id, allocate(wanted));
   }
-  const featureOf = new Map<string, string>();
-  const features: NonNullable<ImportedPlan['features']> = epics.map((e) => ({
+  const features: Features = epics.map((e) => ({
     id: slug(e.id),
     title: e.title.trim(),
     ...(typeof e.priority === 'number' ? { priority: priorityName[Math.max(0, Math.min(4, e.priority))]! } : {}),
   }));
+  const featureOf = new Map<string, string>();
   for (const issue of work) {
     for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
       if (dep.type === 'parent-child' && epics.some((e) => e.id === dep.depends_on_id)) featureOf.set(issue.id, slug(dep.depends_on_id!));
     }
   }
-
-  // Phases, in the order their tasks appear.
-  const phaseIds: string[] = [];
-  for (const issue of work) {
-    const p = facts.get(issue.id)!.phase ?? label(issue, 'phase');
-    if (p && !phaseIds.includes(p)) phaseIds.push(p);
-  }
-  const phaseOf = (issue: Issue) => facts.get(issue.id)!.phase ?? label(issue, 'phase');
   const byBeadsId = new Map(work.map((i) => [i.id, i]));
-  const featureIds = new Set(features.map((f) => f.id));
+  return { file, notes, planEpic, epics, milestones, work, byBeadsId, idOf, facts, features, featureIds: new Set(features.map((f) => f.id)), featureOf };
+}
 
-  const tasks: ImportedTask[] = [];
-  const done: string[] = [];
-  for (const issue of work) {
-    if (unknownStatus.has(issue.status ?? '')) {
-      notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status}, not imported` });
+const phaseOf = (context: Context, issue: Issue) => context.facts.get(issue.id)!.phase ?? label(issue, 'phase');
+
+/** `blocks` links as task ids (a milestone blocker is dropped); other links are noted. A blocker not in the file is the error. */
+function needsOf(context: Context, issue: Issue): string[] | Diagnostic {
+  const { notes, planEpic, epics } = context;
+  const needs: string[] = [];
+  for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
+    if (dep.type === 'parent-child') {
+      if (dep.depends_on_id !== planEpic?.id && !epics.some((e) => e.id === dep.depends_on_id))
+        notes.push({ line: issue.line, message: `${issue.id}: parent ${dep.depends_on_id} is not an epic; the hierarchy is not mapped` });
       continue;
     }
-    const f = facts.get(issue.id)!;
-    const id = idOf.get(issue.id)!;
-    const needs: string[] = [];
-    for (const dep of Array.isArray(issue.dependencies) ? issue.dependencies : []) {
-      if (dep.type === 'parent-child') {
-        if (dep.depends_on_id !== planEpic?.id && !epics.some((e) => e.id === dep.depends_on_id))
-          notes.push({ line: issue.line, message: `${issue.id}: parent ${dep.depends_on_id} is not an epic; the hierarchy is not mapped` });
-        continue;
-      }
-      if (dep.type !== 'blocks' && dep.type !== undefined) {
-        notes.push({ line: issue.line, message: `${issue.id}: '${dep.type}' link to ${dep.depends_on_id} is not a scheduling dependency; not mapped` });
-        continue;
-      }
-      const blocker = byBeadsId.get(dep.depends_on_id ?? '');
-      if (!blocker) {
-        if (milestones.has(dep.depends_on_id ?? '')) continue;
-        return { ok: false, diagnostics: [error(file, issue.line, 1, 'import-unknown-task', `issue ${issue.id} is blocked by ${dep.depends_on_id}, which is not in this file`)] };
-      }
-      // Kept even across phases: the file cannot tell an explicit dependency from the barrier edges
-      // execplan writes, and a redundant one changes no schedule.
-      const need = idOf.get(blocker.id)!;
-      if (!needs.includes(need)) needs.push(need);
+    if (dep.type !== 'blocks' && dep.type !== undefined) {
+      notes.push({ line: issue.line, message: `${issue.id}: '${dep.type}' link to ${dep.depends_on_id} is not a scheduling dependency; not mapped` });
+      continue;
     }
-    const description = (issue.description ?? '').replace(/\n*^execplan task: [^]*$/m, '').trim();
-    const acceptance = (issue.acceptance_criteria ?? '')
-      .split('\n')
-      .map((l) => l.replace(/^\s*[-*]\s+(\[[ xX]\]\s+)?/, '').trim())
-      .filter(Boolean);
-    const task: ImportedTask = { id, title: issue.title.trim() };
-    if (description) task.description = description;
-    const feature = featureOf.get(issue.id) ?? label(issue, 'feature');
-    if (feature) {
-      task.feature = feature;
-      if (!featureIds.has(feature)) {
-        features.push({ id: feature, title: feature });
-        featureIds.add(feature);
-        notes.push({ message: `feature '${feature}' has no title in beads; its id is its title` });
-      }
+    const blocker = context.byBeadsId.get(dep.depends_on_id ?? '');
+    if (!blocker) {
+      if (context.milestones.has(dep.depends_on_id ?? '')) continue;
+      return error(context.file, issue.line, 1, 'import-unknown-task', `issue ${issue.id} is blocked by ${dep.depends_on_id}, which is not in this file`);
     }
-    const stream = f.stream ?? label(issue, 'stream');
-    if (stream) task.stream = stream;
-    const phase = phaseOf(issue);
-    if (phase) task.phase = phase;
-    if (typeof issue.priority === 'number') task.priority = priorityName[Math.max(0, Math.min(4, issue.priority))]!;
-    if (issue.priority === 4) notes.push({ line: issue.line, message: `${issue.id}: priority 4 (backlog) imported as low` });
-    if (needs.length) task.needs = needs;
-    if (typeof issue.estimated_minutes === 'number' && issue.estimated_minutes > 0)
-      task.estimate = issue.estimated_minutes % 60 === 0 ? issue.estimated_minutes / 60 : `${issue.estimated_minutes}m`;
-    const risk = label(issue, 'risk');
-    if (risk === 'low' || risk === 'medium' || risk === 'high') task.risk = risk;
-    if (f.files) task.files = f.files.split(', ').filter(Boolean);
-    if (acceptance.length) task.acceptance = acceptance;
-    if (issue.design?.trim()) notes.push({ line: issue.line, message: `${issue.id}: design notes not mapped (keep them in the spec)` });
-    if (issue.status === 'closed') {
-      done.push(id);
-      task.comment = `closed in beads (${issue.id})`;
-    } else if (issue.status && issue.status !== 'open')
-      notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status} has no place in a plan; imported as a task to do` });
-    tasks.push(task);
+    // Kept even across phases: the file cannot tell an explicit dependency from the barrier edges
+    // execplan writes, and a redundant one changes no schedule.
+    const need = context.idOf.get(blocker.id)!;
+    if (!needs.includes(need)) needs.push(need);
   }
-  if (labels(work[0] ?? ({} as Issue)).includes('execplan'))
-    notes.push({ message: 'acceptance checks ({run}, {file}) come back as text criteria: beads keeps only their description' });
+  return needs;
+}
+
+/** An issue as a task: the fields execplan wrote back from its description and labels, the rest noted. */
+function taskOf(context: Context, issue: Issue, needs: string[]): ImportedTask {
+  const { notes } = context;
+  const f = context.facts.get(issue.id)!;
+  const description = (issue.description ?? '').replace(/\n*^execplan task: [^]*$/m, '').trim();
+  const acceptance = (issue.acceptance_criteria ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*[-*]\s+(\[[ xX]\]\s+)?/, '').trim())
+    .filter(Boolean);
+  const task: ImportedTask = { id: context.idOf.get(issue.id)!, title: issue.title.trim() };
+  if (description) task.description = description;
+  const feature = context.featureOf.get(issue.id) ?? label(issue, 'feature');
+  if (feature) {
+    task.feature = feature;
+    addFeature(context, feature);
+  }
+  const stream = f.stream ?? label(issue, 'stream');
+  if (stream) task.stream = stream;
+  const phase = phaseOf(context, issue);
+  if (phase) task.phase = phase;
+  if (typeof issue.priority === 'number') task.priority = priorityName[Math.max(0, Math.min(4, issue.priority))]!;
+  if (issue.priority === 4) notes.push({ line: issue.line, message: `${issue.id}: priority 4 (backlog) imported as low` });
+  if (needs.length) task.needs = needs;
+  if (typeof issue.estimated_minutes === 'number' && issue.estimated_minutes > 0)
+    task.estimate = issue.estimated_minutes % 60 === 0 ? issue.estimated_minutes / 60 : `${issue.estimated_minutes}m`;
+  const risk = label(issue, 'risk');
+  if (risk === 'low' || risk === 'medium' || risk === 'high') task.risk = risk;
+  if (f.files) task.files = f.files.split(', ').filter(Boolean);
+  if (acceptance.length) task.acceptance = acceptance;
+  if (issue.design?.trim()) notes.push({ line: issue.line, message: `${issue.id}: design notes not mapped (keep them in the spec)` });
+  if (issue.status === 'closed') task.comment = `closed in beads (${issue.id})`;
+  else if (issue.status && issue.status !== 'open')
+    notes.push({ line: issue.line, message: `${issue.id}: status ${issue.status} has no place in a plan; imported as a task to do` });
+  return task;
+}
+
+/** A `feature:` label without an epic: the feature is made, its id as its title. */
+function addFeature(context: Context, feature: string): void {
+  if (context.featureIds.has(feature)) return;
+  context.features.push({ id: feature, title: feature });
+  context.featureIds.add(feature);
+  context.notes.push({ message: `feature '${feature}' has no title in beads; its id is its title` });
+}
+
+/** The plan around the tasks: name and title from the plan epic, phases in the order their tasks appear, streams by name. */
+function planOf(context: Context, tasks: ImportedTask[]): ImportedPlan {
+  const { planEpic, features, notes } = context;
+  const phaseIds: string[] = [];
+  for (const issue of context.work) {
+    const p = phaseOf(context, issue);
+    if (p && !phaseIds.includes(p)) phaseIds.push(p);
+  }
   const planName = planEpic ? label(planEpic, 'plan')! : 'beads-plan';
   const description = planEpic?.description?.replace(/\n*Execution plan '[^']*' \(\d+ tasks?\), compiled by execplan\.$/, '').trim();
   const plan: ImportedPlan = {
@@ -184,5 +238,5 @@ export function importBeads(file: string, text: string): ImportResult {
     notes.push({ message: 'streams come back without their owned paths and skills (beads does not carry them)' });
   }
   if (phaseIds.length) notes.push({ message: 'phases come back without titles, in the order their tasks appear' });
-  return { ok: true, output: { plan, notes, done } };
+  return plan;
 }

@@ -32,8 +32,31 @@ const dependencyFields = new Set(['id', 'needs', 'deps']);
 export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
   const oldTasks = new Map(before.model.source.tasks.map((t) => [t.id, t]));
   const newTasks = new Map(after.model.source.tasks.map((t) => [t.id, t]));
-  const added = after.model.source.tasks.filter((t) => !oldTasks.has(t.id)).map((t) => ({ id: t.id, title: t.title }));
-  const removed = before.model.source.tasks.filter((t) => !newTasks.has(t.id)).map((t) => ({ id: t.id, title: t.title }));
+  const phasesBefore = before.model.phases.map((p) => p.id);
+  const phasesAfter = after.model.phases.map((p) => p.id);
+  const streamsBefore = before.model.streams.map((s) => s.name);
+  const streamsAfter = after.model.streams.map((s) => s.name);
+  const common = (list: string[], other: Map<string, unknown>) => list.filter((id) => other.has(id));
+  return {
+    added: after.model.source.tasks.filter((t) => !oldTasks.has(t.id)).map((t) => ({ id: t.id, title: t.title })),
+    removed: before.model.source.tasks.filter((t) => !newTasks.has(t.id)).map((t) => ({ id: t.id, title: t.title })),
+    changed: changedTasks(before, after),
+    dependencies: dependencyChanges(before, after),
+    resources: resourceChanges(before, after),
+    phases: {
+      before: phasesBefore,
+      after: phasesAfter,
+      changed: canonical(phasesBefore) !== canonical(phasesAfter) || canonical(before.model.source.phases ?? []) !== canonical(after.model.source.phases ?? []),
+    },
+    streams: { added: streamsAfter.filter((s) => !streamsBefore.includes(s)), removed: streamsBefore.filter((s) => !streamsAfter.includes(s)) },
+    ...scheduleChanges(before, after),
+    reordered: canonical(common([...oldTasks.keys()], newTasks)) !== canonical(common([...newTasks.keys()], oldTasks)),
+  };
+}
+
+/** Tasks in both versions whose fields differ, field by field (dependencies are compared as edges). */
+function changedTasks(before: CompiledPlan, after: CompiledPlan): PlanDiff['changed'] {
+  const oldTasks = new Map(before.model.source.tasks.map((t) => [t.id, t]));
   const changed: PlanDiff['changed'] = [];
   for (const task of after.model.source.tasks) {
     const old = oldTasks.get(task.id);
@@ -47,40 +70,33 @@ export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
     }
     if (Object.keys(fields).length) changed.push({ id: task.id, fields });
   }
+  return changed;
+}
 
+function dependencyChanges(before: CompiledPlan, after: CompiledPlan): PlanDiff['dependencies'] {
   const edgeKey = (e: { from: string; to: string }) => `${e.to}\u0000${e.from}`;
   const oldEdges = new Map(before.model.edges.map((e) => [edgeKey(e), e]));
   const newEdges = new Map(after.model.edges.map((e) => [edgeKey(e), e]));
-  const dependencies: PlanDiff['dependencies'] = {
+  return {
     added: after.model.edges.filter((e) => !oldEdges.has(edgeKey(e))).map((e) => ({ task: e.to, needs: e.from, scheduled: e.scheduled })),
     removed: before.model.edges.filter((e) => !newEdges.has(edgeKey(e))).map((e) => ({ task: e.to, needs: e.from, scheduled: e.scheduled })),
   };
+}
 
+function resourceChanges(before: CompiledPlan, after: CompiledPlan): PlanDiff['resources'] {
   const oldRes = new Map(before.model.resources.map((r) => [r.name, r.capacity]));
   const newRes = new Map(after.model.resources.map((r) => [r.name, r.capacity]));
-  const resources: PlanDiff['resources'] = {
+  return {
     added: [...newRes.keys()].filter((n) => !oldRes.has(n)),
     removed: [...oldRes.keys()].filter((n) => !newRes.has(n)),
     changed: [...newRes].filter(([n, c]) => oldRes.has(n) && oldRes.get(n) !== c).map(([name, c]) => ({ name, before: oldRes.get(name)!, after: c })),
   };
-  const phasesBefore = before.model.phases.map((p) => p.id);
-  const phasesAfter = after.model.phases.map((p) => p.id);
-  const streamsBefore = before.model.streams.map((s) => s.name);
-  const streamsAfter = after.model.streams.map((s) => s.name);
-  const common = (list: string[], other: Map<string, unknown>) => list.filter((id) => other.has(id));
+}
+
+/** Makespan, critical path and waves before and after (hours to two decimals). */
+function scheduleChanges(before: CompiledPlan, after: CompiledPlan): Pick<PlanDiff, 'makespan' | 'criticalPath' | 'waves'> {
   const round = (h: number) => Math.round(h * 100) / 100;
   return {
-    added,
-    removed,
-    changed,
-    dependencies,
-    resources,
-    phases: {
-      before: phasesBefore,
-      after: phasesAfter,
-      changed: canonical(phasesBefore) !== canonical(phasesAfter) || canonical(before.model.source.phases ?? []) !== canonical(after.model.source.phases ?? []),
-    },
-    streams: { added: streamsAfter.filter((s) => !streamsBefore.includes(s)), removed: streamsBefore.filter((s) => !streamsAfter.includes(s)) },
     makespan: {
       before: round(before.frontier.makespanHours),
       after: round(after.frontier.makespanHours),
@@ -93,7 +109,6 @@ export function diffPlans(before: CompiledPlan, after: CompiledPlan): PlanDiff {
       hoursAfter: round(after.graph.criticalPathHours),
     },
     waves: { before: before.waves.waves.length, after: after.waves.waves.length },
-    reordered: canonical(common([...oldTasks.keys()], newTasks)) !== canonical(common([...newTasks.keys()], oldTasks)),
   };
 }
 

@@ -77,13 +77,23 @@ function splitLines(text: string): string[] {
  * a region of the reprint the edit left alone is emitted as the original wrote it.
  */
 function mergeKeepingOriginal(original: string[], reprint: string[], edited: string[]): string[] {
-  // Units: aligned spans of reprint and original lines (equal lines one by one, reformatted spans whole).
-  interface Unit {
-    r0: number;
-    r1: number;
-    o0: number;
-    o1: number;
-  }
+  const units = alignUnits(original, reprint);
+  const originalOf = new Map<number, string>();
+  for (const u of units) if (u.r1 - u.r0 === 1 && u.o1 - u.o0 === 1) originalOf.set(u.r0, original[u.o0]!);
+  const edit = editOf(reprint, edited, originalOf);
+  return emit(units, original, reprint.length, edit);
+}
+
+/** Aligned spans of reprint lines [r0, r1) and original lines [o0, o1). */
+interface Unit {
+  r0: number;
+  r1: number;
+  o0: number;
+  o1: number;
+}
+
+/** Units: aligned spans of reprint and original lines (equal lines one by one, reformatted spans whole). */
+function alignUnits(original: readonly string[], reprint: readonly string[]): Unit[] {
   const units: Unit[] = [];
   let r = 0;
   let o = 0;
@@ -113,14 +123,21 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
     }
   }
   if (pending) pushUnit(pending);
-  const originalOf = new Map<number, string>();
-  for (const u of units) if (u.r1 - u.r0 === 1 && u.o1 - u.o0 === 1) originalOf.set(u.r0, original[u.o0]!);
+  return units;
+}
 
-  // For every reprint line: kept by the edit or not; and what the edit inserted before reprint line i.
+/** For every reprint line: kept by the edit or not (and as what); and what the edit inserted before reprint line i. */
+interface Edit {
+  kept: boolean[];
+  keptAs: string[];
+  inserted: Map<number, string[]>;
+}
+
+function editOf(reprint: string[], edited: string[], originalOf: ReadonlyMap<number, string>): Edit {
   const kept: boolean[] = new Array<boolean>(reprint.length).fill(false);
   const keptAs: string[] = new Array<string>(reprint.length).fill('');
   const inserted = new Map<number, string[]>();
-  r = 0;
+  let r = 0;
   let removedFrom = -1;
   for (const part of diffArrays(reprint, edited)) {
     const n = part.count ?? part.value.length;
@@ -141,7 +158,11 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
       r += n;
     }
   }
+  return { kept, keptAs, inserted };
+}
 
+/** A unit the edit left whole is written as the original had it; any other as the edited reprint says. */
+function emit(units: readonly Unit[], original: readonly string[], reprintLength: number, { kept, keptAs, inserted }: Edit): string[] {
   const out: string[] = [];
   const flushInsertions = (at: number) => {
     const lines = inserted.get(at);
@@ -163,7 +184,7 @@ function mergeKeepingOriginal(original: string[], reprint: string[], edited: str
       if (kept[i]) out.push(keptAs[i]!);
     }
   }
-  flushInsertions(reprint.length);
+  flushInsertions(reprintLength);
   return out;
 }
 

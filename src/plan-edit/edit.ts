@@ -271,72 +271,100 @@ export function setTaskFields(text: string, id: string, assignments: readonly st
     const seq = tasksSeq(plan);
     const index = taskIndex(plan, id);
     if (index < 0) return unknownTask(plan, id);
-    const task = seq.items[index] as YAMLMap;
-    const flow = listStyleFlow(seq);
+    const target: Target = { plan, seq, task: seq.items[index] as YAMLMap, id, flow: listStyleFlow(seq) };
     const changes: string[] = [];
     const doubts: string[] = [];
     for (const assignment of assignments) {
       const match = assignment.match(/^([A-Za-z_][\w.-]*?)(\+=|-=|=)(.*)$/s);
-      if (!match) return { ok: false, kind: 'usage', message: `'${assignment}' is not key=value (or key+=item, key-=item)` };
-      const [, key, op, raw] = match as unknown as [string, string, string, string];
-      const parts = key.split('.');
-      if (key === 'id') {
-        if (op !== '=' || raw === '') return { ok: false, kind: 'usage', message: 'id takes a new id: id=<new-id>' };
-        if (taskIndex(plan, raw) >= 0) return { ok: false, kind: 'usage', message: `a task '${raw}' already exists` };
-        let renamed = 0;
-        for (const item of seq.items) {
-          if (!isMap(item)) continue;
-          for (const [list, i] of referencesOf(item, id)) {
-            const entry = (item.get(list, true) as unknown as YAMLSeq).items[i];
-            if (list === 'needs' && isScalar(entry)) entry.value = raw;
-            if (list === 'deps' && isMap(entry)) setValue(plan, entry, 'task', raw, flow);
-            renamed++;
-          }
-        }
-        setValue(plan, task, 'id', raw, flow);
-        changes.push(`id=${raw}${renamed ? ` (${renamed} reference${renamed === 1 ? '' : 's'} renamed)` : ''}`);
-        id = raw;
-        continue;
-      }
-      const parent = parts.length > 1 ? ensureMap(plan, task, parts.slice(0, -1)) : task;
-      const leaf = parts[parts.length - 1]!;
-      if (op === '=' && raw === '') {
-        if (!parent || !parent.has(leaf)) return { ok: false, kind: 'usage', message: `task '${id}' has no ${key} to remove` };
-        parent.delete(leaf);
-        changes.push(`removed ${key}`);
-        continue;
-      }
-      if (op !== '=') {
-        if (!isListField(parts)) return { ok: false, kind: 'usage', message: `${key} is not a list; use ${key}=value` };
-        const current = parent?.get(leaf, true);
-        const items = isSeq(current) ? current.items.map((n) => (isScalar(n) ? n.value : n)) : [];
-        const free = key === 'steps' || key === 'acceptance';
-        const given = free ? [raw] : splitList(raw);
-        let next: unknown[];
-        if (op === '+=') next = [...items, ...given.filter((g) => !items.includes(g))];
-        else {
-          const missing = given.filter((g) => !items.includes(g));
-          if (missing.length) return { ok: false, kind: 'usage', message: `${key} of '${id}' has no ${missing.map((m) => `'${m}'`).join(', ')}` };
-          next = items.filter((v) => !given.includes(v as string));
-        }
-        if (next.length === 0) parent!.delete(leaf);
-        else if (isSeq(current) && op === '+=') for (const g of given.filter((x) => !items.includes(x))) current.items.push(makeItem(plan, g, itemQuoting(plan, key, current)));
-        else if (isSeq(current)) current.items = current.items.filter((n) => !given.includes((isScalar(n) ? n.value : n) as string));
-        else setValue(plan, parent!, leaf, next, flow);
-        changes.push(`${key}${op}${raw}`);
-        continue;
-      }
-      const typed = typedValue(parts, raw);
-      if (!typed.ok) return { ok: false, kind: 'usage', message: typed.message };
-      if (!parent) return { ok: false, kind: 'usage', message: `cannot set ${key}: a part of it is not a mapping` };
-      setValue(plan, parent, leaf, typed.value, flow);
-      if (key === 'estimate') parent.delete('size');
-      if (key === 'size') parent.delete('estimate');
-      doubts.push(...doubtsFor(key, typed.value));
-      changes.push(`${key}=${raw}`);
+      if (!match) return usage(`'${assignment}' is not key=value (or key+=item, key-=item)`);
+      const [, key, op, raw] = match as unknown as [string, string, '+=' | '-=' | '=', string];
+      const applied = applyAssignment(target, key, op, raw);
+      if ('ok' in applied) return applied;
+      changes.push(applied.change);
+      doubts.push(...applied.doubts);
     }
-    return { summary: `task '${id}': ${changes.join(', ')}`, doubts };
+    return { summary: `task '${target.id}': ${changes.join(', ')}`, doubts };
   });
+}
+
+/** The task an edit changes; `id` follows a rename. */
+interface Target {
+  plan: PlanDocument;
+  seq: YAMLSeq;
+  task: YAMLMap;
+  id: string;
+  /** Lists are written in flow style (`[a, b]`). */
+  flow: boolean;
+}
+
+type Applied = { change: string; doubts: string[] } | ({ ok: false } & EditFailure);
+
+const usage = (message: string): { ok: false } & EditFailure => ({ ok: false, kind: 'usage', message });
+
+/** One `key=value`, `key+=item` or `key-=item`: a rename, a removal, a list edit, or a value set. */
+function applyAssignment(target: Target, key: string, op: '+=' | '-=' | '=', raw: string): Applied {
+  if (key === 'id') return renameTask(target, op, raw);
+  const { plan, task, id, flow } = target;
+  const parts = key.split('.');
+  const parent = parts.length > 1 ? ensureMap(plan, task, parts.slice(0, -1)) : task;
+  const leaf = parts[parts.length - 1]!;
+  if (op === '=' && raw === '') {
+    if (!parent || !parent.has(leaf)) return usage(`task '${id}' has no ${key} to remove`);
+    parent.delete(leaf);
+    return { change: `removed ${key}`, doubts: [] };
+  }
+  if (op !== '=') return editList(target, parts, parent, op, raw);
+  const typed = typedValue(parts, raw);
+  if (!typed.ok) return usage(typed.message);
+  if (!parent) return usage(`cannot set ${key}: a part of it is not a mapping`);
+  setValue(plan, parent, leaf, typed.value, flow);
+  if (key === 'estimate') parent.delete('size');
+  if (key === 'size') parent.delete('estimate');
+  return { change: `${key}=${raw}`, doubts: doubtsFor(key, typed.value) };
+}
+
+/** `id=new`: the task and every `needs` / `deps` reference to it renamed. */
+function renameTask(target: Target, op: string, raw: string): Applied {
+  const { plan, seq, flow, id } = target;
+  if (op !== '=' || raw === '') return usage('id takes a new id: id=<new-id>');
+  if (taskIndex(plan, raw) >= 0) return usage(`a task '${raw}' already exists`);
+  let renamed = 0;
+  for (const item of seq.items) {
+    if (!isMap(item)) continue;
+    for (const [list, i] of referencesOf(item, id)) {
+      const entry = (item.get(list, true) as unknown as YAMLSeq).items[i];
+      if (list === 'needs' && isScalar(entry)) entry.value = raw;
+      if (list === 'deps' && isMap(entry)) setValue(plan, entry, 'task', raw, flow);
+      renamed++;
+    }
+  }
+  setValue(plan, target.task, 'id', raw, flow);
+  target.id = raw;
+  return { change: `id=${raw}${renamed ? ` (${renamed} reference${renamed === 1 ? '' : 's'} renamed)` : ''}`, doubts: [] };
+}
+
+/** `key+=item` / `key-=item` on a list field; an emptied list is removed. */
+function editList(target: Target, parts: string[], parent: YAMLMap | null, op: '+=' | '-=', raw: string): Applied {
+  const { plan, id, flow } = target;
+  const key = parts.join('.');
+  const leaf = parts[parts.length - 1]!;
+  if (!isListField(parts)) return usage(`${key} is not a list; use ${key}=value`);
+  const current = parent?.get(leaf, true);
+  const items = isSeq(current) ? current.items.map((n) => (isScalar(n) ? n.value : n)) : [];
+  const free = key === 'steps' || key === 'acceptance';
+  const given = free ? [raw] : splitList(raw);
+  let next: unknown[];
+  if (op === '+=') next = [...items, ...given.filter((g) => !items.includes(g))];
+  else {
+    const missing = given.filter((g) => !items.includes(g));
+    if (missing.length) return usage(`${key} of '${id}' has no ${missing.map((m) => `'${m}'`).join(', ')}`);
+    next = items.filter((v) => !given.includes(v as string));
+  }
+  if (next.length === 0) parent!.delete(leaf);
+  else if (isSeq(current) && op === '+=') for (const g of given.filter((x) => !items.includes(x))) current.items.push(makeItem(plan, g, itemQuoting(plan, key, current)));
+  else if (isSeq(current)) current.items = current.items.filter((n) => !given.includes((isScalar(n) ? n.value : n) as string));
+  else setValue(plan, parent!, leaf, next, flow);
+  return { change: `${key}${op}${raw}`, doubts: [] };
 }
 
 /** The mapping at a nested path of a task, created when missing (`agent` for `agent.profile=...`). */

@@ -1,17 +1,25 @@
 /**
- * Hand-off artifacts: for every task event that matters to whoever works next (finished, failed, stopped,
- * rejected, approved) one JSON file, `<state>/handoffs/<task>/<attempt>-<event>.json`, in the format of
- * schema/handoff.schema.json. They are written from journal records (after they are appended), so each
- * file says what the journal says, with the words a person or agent needs: the outcome, what must happen
- * next, whether the work is integrated yet, and the earlier artifacts it follows from.
+ * The hand-off store: what each task left for whoever works next, in one folder per task,
+ * `<state>/handoffs/<task>/`:
+ * - `<attempt>-<event>.json`: one artifact for every task event that matters to the next worker
+ *   (finished, failed, stopped, rejected, approved), in the format of schema/handoff.schema.json. They are
+ *   written from journal records (after they are appended), so each file says what the journal says, with
+ *   the words a person or agent needs: the outcome, what must happen next, whether the work is integrated
+ *   yet, and the earlier artifacts it follows from. Committed on a stream's branch in a worktree run.
+ * - `agent.json`: an agent task's own record of its latest attempt (final message, failure, usage, session
+ *   id, folder), written redacted by the agent executor when the agent ends. The usage figures, session
+ *   continuation and the executor's summary come from it; it stays local (it names folders and sessions).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import type { AgentUsage } from '../agents/output.js';
 import type { JournalRecord } from './journal.js';
+import { statePathsIn } from './paths.js';
 import type { RunPlan } from './plan-view.js';
 import { redactSecrets as redact } from '../secrets/index.js';
 import type { RunState } from './state.js';
+import { loadState } from './store.js';
 
 export type HandoffEvent = 'finished' | 'failed' | 'stopped' | 'rejected' | 'approved';
 
@@ -33,14 +41,68 @@ export interface HandoffArtifact {
 
 const dirOf = (stateDir: string, task: string) => path.join(stateDir, 'handoffs', task);
 
-/** The newest artifact of a task (by timestamp, then file name), or null. */
-export function latestHandoff(stateDir: string, task: string): { file: string; artifact: HandoffArtifact } | null {
-  let names: string[];
+/** The agent's record in a task's folder; every other JSON file there is an artifact. */
+const AGENT_RECORD = 'agent.json';
+
+/** The artifact files of a task (not the agent's record, not a temp file of an atomic write). */
+function artifactNames(stateDir: string, task: string): string[] {
   try {
-    names = readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    return readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.') && n !== AGENT_RECORD);
+  } catch {
+    return [];
+  }
+}
+
+/** An agent task's record of its latest attempt (`agent.json`). */
+export interface AgentHandoff {
+  task: string;
+  /** The run that produced it (EXECPLAN_RUN_ID), or null outside a run. */
+  runId: string | null;
+  attempt: number;
+  agent: string;
+  profile: string;
+  exitCode: number | null;
+  isError: boolean;
+  summary: string | null;
+  /** Why the attempt failed, in the agent's (or its CLI's) own words; null when it succeeded. */
+  failure?: string | null;
+  usage: AgentUsage;
+  sessionId: string | null;
+  /** Where the agent ran and when it ended: a stream's next task continues this session only from the same folder. */
+  cwd?: string;
+  endedAt?: string;
+  /** The session this attempt continued (null: a new one). */
+  continued?: string | null;
+}
+
+export const agentHandoffPath = (stateDir: string, task: string): string => path.join(dirOf(stateDir, task), AGENT_RECORD);
+
+export function writeAgentHandoff(stateDir: string, handoff: AgentHandoff): void {
+  const file = agentHandoffPath(stateDir, handoff.task);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, `${JSON.stringify(handoff, null, 2)}\n`, { fsync: false, mode: 0o600 });
+}
+
+export function readAgentHandoff(stateDir: string, task: string): AgentHandoff | null {
+  try {
+    return JSON.parse(readFileSync(agentHandoffPath(stateDir, task), 'utf8')) as AgentHandoff;
   } catch {
     return null;
   }
+}
+
+/** The tasks that have a folder in the store: one listing instead of a failed open per task of a big plan. */
+export function tasksWithHandoffs(stateDir: string): Set<string> {
+  try {
+    return new Set(readdirSync(path.join(stateDir, 'handoffs')));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The newest artifact of a task (by timestamp, then file name), or null. */
+export function latestHandoff(stateDir: string, task: string): { file: string; artifact: HandoffArtifact } | null {
+  const names = artifactNames(stateDir, task);
   let best: { file: string; artifact: HandoffArtifact } | null = null;
   for (const name of names) {
     const file = path.join(dirOf(stateDir, task), name);
@@ -254,17 +316,33 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
   };
 }
 
-/**
- * The final message an agent task left (its executor's own hand-off, `handoffs/<task>.json`), the best
- * summary of what it did; null for command tasks.
- */
+/** The final message an agent task left (its `agent.json`), the best summary of what it did; null for command tasks. */
 export function agentSummary(stateDir: string, task: string): string | null {
+  const h = readAgentHandoff(stateDir, task);
+  return typeof h?.summary === 'string' && h.summary.trim() ? h.summary : null;
+}
+
+/**
+ * Task statuses and retry notes from the run's journal (folded the way the runner does), or 'unknown':
+ * what an agent's prompt says beside its upstream hand-offs. Lenient: a state it cannot read is empty.
+ */
+export function readRunState(stateDir: string): { status(id: string): string; note(id: string): string | null; forced(id: string): string | null } {
+  let tasks: Record<string, { status: string; forced: string | null; note: string | null }> = {};
   try {
-    const h = JSON.parse(readFileSync(path.join(stateDir, 'handoffs', `${task}.json`), 'utf8')) as { summary?: unknown };
-    return typeof h.summary === 'string' && h.summary.trim() ? h.summary : null;
+    tasks = loadState(statePathsIn(stateDir)).state.tasks;
   } catch {
-    return null;
+    tasks = {};
   }
+  return {
+    status: (id) => {
+      const s = tasks[id];
+      if (!s) return 'unknown';
+      return s.forced && s.status === 'done' ? `done (forced: ${s.forced})` : s.status;
+    },
+    note: (id) => tasks[id]?.note || null,
+    /** The reason a person gave with `execplan done --reason` when they completed the task by hand. */
+    forced: (id) => (tasks[id]?.status === 'done' && tasks[id]?.forced) || null,
+  };
 }
 
 /**
@@ -288,13 +366,7 @@ export function committedHandoffs(stateDir: string, planDir: string, planName: s
   const target = committedHandoffDir(planName);
   const out: Array<{ path: string; content: string }> = [];
   for (const task of tasks) {
-    let names: string[];
-    try {
-      names = readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
+    for (const name of artifactNames(stateDir, task).sort()) {
       let artifact: HandoffArtifact;
       try {
         artifact = JSON.parse(readFileSync(path.join(dirOf(stateDir, task), name), 'utf8')) as HandoffArtifact;

@@ -81,122 +81,147 @@ function journalMark(file: string): string {
   }
 }
 
+type Dashboard = NonNullable<ServerOptions['dashboard']>;
+
+/** What the request handlers share: the options, the token, the open event streams and the port bound. */
+interface Context {
+  options: ServerOptions;
+  token: string;
+  tokenBuffer: Buffer;
+  clients: Set<http.ServerResponse>;
+  /** The port listened on (0 in the options: known once listening). */
+  port: number;
+  /** The journal's size and time when the view was last pushed. */
+  mark: string;
+}
+
 export async function serve(options: ServerOptions): Promise<Served> {
   const token = randomBytes(16).toString('hex');
-  const tokenBuffer = Buffer.from(token);
-  const clients = new Set<http.ServerResponse>();
-  const dash = options.dashboard;
-  let port = options.port;
-
-  const viewJson = () => (dash ? JSON.stringify(liveView(dash.plan, dash.state(), dash.paths.dir, Date.now())) : '{}');
-
-  const authorized = (url: URL, req: http.IncomingMessage): boolean => {
-    if (!options.requireToken) return true;
-    const given = url.searchParams.get('token') ?? String(req.headers['x-execplan-token'] ?? '');
-    const buffer = Buffer.from(given);
-    return buffer.length === tokenBuffer.length && timingSafeEqual(buffer, tokenBuffer);
-  };
-  const hostAllowed = (req: http.IncomingMessage): boolean => {
-    const host = req.headers.host ?? '';
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`);
-    return options.host === '0.0.0.0' || options.host === '::' || host === `${options.host}:${port}` || loopback.includes(host);
-  };
-
-  const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    res.end(body);
-  };
-
+  const context: Context = { options, token, tokenBuffer: Buffer.from(token), clients: new Set(), port: options.port, mark: '' };
   const server = http.createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (!hostAllowed(req)) return send(res, 421, 'text/plain', 'unexpected Host header\n');
-      if (!authorized(url, req)) return send(res, 403, 'text/plain', 'missing or wrong token: open the URL that `execplan ui` printed\n');
-      if (url.pathname === '/metrics' && req.method === 'GET') return send(res, 200, options.metrics.contentType, await options.metrics.metrics());
-      if (!dash) return send(res, 404, 'text/plain', 'not found\n');
-      const asset = assets[url.pathname];
-      if (asset && req.method === 'GET') {
-        const file = path.join(webDir, asset);
-        // The page's own asset links carry the token too (every request needs it).
-        const body = asset === 'index.html' ? readFileSync(file, 'utf8').replaceAll('__TOKEN__', token) : readFileSync(file);
-        return send(res, 200, types[path.extname(file)]!, body);
-      }
-      if (url.pathname === '/api/plan') return send(res, 200, 'application/json', JSON.stringify(dash.shape));
-      if (url.pathname === '/api/state') return send(res, 200, 'application/json', viewJson());
-      if (url.pathname === '/api/events') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-        res.write(`data: ${viewJson()}\n\n`);
-        clients.add(res);
-        req.on('close', () => clients.delete(res));
-        return;
-      }
-      if (url.pathname === '/api/log') {
-        const task = url.searchParams.get('task') ?? '';
-        const state = dash.state();
-        const attempts = state.tasks[task]?.attempts ?? [];
-        const attempt = Number(url.searchParams.get('attempt') ?? attempts[attempts.length - 1]?.n ?? 0);
-        if (!dash.plan.tasks.has(task) || !attempts.some((a) => a.n === attempt)) return send(res, 200, 'application/json', JSON.stringify({ attempt: null, text: '', offset: 0 }));
-        const offset = Number(url.searchParams.get('offset') ?? -1);
-        const { text, size } = readFrom(logPath(dash.paths, task, attempt), Number.isFinite(offset) ? offset : -1);
-        return send(res, 200, 'application/json', JSON.stringify({ attempt, text, offset: size }));
-      }
-      if (url.pathname === '/api/control' && req.method === 'POST') {
-        let body = '';
-        for await (const chunk of req) {
-          body += String(chunk);
-          if (body.length > 10_000) return send(res, 413, 'text/plain', 'request too large\n');
-        }
-        let parsed: { action?: unknown; task?: unknown };
-        try {
-          parsed = JSON.parse(body) as typeof parsed;
-        } catch {
-          return send(res, 400, 'application/json', JSON.stringify({ ok: false, message: 'the request is not JSON' }));
-        }
-        const action = uiActions.find((a) => a === parsed.action);
-        if (!action) return send(res, 400, 'application/json', JSON.stringify({ ok: false, message: `unknown action ${JSON.stringify(parsed.action)}` }));
-        const task = typeof parsed.task === 'string' ? parsed.task : null;
-        const answer = await dash.control(action, task);
-        pushIfMoved(true);
-        return send(res, answer.ok ? 200 : 409, 'application/json', JSON.stringify(answer));
-      }
-      return send(res, 404, 'text/plain', 'not found\n');
-    })().catch((error: unknown) => {
+    handle(context, req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', `${error instanceof Error ? error.message : String(error)}\n`);
       else res.end();
     });
   });
-
-  let mark = dash ? journalMark(dash.paths.journal) : '';
-  const pushIfMoved = (force = false) => {
-    if (!dash || clients.size === 0) return;
-    const now = journalMark(dash.paths.journal);
-    if (!force && now === mark) return;
-    mark = now;
-    const data = `data: ${viewJson()}\n\n`;
-    for (const client of clients) client.write(data);
-  };
+  const dash = options.dashboard;
+  context.mark = dash ? journalMark(dash.paths.journal) : '';
   // Running tasks' elapsed times change without a journal record: a slower beat keeps them moving.
   let beats = 0;
-  const timer = setInterval(() => pushIfMoved(++beats % 20 === 0), 250);
+  const timer = setInterval(() => pushIfMoved(context, ++beats % 20 === 0), 250);
   timer.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  context.port = (server.address() as AddressInfo).port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const base = `http://${shownHost}:${port}/`;
+  const base = `http://${shownHost}:${context.port}/`;
   return {
     url: options.requireToken ? `${base}?token=${token}` : base,
     token,
-    port,
+    port: context.port,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
-        for (const client of clients) client.end();
+        for (const client of context.clients) client.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** One request: the Host and token checks, then the route. */
+async function handle(context: Context, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const { options } = context;
+  const dash = options.dashboard;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!hostAllowed(context, req)) return send(res, 421, 'text/plain', 'unexpected Host header\n');
+  if (!authorized(context, url, req)) return send(res, 403, 'text/plain', 'missing or wrong token: open the URL that `execplan ui` printed\n');
+  if (url.pathname === '/metrics' && req.method === 'GET') return send(res, 200, options.metrics.contentType, await options.metrics.metrics());
+  if (!dash) return send(res, 404, 'text/plain', 'not found\n');
+  const asset = assets[url.pathname];
+  if (asset && req.method === 'GET') {
+    const file = path.join(webDir, asset);
+    // The page's own asset links carry the token too (every request needs it).
+    const body = asset === 'index.html' ? readFileSync(file, 'utf8').replaceAll('__TOKEN__', context.token) : readFileSync(file);
+    return send(res, 200, types[path.extname(file)]!, body);
+  }
+  if (url.pathname === '/api/plan') return send(res, 200, 'application/json', JSON.stringify(dash.shape));
+  if (url.pathname === '/api/state') return send(res, 200, 'application/json', viewJson(dash));
+  if (url.pathname === '/api/events') {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(`data: ${viewJson(dash)}\n\n`);
+    context.clients.add(res);
+    req.on('close', () => context.clients.delete(res));
+    return;
+  }
+  if (url.pathname === '/api/log') return sendLog(dash, url, res);
+  if (url.pathname === '/api/control' && req.method === 'POST') return control(context, dash, req, res);
+  return send(res, 404, 'text/plain', 'not found\n');
+}
+
+const viewJson = (dash: Dashboard | undefined) => (dash ? JSON.stringify(liveView(dash.plan, dash.state(), dash.paths.dir, Date.now())) : '{}');
+
+function authorized({ options, tokenBuffer }: Context, url: URL, req: http.IncomingMessage): boolean {
+  if (!options.requireToken) return true;
+  const given = url.searchParams.get('token') ?? String(req.headers['x-execplan-token'] ?? '');
+  const buffer = Buffer.from(given);
+  return buffer.length === tokenBuffer.length && timingSafeEqual(buffer, tokenBuffer);
+}
+
+function hostAllowed({ options, port }: Context, req: http.IncomingMessage): boolean {
+  const host = req.headers.host ?? '';
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`);
+  return options.host === '0.0.0.0' || options.host === '::' || host === `${options.host}:${port}` || loopback.includes(host);
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+/** `/api/log?task=&attempt=&offset=`: what an attempt's log holds from `offset` (the latest attempt by default). */
+function sendLog(dash: Dashboard, url: URL, res: http.ServerResponse): void {
+  const task = url.searchParams.get('task') ?? '';
+  const state = dash.state();
+  const attempts = state.tasks[task]?.attempts ?? [];
+  const attempt = Number(url.searchParams.get('attempt') ?? attempts[attempts.length - 1]?.n ?? 0);
+  if (!dash.plan.tasks.has(task) || !attempts.some((a) => a.n === attempt)) return send(res, 200, 'application/json', JSON.stringify({ attempt: null, text: '', offset: 0 }));
+  const offset = Number(url.searchParams.get('offset') ?? -1);
+  const { text, size } = readFrom(logPath(dash.paths, task, attempt), Number.isFinite(offset) ? offset : -1);
+  send(res, 200, 'application/json', JSON.stringify({ attempt, text, offset: size }));
+}
+
+/** `POST /api/control {action, task}`: a button of the page, handed to the control verbs; then a fresh view for every page. */
+async function control(context: Context, dash: Dashboard, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 10_000) return send(res, 413, 'text/plain', 'request too large\n');
+  }
+  let parsed: { action?: unknown; task?: unknown };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return send(res, 400, 'application/json', JSON.stringify({ ok: false, message: 'the request is not JSON' }));
+  }
+  const action = uiActions.find((a) => a === parsed.action);
+  if (!action) return send(res, 400, 'application/json', JSON.stringify({ ok: false, message: `unknown action ${JSON.stringify(parsed.action)}` }));
+  const task = typeof parsed.task === 'string' ? parsed.task : null;
+  const answer = await dash.control(action, task);
+  pushIfMoved(context, true);
+  send(res, answer.ok ? 200 : 409, 'application/json', JSON.stringify(answer));
+}
+
+/** Pushes a fresh view to every open event stream when the journal moved (or when `force`). */
+function pushIfMoved(context: Context, force = false): void {
+  const dash = context.options.dashboard;
+  if (!dash || context.clients.size === 0) return;
+  const now = journalMark(dash.paths.journal);
+  if (!force && now === context.mark) return;
+  context.mark = now;
+  const data = `data: ${viewJson(dash)}\n\n`;
+  for (const client of context.clients) client.write(data);
 }

@@ -3,7 +3,7 @@
  * part (computed from the run state each time the journal moves). The page draws both; nothing here
  * renders HTML, so the same JSON also serves `/api/state` for scripts.
  */
-import { readHandoff } from '../agents/handoff.js';
+import { readAgentHandoff } from '../runner/handoff-artifacts.js';
 import type { CompiledPlan } from '../compiler/compiled.js';
 import { describeLimitHold, describeLimitWarning, describeWaitLine, limitHolds, type DisplayedStatus } from '../core/task-status.js';
 import type { RunPlan } from '../runner/plan-view.js';
@@ -95,7 +95,7 @@ export function liveView(plan: RunPlan, state: RunState, stateDir: string, now: 
   const tasks: LiveTask[] = view.tasks.map((t) => {
     const s = state.tasks[t.id];
     const model = plan.tasks.get(t.id)!.model;
-    const handoff = model.kind === 'agent' ? readHandoff(stateDir, t.id) : null;
+    const handoff = model.kind === 'agent' ? readAgentHandoff(stateDir, t.id) : null;
     return {
       id: t.id,
       status: t.status,

@@ -2,53 +2,30 @@
 // repository (never into package.json: it is a 400 MB native binary the product does not depend on), and
 // a scripted model server on 127.0.0.1 that answers the Messages API the way the CLI expects, so the
 // CLI really executes the tool calls a test scripts (Write, Bash) in its working directory.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { installAgentCli, type Installed } from './agent-cli.js';
 
 /** The version the tests were written against (its stream-json and request shapes). */
 export const CLAUDE_CODE_VERSION = '2.1.332';
 
-export type Installed = { ok: true; bin: string; binDir: string; version: string } | { ok: false; skip: string };
-
 /**
  * `claude` from `@anthropic-ai/claude-code@CLAUDE_CODE_VERSION` in `${XDG_CACHE_HOME:-~/.cache}/execplan-test/claude-code`,
  * installed there on first use (the package ships the linux-x64 binary through its optionalDependencies).
- * Anything that keeps it from installing or starting is a reason to skip, said in words.
  */
 export function installClaudeCode(env: NodeJS.ProcessEnv = process.env): Installed {
-  const cache = env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
-  const prefix = path.join(cache, 'execplan-test', 'claude-code', CLAUDE_CODE_VERSION);
-  const binDir = path.join(prefix, 'node_modules', '.bin');
-  const bin = path.join(binDir, 'claude');
-  if (!existsSync(bin)) {
-    mkdirSync(prefix, { recursive: true });
-    const npm = spawnSync(
-      'npm',
-      ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
-      { encoding: 'utf8', timeout: 300_000, env: { ...env, npm_config_update_notifier: 'false' } },
-    );
-    if (npm.error || npm.status !== 0) {
-      const why = npm.error ? npm.error.message : (npm.stderr || npm.stdout).trim().split('\n').slice(-2).join(' ');
-      return { ok: false, skip: `the Claude Code CLI ${CLAUDE_CODE_VERSION} could not be installed into ${prefix} (${why}); install it there to run these tests` };
-    }
-    if (!existsSync(bin))
-      return { ok: false, skip: `npm installed @anthropic-ai/claude-code but no claude binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
-  }
-  // Its own version check, in a throwaway HOME: it must start here (right platform binary, not the stub).
-  const home = path.join(prefix, 'version-home');
-  mkdirSync(home, { recursive: true });
-  const version = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: env.PATH, HOME: home, CLAUDE_CONFIG_DIR: path.join(home, '.claude') } });
-  const shown = (version.stdout ?? '').trim();
-  if (version.status !== 0 || !shown.startsWith(CLAUDE_CODE_VERSION))
-    return {
-      ok: false,
-      skip: `the installed Claude Code CLI does not start (${bin} --version: ${version.error?.message ?? (shown || (version.stderr ?? '').trim() || `exit ${version.status}`)})`,
-    };
-  return { ok: true, bin, binDir, version: shown };
+  return installAgentCli(
+    {
+      label: 'the Claude Code CLI',
+      pkg: '@anthropic-ai/claude-code',
+      version: CLAUDE_CODE_VERSION,
+      bin: 'claude',
+      folder: 'claude-code',
+      versionEnv: (home) => ({ CLAUDE_CONFIG_DIR: path.join(home, '.claude') }),
+    },
+    env,
+  );
 }
 
 export interface ToolCall {

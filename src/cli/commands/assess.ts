@@ -9,7 +9,6 @@ import { assessSpec, renderAssessment, renderAssessPrompt, singleTaskPlan, type 
 import { defaultProfileName, resolveProfiles, type AgentProfile } from '../../agents/profiles.js';
 import { findExecutable } from '../../agents/which.js';
 import { loadDiagnostics } from '../../compiler/load.js';
-import type { Failure } from '../../core/failure.js';
 import { err, ok } from '../../core/result.js';
 import { slug } from '../../importers/common.js';
 import { analysisThresholds } from '../analysis-config.js';
@@ -17,17 +16,9 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { loadConfig } from '../config.js';
 import { inventoryOption, inventoryText } from '../inventory-input.js';
-import { printDiagnostics, validatePlanText } from '../plan-input.js';
+import { validatePlanText } from '../plan-input.js';
 import { readSpecFile } from '../spec-input.js';
 import { writeOneFile } from '../write-files.js';
-
-/** The failure was already said (`say`): only the exit code is left to pick. */
-const reported = (failure: Failure) => err({ kind: 'reported' as const, failure });
-const said = {
-  usage: reported({ kind: 'usage', message: '' }),
-  invalid: reported({ kind: 'plan-invalid', diagnostics: [] }),
-  cannotStart: reported({ kind: 'cannot-start', problems: [] }),
-};
 
 interface AssessRun {
   result: AssessResult;
@@ -36,7 +27,7 @@ interface AssessRun {
   specText: string;
 }
 
-/** Reads the spec, picks the profile, asks the agent; a failure is already reported. */
+/** Reads the spec, picks the profile, asks the agent. */
 async function runAssessment(
   io: CliIo,
   spec: string,
@@ -46,10 +37,7 @@ async function runAssessment(
   const read = await readSpecFile(io.cwd, spec);
   if (!read.ok) return read;
   const loaded = await loadConfig(options.dir, options.config ? path.resolve(io.cwd, options.config) : undefined);
-  if (loaded.diagnostics.length > 0) {
-    printDiagnostics(io, loaded.diagnostics);
-    return reported({ kind: 'config-invalid', diagnostics: loaded.diagnostics });
-  }
+  if (loaded.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loaded.diagnostics });
   const profiles = resolveProfiles(loaded.config.profiles);
   const profileName = options.profile ?? loaded.config.default_profile ?? defaultProfileName;
   const profile = profiles[profileName];
@@ -76,13 +64,7 @@ async function runAssessment(
 }
 
 function failureOf(result: Extract<AssessResult, { ok: false }>): CommandResult {
-  return reported(
-    result.reason === 'blocked'
-      ? { kind: 'cannot-start', problems: [] }
-      : result.reason === 'agent-failed'
-        ? { kind: 'run-failed', resumable: false }
-        : { kind: 'plan-invalid', diagnostics: [] },
-  );
+  return err({ kind: 'assess-failed', reason: result.reason, message: result.message });
 }
 
 export const assessCommand: Command = {
@@ -106,10 +88,7 @@ export const assessCommand: Command = {
     const say = (line: string) => io.stderr(`execplan assess: ${line}\n`);
     const run = await runAssessment(io, positionals[0], { ...values, dir: io.cwd }, say);
     if (!('result' in run)) return run;
-    if (!run.result.ok) {
-      say(run.result.message);
-      return failureOf(run.result);
-    }
+    if (!run.result.ok) return failureOf(run.result);
     io.stdout(values.json ? `${JSON.stringify(run.result.assessment, null, 2)}\n` : renderAssessment(run.result.assessment));
     return ok();
   },
@@ -127,28 +106,19 @@ export async function draftSingle(
   const say = (line: string) => io.stderr(`execplan draft: ${line}\n`);
   const outFile = options.output ?? 'plan.yaml';
   const outPath = path.resolve(io.cwd, outFile);
-  if (existsSync(outPath) && !options.force) {
-    say(`${outFile} exists; pass --force to overwrite it`);
-    return said.usage;
-  }
+  if (existsSync(outPath) && !options.force) return err({ kind: 'input-unusable', message: `${outFile} exists; pass --force to overwrite it` });
   const outDir = path.dirname(outPath);
-  if (!existsSync(outDir)) {
-    say(`cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist`);
-    return said.usage;
-  }
+  if (!existsSync(outDir)) return err({ kind: 'input-unusable', message: `cannot write ${outFile}: the directory ${path.relative(io.cwd, outDir) || '.'} does not exist` });
   const run = await runAssessment(io, spec, { ...options, dir: outDir }, say);
   if (!('result' in run)) return run;
-  if (!run.result.ok) {
-    say(run.result.message);
-    return failureOf(run.result);
-  }
+  if (!run.result.ok) return failureOf(run.result);
   const a = run.result.assessment;
   io.stderr(renderAssessment(a));
   if ((a.recommendation !== 'single-agent' || a.confidence !== 'high') && !options.yes) {
-    say(
-      `--single is for work one agent can do (single-agent, high confidence); this is ${a.recommendation} (confidence ${a.confidence}). Run \`execplan draft ${spec}\` for a full plan, or pass --yes to write the one-task plan anyway; nothing written`,
-    );
-    return said.usage;
+    return err({
+      kind: 'unconfirmed',
+      message: `--single is for work one agent can do (single-agent, high confidence); this is ${a.recommendation} (confidence ${a.confidence}). Run \`execplan draft ${spec}\` for a full plan, or pass --yes to write the one-task plan anyway; nothing written`,
+    });
   }
   const specPath = path.relative(outDir, run.specAbsolute).split(path.sep).join('/');
   const heading =
@@ -159,11 +129,7 @@ export async function draftSingle(
   const text = singleTaskPlan({ name: slug(heading, 'plan'), title: heading, specPath, profile: run.profile.name, assessment: a });
   const { config } = await loadConfig(outDir);
   const diagnostics = loadDiagnostics(await validatePlanText(outFile, text, outDir, config));
-  if (diagnostics.some((d) => d.severity === 'error')) {
-    printDiagnostics(io, diagnostics);
-    say('the one-task plan does not validate; nothing written');
-    return said.invalid;
-  }
+  if (diagnostics.some((d) => d.severity === 'error')) return err({ kind: 'single-plan-invalid', diagnostics });
   const written = await writeOneFile(outPath, outFile, text);
   if (!written.ok) return written;
   io.stdout(`${outFile}: one task carrying the whole spec (${a.recommendation}, confidence ${a.confidence})\n`);

@@ -13,26 +13,21 @@ import { diffPlans, renderPlanDiff } from '../../plan-edit/diff.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
-import { printDiagnostics, readPlanFile, validatePlanText } from '../plan-input.js';
+import { readPlanFile, validatePlanText } from '../plan-input.js';
 
 type Side = Result<{ compiled: CompiledPlan; name: string }, Failure>;
 
-async function compileSide(io: CliIo, name: string, text: string, dir: string): Promise<Side> {
+async function compileSide(name: string, text: string, dir: string): Promise<Side> {
   const { config } = await loadConfig(dir);
   const loaded = await validatePlanText(name, text, dir, config);
-  if (!loaded.ok) {
-    const errors = loaded.error.diagnostics.filter((d) => d.severity === 'error');
-    printDiagnostics(io, errors);
-    io.stderr(`execplan: ${name} is not a valid plan; fix it to compare it\n`);
-    return err({ kind: 'reported', failure: { kind: 'plan-invalid', diagnostics: errors } });
-  }
+  if (!loaded.ok) return err({ kind: 'diff-invalid', name, diagnostics: loaded.error.diagnostics.filter((d) => d.severity === 'error') });
   return ok({ compiled: compilePlan(loaded.value.model), name });
 }
 
 async function readSide(io: CliIo, file: string): Promise<Side> {
   const read = await readPlanFile(io.cwd, file);
   if (!read.ok) return read;
-  return compileSide(io, read.value.file, read.value.text, read.value.dir);
+  return compileSide(read.value.file, read.value.text, read.value.dir);
 }
 
 /** The plan file as it is at a git revision, read with `git show REV:./file` from the plan's folder. */
@@ -41,7 +36,7 @@ async function readRevision(io: CliIo, file: string, rev: string): Promise<Side>
   const dir = path.dirname(absolute);
   try {
     const { stdout } = await promisify(execFile)('git', ['show', `${rev}:./${path.basename(absolute)}`], { cwd: dir, env: io.env, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
-    return compileSide(io, `${file}@${rev}`, stdout, dir);
+    return compileSide(`${file}@${rev}`, stdout, dir);
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     const why = e.code === 'ENOENT' ? 'git is not installed' : (e.stderr ?? String(error)).trim().split('\n')[0];

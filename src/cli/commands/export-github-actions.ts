@@ -111,9 +111,7 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
       io.stderr(`${input.file}: ${shown} is up to date\n`);
       return ok();
     }
-    // One file, so one line says it (not compile --check's list of artifacts); the exit code is stale's.
-    io.stderr(`${input.file}: ${shown} is ${onDisk === null ? 'missing' : 'stale'}; run \`${command}\` and commit the result\n`);
-    return err({ kind: 'reported', failure: { kind: 'stale', planFile: input.file, stale: [shown], rerun: command } });
+    return err({ kind: 'workflow-stale', planFile: input.file, workflow: shown, missing: onDisk === null, rerun: command });
   }
   try {
     await mkdir(path.dirname(file), { recursive: true });

@@ -1,11 +1,16 @@
 /** execplan validate [plan.yaml] [--format text|json]: every problem in one run, then the documented exit code. */
 import type { Diagnostic } from '../../compiler/diagnostic.js';
+import type { PlanInvalid } from '../../compiler/load.js';
+import type { FailureOf } from '../../core/failure.js';
 import { err, ok } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
 import { parseCommandArgs } from '../args.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { failureText } from '../failure-text.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadPlanWithConfig, printDiagnostics, type LoadPlanFailure } from '../plan-input.js';
+
+type Format = 'text' | 'json';
+type LoadFailure = LoadPlanFailure | PlanInvalid;
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -22,71 +27,61 @@ export const validateCommand: Command = {
       },
       1,
     );
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
     const outcome = await loadPlanWithConfig(io, positionals[0], values.strict ? { strict: true } : {}, values.config, { allowOutside: values['allow-outside'] });
-    if (!outcome.ok) {
-      const failure = outcome.error;
-      switch (failure.kind) {
-        case 'plan-unreadable':
-        case 'config-missing':
-          // A plan or config that cannot be read is an error message; as JSON, one diagnostic at 1:1.
-          if (values.format === 'text') return outcome;
-          io.stdout(
-            `${JSON.stringify(
-              [
-                {
-                  file: failure.file,
-                  line: 1,
-                  col: 1,
-                  severity: 'error',
-                  code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
-                  // The text the user would read, without the `execplan: ` prefix and the newline.
-                  message: failureText(failure, { ...validateCommand, cwd: io.cwd })
-                    .replace(/^execplan: /, '')
-                    .replace(/\n$/, ''),
-                  path: [],
-                },
-              ],
-              null,
-              2,
-            )}\n`,
-          );
-          break;
-        case 'config-invalid':
-          report(failure.diagnostics);
-          break;
-        case 'plan-invalid':
-          report(failure.diagnostics);
-          if (values.format === 'text') io.stderr(`${failure.file}: ${summary(failure.diagnostics)}\n`);
-          break;
-        default:
-          return unreachable(failure, 'load failure');
-      }
-      return err({ kind: 'reported', failure });
-    }
+    if (!outcome.ok) return reportFailure(io, format, outcome.error);
     const { diagnostics, model, input } = outcome.value;
-    report(diagnostics);
-    if (values.format === 'text') {
+    report(io, format, diagnostics);
+    if (format === 'text') {
       const warnings = diagnostics.length;
       io.stderr(
         `${input.file}: valid (${plural(model.tasks.length, 'task')}, ${plural(model.edges.filter((e) => e.scheduled).length, 'scheduled dependency', 'scheduled dependencies')}${warnings ? `, ${plural(warnings, 'warning')}` : ''})\n`,
       );
     }
     return ok();
-
-    /** validate's report is every diagnostic, on stdout; the exit code says which kind of error there was. */
-    function report(list: readonly Diagnostic[]): void {
-      if (values.format === 'json') io.stdout(`${JSON.stringify(list, null, 2)}\n`);
-      else printDiagnostics(io, list, 'stdout');
-    }
   },
 };
 
-/** "2 errors, 1 warning" */
-function summary(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  return `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+/** validate's report is every diagnostic, on stdout; the exit code says which kind of error there was. */
+function report(io: CliIo, format: Format, list: readonly Diagnostic[]): void {
+  if (format === 'json') io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+  else printDiagnostics(io, list, 'stdout');
+}
+
+/** A plan that does not load: its problems as the report (a file that cannot be read is a plain error in text). */
+function reportFailure(io: CliIo, format: Format, failure: LoadFailure): CommandResult {
+  switch (failure.kind) {
+    case 'plan-unreadable':
+    case 'config-missing':
+      // A plan or config that cannot be read is an error message; as JSON, one diagnostic at 1:1.
+      if (format === 'text') return err(failure);
+      io.stdout(`${JSON.stringify([unreadableDiagnostic(io, failure)], null, 2)}\n`);
+      return err({ kind: 'validate-failed', cause: failure, file: failure.file, summary: false });
+    case 'config-invalid':
+      report(io, format, failure.diagnostics);
+      return err({ kind: 'validate-failed', cause: failure, file: '', summary: false });
+    case 'plan-invalid':
+      report(io, format, failure.diagnostics);
+      return err({ kind: 'validate-failed', cause: failure, file: failure.file, summary: format === 'text' });
+    default:
+      return unreachable(failure, 'load failure');
+  }
+}
+
+function unreadableDiagnostic(io: CliIo, failure: FailureOf<'plan-unreadable' | 'config-missing'>): Diagnostic {
+  return {
+    file: failure.file,
+    line: 1,
+    col: 1,
+    severity: 'error',
+    code: failure.kind === 'config-missing' ? 'no-config' : 'no-plan',
+    // The text the user would read, without the `execplan: ` prefix and the newline.
+    message: failureText(failure, { ...validateCommand, cwd: io.cwd })
+      .replace(/^execplan: /, '')
+      .replace(/\n$/, ''),
+    path: [],
+  };
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

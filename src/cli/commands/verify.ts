@@ -30,7 +30,7 @@ export const verifyCommand: Command = {
       }
       const problem = { line: 1, code: 'journal-unreadable', message: `cannot read the journal (${code ?? String(error)})` };
       io.stdout(`${shown}:1:1: error ${problem.code} ${problem.message}\n`);
-      return err({ kind: 'reported', failure: { kind: 'history-damaged', journal: paths.journal, problems: [problem] } });
+      return err({ kind: 'journal-unreadable', journal: shown, code: code ?? String(error) });
     }
     const snapshot = readSnapshot(paths.state);
     const { problems, records, tornTail } = verifyJournal(text, snapshot?.journal ?? null);

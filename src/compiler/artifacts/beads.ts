@@ -52,16 +52,76 @@ const maxBarrierPairs = 100;
 const priorityNumber = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions): BeadsIssue[] {
-  const { model, graph } = compiled;
+  const { model } = compiled;
   const prefix = options.prefix ?? model.name;
   const at = options.timestamp;
   const epicId = beadsId(prefix, model.name);
   const idOf = new Map(model.tasks.map((t) => [t.id, beadsId(prefix, model.name, t.id)]));
   const featurePriority = new Map((model.source.features ?? []).map((f) => [f.id, f.priority]));
+  const { blockers, milestones } = blockingOf(compiled, { prefix, at, epicId, idOf });
+  const dependency = (issue: string, on: string, type: BeadsDependency['type']): BeadsDependency => ({
+    issue_id: issue,
+    depends_on_id: on,
+    type,
+    created_at: at,
+    created_by: 'execplan',
+  });
+  const issues = model.tasks.map((task): BeadsIssue => {
+    const priority = task.priority ?? (task.feature ? featurePriority.get(task.feature) : undefined) ?? 'medium';
+    const id = idOf.get(task.id)!;
+    return {
+      id,
+      title: task.title,
+      description: describe(task),
+      acceptance_criteria: task.acceptance.map((a) => `- ${describeCheck(a)}`).join('\n'),
+      status: options.statuses?.get(task.id) ?? 'open',
+      priority: priorityNumber[priority],
+      issue_type: 'task',
+      estimated_minutes: Math.round(task.hours * 60),
+      created_at: at,
+      updated_at: at,
+      labels: labelsOf(task),
+      dependencies: [dependency(id, epicId, 'parent-child'), ...blockers.get(task.id)!.map((from) => dependency(id, idOf.get(from)!, 'blocks'))],
+    };
+  });
+  return [epicIssue(compiled, epicId, at), ...milestones, ...issues];
+}
 
-  // Blocks: every scheduled dependency, plus the phase barriers, so `bd ready` offers exactly what the
-  // schedule would start. A barrier is the last tasks of a phase blocking the first tasks of the next;
-  // when that cross product is large, one milestone issue per barrier keeps the file linear in size.
+/** The plan's epic: every task issue is its child. */
+function epicIssue(compiled: CompiledPlan, epicId: string, at: string): BeadsIssue {
+  const { model } = compiled;
+  const total = model.tasks.reduce((s, t) => s + t.hours, 0);
+  return {
+    id: epicId,
+    title: model.title,
+    description: [model.source.description ?? '', `Execution plan '${model.name}' (${model.tasks.length} tasks), compiled by execplan.`].filter(Boolean).join('\n\n'),
+    acceptance_criteria: 'Every task of the plan is closed.',
+    status: 'open',
+    priority: 1,
+    issue_type: 'epic',
+    estimated_minutes: Math.round(total * 60),
+    created_at: at,
+    updated_at: at,
+    labels: ['execplan', `plan:${model.name}`],
+    dependencies: [],
+  };
+}
+
+interface BlockingIds {
+  prefix: string;
+  at: string;
+  epicId: string;
+  /** Task id -> issue id; the milestones' ids are added as they are made. */
+  idOf: Map<string, string>;
+}
+
+/**
+ * Blocks: every scheduled dependency, plus the phase barriers, so `bd ready` offers exactly what the
+ * schedule would start. A barrier is the last tasks of a phase blocking the first tasks of the next;
+ * when that cross product is large, one milestone issue per barrier keeps the file linear in size.
+ */
+function blockingOf(compiled: CompiledPlan, ids: BlockingIds): { blockers: Map<string, string[]>; milestones: BeadsIssue[] } {
+  const { model, graph } = compiled;
   const blockers = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const add = (from: string, to: string) => {
     const list = blockers.get(to)!;
@@ -85,66 +145,34 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       for (const to of sources) for (const from of sinks) add(from, to);
       continue;
     }
-    const id = beadsId(prefix, model.name, `#phase:${barrier.to}`);
-    milestones.push({
-      id,
-      title: `Finish phase ${barrier.from} before phase ${barrier.to}`,
-      description: `Phase barrier of execplan plan '${model.name}': close this issue when every task of phase '${barrier.from}' is closed; the first tasks of phase '${barrier.to}' wait for it.`,
-      acceptance_criteria: `- Every task of phase ${barrier.from} is closed.`,
-      status: 'open',
-      priority: 1,
-      issue_type: 'task',
-      estimated_minutes: 0,
-      created_at: at,
-      updated_at: at,
-      labels: ['execplan', 'kind:phase-barrier', `phase:${barrier.from}`],
-      dependencies: [
-        { issue_id: id, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
-        ...sinks.map((from): BeadsDependency => ({ issue_id: id, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
-      ],
-    });
-    idOf.set(`#phase:${barrier.to}`, id);
+    milestones.push(barrierMilestone(model.name, barrier, sinks, ids));
     for (const to of sources) add(`#phase:${barrier.to}`, to);
   }
+  return { blockers, milestones };
+}
 
-  const total = model.tasks.reduce((s, t) => s + t.hours, 0);
-  const epic: BeadsIssue = {
-    id: epicId,
-    title: model.title,
-    description: [model.source.description ?? '', `Execution plan '${model.name}' (${model.tasks.length} tasks), compiled by execplan.`].filter(Boolean).join('\n\n'),
-    acceptance_criteria: 'Every task of the plan is closed.',
+/** The milestone issue that stands for a large phase barrier: blocked by the phase's last tasks. */
+function barrierMilestone(planName: string, barrier: { from: string; to: string }, sinks: string[], ids: BlockingIds): BeadsIssue {
+  const { at, epicId, idOf } = ids;
+  const id = beadsId(ids.prefix, planName, `#phase:${barrier.to}`);
+  idOf.set(`#phase:${barrier.to}`, id);
+  return {
+    id,
+    title: `Finish phase ${barrier.from} before phase ${barrier.to}`,
+    description: `Phase barrier of execplan plan '${planName}': close this issue when every task of phase '${barrier.from}' is closed; the first tasks of phase '${barrier.to}' wait for it.`,
+    acceptance_criteria: `- Every task of phase ${barrier.from} is closed.`,
     status: 'open',
     priority: 1,
-    issue_type: 'epic',
-    estimated_minutes: Math.round(total * 60),
+    issue_type: 'task',
+    estimated_minutes: 0,
     created_at: at,
     updated_at: at,
-    labels: ['execplan', `plan:${model.name}`],
-    dependencies: [],
+    labels: ['execplan', 'kind:phase-barrier', `phase:${barrier.from}`],
+    dependencies: [
+      { issue_id: id, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
+      ...sinks.map((from): BeadsDependency => ({ issue_id: id, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
+    ],
   };
-  const issues = model.tasks.map((task): BeadsIssue => {
-    const priority = task.priority ?? (task.feature ? featurePriority.get(task.feature) : undefined) ?? 'medium';
-    return {
-      id: idOf.get(task.id)!,
-      title: task.title,
-      description: describe(task),
-      acceptance_criteria: task.acceptance.map((a) => `- ${describeCheck(a)}`).join('\n'),
-      status: options.statuses?.get(task.id) ?? 'open',
-      priority: priorityNumber[priority],
-      issue_type: 'task',
-      estimated_minutes: Math.round(task.hours * 60),
-      created_at: at,
-      updated_at: at,
-      labels: labelsOf(task),
-      dependencies: [
-        { issue_id: idOf.get(task.id)!, depends_on_id: epicId, type: 'parent-child', created_at: at, created_by: 'execplan' },
-        ...blockers
-          .get(task.id)!
-          .map((from): BeadsDependency => ({ issue_id: idOf.get(task.id)!, depends_on_id: idOf.get(from)!, type: 'blocks', created_at: at, created_by: 'execplan' })),
-      ],
-    };
-  });
-  return [epic, ...milestones, ...issues];
 }
 
 function describe(task: TaskModel): string {

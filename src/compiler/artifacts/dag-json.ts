@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { EdgeModel } from '../model.js';
 import { dagContract, dagMetricsContract, edgeContract } from '../artifacts/contract.js';
 import { conflictGroupsJson } from './conflicts-json.js';
-import { stableJson, withGenerated } from './json.js';
+import { printedWithGenerated } from './json.js';
 
 function edgeJson(e: EdgeModel) {
   return { from: e.from, to: e.to, type: e.type, confidence: e.confidence, isHard: e.hard, reason: e.reason ?? undefined, ...edgeContract(e) };
@@ -41,5 +41,5 @@ export function renderDag(compiled: CompiledPlan, diagnostics: readonly Diagnost
     cycle_break_suggestions: [],
     ...dagContract(compiled),
   };
-  return stableJson(withGenerated(body, timestamp));
+  return printedWithGenerated(body, timestamp);
 }

@@ -3,19 +3,31 @@
  * first), two-space indent, trailing newline. contentHash = sha256 of the normalized (compact,
  * sorted-key) JSON of the document without its `generated` block: the same rule as dag.json and
  * waves.json, so a reader can verify every artifact the same way.
+ *
+ * One printer: V8's JSON.stringify over a value whose keys are already in artifact order. `ordered`
+ * establishes that order, copying only the objects that are not in it yet (renderers that build their
+ * records in key order pay for a check, not a copy). Keys sort as `Array.prototype.sort` compares them.
+ * The document and its direct children are printed in exactly that order; deeper down a record is
+ * printed as a JavaScript object holds it, which puts integer-like keys ("7", "10") first in numeric
+ * order: the bytes every artifact has always had.
  */
 import * as crypto from 'node:crypto';
-import { Buffer } from 'node:buffer';
 import { generatedBy } from './context.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Copies that are already what normalizeJson makes of them (see withKeyInOrder): returned as they are. */
-const alreadyNormal = new WeakSet<object>();
+/** From this nesting depth down a record is printed in JavaScript's own key order (see the header). */
+const plainDepth = 2;
 
 /**
- * A normalized object with one more key, placed where sorting puts it; normalizeJson (and so every
- * artifact writer) takes the result as it is instead of copying it again. `value` must be normalized.
+ * Records known to be in artifact order all the way down (from inArtifactOrder, withKeyInOrder): the
+ * document's walk takes them as they are instead of checking each again.
+ */
+const settled = new WeakSet<object>();
+
+/**
+ * A normalized object with one more key, placed where sorting puts it. `sorted` and `value` must be
+ * normalized (from inArtifactOrder, or built in key order).
  */
 export function withKeyInOrder(sorted: Record<string, unknown>, key: string, value: Json): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -28,32 +40,126 @@ export function withKeyInOrder(sorted: Record<string, unknown>, key: string, val
     if (k !== key) out[k] = sorted[k];
   }
   if (!placed) out[key] = value;
-  alreadyNormal.add(out);
+  settled.add(out);
   return out;
 }
 
-export function normalizeJson(value: unknown): Json {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'object') {
-    if (alreadyNormal.has(value)) return value as Json;
-    // Plain loops: this runs over every node of every artifact (tens of MB for a 10,000-task plan).
-    if (Array.isArray(value)) {
-      const out: Json[] = new Array<Json>(value.length);
-      for (let i = 0; i < value.length; i++) out[i] = normalizeJson(value[i]);
-      return out;
-    }
-    const out: { [k: string]: Json } = {};
-    const keys = Object.keys(value).sort();
-    for (let i = 0; i < keys.length; i++) {
-      const v = (value as Record<string, unknown>)[keys[i]!];
-      if (v !== undefined) out[keys[i]!] = normalizeJson(v);
-    }
-    return out;
+/** Thrown by `ordered` when a record near the top cannot hold its keys in sorted order (see printLevels). */
+class TopLevelOrder extends Error {}
+
+const isPlainRecord = (v: object) => {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * `v` with its keys in artifact order, and every value JSON.stringify would print differently from
+ * normalizeJson replaced (a bigint, symbol or function as its String(), a Map or class instance as its
+ * own enumerable keys): `v` itself when nothing needs changing, else copies of just the changed parts.
+ */
+function ordered(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return v;
+    case 'object':
+      if (v === null || (depth >= plainDepth && settled.has(v))) return v;
+      return Array.isArray(v) ? orderedArray(v, depth) : orderedRecord(v, depth);
+    default:
+      // Only a bigint, symbol or function is left.
+      return String(v);
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'boolean' || typeof value === 'string') return value;
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above: only a bigint, symbol or function is left
-  return String(value);
+}
+
+function orderedArray(v: unknown[], depth: number): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    const y = ordered(x, depth + 1);
+    if (y !== x && out === null) out = v.slice(0, i);
+    if (out !== null) out.push(y === undefined ? null : y);
+  }
+  // A sparse array or a subclass prints the same once copied into a plain array.
+  return out ?? (Object.getPrototypeOf(v) === Array.prototype ? v : [...v].map((x) => (x === undefined ? null : x)));
+}
+
+function orderedRecord(v: object, depth: number): object {
+  const record = v as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let inOrder = isPlainRecord(v) && typeof (record as { toJSON?: unknown }).toJSON !== 'function';
+  for (let i = 1; inOrder && i < keys.length; i++) if (keys[i - 1]! > keys[i]!) inOrder = false;
+  let values: unknown[] | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const x = record[keys[i]!];
+    const y = ordered(x, depth + 1);
+    if (y !== x && values === null) values = keys.slice(0, i).map((k) => record[k]);
+    if (values !== null) values.push(y);
+  }
+  if (inOrder && values === null) return v;
+  const order = keys.map((_, i) => i);
+  if (!inOrder) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const out: Record<string, unknown> = {};
+  for (const i of order) {
+    const y = values ? values[i] : record[keys[i]!];
+    if (y !== undefined) out[keys[i]!] = y;
+  }
+  // An integer-like key ("10") goes first in a JavaScript object whatever its place in the sort.
+  if (depth < plainDepth && !inOrder && keys.some((k) => k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57)) {
+    const printed = Object.keys(out);
+    for (let i = 1; i < printed.length; i++) if (printed[i - 1]! > printed[i]!) throw new TopLevelOrder();
+  }
+  return out;
+}
+
+/**
+ * Rare: a record at the top two levels with integer-like keys that must print in sorted order, which a
+ * JavaScript object cannot hold. Those two levels are printed here key by key; every value below them
+ * by JSON.stringify as usual (below the top a newline only ever comes from the indentation, since
+ * strings escape theirs, so re-indenting a value's text is a plain replace).
+ */
+function printLevels(v: unknown, pretty: boolean, pad: string, depth: number): string {
+  if (depth >= plainDepth || v === null || typeof v !== 'object') {
+    const text = JSON.stringify(ordered(v, depth) ?? null, null, pretty ? 2 : undefined);
+    return pretty && pad ? text.replaceAll('\n', `\n${pad}`) : text;
+  }
+  const inner = pretty ? `${pad}  ` : '';
+  const open = pretty ? `\n${inner}` : '';
+  const between = pretty ? `,\n${inner}` : ',';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[${open}${v.map((x) => printLevels(x, pretty, inner, depth + 1)).join(between)}${pretty ? `\n${pad}` : ''}]`;
+  }
+  const record = v as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  if (keys.length === 0) return '{}';
+  const entries = keys.map((k) => `${JSON.stringify(k)}:${pretty ? ' ' : ''}${printLevels(record[k], pretty, inner, depth + 1)}`);
+  return `{${open}${entries.join(between)}${pretty ? `\n${pad}` : ''}}`;
+}
+
+/** The artifact text of a value, compact or indented (no trailing newline). */
+function printJson(value: unknown, pretty: boolean): string {
+  let value0: unknown;
+  try {
+    value0 = ordered(value, 0);
+  } catch (error) {
+    if (!(error instanceof TopLevelOrder)) throw error;
+    return printLevels(value, pretty, '', 0);
+  }
+  return JSON.stringify(value0 ?? null, null, pretty ? 2 : undefined);
+}
+
+/**
+ * A record with sorted keys at every level (JavaScript's order for integer-like keys), ready for
+ * JSON.stringify: the record itself when it already is, so build records in key order where it is cheap.
+ */
+export function inArtifactOrder<T extends object>(value: T): Record<string, unknown> {
+  const out = ordered(value, plainDepth) as Record<string, unknown>;
+  settled.add(out);
+  return out;
 }
 
 // The one-shot crypto.hash (Node 20.12+) is 2-3x faster than a Hash object for short texts, and loading
@@ -65,97 +171,7 @@ export function sha256(text: string): string {
 }
 
 export function stableStringify(value: unknown): string {
-  return `${sortedJson(value, true)}\n`;
-}
-
-/**
- * The text of `JSON.stringify(normalizeJson(value), null, pretty ? 2 : undefined)`, written straight into a
- * growing byte buffer (or, with `sink`, handed over in chunks and not kept) instead of first building the
- * normalized copy and then one string: for a 10,000-task tasks.json that copy was ~100 MB of peak memory.
- */
-/** From this nesting depth down a subtree is copied (sorted) and printed by JSON.stringify (see write). */
-const nativeDepth = 2;
-
-function sortedJson(value: unknown, pretty: boolean, sink?: (chunk: Buffer) => void): string {
-  let buffer = Buffer.allocUnsafe(1 << 16);
-  let length = 0;
-  let pending = '';
-  const flush = () => {
-    const need = length + pending.length * 3;
-    if (need > buffer.length) {
-      if (sink) {
-        sink(buffer.subarray(0, length));
-        length = 0;
-        if (pending.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(pending.length * 3);
-      } else {
-        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, need));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
-    }
-    length += buffer.write(pending, length, 'utf8');
-    pending = '';
-  };
-  const put = (s: string) => {
-    pending += s;
-    if (pending.length > 8192) flush();
-  };
-  const write = (v: unknown, pad: string, depth: number): void => {
-    if (v === null || v === undefined) return put('null');
-    // Deep enough (one task, one edge, one wave): the sorted copy of this subtree is small, and V8's own
-    // JSON.stringify of it is many times faster than building the text piece by piece here. Below the top
-    // level a newline only ever comes from the indentation (strings escape theirs), so re-indenting the
-    // subtree's text is a plain replace.
-    if (depth >= nativeDepth && typeof v === 'object') {
-      const text = pretty ? JSON.stringify(normalizeJson(v), null, 2) : JSON.stringify(normalizeJson(v));
-      return put(pretty && pad ? text.replaceAll('\n', `\n${pad}`) : text);
-    }
-    switch (typeof v) {
-      case 'string':
-        return put(JSON.stringify(v));
-      case 'number':
-        return put(Number.isFinite(v) ? JSON.stringify(v) : 'null');
-      case 'boolean':
-        return put(v ? 'true' : 'false');
-      case 'bigint':
-      case 'symbol':
-      case 'function':
-        return put(JSON.stringify(String(v)));
-      default:
-        break;
-    }
-    const inner = pretty ? `${pad}  ` : '';
-    const open = pretty ? `\n${inner}` : '';
-    const between = pretty ? `,\n${inner}` : ',';
-    if (Array.isArray(v)) {
-      if (v.length === 0) return put('[]');
-      put('[');
-      for (let i = 0; i < v.length; i++) {
-        put(i === 0 ? open : between);
-        write(v[i], inner, depth + 1);
-      }
-      return put(pretty ? `\n${pad}]` : ']');
-    }
-    const keys = Object.keys(v).sort();
-    let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const x = (v as Record<string, unknown>)[keys[i]!];
-      if (x === undefined) continue;
-      put(first ? `{${open}` : between);
-      first = false;
-      put(JSON.stringify(keys[i]));
-      put(pretty ? ': ' : ':');
-      write(x, inner, depth + 1);
-    }
-    put(first ? '{}' : pretty ? `\n${pad}}` : '}');
-  };
-  write(value, '', 0);
-  flush();
-  if (sink) {
-    sink(buffer.subarray(0, length));
-    return '';
-  }
-  return buffer.toString('utf8', 0, length);
+  return `${printJson(value, true)}\n`;
 }
 
 /** Sorted-key JSON with a trailing newline (dag.json, waves.json and the runner's canonical hashes use this name). */
@@ -163,10 +179,7 @@ export const stableJson = stableStringify;
 
 /** sha256 of the compact sorted-key JSON of a value: an artifact's `contentHash`, a task definition's hash. */
 export function contentHash(value: unknown): string {
-  // The hash of the compact sorted-key JSON, streamed into sha256 without building that text.
-  const hash = crypto.createHash('sha256');
-  sortedJson(value, false, (chunk) => hash.update(chunk));
-  return hash.digest('hex');
+  return sha256(printJson(value, false));
 }
 
 /**
@@ -187,87 +200,20 @@ export function generatedBlock(body: object, facts: Omit<Generated, 'contentHash
 }
 
 /**
- * Prints a document whose `generated` block holds the hash of the rest, in one walk: every value is
- * sorted (normalized) once and printed twice from that copy, compact into sha256 and indented into the
- * text, instead of one walk for the hash and another for the text. The bytes are exactly
- * `stableStringify({ ...body, generated: generatedBlock(body, facts) })`.
+ * Prints a document whose `generated` block holds the hash of the rest: the body is put in order once,
+ * then printed twice by JSON.stringify, compact for the hash and indented for the text. The bytes are
+ * exactly `stableStringify({ ...body, generated: generatedBlock(body, facts) })`.
  */
 function printWithGenerated(body: Record<string, unknown>, facts: object): string {
-  const hash = crypto.createHash('sha256');
-  let compact = '';
-  const toHash = (text: string) => {
-    compact += text;
-    if (compact.length > 8192) {
-      hash.update(compact, 'utf8');
-      compact = '';
-    }
-  };
-  const keys = Object.keys(body)
-    .filter((k) => body[k] !== undefined)
-    .sort();
-  const printed = new Map<string, string>();
-  toHash('{');
-  keys.forEach((key, i) => {
-    toHash(`${i ? ',' : ''}${JSON.stringify(key)}:`);
-    const parts: string[] = [];
-    walkBoth(body[key], '  ', 1, toHash, (text) => parts.push(text));
-    printed.set(key, parts.join(''));
-  });
-  toHash('}');
-  hash.update(compact, 'utf8');
-  const generated = { ...facts, contentHash: hash.digest('hex') };
-  const parts: string[] = [];
-  walkBoth(
-    generated,
-    '  ',
-    1,
-    () => {},
-    (text) => parts.push(text),
-  );
-  printed.set('generated', parts.join(''));
-  const lines = [...printed.keys()].sort().map((key) => `  ${JSON.stringify(key)}: ${printed.get(key)!}`);
-  return `{\n${lines.join(',\n')}\n}\n`;
-}
-
-/** sortedJson's walk with two outputs at once: compact (`c`) and indented at `pad` (`p`). */
-function walkBoth(v: unknown, pad: string, depth: number, c: (text: string) => void, p: (text: string) => void): void {
-  if (v === null || v === undefined || typeof v !== 'object' || depth >= nativeDepth) {
-    const n = normalizeJson(v);
-    c(JSON.stringify(n));
-    const text = JSON.stringify(n, null, 2);
-    p(typeof n === 'object' && n !== null ? text.replaceAll('\n', `\n${pad}`) : text);
-    return;
+  let sorted: Record<string, unknown>;
+  try {
+    sorted = ordered(body, 0) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof TopLevelOrder)) throw error;
+    return stableStringify({ ...body, generated: generatedBlock(body, facts as Omit<Generated, 'contentHash'>) });
   }
-  const inner = `${pad}  `;
-  if (Array.isArray(v)) {
-    if (v.length === 0) {
-      c('[]');
-      p('[]');
-      return;
-    }
-    c('[');
-    p('[');
-    for (let i = 0; i < v.length; i++) {
-      if (i) c(',');
-      p(i ? `,\n${inner}` : `\n${inner}`);
-      walkBoth(v[i], inner, depth + 1, c, p);
-    }
-    c(']');
-    p(`\n${pad}]`);
-    return;
-  }
-  const keys = Object.keys(v).sort();
-  let first = true;
-  for (const key of keys) {
-    const x = (v as Record<string, unknown>)[key];
-    if (x === undefined) continue;
-    c(`${first ? '{' : ','}${JSON.stringify(key)}:`);
-    p(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
-    first = false;
-    walkBoth(x, inner, depth + 1, c, p);
-  }
-  c(first ? '{}' : '}');
-  p(first ? '{}' : `\n${pad}}`);
+  const generated = ordered({ ...facts, contentHash: sha256(JSON.stringify(sorted)) }, 1) as Json;
+  return `${JSON.stringify(withKeyInOrder(sorted, 'generated', generated), null, 2)}\n`;
 }
 
 /** Fills `generated.contentHash` and prints the document. */
@@ -281,7 +227,7 @@ export function withGenerated<T extends object>(body: T, timestamp: string | nul
   return { ...body, generated: generatedBlock(body, timestamp ? { by: generatedBy, timestamp } : { by: generatedBy }) };
 }
 
-/** withGenerated printed (stableJson of it), in one walk. */
+/** withGenerated printed (stableJson of it), the body put in order once. */
 export function printedWithGenerated(body: object, timestamp: string | null): string {
   return printWithGenerated(body as Record<string, unknown>, timestamp ? { by: generatedBy, timestamp } : { by: generatedBy });
 }
@@ -289,5 +235,5 @@ export function printedWithGenerated(body: object, timestamp: string | null): st
 /** The hash a reader recomputes to check a document: the same rule as renderJsonDocument. */
 export function verifyContentHash(text: string): boolean {
   const { generated, ...body } = JSON.parse(text) as { generated?: Generated };
-  return generated !== undefined && sha256(JSON.stringify(normalizeJson(body))) === generated.contentHash;
+  return generated !== undefined && sha256(JSON.stringify(inArtifactOrder(body))) === generated.contentHash;
 }

@@ -12,6 +12,7 @@ import { contractDecisionsView, contractPlanView } from './contract-view.js';
 import { mermaidCondensed, mermaidEdgeCount, mermaidFlowchart, mermaidGantt, mermaidMaxEdges } from './mermaid.js';
 import { resourceConflicts, taskSkills } from './tasks-json.js';
 import type { CompiledPlan } from '../compiled.js';
+import type { EdgeModel, TaskModel } from '../model.js';
 import type { AnalysisThresholds } from '../analysis/thresholds.js';
 
 export interface Templates {
@@ -103,20 +104,12 @@ function reviewFindings(ctx: ArtifactContext): { severity: string; code: string;
   return [...warnings, ...notes];
 }
 
-export function planView(ctx: ArtifactContext) {
+/** The summary table at the top of Plan.md: one row per fact a reviewer looks at first. */
+function planSummary(ctx: ArtifactContext, findings: readonly { severity: string }[]): [string, string | number][] {
   const { compiled, analysis } = ctx;
   const { model, graph, waves, frontier, conflicts } = compiled;
-  const byId = new Map(model.tasks.map((t) => [t.id, t]));
   const total = model.tasks.reduce((s, t) => s + t.hours, 0);
-  const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  // A large plan with phases: the phase-level overview here, and one graph per phase in its section.
-  const perPhase = model.phases.length > 0 && model.tasks.length > analysis.thresholds.graphPerPhaseAbove;
-  const full = perPhase || model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
-  // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
-  const condensed = perPhase ? 'phases' : full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
-  const users = (r: string) => model.tasks.filter((t) => (t.resources[r] ?? 0) > 0);
-  const findings = reviewFindings(ctx);
-  const summary = [
+  return [
     ['Tasks', model.tasks.length],
     ['Total work', `${round(total, 1)} h`],
     ['Critical path', `${round(graph.criticalPathHours, 1)} h (${graph.criticalPath.length} tasks)`],
@@ -137,19 +130,25 @@ export function planView(ctx: ArtifactContext) {
       : []),
     ['Findings to review', `${findings.filter((f) => f.severity === 'warning').length} warnings`],
   ];
-  const ganttLimit = analysis.thresholds.condenseGraphAbove;
+}
+
+/** Which dependency graph Plan.md draws: every task, or condensed (per phase, by stream, or too many edges). */
+function graphChoice(ctx: ArtifactContext) {
+  const { compiled, analysis } = ctx;
+  const { model } = compiled;
+  // A large plan with phases: the phase-level overview here, and one graph per phase in its section.
+  const perPhase = model.phases.length > 0 && model.tasks.length > analysis.thresholds.graphPerPhaseAbove;
+  const full = perPhase || model.tasks.length > analysis.thresholds.condenseGraphAbove ? null : mermaidFlowchart(compiled);
+  // A few dozen densely linked tasks can exceed what Mermaid renders: condensed too.
+  const condensed = perPhase ? 'phases' : full === null ? 'tasks' : mermaidEdgeCount(full) > mermaidMaxEdges ? 'edges' : null;
+  return { perPhase, condensed, graph: full !== null && condensed === null ? full : mermaidCondensed(compiled) };
+}
+
+/** Plan.md's schedule sections: the critical path, the waves, the Gantt chart and the frontier schedule. */
+function scheduleView(ctx: ArtifactContext, byId: ReadonlyMap<string, TaskModel>, critical: ReadonlySet<string>) {
+  const { compiled, analysis } = ctx;
+  const { model, graph, waves, frontier } = compiled;
   return {
-    title: model.title,
-    name: model.name,
-    description: model.source.description ?? '',
-    summary,
-    scope: analysis.scope,
-    graph: full !== null && condensed === null ? full : mermaidCondensed(compiled),
-    condensed,
-    condenseAbove: analysis.thresholds.condenseGraphAbove,
-    perPhaseAbove: analysis.thresholds.graphPerPhaseAbove,
-    chunkGroups: chunkGroups(compiled, analysis.thresholds, perPhase),
-    maxEdges: mermaidMaxEdges,
     criticalPath: graph.criticalPath.map((id) => ({
       id,
       title: byId.get(id)!.title,
@@ -168,14 +167,8 @@ export function planView(ctx: ArtifactContext) {
       phases: w.phases,
       deferred: w.deferred.map((d) => `${d.task} (${d.reason}${d.resource ? `: ${d.resource}` : ''}${d.conflictsWith ? `: ${d.conflictsWith.join(', ')}` : ''})`),
     })),
-    gantt: model.tasks.length <= ganttLimit ? mermaidGantt(compiled) : null,
-    frontier: frontier.schedule.map((s) => ({
-      task: s.task,
-      start: round(s.start),
-      finish: round(s.finish),
-      stream: byId.get(s.task)!.stream,
-      critical: graph.criticalPath.includes(s.task),
-    })),
+    gantt: model.tasks.length <= analysis.thresholds.condenseGraphAbove ? mermaidGantt(compiled) : null,
+    frontier: frontier.schedule.map((s) => ({ task: s.task, start: round(s.start), finish: round(s.finish), stream: byId.get(s.task)!.stream, critical: critical.has(s.task) })),
     frontierFacts: {
       makespan: frontier.makespanHours,
       lowerBound: frontier.lowerBound.hours,
@@ -185,8 +178,19 @@ export function planView(ctx: ArtifactContext) {
       initial: frontier.initialFrontier,
       optimizer: frontier.optimizer,
     },
+  };
+}
+
+/** Plan.md's streams and resources: who works where, and what the tasks hold. */
+function streamsAndResourcesView(ctx: ArtifactContext) {
+  const { compiled, analysis } = ctx;
+  const { model, frontier } = compiled;
+  const streams = new Map(model.streams.map((s) => [s.name, s]));
+  const users = new Map<string, string[]>(model.resources.map((r) => [r.name, []]));
+  for (const t of model.tasks) for (const [r, units] of Object.entries(t.resources)) if (units > 0) users.get(r)?.push(t.id);
+  return {
     streams: analysis.streams.branches.map((b) => {
-      const s = model.streams.find((x) => x.name === b.stream)!;
+      const s = streams.get(b.stream)!;
       return { ...b, owns: s.owns, skills: s.skills, title: s.title };
     }),
     communication: analysis.streams.communication,
@@ -194,18 +198,52 @@ export function planView(ctx: ArtifactContext) {
       name: r.name,
       capacity: r.capacity,
       reason: r.reason,
-      tasks: users(r.name).map((t) => t.id),
+      tasks: users.get(r.name)!,
       utilization: round((frontier.utilization.resources[r.name] ?? 0) * 100, 1),
     })),
     resourceConflicts: Object.entries(resourceConflicts(ctx)).map(([name, v]) => ({ name, ...(v as { resolution: string; suggested_order: string[]; rationale: string }) })),
-    ...fileConflictsView(ctx),
+  };
+}
+
+/** Plan.md's task lists: the risky tasks first (high, then medium), then every task. */
+function tasksView(ctx: ArtifactContext, critical: ReadonlySet<string>) {
+  const { model } = ctx.compiled;
+  const tests = new Map(ctx.analysis.testStrategies.map((s) => [s.task, s]));
+  return {
     risks: model.tasks
       .filter((t) => t.risk === 'high' || t.risk === 'medium')
       .sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1))
-      .map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: graph.criticalPath.includes(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
+      .map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: critical.has(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
     tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
-    softDeps: graph.softDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
-    lowConfidenceDeps: graph.lowConfidenceDeps.map((e) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason })),
+  };
+}
+
+export function planView(ctx: ArtifactContext) {
+  const { compiled, analysis } = ctx;
+  const { model, graph } = compiled;
+  const byId = new Map(model.tasks.map((t) => [t.id, t]));
+  const critical = new Set(graph.criticalPath);
+  const findings = reviewFindings(ctx);
+  const { perPhase, condensed, graph: chart } = graphChoice(ctx);
+  const dependency = (e: EdgeModel) => ({ from: e.from, to: e.to, type: e.type, confidence: e.confidence, reason: e.reason });
+  return {
+    title: model.title,
+    name: model.name,
+    description: model.source.description ?? '',
+    summary: planSummary(ctx, findings),
+    scope: analysis.scope,
+    graph: chart,
+    condensed,
+    condenseAbove: analysis.thresholds.condenseGraphAbove,
+    perPhaseAbove: analysis.thresholds.graphPerPhaseAbove,
+    chunkGroups: chunkGroups(compiled, analysis.thresholds, perPhase),
+    maxEdges: mermaidMaxEdges,
+    ...scheduleView(ctx, byId, critical),
+    ...streamsAndResourcesView(ctx),
+    ...fileConflictsView(ctx),
+    ...tasksView(ctx, critical),
+    softDeps: graph.softDeps.map(dependency),
+    lowConfidenceDeps: graph.lowConfidenceDeps.map(dependency),
     minConfidence: model.settings.minConfidence,
     findings,
     merges: analysis.decomposition.merges,
@@ -216,13 +254,8 @@ export function planView(ctx: ArtifactContext) {
   };
 }
 
-/**
- * Plan.md's per-phase sections, the chunks a reader of an execution plan expects: each phase with its
- * title, description and barrier, and each task as a checklist item with its outcome (the description),
- * stream, skills, dependencies, acceptance and sub-task checklist (`steps`). Tasks without a phase come
- * last; a plan without phases is one group.
- */
-function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, perPhase: boolean) {
+/** Per task: what its Plan.md checklist item says (outcome, stream, skills, dependencies, acceptance). */
+function chunkMaker(compiled: CompiledPlan) {
   const { model, graph } = compiled;
   const critical = new Set(graph.criticalPath);
   const streams = new Map(model.streams.map((s) => [s.name, s]));
@@ -230,7 +263,7 @@ function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, per
   for (const e of graph.edges) preds.get(e.to)!.push(e.from);
   const barrierBefore = new Map(graph.phaseBarriers.map((b) => [b.to, b.from]));
   const phaseTitle = new Map(model.phases.map((p) => [p.id, `Phase ${p.index + 1} (${p.title})`]));
-  const chunk = (t: (typeof model.tasks)[number]) => {
+  return (t: TaskModel) => {
     const s = t.stream === null ? undefined : streams.get(t.stream);
     const barrier = t.phase === null ? undefined : barrierBefore.get(t.phase);
     const dependsOn = [...(barrier === undefined ? [] : [phaseTitle.get(barrier)!]), ...preds.get(t.id)!.map((id) => `\`${id}\``)];
@@ -259,43 +292,46 @@ function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, per
       steps: t.source.steps ?? [],
     };
   };
+}
+
+/**
+ * Plan.md's per-phase sections, the chunks a reader of an execution plan expects: each phase with its
+ * title, description and barrier, and each task as a checklist item with its outcome (the description),
+ * stream, skills, dependencies, acceptance and sub-task checklist (`steps`). Tasks without a phase come
+ * last; a plan without phases is one group.
+ */
+function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, perPhase: boolean) {
+  const { model, graph } = compiled;
+  const chunk = chunkMaker(compiled);
+  const barrierBefore = new Map(graph.phaseBarriers.map((b) => [b.to, b.from]));
+  const phaseTitle = new Map(model.phases.map((p) => [p.id, `Phase ${p.index + 1} (${p.title})`]));
+  const byPhase = new Map<string | null, TaskModel[]>([...model.phases.map((p): [string, TaskModel[]] => [p.id, []]), [null, []]]);
+  for (const t of model.tasks) byPhase.get(t.phase)?.push(t);
   const graphOf = (phase: string, size: number) => {
     if (!perPhase || size > thresholds.condenseGraphAbove) return null;
     const chart = mermaidFlowchart(compiled, { phase });
     return mermaidEdgeCount(chart) > mermaidMaxEdges ? null : chart;
   };
+  const group = (heading: string, id: string, description: string, blockedBy: string, tasks: TaskModel[], chart: string | null) => ({
+    heading,
+    id,
+    description,
+    blockedBy,
+    hours: tasks.reduce((sum, t) => sum + t.hours, 0),
+    streams: [...new Set(tasks.map((t) => t.stream).filter((s): s is string => s !== null))],
+    graph: chart,
+    graphOmitted: perPhase && chart === null && id !== '',
+    chunks: tasks.map(chunk),
+  });
   const groups = model.phases
     .map((p) => {
-      const tasks = model.tasks.filter((t) => t.phase === p.id);
+      const tasks = byPhase.get(p.id)!;
       const barrier = barrierBefore.get(p.id);
-      const chart = graphOf(p.id, tasks.length);
-      return {
-        heading: `Phase ${p.index + 1}: ${p.title}`,
-        id: p.id,
-        description: p.description ?? '',
-        blockedBy: barrier === undefined ? '' : phaseTitle.get(barrier)!,
-        hours: tasks.reduce((sum, t) => sum + t.hours, 0),
-        streams: [...new Set(tasks.map((t) => t.stream).filter((s): s is string => s !== null))],
-        graph: chart,
-        graphOmitted: perPhase && chart === null,
-        chunks: tasks.map(chunk),
-      };
+      return group(`Phase ${p.index + 1}: ${p.title}`, p.id, p.description ?? '', barrier === undefined ? '' : phaseTitle.get(barrier)!, tasks, graphOf(p.id, tasks.length));
     })
     .filter((g) => g.chunks.length > 0);
-  const loose = model.tasks.filter((t) => t.phase === null);
-  if (loose.length > 0) {
-    groups.push({
-      heading: model.phases.length ? 'Tasks outside any phase' : 'Chunks',
-      id: '',
-      description: '',
-      blockedBy: '',
-      hours: loose.reduce((sum, t) => sum + t.hours, 0),
-      streams: [...new Set(loose.map((t) => t.stream).filter((s): s is string => s !== null))],
-      graph: null,
-      graphOmitted: false,
-      chunks: loose.map(chunk),
-    });
-  }
+  const loose = byPhase.get(null)!;
+  if (loose.length > 0) groups.push(group(model.phases.length ? 'Tasks outside any phase' : 'Chunks', '', '', '', loose, null));
   return groups;
 }
 

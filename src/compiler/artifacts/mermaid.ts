@@ -38,13 +38,29 @@ export function mermaidFlowchart(compiled: CompiledPlan, options: { phase?: stri
   const { model, graph } = compiled;
   const node = new Map(model.tasks.map((t, i) => [t.id, `t${i}`]));
   const shown = options.phase === undefined ? model.tasks : model.tasks.filter((t) => t.phase === options.phase);
-  const inView = new Set(shown.map((t) => t.id));
   const critical = new Set(graph.criticalPath);
   const lines = ['flowchart LR'];
-  const decl = (t: (typeof model.tasks)[number]): string => `${node.get(t.id)}["${mermaidLabel(t.id)}<br/>${mermaidLabel(t.title, 40)} (${round(t.hours)} h)"]`;
+  // One phase drawn alone needs no phase box around it.
+  taskDeclarations(compiled, shown, node, options.phase === undefined && model.phases.length > 0, lines);
+  const critEdges = dependencyArrows(compiled, new Set(shown.map((t) => t.id)), node, lines);
+  for (const style of styles) lines.push(`  ${style}`);
+  const crit = shown.filter((t) => critical.has(t.id)).map((t) => node.get(t.id));
+  const rest = shown.filter((t) => !critical.has(t.id)).map((t) => node.get(t.id));
+  if (rest.length) lines.push(`  class ${rest.join(',')} task`);
+  if (crit.length) lines.push(`  class ${crit.join(',')} crit`);
+  if (critEdges.length) lines.push(`  linkStyle ${critEdges.join(',')} stroke:#c0392b,stroke-width:3px`);
+  return lines.join('\n') + '\n';
+}
+
+type Tasks = CompiledPlan['model']['tasks'];
+
+/** The task boxes: a subgraph per phase (when `phased`), within it one per stream, then the tasks without a stream. */
+function taskDeclarations(compiled: CompiledPlan, shown: Tasks, node: ReadonlyMap<string, string>, phased: boolean, lines: string[]): void {
+  const { model } = compiled;
+  const decl = (t: Tasks[number]): string => `${node.get(t.id)}["${mermaidLabel(t.id)}<br/>${mermaidLabel(t.title, 40)} (${round(t.hours)} h)"]`;
   const streamIndex = new Map(model.streams.map((s, si) => [s.name, si]));
   /** Stream subgraphs (then tasks without a stream) of a set of tasks, indented, ids prefixed so nesting stays unique. */
-  const byStream = (tasks: typeof model.tasks, prefix: string, indent: string) => {
+  const byStream = (tasks: Tasks, prefix: string, indent: string) => {
     for (const s of model.streams) {
       const members = tasks.filter((t) => t.stream === s.name);
       if (members.length === 0) continue;
@@ -54,47 +70,50 @@ export function mermaidFlowchart(compiled: CompiledPlan, options: { phase?: stri
       for (const t of members) lines.push(`${indent}  ${decl(t)}`);
       lines.push(`${indent}end`);
     }
-    for (const t of tasks.filter((x) => x.stream === null)) lines.push(`${indent}${decl(t)}`);
+    for (const t of tasks) if (t.stream === null) lines.push(`${indent}${decl(t)}`);
   };
-  // One phase drawn alone needs no phase box around it.
-  const phased = options.phase === undefined && model.phases.length > 0;
-  if (phased) {
-    for (const p of model.phases) {
-      const members = shown.filter((t) => t.phase === p.id);
-      if (members.length === 0) continue;
-      lines.push(`  subgraph p${p.index}["phase ${p.index + 1}: ${mermaidLabel(p.title)}"]`);
-      byStream(members, `p${p.index}`, '    ');
-      lines.push('  end');
-    }
-    byStream(
-      shown.filter((t) => t.phase === null),
-      'u',
-      '  ',
-    );
-  } else {
-    byStream(shown, '', '  ');
+  if (!phased) return byStream(shown, '', '  ');
+  for (const p of model.phases) {
+    const members = shown.filter((t) => t.phase === p.id);
+    if (members.length === 0) continue;
+    lines.push(`  subgraph p${p.index}["phase ${p.index + 1}: ${mermaidLabel(p.title)}"]`);
+    byStream(members, `p${p.index}`, '    ');
+    lines.push('  end');
   }
+  byStream(
+    shown.filter((t) => t.phase === null),
+    'u',
+    '  ',
+  );
+}
+
+/**
+ * The arrows among the shown tasks: the reduced dependencies, the critical-path steps the reduction
+ * dropped or that cross a phase barrier, then soft and low-confidence ones (dotted). Returns the
+ * numbers of the critical-path arrows, for their style.
+ */
+function dependencyArrows(compiled: CompiledPlan, inView: ReadonlySet<string>, node: ReadonlyMap<string, string>, lines: string[]): number[] {
+  const { graph } = compiled;
   const critEdges: number[] = [];
   let index = 0;
   const both = (a: string, b: string) => inView.has(a) && inView.has(b);
-  const onPath = (a: string, b: string) => {
-    const i = graph.criticalPath.indexOf(a);
-    return i >= 0 && graph.criticalPath[i + 1] === b;
-  };
+  const nextOnPath = new Map<string, string>();
+  // The first occurrence of a task on the path decides, as a search from the start would.
+  for (let i = graph.criticalPath.length - 2; i >= 0; i--) nextOnPath.set(graph.criticalPath[i]!, graph.criticalPath[i + 1]!);
+  const reduced = new Set<string>();
   for (const [from, to] of graph.reducedEdges) {
+    reduced.add(`${from}\u0000${to}`);
     if (!both(from, to)) continue;
     lines.push(`  ${node.get(from)} --> ${node.get(to)}`);
-    if (onPath(from, to)) critEdges.push(index);
+    if (nextOnPath.get(from) === to) critEdges.push(index);
     index++;
   }
-  // Critical-path steps that the reduction dropped or that cross a phase barrier are drawn too.
+  const direct = new Set(graph.edges.map((e) => `${e.from}\u0000${e.to}`));
   for (let i = 0; i + 1 < graph.criticalPath.length; i++) {
     const a = graph.criticalPath[i]!;
     const b = graph.criticalPath[i + 1]!;
-    if (!both(a, b)) continue;
-    if (graph.reducedEdges.some(([f, t]) => f === a && t === b)) continue;
-    const direct = graph.edges.some((e) => e.from === a && e.to === b);
-    lines.push(`  ${node.get(a)} -->${direct ? '' : '|phase barrier|'} ${node.get(b)}`);
+    if (!both(a, b) || reduced.has(`${a}\u0000${b}`)) continue;
+    lines.push(`  ${node.get(a)} -->${direct.has(`${a}\u0000${b}`) ? '' : '|phase barrier|'} ${node.get(b)}`);
     critEdges.push(index++);
   }
   for (const e of [...graph.softDeps, ...graph.lowConfidenceDeps]) {
@@ -103,13 +122,7 @@ export function mermaidFlowchart(compiled: CompiledPlan, options: { phase?: stri
     lines.push(`  ${node.get(e.from)} -.->|${label}| ${node.get(e.to)}`);
     index++;
   }
-  lines.push(...styles.map((s) => `  ${s}`));
-  const crit = shown.filter((t) => critical.has(t.id)).map((t) => node.get(t.id));
-  const rest = shown.filter((t) => !critical.has(t.id)).map((t) => node.get(t.id));
-  if (rest.length) lines.push(`  class ${rest.join(',')} task`);
-  if (crit.length) lines.push(`  class ${crit.join(',')} crit`);
-  if (critEdges.length) lines.push(`  linkStyle ${critEdges.join(',')} stroke:#c0392b,stroke-width:3px`);
-  return lines.join('\n') + '\n';
+  return critEdges;
 }
 
 /** One node per (phase, stream) group with its task count and hours; edges carry dependency counts. */

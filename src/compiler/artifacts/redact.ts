@@ -6,33 +6,66 @@
  */
 import { redactSecrets } from '../../secrets/index.js';
 
+/** Only plain records and arrays hold user text (Maps, typed arrays and the like hold numbers and ids). */
+function isPlain(v: object): boolean {
+  if (Array.isArray(v)) return true;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 export function redactDeep<T>(value: T): T {
-  const seen = new Map<object, unknown>();
-  let changed = false;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const out = redactSecrets(v);
-      if (out !== v) changed = true;
-      return out;
+  // A compiled plan repeats its strings (a task id appears in the graph, the schedules, the analysis):
+  // each distinct string is scanned once.
+  const memo = new Map<string, string>();
+  const redact = (s: string): string => {
+    let out = memo.get(s);
+    if (out === undefined) {
+      out = redactSecrets(s);
+      memo.set(s, out);
     }
+    return out;
+  };
+  // Nothing to hide, the usual case: keep the original objects (identity, speed, no copy of the plan).
+  return holdsSecret(value, redact) ? (copyRedacted(value, redact) as T) : value;
+}
+
+/** Whether any string in `value` (depth first, each object once) changes when redacted. */
+function holdsSecret(value: unknown, redact: (s: string) => string): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (redact(v) !== v) return true;
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v) || !isPlain(v)) continue;
+    seen.add(v);
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+/** The copy with every string redacted; an object met twice is copied once (shared, as in the original). */
+function copyRedacted(value: unknown, redact: (s: string) => string): unknown {
+  const seen = new Map<object, unknown>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v);
     if (v === null || typeof v !== 'object') return v;
     const known = seen.get(v);
     if (known !== undefined) return known;
+    if (!isPlain(v)) return v;
     if (Array.isArray(v)) {
       const copy: unknown[] = [];
       seen.set(v, copy);
       for (const item of v) copy.push(walk(item));
       return copy;
     }
-    // Only plain records are copied (Maps, typed arrays and the like hold numbers and ids, not user text).
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return v;
     const copy: Record<string, unknown> = {};
     seen.set(v, copy);
     for (const [k, item] of Object.entries(v)) copy[k] = walk(item);
     return copy;
   };
-  const result = walk(value) as T;
-  // Nothing to hide: keep the original objects (identity and speed).
-  return changed ? result : value;
+  return walk(value);
 }

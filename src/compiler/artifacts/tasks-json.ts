@@ -2,18 +2,28 @@
  * tasks.json (the v3 task-graph shape, trimmed to what a plan.yaml can say): tasks with boundaries,
  * resources, acceptance checks and the test strategy; every dependency with type, confidence, isHard
  * and reason; resource conflicts with their resolution; file conflicts.
+ *
+ * The records are built with their keys in sorted order, the order the artifact prints them in: the
+ * printer then checks them instead of copying them (a 10,000-task plan has ~200,000 records here).
  */
 import type { PlanModel, TaskModel } from '../model.js';
 import type { Plan } from '../../types/plan.js';
+import type { CompiledPlan } from '../compiled.js';
+import type { TestStrategyChoice } from '../analysis/test-strategy.js';
 import { round } from '../rounding.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
-import { avoidPartners, taskContract } from './contract.js';
+import { avoidPartners } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { normalizeJson, renderJsonDocument, sha256 } from './json.js';
+import { inArtifactOrder, renderJsonDocument, sha256, withKeyInOrder } from './json.js';
 
-export function resourceConflicts(ctx: ArtifactContext) {
+/** Plan.md, Decisions.md and tasks.json all show the resource conflicts: worked out once per compiled plan. */
+const conflictsOf = new WeakMap<CompiledPlan, Record<string, unknown>>();
+
+export function resourceConflicts(ctx: ArtifactContext): Record<string, unknown> {
+  const known = conflictsOf.get(ctx.compiled);
+  if (known) return known;
   const { model, frontier } = ctx.compiled;
   const startOf = new Map(frontier.schedule.map((s) => [s.task, s.start]));
   const out: Record<string, unknown> = {};
@@ -22,23 +32,19 @@ export function resourceConflicts(ctx: ArtifactContext) {
     const demand = users.reduce((s, t) => s + (t.resources[r.name] ?? 0), 0);
     if (users.length < 2 || demand <= r.capacity) continue;
     const order = [...users].sort((a, b) => (startOf.get(a.id) ?? 0) - (startOf.get(b.id) ?? 0) || a.index - b.index).map((t) => t.id);
-    out[r.name] =
-      r.capacity === 1
-        ? {
-            tasks: users.map((t) => t.id),
-            capacity: 1,
-            resolution: 'sequential_ordering',
-            suggested_order: order,
-            rationale: `Exclusive resource${r.reason ? ` (${r.reason})` : ''}: the tasks run one at a time, in the order of the frontier schedule.`,
-          }
-        : {
-            tasks: users.map((t) => t.id),
-            capacity: r.capacity,
-            resolution: 'capacity_limit',
-            suggested_order: order,
-            rationale: `${demand} units requested of ${r.capacity}${r.reason ? ` (${r.reason})` : ''}: at most ${r.capacity} units are held at once; the rest wait, in the order of the frontier schedule.`,
-          };
+    const why = r.reason ? ` (${r.reason})` : '';
+    out[r.name] = {
+      capacity: r.capacity,
+      rationale:
+        r.capacity === 1
+          ? `Exclusive resource${why}: the tasks run one at a time, in the order of the frontier schedule.`
+          : `${demand} units requested of ${r.capacity}${why}: at most ${r.capacity} units are held at once; the rest wait, in the order of the frontier schedule.`,
+      resolution: r.capacity === 1 ? 'sequential_ordering' : 'capacity_limit',
+      suggested_order: order,
+      tasks: users.map((t) => t.id),
+    };
   }
+  conflictsOf.set(ctx.compiled, out);
   return out;
 }
 
@@ -48,112 +54,162 @@ export function taskSkills(model: PlanModel, t: TaskModel): string[] {
   return [...new Set([...(t.source.skills ?? []), ...(stream?.skills ?? [])])];
 }
 
-export function renderTasksJson(ctx: ArtifactContext): string {
+/** What every task's record looks up: worked out once for the whole plan, not once per task. */
+interface TaskFacts {
+  model: PlanModel;
+  compiled: CompiledPlan;
+  tests: Map<string, TestStrategyChoice>;
+  conflictGroups: number[][];
+  critical: Set<string>;
+  avoid: Map<string, string[]>;
+  exclusive: Set<string>;
+  streamSkills: Map<string, string[]>;
+}
+
+function taskFacts(ctx: ArtifactContext): TaskFacts {
   const { compiled, analysis } = ctx;
   const { model, graph, conflicts } = compiled;
-  const tests = new Map(analysis.testStrategies.map((s) => [s.task, s]));
-  const conflictGroups = groupsOfTasks(conflicts);
-  const critical = new Set(graph.criticalPath);
-  const avoid = avoidPartners(compiled);
-  const taskJson = (t: TaskModel) => {
-    const test = tests.get(t.id)!;
-    const exclusive = Object.keys(t.resources)
-      .filter((r) => model.resources.find((x) => x.name === r)?.capacity === 1)
-      .sort();
-    const shared = Object.fromEntries(Object.entries(t.resources).filter(([r]) => !exclusive.includes(r)));
-    const body = {
-      id: t.id,
-      feature_id: t.feature,
-      title: t.title,
-      description: t.description,
-      kind: t.kind,
-      stream: t.stream,
-      phase: t.phase,
-      branch: t.stream ? branchName(model.name, t.stream) : null,
-      boundaries: {
-        expected_complexity: t.complexity,
-        definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
-        scope: { includes: t.files, excludes: t.source.boundaries?.excludes ?? [] },
-      },
-      steps: t.source.steps ?? [],
-      resource_requirements: { exclusive_resources: exclusive, shared_resources: shared },
-      scheduling_hints: {
-        priority: t.priority,
-        on_critical_path: critical.has(t.id),
-        slack_hours: round(graph.timing[t.id]?.slack ?? 0),
-        retry_on_failure: t.retries > 0,
-        max_retries: t.retries,
-        timeout_seconds: t.timeoutSeconds,
-        gate: t.gate,
-        file_conflict_groups: conflictGroups[t.index]!,
-        avoid_concurrent_with: avoid.get(t.id)!,
-        criticality_index: compiled.risk.criticality[t.id] ?? 0,
-      },
-      ...taskContract(t),
-      skillsRequired: taskSkills(model, t),
-      duration: { optimistic: round(t.pert.optimistic), mostLikely: round(t.pert.likely), pessimistic: round(t.pert.pessimistic) },
-      durationUnits: 'hours',
-      expected_hours: round(t.hours),
-      duration_source: t.durationSource,
-      risk: t.risk,
-      test_strategy: { strategy: test.strategy, source: test.source, reason: test.reason },
-      acceptance_checks: t.acceptance.map(checkJson),
-      inputs: t.source.inputs ?? [],
-      outputs: t.source.outputs ?? [],
-    };
-    return { ...body, contentHash: sha256(JSON.stringify(normalizeJson(body))).slice(0, 16) };
+  return {
+    model,
+    compiled,
+    tests: new Map(analysis.testStrategies.map((s) => [s.task, s])),
+    conflictGroups: groupsOfTasks(conflicts),
+    critical: new Set(graph.criticalPath),
+    avoid: avoidPartners(compiled),
+    exclusive: new Set(model.resources.filter((r) => r.capacity === 1).map((r) => r.name)),
+    streamSkills: new Map(model.streams.map((s) => [s.name, s.skills ?? []])),
   };
+}
+
+function resourceRequirements(t: TaskModel, exclusiveNames: Set<string>) {
+  const exclusive: string[] = [];
+  const shared: Record<string, number> = {};
+  for (const [name, units] of Object.entries(t.resources)) {
+    if (exclusiveNames.has(name)) exclusive.push(name);
+    else shared[name] = units;
+  }
+  return { exclusive_resources: exclusive.sort(), shared_resources: shared };
+}
+
+function schedulingHints(t: TaskModel, f: TaskFacts) {
+  return {
+    avoid_concurrent_with: f.avoid.get(t.id)!,
+    criticality_index: f.compiled.risk.criticality[t.id] ?? 0,
+    file_conflict_groups: f.conflictGroups[t.index]!,
+    gate: t.gate,
+    max_retries: t.retries,
+    on_critical_path: f.critical.has(t.id),
+    priority: t.priority,
+    retry_on_failure: t.retries > 0,
+    slack_hours: round(f.compiled.graph.timing[t.id]?.slack ?? 0),
+    timeout_seconds: t.timeoutSeconds,
+  };
+}
+
+/** One task's record, its keys in sorted order, with the hash of the rest as `contentHash`. */
+function taskJson(t: TaskModel, f: TaskFacts) {
+  const test = f.tests.get(t.id)!;
+  const skills = t.stream === null ? (t.source.skills ?? []) : [...(t.source.skills ?? []), ...(f.streamSkills.get(t.stream) ?? [])];
+  const body = {
+    acceptance_checks: t.acceptance.map(checkJson),
+    boundaries: {
+      definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
+      expected_complexity: t.complexity,
+      scope: { excludes: t.source.boundaries?.excludes ?? [], includes: t.files },
+    },
+    branch: t.stream ? branchName(f.model.name, t.stream) : null,
+    category: t.category,
+    description: t.description,
+    duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
+    durationUnits: 'hours',
+    duration_source: t.durationSource,
+    execution_guidance: t.guidance,
+    expected_hours: round(t.hours),
+    feature_id: t.feature,
+    id: t.id,
+    inputs: t.source.inputs ?? [],
+    interfaces_consumed: t.consumes,
+    interfaces_produced: t.produces,
+    kind: t.kind,
+    outputs: t.source.outputs ?? [],
+    phase: t.phase,
+    resource_requirements: resourceRequirements(t, f.exclusive),
+    risk: t.risk,
+    scheduling_hints: schedulingHints(t, f),
+    skillsRequired: [...new Set(skills)],
+    source_evidence: t.evidence,
+    steps: t.source.steps ?? [],
+    stream: t.stream,
+    test_strategy: { reason: test.reason, source: test.source, strategy: test.strategy },
+    title: t.title,
+  };
+  // Put in order once: the hash is of this record, and the document prints it as it is.
+  const sorted = inArtifactOrder(body);
+  return withKeyInOrder(sorted, 'contentHash', sha256(JSON.stringify(sorted)).slice(0, 16));
+}
+
+/** tasks.json's `meta`: the plan's settings, resources, scope, phases and streams. */
+function metaJson(ctx: ArtifactContext) {
+  const { model } = ctx.compiled;
+  const { analysis } = ctx;
+  const byPhase = new Map<string, string[]>(model.phases.map((p) => [p.id, []]));
+  const byStream = new Map<string, string[]>(model.streams.map((s) => [s.name, []]));
+  for (const t of model.tasks) {
+    if (t.phase !== null) byPhase.get(t.phase)?.push(t.id);
+    if (t.stream !== null) byStream.get(t.stream)?.push(t.id);
+  }
+  return {
+    plan: model.name,
+    title: model.title,
+    execution_model: model.settings.executionModel,
+    min_confidence: model.settings.minConfidence,
+    resource_limits: { max_concurrent_tasks: model.settings.maxConcurrency, max_wave_size: model.settings.maxWaveSize },
+    shared_resources: Object.fromEntries(
+      model.resources.map((r) => [
+        r.name,
+        {
+          capacity: r.capacity,
+          location: model.source.resources?.[r.name]?.location ?? null,
+          reason: r.reason,
+          type: r.capacity === 1 ? 'exclusive' : 'shared_limited',
+        },
+      ]),
+    ),
+    // Only when the plan says what it builds on: an empty record would read as "nothing exists".
+    ...(model.source.codebase ? { codebase_analysis: codebaseAnalysis(model.source.codebase) } : {}),
+    scope_assessment: analysis.scope,
+    autonormalization: analysis.decomposition.autonormalization,
+    // Phases and streams as the plan names and describes them, so a reader of tasks.json alone can
+    // group the tasks the way Plan.md does.
+    phases: model.phases.map((p) => ({ description: p.description, id: p.id, tasks: byPhase.get(p.id)!, title: p.title })),
+    streams: model.streams.map((s) => ({
+      branch: branchName(model.name, s.name),
+      name: s.name,
+      owns: s.owns,
+      skills: s.skills,
+      tasks: byStream.get(s.name)!,
+      title: s.title,
+    })),
+  };
+}
+
+export function renderTasksJson(ctx: ArtifactContext): string {
+  const { model, conflicts } = ctx.compiled;
+  const facts = taskFacts(ctx);
   return renderJsonDocument({
     generated: generated(ctx),
-    meta: {
-      plan: model.name,
-      title: model.title,
-      execution_model: model.settings.executionModel,
-      min_confidence: model.settings.minConfidence,
-      resource_limits: { max_concurrent_tasks: model.settings.maxConcurrency, max_wave_size: model.settings.maxWaveSize },
-      shared_resources: Object.fromEntries(
-        model.resources.map((r) => [
-          r.name,
-          {
-            type: r.capacity === 1 ? 'exclusive' : 'shared_limited',
-            capacity: r.capacity,
-            location: model.source.resources?.[r.name]?.location ?? null,
-            reason: r.reason,
-          },
-        ]),
-      ),
-      // Only when the plan says what it builds on: an empty record would read as "nothing exists".
-      ...(model.source.codebase ? { codebase_analysis: codebaseAnalysis(model.source.codebase) } : {}),
-      scope_assessment: analysis.scope,
-      autonormalization: analysis.decomposition.autonormalization,
-      // Phases and streams as the plan names and describes them, so a reader of tasks.json alone can
-      // group the tasks the way Plan.md does.
-      phases: model.phases.map((p) => ({
-        id: p.id,
-        title: p.title,
-        description: p.description,
-        tasks: model.tasks.filter((t) => t.phase === p.id).map((t) => t.id),
-      })),
-      streams: model.streams.map((s) => ({
-        name: s.name,
-        title: s.title,
-        owns: s.owns,
-        skills: s.skills,
-        branch: branchName(model.name, s.name),
-        tasks: model.tasks.filter((t) => t.stream === s.name).map((t) => t.id),
-      })),
-    },
-    tasks: model.tasks.map(taskJson),
+    meta: metaJson(ctx),
+    tasks: model.tasks.map((t) => taskJson(t, facts)),
     dependencies: model.edges.map((e) => ({
+      confidence: e.confidence,
+      evidence: e.evidence,
       from: e.from,
+      inferred: e.origin === 'interface',
+      isHard: e.hard,
+      reason: e.reason,
+      scheduled: e.scheduled,
       to: e.to,
       type: e.type,
-      reason: e.reason,
-      evidence: e.evidence,
-      confidence: e.confidence,
-      isHard: e.hard,
-      scheduled: e.scheduled,
-      inferred: e.origin === 'interface',
     })),
     resource_conflicts: resourceConflicts(ctx),
     file_conflicts: conflictGroupsJson(conflicts, true),

@@ -1,7 +1,7 @@
 /** waves.json (docs/scheduling.md): the wave-based and rolling-frontier execution models. */
 import type { CompiledPlan } from '../compiled.js';
 import { rollingFrontierContract, waveBasedContract } from '../artifacts/contract.js';
-import { stableJson, withGenerated } from './json.js';
+import { printedWithGenerated } from './json.js';
 
 export function renderWaves(compiled: CompiledPlan, timestamp: string | null = null): string {
   const { waves, frontier, model } = compiled;
@@ -58,5 +58,5 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
       },
     },
   };
-  return stableJson(withGenerated(body, timestamp));
+  return printedWithGenerated(body, timestamp);
 }

@@ -66,52 +66,115 @@ export function defaultBudget(workPerSchedule: number, tasks = 0): number {
 
 /** Stops early once a schedule reaches `lowerBound` (it cannot be beaten). */
 export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[], budget: number, lowerBound = 0): OptimizeResult {
-  const random = createRandom(problem.seed);
-  const forward = new SerialScheduler(problem);
-  const backward = new SerialScheduler(problem, true);
-  let evaluated = 0;
-  let best: { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null = null;
-  // Keeps the times of the best schedule seen: re-decoding a list need not give the same times.
-  const remember = (list: Int32Array) => {
-    if (best && best.makespan <= forward.makespan) return;
-    best = { makespan: forward.makespan, start: forward.start.slice(), finish: forward.finish.slice(), list };
-  };
+  const search = new GeneticSearch(problem, lft, budget, lowerBound);
+  search.seedPopulation(seeds);
+  search.evolve();
+  return search.result();
+}
 
-  const optimal = () => best !== null && (best as { makespan: number }).makespan <= lowerBound + 1e-9;
-  const evaluate = (list: Int32Array): Individual => {
-    forward.run(list);
-    evaluated++;
-    remember(list);
-    if (evaluated + 2 > budget) return { list, makespan: forward.makespan };
-    const first = forward.makespan;
-    const improved = justify(problem, forward, backward, forward.start.slice(), forward.finish.slice());
-    evaluated += 2;
-    remember(improved.list);
-    return improved.makespan <= first ? improved : { list, makespan: first };
-  };
+/** The best schedule seen, with its times: re-decoding a list need not give the same times. */
+interface Best {
+  makespan: number;
+  start: Float64Array;
+  finish: Float64Array;
+  list: Int32Array;
+}
 
-  const population: Individual[] = [];
-  for (const list of seeds) if ((evaluated < budget && !optimal()) || population.length === 0) population.push(evaluate(list));
-  const size = Math.max(2, Math.min(40, Math.floor(budget / 30)));
-  while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
+/** One run of the genetic search: its population, its budget count and the best schedule so far. */
+class GeneticSearch {
+  private readonly random: () => number;
+  private readonly forward: SerialScheduler;
+  private readonly backward: SerialScheduler;
+  private readonly size: number;
+  private readonly edge: (a: number, b: number) => boolean;
+  private evaluated = 0;
+  private best: Best | null = null;
+  private population: Individual[] = [];
+  private bestMakespan = Infinity;
+  /** Generations since the population's best last improved. */
+  private stale = 0;
 
-  const edge = (a: number, b: number) => binaryIncludes(problem.pred[b]!, a);
-  let bestMakespan = Infinity;
-  let stale = 0;
-  while (evaluated + 1 <= budget && population.length >= 2 && !optimal()) {
-    // A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest.
-    if (stale >= stagnationLimit) {
-      population.length = Math.max(1, Math.floor(population.length / 4));
-      while (population.length < size && evaluated < budget && !optimal()) population.push(evaluate(sampleList(problem, lft, random)));
-      stale = 0;
-      continue;
+  constructor(
+    private readonly problem: Problem,
+    private readonly lft: Float64Array,
+    private readonly budget: number,
+    private readonly lowerBound: number,
+  ) {
+    this.random = createRandom(problem.seed);
+    this.forward = new SerialScheduler(problem);
+    this.backward = new SerialScheduler(problem, true);
+    this.size = Math.max(2, Math.min(40, Math.floor(budget / 30)));
+    this.edge = (a, b) => binaryIncludes(problem.pred[b]!, a);
+  }
+
+  /** The seeds first (at least one, whatever the budget), then biased random samples up to the population size. */
+  seedPopulation(seeds: Int32Array[]): void {
+    const { population } = this;
+    for (const list of seeds) if (this.canSpend() || population.length === 0) population.push(this.evaluate(list));
+    this.fill();
+  }
+
+  evolve(): void {
+    while (this.evaluated + 1 <= this.budget && this.population.length >= 2 && !this.optimal()) {
+      if (this.stale >= stagnationLimit) this.restart();
+      else this.generation();
     }
+  }
+
+  result(): OptimizeResult {
+    const found = this.best;
+    if (!found) throw new Error('optimize needs a budget of at least one schedule');
+    return { best: { list: found.list, makespan: found.makespan }, start: found.start, finish: found.finish, schedulesEvaluated: this.evaluated };
+  }
+
+  private optimal(): boolean {
+    return this.best !== null && this.best.makespan <= this.lowerBound + 1e-9;
+  }
+
+  private canSpend(): boolean {
+    return this.evaluated < this.budget && !this.optimal();
+  }
+
+  private fill(): void {
+    while (this.population.length < this.size && this.canSpend()) this.population.push(this.evaluate(sampleList(this.problem, this.lft, this.random)));
+  }
+
+  private remember(list: Int32Array): void {
+    const { forward } = this;
+    if (this.best && this.best.makespan <= forward.makespan) return;
+    this.best = { makespan: forward.makespan, start: forward.start.slice(), finish: forward.finish.slice(), list };
+  }
+
+  /** A forward serial pass, then double justification (two more passes, counted) while the budget allows. */
+  private evaluate(list: Int32Array): Individual {
+    const { forward } = this;
+    forward.run(list);
+    this.evaluated++;
+    this.remember(list);
+    if (this.evaluated + 2 > this.budget) return { list, makespan: forward.makespan };
+    const first = forward.makespan;
+    const improved = justify(this.problem, forward, this.backward, forward.start.slice(), forward.finish.slice());
+    this.evaluated += 2;
+    this.remember(improved.list);
+    return improved.makespan <= first ? improved : { list, makespan: first };
+  }
+
+  /** A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest. */
+  private restart(): void {
+    this.population.length = Math.max(1, Math.floor(this.population.length / 4));
+    this.fill();
+    this.stale = 0;
+  }
+
+  /** Random pairs, two children each (two-point crossover, then mutation), then survival of the best. */
+  private generation(): void {
+    const { population, problem, random } = this;
     const children: Individual[] = [];
     const order = shuffle(
       population.map((_, k) => k),
       random,
     );
-    for (let k = 0; k + 1 < order.length && evaluated + 1 <= budget; k += 2) {
+    for (let k = 0; k + 1 < order.length && this.evaluated + 1 <= this.budget; k += 2) {
       const mother = population[order[k]!]!.list;
       const father = population[order[k + 1]!]!.list;
       const q1 = Math.floor(random() * problem.size);
@@ -120,33 +183,33 @@ export function optimize(problem: Problem, lft: Float64Array, seeds: Int32Array[
         [mother, father],
         [father, mother],
       ] as const) {
-        if (evaluated + 1 > budget) break;
+        if (this.evaluated + 1 > this.budget) break;
         const child = crossover(x, y, q1, q2);
-        mutate(child, edge, random);
-        children.push(evaluate(child));
+        mutate(child, this.edge, random);
+        children.push(this.evaluate(child));
       }
     }
-    population.push(...children);
-    population.sort((a, b) => a.makespan - b.makespan);
+    this.survive(children);
+  }
+
+  /** The best distinct schedules among parents and children survive; counts stagnation. */
+  private survive(children: Individual[]): void {
+    const all = [...this.population, ...children].sort((a, b) => a.makespan - b.makespan);
     const seen = new Set<string>();
     const next: Individual[] = [];
-    for (const ind of population) {
+    for (const ind of all) {
       const key = `${ind.makespan}:${fingerprint(ind.list)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       next.push(ind);
-      if (next.length === size) break;
+      if (next.length === this.size) break;
     }
-    population.length = 0;
-    population.push(...next);
-    if (population[0]!.makespan < bestMakespan - 1e-9) {
-      bestMakespan = population[0]!.makespan;
-      stale = 0;
-    } else stale++;
+    this.population = next;
+    if (next[0]!.makespan < this.bestMakespan - 1e-9) {
+      this.bestMakespan = next[0]!.makespan;
+      this.stale = 0;
+    } else this.stale++;
   }
-  const found = best as { makespan: number; start: Float64Array; finish: Float64Array; list: Int32Array } | null;
-  if (!found) throw new Error('optimize needs a budget of at least one schedule');
-  return { best: { list: found.list, makespan: found.makespan }, start: found.start, finish: found.finish, schedulesEvaluated: evaluated };
 }
 
 /** Two-point crossover: head from x, middle in y's relative order, tail in x's order. Keeps precedence. */

@@ -40,13 +40,36 @@ export interface Problem {
 }
 
 export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts): Problem {
-  const n = graph.taskCount;
   const byId = [...model.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const nodeOfPlan = new Int32Array(graph.size);
-  byId.forEach((t, node) => (nodeOfPlan[t.index] = node));
-  for (let b = n; b < graph.size; b++) nodeOfPlan[b] = b;
-  const planIndex = byId.map((t) => t.index);
+  const nodes = renumber(graph, byId);
+  const resources = resourcesOf(model, byId, nodes.size);
+  const files = filesOf(conflicts, byId, nodes.duration, nodes.size);
+  const topoPosition = topologicalPositions(nodes.size, nodes.pred, nodes.succ);
+  const limit = model.settings.maxConcurrency;
+  return {
+    size: nodes.size,
+    taskCount: graph.taskCount,
+    planIndex: byId.map((t) => t.index),
+    duration: nodes.duration,
+    pred: nodes.pred,
+    succ: nodes.succ,
+    ...resources,
+    patternCount: conflicts.patterns.length,
+    ...files,
+    excludes: conflicts.excludes,
+    topoPosition,
+    seed: seedOf(limit, byId, graph.taskCount, { ...nodes, ...resources, ...files }),
+  };
+}
+
+type Task = PlanModel['tasks'][number];
+
+/** The index graph on problem nodes: tasks by id, then the barriers, which keep their numbers. */
+function renumber(graph: IndexGraph, byId: Task[]): { size: number; duration: Float64Array; pred: number[][]; succ: number[][] } {
   const size = graph.size;
+  const nodeOfPlan = new Int32Array(size);
+  byId.forEach((t, node) => (nodeOfPlan[t.index] = node));
+  for (let b = graph.taskCount; b < size; b++) nodeOfPlan[b] = b;
   const duration = new Float64Array(size);
   const pred: number[][] = Array.from({ length: size }, () => []);
   const succ: number[][] = Array.from({ length: size }, () => []);
@@ -57,7 +80,11 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
     for (const w of graph.pred[v]!) pred[node]!.push(nodeOfPlan[w]!);
   }
   for (const list of [...pred, ...succ]) list.sort((a, b) => a - b);
+  return { size, duration, pred, succ };
+}
 
+/** Capacities (resources by name, then the concurrency limit when it can bind) and each node's demand. */
+function resourcesOf(model: PlanModel, byId: Task[], size: number): Pick<Problem, 'capacity' | 'resourceNames' | 'concurrencyResource' | 'demand'> {
   const resourceNames = model.resources.map((r) => r.name).sort();
   const capacity = resourceNames.map((name) => model.resources.find((r) => r.name === name)!.capacity);
   const resourceIndex = new Map(resourceNames.map((name, k) => [name, k]));
@@ -73,8 +100,11 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
     }
     if (concurrencyResource >= 0 && t.hours > 0) demand[node]!.push([concurrencyResource, 1]);
   });
+  return { capacity, resourceNames, concurrencyResource, demand };
+}
 
-  // Zero-duration nodes occupy no instant, so they neither hold nor wait for files.
+/** The file patterns each node holds and is blocked by. Zero-duration nodes occupy no instant, so they neither hold nor wait for files. */
+function filesOf(conflicts: FileConflicts, byId: Task[], duration: Float64Array, size: number): Pick<Problem, 'holds' | 'blockedBy'> {
   const blockers = blockersOf(conflicts);
   const holds: number[][] = Array.from({ length: size }, () => []);
   const blockedBy: number[][] = Array.from({ length: size }, () => []);
@@ -83,34 +113,19 @@ export function buildProblem(model: PlanModel, graph: IndexGraph, conflicts: Fil
     holds[node] = conflicts.heldBy[t.index]!;
     blockedBy[node] = blockers[t.index]!;
   });
+  return { holds, blockedBy };
+}
 
-  const topoPosition = topologicalPositions(size, pred, succ);
-  // The seed covers everything the schedule depends on, in an order independent of plan order.
-  const parts: string[] = [`${limit}`, capacity.join(',')];
+/** The seed covers everything the schedule depends on, in an order independent of plan order. */
+function seedOf(limit: number, byId: Task[], taskCount: number, p: Pick<Problem, 'size' | 'duration' | 'succ' | 'capacity' | 'demand' | 'holds' | 'blockedBy'>): number {
+  const parts: string[] = [`${limit}`, p.capacity.join(',')];
   byId.forEach((t, node) =>
     parts.push(
-      `${t.id}|${duration[node]}|${demand[node]!.join(';')}|${succ[node]!.join(',')}|${holds[node]!.length ? `${holds[node]!.join(',')}>${blockedBy[node]!.join(',')}` : ''}`,
+      `${t.id}|${p.duration[node]}|${p.demand[node]!.join(';')}|${p.succ[node]!.join(',')}|${p.holds[node]!.length ? `${p.holds[node]!.join(',')}>${p.blockedBy[node]!.join(',')}` : ''}`,
     ),
   );
-  for (let b = n; b < size; b++) parts.push(`barrier|${succ[b]!.join(',')}`);
-  return {
-    size,
-    taskCount: n,
-    planIndex,
-    duration,
-    pred,
-    succ,
-    demand,
-    capacity,
-    resourceNames,
-    concurrencyResource,
-    patternCount: conflicts.patterns.length,
-    holds,
-    blockedBy,
-    excludes: conflicts.excludes,
-    topoPosition,
-    seed: hash32(parts.join('\n')),
-  };
+  for (let b = taskCount; b < p.size; b++) parts.push(`barrier|${p.succ[b]!.join(',')}`);
+  return hash32(parts.join('\n'));
 }
 
 function topologicalPositions(size: number, pred: number[][], succ: number[][]): Int32Array {

@@ -86,61 +86,23 @@ const ESC = (text: string) => text.replace(/\$\{\{/g, '$ {{');
 export function layoutJobs(compiled: CompiledPlan, concurrency: number, maxJobs = maxWorkflowJobs): JobLayout {
   const { model } = compiled;
   const budget = maxJobs - 1;
-  if (model.tasks.length <= budget) {
-    const flow = handoverNeeds(compiled, concurrency);
-    const ids = jobIds(flow.order, [summaryJobId]);
-    const byId = new Map(model.tasks.map((t) => [t.id, t]));
-    const jobs = flow.order.map((task) => ({
-      id: ids.get(task)!,
-      name: ESC(byId.get(task)!.title || task),
-      tasks: [task],
-      needs: flow.needs.get(task)!.map((d) => ids.get(d)!),
-      concurrency: null,
-    }));
-    const notices: ExportNotice[] = [];
-    if (flow.forced > 0)
-      notices.push({
-        level: 'notice',
-        message: `${flow.forced} resource hand-over(s) wait for running tasks: the concurrency limit ${concurrency} is lower than what the compiled schedule uses; compile with --concurrency ${concurrency} for a schedule made for it`,
-      });
-    return { jobs, grouped: false, notices };
-  }
+  if (model.tasks.length <= budget) return oneJobPerTask(compiled, concurrency);
   // Waves are sets of tasks that may run together (capacities, the concurrency limit and file conflicts
   // hold within a wave, and no task depends on another of its wave), and wave k+1 starts after wave k.
   // So chunks of one wave may run side by side on separate runners, each after all chunks of the wave before.
   const waves = compiled.waves.waves.map((w) => w.tasks);
-  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream ?? '']));
-  const planIndex = new Map(model.tasks.map((t) => [t.id, t.index]));
-  let groups: string[][][]; // groups of chunks; each group = the chunks of consecutive waves run side by side
-  let runConcurrency: (chunk: string[]) => number;
-  if (waves.length <= budget) {
-    const chunks = waves.map(() => 1);
-    for (let spare = budget - waves.length; spare > 0; spare--) {
-      let best = -1;
-      waves.forEach((w, k) => {
-        if (chunks[k]! < w.length && (best < 0 || Math.ceil(w.length / chunks[k]!) > Math.ceil(waves[best]!.length / chunks[best]!))) best = k;
-      });
-      if (best < 0) break;
-      chunks[best]!++;
-    }
-    groups = waves.map((w, k) => {
-      // By stream, then plan order: a stream's tasks of a wave share a runner when they can.
-      const sorted = [...w].sort((a, b) => (streamOf.get(a)! < streamOf.get(b)! ? -1 : streamOf.get(a)! > streamOf.get(b)! ? 1 : planIndex.get(a)! - planIndex.get(b)!));
-      const c = chunks[k]!;
-      return Array.from({ length: c }, (_, i) => sorted.slice(Math.floor((i * sorted.length) / c), Math.floor(((i + 1) * sorted.length) / c)));
-    });
-    runConcurrency = (chunk) => Math.max(1, Math.min(chunk.length, concurrency));
-  } else {
-    groups = Array.from({ length: budget }, (_, g) => [waves.slice(Math.floor((g * waves.length) / budget), Math.floor(((g + 1) * waves.length) / budget)).flat()]);
-    runConcurrency = () => concurrency;
-  }
+  const fits = waves.length <= budget;
+  const groups = fits
+    ? chunkedWaves(compiled, waves, budget)
+    : Array.from({ length: budget }, (_, g) => [waves.slice(Math.floor((g * waves.length) / budget), Math.floor(((g + 1) * waves.length) / budget)).flat()]);
+  const runConcurrency = fits ? (chunk: string[]) => Math.max(1, Math.min(chunk.length, concurrency)) : () => concurrency;
   const jobs: PlannedJob[] = [];
   let previous: string[] = [];
   const width = String(groups.length).length;
   groups.forEach((chunks, g) => {
     const ids = chunks.map((_, c) => `wave-${String(g + 1).padStart(width, '0')}${chunks.length > 1 ? `-${c + 1}` : ''}`);
     chunks.forEach((chunk, c) => {
-      const waveLabel = waves.length <= budget ? `wave ${g + 1}` : `waves ${Math.floor((g * waves.length) / budget) + 1}-${Math.floor(((g + 1) * waves.length) / budget)}`;
+      const waveLabel = fits ? `wave ${g + 1}` : `waves ${Math.floor((g * waves.length) / budget) + 1}-${Math.floor(((g + 1) * waves.length) / budget)}`;
       jobs.push({
         id: ids[c]!,
         name: `${waveLabel}${chunks.length > 1 ? ` (part ${c + 1} of ${chunks.length})` : ''}: ${chunk.length} task${chunk.length === 1 ? '' : 's'}`,
@@ -158,6 +120,53 @@ export function layoutJobs(compiled: CompiledPlan, concurrency: number, maxJobs 
     },
   ];
   return { jobs, grouped: true, notices };
+}
+
+/** The plan fits: a job per task, ordered by the hand-over edges. */
+function oneJobPerTask(compiled: CompiledPlan, concurrency: number): JobLayout {
+  const { model } = compiled;
+  const flow = handoverNeeds(compiled, concurrency);
+  const ids = jobIds(flow.order, [summaryJobId]);
+  const byId = new Map(model.tasks.map((t) => [t.id, t]));
+  const jobs = flow.order.map((task) => ({
+    id: ids.get(task)!,
+    name: ESC(byId.get(task)!.title || task),
+    tasks: [task],
+    needs: flow.needs.get(task)!.map((d) => ids.get(d)!),
+    concurrency: null,
+  }));
+  const notices: ExportNotice[] = [];
+  if (flow.forced > 0)
+    notices.push({
+      level: 'notice',
+      message: `${flow.forced} resource hand-over(s) wait for running tasks: the concurrency limit ${concurrency} is lower than what the compiled schedule uses; compile with --concurrency ${concurrency} for a schedule made for it`,
+    });
+  return { jobs, grouped: false, notices };
+}
+
+/**
+ * Each wave (there are no more waves than jobs) split into chunks: the spare jobs go, one at a time, to the
+ * wave whose chunks are largest. Groups of chunks; each group = the chunks of one wave, run side by side.
+ */
+function chunkedWaves(compiled: CompiledPlan, waves: readonly string[][], budget: number): string[][][] {
+  const { model } = compiled;
+  const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream ?? '']));
+  const planIndex = new Map(model.tasks.map((t) => [t.id, t.index]));
+  const chunks = waves.map(() => 1);
+  for (let spare = budget - waves.length; spare > 0; spare--) {
+    let best = -1;
+    waves.forEach((w, k) => {
+      if (chunks[k]! < w.length && (best < 0 || Math.ceil(w.length / chunks[k]!) > Math.ceil(waves[best]!.length / chunks[best]!))) best = k;
+    });
+    if (best < 0) break;
+    chunks[best]!++;
+  }
+  return waves.map((w, k) => {
+    // By stream, then plan order: a stream's tasks of a wave share a runner when they can.
+    const sorted = [...w].sort((a, b) => (streamOf.get(a)! < streamOf.get(b)! ? -1 : streamOf.get(a)! > streamOf.get(b)! ? 1 : planIndex.get(a)! - planIndex.get(b)!));
+    const c = chunks[k]!;
+    return Array.from({ length: c }, (_, i) => sorted.slice(Math.floor((i * sorted.length) / c), Math.floor(((i + 1) * sorted.length) / c)));
+  });
 }
 
 function timeoutMinutes(tasks: TaskModel[]): number | null {
@@ -186,199 +195,41 @@ function outputPaths(task: TaskModel, planPath: string, defaultCwd: string | und
   return (task.source.outputs ?? []).filter((o) => !o.startsWith('!')).map((o) => posix.normalize(posix.join(planDir, cwd, o)));
 }
 
+/** What every job's steps are made from: the options, the layout, and the plan's tasks by id. */
+interface JobContext {
+  compiled: CompiledPlan;
+  options: GithubActionsOptions;
+  layout: JobLayout;
+  byId: Map<string, TaskModel>;
+}
+
+/** One job's part of the workflow, and what the notices say about it. */
+interface BuiltJob {
+  yaml: unknown;
+  /** `job (N min)` when its timeout is above what hosted runners allow. */
+  overLimit: string | null;
+  /** Agent profiles that are not built in (their program must be installed by hand). */
+  customProfiles: string[];
+}
+
 export const githubActionsExporter: Exporter<GithubActionsOptions> = {
   name: 'github-actions',
   export(compiled, options): ExportResult {
     const { model } = compiled;
     const layout = layoutJobs(compiled, options.concurrency, options.maxJobs);
-    const notices = [...layout.notices];
-    const byId = new Map(model.tasks.map((t) => [t.id, t]));
-    const execplan = options.install.kind === 'repository' ? 'node bin/execplan.js' : `npx --yes execplan@${options.install.version}`;
-    const stateDir = options.stateDir;
+    const context: JobContext = { compiled, options, layout, byId: new Map(model.tasks.map((t) => [t.id, t])) };
     const jobs: Record<string, unknown> = {};
     const overLimit: string[] = [];
     const customProfiles = new Set<string>();
-
     for (const job of layout.jobs) {
-      const tasks = job.tasks.map((id) => byId.get(id)!);
-      const agentTasks = tasks.filter((t) => t.kind === 'agent');
-      const pushes = agentTasks.length > 0;
-      const gated = tasks.filter((t) => t.gate === 'approve' && t.kind !== 'manual');
-      const manual = tasks.filter((t) => t.kind === 'manual');
-      const runnable = tasks.filter((t) => t.kind !== 'manual');
-      const minutes = timeoutMinutes(runnable);
-      if (minutes !== null && minutes > hostedTimeoutMinutes) overLimit.push(`${job.id} (${minutes} min)`);
-      const secrets = new Set<string>();
-      const npmPackages = new Set<string>();
-      for (const t of agentTasks) {
-        const agent = options.agents[t.id];
-        const setup = agent ? (agentSetup[agent.program] ?? agentSetup[agent.profile]) : undefined;
-        if (setup) {
-          setup.secrets.forEach((s) => secrets.add(s));
-          npmPackages.add(setup.npm);
-        } else customProfiles.add(agent?.profile ?? 'unknown');
-      }
-      const stream = tasks.length === 1 ? tasks[0]!.stream : null;
-      const branch = `${options.branchPrefix(stream)}-\${{ github.run_id }}`;
-      const steps: unknown[] = [];
-      steps.push({ name: 'Check out the repository', uses: actions.checkout, ...(pushes ? { with: { 'fetch-depth': 0 } } : {}) });
-      if (pushes && !layout.grouped) {
-        steps.push({
-          name: "Continue the stream's branch",
-          env: { BRANCH: branch },
-          run: 'if git fetch origin "$BRANCH" 2>/dev/null; then git checkout -B "$BRANCH" FETCH_HEAD; else git checkout -B "$BRANCH"; fi\n',
-        });
-      }
-      steps.push({ name: 'Set up Node.js', uses: actions.setupNode, with: { 'node-version': 20, ...(options.install.kind === 'repository' ? { cache: 'npm' } : {}) } });
-      if (options.install.kind === 'repository') steps.push({ name: 'Install execplan (this repository)', run: 'npm ci --no-audit --no-fund\n' });
-      for (const pkg of [...npmPackages].sort()) steps.push({ name: `Install ${pkg}`, run: `npm install -g --no-audit --no-fund ${pkg}\n` });
-      if (job.needs.length > 0) {
-        // Each upstream job packed its results with their paths in the repository; unpack them in place.
-        steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: '${{ runner.temp }}/execplan-upstream' } });
-        steps.push({
-          name: 'Unpack the results of upstream jobs',
-          run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; tar -tzf "$f" >> "$RUNNER_TEMP/execplan-unpacked.txt"; fi\ndone\n',
-        });
-      }
-      for (const t of gated) steps.push({ name: `Approve ${t.id} (approved through the environment)`, run: `$EXECPLAN approve ${t.id} --plan "$EXECPLAN_PLAN"\n` });
-      for (const t of manual) {
-        steps.push({
-          name: `Mark ${t.id} done (confirmed through the environment)`,
-          run: `$EXECPLAN done ${t.id} --plan "$EXECPLAN_PLAN" --reason "confirmed in GitHub environment execplan-manual, run \${{ github.run_id }} by \${{ github.actor }}"\n`,
-        });
-      }
-      if (runnable.length > 0) {
-        const only = runnable.map((t) => t.id).join(',');
-        const flags = [
-          `--only ${only}`,
-          '--upstream-done',
-          ...(job.concurrency !== null ? [`--concurrency ${job.concurrency}`] : []),
-          ...(layout.grouped && pushes ? ['--worktrees'] : []),
-        ];
-        steps.push({
-          name: tasks.length === 1 ? `Run ${tasks[0]!.id}` : `Run ${runnable.length} tasks`,
-          run: `$EXECPLAN run "$EXECPLAN_PLAN" ${flags.join(' ')}\n`,
-          ...(secrets.size > 0 ? { env: Object.fromEntries([...secrets].sort().map((s) => [s, `\${{ secrets.${s} }}`])) } : {}),
-        });
-      }
-      if (pushes) {
-        const identity = 'git config user.name "github-actions[bot]"\ngit config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n';
-        if (!layout.grouped) {
-          steps.push({
-            name: "Push the work to the stream's branch",
-            env: { BRANCH: branch, TASK_TITLE: ESC(tasks[0]!.title) },
-            run:
-              identity +
-              // Neither the state folder nor what upstream jobs unpacked belongs in the task's commit.
-              'git add -A\n' +
-              `git reset -q -- '${stateDir}'\n` +
-              'if [ -f "$RUNNER_TEMP/execplan-unpacked.txt" ]; then git reset -q --pathspec-from-file="$RUNNER_TEMP/execplan-unpacked.txt"; fi\n' +
-              'if git diff --cached --quiet; then echo "no changes to push"; exit 0; fi\n' +
-              `git commit -q -m "execplan: ${tasks[0]!.id}: $TASK_TITLE"\n` +
-              '# Tasks of one stream may finish at the same time: rebase on what the others pushed, then retry.\n' +
-              'for attempt in 1 2 3 4 5; do\n' +
-              '  if git push origin "HEAD:refs/heads/$BRANCH"; then exit 0; fi\n' +
-              '  git pull --rebase origin "$BRANCH" || exit 1\n' +
-              'done\n' +
-              'exit 1\n',
-          });
-        } else {
-          // `run --worktrees` committed each stream's tasks on its own branch (named after the run).
-          steps.push({
-            name: "Push the streams' branches",
-            run: identity + `git for-each-ref --format='%(refname:short)' 'refs/heads/execplan/' | while read -r b; do git push origin "$b:refs/heads/$b"; done\n`,
-          });
-        }
-      }
-      steps.push({
-        name: 'Write the job summary',
-        if: 'always()',
-        env: { TASKS: tasks.map((t) => t.id).join(' ') },
-        run:
-          '{\n' +
-          '  for task in $TASKS; do\n' +
-          '    echo "### \\`$task\\`"\n' +
-          '    echo\n' +
-          '    echo "<details><summary>log</summary>"\n' +
-          '    echo\n' +
-          "    echo '```'\n" +
-          '    $EXECPLAN logs "$task" --plan "$EXECPLAN_PLAN" 2>&1 | tail -n 80\n' +
-          "    echo '```'\n" +
-          '    echo "</details>"\n' +
-          '  done\n' +
-          '} >> "$GITHUB_STEP_SUMMARY"\n',
-      });
-      // A tar keeps every path as it is in the repository (an artifact keeps paths below the files'
-      // common folder only) and hidden folders like .execplan; downstream jobs unpack it in place.
-      const results = [
-        ...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}.json`, `${stateDir}/logs/${t.id}`]),
-        `${stateDir}/jobs/${job.id}`,
-        ...tasks.flatMap((t) => outputPaths(t, options.planPath, model.source.defaults?.cwd)),
-      ];
-      steps.push({
-        name: 'Pack hand-offs, logs, state and declared outputs',
-        if: 'always()',
-        run:
-          'shopt -s globstar nullglob\n' +
-          `mkdir -p "${stateDir}/jobs/${job.id}"\n` +
-          `cp "${stateDir}/state.json" "${stateDir}/journal.jsonl" "${stateDir}/jobs/${job.id}/" 2>/dev/null || true\n` +
-          'files=()\n' +
-          `for f in ${results.map(shellWord).join(' ')}; do\n` +
-          '  if [ -e "$f" ]; then files+=("$f"); fi\n' +
-          'done\n' +
-          'tar -czf "$RUNNER_TEMP/execplan-results.tgz" "${files[@]}"\n',
-      });
-      steps.push({
-        name: 'Upload the results for dependent jobs',
-        if: 'always()',
-        uses: actions.upload,
-        with: {
-          name: `execplan-${job.id}`,
-          path: '${{ runner.temp }}/execplan-results.tgz',
-          'if-no-files-found': 'ignore',
-          // A re-run of a failed job uploads again under the same name.
-          overwrite: true,
-        },
-      });
-      jobs[job.id] = {
-        name: job.name,
-        ...(job.needs.length > 0 ? { needs: job.needs } : {}),
-        'runs-on': options.runsOn,
-        ...(minutes !== null ? { 'timeout-minutes': minutes } : {}),
-        ...(manual.length > 0 ? { environment: 'execplan-manual' } : gated.length > 0 ? { environment: 'execplan-approval' } : {}),
-        ...(pushes ? { permissions: { contents: 'write' } } : {}),
-        steps,
-      };
+      const built = buildJob(context, job);
+      jobs[job.id] = built.yaml;
+      if (built.overLimit !== null) overLimit.push(built.overLimit);
+      built.customProfiles.forEach((p) => customProfiles.add(p));
     }
-
-    const table = Object.fromEntries(layout.jobs.map((j) => [j.id, { name: j.name, tasks: j.tasks.map((id) => [id, byId.get(id)!.title]) }]));
-    jobs[summaryJobId] = {
-      name: 'execplan summary',
-      if: 'always()',
-      needs: layout.jobs.map((j) => j.id),
-      'runs-on': options.runsOn,
-      permissions: { actions: 'read' },
-      steps: [
-        {
-          name: 'Summarize the run',
-          shell: 'node {0}',
-          env: { NEEDS: '${{ toJSON(needs) }}', GH_TOKEN: '${{ github.token }}', EXECPLAN_JOBS: JSON.stringify(table) },
-          run: summaryScript,
-        },
-      ],
-    };
-
-    if (overLimit.length > 0)
-      notices.push({
-        level: 'warning',
-        message: `timeout-minutes above ${hostedTimeoutMinutes} (hosted runners stop a job after 6 hours; use a self-hosted --runs-on): ${overLimit.join(', ')}`,
-      });
-    if (customProfiles.size > 0)
-      notices.push({
-        level: 'notice',
-        message: `agent profile(s) ${[...customProfiles].sort().join(', ')} are not built in: install their program on the runner (--runs-on) and provide their credentials yourself`,
-      });
-
+    jobs[summaryJobId] = summaryJob(context);
+    const notices = [...layout.notices, ...jobNotices(overLimit, customProfiles)];
+    const execplan = options.install.kind === 'repository' ? 'node bin/execplan.js' : `npx --yes execplan@${options.install.version}`;
     const workflow = {
       name: ESC(`execplan: ${model.title || model.name}`),
       on: { workflow_dispatch: {} },
@@ -396,6 +247,242 @@ export const githubActionsExporter: Exporter<GithubActionsOptions> = {
     return { files: { [options.workflowPath]: text }, notices, summary };
   },
 };
+
+function jobNotices(overLimit: readonly string[], customProfiles: ReadonlySet<string>): ExportNotice[] {
+  const notices: ExportNotice[] = [];
+  if (overLimit.length > 0)
+    notices.push({
+      level: 'warning',
+      message: `timeout-minutes above ${hostedTimeoutMinutes} (hosted runners stop a job after 6 hours; use a self-hosted --runs-on): ${overLimit.join(', ')}`,
+    });
+  if (customProfiles.size > 0)
+    notices.push({
+      level: 'notice',
+      message: `agent profile(s) ${[...customProfiles].sort().join(', ')} are not built in: install their program on the runner (--runs-on) and provide their credentials yourself`,
+    });
+  return notices;
+}
+
+/** The tasks of a job sorted by what the job does with them. */
+interface JobTasks {
+  tasks: TaskModel[];
+  /** Agent work is committed and pushed (to the stream's branch, or the streams' branches). */
+  pushes: boolean;
+  gated: TaskModel[];
+  manual: TaskModel[];
+  runnable: TaskModel[];
+  /** The secrets and npm packages the job's built-in agents need. */
+  secrets: Set<string>;
+  npmPackages: Set<string>;
+  /** The branch a single-task job continues and pushes to. */
+  branch: string;
+}
+
+function buildJob(context: JobContext, job: PlannedJob): BuiltJob {
+  const { options } = context;
+  const tasks = job.tasks.map((id) => context.byId.get(id)!);
+  const agentTasks = tasks.filter((t) => t.kind === 'agent');
+  const secrets = new Set<string>();
+  const npmPackages = new Set<string>();
+  const customProfiles: string[] = [];
+  for (const t of agentTasks) {
+    const agent = options.agents[t.id];
+    const setup = agent ? (agentSetup[agent.program] ?? agentSetup[agent.profile]) : undefined;
+    if (setup) {
+      setup.secrets.forEach((s) => secrets.add(s));
+      npmPackages.add(setup.npm);
+    } else customProfiles.push(agent?.profile ?? 'unknown');
+  }
+  const stream = tasks.length === 1 ? tasks[0]!.stream : null;
+  const jt: JobTasks = {
+    tasks,
+    pushes: agentTasks.length > 0,
+    gated: tasks.filter((t) => t.gate === 'approve' && t.kind !== 'manual'),
+    manual: tasks.filter((t) => t.kind === 'manual'),
+    runnable: tasks.filter((t) => t.kind !== 'manual'),
+    secrets,
+    npmPackages,
+    branch: `${options.branchPrefix(stream)}-\${{ github.run_id }}`,
+  };
+  const minutes = timeoutMinutes(jt.runnable);
+  const steps = [...setupSteps(context, job, jt), ...runSteps(context, job, jt), ...pushSteps(context, jt), ...resultSteps(context, job, tasks)];
+  const yaml = {
+    name: job.name,
+    ...(job.needs.length > 0 ? { needs: job.needs } : {}),
+    'runs-on': options.runsOn,
+    ...(minutes !== null ? { 'timeout-minutes': minutes } : {}),
+    ...(jt.manual.length > 0 ? { environment: 'execplan-manual' } : jt.gated.length > 0 ? { environment: 'execplan-approval' } : {}),
+    ...(jt.pushes ? { permissions: { contents: 'write' } } : {}),
+    steps,
+  };
+  return { yaml, overLimit: minutes !== null && minutes > hostedTimeoutMinutes ? `${job.id} (${minutes} min)` : null, customProfiles };
+}
+
+/** Checkout (on the stream's branch), Node, execplan, the agents' CLIs, and what upstream jobs left. */
+function setupSteps({ options, layout }: JobContext, job: PlannedJob, jt: JobTasks): unknown[] {
+  const steps: unknown[] = [];
+  steps.push({ name: 'Check out the repository', uses: actions.checkout, ...(jt.pushes ? { with: { 'fetch-depth': 0 } } : {}) });
+  if (jt.pushes && !layout.grouped) {
+    steps.push({
+      name: "Continue the stream's branch",
+      env: { BRANCH: jt.branch },
+      run: 'if git fetch origin "$BRANCH" 2>/dev/null; then git checkout -B "$BRANCH" FETCH_HEAD; else git checkout -B "$BRANCH"; fi\n',
+    });
+  }
+  steps.push({ name: 'Set up Node.js', uses: actions.setupNode, with: { 'node-version': 20, ...(options.install.kind === 'repository' ? { cache: 'npm' } : {}) } });
+  if (options.install.kind === 'repository') steps.push({ name: 'Install execplan (this repository)', run: 'npm ci --no-audit --no-fund\n' });
+  for (const pkg of [...jt.npmPackages].sort()) steps.push({ name: `Install ${pkg}`, run: `npm install -g --no-audit --no-fund ${pkg}\n` });
+  if (job.needs.length > 0) {
+    // Each upstream job packed its results with their paths in the repository; unpack them in place.
+    steps.push({ name: 'Download the results of upstream jobs', uses: actions.download, with: { pattern: 'execplan-*', path: '${{ runner.temp }}/execplan-upstream' } });
+    steps.push({
+      name: 'Unpack the results of upstream jobs',
+      run: 'for f in "$RUNNER_TEMP"/execplan-upstream/*/execplan-results.tgz; do\n  if [ -f "$f" ]; then tar -xzf "$f"; tar -tzf "$f" >> "$RUNNER_TEMP/execplan-unpacked.txt"; fi\ndone\n',
+    });
+  }
+  return steps;
+}
+
+/** Approvals and manual confirmations (through the job's environment), then the run of the job's tasks. */
+function runSteps({ layout }: JobContext, job: PlannedJob, jt: JobTasks): unknown[] {
+  const { tasks, runnable, secrets } = jt;
+  const steps: unknown[] = [];
+  for (const t of jt.gated) steps.push({ name: `Approve ${t.id} (approved through the environment)`, run: `$EXECPLAN approve ${t.id} --plan "$EXECPLAN_PLAN"\n` });
+  for (const t of jt.manual) {
+    steps.push({
+      name: `Mark ${t.id} done (confirmed through the environment)`,
+      run: `$EXECPLAN done ${t.id} --plan "$EXECPLAN_PLAN" --reason "confirmed in GitHub environment execplan-manual, run \${{ github.run_id }} by \${{ github.actor }}"\n`,
+    });
+  }
+  if (runnable.length > 0) {
+    const only = runnable.map((t) => t.id).join(',');
+    const flags = [
+      `--only ${only}`,
+      '--upstream-done',
+      ...(job.concurrency !== null ? [`--concurrency ${job.concurrency}`] : []),
+      ...(layout.grouped && jt.pushes ? ['--worktrees'] : []),
+    ];
+    steps.push({
+      name: tasks.length === 1 ? `Run ${tasks[0]!.id}` : `Run ${runnable.length} tasks`,
+      run: `$EXECPLAN run "$EXECPLAN_PLAN" ${flags.join(' ')}\n`,
+      ...(secrets.size > 0 ? { env: Object.fromEntries([...secrets].sort().map((s) => [s, `\${{ secrets.${s} }}`])) } : {}),
+    });
+  }
+  return steps;
+}
+
+/** Agent work pushed: one task's commit to its stream's branch, or (grouped) the streams' branches `run --worktrees` made. */
+function pushSteps({ options, layout }: JobContext, jt: JobTasks): unknown[] {
+  if (!jt.pushes) return [];
+  const { tasks } = jt;
+  const identity = 'git config user.name "github-actions[bot]"\ngit config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n';
+  if (layout.grouped) {
+    // `run --worktrees` committed each stream's tasks on its own branch (named after the run).
+    return [
+      {
+        name: "Push the streams' branches",
+        run: identity + `git for-each-ref --format='%(refname:short)' 'refs/heads/execplan/' | while read -r b; do git push origin "$b:refs/heads/$b"; done\n`,
+      },
+    ];
+  }
+  return [
+    {
+      name: "Push the work to the stream's branch",
+      env: { BRANCH: jt.branch, TASK_TITLE: ESC(tasks[0]!.title) },
+      run:
+        identity +
+        // Neither the state folder nor what upstream jobs unpacked belongs in the task's commit.
+        'git add -A\n' +
+        `git reset -q -- '${options.stateDir}'\n` +
+        'if [ -f "$RUNNER_TEMP/execplan-unpacked.txt" ]; then git reset -q --pathspec-from-file="$RUNNER_TEMP/execplan-unpacked.txt"; fi\n' +
+        'if git diff --cached --quiet; then echo "no changes to push"; exit 0; fi\n' +
+        `git commit -q -m "execplan: ${tasks[0]!.id}: $TASK_TITLE"\n` +
+        '# Tasks of one stream may finish at the same time: rebase on what the others pushed, then retry.\n' +
+        'for attempt in 1 2 3 4 5; do\n' +
+        '  if git push origin "HEAD:refs/heads/$BRANCH"; then exit 0; fi\n' +
+        '  git pull --rebase origin "$BRANCH" || exit 1\n' +
+        'done\n' +
+        'exit 1\n',
+    },
+  ];
+}
+
+/** Always, also after a failure: the logs in the job summary, and the results packed and uploaded for dependent jobs. */
+function resultSteps({ compiled, options }: JobContext, job: PlannedJob, tasks: readonly TaskModel[]): unknown[] {
+  const { stateDir } = options;
+  // A tar keeps every path as it is in the repository (an artifact keeps paths below the files'
+  // common folder only) and hidden folders like .execplan; downstream jobs unpack it in place.
+  const results = [
+    ...tasks.flatMap((t) => [`${stateDir}/handoffs/${t.id}`, `${stateDir}/logs/${t.id}`]),
+    `${stateDir}/jobs/${job.id}`,
+    ...tasks.flatMap((t) => outputPaths(t, options.planPath, compiled.model.source.defaults?.cwd)),
+  ];
+  return [
+    {
+      name: 'Write the job summary',
+      if: 'always()',
+      env: { TASKS: tasks.map((t) => t.id).join(' ') },
+      run:
+        '{\n' +
+        '  for task in $TASKS; do\n' +
+        '    echo "### \\`$task\\`"\n' +
+        '    echo\n' +
+        '    echo "<details><summary>log</summary>"\n' +
+        '    echo\n' +
+        "    echo '```'\n" +
+        '    $EXECPLAN logs "$task" --plan "$EXECPLAN_PLAN" 2>&1 | tail -n 80\n' +
+        "    echo '```'\n" +
+        '    echo "</details>"\n' +
+        '  done\n' +
+        '} >> "$GITHUB_STEP_SUMMARY"\n',
+    },
+    {
+      name: 'Pack hand-offs, logs, state and declared outputs',
+      if: 'always()',
+      run:
+        'shopt -s globstar nullglob\n' +
+        `mkdir -p "${stateDir}/jobs/${job.id}"\n` +
+        `cp "${stateDir}/state.json" "${stateDir}/journal.jsonl" "${stateDir}/jobs/${job.id}/" 2>/dev/null || true\n` +
+        'files=()\n' +
+        `for f in ${results.map(shellWord).join(' ')}; do\n` +
+        '  if [ -e "$f" ]; then files+=("$f"); fi\n' +
+        'done\n' +
+        'tar -czf "$RUNNER_TEMP/execplan-results.tgz" "${files[@]}"\n',
+    },
+    {
+      name: 'Upload the results for dependent jobs',
+      if: 'always()',
+      uses: actions.upload,
+      with: {
+        name: `execplan-${job.id}`,
+        path: '${{ runner.temp }}/execplan-results.tgz',
+        'if-no-files-found': 'ignore',
+        // A re-run of a failed job uploads again under the same name.
+        overwrite: true,
+      },
+    },
+  ];
+}
+
+/** The last job: a table of every job's result, with links to the failed ones. */
+function summaryJob({ layout, byId, options }: JobContext): unknown {
+  const table = Object.fromEntries(layout.jobs.map((j) => [j.id, { name: j.name, tasks: j.tasks.map((id) => [id, byId.get(id)!.title]) }]));
+  return {
+    name: 'execplan summary',
+    if: 'always()',
+    needs: layout.jobs.map((j) => j.id),
+    'runs-on': options.runsOn,
+    permissions: { actions: 'read' },
+    steps: [
+      {
+        name: 'Summarize the run',
+        shell: 'node {0}',
+        env: { NEEDS: '${{ toJSON(needs) }}', GH_TOKEN: '${{ github.token }}', EXECPLAN_JOBS: JSON.stringify(table) },
+        run: summaryScript,
+      },
+    ],
+  };
+}
 
 /** The summary job's script (node): a status table, failures with links to their logs, exit 1 on a failure. */
 const summaryScript = `const fs = require('node:fs');
