@@ -14,6 +14,8 @@ import { dependencyClosure } from '../src/runner/selection.js';
 import { waitReasons } from '../src/runner/wait-reason.js';
 import { describeWaitLine, type WaitReason } from '../src/core/task-status.js';
 import { tempDir } from './helpers/cli.js';
+import { LaunchOrder } from '../src/runner/handoff-artifacts.js';
+import { emptyState } from '../src/runner/state.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -192,4 +194,49 @@ t.test('wait reasons: a failure far upstream in a 50,000-task chain, linear and 
   const none = waitReasons(plan, (id) => (id === 't0' ? 'done' : 'pending'), false);
   t.equal(text(none(plan.tasks.get('t1')!, false), 't1'), 'ready');
   t.equal(text(none(plan.tasks.get('t2')!, false), 't2'), 'needs t1');
+});
+
+t.test("hand-off step order: the runner's launch-order index gives each attempt the place a full sort gives it", async (t) => {
+  // Starts in a scrambled order, with ties on the start time (broken by task id, then attempt number).
+  const state = emptyState();
+  const starts: Array<[string, string, number]> = [];
+  for (let i = 0; i < 60; i++) {
+    const task = `t${(i * 37) % 23}`;
+    const n = (state.tasks[task]?.attempts.length ?? 0) + 1;
+    const startedAt = new Date(Date.UTC(2026, 0, 1, 0, 0, (i * 13) % 17)).toISOString();
+    (state.tasks[task] ??= {
+      status: 'pending',
+      attempts: [],
+      definition: null,
+      fingerprint: null,
+      approved: false,
+      forced: null,
+      note: null,
+      failuresSinceReset: 0,
+    }).attempts.push({
+      n,
+      runId: 'r',
+      status: 'done',
+      startedAt,
+      endedAt: null,
+      exitCode: null,
+      reason: null,
+      log: '',
+      logged: false,
+    });
+    starts.push([startedAt, task, n]);
+  }
+  const sorted = [...starts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+  const built = new LaunchOrder(state);
+  for (const [i, [at, task, n]] of sorted.entries()) t.equal(built.place(at, task, n), i + 1, `${task}#${n}`);
+  // Built from half the starts, then told of the others one by one (as the runner journals them).
+  const half = emptyState();
+  for (const [, task, n] of starts.slice(0, 30)) {
+    const s = (half.tasks[task] ??= { ...state.tasks[task]!, attempts: [] });
+    s.attempts.push({ ...state.tasks[task]!.attempts.find((a) => a.n === n)! });
+  }
+  const grown = new LaunchOrder(half);
+  for (const [at, task, n] of starts.slice(30)) grown.add(at, task, n);
+  for (const [i, [at, task, n]] of sorted.entries()) t.equal(grown.place(at, task, n), i + 1);
+  t.equal(built.place('2026-01-01T00:00:00.000Z', 'nobody', 1), null, 'an attempt the state does not have');
 });

@@ -7,12 +7,8 @@ import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
 import { loadPlan, type LoadedPlanText, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
 import type { ResolvedSettings } from '../compiler/model.js';
-import { findingDiagnostics } from '../compiler/analysis/diagnostics.js';
-import { analyzePlan, type PlanAnalysis } from '../compiler/analysis/index.js';
-import { reviewRules } from '../compiler/analysis/review-rules.js';
-import { contestedFiles } from './conflict-history.js';
-import { compilePlan, type CompiledPlan } from '../compiler/compile.js';
-import { analysisThresholds } from './analysis-config.js';
+import type { PlanAnalysis } from '../compiler/analysis/index.js';
+import type { CompiledPlan } from '../compiler/compile.js';
 import { scanSecrets } from '../secrets/index.js';
 import type { FailureOf } from '../core/failure.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -193,6 +189,16 @@ export async function validatePlanText(
   // One analysis for every command: the stream, decomposition and split/merge findings that compile
   // reports are part of what validate (and draft's repair loop) report, so none of them sees less.
   const { source, plan, model } = result.value;
+  // Loaded here, not with this module: the commands that act on a run state skip the analysis, and a
+  // run's start-up (it forks every task) should not pay for parsing modules it does not use.
+  const [{ findingDiagnostics }, { analyzePlan }, { reviewRules }, { contestedFiles }, { compilePlan }, { analysisThresholds }] = await Promise.all([
+    import('../compiler/analysis/diagnostics.js'),
+    import('../compiler/analysis/index.js'),
+    import('../compiler/analysis/review-rules.js'),
+    import('./conflict-history.js'),
+    import('../compiler/compile.js'),
+    import('./analysis-config.js'),
+  ]);
   // With the repository's conflict history, so validate warns about contested files as compile does.
   const compiled = compilePlan(model, { contested: contestedFiles(planDir) });
   const analysis = analyzePlan(compiled, analysisThresholds(config));

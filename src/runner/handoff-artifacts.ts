@@ -116,13 +116,51 @@ export function latestHandoff(stateDir: string, task: string): { file: string; a
   return best;
 }
 
+type Start = [startedAt: string, task: string, attempt: number];
+const before = (a: Start, b: Start) => (a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2]);
+
+/**
+ * Every attempt start of a state in launch order (start time, then task id, then attempt number): an
+ * attempt's step order is its place in it. A runner keeps one for its whole run and adds each start it
+ * journals, so a hand-off finds its place by binary search; going over the whole state for every
+ * hand-off made a run's hand-offs quadratic in the plan's size.
+ */
+export class LaunchOrder {
+  private readonly starts: Start[] = [];
+
+  constructor(state: RunState) {
+    for (const [id, s] of Object.entries(state.tasks)) for (const a of s.attempts) this.starts.push([a.startedAt, id, a.n]);
+    this.starts.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
+
+  /** A start journaled after this was built (usually the latest, so the insert is at the end). */
+  add(startedAt: string, task: string, attempt: number): void {
+    const key: Start = [startedAt, task, attempt];
+    let i = this.starts.length;
+    while (i > 0 && before(key, this.starts[i - 1]!)) i--;
+    this.starts.splice(i, 0, key);
+  }
+
+  /** 1-based place of the attempt that started at `startedAt`, or null when it is not in the state. */
+  place(startedAt: string, task: string, attempt: number): number | null {
+    const key: Start = [startedAt, task, attempt];
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(this.starts[mid]!, key)) lo = mid + 1;
+      else hi = mid;
+    }
+    const found = this.starts[lo];
+    return found && found[0] === startedAt && found[1] === task && found[2] === attempt ? lo + 1 : null;
+  }
+}
+
 /** Launch order of an attempt: its place among all attempt starts in this state. */
-function stepOrder(state: RunState, task: string, attempt: number): number | null {
-  const starts: Array<[string, string, number]> = [];
-  for (const [id, s] of Object.entries(state.tasks)) for (const a of s.attempts) starts.push([a.startedAt, id, a.n]);
-  starts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
-  const i = starts.findIndex(([, id, n]) => id === task && n === attempt);
-  return i < 0 ? null : i + 1;
+function stepOrder(ctx: HandoffContext, task: string, attempt: number): number | null {
+  const own = ctx.state.tasks[task]?.attempts.find((a) => a.n === attempt);
+  if (!own) return null;
+  return (ctx.launchOrder ?? new LaunchOrder(ctx.state)).place(own.startedAt, task, attempt);
 }
 
 function logTail(planDir: string, log: string | undefined, lines = 5): string {
@@ -143,6 +181,22 @@ export interface HandoffContext {
   actor: string;
   /** A summary from the task's executor (an agent's final message), when there is one. */
   summaryOf?: (task: string) => string | null;
+  /** The state's attempt starts in order, kept up to date by the caller (a runner); built from the state when absent. */
+  launchOrder?: LaunchOrder;
+  /**
+   * The newest artifact per task, for a caller that is the only writer while it holds the state's lock (a
+   * runner): filled from disk on first use, then kept up to date by writeHandoffFor, so a hand-off does not
+   * list and read its own and its upstream tasks' folders again.
+   */
+  latest?: Map<string, { file: string; artifact: HandoffArtifact } | null>;
+}
+
+/** latestHandoff through the caller's cache, when it keeps one. */
+function latestOf(ctx: HandoffContext, task: string): { file: string; artifact: HandoffArtifact } | null {
+  if (!ctx.latest) return latestHandoff(ctx.stateDir, task);
+  let known = ctx.latest.get(task);
+  if (known === undefined) ctx.latest.set(task, (known = latestHandoff(ctx.stateDir, task)));
+  return known;
 }
 
 /** Writes the artifact a journal record calls for, and returns its path (null when the record is not such an event). */
@@ -155,6 +209,11 @@ export function writeHandoffFor(ctx: HandoffContext, record: JournalRecord): str
   let file = path.join(dir, `${made.attempt}-${made.event}.json`);
   for (let n = 2; existsSync(file); n++) file = path.join(dir, `${made.attempt}-${made.event}-${n}.json`);
   writeFileAtomic(file, `${JSON.stringify(made, null, 2)}\n`, { fsync: false });
+  if (ctx.latest) {
+    // The same order as latestHandoff's: by timestamp, then file name.
+    const best = latestOf(ctx, made.task);
+    if (!best || made.timestamp > best.artifact.timestamp || (made.timestamp === best.artifact.timestamp && file > best.file)) ctx.latest.set(made.task, { file, artifact: made });
+  }
   return file;
 }
 
@@ -231,10 +290,10 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
   }
   const links: string[] = [];
   const rel = (file: string) => path.relative(plan.planDir, file);
-  const previous = latestHandoff(ctx.stateDir, task);
+  const previous = latestOf(ctx, task);
   if (previous) links.push(rel(previous.file));
   for (const up of plan.tasks.get(task)?.deps ?? []) {
-    const h = latestHandoff(ctx.stateDir, up);
+    const h = latestOf(ctx, up);
     if (h) links.push(rel(h.file));
   }
   const a = attemptState(task, attempt);
@@ -244,7 +303,7 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
     task,
     plan: plan.model.name,
     plan_version: plan.planVersion,
-    step_order: attempt > 0 ? stepOrder(state, task, attempt) : null,
+    step_order: attempt > 0 ? stepOrder(ctx, task, attempt) : null,
     event,
     attempt,
     timestamp: record.ts,

@@ -164,17 +164,7 @@ export function inspectJournal(text: string, expectedHead: JournalHead | null): 
       break;
     }
   }
-  let tornTail: TornTail | null = null;
-  const firstTorn = parsed.findIndex((p, i) => i > lastJson && p !== null);
-  if (firstTorn !== -1) {
-    const keepBytes = Buffer.byteLength(
-      lines
-        .slice(0, firstTorn)
-        .map((l) => `${l}\n`)
-        .join(''),
-    );
-    tornTail = { line: firstTorn + 1, keepBytes, text: lines.slice(firstTorn).join('\n') };
-  }
+  const tornTail = tornTailOf(lines, parsed, lastJson);
   const records: JournalRecord[] = [];
   const hashes: string[] = [];
   const problems: ChainProblem[] = [];
@@ -212,15 +202,33 @@ export function inspectJournal(text: string, expectedHead: JournalHead | null): 
     records.push(record);
     hashes.push(prevHash);
   }
-  if (expectedHead && expectedHead.seq > 0 && hashAt.get(expectedHead.seq) !== expectedHead.hash) {
-    problems.push({
-      line: lastJson + 1,
-      code: 'journal-head-mismatch',
-      message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${prevSeq}): the journal was truncated or a record was changed`,
-    });
-  }
+  const headProblem = headMismatch(expectedHead, hashAt, lastJson + 1, prevSeq);
+  if (headProblem) problems.push(headProblem);
   const head = records.length ? { seq: records[records.length - 1]!.seq, hash: hashes[hashes.length - 1]! } : { seq: 0, hash: genesis };
   return { records, hashes, head, tornTail, problems };
+}
+
+/** Lines that do not parse after the last good record: what a crash in the middle of a write leaves. */
+function tornTailOf(lines: string[], parsed: Array<{ json: boolean } | null>, lastJson: number): TornTail | null {
+  const firstTorn = parsed.findIndex((p, i) => i > lastJson && p !== null);
+  if (firstTorn === -1) return null;
+  const keepBytes = Buffer.byteLength(
+    lines
+      .slice(0, firstTorn)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
+  return { line: firstTorn + 1, keepBytes, text: lines.slice(firstTorn).join('\n') };
+}
+
+/** state.json names a head (seq and hash) the journal does not have: it was truncated or a record changed. */
+function headMismatch(expectedHead: JournalHead | null, hashAt: ReadonlyMap<number, string>, line: number, lastSeq: number): ChainProblem | null {
+  if (!expectedHead || expectedHead.seq <= 0 || hashAt.get(expectedHead.seq) === expectedHead.hash) return null;
+  return {
+    line,
+    code: 'journal-head-mismatch',
+    message: `state.json records head seq ${expectedHead.seq}, but the journal has no such record with that hash (it ends at seq ${lastSeq}): the journal was truncated or a record was changed`,
+  };
 }
 
 /** Checks every link of the chain, and that the chain ends where state.json says it does. */

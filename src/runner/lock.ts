@@ -96,71 +96,26 @@ function isDirectory(file: string): boolean {
 const takeoverStaleMs = 10_000;
 
 export function acquireLock(file: string, kind: LockInfo['kind']): LockResult {
-  if (isDirectory(file)) return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
+  if (isDirectory(file)) return notALockFile(file);
   const info: LockInfo = { pid: process.pid, start: processStart(process.pid), kind, host: hostname(), startedAt: new Date().toISOString() };
   const text = JSON.stringify(info);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text);
-  let stale: LockInfo | null = null;
   try {
     for (let tries = 0; tries < 20; tries++) {
       try {
         linkSync(temp, file);
-        return { ok: true, tookOverStale: stale, release: releaser(file, text) };
+        return { ok: true, tookOverStale: null, release: releaser(file, text) };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      let current: string;
-      try {
-        current = readFileSync(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        if ((error as NodeJS.ErrnoException).code === 'EISDIR')
-          return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
-        throw error;
-      }
+      const current = readHeld(file);
+      if (current === null) continue;
+      if (typeof current !== 'string') return current;
       const holder = parseLock(current);
       if (holder && live(holder)) return { ok: false, holder };
-      // Stale (or garbage: locks are never written partially). Only the one who creates the takeover
-      // file may replace it, and only if it is still the lock we judged stale.
-      const takeover = `${file}.takeover`;
-      let fd: number;
-      try {
-        fd = openSync(takeover, 'wx');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        try {
-          if (Date.now() - statSync(takeover).mtimeMs > takeoverStaleMs) unlinkSync(takeover);
-        } catch {
-          // gone meanwhile
-        }
-        const until = Date.now() + 5;
-        while (Date.now() < until) {
-          // another process is taking over right now: look again in a moment
-        }
-        continue;
-      }
-      try {
-        writeSync(fd, text);
-        closeSync(fd);
-        let again: string | null = null;
-        try {
-          again = readFileSync(file, 'utf8');
-        } catch {
-          again = null;
-        }
-        if (again === current) {
-          renameSync(temp, file);
-          stale = holder;
-          return { ok: true, tookOverStale: stale ?? { pid: 0, kind: 'run', host: hostname(), startedAt: '' }, release: releaser(file, text) };
-        }
-      } finally {
-        try {
-          unlinkSync(takeover);
-        } catch {
-          // already removed
-        }
-      }
+      const taken = takeOverStale(file, temp, text, current, holder);
+      if (taken) return taken;
     }
   } finally {
     try {
@@ -171,6 +126,66 @@ export function acquireLock(file: string, kind: LockInfo['kind']): LockResult {
   }
   const holder = readLock(file);
   return holder ? { ok: false, holder } : { ok: false, holder: null, message: `${file}: could not take the lock (it kept changing); try again` };
+}
+
+function notALockFile(file: string): LockResult {
+  return { ok: false, holder: null, message: `${file} is a directory, not a lock file; remove it (rmdir) if no execplan is running` };
+}
+
+/** The lock file's text; null when it vanished meanwhile (try again); a refusal when it is a directory. */
+function readHeld(file: string): string | null | LockResult {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return notALockFile(file);
+    throw error;
+  }
+}
+
+/**
+ * Replaces a stale (or garbage: locks are never written partially) lock with ours. Only the one who creates
+ * the takeover file may replace it, and only if it is still the lock we judged stale; null: look again.
+ */
+function takeOverStale(file: string, temp: string, text: string, current: string, holder: LockInfo | null): LockResult | null {
+  const takeover = `${file}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(takeover, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    try {
+      if (Date.now() - statSync(takeover).mtimeMs > takeoverStaleMs) unlinkSync(takeover);
+    } catch {
+      // gone meanwhile
+    }
+    const until = Date.now() + 5;
+    while (Date.now() < until) {
+      // another process is taking over right now: look again in a moment
+    }
+    return null;
+  }
+  try {
+    writeSync(fd, text);
+    closeSync(fd);
+    let again: string | null = null;
+    try {
+      again = readFileSync(file, 'utf8');
+    } catch {
+      again = null;
+    }
+    if (again === current) {
+      renameSync(temp, file);
+      return { ok: true, tookOverStale: holder ?? { pid: 0, kind: 'run', host: hostname(), startedAt: '' }, release: releaser(file, text) };
+    }
+  } finally {
+    try {
+      unlinkSync(takeover);
+    } catch {
+      // already removed
+    }
+  }
+  return null;
 }
 
 /** Removes the lock only while it is still ours. */

@@ -104,6 +104,9 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
   // Without a compiled plan the file conflicts are found when first needed: `execplan status` needs them
   // only while a runner holds files, the control verbs never.
   let files: FileLocks | undefined;
+  // The plan does not change under a run: hashed once, not on every hand-off that names it (each hash
+  // walks the whole plan, which made a run's hand-offs quadratic in its size).
+  let version: string | undefined;
   return {
     model,
     planDir,
@@ -115,7 +118,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     },
     planHash: sha256(planText),
     get planVersion() {
-      return contentHash(model.source);
+      return (version ??= contentHash(model.source));
     },
   };
 }

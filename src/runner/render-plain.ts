@@ -72,24 +72,66 @@ export function batchedWriter(write: (text: string) => void): { write: (text: st
  * so a task printing a gigabyte does not print a gigabyte.
  */
 export function plainRenderer(target: RenderTarget, showOutput = true, maxOutputBytes = defaultMaxLogBytes): (event: RunEvent) => void {
-  const batch = batchedWriter(target.write);
-  const out = (line: string) => batch.write(`${line}\n`);
-  const printed = new Map<string, number>();
-  const tails = new Map<string, TailBuffer>();
-  const headLimit = Math.floor(maxOutputBytes / 2);
-  const flushTail = (task: string) => {
-    const tail = tails.get(task);
-    printed.delete(task);
-    if (!tail) return;
-    tails.delete(task);
-    if (tail.droppedLines) out(`${task} | [execplan: ${tail.droppedLines} line(s) not shown; \`execplan logs ${task}\` has the log]`);
-    for (const line of tail.take()) out(`${task} | ${line}`);
-  };
+  const view = new PlainView(target, showOutput, maxOutputBytes);
   return (event) => {
-    render(event);
-    if (event.event === 'run-end' || event.event === 'run-start') batch.flush();
+    view.render(event);
+    if (event.event === 'run-end' || event.event === 'run-start') view.batch.flush();
   };
-  function render(event: RunEvent): void {
+}
+
+/** The plain renderer's state: the batched console writer and each task's output so far (head printed, tail kept). */
+class PlainView {
+  readonly batch: ReturnType<typeof batchedWriter>;
+  private readonly printed = new Map<string, number>();
+  private readonly tails = new Map<string, TailBuffer>();
+  private readonly headLimit: number;
+
+  constructor(
+    private readonly target: RenderTarget,
+    private readonly showOutput: boolean,
+    private readonly maxOutputBytes: number,
+  ) {
+    this.batch = batchedWriter(target.write);
+    this.headLimit = Math.floor(maxOutputBytes / 2);
+  }
+
+  private out(line: string): void {
+    this.batch.write(`${line}\n`);
+  }
+
+  /** The attempt ended: the last lines kept past the cap are printed, with how many were left out. */
+  private flushTail(task: string): void {
+    const tail = this.tails.get(task);
+    this.printed.delete(task);
+    if (!tail) return;
+    this.tails.delete(task);
+    if (tail.droppedLines) this.out(`${task} | [execplan: ${tail.droppedLines} line(s) not shown; \`execplan logs ${task}\` has the log]`);
+    for (const line of tail.take()) this.out(`${task} | ${line}`);
+  }
+
+  /** A line of a task's output: printed up to the head limit, then kept in the tail for the attempt's end. */
+  private output(event: Extract<RunEvent, { event: 'task-output' }>): void {
+    // An agent's raw event stream is in its attempt log; its one-line progress messages are shown instead.
+    if (!this.showOutput || event.quiet) return;
+    // The prefix counts: the cap is on what reaches the console.
+    const bytes = Buffer.byteLength(event.line) + event.task.length + 4;
+    const sofar = this.printed.get(event.task) ?? 0;
+    const tail = this.tails.get(event.task);
+    if (!tail && sofar + bytes <= this.headLimit) {
+      this.printed.set(event.task, sofar + bytes);
+      this.out(`${event.task} | ${event.line}`);
+    } else if (tail) tail.push(event.line, bytes);
+    else {
+      this.out(`${event.task} | [execplan: output over ${(this.headLimit / 1024 / 1024).toFixed(1)} MiB; its last lines follow when the attempt ends]`);
+      const fresh = new TailBuffer(this.maxOutputBytes - this.headLimit);
+      fresh.push(event.line, bytes);
+      this.tails.set(event.task, fresh);
+    }
+  }
+
+  render(event: RunEvent): void {
+    const { target } = this;
+    const out = (line: string) => this.out(line);
     switch (event.event) {
       case 'run-start':
         out(`execplan run ${event.runId} (${event.mode}): ${event.toRun} of ${event.tasks} task(s) to run, concurrency ${event.concurrency}`);
@@ -100,30 +142,14 @@ export function plainRenderer(target: RenderTarget, showOutput = true, maxOutput
       case 'task-start':
         out(`start  ${event.task}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
         break;
-      case 'task-output': {
-        // An agent's raw event stream is in its attempt log; its one-line progress messages are shown instead.
-        if (!showOutput || event.quiet) break;
-        // The prefix counts: the cap is on what reaches the console.
-        const bytes = Buffer.byteLength(event.line) + event.task.length + 4;
-        const sofar = printed.get(event.task) ?? 0;
-        const tail = tails.get(event.task);
-        if (!tail && sofar + bytes <= headLimit) {
-          printed.set(event.task, sofar + bytes);
-          out(`${event.task} | ${event.line}`);
-        } else if (tail) tail.push(event.line, bytes);
-        else {
-          out(`${event.task} | [execplan: output over ${(headLimit / 1024 / 1024).toFixed(1)} MiB; its last lines follow when the attempt ends]`);
-          const fresh = new TailBuffer(maxOutputBytes - headLimit);
-          fresh.push(event.line, bytes);
-          tails.set(event.task, fresh);
-        }
+      case 'task-output':
+        this.output(event);
         break;
-      }
       case 'task-progress':
         if (event.progress.message) out(`${event.task} : ${event.progress.message}`);
         break;
       case 'task-end':
-        flushTail(event.task);
+        this.flushTail(event.task);
         if (event.status === 'done') out(`done   ${event.task} ${seconds(event.durationMs)}`);
         else {
           out(`FAILED ${event.task} (attempt ${event.attempt}): ${event.reason}${event.log ? ` (log: ${displayPath(target, event.log)})` : ''}`);
@@ -134,14 +160,14 @@ export function plainRenderer(target: RenderTarget, showOutput = true, maxOutput
         out(`fresh  ${event.task} (up to date, not re-run)`);
         break;
       case 'task-interrupted':
-        flushTail(event.task);
+        this.flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} interrupted)`);
         break;
       case 'task-limited':
         out(`limit  ${event.task} (attempt ${event.attempt}): ${event.limit} of ${event.pool}: ${event.message}; waits, no retry used`);
         break;
       case 'task-stopped':
-        flushTail(event.task);
+        this.flushTail(event.task);
         out(`stop   ${event.task} (attempt ${event.attempt} stopped: ${event.reason})`);
         break;
       case 'run-end':

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { resolveActor } from './actor.js';
-import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
+import { agentSummary, LaunchOrder, writeHandoffFor, type HandoffArtifact } from './handoff-artifacts.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
@@ -100,6 +100,11 @@ interface Running {
   stopReason: string | null;
 }
 
+/** What one scheduling pass learned once for all its launches: the machine's capacity problem, when read. */
+interface LaunchPass {
+  capacity: string | null | undefined;
+}
+
 export function newRunId(date: Date): string {
   return `${date
     .toISOString()
@@ -179,12 +184,32 @@ export class Runner {
     return (this.actorName ??= resolveActor(this.options.env, this.plan.planDir));
   }
 
+  /** The newest hand-off per task: the runner holds the state's lock, so it is the only one writing them. */
+  private readonly latestHandoffs = new Map<string, { file: string; artifact: HandoffArtifact } | null>();
+
+  /** The state's attempt starts in order, built at the first hand-off and then kept up to date (record()). */
+  private launchOrder: LaunchOrder | null = null;
+
   /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
   private handoff(record: JournalRecord): void {
     if (!this.store.persistent) return;
+    if (record.type === 'task-start') {
+      this.launchOrder?.add(record.ts, record.task, record.attempt);
+      return;
+    }
     try {
+      const launchOrder = (this.launchOrder ??= new LaunchOrder(this.store.state));
       const file = writeHandoffFor(
-        { stateDir: this.paths.dir, plan: this.plan, state: this.store.state, actor: this.actor(), summaryOf: (id) => agentSummary(this.paths.dir, id) },
+        {
+          stateDir: this.paths.dir,
+          plan: this.plan,
+          state: this.store.state,
+          actor: this.actor(),
+          // Only an agent leaves a final message: no failed open per command task.
+          summaryOf: (id) => (this.plan.tasks.get(id)?.model.kind === 'agent' ? agentSummary(this.paths.dir, id) : null),
+          launchOrder,
+          latest: this.latestHandoffs,
+        },
         record,
       );
       const task = file && 'task' in record ? this.plan.tasks.get(String(record.task)) : undefined;
@@ -432,7 +457,7 @@ export class Runner {
       const n = this.waitingIn(pool);
       this.emit({ event: 'notice', message: `usage limit of ${pool} over: resuming (${n} task${n === 1 ? '' : 's'} waiting)` });
     }
-    let capacity: string | null | undefined;
+    const pass: LaunchPass = { capacity: undefined };
     this.capacityHeld = false;
     let full = false;
     for (const task of this.ready()) {
@@ -458,29 +483,7 @@ export class Runner {
         continue;
       }
       const pool = this.poolOf(task);
-      // Read the machine once per pass, and only when something would launch.
-      if (this.options.capacity && capacity === undefined) capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
-      if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
-        this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
-        this.capacityNote = capacity;
-      }
-      if (capacity) {
-        this.capacityHeld = true;
-        this.hold(id, { kind: 'capacity', detail: capacity });
-        continue;
-      }
-      const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
-      if (budget) {
-        if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
-        this.budgetStop = budget;
-        this.hold(id, { kind: 'budget', budget });
-        continue;
-      }
-      const hold = this.pacer.hold(pool, this.runningIn(pool));
-      if (hold) {
-        this.hold(id, hold);
-        continue;
-      }
+      if (this.heldBack(id, pool, pass)) continue;
       const blocked = this.readiness.blockedBy(task);
       if (blocked) {
         this.noteWait(id, blocked);
@@ -497,6 +500,35 @@ export class Runner {
       this.launch(task, pool);
     }
     this.armWake();
+  }
+
+  /** The machine's capacity, an agent budget or a usage-limit pace keeps a ready task from starting now. */
+  private heldBack(id: string, pool: string | null, pass: LaunchPass): boolean {
+    // Read the machine once per pass, and only when something would launch.
+    if (this.options.capacity && pass.capacity === undefined) pass.capacity = capacityProblem(readCapacity(this.options.env), this.options.capacity);
+    const capacity = pass.capacity;
+    if (capacity !== undefined && capacity?.split(' ')[0] !== this.capacityNote?.split(' ')[0]) {
+      this.emit({ event: 'notice', message: capacity ? `waiting: ${capacity}` : `capacity back (${this.capacityNote?.split(' ')[0]}): launching` });
+      this.capacityNote = capacity;
+    }
+    if (capacity) {
+      this.capacityHeld = true;
+      this.hold(id, { kind: 'capacity', detail: capacity });
+      return true;
+    }
+    const budget = pool !== null && this.options.budget ? (this.budgetStop ?? this.options.budget(pool)) : null;
+    if (budget) {
+      if (!this.budgetStop) this.emit({ event: 'notice', message: `budget reached: ${budget}; no new agent starts` });
+      this.budgetStop = budget;
+      this.hold(id, { kind: 'budget', budget });
+      return true;
+    }
+    const hold = this.pacer.hold(pool, this.runningIn(pool));
+    if (hold) {
+      this.hold(id, hold);
+      return true;
+    }
+    return false;
   }
 
   /** Wakes the loop when a held pool may start again (not with --no-wait-for-limits: that run ends). */
@@ -536,8 +568,11 @@ export class Runner {
   /** The reason last journaled per waiting task, so a decision is recorded once, not on every pass. */
   private waitNoted = new Map<string, string>();
 
+  /** The key of the one slot reason of this run: every pass notes it for each ready task past the last slot. */
+  private slotKey: string | null = null;
+
   private noteWait(task: string, reason: WaitReason): void {
-    const key = JSON.stringify(reason);
+    const key = reason.kind === 'slot' && reason.concurrency === this.options.concurrency ? (this.slotKey ??= JSON.stringify(reason)) : JSON.stringify(reason);
     if (this.waitNoted.get(task) === key) return;
     this.waitNoted.set(task, key);
     this.record({ type: 'task-wait', task, reason });
@@ -821,6 +856,27 @@ export class Runner {
       this.emit({ event: 'notice', message: `stopped at the usage limit of ${this.limitStop.pool}: it lifts at ${clock(at)} (${at}); run \`execplan run\` again then` });
     }
     if (this.budgetStop) this.emit({ event: 'notice', message: `stopped at the budget: ${this.budgetStop}` });
+    const { failures, waiting, counts } = this.endTally();
+    // A state that could not be written is a failure of the run, resumable once the disk is fixed.
+    let outcome: RunOutcome = this.storageFailure ? 'failed' : this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
+    let exitCode = this.options.exitCodeOf(outcome);
+    this.record({ type: 'run-end', runId: this.runId, exitCode, outcome });
+    const durationMs = this.now() - this.startMs;
+    if (!this.closeState(exitCode, outcome, durationMs)) {
+      outcome = 'failed';
+      exitCode = this.options.exitCodeOf(outcome);
+    }
+    if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
+    const parts = Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${v} ${k}`);
+    const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
+    this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
+    this.resolveFinished(outcome);
+  }
+
+  /** How the run left each selected task: the failures, what still waits (and why), and counts by status. */
+  private endTally(): { failures: FailureSummary[]; waiting: WaitingTask[]; counts: Partial<Record<DisplayedStatus, number>> } {
     const failures: FailureSummary[] = [];
     const waiting: WaitingTask[] = [];
     const counts: Partial<Record<DisplayedStatus, number>> = {};
@@ -844,11 +900,11 @@ export class Runner {
       }
       counts[status] = (counts[status] ?? 0) + 1;
     }
-    // A state that could not be written is a failure of the run, resumable once the disk is fixed.
-    let outcome: RunOutcome = this.storageFailure ? 'failed' : this.stopping ? 'aborted' : failures.length ? 'failed' : waiting.length ? 'waiting' : 'completed';
-    let exitCode = this.options.exitCodeOf(outcome);
-    this.record({ type: 'run-end', runId: this.runId, exitCode, outcome });
-    const durationMs = this.now() - this.startMs;
+    return { failures, waiting, counts };
+  }
+
+  /** Writes the run summary and closes the store; false when the disk refused (the run then failed). */
+  private closeState(exitCode: number, outcome: RunOutcome, durationMs: number): boolean {
     try {
       if (this.store.persistent) {
         writeRunSummary(this.paths.runs, {
@@ -867,15 +923,8 @@ export class Runner {
       const code = (error as NodeJS.ErrnoException).code;
       if (typeof code !== 'string') throw error;
       this.storageFailure ??= new StorageError(this.paths.dir, code, 'write the run state in');
-      outcome = 'failed';
-      exitCode = this.options.exitCodeOf(outcome);
+      return false;
     }
-    if (this.storageFailure) failures.unshift({ task: '(run)', reason: this.storageFailure.message, log: null });
-    const parts = Object.entries(counts)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, v]) => `${v} ${k}`);
-    const summary = `${outcome}: ${parts.join(', ') || 'nothing to run'} in ${(durationMs / 1000).toFixed(1)}s`;
-    this.emit({ event: 'run-end', runId: this.runId, exitCode, outcome, durationMs, counts, failures, waiting, summary });
-    this.resolveFinished(outcome);
+    return true;
   }
 }

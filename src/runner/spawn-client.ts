@@ -7,6 +7,7 @@ import { unreachable } from '../core/unreachable.js';
 
 type HelperMessage =
   { op: 'started'; id: number; pid: number | null } | { op: 'data'; id: number; stream: OutputStream; data: string } | { op: 'end'; id: number; end: ProcessEnd };
+type HelperBatch = HelperMessage | { op: 'batch'; messages: HelperMessage[] };
 
 interface Pending {
   onStarted: (pid: number | null) => void;
@@ -21,23 +22,9 @@ export class SpawnHelper {
 
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (raw) => {
-      const msg = raw as HelperMessage;
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      switch (msg.op) {
-        case 'started':
-          p.onStarted(msg.pid);
-          break;
-        case 'data':
-          p.onData(msg.stream, Buffer.from(msg.data, 'latin1'));
-          break;
-        case 'end':
-          this.pending.delete(msg.id);
-          p.onEnd(msg.end);
-          break;
-        default:
-          return unreachable(msg, 'helper message');
-      }
+      const msg = raw as HelperBatch;
+      if (msg.op === 'batch') msg.messages.forEach((m) => this.receive(m));
+      else this.receive(msg);
     });
     child.on('exit', () => {
       this.dead = true;
@@ -46,6 +33,25 @@ export class SpawnHelper {
         p.onEnd({ kind: 'error', message: 'the spawn helper process exited' });
       }
     });
+  }
+
+  private receive(msg: HelperMessage): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    switch (msg.op) {
+      case 'started':
+        p.onStarted(msg.pid);
+        break;
+      case 'data':
+        p.onData(msg.stream, Buffer.from(msg.data, 'latin1'));
+        break;
+      case 'end':
+        this.pending.delete(msg.id);
+        p.onEnd(msg.end);
+        break;
+      default:
+        return unreachable(msg, 'helper message');
+    }
   }
 
   static start(): SpawnHelper {
@@ -70,6 +76,19 @@ export class SpawnHelper {
     return { set, unset };
   }
 
+  /** Starts of one scheduling pass, sent as one message when the pass is over (one write, one helper wake-up). */
+  private outbox: object[] = [];
+
+  private post(message: object): void {
+    if (this.outbox.length === 0)
+      queueMicrotask(() => {
+        const batch = this.outbox;
+        this.outbox = [];
+        this.child.send(batch.length === 1 ? batch[0]! : { op: 'batch', messages: batch });
+      });
+    this.outbox.push(message);
+  }
+
   close(): void {
     if (this.child.connected) this.child.disconnect();
   }
@@ -91,7 +110,7 @@ export class SpawnHelper {
           void life.end(end).then(resolve);
         },
       });
-      this.child.send({ op: 'start', id, script, cwd: options.cwd, ...this.envMessage(options.env) });
+      this.post({ op: 'start', id, script, cwd: options.cwd, ...this.envMessage(options.env) });
     });
     return {
       get pid() {

@@ -5,7 +5,8 @@
  * would) and relays output chunks over IPC, one chunk in flight per stream (backpressure: the child's pipe
  * fills, not memory). Messages in: {op:'start', id, script, cwd, env} (the first; later ones carry
  * {set, unset}: the changes to that first environment, a fraction of its size). Out: started {id,pid} |
- * data {id,stream,data} | end {id,end: ProcessEnd}. Kills are sent by the runner itself (process groups).
+ * data {id,stream,data} | end {id,end: ProcessEnd}. Either way several messages of one event-loop turn
+ * travel as one {op:'batch', messages}. Kills are sent by the runner itself (process groups).
  */
 import { shellArgs, spawnGroup } from './process-group.js';
 
@@ -20,13 +21,35 @@ function envOf(msg: StartMessage): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * Messages out wait for the end of the event-loop turn and go as one batch: the starts, exits and output
+ * of one turn cost the runner one wake-up, not one each (with no-op tasks, wake-ups are most of its work).
+ * A message's callback runs once its batch is written (the output's backpressure).
+ */
+let queue: Array<{ message: object; callback: (() => void) | undefined }> = [];
+
+function flushQueue(): void {
+  const batch = queue;
+  queue = [];
+  const done = () => {
+    for (const q of batch) q.callback?.();
+  };
+  if (!process.connected) return done();
+  process.send!(batch.length === 1 ? batch[0]!.message : { op: 'batch', messages: batch.map((q) => q.message) }, undefined, {}, () => done());
+}
+
 const send = (message: object, callback?: () => void) => {
-  if (process.connected) process.send!(message, undefined, {}, callback ? () => callback() : undefined);
-  else callback?.();
+  if (queue.length === 0) setImmediate(flushQueue);
+  queue.push({ message, callback });
 };
 
 process.on('message', (raw) => {
-  const msg = raw as StartMessage;
+  const msg = raw as StartMessage | { op: 'batch'; messages: StartMessage[] };
+  if (msg.op === 'batch') msg.messages.forEach(start);
+  else start(msg);
+});
+
+function start(msg: StartMessage): void {
   if (msg.op !== 'start') return;
   const handle = spawnGroup({
     ...shellArgs(msg.script),
@@ -42,7 +65,7 @@ process.on('message', (raw) => {
   send({ op: 'started', id: msg.id, pid: handle.pid });
   // The outcome is never 'killed' here: only the runner kills (it owns the grace period).
   void handle.done.then((end) => send({ op: 'end', id: msg.id, end }));
-});
+}
 
 // The runner is gone (even kill -9): nothing left to report to, and no one to read an exit code.
 process.on('disconnect', () => process.exit());

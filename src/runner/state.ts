@@ -128,6 +128,45 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.forced = null;
       break;
     }
+    case 'task-start':
+    case 'task-pgid':
+    case 'task-stopped':
+    case 'task-end':
+    case 'task-limited':
+    case 'task-interrupted':
+      applyAttemptRecord(state, record);
+      break;
+    case 'task-retry':
+    case 'task-fresh':
+    case 'task-wait':
+    case 'task-blocked':
+    case 'task-scope':
+      applyTaskRecord(state, record);
+      break;
+    case 'limit-warning':
+      (state.limitWarnings ??= {})[record.pool] = { pool: record.pool, window: record.window, resetsAt: record.resetsAt, task: record.task, at: record.ts };
+      break;
+    case 'control':
+      applyControlRecord(state, record);
+      break;
+    case 'branches':
+      state.branches = { base: record.base, streams: record.streams };
+      break;
+    case 'run-end':
+      state.lastOutcome = record.outcome;
+      state.activePid = null;
+      break;
+    default:
+      return unreachable(record, 'journal record');
+  }
+  return state;
+}
+
+type AttemptRecord = Extract<JournalRecord, { type: 'task-start' | 'task-pgid' | 'task-stopped' | 'task-end' | 'task-limited' | 'task-interrupted' }>;
+
+/** An attempt started, learned its process group, or ended (done, failed, limited, stopped, interrupted). */
+function applyAttemptRecord(state: RunState, record: AttemptRecord): void {
+  switch (record.type) {
     case 'task-start': {
       const task = taskState(state, record.task);
       task.status = 'running';
@@ -185,6 +224,16 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.status = 'pending';
       break;
     }
+    default:
+      return unreachable(record, 'attempt record');
+  }
+}
+
+type TaskRecord = Extract<JournalRecord, { type: 'task-retry' | 'task-fresh' | 'task-wait' | 'task-blocked' | 'task-scope' }>;
+
+/** A task's state changed between attempts: retried, up to date, waiting, blocked on a merge, out of scope. */
+function applyTaskRecord(state: RunState, record: TaskRecord): void {
+  switch (record.type) {
     case 'task-retry':
       taskState(state, record.task).status = 'pending';
       break;
@@ -194,17 +243,8 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
       task.fingerprint = record.fingerprint;
       break;
     }
-    case 'limit-warning':
-      (state.limitWarnings ??= {})[record.pool] = { pool: record.pool, window: record.window, resetsAt: record.resetsAt, task: record.task, at: record.ts };
-      break;
     case 'task-wait':
       // History for reports: why a ready task started late; the task's status does not change.
-      break;
-    case 'control':
-      applyControlRecord(state, record);
-      break;
-    case 'branches':
-      state.branches = { base: record.base, streams: record.streams };
       break;
     case 'task-blocked':
       taskState(state, record.task).blocked = { stream: record.stream, branch: record.branch, into: record.into, files: record.files };
@@ -212,14 +252,9 @@ export function applyRecord(state: RunState, record: JournalRecord, hash: string
     case 'task-scope':
       taskState(state, record.task).outOfScope = record.outOfScope;
       break;
-    case 'run-end':
-      state.lastOutcome = record.outcome;
-      state.activePid = null;
-      break;
     default:
-      return unreachable(record, 'journal record');
+      return unreachable(record, 'task record');
   }
-  return state;
 }
 
 function applyControlRecord(state: RunState, record: Extract<JournalRecord, { type: 'control' }>): void {
@@ -251,22 +286,9 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
       (task.decisions ??= []).push({ decision: 'approved', actor: record.actor, reason: record.reason ?? null, at: record.ts, attempt: record.attempt ?? null });
       break;
     }
-    case 'reject': {
-      const gate = taskState(state, record.task);
-      // The gate waits for a new decision on the reworked result.
-      gate.approved = false;
-      (gate.decisions ??= []).push({ decision: 'rejected', actor: record.actor, reason: record.reason, at: record.ts, attempt: record.attempt ?? null, reopened: record.reopened });
-      for (const id of record.reopened) {
-        const task = taskState(state, id);
-        if (task.status !== 'running') task.status = 'pending';
-        // A cleared fingerprint: the task runs again even though its inputs did not change.
-        task.fingerprint = null;
-        task.forced = null;
-        task.failuresSinceReset = 0;
-        task.rework = (task.rework ?? 0) + 1;
-      }
+    case 'reject':
+      applyReject(state, record);
       break;
-    }
     case 'approve-plan':
       (state.planApprovals ??= []).push({ plan: record.plan, planVersion: record.planVersion, actor: record.actor, reason: record.reason ?? null, at: record.ts });
       break;
@@ -281,6 +303,23 @@ function applyControlRecord(state: RunState, record: Extract<JournalRecord, { ty
       break;
     default:
       return unreachable(record, 'control action');
+  }
+}
+
+/** A rejected gate: it waits for a new decision, and the tasks it re-opens run again. */
+function applyReject(state: RunState, record: Extract<JournalRecord, { type: 'control'; action: 'reject' }>): void {
+  const gate = taskState(state, record.task);
+  // The gate waits for a new decision on the reworked result.
+  gate.approved = false;
+  (gate.decisions ??= []).push({ decision: 'rejected', actor: record.actor, reason: record.reason, at: record.ts, attempt: record.attempt ?? null, reopened: record.reopened });
+  for (const id of record.reopened) {
+    const task = taskState(state, id);
+    if (task.status !== 'running') task.status = 'pending';
+    // A cleared fingerprint: the task runs again even though its inputs did not change.
+    task.fingerprint = null;
+    task.forced = null;
+    task.failuresSinceReset = 0;
+    task.rework = (task.rework ?? 0) + 1;
   }
 }
 

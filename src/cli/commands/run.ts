@@ -21,7 +21,7 @@ import { preflightProblems } from '../../runner/preflight.js';
 import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
-import { newRunId, Runner } from '../../runner/runner.js';
+import { newRunId, Runner, type RunOptions } from '../../runner/runner.js';
 import { pruneLogs } from '../../runner/prune.js';
 import { beadsSync, findBd } from '../../runner/beads-sync.js';
 import { beadsId } from '../../compiler/artifacts/beads.js';
@@ -31,7 +31,7 @@ import { SpawnHelper } from '../../runner/spawn-client.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
-import { concurrencyDoubt } from '../../plan-edit/edit.js';
+import { concurrencyDoubt } from '../../plan-edit/doubts.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { configNotice, describeConfig, recordConfigInSummary } from '../config-trust.js';
 import { exitCodeOfRun } from '../exit-code.js';
@@ -262,54 +262,56 @@ function runResult(outcome: RunOutcome): CommandResult {
   }
 }
 
-/** Runs the plan with the state directory claimed (or none for --no-state). */
-async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: SpawnHelper | null): Promise<CommandResult> {
-  const { model, plan } = loaded;
-  // A damaged history is never acted on (--fresh archives it, once the run can start).
-  if (request.persist && !request.fresh) {
-    const check = tryLoadState(paths);
-    if (!check.ok) return check;
-  }
-  const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
-  const executors = {
+/** The executors of this run: commands (through the spawn helper for large plans) and agents. */
+function runExecutors(io: CliIo, loaded: LoadedRunPlan, helper: SpawnHelper | null, graceMs: number): ExecutorRegistry {
+  return {
     ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
-    agent: agentExecutorFromConfig(model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+    agent: agentExecutorFromConfig(loaded.model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
   } satisfies ExecutorRegistry;
-  // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
+}
+
+/** What keeps the run from starting (executors, the beads CLI), and the beads CLI when the sync is on. */
+async function startProblems(
+  io: CliIo,
+  loaded: LoadedRunPlan,
+  request: RunRequest,
+  paths: StatePaths,
+  executors: ExecutorRegistry,
+): Promise<{ problems: string[]; bd: string | null }> {
+  const { plan } = loaded;
   const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
   const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
   // Only when asked to sync: without it, beads is never called.
   const bd = request.beadsSync ? findBd(io.env) : null;
   if (request.beadsSync && bd === null)
     problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
-  if (problems.length) return err({ kind: 'cannot-start', problems });
-  const runId = newRunId(new Date());
-  const beadsSettings = model.source.settings?.beads;
-  const prefix = beadsSettings?.prefix ?? model.name;
-  const beads = bd
-    ? beadsSync({
-        bd,
-        cwd: loaded.input.dir,
-        env: io.env,
-        runId,
-        idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined),
-        warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
-      })
-    : null;
-  const opened = openStore(io, paths, request);
-  if (!opened.ok) return opened;
-  const store = opened.value;
-  let worktrees: WorktreeSession | null = null;
-  if (request.worktrees) {
-    const started = useWorktrees(loaded, runId, store, request.fresh);
-    if (!started.ok) {
-      store.close();
-      return started;
-    }
-    worktrees = started.value;
-  }
-  // The branches and their tips go into the state after every change, so a resumed run (also after
-  // kill -9) finds the same branches and can tell when someone moved one.
+  return { problems, bd };
+}
+
+function beadsFor(io: CliIo, loaded: LoadedRunPlan, bd: string, runId: string): ReturnType<typeof beadsSync> {
+  const { model, plan } = loaded;
+  const prefix = model.source.settings?.beads?.prefix ?? model.name;
+  return beadsSync({
+    bd,
+    cwd: loaded.input.dir,
+    env: io.env,
+    runId,
+    idOf: (task) => (plan.tasks.has(task) ? beadsId(prefix, model.name, task) : undefined),
+    warn: (m) => io.stderr(`execplan: warning: ${m}\n`),
+  });
+}
+
+/** A --worktrees run's bookkeeping: the branches in the state, and the hand-offs committed on them. */
+interface WorktreeHooks {
+  worktrees: WorktreeSession | null;
+  /** Journals the branches and their tips when they changed, so a resumed run (also after kill -9) finds them. */
+  recordBranches: () => void;
+  /** Commits the hand-offs of a stream's tasks on its branch; a problem to warn about, or null. */
+  commitHandoffs: (stream: string | null, message: string) => string | null;
+}
+
+function worktreeHooks(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, store: Store, worktrees: WorktreeSession | null, runId: string): WorktreeHooks {
+  const { model, plan } = loaded;
   let lastBranches = '';
   const recordBranches = () => {
     if (!worktrees || !request.persist) return;
@@ -334,30 +336,46 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     const problem = commitHandoffs(wt.stream, `hand-offs of stream ${wt.stream} recorded since its last run`);
     if (problem) io.stderr(`execplan: warning: ${problem}\n`);
   }
-  const logSettings = model.source.settings?.logs;
-  if (request.persist && logSettings?.keep_runs !== undefined) {
-    // This run counts as one of the kept: keep_runs 3 leaves it and the two before it.
-    const pruned = pruneLogs(paths, store.state, logSettings.keep_runs, runId);
-    if (pruned.removedFiles)
-      io.stderr(`execplan: logs.keep_runs ${logSettings.keep_runs}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
-  }
-  const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
-  const useTty = !request.json && io.isTTY && !io.env.CI;
-  let onEvent = request.json ? jsonRenderer(target) : plainRenderer(target, true, logSettings?.max_bytes_per_attempt);
-  let ttyDone: Promise<void> | null = null;
+  return { worktrees, recordBranches, commitHandoffs };
+}
+
+/** logs.keep_runs: this run counts as one of the kept, so keep_runs 3 leaves it and the two before it. */
+function pruneOldLogs(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, store: Store, runId: string): void {
+  const keep = loaded.model.source.settings?.logs?.keep_runs;
+  if (!request.persist || keep === undefined) return;
+  const pruned = pruneLogs(paths, store.state, keep, runId);
+  if (pruned.removedFiles) io.stderr(`execplan: logs.keep_runs ${keep}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
+}
+
+/** The run's and the profiles' agent budgets, when any is set: what stops new agent starts. */
+function budgetOption(loaded: LoadedRunPlan, paths: StatePaths, runId: string): Pick<RunOptions, 'budget'> {
   const config = loaded.loaded.config;
   const profileBudgets = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, p.budget]));
-  const hasBudget = Boolean(config.budget) || Object.values(profileBudgets).some(Boolean);
-  const taskIds = [...plan.tasks.keys()];
-  const bp = config.backpressure;
-  const runner = new Runner(plan, store, paths, {
+  if (!config.budget && !Object.values(profileBudgets).some(Boolean)) return {};
+  const taskIds = [...loaded.plan.tasks.keys()];
+  return { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) };
+}
+
+/** Everything the runner is told about this run. */
+function runnerOptions(
+  io: CliIo,
+  loaded: LoadedRunPlan,
+  request: RunRequest,
+  paths: StatePaths,
+  run: { runId: string; graceMs: number; executors: ExecutorRegistry; hooks: WorktreeHooks; onEvent: (event: RunEvent) => void },
+): RunOptions {
+  const { model } = loaded;
+  const { runId, hooks } = run;
+  const { worktrees, recordBranches } = hooks;
+  const bp = loaded.loaded.config.backpressure;
+  return {
     concurrency: request.concurrency,
     keepGoing: request.keepGoing,
     only: request.only,
     upstreamDone: request.upstreamDone,
     force: request.force,
     wait: request.wait,
-    graceMs,
+    graceMs: run.graceMs,
     retryBaseMs: envInt(io.env.EXECPLAN_RETRY_BASE_MS, 1000),
     waitForLimits: request.waitForLimits,
     capacity:
@@ -365,22 +383,19 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
         ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null }
         : null,
     capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
-    ...(hasBudget ? { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) } : {}),
+    ...budgetOption(loaded, paths, runId),
     // Tests compress the waits at agent limits; the reset times themselves come from the agents.
     limits: {
       marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
       defaultUsageWaitMs: envInt(io.env.EXECPLAN_LIMIT_WAIT_MS, 30 * 60_000),
       backoffBaseMs: envInt(io.env.EXECPLAN_LIMIT_BACKOFF_MS, 15_000),
     },
-    executors,
+    executors: run.executors,
     env: io.env,
     runId,
-    logMaxBytes: logSettings?.max_bytes_per_attempt,
+    logMaxBytes: model.source.settings?.logs?.max_bytes_per_attempt,
     exitCodeOf: exitCodeOfRun,
-    onEvent: (event: RunEvent) => {
-      onEvent(event);
-      beads?.onEvent(event);
-    },
+    onEvent: run.onEvent,
     // Before a stream task starts, its upstream streams' work is merged into its worktree.
     prepareTask: (task) => {
       const conflict = worktrees?.bringUpstream(task.model) ?? null;
@@ -396,43 +411,91 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
       recordBranches();
       return { ...r, fail: model.settings.scope === 'fail' };
     },
-    handoffWritten: (task, file) => commitHandoffs(task.model.stream, `${task.model.id}: hand-off ${path.basename(file, '.json')}`),
-  });
-  if (useTty) {
-    // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
-    const { ttyRenderer } = await import('../../runner/render-tty.js');
-    const tty = ttyRenderer(target, request.concurrency, () => plan.tasks.size);
-    onEvent = tty.onEvent;
-    ttyDone = tty.done;
+    handoffWritten: (task, file) => hooks.commitHandoffs(task.model.stream, `${task.model.id}: hand-off ${path.basename(file, '.json')}`),
+  };
+}
+
+/** How the run's events are shown: JSON lines, plain lines, or (on a terminal) the live view. */
+async function renderer(io: CliIo, loaded: LoadedRunPlan, request: RunRequest): Promise<{ onEvent: (event: RunEvent) => void; done: Promise<void> | null }> {
+  const target: RenderTarget = { write: io.stdout, cwd: io.cwd, planDir: loaded.input.dir };
+  if (request.json) return { onEvent: jsonRenderer(target), done: null };
+  if (!io.isTTY || io.env.CI) return { onEvent: plainRenderer(target, true, loaded.model.source.settings?.logs?.max_bytes_per_attempt), done: null };
+  // listr2 is loaded only for a terminal: a smaller runner process forks its tasks faster.
+  const { ttyRenderer } = await import('../../runner/render-tty.js');
+  const tty = ttyRenderer(target, request.concurrency, () => loaded.plan.tasks.size);
+  return { onEvent: tty.onEvent, done: tty.done };
+}
+
+/** --metrics-port: the Prometheus endpoint for the run's lifetime (a failure to listen stops the start). */
+async function startMetrics(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, store: Store): Promise<Result<Served | null, Failure>> {
+  if (!request.metrics) return ok(null);
+  const { host, port } = request.metrics;
+  let metrics: Served;
+  try {
+    // Loaded only with --metrics-port (prom-client is a noticeable part of a run's start-up).
+    const [{ serve }, { createMetrics }] = await Promise.all([import('../../serve/server.js'), import('../../serve/metrics.js')]);
+    // The runner's own state (not the journal read again): a scrape costs the run nothing on disk.
+    metrics = await serve({ host, port, requireToken: false, metrics: createMetrics({ plan: loaded.plan, stateDir: paths.dir, state: () => store.state }) });
+  } catch (error) {
+    return err({ kind: 'cannot-start', problems: [`--metrics-port: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`] });
+  }
+  io.stderr(`execplan: metrics: ${metrics.url}metrics\n`);
+  return ok(metrics);
+}
+
+/** Runs the plan with the state directory claimed (or none for --no-state). */
+async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: SpawnHelper | null): Promise<CommandResult> {
+  // A damaged history is never acted on (--fresh archives it, once the run can start).
+  if (request.persist && !request.fresh) {
+    const check = tryLoadState(paths);
+    if (!check.ok) return check;
+  }
+  const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
+  const executors = runExecutors(io, loaded, helper, graceMs);
+  // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
+  const { problems, bd } = await startProblems(io, loaded, request, paths, executors);
+  if (problems.length) return err({ kind: 'cannot-start', problems });
+  const runId = newRunId(new Date());
+  const beads = bd ? beadsFor(io, loaded, bd, runId) : null;
+  const opened = openStore(io, paths, request);
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  let worktrees: WorktreeSession | null = null;
+  if (request.worktrees) {
+    const started = useWorktrees(loaded, runId, store, request.fresh);
+    if (!started.ok) {
+      store.close();
+      return started;
+    }
+    worktrees = started.value;
+  }
+  const hooks = worktreeHooks(io, loaded, request, paths, store, worktrees, runId);
+  pruneOldLogs(io, loaded, request, paths, store, runId);
+  const shown = await renderer(io, loaded, request);
+  const onEvent = (event: RunEvent) => {
+    shown.onEvent(event);
+    beads?.onEvent(event);
+  };
+  const runner = new Runner(loaded.plan, store, paths, runnerOptions(io, loaded, request, paths, { runId, graceMs, executors, hooks, onEvent }));
+  const metrics = await startMetrics(io, loaded, request, paths, store);
+  if (!metrics.ok) {
+    store.close();
+    return metrics;
   }
   // A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the run like Ctrl-C: trees
   // ended, state saved, exit 9 — never a runner gone with its tasks left running.
-  let metrics: Served | null = null;
-  if (request.metrics) {
-    const { host, port } = request.metrics;
-    try {
-      // Loaded only with --metrics-port (prom-client is a noticeable part of a run's start-up).
-      const [{ serve }, { createMetrics }] = await Promise.all([import('../../serve/server.js'), import('../../serve/metrics.js')]);
-      // The runner's own state (not the journal read again): a scrape costs the run nothing on disk.
-      metrics = await serve({ host, port, requireToken: false, metrics: createMetrics({ plan, stateDir: paths.dir, state: () => store.state }) });
-    } catch (error) {
-      store.close();
-      return err({ kind: 'cannot-start', problems: [`--metrics-port: cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`] });
-    }
-    io.stderr(`execplan: metrics: ${metrics.url}metrics\n`);
-  }
   const onSignal = () => runner.interrupt();
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
   try {
     const outcome = await runner.start();
-    if (ttyDone) await ttyDone;
+    if (shown.done) await shown.done;
     await beads?.drain();
     reportAgents(io, loaded, request, paths, runId, worktrees);
     return runResult(outcome);
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
-    await metrics?.close();
+    await metrics.value?.close();
   }
 }
 
