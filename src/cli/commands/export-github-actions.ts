@@ -16,7 +16,7 @@ import { githubActionsExporter, type AgentJobInfo } from '../../exporters/github
 import { statePaths } from '../../runner/paths.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
 import { UsageError, type CliIo, type CommandResult } from '../command.js';
-import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
+import { loadPlanWithConfig, printDiagnostics, type LoadedPlan, type PlanInput } from '../plan-input.js';
 import { version } from '../version.js';
 import { writeOneFile } from '../write-files.js';
 
@@ -55,35 +55,11 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
   if (!outcome.ok) return outcome;
   const { diagnostics, model, input, config } = outcome.value;
   printDiagnostics(io, diagnostics);
-
-  // Outside a repository (one yet to be made): the current folder if it holds the plan, else the plan's.
-  const root = repositoryRoot(input.dir) ?? (path.relative(io.cwd, input.dir).startsWith('..') ? input.dir : io.cwd);
-  const planPath = slash(path.relative(root, input.absolute));
-  const file = values.output !== undefined ? path.resolve(io.cwd, values.output) : path.join(root, '.github', 'workflows', `execplan-${model.name}.yml`);
-  const workflowPath = slash(path.relative(root, file));
-  const shown = (() => {
-    const relative = path.relative(io.cwd, file);
-    return relative === '' || relative.startsWith('..') ? file : relative;
-  })();
-  if (file === input.absolute) throw new UsageError(`-o ${values.output} is the plan itself; name another file`);
-
-  // The repository that is execplan itself runs its own checkout; any other installs this version.
-  const ownPackage = await readFile(path.join(root, 'package.json'), 'utf8').then(
-    (t) => (JSON.parse(t) as { name?: string }).name === 'execplan',
-    () => false,
-  );
-  const profiles = resolveProfiles(config.profiles);
-  const agents: Record<string, AgentJobInfo> = {};
-  for (const task of model.tasks) {
-    if (task.kind !== 'agent') continue;
-    const agent = taskAgent(model, task, profiles, config.default_profile ?? defaultProfileName);
-    agents[task.id] = { profile: agent.profileName, program: path.basename(agent.profile?.command[0] ?? agent.profileName) };
-  }
-  const concurrency = concurrencyFlag ?? model.settings.maxConcurrency;
+  const where = workflowLocation(io, input, model.name, values.output);
   const command = [
     'execplan export github-actions',
-    planPath,
-    values.output !== undefined && `-o ${workflowPath}`,
+    where.planPath,
+    values.output !== undefined && `-o ${where.workflowPath}`,
     concurrencyFlag !== undefined && `--concurrency ${concurrencyFlag}`,
     values['runs-on'] !== undefined && `--runs-on ${runsOn}`,
     values.config !== undefined && `--config ${values.config}`,
@@ -91,35 +67,81 @@ export async function exportGithubActions(args: string[], io: CliIo): Promise<Co
     .filter(Boolean)
     .join(' ');
   const result = githubActionsExporter.export(compilePlan(model), {
-    planPath,
-    stateDir: slash(path.relative(root, statePaths(input.dir, model.name).dir)),
-    workflowPath,
-    concurrency,
+    planPath: where.planPath,
+    stateDir: slash(path.relative(where.root, statePaths(input.dir, model.name).dir)),
+    workflowPath: where.workflowPath,
+    concurrency: concurrencyFlag ?? model.settings.maxConcurrency,
     runsOn,
-    install: ownPackage ? { kind: 'repository' } : { kind: 'npx', version },
-    agents,
+    install: (await isExecplanItself(where.root)) ? { kind: 'repository' } : { kind: 'npx', version },
+    agents: agentsOf(model, config),
     // The run id keeps two runs' branches apart, and a re-run of failed jobs continues its run's branch.
     branchPrefix: (stream) => branchName(model.name, stream ?? 'tasks'),
     command,
   });
   for (const notice of result.notices) io.stderr(`execplan: ${notice.level}: ${notice.message}\n`);
-  const content = result.files[workflowPath]!;
-
-  if (values.check) {
-    const onDisk = await readFile(file, 'utf8').catch(() => null);
-    if (onDisk === content) {
-      io.stderr(`${input.file}: ${shown} is up to date\n`);
-      return ok();
-    }
-    return err({ kind: 'workflow-stale', planFile: input.file, workflow: shown, missing: onDisk === null, rerun: command });
-  }
+  const content = result.files[where.workflowPath]!;
+  if (values.check) return checkWorkflow(io, input.file, where, content, command);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(where.file), { recursive: true });
   } catch (error) {
-    return err({ kind: 'write-failed', message: `cannot create the folder of ${shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+    return err({ kind: 'write-failed', message: `cannot create the folder of ${where.shown} (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
-  const written = await writeOneFile(file, shown, content);
+  const written = await writeOneFile(where.file, where.shown, content);
   if (!written.ok) return written;
-  io.stderr(`${input.file}: ${model.tasks.length} tasks -> ${shown} (${result.summary})\n`);
+  io.stderr(`${input.file}: ${model.tasks.length} tasks -> ${where.shown} (${result.summary})\n`);
   return ok();
+}
+
+/** Where the plan and the workflow are: the repository root, both paths from it, and the workflow as shown to the user. */
+interface WorkflowLocation {
+  root: string;
+  planPath: string;
+  file: string;
+  workflowPath: string;
+  shown: string;
+}
+
+function workflowLocation(io: CliIo, input: PlanInput, planName: string, output: string | undefined): WorkflowLocation {
+  // Outside a repository (one yet to be made): the current folder if it holds the plan, else the plan's.
+  const root = repositoryRoot(input.dir) ?? (path.relative(io.cwd, input.dir).startsWith('..') ? input.dir : io.cwd);
+  const file = output !== undefined ? path.resolve(io.cwd, output) : path.join(root, '.github', 'workflows', `execplan-${planName}.yml`);
+  const relative = path.relative(io.cwd, file);
+  if (file === input.absolute) throw new UsageError(`-o ${output} is the plan itself; name another file`);
+  return {
+    root,
+    planPath: slash(path.relative(root, input.absolute)),
+    file,
+    workflowPath: slash(path.relative(root, file)),
+    shown: relative === '' || relative.startsWith('..') ? file : relative,
+  };
+}
+
+/** The repository that is execplan itself runs its own checkout; any other installs this version. */
+async function isExecplanItself(root: string): Promise<boolean> {
+  return readFile(path.join(root, 'package.json'), 'utf8').then(
+    (t) => (JSON.parse(t) as { name?: string }).name === 'execplan',
+    () => false,
+  );
+}
+
+/** Which profile and program each agent task uses (the job installs the program and passes its key). */
+function agentsOf(model: LoadedPlan['model'], config: LoadedPlan['config']): Record<string, AgentJobInfo> {
+  const profiles = resolveProfiles(config.profiles);
+  const agents: Record<string, AgentJobInfo> = {};
+  for (const task of model.tasks) {
+    if (task.kind !== 'agent') continue;
+    const agent = taskAgent(model, task, profiles, config.default_profile ?? defaultProfileName);
+    agents[task.id] = { profile: agent.profileName, program: path.basename(agent.profile?.command[0] ?? agent.profileName) };
+  }
+  return agents;
+}
+
+/** `--check`: nothing written; the committed workflow must be what the plan gives now. */
+async function checkWorkflow(io: CliIo, planFile: string, where: WorkflowLocation, content: string, command: string): Promise<CommandResult> {
+  const onDisk = await readFile(where.file, 'utf8').catch(() => null);
+  if (onDisk === content) {
+    io.stderr(`${planFile}: ${where.shown} is up to date\n`);
+    return ok();
+  }
+  return err({ kind: 'workflow-stale', planFile, workflow: where.shown, missing: onDisk === null, rerun: command });
 }

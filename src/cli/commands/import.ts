@@ -5,11 +5,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { err, ok } from '../../core/result.js';
+import type { Failure } from '../../core/failure.js';
+import { err, ok, type Result } from '../../core/result.js';
 import { loadDiagnostics } from '../../compiler/load.js';
-import { detectFormat, importFormats, renderImportedPlan, runImporter, type ImportFormat } from '../../importers/index.js';
+import { detectFormat, importFormats, renderImportedPlan, runImporter, type ImportFormat, type ImportOutput } from '../../importers/index.js';
 import { parseCommandArgs } from '../args.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, type CliIo, type Command } from '../command.js';
 import { loadConfig } from '../config.js';
 import { validatePlanText } from '../plan-input.js';
 import { writeOneFile } from '../write-files.js';
@@ -37,55 +38,26 @@ export const importCommand: Command = {
     if (values.format !== undefined && !importFormats.includes(values.format as ImportFormat))
       throw new UsageError(`--format must be one of ${importFormats.join(', ')}, not '${values.format}'`);
     const absolute = path.resolve(io.cwd, source);
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return err({
-        kind: 'input-unusable',
-        message: `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory; name the file to import' : `cannot read it (${code})`}`,
-      });
-    }
-    let format = values.format as ImportFormat | undefined;
-    if (format === undefined) {
-      const detected = detectFormat(source, text);
-      if (!detected.ok) {
-        return err({ kind: 'input-unusable', message: `${source}: ${detected.message}; pass --format ${importFormats.join('|')}` });
-      }
-      format = detected.format;
-      io.stderr(`${source}: read as ${format} (${detected.why})\n`);
-    }
+    const read = await readSource(absolute, source);
+    if (!read.ok) return read;
+    const text = read.value;
+    const format = formatOf(io, source, text, values.format as ImportFormat | undefined);
+    if (!format.ok) return format;
     const toStdout = values.output === '-';
     const outAbsolute = toStdout ? path.join(io.cwd, 'plan.yaml') : path.resolve(io.cwd, values.output);
-    if (
-      !toStdout &&
-      !values.force &&
-      (await stat(outAbsolute).then(
-        () => true,
-        () => false,
-      ))
-    ) {
+    if (!toStdout && !values.force && (await exists(outAbsolute)))
       return err({ kind: 'input-unusable', message: `${values.output} already exists; nothing written (pass --force to overwrite it, or -o another file)` });
-    }
-    const result = runImporter(format, source, text, { tag: values.tag });
-    if (!result.ok) return err({ kind: 'import-unreadable', source, format, diagnostics: result.diagnostics });
+    const result = runImporter(format.value, source, text, { tag: values.tag });
+    if (!result.ok) return err({ kind: 'import-unreadable', source, format: format.value, diagnostics: result.diagnostics });
     const { output } = result;
     const outDir = path.dirname(outAbsolute);
-    const relative = (file: string) => path.relative(outDir, file).split(path.sep).join('/') || path.basename(file);
-    // Agents receive the spec in full: a markdown plan is its own spec; spec-kit keeps spec.md beside tasks.md.
-    if (format === 'markdown') output.plan.spec = relative(absolute);
-    if (format === 'spec-kit') {
-      const specMd = path.join(path.dirname(absolute), 'spec.md');
-      if (
-        await stat(specMd).then(
-          (s) => s.isFile(),
-          () => false,
-        )
-      )
-        output.plan.spec = relative(specMd);
-    }
-    const planText = renderImportedPlan(output, { file: path.relative(io.cwd, absolute).split(path.sep).join('/') || source, format, schema: await schemaRef(outDir) });
+    const spec = await specOf(format.value, absolute, outDir);
+    if (spec !== null) output.plan.spec = spec;
+    const planText = renderImportedPlan(output, {
+      file: path.relative(io.cwd, absolute).split(path.sep).join('/') || source,
+      format: format.value,
+      schema: await schemaRef(outDir),
+    });
     const shownOut = toStdout ? 'plan.yaml' : values.output;
     const { config } = await loadConfig(outDir);
     const diagnostics = loadDiagnostics(await validatePlanText(shownOut, planText, outDir, config));
@@ -96,17 +68,62 @@ export const importCommand: Command = {
       const written = await writeOneFile(outAbsolute, shownOut, planText);
       if (!written.ok) return written;
     }
-    const warnings = diagnostics.length - errors.length;
-    const report: string[] = [
-      `${toStdout ? 'imported' : `wrote ${shownOut}`}: ${output.plan.tasks.length} task${output.plan.tasks.length === 1 ? '' : 's'}${output.plan.phases ? `, ${plural(output.plan.phases.length, 'phase')}` : ''}${output.plan.streams ? `, ${plural(Object.keys(output.plan.streams).length, 'stream')}` : ''}, ${output.plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`,
-    ];
-    if (output.done.length)
-      report.push(`already done in the source: ${output.done.join(', ')} (kept, marked with a comment; record each with \`execplan done <id> --reason "done before import"\`)`);
-    if (output.notes.length) {
-      report.push('not mapped:');
-      for (const note of output.notes) report.push(`  ${note.line !== undefined ? `${source}:${note.line}: ` : ''}${note.message}`);
-    }
-    io.stderr(`${report.join('\n')}\n`);
+    io.stderr(importReport(output, source, toStdout ? null : shownOut, shownOut, diagnostics.length - errors.length));
     return ok();
   },
 };
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+async function readSource(absolute: string, source: string): Promise<Result<string, Failure>> {
+  try {
+    return ok(await readFile(absolute, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return err({
+      kind: 'input-unusable',
+      message: `${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory; name the file to import' : `cannot read it (${code})`}`,
+    });
+  }
+}
+
+/** The format asked for, or the one the content shows (said on stderr). */
+function formatOf(io: CliIo, source: string, text: string, asked: ImportFormat | undefined): Result<ImportFormat, Failure> {
+  if (asked !== undefined) return ok(asked);
+  const detected = detectFormat(source, text);
+  if (!detected.ok) return err({ kind: 'input-unusable', message: `${source}: ${detected.message}; pass --format ${importFormats.join('|')}` });
+  io.stderr(`${source}: read as ${detected.format} (${detected.why})\n`);
+  return ok(detected.format);
+}
+
+/** Agents receive the spec in full: a markdown plan is its own spec; spec-kit keeps spec.md beside tasks.md. */
+async function specOf(format: ImportFormat, absolute: string, outDir: string): Promise<string | null> {
+  const relative = (file: string) => path.relative(outDir, file).split(path.sep).join('/') || path.basename(file);
+  if (format === 'markdown') return relative(absolute);
+  if (format !== 'spec-kit') return null;
+  const specMd = path.join(path.dirname(absolute), 'spec.md');
+  const isFile = await stat(specMd).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return isFile ? relative(specMd) : null;
+}
+
+/** What was written, what was already done in the source, and what could not be mapped. */
+function importReport(output: ImportOutput, source: string, written: string | null, shownOut: string, warnings: number): string {
+  const { plan } = output;
+  const report: string[] = [
+    `${written === null ? 'imported' : `wrote ${written}`}: ${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}${plan.phases ? `, ${plural(plan.phases.length, 'phase')}` : ''}${plan.streams ? `, ${plural(Object.keys(plan.streams).length, 'stream')}` : ''}, ${plan.tasks.reduce((n, t) => n + (t.needs?.length ?? 0), 0)} dependencies; valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'} (execplan validate ${shownOut})` : ''}`,
+  ];
+  if (output.done.length)
+    report.push(`already done in the source: ${output.done.join(', ')} (kept, marked with a comment; record each with \`execplan done <id> --reason "done before import"\`)`);
+  if (output.notes.length) {
+    report.push('not mapped:');
+    for (const note of output.notes) report.push(`  ${note.line !== undefined ? `${source}:${note.line}: ` : ''}${note.message}`);
+  }
+  return `${report.join('\n')}\n`;
+}
