@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import t from 'tap';
 import { cli, cliBackground, cliTerminal, noTerminal, project, root } from './helpers/cli.js';
-import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitForPid, waitUntil } from './helpers/run-control.js';
+import { alive, env, header, journal, journaled, readPid, run, state, verb, waitFor, waitForPid, waitUntil } from './helpers/run-control.js';
 
 // A task that starts a grandchild in its group and a daemon that leaves it (setsid), then waits forever
 // (only a kill ends it); with a `go` file present it succeeds at once instead.
@@ -97,6 +97,8 @@ t.test('execplan stop ends one running task, the run goes on; pause --stop stops
   t.match(stopped.stdout, /^stop long: applied by the running execplan run \(pid \d+\): stopping it now \(its whole process tree\); it runs again on the next run\n$/);
   await waitUntil('long is stopped', () => !longPids.some(alive));
   t.ok(alive(readPid(path.join(dir, 'other.pid'))), 'the other task keeps running');
+  // The tree is gone before the runner has journaled the stop: status reads the journal.
+  await waitUntil('the stop is journaled', () => journaled(dir, (r) => r.type === 'task-stopped' && r.task === 'long'));
   const status = await verb(dir, 'status');
   t.match(status.stdout, /1 stopped/);
   const otherPids = pidsOf(dir, 'other');
@@ -145,7 +147,7 @@ t.test('control requests are answered truthfully: rejected requests are never re
   const ok = await verb(dir, 'retry', 'gated');
   t.match(ok.stdout, /^retry gated: applied by the running execplan run \(pid \d+\)\n$/);
   writeFileSync(path.join(dir, 'go'), '');
-  await waitUntil('hold done', () => journal(dir).some((r) => r.type === 'task-end' && r.task === 'hold'));
+  await waitUntil('hold done', () => journaled(dir, (r) => r.type === 'task-end' && r.task === 'hold'));
   const skip = await verb(dir, 'skip', 'hold');
   t.equal(skip.code, 1, 'skip of a finished task is refused');
   t.match(skip.stderr, /task 'hold' is already done/);

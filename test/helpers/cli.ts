@@ -1,6 +1,6 @@
 // The one way tests drive execplan: the CLI in this process (fast, same code as bin/execplan.js), the
 // real binary as a child process (exit codes, signals, TTY), and temp folders that are always removed.
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,13 +107,26 @@ export function cliBackground(args: string[], options: CliOptions = {}) {
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  liveRunners.add(child);
+  child.on('exit', () => liveRunners.delete(child));
+  // A test that fails before it ends its run would leave the runner (and its tasks) behind.
+  t.teardown(stopLiveRunners);
   return { child, exited, output: () => out };
+}
+
+// Background runs still going when the file ends or is stopped: SIGTERM makes execplan end its task trees
+// and exit, as a user's Ctrl-C would.
+const liveRunners = new Set<ChildProcess>();
+function stopLiveRunners(): void {
+  for (const child of liveRunners) child.kill('SIGTERM');
+  liveRunners.clear();
 }
 
 // Temp folders not yet removed: a test file stopped by a signal (tap's timeout sends SIGTERM, Ctrl-C
 // SIGINT) runs no teardown, so they are removed on the way out too, then the signal takes its course.
 const liveTempDirs = new Set<string>();
 const removeLiveTempDirs = () => {
+  stopLiveRunners();
   for (const dir of liveTempDirs) rmSync(dir, { recursive: true, force: true });
   liveTempDirs.clear();
 };

@@ -68,5 +68,19 @@ export function journal(dir: string): Array<Record<string, any>> {
     .map((l) => JSON.parse(l));
 }
 
+/** Whether a complete journal line matches (safe while the runner appends: a torn last line is skipped). */
+export function journaled(dir: string, match: (record: Record<string, any>) => boolean): boolean {
+  if (!existsSync(state(dir, 'journal.jsonl'))) return false;
+  return readFileSync(state(dir, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .some((line) => {
+      try {
+        return match(JSON.parse(line));
+      } catch {
+        return false;
+      }
+    });
+}
+
 export const run = (dir: string, ...args: string[]) => cli(['run', ...args], { cwd: dir, env });
 export const verb = (dir: string, ...args: string[]) => cli(args, { cwd: dir, env });
