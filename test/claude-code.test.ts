@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { checkPrompts } from './helpers/agent-cli.js';
 import { cli, project } from './helpers/cli.js';
 import { claudeEnv, installClaudeCode, startModelServer, type MessagesRequest, type Turn } from './helpers/claude-code.js';
 
@@ -117,15 +118,7 @@ tasks:
     t.same(server.unexpected, [], 'the CLI asked the model server nothing it did not expect');
 
     // The model server saw each task in its own worktree, with the prompt execplan rendered.
-    const worktree = (stream: string) => path.join(dir, '.execplan', 'worktrees', stream);
-    const first = (task: string) => server.requests.find((q) => q.task === task)!;
-    t.equal(first('model').cwd, worktree('data'), 'the data task ran in the data worktree');
-    t.equal(first('login').cwd, worktree('api'), 'the api task ran in the api worktree');
-    const prompt = first('login').text;
-    t.match(prompt, '# Task login: Build the login endpoint', "the prompt has the task's title");
-    t.match(prompt, '- login returns the User', 'its acceptance criteria');
-    t.match(prompt, '`test -f src/models/user.ts` exits 0', 'the checks execplan runs after it');
-    t.match(prompt, `### model: Create the user model (done)\n${HANDOFF_MODEL}`, "and the upstream task's hand-off, from the real CLI's result event");
+    const { first, prompt } = checkPrompts(t, dir, server.requests, HANDOFF_MODEL, "the real CLI's result event");
     t.match(server.requests.filter((q) => q.task === 'login')[1]!.text, /login: see src\/api|tool_result|README/, 'the CLI sent the tool results back');
     t.match(
       prompt,

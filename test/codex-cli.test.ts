@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { GIT_ENV, LOGIN_TS, twoStreamPlan, USER_TS } from './helpers/agent-cli.js';
+import { checkBranches, checkPrompts, checkUsage, GIT_ENV, LOGIN_TS, twoStreamPlan, USER_TS } from './helpers/agent-cli.js';
 import { cli, project } from './helpers/cli.js';
 import { codexEnv, installCodex, startCodexServer, type CodexTurn, type ResponsesRequest } from './helpers/codex.js';
 
@@ -54,22 +54,10 @@ if (!installed.ok) {
     t.same(server.unexpected, [], 'the CLI asked the model server nothing it did not expect');
 
     // The prompt execplan rendered reached the model, in the stream's worktree.
-    const worktree = (stream: string) => path.join(dir, '.execplan', 'worktrees', stream);
-    const first = (task: string) => server.requests.find((q) => q.task === task)!;
-    t.equal(first('model').cwd, worktree('data'), 'the data task ran in the data worktree');
-    t.equal(first('login').cwd, worktree('api'), 'the api task ran in the api worktree');
-    const prompt = first('login').text;
-    t.match(prompt, '# Task login: Build the login endpoint', "the prompt has the task's title");
-    t.match(prompt, '- login returns the User', 'its acceptance criteria');
-    t.match(prompt, '`test -f src/models/user.ts` exits 0', 'the checks execplan runs after it');
-    t.match(prompt, `### model: Create the user model (done)\n${HANDOFF_MODEL}`, "the upstream hand-off, from codex's agent_message event");
+    checkPrompts(t, dir, server.requests, HANDOFF_MODEL, "codex's agent_message event");
     t.match(server.requests.filter((q) => q.task === 'login')[1]!.text, 'Process exited with code 0', 'the command ran and its result came back');
 
-    // The files the CLI wrote are committed on the stream branches.
-    t.equal(git('show', 'execplan/cx/data:src/models/user.ts'), USER_TS, 'the command wrote the model in the data worktree');
-    t.equal(git('show', 'execplan/cx/api:src/api/login.ts'), LOGIN_TS);
-    t.equal(git('show', 'execplan/cx/api:src/models/user.ts'), USER_TS, 'the api branch holds its upstream stream work');
-    t.equal(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'base\n', 'the checkout itself is untouched');
+    checkBranches(t, dir, 'cx', git);
 
     // One hand-off store per task: the agent's record beside the event artifacts; only the artifacts are committed.
     t.same(readdirSync(path.join(dir, '.execplan/cx/handoffs/model')).sort(), ['1-finished.json', 'agent.json']);
@@ -84,17 +72,7 @@ if (!installed.ok) {
     // Console progress from the JSONL events; the usage the server reported, as turn.completed summed it.
     t.match(r.stdout, /model : agent-1: Bash \/bin\/bash -lc "mkdir -p src\/models/, 'the command is the progress line');
     t.notMatch(r.stdout, /\| \{"type"/, 'no raw JSONL event reaches the console');
-    const sum = server.tokens.total();
-    t.same(Object.fromEntries(server.tokens.perTask), { model: { input: 2500, output: 120 }, login: { input: 4100, output: 150 } });
-    t.match(r.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens, 2 turns, 2 tool calls`);
-    const runs = readdirSync(path.join(dir, '.execplan/cx/runs'));
-    const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/cx/runs', runs[0]!), 'utf8')) as {
-      agents: { totals: { inputTokens: number; outputTokens: number; costUsd: number | null }; tasks: Record<string, { inputTokens: number }> };
-    };
-    t.match(summary.agents.totals, { inputTokens: sum.input, outputTokens: sum.output }, 'the run summary has the usage');
-    t.equal(summary.agents.tasks.login!.inputTokens, 4100);
-    const status = await cli(['status'], { cwd: dir, env });
-    t.match(status.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens`, 'so does status');
+    await checkUsage(t, { dir, plan: 'cx', stdout: r.stdout, tokens: server.tokens, env });
 
     // The CLI kept its sessions in the test's CODEX_HOME, never in the user's.
     t.ok(existsSync(path.join(home, '.codex', 'sessions')), 'the sessions are in the isolated CODEX_HOME');

@@ -3,11 +3,11 @@
 // files it is told to in each stream's worktree. One run proves the stream-json parsing (final message,
 // usage), the prompt the model receives, the files on the right branches, and that ~/.gemini is untouched.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { GIT_ENV, LOGIN_TS, twoStreamPlan, USER_TS } from './helpers/agent-cli.js';
+import { checkBranches, checkPrompts, checkUsage, GIT_ENV, LOGIN_TS, twoStreamPlan, USER_TS } from './helpers/agent-cli.js';
 import { cli, project } from './helpers/cli.js';
 import { geminiEnv, installGemini, startGeminiServer, type GeminiTurn, type GenerateRequest } from './helpers/gemini.js';
 
@@ -53,23 +53,11 @@ if (!installed.ok) {
     t.same(server.unexpected, [], 'the CLI asked the model server nothing it did not expect');
 
     // The prompt execplan rendered reached the model, in the stream's worktree.
-    const worktree = (stream: string) => path.join(dir, '.execplan', 'worktrees', stream);
-    const first = (task: string) => server.requests.find((q) => q.task === task)!;
-    t.equal(first('model').cwd, worktree('data'), 'the data task ran in the data worktree');
-    t.equal(first('login').cwd, worktree('api'), 'the api task ran in the api worktree');
-    const prompt = first('login').text;
-    t.match(prompt, '# Task login: Build the login endpoint', "the prompt has the task's title");
-    t.match(prompt, '- login returns the User', 'its acceptance criteria');
-    t.match(prompt, '`test -f src/models/user.ts` exits 0', 'the checks execplan runs after it');
-    t.match(prompt, `### model: Create the user model (done)\n${HANDOFF_MODEL}`, "the upstream hand-off, from gemini's streamed message");
+    const { first } = checkPrompts(t, dir, server.requests, HANDOFF_MODEL, "gemini's streamed message");
     t.match(server.requests.filter((q) => q.task === 'login')[1]!.text, /functionResponse|Successfully/, 'the write ran and its result came back');
     t.ok(first('login').tools.includes('write_file'), `the CLI offered write_file (${first('login').tools.join(', ')})`);
 
-    // The files the CLI wrote are committed on the stream branches.
-    t.equal(git('show', 'execplan/gm/data:src/models/user.ts'), USER_TS, 'write_file wrote the model in the data worktree');
-    t.equal(git('show', 'execplan/gm/api:src/api/login.ts'), LOGIN_TS);
-    t.equal(git('show', 'execplan/gm/api:src/models/user.ts'), USER_TS, 'the api branch holds its upstream stream work');
-    t.equal(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'base\n', 'the checkout itself is untouched');
+    checkBranches(t, dir, 'gm', git);
 
     // Console progress from the stream-json events; the usage the server reported, as the result event summed it.
     t.match(r.stdout, /model : agent-1: write_file \S*src\/models\/user\.ts/, 'the write is the progress line');
@@ -78,17 +66,7 @@ if (!installed.ok) {
     // With the default approval mode (auto_edit) headless gemini does not offer its shell at all: a plan
     // whose agents must run commands sets approval_mode: yolo (docs/agents.md).
     t.notOk(first('login').tools.includes('run_shell_command'), 'no shell tool under auto_edit');
-    const sum = server.tokens.total();
-    t.same(Object.fromEntries(server.tokens.perTask), { model: { input: 2500, output: 120 }, login: { input: 4100, output: 150 } });
-    t.match(r.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens, 2 turns, 2 tool calls`);
-    const runs = readdirSync(path.join(dir, '.execplan/gm/runs'));
-    const summary = JSON.parse(readFileSync(path.join(dir, '.execplan/gm/runs', runs[0]!), 'utf8')) as {
-      agents: { totals: { inputTokens: number; outputTokens: number; costUsd: number | null }; tasks: Record<string, { inputTokens: number }> };
-    };
-    t.match(summary.agents.totals, { inputTokens: sum.input, outputTokens: sum.output }, 'the run summary has the usage');
-    t.equal(summary.agents.tasks.login!.inputTokens, 4100);
-    const status = await cli(['status'], { cwd: dir, env });
-    t.match(status.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens`, 'so does status');
+    await checkUsage(t, { dir, plan: 'gm', stdout: r.stdout, tokens: server.tokens, env });
 
     // The CLI kept its sessions in the test's HOME, never in the user's.
     t.ok(existsSync(path.join(home, '.gemini', 'tmp')), 'the sessions are in the isolated ~/.gemini');

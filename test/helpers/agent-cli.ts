@@ -3,11 +3,13 @@
 // the pinned version the tests were written against. Anything that keeps it from installing or starting
 // is a reason to skip, said in words, so a machine without the registry still runs the rest of the suite.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import type { Test } from 'tap';
+import { cli } from './cli.js';
 
 export type Installed = { ok: true; bin: string; binDir: string; version: string } | { ok: false; skip: string };
 
@@ -178,4 +180,52 @@ export class TokenTally {
   total(): { input: number; output: number } {
     return [...this.perTask.values()].reduce((a, b) => ({ input: a.input + b.input, output: a.output + b.output }), { input: 0, output: 0 });
   }
+}
+
+/** One model request as the scripted servers record it: which task asked, from where, with what text. */
+export interface RecordedRequest {
+  task: string | null;
+  cwd: string | null;
+  text: string;
+}
+
+/**
+ * What every real-CLI test proves of one `run --worktrees` over the two streams: each task asked the model
+ * from its stream's worktree, and login's prompt holds its title, acceptance, checks and the upstream
+ * hand-off (`handoffFrom` says which of the CLI's events it came from). Returns the first request per task.
+ */
+export function checkPrompts<R extends RecordedRequest>(t: Test, dir: string, requests: R[], handoff: string, handoffFrom: string) {
+  const worktree = (stream: string) => path.join(dir, '.execplan', 'worktrees', stream);
+  const first = (task: string) => requests.find((q) => q.task === task)!;
+  t.equal(first('model').cwd, worktree('data'), 'the data task ran in the data worktree');
+  t.equal(first('login').cwd, worktree('api'), 'the api task ran in the api worktree');
+  const prompt = first('login').text;
+  t.match(prompt, '# Task login: Build the login endpoint', "the prompt has the task's title");
+  t.match(prompt, '- login returns the User', 'its acceptance criteria');
+  t.match(prompt, '`test -f src/models/user.ts` exits 0', 'the checks execplan runs after it');
+  t.match(prompt, `### model: Create the user model (done)\n${handoff}`, `the upstream hand-off, from ${handoffFrom}`);
+  return { first, prompt };
+}
+
+/** The files the CLI wrote are committed on the plan's stream branches, and the checkout is untouched. */
+export function checkBranches(t: Test, dir: string, plan: string, git: (...args: string[]) => string): void {
+  t.equal(git('show', `execplan/${plan}/data:src/models/user.ts`), USER_TS, 'the CLI wrote the model in the data worktree');
+  t.equal(git('show', `execplan/${plan}/api:src/api/login.ts`), LOGIN_TS);
+  t.equal(git('show', `execplan/${plan}/api:src/models/user.ts`), USER_TS, 'the api branch holds its upstream stream work');
+  t.equal(readFileSync(path.join(dir, 'README.md'), 'utf8'), 'base\n', 'the checkout itself is untouched');
+}
+
+/** The tokens the server reported add up in the run output, the run summary and `execplan status`. */
+export async function checkUsage(t: Test, o: { dir: string; plan: string; stdout: string; tokens: TokenTally; env: NodeJS.ProcessEnv }): Promise<void> {
+  const sum = o.tokens.total();
+  t.same(Object.fromEntries(o.tokens.perTask), { model: { input: 2500, output: 120 }, login: { input: 4100, output: 150 } });
+  t.match(o.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens, 2 turns, 2 tool calls`);
+  const runs = path.join(o.dir, '.execplan', o.plan, 'runs');
+  const summary = JSON.parse(readFileSync(path.join(runs, readdirSync(runs)[0]!), 'utf8')) as {
+    agents: { totals: { inputTokens: number; outputTokens: number; costUsd: number | null }; tasks: Record<string, { inputTokens: number }> };
+  };
+  t.match(summary.agents.totals, { inputTokens: sum.input, outputTokens: sum.output }, 'the run summary has the usage');
+  t.equal(summary.agents.tasks.login!.inputTokens, 4100);
+  const status = await cli(['status'], { cwd: o.dir, env: o.env });
+  t.match(status.stdout, `Agent usage: 2 tasks, ${sum.input} input + ${sum.output} output tokens`, 'so does status');
 }
