@@ -1,9 +1,11 @@
 // compileForRun (what `execplan run` compiles) gives exactly compilePlan's conflicts and frontier schedule,
-// without the parts only the artifacts show; the runner's launch order follows it.
+// without the parts only the artifacts show; the runner's launch order follows it. compileForAnalysis
+// (what validate analyzes) gives the same analysis as the full compile.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { compileForRun, compilePlan } from '../src/compiler/compile.js';
+import { analyzePlan } from '../src/compiler/analysis/index.js';
+import { compileForAnalysis, compileForRun, compilePlan } from '../src/compiler/compile.js';
 import { buildRunPlan } from '../src/runner/plan-view.js';
 import { smToPlanYaml } from '../bench/psplib-convert.mjs';
 import { modelOf } from './helpers/cli.js';
@@ -39,5 +41,19 @@ t.test('compileForRun: the same conflicts and frontier as compilePlan, nothing e
     const index = new Map(model.tasks.map((x) => [x.id, x.index]));
     const expected = model.tasks.map((x) => x.id).sort((a, b) => starts.get(a)! - starts.get(b)! || index.get(a)! - index.get(b)!);
     t.same(byRank, expected, `${name}: launch order = frontier start, then plan order`);
+  }
+});
+
+t.test('compileForAnalysis: the graph, quality and contested files of compilePlan, and the same analysis', async (t) => {
+  const contested = [{ file: 'src/shared.ts', count: 3 }];
+  for (const [name, text] of plans()) {
+    const model = modelOf(text);
+    const full = compilePlan(model, { contested });
+    const part = compileForAnalysis(model, { contested });
+    t.same(Object.keys(part).sort(), ['contested', 'graph', 'model', 'quality'], `${name}: no schedules`);
+    t.same(part.graph, full.graph, `${name}: the same graph`);
+    t.same(part.quality, full.quality, `${name}: the same quality metrics`);
+    t.same(part.contested, full.contested, `${name}: the same contested files`);
+    t.same(analyzePlan(part), analyzePlan(full), `${name}: the same planning analysis`);
   }
 });

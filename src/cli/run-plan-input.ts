@@ -23,7 +23,7 @@ export async function loadRunPlan(
   overrides: Partial<ResolvedSettings> = {},
   allowOutside: readonly string[] = [],
 ): Promise<Result<LoadedRunPlan, LoadPlanFailure | PlanInvalid | FailureOf<'plan-invalid'>>> {
-  const outcome = await loadPlanWithConfig(io, given, overrides, configPath, { allowOutside, analyze: use === 'run' ? 'when-strict' : false });
+  const outcome = await loadPlanWithConfig(io, given, overrides, configPath, { allowOutside, analyze: use === 'run' ? 'when-strict' : false, schedule: true });
   if (!outcome.ok) {
     const failure = outcome.error;
     return failure.kind === 'plan-invalid' ? err({ kind: 'plan-invalid', diagnostics: failure.diagnostics.filter((d) => d.severity === 'error') }) : outcome;

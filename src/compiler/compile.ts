@@ -2,7 +2,7 @@
  * The back half of the compiler: a validated PlanModel -> CompiledPlan (graph, conflicts, wave schedule,
  * rolling-frontier schedule). Pure and deterministic; the caller must have stopped on loadPlan's errors.
  */
-import type { CompiledPlan } from './compiled.js';
+import type { AnalysisInput, CompiledPlan } from './compiled.js';
 import { findConflicts } from './conflicts.js';
 import { applyContested, type ContestedInput } from './contested.js';
 import { analyzeGraph } from './graph/analyze.js';
@@ -27,6 +27,16 @@ export interface CompileInputs {
  * values for these, without the parts only the artifacts show (Monte Carlo risk, insights, quality metrics).
  */
 export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
+
+/**
+ * The part of compilePlan that the planning analysis reads (see AnalysisInput): the same graph, quality
+ * metrics and contested files, without the schedules, Monte Carlo risk and insights.
+ */
+export function compileForAnalysis(plan: PlanModel, inputs: CompileInputs = {}): AnalysisInput {
+  const { model, contested } = applyContested(plan, inputs.contested ?? []);
+  const { graph } = analyzeGraph(model);
+  return { model, graph, quality: qualityMetrics(model, graph), contested };
+}
 
 /** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
 export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {

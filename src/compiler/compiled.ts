@@ -8,6 +8,12 @@ import type { EdgeModel, PlanModel } from './model.js';
 import type { ScheduleInsights } from './schedule/insights.js';
 import type { ScheduleRisk } from './schedule/risk.js';
 
+/**
+ * What the planning analysis (scope, decomposition, streams, test strategy, review rules) reads of a
+ * compiled plan: no schedule, so validate need not build one (compileForAnalysis).
+ */
+export type AnalysisInput = Pick<CompiledPlan, 'model' | 'graph' | 'quality' | 'contested'>;
+
 export interface CompiledPlan {
   model: PlanModel;
   graph: DependencyGraph;

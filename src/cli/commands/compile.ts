@@ -47,7 +47,7 @@ export const compileCommand: Command = {
     const { overrides, given } = settingsOverrides(values, io.env);
     const stamp = artifactTimestamp(io.env.SOURCE_DATE_EPOCH);
     if (!stamp.ok) throw new UsageError(stamp.message);
-    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config, { allowOutside: values['allow-outside'] });
+    const outcome = await loadPlanWithConfig(io, positionals[0], overrides, values.config, { allowOutside: values['allow-outside'], schedule: true });
     if (!outcome.ok) return outcome;
     const { diagnostics, model, input, config } = outcome.value;
     if (outcome.value.configPath) io.stderr(`execplan: ${describeConfig(io.cwd, outcome.value.configPath)}\n`);

@@ -2,7 +2,7 @@
  * Over-decomposition guards and the auto-normalization suggestions (split > 16 h,
  * merge < 0.5 h). Suggestions only: the plan is never changed behind the user's back.
  */
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import type { TaskModel } from '../model.js';
 import { round } from '../rounding.js';
 import type { AnalysisThresholds, Finding } from './thresholds.js';
@@ -37,7 +37,7 @@ export interface DecompositionReport {
   autonormalization: { split: string[]; merged: string[] };
 }
 
-export function analyzeDecomposition(compiled: CompiledPlan, t: AnalysisThresholds): DecompositionReport {
+export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresholds): DecompositionReport {
   const { model, graph } = compiled;
   const findings: Finding[] = [];
   const byId = new Map(model.tasks.map((x) => [x.id, x]));

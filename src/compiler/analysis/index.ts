@@ -1,5 +1,5 @@
 /** The planning analysis of a compiled plan: scope, decomposition, streams, test strategy. Pure. */
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import { analyzeDecomposition, type DecompositionReport } from './decomposition.js';
 import { assessScope, type ScopeAssessment } from './scope.js';
 import { analyzeStreams, type StreamReport } from './streams.js';
@@ -16,7 +16,7 @@ export interface PlanAnalysis {
   findings: Finding[];
 }
 
-export function analyzePlan(compiled: CompiledPlan, overrides: Partial<AnalysisThresholds> = {}): PlanAnalysis {
+export function analyzePlan(compiled: AnalysisInput, overrides: Partial<AnalysisThresholds> = {}): PlanAnalysis {
   const thresholds = resolveThresholds(overrides);
   const decomposition = analyzeDecomposition(compiled, thresholds);
   const streams = analyzeStreams(compiled);

@@ -7,7 +7,7 @@
  * The quality figures are the compiled plan's own metrics, not computed a second time. Pure.
  */
 import { scanSecrets } from '../../secrets/index.js';
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import { defaultTaskHours } from '../defaults.js';
 import type { Diagnostic, PathSegment, Severity } from '../diagnostic.js';
 import { diagnosticAt, offsetOf, type SourceFile } from '../source.js';
@@ -17,7 +17,7 @@ export const strictEstimateShare = 0.5;
 /** Verb-first titles below this share are a strict-mode warning. */
 export const strictVerbFirstShare = 0.8;
 
-export function reviewRules(source: SourceFile, compiled: CompiledPlan, strict: boolean): Diagnostic[] {
+export function reviewRules(source: SourceFile, compiled: AnalysisInput, strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (severity: Severity, code: string, message: string, path: PathSegment[]) => out.push(diagnosticAt(source, offsetOf(source, path), severity, code, message, path));
   const { model, quality } = compiled;

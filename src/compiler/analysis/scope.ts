@@ -8,7 +8,7 @@
  * Confidence is high when the deciding signals agree clearly, medium when one is near its threshold,
  * and low when coupling signals (many cross-stream edges, high risk) argue against the recommendation.
  */
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import { round } from '../rounding.js';
 import type { AnalysisThresholds } from './thresholds.js';
 
@@ -33,7 +33,7 @@ export interface ScopeAssessment {
 
 const lower = (c: Confidence): Confidence => (c === 'high' ? 'medium' : 'low');
 
-export function assessScope(compiled: CompiledPlan, t: AnalysisThresholds): ScopeAssessment {
+export function assessScope(compiled: AnalysisInput, t: AnalysisThresholds): ScopeAssessment {
   const { model, graph } = compiled;
   const tasks = model.tasks.length;
   const totalHours = round(model.tasks.reduce((s, x) => s + x.hours, 0));

@@ -2,7 +2,7 @@
  * Stream checks and guidance: ownership overlaps, task files outside their
  * stream, the communication table, the order in which stream branches merge, and branch names.
  */
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import type { PlanModel } from '../model.js';
 import { globCovers, globsOverlap } from './globs.js';
 import type { Finding } from './thresholds.js';
@@ -94,7 +94,7 @@ export function streamMergeOrder(model: PlanModel): StreamMergeOrder {
   return { branches, entangled };
 }
 
-export function analyzeStreams(compiled: CompiledPlan): StreamReport {
+export function analyzeStreams(compiled: AnalysisInput): StreamReport {
   const { model, graph } = compiled;
   const findings: Finding[] = [];
   const streams = model.streams;

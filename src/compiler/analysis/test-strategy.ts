@@ -7,7 +7,7 @@
  *  4. integration work (integrate/wire/connect/e2e in the title, or dependencies from other streams) -> test-parallel
  *  5. otherwise -> test-after
  */
-import type { CompiledPlan } from '../compiled.js';
+import type { AnalysisInput } from '../compiled.js';
 import type { TaskModel } from '../model.js';
 
 export type TestStrategy = 'test-first' | 'test-after' | 'test-parallel' | 'none';
@@ -23,7 +23,7 @@ const docsOrConfigFile = /(^|\/)(docs?|documentation)\/|\.(md|mdx|rst|txt|adoc)$
 const docsOrConfigTitle = /^(document|write (the )?docs|update (the )?docs|configure|bump|pin|rename)\b/i;
 const integrationTitle = /\b(integrat\w*|wire|wiring|connect|end-to-end|e2e|hook up)\b/i;
 
-export function recommendTestStrategies(compiled: CompiledPlan): TestStrategyChoice[] {
+export function recommendTestStrategies(compiled: AnalysisInput): TestStrategyChoice[] {
   const { model, graph } = compiled;
   const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
   const crossIn = new Set(graph.edges.filter((e) => streamOf.get(e.from) && streamOf.get(e.to) && streamOf.get(e.from) !== streamOf.get(e.to)).map((e) => e.to));
