@@ -84,8 +84,12 @@ export function writeAgentHandoff(stateDir: string, handoff: AgentHandoff): void
 }
 
 export function readAgentHandoff(stateDir: string, task: string): AgentHandoff | null {
+  const file = agentHandoffPath(stateDir, task);
+  // Every task that ran has a folder here, only agent tasks this record: a stat, not a thrown ENOENT per
+  // task, keeps status on a big plan of commands cheap.
+  if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(agentHandoffPath(stateDir, task), 'utf8')) as AgentHandoff;
+    return JSON.parse(readFileSync(file, 'utf8')) as AgentHandoff;
   } catch {
     return null;
   }
