@@ -151,8 +151,8 @@ tasks:
     t.notMatch(r.stdout, /\| \{"type"/, 'no raw stream-json line reaches the console');
 
     // Usage: the tokens the server reported, as the CLI's result events added them up; its cost too.
-    const sum = [...server.tokens.values()].reduce((a, b) => ({ input: a.input + b.input, output: a.output + b.output }), { input: 0, output: 0 });
-    t.same(Object.fromEntries(server.tokens), { model: { input: 2500, output: 120 }, login: { input: 4100, output: 150 }, logout: { input: 1100, output: 30 } });
+    const sum = server.tokens.total();
+    t.same(Object.fromEntries(server.tokens.perTask), { model: { input: 2500, output: 120 }, login: { input: 4100, output: 150 }, logout: { input: 1100, output: 30 } });
     t.match(r.stdout, `Agent usage: 3 tasks, ${sum.input} input + ${sum.output} output tokens, 7 turns, 4 tool calls, $`);
     const results = ['model', 'login', 'logout'].map((task) => {
       const log = readFileSync(path.join(dir, '.execplan/cc/logs', task, '1.log'), 'utf8');

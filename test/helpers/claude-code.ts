@@ -2,10 +2,8 @@
 // repository (never into package.json: it is a 400 MB native binary the product does not depend on), and
 // a scripted model server on 127.0.0.1 that answers the Messages API the way the CLI expects, so the
 // CLI really executes the tool calls a test scripts (Write, Bash) in its working directory.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { installAgentCli, type Installed } from './agent-cli.js';
+import { installAgentCli, startScriptedServer, TokenTally, type Installed } from './agent-cli.js';
 
 /** The version the tests were written against (its stream-json and request shapes). */
 export const CLAUDE_CODE_VERSION = '2.1.332';
@@ -62,7 +60,7 @@ export interface ModelServer {
   /** Requests the server did not expect (an unknown path): a test should show them when it fails. */
   unexpected: string[];
   /** The tokens the server reported, per task: what execplan's usage figures must add up to. */
-  tokens: Map<string, { input: number; output: number }>;
+  tokens: TokenTally;
   close(): Promise<void>;
 }
 
@@ -107,136 +105,95 @@ function locate(messages: MessagesRequest['body']['messages']): { task: string |
 }
 
 /**
- * A Messages API stand-in. `script(request)` gives the turn for a streamed request of a task's
- * conversation; other requests get a short generic answer with no token usage. Listens on 127.0.0.1
- * (random port) and closes by itself after `lifetimeMs` in any case.
+ * A Messages API stand-in on the shared scripted server (127.0.0.1, random port, closes by itself after
+ * `lifetimeMs`). `script(request)` gives the turn for a streamed request of a task's conversation; other
+ * requests get a short generic answer with no token usage.
  */
 export async function startModelServer(script: (request: MessagesRequest) => Turn, lifetimeMs = 300_000): Promise<ModelServer> {
   const requests: MessagesRequest[] = [];
   const other: string[] = [];
-  const unexpected: string[] = [];
-  const tokens = new Map<string, { input: number; output: number }>();
+  const tokens = new TokenTally();
   let n = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      const json = (status: number, value: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(value));
+  const server = await startScriptedServer(({ method, url, body: raw }) => {
+    if (method === 'HEAD' || (method === 'GET' && url === '/')) {
+      other.push(`${method} ${url}`);
+      return { json: {} };
+    }
+    // Anything else is unexpected (null: a 404 the test shows), a body that is not JSON too.
+    if (method !== 'POST' || !url.startsWith('/v1/messages') || raw === null) return null;
+    const body = raw as MessagesRequest['body'];
+    if (url.startsWith('/v1/messages/count_tokens')) {
+      other.push(`POST ${url}`);
+      return { json: { input_tokens: 10 } };
+    }
+    const id = `msg_test_${++n}`;
+    const where = locate(body.messages ?? []);
+    // A quota probe (max_tokens 1), a non-streamed side request, or a conversation that is no task's.
+    if (!body.stream || where.task === null) {
+      other.push(`POST ${url} (${body.stream ? 'stream' : 'no stream'}, max_tokens ${body.max_tokens ?? '-'})`);
+      const message = {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
       };
-      if (req.method === 'HEAD' || (req.method === 'GET' && url === '/')) {
-        other.push(`${req.method} ${url}`);
-        res.writeHead(200);
-        return res.end();
-      }
-      if (req.method !== 'POST' || !url.startsWith('/v1/messages')) {
-        unexpected.push(`${req.method} ${url}`);
-        return json(404, { type: 'error', error: { type: 'not_found_error', message: `the test model server does not serve ${url}` } });
-      }
-      let body: MessagesRequest['body'];
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MessagesRequest['body'];
-      } catch {
-        unexpected.push(`${req.method} ${url} (not JSON)`);
-        return json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'not JSON' } });
-      }
-      if (url.startsWith('/v1/messages/count_tokens')) {
-        other.push(`POST ${url}`);
-        return json(200, { input_tokens: 10 });
-      }
-      const id = `msg_test_${++n}`;
-      const where = locate(body.messages ?? []);
-      // A quota probe (max_tokens 1), a non-streamed side request, or a conversation that is no task's.
-      if (!body.stream || where.task === null) {
-        other.push(`POST ${url} (${body.stream ? 'stream' : 'no stream'}, max_tokens ${body.max_tokens ?? '-'})`);
-        const message = {
-          id,
-          type: 'message',
-          role: 'assistant',
-          model: body.model,
-          content: [{ type: 'text', text: 'ok' }],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
-          usage: { input_tokens: 0, output_tokens: 0 },
-        };
-        if (!body.stream) return json(200, message);
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        return res.end(
-          sse([
-            ['message_start', { message: { ...message, content: [], stop_reason: null } }],
-            ...textBlock(0, 'ok'),
-            ['message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } }],
-            ['message_stop', {}],
-          ]),
-        );
-      }
-      const request: MessagesRequest = { body, text: (body.messages ?? []).flatMap((m) => textsOf(m.content)).join('\n'), ...where };
-      requests.push(request);
-      let turn: Turn;
-      try {
-        turn = script(request);
-      } catch (error) {
-        unexpected.push(`POST ${url}: the script failed for ${where.task} step ${where.step}: ${String(error)}`);
-        turn = { text: 'The test script has no step for this.' };
-      }
-      const usage = turn.usage ?? { input: 100, output: 10 };
-      const sum = tokens.get(where.task) ?? { input: 0, output: 0 };
-      tokens.set(where.task, { input: sum.input + usage.input, output: sum.output + usage.output });
-      const events: Array<[string, Json]> = [
-        [
-          'message_start',
-          {
-            message: {
-              id,
-              type: 'message',
-              role: 'assistant',
-              model: body.model,
-              content: [],
-              stop_reason: null,
-              stop_sequence: null,
-              usage: { input_tokens: usage.input, output_tokens: 0 },
-            },
-          },
-        ],
-      ];
-      let index = 0;
-      if (turn.text !== undefined) events.push(...textBlock(index++, turn.text));
-      for (const tool of turn.tools ?? []) {
-        events.push(
-          ['content_block_start', { index, content_block: { type: 'tool_use', id: `toolu_${n}_${index}`, name: tool.name, input: {} } }],
-          ['content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.input) } }],
-          ['content_block_stop', { index }],
-        );
-        index++;
-      }
-      events.push(
-        ['message_delta', { delta: { stop_reason: turn.tools?.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }],
-        ['message_stop', {}],
-      );
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.end(sse(events));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const timer = setTimeout(() => server.close(), lifetimeMs);
-  timer.unref();
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    other,
-    unexpected,
-    tokens,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearTimeout(timer);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      if (!body.stream) return { json: message };
+      return {
+        sse: events([
+          ['message_start', { message: { ...message, content: [], stop_reason: null } }],
+          ...textBlock(0, 'ok'),
+          ['message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } }],
+          ['message_stop', {}],
+        ]),
+      };
+    }
+    const request: MessagesRequest = { body, text: (body.messages ?? []).flatMap((m) => textsOf(m.content)).join('\n'), ...where };
+    requests.push(request);
+    let turn: Turn;
+    try {
+      turn = script(request);
+    } catch (error) {
+      server.unexpected.push(`POST ${url}: the script failed for ${where.task} step ${where.step}: ${String(error)}`);
+      turn = { text: 'The test script has no step for this.' };
+    }
+    const usage = turn.usage ?? { input: 100, output: 10 };
+    tokens.add(where.task, usage.input, usage.output);
+    return { sse: events(turnEvents(id, body.model, n, turn, usage)) };
+  }, lifetimeMs);
+  return { url: server.url, requests, other, unexpected: server.unexpected, tokens, close: server.close };
 }
+
+/** The streamed events of one scripted turn: its text, then its tool calls, then why it stopped. */
+function turnEvents(id: string, model: string, n: number, turn: Turn, usage: { input: number; output: number }): Array<[string, Json]> {
+  const out: Array<[string, Json]> = [
+    [
+      'message_start',
+      { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 0 } } },
+    ],
+  ];
+  let index = 0;
+  if (turn.text !== undefined) out.push(...textBlock(index++, turn.text));
+  for (const tool of turn.tools ?? []) {
+    out.push(
+      ['content_block_start', { index, content_block: { type: 'tool_use', id: `toolu_${n}_${index}`, name: tool.name, input: {} } }],
+      ['content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.input) } }],
+      ['content_block_stop', { index }],
+    );
+    index++;
+  }
+  out.push(
+    ['message_delta', { delta: { stop_reason: turn.tools?.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }],
+    ['message_stop', {}],
+  );
+  return out;
+}
+
+/** Named SSE events in the shared server's form. */
+const events = (list: Array<[string, Json]>) => list.map(([event, data]) => ({ event, data: { type: event, ...data } }));
 
 function textBlock(index: number, text: string): Array<[string, Json]> {
   return [
@@ -244,10 +201,6 @@ function textBlock(index: number, text: string): Array<[string, Json]> {
     ['content_block_delta', { index, delta: { type: 'text_delta', text } }],
     ['content_block_stop', { index }],
   ];
-}
-
-function sse(events: Array<[string, Json]>): string {
-  return events.map(([type, data]) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`).join('');
 }
 
 /**
