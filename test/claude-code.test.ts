@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { checkPrompts } from './helpers/agent-cli.js';
+import { checkPrompts, GIT_ENV, USER_TS } from './helpers/agent-cli.js';
 import { cli, project } from './helpers/cli.js';
 import { claudeEnv, installClaudeCode, startModelServer, type MessagesRequest, type Turn } from './helpers/claude-code.js';
 
@@ -63,7 +63,7 @@ tasks:
     const at = (rel: string) => path.join(r.cwd!, rel);
     if (r.task === 'model' && r.step === 0)
       return {
-        tools: [{ name: 'Write', input: { file_path: at('src/models/user.ts'), content: 'export interface User {\n  id: string;\n  email: string;\n}\n' } }],
+        tools: [{ name: 'Write', input: { file_path: at('src/models/user.ts'), content: USER_TS } }],
         usage: { input: 1200, output: 80 },
       };
     if (r.task === 'model') return { text: HANDOFF_MODEL, usage: { input: 1300, output: 40 } };
@@ -110,7 +110,7 @@ tasks:
 
     const server = await startModelServer(script);
     t.teardown(() => server.close());
-    const env = { ...claudeEnv(installed, server, home), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const env = { ...claudeEnv(installed, server, home), ...GIT_ENV };
     const r = await cli(['run', '--worktrees'], { cwd: dir, env });
     t.match(r.stdout, /^execplan run \S+ \(new\): 3 of 3 task\(s\) to run/, 'a first run is a new run (the branches recorded before it do not make it a resume)');
     const diag = `${r.stdout}\n${r.stderr}\nunexpected requests: ${server.unexpected.join(', ')}`;
