@@ -24,7 +24,8 @@ export const ofRun =
 export function agentUsage(stateDir: string, taskIds: readonly string[], keep: (h: AgentHandoff) => boolean): AgentUsageReport {
   const totals: UsageTotals = { agents: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 0, toolCalls: 0 };
   const tasks: Record<string, AgentUsage> = {};
-  // One directory listing instead of a failed open per task: most tasks of a big plan are not agents.
+  // One directory listing skips the tasks that never ran (and the whole loop when none did); for the rest
+  // readAgentHandoff stats before it reads, since most tasks of a big plan are not agents.
   const present = tasksWithHandoffs(stateDir);
   if (present.size === 0) return { totals, tasks };
   for (const id of taskIds) {

@@ -109,18 +109,18 @@ export function cliBackground(args: string[], options: CliOptions = {}) {
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   liveRunners.add(child);
   child.on('exit', () => liveRunners.delete(child));
-  // A test that fails before it ends its run would leave the runner (and its tasks) behind.
-  t.teardown(stopLiveRunners);
   return { child, exited, output: () => out };
 }
 
-// Background runs still going when the file ends or is stopped: SIGTERM makes execplan end its task trees
-// and exit, as a user's Ctrl-C would.
+// Background runs still going when the file ends or is stopped (a test that failed before it ended its
+// run would leave the runner and its tasks behind): SIGTERM makes execplan end its task trees and exit, as
+// a user's Ctrl-C would.
 const liveRunners = new Set<ChildProcess>();
 function stopLiveRunners(): void {
   for (const child of liveRunners) child.kill('SIGTERM');
   liveRunners.clear();
 }
+t.teardown(stopLiveRunners);
 
 // Temp folders not yet removed: a test file stopped by a signal (tap's timeout sends SIGTERM, Ctrl-C
 // SIGINT) runs no teardown, so they are removed on the way out too, then the signal takes its course.
