@@ -98,17 +98,19 @@ function promptInputProblems(options: AgentExecutorOptions, tasks: readonly Task
 
 type PromptResult = { ok: true; prompt: string } | { ok: false; message: string };
 
+/** What an attempt reads of the run's state (task statuses, notes, forced completions). */
+type RunStateView = ReturnType<typeof readRunState>;
+
 /**
  * The stream session a task continues: the one of the stream's task that finished last (done, same
  * profile, same folder: a CLI finds its sessions by folder). None when the profile cannot continue
  * sessions or turns it off, for a task outside a stream, and after this task's own attempt failed while
  * continuing one (a session the CLI cannot find any more must not fail every retry).
  */
-function streamSession(model: PlanModel, task: TaskModel, profile: AgentProfile, cwd: string, stateDir: string): { task: string; sessionId: string } | null {
+function streamSession(model: PlanModel, task: TaskModel, profile: AgentProfile, cwd: string, stateDir: string, state: RunStateView): { task: string; sessionId: string } | null {
   if (!profile.streamSession || profile.resumeArgs.length === 0 || task.stream === null) return null;
   const own = readAgentHandoff(stateDir, task.id);
   if (own?.continued && (own.isError || own.exitCode !== 0)) return null;
-  const state = readRunState(stateDir);
   let best: { task: string; sessionId: string; endedAt: string } | null = null;
   for (const other of model.tasks) {
     if (other.id === task.id || other.stream !== task.stream || !state.status(other.id).startsWith('done')) continue;
@@ -129,6 +131,7 @@ function attemptPrompt(
   say: (line: string) => void,
   notify: (message: string) => void,
   continues: string | null,
+  state: RunStateView,
 ): PromptResult {
   const { model } = options;
   const { task } = input;
@@ -136,7 +139,6 @@ function attemptPrompt(
   if (!specs.ok) return specs;
   const template = readTemplate(options.templatePath);
   if (!template.ok) return template;
-  const state = readRunState(context.stateDir);
   const ctx = buildPromptContext(model, task, {
     agentNumber: number,
     attempt: input.attempt,
@@ -295,8 +297,10 @@ function prepareInvocation(
   notify: (message: string) => void,
 ): Prepared {
   const profile = agent.profile;
-  const session = streamSession(options.model, input.task, profile, input.cwd, context.stateDir);
-  const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null);
+  // Read once: both the session choice and the prompt need the tasks' states.
+  const state = readRunState(context.stateDir);
+  const session = streamSession(options.model, input.task, profile, input.cwd, context.stateDir, state);
+  const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null, state);
   if (!prepared.ok) return prepared;
   keepPromptCopy(input, prepared.prompt);
   const invocation = buildInvocation(profile, {
