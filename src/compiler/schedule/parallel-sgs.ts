@@ -43,7 +43,7 @@ function flatten(lists: readonly (readonly number[])[]): { at: Int32Array; items
   const at = new Int32Array(lists.length + 1);
   for (let v = 0; v < lists.length; v++) at[v + 1] = at[v]! + lists[v]!.length;
   const items = new Int32Array(at[lists.length]!);
-  for (let v = 0; v < lists.length; v++) items.set(lists[v]!, at[v]!);
+  for (let v = 0; v < lists.length; v++) items.set(lists[v]!, at[v]);
   return { at, items };
 }
 
