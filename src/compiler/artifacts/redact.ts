@@ -29,26 +29,20 @@ export function redactDeep<T>(value: T): T {
   return holdsSecret(value, redact) ? (copyRedacted(value, redact) as T) : value;
 }
 
-/**
- * Whether any string in `value` (depth first, each object once) changes when redacted. Only objects go on
- * the stack (a compiled plan is mostly numbers and repeated ids): strings are checked where they are met.
- */
+/** Whether any string in `value` (depth first, each object once) changes when redacted. */
 function holdsSecret(value: unknown, redact: (s: string) => string): boolean {
   const seen = new Set<object>();
-  const stack: object[] = [];
-  const changes = (x: unknown): boolean => {
-    if (typeof x === 'string') return redact(x) !== x;
-    if (x !== null && typeof x === 'object') stack.push(x);
-    return false;
-  };
-  if (changes(value)) return true;
+  const stack: unknown[] = [value];
   while (stack.length > 0) {
-    const v = stack.pop()!;
-    if (seen.has(v) || !isPlain(v)) continue;
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (redact(v) !== v) return true;
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v) || !isPlain(v)) continue;
     seen.add(v);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (changes(v[i])) return true;
-    } else for (const k in v) if (changes((v as Record<string, unknown>)[k])) return true;
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }
   return false;
 }
