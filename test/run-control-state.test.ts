@@ -277,7 +277,8 @@ t.test('status and the control verbs reuse the plan model of an earlier load onl
 });
 
 t.test("the cache key covers execplan's own code: any module file that changes size or time changes it", async (t) => {
-  const { codeStamp, planCacheKey } = await import('../src/cli/plan-cache.js');
+  const { planCacheKey } = await import('../src/cli/plan-cache.js');
+  const { codeStamp } = await import('../src/core/code-stamp.js');
   const code = project({ 'a.js': 'export const a = 1;\n', 'sub/b.js': 'export const b = 2;\n', 'notes.txt': 'not code\n' });
   const before = codeStamp(code);
   t.equal(codeStamp(code), before, 'stable');
@@ -295,4 +296,41 @@ t.test("the cache key covers execplan's own code: any module file that changes s
   t.not(planCacheKey({ ...inputs, textHash: 'y' }), key);
   t.not(planCacheKey({ ...inputs, layers: { config: { minConfidence: 0.5 }, overrides: {} } }), key);
   t.not(planCacheKey({ ...inputs, code: edited }), key);
+});
+
+t.test('a journal checked once against its snapshot is not checked again until either file changes; damage is still found', async (t) => {
+  const { checkedKey } = await import('../src/runner/journal-checked.js');
+  const { codeStamp } = await import('../src/core/code-stamp.js');
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: Make A, run: "true" }\n  - { id: b, title: Make B, run: "exit 1", needs: [a] }\n` });
+  t.equal((await run(dir)).code, 7);
+  const first = await verb(dir, 'status');
+  t.match(first.stdout, /1 done, 1 failed\n/);
+  const note = state(dir, 'journal.checked');
+  t.ok(existsSync(note), 'a clean full check leaves the note');
+  // The note is what is trusted: a snapshot changed behind it, with a note forged for it, is what status shows.
+  const journalText = readFileSync(state(dir, 'journal.jsonl'), 'utf8');
+  const forged = readFileSync(state(dir, 'state.json'), 'utf8').replace('"status":"failed"', '"status":"skipped"');
+  writeFileSync(state(dir, 'state.json'), forged);
+  writeFileSync(note, `${checkedKey(journalText, forged, codeStamp(path.join(root, 'dist')))}\n`);
+  t.match((await verb(dir, 'status')).stdout, /1 done, 1 skipped\n/, 'served from the snapshot');
+  // Without a matching note the snapshot counts for nothing: the journal is the truth.
+  writeFileSync(note, 'stale\n');
+  t.match((await verb(dir, 'status')).stdout, /1 done, 1 failed\n/);
+  // An edited record, with the note of the journal before it: the chain check runs and finds it.
+  await verb(dir, 'status');
+  const lines = journalText.split('\n');
+  const i = lines.findIndex((l) => l.includes('"type":"task-end"'));
+  lines[i] = lines[i]!.replace(/"ts":"[^"]+"/, '"ts":"2001-01-01T00:00:00.000Z"');
+  writeFileSync(state(dir, 'journal.jsonl'), lines.join('\n'));
+  for (const args of [['status'], ['resume']]) {
+    const damaged = await verb(dir, ...args);
+    t.equal(damaged.code, 8, `${args[0]}: ${damaged.stderr}`);
+    t.match(damaged.stderr, /error journal-broken-chain/);
+  }
+  // The last record cut off: the snapshot's head no longer matches the journal.
+  writeFileSync(state(dir, 'journal.jsonl'), journalText);
+  t.equal((await verb(dir, 'status')).code, 0);
+  writeFileSync(state(dir, 'journal.jsonl'), `${journalText.trimEnd().split('\n').slice(0, -1).join('\n')}\n`);
+  const cut = await verb(dir, 'status');
+  t.equal(cut.code, 8, cut.stderr);
 });

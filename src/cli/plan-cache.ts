@@ -9,14 +9,12 @@
  * one input on disk: their checks are made again on every load (see run-plan-input.ts). A plan that has
  * errors is never stored, so an invalid plan always gets the full load and its diagnostics.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { PlanModel } from '../compiler/model.js';
 import { sha256 } from '../compiler/artifacts/json.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { version } from './version.js';
 
 /** The file in a plan's state directory. */
 export const PLAN_CACHE_FILE = 'plan-model.json';
@@ -30,33 +28,6 @@ export interface CachedPlan {
   planVersion: string;
 }
 
-/** The folder of execplan's modules: dist/ when built, src/ when run from the sources. */
-const codeRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-let ownStamp: string | undefined;
-
-/**
- * execplan's code as it is on disk: its version and the size and modification time of every module file
- * under `root`. A rebuilt execplan never reads a model normalized by another build. About 250 stats.
- */
-export function codeStamp(root: string = codeRoot): string {
-  if (root === codeRoot && ownStamp !== undefined) return ownStamp;
-  const parts: string[] = [version];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(m?js|ts|json)$/.test(entry.name)) {
-        const info = statSync(full);
-        parts.push(`${path.relative(root, full)}:${info.size}:${info.mtimeMs}`);
-      }
-    }
-  };
-  walk(root);
-  const stamp = sha256(parts.join('\n'));
-  if (root === codeRoot) ownStamp = stamp;
-  return stamp;
-}
-
 /** What the key is made of: every input of the front end but the spec documents (checked on each load). */
 export interface PlanCacheInputs {
   /** The plan's name as given (diagnostics name it). */
@@ -65,7 +36,7 @@ export interface PlanCacheInputs {
   textHash: string;
   /** The settings layers the plan is normalized with (from the config and the command line). */
   layers: unknown;
-  /** codeStamp(). */
+  /** codeStamp() (core/code-stamp.ts). */
   code: string;
 }
 

@@ -8,7 +8,8 @@ import { buildRunPlan, type RunPlan, type RunPlanUse } from '../runner/plan-view
 import { statePaths } from '../runner/paths.js';
 import type { CliIo } from './command.js';
 import { configSettings } from './config.js';
-import { codeStamp, planCacheKey, readCachedPlan, writeCachedPlan } from './plan-cache.js';
+import { codeStamp } from '../core/code-stamp.js';
+import { planCacheKey, readCachedPlan, writeCachedPlan } from './plan-cache.js';
 import { checkReadPlan, readPlanWithConfig, specsBreakRules, type LoadedPlan, type LoadPlanFailure, type PlanInput } from './plan-input.js';
 import path from 'node:path';
 
