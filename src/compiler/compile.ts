@@ -5,6 +5,7 @@
 import type { AnalysisInput, CompiledPlan } from './compiled.js';
 import { findConflicts } from './conflicts.js';
 import { applyContested, type ContestedInput } from './contested.js';
+import { analysisGraph } from './graph/analysis-graph.js';
 import { analyzeGraph } from './graph/analyze.js';
 import type { PlanModel } from './model.js';
 import { qualityMetrics } from './analysis/quality.js';
@@ -29,12 +30,13 @@ export interface CompileInputs {
 export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
 
 /**
- * The part of compilePlan that the planning analysis reads (see AnalysisInput): the same graph, quality
- * metrics and contested files, without the schedules, Monte Carlo risk and insights.
+ * The part of compilePlan that the planning analysis reads (see AnalysisInput): the same quality metrics,
+ * contested files and the graph values the analysis reads, without the schedules, Monte Carlo risk,
+ * insights and the rest of the graph (layers, transitive reduction, timing).
  */
 export function compileForAnalysis(plan: PlanModel, inputs: CompileInputs = {}): AnalysisInput {
   const { model, contested } = applyContested(plan, inputs.contested ?? []);
-  const { graph } = analyzeGraph(model);
+  const graph = analysisGraph(model);
   return { model, graph, quality: qualityMetrics(model, graph), contested };
 }
 

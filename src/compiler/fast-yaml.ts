@@ -31,6 +31,13 @@ class Decline extends Error {}
  * (null, bool, octal, decimal and hex ints, special, exponent and fixed floats), else a string.
  */
 export function resolvePlainScalar(s: string): unknown {
+  // Most plain scalars of a plan are words (ids, titles): only an empty scalar, `~`, a word of 4 or 5
+  // letters starting like null/true/false, or one starting with a digit, sign or dot can be anything but
+  // a string, so the others skip the eight tests below.
+  const c = s.charCodeAt(0);
+  const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
+  const word = (s.length === 4 || s.length === 5) && (c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70); // n N t T f F
+  if (s.length > 1 && !numeric && !word) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
