@@ -24,7 +24,11 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
-const shortUrl = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/(dist|src|bin)\//, '$1/');
+const shortUrl = (url) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, 'node_modules/')
+    .replace(/^.*\/(dist|src|bin)\//, '$1/');
 const keyOf = (n) => {
   const f = n.callFrame;
   return `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
@@ -50,7 +54,11 @@ for (const [id, us] of selfUs) {
 }
 
 const ms = (us) => (us / 1000).toFixed(1).padStart(8);
-const pick = (m) => [...m].filter(([k]) => !filter || k.includes(filter)).sort((a, b) => b[1] - a[1]).slice(0, top);
+const pick = (m) =>
+  [...m]
+    .filter(([k]) => !filter || k.includes(filter))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
 console.log(`total sampled: ${(total / 1000).toFixed(1)} ms`);
 console.log('\n== self time ==');
 for (const [k, us] of pick(self)) console.log(`${ms(us)} ms  ${k}`);

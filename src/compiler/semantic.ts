@@ -153,25 +153,26 @@ const machineHints = [
 /** The resources it uses exist and can hold its request; its cpu and memory hints fit the machine. */
 function checkTaskResources({ resources, machine, report }: Declared, task: PlanTask, i: number): void {
   const here: PathSegment[] = ['tasks', i];
-  if (task.resources) for (const [name, units] of Object.entries(task.resources)) {
-    const resource = resources[name];
-    if (!resource) {
-      report(
-        'error',
-        'unknown-resource',
-        `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
-        [...here, 'resources', name],
-        true,
-      );
-    } else if (units > resource.capacity) {
-      report(
-        'error',
-        'resource-over-capacity',
-        `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
-        [...here, 'resources', name],
-      );
+  if (task.resources)
+    for (const [name, units] of Object.entries(task.resources)) {
+      const resource = resources[name];
+      if (!resource) {
+        report(
+          'error',
+          'unknown-resource',
+          `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
+          [...here, 'resources', name],
+          true,
+        );
+      } else if (units > resource.capacity) {
+        report(
+          'error',
+          'resource-over-capacity',
+          `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
+          [...here, 'resources', name],
+        );
+      }
     }
-  }
   if (task.cpu === undefined && task.memory === undefined) return;
   const hints = hintUnits(task);
   for (const [key, unit, what] of machineHints) {
