@@ -5,7 +5,7 @@
  * everything (edge density inside 0.05..0.5). Near-duplicates are found through rare shared words, so the
  * cost stays close to linear in the plan's size.
  */
-import type { DependencyGraph } from '../compiled.js';
+import type { AnalysisGraph } from '../compiled.js';
 import type { PlanModel, TaskModel } from '../model.js';
 import { startsWithVerb } from '../verbs.js';
 
@@ -68,7 +68,7 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
   return union === 0 ? 0 : common / union;
 }
 
-export function qualityMetrics(model: PlanModel, graph: DependencyGraph): QualityMetrics {
+export function qualityMetrics(model: PlanModel, graph: AnalysisGraph): QualityMetrics {
   // Tasks execplan generated (X.tests) follow their own naming; the metrics are about what was written.
   const tasks = model.tasks.filter((t) => t.generatedFor === null);
   const n = tasks.length;

@@ -2,6 +2,7 @@
 import type { DependencyGraph, GraphMetrics, TaskTiming } from '../compiled.js';
 import { roundHours } from '../rounding.js';
 import type { PlanModel } from '../model.js';
+import { edgeDensityOf } from './analysis-graph.js';
 import { criticalPathMethod } from './critical.js';
 import { buildIndexGraph, type IndexGraph } from './index-graph.js';
 import { redundantEdges } from './reduce.js';
@@ -115,7 +116,7 @@ function graphMetrics(model: PlanModel, index: IndexGraph, shape: { layers: stri
     minConfidenceApplied: model.settings.minConfidence,
     nodes: n,
     edges: edgeCount,
-    edgeDensity: n > 1 ? Math.round((edgeCount / (n * (n - 1))) * 1e6) / 1e6 : 0,
+    edgeDensity: edgeDensityOf(edgeCount, n),
     widthApprox: layers.reduce((m, l) => Math.max(m, l.length), 0),
     widthMethod: 'kahn_layer_max',
     longestPath: layers.length,
