@@ -95,6 +95,8 @@ function resourceChanges(before: CompiledPlan, after: CompiledPlan): PlanDiff['r
 
 /** Makespan, critical path and waves before and after (hours to two decimals). */
 function scheduleChanges(before: CompiledPlan, after: CompiledPlan): Pick<PlanDiff, 'makespan' | 'criticalPath' | 'waves'> {
+  // Not the shared `round` of compiler/rounding.ts: that one adds Number.EPSILON first, so a figure such as
+  // 1.005 h becomes 1.01 there and 1 here. Switching would change what `execplan diff` prints for such values.
   const round = (h: number) => Math.round(h * 100) / 100;
   return {
     makespan: {
