@@ -49,66 +49,70 @@ export interface BeadsSync {
   drain(): Promise<void>;
 }
 
-export function beadsSync(options: {
+interface BeadsSyncOptions {
   bd: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
   runId: string;
   idOf: (task: string) => string | undefined;
   warn: (message: string) => void;
-}): BeadsSync {
+}
+
+export function beadsSync(options: BeadsSyncOptions): BeadsSync {
+  // One bd call at a time, in event order: a close must not overtake the update before it.
   let queue: Promise<void> = Promise.resolve();
-  const call = (args: string[]) => {
-    queue = queue.then(
-      () =>
-        new Promise<void>((resolve) => {
-          let output = '';
-          const child = spawn(options.bd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-          child.stdout.on('data', (c) => (output += String(c)));
-          child.stderr.on('data', (c) => (output += String(c)));
-          child.on('error', (error) => {
-            options.warn(`beads sync: could not run bd ${args.slice(0, 2).join(' ')}: ${error.message}`);
-            resolve();
-          });
-          child.on('close', (code) => {
-            if (code !== 0) options.warn(`beads sync: bd ${args.slice(0, 2).join(' ')} failed (exit ${code})${output.trim() ? `: ${output.trim().split('\n').slice(-1)[0]}` : ''}`);
-            resolve();
-          });
-        }),
-    );
-  };
   const run = `execplan run ${options.runId}`;
   return {
     onEvent(event) {
-      switch (event.event) {
-        case 'task-start': {
-          const id = options.idOf(event.task);
-          if (id) call(['update', id, '--status', 'in_progress', '--notes', `${run}: attempt ${event.attempt} started`]);
-          break;
-        }
-        case 'task-end': {
-          const id = options.idOf(event.task);
-          if (!id) break;
-          if (event.status === 'done') call(['close', id, '--reason', `done in ${run} (attempt ${event.attempt})`]);
-          // A failure with a retry coming is not the end: the next start says in_progress again.
-          else if (event.retryInMs === null) call(['update', id, '--status', 'blocked', '--notes', `${run}: attempt ${event.attempt} failed: ${event.reason ?? 'failed'}`]);
-          break;
-        }
-        case 'task-fresh': {
-          const id = options.idOf(event.task);
-          if (id) call(['close', id, '--reason', `up to date in ${run} (not re-run)`]);
-          break;
-        }
-        case 'run-end':
-          for (const w of event.waiting) {
-            const id = w.status === 'blocked' ? options.idOf(w.task) : undefined;
-            if (id) call(['update', id, '--status', 'blocked', '--notes', `${run}: blocked by a failed task upstream`]);
-          }
-          break;
-        default:
-          break;
-      }
+      for (const args of bdCallsFor(event, run, options.idOf)) queue = queue.then(() => runBd(options, args));
     },
     drain: () => queue,
   };
+}
+
+/** The bd commands that tell beads what a run event means for its issues (none for most events). */
+function bdCallsFor(event: RunEvent, run: string, idOf: (task: string) => string | undefined): string[][] {
+  switch (event.event) {
+    case 'task-start': {
+      const id = idOf(event.task);
+      return id ? [['update', id, '--status', 'in_progress', '--notes', `${run}: attempt ${event.attempt} started`]] : [];
+    }
+    case 'task-end': {
+      const id = idOf(event.task);
+      if (!id) return [];
+      if (event.status === 'done') return [['close', id, '--reason', `done in ${run} (attempt ${event.attempt})`]];
+      // A failure with a retry coming is not the end: the next start says in_progress again.
+      if (event.retryInMs === null) return [['update', id, '--status', 'blocked', '--notes', `${run}: attempt ${event.attempt} failed: ${event.reason ?? 'failed'}`]];
+      return [];
+    }
+    case 'task-fresh': {
+      const id = idOf(event.task);
+      return id ? [['close', id, '--reason', `up to date in ${run} (not re-run)`]] : [];
+    }
+    case 'run-end':
+      return event.waiting.flatMap((w) => {
+        const id = w.status === 'blocked' ? idOf(w.task) : undefined;
+        return id ? [['update', id, '--status', 'blocked', '--notes', `${run}: blocked by a failed task upstream`]] : [];
+      });
+    default:
+      return [];
+  }
+}
+
+/** Runs one bd command; a failure is a warning, never an error of the run. */
+function runBd(options: BeadsSyncOptions, args: string[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let output = '';
+    const child = spawn(options.bd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (c) => (output += String(c)));
+    child.stderr.on('data', (c) => (output += String(c)));
+    child.on('error', (error) => {
+      options.warn(`beads sync: could not run bd ${args.slice(0, 2).join(' ')}: ${error.message}`);
+      resolve();
+    });
+    child.on('close', (code) => {
+      if (code !== 0) options.warn(`beads sync: bd ${args.slice(0, 2).join(' ')} failed (exit ${code})${output.trim() ? `: ${output.trim().split('\n').slice(-1)[0]}` : ''}`);
+      resolve();
+    });
+  });
 }
