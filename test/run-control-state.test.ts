@@ -25,6 +25,13 @@ t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; a
   });
   t.equal((await run(legacy)).code, 7);
   for (const name of readdirSync(state(legacy))) renameSync(state(legacy, name), path.join(legacy, '.execplan', name));
+  // Earlier versions also kept an agent task's record as handoffs/<task>.json (now handoffs/<task>/agent.json).
+  type LegacyState = { tasks: { one: { attempts: Array<{ runId: string }> } } };
+  const firstRun = (JSON.parse(readFileSync(path.join(legacy, '.execplan/state.json'), 'utf8')) as LegacyState).tasks.one.attempts[0]?.runId;
+  const usage = { inputTokens: 10, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null, turns: 1, toolCalls: 0 };
+  const record = { task: 'one', runId: firstRun, attempt: 1, agent: 'claude', profile: 'claude', exitCode: 0, isError: false, summary: 'did one', usage, sessionId: 's-1' };
+  mkdirSync(path.join(legacy, '.execplan/handoffs'), { recursive: true });
+  writeFileSync(path.join(legacy, '.execplan/handoffs/one.json'), JSON.stringify(record));
   writeFileSync(path.join(legacy, 'go'), '');
   const resumed = await run(legacy);
   t.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
@@ -32,6 +39,9 @@ t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; a
   t.match(resumed.stdout, /resuming: 1 task\(s\) already finished are not re-run/);
   t.equal(readFileSync(path.join(legacy, 'ran.txt'), 'utf8'), 'one\n');
   t.equal((await verb(legacy, 'verify')).code, 0, 'the moved history is intact');
+  t.same(JSON.parse(readFileSync(state(legacy, 'handoffs/one/agent.json'), 'utf8')), record, "the old agent record moved into the task's folder");
+  t.notOk(existsSync(state(legacy, 'handoffs/one.json')));
+  t.match((await verb(legacy, 'status')).stdout, /Agent usage: 1 task, 10 input \+ 2 output tokens, 1 turns, 0 tool calls/, 'its usage still counts');
 });
 
 t.test('the journal is the law: a torn tail is cut and kept, any other damage stops every mutating command (exit 8)', async (t) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fastParse } from '../compiler/fast-yaml.js';
 import { limits, yaml } from '../compiler/source.js';
 import { stateRoot, statePaths, type StatePaths } from '../runner/paths.js';
-import { migrateLegacyState } from '../runner/state-dir.js';
+import { migrateAgentRecords, migrateLegacyState } from '../runner/state-dir.js';
 import type { CliIo } from './command.js';
 import type { PlanInput } from './plan-input.js';
 
@@ -38,6 +38,7 @@ export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string>
     if (moved.moved)
       io.stderr(`execplan: note: moved the run state of ${path.relative(io.cwd, moved.from) || '.'} to ${path.relative(io.cwd, moved.to)} (one state directory per plan)\n`);
     else if ('blocked' in moved) io.stderr(`execplan: note: not moving the old run state yet: ${moved.blocked}\n`);
+    migrateAgentRecords(paths);
   } catch (error) {
     io.stderr(`execplan: note: could not move the old run state to ${path.relative(io.cwd, paths.dir)} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
   }

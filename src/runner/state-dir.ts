@@ -3,7 +3,7 @@
  * every plan in it) to one state directory per plan (`.execplan/<plan name>/`). The old state moves to
  * the first plan that uses it and shares task ids with it, so resuming an old run keeps working.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, unlinkSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { liveHolder } from './lock.js';
 import { statePathsIn, type StatePaths } from './paths.js';
@@ -33,6 +33,36 @@ export function migrateLegacyState(root: string, target: StatePaths, taskIds: Re
     // no stale lock left behind
   }
   return { moved: true, from: root, to: target.dir };
+}
+
+/**
+ * Earlier versions kept an agent task's record of its latest attempt (final message, usage, session id)
+ * as `handoffs/<task>.json`; it now lives in the task's folder as `handoffs/<task>/agent.json`, beside the
+ * event artifacts. Moving the old records keeps the usage figures, the summaries and the session a stream's
+ * next task continues of a run started by an earlier version. Not while a run holds the state (it may be
+ * an earlier version still writing the old layout); a record already in the new place wins. Returns how
+ * many moved.
+ */
+export function migrateAgentRecords(paths: StatePaths): number {
+  const dir = path.join(paths.dir, 'handoffs');
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  const old = entries.filter((e) => e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.'));
+  if (old.length === 0 || liveHolder(paths.lock)) return 0;
+  let moved = 0;
+  for (const entry of old) {
+    const folder = path.join(dir, entry.name.slice(0, -'.json'.length));
+    const target = path.join(folder, 'agent.json');
+    if (existsSync(target)) continue;
+    mkdirSync(folder, { recursive: true });
+    renameSync(path.join(dir, entry.name), target);
+    moved++;
+  }
+  return moved;
 }
 
 /**
