@@ -223,17 +223,18 @@ export async function validatePlanText(
   const { source, plan, model } = result.value;
   // Loaded here, not with this module: the commands that act on a run state skip the analysis, and a
   // run's start-up (it forks every task) should not pay for parsing modules it does not use.
-  const [{ findingDiagnostics }, { analyzePlan }, { reviewRules }, { contestedFiles }, { compilePlan, compileForAnalysis }, { analysisThresholds }] = await Promise.all([
+  // (The full compiler, with its schedule modules, only when the caller uses the schedule.)
+  const [{ findingDiagnostics }, { analyzePlan }, { reviewRules }, { contestedFiles }, { compileForAnalysis }, { analysisThresholds }] = await Promise.all([
     import('../compiler/analysis/diagnostics.js'),
     import('../compiler/analysis/index.js'),
     import('../compiler/analysis/review-rules.js'),
     import('./conflict-history.js'),
-    import('../compiler/compile.js'),
+    import('../compiler/compile-analysis.js'),
     import('./analysis-config.js'),
   ]);
   // With the repository's conflict history, so validate warns about contested files as compile does.
   const contested = contestedFiles(planDir);
-  const compiled = options.schedule ? compilePlan(model, { contested }) : null;
+  const compiled = options.schedule ? (await import('../compiler/compile.js')).compilePlan(model, { contested }) : null;
   const analyzed = compiled ?? compileForAnalysis(model, { contested });
   const analysis = analyzePlan(analyzed, analysisThresholds(config));
   const review = reviewRules(source, analyzed, model.settings.strict);

@@ -107,6 +107,14 @@ export function normalizePlan(plan: Plan, layers: SettingsLayers = {}): PlanMode
   });
 }
 
+/** The units it claims of each resource: its requests of at least one unit, then its machine hints. */
+function resourcesOf(task: Task): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (task.resources) for (const [name, units] of Object.entries(task.resources)) if (units >= 1) out[name] = units;
+  if (task.cpu !== undefined || task.memory !== undefined) Object.assign(out, hintUnits(task));
+  return out;
+}
+
 /** One task with every default applied (the plan's `defaults`, then the built-in ones). */
 function taskModel(plan: Plan, task: Task, index: number, settings: ResolvedSettings, phaseIndex: ReadonlyMap<string, number>): TaskModel {
   const defaults = plan.defaults ?? {};
@@ -120,7 +128,7 @@ function taskModel(plan: Plan, task: Task, index: number, settings: ResolvedSett
     kind,
     ...taskDuration(task, settings),
     generatedFor: null,
-    resources: { ...Object.fromEntries(Object.entries(task.resources ?? {}).filter(([, units]) => units >= 1)), ...hintUnits(task) },
+    resources: resourcesOf(task),
     files: task.files ?? [],
     phase: task.phase ?? null,
     phaseIndex: task.phase !== undefined ? (phaseIndex.get(task.phase) ?? -1) : -1,

@@ -2,26 +2,175 @@
  * Parallel schedule generation: time moves forward from decision point to decision point; at each, the
  * eligible nodes are started in priority order while they fit (resources, concurrency, running conflicts).
  * One pass with the latest-finish-time priority is the baseline the optimizer must beat.
+ *
+ * The pass runs many times per compile (the baseline, every Monte Carlo replay, one relaxed pass per
+ * resource), so its inner loops read flat typed arrays (the problem's lists laid out once per problem and
+ * shared by every pass over it) and its heaps compare inline rather than through a callback. The order
+ * of every start is exactly what the plain description above gives: same comparisons, same heap moves.
  */
 import type { Problem } from './problem.js';
 import { roundHours } from '../rounding.js';
-import { MinHeap } from '../graph/heap.js';
 
 /** Lower key = started first; ties by node number. Returns start and finish times. */
 export function parallelSchedule(problem: Problem, key: ArrayLike<number>): { start: Float64Array; finish: Float64Array; makespan: number } {
-  const pass = new ParallelPass(problem, key);
-  pass.run();
-  return { start: pass.start, finish: pass.finish, makespan: pass.makespan };
+  const pass = new ParallelScheduler(problem);
+  const makespan = pass.run(key);
+  return { start: pass.start, finish: pass.finish, makespan };
 }
 
-/** The state of one pass: what runs, what waits, what each resource and file pattern has in use. */
-class ParallelPass {
+/**
+ * The problem's per-node lists as offsets into flat arrays (node v's entries are [at[v], at[v + 1])).
+ * Depends only on the graph, the demands and the file patterns, never on durations or capacities, so
+ * a replay with sampled durations or a relaxed capacity shares it.
+ */
+interface FlatProblem {
+  succAt: Int32Array;
+  succ: Int32Array;
+  predCount: Int32Array;
+  demandAt: Int32Array;
+  demandResource: Int32Array;
+  demandUnits: Float64Array;
+  holdsAt: Int32Array;
+  holds: Int32Array;
+  excludesAt: Int32Array;
+  excludes: Int32Array;
+}
+
+/** Laid out once per set of lists (keyed by the successor lists, checked against the others). */
+const flatCache = new WeakMap<object, { pred: unknown; demand: unknown; holds: unknown; excludes: unknown; flat: FlatProblem }>();
+
+function flatten(lists: readonly (readonly number[])[]): { at: Int32Array; items: Int32Array } {
+  const at = new Int32Array(lists.length + 1);
+  for (let v = 0; v < lists.length; v++) at[v + 1] = at[v]! + lists[v]!.length;
+  const items = new Int32Array(at[lists.length]!);
+  for (let v = 0; v < lists.length; v++) items.set(lists[v]!, at[v]);
+  return { at, items };
+}
+
+function flatOf(problem: Problem): FlatProblem {
+  const cached = flatCache.get(problem.succ);
+  if (cached && cached.pred === problem.pred && cached.demand === problem.demand && cached.holds === problem.holds && cached.excludes === problem.excludes) return cached.flat;
+  const size = problem.size;
+  const succ = flatten(problem.succ);
+  const predCount = new Int32Array(size);
+  for (let v = 0; v < size; v++) predCount[v] = problem.pred[v]!.length;
+  const demandAt = new Int32Array(size + 1);
+  for (let v = 0; v < size; v++) demandAt[v + 1] = demandAt[v]! + problem.demand[v]!.length;
+  const demandResource = new Int32Array(demandAt[size]!);
+  const demandUnits = new Float64Array(demandAt[size]!);
+  for (let v = 0; v < size; v++) {
+    let k = demandAt[v]!;
+    for (const [r, units] of problem.demand[v]!) {
+      demandResource[k] = r;
+      demandUnits[k++] = units;
+    }
+  }
+  const holds = flatten(problem.holds);
+  const excludes = flatten(problem.excludes);
+  const flat: FlatProblem = {
+    succAt: succ.at,
+    succ: succ.items,
+    predCount,
+    demandAt,
+    demandResource,
+    demandUnits,
+    holdsAt: holds.at,
+    holds: holds.items,
+    excludesAt: excludes.at,
+    excludes: excludes.items,
+  };
+  flatCache.set(problem.succ, { pred: problem.pred, demand: problem.demand, holds: problem.holds, excludes: problem.excludes, flat });
+  return flat;
+}
+
+/**
+ * A binary min-heap of node numbers ordered by (key, node). Parked nodes of one file pattern wait in one.
+ * The same sift rules as graph/heap.ts's MinHeap, so the same comparisons give the same order.
+ */
+class KeyHeap {
+  items = new Int32Array(16);
+  size = 0;
+  constructor(private readonly key: ArrayLike<number>) {}
+
+  before(a: number, b: number): number {
+    return this.key[a]! - this.key[b]! || a - b;
+  }
+
+  push(item: number): void {
+    if (this.size === this.items.length) this.grow();
+    const items = this.items;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.before(items[parent]!, item) <= 0) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0]!;
+    const n = --this.size;
+    if (n > 0) {
+      const last = items[n]!;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && this.before(items[child + 1]!, items[child]!) < 0) child++;
+        if (this.before(items[child]!, last) >= 0) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+
+  private grow(): void {
+    const bigger = new Int32Array(this.items.length * 2);
+    bigger.set(this.items);
+    this.items = bigger;
+  }
+}
+
+/**
+ * The eligible heap: nodes, and markers (size + pattern) that stand for their pattern's parked heap,
+ * ordered as that heap's most urgent node.
+ */
+class EligibleHeap extends KeyHeap {
+  constructor(
+    key: ArrayLike<number>,
+    private readonly nodeCount: number,
+    private readonly parked: Array<KeyHeap | null>,
+  ) {
+    super(key);
+  }
+
+  override before(a: number, b: number): number {
+    const n = this.nodeCount;
+    return super.before(a < n ? a : this.parked[a - n]!.items[0]!, b < n ? b : this.parked[b - n]!.items[0]!);
+  }
+}
+
+/** The running heap: by finish time, ties by node. */
+class FinishHeap extends KeyHeap {}
+
+/**
+ * One problem's pass, reusable: `run` schedules again from scratch with the problem's current durations
+ * (a Monte Carlo replay rewrites them between runs) and overwrites `start` and `finish`.
+ */
+export class ParallelScheduler {
   readonly start: Float64Array;
   readonly finish: Float64Array;
   makespan = 0;
   private readonly size: number;
+  private readonly flat: FlatProblem;
   private readonly waiting: Int32Array;
   private readonly use: Int32Array;
+  private readonly capacity: Float64Array;
   /**
    * Per file pattern: how many (running node, held pattern) pairs exclude it. A node fits when none of the
    * patterns it holds is excluded: a cheap test, paid for once at each start and finish.
@@ -32,43 +181,52 @@ class ParallelPass {
    * one marker (size + pattern) for a parked heap whose pattern is free again, ordered by the heap's most
    * urgent node: a scan never re-examines, one by one, thousands of nodes waiting for one glob.
    */
-  private readonly parked: Array<MinHeap | null>;
+  private parked: Array<KeyHeap | null> = [];
   private readonly markerQueued: Uint8Array;
-  private readonly eligible: MinHeap;
-  private readonly running: MinHeap;
-  private readonly before: (a: number, b: number) => number;
+  private eligible!: EligibleHeap;
+  private readonly running: FinishHeap;
+  private key: ArrayLike<number> = [];
+  private readonly setAside: Int32Array;
   /** Zero-duration nodes among the eligible: they may start even when the concurrency limit is reached. */
   private eligibleZero = 0;
   private done = 0;
   private t = 0;
 
-  constructor(
-    private readonly problem: Problem,
-    key: ArrayLike<number>,
-  ) {
+  constructor(private readonly problem: Problem) {
     const size = (this.size = problem.size);
+    this.flat = flatOf(problem);
     this.start = new Float64Array(size);
     this.finish = new Float64Array(size);
     this.waiting = new Int32Array(size);
-    for (let v = 0; v < size; v++) this.waiting[v] = problem.pred[v]!.length;
     this.use = new Int32Array(problem.capacity.length);
+    this.capacity = Float64Array.from(problem.capacity);
     this.excluded = new Int32Array(problem.patternCount);
-    this.parked = new Array<MinHeap | null>(problem.patternCount).fill(null);
     this.markerQueued = new Uint8Array(problem.patternCount);
-    this.before = (a, b) => key[a]! - key[b]! || a - b;
-    const nodeOf = (item: number) => (item < size ? item : this.parked[item - size]!.peek()!);
-    this.eligible = new MinHeap((a, b) => this.before(nodeOf(a), nodeOf(b)));
-    const finish = this.finish;
-    this.running = new MinHeap((a, b) => finish[a]! - finish[b]! || a - b);
-    for (let v = 0; v < size; v++) if (this.waiting[v] === 0) this.makeEligible(v);
+    this.running = new FinishHeap(this.finish);
+    this.setAside = new Int32Array(size);
   }
 
-  run(): void {
-    while (this.done < this.size) {
+  /** Lower key = started first; ties by node number. Returns the makespan. */
+  run(key: ArrayLike<number>): number {
+    const { size, problem } = this;
+    this.key = key;
+    this.waiting.set(this.flat.predCount);
+    this.use.fill(0);
+    this.excluded.fill(0);
+    this.markerQueued.fill(0);
+    this.parked = new Array<KeyHeap | null>(problem.patternCount).fill(null);
+    this.eligible = new EligibleHeap(key, size, this.parked);
+    this.running.size = 0;
+    this.eligibleZero = this.done = this.t = this.makespan = 0;
+    this.start.fill(0);
+    this.finish.fill(0);
+    for (let v = 0; v < size; v++) if (this.waiting[v] === 0) this.makeEligible(v);
+    while (this.done < size) {
       this.startWhatFits();
-      if (this.done >= this.size) break;
+      if (this.done >= size) break;
       this.advance();
     }
+    return this.makespan;
   }
 
   /**
@@ -76,25 +234,27 @@ class ParallelPass {
    * tasks could still start, so the scan stops early; tasks that did not fit wait for the next event.
    */
   private startWhatFits(): void {
-    const { problem, eligible, use } = this;
+    const { problem, eligible, use, setAside } = this;
+    const duration = problem.duration;
     const conc = problem.concurrencyResource;
-    const setAside: number[] = [];
+    const concCapacity = conc >= 0 ? this.capacity[conc]! : 0;
+    let aside = 0;
     while (eligible.size > 0) {
-      if (conc >= 0 && use[conc]! >= problem.capacity[conc]! && this.eligibleZero === 0) break;
-      const j = this.nextCandidate(eligible.pop()!);
+      if (conc >= 0 && use[conc]! >= concCapacity && this.eligibleZero === 0) break;
+      const j = this.nextCandidate(eligible.pop());
       if (j < 0) continue;
-      const zero = problem.duration[j]! === 0;
+      const zero = duration[j]! === 0;
       if (zero) this.eligibleZero--;
-      if (!this.fits(j)) {
+      if (!zero && !this.fits(j)) {
         const p = this.blockingPattern(j);
         // Parked unless its pattern's marker is still queued in this scan (the marker's order would change).
-        if (p >= 0 && !this.markerQueued[p]) (this.parked[p] ??= new MinHeap(this.before)).push(j);
-        else setAside.push(j);
+        if (p >= 0 && !this.markerQueued[p]) (this.parked[p] ??= new KeyHeap(this.key)).push(j);
+        else setAside[aside++] = j;
         continue;
       }
       this.startNode(j, zero);
     }
-    for (const j of setAside) this.makeEligible(j);
+    for (let k = 0; k < aside; k++) this.makeEligible(setAside[k]!);
   }
 
   /** The node an eligible-heap item stands for (a marker gives its heap's most urgent node), or -1. */
@@ -104,19 +264,20 @@ class ParallelPass {
     this.markerQueued[p] = 0;
     // Excluded again since it was queued: every node parked here still cannot start.
     if (this.excluded[p]! > 0) return -1;
-    const j = this.parked[p]!.pop()!;
+    const j = this.parked[p]!.pop();
     this.queueMarker(p);
     return j;
   }
 
   private startNode(j: number, zero: boolean): void {
-    const { problem, t } = this;
+    const t = this.t;
     this.start[j] = t;
-    this.finish[j] = roundHours(t + problem.duration[j]!);
-    if (this.finish[j] > this.makespan) this.makespan = this.finish[j]!;
+    const finish = (this.finish[j] = roundHours(t + this.problem.duration[j]!));
+    if (finish > this.makespan) this.makespan = finish;
     if (zero) this.release(j);
     else {
-      for (const [r, units] of problem.demand[j]!) this.use[r]! += units;
+      const { demandAt, demandResource, demandUnits } = this.flat;
+      for (let k = demandAt[j]!, end = demandAt[j + 1]!; k < end; k++) this.use[demandResource[k]!]! += demandUnits[k]!;
       this.hold(j, 1);
       this.running.push(j);
     }
@@ -124,14 +285,14 @@ class ParallelPass {
 
   /** Moves time to the next finish and completes every node finishing then. */
   private advance(): void {
-    const { running } = this;
+    const { running, finish } = this;
+    if (running.size === 0) throw new Error('parallel schedule stalled: the graph is not acyclic');
     const next = running.pop();
-    if (next === undefined) throw new Error('parallel schedule stalled: the graph is not acyclic');
-    this.t = this.finish[next]!;
+    this.t = finish[next]!;
     this.finishNode(next);
     while (running.size > 0) {
-      const peek = running.pop()!;
-      if (this.finish[peek]! > this.t) {
+      const peek = running.pop();
+      if (finish[peek]! > this.t) {
         running.push(peek);
         break;
       }
@@ -140,14 +301,20 @@ class ParallelPass {
   }
 
   private finishNode(v: number): void {
-    for (const [r, units] of this.problem.demand[v]!) this.use[r]! -= units;
+    const { demandAt, demandResource, demandUnits } = this.flat;
+    for (let k = demandAt[v]!, end = demandAt[v + 1]!; k < end; k++) this.use[demandResource[k]!]! -= demandUnits[k]!;
     this.hold(v, -1);
     this.release(v);
   }
 
   private release(v: number): void {
     this.done++;
-    for (const s of this.problem.succ[v]!) if (--this.waiting[s]! === 0) this.makeEligible(s);
+    const { succAt, succ } = this.flat;
+    const waiting = this.waiting;
+    for (let k = succAt[v]!, end = succAt[v + 1]!; k < end; k++) {
+      const s = succ[k]!;
+      if (--waiting[s]! === 0) this.makeEligible(s);
+    }
   }
 
   private makeEligible(v: number): void {
@@ -156,9 +323,12 @@ class ParallelPass {
   }
 
   private hold(v: number, delta: number): void {
-    const { problem, excluded } = this;
-    for (const q of problem.holds[v]!) {
-      for (const p of problem.excludes[q]!) {
+    const { holdsAt, holds, excludesAt, excludes } = this.flat;
+    const excluded = this.excluded;
+    for (let h = holdsAt[v]!, hEnd = holdsAt[v + 1]!; h < hEnd; h++) {
+      const q = holds[h]!;
+      for (let k = excludesAt[q]!, end = excludesAt[q + 1]!; k < end; k++) {
+        const p = excludes[k]!;
         excluded[p]! += delta;
         if (delta < 0 && excluded[p] === 0) this.queueMarker(p);
       }
@@ -173,15 +343,20 @@ class ParallelPass {
   }
 
   private blockingPattern(j: number): number {
-    for (const p of this.problem.holds[j]!) if (this.excluded[p]! > 0) return p;
+    const { holdsAt, holds } = this.flat;
+    for (let h = holdsAt[j]!, end = holdsAt[j + 1]!; h < end; h++) if (this.excluded[holds[h]!]! > 0) return holds[h]!;
     return -1;
   }
 
+  /** A node with a duration fits when every resource has room and none of its patterns is excluded. */
   private fits(j: number): boolean {
-    const { problem } = this;
-    if (problem.duration[j]! === 0) return true;
-    for (const [r, units] of problem.demand[j]!) if (this.use[r]! + units > problem.capacity[r]!) return false;
-    for (const p of problem.holds[j]!) if (this.excluded[p]! > 0) return false;
+    const { demandAt, demandResource, demandUnits, holdsAt, holds } = this.flat;
+    const { use, capacity, excluded } = this;
+    for (let k = demandAt[j]!, end = demandAt[j + 1]!; k < end; k++) {
+      const r = demandResource[k]!;
+      if (use[r]! + demandUnits[k]! > capacity[r]!) return false;
+    }
+    for (let h = holdsAt[j]!, end = holdsAt[j + 1]!; h < end; h++) if (excluded[holds[h]!]! > 0) return false;
     return true;
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { PlanModel, TaskModel } from '../model.js';
 import type { FrontierSchedule, WaveSchedule } from '../compiled.js';
-import { parallelSchedule } from './parallel-sgs.js';
+import { ParallelScheduler } from './parallel-sgs.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
 import { roundHours as roundTime } from '../rounding.js';
@@ -122,14 +122,16 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
   const frontierSamples = new Float64Array(runs);
   const waveSamples = new Float64Array(runs);
   const critical = new Float64Array(n);
+  // One scheduler for every run: it re-reads the sampled durations, and its arrays are reused.
+  const replay = new ParallelScheduler(sampled);
   for (let run = 0; run < runs; run++) {
     for (let v = 0; v < n; v++) {
       const r = ranges[v];
       duration[v] = r ? roundTime(samplePert(r[0], r[1], r[2], random)) : problem.duration[v]!;
     }
-    const replay = parallelSchedule(sampled, key);
-    frontierSamples[run] = replay.makespan;
-    markCritical(sampled, replay.start, replay.finish, replay.makespan, critical);
+    const makespan = replay.run(key);
+    frontierSamples[run] = makespan;
+    markCritical(sampled, replay.start, replay.finish, makespan, critical);
     let total = 0;
     for (const nodes of waveNodes) {
       let longest = 0;

@@ -46,6 +46,12 @@ class WaveBuilder {
   private readonly lastConsidered: Int32Array;
   private readonly placed: Uint8Array;
   private readonly byUrgency: (a: number, b: number) => number;
+  /**
+   * The non-empty buckets, most urgent first by their most urgent task, kept from wave to wave: a wave
+   * pops the few buckets it takes tasks from instead of queueing all of them again. Urgency is a strict
+   * order (ties by task number), so the buckets come out in the same order however the heap was filled.
+   */
+  private readonly queue: BucketQueue;
 
   constructor(
     private readonly model: PlanModel,
@@ -67,6 +73,7 @@ class WaveBuilder {
     this.placed = new Uint8Array(n);
     this.byUrgency = (a, b) => latestStart[a]! - latestStart[b]! || a - b;
     this.future = new MinHeap((a, b) => this.readyFrom[a]! - this.readyFrom[b]! || a - b);
+    this.queue = new BucketQueue((x, y) => this.byUrgency(this.buckets[x]!.tasks.peek()!, this.buckets[y]!.tasks.peek()!));
   }
 
   build(): WaveSchedule {
@@ -118,7 +125,8 @@ class WaveBuilder {
     return this.blockers[t]!.length > 0 ? this.blockers[t]! : WaveBuilder.noBlockers;
   }
 
-  private bucketOf(t: number): Bucket {
+  /** The number of the bucket of t's blockers (created on first use). */
+  private bucketOf(t: number): number {
     const key = this.bucketKey(t);
     let b = this.bucketOfBlockers.get(key);
     if (b === undefined) {
@@ -126,7 +134,7 @@ class WaveBuilder {
       this.bucketOfBlockers.set(key, b);
       this.buckets.push({ blockers: key, tasks: new MinHeap(this.byUrgency), unrecorded: [], skips: [], runOf: [], runEnd: [] });
     }
-    return this.buckets[b]!;
+    return b;
   }
 
   private record(wave: number, t: number, deferral: Deferral): void {
@@ -147,9 +155,11 @@ class WaveBuilder {
         this.future.push(next);
         break;
       }
-      const b = this.bucketOf(next);
+      const k = this.bucketOf(next);
+      const b = this.buckets[k]!;
       b.tasks.push(next);
       b.unrecorded.push(next);
+      this.queue.update(k);
       this.lastConsidered[next] = this.readyFrom[next]! - 1;
     }
   }
@@ -162,14 +172,17 @@ class WaveBuilder {
     const inWave: number[] = [];
     const usage = new Map<string, number>();
     const setAside: number[] = [];
-    const queue = new MinHeap((x, y) => this.byUrgency(buckets[x]!.tasks.peek()!, buckets[y]!.tasks.peek()!));
-    buckets.forEach((b, k) => b.tasks.size > 0 && queue.push(k));
+    const queue = this.queue;
+    const skipped: number[] = [];
     while (inWave.length < this.capacity && queue.size > 0) {
-      const k = queue.pop()!;
+      const k = queue.pop();
       const b = buckets[k]!;
-      if (this.skipIfFilesClash(b, w)) continue;
+      if (this.skipIfFilesClash(b, w)) {
+        skipped.push(k);
+        continue;
+      }
       const t = b.tasks.pop()!;
-      if (b.tasks.size > 0) queue.push(k);
+      if (b.tasks.size > 0) queue.update(k);
       const task = model.tasks[t]!;
       // Not looked at in the waves since it was last considered (the bucket was not skipped either): the
       // wave was already full then.
@@ -189,7 +202,12 @@ class WaveBuilder {
       for (const p of conflicts.heldBy[t]!) this.holdersInWave[p]!.push(t);
       for (const [name, units] of Object.entries(task.resources)) usage.set(name, (usage.get(name) ?? 0) + units);
     }
-    for (const t of setAside) buckets[this.bucketOfBlockers.get(this.bucketKey(t))!]!.tasks.push(t);
+    for (const k of skipped) queue.update(k);
+    for (const t of setAside) {
+      const k = this.bucketOfBlockers.get(this.bucketKey(t))!;
+      buckets[k]!.tasks.push(t);
+      queue.update(k);
+    }
     this.closeWave(w, wave, inWave, usage);
     return inWave.length;
   }
@@ -276,4 +294,79 @@ function firstUnskipped(b: Bucket, from: number): number {
     else lo = mid + 1;
   }
   return lo < b.skips.length && b.skips[lo] === from ? b.runEnd[b.runOf[lo]!]! + 1 : from;
+}
+
+/**
+ * A min-heap of bucket numbers that knows where each one sits, so a bucket whose most urgent task changed
+ * moves to its new place (or joins, or leaves when it is empty) without rebuilding the heap.
+ */
+class BucketQueue {
+  private readonly items: number[] = [];
+  /** Per bucket: its position in `items`, or -1 when it is not queued. */
+  private readonly at: number[] = [];
+  constructor(private readonly before: (a: number, b: number) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  pop(): number {
+    const top = this.items[0]!;
+    this.removeAt(0);
+    return top;
+  }
+
+  /** Bucket k's most urgent task may have changed (or it is newly non-empty, or it was popped): queue it where it now belongs. */
+  update(k: number): void {
+    const i = this.at[k] ?? -1;
+    if (i >= 0) {
+      this.siftDown(this.siftUp(i));
+      return;
+    }
+    this.items.push(k);
+    this.at[k] = this.items.length - 1;
+    this.siftUp(this.items.length - 1);
+  }
+
+  private removeAt(i: number): void {
+    const items = this.items;
+    this.at[items[i]!] = -1;
+    const last = items.pop()!;
+    if (i < items.length) {
+      items[i] = last;
+      this.at[last] = i;
+      this.siftDown(this.siftUp(i));
+    }
+  }
+
+  private siftUp(i: number): number {
+    const items = this.items;
+    const k = items[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.before(items[parent]!, k) <= 0) break;
+      items[i] = items[parent]!;
+      this.at[items[i]!] = i;
+      i = parent;
+    }
+    items[i] = k;
+    this.at[k] = i;
+    return i;
+  }
+
+  private siftDown(i: number): void {
+    const items = this.items;
+    const k = items[i]!;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && this.before(items[child + 1]!, items[child]!) < 0) child++;
+      if (this.before(items[child]!, k) >= 0) break;
+      items[i] = items[child]!;
+      this.at[items[i]!] = i;
+      i = child;
+    }
+    items[i] = k;
+    this.at[k] = i;
+  }
 }
