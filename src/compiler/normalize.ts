@@ -120,13 +120,18 @@ function taskModel(plan: Plan, task: Task, index: number, settings: ResolvedSett
   const defaults = plan.defaults ?? {};
   const timeout = task.timeout ?? defaults.timeout;
   const kind = taskKind(task, plan);
+  // The duration's fields written out, not spread: a spread in the middle of this literal made V8 build
+  // every task model key by key (a third of normalize's time on 10,000 tasks). Same keys, same order.
+  const { hours, pert, durationSource } = taskDuration(task, settings);
   return {
     id: task.id,
     index,
     title: task.title,
     description: task.description ?? '',
     kind,
-    ...taskDuration(task, settings),
+    hours,
+    pert,
+    durationSource,
     generatedFor: null,
     resources: resourcesOf(task),
     files: task.files ?? [],
