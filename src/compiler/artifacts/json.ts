@@ -68,9 +68,9 @@ function joinCompact(a: string, b: string): string {
 export function withHashedKey(sorted: Record<string, unknown>, key: string, value: (compact: string) => string): Record<string, unknown> {
   const keys = Object.keys(sorted);
   // An integer-like key would move to the front of a split record, and keys out of order would not
-  // split where withKeyInOrder places `key`: print such a record whole instead.
+  // split where withKeyInOrder places `key`, and a `key` already there is hashed too: print such a record whole.
   let plain = true;
-  for (let i = 0; plain && i < keys.length; i++) if (isIntegerLike(keys[i]!) || (i > 0 && keys[i - 1]! > keys[i]!)) plain = false;
+  for (let i = 0; plain && i < keys.length; i++) if (isIntegerLike(keys[i]!) || keys[i] === key || (i > 0 && keys[i - 1]! > keys[i]!)) plain = false;
   if (!plain) return withKeyInOrder(sorted, key, value(JSON.stringify(sorted)));
   const head: Record<string, unknown> = {};
   const tail: Record<string, unknown> = {};
