@@ -1,7 +1,7 @@
 // Run control, the state side: one state per plan, the enforced journal, the lock, stdin plans, no stack
 // traces on a full or read-only disk, and the rest (missing cwd, helper grace, --fresh, plan-order ties).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { bin, cli, cliProcess, project, root } from './helpers/cli.js';
@@ -236,4 +236,111 @@ t.test('the rest: a missing cwd, the helper keeps the grace period, --fresh afte
   );
   const dry = await run(ties, '--dry-run', '--fresh');
   t.match(dry.stdout, /1\. zeta\n2\. alpha\n3\. mid/);
+});
+
+t.test('status and the control verbs reuse the plan model of an earlier load only while the plan, its config, its spec and execplan are unchanged', async (t) => {
+  const plan = `${header}spec: spec.md\ntasks:\n  - { id: a, title: Make A, run: "true", acceptance: [ok] }\n  - { id: b, title: Make B, run: "exit 1", acceptance: [ok] }\n  - { id: c, title: Make C, run: "true", acceptance: [ok], deps: [{ task: b, confidence: 0.6 }] }\n`;
+  // min_confidence 0.5 schedules c after b (failed): c is blocked. Without the config c is ready.
+  const dir = project({ 'plan.yaml': plan, 'spec.md': '# Spec\n', 'execplan.config.yaml': 'min_confidence: 0.5\n' });
+  t.equal((await run(dir)).code, 7);
+  const cache = state(dir, 'plan-model.json');
+  t.notOk(existsSync(cache), 'a run does not write it');
+  const first = await verb(dir, 'status');
+  t.equal(first.code, 0, first.stderr);
+  t.match(first.stdout, /1 done, 1 failed, 1 blocked\n[^]*c: blocked: upstream failed \(b\)/);
+  t.ok(existsSync(cache), 'status stored the model in the state directory');
+  // The stored model is what status shows while the key matches: a task renamed in it shows up.
+  const [key, body] = [readFileSync(cache, 'utf8').split('\n', 1)[0]!, readFileSync(cache, 'utf8').slice(readFileSync(cache, 'utf8').indexOf('\n') + 1)];
+  writeFileSync(cache, `${key}\n${body.replaceAll('"id":"c"', '"id":"c-from-cache"')}`);
+  t.match((await verb(dir, 'status', '--json')).stdout, /"c-from-cache"/, 'served from the cache');
+  // A changed config: the key differs, the plan is loaded again (c is no longer held by b).
+  writeFileSync(path.join(dir, 'execplan.config.yaml'), '# no settings\n');
+  const configChanged = await verb(dir, 'status');
+  t.match(configChanged.stdout, /1 done, 1 failed, 1 ready\nready: c\n/, configChanged.stdout);
+  t.notMatch(readFileSync(cache, 'utf8'), /c-from-cache/, 'the stale model was replaced');
+  // A changed plan (one byte of a title): loaded again.
+  writeFileSync(cache, `${readFileSync(cache, 'utf8').replaceAll('"id":"c"', '"id":"c-from-cache"')}`);
+  writeFileSync(path.join(dir, 'plan.yaml'), plan.replace('Make C', 'Make C!'));
+  const planChanged = await verb(dir, 'status', '--json');
+  t.notMatch(planChanged.stdout, /c-from-cache/);
+  t.match(planChanged.stdout, /"ready": \[\n\s+"c"\n\s+\]/);
+  // The spec is checked on disk every time: a spec that became a directory makes the plan invalid,
+  // with the same diagnostic and exit code as a full load.
+  rmSync(path.join(dir, 'spec.md'));
+  mkdirSync(path.join(dir, 'spec.md'));
+  for (const args of [['status'], ['resume']]) {
+    const invalid = await verb(dir, ...args);
+    t.equal(invalid.code, 5, `${args[0]} on a plan whose spec is a directory`);
+    t.equal(invalid.stderr, "plan.yaml:4:7: error spec-not-file spec 'spec.md' is not a regular file (a directory); name a text file\n");
+  }
+  rmSync(path.join(dir, 'spec.md'), { recursive: true });
+  writeFileSync(path.join(dir, 'spec.md'), '# Spec\n');
+  // A plan that became invalid is never served from the cache, and an invalid plan is never stored.
+  writeFileSync(path.join(dir, 'plan.yaml'), plan.replace('id: c, title: Make C', 'id: c, title: Make C, needs: [zz]'));
+  const broken = await verb(dir, 'status');
+  t.equal(broken.code, 5);
+  t.match(broken.stderr, /^plan\.yaml:8:\d+: error unknown-task task 'c' depends on 'zz', which is not a task/);
+  // A control verb reads the cache like status.
+  writeFileSync(path.join(dir, 'plan.yaml'), plan);
+  t.equal((await verb(dir, 'resume')).code, 0);
+  t.equal((await verb(dir, 'status')).stdout, configChanged.stdout.replace(/\n$/, '') + '\n');
+});
+
+t.test("the cache key covers execplan's own code: any module file that changes size or time changes it", async (t) => {
+  const { planCacheKey } = await import('../src/cli/plan-cache.js');
+  const { codeStamp } = await import('../src/core/code-stamp.js');
+  const code = project({ 'a.js': 'export const a = 1;\n', 'sub/b.js': 'export const b = 2;\n', 'notes.txt': 'not code\n' });
+  const before = codeStamp(code);
+  t.equal(codeStamp(code), before, 'stable');
+  writeFileSync(path.join(code, 'notes.txt'), 'still not code\n');
+  t.equal(codeStamp(code), before, 'a file that is not a module does not count');
+  writeFileSync(path.join(code, 'sub/b.js'), 'export const b = 3;\n');
+  utimesSync(path.join(code, 'sub/b.js'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+  const edited = codeStamp(code);
+  t.not(edited, before, 'an edited module');
+  utimesSync(path.join(code, 'sub/b.js'), new Date(2002, 1, 1), new Date(2002, 1, 1));
+  t.not(codeStamp(code), edited, 'a module with a new time and the same size');
+  const inputs = { file: 'plan.yaml', textHash: 'x', layers: { config: {}, overrides: {} }, code: before };
+  const key = planCacheKey(inputs);
+  t.not(planCacheKey({ ...inputs, file: 'other.yaml' }), key);
+  t.not(planCacheKey({ ...inputs, textHash: 'y' }), key);
+  t.not(planCacheKey({ ...inputs, layers: { config: { minConfidence: 0.5 }, overrides: {} } }), key);
+  t.not(planCacheKey({ ...inputs, code: edited }), key);
+});
+
+t.test('a journal checked once against its snapshot is not checked again until either file changes; damage is still found', async (t) => {
+  const { checkedKey } = await import('../src/runner/journal-checked.js');
+  const { codeStamp } = await import('../src/core/code-stamp.js');
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: Make A, run: "true" }\n  - { id: b, title: Make B, run: "exit 1", needs: [a] }\n` });
+  t.equal((await run(dir)).code, 7);
+  const first = await verb(dir, 'status');
+  t.match(first.stdout, /1 done, 1 failed\n/);
+  const note = state(dir, 'journal.checked');
+  t.ok(existsSync(note), 'a clean full check leaves the note');
+  // The note is what is trusted: a snapshot changed behind it, with a note forged for it, is what status shows.
+  const journalText = readFileSync(state(dir, 'journal.jsonl'), 'utf8');
+  const forged = readFileSync(state(dir, 'state.json'), 'utf8').replace('"status":"failed"', '"status":"skipped"');
+  writeFileSync(state(dir, 'state.json'), forged);
+  writeFileSync(note, `${checkedKey(journalText, forged, codeStamp(path.join(root, 'dist')))}\n`);
+  t.match((await verb(dir, 'status')).stdout, /1 done, 1 skipped\n/, 'served from the snapshot');
+  // Without a matching note the snapshot counts for nothing: the journal is the truth.
+  writeFileSync(note, 'stale\n');
+  t.match((await verb(dir, 'status')).stdout, /1 done, 1 failed\n/);
+  // An edited record, with the note of the journal before it: the chain check runs and finds it.
+  await verb(dir, 'status');
+  const lines = journalText.split('\n');
+  const i = lines.findIndex((l) => l.includes('"type":"task-end"'));
+  lines[i] = lines[i]!.replace(/"ts":"[^"]+"/, '"ts":"2001-01-01T00:00:00.000Z"');
+  writeFileSync(state(dir, 'journal.jsonl'), lines.join('\n'));
+  for (const args of [['status'], ['resume']]) {
+    const damaged = await verb(dir, ...args);
+    t.equal(damaged.code, 8, `${args[0]}: ${damaged.stderr}`);
+    t.match(damaged.stderr, /error journal-broken-chain/);
+  }
+  // The last record cut off: the snapshot's head no longer matches the journal.
+  writeFileSync(state(dir, 'journal.jsonl'), journalText);
+  t.equal((await verb(dir, 'status')).code, 0);
+  writeFileSync(state(dir, 'journal.jsonl'), `${journalText.trimEnd().split('\n').slice(0, -1).join('\n')}\n`);
+  const cut = await verb(dir, 'status');
+  t.equal(cut.code, 8, cut.stderr);
 });

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { projectRoot } from '../project/files.js';
-import { validate as generatedConfigValidator } from '../types/config-validator.js';
 import type { Config } from '../types/config.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
 import type { ResolvedSettings } from '../compiler/model.js';
@@ -96,11 +95,10 @@ function jsonPosition(text: string, offset: number): [string, string, string] {
   return ['', String(before.length), String(before.at(-1)!.length + 1)];
 }
 
-/** The config schema compiled ahead of time (`npm run gen:types`), like the plan's. */
-const configValidator = generatedConfigValidator as unknown as ValidateFunction;
-
 async function validateConfig(filepath: string, value: unknown): Promise<Diagnostic[]> {
-  const validate = configValidator;
+  // The config schema compiled ahead of time (`npm run gen:types`), like the plan's; loaded only when a
+  // config file was found (most commands in most projects have none, and it is a large module).
+  const validate = (await import('../types/config-validator.js')).validate as unknown as ValidateFunction;
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
   try {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostic.js';
 import type { Failure, FailureOf } from '../core/failure.js';
 import { unreachable } from '../core/unreachable.js';
-import { damageReport } from './state-input.js';
 
 export interface FailureContext {
   /** The command that failed, for the `execplan <command>:` prefix. */
@@ -149,4 +148,18 @@ export function failureText(failure: Failure, command: FailureContext): string {
     default:
       return unreachable(failure, 'failure');
   }
+}
+
+/**
+ * One line per problem (as `execplan verify` prints them) and the way out. Here rather than with the state
+ * loading: every command imports this module, and importing the state modules for it cost each start-up.
+ */
+export function damageReport(cwd: string, journal: string, problems: ReadonlyArray<{ line: number; code: string; message: string }>): string {
+  const shown = path.relative(cwd, journal);
+  const lines = problems.slice(0, 5).map((p) => `${shown}:${p.line}:1: error ${p.code} ${p.message}`);
+  if (problems.length > 5) lines.push(`... and ${problems.length - 5} more (execplan verify lists them all)`);
+  lines.push(
+    `execplan: the run history is damaged (${problems.length} problem(s)): nothing was changed. Run \`execplan verify\` for details; \`execplan run --fresh\` archives it and starts over`,
+  );
+  return `${lines.join('\n')}\n`;
 }

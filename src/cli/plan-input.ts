@@ -2,7 +2,7 @@
 import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../compiler/diagnostic.js';
+import { compareDiagnostics, formatDiagnostic, hasErrors, type Diagnostic, type PathSegment } from '../compiler/diagnostic.js';
 import { checkEvidenceQuotes, type SpecText } from '../compiler/evidence.js';
 import { loadPlan, type LoadedPlanText, type PlanInvalid } from '../compiler/load.js';
 import { diagnosticAt, limits, offsetOf, type SourceFile } from '../compiler/source.js';
@@ -16,7 +16,7 @@ import type { Config } from '../types/config.js';
 import type { CliIo } from './command.js';
 import { configSettings, loadConfig } from './config.js';
 import { readSpecFile } from './spec-input.js';
-import { checkProjectFile, projectRoot } from '../project/files.js';
+import { checkProjectFile, projectRoot, type SpecCheck } from '../project/files.js';
 
 export interface PlanInput {
   /** As the user named it (used in diagnostics). */
@@ -140,6 +140,12 @@ export interface LoadOptions {
    * which gives the same findings: validate reports what compile reports at a fraction of the cost.
    */
   schedule?: boolean;
+  /**
+   * False for a caller that reads only the errors (the commands that act on a run: they print no
+   * warnings): the passes that can only ever warn (secrets written in the plan, evidence quotes against
+   * the spec) are skipped. Every pass that can find an error still runs.
+   */
+  warnings?: boolean;
 }
 
 /** Reads plan + config and runs the front end. Diagnostics are returned, not printed. */
@@ -150,6 +156,20 @@ export async function loadPlanWithConfig(
   configPath?: string,
   options: LoadOptions = {},
 ): Promise<Result<LoadedPlan, LoadPlanFailure | PlanInvalid>> {
+  const read = await readPlanWithConfig(io, given, configPath);
+  if (!read.ok) return read;
+  return checkReadPlan(io, read.value, overrides, options);
+}
+
+/** The plan file's text and the config that applies to it, before the front end. */
+export interface ReadPlan {
+  input: PlanInput;
+  config: Config;
+  configPath: string | null;
+}
+
+/** Reads the plan file and finds and checks its config: what every load starts with. */
+export async function readPlanWithConfig(io: CliIo, given: string | undefined, configPath?: string): Promise<Result<ReadPlan, LoadPlanFailure>> {
   const read = await readPlanFile(io.cwd, given);
   if (!read.ok) return read;
   if (configPath !== undefined) {
@@ -158,12 +178,17 @@ export async function loadPlanWithConfig(
   }
   const loadedConfig = await loadConfig(read.value.dir, configPath ? path.resolve(io.cwd, configPath) : undefined);
   if (loadedConfig.diagnostics.length > 0) return err({ kind: 'config-invalid', diagnostics: loadedConfig.diagnostics });
-  const result = await validatePlanText(read.value.file, read.value.text, read.value.dir, loadedConfig.config, overrides, {
+  return ok({ input: read.value, config: loadedConfig.config, configPath: loadedConfig.filepath });
+}
+
+/** The front end (and what `options` asks for) on a plan that has been read. */
+export async function checkReadPlan(io: CliIo, read: ReadPlan, overrides: Partial<ResolvedSettings> = {}, options: LoadOptions = {}): Promise<Result<LoadedPlan, PlanInvalid>> {
+  const result = await validatePlanText(read.input.file, read.input.text, read.input.dir, read.config, overrides, {
     ...options,
     allowOutside: (options.allowOutside ?? []).map((a) => path.resolve(io.cwd, a)),
   });
   if (!result.ok) return result;
-  return ok({ ...result.value, input: { ...read.value, name: result.value.model.name }, config: loadedConfig.config, configPath: loadedConfig.filepath });
+  return ok({ ...result.value, input: { ...read.input, name: result.value.model.name }, config: read.config, configPath: read.configPath });
 }
 
 /**
@@ -180,11 +205,12 @@ export async function validatePlanText(
 ): Promise<CheckResult> {
   const result = loadPlan(file, text, { config: configSettings(config), overrides });
   const loaded = result.ok ? result.value : result.error;
+  const warnings = options.warnings !== false;
   if (loaded.plan && loaded.source) {
-    const evidence = checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir));
+    const evidence = warnings ? checkEvidenceQuotes(loaded.source, loaded.plan, await readSpecs(loaded.plan.spec, planDir)) : [];
     loaded.diagnostics = [...loaded.diagnostics, ...(await missingSpecs(loaded.source, loaded.plan.spec, planDir, options.allowOutside ?? [])), ...evidence];
   }
-  if (loaded.source) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)];
+  if (loaded.source && warnings) loaded.diagnostics = [...loaded.diagnostics, ...secretsInPlan(file, text)];
   loaded.diagnostics.sort(compareDiagnostics);
   if (!result.ok) return result;
   // A spec that breaks the project rules is an error: the plan is invalid (it would be sent to agents in full).
@@ -197,17 +223,18 @@ export async function validatePlanText(
   const { source, plan, model } = result.value;
   // Loaded here, not with this module: the commands that act on a run state skip the analysis, and a
   // run's start-up (it forks every task) should not pay for parsing modules it does not use.
-  const [{ findingDiagnostics }, { analyzePlan }, { reviewRules }, { contestedFiles }, { compilePlan, compileForAnalysis }, { analysisThresholds }] = await Promise.all([
+  // (The full compiler, with its schedule modules, only when the caller uses the schedule.)
+  const [{ findingDiagnostics }, { analyzePlan }, { reviewRules }, { contestedFiles }, { compileForAnalysis }, { analysisThresholds }] = await Promise.all([
     import('../compiler/analysis/diagnostics.js'),
     import('../compiler/analysis/index.js'),
     import('../compiler/analysis/review-rules.js'),
     import('./conflict-history.js'),
-    import('../compiler/compile.js'),
+    import('../compiler/compile-analysis.js'),
     import('./analysis-config.js'),
   ]);
   // With the repository's conflict history, so validate warns about contested files as compile does.
   const contested = contestedFiles(planDir);
-  const compiled = options.schedule ? compilePlan(model, { contested }) : null;
+  const compiled = options.schedule ? (await import('../compiler/compile.js')).compilePlan(model, { contested }) : null;
   const analyzed = compiled ?? compileForAnalysis(model, { contested });
   const analysis = analyzePlan(analyzed, analysisThresholds(config));
   const review = reviewRules(source, analyzed, model.settings.strict);
@@ -252,13 +279,8 @@ async function readSpecs(spec: string | string[] | undefined, planDir: string): 
  * an error, because it would be sent to an agent in full.
  */
 async function missingSpecs(source: SourceFile, spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): Promise<Diagnostic[]> {
-  if (spec === undefined) return [];
-  const list = Array.isArray(spec) ? spec : [spec];
-  const root = projectRoot(planDir);
   const out: Diagnostic[] = [];
-  for (const [i, file] of list.entries()) {
-    const check = checkProjectFile(root, planDir, file, allowOutside);
-    const at = Array.isArray(spec) ? ['spec', i] : ['spec'];
+  for (const { file, at, check } of specChecks(spec, planDir, allowOutside)) {
     if (check.ok) {
       if (check.outsideAllowed)
         out.push(
@@ -273,7 +295,7 @@ async function missingSpecs(source: SourceFile, spec: string | string[] | undefi
         );
       continue;
     }
-    if (check.code === 'missing-spec') {
+    if (specCheckIsWarning(check)) {
       out.push(
         diagnosticAt(
           source,
@@ -289,6 +311,29 @@ async function missingSpecs(source: SourceFile, spec: string | string[] | undefi
     }
   }
   return out;
+}
+
+/** Each spec document against the project rules, with where the plan names it. */
+function specChecks(spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): Array<{ file: string; at: PathSegment[]; check: SpecCheck }> {
+  if (spec === undefined) return [];
+  const root = projectRoot(planDir);
+  return (Array.isArray(spec) ? spec : [spec]).map((file, i) => ({
+    file,
+    at: Array.isArray(spec) ? ['spec', i] : ['spec'],
+    check: checkProjectFile(root, planDir, file, allowOutside),
+  }));
+}
+
+/** A missing spec is a warning (agent tasks will not start without it); every other broken rule an error. */
+const specCheckIsWarning = (check: SpecCheck) => check.ok || check.code === 'missing-spec';
+
+/**
+ * Whether the spec documents, as they are on disk now, make the plan invalid: the one check of the front
+ * end that reads the disk, for a caller that has the plan's model from an earlier load (plan-cache.ts).
+ * `allowOutside` absolute.
+ */
+export function specsBreakRules(spec: string | string[] | undefined, planDir: string, allowOutside: readonly string[]): boolean {
+  return specChecks(spec, planDir, allowOutside).some(({ check }) => !specCheckIsWarning(check));
 }
 
 export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], to: 'stdout' | 'stderr' = 'stderr'): void {

@@ -44,14 +44,3 @@ export function planState(io: CliIo, input: PlanInput, taskIds: Iterable<string>
   }
   return paths;
 }
-
-/** One line per problem (as `execplan verify` prints them) and the way out. */
-export function damageReport(cwd: string, journal: string, problems: ReadonlyArray<{ line: number; code: string; message: string }>): string {
-  const shown = path.relative(cwd, journal);
-  const lines = problems.slice(0, 5).map((p) => `${shown}:${p.line}:1: error ${p.code} ${p.message}`);
-  if (problems.length > 5) lines.push(`... and ${problems.length - 5} more (execplan verify lists them all)`);
-  lines.push(
-    `execplan: the run history is damaged (${problems.length} problem(s)): nothing was changed. Run \`execplan verify\` for details; \`execplan run --fresh\` archives it and starts over`,
-  );
-  return `${lines.join('\n')}\n`;
-}

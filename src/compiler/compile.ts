@@ -2,9 +2,10 @@
  * The back half of the compiler: a validated PlanModel -> CompiledPlan (graph, conflicts, wave schedule,
  * rolling-frontier schedule). Pure and deterministic; the caller must have stopped on loadPlan's errors.
  */
-import type { AnalysisInput, CompiledPlan } from './compiled.js';
+import type { CompiledPlan } from './compiled.js';
+import type { CompileInputs } from './compile-analysis.js';
 import { findConflicts } from './conflicts.js';
-import { applyContested, type ContestedInput } from './contested.js';
+import { applyContested } from './contested.js';
 import { analyzeGraph } from './graph/analyze.js';
 import type { PlanModel } from './model.js';
 import { qualityMetrics } from './analysis/quality.js';
@@ -15,11 +16,7 @@ import { scheduleRisk } from './schedule/risk.js';
 import { buildWaves } from './schedule/waves.js';
 
 export type { CompiledPlan } from './compiled.js';
-
-/** What the compiler is given besides the plan: the repository's contested files (conflict history). */
-export interface CompileInputs {
-  contested?: readonly ContestedInput[];
-}
+export { compileForAnalysis, type CompileInputs } from './compile-analysis.js';
 
 /**
  * What a run reads of the compiled plan: the file conflicts (its locks), the optimized frontier schedule
@@ -27,16 +24,6 @@ export interface CompileInputs {
  * values for these, without the parts only the artifacts show (Monte Carlo risk, insights, quality metrics).
  */
 export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
-
-/**
- * The part of compilePlan that the planning analysis reads (see AnalysisInput): the same graph, quality
- * metrics and contested files, without the schedules, Monte Carlo risk and insights.
- */
-export function compileForAnalysis(plan: PlanModel, inputs: CompileInputs = {}): AnalysisInput {
-  const { model, contested } = applyContested(plan, inputs.contested ?? []);
-  const { graph } = analyzeGraph(model);
-  return { model, graph, quality: qualityMetrics(model, graph), contested };
-}
 
 /** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
 export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {

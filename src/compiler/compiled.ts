@@ -12,7 +12,10 @@ import type { ScheduleRisk } from './schedule/risk.js';
  * What the planning analysis (scope, decomposition, streams, test strategy, review rules) reads of a
  * compiled plan: no schedule, so validate need not build one (compileForAnalysis).
  */
-export type AnalysisInput = Pick<CompiledPlan, 'model' | 'graph' | 'quality' | 'contested'>;
+export type AnalysisInput = Pick<CompiledPlan, 'model' | 'quality' | 'contested'> & { graph: AnalysisGraph };
+
+/** What the planning analysis and the quality metrics read of the dependency graph (a CompiledPlan's graph has it all). */
+export type AnalysisGraph = Pick<DependencyGraph, 'edges' | 'criticalPathHours'> & { metrics: Pick<GraphMetrics, 'edgeDensity'> };
 
 export interface CompiledPlan {
   model: PlanModel;

@@ -77,6 +77,33 @@ function tiesTwoTasks(x: readonly number[], y: readonly number[], same: boolean)
 }
 
 export function findConflicts(model: PlanModel): FileConflicts {
+  const edges = [...overlapEdges(patternTexts(model)), ...avoidEdges(model)];
+  const used = new Map<string, Node>();
+  for (const [x, y] of edges) used.set(nodeKey(x), x).set(nodeKey(y), y);
+  const nodes = [...used.values()].sort((x, y) => cmp(x.text.text, y.text.text) || cmp(x.source, y.source));
+  const ids = model.tasks.map((t) => t.id);
+  const patterns: ConflictPattern[] = nodes.map((n) => ({ pattern: n.text.text, source: n.source, tasks: n.text[n.source].map((t) => ids[t]!) }));
+  const overlaps = overlapsOf(edges, nodes, model.settings);
+  return {
+    patterns,
+    overlaps,
+    groups: groupsOf(
+      patterns,
+      overlaps,
+      nodes.map((n) => n.text[n.source]),
+      ids,
+    ),
+    heldBy: heldByTask(nodes, model.tasks.length),
+    excludes: excludesOf(nodes, overlaps),
+  };
+}
+
+/** One side of a possible conflict: a pattern text as held from one source. */
+type Node = { text: Text; source: ConflictSource };
+const nodeKey = (n: Node) => `${n.text.text}\u0000${n.source}`;
+
+/** Every distinct normalized pattern of the plan with its holders, sorted by literal prefix (then text) for the overlap search. */
+function patternTexts(model: PlanModel): Text[] {
   const byText = new Map<string, Text>();
   for (const task of model.tasks) {
     for (const [text, source] of patternsOf(task)) {
@@ -93,9 +120,11 @@ export function findConflicts(model: PlanModel): FileConflicts {
       p[source].push(task.index);
     }
   }
-  const texts = [...byText.values()].sort((x, y) => cmp(x.prefix, y.prefix) || cmp(x.text, y.text));
-  // Overlapping (node, node) candidates, a node being (text, source).
-  type Node = { text: Text; source: ConflictSource };
+  return [...byText.values()].sort((x, y) => cmp(x.prefix, y.prefix) || cmp(x.text, y.text));
+}
+
+/** Overlapping (node, node) candidates among the sorted pattern texts. */
+function overlapEdges(texts: readonly Text[]): Array<[Node, Node]> {
   const edges: Array<[Node, Node]> = [];
   const link = (p: Text, q: Text) => {
     const same = p === q;
@@ -116,48 +145,58 @@ export function findConflicts(model: PlanModel): FileConflicts {
   for (let i = 0; i < texts.length; i++) {
     const p = texts[i]!;
     link(p, p);
+    // Sorted by prefix: only the texts right after p that share its prefix can overlap it.
     for (let j = i + 1; j < texts.length && texts[j]!.prefix.startsWith(p.prefix); j++) {
       const q = texts[j]!;
       if (overlapExpanded(p.expanded, q.expanded)) link(p, q);
     }
   }
+  return edges;
+}
 
-  // Tasks that must not run beside each other for a reason the plan states (avoid_concurrent_with) are
-  // kept apart by the same machinery as a file conflict: one pseudo-pattern per pair, held by both and
-  // excluding itself. It never overlaps a real path, so it is not part of the glob search above.
-  for (const text of avoidPairs(model)) {
+/**
+ * Tasks that must not run beside each other for a reason the plan states (avoid_concurrent_with) are
+ * kept apart by the same machinery as a file conflict: one pseudo-pattern per pair, held by both and
+ * excluding itself. It never overlaps a real path, so it is not part of the glob search.
+ */
+function avoidEdges(model: PlanModel): Array<[Node, Node]> {
+  return avoidPairs(model).map((text) => {
     const [a, b] = text.pair;
     const p: Text = { text: text.text, prefix: '', expanded: [], files: [], description: [], avoid_concurrent_with: [a, b] };
-    edges.push([
+    return [
       { text: p, source: 'avoid_concurrent_with' },
       { text: p, source: 'avoid_concurrent_with' },
-    ]);
-  }
+    ];
+  });
+}
 
-  const key = (n: Node) => `${n.text.text}\u0000${n.source}`;
-  const used = new Map<string, Node>();
-  for (const [x, y] of edges) used.set(key(x), x).set(key(y), y);
-  const nodes = [...used.values()].sort((x, y) => cmp(x.text.text, y.text.text) || cmp(x.source, y.source));
-  const indexOf = new Map(nodes.map((n, i) => [key(n), i]));
-  const ids = model.tasks.map((t) => t.id);
-  const min = model.settings.minConfidence;
-  const patterns: ConflictPattern[] = nodes.map((n) => ({ pattern: n.text.text, source: n.source, tasks: n.text[n.source].map((t) => ids[t]!) }));
-  const overlaps: PatternOverlap[] = edges
+/** The candidate edges as overlaps between pattern indexes, each with its confidence and whether it is enforced. */
+function overlapsOf(edges: ReadonlyArray<[Node, Node]>, nodes: readonly Node[], settings: PlanModel['settings']): PatternOverlap[] {
+  const indexOf = new Map(nodes.map((n, i) => [nodeKey(n), i]));
+  return edges
     .map(([x, y]) => {
-      const [a, b] = [indexOf.get(key(x))!, indexOf.get(key(y))!].sort((u, v) => u - v) as [number, number];
+      const [a, b] = [indexOf.get(nodeKey(x))!, indexOf.get(nodeKey(y))!].sort((u, v) => u - v) as [number, number];
       const confidence = confidenceOf(x.source, y.source);
       // Tasks that say they modify the same file conflict as surely as ones that list it in `files`:
       // kept apart unless the plan relaxes it.
       const fromText = x.source === 'description' || y.source === 'description';
-      const enforced = confidence >= min || (fromText && model.settings.descriptionConflicts === 'enforce');
+      const enforced = confidence >= settings.minConfidence || (fromText && settings.descriptionConflicts === 'enforce');
       return { a, b, confidence, enforced, type: conflictType(x, y) };
     })
     .sort((x, y) => x.a - y.a || x.b - y.b);
+}
 
-  const heldBy: number[][] = model.tasks.map(() => []);
+/** Per task (plan index): the patterns it holds. */
+function heldByTask(nodes: readonly Node[], taskCount: number): number[][] {
+  const heldBy: number[][] = Array.from({ length: taskCount }, () => []);
   nodes.forEach((n, i) => {
     for (const t of n.text[n.source]) heldBy[t]!.push(i);
   });
+  return heldBy;
+}
+
+/** Per pattern: the patterns it must never run beside (its enforced overlaps), ascending. */
+function excludesOf(nodes: readonly Node[], overlaps: readonly PatternOverlap[]): number[][] {
   const excludes: number[][] = nodes.map(() => []);
   for (const o of overlaps) {
     if (!o.enforced) continue;
@@ -165,18 +204,7 @@ export function findConflicts(model: PlanModel): FileConflicts {
     if (o.b !== o.a) excludes[o.b]!.push(o.a);
   }
   for (const list of excludes) list.sort((x, y) => x - y);
-  return {
-    patterns,
-    overlaps,
-    groups: groupsOf(
-      patterns,
-      overlaps,
-      nodes.map((n) => n.text[n.source]),
-      ids,
-    ),
-    heldBy,
-    excludes,
-  };
+  return excludes;
 }
 
 const literal = (text: string) => !/[*?[\]{}]/.test(text) && !text.endsWith('/');

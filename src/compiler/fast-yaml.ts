@@ -31,8 +31,17 @@ class Decline extends Error {}
  * (null, bool, octal, decimal and hex ints, special, exponent and fixed floats), else a string.
  */
 export function resolvePlainScalar(s: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
+  // Most plain scalars of a plan are words (keys, ids, titles): only one starting with a digit, a sign or
+  // a dot can be a number, and the null and bool tests are exact words, so a word is decided by a few
+  // comparisons instead of the eight tests below.
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) {
+    // 0-9 + - . start every number; the null and bool words start with none of them.
+    if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+    if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+    if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+    return s;
+  }
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.substring(2), 16);

@@ -22,7 +22,8 @@ export interface InferredEdge {
 export function producersOf(plan: Plan): Map<string, number[]> {
   const out = new Map<string, number[]>();
   plan.tasks.forEach((task, i) => {
-    for (const name of new Set(task.produces ?? [])) {
+    if (!task.produces?.length) return;
+    for (const name of new Set(task.produces)) {
       const list = out.get(name) ?? [];
       list.push(i);
       out.set(name, list);
@@ -40,6 +41,8 @@ export function inferredEdges(plan: Plan): InferredEdge[] {
   const producers = producersOf(plan);
   const out: InferredEdge[] = [];
   plan.tasks.forEach((task, to) => {
+    // Most tasks consume nothing: no set of their declared dependencies is built for them.
+    if (!task.consumes?.length) return;
     const declared = new Set([...(task.needs ?? []), ...(task.deps ?? []).map((d) => d.task)]);
     const seen = new Set<number>();
     (task.consumes ?? []).forEach((name, position) => {

@@ -16,9 +16,16 @@ interface DeclaredEdge {
   on: number;
   confidence: number;
   hard: boolean;
-  path: PathSegment[];
+  /** Where the task declares it: tasks[task][via][position] (see edgePath). */
+  via: 'needs' | 'deps' | 'consumes';
+  position: number;
   /** Order of declaration, for the "last in plan order" tie-break. */
   order: number;
+}
+
+/** Where a diagnostic about the edge points: the need, the dependency's `task`, or the consumed interface. */
+function edgePath(e: Pick<DeclaredEdge, 'task' | 'via' | 'position'>): PathSegment[] {
+  return e.via === 'deps' ? ['tasks', e.task, 'deps', e.position, 'task'] : ['tasks', e.task, e.via, e.position];
 }
 
 /** What the per-task checks look names up in: built once from the plan's declarations. */
@@ -55,7 +62,7 @@ export function checkSemantics(source: SourceFile, plan: Plan, settings: Resolve
   });
   checkInterfacesAndExclusions(declared);
   for (const e of inferredEdges(plan)) {
-    edges.push({ task: e.to, on: e.from, confidence: inferredConfidence, hard: true, path: ['tasks', e.to, 'consumes', e.position], order: edges.length });
+    edges.push({ task: e.to, on: e.from, confidence: inferredConfidence, hard: true, via: 'consumes', position: e.position, order: edges.length });
   }
   const scheduled = edges.filter((e) => e.hard && e.confidence >= settings.minConfidence);
   checkPhaseOrder(declared, scheduled);
@@ -138,33 +145,37 @@ function checkTaskReferences({ streams, phaseIds, featureIds, report }: Declared
   }
 }
 
+const machineHints = [
+  ['cpu', 'cores', 'settings.machine.cpu'],
+  ['memory', 'GiB', 'settings.machine.memory'],
+] as const;
+
 /** The resources it uses exist and can hold its request; its cpu and memory hints fit the machine. */
 function checkTaskResources({ resources, machine, report }: Declared, task: PlanTask, i: number): void {
   const here: PathSegment[] = ['tasks', i];
-  for (const [name, units] of Object.entries(task.resources ?? {})) {
-    const resource = resources[name];
-    if (!resource) {
-      report(
-        'error',
-        'unknown-resource',
-        `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
-        [...here, 'resources', name],
-        true,
-      );
-    } else if (units > resource.capacity) {
-      report(
-        'error',
-        'resource-over-capacity',
-        `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
-        [...here, 'resources', name],
-      );
+  if (task.resources)
+    for (const [name, units] of Object.entries(task.resources)) {
+      const resource = resources[name];
+      if (!resource) {
+        report(
+          'error',
+          'unknown-resource',
+          `task '${task.id}' uses resource '${name}', which is not defined under resources${didYouMean(name, Object.keys(resources))}`,
+          [...here, 'resources', name],
+          true,
+        );
+      } else if (units > resource.capacity) {
+        report(
+          'error',
+          'resource-over-capacity',
+          `task '${task.id}' needs ${units} of '${name}' but its capacity is ${resource.capacity}; it could never start (lower the request or raise the capacity)`,
+          [...here, 'resources', name],
+        );
+      }
     }
-  }
+  if (task.cpu === undefined && task.memory === undefined) return;
   const hints = hintUnits(task);
-  for (const [key, unit, what] of [
-    ['cpu', 'cores', 'settings.machine.cpu'],
-    ['memory', 'GiB', 'settings.machine.memory'],
-  ] as const) {
+  for (const [key, unit, what] of machineHints) {
     const needs = hints[key];
     if (needs !== undefined && needs > machine[key]) {
       const from = resources[key] ? `resource '${key}'` : what;
@@ -180,32 +191,32 @@ function checkTaskResources({ resources, machine, report }: Declared, task: Plan
 
 /** Its `needs` and `deps` as edges (each target once, never itself), and the soft or weak ones reported. */
 function declaredEdges({ taskIndex, taskIds, settings, report }: Declared, task: PlanTask, i: number, edges: DeclaredEdge[]): void {
-  const here: PathSegment[] = ['tasks', i];
   const seen = new Set<string>();
-  const addEdge = (on: string, path: PathSegment[], confidence: number, hard: boolean) => {
+  // Paths are built only for what gets reported (a 10,000-task plan declares some 30,000 edges).
+  const addEdge = (on: string, via: 'needs' | 'deps', position: number, confidence: number, hard: boolean) => {
     if (on === task.id) {
-      report('error', 'self-dependency', `task '${task.id}' depends on itself`, path);
+      report('error', 'self-dependency', `task '${task.id}' depends on itself`, edgePath({ task: i, via, position }));
       return;
     }
     const target = taskIndex.get(on);
     if (target === undefined) {
-      report('error', 'unknown-task', `task '${task.id}' depends on '${on}', which is not a task${didYouMean(on, taskIds)}`, path);
+      report('error', 'unknown-task', `task '${task.id}' depends on '${on}', which is not a task${didYouMean(on, taskIds)}`, edgePath({ task: i, via, position }));
       return;
     }
     if (seen.has(on)) {
-      report('warning', 'duplicate-dependency', `task '${task.id}' depends on '${on}' more than once`, path);
+      report('warning', 'duplicate-dependency', `task '${task.id}' depends on '${on}' more than once`, edgePath({ task: i, via, position }));
       return;
     }
     seen.add(on);
-    edges.push({ task: i, on: target, confidence, hard, path, order: edges.length });
+    edges.push({ task: i, on: target, confidence, hard, via, position, order: edges.length });
   };
-  (task.needs ?? []).forEach((on, j) => addEdge(on, [...here, 'needs', j], 1, true));
-  (task.deps ?? []).forEach((dep, j) => {
+  task.needs?.forEach((on, j) => addEdge(on, 'needs', j, 1, true));
+  task.deps?.forEach((dep, j) => {
     const confidence = dep.confidence ?? 1;
     const hard = dep.hard ?? true;
-    const path: PathSegment[] = [...here, 'deps', j];
-    addEdge(dep.task, [...path, 'task'], confidence, hard);
+    addEdge(dep.task, 'deps', j, confidence, hard);
     if (!taskIndex.has(dep.task) || dep.task === task.id) return;
+    const path: PathSegment[] = ['tasks', i, 'deps', j];
     if (!hard) {
       report('warning', 'soft-dependency', `soft dependency of '${task.id}' on '${dep.task}' is reported but not scheduled`, path);
     } else if (confidence < settings.minConfidence) {
@@ -255,7 +266,7 @@ function checkPhaseOrder({ plan, phaseIds, report }: Declared, scheduled: Declar
         'error',
         'phase-order',
         `task '${plan.tasks[edge.task]!.id}' (phase '${mine}') depends on '${plan.tasks[edge.on]!.id}' of the later phase '${theirs}'; move one of them or drop the dependency`,
-        edge.path,
+        edgePath(edge),
       );
     }
   }
@@ -266,37 +277,59 @@ const maxCycleShown = 40;
 
 type Report = (severity: Severity, code: string, message: string, path: PathSegment[], atKey?: boolean) => void;
 
+const pertKeys = ['optimistic', 'likely', 'pessimistic'] as const;
+
 function checkDurations(plan: Plan, report: Report): void {
-  const check = (value: number | string | undefined, path: PathSegment[], what: string, parse = parseDuration) => {
+  // The path and the message are built only for a value that fails: every task has an estimate.
+  const check = (value: number | string | undefined, path: () => PathSegment[], what: () => string, parse = parseDuration) => {
     if (value === undefined) return;
     const parsed = parse(value);
-    if (!parsed.ok) report('error', 'invalid-duration', `${what} ${JSON.stringify(value)} ${parsed.reason}`, path);
+    if (!parsed.ok) report('error', 'invalid-duration', `${what()} ${JSON.stringify(value)} ${parsed.reason}`, path());
   };
-  check(plan.defaults?.timeout, ['defaults', 'timeout'], 'defaults.timeout', parseTimeout);
+  check(
+    plan.defaults?.timeout,
+    () => ['defaults', 'timeout'],
+    () => 'defaults.timeout',
+    parseTimeout,
+  );
   plan.tasks.forEach((task, i) => {
     const here: PathSegment[] = ['tasks', i];
     const e = task.estimate;
     if (e !== undefined && typeof e === 'object') {
-      let ok = true;
-      for (const k of ['optimistic', 'likely', 'pessimistic'] as const) {
+      const hours: number[] = [];
+      for (const k of pertKeys) {
         const parsed = parseDuration(e[k]);
-        if (!parsed.ok) {
-          ok = false;
-          report('error', 'invalid-duration', `estimate.${k} of task '${task.id}' ${JSON.stringify(e[k])} ${parsed.reason}`, [...here, 'estimate', k]);
-        }
+        if (parsed.ok) hours.push(parsed.hours);
+        else report('error', 'invalid-duration', `estimate.${k} of task '${task.id}' ${JSON.stringify(e[k])} ${parsed.reason}`, [...here, 'estimate', k]);
       }
-      if (ok) {
-        const [o, m, p] = (['optimistic', 'likely', 'pessimistic'] as const).map((k) => (parseDuration(e[k]) as { hours: number }).hours);
+      if (hours.length === 3) {
+        const [o, m, p] = hours;
         if (!(o! <= m! && m! <= p!)) {
           report('error', 'invalid-estimate', `estimate of task '${task.id}' must have optimistic <= likely <= pessimistic`, [...here, 'estimate']);
         }
       }
     } else {
-      check(e, [...here, 'estimate'], `estimate of task '${task.id}'`);
+      check(
+        e,
+        () => [...here, 'estimate'],
+        () => `estimate of task '${task.id}'`,
+      );
     }
-    check(task.timeout, [...here, 'timeout'], `timeout of task '${task.id}'`, parseTimeout);
+    check(
+      task.timeout,
+      () => [...here, 'timeout'],
+      () => `timeout of task '${task.id}'`,
+      parseTimeout,
+    );
     (task.acceptance ?? []).forEach((a, j) => {
-      if (typeof a === 'object' && 'run' in a) check(a.timeout, [...here, 'acceptance', j, 'timeout'], 'acceptance timeout', parseTimeout);
+      if (typeof a === 'object' && 'run' in a) {
+        check(
+          a.timeout,
+          () => [...here, 'acceptance', j, 'timeout'],
+          () => 'acceptance timeout',
+          parseTimeout,
+        );
+      }
     });
   });
 }
@@ -304,14 +337,15 @@ function checkDurations(plan: Plan, report: Report): void {
 function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
   const n = plan.tasks.length;
   const adjacency: number[][] = Array.from({ length: n }, () => []);
-  const byPair = new Map<string, DeclaredEdge>();
-  for (const e of edges) {
-    adjacency[e.task]!.push(e.on);
-    byPair.set(`${e.task}>${e.on}`, e);
-  }
-  for (const component of cyclicComponents(n, adjacency)) {
+  for (const e of edges) adjacency[e.task]!.push(e.on);
+  const components = cyclicComponents(n, adjacency);
+  if (components.length === 0) return;
+  // The edge of each pair (the last declared, as a map keeps it), only needed to report a cycle.
+  const byPair = new Map<number, DeclaredEdge>();
+  for (const e of edges) byPair.set(e.task * n + e.on, e);
+  for (const component of components) {
     const cycle = cycleThrough(component[0]!, component, adjacency);
-    const cycleEdges = cycle.map((v, k) => byPair.get(`${v}>${cycle[(k + 1) % cycle.length]}`)!);
+    const cycleEdges = cycle.map((v, k) => byPair.get(v * n + cycle[(k + 1) % cycle.length]!)!);
     // Suggest removing the weakest link: lowest confidence, then soft, then the last declared.
     const suggestion = [...cycleEdges].sort((a, b) => a.confidence - b.confidence || Number(a.hard) - Number(b.hard) || b.order - a.order)[0]!;
     const ids = cycle.map((v) => plan.tasks[v]!.id);
@@ -327,7 +361,7 @@ function checkCycles(plan: Plan, edges: DeclaredEdge[], report: Report): void {
       'error',
       'dependency-cycle',
       `dependency cycle: ${pathText} (each depends on the next)${extra}; suggested fix: remove the dependency of '${plan.tasks[suggestion.task]!.id}' on '${plan.tasks[suggestion.on]!.id}'${weak}`,
-      suggestion.path,
+      edgePath(suggestion),
     );
   }
 }

@@ -221,77 +221,130 @@ export function writeHandoffFor(ctx: HandoffContext, record: JournalRecord): str
   return file;
 }
 
+/** What one journal record says happened to a task: the event-specific part of its artifact. */
+interface HandoffFacts {
+  task: string;
+  event: HandoffEvent;
+  attempt: number;
+  actor: string;
+  outcome: HandoffArtifact['outcome'];
+  next: string;
+}
+
+type RecordOf<T extends JournalRecord['type']> = Extract<JournalRecord, { type: T }>;
+
 function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifact | null {
-  const { plan, state } = ctx;
-  let task: string;
-  let event: HandoffEvent;
-  let attempt: number;
-  let actor = ctx.actor;
-  let outcome: HandoffArtifact['outcome'];
-  let next: string;
-  const latestAttempt = (id: string) => state.tasks[id]?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0;
-  const attemptState = (id: string, n: number) => state.tasks[id]?.attempts.find((a) => a.n === n);
+  const facts = factsOf(ctx, record);
+  if (!facts) return null;
+  const { plan } = ctx;
+  const { task, attempt } = facts;
+  const links = linksOf(ctx, task, attempt);
+  return {
+    schema_version: 1,
+    task,
+    plan: plan.model.name,
+    plan_version: plan.planVersion,
+    step_order: attempt > 0 ? stepOrder(ctx, task, attempt) : null,
+    event: facts.event,
+    attempt,
+    timestamp: record.ts,
+    actor: facts.actor,
+    outcome: facts.outcome,
+    next_action: facts.next,
+    // Work done in a stream's worktree is on its branch until someone merges it.
+    integrated: plan.tasks.get(task)?.root === undefined,
+    links,
+  };
+}
+
+/** The facts of the records that call for an artifact; null for every other record. */
+function factsOf(ctx: HandoffContext, record: JournalRecord): HandoffFacts | null {
   switch (record.type) {
-    case 'task-end': {
-      task = record.task;
-      attempt = record.attempt;
-      const log = attemptState(task, attempt)?.logged ? attemptState(task, attempt)!.log : undefined;
-      const summary = ctx.summaryOf?.(task) ?? logTail(plan.planDir, log);
-      outcome = {
-        summary: redact(summary || (record.status === 'done' ? 'finished with no output' : 'failed with no output')),
-        exit_code: record.exitCode,
-        reason: record.reason,
-        duration_s: record.durationMs / 1000,
-      };
-      if (record.status === 'done') {
-        event = 'finished';
-        const dependents = plan.tasks.get(task)?.dependents ?? [];
-        next = dependents.length ? `dependent tasks can start: ${dependents.join(', ')}` : 'nothing depends on it; the plan ends when the other tasks do';
-      } else {
-        event = 'failed';
-        next = `fix the cause and \`execplan retry ${task}\` (or \`skip\` / \`done --reason\`); see the log`;
-      }
-      break;
-    }
+    case 'task-end':
+      return taskEndFacts(ctx, record);
     case 'task-interrupted':
     case 'task-stopped':
-      task = record.task;
-      attempt = record.attempt;
-      event = 'stopped';
-      outcome = { summary: redact(record.reason), reason: redact(record.reason) };
-      next = 'it runs again as a new attempt on the next `execplan run` (or `execplan skip` / `done --reason` it)';
-      break;
-    case 'control': {
-      if (record.action === 'done') {
-        // A person's statement replaces the old failure as what the next agent reads.
-        task = record.task;
-        attempt = latestAttempt(task);
-        event = 'finished';
-        actor = record.actor;
-        outcome = { summary: record.reason, reason: null };
-        next = `marked done by ${record.actor}; dependent tasks can start`;
-        break;
-      }
-      if (record.action !== 'approve' && record.action !== 'reject') return null;
-      task = record.task;
-      // The gate's own attempt (0 before it ran); the attempt the decision judged may be its upstream work's.
-      attempt = latestAttempt(task);
-      actor = record.actor;
-      const judged = record.attempt ?? null;
-      if (record.action === 'approve') {
-        event = 'approved';
-        outcome = { summary: record.reason ?? `approved by ${record.actor}`, judged_attempt: judged };
-        next = state.tasks[task]?.attempts.length ? 'the gate is open: dependent tasks can start' : `the gate is open: ${task} can start`;
-      } else {
-        event = 'rejected';
-        outcome = { summary: record.reason, reopened: record.reopened, judged_attempt: judged };
-        next = `redo ${record.reopened.join(', ')} (new attempts on the next \`execplan run\`), then ${task} waits for a new decision`;
-      }
-      break;
-    }
+      return {
+        task: record.task,
+        attempt: record.attempt,
+        event: 'stopped',
+        actor: ctx.actor,
+        outcome: { summary: redact(record.reason), reason: redact(record.reason) },
+        next: 'it runs again as a new attempt on the next `execplan run` (or `execplan skip` / `done --reason` it)',
+      };
+    case 'control':
+      return controlFacts(ctx, record);
     default:
       return null;
   }
+}
+
+const attemptState = (state: RunState, id: string, n: number) => state.tasks[id]?.attempts.find((a) => a.n === n);
+const latestAttempt = (state: RunState, id: string) => state.tasks[id]?.attempts.reduce((m, a) => Math.max(m, a.n), 0) ?? 0;
+
+function taskEndFacts(ctx: HandoffContext, record: RecordOf<'task-end'>): HandoffFacts {
+  const { plan, state } = ctx;
+  const { task, attempt } = record;
+  const log = attemptState(state, task, attempt)?.logged ? attemptState(state, task, attempt)!.log : undefined;
+  const summary = ctx.summaryOf?.(task) ?? logTail(plan.planDir, log);
+  const outcome = {
+    summary: redact(summary || (record.status === 'done' ? 'finished with no output' : 'failed with no output')),
+    exit_code: record.exitCode,
+    reason: record.reason,
+    duration_s: record.durationMs / 1000,
+  };
+  if (record.status === 'done') {
+    const dependents = plan.tasks.get(task)?.dependents ?? [];
+    const next = dependents.length ? `dependent tasks can start: ${dependents.join(', ')}` : 'nothing depends on it; the plan ends when the other tasks do';
+    return { task, attempt, event: 'finished', actor: ctx.actor, outcome, next };
+  }
+  return { task, attempt, event: 'failed', actor: ctx.actor, outcome, next: `fix the cause and \`execplan retry ${task}\` (or \`skip\` / \`done --reason\`); see the log` };
+}
+
+/** A person's decision: done by hand, or a gate approved or rejected; other control actions leave no artifact. */
+function controlFacts(ctx: HandoffContext, record: RecordOf<'control'>): HandoffFacts | null {
+  const { state } = ctx;
+  if (record.action === 'done') {
+    // A person's statement replaces the old failure as what the next agent reads.
+    const task = record.task;
+    return {
+      task,
+      attempt: latestAttempt(state, task),
+      event: 'finished',
+      actor: record.actor,
+      outcome: { summary: record.reason, reason: null },
+      next: `marked done by ${record.actor}; dependent tasks can start`,
+    };
+  }
+  if (record.action !== 'approve' && record.action !== 'reject') return null;
+  const task = record.task;
+  // The gate's own attempt (0 before it ran); the attempt the decision judged may be its upstream work's.
+  const attempt = latestAttempt(state, task);
+  const actor = record.actor;
+  const judged = record.attempt ?? null;
+  if (record.action === 'approve') {
+    return {
+      task,
+      attempt,
+      event: 'approved',
+      actor,
+      outcome: { summary: record.reason ?? `approved by ${record.actor}`, judged_attempt: judged },
+      next: state.tasks[task]?.attempts.length ? 'the gate is open: dependent tasks can start' : `the gate is open: ${task} can start`,
+    };
+  }
+  return {
+    task,
+    attempt,
+    event: 'rejected',
+    actor,
+    outcome: { summary: record.reason, reopened: record.reopened, judged_attempt: judged },
+    next: `redo ${record.reopened.join(', ')} (new attempts on the next \`execplan run\`), then ${task} waits for a new decision`,
+  };
+}
+
+/** The artifacts this one follows from (the task's previous one, its dependencies' latest) and the attempt's log. */
+function linksOf(ctx: HandoffContext, task: string, attempt: number): string[] {
+  const { plan } = ctx;
   const links: string[] = [];
   const rel = (file: string) => path.relative(plan.planDir, file);
   const previous = latestOf(ctx, task);
@@ -300,24 +353,9 @@ function artifactFor(ctx: HandoffContext, record: JournalRecord): HandoffArtifac
     const h = latestOf(ctx, up);
     if (h) links.push(rel(h.file));
   }
-  const a = attemptState(task, attempt);
+  const a = attemptState(ctx.state, task, attempt);
   if (a?.logged) links.push(a.log);
-  return {
-    schema_version: 1,
-    task,
-    plan: plan.model.name,
-    plan_version: plan.planVersion,
-    step_order: attempt > 0 ? stepOrder(ctx, task, attempt) : null,
-    event,
-    attempt,
-    timestamp: record.ts,
-    actor,
-    outcome,
-    next_action: next,
-    // Work done in a stream's worktree is on its branch until someone merges it.
-    integrated: plan.tasks.get(task)?.root === undefined,
-    links,
-  };
+  return links;
 }
 
 /** The final message an agent task left (its `agent.json`), the best summary of what it did; null for command tasks. */

@@ -53,7 +53,13 @@ export interface RunPlan {
  */
 export type RunPlanUse = 'run' | 'state';
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: RunSchedule): RunPlan {
+/** Hashes the caller already has: the plan text's sha256, and the meaning hash from an earlier load of the same plan. */
+export interface KnownHashes {
+  planHash: string;
+  planVersion?: string;
+}
+
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: RunSchedule, known?: KnownHashes): RunPlan {
   const defaults = model.source.defaults ?? {};
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
@@ -106,7 +112,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
   let files: FileLocks | undefined;
   // The plan does not change under a run: hashed once, not on every hand-off that names it (each hash
   // walks the whole plan, which made a run's hand-offs quadratic in its size).
-  let version: string | undefined;
+  let version: string | undefined = known?.planVersion;
   return {
     model,
     planDir,
@@ -116,7 +122,7 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     get files() {
       return (files ??= fileLocks(model, compiled?.conflicts ?? findConflicts(model)));
     },
-    planHash: sha256(planText),
+    planHash: known?.planHash ?? sha256(planText),
     get planVersion() {
       return (version ??= contentHash(model.source));
     },

@@ -340,8 +340,18 @@ export function writeSnapshotInBackground(file: string, text: string, stillCurre
 
 export function readSnapshot(file: string): RunState | null {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as RunState;
-    return parsed.version === 1 ? parsed : null;
+    return parseSnapshot(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** A snapshot's text as a state, or null when there is none or it is not one. */
+export function parseSnapshot(text: string | null): RunState | null {
+  if (text === null) return null;
+  try {
+    const parsed = JSON.parse(text) as RunState;
+    return parsed?.version === 1 ? parsed : null;
   } catch {
     return null;
   }

@@ -5,7 +5,8 @@
  */
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
-import { applyRecord, emptyState, readSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
+import { applyRecord, emptyState, parseSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
+import { checkedKey, isChecked, recordChecked } from './journal-checked.js';
 import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
 import type { JournalBody } from './records.js';
 import type { StatePaths } from './paths.js';
@@ -44,7 +45,12 @@ export function loadState(paths: StatePaths): CheckedState {
     if (code === 'ENOENT') return { state: emptyState(), tornTail: null, problems: [] };
     return { state: emptyState(), tornTail: null, problems: [{ line: 1, code: 'journal-unreadable', message: `cannot read the journal (${code ?? String(error)})` }] };
   }
-  const inspected = inspectJournal(text, readSnapshot(paths.state)?.journal ?? null);
+  const snapshotText = readSnapshotText(paths.state);
+  const snapshot = parseSnapshot(snapshotText);
+  // This journal and this snapshot, byte for byte, were checked and folded before: the fold is the snapshot.
+  const key = snapshot ? checkedKey(text, snapshotText!) : null;
+  if (key && isChecked(paths.dir, key)) return { state: snapshot!, tornTail: null, problems: [] };
+  const inspected = inspectJournal(text, snapshot?.journal ?? null);
   const state = emptyState();
   const problems = [...inspected.problems];
   for (const [i, record] of inspected.records.entries()) {
@@ -55,7 +61,16 @@ export function loadState(paths: StatePaths): CheckedState {
       break;
     }
   }
+  if (key && problems.length === 0 && !inspected.tornTail) recordChecked(paths.dir, key, state, snapshot!);
   return { state, tornTail: inspected.tornTail, problems };
+}
+
+function readSnapshotText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 export type LoadedState = Result<{ state: RunState; tornTail: TornTail | null }, FailureOf<'history-damaged'>>;

@@ -10,12 +10,12 @@ import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
 import { round } from '../../compiler/rounding.js';
-import { compilePlan } from '../../compiler/compile.js';
+import { compilePlan, type CompiledPlan } from '../../compiler/compile.js';
 import { err, ok } from '../../core/result.js';
 import { parseCommandArgs } from '../args.js';
 import { conflictHistory, contestedFiles, replanAdvice } from '../conflict-history.js';
 import { settingsFlagOptions, settingsOverrides } from '../settings-flags.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, type CliIo, type Command, type CommandResult } from '../command.js';
 import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
@@ -73,40 +73,68 @@ export const compileCommand: Command = {
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
       diagnostics: shown.diagnostics,
     });
-    const relative = path.relative(io.cwd, outDir);
-    const shownDir = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
+    const shownDir = shownPath(io.cwd, outDir);
 
     if (values.check) {
-      const stale: string[] = [];
-      for (const [name, content] of Object.entries(files)) {
-        const onDisk = await readFile(path.join(outDir, name), 'utf8').catch(() => null);
-        if (onDisk === null) stale.push(`${shownDir}/${name} (missing)`);
-        else if (onDisk !== content) stale.push(`${shownDir}/${name} (differs)`);
-      }
-      if (stale.length === 0) {
-        io.stderr(`${input.file}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
-        return ok();
-      }
-      // The same flags as this check, or following the advice would write other artifacts than it expects.
-      const flags = [
-        positionals[0],
-        values.out && `--out ${values.out}`,
-        ...given,
-        values.config && `--config ${values.config}`,
-        ...(values['allow-outside'] ?? []).map((a) => `--allow-outside ${a}`),
-      ].filter(Boolean);
-      return err({ kind: 'stale', planFile: input.file, stale, rerun: ['execplan compile', ...flags].join(' ') });
+      return checkArtifacts(io, { files, outDir, shownDir, planFile: input.file, rerun: rerunCommand(positionals[0], values, given) });
     }
 
     const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
     const written = await writeFilesAtomically(outDir, shownDir, files);
     if (!written.ok) return written;
-    const fr = compiled.frontier;
-    io.stderr(
-      `${input.file}: ${count(model.tasks.length, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
-        `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h) -> ${shownDir}/ (${Object.keys(files).length} files)\n`,
-    );
+    io.stderr(`${input.file}: ${compiledSummary(model.tasks.length, compiled)} -> ${shownDir}/ (${Object.keys(files).length} files)\n`);
     return ok();
   },
 };
+
+/** The output folder as the user names it: relative to where compile runs, absolute when it lies outside. */
+function shownPath(cwd: string, outDir: string): string {
+  const relative = path.relative(cwd, outDir);
+  return relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
+}
+
+/** "12 tasks, 4 waves (30 h), frontier 28 h (lower bound 25 h)" */
+function compiledSummary(taskCount: number, compiled: CompiledPlan): string {
+  const fr = compiled.frontier;
+  return (
+    `${count(taskCount, 'task')}, ${count(compiled.waves.waves.length, 'wave')} (${round(compiled.waves.makespanHours)} h), ` +
+    `frontier ${round(fr.makespanHours)} h (lower bound ${round(fr.lowerBound.hours)} h)`
+  );
+}
+
+/** The same flags as this check, or following the advice would write other artifacts than it expects. */
+function rerunCommand(plan: string | undefined, values: { out?: string; config?: string; 'allow-outside'?: string[] }, given: readonly string[]): string {
+  const flags = [
+    plan,
+    values.out && `--out ${values.out}`,
+    ...given,
+    values.config && `--config ${values.config}`,
+    ...(values['allow-outside'] ?? []).map((a) => `--allow-outside ${a}`),
+  ].filter(Boolean);
+  return ['execplan compile', ...flags].join(' ');
+}
+
+interface ArtifactCheck {
+  files: Record<string, string>;
+  outDir: string;
+  shownDir: string;
+  planFile: string;
+  /** The compile command that brings the artifacts up to date. */
+  rerun: string;
+}
+
+/** --check: compares the rendered artifacts with the files on disk and writes nothing; stale (exit 10) lists the ones that differ. */
+async function checkArtifacts(io: CliIo, { files, outDir, shownDir, planFile, rerun }: ArtifactCheck): Promise<CommandResult> {
+  const stale: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const onDisk = await readFile(path.join(outDir, name), 'utf8').catch(() => null);
+    if (onDisk === null) stale.push(`${shownDir}/${name} (missing)`);
+    else if (onDisk !== content) stale.push(`${shownDir}/${name} (differs)`);
+  }
+  if (stale.length === 0) {
+    io.stderr(`${planFile}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
+    return ok();
+  }
+  return err({ kind: 'stale', planFile, stale, rerun });
+}

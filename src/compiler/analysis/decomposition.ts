@@ -38,8 +38,31 @@ export interface DecompositionReport {
 }
 
 export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresholds): DecompositionReport {
-  const { model, graph } = compiled;
-  const findings: Finding[] = [];
+  const { model } = compiled;
+  const merging = mergeSuggestions(model.tasks, neighboursOf(compiled), t);
+  const splitting = splitSuggestions(model.tasks, t);
+  const { merges } = merging;
+  const { splits } = splitting;
+  return {
+    // Merge findings first, then the plan-wide ones, then the splits: the order the report lists them in.
+    findings: [...merging.findings, ...planSizeFindings(model.tasks, t), ...splitting.findings],
+    merges,
+    splits,
+    autonormalization: {
+      split: splits.map((s) => `${s.task}->${s.parts.join(',')}${s.count > s.parts.length ? `,...(${s.count} parts)` : ''} (>${t.splitAboveHours}h)`),
+      merged: merges.map((m) => `${m.tasks.join(',')} (<${t.tinyTaskHours}h)`),
+    },
+  };
+}
+
+/** Each task's direct predecessors and successors, by id. */
+interface Neighbours {
+  byId: Map<string, TaskModel>;
+  preds: Map<string, string[]>;
+  succs: Map<string, string[]>;
+}
+
+function neighboursOf({ model, graph }: AnalysisInput): Neighbours {
   const byId = new Map(model.tasks.map((x) => [x.id, x]));
   const preds = new Map<string, string[]>(model.tasks.map((x) => [x.id, []]));
   const succs = new Map<string, string[]>(model.tasks.map((x) => [x.id, []]));
@@ -47,38 +70,23 @@ export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresho
     preds.get(e.to)?.push(e.from);
     succs.get(e.from)?.push(e.to);
   }
-  const sameGroup = (a: TaskModel, b: TaskModel) => a.stream === b.stream && a.phase === b.phase;
+  return { byId, preds, succs };
+}
 
-  // A tiny task merges best with the task it is chained to alone (its only predecessor whose only
-  // successor it is, or the reverse), else with a sibling of the same stream and phase.
+const sameGroup = (a: TaskModel, b: TaskModel) => a.stream === b.stream && a.phase === b.phase;
+
+/** A tiny task, and why it would merge with its partner. */
+type Partner = [TaskModel, string];
+
+function mergeSuggestions(tasks: readonly TaskModel[], neighbours: Neighbours, t: AnalysisThresholds): { merges: MergeSuggestion[]; findings: Finding[] } {
+  const findings: Finding[] = [];
   const merges: MergeSuggestion[] = [];
   const merged = new Set<string>();
-  for (const task of model.tasks) {
+  for (const task of tasks) {
     // Command tasks are Makefile recipes: many small ones cost nothing. The guard is for agent and human work.
     // Generated test tasks are not in plan.yaml: nothing to merge by hand.
     if (task.kind === 'command' || task.generatedFor !== null || task.hours >= t.tinyTaskHours || merged.has(task.id)) continue;
-    const p = preds.get(task.id)!;
-    const s = succs.get(task.id)!;
-    // Tried in order, lazily: the sibling search scans every task, so it runs only when no chain partner fits.
-    const candidates: Array<[() => TaskModel | undefined, string]> = [
-      [() => (p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined), 'chained: the only successor of its only predecessor'],
-      [() => (s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined), 'chained: the only predecessor of its only successor'],
-      [
-        () =>
-          model.tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)),
-        'same stream, phase and predecessors',
-      ],
-    ];
-    // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
-    const fits = (c: TaskModel | undefined): c is TaskModel => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task);
-    let hit: [TaskModel, string] | undefined;
-    for (const [find, why] of candidates) {
-      const c = find();
-      if (fits(c)) {
-        hit = [c, why];
-        break;
-      }
-    }
+    const hit = mergePartner(task, tasks, neighbours, merged);
     if (!hit) {
       findings.push({
         severity: 'info',
@@ -102,10 +110,40 @@ export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresho
       streams: task.stream ? [task.stream] : [],
     });
   }
+  return { merges, findings };
+}
 
-  const total = model.tasks.reduce((sum, x) => sum + x.hours, 0);
-  const n = model.tasks.length;
-  const work = model.tasks.filter((x) => x.kind !== 'command').length;
+/**
+ * A tiny task merges best with the task it is chained to alone (its only predecessor whose only
+ * successor it is, or the reverse), else with a sibling of the same stream and phase.
+ */
+function mergePartner(task: TaskModel, tasks: readonly TaskModel[], { byId, preds, succs }: Neighbours, merged: ReadonlySet<string>): Partner | undefined {
+  const p = preds.get(task.id)!;
+  const s = succs.get(task.id)!;
+  // Tried in order, lazily: the sibling search scans every task, so it runs only when no chain partner fits.
+  const candidates: Array<[() => TaskModel | undefined, string]> = [
+    [() => (p.length === 1 && succs.get(p[0]!)!.length === 1 ? byId.get(p[0]!) : undefined), 'chained: the only successor of its only predecessor'],
+    [() => (s.length === 1 && preds.get(s[0]!)!.length === 1 ? byId.get(s[0]!) : undefined), 'chained: the only predecessor of its only successor'],
+    [
+      () => tasks.find((o) => o.id !== task.id && o.kind !== 'command' && o.generatedFor === null && !merged.has(o.id) && sameGroup(o, task) && sameSet(preds.get(o.id)!, p)),
+      'same stream, phase and predecessors',
+    ],
+  ];
+  // Never into a command task: a review or an agent's work does not belong in a Makefile recipe.
+  const fits = (c: TaskModel | undefined): c is TaskModel => c !== undefined && c.kind !== 'command' && c.generatedFor === null && !merged.has(c.id) && sameGroup(c, task);
+  for (const [find, why] of candidates) {
+    const c = find();
+    if (fits(c)) return [c, why];
+  }
+  return undefined;
+}
+
+/** Plan-wide guards: too many tasks for the work (over-decomposed), and too many tasks at all. */
+function planSizeFindings(tasks: readonly TaskModel[], t: AnalysisThresholds): Finding[] {
+  const findings: Finding[] = [];
+  const total = tasks.reduce((sum, x) => sum + x.hours, 0);
+  const n = tasks.length;
+  const work = tasks.filter((x) => x.kind !== 'command').length;
   if (work >= t.minTasksForRatioCheck && total / n < t.minAverageTaskHours) {
     const suggested = Math.max(1, Math.ceil(total / t.minAverageTaskHours));
     findings.push({
@@ -125,9 +163,13 @@ export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresho
       streams: [],
     });
   }
+  return findings;
+}
 
+function splitSuggestions(tasks: readonly TaskModel[], t: AnalysisThresholds): { splits: SplitSuggestion[]; findings: Finding[] } {
+  const findings: Finding[] = [];
   const splits: SplitSuggestion[] = [];
-  for (const task of model.tasks) {
+  for (const task of tasks) {
     if (task.hours <= t.splitAboveHours || task.generatedFor !== null) continue;
     const count = Math.max(2, Math.ceil(task.hours / t.splitTargetHours));
     const parts = Array.from({ length: Math.min(count, maxNamedParts) }, (_, i) => `${task.id}${partSuffix(i)}`);
@@ -142,16 +184,7 @@ export function analyzeDecomposition(compiled: AnalysisInput, t: AnalysisThresho
       streams: task.stream ? [task.stream] : [],
     });
   }
-
-  return {
-    findings,
-    merges,
-    splits,
-    autonormalization: {
-      split: splits.map((s) => `${s.task}->${s.parts.join(',')}${s.count > s.parts.length ? `,...(${s.count} parts)` : ''} (>${t.splitAboveHours}h)`),
-      merged: merges.map((m) => `${m.tasks.join(',')} (<${t.tinyTaskHours}h)`),
-    },
-  };
+  return { splits, findings };
 }
 
 /** Most part ids proposed for one split; beyond it the suggestion gives the count only. */

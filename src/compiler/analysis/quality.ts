@@ -5,7 +5,7 @@
  * everything (edge density inside 0.05..0.5). Near-duplicates are found through rare shared words, so the
  * cost stays close to linear in the plan's size.
  */
-import type { DependencyGraph } from '../compiled.js';
+import type { AnalysisGraph } from '../compiled.js';
 import type { PlanModel, TaskModel } from '../model.js';
 import { startsWithVerb } from '../verbs.js';
 
@@ -68,7 +68,7 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
   return union === 0 ? 0 : common / union;
 }
 
-export function qualityMetrics(model: PlanModel, graph: DependencyGraph): QualityMetrics {
+export function qualityMetrics(model: PlanModel, graph: AnalysisGraph): QualityMetrics {
   // Tasks execplan generated (X.tests) follow their own naming; the metrics are about what was written.
   const tasks = model.tasks.filter((t) => t.generatedFor === null);
   const n = tasks.length;
@@ -77,14 +77,37 @@ export function qualityMetrics(model: PlanModel, graph: DependencyGraph): Qualit
   const generated = new Set(model.tasks.filter((t) => t.generatedFor !== null).map((t) => t.id));
   const fullDeps = model.edges.filter((e) => e.origin === 'deps' && !generated.has(e.from) && !generated.has(e.to));
   const fullDepsEvidenced = fullDeps.filter((e) => e.evidence.length > 0).length;
+  const all = meceSuspects(model, tasks);
+  const density = graph.metrics.edgeDensity;
+  return {
+    verbFirstPct: n > 0 ? r4(verbFirst / n) : 1,
+    evidenceCoveragePct: n > 0 ? r4(evidenced / n) : 1,
+    dependencyEvidenceCoveragePct: fullDeps.length > 0 ? r4(fullDepsEvidenced / fullDeps.length) : 1,
+    meceOverlapSuspects: all.length,
+    meceOverlaps: all.slice(0, meceListLimit),
+    edgeDensityBand: { min: edgeDensityMin, max: edgeDensityMax, within: density >= edgeDensityMin && density <= edgeDensityMax },
+  };
+}
 
+/** Records a suspect pair once: the first reason found for a pair is the one kept. */
+type AddSuspect = (x: TaskModel, y: TaskModel, reason: MeceSuspect['reason'], similarity: number) => void;
+
+/** Every suspect pair among the written tasks, in plan order (uncapped). */
+function meceSuspects(model: PlanModel, tasks: readonly TaskModel[]): MeceSuspect[] {
   const suspects = new Map<string, MeceSuspect>();
-  const add = (x: TaskModel, y: TaskModel, reason: MeceSuspect['reason'], similarity: number) => {
+  const add: AddSuspect = (x, y, reason, similarity) => {
     const [a, b] = x.index < y.index ? [x, y] : [y, x];
     const key = `${a.index},${b.index}`;
     if (!suspects.has(key)) suspects.set(key, { a: a.id, b: b.id, reason, similarity: r4(similarity) });
   };
-  // Identical, non-empty file sets: two tasks claiming exactly the same files.
+  identicalFileSets(tasks, add);
+  nearDuplicateTexts(tasks, add);
+  const position = new Map(model.tasks.map((t) => [t.id, t.index]));
+  return [...suspects.values()].sort((p, q) => position.get(p.a)! - position.get(q.a)! || position.get(p.b)! - position.get(q.b)!);
+}
+
+/** Identical, non-empty file sets: two tasks claiming exactly the same files. */
+function identicalFileSets(tasks: readonly TaskModel[], add: AddSuspect): void {
   const byFiles = new Map<string, TaskModel[]>();
   for (const t of tasks) {
     if (t.files.length === 0) continue;
@@ -94,7 +117,10 @@ export function qualityMetrics(model: PlanModel, graph: DependencyGraph): Qualit
     byFiles.set(key, list);
   }
   for (const group of byFiles.values()) for (let k = 1; k < group.length && k <= meceListLimit; k++) add(group[0]!, group[k]!, 'identical_files', 1);
-  // Near-duplicate text: candidates share a rare word; identical word sets always meet (one bucket).
+}
+
+/** Near-duplicate text: candidates share a rare word; identical word sets always meet (one bucket). */
+function nearDuplicateTexts(tasks: readonly TaskModel[], add: AddSuspect): void {
   const wordsOf = tasks.map(words);
   const byWord = new Map<string, number[]>();
   const byText = new Map<string, number[]>();
@@ -124,15 +150,4 @@ export function qualityMetrics(model: PlanModel, graph: DependencyGraph): Qualit
       }
     }
   }
-  const position = new Map(model.tasks.map((t) => [t.id, t.index]));
-  const all = [...suspects.values()].sort((p, q) => position.get(p.a)! - position.get(q.a)! || position.get(p.b)! - position.get(q.b)!);
-  const density = graph.metrics.edgeDensity;
-  return {
-    verbFirstPct: n > 0 ? r4(verbFirst / n) : 1,
-    evidenceCoveragePct: n > 0 ? r4(evidenced / n) : 1,
-    dependencyEvidenceCoveragePct: fullDeps.length > 0 ? r4(fullDepsEvidenced / fullDeps.length) : 1,
-    meceOverlapSuspects: all.length,
-    meceOverlaps: all.slice(0, meceListLimit),
-    edgeDensityBand: { min: edgeDensityMin, max: edgeDensityMax, within: density >= edgeDensityMin && density <= edgeDensityMax },
-  };
 }

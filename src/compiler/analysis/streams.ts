@@ -95,10 +95,19 @@ export function streamMergeOrder(model: PlanModel): StreamMergeOrder {
 }
 
 export function analyzeStreams(compiled: AnalysisInput): StreamReport {
-  const { model, graph } = compiled;
-  const findings: Finding[] = [];
-  const streams = model.streams;
+  const { model } = compiled;
+  const communication = communicationTable(compiled);
+  const merge = streamMergeOrder(model);
+  const findings = [...ownershipOverlaps(model), ...filesOutsideStream(model), ...undeclaredHandoffs(communication), ...streamCycles(merge)];
+  const counts = new Map<string, number>();
+  for (const t of model.tasks) if (t.stream) counts.set(t.stream, (counts.get(t.stream) ?? 0) + 1);
+  const branches = merge.branches.map((b) => ({ ...b, tasks: counts.get(b.stream) ?? 0 }));
+  return { findings, communication, branches };
+}
 
+/** Two streams that own overlapping paths: their parallel branches will conflict there. */
+function ownershipOverlaps({ streams }: PlanModel): Finding[] {
+  const findings: Finding[] = [];
   for (let i = 0; i < streams.length; i++) {
     for (let j = i + 1; j < streams.length; j++) {
       const a = streams[i]!;
@@ -115,7 +124,13 @@ export function analyzeStreams(compiled: AnalysisInput): StreamReport {
       }
     }
   }
+  return findings;
+}
 
+/** A task that modifies files its stream does not own, naming the streams that own them. */
+function filesOutsideStream(model: PlanModel): Finding[] {
+  const { streams } = model;
+  const findings: Finding[] = [];
   const streamByName = new Map(streams.map((s) => [s.name, s]));
   for (const task of model.tasks) {
     const stream = task.stream ? streamByName.get(task.stream) : undefined;
@@ -132,8 +147,11 @@ export function analyzeStreams(compiled: AnalysisInput): StreamReport {
       });
     }
   }
+  return findings;
+}
 
-  // Hand-offs implied by the scheduled cross-stream edges.
+/** The declared hand-offs, then one implied row per pair of streams a scheduled cross-stream edge joins and no declared row covers. */
+function communicationTable({ model, graph }: AnalysisInput): CommunicationRow[] {
   const streamOf = new Map(model.tasks.map((t) => [t.id, t.stream]));
   const phaseOf = new Map(model.tasks.map((t) => [t.id, t.phase]));
   const implied = new Map<string, CommunicationRow>();
@@ -146,29 +164,27 @@ export function analyzeStreams(compiled: AnalysisInput): StreamReport {
   }
   const declared: CommunicationRow[] = (model.source.communication ?? []).map((c) => ({ from: c.from, to: c.to, after: c.after ?? null, what: c.what, origin: 'declared' }));
   const declaredPairs = new Set(declared.map((c) => `${c.from}\u0000${c.to}`));
-  const communication = [...declared, ...[...implied.entries()].filter(([k]) => !declaredPairs.has(k)).map(([, v]) => v)];
-  for (const row of communication.filter((c) => c.origin === 'implied')) {
-    findings.push({
+  return [...declared, ...[...implied.entries()].filter(([k]) => !declaredPairs.has(k)).map(([, v]) => v)];
+}
+
+function undeclaredHandoffs(communication: readonly CommunicationRow[]): Finding[] {
+  return communication
+    .filter((c) => c.origin === 'implied')
+    .map((row) => ({
       severity: 'info',
       code: 'undeclared-handoff',
       message: `stream '${row.to}' depends on stream '${row.from}' (${row.what}) but communication declares no hand-off from ${row.from} to ${row.to}`,
       tasks: [],
       streams: [row.from, row.to],
-    });
-  }
+    }));
+}
 
-  const merge = streamMergeOrder(model);
-  for (const group of merge.entangled) {
-    findings.push({
-      severity: 'warning',
-      code: 'stream-cycle',
-      message: `streams ${group.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`,
-      tasks: [],
-      streams: group,
-    });
-  }
-  const counts = new Map<string, number>();
-  for (const t of model.tasks) if (t.stream) counts.set(t.stream, (counts.get(t.stream) ?? 0) + 1);
-  const branches = merge.branches.map((b) => ({ ...b, tasks: counts.get(b.stream) ?? 0 }));
-  return { findings, communication, branches };
+function streamCycles(merge: StreamMergeOrder): Finding[] {
+  return merge.entangled.map((group) => ({
+    severity: 'warning',
+    code: 'stream-cycle',
+    message: `streams ${group.map((r) => `'${r}'`).join(', ')} depend on each other: merge them together, or move the tasks that cross over`,
+    tasks: [],
+    streams: group,
+  }));
 }

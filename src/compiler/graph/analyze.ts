@@ -2,6 +2,7 @@
 import type { DependencyGraph, GraphMetrics, TaskTiming } from '../compiled.js';
 import { roundHours } from '../rounding.js';
 import type { PlanModel } from '../model.js';
+import { edgeDensityOf } from './analysis-graph.js';
 import { criticalPathMethod } from './critical.js';
 import { buildIndexGraph, type IndexGraph } from './index-graph.js';
 import { redundantEdges } from './reduce.js';
@@ -32,24 +33,65 @@ export function analyzeGraph(model: PlanModel): GraphAnalysis {
   const ids = model.tasks.map((t) => t.id);
   const n = ids.length;
   const taskOrder = order.filter((v) => v < n);
-  const position = new Int32Array(n);
-  taskOrder.forEach((v, k) => (position[v] = k));
+  const layers = layersOf(index, order, ids);
+  const reducedEdges = reducedEdgesOf(index, order, ids, taskOrder);
+  const cpm = criticalPathMethod(index, order);
+  const edges: EdgeClasses = {
+    scheduled: model.edges.filter((e) => e.scheduled),
+    softDeps: model.edges.filter((e) => !e.hard),
+    lowConfidenceDeps: model.edges.filter((e) => e.hard && !e.scheduled),
+  };
+  const graph: DependencyGraph = {
+    topoOrder: taskOrder.map((v) => ids[v]!),
+    layers,
+    edges: edges.scheduled,
+    reducedEdges,
+    softDeps: edges.softDeps,
+    lowConfidenceDeps: edges.lowConfidenceDeps,
+    phaseBarriers: index.barriers.map((b) => ({ from: model.phases[b.fromPhase]!.id, to: model.phases[b.toPhase]!.id })),
+    criticalPath: cpm.path.map((v) => ids[v]!),
+    criticalPathHours: roundHours(cpm.length),
+    timing: timingOf(index, cpm, ids),
+    metrics: graphMetrics(model, index, { layers, reducedEdges: reducedEdges.length, criticalPathHours: cpm.length, edges }),
+  };
+  return { graph, index, order, latestFinish: cpm.latestFinish };
+}
 
+type CriticalPath = ReturnType<typeof criticalPathMethod>;
+
+/** The plan's edges by what the schedule does with them. */
+interface EdgeClasses {
+  scheduled: PlanModel['edges'];
+  softDeps: PlanModel['edges'];
+  lowConfidenceDeps: PlanModel['edges'];
+}
+
+/** Task ids by Kahn layer (a task's layer is one more than its deepest predecessor's). */
+function layersOf(index: IndexGraph, order: number[], ids: readonly string[]): string[][] {
+  const n = ids.length;
   const layerOf = kahnLayers(index, order);
   let layerCount = 0;
   for (let v = 0; v < n; v++) layerCount = Math.max(layerCount, layerOf[v]!);
   const layers: string[][] = Array.from({ length: layerCount }, () => []);
   for (let v = 0; v < n; v++) layers[layerOf[v]! - 1]!.push(ids[v]!);
+  return layers;
+}
 
+/** The task edges the transitive reduction keeps, in topological order of their ends. */
+function reducedEdgesOf(index: IndexGraph, order: number[], ids: readonly string[], taskOrder: readonly number[]): Array<[string, string]> {
+  const position = new Int32Array(ids.length);
+  taskOrder.forEach((v, k) => (position[v] = k));
   const redundant = redundantEdges(index, order);
-  const reducedEdges = index.taskEdges
+  return index.taskEdges
     .filter((_, k) => !redundant[k])
     .sort((x, y) => position[x[0]]! - position[y[0]]! || position[x[1]]! - position[y[1]]!)
     .map(([a, b]) => [ids[a]!, ids[b]!] as [string, string]);
+}
 
-  const cpm = criticalPathMethod(index, order);
+/** Earliest and latest start and finish, and slack, of every task with unlimited resources, rounded. */
+function timingOf(index: IndexGraph, cpm: CriticalPath, ids: readonly string[]): Record<string, TaskTiming> {
   const timing: Record<string, TaskTiming> = {};
-  for (let v = 0; v < n; v++) {
+  for (let v = 0; v < ids.length; v++) {
     const h = index.hours[v]!;
     const es = roundHours(cpm.earliestStart[v]!);
     const lf = roundHours(cpm.latestFinish[v]!);
@@ -61,45 +103,33 @@ export function analyzeGraph(model: PlanModel): GraphAnalysis {
       slack: Math.max(0, roundHours(lf - h - es)),
     };
   }
+  return timing;
+}
 
-  const scheduled = model.edges.filter((e) => e.scheduled);
-  const softDeps = model.edges.filter((e) => !e.hard);
-  const lowConfidenceDeps = model.edges.filter((e) => e.hard && !e.scheduled);
+function graphMetrics(model: PlanModel, index: IndexGraph, shape: { layers: string[][]; reducedEdges: number; criticalPathHours: number; edges: EdgeClasses }): GraphMetrics {
+  const n = model.tasks.length;
+  const { layers, edges } = shape;
   const touched = new Uint8Array(n);
   for (const [a, b] of index.taskEdges) touched[a] = touched[b] = 1;
   const edgeCount = index.taskEdges.length;
-  const metrics: GraphMetrics = {
+  return {
     minConfidenceApplied: model.settings.minConfidence,
     nodes: n,
     edges: edgeCount,
-    edgeDensity: n > 1 ? Math.round((edgeCount / (n * (n - 1))) * 1e6) / 1e6 : 0,
+    edgeDensity: edgeDensityOf(edgeCount, n),
     widthApprox: layers.reduce((m, l) => Math.max(m, l.length), 0),
     widthMethod: 'kahn_layer_max',
-    longestPath: layerCount,
-    criticalPathHours: roundHours(cpm.length),
+    longestPath: layers.length,
+    criticalPathHours: roundHours(shape.criticalPathHours),
     isolatedTasks: touched.reduce((sum, t) => sum + (t ? 0 : 1), 0),
-    keptByType: countByType(scheduled),
+    keptByType: countByType(edges.scheduled),
     droppedByType: countByType(model.edges.filter((e) => !e.scheduled)),
-    lowConfidenceEdgesExcluded: lowConfidenceDeps.length,
-    softEdgesExcluded: softDeps.length,
-    reducedEdges: reducedEdges.length,
-    redundantEdges: edgeCount - reducedEdges.length,
-    mutualExclusionEdges: scheduled.filter((e) => e.type === 'mutual_exclusion').length,
+    lowConfidenceEdgesExcluded: edges.lowConfidenceDeps.length,
+    softEdgesExcluded: edges.softDeps.length,
+    reducedEdges: shape.reducedEdges,
+    redundantEdges: edgeCount - shape.reducedEdges,
+    mutualExclusionEdges: edges.scheduled.filter((e) => e.type === 'mutual_exclusion').length,
     resourceConstrainedTasks: model.tasks.filter((t) => Object.keys(t.resources).length > 0).length,
     phaseBarriers: index.barriers.length,
   };
-  const graph: DependencyGraph = {
-    topoOrder: taskOrder.map((v) => ids[v]!),
-    layers,
-    edges: scheduled,
-    reducedEdges,
-    softDeps,
-    lowConfidenceDeps,
-    phaseBarriers: index.barriers.map((b) => ({ from: model.phases[b.fromPhase]!.id, to: model.phases[b.toPhase]!.id })),
-    criticalPath: cpm.path.map((v) => ids[v]!),
-    criticalPathHours: roundHours(cpm.length),
-    timing,
-    metrics,
-  };
-  return { graph, index, order, latestFinish: cpm.latestFinish };
 }
