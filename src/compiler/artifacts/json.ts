@@ -44,45 +44,6 @@ export function withKeyInOrder(sorted: Record<string, unknown>, key: string, val
   return out;
 }
 
-/**
- * The compact text (exactly `JSON.stringify(record)`) of records made by withHashedKey: the document's
- * hash reads it instead of printing each record a second time.
- */
-const compactOf = new WeakMap<object, string>();
-
-const isIntegerLike = (k: string) => k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57;
-
-/** The compact texts of two records, one after the other, as the compact text of their union. */
-function joinCompact(a: string, b: string): string {
-  if (a === '{}') return b;
-  if (b === '{}') return a;
-  return `${a.slice(0, -1)},${b.slice(1)}`;
-}
-
-/**
- * withKeyInOrder(sorted, key, value(compact text of sorted)): a record hashed over its own compact
- * text (tasks.json's per-task contentHash). Printed as the keys before `key` and the keys after it, so
- * the record's compact text with `key` is put together from the same two prints and kept for the
- * document's hash.
- */
-export function withHashedKey(sorted: Record<string, unknown>, key: string, value: (compact: string) => string): Record<string, unknown> {
-  const keys = Object.keys(sorted);
-  // An integer-like key would move to the front of a split record, and keys out of order would not
-  // split where withKeyInOrder places `key`, and a `key` already there is hashed too: print such a record whole.
-  let plain = true;
-  for (let i = 0; plain && i < keys.length; i++) if (isIntegerLike(keys[i]!) || keys[i] === key || (i > 0 && keys[i - 1]! > keys[i]!)) plain = false;
-  if (!plain) return withKeyInOrder(sorted, key, value(JSON.stringify(sorted)));
-  const head: Record<string, unknown> = {};
-  const tail: Record<string, unknown> = {};
-  for (const k of keys) if (k !== key) (k < key ? head : tail)[k] = sorted[k];
-  const headText = JSON.stringify(head);
-  const tailText = JSON.stringify(tail);
-  const v = value(joinCompact(headText, tailText));
-  const out = withKeyInOrder(sorted, key, v);
-  compactOf.set(out, joinCompact(joinCompact(headText, `{${JSON.stringify(key)}:${JSON.stringify(v)}}`), tailText));
-  return out;
-}
-
 /** Thrown by `ordered` when a record near the top cannot hold its keys in sorted order (see printLevels). */
 class TopLevelOrder extends Error {}
 
@@ -251,36 +212,8 @@ function printWithGenerated(body: Record<string, unknown>, facts: object): strin
     if (!(error instanceof TopLevelOrder)) throw error;
     return stableStringify({ ...body, generated: generatedBlock(body, facts as Omit<Generated, 'contentHash'>) });
   }
-  const generated = ordered({ ...facts, contentHash: hashCompact(sorted) }, 1) as Json;
+  const generated = ordered({ ...facts, contentHash: sha256(JSON.stringify(sorted)) }, 1) as Json;
   return `${JSON.stringify(withKeyInOrder(sorted, 'generated', generated), null, 2)}\n`;
-}
-
-/**
- * sha256 of `JSON.stringify(sorted)` (a record in artifact order): where a top-level array holds records
- * whose compact text is known (withHashedKey), the text is fed to the hash piece by piece, those records
- * taken as printed, instead of printing the whole document once more.
- */
-function hashCompact(sorted: Record<string, unknown>): string {
-  const keys = Object.keys(sorted);
-  const known = (v: unknown) => Array.isArray(v) && v.length > 0 && (v as unknown[]).every((x) => x !== null && typeof x === 'object' && compactOf.has(x));
-  if (!keys.some((k) => known(sorted[k]))) return sha256(JSON.stringify(sorted));
-  const hash = crypto.createHash('sha256');
-  let first = true;
-  hash.update('{');
-  for (const k of keys) {
-    const v = sorted[k];
-    if (v === undefined) continue;
-    hash.update(`${first ? '' : ','}${JSON.stringify(k)}:`);
-    first = false;
-    if (known(v)) {
-      const records = v as object[];
-      hash.update('[');
-      for (let i = 0; i < records.length; i++) hash.update(i === 0 ? compactOf.get(records[i]!)! : `,${compactOf.get(records[i]!)!}`);
-      hash.update(']');
-    } else hash.update(JSON.stringify(v));
-  }
-  hash.update('}');
-  return hash.digest('hex');
 }
 
 /** Fills `generated.contentHash` and prints the document. */

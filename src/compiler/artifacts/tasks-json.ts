@@ -16,7 +16,7 @@ import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { inArtifactOrder, renderJsonDocument, sha256, withHashedKey } from './json.js';
+import { inArtifactOrder, renderJsonDocument, sha256, withKeyInOrder } from './json.js';
 
 /** Plan.md, Decisions.md and tasks.json all show the resource conflicts: worked out once per compiled plan. */
 const conflictsOf = new WeakMap<CompiledPlan, Record<string, unknown>>();
@@ -145,7 +145,7 @@ function taskJson(t: TaskModel, f: TaskFacts) {
   };
   // Put in order once: the hash is of this record, and the document prints it as it is.
   const sorted = inArtifactOrder(body);
-  return withHashedKey(sorted, 'contentHash', (compact) => sha256(compact).slice(0, 16));
+  return withKeyInOrder(sorted, 'contentHash', sha256(JSON.stringify(sorted)).slice(0, 16));
 }
 
 /** tasks.json's `meta`: the plan's settings, resources, scope, phases and streams. */
