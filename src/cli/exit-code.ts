@@ -55,11 +55,8 @@ export function exitCodeOf(failure: Failure): ExitCode {
     case 'control-rejected':
       return ExitCode.badArguments;
     case 'plan-invalid':
-    case 'import-invalid': {
-      // A plan without a model always has an error; should the diagnostics be only warnings, it is still invalid.
-      const code = exitCodeFor(failure.diagnostics);
-      return code === ExitCode.ok ? ExitCode.invalidPlan : code;
-    }
+    case 'import-invalid':
+      return invalidPlanExitCode(failure.diagnostics);
     case 'config-invalid':
     case 'draft-invalid':
     case 'import-unreadable':
@@ -107,6 +104,12 @@ export function exitCodeOf(failure: Failure): ExitCode {
     default:
       return unreachable(failure, 'failure');
   }
+}
+
+/** A plan without a model always has an error; should the diagnostics be only warnings, it is still invalid. */
+function invalidPlanExitCode(diagnostics: readonly Diagnostic[]): ExitCode {
+  const code = exitCodeFor(diagnostics);
+  return code === ExitCode.ok ? ExitCode.invalidPlan : code;
 }
 
 function assessExitCode(reason: FailureOf<'assess-failed'>['reason']): ExitCode {

@@ -26,6 +26,9 @@ function diagnosticLines(diagnostics: readonly Diagnostic[]): string {
   return diagnostics.length === 0 ? '' : `${diagnostics.map(formatDiagnostic).join('\n')}\n`;
 }
 
+/** A message of no one command: `execplan: ...`. */
+const general = (message: string) => `execplan: ${message}\n`;
+
 function stateDamaged(failure: FailureOf<'state-damaged'>): string {
   return `${failure.journal}: ${failure.detail}: the run state is damaged; see \`execplan verify\`, or start over with \`execplan run --fresh\` (the old state is archived)`;
 }
@@ -33,23 +36,13 @@ function stateDamaged(failure: FailureOf<'state-damaged'>): string {
 /** The stderr text for a failure ('' when whoever failed has already said so, e.g. the runner's summary). */
 export function failureText(failure: Failure, command: FailureContext): string {
   const own = (message: string) => `execplan ${command.name}: ${message}\n`;
-  const general = (message: string) => `execplan: ${message}\n`;
   switch (failure.kind) {
     case 'usage':
       return `execplan ${command.name}: ${failure.message}\nUsage: ${command.usage}\n`;
     case 'unconfirmed':
       return own(failure.message);
     case 'plan-unreadable':
-      switch (failure.problem) {
-        case 'missing':
-          return general(`${failure.file}: no such file${failure.defaulted ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : ''}`);
-        case 'directory':
-          return general(`${failure.file} is a directory; pass the plan file (e.g. ${path.join(failure.file, 'plan.yaml')})`);
-        case 'unreadable':
-          return general(`${failure.file}: cannot read it (${failure.code})`);
-        default:
-          return unreachable(failure.problem, 'plan problem');
-      }
+      return general(planUnreadable(failure));
     case 'config-missing':
       return general(`--config ${failure.file}: ${failure.isDirectory ? 'is a directory; name the config file' : 'no such file'}`);
     case 'config-invalid':
@@ -78,51 +71,23 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return damageReport(command.cwd, failure.journal, failure.problems);
     case 'history-modified':
       return `${failure.journal}: ${failure.problems} problem(s) in ${failure.records} records: the history was modified; \`execplan run --fresh\` archives it and starts over\n`;
-    case 'lock-held': {
-      const { holder } = failure;
-      return general(
-        `cannot start: ${failure.stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``,
-      );
-    }
+    case 'lock-held':
+      return general(lockHeld(failure));
     case 'cannot-start':
       return failure.problems.map((p) => general(`cannot start: ${p}`)).join('');
     case 'no-attempt':
-      return own(
-        failure.attempts.length === 0
-          ? `task '${failure.task}' has no attempts yet`
-          : `task '${failure.task}' has attempts ${failure.attempts.join(', ')}; no attempt ${failure.wanted}`,
-      );
+      return own(noAttempt(failure));
     case 'stale':
-      return `${failure.planFile}: ${failure.stale.length} stale ${plural(failure.stale.length, 'artifact')}; run \`${failure.rerun}\` and commit the result:\n${failure.stale.map((s) => `  ${s}\n`).join('')}`;
-    case 'integrate-conflict': {
-      const { stream, branch, into, files } = failure;
-      const what = `integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}`;
-      const then = failure.dryRun
-        ? ' (dry run: nothing changed)'
-        : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files`;
-      return general(`${what}${then}`) + (failure.advice ? general(failure.advice) : '');
-    }
+      return staleArtifacts(failure);
+    case 'integrate-conflict':
+      return integrateConflict(failure);
     case 'agent-missing':
       return own(`agent command '${failure.binary}' (profile ${failure.profile}) not found on PATH: ${failure.installHint}`);
     case 'draft-invalid':
       // Every diagnostic points into the kept answer, not into the plan that was asked for.
-      return (
-        `${failure.diagnostics.map((d) => formatDiagnostic({ ...d, file: failure.rejectedFile })).join('\n')}\n` +
-        own(`no valid plan after ${failure.rounds} ${plural(failure.rounds, 'round')}; the last answer is in ${failure.rejectedFile}`)
-      );
-    case 'beads-import-failed': {
-      const { cause, file } = failure;
-      switch (cause.kind) {
-        case 'missing':
-          return general(`--import needs the beads CLI \`bd\` on PATH (not found); ${file} was written, import it later with \`bd import -i ${file}\``);
-        case 'spawn':
-          return general(`could not start bd: ${cause.message}`);
-        case 'exit':
-          return general(`bd import failed (exit ${cause.code}); ${file} is kept, run \`bd import -i ${file}\` yourself`);
-        default:
-          return unreachable(cause, 'bd import cause');
-      }
-    }
+      return `${failure.diagnostics.map((d) => formatDiagnostic({ ...d, file: failure.rejectedFile })).join('\n')}\n` + own(draftInvalid(failure));
+    case 'beads-import-failed':
+      return general(beadsImportFailed(failure));
     case 'validate-failed':
       return failure.summary && failure.cause.kind === 'plan-invalid' ? `${failure.file}: ${problemCount(failure.cause.diagnostics)}\n` : '';
     case 'diff-invalid':
@@ -147,6 +112,60 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return '';
     default:
       return unreachable(failure, 'failure');
+  }
+}
+
+function planUnreadable(failure: FailureOf<'plan-unreadable'>): string {
+  switch (failure.problem) {
+    case 'missing':
+      return `${failure.file}: no such file${failure.defaulted ? ' (no plan.yaml in this directory: pass a path, or run `execplan init`)' : ''}`;
+    case 'directory':
+      return `${failure.file} is a directory; pass the plan file (e.g. ${path.join(failure.file, 'plan.yaml')})`;
+    case 'unreadable':
+      return `${failure.file}: cannot read it (${failure.code})`;
+    default:
+      return unreachable(failure.problem, 'plan problem');
+  }
+}
+
+function lockHeld({ stateDir, holder }: FailureOf<'lock-held'>): string {
+  return `cannot start: ${stateDir} is in use by another execplan ${holder.kind} (pid ${holder.pid}, since ${holder.startedAt}); wait for it, or check \`execplan status\``;
+}
+
+function noAttempt({ task, attempts, wanted }: FailureOf<'no-attempt'>): string {
+  return attempts.length === 0 ? `task '${task}' has no attempts yet` : `task '${task}' has attempts ${attempts.join(', ')}; no attempt ${wanted}`;
+}
+
+/** compile --check: every stale artifact on its own line, and the command that brings them up to date. */
+function staleArtifacts({ planFile, stale, rerun }: FailureOf<'stale'>): string {
+  return `${planFile}: ${stale.length} stale ${plural(stale.length, 'artifact')}; run \`${rerun}\` and commit the result:\n${stale.map((s) => `  ${s}\n`).join('')}`;
+}
+
+/** What conflicted, what state the merge left (nothing after a dry run), and the advice from earlier conflicts. */
+function integrateConflict(failure: FailureOf<'integrate-conflict'>): string {
+  const { stream, branch, into, files } = failure;
+  const what = `integrate: merging stream ${stream} (${branch}) into ${into} conflicts in ${files.join(', ')}`;
+  const then = failure.dryRun
+    ? ' (dry run: nothing changed)'
+    : `; that merge was undone, ${into} holds the streams merged before it. Merge ${branch} into ${into} by hand, or re-plan so the streams touch different files`;
+  return general(`${what}${then}`) + (failure.advice ? general(failure.advice) : '');
+}
+
+function draftInvalid({ rounds, rejectedFile }: FailureOf<'draft-invalid'>): string {
+  return `no valid plan after ${rounds} ${plural(rounds, 'round')}; the last answer is in ${rejectedFile}`;
+}
+
+/** The written file is kept in every case: the message says how to import it by hand. */
+function beadsImportFailed({ cause, file }: FailureOf<'beads-import-failed'>): string {
+  switch (cause.kind) {
+    case 'missing':
+      return `--import needs the beads CLI \`bd\` on PATH (not found); ${file} was written, import it later with \`bd import -i ${file}\``;
+    case 'spawn':
+      return `could not start bd: ${cause.message}`;
+    case 'exit':
+      return `bd import failed (exit ${cause.code}); ${file} is kept, run \`bd import -i ${file}\` yourself`;
+    default:
+      return unreachable(cause, 'bd import cause');
   }
 }
 

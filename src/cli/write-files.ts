@@ -13,6 +13,12 @@ import { err, ok, type Result } from '../core/result.js';
 export type WriteResult = Result<void, FailureOf<'write-failed'>>;
 const failed = (message: string) => err({ kind: 'write-failed' as const, message });
 
+/** A path as messages name it: relative to where the command runs ('.' for that folder itself), absolute when it lies outside. */
+export function shownPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+}
+
 /** `shown` names the directory in messages (as the user should read it). */
 export async function writeFilesAtomically(dir: string, shown: string, files: Record<string, string>): Promise<WriteResult> {
   const prepared = await prepareDir(dir, shown);

@@ -1,6 +1,6 @@
 /** The command side of the control protocol (see control.ts): deliver a request to a live runner or apply it, and say truly what happened. */
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
-import { answerFile, controlProblem, drainControl, readAnswer, sanitizeControl, submitControl, writeAnswer } from './control.js';
+import { answerFile, controlProblem, type ControlRequest, drainControl, readAnswer, sanitizeControl, submitControl, writeAnswer } from './control.js';
 import { resolveActor } from './actor.js';
 import { agentSummary, writeHandoffFor } from './handoff-artifacts.js';
 import { acquireLock, liveHolder } from './lock.js';
@@ -41,7 +41,7 @@ function takeAnswer(file: string) {
 export async function sendControl(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs = 5000): Promise<ControlResult> {
   const loaded = tryLoadState(paths);
   if (!loaded.ok) return { kind: 'damaged', journal: loaded.error.journal, problems: loaded.error.problems };
-  if (action.action === 'stop' && !liveHolder(paths.lock)) return { kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' };
+  if (action.action === 'stop' && !liveHolder(paths.lock)) return noRun();
   const problem = controlProblem(action, loaded.value.state, plan);
   if (problem) return { kind: 'rejected', message: problem, pid: null };
   mkdirSync(paths.dir, { recursive: true });
@@ -50,21 +50,11 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
     const holder = liveHolder(paths.lock);
     if (holder?.kind === 'run') {
       mine ??= submitControl(paths.control, sanitizeControl(action));
-      for (let waited = 0; waited < waitMs; waited += 25) {
-        const answer = takeAnswer(mine);
-        if (answer) return answer.ok ? { kind: 'applied-by-runner', pid: holder.pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid: holder.pid };
-        if (waited % 200 === 0 && !liveHolder(paths.lock)) break;
-        await sleep(25);
-      }
-      const answer = takeAnswer(mine);
-      if (answer) return answer.ok ? { kind: 'applied-by-runner', pid: holder.pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid: holder.pid };
-      if (liveHolder(paths.lock)) return { kind: 'unanswered', pid: holder.pid };
-      // The runner ended without answering. If it took the request, it may or may not have applied it.
-      if (!existsSync(mine))
-        return { kind: 'rejected', message: `the execplan run (pid ${holder.pid}) ended before answering; check \`execplan status\` and send it again if needed`, pid: holder.pid };
+      const answered = await awaitRunner(paths, holder.pid, mine, waitMs);
+      if (answered) return answered;
       continue;
     }
-    if (action.action === 'stop') return { kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' };
+    if (action.action === 'stop') return noRun();
     const lock = acquireLock(paths.lock, 'control');
     if (!lock.ok) {
       if (lock.holder === null) return { kind: 'rejected', message: lock.message, pid: null };
@@ -72,34 +62,73 @@ export async function sendControl(paths: StatePaths, plan: RunPlan, action: Cont
       continue;
     }
     try {
-      const store = FileStore.open(paths);
-      let own: ControlResult = { kind: 'applied', note: null };
-      const queue = drainControl(paths.control);
-      const requests = mine && queue.some((r) => r.file === mine) ? queue : [...queue, { file: null, action, problem: null }];
-      // Requests a runner left behind (it ended before taking them) are applied first, in order.
-      for (const request of requests) {
-        const isMine = request.file === null || request.file === mine;
-        const why =
-          request.problem ??
-          (request.action && controlProblem(request.action, store.state, plan)) ??
-          (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null);
-        if (why === null && request.action) {
-          const actor = request.action.actor ?? resolveActor();
-          const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
-          writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
-        }
-        if (isMine)
-          own =
-            why === null
-              ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null }
-              : { kind: 'rejected', message: why, pid: null };
-        else if (request.file) writeAnswer(request.file, why === null ? { ok: true, message: 'recorded; the next execplan run acts on it' } : { ok: false, message: why });
-      }
-      store.close();
-      return own;
+      return applyHere(paths, plan, action, mine);
     } finally {
       lock.release();
     }
   }
   return { kind: 'rejected', message: 'the state directory stayed locked; try again', pid: null };
+}
+
+const noRun = (): ControlResult => ({ kind: 'no-run', message: 'no `execplan run` is active for this plan: there is nothing to stop' });
+
+function runnerAnswer(answer: NonNullable<ReturnType<typeof takeAnswer>>, pid: number): ControlResult {
+  return answer.ok ? { kind: 'applied-by-runner', pid, message: answer.message } : { kind: 'rejected', message: answer.message, pid };
+}
+
+/**
+ * Waits for the live runner's answer to the request in `mine`. Null when the runner ended without taking
+ * the request (it is still in the queue), so the caller can apply it itself.
+ */
+async function awaitRunner(paths: StatePaths, pid: number, mine: string, waitMs: number): Promise<ControlResult | null> {
+  for (let waited = 0; waited < waitMs; waited += 25) {
+    const answer = takeAnswer(mine);
+    if (answer) return runnerAnswer(answer, pid);
+    if (waited % 200 === 0 && !liveHolder(paths.lock)) break;
+    await sleep(25);
+  }
+  const answer = takeAnswer(mine);
+  if (answer) return runnerAnswer(answer, pid);
+  if (liveHolder(paths.lock)) return { kind: 'unanswered', pid };
+  // The runner ended without answering. If it took the request, it may or may not have applied it.
+  if (!existsSync(mine)) return { kind: 'rejected', message: `the execplan run (pid ${pid}) ended before answering; check \`execplan status\` and send it again if needed`, pid };
+  return null;
+}
+
+/**
+ * No run is active and this command holds the lock: it applies the queue itself. Requests a runner left
+ * behind (it ended before taking them) are applied first, in order, and answered in their files; this
+ * command's own request (queued or not) gives the result.
+ */
+function applyHere(paths: StatePaths, plan: RunPlan, action: ControlAction, mine: string | null): ControlResult {
+  const store = FileStore.open(paths);
+  let own: ControlResult = { kind: 'applied', note: null };
+  const queue = drainControl(paths.control);
+  const requests = mine && queue.some((r) => r.file === mine) ? queue : [...queue, { file: null, action, problem: null }];
+  for (const request of requests) {
+    const isMine = request.file === null || request.file === mine;
+    const why = requestProblem(request, store, plan);
+    if (why === null && request.action) {
+      const actor = request.action.actor ?? resolveActor();
+      const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
+      writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+    }
+    if (isMine)
+      own =
+        why === null
+          ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null }
+          : { kind: 'rejected', message: why, pid: null };
+    else if (request.file) writeAnswer(request.file, why === null ? { ok: true, message: 'recorded; the next execplan run acts on it' } : { ok: false, message: why });
+  }
+  store.close();
+  return own;
+}
+
+/** Why a request cannot be applied against the state as it is now (null: it can). */
+function requestProblem(request: Pick<ControlRequest, 'action' | 'problem'>, store: FileStore, plan: RunPlan): string | null {
+  return (
+    request.problem ??
+    (request.action && controlProblem(request.action, store.state, plan)) ??
+    (request.action?.action === 'stop' ? 'no `execplan run` is active: there is nothing to stop' : null)
+  );
 }

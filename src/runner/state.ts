@@ -167,25 +167,9 @@ type AttemptRecord = Extract<JournalRecord, { type: 'task-start' | 'task-pgid' |
 /** An attempt started, learned its process group, or ended (done, failed, limited, stopped, interrupted). */
 function applyAttemptRecord(state: RunState, record: AttemptRecord): void {
   switch (record.type) {
-    case 'task-start': {
-      const task = taskState(state, record.task);
-      task.status = 'running';
-      task.blocked = null;
-      delete task.limited;
-      task.attempts.push({
-        n: record.attempt,
-        runId: record.runId,
-        status: 'running',
-        startedAt: record.ts,
-        endedAt: null,
-        exitCode: null,
-        reason: null,
-        log: record.log,
-        logged: false,
-        ...(record.marker ? { marker: record.marker } : {}),
-      });
+    case 'task-start':
+      startAttempt(state, record);
       break;
-    }
     case 'task-pgid': {
       const attempt = taskState(state, record.task).attempts.find((a) => a.n === record.attempt);
       if (attempt) attempt.pgid = record.pgid;
@@ -198,17 +182,9 @@ function applyAttemptRecord(state: RunState, record: AttemptRecord): void {
       task.status = 'stopped';
       break;
     }
-    case 'task-end': {
-      const task = taskState(state, record.task);
-      const attempt = task.attempts.find((a) => a.n === record.attempt);
-      if (attempt) Object.assign(attempt, { status: record.status, endedAt: record.ts, exitCode: record.exitCode, reason: record.reason, logged: record.logged });
-      task.status = record.status;
-      if (record.status === 'done') {
-        task.fingerprint = record.fingerprint;
-        task.note = null;
-      } else task.failuresSinceReset++;
+    case 'task-end':
+      endAttempt(state, record);
       break;
-    }
     case 'task-limited': {
       const task = taskState(state, record.task);
       const attempt = task.attempts.find((a) => a.n === record.attempt);
@@ -227,6 +203,38 @@ function applyAttemptRecord(state: RunState, record: AttemptRecord): void {
     default:
       return unreachable(record, 'attempt record');
   }
+}
+
+/** A new attempt runs: the task is no longer blocked or held back by a usage limit. */
+function startAttempt(state: RunState, record: Extract<AttemptRecord, { type: 'task-start' }>): void {
+  const task = taskState(state, record.task);
+  task.status = 'running';
+  task.blocked = null;
+  delete task.limited;
+  task.attempts.push({
+    n: record.attempt,
+    runId: record.runId,
+    status: 'running',
+    startedAt: record.ts,
+    endedAt: null,
+    exitCode: null,
+    reason: null,
+    log: record.log,
+    logged: false,
+    ...(record.marker ? { marker: record.marker } : {}),
+  });
+}
+
+/** An attempt finished: done records what it was done for (and clears the retry note), a failure counts against the retries. */
+function endAttempt(state: RunState, record: Extract<AttemptRecord, { type: 'task-end' }>): void {
+  const task = taskState(state, record.task);
+  const attempt = task.attempts.find((a) => a.n === record.attempt);
+  if (attempt) Object.assign(attempt, { status: record.status, endedAt: record.ts, exitCode: record.exitCode, reason: record.reason, logged: record.logged });
+  task.status = record.status;
+  if (record.status === 'done') {
+    task.fingerprint = record.fingerprint;
+    task.note = null;
+  } else task.failuresSinceReset++;
 }
 
 type TaskRecord = Extract<JournalRecord, { type: 'task-retry' | 'task-fresh' | 'task-wait' | 'task-blocked' | 'task-scope' }>;

@@ -3,7 +3,7 @@
 // the pinned version the tests were written against. Anything that keeps it from installing or starting
 // is a reason to skip, said in words, so a machine without the registry still runs the rest of the suite.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
@@ -48,6 +48,12 @@ export function installAgentCli(spec: CliPackage, env: NodeJS.ProcessEnv = proce
       return { ok: false, skip: `npm installed ${spec.pkg} but no ${spec.bin} binary is in ${binDir} (no native package for ${process.platform}-${process.arch}?)` };
   }
   // Its own version check, in a throwaway HOME: it must start here (right platform binary, not a stub).
+  // A check that passed is remembered for this very install and Node (a Node CLI such as gemini spends
+  // seconds of CPU starting, twice: it relaunches itself); anything else that changes runs it again.
+  const stamp = path.join(prefix, 'version-ok.json');
+  const key = installKey(bin);
+  const passed = readStamp(stamp);
+  if (passed && passed.key === key) return { ok: true, bin, binDir, version: passed.version };
   const home = path.join(prefix, 'version-home');
   mkdirSync(home, { recursive: true });
   const version = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000, env: { PATH: env.PATH, HOME: home, ...spec.versionEnv?.(home) } });
@@ -57,7 +63,27 @@ export function installAgentCli(spec: CliPackage, env: NodeJS.ProcessEnv = proce
       ok: false,
       skip: `the installed ${spec.label} does not start (${bin} --version: ${version.error?.message ?? (shown || (version.stderr ?? '').trim() || `exit ${version.status}`)})`,
     };
+  // Written whole then renamed: a test file reading it at the same moment sees the old one or the new one.
+  const partial = `${stamp}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify({ key, version: shown }));
+  renameSync(partial, stamp);
   return { ok: true, bin, binDir, version: shown };
+}
+
+/** What the version check was run against: the binary it resolves to (size, mtime), this Node and platform. */
+function installKey(bin: string): string {
+  const target = realpathSync(bin);
+  const { size, mtimeMs } = statSync(target);
+  return JSON.stringify([target, size, mtimeMs, process.version, process.platform, process.arch]);
+}
+
+function readStamp(file: string): { key: string; version: string } | null {
+  try {
+    const stamp = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; version?: unknown };
+    return typeof stamp.key === 'string' && typeof stamp.version === 'string' ? { key: stamp.key, version: stamp.version } : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface Exchange {

@@ -21,7 +21,7 @@ import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
-import { writeFilesAtomically } from '../write-files.js';
+import { shownPath, writeFilesAtomically } from '../write-files.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -87,12 +87,6 @@ export const compileCommand: Command = {
     return ok();
   },
 };
-
-/** The output folder as the user names it: relative to where compile runs, absolute when it lies outside. */
-function shownPath(cwd: string, outDir: string): string {
-  const relative = path.relative(cwd, outDir);
-  return relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
-}
 
 /** "12 tasks, 4 waves (30 h), frontier 28 h (lower bound 25 h)" */
 function compiledSummary(taskCount: number, compiled: CompiledPlan): string {

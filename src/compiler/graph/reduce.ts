@@ -12,17 +12,44 @@ const maxWords = 4 * 1024 * 1024;
 /** Returns a flag per entry of graph.taskEdges: true when the edge is redundant. */
 export function redundantEdges(graph: IndexGraph, order: readonly number[]): boolean[] {
   const n = graph.taskCount;
+  const { pos, succ, indegree } = successorsByPosition(graph, order);
+  const { column, columnNode } = candidateColumns(succ, indegree);
+  const redundant = new Set<number>();
+  const columns = columnNode.length;
+  if (columns > 0) {
+    const blockColumns = Math.max(32, Math.min(Math.ceil(columns / 32) * 32, Math.floor(maxWords / Math.max(1, n)) * 32));
+    const words = blockColumns / 32;
+    // One reach array of the bounded size, reused by every block.
+    const reach = new Uint32Array(n * words);
+    for (let lo = 0; lo < columns; lo += blockColumns) {
+      const hi = Math.min(columns, lo + blockColumns);
+      // A node at or after the last column's position cannot reach any column of this block.
+      const block: Block = { succ, column, words, reach, lo, hi, limit: columnNode[hi - 1]! };
+      reachBlock(block);
+      markRedundant(block, n, redundant);
+    }
+  }
+  return graph.taskEdges.map(([a, b]) => redundant.has(pos[a]! * n + pos[b]!));
+}
+
+/** Each task's topological position, and the task-only successor lists and in-degrees by position. */
+function successorsByPosition(graph: IndexGraph, order: readonly number[]): { pos: Int32Array; succ: number[][]; indegree: Int32Array } {
+  const n = graph.taskCount;
   const pos = new Int32Array(n);
   let next = 0;
   for (const v of order) if (v < n) pos[v] = next++;
-  // Task-only successor lists, by topological position.
   const succ: number[][] = Array.from({ length: n }, () => []);
   const indegree = new Int32Array(n);
   for (const [a, b] of graph.taskEdges) {
     succ[pos[a]!]!.push(pos[b]!);
     indegree[pos[b]!]!++;
   }
-  // Columns: targets of candidate edges, numbered in topological order.
+  return { pos, succ, indegree };
+}
+
+/** Columns: targets of candidate edges (two or more predecessors, reached from a node with two or more successors), numbered in topological order. */
+function candidateColumns(succ: readonly number[][], indegree: Int32Array): { column: Int32Array; columnNode: number[] } {
+  const n = succ.length;
   const column = new Int32Array(n).fill(-1);
   const columnNode: number[] = [];
   for (let u = 0; u < n; u++) {
@@ -34,45 +61,52 @@ export function redundantEdges(graph: IndexGraph, order: readonly number[]): boo
       column[v] = columnNode.length;
       columnNode.push(v);
     }
-  const redundant = new Set<number>();
-  const columns = columnNode.length;
-  if (columns > 0) {
-    const blockColumns = Math.max(32, Math.min(Math.ceil(columns / 32) * 32, Math.floor(maxWords / Math.max(1, n)) * 32));
-    const words = blockColumns / 32;
-    const reach = new Uint32Array(n * words);
-    const union = new Uint32Array(words);
-    for (let lo = 0; lo < columns; lo += blockColumns) {
-      const hi = Math.min(columns, lo + blockColumns);
-      // A node at or after the last column's position cannot reach any column of this block.
-      const limit = columnNode[hi - 1]!;
-      reach.fill(0, 0, limit * words);
-      for (let u = limit - 1; u >= 0; u--) {
-        const base = u * words;
-        for (const s of succ[u]!) {
-          if (s > limit) continue;
-          const c = column[s]!;
-          if (c >= lo && c < hi) reach[base + ((c - lo) >> 5)]! |= 1 << ((c - lo) & 31);
-          if (s === limit) continue;
-          const sBase = s * words;
-          for (let w = 0; w < words; w++) reach[base + w]! |= reach[sBase + w]!;
-        }
-      }
-      for (let u = 0; u < limit; u++) {
-        const targets = succ[u]!;
-        if (targets.length < 2 || !targets.some((s) => column[s]! >= lo && column[s]! < hi)) continue;
-        union.fill(0);
-        for (const s of targets) {
-          if (s >= limit) continue;
-          const sBase = s * words;
-          for (let w = 0; w < words; w++) union[w]! |= reach[sBase + w]!;
-        }
-        for (const s of targets) {
-          const c = column[s]!;
-          if (c < lo || c >= hi) continue;
-          if (union[(c - lo) >> 5]! & (1 << ((c - lo) & 31))) redundant.add(u * n + s);
-        }
-      }
+  return { column, columnNode };
+}
+
+/** One block of columns [lo, hi): reach holds, per node before `limit`, a bitset of the block's columns it reaches. */
+interface Block {
+  succ: readonly number[][];
+  column: Int32Array;
+  words: number;
+  reach: Uint32Array;
+  lo: number;
+  hi: number;
+  limit: number;
+}
+
+/** Fills reach for the block, from the last node back (successors come later in topological order). */
+function reachBlock({ succ, column, words, lo, hi, limit, reach }: Block): void {
+  reach.fill(0, 0, limit * words);
+  for (let u = limit - 1; u >= 0; u--) {
+    const base = u * words;
+    for (const s of succ[u]!) {
+      if (s > limit) continue;
+      const c = column[s]!;
+      if (c >= lo && c < hi) reach[base + ((c - lo) >> 5)]! |= 1 << ((c - lo) & 31);
+      if (s === limit) continue;
+      const sBase = s * words;
+      for (let w = 0; w < words; w++) reach[base + w]! |= reach[sBase + w]!;
     }
   }
-  return graph.taskEdges.map(([a, b]) => redundant.has(pos[a]! * n + pos[b]!));
+}
+
+/** An edge u -> s into the block is redundant when another successor of u reaches s. */
+function markRedundant({ succ, column, words, lo, hi, limit, reach }: Block, n: number, redundant: Set<number>): void {
+  const union = new Uint32Array(words);
+  for (let u = 0; u < limit; u++) {
+    const targets = succ[u]!;
+    if (targets.length < 2 || !targets.some((s) => column[s]! >= lo && column[s]! < hi)) continue;
+    union.fill(0);
+    for (const s of targets) {
+      if (s >= limit) continue;
+      const sBase = s * words;
+      for (let w = 0; w < words; w++) union[w]! |= reach[sBase + w]!;
+    }
+    for (const s of targets) {
+      const c = column[s]!;
+      if (c < lo || c >= hi) continue;
+      if (union[(c - lo) >> 5]! & (1 << ((c - lo) & 31))) redundant.add(u * n + s);
+    }
+  }
 }
