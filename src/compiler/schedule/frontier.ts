@@ -89,18 +89,30 @@ function describe(
     utilization[name] = makespan > 0 ? roundRatio(used / (problem.capacity[r]! * makespan)) : 0;
   });
   const limit = model.settings.maxConcurrency;
-  // Peak concurrency from a sweep over start/finish events (finishes first at equal times).
-  const events: Array<[number, number]> = [];
-  for (let v = 0; v < n; v++) {
+  // Peak concurrency from a sweep over start and finish times (finishes first at equal times), each
+  // sorted on its own as plain numbers: no event records to allocate and sort.
+  let busy = 0;
+  for (let v = 0; v < n; v++) if (problem.duration[v]! > 0) busy++;
+  const starts = new Float64Array(busy);
+  const finishes = new Float64Array(busy);
+  for (let v = 0, k = 0; v < n; v++) {
     if (problem.duration[v]! <= 0) continue;
-    events.push([start[v]!, 1], [finish[v]!, -1]);
+    starts[k] = start[v]!;
+    finishes[k++] = finish[v]!;
   }
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  starts.sort();
+  finishes.sort();
   let running = 0;
   let peak = 0;
-  for (const [, delta] of events) {
-    running += delta;
-    peak = Math.max(peak, running);
+  for (let a = 0, b = 0; a < busy;) {
+    if (finishes[b]! <= starts[a]!) {
+      running--;
+      b++;
+    } else {
+      running++;
+      a++;
+      peak = Math.max(peak, running);
+    }
   }
   const initialFrontier = nodes.filter((v) => start[v] === 0).map((v) => ids[v]!);
   return {

@@ -209,21 +209,21 @@ function contentions(
   for (let v = 0; v < n; v++) if (problem.duration[v]! > 0 && start[v]! - ready[v]! > 1e-9 && problem.demand[v]!.length > 0) waiting.push(v);
   if (waiting.length === 0 || problem.resourceNames.length === 0) return [];
   waiting.sort((a, b) => ready[a]! - ready[b]! || a - b);
-  const events: Array<[number, number, number]> = [];
-  for (let v = 0; v < n; v++) {
-    if (problem.duration[v]! <= 0) continue;
-    events.push([start[v]!, 1, v], [finish[v]!, -1, v]);
-  }
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  // Events as numbers, not records: 2v + 1 starts node v, 2v finishes it; by time, finishes first, then node.
+  const events: number[] = [];
+  for (let v = 0; v < n; v++) if (problem.duration[v]! > 0) events.push(2 * v + 1, 2 * v);
+  const timeOf = (x: number) => ((x & 1) === 1 ? start[x >> 1]! : finish[x >> 1]!);
+  events.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || (a >> 1) - (b >> 1));
   const use = new Float64Array(problem.capacity.length);
   const wait = new Float64Array(problem.resourceNames.length);
   const tasks: number[][] = problem.resourceNames.map(() => []);
   let e = 0;
   for (const v of waiting) {
     const t = ready[v]!;
-    for (; e < events.length && events[e]![0] <= t; e++) {
-      const [, delta, w] = events[e]!;
-      for (const [r, units] of problem.demand[w]!) use[r]! += delta * units;
+    for (; e < events.length && timeOf(events[e]!) <= t; e++) {
+      const x = events[e]!;
+      const delta = (x & 1) === 1 ? 1 : -1;
+      for (const [r, units] of problem.demand[x >> 1]!) use[r]! += delta * units;
     }
     for (const [r, units] of problem.demand[v]!) {
       if (r >= problem.resourceNames.length || r === problem.concurrencyResource) continue;

@@ -84,79 +84,80 @@ function flatOf(problem: Problem): FlatProblem {
 }
 
 /**
- * A binary min-heap of node numbers ordered by (key, node). Parked nodes of one file pattern wait in one.
+ * A binary min-heap of items ordered by (key of the item's node, node). An item is a node itself, except
+ * in the eligible heap, where a marker (size + pattern) stands for its pattern's parked heap and sorts
+ * as that heap's most urgent node, fixed while the marker is queued (nothing is parked there meanwhile).
  * The same sift rules as graph/heap.ts's MinHeap, so the same comparisons give the same order.
  */
 class KeyHeap {
   items = new Int32Array(16);
+  nodes = new Int32Array(16);
   size = 0;
   constructor(private readonly key: ArrayLike<number>) {}
 
-  before(a: number, b: number): number {
-    return this.key[a]! - this.key[b]! || a - b;
-  }
-
-  push(item: number): void {
+  /** The item's node is the item, unless given. */
+  push(item: number, node = item): void {
     if (this.size === this.items.length) this.grow();
-    const items = this.items;
+    const { items, nodes, key } = this;
+    const k = key[node]!;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.before(items[parent]!, item) <= 0) break;
+      const p = nodes[parent]!;
+      if ((key[p]! - k || p - node) <= 0) break;
       items[i] = items[parent]!;
+      nodes[i] = p;
       i = parent;
     }
     items[i] = item;
+    nodes[i] = node;
+  }
+
+  /** The most urgent item's node (the heap must not be empty). */
+  topNode(): number {
+    return this.nodes[0]!;
   }
 
   pop(): number {
-    const items = this.items;
+    const { items, nodes, key } = this;
     const top = items[0]!;
     const n = --this.size;
     if (n > 0) {
       const last = items[n]!;
+      const lastNode = nodes[n]!;
+      const lastKey = key[lastNode]!;
       let i = 0;
       for (;;) {
         let child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && this.before(items[child + 1]!, items[child]!) < 0) child++;
-        if (this.before(items[child]!, last) >= 0) break;
+        let c = nodes[child]!;
+        if (child + 1 < n) {
+          const d = nodes[child + 1]!;
+          if ((key[d]! - key[c]! || d - c) < 0) {
+            child++;
+            c = d;
+          }
+        }
+        if ((key[c]! - lastKey || c - lastNode) >= 0) break;
         items[i] = items[child]!;
+        nodes[i] = c;
         i = child;
       }
       items[i] = last;
+      nodes[i] = lastNode;
     }
     return top;
   }
 
   private grow(): void {
-    const bigger = new Int32Array(this.items.length * 2);
-    bigger.set(this.items);
-    this.items = bigger;
+    const items = new Int32Array(this.items.length * 2);
+    items.set(this.items);
+    this.items = items;
+    const nodes = new Int32Array(this.nodes.length * 2);
+    nodes.set(this.nodes);
+    this.nodes = nodes;
   }
 }
-
-/**
- * The eligible heap: nodes, and markers (size + pattern) that stand for their pattern's parked heap,
- * ordered as that heap's most urgent node.
- */
-class EligibleHeap extends KeyHeap {
-  constructor(
-    key: ArrayLike<number>,
-    private readonly nodeCount: number,
-    private readonly parked: Array<KeyHeap | null>,
-  ) {
-    super(key);
-  }
-
-  override before(a: number, b: number): number {
-    const n = this.nodeCount;
-    return super.before(a < n ? a : this.parked[a - n]!.items[0]!, b < n ? b : this.parked[b - n]!.items[0]!);
-  }
-}
-
-/** The running heap: by finish time, ties by node. */
-class FinishHeap extends KeyHeap {}
 
 /**
  * One problem's pass, reusable: `run` schedules again from scratch with the problem's current durations
@@ -183,8 +184,8 @@ export class ParallelScheduler {
    */
   private parked: Array<KeyHeap | null> = [];
   private readonly markerQueued: Uint8Array;
-  private eligible!: EligibleHeap;
-  private readonly running: FinishHeap;
+  private eligible!: KeyHeap;
+  private readonly running: KeyHeap;
   private key: ArrayLike<number> = [];
   private readonly setAside: Int32Array;
   /** Zero-duration nodes among the eligible: they may start even when the concurrency limit is reached. */
@@ -202,7 +203,7 @@ export class ParallelScheduler {
     this.capacity = Float64Array.from(problem.capacity);
     this.excluded = new Int32Array(problem.patternCount);
     this.markerQueued = new Uint8Array(problem.patternCount);
-    this.running = new FinishHeap(this.finish);
+    this.running = new KeyHeap(this.finish);
     this.setAside = new Int32Array(size);
   }
 
@@ -215,7 +216,7 @@ export class ParallelScheduler {
     this.excluded.fill(0);
     this.markerQueued.fill(0);
     this.parked = new Array<KeyHeap | null>(problem.patternCount).fill(null);
-    this.eligible = new EligibleHeap(key, size, this.parked);
+    this.eligible = new KeyHeap(key);
     this.running.size = 0;
     this.eligibleZero = this.done = this.t = this.makespan = 0;
     this.start.fill(0);
@@ -339,7 +340,7 @@ export class ParallelScheduler {
     const parked = this.parked[p];
     if (this.markerQueued[p] || this.excluded[p]! > 0 || !parked || parked.size === 0) return;
     this.markerQueued[p] = 1;
-    this.eligible.push(this.size + p);
+    this.eligible.push(this.size + p, parked.topNode());
   }
 
   private blockingPattern(j: number): number {

@@ -176,8 +176,13 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
     const v = nodeOf.get(s.task)!;
     if (problem.duration[v]! > 0) (finishing.get(s.finish) ?? finishing.set(s.finish, []).get(s.finish)!).push(v);
   }
-  const pred = problem.pred.map((l) => [...l]);
-  const succ = problem.succ.map((l) => [...l]);
+  // The problem's own lists are shared, and a node's copied only when it gains an arc.
+  const pred = problem.pred.slice();
+  const succ = problem.succ.slice();
+  const ownPred = new Uint8Array(problem.size);
+  const ownSucc = new Uint8Array(problem.size);
+  const predOf = (v: number) => (v >= problem.size || ownPred[v] ? pred[v]! : ((ownPred[v] = 1), (pred[v] = [...pred[v]!])));
+  const succOf = (v: number) => (v >= problem.size || ownSucc[v] ? succ[v]! : ((ownSucc[v] = 1), (succ[v] = [...succ[v]!])));
   const events = new Map<string, number>();
   const eventNode = (key: string, holders: () => number[]): number | null => {
     let e = events.get(key);
@@ -188,7 +193,7 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
       events.set(key, e);
       pred.push(from);
       succ.push([]);
-      for (const v of from) succ[v]!.push(e);
+      for (const v of from) succOf(v).push(e);
     }
     return e;
   };
@@ -198,16 +203,17 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
     const t = s.start;
     const done = finishing.get(t);
     if (t <= 0 || !done || problem.duration[k]! <= 0) continue;
-    const gates = new Set<number>();
-    const add = (e: number | null) => e !== null && gates.add(e);
+    // A node gets at most a few gates: a list in first-added order, as a Set would iterate them.
+    const gates: number[] = [];
+    const add = (e: number | null) => e !== null && !gates.includes(e) && gates.push(e);
     if (conc >= 0) add(eventNode(`${t}|slot`, () => done));
     else {
       for (const [r] of problem.demand[k]!) add(eventNode(`${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
       for (const p of problem.blockedBy[k]!) add(eventNode(`${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
     }
     for (const e of gates) {
-      succ[e]!.push(k);
-      pred[k]!.push(e);
+      succOf(e).push(k);
+      predOf(k).push(e);
     }
   }
   if (events.size === 0) return problem;
