@@ -59,8 +59,8 @@ export interface KnownHashes {
   planVersion?: string;
 }
 
-export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: RunSchedule, known?: KnownHashes): RunPlan {
-  const defaults = model.source.defaults ?? {};
+/** Each task's scheduled dependencies and dependents, in edge order, each named once. */
+function scheduledNeighbours(model: PlanModel): { deps: Map<string, string[]>; dependents: Map<string, string[]> } {
   const deps = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   const dependents = new Map<string, string[]>(model.tasks.map((t) => [t.id, []]));
   for (const edge of model.edges) {
@@ -68,45 +68,58 @@ export function buildRunPlan(model: PlanModel, planDir: string, planText: string
     if (!deps.get(edge.to)!.includes(edge.from)) deps.get(edge.to)!.push(edge.from);
     if (!dependents.get(edge.from)!.includes(edge.to)) dependents.get(edge.from)!.push(edge.to);
   }
-  const compiled = use === 'run' ? (compiledPlan ?? compileForRun(model)) : null;
-  // Wave-based execution keeps the compiled waves: the waves are barriers, like phases.
+  return { deps, dependents };
+}
+
+/** Wave-based execution keeps the compiled waves: the waves are barriers, like phases. */
+function waveIndex(model: PlanModel, compiled: RunSchedule | null): Map<string, number> {
   const waveOf = new Map<string, number>();
   if (compiled?.waves && model.settings.executionModel === 'wave_based') compiled.waves.waves.forEach((w, i) => w.tasks.forEach((id) => waveOf.set(id, i)));
-  const rank = launchPriority(model, compiled);
-  const order: RunTask[] = model.tasks.map((t) => {
-    const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
-    const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
-    const inputs = t.source.inputs ?? [];
-    const outputs = t.source.outputs ?? [];
-    // Hashed when first asked for (a run reconciling its state), not by status and the control verbs; from
-    // the cwd in the plan, also when a worktree run later points the task's cwd elsewhere.
-    let definition: string | undefined;
-    const define = () =>
-      contentHash({
-        kind: t.kind,
-        run: t.run,
-        cwd: path.relative(planDir, cwd),
-        env,
-        inputs,
-        outputs,
-        acceptance: t.acceptance.filter((a) => typeof a !== 'string'),
-        agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined),
-      });
-    return {
-      model: t,
-      cwd,
+  return waveOf;
+}
+
+/** A task as the runner launches it: where, with what environment, and its place in the graph and the launch order. */
+function runTask(t: TaskModel, planDir: string, defaults: NonNullable<PlanModel['source']['defaults']>, place: Pick<RunTask, 'deps' | 'dependents' | 'rank' | 'wave'>): RunTask {
+  const cwd = path.resolve(planDir, t.source.cwd ?? defaults.cwd ?? '.');
+  const env = { ...(defaults.env ?? {}), ...(t.source.env ?? {}) };
+  const inputs = t.source.inputs ?? [];
+  const outputs = t.source.outputs ?? [];
+  // Hashed when first asked for (a run reconciling its state), not by status and the control verbs; from
+  // the cwd in the plan, also when a worktree run later points the task's cwd elsewhere.
+  let definition: string | undefined;
+  const define = () =>
+    contentHash({
+      kind: t.kind,
+      run: t.run,
+      cwd: path.relative(planDir, cwd),
       env,
       inputs,
       outputs,
-      deps: deps.get(t.id)!,
-      dependents: dependents.get(t.id)!,
-      rank: rank.get(t.id)!,
-      wave: waveOf.get(t.id) ?? -1,
-      get definition() {
-        return (definition ??= define());
-      },
-    };
-  });
+      acceptance: t.acceptance.filter((a) => typeof a !== 'string'),
+      agent: t.source.agent ?? (t.kind === 'agent' ? defaults.agent : undefined),
+    });
+  return {
+    model: t,
+    cwd,
+    env,
+    inputs,
+    outputs,
+    ...place,
+    get definition() {
+      return (definition ??= define());
+    },
+  };
+}
+
+export function buildRunPlan(model: PlanModel, planDir: string, planText: string, use: RunPlanUse = 'run', compiledPlan?: RunSchedule, known?: KnownHashes): RunPlan {
+  const defaults = model.source.defaults ?? {};
+  const { deps, dependents } = scheduledNeighbours(model);
+  const compiled = use === 'run' ? (compiledPlan ?? compileForRun(model)) : null;
+  const waveOf = waveIndex(model, compiled);
+  const rank = launchPriority(model, compiled);
+  const order: RunTask[] = model.tasks.map((t) =>
+    runTask(t, planDir, defaults, { deps: deps.get(t.id)!, dependents: dependents.get(t.id)!, rank: rank.get(t.id)!, wave: waveOf.get(t.id) ?? -1 }),
+  );
   // Without a compiled plan the file conflicts are found when first needed: `execplan status` needs them
   // only while a runner holds files, the control verbs never.
   let files: FileLocks | undefined;

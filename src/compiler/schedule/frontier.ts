@@ -64,31 +64,21 @@ function probeWork(problem: Problem, list: Int32Array): number {
   return Number.isNaN(makespan) ? NaN : probe.work;
 }
 
-function describe(
-  model: PlanModel,
-  problem: Problem,
-  start: Float64Array,
-  finish: Float64Array,
-  makespanRaw: number,
-  lowerBound: LowerBound,
-  optimizer: FrontierSchedule['optimizer'],
-): FrontierSchedule {
+/** Each resource's units x hours used over what its capacity offers for the whole makespan. */
+function resourceUtilization(problem: Problem, makespan: number): Record<string, number> {
   const n = problem.taskCount;
-  const ids = problem.planIndex.map((i) => model.tasks[i]!.id);
-  // Launch priority: by start; ties by id (node order is id order).
-  const nodes = Array.from({ length: n }, (_, v) => v).sort((a, b) => start[a]! - start[b]! || a - b);
-  const makespan = roundHours(makespanRaw);
-  const schedule = nodes.map((v) => ({ task: ids[v]!, start: roundHours(start[v]!), finish: roundHours(finish[v]!) }));
-
-  let work = 0;
-  for (let v = 0; v < n; v++) work += problem.duration[v]!;
   const utilization: Record<string, number> = {};
   problem.resourceNames.forEach((name, r) => {
     let used = 0;
     for (let v = 0; v < n; v++) for (const [res, units] of problem.demand[v]!) if (res === r) used += units * problem.duration[v]!;
     utilization[name] = makespan > 0 ? roundRatio(used / (problem.capacity[r]! * makespan)) : 0;
   });
-  const limit = model.settings.maxConcurrency;
+  return utilization;
+}
+
+/** The most tasks with a duration running at once in this schedule. */
+function peakConcurrency(problem: Problem, start: Float64Array, finish: Float64Array): number {
+  const n = problem.taskCount;
   // Peak concurrency from a sweep over start and finish times (finishes first at equal times), each
   // sorted on its own as plain numbers: no event records to allocate and sort.
   let busy = 0;
@@ -114,6 +104,30 @@ function describe(
       peak = Math.max(peak, running);
     }
   }
+  return peak;
+}
+
+function describe(
+  model: PlanModel,
+  problem: Problem,
+  start: Float64Array,
+  finish: Float64Array,
+  makespanRaw: number,
+  lowerBound: LowerBound,
+  optimizer: FrontierSchedule['optimizer'],
+): FrontierSchedule {
+  const n = problem.taskCount;
+  const ids = problem.planIndex.map((i) => model.tasks[i]!.id);
+  // Launch priority: by start; ties by id (node order is id order).
+  const nodes = Array.from({ length: n }, (_, v) => v).sort((a, b) => start[a]! - start[b]! || a - b);
+  const makespan = roundHours(makespanRaw);
+  const schedule = nodes.map((v) => ({ task: ids[v]!, start: roundHours(start[v]!), finish: roundHours(finish[v]!) }));
+
+  let work = 0;
+  for (let v = 0; v < n; v++) work += problem.duration[v]!;
+  const utilization = resourceUtilization(problem, makespan);
+  const limit = model.settings.maxConcurrency;
+  const peak = peakConcurrency(problem, start, finish);
   const initialFrontier = nodes.filter((v) => start[v] === 0).map((v) => ids[v]!);
   return {
     schedule,
