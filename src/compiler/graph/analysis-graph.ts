@@ -8,6 +8,7 @@ import type { AnalysisGraph } from '../compiled.js';
 import type { PlanModel } from '../model.js';
 import { roundHours } from '../rounding.js';
 import { buildIndexGraph } from './index-graph.js';
+import { earliestStarts } from './critical.js';
 import { topologicalSort } from './topo.js';
 
 /** Scheduled task-to-task edges over all ordered pairs of distinct tasks, to 6 decimals; 0 below two tasks. */
@@ -18,19 +19,12 @@ export function edgeDensityOf(edges: number, tasks: number): number {
 /** The same values as analyzeGraph(model).graph's edges, criticalPathHours and metrics.edgeDensity. */
 export function analysisGraph(model: PlanModel): AnalysisGraph {
   const index = buildIndexGraph(model);
-  const { size, pred, succ, hours } = index;
+  const { size, pred, succ } = index;
   // Any topological order gives the same earliest starts (each is a max over its predecessors), so the
   // longest path needs neither analyzeGraph's tie-breaking heap nor its backward pass.
   const order = topologicalSort(size, pred, succ);
   if (order.length !== size) throw new Error('compileForAnalysis needs an acyclic plan: run loadPlan and stop on its errors first');
-  const es = new Float64Array(size);
-  let length = 0;
-  for (const v of order) {
-    let start = 0;
-    for (const p of pred[v]!) start = Math.max(start, es[p]! + hours[p]!);
-    es[v] = start;
-    length = Math.max(length, start + hours[v]!);
-  }
+  const { length } = earliestStarts(index, order);
   return {
     edges: model.edges.filter((e) => e.scheduled),
     criticalPathHours: roundHours(length),

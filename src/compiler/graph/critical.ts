@@ -12,8 +12,12 @@ export interface Cpm {
   path: number[];
 }
 
-export function criticalPathMethod(graph: IndexGraph, order: readonly number[]): Cpm {
-  const { size, hours, pred, succ } = graph;
+/**
+ * The forward pass: each node's earliest start (the latest finish of its predecessors) in a topological
+ * `order`, and the longest path's length. Any topological order gives the same values.
+ */
+export function earliestStarts(graph: Pick<IndexGraph, 'size' | 'hours' | 'pred'>, order: ArrayLike<number> & Iterable<number>): { earliestStart: Float64Array; length: number } {
+  const { size, hours, pred } = graph;
   const es = new Float64Array(size);
   let length = 0;
   for (const v of order) {
@@ -22,6 +26,12 @@ export function criticalPathMethod(graph: IndexGraph, order: readonly number[]):
     es[v] = start;
     length = Math.max(length, start + hours[v]!);
   }
+  return { earliestStart: es, length };
+}
+
+export function criticalPathMethod(graph: IndexGraph, order: readonly number[]): Cpm {
+  const { size, hours, pred, succ } = graph;
+  const { earliestStart: es, length } = earliestStarts(graph, order);
   const lf = new Float64Array(size);
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
