@@ -12,7 +12,7 @@ import type { IndexGraph } from '../graph/index-graph.js';
 import type { PlanModel } from '../model.js';
 import { totalEstimates, waveEstimates } from './estimates.js';
 import { roundHours } from '../rounding.js';
-import { MinHeap } from '../graph/heap.js';
+import { IndexedMinHeap, MinHeap } from '../graph/heap.js';
 
 export function buildWaves(model: PlanModel, graph: IndexGraph, conflicts: FileConflicts, latestStart: ArrayLike<number>): WaveSchedule {
   return new WaveBuilder(model, graph, conflicts, latestStart).build();
@@ -51,7 +51,7 @@ class WaveBuilder {
    * pops the few buckets it takes tasks from instead of queueing all of them again. Urgency is a strict
    * order (ties by task number), so the buckets come out in the same order however the heap was filled.
    */
-  private readonly queue: BucketQueue;
+  private readonly queue: IndexedMinHeap;
 
   constructor(
     private readonly model: PlanModel,
@@ -73,7 +73,7 @@ class WaveBuilder {
     this.placed = new Uint8Array(n);
     this.byUrgency = (a, b) => latestStart[a]! - latestStart[b]! || a - b;
     this.future = new MinHeap((a, b) => this.readyFrom[a]! - this.readyFrom[b]! || a - b);
-    this.queue = new BucketQueue((x, y) => this.byUrgency(this.buckets[x]!.tasks.peek()!, this.buckets[y]!.tasks.peek()!));
+    this.queue = new IndexedMinHeap((x, y) => this.byUrgency(this.buckets[x]!.tasks.peek()!, this.buckets[y]!.tasks.peek()!));
   }
 
   build(): WaveSchedule {
@@ -294,79 +294,4 @@ function firstUnskipped(b: Bucket, from: number): number {
     else lo = mid + 1;
   }
   return lo < b.skips.length && b.skips[lo] === from ? b.runEnd[b.runOf[lo]!]! + 1 : from;
-}
-
-/**
- * A min-heap of bucket numbers that knows where each one sits, so a bucket whose most urgent task changed
- * moves to its new place (or joins, or leaves when it is empty) without rebuilding the heap.
- */
-class BucketQueue {
-  private readonly items: number[] = [];
-  /** Per bucket: its position in `items`, or -1 when it is not queued. */
-  private readonly at: number[] = [];
-  constructor(private readonly before: (a: number, b: number) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  pop(): number {
-    const top = this.items[0]!;
-    this.removeAt(0);
-    return top;
-  }
-
-  /** Bucket k's most urgent task may have changed (or it is newly non-empty, or it was popped): queue it where it now belongs. */
-  update(k: number): void {
-    const i = this.at[k] ?? -1;
-    if (i >= 0) {
-      this.siftDown(this.siftUp(i));
-      return;
-    }
-    this.items.push(k);
-    this.at[k] = this.items.length - 1;
-    this.siftUp(this.items.length - 1);
-  }
-
-  private removeAt(i: number): void {
-    const items = this.items;
-    this.at[items[i]!] = -1;
-    const last = items.pop()!;
-    if (i < items.length) {
-      items[i] = last;
-      this.at[last] = i;
-      this.siftDown(this.siftUp(i));
-    }
-  }
-
-  private siftUp(i: number): number {
-    const items = this.items;
-    const k = items[i]!;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.before(items[parent]!, k) <= 0) break;
-      items[i] = items[parent]!;
-      this.at[items[i]!] = i;
-      i = parent;
-    }
-    items[i] = k;
-    this.at[k] = i;
-    return i;
-  }
-
-  private siftDown(i: number): void {
-    const items = this.items;
-    const k = items[i]!;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= items.length) break;
-      if (child + 1 < items.length && this.before(items[child + 1]!, items[child]!) < 0) child++;
-      if (this.before(items[child]!, k) >= 0) break;
-      items[i] = items[child]!;
-      this.at[items[i]!] = i;
-      i = child;
-    }
-    items[i] = k;
-    this.at[k] = i;
-  }
 }
