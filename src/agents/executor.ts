@@ -121,18 +121,23 @@ function streamSession(model: PlanModel, task: TaskModel, profile: AgentProfile,
   return best && { task: best.task, sessionId: best.sessionId };
 }
 
+/** What preparing one attempt of an agent task works from. */
+interface AttemptSetup {
+  options: AgentExecutorOptions;
+  agent: Agent;
+  /** The agent's number in this run (`agent-N`). */
+  number: number;
+  input: AttemptInput;
+  context: ExecutorContext;
+  /** A line in the task's log. */
+  say: (line: string) => void;
+  /** A notice for the person watching the run. */
+  notify: (message: string) => void;
+}
+
 /** The prompt for one attempt: rendered from the task, its upstream hand-offs and the specs, then the profile's secrets policy. */
-function attemptPrompt(
-  options: AgentExecutorOptions,
-  agent: Agent,
-  number: number,
-  input: AttemptInput,
-  context: ExecutorContext,
-  say: (line: string) => void,
-  notify: (message: string) => void,
-  continues: string | null,
-  state: RunStateView,
-): PromptResult {
+function attemptPrompt(setup: AttemptSetup, continues: string | null, state: RunStateView): PromptResult {
+  const { options, agent, number, input, context, say, notify } = setup;
   const { model } = options;
   const { task } = input;
   const specs = readSpecs(model, context.planDir);
@@ -287,20 +292,13 @@ function endAttempt(
 type Prepared = { ok: true; invocation: ReturnType<typeof buildInvocation>; session: { task: string; sessionId: string } | null } | { ok: false; message: string };
 
 /** The stream session to continue, the prompt (kept beside the log) and the command line; the prompt file when the profile reads one. */
-function prepareInvocation(
-  options: AgentExecutorOptions,
-  agent: Agent,
-  number: number,
-  input: AttemptInput,
-  context: ExecutorContext,
-  say: (line: string) => void,
-  notify: (message: string) => void,
-): Prepared {
+function prepareInvocation(setup: AttemptSetup): Prepared {
+  const { options, agent, input, context } = setup;
   const profile = agent.profile;
   // Read once: both the session choice and the prompt need the tasks' states.
   const state = readRunState(context.stateDir);
   const session = streamSession(options.model, input.task, profile, input.cwd, context.stateDir, state);
-  const prepared = attemptPrompt(options, agent, number, input, context, say, notify, session?.task ?? null, state);
+  const prepared = attemptPrompt(setup, session?.task ?? null, state);
   if (!prepared.ok) return prepared;
   keepPromptCopy(input, prepared.prompt);
   const invocation = buildInvocation(profile, {
@@ -385,7 +383,7 @@ export function agentExecutor(options: AgentExecutorOptions): TaskExecutor {
 
       // With --worktrees the run command has already pointed a stream task's cwd into its worktree.
       const cwd = input.cwd;
-      const prepared = prepareInvocation(options, agent, number, input, context, say, notify);
+      const prepared = prepareInvocation({ options, agent, number, input, context, say, notify });
       if (!prepared.ok) return done({ kind: 'error', message: prepared.message });
       const { invocation, session } = prepared;
       say(`${label} (${profile.name}): ${[invocation.file, ...invocation.args].map((a) => (a.length > 60 ? `${a.slice(0, 57)}...` : a)).join(' ')}`);
