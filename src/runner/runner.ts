@@ -262,6 +262,8 @@ export class Runner {
   }
 
   private emit(event: RunEvent): void {
+    // The renderers print these two at once (the rest at the end of the turn, after the journal's write).
+    if (event.event === 'run-start' || event.event === 'run-end') this.writeJournal();
     this.options.onEvent(event);
   }
 
