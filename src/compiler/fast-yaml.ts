@@ -9,6 +9,7 @@
  */
 import { getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
 import type { PathSegment } from './diagnostic.js';
+import { scanYamlSubset } from './yaml-subset.js';
 
 // js-yaml's event and style ids (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE in its API).
 const DOCUMENT = 1,
@@ -67,6 +68,9 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; pos
   if (/^\.\.\.(?:[ \t\r\n]|$)/m.test(text)) return null;
   const marker = /^---(?:[ \t\r\n]|$)/m.exec(text);
   if (marker && !/^(?:[ \t]*(?:#.*)?\r?\n)*$/.test(text.slice(0, marker.index))) return null;
+  // Most plans are in the narrow subset the direct scanner reads, with no event list at all.
+  const scanned = scanYamlSubset(text, maxDepth);
+  if (scanned) return scanned;
   const list = events(text, maxDepth + 1);
   if (!list) return null;
   // The index kept for diagnostics: a few typed arrays instead of the event objects (a sixth of their memory).
