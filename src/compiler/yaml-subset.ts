@@ -19,6 +19,8 @@ const DOCUMENT = 1,
   POP = 6;
 /** `yaml` rejects implicit keys longer than this (the YAML spec's limit). */
 const MAX_IMPLICIT_KEY = 1024;
+/** Slots of the key cache (a power of two). */
+const KEY_CACHE_SIZE = 512;
 
 const NL = 10,
   SPACE = 32,
@@ -84,11 +86,13 @@ export function scanYamlSubset(text: string, maxDepth: number): { value: unknown
   // Unicode line and paragraph separators and a byte order mark are line breaks or markers to some readers.
   if (/[\t\r\u0085\u2028\u2029\ufeff]/.test(text)) return null;
   const len = text.length;
-  let cap = 1024;
+  // About one event per three to four characters in a plan: start near that, so the arrays rarely grow.
+  let cap = Math.max(1024, text.length >> 2);
   let kind = new Uint8Array(cap);
   let start = new Int32Array(cap);
   let next = new Int32Array(cap);
-  const keys: (string | undefined)[] = [];
+  let keyIndex = new Int32Array(cap);
+  const keys: string[] = [];
   let n = 0;
   const grow = (): void => {
     cap *= 2;
@@ -101,6 +105,9 @@ export function scanYamlSubset(text: string, maxDepth: number): { value: unknown
     const x = new Int32Array(cap);
     x.set(next);
     next = x;
+    const y = new Int32Array(cap);
+    y.set(keyIndex);
+    keyIndex = y;
   };
   /** A new event; returns its index. */
   const event = (type: number, at: number): number => {
@@ -170,15 +177,27 @@ export function scanYamlSubset(text: string, maxDepth: number): { value: unknown
   };
 
   /** Reads the key ending at `end` (from `pos`) into `map`; returns it. */
+  // The same few keys (id, title, estimate, ...) come back on every task: a small cache, checked against the
+  // text in place, hands back the string already made (and already a property name) instead of slicing a
+  // new one that every mapping store would have to look up in V8's string table again.
+  const keyCache: (string | undefined)[] = new Array<string | undefined>(KEY_CACHE_SIZE);
   const readKey = (map: Record<string, unknown>, end: number): string => {
-    if (end - pos > MAX_IMPLICIT_KEY || text.charCodeAt(pos) === DASH) decline();
-    const key = resolvePlainScalar(text.slice(pos, end));
-    if (typeof key !== 'string' || key === '__proto__' || Object.prototype.hasOwnProperty.call(map, key)) decline();
+    const size = end - pos;
+    if (size > MAX_IMPLICIT_KEY || text.charCodeAt(pos) === DASH) decline();
+    const slot = (size * 31 + text.charCodeAt(pos) * 7 + text.charCodeAt(end - 1) + text.charCodeAt(pos + (size >> 1)) * 3) & (KEY_CACHE_SIZE - 1);
+    let key = keyCache[slot];
+    if (key === undefined || key.length !== size || !text.startsWith(key, pos)) {
+      const resolved = resolvePlainScalar(text.slice(pos, end));
+      if (typeof resolved !== 'string' || resolved === '__proto__') decline();
+      key = resolved as string;
+      keyCache[slot] = key;
+    }
+    if (Object.prototype.hasOwnProperty.call(map, key)) decline();
     const e = event(SCALAR, pos);
     next[e] = e + 1;
-    keys[e] = key as string;
+    keyIndex[e] = keys.push(key) - 1;
     pos = end + 1;
-    return key as string;
+    return key;
   };
 
   const open = (type: number, at: number): number => {
@@ -403,7 +422,7 @@ export function scanYamlSubset(text: string, maxDepth: number): { value: unknown
     if ((col as number) !== -1) return null; // more after the root mapping
     event(POP, 0);
     next[0] = n;
-    return { value, positions: new PositionIndex(kind, start, next, keys) };
+    return { value, positions: new PositionIndex(kind, start, next, keyIndex, keys) };
   } catch (error) {
     if (error instanceof Decline || error instanceof RangeError) return null;
     throw error;
