@@ -19,24 +19,66 @@ export function shownPath(cwd: string, file: string): string {
   return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
 }
 
-/** `shown` names the directory in messages (as the user should read it). */
-export async function writeFilesAtomically(dir: string, shown: string, files: Record<string, string>): Promise<WriteResult> {
+/**
+ * Files staged one by one under temporary names and put in place together by `commit`: a caller that
+ * renders large files can hand each over as it is done instead of holding all of them.
+ */
+export interface FileBatch {
+  /** Writes `content` under a temporary name beside `name`; throws when it cannot (see `fail`). */
+  stage(name: string, content: string | Uint8Array): void;
+  /** Renames every staged file into place. */
+  commit(): void;
+  /** Removes every staged file (and the directory, when this batch created it). */
+  discard(): Promise<void>;
+  /** discard, then the one-line reason for a `stage` that threw. */
+  fail(error: unknown): Promise<WriteResult>;
+}
+
+/**
+ * Opens a batch of writes into `dir` (created when missing) for exactly the files `names`: each target
+ * is checked first, so a directory in the way fails before anything is written. `shown` names the
+ * directory in messages (as the user should read it).
+ */
+export async function openFileBatch(dir: string, shown: string, names: readonly string[]): Promise<Result<FileBatch, FailureOf<'write-failed'>>> {
   const prepared = await prepareDir(dir, shown);
   if (!prepared.ok) return prepared;
-  for (const name of Object.keys(files)) {
+  for (const name of names) {
     const info = await stat(path.join(dir, name)).catch(() => null);
     if (info?.isDirectory()) return failed(`${join(shown, name)} is a directory; remove it so the file can be written there`);
   }
   const staged: StagedFile[] = [];
-  try {
-    for (const [name, content] of Object.entries(files)) staged.push(stageFile(path.join(dir, name), content, { fsync: false }));
-  } catch (error) {
-    for (const file of staged) file.discard();
+  const discard = async () => {
+    for (const file of staged.splice(0)) file.discard();
     // A directory made for this write goes too: a failed compile leaves no trace.
     if (prepared.value.created) await rm(prepared.value.created, { recursive: true, force: true });
-    return failed(`cannot write into ${shown}/ (${reason(error)}); nothing was changed there`);
+  };
+  return ok({
+    stage(name, content) {
+      if (!names.includes(name)) throw new Error(`${name} is not one of the files this batch was opened for`);
+      staged.push(stageFile(path.join(dir, name), content, { fsync: false }));
+    },
+    commit() {
+      for (const file of staged.splice(0)) file.commit();
+    },
+    discard,
+    async fail(error) {
+      await discard();
+      return failed(`cannot write into ${shown}/ (${reason(error)}); nothing was changed there`);
+    },
+  });
+}
+
+/** Writes every file of `files` into `dir` all or nothing (see openFileBatch). */
+export async function writeFilesAtomically(dir: string, shown: string, files: Record<string, string>): Promise<WriteResult> {
+  const opened = await openFileBatch(dir, shown, Object.keys(files));
+  if (!opened.ok) return opened;
+  const batch = opened.value;
+  try {
+    for (const [name, content] of Object.entries(files)) batch.stage(name, content);
+  } catch (error) {
+    return batch.fail(error);
   }
-  for (const file of staged) file.commit();
+  batch.commit();
   return ok();
 }
 

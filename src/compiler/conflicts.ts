@@ -23,7 +23,8 @@ const withExtension = new RegExp(`\\.(${extensions})$`);
 export function mentionedPaths(text: string): string[] {
   const found = new Set<string>();
   for (const raw of text.split(/[\s`'"(),;<>|]+/)) {
-    if (!raw || raw.includes('://') || raw.startsWith('@')) continue;
+    // A path has a '.' (an extension) or a '/': most words of a description have neither.
+    if (!raw || (!raw.includes('.') && !raw.includes('/')) || raw.includes('://') || raw.startsWith('@')) continue;
     const word = raw.replace(/[.:!?]+$/, '');
     if (!/[A-Za-z]/.test(word)) continue;
     const hasSlash = word.includes('/');

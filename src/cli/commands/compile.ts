@@ -3,9 +3,9 @@
  * (the artifacts of docs/contract.md). --check compiles in memory, compares with the files on disk, writes nothing and
  * exits 10 listing the stale ones (for CI on pull requests).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderArtifacts } from '../../compiler/artifacts/index.js';
+import { artifactNames, emitArtifacts, type ArtifactInputs } from '../../compiler/artifacts/index.js';
 import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
@@ -21,7 +21,7 @@ import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
 import { version } from '../version.js';
-import { shownPath, writeFilesAtomically } from '../write-files.js';
+import { openFileBatch, shownPath } from '../write-files.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -62,7 +62,7 @@ export const compileCommand: Command = {
     const analysis = outcome.value.analysis ?? analyzePlan(compiled, analysisThresholds(config));
     // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
     const shown = redactDeep({ compiled, analysis, diagnostics });
-    const files = renderArtifacts({
+    const inputs: ArtifactInputs = {
       compiled: shown.compiled,
       analysis: shown.analysis,
       templates: await loadArtifactTemplates(),
@@ -72,18 +72,36 @@ export const compileCommand: Command = {
       // Relative to the output directory, so the bytes do not depend on where compile is run from.
       planFile: path.relative(outDir, input.absolute).split(path.sep).join('/'),
       diagnostics: shown.diagnostics,
-    });
+    };
     const shownDir = shownPath(io.cwd, outDir);
 
     if (values.check) {
-      return checkArtifacts(io, { files, outDir, shownDir, planFile: input.file, rerun: rerunCommand(positionals[0], values, given) });
+      return checkArtifacts(io, { inputs, outDir, shownDir, planFile: input.file, rerun: rerunCommand(positionals[0], values, given) });
     }
 
-    const clash = Object.keys(files).find((name) => path.join(outDir, name) === input.absolute);
+    const clash = artifactNames.find((name) => path.join(outDir, name) === input.absolute);
     if (clash) throw new UsageError(`the artifact ${clash} would overwrite the plan ${input.file}; pass another --out`);
-    const written = await writeFilesAtomically(outDir, shownDir, files);
-    if (!written.ok) return written;
-    io.stderr(`${input.file}: ${compiledSummary(model.tasks.length, compiled)} -> ${shownDir}/ (${Object.keys(files).length} files)\n`);
+    const opened = await openFileBatch(outDir, shownDir, artifactNames);
+    if (!opened.ok) return opened;
+    const batch = opened.value;
+    // Each artifact goes to its temporary file as soon as it is rendered; all are renamed into place at the end.
+    let writeError: { error: unknown } | undefined;
+    try {
+      emitArtifacts(inputs, (name, bytes) => {
+        try {
+          batch.stage(name, bytes);
+        } catch (error) {
+          writeError = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (writeError) return batch.fail(writeError.error);
+      await batch.discard();
+      throw error;
+    }
+    batch.commit();
+    io.stderr(`${input.file}: ${compiledSummary(model.tasks.length, compiled)} -> ${shownDir}/ (${artifactNames.length} files)\n`);
     return ok();
   },
 };
@@ -110,7 +128,7 @@ function rerunCommand(plan: string | undefined, values: { out?: string; config?:
 }
 
 interface ArtifactCheck {
-  files: Record<string, string>;
+  inputs: ArtifactInputs;
   outDir: string;
   shownDir: string;
   planFile: string;
@@ -118,16 +136,23 @@ interface ArtifactCheck {
   rerun: string;
 }
 
-/** --check: compares the rendered artifacts with the files on disk and writes nothing; stale (exit 10) lists the ones that differ. */
-async function checkArtifacts(io: CliIo, { files, outDir, shownDir, planFile, rerun }: ArtifactCheck): Promise<CommandResult> {
-  const stale: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const onDisk = await readFile(path.join(outDir, name), 'utf8').catch(() => null);
-    if (onDisk === null) stale.push(`${shownDir}/${name} (missing)`);
-    else if (onDisk !== content) stale.push(`${shownDir}/${name} (differs)`);
-  }
+/** --check: compares each rendered artifact with the file on disk and writes nothing; stale (exit 10) lists the ones that differ. */
+function checkArtifacts(io: CliIo, { inputs, outDir, shownDir, planFile, rerun }: ArtifactCheck): CommandResult {
+  const staleness = new Map<string, string>();
+  emitArtifacts(inputs, (name, bytes) => {
+    let onDisk: Buffer | null = null;
+    try {
+      onDisk = readFileSync(path.join(outDir, name));
+    } catch {
+      // Missing or unreadable (a directory in its place): stale either way.
+    }
+    if (onDisk === null) staleness.set(name, `${shownDir}/${name} (missing)`);
+    else if (!onDisk.equals(bytes)) staleness.set(name, `${shownDir}/${name} (differs)`);
+  });
+  // Listed in file-name order, whatever order they were rendered in.
+  const stale = artifactNames.flatMap((name) => staleness.get(name) ?? []);
   if (stale.length === 0) {
-    io.stderr(`${planFile}: ${Object.keys(files).length} artifacts in ${shownDir}/ are up to date\n`);
+    io.stderr(`${planFile}: ${artifactNames.length} artifacts in ${shownDir}/ are up to date\n`);
     return ok();
   }
   return err({ kind: 'stale', planFile, stale, rerun });

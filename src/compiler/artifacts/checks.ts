@@ -12,8 +12,9 @@ export type AcceptanceCheckJson =
   | { type: 'command'; cmd: string; description: string | null; expect: { exitCode: 0 } }
   | { type: 'artifact'; path: string; description: string | null; expect: { exists: true; contains: string | null } };
 
+/** Built with the keys in sorted order, the order tasks.json prints them in (so the printer need not copy them). */
 export function checkJson(check: AcceptanceCheck): AcceptanceCheckJson {
-  if (typeof check === 'string') return { type: 'criterion', text: check };
-  if ('run' in check) return { type: 'command', cmd: check.run, description: check.description ?? null, expect: { exitCode: 0 } };
-  return { type: 'artifact', path: check.file, description: check.description ?? null, expect: { exists: true, contains: check.contains ?? null } };
+  if (typeof check === 'string') return { text: check, type: 'criterion' };
+  if ('run' in check) return { cmd: check.run, description: check.description ?? null, expect: { exitCode: 0 }, type: 'command' };
+  return { description: check.description ?? null, expect: { contains: check.contains ?? null, exists: true }, path: check.file, type: 'artifact' };
 }

@@ -1,6 +1,7 @@
 /**
- * Every artifact (docs/artifacts.md) as one map filename -> content, so `compile` writes them in one loop
- * and `compile --check` compares the same map with the disk. Pure: templates and plan text come in.
+ * Every artifact (docs/artifacts.md): `compile` writes each as it is rendered and `compile --check`
+ * compares each with the disk (emitArtifacts); renderArtifacts returns them as one map filename ->
+ * content. Pure: templates and plan text come in.
  */
 import { analyzePlan, type AnalysisThresholds, type PlanAnalysis } from '../analysis/index.js';
 import type { CompiledPlan } from '../compiled.js';
@@ -14,6 +15,7 @@ import { renderFeaturesJson } from './features-json.js';
 import { renderDecisionsMd, renderPlanMd, type Templates } from './markdown.js';
 import { renderMetaJson } from './meta-json.js';
 import { renderTasksJson } from './tasks-json.js';
+import { sha256 } from './json.js';
 
 export interface ArtifactInputs {
   compiled: CompiledPlan;
@@ -38,7 +40,29 @@ export function renderScheduleArtifacts(compiled: CompiledPlan, options: { diagn
 
 export const metaFile = '.tasks-meta.json';
 
-export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> {
+/** Every file `compile` writes, sorted: known before rendering, so a writer can check the targets first. */
+export const artifactNames: readonly string[] = [
+  'dag.json',
+  'waves.json',
+  'features.json',
+  'tasks.json',
+  'coordinator.json',
+  'Plan.md',
+  'Decisions.md',
+  'beads.jsonl',
+  metaFile,
+].sort();
+
+/** Receives each artifact's bytes (UTF-8) as soon as it is rendered; called once per name of artifactNames. */
+export type ArtifactSink = (name: string, bytes: Uint8Array) => void;
+
+/**
+ * Renders every artifact, handing each to `emit` as UTF-8 bytes as soon as it is done and keeping only
+ * its hash (for .tasks-meta.json, emitted last): a 10,000-task plan has ~50 MB of artifact text, and
+ * holding all of it until the last file is rendered raised the peak memory of compile. The bytes are
+ * encoded once, for the hash and the write alike.
+ */
+export function emitArtifacts(inputs: ArtifactInputs, emit: ArtifactSink): void {
   const ctx: ArtifactContext = {
     compiled: inputs.compiled,
     analysis: inputs.analysis ?? analyzePlan(inputs.compiled, inputs.thresholds),
@@ -49,19 +73,28 @@ export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> 
     // Plan.md counts every warning of the plan (validate's and compile's are one list).
     ...(inputs.diagnostics ? { warnings: inputs.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message })) } : {}),
   };
-  const files: Record<string, string> = {
-    ...renderScheduleArtifacts(inputs.compiled, { diagnostics: inputs.diagnostics, timestamp: inputs.timestamp }),
-    'features.json': renderFeaturesJson(ctx),
-    'tasks.json': renderTasksJson(ctx),
-    'coordinator.json': renderCoordinatorJson(ctx),
-    'Plan.md': renderPlanMd(ctx, inputs.templates),
-    'Decisions.md': renderDecisionsMd(ctx, inputs.templates),
-    'beads.jsonl': renderBeadsJsonl(buildBeadsIssues(inputs.compiled, { timestamp: inputs.timestamp })),
+  const digests: Record<string, string> = {};
+  const put = (name: string, text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    digests[name] = sha256(bytes);
+    emit(name, bytes);
   };
-  files[metaFile] = renderMetaJson(ctx, files);
-  return Object.fromEntries(
-    Object.keys(files)
-      .sort()
-      .map((k) => [k, files[k]!]),
-  );
+  put('dag.json', renderDag(inputs.compiled, inputs.diagnostics ?? [], inputs.timestamp));
+  put('waves.json', renderWaves(inputs.compiled, inputs.timestamp));
+  put('features.json', renderFeaturesJson(ctx));
+  put('tasks.json', renderTasksJson(ctx));
+  put('coordinator.json', renderCoordinatorJson(ctx));
+  put('Plan.md', renderPlanMd(ctx, inputs.templates));
+  put('Decisions.md', renderDecisionsMd(ctx, inputs.templates));
+  put('beads.jsonl', renderBeadsJsonl(buildBeadsIssues(inputs.compiled, { timestamp: inputs.timestamp })));
+  put(metaFile, renderMetaJson(ctx, digests));
+}
+
+/** Every artifact as one map filename -> content, in name order. */
+export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> {
+  const files: Record<string, string> = {};
+  emitArtifacts(inputs, (name, bytes) => {
+    files[name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  });
+  return Object.fromEntries(artifactNames.map((k) => [k, files[k]!]));
 }

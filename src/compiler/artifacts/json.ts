@@ -164,10 +164,13 @@ export function inArtifactOrder<T extends object>(value: T): Record<string, unkn
 
 // The one-shot crypto.hash (Node 20.12+) is 2-3x faster than a Hash object for short texts, and loading
 // a run state hashes every journal line; older Node 20 releases take the Hash object.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
 
-export function sha256(text: string): string {
-  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+/** sha256 (hex) of a text's UTF-8 bytes, or of bytes. */
+export function sha256(data: string | Uint8Array): string {
+  if (oneShot) return oneShot('sha256', data, 'hex');
+  const hash = crypto.createHash('sha256');
+  return (typeof data === 'string' ? hash.update(data, 'utf8') : hash.update(data)).digest('hex');
 }
 
 export function stableStringify(value: unknown): string {

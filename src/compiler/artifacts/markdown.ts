@@ -36,13 +36,10 @@ function cell(value: string | number | boolean | null | undefined): string {
   return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
 }
 
-const filters: Record<string, TemplateFilter> = {
-  cell,
-  inline,
-  parts: partList,
-  // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
-  hours: (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`,
-};
+// Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.
+const hours = (v: number) => `${Math.abs(v) < 1 ? round(v, 2) : round(v, 1)} h`;
+
+const filters: Record<string, TemplateFilter> = { cell, inline, parts: partList, hours };
 
 /** Most task ids listed in one Markdown cell or bullet; the JSON artifacts always have them all. */
 const listLimit = 12;
@@ -168,7 +165,9 @@ function scheduleView(ctx: ArtifactContext, byId: ReadonlyMap<string, TaskModel>
       deferred: w.deferred.map((d) => `${d.task} (${d.reason}${d.resource ? `: ${d.resource}` : ''}${d.conflictsWith ? `: ${d.conflictsWith.join(', ')}` : ''})`),
     })),
     gantt: model.tasks.length <= analysis.thresholds.condenseGraphAbove ? mermaidGantt(compiled) : null,
-    frontier: frontier.schedule.map((s) => ({ task: s.task, start: round(s.start), finish: round(s.finish), stream: byId.get(s.task)!.stream, critical: critical.has(s.task) })),
+    frontierRows: frontier.schedule
+      .map((s) => `| \`${s.task}\` | ${cell(byId.get(s.task)!.stream)} | ${round(s.start)} | ${round(s.finish)} | ${critical.has(s.task) ? 'yes' : ''} |`)
+      .join('\n'),
     frontierFacts: {
       makespan: frontier.makespanHours,
       lowerBound: frontier.lowerBound.hours,
@@ -214,7 +213,12 @@ function tasksView(ctx: ArtifactContext, critical: ReadonlySet<string>) {
       .filter((t) => t.risk === 'high' || t.risk === 'medium')
       .sort((a, b) => (a.risk === b.risk ? a.index - b.index : a.risk === 'high' ? -1 : 1))
       .map((t) => ({ id: t.id, title: t.title, risk: t.risk, critical: critical.has(t.id), test: tests.get(t.id)!, acceptance: t.acceptance.map(describeCheck) })),
-    tasks: model.tasks.map((t) => ({ id: t.id, title: t.title, stream: t.stream, phase: t.phase, hours: t.hours, risk: t.risk, kind: t.kind, test: tests.get(t.id)! })),
+    taskRows: model.tasks
+      .map((t) => {
+        const test = tests.get(t.id)!;
+        return `| \`${t.id}\` | ${cell(t.title)} | ${t.kind} | ${cell(t.stream)} | ${cell(t.phase)} | ${hours(t.hours)} | ${cell(t.risk)} | ${test.strategy}${test.source === 'recommended' ? '*' : ''} |`;
+      })
+      .join('\n'),
   };
 }
 
@@ -294,6 +298,23 @@ function chunkMaker(compiled: CompiledPlan) {
   };
 }
 
+/** One phase's table of chunks (a row each) and its checklist (an item each), as the template prints them. */
+function chunkTexts(chunks: ReturnType<ReturnType<typeof chunkMaker>>[]) {
+  return {
+    count: chunks.length,
+    rows: chunks.map((c) => `| \`${c.id}\` ${cell(c.title)} | ${cell(c.stream)} | ${cell(c.outcome)} | ${cell(c.dependsOn)} |`).join('\n'),
+    checklist: chunks
+      .map(
+        (c) =>
+          `- [ ] **${inline(c.title)}** (\`${c.id}\`, ${hours(c.hours)}${c.risk ? `, ${c.risk} risk` : ''}${c.critical ? ', critical path' : ''})\n\n` +
+          (c.facts ? `  ${c.facts}\n` : '') +
+          (c.steps.length ? `\n${c.steps.map((step) => `  - [ ] ${inline(step)}\n`).join('')}` : '') +
+          '\n',
+      )
+      .join(''),
+  };
+}
+
 /**
  * Plan.md's per-phase sections, the chunks a reader of an execution plan expects: each phase with its
  * title, description and barrier, and each task as a checklist item with its outcome (the description),
@@ -321,7 +342,7 @@ function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, per
     streams: [...new Set(tasks.map((t) => t.stream).filter((s): s is string => s !== null))],
     graph: chart,
     graphOmitted: perPhase && chart === null && id !== '',
-    chunks: tasks.map(chunk),
+    ...chunkTexts(tasks.map(chunk)),
   });
   const groups = model.phases
     .map((p) => {
@@ -329,7 +350,7 @@ function chunkGroups(compiled: CompiledPlan, thresholds: AnalysisThresholds, per
       const barrier = barrierBefore.get(p.id);
       return group(`Phase ${p.index + 1}: ${p.title}`, p.id, p.description ?? '', barrier === undefined ? '' : phaseTitle.get(barrier)!, tasks, graphOf(p.id, tasks.length));
     })
-    .filter((g) => g.chunks.length > 0);
+    .filter((g) => g.count > 0);
   const loose = byPhase.get(null)!;
   if (loose.length > 0) groups.push(group(model.phases.length ? 'Tasks outside any phase' : 'Chunks', '', '', '', loose, null));
   return groups;

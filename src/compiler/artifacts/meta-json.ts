@@ -6,15 +6,16 @@
 import { generated, type ArtifactContext } from './context.js';
 import { renderJsonDocument, sha256, stableStringify } from './json.js';
 
-export function renderMetaJson(ctx: ArtifactContext, artifacts: Record<string, string>): string {
+/** `digests`: the sha256 (hex) of every other artifact's bytes, by file name. */
+export function renderMetaJson(ctx: ArtifactContext, digests: Record<string, string>): string {
   return renderJsonDocument({
     generated: generated(ctx),
     tool: { name: 'execplan', version: ctx.version },
     plan: { name: ctx.compiled.model.name, file: ctx.planFile, sha256: sha256(stableStringify(ctx.compiled.model.source)) },
     artifacts: Object.fromEntries(
-      Object.keys(artifacts)
+      Object.keys(digests)
         .sort()
-        .map((name) => [name, { sha256: sha256(artifacts[name]!) }]),
+        .map((name) => [name, { sha256: digests[name]! }]),
     ),
   });
 }

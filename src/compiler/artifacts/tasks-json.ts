@@ -84,11 +84,12 @@ function taskFacts(ctx: ArtifactContext): TaskFacts {
 function resourceRequirements(t: TaskModel, exclusiveNames: Set<string>) {
   const exclusive: string[] = [];
   const shared: Record<string, number> = {};
-  for (const [name, units] of Object.entries(t.resources)) {
+  // In key order, so the task's record is not copied to sort them.
+  for (const name of Object.keys(t.resources).sort()) {
     if (exclusiveNames.has(name)) exclusive.push(name);
-    else shared[name] = units;
+    else shared[name] = t.resources[name]!;
   }
-  return { exclusive_resources: exclusive.sort(), shared_resources: shared };
+  return { exclusive_resources: exclusive, shared_resources: shared };
 }
 
 function schedulingHints(t: TaskModel, f: TaskFacts) {
@@ -119,6 +120,8 @@ function taskJson(t: TaskModel, f: TaskFacts) {
     },
     branch: t.stream ? branchName(f.model.name, t.stream) : null,
     category: t.category,
+    // Filled in below: JSON.stringify leaves an undefined key out, so the hash is of the rest.
+    contentHash: undefined as string | undefined,
     description: t.description,
     duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
     durationUnits: 'hours',
@@ -145,7 +148,13 @@ function taskJson(t: TaskModel, f: TaskFacts) {
   };
   // Put in order once: the hash is of this record, and the document prints it as it is.
   const sorted = inArtifactOrder(body);
-  return withKeyInOrder(sorted, 'contentHash', sha256(JSON.stringify(sorted)).slice(0, 16));
+  const hash = sha256(JSON.stringify(sorted)).slice(0, 16);
+  // Built in key order (the usual case): the hash goes into its slot, no copy of a 30-key record.
+  if (sorted === body) {
+    body.contentHash = hash;
+    return body;
+  }
+  return withKeyInOrder(sorted, 'contentHash', hash);
 }
 
 /** tasks.json's `meta`: the plan's settings, resources, scope, phases and streams. */

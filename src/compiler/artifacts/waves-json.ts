@@ -1,7 +1,13 @@
 /** waves.json (docs/scheduling.md): the wave-based and rolling-frontier execution models. */
-import type { CompiledPlan } from '../compiled.js';
+import type { CompiledPlan, Deferral, ScheduledTask } from '../compiled.js';
 import { rollingFrontierContract, waveBasedContract } from '../artifacts/contract.js';
 import { printedWithGenerated } from './json.js';
+
+// Built with the keys in sorted order, the order waves.json prints them in, so the printer checks these
+// records instead of copying them (one per task); an absent optional key stays absent from the text.
+function deferralJson(d: Deferral): Deferral {
+  return { conflictsWith: d.conflictsWith, reason: d.reason, resource: d.resource, task: d.task };
+}
 
 export function renderWaves(compiled: CompiledPlan, timestamp: string | null = null): string {
   const { waves, frontier, model } = compiled;
@@ -17,7 +23,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
           startHours: w.startHours,
           phases: w.phases,
           resource_usage: w.resourceUsage,
-          deferred: w.deferred,
+          deferred: w.deferred.map(deferralJson),
         })),
         total_waves: waves.waves.length,
         makespan_hours: waves.makespanHours,
@@ -32,7 +38,7 @@ export function renderWaves(compiled: CompiledPlan, timestamp: string | null = n
         },
         initial_frontier: frontier.initialFrontier,
         priority: frontier.priority,
-        schedule: frontier.schedule,
+        schedule: frontier.schedule.map((t): ScheduledTask => ({ finish: t.finish, start: t.start, task: t.task })),
         makespan_hours: frontier.makespanHours,
         lower_bound_hours: frontier.lowerBound.hours,
         lower_bound: {
