@@ -11,6 +11,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { fastParse, resolvePlainScalar } from '../src/compiler/fast-yaml.js';
 import { loadPlan } from '../src/compiler/load.js';
 import { limits, offsetOf, type SourceFile } from '../src/compiler/source.js';
+import { scanYamlSubset } from '../src/compiler/yaml-subset.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,9 +23,14 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-/** Problems found comparing the two parsers on one text; [] when they agree (or the fast path declines). */
-function disagreements(text: string): string[] {
-  const fast = fastParse(text, limits.maxDepth);
+type Reader = (text: string, maxDepth: number) => ReturnType<typeof fastParse>;
+
+/**
+ * Problems found comparing a fast reader (fastParse, or the direct scanner it tries first) with `yaml` on
+ * one text; [] when they agree (or the reader declines).
+ */
+function disagreements(text: string, read: Reader = fastParse): string[] {
+  const fast = read(text, limits.maxDepth);
   if (!fast) return [];
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
   if (doc.errors.length || doc.warnings.length) return [`fast path accepted what yaml reports: ${[...doc.errors, ...doc.warnings].map((e) => e.code).join(', ')}`];
@@ -58,74 +64,27 @@ const plans = [...yamlFiles(path.join(root, 'test/fixtures')), ...yamlFiles(path
 
 t.test('every plan in the repository: the fast path agrees with yaml', async (t) => {
   let accepted = 0;
+  let scanned = 0;
   for (const file of plans) {
     const text = readFileSync(file, 'utf8');
     if (fastParse(text, limits.maxDepth)) accepted++;
+    if (scanYamlSubset(text, limits.maxDepth)) scanned++;
     t.same(disagreements(text), [], path.relative(root, file));
+    t.same(disagreements(text, scanYamlSubset), [], `${path.relative(root, file)} (direct scanner)`);
   }
   t.ok(accepted > plans.length / 2, `the fast path reads most plans (${accepted} of ${plans.length})`);
+  t.ok(scanned > plans.length / 2, `the direct scanner reads most plans (${scanned} of ${plans.length})`);
 });
 
-t.test('seeded mutations of those plans: whatever the fast path accepts, yaml reads the same way', async (t) => {
-  let seed = 20261201;
+/** Seeded edits of the given texts: snippets inserted, characters deleted, lines duplicated. */
+function mutations(texts: readonly string[], count: number, seed: number, snippets: readonly string[]): string[] {
   const rand = () => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed / 2 ** 32;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const snippets = [
-    '\t',
-    ' ',
-    '#',
-    ' #x',
-    ':',
-    ': ',
-    '- ',
-    '[',
-    ']',
-    '{',
-    '}',
-    ',',
-    '"',
-    "'",
-    '\n',
-    '\n  ',
-    '? ',
-    '&a ',
-    '*a',
-    '!!str ',
-    '|',
-    '>-\n  ',
-    '---\n',
-    '...\n',
-    '%YAML 1.2\n',
-    'yes',
-    '0o17',
-    '0x1F',
-    '1e3',
-    '.inf',
-    '-.Inf',
-    '.NaN',
-    '+12',
-    '1_000',
-    '08',
-    '.5',
-    '~',
-    'FALSE',
-    '\\',
-    '"a\\tb"',
-    "'it''s'",
-    'a: b: c',
-    '@',
-    '\r\n',
-    '\r',
-    '\u2028',
-    '<<: ',
-    '\ufeff',
-  ];
-  const texts = plans.map((f) => readFileSync(f, 'utf8')).filter((s) => !s.includes('\u0000'));
-  const found: string[] = [];
-  for (let k = 0; k < 400; k++) {
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
     let text = pick(texts);
     for (let m = 1 + Math.floor(rand() * 3); m > 0; m--) {
       const at = Math.floor(rand() * text.length);
@@ -138,9 +97,133 @@ t.test('seeded mutations of those plans: whatever the fast path accepts, yaml re
         text = lines.join('\n');
       }
     }
+    out.push(text);
+  }
+  return out;
+}
+
+const snippets = [
+  '\t',
+  ' ',
+  '#',
+  ' #x',
+  ':',
+  ': ',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '\n',
+  '\n  ',
+  '? ',
+  '&a ',
+  '*a',
+  '!!str ',
+  '|',
+  '>-\n  ',
+  '---\n',
+  '...\n',
+  '%YAML 1.2\n',
+  'yes',
+  '0o17',
+  '0x1F',
+  '1e3',
+  '.inf',
+  '-.Inf',
+  '.NaN',
+  '+12',
+  '1_000',
+  '08',
+  '.5',
+  '~',
+  'FALSE',
+  '\\',
+  '"a\\tb"',
+  "'it''s'",
+  'a: b: c',
+  '@',
+  '\r\n',
+  '\r',
+  '\u2028',
+  '<<: ',
+  '\ufeff',
+];
+
+const texts = plans.map((f) => readFileSync(f, 'utf8')).filter((s) => !s.includes('\u0000'));
+
+t.test('seeded mutations of those plans: whatever the fast path accepts, yaml reads the same way', async (t) => {
+  const found: string[] = [];
+  for (const text of mutations(texts, 400, 20261201, snippets)) {
     found.push(...disagreements(text).map((p) => `${p}\n--- text:\n${text.slice(0, 300)}`));
+    found.push(...disagreements(text, scanYamlSubset).map((p) => `direct scanner: ${p}\n--- text:\n${text.slice(0, 300)}`));
   }
   t.same(found.slice(0, 3), []);
+});
+
+t.test('seeded mutations of the plans the direct scanner reads: whatever it accepts, yaml reads the same way', async (t) => {
+  // Edits aimed at the scanner's own rules: indentation, comments, empty values, colons and dashes in
+  // scalars, quotes, flow punctuation.
+  const aimed = [
+    ...snippets,
+    '\n    ',
+    '\n      ',
+    '  ',
+    '-3',
+    '-x',
+    'a:b',
+    ':b',
+    "''",
+    ' # c',
+    '#c',
+    '\n# c\n',
+    '\n        # c',
+    'x:',
+    'x: ',
+    '\n- ',
+    '\n  - ',
+    '[]',
+    '{}',
+    ', ',
+    '"a:b"',
+    "'a''b'",
+    '.',
+    '/',
+    '~',
+  ];
+  const readable = texts.filter((text) => scanYamlSubset(text, limits.maxDepth));
+  const found: string[] = [];
+  let scanned = 0;
+  for (const text of mutations(readable, 1200, 7, aimed)) {
+    if (scanYamlSubset(text, limits.maxDepth)) scanned++;
+    found.push(...disagreements(text, scanYamlSubset).map((p) => `${p}\n--- text:\n${text.slice(0, 300)}`));
+  }
+  t.same(found.slice(0, 3), []);
+  t.ok(scanned > 150, `the scanner read ${scanned} of the 1200 mutations`);
+});
+
+t.test('the direct scanner reads the shapes plans are written in, as yaml does', async (t) => {
+  const shapes: Record<string, string> = {
+    "a list at its key's indentation": 'tasks:\n- id: a\n  deps:\n  - b\n- id: b\nname: x\n',
+    'comment lines at any indentation': '# top\n\na: 1\n    # deep\n# top\nb:\n  # inside\n  c: 2  # after\n',
+    'empty values': 'a:\nb: 1\nc:\n  d:\ne:\n',
+    quotes: `a: 'it''s'\nb: "x: y # z"\nc: ["a, b", 'c', ""]\n`,
+    'colons in flow scalars': 'a: [X:v1, Y:v2]\nb: { k: http://x.y/z }\nc: 10:30\n',
+    'dashes and numbers': 'a: -3\nb: [-1, -x, 1.5, .5, 0o7]\nc: 1e3\nd: 0x1F\n',
+    'hash signs': 'a: C# code\nb: x #comment\nc: [a#b]\n',
+    'trailing spaces': 'a: b   \nc: [d]   \ne:   \n  - f  \n',
+    'keys with dots and slashes': 'src/a.ts: 1\nv1.2-x_y: 2\n',
+    'nested flow collections': 'a: { b: [1, { c: d }], e: {}, f: [] }\n',
+    'lists of scalars and mappings': 'a:\n  - x\n  - y z\n  - k: v\n    l: [w]\nb: 2\n',
+    'no final line break': 'a: 1\nb: [x]',
+  };
+  for (const [what, text] of Object.entries(shapes)) {
+    t.ok(scanYamlSubset(text, limits.maxDepth), `${what}: read by the scanner`);
+    t.same(disagreements(text, scanYamlSubset), [], what);
+  }
 });
 
 t.test('the fast path declines what only the full parser handles', async (t) => {

@@ -9,6 +9,7 @@
  */
 import { getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
 import type { PathSegment } from './diagnostic.js';
+import { scanYamlSubset } from './yaml-subset.js';
 
 // js-yaml's event and style ids (EVENT_ID, SCALAR_STYLE, COLLECTION_STYLE in its API).
 const DOCUMENT = 1,
@@ -67,13 +68,17 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; pos
   if (/^\.\.\.(?:[ \t\r\n]|$)/m.test(text)) return null;
   const marker = /^---(?:[ \t\r\n]|$)/m.exec(text);
   if (marker && !/^(?:[ \t]*(?:#.*)?\r?\n)*$/.test(text.slice(0, marker.index))) return null;
+  // Most plans are in the narrow subset the direct scanner reads, with no event list at all.
+  const scanned = scanYamlSubset(text, maxDepth);
+  if (scanned) return scanned;
   const list = events(text, maxDepth + 1);
   if (!list) return null;
   // The index kept for diagnostics: a few typed arrays instead of the event objects (a sixth of their memory).
   const kind = new Uint8Array(list.length);
   const start = new Int32Array(list.length);
   const next = new Int32Array(list.length);
-  const keys: (string | undefined)[] = new Array<string | undefined>(list.length);
+  const keyIndex = new Int32Array(list.length);
+  const keys: string[] = [];
   let i = 0;
   let depth = 0;
   const node = (): unknown => {
@@ -108,7 +113,7 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; pos
         if (typeof key !== 'string' || key === '__proto__' || Object.prototype.hasOwnProperty.call(map, key)) throw new Decline();
         kind[i] = SCALAR;
         start[i] = scalarStart(k);
-        keys[i] = key;
+        keyIndex[i] = keys.push(key) - 1;
         next[i] = i + 1;
         i++;
         map[key] = node();
@@ -126,7 +131,7 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; pos
     if (!doc || doc.type !== DOCUMENT || doc.directives.length > 0 || list[i]!.type === POP) return null;
     const value = node();
     if (list[i++]!.type !== POP || i !== list.length) return null; // several documents
-    return { value, positions: new PositionIndex(kind, start, next, keys) };
+    return { value, positions: new PositionIndex(kind, start, next, keyIndex, keys) };
   } catch (error) {
     if (error instanceof Decline || error instanceof RangeError) return null;
     throw error;
@@ -144,7 +149,7 @@ function scalarStart(e: ScalarEvent): number {
 /**
  * Positions of the nodes of a plan that `fastParse` read, with the same answers as looking the path up in
  * `yaml`'s Document. Event i is a node of `kind` starting at `start[i]` (-1: ask the full parser) whose
- * subtree ends before `next[i]`; a mapping's children alternate key (its string in `keys`) and value.
+ * subtree ends before `next[i]`; a mapping's children alternate key (its string is `keys[keyIndex[i]]`) and value.
  */
 export class PositionIndex {
   /** Children of the collections a question went through: mapping key -> [key event, value event], or list items. */
@@ -154,7 +159,8 @@ export class PositionIndex {
     private readonly kind: Uint8Array,
     private readonly start: Int32Array,
     private readonly next: Int32Array,
-    private readonly keys: readonly (string | undefined)[],
+    private readonly keyIndex: Int32Array,
+    private readonly keys: readonly string[],
   ) {}
 
   private childrenOf(at: number): Map<string, [number, number]> | number[] | undefined {
@@ -167,7 +173,7 @@ export class PositionIndex {
         found = items;
       } else {
         const map = new Map<string, [number, number]>();
-        for (let c = at + 1; this.kind[c] !== POP; c = this.next[this.next[c]!]!) map.set(this.keys[c]!, [c, this.next[c]!]);
+        for (let c = at + 1; this.kind[c] !== POP; c = this.next[this.next[c]!]!) map.set(this.keys[this.keyIndex[c]!]!, [c, this.next[c]!]);
         found = map;
       }
       this.children.set(at, found);
