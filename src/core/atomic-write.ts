@@ -5,7 +5,7 @@
  * directory entry after it, so a crash or a power cut cannot leave an empty or truncated file in place
  * (the state snapshot needs that; a control request or a hand-off only needs readers never to see half).
  */
-import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -101,6 +101,22 @@ export function writeFileAtomicInBackground(file: string, data: string | Uint8Ar
     } catch (error) {
       done(error as Error);
     }
+  });
+}
+
+/**
+ * writeFileAtomic without fsync, on the thread pool: for a caller whose run loop must not wait on the
+ * file system (a hand-off per task). `done` runs once the file is in place, or with the error (the
+ * target untouched, the temporary file removed).
+ */
+export function writeFileAtomicAsync(file: string, data: string, done: (error: Error | null) => void, mode?: number): void {
+  const temp = tempName(file);
+  writeFile(temp, data, createNew(mode), (writeError) => {
+    if (writeError) return rm(temp, { force: true }, () => done(writeError));
+    rename(temp, file, (renameError) => {
+      if (renameError) return rm(temp, { force: true }, () => done(renameError));
+      done(null);
+    });
   });
 }
 

@@ -47,10 +47,56 @@ const AGENT_RECORD = 'agent.json';
 /** The artifact files of a task (not the agent's record, not a temp file of an atomic write). */
 function artifactNames(stateDir: string, task: string): string[] {
   try {
-    return readdirSync(dirOf(stateDir, task)).filter((n) => n.endsWith('.json') && !n.startsWith('.') && n !== AGENT_RECORD);
+    return readdirSync(dirOf(stateDir, task)).filter(isArtifactName);
   } catch {
     return [];
   }
+}
+
+const isArtifactName = (n: string) => n.endsWith('.json') && !n.startsWith('.') && n !== AGENT_RECORD;
+
+/**
+ * What is in each task's folder, for the one writer of the store (a runner holding the state's lock): one
+ * listing of the store, then each folder at most once, kept up to date with the names it adds. A task
+ * with no folder costs nothing (a fresh state: no failed listing, no existence check per hand-off).
+ */
+export class HandoffFolders {
+  private tasks: Set<string> | null = null;
+  private readonly names = new Map<string, Set<string> | null>();
+
+  constructor(private readonly stateDir: string) {}
+
+  /** The names in a task's folder (temp files included), or null when it has none yet. */
+  list(task: string): Set<string> | null {
+    let known = this.names.get(task);
+    if (known !== undefined) return known;
+    this.tasks ??= tasksWithHandoffs(this.stateDir);
+    known = null;
+    if (this.tasks.has(task)) {
+      try {
+        known = new Set(readdirSync(dirOf(this.stateDir, task)));
+      } catch {
+        known = null;
+      }
+    }
+    this.names.set(task, known);
+    return known;
+  }
+
+  add(task: string, name: string): void {
+    const known = this.list(task);
+    if (known) known.add(name);
+    else this.names.set(task, new Set([name]));
+  }
+}
+
+/** One hand-off file to put in place: `newFolder` when the task's folder does not exist yet. */
+export interface HandoffFile {
+  task: string;
+  dir: string;
+  file: string;
+  text: string;
+  newFolder: boolean;
 }
 
 /** An agent task's record of its latest attempt (`agent.json`). */
@@ -104,9 +150,9 @@ export function tasksWithHandoffs(stateDir: string): Set<string> {
   }
 }
 
-/** The newest artifact of a task (by timestamp, then file name), or null. */
-export function latestHandoff(stateDir: string, task: string): { file: string; artifact: HandoffArtifact } | null {
-  const names = artifactNames(stateDir, task);
+/** The newest artifact of a task (by timestamp, then file name), or null. `listed`: its folder's names, when the caller has them. */
+export function latestHandoff(stateDir: string, task: string, listed?: Iterable<string>): { file: string; artifact: HandoffArtifact } | null {
+  const names = listed ? [...listed].filter(isArtifactName) : artifactNames(stateDir, task);
   let best: { file: string; artifact: HandoffArtifact } | null = null;
   for (const name of names) {
     const file = path.join(dirOf(stateDir, task), name);
@@ -193,13 +239,21 @@ export interface HandoffContext {
    * list and read its own and its upstream tasks' folders again.
    */
   latest?: Map<string, { file: string; artifact: HandoffArtifact } | null>;
+  /** The same writer's index of the folders' names (with `latest`): names are picked without asking the disk. */
+  folders?: HandoffFolders;
+  /** Puts the file in place (a runner: on the thread pool); default: now, atomically (temp + rename). */
+  write?: (file: HandoffFile) => void;
 }
 
 /** latestHandoff through the caller's cache, when it keeps one. */
 function latestOf(ctx: HandoffContext, task: string): { file: string; artifact: HandoffArtifact } | null {
   if (!ctx.latest) return latestHandoff(ctx.stateDir, task);
   let known = ctx.latest.get(task);
-  if (known === undefined) ctx.latest.set(task, (known = latestHandoff(ctx.stateDir, task)));
+  if (known === undefined) {
+    const listed = ctx.folders?.list(task);
+    known = listed === null ? null : latestHandoff(ctx.stateDir, task, listed);
+    ctx.latest.set(task, known);
+  }
   return known;
 }
 
@@ -208,11 +262,20 @@ export function writeHandoffFor(ctx: HandoffContext, record: JournalRecord): str
   const made = artifactFor(ctx, record);
   if (!made) return null;
   const dir = dirOf(ctx.stateDir, made.task);
-  mkdirSync(dir, { recursive: true });
+  const listed = ctx.folders?.list(made.task);
+  const taken = listed === undefined ? (name: string) => existsSync(path.join(dir, name)) : (name: string) => listed?.has(name) ?? false;
   // A second decision on the same attempt (rejected twice) gets its own file: none is overwritten.
-  let file = path.join(dir, `${made.attempt}-${made.event}.json`);
-  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${made.attempt}-${made.event}-${n}.json`);
-  writeFileAtomic(file, `${JSON.stringify(made, null, 2)}\n`, { fsync: false });
+  let name = `${made.attempt}-${made.event}.json`;
+  for (let n = 2; taken(name); n++) name = `${made.attempt}-${made.event}-${n}.json`;
+  const file = path.join(dir, name);
+  const text = `${JSON.stringify(made, null, 2)}\n`;
+  ctx.folders?.add(made.task, name);
+  if (ctx.write) ctx.write({ task: made.task, dir, file, text, newFolder: listed === null });
+  else {
+    // A folder the index already knows exists needs no mkdir.
+    if (!listed) mkdirSync(dir, { recursive: true });
+    writeFileAtomic(file, text, { fsync: false });
+  }
   if (ctx.latest) {
     // The same order as latestHandoff's: by timestamp, then file name.
     const best = latestOf(ctx, made.task);

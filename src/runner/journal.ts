@@ -9,7 +9,7 @@ import { sha256 } from '../compiler/artifacts/json.js';
 import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { openAppendNoFollow } from './state-fs.js';
 import type { JournalBody } from './records.js';
-import { storage } from './storage-error.js';
+import { StorageError, storage } from './storage-error.js';
 
 export const genesis = '0'.repeat(64);
 
@@ -44,15 +44,63 @@ export class JournalWriter {
   append(body: JournalBody, now: Date): JournalRecord {
     const record = { seq: this.head.seq + 1, ts: now.toISOString(), prev: this.head.hash, ...body };
     const line = JSON.stringify(record);
-    // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
-    storage(this.file, 'write the journal', () => writeSync(this.fd, `${line}\n`));
+    if (this.batch) {
+      this.pending.push(line, '\n');
+      if (this.pending.length === 2) queueMicrotask(() => this.writeQueued());
+    } else {
+      // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
+      storage(this.file, 'write the journal', () => writeSync(this.fd, `${line}\n`));
+    }
     this.head = { seq: record.seq, hash: hashLine(line) };
     this.dirty = true;
     return record;
   }
 
+  /** Lines appended in this turn of the event loop and not written yet (batch mode). */
+  private pending: string[] = [];
+  private batch: { onError: (error: StorageError) => void } | null = null;
+  /** A batched write the disk refused: nothing is written after it (a gap would break the hash chain). */
+  private refused: StorageError | null = null;
+
+  /**
+   * Batch mode (the run loop): the records of one turn of the event loop go out in one write() at the
+   * end of the turn (a microtask, before any timer or I/O callback runs), or earlier when the caller is
+   * about to act on them (`writePending`: before a process starts, before a control request is
+   * answered). A refused write is reported to `onError`; after it the journal takes no more lines.
+   */
+  batchWrites(onError: (error: StorageError) => void): void {
+    this.batch = { onError };
+  }
+
+  private writeQueued(): void {
+    try {
+      this.writePending();
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.batch?.onError(error);
+    }
+  }
+
+  /** Writes the lines appended so far (batch mode) with one write(); throws StorageError when the disk refuses. */
+  writePending(): void {
+    if (this.refused) {
+      this.pending = [];
+      throw this.refused;
+    }
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    try {
+      storage(this.file, 'write the journal', () => writeSync(this.fd, text));
+    } catch (error) {
+      if (error instanceof StorageError) this.refused = error;
+      throw error;
+    }
+  }
+
   /** Makes appended records durable against power loss too (group commit). */
   sync(): void {
+    this.writePending();
     if (!this.dirty) return;
     storage(this.file, 'write the journal', () => fsyncSync(this.fd));
     this.dirty = false;
@@ -65,6 +113,7 @@ export class JournalWriter {
    */
   syncInBackground(durable: (error: Error | null) => void): boolean {
     if (this.syncing) return false;
+    this.writePending();
     this.dirty = false;
     this.syncing = true;
     fsync(this.fd, (error) => {

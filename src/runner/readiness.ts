@@ -97,16 +97,46 @@ export class Readiness {
 
   /** Back in line after an interrupted attempt or a retry backoff. */
   requeue(id: string): void {
-    this.readySet.add(id);
+    this.enqueue(id);
   }
 
   dequeue(id: string): void {
-    this.readySet.delete(id);
+    if (!this.readySet.delete(id) || !this.order) return;
+    const i = this.place(this.plan.tasks.get(id)!.rank);
+    if (this.order[i]?.model.id === id) this.order.splice(i, 1);
+    else this.order = null;
   }
+
+  private enqueue(id: string): void {
+    if (this.readySet.has(id)) return;
+    this.readySet.add(id);
+    if (!this.order) return;
+    const t = this.plan.tasks.get(id)!;
+    this.order.splice(this.place(t.rank), 0, t);
+  }
+
+  /** Where a rank goes in `order` (ranks are unique: the first place at or after it). */
+  private place(rank: number): number {
+    const order = this.order!;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order[mid]!.rank < rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The ready set in launch order, kept sorted as tasks join and leave it (a run of short tasks asks for
+   * it on every scheduling pass: sorting it each time was most of a pass's cost).
+   */
+  private order: RunTask[] | null = null;
 
   /** A launched task leaves the ready set and holds its resources and file patterns until `release`. */
   hold(task: RunTask): void {
-    this.readySet.delete(task.model.id);
+    this.dequeue(task.model.id);
     this.holdings.hold(task);
   }
 
@@ -126,6 +156,7 @@ export class Readiness {
   rebuild(): void {
     this.unmet.clear();
     this.readySet.clear();
+    this.order = null;
     this.failedSet.clear();
     this.phaseLeft.clear();
     this.waveLeft.clear();
@@ -137,7 +168,7 @@ export class Readiness {
       if (t.wave >= 0 && !this.satisfied(id)) this.waveLeft.set(t.wave, (this.waveLeft.get(t.wave) ?? 0) + 1);
       const unmet = t.deps.filter((d) => !this.satisfied(d)).length;
       this.unmet.set(id, unmet);
-      if (unmet === 0 && status === 'pending') this.readySet.add(id);
+      if (unmet === 0 && status === 'pending') this.enqueue(id);
     }
   }
 
@@ -150,7 +181,7 @@ export class Readiness {
       if (!this.selected.has(d)) continue;
       const left = (this.unmet.get(d) ?? 1) - 1;
       this.unmet.set(d, left);
-      if (left === 0 && this.status(d) === 'pending') this.readySet.add(d);
+      if (left === 0 && this.status(d) === 'pending') this.enqueue(d);
     }
   }
 
@@ -163,19 +194,22 @@ export class Readiness {
   ready(busy: (id: string) => boolean): RunTask[] {
     const open = this.openPhase();
     const openWave = lowestOpen(this.waveLeft);
+    const order = (this.order ??= [...this.readySet].map((id) => this.plan.tasks.get(id)!).sort((a, b) => a.rank - b.rank));
     const out: RunTask[] = [];
-    for (const id of this.readySet) {
+    let gone: string[] | null = null;
+    for (const t of order) {
+      const id = t.model.id;
       if (this.status(id) !== 'pending') {
-        this.readySet.delete(id);
+        (gone ??= []).push(id);
         continue;
       }
       if (busy(id)) continue;
-      const t = this.plan.tasks.get(id)!;
       if (t.model.phaseIndex > open) continue;
       if (t.wave > openWave) continue;
       out.push(t);
     }
-    return out.sort((a, b) => a.rank - b.rank);
+    for (const id of gone ?? []) this.dequeue(id);
+    return out;
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { resolveActor } from './actor.js';
-import { agentSummary, LaunchOrder, writeHandoffFor, type HandoffArtifact } from './handoff-artifacts.js';
+import { agentSummary, HandoffFolders, LaunchOrder, writeHandoffFor, type HandoffArtifact, type HandoffFile } from './handoff-artifacts.js';
+import { HandoffWrites } from './handoff-writes.js';
 import { runChecks } from './checks.js';
 import { attemptMarker, endAll, markerVariable, type Ended } from './attempt-processes.js';
 import { controlProblem, drainControl, pruneAnswers, sanitizeControl, writeAnswer, type ControlRequest } from './control.js';
@@ -153,6 +154,8 @@ export class Runner {
     const upstreamDone = Boolean(options.upstreamDone && options.only);
     this.readiness = new Readiness(plan, this.selected, (id) => (upstreamDone && !this.selected.has(id) ? 'done' : this.status(id)));
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.handoffWrites = store.persistent && !options.handoffWritten ? new HandoffWrites((file, error) => this.handoffSettled(file, error)) : null;
+    store.batchWrites((error) => this.failStorage(error));
     const limits = options.limits ?? {};
     this.pacer = new Pacer({
       concurrency: options.concurrency,
@@ -190,6 +193,33 @@ export class Runner {
   /** The state's attempt starts in order, built at the first hand-off and then kept up to date (record()). */
   private launchOrder: LaunchOrder | null = null;
 
+  /** What each task's hand-off folder holds (the runner is its only writer). */
+  private handoffFolders: HandoffFolders | null = null;
+
+  /**
+   * Hand-off files in flight on the thread pool; null when each is written at once (no state, or a
+   * worktree run, which commits each file on its stream's branch as soon as it is written).
+   */
+  private readonly handoffWrites: HandoffWrites | null;
+
+  /** The loop waits for hand-off files (an agent's upstream, or the end of the run): schedule when one lands. */
+  private handoffWaited = false;
+
+  private handoffSettled(file: HandoffFile, error: Error | null): void {
+    if (error) this.emit({ event: 'notice', message: `hand-off for ${file.task} not written: ${error.message}` });
+    if (!this.handoffWaited || this.finished_) return;
+    this.handoffWaited = false;
+    this.schedule();
+  }
+
+  /** An agent's prompt reads its upstream tasks' newest hand-offs from disk: it starts once they are there. */
+  private awaitsHandoffs(task: RunTask): boolean {
+    const writes = this.handoffWrites;
+    if (!writes || writes.idle || task.model.kind !== 'agent' || !task.deps.some((d) => writes.pending(d))) return false;
+    this.handoffWaited = true;
+    return true;
+  }
+
   /** The hand-off artifact a journal record calls for (persistent state only: --no-state leaves no files). */
   private handoff(record: JournalRecord): void {
     if (!this.store.persistent) return;
@@ -197,6 +227,8 @@ export class Runner {
       this.launchOrder?.add(record.ts, record.task, record.attempt);
       return;
     }
+    // A file written at once (a worktree run commits it right away) follows its record on disk.
+    if (!this.handoffWrites && !this.writeJournal()) return;
     try {
       const launchOrder = (this.launchOrder ??= new LaunchOrder(this.store.state));
       const file = writeHandoffFor(
@@ -209,6 +241,8 @@ export class Runner {
           summaryOf: (id) => (this.plan.tasks.get(id)?.model.kind === 'agent' ? agentSummary(this.paths.dir, id) : null),
           launchOrder,
           latest: this.latestHandoffs,
+          folders: (this.handoffFolders ??= new HandoffFolders(this.paths.dir)),
+          write: this.handoffWrites ? (file) => this.handoffWrites!.write(file) : undefined,
         },
         record,
       );
@@ -228,6 +262,8 @@ export class Runner {
   }
 
   private emit(event: RunEvent): void {
+    // The renderers print these two at once (the rest at the end of the turn, after the journal's write).
+    if (event.event === 'run-start' || event.event === 'run-end') this.writeJournal();
     this.options.onEvent(event);
   }
 
@@ -357,6 +393,18 @@ export class Runner {
     this.handoff(written);
   }
 
+  /** Writes the journal's pending records now (the runner is about to act on them); false when the disk refused. */
+  private writeJournal(): boolean {
+    try {
+      this.store.writePending();
+      return true;
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.failStorage(error);
+      return false;
+    }
+  }
+
   /** Ctrl-C: stop launching, stop running trees (grace, then SIGKILL); a second call forces. */
   interrupt(): void {
     this.interrupts++;
@@ -415,6 +463,8 @@ export class Runner {
         message = `paused; stopping ${ids.length ? ids.join(', ') : 'no task (none was running)'}`;
       } else if (action.action === 'pause') message = 'paused: no new task starts; running tasks finish';
       this.emit({ event: 'notice', message: `control: ${what} applied` });
+      // "applied" is said only once the journal has it.
+      this.writeJournal();
       writeAnswer(request.file, { ok: true, message });
     }
   }
@@ -489,6 +539,7 @@ export class Runner {
         this.noteWait(id, blocked);
         continue;
       }
+      if (this.awaitsHandoffs(task)) continue;
       this.waitNoted.delete(id);
       const conflict = this.options.prepareTask?.(task) ?? null;
       if (conflict) {
@@ -616,6 +667,9 @@ export class Runner {
     const relLog = path.relative(this.plan.planDir, file);
     const marker = attemptMarker(this.runId, id, attempt);
     this.record({ type: 'task-start', task: id, attempt, runId: this.runId, log: relLog, marker });
+    // The start is on disk before the process exists: a runner killed after this leaves no process the
+    // journal does not know (its marker finds it on resume).
+    this.writeJournal();
     if (this.storageFailure) return;
     this.readiness.hold(task);
     const log = this.store.persistent ? new LogWriter(file, (error) => this.failStorage(error), this.options.logMaxBytes) : null;
@@ -833,6 +887,11 @@ export class Runner {
     // Anything but a failed upstream can still change (a person, a resume, a slot): --wait keeps going.
     const humanWait = pending.some((id) => !isBlocked(waitingFor(this.plan.tasks.get(id)!)));
     if (!this.stopping && this.options.wait && humanWait && !(this.readiness.anyFailed() && !this.options.keepGoing)) return;
+    // Every hand-off file is in place before the run ends (the command exits right after).
+    if (this.handoffWrites && !this.handoffWrites.idle) {
+      this.handoffWaited = true;
+      return;
+    }
     this.finish();
   }
 
@@ -906,6 +965,8 @@ export class Runner {
   /** Writes the run summary and closes the store; false when the disk refused (the run then failed). */
   private closeState(exitCode: number, outcome: RunOutcome, durationMs: number): boolean {
     try {
+      // The run's end is in the journal before its summary is written.
+      this.store.writePending();
       if (this.store.persistent) {
         writeRunSummary(this.paths.runs, {
           runId: this.runId,

@@ -11,6 +11,7 @@ import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, t
 import type { JournalBody } from './records.js';
 import type { StatePaths } from './paths.js';
 import type { FailureOf } from '../core/failure.js';
+import type { StorageError } from './storage-error.js';
 import { err, ok, type Result } from '../core/result.js';
 
 export interface Store {
@@ -22,6 +23,12 @@ export interface Store {
   /** The same without blocking the run loop on fsync (the runner's timer). */
   flushInBackground(): void;
   close(): void;
+  /**
+   * The run loop's mode: the records of one turn of the event loop go to the journal in one write()
+   * (JournalWriter.batchWrites); `writePending` writes them now, before the caller acts on them.
+   */
+  batchWrites(onError: (error: StorageError) => void): void;
+  writePending(): void;
 }
 
 export interface CheckedState {
@@ -140,8 +147,17 @@ export class FileStore implements Store {
   /** A background write that failed (disk full, read-only): the next synchronous flush reports it. */
   backgroundError: Error | null = null;
 
+  batchWrites(onError: (error: StorageError) => void): void {
+    this.writer.batchWrites(onError);
+  }
+
+  writePending(): void {
+    this.writer.writePending();
+  }
+
   flushInBackground(): void {
     if (!this.dirty || this.snapshotInFlight) return;
+    this.writer.writePending();
     this.dirty = false;
     this.snapshotInFlight = true;
     const generation = this.generation;
@@ -189,4 +205,6 @@ export class NullStore implements Store {
   flush(): void {}
   flushInBackground(): void {}
   close(): void {}
+  batchWrites(): void {}
+  writePending(): void {}
 }

@@ -411,7 +411,8 @@ function runnerOptions(
       recordBranches();
       return { ...r, fail: model.settings.scope === 'fail' };
     },
-    handoffWritten: (task, file) => hooks.commitHandoffs(task.model.stream, `${task.model.id}: hand-off ${path.basename(file, '.json')}`),
+    // Only a worktree run commits hand-offs; without that hook the runner puts them in place off its loop.
+    handoffWritten: worktrees ? (task, file) => hooks.commitHandoffs(task.model.stream, `${task.model.id}: hand-off ${path.basename(file, '.json')}`) : undefined,
   };
 }
 
@@ -502,7 +503,8 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
 /** After the run: what the agents used, and (with --worktrees) the branches to merge, in merge order. */
 function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, runId: string, worktrees: WorktreeSession | null): void {
   const { plan } = loaded;
-  const ids = [...plan.tasks.keys()];
+  // Only agent tasks leave usage (their agent.json): no failed look-up per command task of a big plan.
+  const ids = [...plan.tasks.values()].filter((t) => t.model.kind === 'agent').map((t) => t.model.id);
   // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
   const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
   if (request.persist) recordRunUsage(paths.dir, runId, ids, branches);
