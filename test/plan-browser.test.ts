@@ -12,6 +12,15 @@ import { launchBrowser, noBrowser } from './helpers/browser.js';
 import { marked } from 'marked';
 import { mermaidBlocks } from './helpers/mermaid-check.js';
 
+// One chromium for the file (started by the first test that runs, closed when the file ends); each test
+// gets its own browser context, as fresh as a new browser for a page. Starting chromium is ~1-2 s of CPU.
+let launched: ReturnType<typeof launchBrowser> | undefined;
+const browser = () =>
+  (launched ??= launchBrowser().then((b) => {
+    t.teardown(() => b.close());
+    return b;
+  }));
+
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 for (const example of ['auth', 'saas-billing']) {
@@ -30,9 +39,9 @@ for (const example of ['auth', 'saas-billing']) {
     const body = await marked.parse(markdown, { gfm: true, renderer });
     const html = `<!doctype html><html><body style="width:1100px;font-family:sans-serif;font-size:14px">${body}</body></html>`;
 
-    const browser = await launchBrowser();
-    t.teardown(() => browser.close());
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const context = await (await browser()).newContext({ viewport: { width: 1100, height: 900 } });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setContent(html);

@@ -7,7 +7,9 @@
  * keys, nesting past the limit. The caller then parses with `yaml`, so a plan gets the same value and the
  * same diagnostics either way; only their cost differs.
  */
-import { getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import type { Event, ScalarEvent } from 'js-yaml';
 import type { PathSegment } from './diagnostic.js';
 import { scanYamlSubset } from './yaml-subset.js';
 
@@ -23,6 +25,12 @@ const PLAIN = 1,
 const FLOW = 2;
 /** `yaml` rejects implicit keys longer than this (the YAML spec's limit). */
 const MAX_IMPLICIT_KEY = 1024;
+
+// js-yaml is loaded on first use: most plans are read by the direct scanner (yaml-subset.ts) and never
+// need it, and parsing its 130 KB was part of every command's start-up. Only its pure event functions
+// are used, so its CommonJS build serves as well as the ES module.
+let jsYamlModule: typeof JsYaml | undefined;
+const jsYaml = (): typeof JsYaml => (jsYamlModule ??= createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
 
 /** Thrown inside the walk to hand the plan to the full parser. */
 class Decline extends Error {}
@@ -54,7 +62,7 @@ export function resolvePlainScalar(s: string): unknown {
 
 function events(text: string, maxDepth: number): Event[] | null {
   try {
-    return parseEvents(text, { maxDepth });
+    return jsYaml().parseEvents(text, { maxDepth });
   } catch {
     return null;
   }
@@ -73,6 +81,7 @@ export function fastParse(text: string, maxDepth: number): { value: unknown; pos
   if (scanned) return scanned;
   const list = events(text, maxDepth + 1);
   if (!list) return null;
+  const { getScalarValue } = jsYaml();
   // The index kept for diagnostics: a few typed arrays instead of the event objects (a sixth of their memory).
   const kind = new Uint8Array(list.length);
   const start = new Int32Array(list.length);

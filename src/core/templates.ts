@@ -38,9 +38,28 @@ function environment(style: TemplateStyle): Nunjucks.Environment {
   return env;
 }
 
+// Compiled templates by style and text: compiling is most of a render's cost (the parse and the code
+// generation of nunjucks), and one process renders the same text many times (the agent prompt for every
+// agent task of a run, Plan.md and Decisions.md for every compile of a long-lived process or a test file).
+// A compiled template looks its filters up in the environment when it renders, so reusing one is the same
+// as compiling it again. Bounded: a process that renders many distinct texts keeps only the latest.
+const compiled = new Map<string, Nunjucks.Template>();
+const compiledLimit = 64;
+
+function template(style: TemplateStyle, text: string, env: Nunjucks.Environment): Nunjucks.Template {
+  const key = `${style}\0${text}`;
+  let found = compiled.get(key);
+  if (!found) {
+    found = new (nunjucks().Template)(text, env);
+    if (compiled.size >= compiledLimit) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, found);
+  }
+  return found;
+}
+
 /** Renders `text` with `context`; `filters` are what the template may use besides nunjucks' own. Throws on template errors. */
 export function renderTemplate(style: TemplateStyle, text: string, context: object, filters: Readonly<Record<string, TemplateFilter>> = {}): string {
   const env = environment(style);
   for (const [name, filter] of Object.entries(filters)) env.addFilter(name, filter as (...args: unknown[]) => unknown);
-  return env.renderString(text, context);
+  return template(style, text, env).render(context);
 }

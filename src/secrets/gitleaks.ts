@@ -17,11 +17,11 @@ export interface RuleSpan {
 
 interface CompiledRule {
   id: string;
-  re: RegExp;
   keywords: string[];
   entropy: number;
   secretGroup: number;
-  allow: { target: string; regexes: RegExp[]; stopwords: string[] }[];
+  /** The rule's regexes, compiled on first use: a text brings in only the rules whose keywords it holds. */
+  regexes(): { re: RegExp; allow: { target: string; regexes: RegExp[]; stopwords: string[] }[] };
 }
 
 const LEFT_PREFIX = '[\\w.-]{0,50}?';
@@ -37,24 +37,41 @@ let anyKeyword: RegExp = /$^/g;
 
 function rules(): CompiledRule[] {
   if (compiled) return compiled;
-  compiled = GITLEAKS_RULES.map((r) => ({
-    id: r.id,
-    // The identifier-style rules begin with `[\w.-]{0,50}?`, which only widens the match to the left and
-    // makes the regex retry at every position; the secret group is the same without it.
-    re: compile({ source: r.source.replaceAll(LEFT_PREFIX, ''), flags: r.flags }, 'gd'),
-    keywords: r.keywords.map((k) => k.toLowerCase()),
-    entropy: r.entropy,
-    secretGroup: r.secretGroup,
-    allow: r.allow.map((a) => ({ target: a.target, regexes: a.regexes.map((x) => compile(x)), stopwords: a.stopwords.map((s) => s.toLowerCase()) })),
-  }));
+  compiled = GITLEAKS_RULES.map((r) => {
+    let regexes: ReturnType<CompiledRule['regexes']> | undefined;
+    return {
+      id: r.id,
+      keywords: r.keywords.map((k) => k.toLowerCase()),
+      entropy: r.entropy,
+      secretGroup: r.secretGroup,
+      regexes: () =>
+        (regexes ??= {
+          // The identifier-style rules begin with `[\w.-]{0,50}?`, which only widens the match to the left and
+          // makes the regex retry at every position; the secret group is the same without it.
+          re: compile({ source: r.source.replaceAll(LEFT_PREFIX, ''), flags: r.flags }, 'gd'),
+          allow: r.allow.map((a) => ({ target: a.target, regexes: a.regexes.map((x) => compile(x)), stopwords: a.stopwords.map((s) => s.toLowerCase()) })),
+        }),
+    };
+  });
   globalAllow = GLOBAL_ALLOW.map((x) => compile(x));
   byKeyword = new Map();
-  for (const rule of compiled) for (const k of rule.keywords) byKeyword.set(k, [...(byKeyword.get(k) ?? []), rule]);
+  for (const rule of compiled) {
+    for (const k of rule.keywords) {
+      const list = byKeyword.get(k);
+      if (list) list.push(rule);
+      else byKeyword.set(k, [rule]);
+    }
+  }
   // A keyword found also brings in the rules of every keyword it contains (`sk-ant-api03` holds `sk-ant`).
-  const own = new Map([...byKeyword].map(([k, list]) => [k, [...list]]));
-  for (const [k, list] of byKeyword) for (const [other, rules] of own) if (other !== k && k.includes(other)) list.push(...rules);
+  // (Plain arrays, not the Map's entries: this compares every pair of some 230 keywords on every start-up.)
+  const keywords = [...byKeyword.keys()];
+  const own = keywords.map((k) => [...byKeyword.get(k)!]);
+  for (const k of keywords) {
+    const list = byKeyword.get(k)!;
+    for (let o = 0; o < keywords.length; o++) if (keywords[o]!.length < k.length && k.includes(keywords[o]!)) list.push(...own[o]!);
+  }
   // Longest first, so a keyword that contains another is still seen at the same position.
-  const words = [...byKeyword.keys()].sort((a, b) => b.length - a.length);
+  const words = [...keywords].sort((a, b) => b.length - a.length);
   anyKeyword = new RegExp(trieSource(words), 'g');
   return compiled;
 }
@@ -93,7 +110,7 @@ function trieSource(words: string[]): string {
 function allowed(rule: CompiledRule, secret: string, match: string, line: string): boolean {
   if (globalAllow.some((re) => re.test(secret))) return true;
   const lower = secret.toLowerCase();
-  for (const a of rule.allow) {
+  for (const a of rule.regexes().allow) {
     const target = a.target === 'match' ? match : a.target === 'line' ? line : secret;
     if (a.regexes.some((re) => re.test(target))) return true;
     if (a.stopwords.some((w) => lower.includes(w))) return true;
@@ -119,7 +136,7 @@ export function gitleaksSpans(text: string): RuleSpan[] {
   if (candidates.size === 0) return [];
   const out: RuleSpan[] = [];
   for (const rule of candidates) {
-    const re = rule.re;
+    const re = rule.regexes().re;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       if (m[0].length === 0) {

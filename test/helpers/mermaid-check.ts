@@ -2,8 +2,6 @@
  * Checks Mermaid diagrams with the mermaid library itself (its parser, the one GitHub renders with),
  * in Node with jsdom standing in for the browser DOM that mermaid's module needs at import time.
  */
-import { JSDOM } from 'jsdom';
-
 type Mermaid = {
   parse(text: string): Promise<unknown>;
   initialize(config: object): void;
@@ -13,6 +11,9 @@ let loaded: Promise<Mermaid> | undefined;
 
 async function mermaid(): Promise<Mermaid> {
   loaded ??= (async () => {
+    // Imported here, not at the top: jsdom costs ~1.5 s of CPU to load, and a file that only needs
+    // mermaidBlocks() should not pay it.
+    const { JSDOM } = await import('jsdom');
     const dom = new JSDOM('<!doctype html><html><body></body></html>');
     const g = globalThis as Record<string, unknown>;
     g.window = dom.window;
