@@ -106,7 +106,8 @@ t.test('an allowed_warning from the agent shows in status until its window reset
   const journal = readFileSync(path.join(dir, '.execplan/warned/journal.jsonl'), 'utf8');
   t.equal(journal.match(/"type":"limit-warning"/g)?.length, 1, 'journaled once');
   const s = await cli(['status'], { cwd: dir, env: { CI: '1' } });
-  t.match(s.stdout, /^warning: claude is nearing its usage limit \(five hour window\); it resets at \d\d:\d\d \(reported by a1\)$/m);
+  // The reset is five hours out: after 19:00 it falls on the next day, which status names (`Dec 2 01:20`).
+  t.match(s.stdout, /^warning: claude is nearing its usage limit \(five hour window\); it resets at (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d \(reported by a1\)$/m);
   const j = JSON.parse((await cli(['status', '--json'], { cwd: dir })).stdout) as { limitWarnings: Array<{ pool: string; window: string; task: string }> };
   t.match(j.limitWarnings, [{ pool: 'claude', window: 'five_hour', task: 'a1' }]);
 });

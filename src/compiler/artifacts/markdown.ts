@@ -25,15 +25,19 @@ export interface Templates {
  * opens a tag or comment (`<Button>`, `<!--`) would be taken as HTML and vanish on GitHub.
  */
 function inline(value: string | number | boolean | null | undefined): string {
-  return String(value ?? '')
-    .replace(/\s*\r?\n\s*/g, ' ')
-    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+  // Most text has neither a newline nor a '<': the scans are skipped then (Plan.md runs this per cell).
+  let text = String(value ?? '');
+  if (text.includes('\n')) text = text.replace(/\s*\r?\n\s*/g, ' ');
+  return text.includes('<') ? text.replace(/<(?=[A-Za-z/!?])/g, '&lt;') : text;
 }
 
 /** Markdown table cell: one line, no pipes. */
 function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '–';
-  return inline(String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|'));
+  let text = String(value);
+  if (text.includes('\\')) text = text.replace(/\\/g, '\\\\');
+  if (text.includes('|')) text = text.replace(/\|/g, '\\|');
+  return inline(text);
 }
 
 // Tenths of an hour read best; tiny tasks keep two decimals so they do not show as 0 h.

@@ -1,9 +1,12 @@
 /**
  * Improvement of the frontier schedule: a genetic algorithm on activity lists (Hartmann 1998) decoded by
  * serial schedule generation, every schedule improved by double justification and written back into its
- * list. The initial population is biased random sampling around the latest-finish-time priority. The work
- * is bounded by a number of schedule generations (`budget`), never by time, and every random choice comes
- * from a seeded generator, so every machine computes the same schedule.
+ * list. On plans of more than 60 tasks, schedules of equal makespan are ranked by the sum of their finish
+ * times: the one that gets more work done early survives, which gives the search a direction across the
+ * wide plateaus of equal makespan that large, resource-scarce plans have. The initial population is biased
+ * random sampling around the latest-finish-time priority. The work is bounded by a number of schedule
+ * generations (`budget`), never by time, and every random choice comes from a seeded generator, so every
+ * machine computes the same schedule.
  */
 import { topologicalSort } from '../graph/topo.js';
 import { justify } from './justify.js';
@@ -14,6 +17,8 @@ import { SerialScheduler } from './serial-sgs.js';
 export interface Individual {
   list: Int32Array;
   makespan: number;
+  /** Sum of the schedule's finish times, the tie-break between equal makespans (lower is better); 0 when unused. */
+  totalFinish: number;
 }
 
 export interface OptimizeResult {
@@ -25,6 +30,12 @@ export interface OptimizeResult {
 }
 
 const mutationRate = 0.05;
+/**
+ * Plans with at least this many tasks break makespan ties by the sum of finish times. Measured on generated
+ * PSPLIB-like sets at 5,000 schedules: it pays on 120-task plans; on 60 tasks it helps one set and costs
+ * another, and on PSPLIB's J30 it costs a little, so smaller plans rank by makespan alone.
+ */
+export const tieBreakMinTasks = 61;
 /** Generations without a better schedule before most of the population is replaced by new samples. */
 const stagnationLimit = 10;
 
@@ -87,6 +98,7 @@ class GeneticSearch {
   private readonly backward: SerialScheduler;
   private readonly size: number;
   private readonly edge: (a: number, b: number) => boolean;
+  private readonly tieBreak: boolean;
   private evaluated = 0;
   private best: Best | null = null;
   private population: Individual[] = [];
@@ -105,6 +117,7 @@ class GeneticSearch {
     this.backward = new SerialScheduler(problem, true);
     this.size = Math.max(2, Math.min(40, Math.floor(budget / 30)));
     this.edge = (a, b) => binaryIncludes(problem.pred[b]!, a);
+    this.tieBreak = problem.taskCount >= tieBreakMinTasks;
   }
 
   /** The seeds first (at least one, whatever the budget), then biased random samples up to the population size. */
@@ -124,7 +137,16 @@ class GeneticSearch {
   result(): OptimizeResult {
     const found = this.best;
     if (!found) throw new Error('optimize needs a budget of at least one schedule');
-    return { best: { list: found.list, makespan: found.makespan }, start: found.start, finish: found.finish, schedulesEvaluated: this.evaluated };
+    return {
+      best: { list: found.list, makespan: found.makespan, totalFinish: this.total(found.finish) },
+      start: found.start,
+      finish: found.finish,
+      schedulesEvaluated: this.evaluated,
+    };
+  }
+
+  private total(finish: Float64Array): number {
+    return this.tieBreak ? sum(finish) : 0;
   }
 
   private optimal(): boolean {
@@ -151,12 +173,13 @@ class GeneticSearch {
     forward.run(list);
     this.evaluated++;
     this.remember(list);
-    if (this.evaluated + 2 > this.budget) return { list, makespan: forward.makespan };
-    const first = forward.makespan;
+    const first: Individual = { list, makespan: forward.makespan, totalFinish: this.total(forward.finish) };
+    if (this.evaluated + 2 > this.budget) return first;
     const improved = justify(this.problem, forward, this.backward, forward.start.slice(), forward.finish.slice());
     this.evaluated += 2;
     this.remember(improved.list);
-    return improved.makespan <= first ? improved : { list, makespan: first };
+    // The forward scheduler now holds the justified schedule.
+    return improved.makespan <= first.makespan ? { ...improved, totalFinish: this.total(forward.finish) } : first;
   }
 
   /** A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest. */
@@ -192,9 +215,9 @@ class GeneticSearch {
     this.survive(children);
   }
 
-  /** The best distinct schedules among parents and children survive; counts stagnation. */
+  /** The best distinct schedules among parents and children survive (`fitter` first); counts stagnation. */
   private survive(children: Individual[]): void {
-    const all = [...this.population, ...children].sort((a, b) => a.makespan - b.makespan);
+    const all = [...this.population, ...children].sort(fitter);
     const seen = new Set<string>();
     const next: Individual[] = [];
     for (const ind of all) {
@@ -210,6 +233,17 @@ class GeneticSearch {
       this.stale = 0;
     } else this.stale++;
   }
+}
+
+/** Shorter makespan first; between equal makespans (where the tie-break is on), the one whose work finishes earlier in total. */
+function fitter(a: Individual, b: Individual): number {
+  return a.makespan - b.makespan || a.totalFinish - b.totalFinish;
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let k = 0; k < values.length; k++) total += values[k]!;
+  return total;
 }
 
 /** Two-point crossover: head from x, middle in y's relative order, tail in x's order. Keeps precedence. */
