@@ -195,7 +195,9 @@ t.test('on a terminal, --only: the header counts only the selected tasks', { ski
 });
 
 t.test('the kill -9 / resume soak, 3 cycles (bench/kill-resume-soak.mjs runs 50)', async (t) => {
-  const r = spawnSync(process.execPath, [path.join(root, 'bench', 'kill-resume-soak.mjs'), '--cycles', '3', '--tasks', '20', '--log-window', '2000', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bench', 'kill-resume-soak.mjs'), '--cycles', '3', '--tasks', '20', '--log-window', '2000', '--json'], {
+    encoding: 'utf8',
+  });
   const report = JSON.parse(r.stdout);
   t.match(report, { finishedReRun: 0, twoAttemptsAlive: 0, lostAttemptLogs: 0, verifyIntact: true, lastRunExit: 0, leftovers: 0 }, r.stdout + r.stderr);
 });
