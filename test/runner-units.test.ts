@@ -5,8 +5,9 @@ import { redactSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
 import { spawn } from 'node:child_process';
-import { genesis, hashLine, verifyJournal } from '../src/runner/journal.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { genesis, hashLine, JournalWriter, verifyJournal } from '../src/runner/journal.js';
+import { StorageError } from '../src/runner/storage-error.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
@@ -239,4 +240,31 @@ t.test("hand-off step order: the runner's launch-order index gives each attempt 
   for (const [at, task, n] of starts.slice(30)) grown.add(at, task, n);
   for (const [i, [at, task, n]] of sorted.entries()) t.equal(grown.place(at, task, n), i + 1);
   t.equal(built.place('2026-01-01T00:00:00.000Z', 'nobody', 1), null, 'an attempt the state does not have');
+});
+
+t.test('journal batch mode: one write per turn, on disk before the caller acts, nothing after a refused write', async (t) => {
+  const dir = tempDir('execplan-journal-batch-');
+  const file = path.join(dir, 'journal.jsonl');
+  const writer = new JournalWriter(file, { seq: 0, hash: genesis });
+  const errors: StorageError[] = [];
+  writer.batchWrites((error) => errors.push(error));
+  const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  writer.append({ type: 'task-reset', task: 'a', reason: 'new run' }, new Date());
+  writer.append({ type: 'task-reset', task: 'b', reason: 'new run' }, new Date());
+  t.equal(lines().length, 0, 'appended records wait for the end of the turn');
+  await Promise.resolve();
+  t.equal(lines().length, 2, 'both went out at the end of the turn');
+  writer.append({ type: 'task-reset', task: 'c', reason: 'new run' }, new Date());
+  writer.writePending();
+  t.equal(lines().length, 3, 'writePending: on disk before the caller acts on it');
+  t.same(verifyJournal(readFileSync(file, 'utf8'), writer.current).problems, [], 'the chain is whole');
+  // A refused write (here: the descriptor closed under it) stops the journal: no gap in the chain later.
+  writer.close();
+  writer.append({ type: 'task-reset', task: 'd', reason: 'new run' }, new Date());
+  await Promise.resolve();
+  t.equal(errors.length, 1, 'the refused write is reported');
+  t.match(errors[0]!.message, /cannot write the journal/);
+  t.throws(() => writer.writePending(), { code: 'EBADF', what: 'write the journal' }, 'and every later write is refused too');
+  t.ok(errors[0] instanceof StorageError);
+  t.equal(lines().length, 3);
 });

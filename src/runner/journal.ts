@@ -73,6 +73,8 @@ export class JournalWriter {
   }
 
   private writeQueued(): void {
+    // Written already (writePending), or nothing new since a refusal was reported.
+    if (this.pending.length === 0) return;
     try {
       this.writePending();
     } catch (error) {
