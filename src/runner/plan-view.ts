@@ -51,11 +51,6 @@ export interface RunPlan {
  * anything (`execplan status`, retry/skip/done/approve/pause/resume): they need ids, dependencies and file
  * locks, not a schedule, and skip the optimizer (its cost grows with the plan; theirs must not).
  */
-/** The plan's agent tasks: only they leave usage (their agent.json), so a usage sum looks at no other task of a big plan. */
-export function agentTaskIds(plan: RunPlan): string[] {
-  return [...plan.tasks.values()].filter((t) => t.model.kind === 'agent').map((t) => t.model.id);
-}
-
 export type RunPlanUse = 'run' | 'state';
 
 /** Hashes the caller already has: the plan text's sha256, and the meaning hash from an earlier load of the same plan. */

@@ -12,7 +12,7 @@ import { parseBytes } from '../../core/bytes.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
 import type { StatePaths } from '../../runner/paths.js';
-import { agentTaskIds, type RunPlan } from '../../runner/plan-view.js';
+import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
 import { committedHandoffs } from '../../runner/handoff-artifacts.js';
@@ -503,7 +503,8 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
 /** After the run: what the agents used, and (with --worktrees) the branches to merge, in merge order. */
 function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, runId: string, worktrees: WorktreeSession | null): void {
   const { plan } = loaded;
-  const ids = agentTaskIds(plan);
+  // Only agent tasks leave usage (their agent.json): no failed look-up per command task of a big plan.
+  const ids = [...plan.tasks.values()].filter((t) => t.model.kind === 'agent').map((t) => t.model.id);
   // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
   const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
   if (request.persist) recordRunUsage(paths.dir, runId, ids, branches);

@@ -9,7 +9,7 @@ import { tryLoadState } from '../../runner/store.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { loadRunPlan } from '../run-plan-input.js';
-import { agentTaskIds, type RunPlan } from '../../runner/plan-view.js';
+import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunState } from '../../runner/state.js';
 
 export const statusCommand: Command = {
@@ -29,7 +29,7 @@ export const statusCommand: Command = {
     // Usage of the agent attempts in this state (what the agents cost is reported, never hidden), from their
     // hand-off records: the last attempt of each agent task, over resumed runs too; hand-offs left from an
     // archived state do not count.
-    const usage = agentUsage(paths.dir, agentTaskIds(plan), (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
+    const usage = agentUsage(paths.dir, [...plan.tasks.keys()], (h) => state.tasks[h.task]?.attempts.some((a) => a.n === h.attempt && a.runId === h.runId) ?? false);
     const agents = usage.totals.agents > 0 ? usage : null;
     if (values.json) {
       // Each wait reason as the text line shows it (`for`) and as data (`reason`), for scripts.
