@@ -20,8 +20,8 @@ t.test('kill -9 of the runner: the old attempt is ended (even a setsid daemon) b
   });
   const bg = cliBackground(['run'], { cwd: dir, env });
   await waitForPid(path.join(dir, 'hang.pid'));
-  // The runner journals the group once the spawn reports it, in its next write; the task can print its pid
-  // before that on a loaded machine. Kill after the record is on disk, so what resume reads is what is tested.
+  // The runner journals the group at its next state flush after the spawn reports it (within ~500 ms); the
+  // task prints its pid before that. Kill after the record is on disk, so what resume reads is what is tested.
   await waitUntil("the hang attempt's process group is journaled", () => journaled(dir, (r) => r.type === 'task-pgid' && r.task === 'hang'));
   const pids = pidsOf(dir, 'hang');
   bg.child.kill('SIGKILL');

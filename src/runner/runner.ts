@@ -511,6 +511,9 @@ export class Runner {
     this.capacityHeld = false;
     let full = false;
     for (const task of this.ready()) {
+      // A launch whose start record the disk refused stops the run: no further task of this pass starts
+      // (their start records would only reach the in-memory state, which the run summary reads).
+      if (this.stopping) break;
       const id = task.model.id;
       const s = this.ts(id);
       if (task.model.kind === 'manual') continue;
