@@ -7,6 +7,7 @@
 import type { ConflictGroup, ConflictPattern, ConflictSource, ConflictType, FileConflicts, PatternOverlap } from './compiled.js';
 import { expandBraces, literalPrefix, normalizePattern, overlapExpanded } from './glob-overlap.js';
 import type { PlanModel, TaskModel } from './model.js';
+import { lowerBound } from '../core/lower-bound.js';
 
 /** Confidence of a conflict by the sources of its two patterns. */
 export const conflictConfidence = { filesFiles: 1, filesDescription: 0.8, descriptionDescription: 0.5 } as const;
@@ -304,13 +305,7 @@ function unionOf(lists: ReadonlyArray<readonly number[]>): number[] {
   let longest = lists[0]!;
   for (const l of lists) if (l.length > longest.length) longest = l;
   const contains = (x: number) => {
-    let lo = 0;
-    let hi = longest.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (longest[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(longest.length, (i) => longest[i]! < x);
     return lo < longest.length && longest[lo] === x;
   };
   if (lists.every((l) => l === longest || l.every(contains))) return longest as number[];

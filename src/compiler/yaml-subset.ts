@@ -74,6 +74,12 @@ function isPlainStart(c: number): boolean {
   }
 }
 
+/** `larger` holding `array`'s values at its start (an event array after the scan outgrew it). */
+function grown<T extends Uint8Array | Int32Array>(array: T, larger: T): T {
+  larger.set(array);
+  return larger;
+}
+
 /** Thrown inside the scan to hand the plan to the next reader. */
 class Decline extends Error {}
 const decline = (): never => {
@@ -96,18 +102,10 @@ export function scanYamlSubset(text: string, maxDepth: number): { value: unknown
   let n = 0;
   const grow = (): void => {
     cap *= 2;
-    const k = new Uint8Array(cap);
-    k.set(kind);
-    kind = k;
-    const s = new Int32Array(cap);
-    s.set(start);
-    start = s;
-    const x = new Int32Array(cap);
-    x.set(next);
-    next = x;
-    const y = new Int32Array(cap);
-    y.set(keyIndex);
-    keyIndex = y;
+    kind = grown(kind, new Uint8Array(cap));
+    start = grown(start, new Int32Array(cap));
+    next = grown(next, new Int32Array(cap));
+    keyIndex = grown(keyIndex, new Int32Array(cap));
   };
   /** A new event; returns its index. */
   const event = (type: number, at: number): number => {

@@ -20,6 +20,7 @@ import type { RunPlan } from './plan-view.js';
 import { redactSecrets as redact } from '../secrets/index.js';
 import type { RunState } from './state.js';
 import { loadState } from './store.js';
+import { lowerBound } from '../core/lower-bound.js';
 
 export type HandoffEvent = 'finished' | 'failed' | 'stopped' | 'rejected' | 'approved';
 
@@ -194,13 +195,7 @@ export class LaunchOrder {
   /** 1-based place of the attempt that started at `startedAt`, or null when it is not in the state. */
   place(startedAt: string, task: string, attempt: number): number | null {
     const key: Start = [startedAt, task, attempt];
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(this.starts[mid]!, key)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(this.starts.length, (i) => before(this.starts[i]!, key));
     const found = this.starts[lo];
     return found && found[0] === startedAt && found[1] === task && found[2] === attempt ? lo + 1 : null;
   }

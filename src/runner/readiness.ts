@@ -5,6 +5,7 @@
  */
 import { satisfiedStatuses, type TaskStatus, type WaitReason } from '../core/task-status.js';
 import type { RunPlan, RunTask } from './plan-view.js';
+import { lowerBound } from '../core/lower-bound.js';
 
 export { satisfiedStatuses };
 
@@ -118,14 +119,7 @@ export class Readiness {
   /** Where a rank goes in `order` (ranks are unique: the first place at or after it). */
   private place(rank: number): number {
     const order = this.order!;
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (order[mid]!.rank < rank) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(order.length, (i) => order[i]!.rank < rank);
   }
 
   /**
