@@ -343,4 +343,18 @@ t.test('a journal checked once against its snapshot is not checked again until e
   writeFileSync(state(dir, 'journal.jsonl'), `${journalText.trimEnd().split('\n').slice(0, -1).join('\n')}\n`);
   const cut = await verb(dir, 'status');
   t.equal(cut.code, 8, cut.stderr);
+  // A control verb leaves the note for the journal and snapshot it wrote (it holds their fold), so the
+  // status after it takes the snapshot instead of checking the journal again.
+  writeFileSync(state(dir, 'journal.jsonl'), journalText);
+  t.equal((await verb(dir, 'status')).code, 0);
+  rmSync(note);
+  const skipped = await verb(dir, 'skip', 'b');
+  t.equal(skipped.code, 0, skipped.stderr);
+  const left = checkedKey(readFileSync(state(dir, 'journal.jsonl'), 'utf8'), readFileSync(state(dir, 'state.json'), 'utf8'), codeStamp(path.join(root, 'dist')));
+  t.equal(readFileSync(note, 'utf8'), `${left}\n`, 'the note vouches for exactly the bytes the verb left');
+  t.match((await verb(dir, 'status')).stdout, /1 done, 1 skipped\n/);
+  // Bytes another writer appended after the verb are not vouched for: the next load checks them in full.
+  appendFileSync(state(dir, 'journal.jsonl'), '{"seq":1}\n');
+  const appended = await verb(dir, 'status');
+  t.equal(appended.code, 8, appended.stderr);
 });

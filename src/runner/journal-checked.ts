@@ -20,8 +20,13 @@ const FORMAT = 1;
 
 /** Null when execplan's code cannot be read (no note is then read or written). `code`: codeStamp() of another build (tests). */
 export function checkedKey(journal: string, snapshot: string, code?: string): string | null {
+  return keyOfDigests(sha256(journal), snapshot, code);
+}
+
+/** The same key from the journal's digest (the writer keeps it as it appends: the file is never read back). */
+export function keyOfDigests(journalDigest: string, snapshot: string, code?: string): string | null {
   try {
-    return sha256(JSON.stringify([FORMAT, code ?? codeStamp(), sha256(journal), sha256(snapshot)]));
+    return sha256(JSON.stringify([FORMAT, code ?? codeStamp(), journalDigest, sha256(snapshot)]));
   } catch {
     return null;
   }
@@ -39,7 +44,7 @@ export function isChecked(stateDir: string, key: string): boolean {
  * Writes the note after a full check found no problem, when the fold equals the snapshot as it reads back;
  * a failure to write costs the next load its speed, nothing else.
  */
-export function recordChecked(stateDir: string, key: string, folded: RunState, snapshot: RunState): void {
+export function recordChecked(stateDir: string, key: string, folded: RunState, snapshot: RunState | null): void {
   try {
     if (!isDeepStrictEqual(folded, snapshot)) return;
     writeFileAtomic(path.join(stateDir, JOURNAL_CHECKED_FILE), `${key}\n`, { fsync: false, mode: 0o600 });

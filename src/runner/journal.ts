@@ -6,6 +6,7 @@
  * it, and after a crash the tail past the snapshot is replayed.
  */
 import { sha256 } from '../compiler/artifacts/json.js';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsync, fsyncSync, writeSync } from 'node:fs';
 import { openAppendNoFollow } from './state-fs.js';
 import type { JournalBody } from './records.js';
@@ -49,7 +50,7 @@ export class JournalWriter {
       if (this.pending.length === 2) queueMicrotask(() => this.writeQueued());
     } else {
       // One write() per record: after kill -9 the kernel still has it (page cache); fsync is grouped (sync()).
-      storage(this.file, 'write the journal', () => writeSync(this.fd, `${line}\n`));
+      this.writeNow(`${line}\n`);
     }
     this.head = { seq: record.seq, hash: hashLine(line) };
     this.dirty = true;
@@ -93,11 +94,42 @@ export class JournalWriter {
     const text = this.pending.join('');
     this.pending = [];
     try {
-      storage(this.file, 'write the journal', () => writeSync(this.fd, text));
+      this.writeNow(text);
     } catch (error) {
       if (error instanceof StorageError) this.refused = error;
       throw error;
     }
+  }
+
+  private writeNow(text: string): void {
+    let bytes: number;
+    try {
+      bytes = storage(this.file, 'write the journal', () => writeSync(this.fd, text));
+    } catch (error) {
+      this.digest = null;
+      throw error;
+    }
+    if (!this.digest) return;
+    if (bytes === Buffer.byteLength(text)) this.digest.update(text, 'utf8');
+    else this.digest = null;
+  }
+
+  /**
+   * sha256 of the whole file as this writer knows it (what it was opened on plus every line it wrote), so
+   * the journal's note can be written for the bytes it leaves without reading them back: bytes another
+   * process put there are never vouched for. Null until `trackDigest`, and for good after any write that
+   * failed or came out short (the file's end is then unknown).
+   */
+  private digest: Hash | null = null;
+
+  /** Starts the digest from the text the journal held when it was opened. */
+  trackDigest(text: string): void {
+    this.digest = createHash('sha256').update(text, 'utf8');
+  }
+
+  /** The digest's hex (as sha256() of the file's text gives it), or null when it is not known. */
+  digestHex(): string | null {
+    return this.digest?.copy().digest('hex') ?? null;
   }
 
   /** Makes appended records durable against power loss too (group commit). */

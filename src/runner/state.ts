@@ -332,8 +332,11 @@ function applyReject(state: RunState, record: Extract<JournalRecord, { type: 'co
 }
 
 /** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
-export function writeSnapshot(file: string, state: RunState): void {
-  writeFileAtomic(file, `${JSON.stringify(state)}\n`, { fsync: true, mode: 0o600 });
+/** Returns the text written. */
+export function writeSnapshot(file: string, state: RunState): string {
+  const text = `${JSON.stringify(state)}\n`;
+  writeFileAtomic(file, text, { fsync: true, mode: 0o600 });
+  return text;
 }
 
 /**

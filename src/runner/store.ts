@@ -6,7 +6,7 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { assertNotSymlink, mkdirPrivate } from './state-fs.js';
 import { applyRecord, emptyState, parseSnapshot, writeSnapshot, writeSnapshotInBackground, type RunState } from './state.js';
-import { checkedKey, isChecked, recordChecked } from './journal-checked.js';
+import { checkedKey, isChecked, keyOfDigests, recordChecked } from './journal-checked.js';
 import { inspectJournal, JournalWriter, type ChainProblem, type JournalRecord, type TornTail } from './journal.js';
 import type { JournalBody } from './records.js';
 import type { StatePaths } from './paths.js';
@@ -44,14 +44,26 @@ export interface CheckedState {
  * into a state. Never throws: an unreadable journal or a record the fold cannot apply is a problem.
  */
 export function loadState(paths: StatePaths): CheckedState {
+  return readState(paths).checked;
+}
+
+/** loadState, with the journal's text as read (null when there is none or it cannot be read). */
+function readState(paths: StatePaths): { checked: CheckedState; text: string | null } {
   let text: string;
   try {
     text = readFileSync(paths.journal, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { state: emptyState(), tornTail: null, problems: [] };
-    return { state: emptyState(), tornTail: null, problems: [{ line: 1, code: 'journal-unreadable', message: `cannot read the journal (${code ?? String(error)})` }] };
+    if (code === 'ENOENT') return { checked: { state: emptyState(), tornTail: null, problems: [] }, text: null };
+    return {
+      checked: { state: emptyState(), tornTail: null, problems: [{ line: 1, code: 'journal-unreadable', message: `cannot read the journal (${code ?? String(error)})` }] },
+      text: null,
+    };
   }
+  return { checked: checkText(paths, text), text };
+}
+
+function checkText(paths: StatePaths, text: string): CheckedState {
   const snapshotText = readSnapshotText(paths.state);
   const snapshot = parseSnapshot(snapshotText);
   // This journal and this snapshot, byte for byte, were checked and folded before: the fold is the snapshot.
@@ -97,7 +109,7 @@ export class JournalDamaged extends Error {
 
 export class FileStore implements Store {
   readonly persistent = true;
-  private writer: JournalWriter;
+  private readonly writer: JournalWriter;
   private dirty = false;
 
   private constructor(
@@ -113,7 +125,8 @@ export class FileStore implements Store {
   static open(paths: StatePaths): FileStore {
     mkdirPrivate(paths.dir);
     assertNotSymlink(paths.journal);
-    const { state, tornTail, problems } = loadState(paths);
+    const { checked, text } = readState(paths);
+    const { state, tornTail, problems } = checked;
     if (problems.length) throw new JournalDamaged(problems);
     let repaired: FileStore['repairedTail'] = null;
     if (tornTail) {
@@ -124,7 +137,10 @@ export class FileStore implements Store {
       truncateSync(paths.journal, tornTail.keepBytes);
       repaired = { file, bytes: Buffer.byteLength(tornTail.text), line: tornTail.line };
     }
-    return new FileStore(paths, state, repaired);
+    const store = new FileStore(paths, state, repaired);
+    // A journal whose torn tail was cut is not tracked (its next load checks it in full, once).
+    if (!tornTail) store.writer.trackDigest(text ?? '');
+    return store;
   }
 
   append(body: JournalBody): JournalRecord {
@@ -138,8 +154,21 @@ export class FileStore implements Store {
     if (!this.dirty && !this.snapshotInFlight) return;
     this.generation++;
     this.writer.sync();
-    writeSnapshot(this.paths.state, this.state);
+    const snapshotText = writeSnapshot(this.paths.state, this.state);
     this.dirty = false;
+    this.noteChecked(snapshotText);
+  }
+
+  /**
+   * This store's state is the fold of the journal it holds (checked when opened, then every append
+   * applied in order), so the journal's note can say so for the bytes left on disk: the next `status`
+   * or control verb then takes the snapshot without replaying the journal. recordChecked writes it only
+   * when the snapshot reads back as exactly this state.
+   */
+  private noteChecked(snapshotText: string): void {
+    const digest = this.writer.digestHex();
+    const key = digest ? keyOfDigests(digest, snapshotText) : null;
+    if (key) recordChecked(this.paths.dir, key, this.state, parseSnapshot(snapshotText));
   }
 
   private snapshotInFlight = false;
