@@ -5,7 +5,7 @@ import { analyzePlan } from '../src/compiler/analysis/index.js';
 import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
 import { beadsId, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
 import { renderArtifacts } from '../src/compiler/artifacts/index.js';
-import { contentHash, renderJsonDocument, sha256, stableStringify, verifyContentHash } from '../src/compiler/artifacts/json.js';
+import { contentHash, renderJsonDocument, sha256, stableStringify, verifyContentHash, withHashKey } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
 import { flowchartContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
@@ -601,4 +601,29 @@ t.test('json: the artifact printer follows the key-order rule at every depth, wi
     );
     t.equal(referenceJson(body, true), before, `input ${i} unchanged`);
   }
+});
+
+t.test('json: a record hashed by withHashKey prints, and hashes into its document, as if printed anew', async (t) => {
+  // Strings that spell the key's entry, a nested record with the same key (the fallback), an empty rest.
+  const tricky: Array<Record<string, unknown>> = [
+    { a: 'x', contentHash: '', z: 1 },
+    { contentHash: '' },
+    { a: ['"contentHash":"0000000000000000"'], contentHash: '', b: 'q' },
+    { a: { contentHash: '0000000000000000' }, contentHash: '', m: null },
+    { contentHash: '', z: { contentHash: '0000000000000000', y: [1, 'two'] } },
+    { a: undefined, contentHash: '', b: 'line\nbreak "quoted" \\ back' },
+    { b: 2, a: 1, contentHash: '' },
+  ];
+  const expected = tricky.map((r) => {
+    const rest = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'contentHash'));
+    return { ...rest, contentHash: sha256(referenceJson(rest, false)).slice(0, 16) };
+  });
+  const records = tricky.map((r) => withHashKey({ ...r }, 'contentHash', 16));
+  records.forEach((r, i) => t.equal(referenceJson(r, false), referenceJson(expected[i], false), `record ${i}`));
+  const facts = { by: 'execplan' };
+  const body = { list: records, other: { n: 1 }, tail: [1, 2] };
+  const shown = renderJsonDocument({ generated: facts, ...body });
+  const reference = { list: expected, other: { n: 1 }, tail: [1, 2] };
+  t.equal(shown, `${referenceJson({ ...reference, generated: { ...facts, contentHash: sha256(referenceJson(reference, false)) } }, true)}\n`);
+  t.ok(verifyContentHash(shown));
 });

@@ -44,6 +44,85 @@ export function withKeyInOrder(sorted: Record<string, unknown>, key: string, val
   return out;
 }
 
+/**
+ * The compact text (exactly JSON.stringify's) of records printed once already for a hash of their own
+ * (tasks.json's per-task `contentHash`): the document's hash reuses it instead of printing the whole
+ * document compact a second time. Taken out when used, so the texts do not outlive the hash.
+ */
+const compactTexts = new WeakMap<object, string>();
+
+/**
+ * Puts into `record[key]` the first `length` hex digits of the sha256 of the record's compact text
+ * without that key, and returns the record in artifact order (`record` itself when its keys already are).
+ * The record is printed compact once, with a placeholder of the hash's length in the key's place: the
+ * text without the key is cut from it for the hash, and the hash written into it is the record's compact
+ * text, remembered for the document's hash (compactDocumentHash).
+ */
+export function withHashKey(record: Record<string, unknown>, key: string, length: number): Record<string, unknown> {
+  const placeholder = '0'.repeat(length);
+  record[key] = placeholder;
+  const sorted = inArtifactOrder(record);
+  const text = JSON.stringify(sorted);
+  // The key's entry: found by its quoted name and value, which no string value can hold unescaped.
+  const entry = `${JSON.stringify(key)}:"${placeholder}"`;
+  const at = text.indexOf(entry);
+  const end = at + entry.length;
+  if (at < 0 || text.includes(entry, end)) {
+    // The same entry deeper down too (a nested record with that key): print the rest on its own.
+    sorted[key] = undefined;
+    sorted[key] = sha256(JSON.stringify(sorted)).slice(0, length);
+    return sorted;
+  }
+  const rest = text[end] === ',' ? text.slice(0, at) + text.slice(end + 1) : text[at - 1] === ',' ? text.slice(0, at - 1) + text.slice(end) : text.slice(0, at) + text.slice(end);
+  const hash = sha256(rest).slice(0, length);
+  sorted[key] = hash;
+  compactTexts.set(sorted, `${text.slice(0, end - length - 1)}${hash}${text.slice(end - 1)}`);
+  return sorted;
+}
+
+/**
+ * sha256 of JSON.stringify(sorted), a document already put in order: its top-level arrays of records
+ * with a remembered compact text (withHashKey) are hashed element by element from those texts, the rest
+ * printed as usual. The same bytes go into the hash either way.
+ */
+function compactDocumentHash(sorted: Record<string, unknown>): string {
+  const keys = Object.keys(sorted);
+  const reuses = (v: unknown) => Array.isArray(v) && v.length > 0 && v[0] !== null && typeof v[0] === 'object' && compactTexts.has(v[0] as object);
+  if (!keys.some((k) => reuses(sorted[k]))) return sha256(JSON.stringify(sorted));
+  const hash = crypto.createHash('sha256');
+  // Pieces are gathered into chunks of ~64 KB: one update per chunk, not one per record.
+  let chunk = '';
+  const feed = (text: string) => {
+    chunk += text;
+    if (chunk.length >= 65536) {
+      hash.update(chunk, 'utf8');
+      chunk = '';
+    }
+  };
+  let first = true;
+  for (const k of keys) {
+    const v = sorted[k];
+    if (v === undefined) continue;
+    feed(`${first ? '{' : ','}${JSON.stringify(k)}:`);
+    first = false;
+    if (!reuses(v)) {
+      feed(JSON.stringify(v));
+      continue;
+    }
+    const items = v as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const known = item !== null && typeof item === 'object' ? compactTexts.get(item) : undefined;
+      if (known !== undefined) compactTexts.delete(item as object);
+      feed(`${i === 0 ? '[' : ','}${known ?? JSON.stringify(item) ?? 'null'}`);
+    }
+    feed(']');
+  }
+  feed(first ? '{}' : '}');
+  hash.update(chunk, 'utf8');
+  return hash.digest('hex');
+}
+
 /** Thrown by `ordered` when a record near the top cannot hold its keys in sorted order (see printLevels). */
 class TopLevelOrder extends Error {}
 
@@ -204,7 +283,8 @@ export function generatedBlock(body: object, facts: Omit<Generated, 'contentHash
 
 /**
  * Prints a document whose `generated` block holds the hash of the rest: the body is put in order once,
- * then printed twice by JSON.stringify, compact for the hash and indented for the text. The bytes are
+ * then printed twice by JSON.stringify, compact for the hash (reusing the records' remembered compact
+ * texts, see compactDocumentHash) and indented for the text. The bytes are
  * exactly `stableStringify({ ...body, generated: generatedBlock(body, facts) })`.
  */
 function printWithGenerated(body: Record<string, unknown>, facts: object): string {
@@ -215,7 +295,7 @@ function printWithGenerated(body: Record<string, unknown>, facts: object): strin
     if (!(error instanceof TopLevelOrder)) throw error;
     return stableStringify({ ...body, generated: generatedBlock(body, facts as Omit<Generated, 'contentHash'>) });
   }
-  const generated = ordered({ ...facts, contentHash: sha256(JSON.stringify(sorted)) }, 1) as Json;
+  const generated = ordered({ ...facts, contentHash: compactDocumentHash(sorted) }, 1) as Json;
   return `${JSON.stringify(withKeyInOrder(sorted, 'generated', generated), null, 2)}\n`;
 }
 

@@ -16,7 +16,7 @@ import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { inArtifactOrder, renderJsonDocument, sha256, withKeyInOrder } from './json.js';
+import { renderJsonDocument, withHashKey } from './json.js';
 
 /** Plan.md, Decisions.md and tasks.json all show the resource conflicts: worked out once per compiled plan. */
 const conflictsOf = new WeakMap<CompiledPlan, Record<string, unknown>>();
@@ -107,54 +107,49 @@ function schedulingHints(t: TaskModel, f: TaskFacts) {
   };
 }
 
-/** One task's record, its keys in sorted order, with the hash of the rest as `contentHash`. */
+/** One task's record, its keys in sorted order, with the hash of the rest as `contentHash` (withHashKey). */
 function taskJson(t: TaskModel, f: TaskFacts) {
   const test = f.tests.get(t.id)!;
   const skills = t.stream === null ? (t.source.skills ?? []) : [...(t.source.skills ?? []), ...(f.streamSkills.get(t.stream) ?? [])];
-  const body = {
-    acceptance_checks: t.acceptance.map(checkJson),
-    boundaries: {
-      definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
-      expected_complexity: t.complexity,
-      scope: { excludes: t.source.boundaries?.excludes ?? [], includes: t.files },
+  return withHashKey(
+    {
+      acceptance_checks: t.acceptance.map(checkJson),
+      boundaries: {
+        definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
+        expected_complexity: t.complexity,
+        scope: { excludes: t.source.boundaries?.excludes ?? [], includes: t.files },
+      },
+      branch: t.stream ? branchName(f.model.name, t.stream) : null,
+      category: t.category,
+      // A placeholder of the hash's length until withHashKey fills it in.
+      contentHash: '',
+      description: t.description,
+      duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
+      durationUnits: 'hours',
+      duration_source: t.durationSource,
+      execution_guidance: t.guidance,
+      expected_hours: round(t.hours),
+      feature_id: t.feature,
+      id: t.id,
+      inputs: t.source.inputs ?? [],
+      interfaces_consumed: t.consumes,
+      interfaces_produced: t.produces,
+      kind: t.kind,
+      outputs: t.source.outputs ?? [],
+      phase: t.phase,
+      resource_requirements: resourceRequirements(t, f.exclusive),
+      risk: t.risk,
+      scheduling_hints: schedulingHints(t, f),
+      skillsRequired: [...new Set(skills)],
+      source_evidence: t.evidence,
+      steps: t.source.steps ?? [],
+      stream: t.stream,
+      test_strategy: { reason: test.reason, source: test.source, strategy: test.strategy },
+      title: t.title,
     },
-    branch: t.stream ? branchName(f.model.name, t.stream) : null,
-    category: t.category,
-    // Filled in below: JSON.stringify leaves an undefined key out, so the hash is of the rest.
-    contentHash: undefined as string | undefined,
-    description: t.description,
-    duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
-    durationUnits: 'hours',
-    duration_source: t.durationSource,
-    execution_guidance: t.guidance,
-    expected_hours: round(t.hours),
-    feature_id: t.feature,
-    id: t.id,
-    inputs: t.source.inputs ?? [],
-    interfaces_consumed: t.consumes,
-    interfaces_produced: t.produces,
-    kind: t.kind,
-    outputs: t.source.outputs ?? [],
-    phase: t.phase,
-    resource_requirements: resourceRequirements(t, f.exclusive),
-    risk: t.risk,
-    scheduling_hints: schedulingHints(t, f),
-    skillsRequired: [...new Set(skills)],
-    source_evidence: t.evidence,
-    steps: t.source.steps ?? [],
-    stream: t.stream,
-    test_strategy: { reason: test.reason, source: test.source, strategy: test.strategy },
-    title: t.title,
-  };
-  // Put in order once: the hash is of this record, and the document prints it as it is.
-  const sorted = inArtifactOrder(body);
-  const hash = sha256(JSON.stringify(sorted)).slice(0, 16);
-  // Built in key order (the usual case): the hash goes into its slot, no copy of a 30-key record.
-  if (sorted === body) {
-    body.contentHash = hash;
-    return body;
-  }
-  return withKeyInOrder(sorted, 'contentHash', hash);
+    'contentHash',
+    16,
+  );
 }
 
 /** tasks.json's `meta`: the plan's settings, resources, scope, phases and streams. */
