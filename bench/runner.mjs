@@ -4,7 +4,7 @@
 // --bare). Each case runs in a fresh process under /usr/bin/time, all cases interleaved; medians.
 // Usage: npm run build && node bench/runner.mjs [runs=5]   (BEFORE=<other build>/bin/execplan.js adds that build's run)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,19 @@ if (process.argv[2] === '--bare') {
     const [wall, user, sys, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
     return { wall, cpu: user + sys, rss: rss / 1024 };
   };
-  const fresh = () => rmSync(path.join(dir, '.execplan'), { recursive: true, force: true });
+  // Each run with state starts without one. The last run's state (2,000+ files and folders) is moved aside
+  // and deleted at the end, not deleted right before the next run: ext4 skips recently freed inodes when
+  // it allocates new ones, so a delete just before made every file the next run creates cost more (about
+  // 0.3 s of the runner's CPU and 1 s of wall at load 6; bench/RESULTS.md, runner4).
+  const trash = mkdtempSync(path.join(tmpdir(), 'execplan-bench-trash-'));
+  let moved = 0;
+  const fresh = () => {
+    try {
+      renameSync(path.join(dir, '.execplan'), path.join(trash, String(moved++)));
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+  };
   const cases = {
     'reference: node, spawn `true` x1000, 4 at a time': () => measure([self, '--bare', 'true']),
     'node, spawn `/bin/sh -c true` x1000, 4 at a time': () => measure([self, '--bare', '/bin/sh -c true']),
@@ -66,4 +78,5 @@ if (process.argv[2] === '--bare') {
     console.log(`| ${k} | ${v.wall.toFixed(2)} | ${v.cpu.toFixed(2)} | ${v.rss.toFixed(0)} | ${(v.wall / ref.wall).toFixed(2)}x | ${(v.cpu / ref.cpu).toFixed(2)}x |`);
   rmSync(dir, { recursive: true, force: true });
   rmSync(path.dirname(timeFile), { recursive: true, force: true });
+  rmSync(trash, { recursive: true, force: true });
 }

@@ -15,12 +15,13 @@ interface Pending {
   onEnd: (end: ProcessEnd) => void;
 }
 
-export class SpawnHelper {
+/** One helper process: its pending attempts, the environment it holds, the starts waiting to be sent. */
+class HelperProcess {
   private next = 0;
   private pending = new Map<number, Pending>();
   private dead = false;
 
-  private constructor(private readonly child: ChildProcess) {
+  constructor(private readonly child: ChildProcess) {
     child.on('message', (raw) => {
       const msg = raw as HelperBatch;
       if (msg.op === 'batch') msg.messages.forEach((m) => this.receive(m));
@@ -54,9 +55,14 @@ export class SpawnHelper {
     }
   }
 
-  static start(): SpawnHelper {
-    const child = fork(new URL('./spawn-helper.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    return new SpawnHelper(child);
+  /** Attempts started here and not yet ended (the pool sends a start to the least busy helper). */
+  get busy(): number {
+    return this.pending.size;
+  }
+
+  /** The process has exited: every start sent to it ends at once as an error. */
+  get gone(): boolean {
+    return this.dead;
   }
 
   /** The environment last sent in full: later starts send only what differs from it (the task's own variables). */
@@ -119,5 +125,34 @@ export class SpawnHelper {
       done,
       kill: (reason) => life.kill(reason),
     };
+  }
+}
+
+/**
+ * The spawn helpers of a run. A spawn blocks its process until the child has exec'd (fork, then the
+ * child's exec, which on a busy machine waits for a core), so one helper spawns one task at a time and
+ * no faster: with two helpers two spawns run at once, one per core (bench/RESULTS.md). Each start goes to
+ * the live helper with the fewest attempts running (to a dead one only when none is left: it reports the
+ * start as an error, as a lone helper did).
+ */
+export class SpawnHelper {
+  private constructor(private readonly helpers: HelperProcess[]) {}
+
+  /** `count` helper processes (at least one). */
+  static start(count = 1): SpawnHelper {
+    const helpers: HelperProcess[] = [];
+    for (let i = 0; i < Math.max(1, count); i++)
+      helpers.push(new HelperProcess(fork(new URL('./spawn-helper.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })));
+    return new SpawnHelper(helpers);
+  }
+
+  close(): void {
+    for (const helper of this.helpers) helper.close();
+  }
+
+  spawnTree(script: string, options: SpawnTreeOptions): AttemptHandle {
+    let least = this.helpers[0]!;
+    for (const helper of this.helpers) if ((least.gone && !helper.gone) || (helper.gone === least.gone && helper.busy < least.busy)) least = helper;
+    return least.spawnTree(script, options);
   }
 }

@@ -1,5 +1,6 @@
 /** execplan run [plan.yaml]: execute the plan Makefile-style, resuming from .execplan/ by default. */
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { PlanModel } from '../../compiler/model.js';
 import type { Failure } from '../../core/failure.js';
 import { err, ok, type Result } from '../../core/result.js';
@@ -225,11 +226,14 @@ function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<St
   }
 }
 
-/** Large plans spawn through a small helper process: forking the (big) runner itself costs more per task. */
-function spawnHelper(io: CliIo, model: PlanModel): SpawnHelper | null {
+/**
+ * Large plans spawn through small helper processes: forking the (big) runner itself costs more per task.
+ * One helper per core, up to the concurrency: a spawn holds its process until the child has exec'd.
+ */
+function spawnHelper(io: CliIo, model: PlanModel, concurrency: number): SpawnHelper | null {
   const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
   const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
-  return spawnMode === 'helper' ? SpawnHelper.start() : null;
+  return spawnMode === 'helper' ? SpawnHelper.start(Math.min(concurrency, availableParallelism())) : null;
 }
 
 /** --worktrees: one worktree per stream; the stream's tasks (commands, agents, checks) run in it. */
@@ -551,7 +555,7 @@ export const runCommand: Command = {
       const notice = configNotice(paths.dir, io.cwd, configPath, config);
       if (notice) io.stderr(`execplan: ${notice}\n`);
     }
-    const helper = spawnHelper(io, loaded.value.model);
+    const helper = spawnHelper(io, loaded.value.model, request.concurrency);
     try {
       return await execute(io, loaded.value, request, paths, helper);
     } finally {
