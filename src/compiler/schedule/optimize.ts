@@ -4,9 +4,10 @@
  * list. On plans of more than 60 tasks, schedules of equal makespan are ranked by the sum of their finish
  * times: the one that gets more work done early survives, which gives the search a direction across the
  * wide plateaus of equal makespan that large, resource-scarce plans have. The initial population is biased
- * random sampling around the latest-finish-time priority. The work is bounded by a number of schedule
- * generations (`budget`), never by time, and every random choice comes from a seeded generator, so every
- * machine computes the same schedule.
+ * random sampling around the latest-finish-time priority. On those larger plans a schedule that was already
+ * justified is not justified again (a memo keyed by its start times), so the budget goes to new children.
+ * The work is bounded by a number of schedule generations (`budget`), never by time, and every random
+ * choice comes from a seeded generator, so every machine computes the same schedule.
  */
 import { topologicalSort } from '../graph/topo.js';
 import { justify } from './justify.js';
@@ -105,6 +106,8 @@ class GeneticSearch {
   private bestMakespan = Infinity;
   /** Generations since the population's best last improved. */
   private stale = 0;
+  /** Justified individuals by their forward schedule (`scheduleKey`), on plans with the tie-break. */
+  private readonly justified: Map<string, Individual> | null;
 
   constructor(
     private readonly problem: Problem,
@@ -118,6 +121,7 @@ class GeneticSearch {
     this.size = Math.max(2, Math.min(40, Math.floor(budget / 30)));
     this.edge = (a, b) => binaryIncludes(problem.pred[b]!, a);
     this.tieBreak = problem.taskCount >= tieBreakMinTasks;
+    this.justified = this.tieBreak ? new Map() : null;
   }
 
   /** The seeds first (at least one, whatever the budget), then biased random samples up to the population size. */
@@ -175,11 +179,20 @@ class GeneticSearch {
     this.remember(list);
     const first: Individual = { list, makespan: forward.makespan, totalFinish: this.total(forward.finish) };
     if (this.evaluated + 2 > this.budget) return first;
+    // Justification depends on the schedule alone, not on the list that produced it: a schedule seen before
+    // gets its earlier result without the two passes, which go to later children instead.
+    const key = this.justified ? scheduleKey(forward.start) : '';
+    // A hash collision would only hand this child another child's (consistent) result: the best schedule
+    // is always taken from real passes (`remember`).
+    const known = this.justified?.get(key);
+    if (known) return known;
     const improved = justify(this.problem, forward, this.backward, forward.start.slice(), forward.finish.slice());
     this.evaluated += 2;
     this.remember(improved.list);
     // The forward scheduler now holds the justified schedule.
-    return improved.makespan <= first.makespan ? { ...improved, totalFinish: this.total(forward.finish) } : first;
+    const result = improved.makespan <= first.makespan ? { ...improved, totalFinish: this.total(forward.finish) } : first;
+    this.justified?.set(key, result);
+    return result;
   }
 
   /** A population stuck on one plateau gets fresh blood: keep the best quarter, resample the rest. */
@@ -238,6 +251,21 @@ class GeneticSearch {
 /** Shorter makespan first; between equal makespans (where the tie-break is on), the one whose work finishes earlier in total. */
 function fitter(a: Individual, b: Individual): number {
   return a.makespan - b.makespan || a.totalFinish - b.totalFinish;
+}
+
+/**
+ * A schedule's identity for the justification memo: two 32-bit hashes of its start times (times are
+ * rounded to whole micro-hours first, so equal schedules always meet).
+ */
+function scheduleKey(start: Float64Array): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let k = 0; k < start.length; k++) {
+    const t = Math.round(start[k]! * 1e6);
+    h1 = Math.imul(h1 ^ t, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ (t + k), 0x5bd1e995) >>> 0;
+  }
+  return `${h1}:${h2}`;
 }
 
 function sum(values: Float64Array): number {
