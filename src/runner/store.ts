@@ -80,7 +80,7 @@ function checkText(paths: StatePaths, text: string): CheckedState {
       break;
     }
   }
-  if (key && problems.length === 0 && !inspected.tornTail) recordChecked(paths.dir, key, state, snapshot!);
+  if (key && problems.length === 0 && !inspected.tornTail) recordChecked(paths.dir, key, state, snapshot);
   return { state, tornTail: inspected.tornTail, problems };
 }
 
