@@ -101,27 +101,41 @@ t.test('the lock: one winner on a stale lock, pid reuse is not a live holder, a 
   const lockModule = path.join(root, 'dist', 'runner', 'lock.js');
   // Two processes released at the same instant on the same stale lock, 30 times (one lock per trial,
   // one instant per trial): exactly one wins each time. Both stay alive (live holders) to the end.
+  // Handshake: each racer says R once it is loaded; then both get the first instant on stdin. Between
+  // instants a racer sleeps (Atomics.wait) and spins only the last milliseconds, so that both are on a
+  // core at the instant without burning two cores for the whole race.
   const racer = `import { acquireLock } from ${JSON.stringify(lockModule)};
-const [prefix, t0, trials] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
-for (let i = 0; i < trials; i++) {
-  while (Date.now() < t0 + i * 100) {}
-  process.stdout.write(acquireLock(prefix + i, 'run').ok ? 'W' : 'L');
-}
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));`;
+const [prefix, trials] = [process.argv[2], Number(process.argv[3])];
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let input = '';
+process.stdin.on('data', (chunk) => {
+  if (input.includes('\\n')) return;
+  input += chunk;
+  if (!input.includes('\\n')) return;
+  const t0 = Number(input.trim());
+  for (let i = 0; i < trials; i++) {
+    const at = t0 + i * 50;
+    const ahead = at - Date.now() - 5;
+    if (ahead > 0) Atomics.wait(nap, 0, 0, ahead);
+    while (Date.now() < at) {}
+    process.stdout.write(acquireLock(prefix + i, 'run').ok ? 'W' : 'L');
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdout.write('R');`;
   writeFileSync(path.join(dir, 'racer.mjs'), racer);
   const trials = 30;
   const host = (await import('node:os')).hostname();
   for (let i = 0; i < trials; i++) writeFileSync(path.join(dir, `lock${i}`), JSON.stringify({ pid: 999_999_999, start: 1, kind: 'run', host, startedAt: 'then' }));
-  // Both racers are started and ready well before the first instant (start-up is slow on a loaded machine).
-  const t0 = Date.now() + 4000;
-  const children = [0, 1].map(() =>
-    spawn(process.execPath, [path.join(dir, 'racer.mjs'), path.join(dir, 'lock'), String(t0), String(trials)], { stdio: ['pipe', 'pipe', 'inherit'] }),
-  );
+  const children = [0, 1].map(() => spawn(process.execPath, [path.join(dir, 'racer.mjs'), path.join(dir, 'lock'), String(trials)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   const outs = ['', ''];
   children.forEach((child, k) => child.stdout.on('data', (c) => (outs[k] += c)));
-  await waitUntil('both racers finished', () => outs.every((o) => o.length === trials), 30_000);
+  await waitUntil('both racers loaded', () => outs.every((o) => o.startsWith('R')), 30_000);
+  const t0 = Date.now() + 100;
+  for (const child of children) child.stdin.write(`${t0}\n`);
+  await waitUntil('both racers finished', () => outs.every((o) => o.length === trials + 1), 30_000);
   for (const child of children) child.stdin.end();
+  for (let k = 0; k < 2; k++) outs[k] = outs[k]!.slice(1);
   let exactlyOne = 0;
   for (let i = 0; i < trials; i++) if ([outs[0]![i], outs[1]![i]].filter((o) => o === 'W').length === 1) exactlyOne++;
   t.equal(exactlyOne, trials, `exactly one runner took over the stale lock in ${exactlyOne} of ${trials} trials`);
