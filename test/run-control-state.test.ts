@@ -327,10 +327,13 @@ t.test('a journal checked once against its snapshot is not checked again until e
   const { codeStamp } = await import('../src/core/code-stamp.js');
   const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: Make A, run: "true" }\n  - { id: b, title: Make B, run: "exit 1", needs: [a] }\n` });
   t.equal((await run(dir)).code, 7);
+  const note = state(dir, 'journal.checked');
+  const vouched = () => `${checkedKey(readFileSync(state(dir, 'journal.jsonl'), 'utf8'), readFileSync(state(dir, 'state.json'), 'utf8'), codeStamp(path.join(root, 'dist')))}\n`;
+  t.equal(readFileSync(note, 'utf8'), vouched(), 'a run leaves the note for the journal and snapshot it ended with');
+  rmSync(note);
   const first = await verb(dir, 'status');
   t.match(first.stdout, /1 done, 1 failed\n/);
-  const note = state(dir, 'journal.checked');
-  t.ok(existsSync(note), 'a clean full check leaves the note');
+  t.equal(readFileSync(note, 'utf8'), vouched(), 'a clean full check leaves the note');
   // The note is what is trusted: a snapshot changed behind it, with a note forged for it, is what status shows.
   const journalText = readFileSync(state(dir, 'journal.jsonl'), 'utf8');
   const forged = readFileSync(state(dir, 'state.json'), 'utf8').replace('"status":"failed"', '"status":"skipped"');
@@ -364,8 +367,7 @@ t.test('a journal checked once against its snapshot is not checked again until e
   rmSync(note);
   const skipped = await verb(dir, 'skip', 'b');
   t.equal(skipped.code, 0, skipped.stderr);
-  const left = checkedKey(readFileSync(state(dir, 'journal.jsonl'), 'utf8'), readFileSync(state(dir, 'state.json'), 'utf8'), codeStamp(path.join(root, 'dist')));
-  t.equal(readFileSync(note, 'utf8'), `${left}\n`, 'the note vouches for exactly the bytes the verb left');
+  t.equal(readFileSync(note, 'utf8'), vouched(), 'the note vouches for exactly the bytes the verb left');
   t.match((await verb(dir, 'status')).stdout, /1 done, 1 skipped\n/);
   // Bytes another writer appended after the verb are not vouched for: the next load checks them in full.
   appendFileSync(state(dir, 'journal.jsonl'), '{"seq":1}\n');
