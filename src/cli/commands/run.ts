@@ -8,7 +8,8 @@ import { unreachable } from '../../core/unreachable.js';
 import { archiveState } from '../../runner/archive.js';
 import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
-import { agentExecutorFromConfig, budgetReached, formatUsage, recordRunUsage, startWorktreeSession, usageTotals, type WorktreeSession } from '../../agents/index.js';
+import type * as Agents from '../../agents/index.js';
+import type { WorktreeSession } from '../../agents/index.js';
 import { parseBytes } from '../../core/bytes.js';
 import { defaultExecutors } from '../../runner/executors.js';
 import { acquireLock } from '../../runner/lock.js';
@@ -24,8 +25,7 @@ import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner, type RunOptions } from '../../runner/runner.js';
 import { pruneLogs } from '../../runner/prune.js';
-import { beadsSync, findBd } from '../../runner/beads-sync.js';
-import { beadsId } from '../../compiler/artifacts/beads.js';
+import type { beadsSync } from '../../runner/beads-sync.js';
 import type { Served } from '../../serve/server.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
@@ -237,10 +237,10 @@ function spawnHelper(io: CliIo, model: PlanModel, concurrency: number): SpawnHel
 }
 
 /** --worktrees: one worktree per stream; the stream's tasks (commands, agents, checks) run in it. */
-function useWorktrees(loaded: LoadedRunPlan, runId: string, store: Store, fresh: boolean): Result<WorktreeSession, Failure> {
+function useWorktrees(agents: typeof Agents, loaded: LoadedRunPlan, runId: string, store: Store, fresh: boolean): Result<WorktreeSession, Failure> {
   const { model, input, plan } = loaded;
   // The branches an earlier run of this state recorded: resumed runs work on the same ones.
-  const started = startWorktreeSession(model, input.dir, runId, { recorded: store.state.branches ?? null, fresh });
+  const started = agents.startWorktreeSession(model, input.dir, runId, { recorded: store.state.branches ?? null, fresh });
   if (!started.ok) return started;
   const worktrees = started.value;
   for (const task of plan.tasks.values()) {
@@ -266,11 +266,23 @@ function runResult(outcome: RunOutcome): CommandResult {
   }
 }
 
-/** The executors of this run: commands (through the spawn helper for large plans) and agents. */
-function runExecutors(io: CliIo, loaded: LoadedRunPlan, helper: SpawnHelper | null, graceMs: number): ExecutorRegistry {
+/**
+ * The agents module (executor, profiles, worktrees, usage: a fifth of a run's start-up), loaded only for
+ * a run that can use it: a plan with agent tasks, --worktrees, or an agent budget in the config. Without
+ * those its part of a run does nothing: no agent executor is ever asked for, no usage is recorded.
+ */
+async function agentsFor(loaded: LoadedRunPlan, request: RunRequest): Promise<typeof Agents | null> {
+  const { config } = loaded.loaded;
+  const budgets = Boolean(config.budget) || Object.values(config.profiles ?? {}).some((p) => Boolean(p.budget));
+  const used = request.worktrees || budgets || loaded.model.tasks.some((t) => t.kind === 'agent');
+  return used ? await import('../../agents/index.js') : null;
+}
+
+/** The executors of this run: commands (through the spawn helper for large plans) and agents (when any can run). */
+function runExecutors(io: CliIo, loaded: LoadedRunPlan, agents: typeof Agents | null, helper: SpawnHelper | null, graceMs: number): ExecutorRegistry {
   return {
     ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
-    agent: agentExecutorFromConfig(loaded.model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }),
+    ...(agents ? { agent: agents.agentExecutorFromConfig(loaded.model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }) } : {}),
   } satisfies ExecutorRegistry;
 }
 
@@ -285,16 +297,17 @@ async function startProblems(
   const { plan } = loaded;
   const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
   const problems = await preflightProblems(plan, selected, executors, { planDir: loaded.input.dir, stateDir: paths.dir, env: io.env });
-  // Only when asked to sync: without it, beads is never called.
-  const bd = request.beadsSync ? findBd(io.env) : null;
+  // Only when asked to sync: without it, beads is never called (nor its module loaded).
+  const bd = request.beadsSync ? (await import('../../runner/beads-sync.js')).findBd(io.env) : null;
   if (request.beadsSync && bd === null)
     problems.push('beads sync (--beads-sync or settings.beads.sync) needs the beads CLI `bd` on PATH (not found); install beads or turn the sync off');
   return { problems, bd };
 }
 
-function beadsFor(io: CliIo, loaded: LoadedRunPlan, bd: string, runId: string): ReturnType<typeof beadsSync> {
+async function beadsFor(io: CliIo, loaded: LoadedRunPlan, bd: string, runId: string): Promise<ReturnType<typeof beadsSync>> {
   const { model, plan } = loaded;
   const prefix = model.source.settings?.beads?.prefix ?? model.name;
+  const [{ beadsSync }, { beadsId }] = await Promise.all([import('../../runner/beads-sync.js'), import('../../compiler/artifacts/beads.js')]);
   return beadsSync({
     bd,
     cwd: loaded.input.dir,
@@ -352,12 +365,13 @@ function pruneOldLogs(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pat
 }
 
 /** The run's and the profiles' agent budgets, when any is set: what stops new agent starts. */
-function budgetOption(loaded: LoadedRunPlan, paths: StatePaths, runId: string): Pick<RunOptions, 'budget'> {
+function budgetOption(loaded: LoadedRunPlan, agents: typeof Agents | null, paths: StatePaths, runId: string): Pick<RunOptions, 'budget'> {
   const config = loaded.loaded.config;
   const profileBudgets = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, p.budget]));
-  if (!config.budget && !Object.values(profileBudgets).some(Boolean)) return {};
+  // agentsFor loads the module whenever a budget is set.
+  if (!agents || (!config.budget && !Object.values(profileBudgets).some(Boolean))) return {};
   const taskIds = [...loaded.plan.tasks.keys()];
-  return { budget: (pool: string) => budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) };
+  return { budget: (pool: string) => agents.budgetReached(paths.dir, taskIds, runId, config.budget, profileBudgets, pool) };
 }
 
 /** Everything the runner is told about this run. */
@@ -366,7 +380,7 @@ function runnerOptions(
   loaded: LoadedRunPlan,
   request: RunRequest,
   paths: StatePaths,
-  run: { runId: string; graceMs: number; executors: ExecutorRegistry; hooks: WorktreeHooks; onEvent: (event: RunEvent) => void },
+  run: { runId: string; graceMs: number; agents: typeof Agents | null; executors: ExecutorRegistry; hooks: WorktreeHooks; onEvent: (event: RunEvent) => void },
 ): RunOptions {
   const { model } = loaded;
   const { runId, hooks } = run;
@@ -387,7 +401,7 @@ function runnerOptions(
         ? { maxLoad: bp.max_load ?? null, minFreeBytes: bp.min_free_memory !== undefined ? parseBytes(bp.min_free_memory) : null }
         : null,
     capacityPollMs: envInt(io.env.EXECPLAN_PROBE_INTERVAL_MS, 2000),
-    ...budgetOption(loaded, paths, runId),
+    ...budgetOption(loaded, run.agents, paths, runId),
     // Tests compress the waits at agent limits; the reset times themselves come from the agents.
     limits: {
       marginMs: envInt(io.env.EXECPLAN_LIMIT_MARGIN_MS, 60_000),
@@ -456,18 +470,20 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     if (!check.ok) return check;
   }
   const graceMs = envInt(io.env.EXECPLAN_KILL_GRACE_MS, 3000);
-  const executors = runExecutors(io, loaded, helper, graceMs);
+  const agents = await agentsFor(loaded, request);
+  const executors = runExecutors(io, loaded, agents, helper, graceMs);
   // Preflight before the state is touched: a run that cannot start leaves it as it was (--fresh too).
   const { problems, bd } = await startProblems(io, loaded, request, paths, executors);
   if (problems.length) return err({ kind: 'cannot-start', problems });
   const runId = newRunId(new Date());
-  const beads = bd ? beadsFor(io, loaded, bd, runId) : null;
+  const beads = bd ? await beadsFor(io, loaded, bd, runId) : null;
   const opened = openStore(io, paths, request);
   if (!opened.ok) return opened;
   const store = opened.value;
   let worktrees: WorktreeSession | null = null;
   if (request.worktrees) {
-    const started = useWorktrees(loaded, runId, store, request.fresh);
+    // agentsFor loaded the module for --worktrees.
+    const started = useWorktrees(agents!, loaded, runId, store, request.fresh);
     if (!started.ok) {
       store.close();
       return started;
@@ -481,7 +497,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     shown.onEvent(event);
     beads?.onEvent(event);
   };
-  const runner = new Runner(loaded.plan, store, paths, runnerOptions(io, loaded, request, paths, { runId, graceMs, executors, hooks, onEvent }));
+  const runner = new Runner(loaded.plan, store, paths, runnerOptions(io, loaded, request, paths, { runId, graceMs, agents, executors, hooks, onEvent }));
   const metrics = await startMetrics(io, loaded, request, paths, store);
   if (!metrics.ok) {
     store.close();
@@ -496,7 +512,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     const outcome = await runner.start();
     if (shown.done) await shown.done;
     await beads?.drain();
-    reportAgents(io, loaded, request, paths, runId, worktrees);
+    reportAgents(io, loaded, agents, request, paths, runId, worktrees);
     return runResult(outcome);
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
@@ -505,15 +521,28 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
 }
 
 /** After the run: what the agents used, and (with --worktrees) the branches to merge, in merge order. */
-function reportAgents(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, runId: string, worktrees: WorktreeSession | null): void {
+function reportAgents(
+  io: CliIo,
+  loaded: LoadedRunPlan,
+  agents: typeof Agents | null,
+  request: RunRequest,
+  paths: StatePaths,
+  runId: string,
+  worktrees: WorktreeSession | null,
+): void {
   const { plan } = loaded;
+  // Without the module no agent ran and there are no worktrees: no usage to record, no line to print.
+  if (!agents) {
+    if (request.persist) recordConfigInSummary(paths.dir, runId, loaded.loaded.configPath);
+    return;
+  }
   // Only agent tasks leave usage (their agent.json): no failed look-up per command task of a big plan.
   const ids = [...plan.tasks.values()].filter((t) => t.model.kind === 'agent').map((t) => t.model.id);
   // The session's worktrees are in the compiler's merge order: the run record lists them the same way.
   const branches = worktrees ? worktrees.worktrees.map((w) => ({ stream: w.stream, branch: w.branch })) : null;
-  if (request.persist) recordRunUsage(paths.dir, runId, ids, branches);
+  if (request.persist) agents.recordRunUsage(paths.dir, runId, ids, branches);
   if (request.persist) recordConfigInSummary(paths.dir, runId, loaded.loaded.configPath);
-  const agentLines = [formatUsage(usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
+  const agentLines = [agents.formatUsage(agents.usageTotals(paths.dir, ids, runId)), worktrees?.finish() ?? null].filter((l): l is string => l !== null);
   if (agentLines.length) io.stdout(request.json ? `${JSON.stringify({ event: 'agents-summary', lines: agentLines })}\n` : `${agentLines.join('\n')}\n`);
 }
 
