@@ -4,11 +4,11 @@ import { expandGlobs, globMatchesAnything, globToRegExp } from '../src/runner/gl
 import { redactSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { GroupLifecycle, shellArgs, spawnGroup } from '../src/runner/process-group.js';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { genesis, hashLine, JournalWriter, verifyJournal } from '../src/runner/journal.js';
 import { StorageError } from '../src/runner/storage-error.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunPlan } from '../src/runner/plan-view.js';
 import { dependencyClosure } from '../src/runner/selection.js';
@@ -17,6 +17,7 @@ import { describeWaitLine, type WaitReason } from '../src/core/task-status.js';
 import { tempDir } from './helpers/cli.js';
 import { LaunchOrder } from '../src/runner/handoff-artifacts.js';
 import { emptyState } from '../src/runner/state.js';
+import { resolveActor } from '../src/runner/actor.js';
 
 t.test('globs', async (t) => {
   t.ok(globToRegExp('src/**/*.ts').test('src/a/b/c.ts'));
@@ -267,4 +268,27 @@ t.test('journal batch mode: one write per turn, on disk before the caller acts, 
   t.throws(() => writer.writePending(), { code: 'EBADF', what: 'write the journal' }, 'and every later write is refused too');
   t.ok(errors[0] instanceof StorageError);
   t.equal(lines().length, 3);
+});
+
+t.test('the actor from git: one `git config` reads name and email as `git config --get` gives each', async (t) => {
+  const home = tempDir('execplan-actor-');
+  const repo = path.join(home, 'repo');
+  mkdirSync(repo);
+  const env = { PATH: process.env.PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', USER: 'os-user' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env, stdio: 'ignore' });
+  git('init', '-q');
+  t.equal(resolveActor(env, repo), `os-user@${hostname()}`, 'neither set: the OS user');
+  // A key set twice takes its last value; a value is trimmed; a newline inside a value stays.
+  git('config', '--add', 'user.name', 'First');
+  git('config', '--add', 'user.name', ' Ada  Lovelace ');
+  t.equal(resolveActor(env, repo), 'Ada  Lovelace', 'name only');
+  git('config', 'user.email', 'ada@example.com');
+  t.equal(resolveActor(env, repo), 'Ada  Lovelace <ada@example.com>');
+  git('config', '--unset-all', 'user.name');
+  git('config', 'user.name', 'two\nlines');
+  t.equal(resolveActor(env, repo), 'two\nlines <ada@example.com>');
+  // A key with no value at all (`[user] name`) is '' for `git config --get`: the email alone.
+  writeFileSync(path.join(repo, '.git', 'config'), `${readFileSync(path.join(repo, '.git', 'config'), 'utf8')}[user]\n\tname\n`);
+  t.equal(resolveActor(env, repo), 'ada@example.com');
+  t.equal(resolveActor({ ...env, EXECPLAN_ACTOR: ' bot ' }, repo), 'bot');
 });

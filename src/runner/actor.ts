@@ -6,19 +6,33 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
-function gitConfig(key: string, cwd: string, env: NodeJS.ProcessEnv): string {
+/**
+ * git's user.name and user.email, '' for one that is not set. One `git config` for both: each spawn of
+ * git is a noticeable part of a run's start-up. `-z` keeps a value with a newline whole; a key listed
+ * more than once takes its last value, and a key without a value is '', as `git config --get` gives them.
+ */
+function gitUser(cwd: string, env: NodeJS.ProcessEnv): { name: string; email: string } {
+  const found = { name: '', email: '' };
+  let out: string;
   try {
-    return execFileSync('git', ['config', '--get', key], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    out = execFileSync('git', ['config', '-z', '--get-regexp', '^user\\.(name|email)$'], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
   } catch {
-    return '';
+    return found; // neither is set (exit 1), or no git
   }
+  for (const entry of out.split('\0')) {
+    const newline = entry.indexOf('\n');
+    const key = newline === -1 ? entry : entry.slice(0, newline);
+    const value = newline === -1 ? '' : entry.slice(newline + 1).trim();
+    if (key === 'user.name') found.name = value;
+    else if (key === 'user.email') found.email = value;
+  }
+  return found;
 }
 
 export function resolveActor(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const explicit = env.EXECPLAN_ACTOR?.trim();
   if (explicit) return explicit;
-  const name = gitConfig('user.name', cwd, env);
-  const email = gitConfig('user.email', cwd, env);
+  const { name, email } = gitUser(cwd, env);
   if (name && email) return `${name} <${email}>`;
   if (name || email) return name || email;
   let user = env.USER || env.LOGNAME || env.USERNAME || '';
