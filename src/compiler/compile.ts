@@ -18,31 +18,9 @@ import { buildWaves } from './schedule/waves.js';
 export type { CompiledPlan } from './compiled.js';
 export { compileForAnalysis, type CompileInputs } from './compile-analysis.js';
 
-/**
- * What a run reads of the compiled plan: the file conflicts (its locks), the optimized frontier schedule
- * (its launch order) and, for a wave_based run only, the waves (its barriers). Exactly compilePlan's
- * values for these, without the parts only the artifacts show (Monte Carlo risk, insights, quality metrics).
- */
-export type RunSchedule = Pick<CompiledPlan, 'model' | 'conflicts' | 'frontier'> & { waves: CompiledPlan['waves'] | null };
-
-/** The part of compilePlan that a run of a rolling-frontier plan needs (see RunSchedule): the same frontier, at a fraction of the cost. */
-export function compileForRun(plan: PlanModel, inputs: CompileInputs = {}): RunSchedule {
-  const { model } = applyContested(plan, inputs.contested ?? []);
-  const { graph, index, latestFinish } = analyzeGraph(model);
-  const conflicts = findConflicts(model);
-  const problem = buildProblem(model, index, conflicts);
-  const frontier = buildFrontier(model, index, conflicts, graph.criticalPathHours, latestFinish, problem);
-  const waves =
-    model.settings.executionModel === 'wave_based'
-      ? buildWaves(
-          model,
-          index,
-          conflicts,
-          model.tasks.map((t) => graph.timing[t.id]!.latestStart),
-        )
-      : null;
-  return { model, conflicts, frontier, waves };
-}
+// The run's part lives in a module of its own: `execplan run` then loads none of what only the
+// artifacts show (risk, insights, quality metrics).
+export { compileForRun, type RunSchedule } from './compile-for-run.js';
 
 export function compilePlan(plan: PlanModel, inputs: CompileInputs = {}): CompiledPlan {
   const { model, contested } = applyContested(plan, inputs.contested ?? []);

@@ -2,7 +2,7 @@
 import { contentHash, sha256 } from '../compiler/artifacts/json.js';
 import path from 'node:path';
 import type { PlanModel, TaskModel } from '../compiler/model.js';
-import { compileForRun, type RunSchedule } from '../compiler/compile.js';
+import { compileForRun, type RunSchedule } from '../compiler/compile-for-run.js';
 import { findConflicts } from '../compiler/conflicts.js';
 import { fileLocks, launchPriority, type FileLocks } from './priority.js';
 

@@ -6,7 +6,7 @@
  * earlier ones launch first), then by id; tasks missing from the schedule (none, in a valid plan) go last.
  */
 import type { FileConflicts } from '../compiler/compiled.js';
-import type { RunSchedule } from '../compiler/compile.js';
+import type { RunSchedule } from '../compiler/compile-for-run.js';
 import { blockersOf } from '../compiler/conflicts.js';
 import type { PlanModel } from '../compiler/model.js';
 
