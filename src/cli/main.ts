@@ -2,7 +2,6 @@
 import { err } from '../core/result.js';
 import { UsageError, type CliIo, type Command, type CommandResult } from './command.js';
 import { ExitCode, exitCodeOf } from './exit-code.js';
-import { failureText } from './failure-text.js';
 import { version } from './version.js';
 
 function helpText(commands: readonly Command[]): string {
@@ -74,6 +73,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     result = err({ kind: 'usage', message: error.message });
   }
   if (result.ok) return ExitCode.ok;
+  // Worded only for a failure: a command that succeeds never loads the wording of every failure.
+  const { failureText } = await import('./failure-text.js');
   const text = failureText(result.error, { name: command.name, usage: command.usage, cwd: io.cwd });
   if (text) io.stderr(text);
   return exitCodeOf(result.error);

@@ -5,8 +5,6 @@ import type { PlanModel } from '../../compiler/model.js';
 import type { Failure } from '../../core/failure.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { unreachable } from '../../core/unreachable.js';
-import { archiveState } from '../../runner/archive.js';
-import { dryRun } from '../../runner/dry-run.js';
 import type { RunEvent } from '../../runner/events.js';
 import type * as Agents from '../../agents/index.js';
 import type { WorktreeSession } from '../../agents/index.js';
@@ -18,13 +16,11 @@ import type { RunPlan } from '../../runner/plan-view.js';
 import type { RunOutcome } from '../../runner/records.js';
 import type { ExecutorRegistry } from '../../runner/executor.js';
 import { committedHandoffs } from '../../runner/handoff-artifacts.js';
-import { currentPlanApproval } from '../../runner/plan-approval.js';
 import { preflightProblems } from '../../runner/preflight.js';
 import { ensureStateDir } from '../../runner/state-dir.js';
 import { StorageError } from '../../runner/storage-error.js';
 import { jsonRenderer, plainRenderer, type RenderTarget } from '../../runner/render-plain.js';
 import { newRunId, Runner, type RunOptions } from '../../runner/runner.js';
-import { pruneLogs } from '../../runner/prune.js';
 import type { beadsSync } from '../../runner/beads-sync.js';
 import type { Served } from '../../serve/server.js';
 import { dependencyClosure } from '../../runner/selection.js';
@@ -131,10 +127,11 @@ function parseRunArgs(args: string[]) {
 }
 
 /** --dry-run: the launch order, from the state as it is; nothing is run or written. */
-function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRequest): CommandResult {
+async function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRequest): Promise<CommandResult> {
   const selected = request.only ? (request.upstreamDone ? new Set(request.only) : dependencyClosure(plan, request.only)) : new Set(plan.tasks.keys());
   const loaded = request.fresh ? ok({ state: emptyState(), tornTail: null }) : tryLoadState(paths);
   if (!loaded.ok) return loaded;
+  const { dryRun } = await import('../../runner/dry-run.js');
   const rows = dryRun(plan, loaded.value.state, selected, request.force);
   if (request.json) {
     io.stdout(`${JSON.stringify({ concurrency: request.concurrency, order: rows })}\n`);
@@ -157,9 +154,10 @@ function printDryRun(io: CliIo, plan: RunPlan, paths: StatePaths, request: RunRe
  * A plan that requires approval runs only once its current version (meaning hash) is approved: why not
  * yet, with how to approve it, or null when it may run.
  */
-function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Result<never, Failure> | null {
+async function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: string): Promise<Result<never, Failure> | null> {
   const loaded = tryLoadState(paths);
   if (!loaded.ok) return loaded;
+  const { currentPlanApproval } = await import('../../runner/plan-approval.js');
   const { current, voided } = currentPlanApproval(loaded.value.state, plan.planVersion);
   if (current) return null;
   const how = `run \`execplan approve --plan ${file} --reason TEXT\` (who approves is recorded)`;
@@ -206,11 +204,13 @@ async function claimStateDir(io: CliIo, paths: StatePaths): Promise<Result<() =>
 }
 
 /** The store the run appends to; with --fresh the old state is archived first (only once the run can start). */
-function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Result<Store, Failure> {
+async function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Promise<Result<Store, Failure>> {
   if (!request.persist) return ok(new NullStore());
+  // The option modules load only with their option (--fresh here, --dry-run, approval, logs.keep_runs).
+  const archive = request.fresh ? await import('../../runner/archive.js') : null;
   try {
-    if (request.fresh) {
-      const archived = archiveState(paths, newRunId(new Date()));
+    if (archive) {
+      const archived = archive.archiveState(paths, newRunId(new Date()));
       if (archived) io.stderr(`execplan: --fresh: previous state archived in ${path.relative(io.cwd, archived)}\n`);
     }
     const opened = FileStore.open(paths);
@@ -357,9 +357,10 @@ function worktreeHooks(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
 }
 
 /** logs.keep_runs: this run counts as one of the kept, so keep_runs 3 leaves it and the two before it. */
-function pruneOldLogs(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, store: Store, runId: string): void {
+async function pruneOldLogs(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, store: Store, runId: string): Promise<void> {
   const keep = loaded.model.source.settings?.logs?.keep_runs;
   if (!request.persist || keep === undefined) return;
+  const { pruneLogs } = await import('../../runner/prune.js');
   const pruned = pruneLogs(paths, store.state, keep, runId);
   if (pruned.removedFiles) io.stderr(`execplan: logs.keep_runs ${keep}: removed the logs of ${pruned.removedRuns.length} older run(s) (${pruned.removedFiles} file(s))\n`);
 }
@@ -477,7 +478,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
   if (problems.length) return err({ kind: 'cannot-start', problems });
   const runId = newRunId(new Date());
   const beads = bd ? await beadsFor(io, loaded, bd, runId) : null;
-  const opened = openStore(io, paths, request);
+  const opened = await openStore(io, paths, request);
   if (!opened.ok) return opened;
   const store = opened.value;
   let worktrees: WorktreeSession | null = null;
@@ -491,7 +492,7 @@ async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, pa
     worktrees = started.value;
   }
   const hooks = worktreeHooks(io, loaded, request, paths, store, worktrees, runId);
-  pruneOldLogs(io, loaded, request, paths, store, runId);
+  await pruneOldLogs(io, loaded, request, paths, store, runId);
   const shown = await renderer(io, loaded, request);
   const onEvent = (event: RunEvent) => {
     shown.onEvent(event);
@@ -567,9 +568,9 @@ export const runCommand: Command = {
     );
     if (doubt !== null && !request.dryRun && !values.yes) return err({ kind: 'unconfirmed', message: doubt });
     const paths = planState(io, loaded.value.input, loaded.value.plan.tasks.keys(), loaded.value.model.name);
-    if (request.dryRun) return printDryRun(io, loaded.value.plan, paths, request);
+    if (request.dryRun) return await printDryRun(io, loaded.value.plan, paths, request);
     if (values['require-approval'] || loaded.value.model.source.settings?.require_approval) {
-      const refused = planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);
+      const refused = await planApprovalRefusal(loaded.value.plan, paths, loaded.value.input.file);
       if (refused) return refused;
     }
 
