@@ -155,6 +155,21 @@ t.test('timeout kills the whole process tree, grandchild included', async (t) =>
   t.notOk(alive(pid), 'grandchild is gone');
 });
 
+t.test('through the spawn helper, what a finished task left in its process group is killed with it', async (t) => {
+  // The helper says whether the group was empty once the leader ended; here it is not (a background
+  // sleep that does not hold the output), so the runner must still kill the group.
+  const dir = workspace(`${header}tasks:
+  - { id: bg, title: Run bg, run: "sleep 30 > /dev/null 2>&1 & echo $! > bg.pid" }
+  - { id: after, title: Run after, needs: [bg], run: "true" }
+`);
+  const r = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run');
+  t.equal(r.code, 0, r.out + r.err);
+  const pid = readPid(path.join(dir, 'bg.pid'));
+  // SIGKILL was sent before the run ended; the process is gone once the kernel has delivered it.
+  await waitUntil('the background sleep is killed', () => !alive(pid));
+  t.pass('the background member is gone');
+});
+
 t.test('Ctrl-C stops the tree and exits 9; the next run resumes with a new attempt', async (t) => {
   const dir = workspace(`${header}tasks:
   - { id: first, title: Run first, run: "echo ran >> first.count" }

@@ -48,7 +48,7 @@ export function shellArgs(script: string): { file: string; args: string[] } {
   return { file: '/bin/sh', args: ['-c', script] };
 }
 
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
   // Asked once per attempt, and usually the answer is no (ESRCH, thrown): without a stack trace the
   // error costs a fraction of one with it.
   const limit = Error.stackTraceLimit;
@@ -109,11 +109,13 @@ export class GroupLifecycle {
   /**
    * The leader ended: members of the group it left behind are killed — after what is left of the grace
    * period when we asked the group to stop (members that handle SIGTERM get their time to clean up),
-   * at once otherwise — and the outcome says how the attempt ended.
+   * at once otherwise — and the outcome says how the attempt ended. `groupGone`: the spawner already
+   * found the group empty after the leader ended; an empty group never gets members again, so there is
+   * nothing to wait for or kill (the spawn helper asks, off the runner's thread).
    */
-  async end(how: ProcessEnd): Promise<AttemptOutcome> {
+  async end(how: ProcessEnd, groupGone = false): Promise<AttemptOutcome> {
     this.ended = true;
-    const pid = this.pid;
+    const pid = groupGone ? null : this.pid;
     if (pid !== null && this.killTimer) {
       while (groupAlive(pid) && Date.now() < this.killDeadline && !this.forced) await new Promise((r) => setTimeout(r, 25));
     }

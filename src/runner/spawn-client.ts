@@ -6,13 +6,14 @@ import { GroupLifecycle, lineOutput, type OutputStream, type ProcessEnd } from '
 import { unreachable } from '../core/unreachable.js';
 
 type HelperMessage =
-  { op: 'started'; id: number; pid: number | null } | { op: 'data'; id: number; stream: OutputStream; data: string } | { op: 'end'; id: number; end: ProcessEnd };
+  { op: 'started'; id: number; pid: number | null } | { op: 'data'; id: number; stream: OutputStream; data: string } | { op: 'end'; id: number; end: ProcessEnd; gone?: true };
 type HelperBatch = HelperMessage | { op: 'batch'; messages: HelperMessage[] };
 
 interface Pending {
   onStarted: (pid: number | null) => void;
   onData: (stream: OutputStream, data: Buffer) => void;
-  onEnd: (end: ProcessEnd) => void;
+  /** `gone`: the helper found the group empty once the leader ended. */
+  onEnd: (end: ProcessEnd, gone: boolean) => void;
 }
 
 /** One helper process: its pending attempts, the environment it holds, the starts waiting to be sent. */
@@ -31,7 +32,7 @@ class HelperProcess {
       this.dead = true;
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
-        p.onEnd({ kind: 'error', message: 'the spawn helper process exited' });
+        p.onEnd({ kind: 'error', message: 'the spawn helper process exited' }, false);
       }
     });
   }
@@ -48,7 +49,7 @@ class HelperProcess {
         break;
       case 'end':
         this.pending.delete(msg.id);
-        p.onEnd(msg.end);
+        p.onEnd(msg.end, msg.gone === true);
         break;
       default:
         return unreachable(msg, 'helper message');
@@ -111,9 +112,9 @@ class HelperProcess {
       this.pending.set(id, {
         onStarted: (pid) => life.started(pid),
         onData: (stream, data) => lines.push(stream, data),
-        onEnd: (end) => {
+        onEnd: (end, gone) => {
           lines.end();
-          void life.end(end).then(resolve);
+          void life.end(end, gone).then(resolve);
         },
       });
       this.post({ op: 'start', id, script, cwd: options.cwd, ...this.envMessage(options.env) });

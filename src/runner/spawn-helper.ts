@@ -5,10 +5,11 @@
  * would) and relays output chunks over IPC, one chunk in flight per stream (backpressure: the child's pipe
  * fills, not memory). Messages in: {op:'start', id, script, cwd, env} (the first; later ones carry
  * {set, unset}: the changes to that first environment, a fraction of its size). Out: started {id,pid} |
- * data {id,stream,data} | end {id,end: ProcessEnd}. Either way several messages of one event-loop turn
- * travel as one {op:'batch', messages}. Kills are sent by the runner itself (process groups).
+ * data {id,stream,data} | end {id,end: ProcessEnd, gone?: true} (gone: the group was empty once the
+ * leader ended). Either way several messages of one event-loop turn travel as one {op:'batch', messages}.
+ * Kills are sent by the runner itself (process groups).
  */
-import { shellArgs, spawnGroup } from './process-group.js';
+import { groupAlive, shellArgs, spawnGroup } from './process-group.js';
 
 type StartMessage = { op: 'start'; id: number; script: string; cwd: string } & ({ env: NodeJS.ProcessEnv } | { set: NodeJS.ProcessEnv; unset: string[] });
 
@@ -63,8 +64,12 @@ function start(msg: StartMessage): void {
     output: { chunks: (chunk, stream) => new Promise<void>((resume) => send({ op: 'data', id: msg.id, stream, data: chunk.toString('latin1') }, resume)) },
   });
   send({ op: 'started', id: msg.id, pid: handle.pid });
-  // The outcome is never 'killed' here: only the runner kills (it owns the grace period).
-  void handle.done.then((end) => send({ op: 'end', id: msg.id, end }));
+  // The outcome is never 'killed' here: only the runner kills (it owns the grace period). Whether the
+  // leader left members behind is asked here, not by the runner: one kill(-pgid, 0) per attempt, usually
+  // a thrown ESRCH, off the runner's thread (which is the run's critical path with short tasks). An empty
+  // group stays empty, so the runner's own check would only say the same later.
+  const pid = handle.pid;
+  void handle.done.then((end) => send({ op: 'end', id: msg.id, end, ...(pid !== null && !groupAlive(pid) ? { gone: true } : {}) }));
 }
 
 // The runner is gone (even kill -9): nothing left to report to, and no one to read an exit code.
