@@ -142,15 +142,22 @@ export function closeEnd(code: number | null, signal: string | null): ProcessEnd
   return code !== null ? { kind: 'exited', exitCode: code } : { kind: 'signalled', signal: signal ?? 'unknown' };
 }
 
-/** Splits both streams into lines; end() flushes a last line without a newline. */
+/**
+ * Splits both streams into lines; end() flushes a last line without a newline. A stream's splitter (and
+ * its UTF-8 decoder) is made at its first chunk: most attempts print nothing on one stream or both, and
+ * one that got no bytes has nothing to flush.
+ */
 export function lineOutput(onLine: (line: string, stream: OutputStream) => void, maxLine?: number): { push(stream: OutputStream, chunk: Buffer): void; end(): void } {
-  const out = new LineSplitter((line) => onLine(line, 'stdout'), maxLine);
-  const err = new LineSplitter((line) => onLine(line, 'stderr'), maxLine);
+  let out: LineSplitter | null = null;
+  let err: LineSplitter | null = null;
   return {
-    push: (stream, chunk) => (stream === 'stdout' ? out : err).push(chunk),
+    push(stream, chunk) {
+      if (stream === 'stdout') (out ??= new LineSplitter((line) => onLine(line, 'stdout'), maxLine)).push(chunk);
+      else (err ??= new LineSplitter((line) => onLine(line, 'stderr'), maxLine)).push(chunk);
+    },
     end() {
-      out.end();
-      err.end();
+      out?.end();
+      err?.end();
     },
   };
 }
