@@ -2,12 +2,12 @@
 // against `node -e 0` (Node's own start) in the same loop. CPU is user + sys of the whole process tree
 // from /usr/bin/time (10 ms resolution: use 20 runs or more); all cases interleaved; medians.
 // Usage: npm run build && node bench/run-startup.mjs [runs=20]   (BEFORE=<other build>/bin/execplan.js adds that build's run)
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './runner-dag.mjs';
+import { timeNode } from './time-process.mjs';
 
 const runs = Number(process.argv[2] ?? 20);
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'execplan.js');
@@ -16,14 +16,10 @@ writeFileSync(
   path.join(dir, 'plan.yaml'),
   'version: 1\nname: one\ntitle: One\nsettings: { max_concurrency: 4 }\ntasks:\n  - { id: t1, title: Run t1, run: "true", estimate: 1, acceptance: [done] }\n',
 );
-const timeFile = path.join(dir, 'time');
 const env = { ...process.env, CI: '1' };
 const measure = (args) => {
   rmSync(path.join(dir, '.execplan'), { recursive: true, force: true });
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S', process.execPath, ...args], { cwd: dir, stdio: 'ignore', env });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  const [wall, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { wall, cpu: user + sys };
+  return timeNode(args, { cwd: dir, env });
 };
 const cases = {
   'reference: node -e 0': () => measure(['-e', '0']),

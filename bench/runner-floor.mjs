@@ -4,12 +4,11 @@
 // costs above the "via N helpers" rows is the runner's own work; the gap between those rows and the bare
 // loop is the helper hop itself (IPC both ways, output pipes per task).
 // Usage: npm run build && node bench/runner-floor.mjs [runs=5]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './runner-dag.mjs';
+import { timeNode } from './time-process.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '..');
@@ -40,13 +39,7 @@ if (process.argv[2] === '--drive') {
   helper.close();
 } else {
   const runs = Number(process.argv[2] ?? 5);
-  const timeFile = path.join(mkdtempSync(path.join(tmpdir(), 'execplan-bench-time-')), 'time');
-  const measure = (args) => {
-    const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S', process.execPath, ...args], { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-    const [wall, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    return { wall, cpu: user + sys };
-  };
+  const measure = (args) => timeNode(args);
   const cases = {
     'reference: node, spawn `true` x1000, 4 at a time': () => measure([path.join(root, 'bench/runner.mjs'), '--bare', 'true']),
     'via 1 spawn helper': () => measure([self, '--drive', '1']),
@@ -61,5 +54,4 @@ if (process.argv[2] === '--drive') {
   console.log('| case | wall s | CPU s | wall / reference | CPU / reference |');
   console.log('|---|---|---|---|---|');
   for (const [k, wall, cpu] of m) console.log(`| ${k} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${(wall / m[0][1]).toFixed(2)}x | ${(cpu / m[0][2]).toFixed(2)}x |`);
-  rmSync(path.dirname(timeFile), { recursive: true, force: true });
 }

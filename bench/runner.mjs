@@ -3,12 +3,13 @@
 // start-up included, vs a plain Node script that spawns `true` 1,000 times, 4 at a time (this file with
 // --bare). Each case runs in a fresh process under /usr/bin/time, all cases interleaved; medians.
 // Usage: npm run build && node bench/runner.mjs [runs=5]   (BEFORE=<other build>/bin/execplan.js adds that build's run)
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layeredDag, median, writeWorkspace } from './runner-dag.mjs';
+import { timeNode } from './time-process.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -32,15 +33,8 @@ if (process.argv[2] === '--bare') {
   const runs = Number(process.argv[2] ?? 5);
   const bin = path.resolve(path.dirname(self), '..', 'bin', 'execplan.js');
   const dir = writeWorkspace(layeredDag(1000, 100));
-  const timeFile = path.join(mkdtempSync(path.join(tmpdir(), 'execplan-bench-time-')), 'time');
   const env = { ...process.env, CI: '1' };
-  /** Wall s, CPU s (user + sys) and peak RSS (MB) of one process, from /usr/bin/time. */
-  const measure = (args, options = {}) => {
-    const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, ...args], { stdio: 'ignore', env, ...options });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-    const [wall, user, sys, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-    return { wall, cpu: user + sys, rss: rss / 1024 };
-  };
+  const measure = (args, options = {}) => timeNode(args, { env, ...options });
   // Each run with state starts without one. The last run's state (2,000+ files and folders) is moved aside
   // and deleted at the end, not deleted right before the next run: ext4 skips recently freed inodes when
   // it allocates new ones, so a delete just before made every file the next run creates cost more (about
@@ -77,6 +71,5 @@ if (process.argv[2] === '--bare') {
   for (const [k, v] of Object.entries(m))
     console.log(`| ${k} | ${v.wall.toFixed(2)} | ${v.cpu.toFixed(2)} | ${v.rss.toFixed(0)} | ${(v.wall / ref.wall).toFixed(2)}x | ${(v.cpu / ref.cpu).toFixed(2)}x |`);
   rmSync(dir, { recursive: true, force: true });
-  rmSync(path.dirname(timeFile), { recursive: true, force: true });
   rmSync(trash, { recursive: true, force: true });
 }
