@@ -331,8 +331,7 @@ function applyReject(state: RunState, record: Extract<JournalRecord, { type: 'co
   }
 }
 
-/** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half). */
-/** Returns the text written. */
+/** Atomic replace: temp file + fsync + rename (a reader sees the old or the new file, never half); returns the text written. */
 export function writeSnapshot(file: string, state: RunState): string {
   const text = `${JSON.stringify(state)}\n`;
   writeFileAtomic(file, text, { fsync: true, mode: 0o600 });

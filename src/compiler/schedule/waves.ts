@@ -189,7 +189,9 @@ class WaveBuilder {
       const missed = firstUnskipped(b, this.lastConsidered[t]! + 1);
       if (missed < w) this.record(missed, t, { task: task.id, reason: this.sizeReason });
       this.lastConsidered[t] = w;
-      const full = this.resourceNames(t).find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (this.resourceCapacity.get(name) ?? Infinity));
+      const full = Object.keys(task.resources)
+        .sort()
+        .find((name) => (usage.get(name) ?? 0) + task.resources[name]! > (this.resourceCapacity.get(name) ?? Infinity));
       if (full !== undefined) {
         this.record(w, t, { task: task.id, reason: 'resource', resource: full });
         setAside.push(t);
@@ -210,19 +212,8 @@ class WaveBuilder {
     return inWave.length;
   }
 
-  /** A task's resource names, sorted (the first that is full is the one a deferral names); most tasks have none. */
-  private resourceNames(t: number): readonly string[] {
-    const resources = this.model.tasks[t]!.resources;
-    for (const _ in resources) return Object.keys(resources).sort();
-    return noResources;
-  }
-
   /** When a task of the wave holds files that block the bucket, every task of it is pushed out of this wave. */
   private skipIfFilesClash(b: Bucket, w: number): boolean {
-    // Most buckets meet no holder at all: that is settled before anything is allocated.
-    let any = false;
-    for (const q of b.blockers) if (this.holdersInWave[q]!.length > 0) any = true;
-    if (!any) return false;
     const clash = new Set<number>();
     for (const q of b.blockers) for (const c of this.holdersInWave[q]!) clash.add(c);
     if (clash.size === 0) return false;
@@ -263,8 +254,6 @@ class WaveBuilder {
     return { maxWaveSize: model.settings.maxWaveSize, waveCapacity: this.capacity, waves, totals, makespanHours: roundHours(clock) };
   }
 }
-
-const noResources: readonly string[] = [];
 
 function spreadOf(model: PlanModel, t: number): { mean: number; sigma: number } {
   const task = model.tasks[t]!;
