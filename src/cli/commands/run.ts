@@ -167,7 +167,6 @@ async function planApprovalRefusal(plan: RunPlan, paths: StatePaths, file: strin
   return err({ kind: 'cannot-start', problems: [why] });
 }
 
-/** Takes the state directory's lock (archiving the old state for --fresh); the value releases it. */
 /** The state folder cannot be written (read-only, full, permissions): one line, exit 6, nothing left behind. */
 function cannotWrite(io: CliIo, paths: StatePaths, error: unknown): Result<never, Failure> {
   // A state folder that is a link, not a folder, or someone else's (see state-fs.ts).
