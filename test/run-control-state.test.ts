@@ -207,6 +207,42 @@ t.test('no stack traces: a full disk, an unusable logs folder, a read-only state
   } else t.comment('skipped the read-only tmpfs case: mount is not permitted here');
 });
 
+t.test('a control verb the disk refuses: the journal write refused is one line, exit 6, nothing recorded; a refused snapshot is a warning', async (t) => {
+  // A file-size limit makes the kernel refuse the write that would grow a file past it (EFBIG; Node
+  // ignores SIGXFSZ), which needs neither root nor a mount: set at the journal's size, the request's
+  // record cannot be appended; set between the journal's and the snapshot's, only state.json fails.
+  if (spawnSync('prlimit', ['--version']).status !== 0) return void t.comment('skipped: prlimit is not installed');
+  const tasks = Array.from({ length: 60 }, (_, i) => `  - { id: t${i}, title: Task ${i}, run: "true" }\n`).join('');
+  const dir = project({ 'plan.yaml': `${header}tasks:\n${tasks}` });
+  t.equal((await run(dir, '--only', 't0')).code, 0);
+  const limited = (bytes: number, ...args: string[]) =>
+    spawnSync('prlimit', [`--fsize=${bytes}`, process.execPath, bin, ...args], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
+  const journalText = readFileSync(state(dir, 'journal.jsonl'), 'utf8');
+  const refused = limited(journalText.length, 'skip', 't1');
+  t.equal(refused.status, 6, refused.stdout + refused.stderr);
+  t.equal(refused.stdout, '');
+  t.match(
+    refused.stderr,
+    /^execplan skip: cannot write the journal \S+journal\.jsonl \(EFBIG: file too large[^)]*\): nothing was recorded; free some space \(or make the state folder writable\) and send it again\n$/,
+  );
+  t.equal(readFileSync(state(dir, 'journal.jsonl'), 'utf8'), journalText, 'the journal is as it was');
+  t.notOk(existsSync(state(dir, 'lock')), 'lock released');
+  t.match((await verb(dir, 'status')).stdout, /1 done, 59 ready\n/, 'nothing was skipped');
+  const snapshotSize = readFileSync(state(dir, 'state.json'), 'utf8').length;
+  t.ok(snapshotSize > journalText.length + 4096, `the snapshot (${snapshotSize} bytes) is larger than the journal (${journalText.length}) and a record`);
+  const noSnapshot = limited(journalText.length + 4096, 'skip', 't1');
+  t.equal(noSnapshot.status, 0, noSnapshot.stderr);
+  t.match(
+    noSnapshot.stdout,
+    /^skip t1: recorded; the next `execplan run` acts on it\nwarning: cannot write the state snapshot \S+state\.json \(EFBIG[^)]*\); the journal holds the request\n$/,
+  );
+  t.equal(noSnapshot.stderr, '');
+  const status = await verb(dir, 'status');
+  t.match(status.stdout, /1 done, 1 skipped, 58 ready\n/, 'the skip stands: status folds it from the journal');
+  t.equal((await verb(dir, 'verify')).code, 0, 'the history is intact');
+  t.equal((await verb(dir, 'skip', 't2')).code, 0, 'with the limit gone the next request is recorded');
+});
+
 t.test('the rest: a missing cwd, the helper keeps the grace period, --fresh after a refused preflight, plan-order ties', async (t) => {
   const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, cwd: nowhere, run: "true" }\n` });
   const missing = await run(dir);

@@ -63,6 +63,7 @@ export function exitCodeOf(failure: Failure): ExitCode {
       return ExitCode.invalidPlan;
     case 'lock-held':
     case 'cannot-start':
+    case 'control-unwritten':
     case 'agent-missing':
     case 'agent-blocked':
     case 'beads-import-failed':

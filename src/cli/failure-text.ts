@@ -60,6 +60,7 @@ export function failureText(failure: Failure, command: FailureContext): string {
       return own(`${failure.code}: ${failure.message}`);
     case 'input-unusable':
     case 'agent-failed':
+    case 'control-unwritten':
       return own(failure.message);
     case 'agent-blocked':
       return own(failure.notice);

@@ -55,6 +55,8 @@ export type Failure =
   | { kind: 'no-attempt'; task: string; attempts: number[]; wanted: number | null }
   /** A control verb (retry, skip, ...) was refused: the state does not allow it, or cannot be read. */
   | { kind: 'control-rejected'; reason: { kind: 'refused'; message: string } | FailureOf<'state-damaged'> }
+  /** A control verb could not write its request to the journal (the disk is full or read-only): nothing was recorded. */
+  | { kind: 'control-unwritten'; message: string }
   /** A control request handed to a live runner that did not answer in time: it is not known to be applied. */
   | { kind: 'control-unanswered'; pid: number }
   /** `compile --check`: the artifacts on disk differ from a fresh compile. `rerun` is the command that fixes it. */

@@ -7,11 +7,18 @@ import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
 import type { ControlAction } from './records.js';
+import { StorageError } from './storage-error.js';
 import { FileStore, tryLoadState } from './store.js';
 
 export type ControlResult =
-  /** Recorded in the journal by this command (no run active); `note` adds what it means now. */
-  | { kind: 'applied'; note: string | null }
+  /**
+   * Recorded in the journal by this command (no run active); `note` adds what it means now. `warnings`:
+   * writes after the journal's that the disk refused (the hand-off file, the state snapshot): the request
+   * stands, since the journal is the truth and everything else is rebuilt from it.
+   */
+  | { kind: 'applied'; note: string | null; warnings: string[] }
+  /** The disk refused the journal write (full, read-only): nothing was recorded. */
+  | { kind: 'not-written'; message: string }
   /** The running runner applied it and said so. */
   | { kind: 'applied-by-runner'; pid: number; message: string }
   /** Refused (by this command's check or by the runner): nothing changed. */
@@ -39,6 +46,15 @@ function takeAnswer(file: string) {
 }
 
 export async function sendControl(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs = 5000): Promise<ControlResult> {
+  try {
+    return await deliver(paths, plan, action, waitMs);
+  } catch (error) {
+    // The state folder, the lock or the request file could not be written: the request went nowhere.
+    return { kind: 'not-written', message: `${storageMessage(error, paths.dir, 'write the request in')}: nothing was recorded` };
+  }
+}
+
+async function deliver(paths: StatePaths, plan: RunPlan, action: ControlAction, waitMs: number): Promise<ControlResult> {
   const loaded = tryLoadState(paths);
   if (!loaded.ok) return { kind: 'damaged', journal: loaded.error.journal, problems: loaded.error.problems };
   if (action.action === 'stop' && !liveHolder(paths.lock)) return noRun();
@@ -101,27 +117,59 @@ async function awaitRunner(paths: StatePaths, pid: number, mine: string, waitMs:
  * command's own request (queued or not) gives the result.
  */
 function applyHere(paths: StatePaths, plan: RunPlan, action: ControlAction, mine: string | null): ControlResult {
-  const store = FileStore.open(paths);
-  let own: ControlResult = { kind: 'applied', note: null };
+  let store: FileStore;
+  try {
+    store = FileStore.open(paths);
+  } catch (error) {
+    return { kind: 'not-written', message: `${storageMessage(error, paths.journal, 'open the journal')}: nothing was recorded` };
+  }
+  const warnings: string[] = [];
+  // The first journal write the disk refuses ends the batch: a later request must not be recorded
+  // after an earlier one that was not (the queue's order is the order they were sent in).
+  let refused: string | null = null;
+  let own: ControlResult = { kind: 'applied', note: null, warnings };
   const queue = drainControl(paths.control);
   const requests = mine && queue.some((r) => r.file === mine) ? queue : [...queue, { file: null, action, problem: null }];
   for (const request of requests) {
     const isMine = request.file === null || request.file === mine;
-    const why = requestProblem(request, store, plan);
+    let why: string | null = refused ?? requestProblem(request, store, plan);
     if (why === null && request.action) {
       const actor = request.action.actor ?? resolveActor();
-      const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
-      writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+      try {
+        const record = store.append({ type: 'control', by: process.pid, actor, ...sanitizeControl(request.action) });
+        try {
+          writeHandoffFor({ stateDir: paths.dir, plan, state: store.state, actor, summaryOf: (id) => agentSummary(paths.dir, id) }, record);
+        } catch (error) {
+          warnings.push(`its hand-off file was not written (${storageMessage(error, paths.dir, 'write a hand-off in')})`);
+        }
+      } catch (error) {
+        refused = why = `${storageMessage(error, paths.journal, 'write the journal')}: nothing was recorded`;
+      }
     }
     if (isMine)
       own =
         why === null
-          ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null }
-          : { kind: 'rejected', message: why, pid: null };
+          ? { kind: 'applied', note: request.action?.action === 'pause' && request.action.stop ? 'no `execplan run` is active, so no task was running to stop' : null, warnings }
+          : refused === why
+            ? { kind: 'not-written', message: why }
+            : { kind: 'rejected', message: why, pid: null };
     else if (request.file) writeAnswer(request.file, why === null ? { ok: true, message: 'recorded; the next execplan run acts on it' } : { ok: false, message: why });
   }
-  store.close();
+  try {
+    store.close();
+  } catch (error) {
+    // The record's write() succeeded, so every reader already sees it; the snapshot (or the fsync) is what failed.
+    if (own.kind === 'applied') warnings.push(`${storageMessage(error, paths.state, 'write the state snapshot')}; the journal holds the request`);
+  }
   return own;
+}
+
+/** The one line an fs failure comes to; anything that is not one (a bug) is thrown on. */
+function storageMessage(error: unknown, file: string, what: string): string {
+  if (error instanceof StorageError) return error.message;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string') return new StorageError(file, code, what).message;
+  throw error;
 }
 
 /** Why a request cannot be applied against the state as it is now (null: it can). */

@@ -160,8 +160,11 @@ export class JournalWriter {
   private syncing = false;
 
   close(): void {
-    this.sync();
-    closeSync(this.fd);
+    try {
+      this.sync();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 

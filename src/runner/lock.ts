@@ -100,8 +100,9 @@ export function acquireLock(file: string, kind: LockInfo['kind']): LockResult {
   const info: LockInfo = { pid: process.pid, start: processStart(process.pid), kind, host: hostname(), startedAt: new Date().toISOString() };
   const text = JSON.stringify(info);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
   try {
+    // Inside the try: a disk that refuses the text (full) may still have created the file.
+    writeFileSync(temp, text);
     for (let tries = 0; tries < 20; tries++) {
       try {
         linkSync(temp, file);

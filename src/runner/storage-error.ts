@@ -18,6 +18,7 @@ const hints: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large: over the file-size limit, see ulimit -f',
   EISDIR: 'is a directory',
   ENOTDIR: 'a parent is not a directory',
 };

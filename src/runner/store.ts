@@ -215,8 +215,11 @@ export class FileStore implements Store {
   }
 
   close(): void {
-    this.flush();
-    this.writer.close();
+    try {
+      this.flush();
+    } finally {
+      this.writer.close();
+    }
   }
 }
 

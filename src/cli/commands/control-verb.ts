@@ -149,7 +149,9 @@ export function controlOutcome(what: string, result: ControlResult): Result<stri
     case 'no-run':
       return err({ kind: 'control-rejected', reason: { kind: 'refused', message: result.message } });
     case 'applied':
-      return ok(`${what}: recorded; the next \`execplan run\` acts on it${result.note ? ` (${result.note})` : ''}`);
+      return ok(`${what}: recorded; the next \`execplan run\` acts on it${result.note ? ` (${result.note})` : ''}${result.warnings.map((w) => `\nwarning: ${w}`).join('')}`);
+    case 'not-written':
+      return err({ kind: 'control-unwritten', message: `${result.message}; free some space (or make the state folder writable) and send it again` });
     case 'applied-by-runner':
       return ok(`${what}: applied by the running execplan run (pid ${result.pid})${result.message === 'applied' ? '' : `: ${result.message}`}`);
     case 'unanswered':
