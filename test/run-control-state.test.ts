@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import path from 'node:path';
 import t from 'tap';
 import { bin, cli, cliProcess, project, root } from './helpers/cli.js';
-import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitUntil } from './helpers/run-control.js';
+import { alive, env, header, journal, readPid, run, state, verb, waitFor, waitForPid, waitUntil } from './helpers/run-control.js';
 
 t.test('one state per plan: a.yaml and b.yaml in one folder never share a run; an old single-plan state is moved and resumed', async (t) => {
   const plan = (name: string) =>
@@ -150,6 +150,30 @@ process.stdout.write('R');`;
   const directory = await run(plan);
   t.equal(directory.code, 6);
   t.match(directory.stderr, /cannot start: .*lock is a directory, not a lock file; remove it \(rmdir\) if no execplan is running/);
+});
+
+t.test('a runner killed by kill -9 whose parent has not reaped it (a zombie) no longer holds the state', async (t) => {
+  const dir = project({ 'plan.yaml': `${header}tasks:\n  - { id: a, title: A, run: "test -f go || { echo $$ > a.pid; sleep 300; }" }\n` });
+  // The runner's parent execs into sleep, which never waits for children: once killed, the runner stays a
+  // zombie (kill(pid, 0) still succeeds on it) for as long as that parent lives.
+  const parent = spawn('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} run >run.out 2>&1 & exec sleep 60`], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    detached: true,
+    stdio: 'ignore',
+  });
+  t.teardown(() => void process.kill(-parent.pid!, 'SIGKILL'));
+  const task = await waitForPid(path.join(dir, 'a.pid'));
+  const runner = (JSON.parse(readFileSync(state(dir, 'lock'), 'utf8')) as { pid: number }).pid;
+  process.kill(runner, 'SIGKILL');
+  await waitUntil('the runner is a zombie', () => readFileSync(`/proc/${runner}/stat`, 'utf8').includes(') Z '));
+  t.match((await verb(dir, 'status')).stdout, /^run \S+: interrupted \(no runner alive\)\n/, 'status does not call the zombie active');
+  writeFileSync(path.join(dir, 'go'), '');
+  const resumed = await run(dir);
+  t.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  t.match(resumed.stderr, new RegExp(`note: the previous run \\(pid ${runner}\\) ended without cleaning up; resuming`), resumed.stderr);
+  t.match(resumed.stdout, new RegExp(`a: attempt 1 was interrupted; ended \\d+ process\\(es\\) it left running \\(pid [^)]*${task}`));
+  t.notOk(alive(task), "the killed run's task was ended");
 });
 
 t.test('execplan run - reads the plan from stdin; state and working directory are the current folder', async (t) => {

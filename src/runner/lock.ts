@@ -28,25 +28,36 @@ export type LockResult =
 
 /** Start time of a process in clock ticks since boot, or null (no /proc, or the process is gone). */
 export function processStart(pid: number): number | null {
+  return procStat(pid)?.start ?? null;
+}
+
+/** State letter and start time from /proc/<pid>/stat; null without /proc or when the process is gone. */
+function procStat(pid: number): { state: string; start: number | null } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const start = Number(fields[19]);
-    return Number.isFinite(start) ? start : null;
+    return { state: fields[0] ?? '', start: Number.isFinite(start) ? start : null };
   } catch {
     return null;
   }
 }
 
+/**
+ * The process exists and has not exited. A killed runner stays a zombie until its parent reaps it, and
+ * kill(pid, 0) still succeeds on a zombie: where /proc says Z (zombie) or X (dead), it is not alive, so
+ * its lock is stale at once instead of whenever the parent (or an init that reaps lazily) gets to it.
+ */
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const state = procStat(pid)?.state;
+  return state !== 'Z' && state !== 'X';
 }
 
 /** The process that wrote `info` is still running (same pid and, where recorded, same start time). */
