@@ -1,15 +1,16 @@
 /**
  * The spawn helper process (forked by spawn-client.ts). Node's spawn forks the whole parent; a runner that
  * loaded and compiled a large plan is about twice the size of a bare Node process, and every fork pays for
- * it (bench/runner-forksize.mjs). This small process does the spawning instead (spawnGroup, as the runner
- * would) and relays output chunks over IPC, one chunk in flight per stream (backpressure: the child's pipe
+ * it (bench/runner-forksize.mjs). This small process does the spawning instead (process-group-core's
+ * spawnGroupChunks, what spawnGroup does below its line splitting) and relays output chunks over IPC, one chunk in flight per stream (backpressure: the child's pipe
  * fills, not memory). Messages in: {op:'start', id, script, cwd, env} (the first; later ones carry
  * {set, unset}: the changes to that first environment, a fraction of its size). Out: started {id,pid} |
  * data {id,stream,data} | end {id,end: ProcessEnd, gone?: true} (gone: the group was empty once the
  * leader ended). Either way several messages of one event-loop turn travel as one {op:'batch', messages}.
  * Kills are sent by the runner itself (process groups).
  */
-import { groupAlive, shellArgs, spawnGroup } from './process-group.js';
+// The core, not process-group.ts: the helper relays chunks and needs no line splitting (nor the secrets detector it loads).
+import { groupAlive, shellArgs, spawnGroupChunks } from './process-group-core.js';
 
 type StartMessage = { op: 'start'; id: number; script: string; cwd: string } & ({ env: NodeJS.ProcessEnv } | { set: NodeJS.ProcessEnv; unset: string[] });
 
@@ -52,7 +53,7 @@ process.on('message', (raw) => {
 
 function start(msg: StartMessage): void {
   if (msg.op !== 'start') return;
-  const handle = spawnGroup({
+  const handle = spawnGroupChunks({
     ...shellArgs(msg.script),
     cwd: msg.cwd,
     env: envOf(msg),
