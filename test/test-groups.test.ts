@@ -1,4 +1,4 @@
-// The suite's process groups (test/group-*.test.ts) stay consistent with package.json: every test file
+// The suite's process groups (test/shared-*.test.ts) stay consistent with package.json: every test file
 // runs exactly once under `npx tap`, either as its own process or imported by one group, and
 // `npm run test:quick` names files that exist, none of them twice.
 import { readdirSync, readFileSync } from 'node:fs';

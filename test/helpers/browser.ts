@@ -19,7 +19,7 @@ async function launchBrowser(): Promise<Browser> {
 
 // One chromium per test process (started by the first test that asks, closed when the process's tests
 // end): starting chromium is ~1-2 s of CPU, and the browser test files share one process under
-// `npx tap` (test/group-browsers.test.ts). Each test takes its own context, as fresh as a new browser.
+// `npx tap` (test/shared-browsers.test.ts). Each test takes its own context, as fresh as a new browser.
 let shared: Promise<Browser> | undefined;
 export function sharedBrowser(): Promise<Browser> {
   return (shared ??= launchBrowser().then((b) => {
