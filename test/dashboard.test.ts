@@ -3,7 +3,7 @@ import { existsSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { cliBackground, project, root } from './helpers/cli.js';
-import { launchBrowser, noBrowser } from './helpers/browser.js';
+import { noBrowser, sharedBrowser } from './helpers/browser.js';
 
 const plan = `version: 1
 name: demo
@@ -46,9 +46,9 @@ t.test('the dashboard follows a live run, its buttons approve a gate, /metrics c
   t.equal((await fetch(`${base}api/state?token=wrong${token.slice(5)}`)).status, 403, 'wrong token: refused');
   t.equal((await fetch(`${base}metrics`)).status, 403, 'metrics of the ui server need the token too');
 
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const context = await (await sharedBrowser()).newContext({ viewport: { width: 1280, height: 860 } });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
   await page.goto(url);
   await page.waitForSelector('.node[data-task="deploy"][data-status="pending"]');
   t.equal(await page.textContent('#run'), 'no run yet', 'works before any run');

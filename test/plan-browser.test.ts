@@ -8,18 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { cli, root, tempDir } from './helpers/cli.js';
-import { launchBrowser, noBrowser } from './helpers/browser.js';
+import { noBrowser, sharedBrowser as browser } from './helpers/browser.js';
 import { marked } from 'marked';
 import { mermaidBlocks } from './helpers/mermaid-check.js';
-
-// One chromium for the file (started by the first test that runs, closed when the file ends); each test
-// gets its own browser context, as fresh as a new browser for a page. Starting chromium is ~1-2 s of CPU.
-let launched: ReturnType<typeof launchBrowser> | undefined;
-const browser = () =>
-  (launched ??= launchBrowser().then((b) => {
-    t.teardown(() => b.close());
-    return b;
-  }));
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -1,0 +1,9 @@
+// One test process for agent tasks, machine hints and pacing (short real runs).
+// Each member is a test file of its own (`npx tap test/<member>` runs it alone); under `npx tap` they
+// share this process, so tap's per-file start-up, the test loader and the modules they have in common
+// load once instead of once per file (~0.8 s of CPU per member). package.json "tap" > "exclude" keeps
+// the members out of the default run; test/test-groups.test.ts checks that the two lists agree.
+import './agents.test.js';
+import './agents-run.test.js';
+import './machine-hints.test.js';
+import './pacing.test.js';

@@ -1,0 +1,8 @@
+// One test process for runs' logs, state and worktrees (real runs).
+// Each member is a test file of its own (`npx tap test/<member>` runs it alone); under `npx tap` they
+// share this process, so tap's per-file start-up, the test loader and the modules they have in common
+// load once instead of once per file (~0.8 s of CPU per member). package.json "tap" > "exclude" keeps
+// the members out of the default run; test/test-groups.test.ts checks that the two lists agree.
+import './logs-limits.test.js';
+import './run-control-state.test.js';
+import './worktrees.test.js';
