@@ -13,4 +13,4 @@ export interface GeneratedEntry {
 }
 export function generateSet(jobs: number, rsValues?: number[], perCell?: number, options?: { prefix?: string; seedBase?: number }): GeneratedEntry[];
 export const psplibStrengths: number[];
-export function psplibSet(jobs: number, perCell?: number): GeneratedEntry[];
+export function psplibSet(jobs: number, perCell?: number, seedBase?: number): GeneratedEntry[];

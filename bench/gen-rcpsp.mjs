@@ -128,8 +128,12 @@ export function generateSet(jobs, rsValues = [0.1, 0.2, 0.3, 0.5, 0.7], perCell 
   return out;
 }
 
-/** PSPLIB's J60/J120 parameters exactly: RS 0.1-0.5 (the sets the literature reports on), `perCell` per cell. */
+/**
+ * PSPLIB's J120 parameters exactly: RS 0.1-0.5 (the set the literature reports on), `perCell` per cell; another
+ * `seedBase` gives a fresh set of the same kind. (PSPLIB's J30 and J60 use RS 0.2 / 0.5 / 0.7 / 1, so `60p` is a
+ * harder set than J60, not its analogue.)
+ */
 export const psplibStrengths = [0.1, 0.2, 0.3, 0.4, 0.5];
-export function psplibSet(jobs, perCell = 2) {
-  return generateSet(jobs, psplibStrengths, perCell, { prefix: `j${jobs}p`, seedBase: jobs * 1000 + 500_000 });
+export function psplibSet(jobs, perCell = 2, seedBase = jobs * 1000 + 500_000) {
+  return generateSet(jobs, psplibStrengths, perCell, { prefix: `j${jobs}p`, seedBase });
 }
