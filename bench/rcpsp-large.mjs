@@ -5,6 +5,7 @@
 //   sets: 60 / 120 = one instance per cell, RS 0.1-0.7 (the set measured since the start);
 //         60p / 120p = PSPLIB's J120 parameters (RS 0.1-0.5), PER_CELL instances per cell (2); PSPLIB's own J60
 //         uses J30's RS 0.2 / 0.5 / 0.7 / 1, so 60p is harder than J60 (bench/rcpsp-calibrate.mjs checks the generator).
+//   REPEATS=<r> runs each instance on r random streams (see planText); unset = 1, the stream measured so far.
 //   SEED=<n> generates a fresh 60p / 120p set (same parameters, other seeds; unset = the set measured so far).
 //   SCHEDULES=5000 sets optimize_iterations (the literature's yardstick); unset = the default budget.
 //   DIST=/path/to/other/dist measures another build (e.g. main's) on the same instances.
@@ -23,6 +24,9 @@ const every = Number(process.argv[3] ?? 1);
 const perCell = Number(process.env.PER_CELL ?? 2);
 const schedules = process.env.SCHEDULES ? Number(process.env.SCHEDULES) : null;
 // SEED=<n>: a fresh `60p` / `120p` set of the same parameters (instances seeded from n instead of the default).
+// REPEATS=<r>: each instance r times on r random streams (the averages are over all of them): a changed
+// stream alone moves the average of 60 instances by up to ~0.3 points, more than most search changes.
+const repeats = Number(process.env.REPEATS ?? 1);
 const seedBase = process.env.SEED ? (jobs) => jobs * 1000 + Number(process.env.SEED) : undefined;
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -31,9 +35,14 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const f = (x, d = 2) => x.toFixed(d);
-/** The plan text of an instance, with the budget fixed when SCHEDULES is set. */
-const planText = (instance, name) => {
-  const text = instanceToPlanYaml(instance, name);
+/**
+ * The plan text of an instance, with the budget fixed when SCHEDULES is set. Repeat `r` > 0 raises the
+ * concurrency limit by r: it is far above the job count, so it never binds and the problem is the same, but
+ * it is part of the optimizer's seed, so each repeat runs the search on another random stream.
+ */
+const planText = (instance, name, r = 0) => {
+  let text = instanceToPlanYaml(instance, name);
+  if (r > 0) text = text.replace(/max_concurrency: (\d+)/, (_, n) => `max_concurrency: ${Number(n) + r}`);
   return schedules === null ? text : text.replace('settings: { ', `settings: { optimize_iterations: ${schedules}, `);
 };
 console.log(
@@ -50,11 +59,11 @@ for (const set of sets) {
   const jobs = Number.parseInt(set, 10);
   const entries = set.endsWith('p') ? psplibSet(jobs, perCell, seedBase?.(jobs)) : generateSet(jobs);
   const label = set.endsWith('p')
-    ? `J${jobs} (PSPLIB parameters, RS 0.1-0.5, ${perCell} per cell${process.env.SEED ? `, seed ${process.env.SEED}` : ''})`
+    ? `J${jobs} (PSPLIB parameters, RS 0.1-0.5, ${perCell} per cell${process.env.SEED ? `, seed ${process.env.SEED}` : ''}${repeats > 1 ? `, ${repeats} streams each` : ''})`
     : `J${jobs} (generated, RS 0.1-0.7)`;
   const rows = [];
-  for (const { name, rs, instance } of entries.filter((_, k) => k % every === 0)) {
-    const loaded = loadPlan(`${name}.yaml`, planText(instance, name));
+  for (const [{ name, rs, instance }, repeat] of entries.filter((_, k) => k % every === 0).flatMap((e) => Array.from({ length: repeats }, (_, r) => [e, r]))) {
+    const loaded = loadPlan(`${name}.yaml`, planText(instance, name, repeat));
     if (!loaded.ok) throw new Error(`${name}: ${loaded.error.diagnostics.map((d) => d.message).join('; ')}`);
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
@@ -66,6 +75,7 @@ for (const set of sets) {
     if (Math.abs(cp - instance.criticalPath) > 1e-9) throw new Error(`${name}: critical path ${cp}, generator says ${instance.criticalPath}`);
     rows.push({
       name,
+      ...(repeats > 1 ? { repeat } : {}),
       rs,
       cp,
       lb: fr.lowerBound.hours,
