@@ -166,6 +166,7 @@ function orderedArray(v: unknown[], depth: number): unknown[] {
 
 function orderedRecord(v: object, depth: number): object {
   const record = v as Record<string, unknown>;
+  if (alreadyOrdered(record, depth)) return v;
   const keys = Object.keys(record);
   let inOrder = isPlainRecord(v) && typeof (record as { toJSON?: unknown }).toJSON !== 'function';
   for (let i = 1; inOrder && i < keys.length; i++) if (keys[i - 1]! > keys[i]!) inOrder = false;
@@ -190,6 +191,23 @@ function orderedRecord(v: object, depth: number): object {
     for (let i = 1; i < printed.length; i++) if (printed[i - 1]! > printed[i]!) throw new TopLevelOrder();
   }
   return out;
+}
+
+/**
+ * The common case, checked without the `Object.keys` array (one per record, ~300,000 on a 10,000-task
+ * plan): a plain record built in key order whose values all print as they are. for...in gives a plain
+ * record's own keys in Object.keys order (nothing enumerable is inherited from Object.prototype).
+ */
+function alreadyOrdered(record: Record<string, unknown>, depth: number): boolean {
+  if (!isPlainRecord(record) || typeof (record as { toJSON?: unknown }).toJSON === 'function') return false;
+  let previous: string | null = null;
+  for (const key in record) {
+    if (previous !== null && previous > key) return false;
+    const x = record[key];
+    if (ordered(x, depth + 1) !== x) return false;
+    previous = key;
+  }
+  return true;
 }
 
 /**
