@@ -32,19 +32,11 @@ type Reader = (text: string, maxDepth: number) => ReturnType<typeof fastParse>;
 function disagreements(text: string, read: Reader = fastParse): string[] {
   const fast = read(text, limits.maxDepth);
   if (!fast) return [];
-  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
+  const { doc, value, slow, paths } = reference(text);
   if (doc.errors.length || doc.warnings.length) return [`fast path accepted what yaml reports: ${[...doc.errors, ...doc.warnings].map((e) => e.code).join(', ')}`];
   const problems: string[] = [];
-  const value = doc.toJS({ maxAliasCount: limits.maxAliasCount }) as unknown;
   if (!isDeepStrictEqual(value, fast.value)) problems.push(`value differs: ${JSON.stringify(fast.value)?.slice(0, 200)} vs ${JSON.stringify(value)?.slice(0, 200)}`);
   const index = fast.positions;
-  const slow = { file: 'plan.yaml', text, doc, lineCounter: new LineCounter() } as SourceFile;
-  const paths: (string | number)[][] = [];
-  const walk = (v: unknown, p: (string | number)[]) => {
-    paths.push(p);
-    if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, Array.isArray(v) ? Number(k) : k]);
-  };
-  walk(value, []);
   for (const p of paths) {
     // Also paths that miss (a key that is not there, an index as a string): both fall back alike.
     for (const tail of [[], ['absent'], [0], ['0']] as (string | number)[][]) {
@@ -58,6 +50,31 @@ function disagreements(text: string, read: Reader = fastParse): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * What `yaml` makes of a text: its document, value, the SourceFile diagnostics read positions from, and
+ * every path into the value. Each text is compared with two readers (fastParse and the direct scanner):
+ * the reference is parsed once for both (the last text's, the only one asked for twice in a row).
+ */
+let last: { text: string; ref: ReturnType<typeof parseReference> } | undefined;
+function reference(text: string): ReturnType<typeof parseReference> {
+  if (last?.text !== text) last = { text, ref: parseReference(text) };
+  return last.ref;
+}
+
+function parseReference(text: string) {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
+  const clean = doc.errors.length === 0 && doc.warnings.length === 0;
+  const value = clean ? (doc.toJS({ maxAliasCount: limits.maxAliasCount }) as unknown) : undefined;
+  const slow = { file: 'plan.yaml', text, doc, lineCounter: new LineCounter() } as SourceFile;
+  const paths: (string | number)[][] = [];
+  const walk = (v: unknown, p: (string | number)[]) => {
+    paths.push(p);
+    if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, Array.isArray(v) ? Number(k) : k]);
+  };
+  if (clean) walk(value, []);
+  return { doc, value, slow, paths };
 }
 
 const plans = [...yamlFiles(path.join(root, 'test/fixtures')), ...yamlFiles(path.join(root, 'examples'))];
