@@ -627,3 +627,18 @@ t.test('json: a record hashed by withHashKey prints, and hashes into its documen
   t.equal(shown, `${referenceJson({ ...reference, generated: { ...facts, contentHash: sha256(referenceJson(reference, false)) } }, true)}\n`);
   t.ok(verifyContentHash(shown));
 });
+
+t.test('putting a deeply nested record in key order reads each value a bounded number of times', async (t) => {
+  // A record 20 levels down whose keys are out of order must be copied once, not once per way of
+  // reaching it: a check that put the value in order and then threw the result away doubled the work at
+  // every level (2^20 reads of the innermost value here).
+  let reads = 0;
+  const inner = Object.defineProperty({}, 'b', { enumerable: true, get: () => (reads++, 1) }) as Record<string, unknown>;
+  inner.a = 2;
+  let nested: Record<string, unknown> = inner;
+  for (let i = 0; i < 20; i++) nested = { k: nested };
+  let expected = '{"a":2,"b":1}';
+  for (let i = 0; i < 20; i++) expected = `{"k":${expected}}`;
+  t.equal(JSON.stringify(JSON.parse(stableStringify(nested))), expected, 'the innermost keys in order, every level kept');
+  t.ok(reads <= 4, `the innermost value was read ${reads} times`);
+});
