@@ -7,7 +7,7 @@ import { acquireLock, liveHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import type { RunPlan } from './plan-view.js';
 import type { ControlAction } from './records.js';
-import { StorageError } from './storage-error.js';
+import { asStorageError } from './storage-error.js';
 import { FileStore, tryLoadState } from './store.js';
 
 export type ControlResult =
@@ -166,10 +166,9 @@ function applyHere(paths: StatePaths, plan: RunPlan, action: ControlAction, mine
 
 /** The one line an fs failure comes to; anything that is not one (a bug) is thrown on. */
 function storageMessage(error: unknown, file: string, what: string): string {
-  if (error instanceof StorageError) return error.message;
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code === 'string') return new StorageError(file, code, what).message;
-  throw error;
+  const failure = asStorageError(error, file, what);
+  if (!failure) throw error;
+  return failure.message;
 }
 
 /** Why a request cannot be applied against the state as it is now (null: it can). */

@@ -23,14 +23,18 @@ const hints: Record<string, string> = {
   ENOTDIR: 'a parent is not a directory',
 };
 
+/** An fs error as a StorageError naming `file` (one that already is one stays as it is); null for anything else, a bug the caller throws on. */
+export function asStorageError(error: unknown, file: string, what: string): StorageError | null {
+  if (error instanceof StorageError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? new StorageError(file, code, what) : null;
+}
+
 /** Runs an fs operation; an fs error becomes a StorageError naming the file. */
 export function storage<T>(file: string, what: string, op: () => T): T {
   try {
     return op();
   } catch (error) {
-    if (error instanceof StorageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new StorageError(file, code, what);
-    throw error;
+    throw asStorageError(error, file, what) ?? error;
   }
 }
