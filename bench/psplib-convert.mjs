@@ -1,6 +1,8 @@
 // PSPLIB single-mode .sm file -> plan.yaml text: one task per real job (the zero-duration source and sink
 // are dropped), estimate = duration in hours, needs = real predecessors, resources R1..R4 with the
 // instance's availabilities, concurrency large enough never to bind.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 export function parseSm(text) {
   const lines = text.split(/\r?\n/);
@@ -56,4 +58,17 @@ export function instanceToPlanYaml(sm, name = 'psplib') {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The PSPLIB data folder: ../shared/bench-data/psplib beside the repo (a git worktree one level deeper
+ * also finds it); BENCH_DATA overrides. Throws with what to do when it is missing.
+ */
+export function psplibDataDir(root) {
+  const dir = [process.env.BENCH_DATA, path.resolve(root, '../shared/bench-data'), path.resolve(root, '../../shared/bench-data')]
+    .filter(Boolean)
+    .map((d) => path.join(d, 'psplib'))
+    .find((d) => existsSync(d));
+  if (!dir) throw new Error('PSPLIB data not found: expected ../shared/bench-data/psplib next to the repo (or set BENCH_DATA)');
+  return dir;
 }

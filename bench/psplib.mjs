@@ -1,19 +1,14 @@
 // Schedule quality on PSPLIB J30: node bench/psplib.mjs [limit] (build first: npm run build).
 // Reads ../shared/bench-data/psplib relative to the repo root; prints a Markdown summary.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPlan } from '../dist/compiler/load.js';
 import { compilePlan } from '../dist/compiler/compile.js';
-import { smToPlanYaml } from './psplib-convert.mjs';
+import { psplibDataDir, smToPlanYaml } from './psplib-convert.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// ../shared/bench-data beside the repo; a git worktree one level deeper also finds it; BENCH_DATA overrides.
-const dataDir = [process.env.BENCH_DATA, path.resolve(root, '../shared/bench-data'), path.resolve(root, '../../shared/bench-data')]
-  .filter(Boolean)
-  .map((d) => path.join(d, 'psplib'))
-  .find((d) => existsSync(d));
-if (!dataDir) throw new Error('PSPLIB data not found: expected ../shared/bench-data/psplib next to the repo (or set BENCH_DATA)');
+const dataDir = psplibDataDir(root);
 const set = process.env.PSPLIB_SET ?? 'j30';
 const limit = Number(process.argv[2] ?? Infinity);
 const optimum = new Map(

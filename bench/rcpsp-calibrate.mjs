@@ -4,22 +4,17 @@
 // lower bound sit above the critical path, and the instances' shape. If the generated set were harder than
 // PSPLIB's, the gap between the 120-job figures and the J120 literature would say little about the search.
 // Usage: npm run build && node bench/rcpsp-calibrate.mjs      (DIST=<other build>/dist for another build)
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateSet } from './gen-rcpsp.mjs';
-import { instanceToPlanYaml, parseSm } from './psplib-convert.mjs';
+import { instanceToPlanYaml, parseSm, psplibDataDir } from './psplib-convert.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = process.env.DIST ?? path.join(root, 'dist');
 const { loadPlan } = await import(pathToFileURL(path.join(dist, 'compiler/load.js')).href);
 const { compilePlan } = await import(pathToFileURL(path.join(dist, 'compiler/compile.js')).href);
-// The same places bench/psplib.mjs looks for the data.
-const dataDir = [process.env.BENCH_DATA, path.resolve(root, '../shared/bench-data'), path.resolve(root, '../../shared/bench-data')]
-  .filter(Boolean)
-  .map((d) => path.join(d, 'psplib'))
-  .find((d) => existsSync(d));
-if (!dataDir) throw new Error('PSPLIB data not found: expected ../shared/bench-data/psplib next to the repo (or set BENCH_DATA)');
+const dataDir = psplibDataDir(root);
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const above = (rows, key) => mean(rows.map((r) => (100 * (r[key] - r.cp)) / r.cp)).toFixed(2);
