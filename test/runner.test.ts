@@ -57,7 +57,7 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.match(JSON.parse(runs), { exitCode: 0, outcome: 'completed', tasks: { b: { status: 'done', attempts: [{ attempt: 1, log: '.execplan/demo/logs/b/1.log' }] } } });
   t.equal((await cli(dir, 'verify')).code, 0);
 
-  // Through the spawn helper (what plans with 50+ command tasks use): same events, same output.
+  // Through the Node spawn helpers (what plans with 50+ command tasks use without the native one): same events, same output.
   const json = await cliEnv(dir, { EXECPLAN_SPAWN: 'helper' }, 'run', '--json', '--no-state');
   t.equal(json.code, 0);
   const events = json.out
@@ -67,6 +67,10 @@ t.test('runs in dependency order, non-TTY output is one line per event, state an
   t.equal(events[0].event, 'run-start');
   t.match(events.at(-1), { event: 'run-end', exitCode: 0, outcome: 'completed' });
   t.ok(events.some((e) => e.event === 'task-output' && e.task === 'a' && e.line === 'hello from a'));
+  // And spawned by the runner itself (where the native helper is not built and the plan is small).
+  const direct = await cliEnv(dir, { EXECPLAN_SPAWN: 'direct' }, 'run', '--json', '--no-state');
+  t.equal(direct.code, 0);
+  t.ok(direct.out.split('\n').some((l) => l.includes('"task-output"') && l.includes('hello from a')));
 
   const only = await cli(dir, 'run', '--fresh', '--only', 'b');
   t.equal(only.code, 0, only.out);

@@ -8,4 +8,5 @@ import './fast-yaml.test.js';
 import './runner-units.test.js';
 import './secrets.test.js';
 import './security.test.js';
+import './spawn-native.test.js';
 import './test-groups.test.js';

@@ -25,6 +25,7 @@ import type { beadsSync } from '../../runner/beads-sync.js';
 import type { Served } from '../../serve/server.js';
 import { dependencyClosure } from '../../runner/selection.js';
 import { SpawnHelper } from '../../runner/spawn-client.js';
+import { NativeSpawnHelper, nativeHelperPath } from '../../runner/spawn-native.js';
 import { FileStore, NullStore, tryLoadState, type Store } from '../../runner/store.js';
 import { emptyState } from '../../runner/state.js';
 import { parseCommandArgs, parsePositiveInt } from '../args.js';
@@ -225,13 +226,23 @@ async function openStore(io: CliIo, paths: StatePaths, request: RunRequest): Pro
   }
 }
 
+/** What the run's command tasks spawn through: the native helper, the Node helpers, or the runner itself. */
+export type TaskSpawner = Pick<SpawnHelper, 'spawnTree' | 'close'>;
+
 /**
- * Large plans spawn through small helper processes: forking the (big) runner itself costs more per task.
- * One helper per core, up to the concurrency: a spawn holds its process until the child has exec'd.
+ * Command tasks spawn through the native helper where it was built (posix_spawn: a task costs its exec,
+ * not a copy of the runner; starting the helper costs about a millisecond, so every run with a command
+ * uses it). Without it, large plans spawn through small Node helper processes: forking the (big) runner
+ * itself costs more per task; one helper per core, up to the concurrency, since a spawn holds its process
+ * until the child has exec'd. EXECPLAN_SPAWN=native|helper|direct forces one way.
  */
-function spawnHelper(io: CliIo, model: PlanModel, concurrency: number): SpawnHelper | null {
+function spawnHelper(io: CliIo, model: PlanModel, concurrency: number): TaskSpawner | null {
   const commandTasks = model.tasks.filter((t) => t.kind === 'command').length;
-  const spawnMode = io.env.EXECPLAN_SPAWN === 'helper' || io.env.EXECPLAN_SPAWN === 'direct' ? io.env.EXECPLAN_SPAWN : commandTasks >= 50 ? 'helper' : 'direct';
+  if (commandTasks === 0) return null;
+  const forced = io.env.EXECPLAN_SPAWN;
+  const native = forced === 'helper' || forced === 'direct' ? null : nativeHelperPath();
+  if (native) return NativeSpawnHelper.start(native);
+  const spawnMode = forced === 'helper' || forced === 'direct' ? forced : commandTasks >= 50 ? 'helper' : 'direct';
   return spawnMode === 'helper' ? SpawnHelper.start(Math.min(concurrency, availableParallelism())) : null;
 }
 
@@ -278,7 +289,7 @@ async function agentsFor(loaded: LoadedRunPlan, request: RunRequest): Promise<ty
 }
 
 /** The executors of this run: commands (through the spawn helper for large plans) and agents (when any can run). */
-function runExecutors(io: CliIo, loaded: LoadedRunPlan, agents: typeof Agents | null, helper: SpawnHelper | null, graceMs: number): ExecutorRegistry {
+function runExecutors(io: CliIo, loaded: LoadedRunPlan, agents: typeof Agents | null, helper: TaskSpawner | null, graceMs: number): ExecutorRegistry {
   return {
     ...defaultExecutors(graceMs, helper ? (script, options) => helper.spawnTree(script, options) : undefined),
     ...(agents ? { agent: agents.agentExecutorFromConfig(loaded.model, loaded.loaded.config, loaded.loaded.configPath, { notify: (m) => io.stderr(`execplan: ${m}\n`) }) } : {}),
@@ -463,7 +474,7 @@ async function startMetrics(io: CliIo, loaded: LoadedRunPlan, request: RunReques
 }
 
 /** Runs the plan with the state directory claimed (or none for --no-state). */
-async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: SpawnHelper | null): Promise<CommandResult> {
+async function execute(io: CliIo, loaded: LoadedRunPlan, request: RunRequest, paths: StatePaths, helper: TaskSpawner | null): Promise<CommandResult> {
   // A damaged history is never acted on (--fresh archives it, once the run can start).
   if (request.persist && !request.fresh) {
     const check = tryLoadState(paths);
