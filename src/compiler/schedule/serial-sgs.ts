@@ -70,12 +70,26 @@ export class SerialScheduler {
     return makespan;
   }
 
-  private find(t: number): number {
-    let lo = 0;
+  /**
+   * The segment holding time t: the last k with times[k] <= t. `from` is a segment known to start at or
+   * before t (a pass that only moves later resumes where it was): searched from there with doubling
+   * steps, so a short move costs a few probes instead of a search over every segment.
+   */
+  private find(t: number, from = 0): number {
+    const times = this.times;
+    let lo = from;
     let hi = this.segments - 1;
+    if (from > 0) {
+      let step = 1;
+      while (lo + step <= hi && times[lo + step]! <= t) {
+        lo += step;
+        step *= 2;
+      }
+      hi = Math.min(hi, lo + step - 1);
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.times[mid]! <= t) lo = mid;
+      if (times[mid]! <= t) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -89,6 +103,8 @@ export class SerialScheduler {
     const blockers = problem.blockedBy[j]!;
     const R = this.resources;
     let t = ready;
+    // The segment of t, found again each time t moves; t only moves later, so each search resumes from the last.
+    let at = 0;
     for (;;) {
       let moved = false;
       this.work += blockers.length;
@@ -105,7 +121,8 @@ export class SerialScheduler {
       if (moved) continue;
       if (demand.length > 0) {
         const end = roundHours(t + d);
-        for (let k = this.find(t); k < this.segments && this.times[k]! < end; k++) {
+        at = this.find(t, at);
+        for (let k = at; k < this.segments && this.times[k]! < end; k++) {
           this.work++;
           const row = k * R;
           let fits = true;
