@@ -131,7 +131,7 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
     }
     const makespan = replay.run(key);
     frontierSamples[run] = makespan;
-    markCritical(sampled, replay.start, replay.finish, makespan, critical);
+    markCritical(sampled, replay, makespan, critical);
     let total = 0;
     for (const nodes of waveNodes) {
       let longest = 0;
@@ -237,17 +237,13 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
 /**
  * Adds one to `count` for every task on a critical path of this replay: the tasks finishing at the
  * makespan, and, going back, what made each of them start when it did — a predecessor finishing at that
- * instant, or else (it waited for room) the tasks that finished then and freed it.
+ * instant, or else (it waited for room) the tasks that finished then and freed it. Those are found in the
+ * replay's finish order (`replay.finishOrder`, sorted by finish time), not in a table of every finish
+ * time built per run.
  */
-function markCritical(problem: Problem, start: Float64Array, finish: Float64Array, makespan: number, count: Float64Array): void {
+function markCritical(problem: Problem, replay: ParallelScheduler, makespan: number, count: Float64Array): void {
+  const { start, finish, finishOrder, finished } = replay;
   const size = problem.size;
-  const byFinish = new Map<number, number[]>();
-  for (let v = 0; v < size; v++) {
-    if (problem.duration[v]! <= 0) continue;
-    const list = byFinish.get(finish[v]!);
-    if (list) list.push(v);
-    else byFinish.set(finish[v]!, [v]);
-  }
   const onPath = new Uint8Array(size);
   const stack: number[] = [];
   for (let v = 0; v < size; v++) {
@@ -270,7 +266,16 @@ function markCritical(problem: Problem, start: Float64Array, finish: Float64Arra
       }
     }
     if (driven) continue;
-    for (const p of byFinish.get(s) ?? []) {
+    // The first node of the finish order that finishes at s or later, then every one finishing at s.
+    let lo = 0;
+    let hi = finished;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (finish[finishOrder[mid]!]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < finished && finish[finishOrder[i]!]! === s; i++) {
+      const p = finishOrder[i]!;
       if (!onPath[p]) {
         onPath[p] = 1;
         stack.push(p);
