@@ -105,7 +105,9 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
   const n = base.taskCount;
   const taskOf = base.planIndex.map((i) => model.tasks[i]!);
   const nodeOf = new Map(taskOf.map((t, v) => [t.id, v]));
-  const problem = gatedProblem(base, frontier, nodeOf);
+  // The node of each schedule entry, looked up once for gatedProblem's two passes.
+  const scheduled = Int32Array.from(frontier.schedule, (s) => nodeOf.get(s.task)!);
+  const problem = gatedProblem(base, frontier, scheduled);
   // The launch order: rank in the frontier priority; barriers and hand-over events pass as soon as they are due.
   const key = new Float64Array(problem.size).fill(-1);
   frontier.priority.forEach((id, rank) => (key[nodeOf.get(id)!] = rank));
@@ -170,10 +172,11 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
  * every task starting at t that needed the same thing. Each task finishes into at most a few such nodes,
  * so the problem stays linear. Acyclic: an event's predecessors finish when its successors start.
  */
-function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<string, number>): Problem {
+function gatedProblem(problem: Problem, frontier: FrontierSchedule, scheduled: Int32Array): Problem {
   const finishing = new Map<number, number[]>();
-  for (const s of frontier.schedule) {
-    const v = nodeOf.get(s.task)!;
+  for (let i = 0; i < scheduled.length; i++) {
+    const s = frontier.schedule[i]!;
+    const v = scheduled[i]!;
     if (problem.duration[v]! > 0) (finishing.get(s.finish) ?? finishing.set(s.finish, []).get(s.finish)!).push(v);
   }
   // The problem's own lists are shared, and a node's copied only when it gains an arc.
@@ -183,14 +186,17 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
   const ownSucc = new Uint8Array(problem.size);
   const predOf = (v: number) => (v >= problem.size || ownPred[v] ? pred[v]! : ((ownPred[v] = 1), (pred[v] = [...pred[v]!])));
   const succOf = (v: number) => (v >= problem.size || ownSucc[v] ? succ[v]! : ((ownSucc[v] = 1), (succ[v] = [...succ[v]!])));
+  // Events by instant and what they free: slots by the instant alone (a number key: printing a time as a
+  // text key for each of thousands of tasks cost more than the rest of this pass), the rest by text.
+  const slots = new Map<number, number>();
   const events = new Map<string, number>();
-  const eventNode = (key: string, holders: () => number[]): number | null => {
-    let e = events.get(key);
+  const eventNode = <K>(known: Map<K, number>, key: K, holders: () => number[]): number | null => {
+    let e = known.get(key);
     if (e === undefined) {
       const from = holders();
       if (from.length === 0) return null;
       e = pred.length;
-      events.set(key, e);
+      known.set(key, e);
       pred.push(from);
       succ.push([]);
       for (const v of from) succOf(v).push(e);
@@ -198,25 +204,26 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
     return e;
   };
   const conc = problem.concurrencyResource;
-  for (const s of frontier.schedule) {
-    const k = nodeOf.get(s.task)!;
+  for (let i = 0; i < scheduled.length; i++) {
+    const s = frontier.schedule[i]!;
+    const k = scheduled[i]!;
     const t = s.start;
     const done = finishing.get(t);
     if (t <= 0 || !done || problem.duration[k]! <= 0) continue;
     // A node gets at most a few gates: a list in first-added order, as a Set would iterate them.
     const gates: number[] = [];
     const add = (e: number | null) => e !== null && !gates.includes(e) && gates.push(e);
-    if (conc >= 0) add(eventNode(`${t}|slot`, () => done));
+    if (conc >= 0) add(eventNode(slots, t, () => done));
     else {
-      for (const [r] of problem.demand[k]!) add(eventNode(`${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
-      for (const p of problem.blockedBy[k]!) add(eventNode(`${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
+      for (const [r] of problem.demand[k]!) add(eventNode(events, `${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
+      for (const p of problem.blockedBy[k]!) add(eventNode(events, `${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
     }
     for (const e of gates) {
       succOf(e).push(k);
       predOf(k).push(e);
     }
   }
-  if (events.size === 0) return problem;
+  if (slots.size === 0 && events.size === 0) return problem;
   const size = pred.length;
   const duration = new Float64Array(size);
   duration.set(problem.duration);
