@@ -3,7 +3,7 @@
  * between consecutive non-empty phases. A barrier keeps phase edges linear (n + n, not n x n).
  */
 import type { PlanModel } from '../model.js';
-import { sortAscending } from './sort-lists.js';
+import { sortAscending } from '../sort-lists.js';
 
 export interface IndexGraph {
   /** Number of tasks (nodes 0..taskCount-1). */

@@ -7,7 +7,7 @@
 import type { FileConflicts } from '../compiled.js';
 import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
-import { sortAscending } from '../graph/sort-lists.js';
+import { sortAscending } from '../sort-lists.js';
 import { topologicalSort } from '../graph/topo.js';
 import type { PlanModel } from '../model.js';
 import { hash32 } from './prng.js';
