@@ -135,9 +135,12 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
     frontierSamples[run] = makespan;
     markCritical(sampled, replay, makespan, critical);
     let total = 0;
-    for (const nodes of waveNodes) {
+    // Indexed loops (here and in the helpers): a compile runs this once, much of it before the JIT has
+    // optimized it, where a for...of allocates an iterator result per element.
+    for (let w = 0; w < waveNodes.length; w++) {
+      const nodes = waveNodes[w]!;
       let longest = 0;
-      for (const v of nodes) longest = Math.max(longest, duration[v]!);
+      for (let i = 0; i < nodes.length; i++) longest = Math.max(longest, duration[nodes[i]!]!);
       total += longest;
     }
     waveSamples[run] = total;
@@ -199,7 +202,7 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, scheduled: I
       known.set(key, e);
       pred.push(from);
       succ.push([]);
-      for (const v of from) succOf(v).push(e);
+      for (let i = 0; i < from.length; i++) succOf(from[i]!).push(e);
     }
     return e;
   };
@@ -210,14 +213,20 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, scheduled: I
     const t = s.start;
     const done = finishing.get(t);
     if (t <= 0 || !done || problem.duration[k]! <= 0) continue;
+    if (conc >= 0) {
+      // One gate, the slot (the usual case: no list of gates per task).
+      const e = eventNode(slots, t, () => done);
+      if (e !== null) {
+        succOf(e).push(k);
+        predOf(k).push(e);
+      }
+      continue;
+    }
     // A node gets at most a few gates: a list in first-added order, as a Set would iterate them.
     const gates: number[] = [];
     const add = (e: number | null) => e !== null && !gates.includes(e) && gates.push(e);
-    if (conc >= 0) add(eventNode(slots, t, () => done));
-    else {
-      for (const [r] of problem.demand[k]!) add(eventNode(events, `${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
-      for (const p of problem.blockedBy[k]!) add(eventNode(events, `${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
-    }
+    for (const [r] of problem.demand[k]!) add(eventNode(events, `${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
+    for (const p of problem.blockedBy[k]!) add(eventNode(events, `${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
     for (const e of gates) {
       succOf(e).push(k);
       predOf(k).push(e);
@@ -264,7 +273,9 @@ function markCritical(problem: Problem, replay: ParallelScheduler, makespan: num
     const s = start[v]!;
     if (s <= 0) continue;
     let driven = false;
-    for (const p of problem.pred[v]!) {
+    const preds = problem.pred[v]!;
+    for (let i = 0; i < preds.length; i++) {
+      const p = preds[i]!;
       if (finish[p] !== s) continue;
       driven = true;
       if (!onPath[p]) {
