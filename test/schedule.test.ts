@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { CompiledPlan } from '../src/compiler/compiled.js';
 import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
 import { globsOverlap } from '../src/compiler/glob-overlap.js';
+import { sortAscending, sortBy, sortTexts } from '../src/compiler/sort-lists.js';
 import { renderScheduleArtifacts } from '../src/compiler/artifacts/index.js';
 import { instanceToPlanYaml, smToPlanYaml } from '../bench/psplib-convert.mjs';
 import { generateInstance } from '../bench/gen-rcpsp.mjs';
@@ -378,4 +379,26 @@ t.test('the default budget grows with the plan, and the extra schedules only eve
   // Small plans keep exactly the 5,000 they had.
   const small = compileText(instanceToPlanYaml(generateInstance({ jobs: 30, nc: 1.5, rf: 1, rs: 0.2, seed: 3 }), 'gen-30')).frontier;
   t.ok(small.optimizer.budget <= 5000, `a 30-task plan: ${small.optimizer.budget}`);
+});
+
+t.test('short lists sorted in place give what Array.prototype.sort gives', async (t) => {
+  let x = 7;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
+  for (const length of [0, 1, 2, 5, 31, 32, 33, 100]) {
+    for (let k = 0; k < 20; k++) {
+      const list = Array.from({ length }, () => next() % (k % 2 ? 10 : 100000));
+      if (k === 3) list.sort((a, b) => a - b);
+      const expected = [...list].sort((a, b) => a - b);
+      const texts = list.map((v) => `w${v % 1000}`);
+      const pairs = list.map((v, i) => [v % 7, i]);
+      t.same(sortTexts([...texts]), [...texts].sort(), `texts, length ${length}`);
+      t.same(
+        sortBy([...pairs], (a, b) => a[0]! - b[0]!),
+        [...pairs].sort((a, b) => a[0]! - b[0]!),
+        `stable, length ${length}`,
+      );
+      sortAscending(list);
+      t.same(list, expected, `length ${length}`);
+    }
+  }
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { scanSecrets, redactSecrets, createLineRedactor } from '../src/secrets/index.js';
+import { redactDeep } from '../src/compiler/artifacts/redact.js';
 
 // Realistic-looking fakes (never real credentials), assembled so this file itself does not look like a leak.
 const rnd = (n: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string =>
@@ -157,4 +158,22 @@ t.test('text without secrets comes back identical (same string)', async (t) => {
   const text = 'compiling src/index.ts\nok 12 tests passed\n';
   t.equal(redactSecrets(text), text);
   t.same(scanSecrets(''), []);
+});
+
+t.test('a compiled plan is redacted however its records are shared', async (t) => {
+  const plain = { tasks: [{ id: 'A', run: 'make' }], shared: { note: 'fine' } };
+  t.equal(redactDeep(plain), plain, 'nothing to hide: the same object back');
+  // Shared at every level (2^30 paths to the leaf) and a cycle: the check is not a walk of every path.
+  let doubled: unknown = { text: `token ${GITHUB}` };
+  for (let i = 0; i < 30; i++) doubled = [doubled, doubled];
+  const cyclic: Record<string, unknown> = { name: 'loop' };
+  cyclic.self = cyclic;
+  const out = redactDeep({ doubled, cyclic });
+  t.notOk(JSON.stringify(out.cyclic.name).includes(GITHUB));
+  let leaf: unknown = out.doubled;
+  for (let i = 0; i < 30; i++) leaf = (leaf as unknown[])[1];
+  t.same(leaf, { text: 'token [REDACTED:github-token]' });
+  t.equal(out.cyclic.self, out.cyclic, 'the copy keeps the cycle');
+  const quiet = { doubled: [cyclic, cyclic], cyclic };
+  t.equal(redactDeep(quiet), quiet, 'no secret behind the cycle');
 });

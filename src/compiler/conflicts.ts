@@ -8,6 +8,7 @@ import type { ConflictGroup, ConflictPattern, ConflictSource, ConflictType, File
 import { expandBraces, literalPrefix, normalizePattern, overlapExpanded } from './glob-overlap.js';
 import type { PlanModel, TaskModel } from './model.js';
 import { lowerBound } from '../core/lower-bound.js';
+import { sortTexts } from './sort-lists.js';
 
 /** Confidence of a conflict by the sources of its two patterns. */
 export const conflictConfidence = { filesFiles: 1, filesDescription: 0.8, descriptionDescription: 0.5 } as const;
@@ -32,7 +33,7 @@ export function mentionedPaths(text: string): string[] {
     const ok = hasSlash ? withExtension.test(word) || /[*]/.test(word) || raw.endsWith('/') : fileName.test(word);
     if (ok) found.add(hasSlash && raw.endsWith('/') && !word.endsWith('/') ? `${word}/` : word);
   }
-  return [...found].sort();
+  return sortTexts([...found]);
 }
 
 /** A normalized pattern text with its holders per source; the overlap test runs once per pair of texts. */

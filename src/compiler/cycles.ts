@@ -14,7 +14,10 @@ export function cyclicComponents(n: number, adjacency: readonly (readonly number
     work.push([root, 0]);
     while (work.length > 0) {
       const frame = work[work.length - 1]!;
-      const [v, i] = frame;
+      // Not destructured: this runs once per node and edge, mostly unoptimized, where destructuring
+      // allocates an iterator.
+      const v = frame[0];
+      const i = frame[1];
       if (i === 0 && index[v] === -1) {
         index[v] = low[v] = counter++;
         stack.push(v);
@@ -33,7 +36,12 @@ export function cyclicComponents(n: number, adjacency: readonly (readonly number
         const parent = work[work.length - 1]![0];
         low[parent] = Math.min(low[parent]!, low[v]!);
       }
-      if (low[v] === index[v]) {
+      if (low[v] === index[v] && stack[stack.length - 1] === v) {
+        // A component of one node (the usual case): no list unless it loops on itself.
+        stack.pop();
+        onStack[v] = 0;
+        if (edges.includes(v)) result.push([v]);
+      } else if (low[v] === index[v]) {
         const component: number[] = [];
         let w: number;
         do {

@@ -8,6 +8,7 @@
 import type { AnalysisGraph } from '../compiled.js';
 import type { PlanModel, TaskModel } from '../model.js';
 import { startsWithVerb } from '../verbs.js';
+import { sortTexts } from '../sort-lists.js';
 
 export interface MeceSuspect {
   a: string;
@@ -42,14 +43,14 @@ export const meceListLimit = 50;
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 function words(task: TaskModel): string[] {
-  return [
+  return sortTexts([
     ...new Set(
       `${task.title} ${task.description}`
         .toLowerCase()
         .split(/[^a-z0-9]+/)
         .filter((w) => w.length > 0),
     ),
-  ].sort();
+  ]);
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {
@@ -111,7 +112,7 @@ function identicalFileSets(tasks: readonly TaskModel[], add: AddSuspect): void {
   const byFiles = new Map<string, TaskModel[]>();
   for (const t of tasks) {
     if (t.files.length === 0) continue;
-    const key = [...new Set(t.files)].sort().join('\n');
+    const key = sortTexts([...new Set(t.files)]).join('\n');
     const list = byFiles.get(key) ?? [];
     list.push(t);
     byFiles.set(key, list);

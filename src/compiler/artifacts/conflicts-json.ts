@@ -3,6 +3,7 @@
  * pattern once with the tasks holding it, so the size grows with patterns and tasks, never with task pairs.
  */
 import type { FileConflicts } from '../compiled.js';
+import { sortAscending } from '../sort-lists.js';
 
 export function conflictGroupsJson(conflicts: FileConflicts, withResolution = false) {
   const { patterns, overlaps } = conflicts;
@@ -33,5 +34,5 @@ export function conflictGroupsJson(conflicts: FileConflicts, withResolution = fa
 export function groupsOfTasks(conflicts: FileConflicts): number[][] {
   const groupOfPattern = new Int32Array(conflicts.patterns.length);
   conflicts.groups.forEach((g, k) => g.patterns.forEach((p) => (groupOfPattern[p] = k + 1)));
-  return conflicts.heldBy.map((held) => [...new Set(held.map((p) => groupOfPattern[p]!))].sort((a, b) => a - b));
+  return conflicts.heldBy.map((held) => sortAscending([...new Set(held.map((p) => groupOfPattern[p]!))]));
 }

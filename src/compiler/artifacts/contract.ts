@@ -7,6 +7,7 @@
 import type { CompiledPlan } from '../compiled.js';
 import type { EdgeModel, TaskModel } from '../model.js';
 import type { CompletionEstimate } from '../schedule/risk.js';
+import { sortBy } from '../sort-lists.js';
 
 function completionJson(e: CompletionEstimate) {
   return { optimal_hours: e.optimalHours, p50_hours: e.p50Hours, p80_hours: e.p80Hours, p95_hours: e.p95Hours };
@@ -71,7 +72,7 @@ export function avoidPartners(compiled: CompiledPlan): Map<string, string[]> {
     }
   }
   const index = new Map(tasks.map((t) => [t.id, t.index]));
-  return new Map([...partners].map(([id, set]) => [id, [...set].sort((a, b) => index.get(a)! - index.get(b)!)]));
+  return new Map([...partners].map(([id, set]) => [id, sortBy([...set], (a, b) => index.get(a)! - index.get(b)!)]));
 }
 
 export function taskContract(t: TaskModel) {

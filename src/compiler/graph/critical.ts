@@ -20,9 +20,12 @@ export function earliestStarts(graph: Pick<IndexGraph, 'size' | 'hours' | 'pred'
   const { size, hours, pred } = graph;
   const es = new Float64Array(size);
   let length = 0;
-  for (const v of order) {
+  // Indexed loops: run once per compile, mostly unoptimized, where a for...of allocates per element.
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k]!;
+    const preds = pred[v]!;
     let start = 0;
-    for (const p of pred[v]!) start = Math.max(start, es[p]! + hours[p]!);
+    for (let i = 0; i < preds.length; i++) start = Math.max(start, es[preds[i]!]! + hours[preds[i]!]!);
     es[v] = start;
     length = Math.max(length, start + hours[v]!);
   }
@@ -36,7 +39,8 @@ export function criticalPathMethod(graph: IndexGraph, order: readonly number[]):
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k]!;
     let finish = length;
-    for (const s of succ[v]!) finish = Math.min(finish, lf[s]! - hours[s]!);
+    const succs = succ[v]!;
+    for (let i = 0; i < succs.length; i++) finish = Math.min(finish, lf[succs[i]!]! - hours[succs[i]!]!);
     lf[v] = finish;
   }
   // Walk back from the lowest-numbered task that ends last, always to the lowest-numbered tight predecessor.

@@ -37,12 +37,15 @@ function successorsByPosition(graph: IndexGraph, order: readonly number[]): { po
   const n = graph.taskCount;
   const pos = new Int32Array(n);
   let next = 0;
-  for (const v of order) if (v < n) pos[v] = next++;
+  // Indexed loops in this file: a compile runs it once, much of it unoptimized, where a for...of
+  // allocates an iterator result per element.
+  for (let k = 0; k < order.length; k++) if (order[k]! < n) pos[order[k]!] = next++;
   const succ: number[][] = Array.from({ length: n }, () => []);
   const indegree = new Int32Array(n);
-  for (const [a, b] of graph.taskEdges) {
-    succ[pos[a]!]!.push(pos[b]!);
-    indegree[pos[b]!]!++;
+  for (let i = 0; i < graph.taskEdges.length; i++) {
+    const edge = graph.taskEdges[i]!;
+    succ[pos[edge[0]]!]!.push(pos[edge[1]]!);
+    indegree[pos[edge[1]]!]!++;
   }
   return { pos, succ, indegree };
 }
@@ -54,7 +57,8 @@ function candidateColumns(succ: readonly number[][], indegree: Int32Array): { co
   const columnNode: number[] = [];
   for (let u = 0; u < n; u++) {
     if (succ[u]!.length < 2) continue;
-    for (const s of succ[u]!) if (indegree[s]! >= 2 && column[s] === -1) column[s] = 1;
+    const targets = succ[u]!;
+    for (let i = 0; i < targets.length; i++) if (indegree[targets[i]!]! >= 2 && column[targets[i]!] === -1) column[targets[i]!] = 1;
   }
   for (let v = 0; v < n; v++)
     if (column[v] === 1) {
@@ -80,7 +84,9 @@ function reachBlock({ succ, column, words, lo, hi, limit, reach }: Block): void 
   reach.fill(0, 0, limit * words);
   for (let u = limit - 1; u >= 0; u--) {
     const base = u * words;
-    for (const s of succ[u]!) {
+    const targets = succ[u]!;
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
       if (s > limit) continue;
       const c = column[s]!;
       if (c >= lo && c < hi) reach[base + ((c - lo) >> 5)]! |= 1 << ((c - lo) & 31);
@@ -98,12 +104,14 @@ function markRedundant({ succ, column, words, lo, hi, limit, reach }: Block, n: 
     const targets = succ[u]!;
     if (targets.length < 2 || !targets.some((s) => column[s]! >= lo && column[s]! < hi)) continue;
     union.fill(0);
-    for (const s of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
       if (s >= limit) continue;
       const sBase = s * words;
       for (let w = 0; w < words; w++) union[w]! |= reach[sBase + w]!;
     }
-    for (const s of targets) {
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
       const c = column[s]!;
       if (c < lo || c >= hi) continue;
       if (union[(c - lo) >> 5]! & (1 << ((c - lo) & 31))) redundant.add(u * n + s);

@@ -22,12 +22,16 @@ export function topologicalSort(size: number, pred: ArrayLike<ArrayLike<number>>
     while (heap.size > 0) {
       const v = heap.pop()!;
       out[k++] = v;
-      for (const w of succ[v]!) if (--waiting[w]! === 0) heap.push(w);
+      const next = succ[v]!;
+      for (let i = 0; i < next.length; i++) if (--waiting[next[i]!]! === 0) heap.push(next[i]!);
     }
   } else {
     let tail = 0;
     for (let v = 0; v < size; v++) if (waiting[v] === 0) out[tail++] = v;
-    for (; k < tail; k++) for (const w of succ[out[k]!]!) if (--waiting[w]! === 0) out[tail++] = w;
+    for (; k < tail; k++) {
+      const next = succ[out[k]!]!;
+      for (let i = 0; i < next.length; i++) if (--waiting[next[i]!]! === 0) out[tail++] = next[i]!;
+    }
   }
   return k === size ? out : out.subarray(0, k);
 }
@@ -48,9 +52,13 @@ export function topologicalOrder(graph: IndexGraph, rank: (task: number) => numb
  */
 export function kahnLayers(graph: IndexGraph, order: readonly number[]): Int32Array {
   const layer = new Int32Array(graph.size);
-  for (const v of order) {
+  // Indexed loops (as in topologicalSort): run once per compile, mostly unoptimized, where a for...of
+  // allocates an iterator result per element.
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k]!;
+    const preds = graph.pred[v]!;
     let deepest = 0;
-    for (const p of graph.pred[v]!) if (layer[p]! > deepest) deepest = layer[p]!;
+    for (let i = 0; i < preds.length; i++) if (layer[preds[i]!]! > deepest) deepest = layer[preds[i]!]!;
     layer[v] = v < graph.taskCount ? deepest + 1 : deepest;
   }
   return layer;

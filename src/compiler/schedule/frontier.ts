@@ -70,7 +70,11 @@ function resourceUtilization(problem: Problem, makespan: number): Record<string,
   const utilization: Record<string, number> = {};
   problem.resourceNames.forEach((name, r) => {
     let used = 0;
-    for (let v = 0; v < n; v++) for (const [res, units] of problem.demand[v]!) if (res === r) used += units * problem.duration[v]!;
+    // Indexed (here and below): run once per compile, mostly unoptimized, where for...of allocates per element.
+    for (let v = 0; v < n; v++) {
+      const demand = problem.demand[v]!;
+      for (let i = 0; i < demand.length; i++) if (demand[i]![0] === r) used += demand[i]![1] * problem.duration[v]!;
+    }
     utilization[name] = makespan > 0 ? roundRatio(used / (problem.capacity[r]! * makespan)) : 0;
   });
   return utilization;
@@ -151,7 +155,8 @@ function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: num
   const resourceWork = new Float64Array(problem.capacity.length);
   for (let v = 0; v < n; v++) {
     work += problem.duration[v]!;
-    for (const [r, units] of problem.demand[v]!) resourceWork[r]! += units * problem.duration[v]!;
+    const demand = problem.demand[v]!;
+    for (let i = 0; i < demand.length; i++) resourceWork[demand[i]![0]]! += demand[i]![1] * problem.duration[v]!;
   }
   const resourceHours: Record<string, number> = {};
   problem.resourceNames.forEach((name, r) => (resourceHours[name] = roundHours(resourceWork[r]! / problem.capacity[r]!)));
@@ -174,7 +179,10 @@ function lowerBoundOf(model: PlanModel, problem: Problem, criticalPathHours: num
  */
 function filesBound(problem: Problem, conflicts: FileConflicts): { pattern: string; hours: number } | null {
   const work = new Float64Array(problem.patternCount);
-  for (let v = 0; v < problem.taskCount; v++) for (const p of problem.holds[v]!) work[p]! += problem.duration[v]!;
+  for (let v = 0; v < problem.taskCount; v++) {
+    const holds = problem.holds[v]!;
+    for (let i = 0; i < holds.length; i++) work[holds[i]!]! += problem.duration[v]!;
+  }
   let best: { pattern: string; hours: number } | null = null;
   for (let p = 0; p < problem.patternCount; p++) {
     if (!problem.excludes[p]!.includes(p) || work[p]! <= 0) continue;

@@ -144,9 +144,13 @@ export function scheduleInsights(
 function readyTimes(problem: Problem, start: Float64Array, finish: Float64Array): Float64Array {
   const order = Array.from({ length: problem.size }, (_, v) => v).sort((a, b) => problem.topoPosition[a]! - problem.topoPosition[b]!);
   const ready = new Float64Array(problem.size);
-  for (const v of order) {
+  // Indexed loops (here and in contentions and usersOf): run once per compile, mostly unoptimized, where a
+  // for...of or a destructured pair allocates per element.
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k]!;
+    const preds = problem.pred[v]!;
     let t = 0;
-    for (const p of problem.pred[v]!) t = Math.max(t, finish[p]!);
+    for (let i = 0; i < preds.length; i++) t = Math.max(t, finish[preds[i]!]!);
     ready[v] = t;
     if (v >= problem.taskCount) start[v] = finish[v] = t;
   }
@@ -155,7 +159,15 @@ function readyTimes(problem: Problem, start: Float64Array, finish: Float64Array)
 
 function usersOf(problem: Problem, r: number): number[] {
   const out: number[] = [];
-  for (let v = 0; v < problem.taskCount; v++) if (problem.demand[v]!.some(([res]) => res === r)) out.push(v);
+  for (let v = 0; v < problem.taskCount; v++) {
+    const demand = problem.demand[v]!;
+    for (let i = 0; i < demand.length; i++) {
+      if (demand[i]![0] === r) {
+        out.push(v);
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -218,14 +230,19 @@ function contentions(
   const wait = new Float64Array(problem.resourceNames.length);
   const tasks: number[][] = problem.resourceNames.map(() => []);
   let e = 0;
-  for (const v of waiting) {
+  for (let w = 0; w < waiting.length; w++) {
+    const v = waiting[w]!;
     const t = ready[v]!;
     for (; e < events.length && timeOf(events[e]!) <= t; e++) {
       const x = events[e]!;
       const delta = (x & 1) === 1 ? 1 : -1;
-      for (const [r, units] of problem.demand[x >> 1]!) use[r]! += delta * units;
+      const demand = problem.demand[x >> 1]!;
+      for (let i = 0; i < demand.length; i++) use[demand[i]![0]]! += delta * demand[i]![1];
     }
-    for (const [r, units] of problem.demand[v]!) {
+    const demand = problem.demand[v]!;
+    for (let i = 0; i < demand.length; i++) {
+      const r = demand[i]![0];
+      const units = demand[i]![1];
       if (r >= problem.resourceNames.length || r === problem.concurrencyResource) continue;
       if (use[r]! + units > problem.capacity[r]!) {
         wait[r]! += start[v]! - t;

@@ -167,6 +167,13 @@ export class ParallelScheduler {
   readonly start: Float64Array;
   readonly finish: Float64Array;
   makespan = 0;
+  /**
+   * The nodes with a duration in the order they finished: by finish time, then node number (the running
+   * heap's order), so the nodes finishing at one instant are a run of it (a binary search finds them).
+   */
+  readonly finishOrder: Int32Array;
+  /** How many of finishOrder's entries this run wrote. */
+  finished = 0;
   private readonly size: number;
   private readonly flat: FlatProblem;
   private readonly waiting: Int32Array;
@@ -198,6 +205,7 @@ export class ParallelScheduler {
     this.flat = flatOf(problem);
     this.start = new Float64Array(size);
     this.finish = new Float64Array(size);
+    this.finishOrder = new Int32Array(size);
     this.waiting = new Int32Array(size);
     this.use = new Int32Array(problem.capacity.length);
     this.capacity = Float64Array.from(problem.capacity);
@@ -218,7 +226,7 @@ export class ParallelScheduler {
     this.parked = new Array<KeyHeap | null>(problem.patternCount).fill(null);
     this.eligible = new KeyHeap(key);
     this.running.size = 0;
-    this.eligibleZero = this.done = this.t = this.makespan = 0;
+    this.eligibleZero = this.done = this.t = this.makespan = this.finished = 0;
     this.start.fill(0);
     this.finish.fill(0);
     for (let v = 0; v < size; v++) if (this.waiting[v] === 0) this.makeEligible(v);
@@ -302,6 +310,7 @@ export class ParallelScheduler {
   }
 
   private finishNode(v: number): void {
+    this.finishOrder[this.finished++] = v;
     const { demandAt, demandResource, demandUnits } = this.flat;
     for (let k = demandAt[v]!, end = demandAt[v + 1]!; k < end; k++) this.use[demandResource[k]!]! -= demandUnits[k]!;
     this.hold(v, -1);

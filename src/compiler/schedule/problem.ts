@@ -7,6 +7,7 @@
 import type { FileConflicts } from '../compiled.js';
 import { blockersOf } from '../conflicts.js';
 import type { IndexGraph } from '../graph/index-graph.js';
+import { sortAscending } from '../sort-lists.js';
 import { topologicalSort } from '../graph/topo.js';
 import type { PlanModel } from '../model.js';
 import { hash32 } from './prng.js';
@@ -76,10 +77,15 @@ function renumber(graph: IndexGraph, byId: Task[]): { size: number; duration: Fl
   for (let v = 0; v < size; v++) {
     const node = nodeOfPlan[v]!;
     duration[node] = graph.hours[v]!;
-    for (const w of graph.succ[v]!) succ[node]!.push(nodeOfPlan[w]!);
-    for (const w of graph.pred[v]!) pred[node]!.push(nodeOfPlan[w]!);
+    // Indexed: this runs once per compile, mostly before the JIT has optimized it, where a for...of
+    // allocates an iterator result per element.
+    const out = graph.succ[v]!;
+    const into = graph.pred[v]!;
+    for (let i = 0; i < out.length; i++) succ[node]!.push(nodeOfPlan[out[i]!]!);
+    for (let i = 0; i < into.length; i++) pred[node]!.push(nodeOfPlan[into[i]!]!);
   }
-  for (const list of [...pred, ...succ]) list.sort((a, b) => a - b);
+  for (const list of pred) sortAscending(list);
+  for (const list of succ) sortAscending(list);
   return { size, duration, pred, succ };
 }
 

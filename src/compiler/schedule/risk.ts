@@ -105,7 +105,9 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
   const n = base.taskCount;
   const taskOf = base.planIndex.map((i) => model.tasks[i]!);
   const nodeOf = new Map(taskOf.map((t, v) => [t.id, v]));
-  const problem = gatedProblem(base, frontier, nodeOf);
+  // The node of each schedule entry, looked up once for gatedProblem's two passes.
+  const scheduled = Int32Array.from(frontier.schedule, (s) => nodeOf.get(s.task)!);
+  const problem = gatedProblem(base, frontier, scheduled);
   // The launch order: rank in the frontier priority; barriers and hand-over events pass as soon as they are due.
   const key = new Float64Array(problem.size).fill(-1);
   frontier.priority.forEach((id, rank) => (key[nodeOf.get(id)!] = rank));
@@ -131,11 +133,14 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
     }
     const makespan = replay.run(key);
     frontierSamples[run] = makespan;
-    markCritical(sampled, replay.start, replay.finish, makespan, critical);
+    markCritical(sampled, replay, makespan, critical);
     let total = 0;
-    for (const nodes of waveNodes) {
+    // Indexed loops (here and in the helpers): a compile runs this once, much of it before the JIT has
+    // optimized it, where a for...of allocates an iterator result per element.
+    for (let w = 0; w < waveNodes.length; w++) {
+      const nodes = waveNodes[w]!;
       let longest = 0;
-      for (const v of nodes) longest = Math.max(longest, duration[v]!);
+      for (let i = 0; i < nodes.length; i++) longest = Math.max(longest, duration[nodes[i]!]!);
       total += longest;
     }
     waveSamples[run] = total;
@@ -170,10 +175,11 @@ export function scheduleRisk(model: PlanModel, base: Problem, frontier: Frontier
  * every task starting at t that needed the same thing. Each task finishes into at most a few such nodes,
  * so the problem stays linear. Acyclic: an event's predecessors finish when its successors start.
  */
-function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<string, number>): Problem {
+function gatedProblem(problem: Problem, frontier: FrontierSchedule, scheduled: Int32Array): Problem {
   const finishing = new Map<number, number[]>();
-  for (const s of frontier.schedule) {
-    const v = nodeOf.get(s.task)!;
+  for (let i = 0; i < scheduled.length; i++) {
+    const s = frontier.schedule[i]!;
+    const v = scheduled[i]!;
     if (problem.duration[v]! > 0) (finishing.get(s.finish) ?? finishing.set(s.finish, []).get(s.finish)!).push(v);
   }
   // The problem's own lists are shared, and a node's copied only when it gains an arc.
@@ -183,40 +189,50 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
   const ownSucc = new Uint8Array(problem.size);
   const predOf = (v: number) => (v >= problem.size || ownPred[v] ? pred[v]! : ((ownPred[v] = 1), (pred[v] = [...pred[v]!])));
   const succOf = (v: number) => (v >= problem.size || ownSucc[v] ? succ[v]! : ((ownSucc[v] = 1), (succ[v] = [...succ[v]!])));
+  // Events by instant and what they free: slots by the instant alone (a number key: printing a time as a
+  // text key for each of thousands of tasks cost more than the rest of this pass), the rest by text.
+  const slots = new Map<number, number>();
   const events = new Map<string, number>();
-  const eventNode = (key: string, holders: () => number[]): number | null => {
-    let e = events.get(key);
+  const eventNode = <K>(known: Map<K, number>, key: K, holders: () => number[]): number | null => {
+    let e = known.get(key);
     if (e === undefined) {
       const from = holders();
       if (from.length === 0) return null;
       e = pred.length;
-      events.set(key, e);
+      known.set(key, e);
       pred.push(from);
       succ.push([]);
-      for (const v of from) succOf(v).push(e);
+      for (let i = 0; i < from.length; i++) succOf(from[i]!).push(e);
     }
     return e;
   };
   const conc = problem.concurrencyResource;
-  for (const s of frontier.schedule) {
-    const k = nodeOf.get(s.task)!;
+  for (let i = 0; i < scheduled.length; i++) {
+    const s = frontier.schedule[i]!;
+    const k = scheduled[i]!;
     const t = s.start;
     const done = finishing.get(t);
     if (t <= 0 || !done || problem.duration[k]! <= 0) continue;
+    if (conc >= 0) {
+      // One gate, the slot (the usual case: no list of gates per task).
+      const e = eventNode(slots, t, () => done);
+      if (e !== null) {
+        succOf(e).push(k);
+        predOf(k).push(e);
+      }
+      continue;
+    }
     // A node gets at most a few gates: a list in first-added order, as a Set would iterate them.
     const gates: number[] = [];
     const add = (e: number | null) => e !== null && !gates.includes(e) && gates.push(e);
-    if (conc >= 0) add(eventNode(`${t}|slot`, () => done));
-    else {
-      for (const [r] of problem.demand[k]!) add(eventNode(`${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
-      for (const p of problem.blockedBy[k]!) add(eventNode(`${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
-    }
+    for (const [r] of problem.demand[k]!) add(eventNode(events, `${t}|r${r}`, () => done.filter((v) => problem.demand[v]!.some(([x]) => x === r))));
+    for (const p of problem.blockedBy[k]!) add(eventNode(events, `${t}|p${p}`, () => done.filter((v) => problem.holds[v]!.includes(p))));
     for (const e of gates) {
       succOf(e).push(k);
       predOf(k).push(e);
     }
   }
-  if (events.size === 0) return problem;
+  if (slots.size === 0 && events.size === 0) return problem;
   const size = pred.length;
   const duration = new Float64Array(size);
   duration.set(problem.duration);
@@ -237,17 +253,13 @@ function gatedProblem(problem: Problem, frontier: FrontierSchedule, nodeOf: Map<
 /**
  * Adds one to `count` for every task on a critical path of this replay: the tasks finishing at the
  * makespan, and, going back, what made each of them start when it did — a predecessor finishing at that
- * instant, or else (it waited for room) the tasks that finished then and freed it.
+ * instant, or else (it waited for room) the tasks that finished then and freed it. Those are found in the
+ * replay's finish order (`replay.finishOrder`, sorted by finish time), not in a table of every finish
+ * time built per run.
  */
-function markCritical(problem: Problem, start: Float64Array, finish: Float64Array, makespan: number, count: Float64Array): void {
+function markCritical(problem: Problem, replay: ParallelScheduler, makespan: number, count: Float64Array): void {
+  const { start, finish, finishOrder, finished } = replay;
   const size = problem.size;
-  const byFinish = new Map<number, number[]>();
-  for (let v = 0; v < size; v++) {
-    if (problem.duration[v]! <= 0) continue;
-    const list = byFinish.get(finish[v]!);
-    if (list) list.push(v);
-    else byFinish.set(finish[v]!, [v]);
-  }
   const onPath = new Uint8Array(size);
   const stack: number[] = [];
   for (let v = 0; v < size; v++) {
@@ -261,7 +273,9 @@ function markCritical(problem: Problem, start: Float64Array, finish: Float64Arra
     const s = start[v]!;
     if (s <= 0) continue;
     let driven = false;
-    for (const p of problem.pred[v]!) {
+    const preds = problem.pred[v]!;
+    for (let i = 0; i < preds.length; i++) {
+      const p = preds[i]!;
       if (finish[p] !== s) continue;
       driven = true;
       if (!onPath[p]) {
@@ -270,7 +284,16 @@ function markCritical(problem: Problem, start: Float64Array, finish: Float64Arra
       }
     }
     if (driven) continue;
-    for (const p of byFinish.get(s) ?? []) {
+    // The first node of the finish order that finishes at s or later, then every one finishing at s.
+    let lo = 0;
+    let hi = finished;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (finish[finishOrder[mid]!]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < finished && finish[finishOrder[i]!]! === s; i++) {
+      const p = finishOrder[i]!;
       if (!onPath[p]) {
         onPath[p] = 1;
         stack.push(p);

@@ -10,6 +10,9 @@
 import type { Problem } from './problem.js';
 import { roundHours } from '../rounding.js';
 
+// Indexed loops throughout: a compile runs one pass (the budget probe), much of it before the JIT has
+// optimized this code, and there a for...of allocates an iterator result per element (a destructured
+// pair, an iterator and its results).
 export class SerialScheduler {
   readonly start: Float64Array;
   readonly finish: Float64Array;
@@ -60,7 +63,8 @@ export class SerialScheduler {
     for (let k = 0; k < list.length; k++) {
       const j = list[k]!;
       let ready = 0;
-      for (const p of before[j]!) if (this.finish[p]! > ready) ready = this.finish[p]!;
+      const preds = before[j]!;
+      for (let i = 0; i < preds.length; i++) if (this.finish[preds[i]!]! > ready) ready = this.finish[preds[i]!]!;
       const t = this.earliest(j, ready);
       this.place(j, t);
       if (this.work > workLimit) return NaN;
@@ -70,12 +74,26 @@ export class SerialScheduler {
     return makespan;
   }
 
-  private find(t: number): number {
-    let lo = 0;
+  /**
+   * The segment holding time t: the last k with times[k] <= t. `from` is a segment known to start at or
+   * before t (a pass that only moves later resumes where it was): searched from there with doubling
+   * steps, so a short move costs a few probes instead of a search over every segment.
+   */
+  private find(t: number, from = 0): number {
+    const times = this.times;
+    let lo = from;
     let hi = this.segments - 1;
+    if (from > 0) {
+      let step = 1;
+      while (lo + step <= hi && times[lo + step]! <= t) {
+        lo += step;
+        step *= 2;
+      }
+      hi = Math.min(hi, lo + step - 1);
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.times[mid]! <= t) lo = mid;
+      if (times[mid]! <= t) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -89,10 +107,13 @@ export class SerialScheduler {
     const blockers = problem.blockedBy[j]!;
     const R = this.resources;
     let t = ready;
+    // The segment of t, found again each time t moves; t only moves later, so each search resumes from the last.
+    let at = 0;
     for (;;) {
       let moved = false;
       this.work += blockers.length;
-      for (const q of blockers) {
+      for (let b = 0; b < blockers.length; b++) {
+        const q = blockers[b]!;
         const finishes = this.busyFinish[q];
         if (!finishes) continue;
         // Every t' in [t, end of the busy interval that [t, t + d) meets) would meet it too: skip them all.
@@ -105,12 +126,14 @@ export class SerialScheduler {
       if (moved) continue;
       if (demand.length > 0) {
         const end = roundHours(t + d);
-        for (let k = this.find(t); k < this.segments && this.times[k]! < end; k++) {
+        at = this.find(t, at);
+        for (let k = at; k < this.segments && this.times[k]! < end; k++) {
           this.work++;
           const row = k * R;
           let fits = true;
-          for (const [r, units] of demand) {
-            if (this.use[row + r]! + units > problem.capacity[r]!) {
+          for (let i = 0; i < demand.length; i++) {
+            const r = demand[i]![0];
+            if (this.use[row + r]! + demand[i]![1] > problem.capacity[r]!) {
               fits = false;
               break;
             }
@@ -155,13 +178,14 @@ export class SerialScheduler {
     this.finish[j] = roundHours(t + d);
     this.placed[j] = 1;
     if (d === 0) return;
-    for (const p of problem.holds[j]!) this.occupy(p, t, this.finish[j]);
+    const holds = problem.holds[j]!;
+    for (let i = 0; i < holds.length; i++) this.occupy(holds[i]!, t, this.finish[j]);
     const demand = problem.demand[j]!;
     if (demand.length === 0) return;
     const a = this.split(t);
     const b = this.split(this.finish[j]);
     const R = this.resources;
-    for (let k = a; k < b; k++) for (const [r, units] of demand) this.use[k * R + r]! += units;
+    for (let k = a; k < b; k++) for (let i = 0; i < demand.length; i++) this.use[k * R + demand[i]![0]]! += demand[i]![1];
   }
 
   /** Adds [from, to) to the pattern's busy intervals, merging those it meets or touches. */

@@ -99,10 +99,18 @@ class WaveBuilder {
   /** Called when v has been placed (or, for a barrier, when its last predecessor has): its successors may be ready. */
   private resolve(v: number): void {
     const { graph, n, waveOf } = this;
-    for (const s of graph.succ[v]!) {
+    // Indexed loops (here and in fillWave, closeWave): run once per compile, mostly unoptimized, where a
+    // for...of allocates an iterator result per element.
+    const succs = graph.succ[v]!;
+    for (let k = 0; k < succs.length; k++) {
+      const s = succs[k]!;
       if (--this.waiting[s]! !== 0) continue;
       let from = 0;
-      for (const p of graph.pred[s]!) from = Math.max(from, p < n ? waveOf[p]! + 1 : waveOf[p]!);
+      const preds = graph.pred[s]!;
+      for (let i = 0; i < preds.length; i++) {
+        const p = preds[i]!;
+        from = Math.max(from, p < n ? waveOf[p]! + 1 : waveOf[p]!);
+      }
       if (s < n) this.pool.push({ task: s, from });
       else {
         waveOf[s] = from;
@@ -112,7 +120,8 @@ class WaveBuilder {
   }
 
   private flushPool(): void {
-    for (const p of this.pool) {
+    for (let i = 0; i < this.pool.length; i++) {
+      const p = this.pool[i]!;
       this.readyFrom[p.task] = p.from;
       this.future.push(p.task);
     }
@@ -199,7 +208,8 @@ class WaveBuilder {
       }
       inWave.push(t);
       this.placed[t] = 1;
-      for (const p of conflicts.heldBy[t]!) this.holdersInWave[p]!.push(t);
+      const held = conflicts.heldBy[t]!;
+      for (let i = 0; i < held.length; i++) this.holdersInWave[held[i]!]!.push(t);
       for (const [name, units] of Object.entries(task.resources)) usage.set(name, (usage.get(name) ?? 0) + units);
     }
     for (const k of skipped) queue.update(k);
@@ -227,10 +237,13 @@ class WaveBuilder {
   /** The wave's tasks are placed: files released, successors readied, the wave described. */
   private closeWave(w: number, wave: Wave, inWave: number[], usage: Map<string, number>): void {
     const { model } = this;
-    for (const t of inWave) for (const p of this.conflicts.heldBy[t]!) this.holdersInWave[p]!.length = 0;
+    for (let k = 0; k < inWave.length; k++) {
+      const held = this.conflicts.heldBy[inWave[k]!]!;
+      for (let i = 0; i < held.length; i++) this.holdersInWave[held[i]!]!.length = 0;
+    }
     if (inWave.length === 0) throw new Error('wave schedule made no progress: the graph is not acyclic');
-    for (const t of inWave) this.waveOf[t] = w;
-    for (const t of inWave) this.resolve(t);
+    for (let k = 0; k < inWave.length; k++) this.waveOf[inWave[k]!] = w;
+    for (let k = 0; k < inWave.length; k++) this.resolve(inWave[k]!);
     this.flushPool();
     inWave.sort((a, b) => a - b);
     const phases = [...new Set(inWave.map((t) => model.tasks[t]!.phaseIndex).filter((p) => p >= 0))].sort((a, b) => a - b);
