@@ -15,7 +15,7 @@ import { topologicalSort } from '../graph/topo.js';
 import { justify } from './justify.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
-import { SerialScheduler } from './serial-sgs.js';
+import { SerialScheduler, firstAtLeast } from './serial-sgs.js';
 
 export interface Individual {
   list: Int32Array;
@@ -351,18 +351,6 @@ function peakCrossover(problem: Problem, x: Int32Array, start: Float64Array, mak
   for (const v of x) if (part(v) === 1) child[k++] = v;
   for (const v of y) if (part(v) === 2) child[k++] = v;
   return child;
-}
-
-/** First index whose value is >= t (values ascending). */
-function firstAtLeast(values: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid]! >= t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Swaps neighbours that do not depend on each other, each with a small probability. */
