@@ -11,6 +11,7 @@ import type { Plan } from '../../types/plan.js';
 import type { CompiledPlan } from '../compiled.js';
 import type { TestStrategyChoice } from '../analysis/test-strategy.js';
 import { round } from '../rounding.js';
+import { sortTexts } from '../sort-lists.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
@@ -85,7 +86,10 @@ function resourceRequirements(t: TaskModel, exclusiveNames: Set<string>) {
   const exclusive: string[] = [];
   const shared: Record<string, number> = {};
   // In key order, so the task's record is not copied to sort them.
-  for (const name of Object.keys(t.resources).sort()) {
+  // sortTexts: a task names few resources, and a built-in sort call costs ~1 KB of work state each.
+  const names = sortTexts(Object.keys(t.resources));
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     if (exclusiveNames.has(name)) exclusive.push(name);
     else shared[name] = t.resources[name]!;
   }
@@ -107,10 +111,23 @@ function schedulingHints(t: TaskModel, f: TaskFacts) {
   };
 }
 
+/**
+ * The task's own skills then its stream's, each once (what `[...new Set([...own, ...stream's])]` gives):
+ * the lists are short, so a scan of the output replaces a Set and the joined list per task.
+ */
+function skillsOf(t: TaskModel, f: TaskFacts): string[] {
+  const own = t.source.skills ?? [];
+  const stream = t.stream === null ? undefined : f.streamSkills.get(t.stream);
+  if (own.length + (stream?.length ?? 0) > 32) return [...new Set([...own, ...(stream ?? [])])];
+  const out: string[] = [];
+  for (let i = 0; i < own.length; i++) if (!out.includes(own[i]!)) out.push(own[i]!);
+  if (stream !== undefined) for (let i = 0; i < stream.length; i++) if (!out.includes(stream[i]!)) out.push(stream[i]!);
+  return out;
+}
+
 /** One task's record, its keys in sorted order, with the hash of the rest as `contentHash` (withHashKey). */
 function taskJson(t: TaskModel, f: TaskFacts) {
   const test = f.tests.get(t.id)!;
-  const skills = t.stream === null ? (t.source.skills ?? []) : [...(t.source.skills ?? []), ...(f.streamSkills.get(t.stream) ?? [])];
   return withHashKey(
     {
       acceptance_checks: t.acceptance.map(checkJson),
@@ -140,7 +157,7 @@ function taskJson(t: TaskModel, f: TaskFacts) {
       resource_requirements: resourceRequirements(t, f.exclusive),
       risk: t.risk,
       scheduling_hints: schedulingHints(t, f),
-      skillsRequired: [...new Set(skills)],
+      skillsRequired: skillsOf(t, f),
       source_evidence: t.evidence,
       steps: t.source.steps ?? [],
       stream: t.stream,
