@@ -15,7 +15,8 @@ import { topologicalSort } from '../graph/topo.js';
 import { justify } from './justify.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
-import { SerialScheduler, firstAtLeast } from './serial-sgs.js';
+import { SerialScheduler } from './serial-sgs.js';
+import { lowerBound } from '../../core/lower-bound.js';
 
 export interface Individual {
   list: Int32Array;
@@ -330,7 +331,7 @@ function peakCrossover(problem: Problem, x: Int32Array, start: Float64Array, mak
     let load = 0;
     for (const [r, units] of problem.demand[v]!) load += units / problem.capacity[r]!;
     if (load === 0 || end <= start[v]!) continue;
-    for (let i = firstAtLeast(times, start[v]!); i + 1 < times.length && times[i]! < end - 1e-9; i++) busy[i] = busy[i]! + load;
+    for (let i = lowerBound(times.length, (k) => times[k]! < start[v]!); i + 1 < times.length && times[i]! < end - 1e-9; i++) busy[i] = busy[i]! + load;
   }
   const length = share * makespan;
   let from = 0;

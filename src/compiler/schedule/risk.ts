@@ -16,6 +16,7 @@ import { ParallelScheduler } from './parallel-sgs.js';
 import type { Problem } from './problem.js';
 import { createRandom } from './prng.js';
 import { roundHours as roundTime } from '../rounding.js';
+import { lowerBound } from '../../core/lower-bound.js';
 
 export interface CompletionEstimate {
   /** With every task at its expected duration. */
@@ -285,14 +286,7 @@ function markCritical(problem: Problem, replay: ParallelScheduler, makespan: num
     }
     if (driven) continue;
     // The first node of the finish order that finishes at s or later, then every one finishing at s.
-    let lo = 0;
-    let hi = finished;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (finish[finishOrder[mid]!]! < s) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < finished && finish[finishOrder[i]!]! === s; i++) {
+    for (let i = lowerBound(finished, (k) => finish[finishOrder[k]!]! < s); i < finished && finish[finishOrder[i]!]! === s; i++) {
       const p = finishOrder[i]!;
       if (!onPath[p]) {
         onPath[p] = 1;

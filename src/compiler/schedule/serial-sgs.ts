@@ -222,7 +222,7 @@ function firstAfter(values: readonly number[], t: number): number {
 }
 
 /** First index whose value is >= t (values ascending). */
-export function firstAtLeast(values: readonly number[], t: number): number {
+function firstAtLeast(values: readonly number[], t: number): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
