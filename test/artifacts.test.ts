@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { analyzePlan } from '../src/compiler/analysis/index.js';
 import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
-import { beadsId, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
+import { beadsId, beadsJsonl, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
 import { renderArtifacts } from '../src/compiler/artifacts/index.js';
 import { contentHash, renderJsonDocument, renderJsonDocumentWithRecords, sha256, stableStringify, verifyContentHash, withHashKey } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
@@ -246,6 +246,7 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
     'the phase barrier blocks: the last tasks of phase one -> the first of phase two',
   );
   t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
+  t.equal(beadsJsonl(compiled, { timestamp: '2024-01-02T03:04:05Z' }), text, 'printed issue by issue: the same bytes');
 });
 
 t.test('beads.jsonl: a large phase barrier becomes one milestone issue, linear in size', async (t) => {
