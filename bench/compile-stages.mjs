@@ -60,7 +60,8 @@ stage('tasks.json', () => renderTasksJson(ctx));
 stage('coordinator.json', () => renderCoordinatorJson(ctx));
 stage('Plan.md', () => markdown.renderPlanMd(ctx, templates));
 stage('Decisions.md', () => markdown.renderDecisionsMd(ctx, templates));
-stage('beads.jsonl', () => beads.renderBeadsJsonl(beads.buildBeadsIssues(shown.compiled, { timestamp })));
+// beadsJsonl where the build has it (the issues printed as they are made), as emitArtifacts renders it.
+stage('beads.jsonl', () => (beads.beadsJsonl ? beads.beadsJsonl(shown.compiled, { timestamp }) : beads.renderBeadsJsonl(beads.buildBeadsIssues(shown.compiled, { timestamp }))));
 console.log(
   Object.entries(seconds)
     .map(([name, s]) => `${name} ${s.toFixed(2)} s`)

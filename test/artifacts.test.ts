@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { analyzePlan } from '../src/compiler/analysis/index.js';
 import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
-import { beadsId, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
+import { beadsId, beadsJsonl, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
 import { renderArtifacts } from '../src/compiler/artifacts/index.js';
-import { contentHash, renderJsonDocument, sha256, stableStringify, verifyContentHash, withHashKey } from '../src/compiler/artifacts/json.js';
+import { contentHash, renderJsonDocument, renderJsonDocumentWithRecords, sha256, stableStringify, verifyContentHash, withHashKey } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
 import { flowchartContent, mermaidBlocks, mermaidError } from './helpers/mermaid-check.js';
@@ -246,6 +246,7 @@ t.test('beads.jsonl: beads field names and types, deterministic ids, dependencie
     'the phase barrier blocks: the last tasks of phase one -> the first of phase two',
   );
   t.equal(renderBeadsJsonl(buildBeadsIssues(compiled, { timestamp: '2024-01-02T03:04:05Z' })), text, 'same input, same bytes');
+  t.equal(beadsJsonl(compiled, { timestamp: '2024-01-02T03:04:05Z' }), text, 'printed issue by issue: the same bytes');
 });
 
 t.test('beads.jsonl: a large phase barrier becomes one milestone issue, linear in size', async (t) => {
@@ -626,6 +627,31 @@ t.test('json: a record hashed by withHashKey prints, and hashes into its documen
   const reference = { list: expected, other: { n: 1 }, tail: [1, 2] };
   t.equal(shown, `${referenceJson({ ...reference, generated: { ...facts, contentHash: sha256(referenceJson(reference, false)) } }, true)}\n`);
   t.ok(verifyContentHash(shown));
+});
+
+t.test('json: a document whose records are made and printed a few at a time is the document printed whole', async (t) => {
+  const tricky: Array<Record<string, unknown>> = [
+    { a: 'x', contentHash: '', z: 1 },
+    { contentHash: '' },
+    { a: ['"contentHash":"0000000000000000"'], contentHash: '', b: 'q' },
+    { a: { contentHash: '0000000000000000' }, contentHash: '', m: null },
+    { a: undefined, contentHash: '', b: 'line\nbreak "quoted" \\ back \u2028 ü 😀', e: [], o: {} },
+    { b: 2, a: 1, contentHash: '', n: { y: [1, { q: 'r' }], x: 3 } },
+  ];
+  const facts = { by: 'execplan', timestamp: '2026-01-01T00:00:00Z' };
+  const make = (i: number) => ({ ...tricky[i % tricky.length]!, i });
+  for (const count of [0, 1, 5, 31, 32, 33, 64, 100]) {
+    for (const [name, rest] of [
+      ['before the records', { deps: [{ b: 1, a: 2 }], meta: { z: 'x' } }],
+      ['nothing else', {}],
+      ['a key after the records', { deps: [1], zz: { b: 1, a: 2 } }],
+    ] as const) {
+      const records = Array.from({ length: count }, (_, i) => withHashKey(make(i), 'contentHash', 16));
+      const whole = renderJsonDocument({ generated: facts, ...rest, tasks: records });
+      t.equal(renderJsonDocumentWithRecords({ generated: facts, ...rest }, 'tasks', count, make, 'contentHash', 16), whole, `${count} records, ${name}`);
+      t.ok(verifyContentHash(whole));
+    }
+  }
 });
 
 t.test('putting a deeply nested record in key order reads each value a bounded number of times', async (t) => {

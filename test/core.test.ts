@@ -1,8 +1,12 @@
-// Shared mechanisms under src/core: the atomic file write, the task-status vocabulary and its wait reasons.
+// Shared mechanisms under src/core: the atomic file write, the task-status vocabulary and its wait reasons,
+// the precompiled templates.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stageFile, writeFileAtomic, writeFileAtomicInBackground } from '../src/core/atomic-write.js';
+import { precompiledTemplates } from '../src/core/precompiled-templates.js';
+import { readPackagedTemplate } from '../src/core/template-files.js';
+import { compiledTemplateSource, renderTemplate, templateKey } from '../src/core/templates.js';
 import { cli, cliBackground, project, tempDir } from './helpers/cli.js';
 
 t.test('writeFileAtomic replaces a file whole and leaves no temporary file behind', async (t) => {
@@ -108,3 +112,14 @@ async function waitForFiles(files: string[], timeoutMs = 15_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+t.test('the packaged document templates ship as exactly the code they compile to (else: node scripts/gen-templates.mjs)', async (t) => {
+  for (const name of ['Plan.md.njk', 'Decisions.md.njk']) {
+    const text = readPackagedTemplate(name);
+    t.equal(precompiledTemplates[templateKey('document', text)], compiledTemplateSource('document', text), name);
+  }
+  t.equal(Object.keys(precompiledTemplates).length, 2, 'nothing stale besides them');
+  // Another text (or style) misses and is compiled as before.
+  t.equal(renderTemplate('document', 'Hello {{ name }}\n{% if x %}x{% endif %}', { name: 'you', x: false }), 'Hello you\n');
+  t.equal(precompiledTemplates[templateKey('prompt', readPackagedTemplate('Plan.md.njk'))], undefined);
+});

@@ -7,11 +7,13 @@ import type { CompiledPlan } from '../src/compiler/compiled.js';
 import { findConflicts, mentionedPaths } from '../src/compiler/conflicts.js';
 import { globsOverlap } from '../src/compiler/glob-overlap.js';
 import { sortAscending, sortBy, sortTexts } from '../src/compiler/sort-lists.js';
+import type { IndexGraph } from '../src/compiler/graph/index-graph.js';
+import { redundantEdges } from '../src/compiler/graph/reduce.js';
 import { renderScheduleArtifacts } from '../src/compiler/artifacts/index.js';
 import { instanceToPlanYaml, smToPlanYaml } from '../bench/psplib-convert.mjs';
 import { generateInstance } from '../bench/gen-rcpsp.mjs';
 import { checkFrontier, checkWaves, enforcedPairs, globRegExp, type Exclusions } from './helpers/check-schedule.js';
-import { pathUniverse, patternPool, planYaml, randomPlan } from './helpers/random-plan.js';
+import { pathUniverse, patternPool, planYaml, randomPlan, rng } from './helpers/random-plan.js';
 import { compileText, modelOf } from './helpers/cli.js';
 
 /** Pairs of tasks whose `files` match a common path of the universe: they must be kept apart. */
@@ -379,6 +381,45 @@ t.test('the default budget grows with the plan, and the extra schedules only eve
   // Small plans keep exactly the 5,000 they had.
   const small = compileText(instanceToPlanYaml(generateInstance({ jobs: 30, nc: 1.5, rf: 1, rs: 0.2, seed: 3 }), 'gen-30')).frontier;
   t.ok(small.optimizer.budget <= 5000, `a 30-task plan: ${small.optimizer.budget}`);
+});
+
+t.test('transitive reduction: the windowed rows and the column blocks flag exactly the edges a search finds redundant', async (t) => {
+  let graphs = 0;
+  let flagged = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const random = rng(seed);
+    const n = 2 + Math.floor(random() * 120);
+    // Short spans (layered plans), long ones, and dense graphs; the nodes' numbering is shuffled, so the
+    // topological order is not the plan order.
+    const span = seed % 3 === 0 ? n : 1 + Math.floor(random() * 12);
+    const density = seed % 5 === 0 ? 0.5 : 0.15 + random() * 0.2;
+    const label = Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5);
+    const taskEdges: Array<[number, number]> = [];
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < Math.min(n, a + 1 + span); b++) if (random() < density) taskEdges.push([label[a]!, label[b]!]);
+    const order = Array.from({ length: n }, (_, i) => label[i]!);
+    const graph = { taskCount: n, taskEdges } as unknown as IndexGraph;
+    const succ: number[][] = Array.from({ length: n }, () => []);
+    for (const [a, b] of taskEdges) succ[a]!.push(b);
+    const reaches = (from: number, to: number): boolean => {
+      const stack = [from];
+      const seen = new Set(stack);
+      while (stack.length > 0) {
+        for (const w of succ[stack.pop()!]!) {
+          if (w === to) return true;
+          if (seen.has(w)) continue;
+          seen.add(w);
+          stack.push(w);
+        }
+      }
+      return false;
+    };
+    const expected = taskEdges.map(([a, b]) => succ[a]!.some((w) => w !== b && reaches(w, b)));
+    t.same(redundantEdges(graph, order), expected, `seed ${seed}: windowed`);
+    t.same(redundantEdges(graph, order, 0), expected, `seed ${seed}: blocks`);
+    graphs++;
+    flagged += expected.filter(Boolean).length;
+  }
+  t.ok(graphs === 60 && flagged > 100, `${flagged} redundant edges in ${graphs} graphs`);
 });
 
 t.test('short lists sorted in place give what Array.prototype.sort gives', async (t) => {

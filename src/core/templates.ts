@@ -10,8 +10,10 @@
  *   nunjucks' defaults, so a user's template renders the same as it always did: whitespace as written,
  *   a missing value renders empty.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Nunjucks from 'nunjucks';
+import { precompiledTemplates } from './precompiled-templates.js';
 
 // Loaded on first render: `execplan run` imports the agent prompt but renders it only for agent tasks, and
 // loading nunjucks was a measurable part of a run's start-up. (CommonJS: the same instance an import gets.)
@@ -50,11 +52,40 @@ function template(style: TemplateStyle, text: string, env: Nunjucks.Environment)
   const key = `${style}\0${text}`;
   let found = compiled.get(key);
   if (!found) {
-    found = new (nunjucks().Template)(text, env);
+    const code = precompiledTemplates[templateKey(style, text)];
+    found = code === undefined ? new (nunjucks().Template)(text, env) : precompiledTemplate(code, env);
     if (compiled.size >= compiledLimit) compiled.delete(compiled.keys().next().value!);
     compiled.set(key, found);
   }
   return found;
+}
+
+/** A template from its compiled code, loaded the way nunjucks loads the code it compiles (Template._compile). */
+function precompiledTemplate(code: string, env: Nunjucks.Environment): Nunjucks.Template {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const load = new Function(code) as () => object;
+  return new (nunjucks().Template)({ type: 'code', obj: load() } as unknown as string, env);
+}
+
+/**
+ * What identifies a template's compiled code: nunjucks' version, the style (its lexer options) and the
+ * text. Compiling Plan.md's template took ~25-45 ms of every compile, so the packaged document templates
+ * ship compiled (src/core/precompiled-templates.ts, by this key): a template edited without regenerating
+ * them, or another nunjucks, simply misses and is compiled as before.
+ */
+export function templateKey(style: TemplateStyle, text: string): string {
+  const { version } = createRequire(import.meta.url)('nunjucks/package.json') as { version: string };
+  return createHash('sha256').update(`${version}\0${style}\0${text}`).digest('hex');
+}
+
+/**
+ * nunjucks' compiled code of `text`: what a Template compiles on its first render (the renderer's filters
+ * are all synchronous, so no async filter changes it). scripts/gen-templates.mjs writes these.
+ */
+export function compiledTemplateSource(style: TemplateStyle, text: string): string {
+  const env = environment(style) as unknown as { asyncFilters: string[]; extensionsList: unknown[]; opts: object };
+  const compiler = (nunjucks() as unknown as { compiler: { compile(...args: unknown[]): string } }).compiler;
+  return compiler.compile(text, env.asyncFilters, env.extensionsList, undefined, env.opts);
 }
 
 /** Renders `text` with `context`; `filters` are what the template may use besides nunjucks' own. Throws on template errors. */

@@ -52,6 +52,26 @@ const maxBarrierPairs = 100;
 const priorityNumber = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions): BeadsIssue[] {
+  const issues: BeadsIssue[] = [];
+  eachBeadsIssue(compiled, options, (issue) => issues.push(issue));
+  return issues;
+}
+
+/**
+ * renderBeadsJsonl(buildBeadsIssues(compiled, options)), with each issue printed as soon as it is made:
+ * only the lines are kept, not the ~10,000 issues (and their dependency records) of a large plan until
+ * the last one is made, which the young-generation collector would copy into the old generation.
+ */
+export function beadsJsonl(compiled: CompiledPlan, options: BeadsOptions): string {
+  const lines: string[] = [];
+  eachBeadsIssue(compiled, options, (issue) => lines.push(JSON.stringify(issue)));
+  // An empty last line gives the final newline without a copy of the whole text.
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** The issues of buildBeadsIssues, in its order, each handed to `visit` as it is made. */
+function eachBeadsIssue(compiled: CompiledPlan, options: BeadsOptions, visit: (issue: BeadsIssue) => void): void {
   const { model } = compiled;
   const prefix = options.prefix ?? model.name;
   const at = options.timestamp;
@@ -66,10 +86,13 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
     created_at: at,
     created_by: 'execplan',
   });
-  const issues = model.tasks.map((task): BeadsIssue => {
+  visit(epicIssue(compiled, epicId, at));
+  for (let i = 0; i < milestones.length; i++) visit(milestones[i]!);
+  for (let k = 0; k < model.tasks.length; k++) {
+    const task = model.tasks[k]!;
     const priority = task.priority ?? (task.feature ? featurePriority.get(task.feature) : undefined) ?? 'medium';
     const id = idOf.get(task.id)!;
-    return {
+    visit({
       id,
       title: task.title,
       description: describe(task),
@@ -82,9 +105,8 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
       updated_at: at,
       labels: labelsOf(task),
       dependencies: [dependency(id, epicId, 'parent-child'), ...blockers.get(task.id)!.map((from) => dependency(id, idOf.get(from)!, 'blocks'))],
-    };
-  });
-  return [epicIssue(compiled, epicId, at), ...milestones, ...issues];
+    });
+  }
 }
 
 /** The plan's epic: every task issue is its child. */

@@ -8,7 +8,7 @@ import type { CompiledPlan } from '../compiled.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { renderDag } from './dag-json.js';
 import { renderWaves } from './waves-json.js';
-import { buildBeadsIssues, renderBeadsJsonl } from './beads.js';
+import { beadsJsonl } from './beads.js';
 import type { ArtifactContext } from './context.js';
 import { renderCoordinatorJson } from './coordinator-json.js';
 import { renderFeaturesJson } from './features-json.js';
@@ -86,7 +86,7 @@ export function emitArtifacts(inputs: ArtifactInputs, emit: ArtifactSink): void 
   put('coordinator.json', renderCoordinatorJson(ctx));
   put('Plan.md', renderPlanMd(ctx, inputs.templates));
   put('Decisions.md', renderDecisionsMd(ctx, inputs.templates));
-  put('beads.jsonl', renderBeadsJsonl(buildBeadsIssues(inputs.compiled, { timestamp: inputs.timestamp })));
+  put('beads.jsonl', beadsJsonl(inputs.compiled, { timestamp: inputs.timestamp }));
   put(metaFile, renderMetaJson(ctx, digests));
 }
 

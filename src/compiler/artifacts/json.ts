@@ -59,6 +59,13 @@ const compactTexts = new WeakMap<object, string>();
  * text, remembered for the document's hash (compactDocumentHash).
  */
 export function withHashKey(record: Record<string, unknown>, key: string, length: number): Record<string, unknown> {
+  const { sorted, text } = hashKeyed(record, key, length);
+  if (text !== undefined) compactTexts.set(sorted, text);
+  return sorted;
+}
+
+/** withHashKey's work: the record in artifact order, and its compact text when it came out of the one print. */
+function hashKeyed(record: Record<string, unknown>, key: string, length: number): { sorted: Record<string, unknown>; text?: string } {
   const placeholder = '0'.repeat(length);
   record[key] = placeholder;
   const sorted = inArtifactOrder(record);
@@ -71,13 +78,75 @@ export function withHashKey(record: Record<string, unknown>, key: string, length
     // The same entry deeper down too (a nested record with that key): print the rest on its own.
     sorted[key] = undefined;
     sorted[key] = sha256(JSON.stringify(sorted)).slice(0, length);
-    return sorted;
+    return { sorted };
   }
   const rest = text[end] === ',' ? text.slice(0, at) + text.slice(end + 1) : text[at - 1] === ',' ? text.slice(0, at - 1) + text.slice(end) : text.slice(0, at) + text.slice(end);
   const hash = sha256(rest).slice(0, length);
   sorted[key] = hash;
-  compactTexts.set(sorted, `${text.slice(0, end - length - 1)}${hash}${text.slice(end - 1)}`);
-  return sorted;
+  return { sorted, text: `${text.slice(0, end - length - 1)}${hash}${text.slice(end - 1)}` };
+}
+
+/** Records printed per JSON.stringify call by renderJsonDocumentWithRecords: a few dozen KB of text. */
+const recordsPerPrint = 32;
+
+/**
+ * renderJsonDocument of `{ ...doc, [key]: records }`, where record i is `withHashKey(make(i), hashKey,
+ * hashLength)` and `key` sorts after every other key of the document (tasks.json's `tasks`): the same
+ * text, but each record is made, printed (compact into the document's hash, indented into the text, a
+ * few dozen at a time) and dropped before the next ones are made. A document holding all ~10,000 task
+ * records until one print kept them alive through every young-generation collection, and the collector
+ * copied all of them, twice, into the old generation. The indented records are cut out of a print of
+ * `[[...records]]`: there they sit at the depth they have in the document (doc -> array -> record), so
+ * their text is the document's text.
+ */
+export function renderJsonDocumentWithRecords(
+  doc: { generated: Omit<Generated, 'contentHash'> } & Record<string, unknown>,
+  key: string,
+  count: number,
+  make: (i: number) => Record<string, unknown>,
+  hashKey: string,
+  hashLength: number,
+): string {
+  const { generated: facts, ...body } = doc;
+  const whole = () => renderJsonDocument({ ...doc, [key]: Array.from({ length: count }, (_, i) => withHashKey(make(i), hashKey, hashLength)) });
+  if (key in body || Object.keys(body).some((k) => k > key)) return whole();
+  let sorted: Record<string, unknown>;
+  try {
+    sorted = ordered(body, 0) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof TopLevelOrder)) throw error;
+    return whole();
+  }
+  // The compact document is the rest's text with the records' array as its last entry.
+  const rest = JSON.stringify(sorted);
+  const hash = crypto.createHash('sha256');
+  hash.update(rest.length > 2 ? `${rest.slice(0, -1)},${JSON.stringify(key)}:[` : `{${JSON.stringify(key)}:[`, 'utf8');
+  const parts: string[] = [];
+  let chunk = '';
+  for (let lo = 0; lo < count; lo += recordsPerPrint) {
+    const records: Record<string, unknown>[] = [];
+    for (let i = lo; i < Math.min(count, lo + recordsPerPrint); i++) {
+      const { sorted: record, text } = hashKeyed(make(i), hashKey, hashLength);
+      records.push(record);
+      chunk += `${i === 0 ? '' : ','}${text ?? JSON.stringify(record)}`;
+    }
+    if (chunk.length >= 65536) {
+      hash.update(chunk, 'utf8');
+      chunk = '';
+    }
+    const printed = JSON.stringify([records], null, 2);
+    // `[\n  [\n    ` + the records, `,\n    ` between them + `\n  ]\n]`.
+    parts.push(lo === 0 ? '' : ',\n    ', printed.slice(10, -6));
+  }
+  hash.update(`${chunk}]}`, 'utf8');
+  const generated = ordered({ ...facts, contentHash: hash.digest('hex') }, 1) as Json;
+  sorted[key] = [];
+  const text = JSON.stringify(withKeyInOrder(sorted, 'generated', generated), null, 2);
+  // The records' array is the last entry, printed empty: `[]\n}` at the very end.
+  if (count === 0) return `${text}\n`;
+  parts[0] = `${text.slice(0, -4)}[\n    `;
+  parts.push('\n  ]\n}\n');
+  return parts.join('');
 }
 
 /**

@@ -17,7 +17,7 @@ import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { renderJsonDocument, withHashKey } from './json.js';
+import { renderJsonDocumentWithRecords } from './json.js';
 
 /** Plan.md, Decisions.md and tasks.json all show the resource conflicts: worked out once per compiled plan. */
 const conflictsOf = new WeakMap<CompiledPlan, Record<string, unknown>>();
@@ -125,48 +125,44 @@ function skillsOf(t: TaskModel, f: TaskFacts): string[] {
   return out;
 }
 
-/** One task's record, its keys in sorted order, with the hash of the rest as `contentHash` (withHashKey). */
+/** One task's record, its keys in sorted order; `contentHash` is the hash of the rest (withHashKey). */
 function taskJson(t: TaskModel, f: TaskFacts) {
   const test = f.tests.get(t.id)!;
-  return withHashKey(
-    {
-      acceptance_checks: t.acceptance.map(checkJson),
-      boundaries: {
-        definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
-        expected_complexity: t.complexity,
-        scope: { excludes: t.source.boundaries?.excludes ?? [], includes: t.files },
-      },
-      branch: t.stream ? branchName(f.model.name, t.stream) : null,
-      category: t.category,
-      // A placeholder of the hash's length until withHashKey fills it in.
-      contentHash: '',
-      description: t.description,
-      duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
-      durationUnits: 'hours',
-      duration_source: t.durationSource,
-      execution_guidance: t.guidance,
-      expected_hours: round(t.hours),
-      feature_id: t.feature,
-      id: t.id,
-      inputs: t.source.inputs ?? [],
-      interfaces_consumed: t.consumes,
-      interfaces_produced: t.produces,
-      kind: t.kind,
-      outputs: t.source.outputs ?? [],
-      phase: t.phase,
-      resource_requirements: resourceRequirements(t, f.exclusive),
-      risk: t.risk,
-      scheduling_hints: schedulingHints(t, f),
-      skillsRequired: skillsOf(t, f),
-      source_evidence: t.evidence,
-      steps: t.source.steps ?? [],
-      stream: t.stream,
-      test_strategy: { reason: test.reason, source: test.source, strategy: test.strategy },
-      title: t.title,
+  return {
+    acceptance_checks: t.acceptance.map(checkJson),
+    boundaries: {
+      definition_of_done: { criteria: t.acceptance.filter((a): a is string => typeof a === 'string'), stop_when: t.source.boundaries?.stop_when ?? null },
+      expected_complexity: t.complexity,
+      scope: { excludes: t.source.boundaries?.excludes ?? [], includes: t.files },
     },
-    'contentHash',
-    16,
-  );
+    branch: t.stream ? branchName(f.model.name, t.stream) : null,
+    category: t.category,
+    // A placeholder of the hash's length until withHashKey fills it in.
+    contentHash: '',
+    description: t.description,
+    duration: { mostLikely: round(t.pert.likely), optimistic: round(t.pert.optimistic), pessimistic: round(t.pert.pessimistic) },
+    durationUnits: 'hours',
+    duration_source: t.durationSource,
+    execution_guidance: t.guidance,
+    expected_hours: round(t.hours),
+    feature_id: t.feature,
+    id: t.id,
+    inputs: t.source.inputs ?? [],
+    interfaces_consumed: t.consumes,
+    interfaces_produced: t.produces,
+    kind: t.kind,
+    outputs: t.source.outputs ?? [],
+    phase: t.phase,
+    resource_requirements: resourceRequirements(t, f.exclusive),
+    risk: t.risk,
+    scheduling_hints: schedulingHints(t, f),
+    skillsRequired: skillsOf(t, f),
+    source_evidence: t.evidence,
+    steps: t.source.steps ?? [],
+    stream: t.stream,
+    test_strategy: { reason: test.reason, source: test.source, strategy: test.strategy },
+    title: t.title,
+  };
 }
 
 /** tasks.json's `meta`: the plan's settings, resources, scope, phases and streams. */
@@ -217,24 +213,31 @@ function metaJson(ctx: ArtifactContext) {
 export function renderTasksJson(ctx: ArtifactContext): string {
   const { model, conflicts } = ctx.compiled;
   const facts = taskFacts(ctx);
-  return renderJsonDocument({
-    generated: generated(ctx),
-    meta: metaJson(ctx),
-    tasks: model.tasks.map((t) => taskJson(t, facts)),
-    dependencies: model.edges.map((e) => ({
-      confidence: e.confidence,
-      evidence: e.evidence,
-      from: e.from,
-      inferred: e.origin === 'interface',
-      isHard: e.hard,
-      reason: e.reason,
-      scheduled: e.scheduled,
-      to: e.to,
-      type: e.type,
-    })),
-    resource_conflicts: resourceConflicts(ctx),
-    file_conflicts: conflictGroupsJson(conflicts, true),
-  });
+  // Each task's record is made, hashed and printed in turn (renderJsonDocumentWithRecords), not all kept for one print.
+  return renderJsonDocumentWithRecords(
+    {
+      generated: generated(ctx),
+      meta: metaJson(ctx),
+      dependencies: model.edges.map((e) => ({
+        confidence: e.confidence,
+        evidence: e.evidence,
+        from: e.from,
+        inferred: e.origin === 'interface',
+        isHard: e.hard,
+        reason: e.reason,
+        scheduled: e.scheduled,
+        to: e.to,
+        type: e.type,
+      })),
+      resource_conflicts: resourceConflicts(ctx),
+      file_conflicts: conflictGroupsJson(conflicts, true),
+    },
+    'tasks',
+    model.tasks.length,
+    (i) => taskJson(model.tasks[i]!, facts),
+    'contentHash',
+    16,
+  );
 }
 
 /** The plan's `codebase` with every list present, in the plan's order (the author's emphasis). */

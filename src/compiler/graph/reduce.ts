@@ -9,14 +9,17 @@ import type { IndexGraph } from './index-graph.js';
 
 const maxWords = 4 * 1024 * 1024;
 
-/** Returns a flag per entry of graph.taskEdges: true when the edge is redundant. */
-export function redundantEdges(graph: IndexGraph, order: readonly number[]): boolean[] {
+/**
+ * Returns a flag per entry of graph.taskEdges: true when the edge is redundant. `windowWords`: the most
+ * words the windowed reachability may take (see windowedRedundant) before the blocks are used instead.
+ */
+export function redundantEdges(graph: IndexGraph, order: readonly number[], windowWords = maxWords): boolean[] {
   const n = graph.taskCount;
   const { pos, succ, indegree } = successorsByPosition(graph, order);
   const { column, columnNode } = candidateColumns(succ, indegree);
   const redundant = new Set<number>();
   const columns = columnNode.length;
-  if (columns > 0) {
+  if (columns > 0 && !windowedRedundant(succ, column, columnNode, windowWords, redundant)) {
     const blockColumns = Math.max(32, Math.min(Math.ceil(columns / 32) * 32, Math.floor(maxWords / Math.max(1, n)) * 32));
     const words = blockColumns / 32;
     // One reach array of the bounded size, reused by every block.
@@ -66,6 +69,99 @@ function candidateColumns(succ: readonly number[][], indegree: Int32Array): { co
       columnNode.push(v);
     }
   return { column, columnNode };
+}
+
+/**
+ * The same reachability with each node's bitset cut to the columns that are ever read from it: those
+ * after the node itself, up to `reachUpTo[v]` (the last position any of v's predecessors tests, directly
+ * or through the nodes before them). A dependency graph's edges mostly span a few layers, so a row is
+ * a few words instead of one bit per column of the whole plan (a layered 10,000-task plan: ~20 words
+ * against ~280). Every bit it sets is a column truly reached, and every bit that is tested is exact: a
+ * predecessor's window never reaches further than its successors' (reachUpTo only grows along edges).
+ * Returns false, doing nothing, when the windows would take more than `maxTotal` words.
+ */
+function windowedRedundant(succ: readonly number[][], column: Int32Array, columnNode: readonly number[], maxTotal: number, redundant: Set<number>): boolean {
+  const n = succ.length;
+  // The first column after each position (columns are numbered in position order).
+  const firstAfter = new Int32Array(n + 1);
+  for (let v = n - 1, c = columnNode.length; v >= 0; v--) {
+    firstAfter[v] = c;
+    if (column[v]! >= 0) c = column[v]!;
+  }
+  firstAfter[n] = columnNode.length;
+  // The last position whose column is tested in a row of v: a tested node's own targets, and whatever
+  // its predecessors need through it (positions ascend along edges, so one pass in position order).
+  const reachUpTo = new Int32Array(n).fill(-1);
+  for (let u = 0; u < n; u++) {
+    const targets = succ[u]!;
+    let need = reachUpTo[u]!;
+    if (targets.length >= 2) for (let i = 0; i < targets.length; i++) if (column[targets[i]!]! >= 0 && targets[i]! > need) need = targets[i]!;
+    for (let i = 0; i < targets.length; i++) if (reachUpTo[targets[i]!]! < need) reachUpTo[targets[i]!] = need;
+  }
+  // Row v covers the words [first[v], first[v] + words[v]) of the whole bitset, stored from offset[v].
+  const first = new Int32Array(n);
+  const words = new Int32Array(n);
+  const offset = new Int32Array(n);
+  let total = 0;
+  for (let v = 0; v < n; v++) {
+    const lo = firstAfter[v]!;
+    const hi = reachUpTo[v]! < 0 ? -1 : firstAfter[reachUpTo[v]! + 1]! - 1;
+    offset[v] = total;
+    if (lo > hi) continue;
+    first[v] = lo >> 5;
+    words[v] = (hi >> 5) - (lo >> 5) + 1;
+    total += words[v]!;
+    if (total > maxTotal) return false;
+  }
+  const reach = new Uint32Array(total);
+  for (let u = n - 1; u >= 0; u--) {
+    if (words[u] === 0) continue;
+    const targets = succ[u]!;
+    const uFirst = first[u]!;
+    const uEnd = uFirst + words[u]!;
+    const uBase = offset[u]! - uFirst;
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
+      const c = column[s]!;
+      if (c >= 0 && c >> 5 < uEnd) reach[uBase + (c >> 5)]! |= 1 << (c & 31);
+      const from = Math.max(uFirst, first[s]!);
+      const to = Math.min(uEnd, first[s]! + words[s]!);
+      const sBase = offset[s]! - first[s]!;
+      for (let w = from; w < to; w++) reach[uBase + w]! |= reach[sBase + w]!;
+    }
+  }
+  // An edge u -> s is redundant when another successor of u reaches s: the union of the successors'
+  // rows, over the words of u's own target columns.
+  let union = new Uint32Array(32);
+  for (let u = 0; u < n; u++) {
+    const targets = succ[u]!;
+    if (targets.length < 2) continue;
+    let lo = Infinity;
+    let hi = -1;
+    for (let i = 0; i < targets.length; i++) {
+      const c = column[targets[i]!]!;
+      if (c < 0) continue;
+      lo = Math.min(lo, c >> 5);
+      hi = Math.max(hi, c >> 5);
+    }
+    if (hi < 0) continue;
+    const span = hi - lo + 1;
+    if (union.length < span) union = new Uint32Array(span * 2);
+    union.fill(0, 0, span);
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
+      const from = Math.max(lo, first[s]!);
+      const to = Math.min(hi + 1, first[s]! + words[s]!);
+      const sBase = offset[s]! - first[s]!;
+      for (let w = from; w < to; w++) union[w - lo]! |= reach[sBase + w]!;
+    }
+    for (let i = 0; i < targets.length; i++) {
+      const s = targets[i]!;
+      const c = column[s]!;
+      if (c >= 0 && union[(c >> 5) - lo]! & (1 << (c & 31))) redundant.add(u * n + s);
+    }
+  }
+  return true;
 }
 
 /** One block of columns [lo, hi): reach holds, per node before `limit`, a bitset of the block's columns it reaches. */
