@@ -375,7 +375,7 @@ t.test('the default budget grows with the plan, and the extra schedules only eve
   t.ok(scaled.optimizer.budget > 5000, `a 90-task plan gets more than 5,000 schedules (${scaled.optimizer.budget})`);
   t.ok(scaled.optimizer.schedulesEvaluated > fixed.optimizer.schedulesEvaluated || scaled.makespanHours <= scaled.lowerBound.hours, 'it uses them');
   t.ok(scaled.makespanHours <= fixed.makespanHours, `never longer: ${scaled.makespanHours} h vs ${fixed.makespanHours} h at 5,000`);
-  // Plans of more than 60 tasks remember the schedules already justified: a second compile must still
+  // Plans of 60 tasks or more remember the schedules already justified: a second compile must still
   // give exactly the same schedule (the memo is keyed by start times, filled in the same order).
   t.same(compileText(text).frontier, scaled, 'the same schedule on a second compile');
   // Small plans keep exactly the 5,000 they had.
