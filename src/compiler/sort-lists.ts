@@ -6,8 +6,11 @@
  * Array.prototype.sort is, so with the same comparison the result is the same.
  */
 
-/** Lists up to this long are insertion-sorted; longer ones go to Array.prototype.sort. */
-const shortList = 32;
+/**
+ * Lists up to this long are insertion-sorted; longer ones go to Array.prototype.sort. Other per-list
+ * work that is quadratic on a short list (a scan instead of a Set) takes the same bound.
+ */
+export const shortList = 32;
 
 /** `list.sort(compare)`, in place, returned. */
 export function sortBy<T>(list: T[], compare: (a: T, b: T) => number): T[] {

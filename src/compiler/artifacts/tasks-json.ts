@@ -11,7 +11,7 @@ import type { Plan } from '../../types/plan.js';
 import type { CompiledPlan } from '../compiled.js';
 import type { TestStrategyChoice } from '../analysis/test-strategy.js';
 import { round } from '../rounding.js';
-import { sortTexts } from '../sort-lists.js';
+import { shortList, sortTexts } from '../sort-lists.js';
 import { conflictGroupsJson, groupsOfTasks } from './conflicts-json.js';
 import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
@@ -118,7 +118,7 @@ function schedulingHints(t: TaskModel, f: TaskFacts) {
 function skillsOf(t: TaskModel, f: TaskFacts): string[] {
   const own = t.source.skills ?? [];
   const stream = t.stream === null ? undefined : f.streamSkills.get(t.stream);
-  if (own.length + (stream?.length ?? 0) > 32) return [...new Set([...own, ...(stream ?? [])])];
+  if (own.length + (stream?.length ?? 0) > shortList) return [...new Set([...own, ...(stream ?? [])])];
   const out: string[] = [];
   for (let i = 0; i < own.length; i++) if (!out.includes(own[i]!)) out.push(own[i]!);
   if (stream !== undefined) for (let i = 0; i < stream.length; i++) if (!out.includes(stream[i]!)) out.push(stream[i]!);
