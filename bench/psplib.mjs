@@ -43,6 +43,10 @@ function referenceMakespans() {
   return { kind: 'best known', byFile };
 }
 const reference = referenceMakespans();
+if (!existsSync(path.join(dataDir, set))) {
+  console.error(`PSPLIB set ${set} not found: expected its .sm files in ${path.join(dataDir, set)} (BENCH_DATA=<dir holding psplib/> points elsewhere)`);
+  process.exit(2);
+}
 const files = readdirSync(path.join(dataDir, set))
   .filter((f) => f.endsWith('.sm'))
   .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
