@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import t from 'tap';
 import { stageFile, writeFileAtomic, writeFileAtomicInBackground } from '../src/core/atomic-write.js';
+import { collectGarbage } from '../src/cli/heap.js';
 import { precompiledTemplates } from '../src/core/precompiled-templates.js';
 import { readPackagedTemplate } from '../src/core/template-files.js';
 import { compiledTemplateSource, renderTemplate, templateKey } from '../src/core/templates.js';
@@ -112,6 +113,16 @@ async function waitForFiles(files: string[], timeoutMs = 15_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+t.test('collectGarbage collects: an object nothing refers to any more is gone right after it', async (t) => {
+  const ref = (() => new WeakRef({ payload: new Array(1000).fill('x') }))();
+  // A WeakRef keeps its target alive until the job that made it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  t.not(ref.deref(), undefined, 'nothing collected it before');
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  t.equal(ref.deref(), undefined);
+});
 
 t.test('the packaged document templates ship as exactly the code they compile to (else: node scripts/gen-templates.mjs)', async (t) => {
   for (const name of ['Plan.md.njk', 'Decisions.md.njk']) {

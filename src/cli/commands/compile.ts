@@ -20,8 +20,12 @@ import { loadPlanWithConfig, printDiagnostics } from '../plan-input.js';
 import { describeConfig } from '../config-trust.js';
 import { analysisThresholds } from '../analysis-config.js';
 import { loadArtifactTemplates } from '../templates.js';
+import { collectGarbage } from '../heap.js';
 import { version } from '../version.js';
 import { openFileBatch, shownPath } from '../write-files.js';
+
+/** From this many tasks a compile's heap holds enough dead intermediate data to be worth a collection before the artifacts. */
+const largePlanTasks = 2000;
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -62,6 +66,9 @@ export const compileCommand: Command = {
     const analysis = outcome.value.analysis ?? analyzePlan(compiled, analysisThresholds(config));
     // What is committed never holds a secret from the plan (the runner reads the plan, not these files).
     const shown = redactDeep({ compiled, analysis, diagnostics });
+    // The loader's and the compiler's intermediate structures are dead now; the artifacts allocate ~50 MB
+    // of text next. Small plans never grow a heap worth a collection (~7 ms), large ones do (see heap.ts).
+    if (model.tasks.length >= largePlanTasks) collectGarbage();
     const inputs: ArtifactInputs = {
       compiled: shown.compiled,
       analysis: shown.analysis,
