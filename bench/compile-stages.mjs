@@ -60,8 +60,14 @@ stage('tasks.json', () => renderTasksJson(ctx));
 stage('coordinator.json', () => renderCoordinatorJson(ctx));
 stage('Plan.md', () => markdown.renderPlanMd(ctx, templates));
 stage('Decisions.md', () => markdown.renderDecisionsMd(ctx, templates));
-// beadsJsonl where the build has it (the issues printed as they are made), as emitArtifacts renders it.
-stage('beads.jsonl', () => (beads.beadsJsonl ? beads.beadsJsonl(shown.compiled, { timestamp }) : beads.renderBeadsJsonl(beads.buildBeadsIssues(shown.compiled, { timestamp }))));
+// beadsJsonlPieces or beadsJsonl where the build has it (the issues printed as they are made), as emitArtifacts renders it.
+stage('beads.jsonl', () =>
+  beads.beadsJsonlPieces
+    ? beads.beadsJsonlPieces(shown.compiled, { timestamp })
+    : beads.beadsJsonl
+      ? beads.beadsJsonl(shown.compiled, { timestamp })
+      : beads.renderBeadsJsonl(beads.buildBeadsIssues(shown.compiled, { timestamp })),
+);
 console.log(
   Object.entries(seconds)
     .map(([name, s]) => `${name} ${s.toFixed(2)} s`)

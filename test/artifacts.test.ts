@@ -5,6 +5,7 @@ import { analyzePlan } from '../src/compiler/analysis/index.js';
 import { globCovers, globsOverlap } from '../src/compiler/analysis/globs.js';
 import { beadsId, beadsJsonl, buildBeadsIssues, renderBeadsJsonl } from '../src/compiler/artifacts/beads.js';
 import { renderArtifacts } from '../src/compiler/artifacts/index.js';
+import { PieceWriter, piecesEqual, piecesHash, piecesOf, piecesText } from '../src/compiler/artifacts/pieces.js';
 import { contentHash, renderJsonDocument, renderJsonDocumentWithRecords, sha256, stableStringify, verifyContentHash, withHashKey } from '../src/compiler/artifacts/json.js';
 import { mermaidCondensed, mermaidFlowchart, mermaidGantt } from '../src/compiler/artifacts/mermaid.js';
 import { artifactTimestamp, fixedTimestamp } from '../src/compiler/artifacts/timestamp.js';
@@ -652,6 +653,26 @@ t.test('json: a document whose records are made and printed a few at a time is t
       t.ok(verifyContentHash(whole));
     }
   }
+});
+
+t.test('pieces: the text is gathered and encoded ~64 KB at a time, and compares with bytes exactly', async (t) => {
+  const out = new PieceWriter();
+  const parts = ['a', 'ü'.repeat(40000), '😀', 'x'.repeat(70000), ''];
+  for (const p of parts) out.add(p);
+  out.prepend('head ');
+  const pieces = out.finish();
+  const text = `head ${parts.join('')}`;
+  t.ok(pieces.length > 1, 'more than one piece');
+  t.equal(piecesText(pieces), text);
+  t.equal(piecesHash(pieces), sha256(text));
+  const bytes = Buffer.from(text, 'utf8');
+  t.ok(piecesEqual(pieces, bytes));
+  t.notOk(piecesEqual(pieces, bytes.subarray(0, bytes.length - 1)), 'shorter');
+  t.notOk(piecesEqual(pieces, Buffer.concat([bytes, Buffer.from('!')])), 'longer');
+  const changed = Buffer.from(bytes);
+  changed[changed.length - 2] = 0x79;
+  t.notOk(piecesEqual(pieces, changed), 'one byte differs');
+  t.same(piecesOf('ü'), [Buffer.from('ü')]);
 });
 
 t.test('putting a deeply nested record in key order reads each value a bounded number of times', async (t) => {

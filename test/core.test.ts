@@ -1,6 +1,6 @@
 // Shared mechanisms under src/core: the atomic file write, the task-status vocabulary and its wait reasons,
 // the precompiled templates.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stageFile, writeFileAtomic, writeFileAtomicInBackground } from '../src/core/atomic-write.js';
@@ -39,6 +39,16 @@ t.test('staged files are invisible to a reader that skips dot files until commit
   const dropped = stageFile(path.join(dir, 'b.json'), '{}', { fsync: false });
   dropped.discard();
   t.same(readdirSync(dir), ['a.json']);
+});
+
+t.test('a file staged as byte pieces holds them one after the other', async (t) => {
+  const dir = tempDir();
+  const pieces = [Buffer.from('{"a":'), new Uint8Array(0), Buffer.from('"ü😀"}\n')];
+  const staged = stageFile(path.join(dir, 'p.json'), pieces, { fsync: false, mode: 0o600 });
+  staged.commit();
+  t.equal(readFileSync(path.join(dir, 'p.json'), 'utf8'), '{"a":"ü😀"}\n');
+  t.equal(statSync(path.join(dir, 'p.json')).mode & 0o777, 0o600 & ~process.umask());
+  t.same(readdirSync(dir), ['p.json']);
 });
 
 t.test('the background write commits only when still current, then calls done', async (t) => {

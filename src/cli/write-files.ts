@@ -24,8 +24,8 @@ export function shownPath(cwd: string, file: string): string {
  * renders large files can hand each over as it is done instead of holding all of them.
  */
 export interface FileBatch {
-  /** Writes `content` under a temporary name beside `name`; throws when it cannot (see `fail`). */
-  stage(name: string, content: string | Uint8Array): void;
+  /** Writes `content` (a list of byte pieces: one after the other) under a temporary name beside `name`; throws when it cannot (see `fail`). */
+  stage(name: string, content: string | Uint8Array | readonly Uint8Array[]): void;
   /** Renames every staged file into place. */
   commit(): void;
   /** Removes every staged file (and the directory, when this batch created it). */

@@ -5,7 +5,7 @@
  * directory entry after it, so a crash or a power cut cannot leave an empty or truncated file in place
  * (the state snapshot needs that; a control request or a hand-off only needs readers never to see half).
  */
-import { closeSync, fsync, fsyncSync, openSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -39,11 +39,16 @@ function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`);
 }
 
-/** Writes `data` to a temporary file next to `file` (flushed when `fsync`); nothing is in place until `commit`. */
-export function stageFile(file: string, data: string | Uint8Array, options: AtomicWriteOptions): StagedFile {
+/**
+ * Writes `data` to a temporary file next to `file` (flushed when `fsync`); nothing is in place until
+ * `commit`. A list of byte pieces is written one after the other (a large file rendered piece by piece
+ * is never joined into one buffer).
+ */
+export function stageFile(file: string, data: string | Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions): StagedFile {
   const temp = tempName(file);
   try {
-    writeFileSync(temp, data, createNew(options.mode));
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(temp, data, createNew(options.mode));
+    else writePieces(temp, data, options.mode);
     if (options.fsync) flushFile(temp);
   } catch (error) {
     rmSync(temp, { force: true });
@@ -60,6 +65,19 @@ export function stageFile(file: string, data: string | Uint8Array, options: Atom
       rmSync(temp, { force: true });
     },
   };
+}
+
+/** Creates `file` new (as createNew) and writes the pieces in order. */
+function writePieces(file: string, pieces: readonly Uint8Array[], mode: number | undefined): void {
+  const fd = openSync(file, 'wx', mode ?? 0o666);
+  try {
+    for (const piece of pieces) {
+      // writeSync may write less than asked (a signal, a nearly full disk): the rest goes in the next call.
+      for (let at = 0; at < piece.byteLength;) at += writeSync(fd, piece, at, piece.byteLength - at);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Replaces `file` with `data` atomically; throws (leaving `file` as it was) when it cannot. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifactNames, emitArtifacts, type ArtifactInputs } from '../../compiler/artifacts/index.js';
+import { piecesEqual } from '../../compiler/artifacts/pieces.js';
 import { redactDeep } from '../../compiler/artifacts/redact.js';
 import { artifactTimestamp } from '../../compiler/artifacts/timestamp.js';
 import { analyzePlan } from '../../compiler/analysis/index.js';
@@ -94,9 +95,9 @@ export const compileCommand: Command = {
     // Each artifact goes to its temporary file as soon as it is rendered; all are renamed into place at the end.
     let writeError: { error: unknown } | undefined;
     try {
-      emitArtifacts(inputs, (name, bytes) => {
+      emitArtifacts(inputs, (name, pieces) => {
         try {
-          batch.stage(name, bytes);
+          batch.stage(name, pieces);
         } catch (error) {
           writeError = { error };
           throw error;
@@ -146,7 +147,7 @@ interface ArtifactCheck {
 /** --check: compares each rendered artifact with the file on disk and writes nothing; stale (exit 10) lists the ones that differ. */
 function checkArtifacts(io: CliIo, { inputs, outDir, shownDir, planFile, rerun }: ArtifactCheck): CommandResult {
   const staleness = new Map<string, string>();
-  emitArtifacts(inputs, (name, bytes) => {
+  emitArtifacts(inputs, (name, pieces) => {
     let onDisk: Buffer | null = null;
     try {
       onDisk = readFileSync(path.join(outDir, name));
@@ -154,7 +155,7 @@ function checkArtifacts(io: CliIo, { inputs, outDir, shownDir, planFile, rerun }
       // Missing or unreadable (a directory in its place): stale either way.
     }
     if (onDisk === null) staleness.set(name, `${shownDir}/${name} (missing)`);
-    else if (!onDisk.equals(bytes)) staleness.set(name, `${shownDir}/${name} (differs)`);
+    else if (!piecesEqual(pieces, onDisk)) staleness.set(name, `${shownDir}/${name} (differs)`);
   });
   // Listed in file-name order, whatever order they were rendered in.
   const stale = artifactNames.flatMap((name) => staleness.get(name) ?? []);

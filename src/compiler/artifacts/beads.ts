@@ -8,6 +8,7 @@ import type { CompiledPlan } from '../compiled.js';
 import type { TaskModel } from '../model.js';
 import { sha256 } from './json.js';
 import { describeCheck } from './checks.js';
+import { PieceWriter, piecesText, type Pieces } from './pieces.js';
 
 export interface BeadsDependency {
   issue_id: string;
@@ -58,16 +59,20 @@ export function buildBeadsIssues(compiled: CompiledPlan, options: BeadsOptions):
 }
 
 /**
- * renderBeadsJsonl(buildBeadsIssues(compiled, options)), with each issue printed as soon as it is made:
- * only the lines are kept, not the ~10,000 issues (and their dependency records) of a large plan until
- * the last one is made, which the young-generation collector would copy into the old generation.
+ * renderBeadsJsonl(buildBeadsIssues(compiled, options)), with each issue printed as soon as it is made
+ * and its line encoded a few dozen KB at a time (pieces.ts): neither the ~10,000 issues (and their
+ * dependency records) of a large plan nor their lines are kept until the last one is made, which the
+ * young-generation collector would copy into the old generation.
  */
+export function beadsJsonlPieces(compiled: CompiledPlan, options: BeadsOptions): Pieces {
+  const out = new PieceWriter();
+  eachBeadsIssue(compiled, options, (issue) => out.add(`${JSON.stringify(issue)}\n`));
+  return out.finish();
+}
+
+/** beadsJsonlPieces as one text. */
 export function beadsJsonl(compiled: CompiledPlan, options: BeadsOptions): string {
-  const lines: string[] = [];
-  eachBeadsIssue(compiled, options, (issue) => lines.push(JSON.stringify(issue)));
-  // An empty last line gives the final newline without a copy of the whole text.
-  lines.push('');
-  return lines.join('\n');
+  return piecesText(beadsJsonlPieces(compiled, options));
 }
 
 /** The issues of buildBeadsIssues, in its order, each handed to `visit` as it is made. */

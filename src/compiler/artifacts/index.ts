@@ -8,14 +8,14 @@ import type { CompiledPlan } from '../compiled.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { renderDag } from './dag-json.js';
 import { renderWaves } from './waves-json.js';
-import { beadsJsonl } from './beads.js';
+import { beadsJsonlPieces } from './beads.js';
 import type { ArtifactContext } from './context.js';
 import { renderCoordinatorJson } from './coordinator-json.js';
 import { renderFeaturesJson } from './features-json.js';
 import { renderDecisionsMd, renderPlanMd, type Templates } from './markdown.js';
 import { renderMetaJson } from './meta-json.js';
 import { renderTasksJson } from './tasks-json.js';
-import { sha256 } from './json.js';
+import { piecesHash, piecesOf, piecesText, type Pieces } from './pieces.js';
 
 export interface ArtifactInputs {
   compiled: CompiledPlan;
@@ -53,14 +53,18 @@ export const artifactNames: readonly string[] = [
   metaFile,
 ].sort();
 
-/** Receives each artifact's bytes (UTF-8) as soon as it is rendered; called once per name of artifactNames. */
-export type ArtifactSink = (name: string, bytes: Uint8Array) => void;
+/**
+ * Receives each artifact's bytes (UTF-8, the file is the pieces one after the other) as soon as it is
+ * rendered; called once per name of artifactNames.
+ */
+export type ArtifactSink = (name: string, pieces: Pieces) => void;
 
 /**
  * Renders every artifact, handing each to `emit` as UTF-8 bytes as soon as it is done and keeping only
  * its hash (for .tasks-meta.json, emitted last): a 10,000-task plan has ~50 MB of artifact text, and
  * holding all of it until the last file is rendered raised the peak memory of compile. The bytes are
- * encoded once, for the hash and the write alike.
+ * encoded once, for the hash and the write alike; the largest (tasks.json, beads.jsonl) are encoded
+ * piece by piece while they are rendered (pieces.ts).
  */
 export function emitArtifacts(inputs: ArtifactInputs, emit: ArtifactSink): void {
   const ctx: ArtifactContext = {
@@ -74,10 +78,10 @@ export function emitArtifacts(inputs: ArtifactInputs, emit: ArtifactSink): void 
     ...(inputs.diagnostics ? { warnings: inputs.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ code: d.code, message: d.message })) } : {}),
   };
   const digests: Record<string, string> = {};
-  const put = (name: string, text: string) => {
-    const bytes = Buffer.from(text, 'utf8');
-    digests[name] = sha256(bytes);
-    emit(name, bytes);
+  const put = (name: string, content: string | Pieces) => {
+    const pieces = piecesOf(content);
+    digests[name] = piecesHash(pieces);
+    emit(name, pieces);
   };
   put('dag.json', renderDag(inputs.compiled, inputs.diagnostics ?? [], inputs.timestamp));
   put('waves.json', renderWaves(inputs.compiled, inputs.timestamp));
@@ -86,15 +90,15 @@ export function emitArtifacts(inputs: ArtifactInputs, emit: ArtifactSink): void 
   put('coordinator.json', renderCoordinatorJson(ctx));
   put('Plan.md', renderPlanMd(ctx, inputs.templates));
   put('Decisions.md', renderDecisionsMd(ctx, inputs.templates));
-  put('beads.jsonl', beadsJsonl(inputs.compiled, { timestamp: inputs.timestamp }));
+  put('beads.jsonl', beadsJsonlPieces(inputs.compiled, { timestamp: inputs.timestamp }));
   put(metaFile, renderMetaJson(ctx, digests));
 }
 
 /** Every artifact as one map filename -> content, in name order. */
 export function renderArtifacts(inputs: ArtifactInputs): Record<string, string> {
   const files: Record<string, string> = {};
-  emitArtifacts(inputs, (name, bytes) => {
-    files[name] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  emitArtifacts(inputs, (name, pieces) => {
+    files[name] = piecesText(pieces);
   });
   return Object.fromEntries(artifactNames.map((k) => [k, files[k]!]));
 }

@@ -13,6 +13,7 @@
  */
 import * as crypto from 'node:crypto';
 import { generatedBy } from './context.js';
+import { PieceWriter, piecesOf, piecesText, type Pieces } from './pieces.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -107,8 +108,23 @@ export function renderJsonDocumentWithRecords(
   hashKey: string,
   hashLength: number,
 ): string {
+  return piecesText(jsonDocumentPiecesWithRecords(doc, key, count, make, hashKey, hashLength));
+}
+
+/**
+ * renderJsonDocumentWithRecords as UTF-8 pieces (pieces.ts): each batch's indented text is encoded as
+ * it is printed, so neither the batches' texts nor the whole document's text is ever held in the heap.
+ */
+export function jsonDocumentPiecesWithRecords(
+  doc: { generated: Omit<Generated, 'contentHash'> } & Record<string, unknown>,
+  key: string,
+  count: number,
+  make: (i: number) => Record<string, unknown>,
+  hashKey: string,
+  hashLength: number,
+): Pieces {
   const { generated: facts, ...body } = doc;
-  const whole = () => renderJsonDocument({ ...doc, [key]: Array.from({ length: count }, (_, i) => withHashKey(make(i), hashKey, hashLength)) });
+  const whole = () => piecesOf(renderJsonDocument({ ...doc, [key]: Array.from({ length: count }, (_, i) => withHashKey(make(i), hashKey, hashLength)) }));
   if (key in body || Object.keys(body).some((k) => k > key)) return whole();
   let sorted: Record<string, unknown>;
   try {
@@ -121,7 +137,7 @@ export function renderJsonDocumentWithRecords(
   const rest = JSON.stringify(sorted);
   const hash = crypto.createHash('sha256');
   hash.update(rest.length > 2 ? `${rest.slice(0, -1)},${JSON.stringify(key)}:[` : `{${JSON.stringify(key)}:[`, 'utf8');
-  const parts: string[] = [];
+  const out = new PieceWriter();
   let chunk = '';
   for (let lo = 0; lo < count; lo += recordsPerPrint) {
     const records: Record<string, unknown>[] = [];
@@ -136,17 +152,18 @@ export function renderJsonDocumentWithRecords(
     }
     const printed = JSON.stringify([records], null, 2);
     // `[\n  [\n    ` + the records, `,\n    ` between them + `\n  ]\n]`.
-    parts.push(lo === 0 ? '' : ',\n    ', printed.slice(10, -6));
+    if (lo > 0) out.add(',\n    ');
+    out.add(printed.slice(10, -6));
   }
   hash.update(`${chunk}]}`, 'utf8');
   const generated = ordered({ ...facts, contentHash: hash.digest('hex') }, 1) as Json;
   sorted[key] = [];
   const text = JSON.stringify(withKeyInOrder(sorted, 'generated', generated), null, 2);
   // The records' array is the last entry, printed empty: `[]\n}` at the very end.
-  if (count === 0) return `${text}\n`;
-  parts[0] = `${text.slice(0, -4)}[\n    `;
-  parts.push('\n  ]\n}\n');
-  return parts.join('');
+  if (count === 0) return piecesOf(`${text}\n`);
+  out.add('\n  ]\n}\n');
+  out.prepend(`${text.slice(0, -4)}[\n    `);
+  return out.finish();
 }
 
 /**

@@ -17,7 +17,8 @@ import { branchName } from '../analysis/streams.js';
 import { checkJson } from './checks.js';
 import { avoidPartners } from './contract.js';
 import { generated, type ArtifactContext } from './context.js';
-import { renderJsonDocumentWithRecords } from './json.js';
+import { jsonDocumentPiecesWithRecords } from './json.js';
+import type { Pieces } from './pieces.js';
 
 /** Plan.md, Decisions.md and tasks.json all show the resource conflicts: worked out once per compiled plan. */
 const conflictsOf = new WeakMap<CompiledPlan, Record<string, unknown>>();
@@ -210,11 +211,12 @@ function metaJson(ctx: ArtifactContext) {
   };
 }
 
-export function renderTasksJson(ctx: ArtifactContext): string {
+/** tasks.json's UTF-8 bytes, in pieces (pieces.ts): ~25 MB on a 10,000-task plan, never one string. */
+export function renderTasksJson(ctx: ArtifactContext): Pieces {
   const { model, conflicts } = ctx.compiled;
   const facts = taskFacts(ctx);
   // Each task's record is made, hashed and printed in turn (renderJsonDocumentWithRecords), not all kept for one print.
-  return renderJsonDocumentWithRecords(
+  return jsonDocumentPiecesWithRecords(
     {
       generated: generated(ctx),
       meta: metaJson(ctx),
