@@ -129,7 +129,8 @@ t.test('dashboard and metrics show the profiles held back and the warnings', asy
   records.forEach((body, i) => applyRecord(state, { ...body, seq: i + 1, ts, prev: '' } as unknown as JournalRecord, String(i)));
   const live = liveView(plan, state, '/nonexistent', Date.now());
   t.equal(live.limits.length, 2);
-  t.match(live.limits[0], /^usage limit of claude: resuming at \d\d:\d\d, 2 tasks waiting$/);
+  // An hour out crosses midnight after 23:00, and then the clock names the day too (`Dec 4 00:27`).
+  t.match(live.limits[0], /^usage limit of claude: resuming at (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d, 2 tasks waiting$/);
   t.match(live.limits[1], /^warning: claude is nearing its usage limit/);
   const scraped = await createMetrics({ plan, stateDir: '/nonexistent', state: () => state }).metrics();
   t.match(scraped, /^execplan_agent_limit_waiting_tasks\{profile="claude",limit="usage-limit"\} 2$/m);
