@@ -9,7 +9,9 @@
 // the default budget. DIST=/path/to/other/dist measures another build on the same instances.
 // REPEATS=<r> runs each instance on r random streams (the averages are over all of them; unset = 1, the
 // stream measured so far): a changed stream alone moves the average of 300 J120 instances by ~0.2 points.
-// RCPSP_ROWS=1 prints one JSON line per instance. Prints a Markdown summary.
+// OFFSET=<k> starts the every-Nth sample at the k-th instance (OFFSET=1 with every 2: the odd ones, a
+// second half to confirm what the first half screened). RCPSP_ROWS=1 prints one JSON line per instance.
+// Prints a Markdown summary.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +25,7 @@ const dataDir = psplibDataDir(root);
 const set = process.env.PSPLIB_SET ?? 'j30';
 const limit = Number(process.argv[2] ?? Infinity);
 const every = Number(process.argv[3] ?? 1);
+const offset = Number(process.env.OFFSET ?? 0);
 const schedules = process.env.SCHEDULES ? Number(process.env.SCHEDULES) : null;
 const repeats = Number(process.env.REPEATS ?? 1);
 
@@ -50,7 +53,7 @@ if (!existsSync(path.join(dataDir, set))) {
 const files = readdirSync(path.join(dataDir, set))
   .filter((f) => f.endsWith('.sm'))
   .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-  .filter((_, k) => k % every === 0)
+  .filter((_, k) => k % every === offset % every)
   .slice(0, limit);
 
 const rows = [];
@@ -97,7 +100,7 @@ const f = (x, d = 2) => x.toFixed(d);
 const hasRef = reference.kind !== null && rows.every((r) => r.ref !== undefined);
 const label = reference.kind === 'optimum' ? 'optimum' : 'best known';
 console.log(
-  `PSPLIB ${set.toUpperCase()}, ${files.length} instances${every > 1 ? ` (every ${every}th)` : ''}${repeats > 1 ? ` x ${repeats} streams` : ''}; budget: ${schedules ?? 'default'}; build: ${path.relative(process.cwd(), dist) || dist}`,
+  `PSPLIB ${set.toUpperCase()}, ${files.length} instances${every > 1 ? ` (every ${every}th${offset % every ? ` from #${offset % every}` : ''})` : ''}${repeats > 1 ? ` x ${repeats} streams` : ''}; budget: ${schedules ?? 'default'}; build: ${path.relative(process.cwd(), dist) || dist}`,
 );
 console.log('');
 const schedulesOf = [
