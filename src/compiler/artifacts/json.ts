@@ -100,15 +100,8 @@ const recordsPerPrint = 32;
  * `[[...records]]`: there they sit at the depth they have in the document (doc -> array -> record), so
  * their text is the document's text.
  */
-export function renderJsonDocumentWithRecords(
-  doc: { generated: Omit<Generated, 'contentHash'> } & Record<string, unknown>,
-  key: string,
-  count: number,
-  make: (i: number) => Record<string, unknown>,
-  hashKey: string,
-  hashLength: number,
-): string {
-  return piecesText(jsonDocumentPiecesWithRecords(doc, key, count, make, hashKey, hashLength));
+export function renderJsonDocumentWithRecords(...args: Parameters<typeof jsonDocumentPiecesWithRecords>): string {
+  return piecesText(jsonDocumentPiecesWithRecords(...args));
 }
 
 /**
