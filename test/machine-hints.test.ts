@@ -8,7 +8,7 @@ import { buildRunPlan } from '../src/runner/plan-view.js';
 import { applyRecord, emptyState } from '../src/runner/state.js';
 import { createMetrics } from '../src/serve/metrics.js';
 import { liveView } from '../src/serve/view.js';
-import { cli, compileText, modelOf, project } from './helpers/cli.js';
+import { cli, clockPattern, compileText, modelOf, project } from './helpers/cli.js';
 
 const hinted = `version: 1
 name: hints
@@ -107,7 +107,7 @@ t.test('an allowed_warning from the agent shows in status until its window reset
   t.equal(journal.match(/"type":"limit-warning"/g)?.length, 1, 'journaled once');
   const s = await cli(['status'], { cwd: dir, env: { CI: '1' } });
   // The reset is five hours out: after 19:00 it falls on the next day, which status names (`Dec 2 01:20`).
-  t.match(s.stdout, /^warning: claude is nearing its usage limit \(five hour window\); it resets at (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d \(reported by a1\)$/m);
+  t.match(s.stdout, new RegExp(String.raw`^warning: claude is nearing its usage limit \(five hour window\); it resets at ${clockPattern} \(reported by a1\)$`, 'm'));
   const j = JSON.parse((await cli(['status', '--json'], { cwd: dir })).stdout) as { limitWarnings: Array<{ pool: string; window: string; task: string }> };
   t.match(j.limitWarnings, [{ pool: 'claude', window: 'five_hour', task: 'a1' }]);
 });
@@ -129,8 +129,7 @@ t.test('dashboard and metrics show the profiles held back and the warnings', asy
   records.forEach((body, i) => applyRecord(state, { ...body, seq: i + 1, ts, prev: '' } as unknown as JournalRecord, String(i)));
   const live = liveView(plan, state, '/nonexistent', Date.now());
   t.equal(live.limits.length, 2);
-  // An hour out crosses midnight after 23:00, and then the clock names the day too (`Dec 4 00:27`).
-  t.match(live.limits[0], /^usage limit of claude: resuming at (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d, 2 tasks waiting$/);
+  t.match(live.limits[0], new RegExp(`^usage limit of claude: resuming at ${clockPattern}, 2 tasks waiting$`));
   t.match(live.limits[1], /^warning: claude is nearing its usage limit/);
   const scraped = await createMetrics({ plan, stateDir: '/nonexistent', state: () => state }).metrics();
   t.match(scraped, /^execplan_agent_limit_waiting_tasks\{profile="claude",limit="usage-limit"\} 2$/m);

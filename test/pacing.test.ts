@@ -3,7 +3,7 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, project } from './helpers/cli.js';
+import { cli, clockPattern, project } from './helpers/cli.js';
 
 const fakeBin = path.join(import.meta.dirname, 'fixtures/agents/bin');
 
@@ -35,10 +35,10 @@ t.test('six agents at -j6 wait out the usage limit, back off at 429s, and all fi
   const dir = project({ 'plan.yaml': plan(6, false), 'spec.md': '# Spec\n' });
   const r = await cli(['run', '-j6'], { cwd: dir, env: env(dir, { FAKE_LIMIT_CALLS: '6', FAKE_LIMIT_FOR_MS: '1500', FAKE_429_COUNT: '2' }) });
   t.equal(r.code, 0, r.stdout + r.stderr);
-  const said = r.stdout.match(/usage limit of claude: resuming at (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d, \d+ tasks? waiting/g) ?? [];
+  const said = r.stdout.match(new RegExp(String.raw`usage limit of claude: resuming at ${clockPattern}, \d+ tasks? waiting`, 'g')) ?? [];
   t.equal(said.length, 1, `the run says it once:\n${r.stdout}`);
   t.match(r.stdout, /usage limit of claude over: resuming/);
-  t.match(r.stdout, /rate limit of claude: backing off until (?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d, at most \d of its agents at once/);
+  t.match(r.stdout, new RegExp(String.raw`rate limit of claude: backing off until ${clockPattern}, at most \d of its agents at once`));
   t.match(r.stdout, /limit  a\d \(attempt 1\): usage-limit of claude: .*no retry used/);
   t.match(r.stdout, /completed: 6 done/);
 

@@ -25,6 +25,12 @@ const { loadPlan } = (await built('compiler/load.js')) as { loadPlan: typeof loa
 const { compilePlan } = (await built('compiler/compile.js')) as { compilePlan: typeof compilePlanOfSource };
 
 /** What a user sees from one CLI call. */
+/**
+ * A time as the CLI prints it (`clock` in src/core/task-status.ts): `14:05` today, `Dec 4 00:27` on
+ * another day. A time an hour or even a second out may fall after midnight, so tests accept both forms.
+ */
+export const clockPattern = String.raw`(?:[A-Z][a-z]{2} \d{1,2} )?\d\d:\d\d`;
+
 export interface CliRun {
   code: number;
   stdout: string;
