@@ -26,6 +26,17 @@ const set = process.env.PSPLIB_SET ?? 'j30';
 const limit = Number(process.argv[2] ?? Infinity);
 const every = Number(process.argv[3] ?? 1);
 const offset = Number(process.env.OFFSET ?? 0);
+// A typo here would sample no instance and print a table of NaN: say what is wrong instead (exit 2, as for a missing set).
+for (const [name, value, least] of [
+  ['every', every, 1],
+  ['OFFSET', offset, 0],
+]) {
+  if (!Number.isInteger(value) || value < least) {
+    console.error(`${name} must be a whole number >= ${least}, not ${JSON.stringify(name === 'every' ? process.argv[3] : process.env.OFFSET)}`);
+    process.exit(2);
+  }
+}
+const first = offset % every;
 const schedules = process.env.SCHEDULES ? Number(process.env.SCHEDULES) : null;
 const repeats = Number(process.env.REPEATS ?? 1);
 
@@ -53,7 +64,7 @@ if (!existsSync(path.join(dataDir, set))) {
 const files = readdirSync(path.join(dataDir, set))
   .filter((f) => f.endsWith('.sm'))
   .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-  .filter((_, k) => k % every === offset % every)
+  .filter((_, k) => k % every === first)
   .slice(0, limit);
 
 const rows = [];
@@ -100,7 +111,7 @@ const f = (x, d = 2) => x.toFixed(d);
 const hasRef = reference.kind !== null && rows.every((r) => r.ref !== undefined);
 const label = reference.kind === 'optimum' ? 'optimum' : 'best known';
 console.log(
-  `PSPLIB ${set.toUpperCase()}, ${files.length} instances${every > 1 ? ` (every ${every}th${offset % every ? ` from #${offset % every}` : ''})` : ''}${repeats > 1 ? ` x ${repeats} streams` : ''}; budget: ${schedules ?? 'default'}; build: ${path.relative(process.cwd(), dist) || dist}`,
+  `PSPLIB ${set.toUpperCase()}, ${files.length} instances${every > 1 ? ` (every ${every}th${first ? ` from #${first}` : ''})` : ''}${repeats > 1 ? ` x ${repeats} streams` : ''}; budget: ${schedules ?? 'default'}; build: ${path.relative(process.cwd(), dist) || dist}`,
 );
 console.log('');
 const schedulesOf = [
