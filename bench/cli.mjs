@@ -1,6 +1,7 @@
 // Whole-CLI timings: start-up of a few commands (reference: `node -e 0` in the same run) and
 // `execplan compile` of a generated 10,000-task plan (reference: parsing its YAML alone).
 // Usage: npm run build && node bench/cli.mjs [runs=5]
+//   BEFORE=/path/to/other/bin/execplan.js  also times another build's validate and status on the same files.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,11 @@ try {
     ['reference: yaml.parse of the 10k-task plan', [path.join(work, 'parse.mjs'), plan]],
     ['execplan compile (10k tasks, 9 artifacts)', [bin, 'compile', plan, '--out', path.join(work, 'out')]],
   ];
+  if (process.env.BEFORE) {
+    // The examples of this checkout for both builds, so both find the same execplan.config.yaml.
+    cases.push(['before: execplan validate examples/auth/plan.yaml', [process.env.BEFORE, 'validate', path.join(root, 'examples/auth/plan.yaml')]]);
+    cases.push(['before: execplan status examples/make/plan.yaml', [process.env.BEFORE, 'status', path.join(root, 'examples/make/plan.yaml')]]);
+  }
   const samples = new Map(cases.map(([name]) => [name, []]));
   // Interleaved, so load on a shared machine hits every case alike.
   for (let i = 0; i < runs; i++) for (const [name, args] of cases) samples.get(name).push(measure(args, work));

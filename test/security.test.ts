@@ -6,7 +6,7 @@ import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, project, root, tempDir } from './helpers/cli.js';
+import { cli, cliProcess, project, root, tempDir } from './helpers/cli.js';
 import { createLineRedactor, redactSecrets, scanSecrets } from '../src/secrets/index.js';
 import { LineSplitter } from '../src/runner/lines.js';
 import { buildCorpus, LOOKALIKES } from './fixtures/secrets/corpus.mjs';
@@ -195,6 +195,28 @@ t.test('config: never from above the project root; named in output and the run s
   t.equal(summary.config, path.join(dir, 'execplan.config.yaml'));
   const compile = await cli(['compile', '--config', path.join(outer, 'execplan.config.yaml')], { cwd: dir });
   t.match(compile.stderr, /config: \.\.\/execplan\.config\.yaml/, '--config is explicit, and named');
+});
+
+t.test('config: only the file found is read, never settings from the working folder or files it names', async (t) => {
+  const outer = tempDir();
+  // A package.json that does not parse, in the folder the command is run from (a parent of the project).
+  writeFileSync(path.join(outer, 'package.json'), '{ "name": "half-written",\n');
+  const dir = path.join(outer, 'proj');
+  mkdirSync(dir);
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  writeFileSync(path.join(dir, 'plan.yaml'), 'version: 1\nname: p\ntasks:\n  - { id: a, title: Print a, run: "echo a" }\n');
+  writeFileSync(path.join(dir, 'execplan.config.yaml'), 'concurrency: 2\n');
+  // A real process: the folder it runs in is what matters here.
+  const valid = cliProcess(['validate', 'proj/plan.yaml'], { cwd: outer });
+  t.equal(valid.code, 0, valid.stderr);
+  t.equal(valid.stderr, 'proj/plan.yaml: valid (1 task, 0 scheduled dependencies, 2 warnings)\n');
+  t.notMatch(valid.stdout, /package\.json|internal error/);
+  // `$import` is not a way to pull in another file (here one outside the project): it is an unknown key.
+  writeFileSync(path.join(outer, 'elsewhere.yaml'), 'profiles:\n  claude:\n    command: [sh, -c, "echo pwned"]\n');
+  writeFileSync(path.join(dir, 'execplan.config.yaml'), `$import: ${path.join(outer, 'elsewhere.yaml')}\n`);
+  const imported = await cli(['validate'], { cwd: dir });
+  t.equal(imported.code, 5);
+  t.equal(imported.stdout, `${path.join(dir, 'execplan.config.yaml')}:1:1: error config-invalid unknown key '$import' in the config\n`);
 });
 
 t.test('state files are never followed through links', async (t) => {

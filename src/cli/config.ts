@@ -1,16 +1,18 @@
 /**
  * execplan.config.yaml, found from the plan's directory up to the project root (the git root, else the plan's
  * folder) and never above it: a config planted in a parent folder (a shared /tmp, a home directory) could
- * otherwise replace the agent command. cosmiconfig parses the file found.
+ * otherwise replace the agent command. The file found is read here with the plan's YAML readers (see
+ * readConfigFile for why no config-loading library is involved).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { projectRoot } from '../project/files.js';
 import type { Config } from '../types/config.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
 import type { ResolvedSettings } from '../compiler/model.js';
-import { offsetOf, type SourceFile } from '../compiler/source.js';
+import { fastParse } from '../compiler/fast-yaml.js';
+import { limits, offsetOf, yaml, type SourceFile } from '../compiler/source.js';
 import { didYouMean } from '../compiler/suggest.js';
 
 export interface LoadedConfig {
@@ -24,60 +26,66 @@ export const configSearchPlaces = ['execplan.config.yaml', 'execplan.config.yml'
 
 export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
   const found = explicitPath ?? findConfig(startDir);
-  // Most runs have no config: they skip loading cosmiconfig and its dependencies (a part of start-up).
   if (!found) return { config: {}, filepath: null, diagnostics: [] };
-  const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
-  // The file being parsed, so an error names the config that was found (it may be .execplanrc.json, or in a parent folder).
-  let parsing: string | undefined;
-  let jsonText: string | undefined;
-  // yaml is loaded only when there is a config to read: most runs have none, and loading it costs start-up time.
-  const yamlLoader = async (p: string, content: string) => {
-    parsing = p;
-    return (await import('yaml')).parse(content) as unknown;
-  };
-  const explorer = cosmiconfig('execplan', {
-    searchPlaces: configSearchPlaces,
-    searchStrategy: 'none',
-    // The yaml package, not cosmiconfig's default parser, so dates stay strings and errors carry positions.
-    loaders: {
-      '.yaml': yamlLoader,
-      '.yml': yamlLoader,
-      noExt: yamlLoader,
-      '.json': (p: string, content: string) => {
-        parsing = p;
-        jsonText = content;
-        return defaultLoaders['.json'](p, content) as unknown;
-      },
-    },
-  });
-  let result;
+  const read = readConfigFile(found);
+  if (!read.ok) return { config: {}, filepath: found, diagnostics: [readFailure(found, read.reason, read.position)] };
+  // An empty file (or one holding only `null` or comments) means the built-in defaults, as if there were none.
+  if (read.value == null) return { config: {}, filepath: found, diagnostics: [] };
+  return { config: read.value, filepath: found, diagnostics: await validateConfig(found, read.value) };
+}
+
+type ReadConfig = { ok: true; value: unknown } | { ok: false; reason: string; position: { line: number; col: number } | null };
+
+/**
+ * The config file's value. Read here, not by a config-loading library: discovery is ours (bounded by the
+ * project root), so what is left is reading one file, and the library we used also read settings of its
+ * own from the working folder (a broken package.json there broke every command) and followed `$import`
+ * keys to other files (outside the project too), which this file exists to prevent.
+ */
+function readConfigFile(file: string): ReadConfig {
+  let text: string;
   try {
-    result = await explorer.load(found);
+    // The plan's size limit: a config is a few lines, and a huge file would only exhaust the heap.
+    const size = statSync(file).size;
+    if (size > limits.maxBytes) return { ok: false, reason: `the file is ${size} bytes, more than the ${limits.maxBytes} a config may have`, position: null };
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    const file = parsing ?? explicitPath ?? 'execplan.config.yaml';
-    // cosmiconfig's JSON errors start with `JSON Error in FILE:` and carry a code frame; keep the reason only.
-    const lines = error instanceof Error ? error.message.replace(/^JSON Error in [^\n]*?:\s*/, '').split('\n') : [String(error)];
-    const message = lines.find((l) => l.trim() !== '' && !/^\s*(>|\d*\s*\|)/.test(l))?.trim() ?? 'unknown error';
-    const offset = /at position (\d+)/.exec(message);
-    const position = /at line (\d+), column (\d+)/.exec(message) ?? (offset && jsonText !== undefined ? jsonPosition(jsonText, Number(offset[1])) : null);
-    return {
-      config: {},
-      filepath: file,
-      diagnostics: [
-        {
-          file,
-          line: position ? Number(position[1]) : 1,
-          col: position ? Number(position[2]) : 1,
-          severity: 'error',
-          code: 'config-invalid',
-          message: `cannot read the config: ${message.replace(/ at line \d+, column \d+:?.*$/, '')}`,
-          path: [],
-        },
-      ],
-    };
+    return { ok: false, reason: error instanceof Error ? error.message : String(error), position: null };
   }
-  if (!result || result.isEmpty || result.config == null) return { config: {}, filepath: result?.filepath ?? null, diagnostics: [] };
-  return { config: result.config as Config, filepath: result.filepath, diagnostics: await validateConfig(result.filepath, result.config) };
+  if (text.trim() === '') return { ok: true, value: null };
+  if (path.extname(file) === '.json') {
+    try {
+      return { ok: true, value: JSON.parse(text) as unknown };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const offset = /at position (\d+)/.exec(message);
+      // Node quotes the start of the text, line breaks and all: keep it on the diagnostic's one line.
+      return { ok: false, reason: message.replace(/ at position \d+.*$/, '').replace(/\r?\n/g, '\\n'), position: offset ? lineColAt(text, Number(offset[1])) : null };
+    }
+  }
+  // The plan's fast reader takes most configs (mappings and scalars); `yaml` reads what it declines, so
+  // dates stay strings and a syntax error has its line and column either way.
+  const fast = fastParse(text, limits.maxDepth);
+  if (fast) return { ok: true, value: fast.value };
+  try {
+    return { ok: true, value: yaml().parse(text) as unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /at line (\d+), column (\d+)/.exec(message);
+    return { ok: false, reason: message.replace(/ at line \d+, column \d+:?[\s\S]*$/, ''), position: at ? { line: Number(at[1]), col: Number(at[2]) } : null };
+  }
+}
+
+function readFailure(file: string, reason: string, position: { line: number; col: number } | null): Diagnostic {
+  return {
+    file,
+    line: position?.line ?? 1,
+    col: position?.col ?? 1,
+    severity: 'error',
+    code: 'config-invalid',
+    message: `cannot read the config: ${reason.split('\n')[0]!.trim() || 'unknown error'}`,
+    path: [],
+  };
 }
 
 /** The nearest config file from `startDir` up to the project root, or null. */
@@ -89,10 +97,10 @@ export function findConfig(startDir: string): string | null {
   }
 }
 
-/** [_, line, col] of a character offset, shaped like a RegExp match. */
-function jsonPosition(text: string, offset: number): [string, string, string] {
+/** The 1-based line and column of a character offset. */
+function lineColAt(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset).split('\n');
-  return ['', String(before.length), String(before.at(-1)!.length + 1)];
+  return { line: before.length, col: before.at(-1)!.length + 1 };
 }
 
 async function validateConfig(filepath: string, value: unknown): Promise<Diagnostic[]> {
@@ -102,9 +110,9 @@ async function validateConfig(filepath: string, value: unknown): Promise<Diagnos
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
   try {
-    // Re-read for positions; cosmiconfig already read it successfully.
+    // Re-read for positions (it was read a moment ago); only a config with a mistake pays for it.
     const text = readFileSync(filepath, 'utf8');
-    const { LineCounter, parseDocument } = await import('yaml');
+    const { LineCounter, parseDocument } = yaml();
     const lineCounter = new LineCounter();
     source = { file: filepath, lineCounter, doc: parseDocument(text, { lineCounter }) };
   } catch {
