@@ -2,7 +2,7 @@
 // outside the project read for an agent, config only from the project, state files never followed
 // through links. What a user could leak is checked where it would end up: prompt, logs, console, state.
 import t from 'tap';
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,6 +217,12 @@ t.test('config: only the file found is read, never settings from the working fol
   const imported = await cli(['validate'], { cwd: dir });
   t.equal(imported.code, 5);
   t.equal(imported.stdout, `${path.join(dir, 'execplan.config.yaml')}:1:1: error config-invalid unknown key '$import' in the config\n`);
+  // A config linked to a device is refused before it is read (reading /dev/zero would never end).
+  rmSync(path.join(dir, 'execplan.config.yaml'));
+  symlinkSync('/dev/zero', path.join(dir, 'execplan.config.yaml'));
+  const device = await cli(['validate'], { cwd: dir });
+  t.equal(device.code, 5);
+  t.equal(device.stdout, `${path.join(dir, 'execplan.config.yaml')}:1:1: error config-invalid cannot read the config: not a regular file (a config is a YAML or JSON file)\n`);
 });
 
 t.test('state files are never followed through links', async (t) => {

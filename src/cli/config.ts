@@ -45,8 +45,11 @@ type ReadConfig = { ok: true; value: unknown } | { ok: false; reason: string; po
 function readConfigFile(file: string): ReadConfig {
   let text: string;
   try {
-    // The plan's size limit: a config is a few lines, and a huge file would only exhaust the heap.
-    const size = statSync(file).size;
+    // A regular file of at most the plan's size limit: a config is a few lines, and a link to a device or a
+    // pipe (/dev/zero, a FIFO) would block the command or exhaust the heap instead of getting a diagnostic.
+    const info = statSync(file);
+    if (!info.isFile()) return { ok: false, reason: 'not a regular file (a config is a YAML or JSON file)', position: null };
+    const size = info.size;
     if (size > limits.maxBytes) return { ok: false, reason: `the file is ${size} bytes, more than the ${limits.maxBytes} a config may have`, position: null };
     text = readFileSync(file, 'utf8');
   } catch (error) {
