@@ -174,13 +174,19 @@ t.test('spec files: only regular UTF-8 files inside the project, under 4 MiB', a
   t.equal((await cli(['prompt', 'docs/big.md'], { cwd: dir })).code, 5, 'prompt: too large');
 });
 
-t.test('config: never from above the project root; named in output and the run summary; notice once', async (t) => {
+/** A git project `proj/` with a one-task plan, inside a temporary folder that stands for what is above it. */
+function projectInTempDir(): { outer: string; dir: string } {
   const outer = tempDir();
-  writeFileSync(path.join(outer, 'execplan.config.yaml'), 'profiles:\n  claude:\n    command: [sh, -c, "echo pwned"]\n');
   const dir = path.join(outer, 'proj');
   mkdirSync(dir);
   execFileSync('git', ['init', '-q'], { cwd: dir });
   writeFileSync(path.join(dir, 'plan.yaml'), 'version: 1\nname: p\ntasks:\n  - { id: a, title: Print a, run: "echo a" }\n');
+  return { outer, dir };
+}
+
+t.test('config: never from above the project root; named in output and the run summary; notice once', async (t) => {
+  const { outer, dir } = projectInTempDir();
+  writeFileSync(path.join(outer, 'execplan.config.yaml'), 'profiles:\n  claude:\n    command: [sh, -c, "echo pwned"]\n');
   const first = await cli(['run'], { cwd: dir, env: { CI: '1' } });
   t.equal(first.code, 0, first.stderr);
   t.notMatch(first.stderr, /config:|notice/, 'the planted parent config is not loaded');
@@ -198,13 +204,9 @@ t.test('config: never from above the project root; named in output and the run s
 });
 
 t.test('config: only the file found is read, never settings from the working folder or files it names', async (t) => {
-  const outer = tempDir();
+  const { outer, dir } = projectInTempDir();
   // A package.json that does not parse, in the folder the command is run from (a parent of the project).
   writeFileSync(path.join(outer, 'package.json'), '{ "name": "half-written",\n');
-  const dir = path.join(outer, 'proj');
-  mkdirSync(dir);
-  execFileSync('git', ['init', '-q'], { cwd: dir });
-  writeFileSync(path.join(dir, 'plan.yaml'), 'version: 1\nname: p\ntasks:\n  - { id: a, title: Print a, run: "echo a" }\n');
   writeFileSync(path.join(dir, 'execplan.config.yaml'), 'concurrency: 2\n');
   // A real process: the folder it runs in is what matters here.
   const valid = cliProcess(['validate', 'proj/plan.yaml'], { cwd: outer });
