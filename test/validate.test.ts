@@ -175,7 +175,12 @@ t.test('a config that does not parse is named as found, with the reason; a missi
   writeFileSync(path.join(dir, '.execplanrc.json'), '{\n  "concurrency": 2\n');
   const run = await cli(['validate'], dir);
   t.equal(run.code, 5);
-  t.match(run.stdout, /^\S*\.execplanrc\.json:3:1: error config-invalid cannot read the config: Expected ',' or '}' after property value in JSON/);
+  t.equal(run.stdout, `${path.join(dir, '.execplanrc.json')}:3:1: error config-invalid cannot read the config: Expected ',' or '}' after property value in JSON\n`);
+  // A byte-order mark before the JSON is not a mistake to report; positions count from after it.
+  writeFileSync(path.join(dir, '.execplanrc.json'), '\ufeff{ "concurrency": 2 }\n');
+  t.equal((await cli(['validate'], dir)).code, 0);
+  writeFileSync(path.join(dir, '.execplanrc.json'), '\ufeff{ "concurrency": 2,\n  }\n');
+  t.match((await cli(['validate'], dir)).stdout, /\.execplanrc\.json:2:3: error config-invalid cannot read the config: Expected double-quoted property name in JSON\n$/);
   const missing = await cli(['validate', '--config', 'nope.yaml', '--format', 'json'], dir);
   t.equal(missing.code, 1);
   t.match(JSON.parse(missing.stdout), [{ file: 'nope.yaml', code: 'no-config', message: '--config nope.yaml: no such file' }]);

@@ -50,20 +50,22 @@ function readConfigFile(file: string): ReadConfig {
     const info = statSync(file);
     if (!info.isFile()) return { ok: false, reason: 'not a regular file (a config is a YAML or JSON file)', position: null };
     const size = info.size;
-    if (size > limits.maxBytes) return { ok: false, reason: `the file is ${size} bytes, more than the ${limits.maxBytes} a config may have`, position: null };
+    if (size > limits.maxBytes) return { ok: false, reason: `the file is ${size} bytes, more than the ${limits.maxBytes / 1048576} MiB a config may have`, position: null };
     text = readFileSync(file, 'utf8');
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error), position: null };
   }
   if (text.trim() === '') return { ok: true, value: null };
   if (path.extname(file) === '.json') {
+    // A byte-order mark (some Windows editors write one) is not JSON, but it is not the user's mistake either.
+    const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     try {
-      return { ok: true, value: JSON.parse(text) as unknown };
+      return { ok: true, value: JSON.parse(json) as unknown };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const offset = /at position (\d+)/.exec(message);
       // Node quotes the start of the text, line breaks and all: keep it on the diagnostic's one line.
-      return { ok: false, reason: message.replace(/ at position \d+.*$/, '').replace(/\r?\n/g, '\\n'), position: offset ? lineColAt(text, Number(offset[1])) : null };
+      return { ok: false, reason: message.replace(/ at position \d+.*$/, '').replace(/\r?\n/g, '\\n'), position: offset ? lineColAt(json, Number(offset[1])) : null };
     }
   }
   // The plan's fast reader takes most configs (mappings and scalars); `yaml` reads what it declines, so
