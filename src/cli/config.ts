@@ -12,7 +12,7 @@ import type { Config } from '../types/config.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostic.js';
 import type { ResolvedSettings } from '../compiler/model.js';
 import { fastParse } from '../compiler/fast-yaml.js';
-import { limits, offsetOf, yaml, type SourceFile } from '../compiler/source.js';
+import { limits, offsetOf, yaml, yamlMessage, type SourceFile } from '../compiler/source.js';
 import { didYouMean } from '../compiler/suggest.js';
 
 export interface LoadedConfig {
@@ -31,10 +31,10 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   if (!read.ok) return { config: {}, filepath: found, diagnostics: [readFailure(found, read.reason, read.position)] };
   // An empty file (or one holding only `null` or comments) means the built-in defaults, as if there were none.
   if (read.value == null) return { config: {}, filepath: found, diagnostics: [] };
-  return { config: read.value, filepath: found, diagnostics: await validateConfig(found, read.value) };
+  return { config: read.value, filepath: found, diagnostics: await validateConfig(found, read.text, read.value) };
 }
 
-type ReadConfig = { ok: true; value: unknown } | { ok: false; reason: string; position: { line: number; col: number } | null };
+type ReadConfig = { ok: true; text: string; value: unknown } | { ok: false; reason: string; position: { line: number; col: number } | null };
 
 /**
  * The config file's value. Read here, not by a config-loading library: discovery is ours (bounded by the
@@ -55,12 +55,12 @@ function readConfigFile(file: string): ReadConfig {
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error), position: null };
   }
-  if (text.trim() === '') return { ok: true, value: null };
+  if (text.trim() === '') return { ok: true, text, value: null };
   if (path.extname(file) === '.json') {
     // A byte-order mark (some Windows editors write one) is not JSON, but it is not the user's mistake either.
     const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     try {
-      return { ok: true, value: JSON.parse(json) as unknown };
+      return { ok: true, text, value: JSON.parse(json) as unknown };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const offset = /at position (\d+)/.exec(message);
@@ -71,13 +71,13 @@ function readConfigFile(file: string): ReadConfig {
   // The plan's fast reader takes most configs (mappings and scalars); `yaml` reads what it declines, so
   // dates stay strings and a syntax error has its line and column either way.
   const fast = fastParse(text, limits.maxDepth);
-  if (fast) return { ok: true, value: fast.value };
+  if (fast) return { ok: true, text, value: fast.value };
   try {
-    return { ok: true, value: yaml().parse(text) as unknown };
+    return { ok: true, text, value: yaml().parse(text) as unknown };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const at = /at line (\d+), column (\d+)/.exec(message);
-    return { ok: false, reason: message.replace(/ at line \d+, column \d+:?[\s\S]*$/, ''), position: at ? { line: Number(at[1]), col: Number(at[2]) } : null };
+    // A YAMLParseError knows where it is (`linePos`); anything else (a stack overflow on absurd nesting) does not.
+    const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    return { ok: false, reason: yamlMessage(error instanceof Error ? error.message : String(error)), position: at ? { line: at.line, col: at.col } : null };
   }
 }
 
@@ -88,7 +88,7 @@ function readFailure(file: string, reason: string, position: { line: number; col
     col: position?.col ?? 1,
     severity: 'error',
     code: 'config-invalid',
-    message: `cannot read the config: ${reason.split('\n')[0]!.trim() || 'unknown error'}`,
+    message: `cannot read the config: ${reason || 'unknown error'}`,
     path: [],
   };
 }
@@ -108,15 +108,14 @@ function lineColAt(text: string, offset: number): { line: number; col: number } 
   return { line: before.length, col: before.at(-1)!.length + 1 };
 }
 
-async function validateConfig(filepath: string, value: unknown): Promise<Diagnostic[]> {
+async function validateConfig(filepath: string, text: string, value: unknown): Promise<Diagnostic[]> {
   // The config schema compiled ahead of time (`npm run gen:types`), like the plan's; loaded only when a
   // config file was found (most commands in most projects have none, and it is a large module).
   const validate = (await import('../types/config-validator.js')).validate as unknown as ValidateFunction;
   if (validate(value)) return [];
   let source: Pick<SourceFile, 'file' | 'lineCounter' | 'doc'> | null = null;
   try {
-    // Re-read for positions (it was read a moment ago); only a config with a mistake pays for it.
-    const text = readFileSync(filepath, 'utf8');
+    // Parsed again with positions: only a config with a mistake pays for it.
     const { LineCounter, parseDocument } = yaml();
     const lineCounter = new LineCounter();
     source = { file: filepath, lineCounter, doc: parseDocument(text, { lineCounter }) };

@@ -272,7 +272,8 @@ function findFirstAlias(doc: Document.Parsed): Node | null {
   return found;
 }
 
-function yamlMessage(message: string): string {
+/** A message of `yaml`'s without its own position suffix and code excerpt, on one line. */
+export function yamlMessage(message: string): string {
   // yaml's messages carry their own "at line X, column Y" suffix and a code excerpt: positions are ours.
   return message
     .replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
