@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { layeredPlanYaml } from './gen-layered.mjs';
+import { timeNode } from './time-process.mjs';
 
 const jsonArtifacts = ['tasks.json', 'dag.json', 'waves.json', 'coordinator.json', 'features.json'];
 
@@ -48,15 +49,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'execplan.js');
 const runs = Number(process.argv[2] ?? 5);
 const tasks = Number(process.argv[3] ?? 10000);
+// A typo would measure nothing and fail on an empty median: say what is wrong instead (exit 2).
+for (const [name, value] of [
+  ['runs', runs],
+  ['tasks', tasks],
+]) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number >= 1, not ${JSON.stringify(process.argv[name === 'runs' ? 2 : 3])}`);
+    process.exit(2);
+  }
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const jsYaml4 = createRequire(import.meta.url).resolve('js-yaml4', { paths: [root] });
-
-/** Wall seconds of one process, via /usr/bin/time (as bench/frontend.mjs measures). */
-function wall(args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e', process.execPath, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
-  return Number(r.stderr.trim().split('\n').at(-1));
-}
 
 const work = mkdtempSync(path.join(tmpdir(), 'execplan-bench-floor-'));
 try {
@@ -70,9 +74,9 @@ try {
   const out = path.join(work, 'out');
   const samples = { reference: [], validate: [], compile: [], floor: [] };
   for (let i = 0; i < runs; i++) {
-    samples.reference.push(wall([loader, plan]));
-    samples.validate.push(wall([bin, 'validate', plan]));
-    samples.compile.push(wall([bin, 'compile', plan, '--out', out]));
+    samples.reference.push(timeNode([loader, plan]).wall);
+    samples.validate.push(timeNode([bin, 'validate', plan]).wall);
+    samples.compile.push(timeNode([bin, 'compile', plan, '--out', out]).wall);
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', out], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`the floor's child exited ${r.status}: ${r.stderr.slice(0, 500)}`);
     samples.floor.push(JSON.parse(r.stdout));
