@@ -152,6 +152,14 @@ t.test('base64 payloads are left alone even when they contain key-like runs', as
   t.equal(redactSecrets(img), img);
   const url = randomBytes(3000).toString('base64url');
   t.same(kinds(`x ${url} y`), []);
+  // The same run, but with the GitHub prefixes that random base64url holds by chance now and then.
+  for (const prefix of ['gh' + 'o_', 'gh' + 'p_', 'gh' + 'r_', 'gh' + 's_']) {
+    const inside = url.slice(0, 100) + prefix + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8' + url.slice(100);
+    t.same(kinds(`x ${inside} y`), [], `${prefix} inside base64url`);
+  }
+  // ...while the same token on its own, or after `=` or a quote, is still found.
+  const oauth = 'gh' + 'o_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+  for (const text of [`token ${oauth}`, `GH_TOKEN=${oauth}\n`, `{"token":"${oauth}"}`]) t.ok(kinds(text).length > 0, text);
 });
 
 t.test('text without secrets comes back identical (same string)', async (t) => {
