@@ -151,11 +151,11 @@ export function gitleaksSpans(text: string): RuleSpan[] {
       if (group === 0) group = m.findIndex((g, i) => i > 0 && g !== undefined && g !== '');
       const [start, end] = group > 0 && m.indices![group] ? m.indices![group]! : [m.index, m.index + m[0].length];
       // Inside a longer run of base64/base64url (an inline image, a signed URL) a prefix such as `gho_` followed
-      // by the right number of letters turns up by chance, about once in 3,000 random 4 KB payloads: the same
-      // fence as our own token patterns, a token-like character on both sides, means it is not a token. The left
-      // side is the whole match (identifier rules start at their keyword, inside `my_service_key`), the right
-      // side the secret, which such rules end with a quote, a space or the line's end.
-      if (m.index > 0 && TOKEN_BEFORE.test(text[m.index - 1]!) && end < text.length && TOKEN_AFTER.test(text[end]!)) continue;
+      // by the right number of letters turns up by chance, about once in 3,000 random 4 KB payloads. A token
+      // rule (its secret is where its match starts) gets the fence of our own token patterns: a token-like
+      // character on both sides means it is part of something longer, not a token. Rules that find a value
+      // after a keyword (`my_service_key = "..."`) are left as gitleaks has them.
+      if (start === m.index && start > 0 && TOKEN_BEFORE.test(text[start - 1]!) && end < text.length && TOKEN_AFTER.test(text[end]!)) continue;
       const secret = text.slice(start, end);
       if (rule.entropy > 0 && entropy(secret) <= rule.entropy) continue;
       const lineStart = text.lastIndexOf('\n', m.index) + 1;
