@@ -140,6 +140,9 @@ t.test('look-alikes are not secrets', async (t) => {
     '| `private-key` | `-----BEGIN RSA PRIVATE KEY-----` ... `-----END ...-----` |\nthe rest of the document',
     'api_key_path: ./config/ApiKeys2024.json',
     'SSL_KEY_FILE=/etc/ssl/private/Server2024Key.pem',
+    'const pass = new ParallelScheduler(problem);',
+    'const pwd = await readPassword();',
+    'pass = this.password',
   ];
   for (const text of negatives) t.same(kinds(text), [], JSON.stringify(text));
 });

@@ -62,6 +62,12 @@ export function isReference(value: string): boolean {
 
 const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|text|varchar|secretstr|optional|required|hidden|masked|sensitive|field|type|input|prompt)\b/i;
 
+/**
+ * A bare word that starts an expression in code (`const pass = new Scheduler(p)`, `pwd = await read()`), or a
+ * member of `this` / `self` (`pass = this.password`): code, not a value.
+ */
+const CODE_WORD = /^(?:(?:new|await|yield|typeof|function|async|this|self|require|import|lambda|def|fn|func)$|(?:this|self)\.)/;
+
 /** An unquoted `password: value` is prose as often as config: accept it only when it does not read as a word. */
 /** A number or hex literal (`STENCIL_PASS: 0x0B96`, `PASS_COUNT = 1000`) is a setting, not a password. */
 const NUMERIC = /^(?:0x[0-9a-f]+|[0-9][0-9_.,]*)$/i;
@@ -168,7 +174,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
-    accept: (v) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v),
+    accept: (v, quoted) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v) && (quoted || !CODE_WORD.test(v)),
   },
   {
     kind: 'password',
