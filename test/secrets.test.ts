@@ -46,6 +46,8 @@ t.test('provider keys and tokens are found with their kind and exact position', 
     ['  password: "correct horse"', 'correct horse', 'password'],
     ['  password: Tr0ub4dor&3', 'Tr0ub4dor&3', 'password'],
     ['{"password": "letmein"}', 'letmein', 'password'],
+    ['password = Winter2024.Secure', 'Winter2024.Secure', 'password'],
+    ['const pass = "new"', 'new', 'password'],
     ['client_secret = "Zx9fQ2LmP0aR7tYv3KsW8nBc"', 'Zx9fQ2LmP0aR7tYv3KsW8nBc', 'secret-assignment'],
     ['SIGNING_KEY: 9f8A7b6C5d4E3f2G1h0IjKlMnOp', '9f8A7b6C5d4E3f2G1h0IjKlMnOp', 'secret-assignment'],
   ];
@@ -143,6 +145,14 @@ t.test('look-alikes are not secrets', async (t) => {
     'const pass = new ParallelScheduler(problem);',
     'const pwd = await readPassword();',
     'pass = this.password',
+    '  pass: this.pass,',
+    'exports.setThePassword = urlStateMachine.setThePassword;',
+    'const inputTypeToken = inputSpec?.get("type")?.[1];',
+    'const token = res?.data?.token;',
+    'exports.pass = exports.only = exports.ok;',
+    '// request.password = TODO',
+    'const hasExclamationToken = !!node.exclamationToken;',
+    "  PWD: '/Users/ada',",
   ];
   for (const text of negatives) t.same(kinds(text), [], JSON.stringify(text));
 });

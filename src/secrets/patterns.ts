@@ -55,7 +55,7 @@ const PEM_BREAK = '(?:\\r?\\n|\\\\n)';
 
 /** Values that point at a secret instead of being one: $VAR, ${{ secrets.X }}, <your-key>, {{ x }}, os.environ[...] */
 export function isReference(value: string): boolean {
-  return /^(?:\$|<|\{|`|%\(|%[A-Z_]+%|\*+$|x{3,}$|\.{3}|process\.env|os\.environ|env\(|getenv|secrets\.|vault:|None$|null$|nil$|undefined$|true$|false$|REDACTED|\[REDACTED|(?:password|passwd|pass|pwd|secret|changeme)$)/i.test(
+  return /^(?:\$|<|\{|`|%\(|%[A-Z_]+%|\*+$|x{3,}$|\.{3}|process\.env|os\.environ|env\(|getenv|secrets\.|vault:|None$|null$|nil$|undefined$|true$|false$|REDACTED|\[REDACTED|(?:password|passwd|pass|pwd|secret|changeme|todo|fixme|tbd)$)/i.test(
     value,
   );
 }
@@ -63,10 +63,19 @@ export function isReference(value: string): boolean {
 const TYPE_NAMES = /^(?:string|str|number|int|integer|boolean|bool|any|bytes|text|varchar|secretstr|optional|required|hidden|masked|sensitive|field|type|input|prompt)\b/i;
 
 /**
- * A bare word that starts an expression in code (`const pass = new Scheduler(p)`, `pwd = await read()`), or a
- * member of `this` / `self` (`pass = this.password`): code, not a value.
+ * Code after a secret's name, not a value: a word that starts an expression (`const pass = new Scheduler(p)`,
+ * `pwd = await read()`), or a member access of plain names, negated or not (`pass: this.pass`, `exports.pass =
+ * exports.only`, `token = res?.data?.token`, `hasToken = !!node.token`). Names with digits are left out, so a
+ * password like `Winter2024.Secure` is still one; a password of dotted plain words (`correct.horse`) reads
+ * exactly like code and is let go: in the code these lines come from, such lines are everywhere.
  */
-const CODE_WORD = /^(?:(?:new|await|yield|typeof|function|async|this|self|require|import|lambda|def|fn|func)$|(?:this|self)\.)/;
+function isCode(value: string): boolean {
+  if (/^(?:new|await|yield|typeof|function|async|this|self|require|import|lambda|def|fn|func)$|^(?:this|self)\./.test(value)) return true;
+  return /^!*[A-Za-z_$]+(?:\??\.[A-Za-z_$]+)+$/.test(value);
+}
+
+/** Identifiers joined by `.` or `?.` (`config.db.password`, `scanner2.text`): a member access in code. */
+const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$/;
 
 /** An unquoted `password: value` is prose as often as config: accept it only when it does not read as a word. */
 /** A number or hex literal (`STENCIL_PASS: 0x0B96`, `PASS_COUNT = 1000`) is a setting, not a password. */
@@ -93,9 +102,9 @@ const DIGEST_NAME = /sha|hash|digest|checksum|commit|etag|fingerprint|(?:^|[_.-]
  */
 function looksRandom(value: string, quoted = false, match = ''): boolean {
   if (isReference(value) || PATH_LIKE.test(value)) return false;
-  // A word-like identifier or a dotted member access (`cancellationToken: HostCancellationToken`,
-  // `tokenText = scanner2.getTokenText()`) is code, not a credential.
-  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$|^[A-Za-z_$][\w$.]*\(/.test(value)) return false;
+  // A word-like identifier or a member access, optional chains too (`cancellationToken: HostCancellationToken`,
+  // `tokenText = scanner2.getTokenText()`, `token = res?.data?.token`), is code, not a credential.
+  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][\w$.?]*\(/.test(value) || MEMBER_PATH.test(value) || isCode(value)) return false;
   if (NUMERIC.test(value) || /\s/.test(value)) return false;
   const name = match.slice(0, Math.max(0, match.length - value.length)).replace(/["'\s]*(?:=|:=|=>|:)\s*["']?$/, '');
   // `secret_name`, `token_path`, `api_key_id`: the name says what the value is about, not that it is secret.
@@ -174,14 +183,14 @@ export const PATTERNS: readonly SecretPattern[] = [
     hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
-    accept: (v, quoted) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v) && (quoted || !CODE_WORD.test(v)),
+    accept: (v, quoted) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v) && (quoted || !isCode(v)),
   },
   {
     kind: 'password',
     hint: /pass|pwd/i,
     // `password: x` (YAML, JSON, headers): quoted values always, bare ones only when they do not read as a word.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*:\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;{}\\[\\]]{4,})(?=\\s*(?:$|[,;}\\]#])))`, 'gim'),
-    accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) : looksLikePassword(v)),
+    accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) && !PATH_LIKE.test(v) : looksLikePassword(v) && !isCode(v)),
   },
   {
     kind: 'azure-storage-key',
