@@ -153,6 +153,9 @@ t.test('look-alikes are not secrets', async (t) => {
     '// request.password = TODO',
     'const hasExclamationToken = !!node.exclamationToken;',
     "  PWD: '/Users/ada',",
+    'return b&&("text"===a.type||"password"===a.type)',
+    'x={password:un(e,t),signed:1}',
+    'password: reader.readStringNT(),',
   ];
   for (const text of negatives) t.same(kinds(text), [], JSON.stringify(text));
 });

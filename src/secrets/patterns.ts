@@ -182,7 +182,8 @@ export const PATTERNS: readonly SecretPattern[] = [
     kind: 'password',
     hint: /pass|pwd/i,
     // `password = x` (code, env, ini, connection-string keys) and quoted `password: "x"`.
-    regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
+    // `==` / `===` compare (`"password" === a.type`): only a single `=` assigns.
+    regex: new RegExp(`${PASSWORD_NAME}["']?\\s*(?:=(?!=)|:=|=>)\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;&)]{3,}))`, 'gi'),
     accept: (v, quoted) => !isReference(v) && !TYPE_NAMES.test(v) && !NUMERIC.test(v) && !PATH_LIKE.test(v) && !/\(/.test(v) && (quoted || !isCode(v)),
   },
   {
@@ -190,7 +191,7 @@ export const PATTERNS: readonly SecretPattern[] = [
     hint: /pass|pwd/i,
     // `password: x` (YAML, JSON, headers): quoted values always, bare ones only when they do not read as a word.
     regex: new RegExp(`${PASSWORD_NAME}["']?\\s*:\\s*(?:"([^"\\n]{3,200})"|'([^'\\n]{3,200})'|([^\\s"',;{}\\[\\]]{4,})(?=\\s*(?:$|[,;}\\]#])))`, 'gim'),
-    accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) && !PATH_LIKE.test(v) : looksLikePassword(v) && !isCode(v)),
+    accept: (v, quoted) => (quoted ? !isReference(v) && !TYPE_NAMES.test(v) && !PATH_LIKE.test(v) : looksLikePassword(v) && !isCode(v) && !/\(/.test(v)),
   },
   {
     kind: 'azure-storage-key',
@@ -227,7 +228,7 @@ export const PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'secret-assignment',
     hint: /key|secret|token|credential/i,
-    regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=|:=|=>|:)\\s*(?:"([^"\\n]{12,300})"|'([^'\\n]{12,300})'|([A-Za-z0-9_+/=.~!@#$%^&*?-]{12,}))`, 'gi'),
+    regex: new RegExp(`${SECRET_NAME}["']?\\s*(?:=(?!=)|:=|=>|:)\\s*(?:"([^"\\n]{12,300})"|'([^'\\n]{12,300})'|([A-Za-z0-9_+/=.~!@#$%^&*?-]{12,}))`, 'gi'),
     accept: looksRandom,
   },
 ];
