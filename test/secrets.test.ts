@@ -156,6 +156,7 @@ t.test('look-alikes are not secrets', async (t) => {
     'return b&&("text"===a.type||"password"===a.type)',
     'x={password:un(e,t),signed:1}',
     'password: reader.readStringNT(),',
+    'this._tokenizeBlocks=r.tokenizeBlocks??!0,this',
   ];
   for (const text of negatives) t.same(kinds(text), [], JSON.stringify(text));
 });

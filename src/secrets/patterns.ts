@@ -103,8 +103,9 @@ const DIGEST_NAME = /sha|hash|digest|checksum|commit|etag|fingerprint|(?:^|[_.-]
 function looksRandom(value: string, quoted = false, match = ''): boolean {
   if (isReference(value) || PATH_LIKE.test(value)) return false;
   // A word-like identifier or a member access, optional chains too (`cancellationToken: HostCancellationToken`,
-  // `tokenText = scanner2.getTokenText()`, `token = res?.data?.token`), is code, not a credential.
-  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][\w$.?]*\(/.test(value) || MEMBER_PATH.test(value) || isCode(value)) return false;
+  // `tokenText = scanner2.getTokenText()`, `token = res?.data?.token`, `tokenize = r.tokenize??!0` in a
+  // minified bundle), is code, not a credential.
+  if (/^[A-Za-z_$][A-Za-z_$]*$|^[A-Za-z_$][\w$.?]*\(/.test(value) || MEMBER_PATH.test(value.replace(/\?\?.*$/, '')) || isCode(value)) return false;
   if (NUMERIC.test(value) || /\s/.test(value)) return false;
   const name = match.slice(0, Math.max(0, match.length - value.length)).replace(/["'\s]*(?:=|:=|=>|:)\s*["']?$/, '');
   // `secret_name`, `token_path`, `api_key_id`: the name says what the value is about, not that it is secret.
