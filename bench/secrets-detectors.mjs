@@ -3,19 +3,24 @@
 //     URL, header and CLI contexts): caught = no part of the secret is left after redaction / is flagged;
 //   - gitleaks' rule-test true positives (test/fixtures/secrets/gitleaks-samples.json);
 //   - real source code, for false hits: every file of src/ (but the secret rules themselves) and 100 files
-//     picked evenly from node_modules (sorted paths, so the pick is the same on every machine with the lock).
+//     picked evenly from node_modules (sorted paths, so the pick is the same on every machine with the lock);
+//     NM_FILES=<n> picks n instead (a wider scan; the throughput column then covers them too);
+//   - random payloads, for false hits: 500 base64 and 500 base64url strings of 30,000 bytes each (an inline
+//     image, a signed blob), from a seeded generator, so every run and machine scans the same bytes.
 // Detectors: ours (src/secrets patterns only), gitleaks' rules ported as data, both together (what execplan
 // ships), and secretlint with its recommended preset when installed (it is not a dependency:
 //   npm i --no-save secretlint@11.7.1 @secretlint/core@11.7.1 @secretlint/secretlint-rule-preset-recommend@11.7.1
 // the 13.x line needs Node 22).
 // Usage: npx tsc -p tsconfig.build.json && node bench/secrets-detectors.mjs [runs=3] [--list]
+//   SECRETS_DIST=<another build's dist/> measures that build's detectors instead (before/after a change).
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { scanSecrets } from '../dist/secrets/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCorpus } from '../test/fixtures/secrets/corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { scanSecrets } = await import(pathToFileURL(path.join(path.resolve(process.env.SECRETS_DIST ?? path.join(root, 'dist')), 'secrets/index.js')).href);
 const RUNS = Number(process.argv[2] ?? 3) || 3;
 const LIST = process.argv.includes('--list');
 
@@ -31,14 +36,24 @@ function walk(dir, out = []) {
 const ownSrc = walk(path.join(root, 'src')).filter((f) => /\.ts$/.test(f) && !/src\/secrets\/(?:patterns|gitleaks-rules)\.ts$/.test(f));
 const nm = walk(path.join(root, 'node_modules')).filter(
   (f) =>
-    !/node_modules\/(?:@secretlint|secretlint|randexp)\//.test(f) &&
+    // .cache holds what tools wrote there (the test loader's compiled files): not the lockfile's, and it changes.
+    !/node_modules\/(?:@secretlint|secretlint|randexp|\.cache)\//.test(f) &&
     /\.(?:[cm]?js|ts|json|md|ya?ml)$/.test(f) &&
     !/\.d\.ts$|\.min\.js$|package-lock|\.map$/.test(f) &&
     statSync(f).size < 400_000,
 );
-const step = nm.length / 100;
-const nmPick = Array.from({ length: 100 }, (_, i) => nm[Math.floor(i * step)]);
+const nmCount = Math.min(nm.length, Number(process.env.NM_FILES ?? 100) || 100);
+const step = nm.length / nmCount;
+const nmPick = Array.from({ length: nmCount }, (_, i) => nm[Math.floor(i * step)]);
 const realFiles = [...ownSrc, ...nmPick].map((f) => ({ file: path.relative(root, f), text: readFileSync(f, 'utf8') }));
+
+/** Seeded random bytes (sha256 in counter mode): the same payloads on every run. */
+function seededBytes(seed, n) {
+  const out = Buffer.alloc(n);
+  for (let at = 0, k = 0; at < n; k++) at += createHash('sha256').update(`${seed}:${k}`).digest().copy(out, at);
+  return out;
+}
+const payloads = Array.from({ length: 1000 }, (_, i) => seededBytes(i, 30_000).toString(i % 2 ? 'base64url' : 'base64'));
 
 const corpus = buildCorpus();
 const samples = JSON.parse(readFileSync(path.join(root, 'test/fixtures/secrets/gitleaks-samples.json'), 'utf8')).samples;
@@ -86,6 +101,8 @@ for (const [name, detect] of Object.entries(detectors)) {
       const line = f.text.slice(0, s.start).split('\n').length;
       falseHits.push(`${f.file}:${line} ${s.kind} ${JSON.stringify(f.text.slice(s.start, Math.min(s.end, s.start + 12)))}…`);
     }
+  let randomHits = 0;
+  for (const text of payloads) randomHits += (await detect(`x ${text} y`)).length;
   const bytes = realFiles.reduce((n, f) => n + f.text.length, 0);
   const times = [];
   for (let r = 0; r < RUNS; r++) {
@@ -93,17 +110,19 @@ for (const [name, detect] of Object.entries(detectors)) {
     for (const f of realFiles) for (const line of f.text.split('\n')) await detect(line);
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  rows.push({ name, caught, missed, gl, falseHits, mbps: bytes / 1024 / 1024 / median(times), seconds: median(times) });
+  rows.push({ name, caught, missed, gl, falseHits, randomHits, mbps: bytes / 1024 / 1024 / median(times), seconds: median(times) });
 }
 const ref = rows[0].seconds;
 console.log(
   `corpus: ${corpus.length} secrets of ${new Set(corpus.map((e) => e.kind)).size} kinds; gitleaks samples: ${samples.length}; real files: ${ownSrc.length} from src/ + ${nmPick.length} from node_modules (${(realFiles.reduce((n, f) => n + f.text.length, 0) / 1024 / 1024).toFixed(1)} MB), line by line, median of ${RUNS} runs`,
 );
-console.log('| detector | corpus caught | gitleaks samples caught | false hits in real files | throughput (line by line) | time vs ours |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  `| detector | corpus caught | gitleaks samples caught | false hits in real files | false hits in ${payloads.length} random payloads | throughput (line by line) | time vs ours |`,
+);
+console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.name} | ${r.caught}/${corpus.length} | ${r.gl}/${samples.length} (${((r.gl / samples.length) * 100).toFixed(1)} %) | ${r.falseHits.length} | ${r.mbps.toFixed(1)} MB/s | ${(r.seconds / ref).toFixed(2)}x |`,
+    `| ${r.name} | ${r.caught}/${corpus.length} | ${r.gl}/${samples.length} (${((r.gl / samples.length) * 100).toFixed(1)} %) | ${r.falseHits.length} | ${r.randomHits} | ${r.mbps.toFixed(1)} MB/s | ${(r.seconds / ref).toFixed(2)}x |`,
   );
 }
 for (const r of rows) {
