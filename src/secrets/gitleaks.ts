@@ -8,6 +8,7 @@
  */
 import { GITLEAKS_RULES, GLOBAL_ALLOW, type PortedRegex } from './gitleaks-rules.js';
 import { entropy } from './entropy.js';
+import { TOKEN_CHAR_AFTER, TOKEN_CHAR_BEFORE } from './patterns.js';
 
 export interface RuleSpan {
   kind: string;
@@ -23,10 +24,6 @@ interface CompiledRule {
   /** The rule's regexes, compiled on first use: a text brings in only the rules whose keywords it holds. */
   regexes(): { re: RegExp; allow: { target: string; regexes: RegExp[]; stopwords: string[] }[] };
 }
-
-// The characters that fence a token (as in patterns.ts): before it `=`, `/` and `+` are delimiters, after it not.
-const TOKEN_BEFORE = /[A-Za-z0-9_-]/;
-const TOKEN_AFTER = /[A-Za-z0-9+/=_-]/;
 
 const LEFT_PREFIX = '[\\w.-]{0,50}?';
 
@@ -151,11 +148,11 @@ export function gitleaksSpans(text: string): RuleSpan[] {
       if (group === 0) group = m.findIndex((g, i) => i > 0 && g !== undefined && g !== '');
       const [start, end] = group > 0 && m.indices![group] ? m.indices![group]! : [m.index, m.index + m[0].length];
       // Inside a longer run of base64/base64url (an inline image, a signed URL) a prefix such as `gho_` followed
-      // by the right number of letters turns up by chance, about once in 3,000 random 4 KB payloads. A token
+      // by the right number of letters turns up by chance, about once in 3,300 random 4 KB payloads. A token
       // rule (its secret is where its match starts) gets the fence of our own token patterns: a token-like
       // character on both sides means it is part of something longer, not a token. Rules that find a value
       // after a keyword (`my_service_key = "..."`) are left as gitleaks has them.
-      if (start === m.index && start > 0 && TOKEN_BEFORE.test(text[start - 1]!) && end < text.length && TOKEN_AFTER.test(text[end]!)) continue;
+      if (start === m.index && start > 0 && TOKEN_CHAR_BEFORE.test(text[start - 1]!) && end < text.length && TOKEN_CHAR_AFTER.test(text[end]!)) continue;
       const secret = text.slice(start, end);
       if (rule.entropy > 0 && entropy(secret) <= rule.entropy) continue;
       const lineStart = text.lastIndexOf('\n', m.index) + 1;

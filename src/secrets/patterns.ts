@@ -41,8 +41,11 @@ export interface SecretPattern {
 
 // Before a token `=`, `/` and `+` are ordinary delimiters (KEY=..., https://token@...); after it they are
 // not, so a run inside base64 still needs a non-base64 character on its right, which only its end has.
-const B = '(?<![A-Za-z0-9_-])';
-const E = '(?![A-Za-z0-9+/=_-])';
+// The same two classes fence gitleaks' token rules (gitleaks.ts).
+export const TOKEN_CHAR_BEFORE = /[A-Za-z0-9_-]/;
+export const TOKEN_CHAR_AFTER = /[A-Za-z0-9+/=_-]/;
+const B = `(?<!${TOKEN_CHAR_BEFORE.source})`;
+const E = `(?!${TOKEN_CHAR_AFTER.source})`;
 
 const token = (body: string, flags = 'g'): RegExp => new RegExp(`${B}(${body})${E}`, flags);
 
