@@ -21,8 +21,20 @@ import { buildCorpus } from '../test/fixtures/secrets/corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { scanSecrets } = await import(pathToFileURL(path.join(path.resolve(process.env.SECRETS_DIST ?? path.join(root, 'dist')), 'secrets/index.js')).href);
-const RUNS = Number(process.argv[2] ?? 3) || 3;
 const LIST = process.argv.includes('--list');
+const runsArg = process.argv.filter((a) => a !== '--list')[2];
+const RUNS = Number(runsArg ?? 3);
+const NM_FILES = Number(process.env.NM_FILES ?? 100);
+// A typo would quietly measure something else: say what is wrong instead (exit 2).
+for (const [name, value] of [
+  ['runs', RUNS],
+  ['NM_FILES', NM_FILES],
+]) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number >= 1, not ${JSON.stringify(name === 'runs' ? runsArg : process.env.NM_FILES)}`);
+    process.exit(2);
+  }
+}
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -42,7 +54,7 @@ const nm = walk(path.join(root, 'node_modules')).filter(
     !/\.d\.ts$|\.min\.js$|package-lock|\.map$/.test(f) &&
     statSync(f).size < 400_000,
 );
-const nmCount = Math.min(nm.length, Number(process.env.NM_FILES ?? 100) || 100);
+const nmCount = Math.min(nm.length, NM_FILES);
 const step = nm.length / nmCount;
 const nmPick = Array.from({ length: nmCount }, (_, i) => nm[Math.floor(i * step)]);
 const realFiles = [...ownSrc, ...nmPick].map((f) => ({ file: path.relative(root, f), text: readFileSync(f, 'utf8') }));

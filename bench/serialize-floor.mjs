@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { layeredPlanYaml } from './gen-layered.mjs';
@@ -82,7 +82,7 @@ try {
     samples.floor.push(JSON.parse(r.stdout));
   }
   const reference = median(samples.reference);
-  const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1));
+  const load = loadavg().map((x) => x.toFixed(1));
   console.log(`${tasks} tasks; medians of ${runs}, alternated; load average ${load.join(' ')}`);
   console.log('| what | time | / reference |');
   console.log('|---|---|---|');
